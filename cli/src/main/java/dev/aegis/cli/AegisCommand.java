@@ -1,0 +1,53 @@
+package dev.aegis.cli;
+
+import dev.aegis.cli.commands.StartCommand;
+import dev.aegis.cli.commands.StatusCommand;
+import dev.aegis.cli.commands.StopCommand;
+import dev.aegis.control.AegisVersion;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The top command: {@code aegis [--home DIR] COMMAND}. */
+@Command(
+        name = "aegis",
+        mixinStandardHelpOptions = true,
+        versionProvider = AegisCommand.Version.class,
+        description = {
+            "Aegis: a local AI gateway for coding agents.",
+            "Point Codex, Claude Code or any OpenAI/Anthropic client at http://127.0.0.1:8787."
+        },
+        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class},
+        footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
+public final class AegisCommand implements Runnable {
+
+    private final CliContext context;
+
+    public AegisCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
+            scope = ScopeType.INHERIT,
+            description = "Aegis home folder (default: $AEGIS_HOME or ~/.aegis).")
+    void home(String home) {
+        context.homeFlag(home);
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "a command is required (try: aegis start, aegis status, aegis --help)");
+    }
+
+    /** Reports the build's version. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"aegis " + AegisVersion.get()};
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.aegis.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/** {@code aegis}: the command-line entry point. */
+public final class Main {
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = AegisCli.commandLine(out, err, System.getenv()).execute(args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+}

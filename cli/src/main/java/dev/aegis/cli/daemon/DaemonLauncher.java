@@ -1,0 +1,154 @@
+package dev.aegis.cli.daemon;
+
+import dev.aegis.cli.CliException;
+import dev.aegis.config.Setting;
+import dev.aegis.control.DaemonProcess;
+import dev.aegis.control.DaemonState;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.home.AegisHome;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Starts the daemon as its own process from the same Java runtime and class path, detached from
+ * the terminal, and waits until it publishes its state and answers {@code /healthz}.
+ */
+public final class DaemonLauncher {
+
+    private static final Duration POLL = Duration.ofMillis(25);
+
+    private final AegisHome home;
+    private final Map<String, String> env;
+    private final DaemonClient client = new DaemonClient();
+
+    public DaemonLauncher(AegisHome home, Map<String, String> env) {
+        this.home = home;
+        this.env = env;
+    }
+
+    /** Runs the daemon attached to this terminal until it stops; returns its exit code. */
+    public int runForeground(LaunchSpec spec) {
+        List<String> cmd = command(spec, UUID.randomUUID().toString(), true);
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new CliException("cannot run " + cmd.getFirst() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
+    }
+
+    /** Spawns a detached daemon and waits for it to be healthy; on failure explains why with the log's tail. */
+    public DaemonState startDetached(LaunchSpec spec, Duration wait) {
+        String instance = UUID.randomUUID().toString();
+        List<String> cmd = new ArrayList<>();
+        setsid().ifPresent(cmd::add);
+        cmd.addAll(command(spec, instance, false));
+        Path out = home.daemonOut();
+        long outStart = sizeOf(out);
+        long logStart = sizeOf(home.daemonLog());
+        Process process;
+        try {
+            process = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            throw new CliException("cannot start the daemon (" + cmd.getFirst() + "): " + e.getMessage());
+        }
+        DaemonStateFile stateFile = new DaemonStateFile(home.daemonState());
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<DaemonState> state = stateFile.read().filter(s -> s.instance().equals(instance));
+            if (state.isPresent() && client.health(state.get()).isPresent()) {
+                return state.get();
+            }
+            if (!process.isAlive()) {
+                throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
+                        "the daemon exited with code " + process.exitValue()));
+            }
+            sleep(POLL);
+        }
+        process.destroy();
+        throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
+                "the daemon did not answer /healthz within " + wait.toSeconds() + " s"));
+    }
+
+    private List<String> command(LaunchSpec spec, String instance, boolean foreground) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        String opts = Setting.AEGIS_DAEMON_OPTS.from(env);
+        if (opts != null) {
+            cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(DaemonProcess.MAIN_CLASS);
+        cmd.add("--home");
+        cmd.add(home.root().toString());
+        cmd.add("--instance");
+        cmd.add(instance);
+        if (spec.host() != null) {
+            cmd.add("--host");
+            cmd.add(spec.host());
+        }
+        if (spec.port() != null) {
+            cmd.add("--port");
+            cmd.add(spec.port().toString());
+        }
+        if (spec.config() != null) {
+            cmd.add("--config");
+            cmd.add(Path.of(spec.config()).toAbsolutePath().toString());
+        }
+        if (foreground) {
+            cmd.add("--foreground");
+        }
+        return cmd;
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** Detaches the daemon from the terminal's session so closing the terminal does not stop it. */
+    private static Optional<String> setsid() {
+        for (String p : List.of("/usr/bin/setsid", "/bin/setsid")) {
+            if (Files.isExecutable(Path.of(p))) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+}

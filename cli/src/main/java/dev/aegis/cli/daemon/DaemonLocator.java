@@ -1,0 +1,65 @@
+package dev.aegis.cli.daemon;
+
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.home.AegisHome;
+import dev.aegis.home.SecureFiles;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Finds the daemon of a home folder from its lifetime lock and {@code daemon.json}. The lock is the
+ * truth: the OS drops it when the daemon dies, so a {@code daemon.json} without a held lock is stale
+ * and is removed here.
+ */
+public final class DaemonLocator {
+
+    private final AegisHome home;
+    private final DaemonStateFile stateFile;
+
+    public DaemonLocator(AegisHome home) {
+        this.home = home;
+        this.stateFile = new DaemonStateFile(home.daemonState());
+    }
+
+    public DaemonStatus locate() {
+        boolean held = lockHeld();
+        if (held) {
+            return new DaemonStatus(stateFile.read(), true, false);
+        }
+        boolean stale = Files.exists(stateFile.path());
+        if (stale) {
+            try {
+                stateFile.delete();
+            } catch (IOException e) {
+                // Reported as stale either way; a later start overwrites it.
+            }
+        }
+        return new DaemonStatus(java.util.Optional.empty(), false, stale);
+    }
+
+    /** True when another process holds the lock; probes by taking it for an instant. */
+    public boolean lockHeld() {
+        if (!Files.exists(home.daemonLock())) {
+            return false;
+        }
+        try {
+            SecureFiles.ensurePrivateFile(home.daemonLock());
+            try (FileChannel ch = FileChannel.open(home.daemonLock(), StandardOpenOption.WRITE)) {
+                FileLock lock = ch.tryLock();
+                if (lock == null) {
+                    return true;
+                }
+                lock.release();
+                return false;
+            }
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.aegis.control;
+
+import dev.aegis.http.ApiException;
+import dev.aegis.http.InFlightRequests;
+import dev.aegis.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/** Health, status and the control-token-guarded shutdown route. */
+public final class ControlHandlers {
+
+    private final DaemonState state;
+    private final InFlightRequests inFlight;
+    private final Consumer<Duration> shutdown;
+
+    /**
+     * @param shutdown starts a graceful stop with the given drain timeout; must return at once
+     */
+    public ControlHandlers(DaemonState state, InFlightRequests inFlight, Consumer<Duration> shutdown) {
+        this.state = state;
+        this.inFlight = inFlight;
+        this.shutdown = shutdown;
+    }
+
+    public void register(Javalin app) {
+        app.get(ControlRoutes.HEALTH, this::health);
+        app.get(ControlRoutes.HEALTH_ALT, this::health);
+        app.get(ControlRoutes.HEALTH_V1, this::health);
+        app.get(ControlRoutes.STATUS, this::health);
+        app.post(ControlRoutes.SHUTDOWN, this::shutdown);
+    }
+
+    public HealthPayload payload() {
+        long uptime = Duration.between(state.startedAt(), Instant.now()).toSeconds();
+        return new HealthPayload(inFlight.isDraining() ? "draining" : "ok", state.version(), state.pid(),
+                state.startedAt(), uptime, inFlight.served(), inFlight.active(), state.instance());
+    }
+
+    private void health(Context ctx) {
+        ctx.contentType("application/json").result(Json.write(payload()));
+    }
+
+    private void shutdown(Context ctx) {
+        String given = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
+        if (given == null || !MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), state.controlToken().getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(403, "forbidden", "the control token is missing or wrong");
+        }
+        Duration timeout = Duration.ofSeconds(30);
+        String ms = ctx.queryParam("timeout_ms");
+        if (ms != null) {
+            try {
+                timeout = Duration.ofMillis(Math.max(0, Long.parseLong(ms)));
+            } catch (NumberFormatException e) {
+                throw ApiException.invalidRequest("timeout_ms must be a whole number of milliseconds");
+            }
+        }
+        shutdown.accept(timeout);
+        ctx.status(202).contentType("application/json").result("{\"status\":\"stopping\"}");
+    }
+}

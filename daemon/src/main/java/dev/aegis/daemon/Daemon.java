@@ -1,0 +1,169 @@
+package dev.aegis.daemon;
+
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.ConfigException;
+import dev.aegis.config.ConfigLoader;
+import dev.aegis.control.AegisVersion;
+import dev.aegis.control.ControlHandlers;
+import dev.aegis.control.DaemonState;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.http.GatewayServer;
+import io.javalin.util.JavalinBindException;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running daemon: holds the lifetime lock, serves, publishes {@code daemon.json}, and stops in
+ * a fixed, bounded order: refuse new calls, drain those in flight, stop the server, close
+ * components, remove {@code daemon.json}, release the lock.
+ */
+public final class Daemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final DaemonOptions options;
+    private final DaemonStateFile stateFile;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private DaemonLock lock;
+    private Components components;
+    private GatewayServer server;
+    private DaemonState state;
+
+    private Daemon(DaemonOptions options) {
+        this.options = options;
+        this.stateFile = new DaemonStateFile(options.home().daemonState());
+    }
+
+    /** Starts a daemon; on failure everything acquired so far is released. */
+    static Daemon start(DaemonOptions options) throws StartupException {
+        Daemon d = new Daemon(options);
+        try {
+            d.startUp();
+            return d;
+        } catch (StartupException | RuntimeException e) {
+            d.releaseAll();
+            throw e;
+        }
+    }
+
+    private void startUp() throws StartupException {
+        try {
+            Optional<DaemonLock> acquired = DaemonLock.tryAcquire(options.home().daemonLock());
+            if (acquired.isEmpty()) {
+                String who = stateFile.read().map(s -> " (pid " + s.pid() + ", " + s.url() + ")").orElse("");
+                throw new StartupException("another Aegis daemon is already running for " + options.home().root() + who);
+            }
+            lock = acquired.get();
+        } catch (IOException e) {
+            throw new StartupException("cannot use the home folder " + options.home().root() + ": " + e.getMessage());
+        }
+        AegisConfig config;
+        try {
+            config = new ConfigLoader(options.env()).load(options.configFile(), options.configExplicit(), options.overrides());
+        } catch (ConfigException e) {
+            throw new StartupException(e.getMessage());
+        }
+        components = new Components(config);
+        DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
+                AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
+        ControlHandlers control = new ControlHandlers(initial, components.inFlight, this::stopInBackground);
+        try {
+            server = new GatewayServer(config.server().host(), config.server().port(),
+                    app -> components.routes(app, control)).start();
+        } catch (JavalinBindException e) {
+            throw new StartupException("cannot listen on " + config.server().host() + ":" + config.server().port()
+                    + ": the address is in use or not available; stop what uses it or pass --port");
+        }
+        state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),
+                initial.instance(), initial.controlToken());
+        try {
+            stateFile.write(state);
+        } catch (IOException e) {
+            throw new StartupException("cannot write " + stateFile.path() + ": " + e.getMessage());
+        }
+        LOG.info("Aegis {} listening on {} (pid {}, config {})", state.version(), state.url(), state.pid(),
+                config.source() == null ? "zero-config" : config.source());
+    }
+
+    DaemonState state() {
+        return state;
+    }
+
+    /** Starts a graceful stop on its own thread, so the control route can answer first. */
+    void stopInBackground(Duration drainTimeout) {
+        Thread t = new Thread(() -> stop(drainTimeout), "aegis-shutdown");
+        t.setDaemon(false);
+        t.start();
+    }
+
+    /** Graceful, idempotent stop; a second caller waits for the first to finish. */
+    void stop(Duration drainTimeout) {
+        if (!stopping.compareAndSet(false, true)) {
+            awaitStopped();
+            return;
+        }
+        try {
+            LOG.info("stopping: refusing new calls, draining up to {} ms", drainTimeout.toMillis());
+            boolean drained = components == null || components.inFlight.drain(drainTimeout);
+            if (!drained) {
+                LOG.warn("{} calls still in flight after {} ms; stopping anyway", components.inFlight.active(),
+                        drainTimeout.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            releaseAll();
+            LOG.info("stopped");
+            stopped.countDown();
+        }
+    }
+
+    void awaitStopped() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseAll() {
+        if (server != null) {
+            server.stop();
+        }
+        if (components != null) {
+            components.close();
+        }
+        if (lock != null) {
+            if (state != null) {
+                stateFile.read().filter(s -> s.instance().equals(state.instance())).ifPresent(s -> {
+                    try {
+                        stateFile.delete();
+                    } catch (IOException e) {
+                        LOG.warn("could not remove {}: {}", stateFile.path(), e.getMessage());
+                    }
+                });
+            }
+            try {
+                lock.close();
+            } catch (IOException e) {
+                LOG.warn("could not release the daemon lock: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static String randomToken() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+}

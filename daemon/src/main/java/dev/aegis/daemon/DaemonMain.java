@@ -1,0 +1,113 @@
+package dev.aegis.daemon;
+
+import dev.aegis.config.ConfigOverrides;
+import dev.aegis.config.Setting;
+import dev.aegis.control.DaemonProcess;
+import dev.aegis.home.AegisHome;
+import dev.aegis.home.SecureFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Entry point of the daemon process, started by {@code aegis start}. Prints one line and exits 1
+ * when it cannot start; the CLI shows that line with the log's tail.
+ */
+public final class DaemonMain {
+
+    private DaemonMain() {}
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        DaemonOptions options;
+        try {
+            options = parse(args, env);
+            options.home().ensureCreated();
+            configureLogging(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (IOException e) {
+            System.err.println(DaemonProcess.FAILURE_PREFIX + "cannot use the home folder: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(options);
+        } catch (StartupException e) {
+            System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(DaemonMain.class).error("start failed: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> daemon.stop(Duration.ofSeconds(10)), "aegis-sigterm"));
+        daemon.awaitStopped();
+        System.exit(0);
+    }
+
+    static DaemonOptions parse(String[] args, Map<String, String> env) {
+        String home = null;
+        String config = null;
+        String host = null;
+        Integer port = null;
+        String instance = null;
+        boolean foreground = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--home" -> home = value(args, ++i, a);
+                case "--config" -> config = value(args, ++i, a);
+                case "--host" -> host = value(args, ++i, a);
+                case "--port" -> port = port(value(args, ++i, a));
+                case "--instance" -> instance = value(args, ++i, a);
+                case "--foreground" -> foreground = true;
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        AegisHome aegisHome = AegisHome.resolve(home, env);
+        boolean explicit = config != null || Setting.AEGIS_CONFIG.from(env) != null;
+        Path configFile = config != null ? AegisHome.expandTilde(config)
+                : Setting.AEGIS_CONFIG.from(env) != null ? AegisHome.expandTilde(Setting.AEGIS_CONFIG.from(env))
+                : aegisHome.configFile();
+        return new DaemonOptions(aegisHome, configFile, explicit, new ConfigOverrides(host, port),
+                instance != null ? instance : UUID.randomUUID().toString(), foreground, env);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int port(String text) {
+        try {
+            int p = Integer.parseInt(text);
+            if (p >= 0 && p <= 65535) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException("--port must be a number from 0 to 65535, not '" + text + "'");
+    }
+
+    /** slf4j-simple reads these once, at its first use: set them before any logger exists. */
+    private static void configureLogging(DaemonOptions options) throws IOException {
+        if (options.foreground()) {
+            System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        } else {
+            SecureFiles.ensurePrivateFile(options.home().daemonLog());
+            System.setProperty("org.slf4j.simpleLogger.logFile", options.home().daemonLog().toString());
+        }
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+    }
+}

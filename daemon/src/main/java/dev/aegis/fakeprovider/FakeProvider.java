@@ -1,0 +1,197 @@
+package dev.aegis.fakeprovider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A faithful stand-in for an OpenAI-compatible provider on loopback: the real answer shapes, SSE
+ * event sequences and usage fields, plus controls to hold a stream, fail or delay. Used by the
+ * tests, and by {@code aegis bench} and {@code aegis doctor} as their built-in upstream.
+ */
+public final class FakeProvider implements AutoCloseable {
+
+    /** A canned answer for the next call, e.g. an error the provider would send. */
+    public record CannedResponse(int status, String contentType, String body, Map<String, String> headers) {}
+
+    private final Javalin app;
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<CannedResponse> canned = new ConcurrentLinkedQueue<>();
+    private volatile CountDownLatch streamGate;
+    private final CountDownLatch firstEventSent = new CountDownLatch(1);
+    private volatile Duration eventDelay = Duration.ZERO;
+
+    private FakeProvider() {
+        app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.disableCompression();
+            config.http.maxRequestSize = Long.MAX_VALUE;
+            config.jetty.defaultHost = "127.0.0.1";
+            config.jetty.defaultPort = 0;
+        });
+        app.before(this::record);
+        app.post("/v1/chat/completions", this::chat);
+        app.post("/v1/responses", this::responses);
+        app.post("/v1/embeddings", this::embeddings);
+        app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
+                Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
+        app.error(404, ctx -> ctx.contentType("application/json").result(
+                "{\"error\":{\"message\":\"Unknown path " + ctx.path() + "\",\"type\":\"invalid_request_error\","
+                        + "\"param\":null,\"code\":\"unknown_url\"}}"));
+    }
+
+    /** Starts a fake provider on a random loopback port. */
+    public static FakeProvider start() {
+        FakeProvider f = new FakeProvider();
+        f.app.start();
+        return f;
+    }
+
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    /** The OpenAI-style base URL, ending in {@code /v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Streams send their first event, then wait until {@link #releaseStreams()}. */
+    public void holdStreamsAfterFirstEvent() {
+        streamGate = new CountDownLatch(1);
+    }
+
+    public void releaseStreams() {
+        CountDownLatch g = streamGate;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** Waits until some stream has sent its first event. */
+    public boolean awaitFirstEvent(Duration timeout) throws InterruptedException {
+        return firstEventSent.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void eventDelay(Duration delay) {
+        this.eventDelay = delay;
+    }
+
+    /** The next call gets this answer instead of the normal one. */
+    public void enqueue(CannedResponse response) {
+        canned.add(response);
+    }
+
+    private void record(Context ctx) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(ctx.req().getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), Collections.list(ctx.req().getHeaders(name)));
+        }
+        requests.add(new RecordedRequest(ctx.method().name(), ctx.path(), ctx.queryString(), headers, ctx.bodyAsBytes()));
+    }
+
+    private boolean answeredCanned(Context ctx) {
+        CannedResponse c = canned.poll();
+        if (c == null) {
+            return false;
+        }
+        c.headers().forEach(ctx::header);
+        ctx.status(c.status()).contentType(c.contentType()).result(c.body());
+        return true;
+    }
+
+    private void chat(Context ctx) throws IOException, InterruptedException {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+        String model = body.path("model").asText("gpt-4o-mini");
+        if (!body.path("stream").asBoolean(false)) {
+            ctx.contentType("application/json").header("x-request-id", "req_fake_upstream").result(
+                    OpenAiTranscripts.chatCompletion(model));
+            return;
+        }
+        boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        List<String> frames = new ArrayList<>();
+        for (String data : OpenAiTranscripts.chatStream(model, includeUsage)) {
+            frames.add("data: " + data + "\n\n");
+        }
+        stream(ctx, frames);
+    }
+
+    private void responses(Context ctx) throws IOException, InterruptedException {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+        String model = body.path("model").asText("gpt-4o-mini");
+        if (!body.path("stream").asBoolean(false)) {
+            ctx.contentType("application/json").result(OpenAiTranscripts.response(model, "completed", true).toString());
+            return;
+        }
+        List<String> frames = new ArrayList<>();
+        for (String[] e : OpenAiTranscripts.responsesStream(model)) {
+            frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
+        }
+        stream(ctx, frames);
+    }
+
+    private void embeddings(Context ctx) {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        ctx.contentType("application/json").result("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                + "\"embedding\":[0.1,0.2,0.3]}],\"model\":\"text-embedding-3-small\","
+                + "\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+    }
+
+    private void stream(Context ctx, List<String> frames) throws IOException, InterruptedException {
+        ctx.status(200);
+        ctx.res().setContentType("text/event-stream; charset=utf-8");
+        ctx.res().setHeader("Cache-Control", "no-cache");
+        ctx.res().setHeader("x-request-id", "req_fake_upstream");
+        OutputStream out = ctx.res().getOutputStream();
+        CountDownLatch gate = streamGate;
+        for (int i = 0; i < frames.size(); i++) {
+            out.write(frames.get(i).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            if (i == 0) {
+                firstEventSent.countDown();
+                if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
+                    return;
+                }
+            }
+            if (!eventDelay.isZero()) {
+                Thread.sleep(eventDelay);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        releaseStreams();
+        app.stop();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.aegis.fakeprovider;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The exact answers OpenAI gives, as the fake provider replays them: chat completions (whole and
+ * streamed, with the optional final usage chunk) and the Responses API's event sequence.
+ */
+final class OpenAiTranscripts {
+
+    static final List<String> WORDS = List.of("Hello", " from", " the", " fake", " provider.");
+    static final String TEXT = String.join("", WORDS);
+    static final int PROMPT_TOKENS = 21;
+    static final int CACHED_TOKENS = 5;
+    static final int COMPLETION_TOKENS = WORDS.size();
+    static final int REASONING_TOKENS = 2;
+    private static final long CREATED = 1_763_900_000L;
+
+    private OpenAiTranscripts() {}
+
+    static String chatCompletion(String model) {
+        ObjectNode root = obj();
+        root.put("id", "chatcmpl-fake1").put("object", "chat.completion").put("created", CREATED).put("model", model);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        choice.putObject("message").put("role", "assistant").put("content", TEXT).putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "stop");
+        root.set("usage", chatUsage());
+        root.put("service_tier", "default").put("system_fingerprint", "fp_fake");
+        return root.toString();
+    }
+
+    /** {@code data:} payloads of a streamed chat completion, ending with {@code [DONE]}. */
+    static List<String> chatStream(String model, boolean includeUsage) {
+        List<String> out = new ArrayList<>();
+        ObjectNode first = chunk(model);
+        first.withArray("choices").addObject().put("index", 0)
+                .<ObjectNode>set("delta", obj().put("role", "assistant").put("content", "").putNull("refusal"))
+                .putNull("logprobs").putNull("finish_reason");
+        out.add(first.toString());
+        for (String w : WORDS) {
+            ObjectNode c = chunk(model);
+            c.withArray("choices").addObject().put("index", 0)
+                    .<ObjectNode>set("delta", obj().put("content", w))
+                    .putNull("logprobs").putNull("finish_reason");
+            out.add(c.toString());
+        }
+        ObjectNode last = chunk(model);
+        last.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", obj())
+                .putNull("logprobs").put("finish_reason", "stop");
+        out.add(last.toString());
+        if (includeUsage) {
+            ObjectNode usage = chunk(model);
+            usage.set("usage", chatUsage());
+            out.add(usage.toString());
+        }
+        out.add("[DONE]");
+        return out;
+    }
+
+    private static ObjectNode chunk(String model) {
+        ObjectNode c = obj();
+        c.put("id", "chatcmpl-fake1").put("object", "chat.completion.chunk").put("created", CREATED).put("model", model)
+                .put("service_tier", "default").put("system_fingerprint", "fp_fake");
+        c.putArray("choices");
+        c.putNull("usage");
+        return c;
+    }
+
+    private static ObjectNode chatUsage() {
+        ObjectNode u = obj();
+        u.put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", COMPLETION_TOKENS)
+                .put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+        u.putObject("prompt_tokens_details").put("cached_tokens", CACHED_TOKENS).put("audio_tokens", 0);
+        u.putObject("completion_tokens_details").put("reasoning_tokens", REASONING_TOKENS).put("audio_tokens", 0)
+                .put("accepted_prediction_tokens", 0).put("rejected_prediction_tokens", 0);
+        return u;
+    }
+
+    /** A Responses API response object in the given state. */
+    static ObjectNode response(String model, String status, boolean withOutput) {
+        ObjectNode r = obj();
+        r.put("id", "resp_fake1").put("object", "response").put("created_at", CREATED).put("status", status)
+                .putNull("error").putNull("incomplete_details").putNull("instructions").putNull("max_output_tokens")
+                .put("model", model);
+        ArrayNode output = r.putArray("output");
+        if (withOutput) {
+            output.add(message("completed", TEXT));
+        }
+        r.put("parallel_tool_calls", true).putNull("previous_response_id").put("store", false)
+                .put("temperature", 1.0).put("tool_choice", "auto").putArray("tools");
+        r.put("top_p", 1.0).put("truncation", "disabled");
+        r.putObject("reasoning").putNull("effort").putNull("summary");
+        r.putObject("text").putObject("format").put("type", "text");
+        if (withOutput) {
+            ObjectNode u = r.putObject("usage");
+            u.put("input_tokens", PROMPT_TOKENS);
+            u.putObject("input_tokens_details").put("cached_tokens", CACHED_TOKENS);
+            u.put("output_tokens", COMPLETION_TOKENS);
+            u.putObject("output_tokens_details").put("reasoning_tokens", REASONING_TOKENS);
+            u.put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+        } else {
+            r.putNull("usage");
+        }
+        r.putObject("metadata");
+        return r;
+    }
+
+    private static ObjectNode message(String status, String text) {
+        ObjectNode m = obj();
+        m.put("id", "msg_fake1").put("type", "message").put("status", status).put("role", "assistant");
+        ArrayNode content = m.putArray("content");
+        if (text != null) {
+            content.add(outputText(text));
+        }
+        return m;
+    }
+
+    private static ObjectNode outputText(String text) {
+        ObjectNode part = obj().put("type", "output_text").put("text", text);
+        part.putArray("annotations");
+        part.putArray("logprobs");
+        return part;
+    }
+
+    /** The Responses API stream: {@code [event name, data JSON]} pairs in the order OpenAI sends them. */
+    static List<String[]> responsesStream(String model) {
+        List<String[]> events = new ArrayList<>();
+        int[] seq = {0};
+        events.add(event(seq, "response.created", obj().set("response", response(model, "in_progress", false))));
+        events.add(event(seq, "response.in_progress", obj().set("response", response(model, "in_progress", false))));
+        events.add(event(seq, "response.output_item.added",
+                obj().put("output_index", 0).set("item", message("in_progress", null))));
+        events.add(event(seq, "response.content_part.added", obj().put("item_id", "msg_fake1").put("output_index", 0)
+                .put("content_index", 0).set("part", outputText(""))));
+        for (String w : WORDS) {
+            ObjectNode d = obj().put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0).put("delta", w);
+            d.putArray("logprobs");
+            events.add(event(seq, "response.output_text.delta", d));
+        }
+        ObjectNode done = obj().put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0).put("text", TEXT);
+        done.putArray("logprobs");
+        events.add(event(seq, "response.output_text.done", done));
+        events.add(event(seq, "response.content_part.done", obj().put("item_id", "msg_fake1").put("output_index", 0)
+                .put("content_index", 0).set("part", outputText(TEXT))));
+        events.add(event(seq, "response.output_item.done",
+                obj().put("output_index", 0).set("item", message("completed", TEXT))));
+        events.add(event(seq, "response.completed", obj().set("response", response(model, "completed", true))));
+        return events;
+    }
+
+    private static String[] event(int[] seq, String type, ObjectNode data) {
+        ObjectNode withType = obj().put("type", type);
+        withType.setAll(data);
+        withType.put("sequence_number", seq[0]++);
+        return new String[] {type, withType.toString()};
+    }
+
+    private static ObjectNode obj() {
+        return Json.mapper().createObjectNode();
+    }
+}

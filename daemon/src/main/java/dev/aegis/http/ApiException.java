@@ -1,0 +1,54 @@
+package dev.aegis.http;
+
+/**
+ * A refusal or failure with the SPEC's status and error code; rendered in the caller's API dialect
+ * by {@link ErrorRenderer}. The message is shown to the client, so it never holds a key or a secret.
+ */
+public final class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+
+    public ApiException(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public static ApiException invalidRequest(String message) {
+        return new ApiException(400, "invalid_request", message);
+    }
+
+    public static ApiException tooLarge(long limit) {
+        return new ApiException(413, "request_too_large",
+                "request body is larger than the limit of " + limit + " bytes (server.max_body)");
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, "not_found", message);
+    }
+
+    public static ApiException modelNotFound(String model) {
+        return new ApiException(404, "model_not_found", "model '" + model + "' points at no provider");
+    }
+
+    public static ApiException upstreamUnavailable(String provider, String why) {
+        return new ApiException(502, "upstream_unavailable", "provider '" + provider + "' is unreachable: " + why);
+    }
+
+    public static ApiException upstreamTimeout(String provider, String what) {
+        return new ApiException(504, "upstream_timeout", "provider '" + provider + "' timed out: " + what);
+    }
+
+    public static ApiException shuttingDown() {
+        return new ApiException(503, "shutting_down", "Aegis is stopping and takes no new requests");
+    }
+}

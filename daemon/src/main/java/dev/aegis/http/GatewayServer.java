@@ -1,0 +1,75 @@
+package dev.aegis.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpStatus;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Javalin server: virtual threads, no compression (it would buffer streams), no Javalin body
+ * limit (the proxy enforces {@code server.max_body} itself), JSON errors for everything.
+ */
+public final class GatewayServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    /** Large enough for the ~1 KB JSON headers Codex sends, with room to spare. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private final Javalin app;
+
+    /**
+     * @param routes registers the routes on the app
+     */
+    public GatewayServer(String host, int port, Consumer<Javalin> routes) {
+        this.app = Javalin.create(config -> {
+            config.useVirtualThreads = true;
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.disableCompression();
+            config.http.maxRequestSize = Long.MAX_VALUE;
+            config.jetty.defaultHost = host;
+            config.jetty.defaultPort = port;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+                http.setSendDateHeader(false);
+            });
+        });
+        app.before(RequestIds::assign);
+        app.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");
+        });
+        app.error(HttpStatus.NOT_FOUND, ctx -> {
+            if (ctx.result() == null) {
+                ErrorRenderer.render(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ErrorRenderer.render(
+                ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+        routes.accept(app);
+    }
+
+    public static final HandlerType[] PROXIED_METHODS = {
+        HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE
+    };
+
+    public GatewayServer start() {
+        app.start();
+        return this;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}

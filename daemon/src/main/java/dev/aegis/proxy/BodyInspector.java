@@ -1,0 +1,97 @@
+package dev.aegis.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.aegis.http.ApiException;
+import java.io.IOException;
+
+/**
+ * Checks that a body is one JSON object and reads the top-level fields Aegis needs, in one
+ * streaming pass without building a tree (bodies of several MB are normal).
+ */
+public final class BodyInspector {
+
+    /** Deeper nesting than any real client sends; bounds the parser's stack on hostile input. */
+    static final int MAX_NESTING = 512;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING)
+                    .maxStringLength(64 * 1024 * 1024)
+                    .build())
+            .build();
+
+    private BodyInspector() {}
+
+    public static RequestBody inspect(byte[] bytes) {
+        if (bytes.length == 0) {
+            throw ApiException.invalidRequest("request body is empty; expected a JSON object");
+        }
+        String model = null;
+        boolean stream = false;
+        int modelStart = -1;
+        int modelEnd = -1;
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw ApiException.invalidRequest("request body must be a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("model".equals(field)) {
+                    if (value != JsonToken.VALUE_STRING) {
+                        throw ApiException.invalidRequest("'model' must be a string");
+                    }
+                    modelStart = (int) p.currentTokenLocation().getByteOffset();
+                    model = p.getText();
+                    modelEnd = (int) p.currentLocation().getByteOffset();
+                } else if ("stream".equals(field)) {
+                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                        throw ApiException.invalidRequest("'stream' must be true or false");
+                    }
+                    stream = value == JsonToken.VALUE_TRUE;
+                } else {
+                    skipValue(p);
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw ApiException.invalidRequest("request body must be exactly one JSON object");
+            }
+        } catch (StreamConstraintsException e) {
+            throw ApiException.invalidRequest("request body is nested too deeply or holds a value too large");
+        } catch (JsonProcessingException e) {
+            // Jackson's own message quotes the offending token, which may be a secret: name only where.
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw ApiException.invalidRequest("request body is not valid JSON" + where);
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("request body is not valid JSON");
+        }
+        return new RequestBody(bytes, model, stream, modelStart, modelEnd);
+    }
+
+    /** Walks a nested value token by token; {@code skipChildren} would not validate what it skips. */
+    private static void skipValue(JsonParser p) throws IOException {
+        if (!p.currentToken().isStructStart()) {
+            return;
+        }
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IOException("unexpected end of input");
+            }
+            if (t.isStructStart()) {
+                depth++;
+            } else if (t.isStructEnd()) {
+                depth--;
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.aegis.proxy;
+
+import dev.aegis.http.ApiException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads a request body up to the configured limit; 413 beyond it, before reading it all. */
+final class BodyReader {
+
+    private BodyReader() {}
+
+    static byte[] read(Context ctx, long limit) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw ApiException.tooLarge(limit);
+        }
+        int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes(cap + 1);
+            if (bytes.length > cap) {
+                throw ApiException.tooLarge(limit);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("could not read the request body: the client stopped sending");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.aegis.proxy;
+
+/** The provider APIs Aegis understands; anything else is forwarded as it is. */
+public enum Endpoint {
+    CHAT_COMPLETIONS("/chat/completions"),
+    RESPONSES("/responses"),
+    COMPLETIONS("/completions"),
+    EMBEDDINGS("/embeddings"),
+    MESSAGES("/messages"),
+    COUNT_TOKENS("/messages/count_tokens"),
+    /** Forwarded unchanged to the default provider: the body is not inspected or priced. */
+    PASSTHROUGH(null);
+
+    private final String apiPath;
+
+    Endpoint(String apiPath) {
+        this.apiPath = apiPath;
+    }
+
+    /** True when Aegis reads the body (model, stream) before forwarding. */
+    public boolean inspectsBody() {
+        return this != PASSTHROUGH;
+    }
+
+    /** The endpoint for a method and a path below the API version ({@code /chat/completions}). */
+    public static Endpoint of(String method, String apiPath) {
+        if ("POST".equals(method)) {
+            for (Endpoint e : values()) {
+                if (apiPath.equals(e.apiPath)) {
+                    return e;
+                }
+            }
+        }
+        return PASSTHROUGH;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.aegis.proxy;
+
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which headers cross the gateway. Client headers pass through (SDK, beta and version headers,
+ * {@code x-stainless-*}, {@code User-Agent}) except hop-by-hop headers, the caller's Aegis key and
+ * Aegis's own control headers; the provider's key is injected by its adapter instead.
+ */
+public final class HeaderPolicy {
+
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te",
+            "trailer", "trailers", "transfer-encoding", "upgrade", "host", "content-length", "expect",
+            "http2-settings");
+
+    /** Where clients put their Aegis key; never forwarded. */
+    private static final Set<String> CLIENT_CREDENTIALS =
+            Set.of("authorization", "x-api-key", "x-daemon-token", "api-key", "cookie");
+
+    /** Aegis reads these itself; the provider has no use for them. */
+    private static final Set<String> AEGIS_REQUEST_HEADERS = Set.of("x-tenant-id", "x-run-id");
+
+    /** Headers Aegis sets on answers itself. */
+    private static final Set<String> AEGIS_RESPONSE_HEADERS = Set.of("x-request-id", "content-length", "date", "server");
+
+    private HeaderPolicy() {}
+
+    /**
+     * True when a client header goes to the provider. {@code connectionTokens} are the names listed in
+     * the request's {@code Connection} header, which are hop-by-hop too.
+     */
+    public static boolean forwardRequestHeader(String name, Set<String> connectionTokens) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !HOP_BY_HOP.contains(n)
+                && !CLIENT_CREDENTIALS.contains(n)
+                && !AEGIS_REQUEST_HEADERS.contains(n)
+                && !n.startsWith("x-aegis-")
+                // Aegis reads usage from the body as it passes, so it asks for it uncompressed.
+                && !n.equals("accept-encoding")
+                && !connectionTokens.contains(n);
+    }
+
+    /** True when a provider's response header goes back to the client. */
+    public static boolean forwardResponseHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return !n.startsWith(":") && !HOP_BY_HOP.contains(n) && !AEGIS_RESPONSE_HEADERS.contains(n);
+    }
+
+    /** The lower-cased tokens of a {@code Connection} header value. */
+    public static Set<String> connectionTokens(String connectionHeader) {
+        Set<String> out = new HashSet<>();
+        if (connectionHeader != null) {
+            for (String t : connectionHeader.split(",")) {
+                out.add(t.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.aegis.proxy.providers;
+
+import dev.aegis.config.ProviderConfig;
+import java.net.URI;
+import java.net.http.HttpRequest;
+
+/** Anthropic: the base URL is the host, the key goes in {@code x-api-key}. */
+final class AnthropicAdapter implements ProviderAdapter {
+
+    @Override
+    public URI uri(ProviderConfig provider, String apiPath, String query, String model) {
+        return URI.create(ProviderAdapter.withQuery(provider.baseUrl() + "/v1" + apiPath, query));
+    }
+
+    @Override
+    public void authorize(HttpRequest.Builder request, ProviderConfig provider) {
+        if (provider.hasKey()) {
+            request.header("x-api-key", provider.apiKey());
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.aegis.routing;
+
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.ModelTarget;
+import dev.aegis.config.ProviderConfig;
+import dev.aegis.config.RouteRule;
+import dev.aegis.http.ApiException;
+import java.util.List;
+
+/**
+ * Turns the model a client asked for into an ordered list of targets (the first is tried first).
+ *
+ * <p>Order: a config alias (its fallback chain), a route pattern, a {@code provider/model} name,
+ * then the default provider. Patterns come before the {@code provider/} prefix so that model ids
+ * with a slash of their own ({@code meta-llama/Llama-3.1-8B}) can be routed by a pattern.
+ */
+public final class ModelRouter {
+
+    private final AegisConfig config;
+
+    public ModelRouter(AegisConfig config) {
+        this.config = config;
+    }
+
+    public List<RouteTarget> resolve(String model) {
+        if (model == null || model.isEmpty()) {
+            throw ApiException.invalidRequest("request body has no 'model'");
+        }
+        List<ModelTarget> chain = config.models().get(model);
+        if (chain != null) {
+            return chain.stream().map(t -> new RouteTarget(provider(t.provider()), t.model())).toList();
+        }
+        for (RouteRule rule : config.routes()) {
+            if (rule.matches(model)) {
+                return List.of(new RouteTarget(provider(rule.provider()), model));
+            }
+        }
+        int slash = model.indexOf('/');
+        if (slash > 0) {
+            ProviderConfig named = config.providers().get(model.substring(0, slash));
+            if (named != null) {
+                return List.of(new RouteTarget(named, model.substring(slash + 1)));
+            }
+            throw ApiException.modelNotFound(model);
+        }
+        return List.of(defaultTarget(model));
+    }
+
+    /** The default provider, for routes that carry no model (pass-through paths). */
+    public RouteTarget defaultTarget(String model) {
+        return config.defaultProvider()
+                .map(name -> new RouteTarget(provider(name), model))
+                .orElseThrow(() -> model == null
+                        ? ApiException.notFound("no default provider is configured (default_provider: none)")
+                        : ApiException.modelNotFound(model));
+    }
+
+    private ProviderConfig provider(String name) {
+        return config.providers().get(name);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.aegis.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The validated, immutable configuration of one daemon: file, environment and flags already merged.
+ *
+ * @param defaultProvider the provider for models that no alias or route names; empty means refuse them
+ * @param source the file it was read from, or null for zero-config
+ */
+public record AegisConfig(
+        ServerConfig server,
+        Map<String, ProviderConfig> providers,
+        Optional<String> defaultProvider,
+        Map<String, List<ModelTarget>> models,
+        List<RouteRule> routes,
+        RetryConfig retry,
+        TimeoutConfig timeouts,
+        boolean streamIncludeUsage,
+        Path source) {
+
+    public AegisConfig {
+        providers = Map.copyOf(providers);
+        models = Map.copyOf(models);
+        routes = List.copyOf(routes);
+    }
+}

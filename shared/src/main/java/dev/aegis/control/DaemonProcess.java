@@ -1,0 +1,13 @@
+package dev.aegis.control;
+
+/** How the CLI starts the daemon process: the class it runs and the flags it understands. */
+public final class DaemonProcess {
+
+    /** Named as a string: the CLI starts the daemon as a process and never links against it. */
+    public static final String MAIN_CLASS = "dev.aegis.daemon.DaemonMain";
+
+    /** Printed by the daemon before it exits 1, so the CLI can show the reason. */
+    public static final String FAILURE_PREFIX = "aegis daemon: ";
+
+    private DaemonProcess() {}
+}

@@ -1,0 +1,92 @@
+package dev.aegis.home;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The Aegis home folder ({@code ~/.aegis} by default) and the well-known paths inside it.
+ *
+ * <p>Precedence: an explicit {@code --home} flag, then {@code AEGIS_HOME}, then {@code ~/.aegis}.
+ */
+public record AegisHome(Path root) {
+
+    public static final String ENV = "AEGIS_HOME";
+
+    public AegisHome {
+        root = root.toAbsolutePath().normalize();
+    }
+
+    /** Resolves the home folder from a flag value (may be null), the environment and the user's home. */
+    public static AegisHome resolve(String flag, Map<String, String> env) {
+        if (flag != null && !flag.isBlank()) {
+            return new AegisHome(expandTilde(flag));
+        }
+        String fromEnv = env.get(ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new AegisHome(expandTilde(fromEnv));
+        }
+        return new AegisHome(Path.of(System.getProperty("user.home"), ".aegis"));
+    }
+
+    /** Expands a leading {@code ~} to the user's home, as a shell would. */
+    public static Path expandTilde(String path) {
+        if (path.equals("~")) {
+            return Path.of(System.getProperty("user.home"));
+        }
+        if (path.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home"), path.substring(2));
+        }
+        return Path.of(path);
+    }
+
+    public Path configFile() {
+        return root.resolve("aegis.yaml");
+    }
+
+    public Path database() {
+        return root.resolve("aegis.db");
+    }
+
+    public Path daemonState() {
+        return root.resolve("daemon.json");
+    }
+
+    public Path daemonLock() {
+        return root.resolve("daemon.lock");
+    }
+
+    public Path logsDir() {
+        return root.resolve("logs");
+    }
+
+    public Path daemonLog() {
+        return logsDir().resolve("daemon.log");
+    }
+
+    /** Where the detached daemon's stdout and stderr go (JVM crashes, early failures). */
+    public Path daemonOut() {
+        return logsDir().resolve("daemon.out");
+    }
+
+    public Path receiptsDir() {
+        return root.resolve("receipts");
+    }
+
+    public Path keysDir() {
+        return root.resolve("keys");
+    }
+
+    /** Creates the home folder and its logs folder, owner-only (0700). */
+    public AegisHome ensureCreated() throws IOException {
+        SecureFiles.createPrivateDirectories(root);
+        SecureFiles.createPrivateDirectories(logsDir());
+        return this;
+    }
+
+    /** True when the home folder exists (or can be created) and is writable. */
+    public boolean isWritable() {
+        return Files.isDirectory(root) && Files.isWritable(root);
+    }
+}
