@@ -36,6 +36,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile CountDownLatch streamGate;
     private final CountDownLatch firstEventSent = new CountDownLatch(1);
     private volatile Duration eventDelay = Duration.ZERO;
+    private volatile Duration headerDelay = Duration.ZERO;
 
     private FakeProvider() {
         app = Javalin.create(config -> {
@@ -99,6 +100,11 @@ public final class FakeProvider implements AutoCloseable {
         this.eventDelay = delay;
     }
 
+    /** Waits this long before answering at all (no headers), as a provider that is slow to start. */
+    public void headerDelay(Duration delay) {
+        this.headerDelay = delay;
+    }
+
     /** The next call gets this answer instead of the normal one. */
     public void enqueue(CannedResponse response) {
         canned.add(response);
@@ -110,6 +116,13 @@ public final class FakeProvider implements AutoCloseable {
             headers.put(name.toLowerCase(Locale.ROOT), Collections.list(ctx.req().getHeaders(name)));
         }
         requests.add(new RecordedRequest(ctx.method().name(), ctx.path(), ctx.queryString(), headers, ctx.bodyAsBytes()));
+        if (!headerDelay.isZero()) {
+            try {
+                Thread.sleep(headerDelay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private boolean answeredCanned(Context ctx) {

@@ -45,13 +45,17 @@ public final class GatewayServer {
             LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");
         });
+        // Javalin's own 404/405 pages are text; answers already decided (relayed or errors) stay as they are.
         app.error(HttpStatus.NOT_FOUND, ctx -> {
-            if (ctx.result() == null) {
+            if (!Answered.is(ctx)) {
                 ErrorRenderer.render(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
             }
         });
-        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ErrorRenderer.render(
-                ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> {
+            if (!Answered.is(ctx)) {
+                ErrorRenderer.render(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
         routes.accept(app);
     }
 

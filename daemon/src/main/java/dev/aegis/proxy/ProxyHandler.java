@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
+import dev.aegis.http.Answered;
 import dev.aegis.proxy.providers.ProviderAdapter;
 import dev.aegis.proxy.providers.ProviderAdapters;
 import dev.aegis.routing.ModelRouter;
@@ -76,6 +77,7 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         HttpResponse<InputStream> response = send(request, target);
         timeline.upstreamHeaders();
+        Answered.mark(ctx);
         respond(ctx, response, target, timeline);
     }
 

@@ -56,7 +56,7 @@ public final class StopCommand implements Callable<Integer> {
         Optional<ProcessHandle> process = ProcessHandle.of(state.pid());
         long served = new DaemonClient().health(state).map(h -> h.requestsServed()).orElse(-1L);
         boolean accepted = new DaemonClient().requestShutdown(state, timeout);
-        if (accepted && waitForExit(locator, timeout.plus(GRACE))) {
+        if (accepted && waitForExit(locator, process, timeout.plus(GRACE))) {
             out.println("Aegis stopped" + (served >= 0 ? " (served " + served + " requests)." : "."));
             return ExitCode.OK;
         }
@@ -65,22 +65,23 @@ public final class StopCommand implements Callable<Integer> {
         }
         out.println("The daemon did not stop in time; sending SIGTERM to pid " + state.pid() + ".");
         process.get().destroy();
-        if (waitForExit(locator, Duration.ofSeconds(10))) {
+        if (waitForExit(locator, process, Duration.ofSeconds(10))) {
             out.println("Aegis stopped.");
             return ExitCode.OK;
         }
         process.get().destroyForcibly();
         context.err().println("aegis: killed pid " + state.pid() + " after it ignored SIGTERM; the last moments' usage"
                 + " records and receipts may be lost.");
-        waitForExit(locator, Duration.ofSeconds(5));
+        waitForExit(locator, process, Duration.ofSeconds(5));
         locator.locate();
         return ExitCode.FAILED;
     }
 
-    private static boolean waitForExit(DaemonLocator locator, Duration limit) {
+    /** Waits until the lock is free and the process has exited, so a following start never races it. */
+    private static boolean waitForExit(DaemonLocator locator, Optional<ProcessHandle> process, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!locator.lockHeld()) {
+            if (!locator.lockHeld() && process.map(p -> !p.isAlive()).orElse(true)) {
                 return true;
             }
             try {

@@ -39,7 +39,9 @@ public final class DaemonLauncher {
     public int runForeground(LaunchSpec spec) {
         List<String> cmd = command(spec, UUID.randomUUID().toString(), true);
         try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+            withEnvironment(pb);
+            Process p = pb.start();
             return p.waitFor();
         } catch (IOException e) {
             throw new CliException("cannot run " + cmd.getFirst() + ": " + e.getMessage());
@@ -60,11 +62,12 @@ public final class DaemonLauncher {
         long logStart = sizeOf(home.daemonLog());
         Process process;
         try {
-            process = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                    .redirectErrorStream(true)
-                    .start();
+                    .redirectErrorStream(true);
+            withEnvironment(pb);
+            process = pb.start();
         } catch (IOException e) {
             throw new CliException("cannot start the daemon (" + cmd.getFirst() + "): " + e.getMessage());
         }
@@ -84,6 +87,12 @@ public final class DaemonLauncher {
         process.destroy();
         throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
                 "the daemon did not answer /healthz within " + wait.toSeconds() + " s"));
+    }
+
+    /** The daemon sees exactly the environment this CLI was given (provider keys, AEGIS_* settings). */
+    private void withEnvironment(ProcessBuilder pb) {
+        pb.environment().clear();
+        pb.environment().putAll(env);
     }
 
     private List<String> command(LaunchSpec spec, String instance, boolean foreground) {

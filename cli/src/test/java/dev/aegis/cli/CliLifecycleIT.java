@@ -1,0 +1,159 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.control.DaemonState;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aegis start / status / stop} spawning a real daemon process in a temporary home. */
+class CliLifecycleIT {
+
+    @TempDir
+    Path temp;
+
+    FakeProvider fake;
+    Map<String, String> env;
+    String home;
+
+    @BeforeEach
+    void setUp() {
+        fake = FakeProvider.start();
+        env = new HashMap<>(Map.of(
+                "OPENAI_API_KEY", "sk-provider-cli-test",
+                "AEGIS_OPENAI_BASE_URL", fake.baseUrl(),
+                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+        home = temp.resolve("home").toString();
+    }
+
+    @AfterEach
+    void tearDown() {
+        CliRun.run(env, CliRun.args(home, "stop", "--timeout", "2s"));
+        fake.close();
+    }
+
+    private CliRun aegis(String... args) {
+        return CliRun.run(env, CliRun.args(home, args));
+    }
+
+    private DaemonState state() {
+        return new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
+    }
+
+    @Test
+    void startCallStatusStop() throws Exception {
+        CliRun start = aegis("start", "--port", "0");
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(start.out()).contains("is running at http://127.0.0.1:");
+
+        DaemonState s = state();
+        assertThat(Files.getPosixFilePermissions(Path.of(home, "daemon.json")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(Path.of(home))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(s.url() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.body()).contains("Hello from the fake provider.");
+        assertThat(fake.requests().getLast().header("authorization")).isEqualTo("Bearer sk-provider-cli-test");
+
+        CliRun status = aegis("status", "--json");
+        assertThat(status.exitCode()).isZero();
+        JsonNode json = Json.mapper().readTree(status.out());
+        assertThat(json.path("running").asBoolean()).isTrue();
+        assertThat(json.path("pid").asLong()).isEqualTo(s.pid());
+        assertThat(json.path("requests_served").asLong()).isGreaterThanOrEqualTo(1);
+
+        CliRun again = aegis("start");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("already running").contains("pid " + s.pid());
+
+        CliRun stop = aegis("stop");
+        assertThat(stop.exitCode()).as(stop.all()).isZero();
+        assertThat(stop.out()).contains("Aegis stopped");
+        assertThat(Path.of(home, "daemon.json")).doesNotExist();
+        assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+
+        CliRun after = aegis("status");
+        assertThat(after.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(after.out()).contains("not running");
+        assertThat(aegis("stop").out()).contains("not running");
+    }
+
+    @Test
+    void startAfterKillNineCleansUpAndStarts() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        DaemonState first = state();
+        ProcessHandle daemon = ProcessHandle.of(first.pid()).orElseThrow();
+        daemon.destroyForcibly();
+        daemon.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(Path.of(home, "daemon.json")).exists();
+
+        CliRun start = aegis("start", "--port", "0");
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(start.out()).contains("Removed the state").contains("is running");
+        assertThat(state().pid()).isNotEqualTo(first.pid());
+    }
+
+    @Test
+    void invalidConfigFailsWithTheReasonAndNoStackTrace() throws Exception {
+        Path config = temp.resolve("bad.yaml");
+        Files.writeString(config, "server:\n  port: 99999\nproviders:\n  local: { type: ollama }\n");
+
+        CliRun start = aegis("start", "--config", config.toString());
+
+        assertThat(start.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(start.err()).contains("Aegis failed to start").contains("server.port").contains("providers.local.type");
+        assertThat(start.all()).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void portInUseFailsWithOneClearReason() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CliRun start = aegis("start", "--port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(start.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(start.err()).contains("Aegis failed to start: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(start.all()).doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void unwritableHomeIsOneClearLine() {
+        CliRun start = CliRun.run(env, "--home", "/proc/aegis-cannot-be-here", "start");
+
+        assertThat(start.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(start.err()).startsWith("aegis: cannot create the home folder /proc/aegis-cannot-be-here");
+        assertThat(start.err().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void providerUrlPointingAtTheDaemonItselfIsRefused() {
+        env.put("AEGIS_OPENAI_BASE_URL", "http://localhost:18787/v1");
+
+        CliRun start = aegis("start", "--port", "18787");
+
+        assertThat(start.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(start.err()).contains("points back at this daemon");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.aegis.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Runs the real command line in-process with a given environment and captures what it prints. */
+record CliRun(int exitCode, String out, String err) {
+
+    static CliRun run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AegisCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), env).execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+
+    static String[] args(String home, String... rest) {
+        List<String> all = new ArrayList<>(List.of("--home", home));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
+    String all() {
+        return out + err;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Exit codes and help of the command line itself. */
+class CommandLineTest {
+
+    private static final Map<String, String> ENV = Map.of();
+
+    @Test
+    void versionAndHelp() {
+        assertThat(CliRun.run(ENV, "--version").out()).startsWith("aegis ");
+        CliRun help = CliRun.run(ENV, "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("start", "stop", "status", "--home");
+        assertThat(CliRun.run(ENV, "stop", "--help").out()).contains("--timeout");
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        assertThat(CliRun.run(ENV, "--no-such-flag").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.run(ENV, "start", "--port", "abc").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.run(ENV, "stop", "--timeout", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.run(ENV).exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void homeIsAcceptedBeforeOrAfterTheCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
+        String dir = temp.resolve("h").toString();
+        assertThat(CliRun.run(ENV, "status", "--home", dir, "--json").out()).contains("\"home\":\"" + dir + "\"");
+        assertThat(CliRun.run(ENV, "--home", dir, "status", "--json").out()).contains("\"home\":\"" + dir + "\"");
+    }
+}

@@ -1,0 +1,76 @@
+package dev.aegis.daemon;
+
+import dev.aegis.config.ConfigOverrides;
+import dev.aegis.control.DaemonState;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.home.AegisHome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** A real daemon on a random loopback port in a temporary home, in front of a fake provider. */
+public final class TestGateway implements AutoCloseable {
+
+    public static final String PROVIDER_KEY = "sk-provider-secret-0123456789";
+
+    public final FakeProvider fake;
+    public final Path homeDir;
+    private final Daemon daemon;
+
+    private TestGateway(FakeProvider fake, Path homeDir, Daemon daemon) {
+        this.fake = fake;
+        this.homeDir = homeDir;
+        this.daemon = daemon;
+    }
+
+    public static TestGateway start(Path tempDir) throws Exception {
+        return start(tempDir, null, Map.of());
+    }
+
+    /** Starts with an optional config file body and extra environment (which may override the fake's URL). */
+    public static TestGateway start(Path tempDir, String yaml, Map<String, String> extraEnv) throws Exception {
+        FakeProvider fake = FakeProvider.start();
+        try {
+            Path home = tempDir.resolve("home-" + UUID.randomUUID());
+            Path config = home.resolve("aegis.yaml");
+            if (yaml != null) {
+                Files.createDirectories(home);
+                Files.writeString(config, yaml, StandardCharsets.UTF_8);
+            }
+            Map<String, String> env = new HashMap<>();
+            env.put("OPENAI_API_KEY", PROVIDER_KEY);
+            env.put("AEGIS_OPENAI_BASE_URL", fake.baseUrl());
+            env.putAll(extraEnv);
+            AegisHome aegisHome = new AegisHome(home).ensureCreated();
+            DaemonOptions options = new DaemonOptions(aegisHome, config, false, new ConfigOverrides("127.0.0.1", 0),
+                    UUID.randomUUID().toString(), true, env);
+            return new TestGateway(fake, home, Daemon.start(options));
+        } catch (Exception | Error e) {
+            fake.close();
+            throw e;
+        }
+    }
+
+    public DaemonState state() {
+        return daemon.state();
+    }
+
+    public String url() {
+        return daemon.state().url();
+    }
+
+    public void stop(Duration drain) {
+        daemon.stop(drain);
+    }
+
+    @Override
+    public void close() throws IOException {
+        daemon.stop(Duration.ofSeconds(5));
+        fake.close();
+    }
+}
