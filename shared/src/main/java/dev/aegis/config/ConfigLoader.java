@@ -146,9 +146,9 @@ public final class ConfigLoader {
 
     private Map<String, ProviderConfig> providers(ConfigNode n) {
         Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        out.put("openai", builtIn("openai", ProviderType.OPENAI, Setting.AEGIS_OPENAI_BASE_URL, "OPENAI_API_KEY"));
+        out.put("openai", builtIn("openai", ProviderType.OPENAI, Setting.AEGIS_OPENAI_BASE_URL, "OPENAI_API_KEY", n));
         out.put("anthropic",
-                builtIn("anthropic", ProviderType.ANTHROPIC, Setting.AEGIS_ANTHROPIC_BASE_URL, "ANTHROPIC_API_KEY"));
+                builtIn("anthropic", ProviderType.ANTHROPIC, Setting.AEGIS_ANTHROPIC_BASE_URL, "ANTHROPIC_API_KEY", n));
         if (!n.expectObject()) {
             return out;
         }
@@ -161,8 +161,10 @@ public final class ConfigLoader {
         return out;
     }
 
-    private ProviderConfig builtIn(String name, ProviderType type, Setting baseUrl, String keyEnv) {
-        return new ProviderConfig(name, type, URI.create(baseUrl.orDefault(env)), keyEnv, env.get(keyEnv), null);
+    private ProviderConfig builtIn(String name, ProviderType type, Setting baseUrl, String keyEnv, ConfigNode where) {
+        URI url = httpUrl(baseUrl.orDefault(env), where.child(name).child("base_url"), " (from " + baseUrl.name() + ")");
+        return new ProviderConfig(name, type, url == null ? URI.create(baseUrl.defaultValue()) : url, keyEnv,
+                env.get(keyEnv), null);
     }
 
     private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base) {
@@ -183,21 +185,22 @@ public final class ConfigLoader {
         URI url = base == null ? null : base.baseUrl();
         String urlText = n.child("base_url").text(null);
         if (urlText != null) {
-            url = httpUrl(urlText, n.child("base_url"));
-        }
-        if (url == null) {
+            url = httpUrl(urlText, n.child("base_url"), "");
+        } else if (url == null) {
             n.child("base_url").error("is required");
-            return null;
         }
         String keyEnv = n.child("api_key_env").text(base == null ? null : base.apiKeyEnv());
         String apiVersion = n.child("api_version").text(null);
         if (type.get() == ProviderType.AZURE && apiVersion == null) {
             n.child("api_version").error("is required for azure providers (e.g. \"2024-10-21\")");
         }
+        if (url == null) {
+            return null;
+        }
         return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion);
     }
 
-    private static URI httpUrl(String text, ConfigNode where) {
+    private static URI httpUrl(String text, ConfigNode where, String origin) {
         try {
             URI u = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
             if (u.getHost() != null && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
@@ -206,7 +209,7 @@ public final class ConfigLoader {
         } catch (URISyntaxException e) {
             // reported below
         }
-        where.error("'" + text + "' is not an http(s) URL");
+        where.error("'" + text + "'" + origin + " is not an http(s) URL");
         return null;
     }
 

@@ -1,0 +1,154 @@
+package dev.aegis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path temp;
+
+    private Path file(String yaml) throws Exception {
+        Path f = temp.resolve("aegis.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void zeroConfigNeedsNothingButTheOpenAiKey() throws Exception {
+        AegisConfig c = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-real"))
+                .load(temp.resolve("missing.yaml"), false, ConfigOverrides.NONE);
+
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.server().port()).isEqualTo(8787);
+        assertThat(c.server().maxBodyBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(c.defaultProvider()).hasValue("openai");
+        assertThat(c.providers().get("openai").baseUrl()).hasToString("https://api.openai.com/v1");
+        assertThat(c.providers().get("openai").apiKey()).isEqualTo("sk-real");
+        assertThat(c.providers().get("openai").toString()).doesNotContain("sk-real");
+        assertThat(c.source()).isNull();
+    }
+
+    @Test
+    void precedenceIsFlagThenEnvironmentThenFile() throws Exception {
+        Path f = file("server: { port: 9000, host: 127.0.0.2 }\n");
+
+        assertThat(new ConfigLoader(Map.of()).load(f, true, ConfigOverrides.NONE).server().port()).isEqualTo(9000);
+        assertThat(new ConfigLoader(Map.of("PORT", "9100")).load(f, true, ConfigOverrides.NONE).server().port())
+                .isEqualTo(9100);
+        assertThat(new ConfigLoader(Map.of("PORT", "9100", "AEGIS_PORT", "9200"))
+                        .load(f, true, ConfigOverrides.NONE).server().port()).isEqualTo(9200);
+        AegisConfig flagged = new ConfigLoader(Map.of("AEGIS_PORT", "9200"))
+                .load(f, true, new ConfigOverrides("127.0.0.3", 9300));
+        assertThat(flagged.server().port()).isEqualTo(9300);
+        assertThat(flagged.server().host()).isEqualTo("127.0.0.3");
+    }
+
+    @Test
+    void baseUrlsComeFromAegisVariablesNeverFromClientVariables() throws Exception {
+        AegisConfig c = new ConfigLoader(Map.of(
+                        "OPENAI_BASE_URL", "http://127.0.0.1:8787/v1",
+                        "AEGIS_ANTHROPIC_BASE_URL", "http://127.0.0.1:4000/"))
+                .load(null, false, ConfigOverrides.NONE);
+
+        assertThat(c.providers().get("openai").baseUrl()).hasToString("https://api.openai.com/v1");
+        assertThat(c.providers().get("anthropic").baseUrl()).hasToString("http://127.0.0.1:4000");
+    }
+
+    @Test
+    void fullFileIsRead() throws Exception {
+        Path f = file("""
+                server:
+                  max_body: 1MB
+                  cors: { allowed_origins: mirror }
+                providers:
+                  local: { type: openai-compatible, base_url: http://127.0.0.1:11434/v1 }
+                  azure: { type: azure, base_url: https://x.openai.azure.com, api_key_env: AZ, api_version: "2024-10-21" }
+                default_provider: local
+                models:
+                  aegis-fast:
+                    - { provider: openai, model: gpt-4o-mini }
+                    - { provider: local, model: llama3.2 }
+                routes:
+                  "llama*": local
+                retry: { attempts: 2, base_delay: 100ms, max_delay: 1s }
+                timeouts: { connect: 2s, first_byte: 30s, idle: 10s }
+                governance: { enabled: true }
+                """);
+        AegisConfig c = new ConfigLoader(Map.of("AZ", "az-key")).load(f, true, ConfigOverrides.NONE);
+
+        assertThat(c.server().maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(c.server().corsOrigins()).containsExactly("mirror");
+        assertThat(c.defaultProvider()).hasValue("local");
+        assertThat(c.models().get("aegis-fast")).containsExactly(
+                new ModelTarget("openai", "gpt-4o-mini"), new ModelTarget("local", "llama3.2"));
+        assertThat(c.routes()).singleElement().satisfies(r -> {
+            assertThat(r.matches("llama3.2")).isTrue();
+            assertThat(r.matches("gpt-4o")).isFalse();
+        });
+        assertThat(c.providers().get("azure").apiKey()).isEqualTo("az-key");
+        assertThat(c.retry()).isEqualTo(new RetryConfig(2, Duration.ofMillis(100), Duration.ofSeconds(1)));
+        assertThat(c.timeouts().idle()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void everyErrorIsNamedByItsPath() throws Exception {
+        Path f = file("""
+                server: { port: 70000, hots: x, max_body: lots }
+                providers:
+                  local: { type: ollama }
+                  az: { type: azure, base_url: "ftp://nope" }
+                default_provider: nowhere
+                models:
+                  fast: [ { provider: ghost, model: m } ]
+                routes: { "x*": ghost }
+                timeouts: { idle: soon }
+                colour: blue
+                """);
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(f, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::path)
+                        .containsExactlyInAnyOrder("colour", "server.port", "server.hots", "server.max_body",
+                                "providers.local.type", "providers.az.base_url", "providers.az.api_version",
+                                "default_provider", "models.fast[0].provider", "models.fast", "routes.x*",
+                                "timeouts.idle"));
+    }
+
+    @Test
+    void brokenYamlAndMissingExplicitFileAreErrors() throws Exception {
+        Path broken = file("server: [unclosed\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(broken, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(temp.resolve("nope.yaml"), true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
+    }
+
+    @Test
+    void badPortInEnvironmentIsNamed() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_PORT", "http")).load(null, false, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("AEGIS_PORT");
+    }
+
+    @Test
+    void providerPointingAtTheDaemonIsRefused() {
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_OPENAI_BASE_URL", "http://localhost:8787/v1"))
+                        .load(null, false, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers.openai.base_url")
+                .hasMessageContaining("points back at this daemon");
+    }
+
+    @Test
+    void defaultProviderNoneRefusesUnroutedModels() throws Exception {
+        AegisConfig c = new ConfigLoader(Map.of("AEGIS_DEFAULT_PROVIDER", "none")).load(null, false, ConfigOverrides.NONE);
+        assertThat(c.defaultProvider()).isEmpty();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.aegis.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UnitsTest {
+
+    @Test
+    void durations() {
+        assertThat(Units.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Units.duration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Units.duration("15m")).isEqualTo(Duration.ofMinutes(15));
+        assertThat(Units.duration("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(Units.duration("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(Units.duration("7")).isEqualTo(Duration.ofSeconds(7));
+        assertThatThrownBy(() -> Units.duration("soon")).hasMessageContaining("not a duration");
+    }
+
+    @Test
+    void sizes() {
+        assertThat(Units.bytes("32MB")).isEqualTo(32L * 1024 * 1024);
+        assertThat(Units.bytes("512kb")).isEqualTo(512L * 1024);
+        assertThat(Units.bytes("1G")).isEqualTo(1024L * 1024 * 1024);
+        assertThat(Units.bytes("100")).isEqualTo(100);
+        assertThatThrownBy(() -> Units.bytes("lots")).hasMessageContaining("not a size");
+    }
+}
