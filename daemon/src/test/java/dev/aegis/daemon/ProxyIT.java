@@ -142,6 +142,20 @@ class ProxyIT {
     }
 
     @Test
+    void webSocketUpgradeIsRefusedWith426SoCodexFallsBackToHttp() throws Exception {
+        int before = gateway.fake.requests().size();
+        try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+            s.getOutputStream().write(("GET /v1/responses HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\n"
+                    + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Authorization: Bearer k\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 426").contains("upgrade_required");
+        }
+        assertThat(gateway.fake.requests()).hasSize(before);
+    }
+
+    @Test
     void aliasRewritesOnlyTheModelName() throws Exception {
         String body = "{\"model\" : \"aegis-fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         HttpResponse<String> r = Http.send(Http.post(url("/v1/chat/completions"), body));
