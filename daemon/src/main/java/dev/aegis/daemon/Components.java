@@ -1,6 +1,16 @@
 package dev.aegis.daemon;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.auth.Authenticator;
+import dev.aegis.auth.JwtTokens;
+import dev.aegis.auth.KeyCache;
+import dev.aegis.auth.TokenRoute;
 import dev.aegis.config.AegisConfig;
+import dev.aegis.home.AegisHome;
+import dev.aegis.store.Database;
+import dev.aegis.store.SqlKeyStore;
+import java.io.IOException;
+import java.time.InstantSource;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
@@ -16,19 +26,36 @@ final class Components implements AutoCloseable {
 
     final AtomicReference<AegisConfig> config;
     final InFlightRequests inFlight = new InFlightRequests();
+    final Database database;
+    final KeyCache keys;
+    final Authenticator authenticator;
+    final TokenRoute tokenRoute;
     final UpstreamClient upstream;
     final ProxyHandler proxy;
 
-    Components(AegisConfig initial) {
+    /** Opens the database and the JWT secret; on failure nothing stays open. */
+    Components(AegisConfig initial, AegisHome home) throws IOException {
         this.config = new AtomicReference<>(initial);
-        this.upstream = new UpstreamClient(initial.timeouts());
-        this.proxy = new ProxyHandler(config::get, upstream, inFlight);
+        InstantSource clock = InstantSource.system();
+        this.database = Database.open(initial.storeUrl());
+        try {
+            this.keys = new KeyCache(new SqlKeyStore(database, clock), Ticker.systemTicker());
+            JwtTokens jwt = JwtTokens.fromFile(home.keysDir().resolve("jwt.secret"), clock);
+            this.authenticator = new Authenticator(keys, jwt, clock);
+            this.tokenRoute = new TokenRoute(authenticator, jwt);
+            this.upstream = new UpstreamClient(initial.timeouts());
+            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     /** Registers every route. */
     void routes(Javalin app, ControlHandlers control) {
         control.register(app);
         app.get("/", HomePage::handle);
+        app.post("/auth/token", tokenRoute::handle);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));
@@ -40,5 +67,6 @@ final class Components implements AutoCloseable {
     @Override
     public void close() {
         upstream.close();
+        database.close();
     }
 }

@@ -8,6 +8,7 @@ import dev.aegis.control.ControlHandlers;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.http.GatewayServer;
+import dev.aegis.store.StoreException;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -69,11 +70,15 @@ public final class Daemon {
         }
         AegisConfig config;
         try {
-            config = new ConfigLoader(options.env()).load(options.configFile(), options.configExplicit(), options.overrides());
+            config = new ConfigLoader(options.env(), options.home()).load(options.configFile(), options.configExplicit(), options.overrides());
         } catch (ConfigException e) {
             throw new StartupException(e.getMessage());
         }
-        components = new Components(config);
+        try {
+            components = new Components(config, options.home());
+        } catch (IOException | StoreException e) {
+            throw new StartupException("cannot open Aegis's files in " + options.home().root() + ": " + e.getMessage());
+        }
         DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
         ControlHandlers control = new ControlHandlers(initial, components.inFlight, this::stopInBackground);

@@ -1,9 +1,11 @@
 package dev.aegis.proxy;
 
+import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.Answered;
+import dev.aegis.keys.KeyRecord;
 import dev.aegis.proxy.providers.ProviderAdapter;
 import dev.aegis.proxy.providers.ProviderAdapters;
 import dev.aegis.routing.ModelRouter;
@@ -39,11 +41,14 @@ public final class ProxyHandler {
     private final Supplier<AegisConfig> config;
     private final UpstreamClient upstream;
     private final InFlightRequests inFlight;
+    private final Authenticator authenticator;
 
-    public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight) {
+    public ProxyHandler(
+            Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight, Authenticator authenticator) {
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
+        this.authenticator = authenticator;
     }
 
     /**
@@ -64,11 +69,13 @@ public final class ProxyHandler {
 
     private void serve(Context ctx, String apiPath) {
         RequestTimeline timeline = new RequestTimeline();
+        KeyRecord key = authenticator.authenticate(ctx);
         AegisConfig cfg = config.get();
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         RequestBody body = endpoint.inspectsBody() ? BodyInspector.inspect(raw) : RequestBody.opaque(raw);
         ModelRouter router = new ModelRouter(cfg);
+        Authenticator.requireModel(key, body.model());
         List<RouteTarget> targets =
                 endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
         RouteTarget target = targets.getFirst();

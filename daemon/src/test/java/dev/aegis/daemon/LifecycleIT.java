@@ -30,13 +30,13 @@ class LifecycleIT {
         TestGateway g = TestGateway.start(temp);
         try {
             g.fake.holdStreamsAfterFirstEvent();
-            HttpResponse<InputStream> stream = Http.open(Http.post(g.url() + "/v1/chat/completions",
+            HttpResponse<InputStream> stream = Http.open(g.post("/v1/chat/completions",
                     "{\"model\":\"gpt-4o-mini\",\"stream\":true}"));
             assertThat(Http.readEvent(stream.body())).startsWith("data: ");
 
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> g.stop(Duration.ofSeconds(20)));
             awaitDraining(g);
-            HttpResponse<String> refused = Http.send(Http.post(g.url() + "/v1/chat/completions", "{\"model\":\"m\"}"));
+            HttpResponse<String> refused = Http.send(g.post("/v1/chat/completions", "{\"model\":\"m\"}"));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(stopping).isNotDone();
 

@@ -33,7 +33,7 @@ class OpenAiSdkIT {
         gateway = TestGateway.start(temp);
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(gateway.url() + "/v1")
-                .apiKey("aegis-client-key")
+                .apiKey(gateway.clientKey)
                 .maxRetries(0)
                 .build();
     }
@@ -56,6 +56,7 @@ class OpenAiSdkIT {
         assertThat(completion.usage()).hasValueSatisfying(u -> assertThat(u.promptTokens()).isEqualTo(21));
         RecordedRequest seen = gateway.fake.requests().getLast();
         assertThat(seen.header("authorization")).isEqualTo("Bearer " + TestGateway.PROVIDER_KEY);
+        assertThat(seen.headers().toString()).doesNotContain(gateway.clientKey);
     }
 
     @Test

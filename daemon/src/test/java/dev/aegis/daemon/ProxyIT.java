@@ -52,7 +52,7 @@ class ProxyIT {
     void streamIsForwardedEventByEventNotBuffered() throws Exception {
         gateway.fake.holdStreamsAfterFirstEvent();
         try {
-            HttpResponse<InputStream> response = Http.open(Http.post(url("/v1/chat/completions"),
+            HttpResponse<InputStream> response = Http.open(gateway.post("/v1/chat/completions",
                     "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
@@ -82,7 +82,7 @@ class ProxyIT {
     void responsesStreamArrivesByteForByteWithEventLines() throws Exception {
         HttpResponse<String> direct = Http.send(Http.post(gateway.fake.baseUrl() + "/responses",
                 "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"hi\"}"));
-        HttpResponse<String> proxied = Http.send(Http.post(url("/v1/responses"),
+        HttpResponse<String> proxied = Http.send(gateway.post("/v1/responses",
                 "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"hi\"}"));
 
         assertThat(proxied.statusCode()).isEqualTo(200);
@@ -96,7 +96,7 @@ class ProxyIT {
     void bodyPassesByteForByteAndProviderKeyReplacesClientKey() throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",  \"messages\":[{\"role\":\"developer\",\"content\":\"h\\u00e9 \u00e9\"}],"
                 + "\"x_unknown\":{\"nested\":[1,2.50,true,null]},\"tools\":[{\"type\":\"custom\",\"name\":\"x\"}]}";
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/chat/completions?beta=true"), body)
+        HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions?beta=true", body)
                 .header("Authorization", "Bearer aegis-client-key")
                 .header("x-api-key", "aegis-client-key")
                 .header("OpenAI-Beta", "responses=v1")
@@ -127,7 +127,8 @@ class ProxyIT {
             OutputStream out = s.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Connection: close, X-Hop-Custom\r\nX-Hop-Custom: 1\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
-                    + "Proxy-Authorization: Basic abc\r\nX-Kept: yes\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
+                    + "Proxy-Authorization: Basic abc\r\nX-Kept: yes\r\nAuthorization: Bearer " + gateway.clientKey
+                    + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -158,7 +159,7 @@ class ProxyIT {
     @Test
     void aliasRewritesOnlyTheModelName() throws Exception {
         String body = "{\"model\" : \"aegis-fast\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/chat/completions"), body));
+        HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", body));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(gateway.fake.requests().getLast().bodyText())
@@ -167,11 +168,11 @@ class ProxyIT {
 
     @Test
     void providerPrefixSelectsProviderAndUnknownPrefixIs404() throws Exception {
-        HttpResponse<String> ok = Http.send(Http.post(url("/v1/chat/completions"), "{\"model\":\"openai/gpt-4o\"}"));
+        HttpResponse<String> ok = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"openai/gpt-4o\"}"));
         assertThat(ok.statusCode()).isEqualTo(200);
         assertThat(gateway.fake.requests().getLast().bodyText()).isEqualTo("{\"model\":\"gpt-4o\"}");
 
-        HttpResponse<String> missing = Http.send(Http.post(url("/v1/chat/completions"), "{\"model\":\"nope/gpt-4o\"}"));
+        HttpResponse<String> missing = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"nope/gpt-4o\"}"));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(Http.json(missing.body()).at("/error/code").asText()).isEqualTo("model_not_found");
     }
@@ -181,7 +182,7 @@ class ProxyIT {
         gateway.fake.enqueue(new CannedResponse(429, "application/json",
                 "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
                 Map.of("retry-after", "7", "retry-after-ms", "7000")));
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/chat/completions"), "{\"model\":\"gpt-4o-mini\"}"));
+        HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
 
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(r.body()).contains("Rate limit reached");
@@ -191,13 +192,13 @@ class ProxyIT {
 
     @Test
     void requestIdIsKeptOrGenerated() throws Exception {
-        HttpResponse<String> kept = Http.send(Http.post(url("/v1/chat/completions"), "{\"model\":\"gpt-4o-mini\"}")
+        HttpResponse<String> kept = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}")
                 .header("X-Request-Id", "my-request-1"));
-        HttpResponse<String> generated = Http.send(Http.post(url("/v1/chat/completions"), "{\"model\":\"gpt-4o-mini\"}"));
+        HttpResponse<String> generated = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
 
         assertThat(kept.headers().firstValue("X-Request-Id")).hasValue("my-request-1");
         assertThat(generated.headers().firstValue("X-Request-Id")).hasValueSatisfying(v -> assertThat(v).startsWith("req_"));
-        HttpResponse<String> error = Http.send(Http.post(url("/v1/chat/completions"), "nope"));
+        HttpResponse<String> error = Http.send(gateway.post("/v1/chat/completions", "nope"));
         assertThat(error.headers().firstValue("X-Request-Id")).isPresent();
     }
 
@@ -207,7 +208,7 @@ class ProxyIT {
         for (String bad : new String[] {"not json", "[1,2]", "{\"model\":42}", "{\"model\":\"gpt-4o-mini\"", "",
                 "{\"model\":\"gpt-4o-mini\"} {}", "{\"model\":\"gpt-4o-mini\",\"stream\":\"yes\"}",
                 "[".repeat(10_000)}) {
-            HttpResponse<String> r = Http.send(Http.post(url("/v1/chat/completions"), bad));
+            HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", bad));
             assertThat(r.statusCode()).as(bad.length() > 40 ? "deep nesting" : bad).isEqualTo(400);
             JsonNode error = Http.json(r.body()).path("error");
             assertThat(error.path("code").asText()).isEqualTo("invalid_request");
@@ -221,7 +222,7 @@ class ProxyIT {
 
     @Test
     void messagesRouteAnswersErrorsInAnthropicShape() throws Exception {
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/messages?beta=true"), "{oops"));
+        HttpResponse<String> r = Http.send(gateway.post("/v1/messages?beta=true", "{oops"));
 
         assertThat(r.statusCode()).isEqualTo(400);
         JsonNode body = Http.json(r.body());
@@ -232,7 +233,7 @@ class ProxyIT {
     @Test
     void bodiesOverTheLimitGet413() throws Exception {
         String big = "{\"model\":\"gpt-4o-mini\",\"input\":\"" + "a".repeat(70 * 1024) + "\"}";
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/responses"), big));
+        HttpResponse<String> r = Http.send(gateway.post("/v1/responses", big));
 
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("request_too_large");
@@ -248,7 +249,7 @@ class ProxyIT {
 
     @Test
     void providerNotFoundIsRelayedAsTheProviderSentIt() throws Exception {
-        HttpResponse<String> r = Http.send(Http.post(url("/v1/no/such/api"), "{}"));
+        HttpResponse<String> r = Http.send(gateway.post("/v1/no/such/api", "{}"));
 
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("unknown_url");
@@ -256,7 +257,7 @@ class ProxyIT {
 
     @Test
     void otherV1PathsAreForwardedToTheDefaultProvider() throws Exception {
-        HttpResponse<String> r = Http.get(url("/v1/models"), "application/json");
+        HttpResponse<String> r = Http.send(gateway.post("/v1/models", "").GET());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("gpt-4o-mini");
@@ -265,7 +266,7 @@ class ProxyIT {
 
     @Test
     void legacyProxyPathMeansChatCompletions() throws Exception {
-        HttpResponse<String> r = Http.send(Http.post(url("/api/proxy/openai"), "{\"model\":\"gpt-4o-mini\"}"));
+        HttpResponse<String> r = Http.send(gateway.post("/api/proxy/openai", "{\"model\":\"gpt-4o-mini\"}"));
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(gateway.fake.requests().getLast().path()).isEqualTo("/v1/chat/completions");

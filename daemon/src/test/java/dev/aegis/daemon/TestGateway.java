@@ -4,6 +4,14 @@ import dev.aegis.config.ConfigOverrides;
 import dev.aegis.control.DaemonState;
 import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.home.AegisHome;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.Database;
+import dev.aegis.store.SqlKeyStore;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.InstantSource;
+import java.util.List;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,11 +29,35 @@ public final class TestGateway implements AutoCloseable {
     public final FakeProvider fake;
     public final Path homeDir;
     private final Daemon daemon;
+    /** A second connection to the daemon's database, as the CLI would have. */
+    public final Database db;
+    public final SqlKeyStore keyStore;
+    /** A valid key for calls, minted at start. */
+    public final String clientKey;
 
     private TestGateway(FakeProvider fake, Path homeDir, Daemon daemon) {
         this.fake = fake;
         this.homeDir = homeDir;
         this.daemon = daemon;
+        this.db = Database.open(Database.defaultUrl(new AegisHome(homeDir)));
+        this.keyStore = new SqlKeyStore(db, InstantSource.system());
+        this.clientKey = mintKey(new NewKey("test", "default", false, List.of(), null, null, null, null));
+    }
+
+    /** Mints a key in the daemon's database and returns its secret. */
+    public String mintKey(NewKey request) {
+        ApiKeys.Minted minted = ApiKeys.mint();
+        keyStore.create(request, minted);
+        return minted.key();
+    }
+
+    /** A POST to the daemon carrying {@link #clientKey}. */
+    public HttpRequest.Builder post(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + clientKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     public static TestGateway start(Path tempDir) throws Exception {
@@ -71,6 +103,7 @@ public final class TestGateway implements AutoCloseable {
     @Override
     public void close() throws IOException {
         daemon.stop(Duration.ofSeconds(5));
+        db.close();
         fake.close();
     }
 }

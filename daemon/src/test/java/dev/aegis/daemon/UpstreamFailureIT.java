@@ -24,7 +24,7 @@ class UpstreamFailureIT {
         }
         try (TestGateway g = TestGateway.start(temp, null,
                 Map.of("AEGIS_OPENAI_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1"))) {
-            HttpResponse<String> r = Http.send(Http.post(g.url() + "/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
 
             assertThat(r.statusCode()).isEqualTo(502);
             assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("upstream_unavailable");
@@ -36,7 +36,7 @@ class UpstreamFailureIT {
     void providerSlowerThanFirstByteTimeoutIs504() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "timeouts: { first_byte: 300ms }", Map.of())) {
             g.fake.headerDelay(Duration.ofSeconds(3));
-            HttpResponse<String> r = Http.send(Http.post(g.url() + "/v1/messages", "{\"model\":\"gpt-4o-mini\"}"));
+            HttpResponse<String> r = Http.send(g.post("/v1/messages", "{\"model\":\"gpt-4o-mini\"}"));
 
             assertThat(r.statusCode()).isEqualTo(504);
             assertThat(Http.json(r.body()).at("/error/type").asText()).isEqualTo("timeout_error");

@@ -8,6 +8,7 @@ import dev.aegis.config.ConfigLoader;
 import dev.aegis.config.ConfigOverrides;
 import dev.aegis.http.ApiException;
 import java.nio.file.Files;
+import dev.aegis.home.AegisHome;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelRouterTest {
 
+    private static final AegisHome HOME = new AegisHome(Path.of("/tmp/aegis-test-home"));
+
     @TempDir
     Path temp;
 
     private ModelRouter router(String yaml) throws Exception {
         Path f = temp.resolve("aegis.yaml");
         Files.writeString(f, yaml);
-        AegisConfig c = new ConfigLoader(Map.of()).load(f, true, ConfigOverrides.NONE);
+        AegisConfig c = new ConfigLoader(Map.of(), HOME).load(f, true, ConfigOverrides.NONE);
         return new ModelRouter(c);
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
  * The validated, immutable configuration of one daemon: file, environment and flags already merged.
  *
  * @param defaultProvider the provider for models that no alias or route names; empty means refuse them
+ * @param storeUrl the JDBC URL of the database ({@code jdbc:sqlite:...})
  * @param source the file it was read from, or null for zero-config
  */
 public record AegisConfig(
@@ -20,6 +21,7 @@ public record AegisConfig(
         RetryConfig retry,
         TimeoutConfig timeouts,
         boolean streamIncludeUsage,
+        String storeUrl,
         Path source) {
 
     public AegisConfig {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.aegis.home.AegisHome;
+import dev.aegis.store.Database;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -36,9 +38,12 @@ public final class ConfigLoader {
     private static final YAMLMapper YAML = new YAMLMapper();
 
     private final Map<String, String> env;
+    private final AegisHome home;
 
-    public ConfigLoader(Map<String, String> env) {
+    /** @param home supplies defaults that live in the home folder (the database) */
+    public ConfigLoader(Map<String, String> env, AegisHome home) {
         this.env = Map.copyOf(env);
+        this.home = home;
     }
 
     /**
@@ -67,13 +72,15 @@ public final class ConfigLoader {
         RetryConfig retry = retry(root.child("retry"));
         TimeoutConfig timeouts = timeouts(root.child("timeouts"));
         boolean includeUsage = Boolean.parseBoolean(Setting.AEGIS_STREAM_INCLUDE_USAGE.orDefault(env));
+        String storeUrl = store(root.child("store"));
         rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);
         }
         Path existing = file != null && Files.exists(file) ? file : null;
-        return new AegisConfig(server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, existing);
+        return new AegisConfig(
+                server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {
@@ -269,6 +276,20 @@ public final class ConfigLoader {
             }
         }
         return out;
+    }
+
+    private String store(ConfigNode n) {
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("url"));
+        String url = n.child("url").text(null);
+        if (url == null) {
+            return Database.defaultUrl(home);
+        }
+        if (!url.startsWith("jdbc:sqlite:")) {
+            n.child("url").error("only jdbc:sqlite: URLs are supported for now, not '" + url + "'");
+            return Database.defaultUrl(home);
+        }
+        return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
     }
 
     private static RetryConfig retry(ConfigNode n) {

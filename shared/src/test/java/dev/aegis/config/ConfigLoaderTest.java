@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
+import dev.aegis.home.AegisHome;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
+
+    private static final AegisHome HOME = new AegisHome(Path.of("/tmp/aegis-test-home"));
 
     @TempDir
     Path temp;
@@ -23,7 +26,7 @@ class ConfigLoaderTest {
 
     @Test
     void zeroConfigNeedsNothingButTheOpenAiKey() throws Exception {
-        AegisConfig c = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-real"))
+        AegisConfig c = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-real"), HOME)
                 .load(temp.resolve("missing.yaml"), false, ConfigOverrides.NONE);
 
         assertThat(c.server().host()).isEqualTo("127.0.0.1");
@@ -40,12 +43,12 @@ class ConfigLoaderTest {
     void precedenceIsFlagThenEnvironmentThenFile() throws Exception {
         Path f = file("server: { port: 9000, host: 127.0.0.2 }\n");
 
-        assertThat(new ConfigLoader(Map.of()).load(f, true, ConfigOverrides.NONE).server().port()).isEqualTo(9000);
-        assertThat(new ConfigLoader(Map.of("PORT", "9100")).load(f, true, ConfigOverrides.NONE).server().port())
+        assertThat(new ConfigLoader(Map.of(), HOME).load(f, true, ConfigOverrides.NONE).server().port()).isEqualTo(9000);
+        assertThat(new ConfigLoader(Map.of("PORT", "9100"), HOME).load(f, true, ConfigOverrides.NONE).server().port())
                 .isEqualTo(9100);
-        assertThat(new ConfigLoader(Map.of("PORT", "9100", "AEGIS_PORT", "9200"))
+        assertThat(new ConfigLoader(Map.of("PORT", "9100", "AEGIS_PORT", "9200"), HOME)
                         .load(f, true, ConfigOverrides.NONE).server().port()).isEqualTo(9200);
-        AegisConfig flagged = new ConfigLoader(Map.of("AEGIS_PORT", "9200"))
+        AegisConfig flagged = new ConfigLoader(Map.of("AEGIS_PORT", "9200"), HOME)
                 .load(f, true, new ConfigOverrides("127.0.0.3", 9300));
         assertThat(flagged.server().port()).isEqualTo(9300);
         assertThat(flagged.server().host()).isEqualTo("127.0.0.3");
@@ -55,7 +58,7 @@ class ConfigLoaderTest {
     void baseUrlsComeFromAegisVariablesNeverFromClientVariables() throws Exception {
         AegisConfig c = new ConfigLoader(Map.of(
                         "OPENAI_BASE_URL", "http://127.0.0.1:8787/v1",
-                        "AEGIS_ANTHROPIC_BASE_URL", "http://127.0.0.1:4000/"))
+                        "AEGIS_ANTHROPIC_BASE_URL", "http://127.0.0.1:4000/"), HOME)
                 .load(null, false, ConfigOverrides.NONE);
 
         assertThat(c.providers().get("openai").baseUrl()).hasToString("https://api.openai.com/v1");
@@ -82,7 +85,7 @@ class ConfigLoaderTest {
                 timeouts: { connect: 2s, first_byte: 30s, idle: 10s }
                 governance: { enabled: true }
                 """);
-        AegisConfig c = new ConfigLoader(Map.of("AZ", "az-key")).load(f, true, ConfigOverrides.NONE);
+        AegisConfig c = new ConfigLoader(Map.of("AZ", "az-key"), HOME).load(f, true, ConfigOverrides.NONE);
 
         assertThat(c.server().maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(c.server().corsOrigins()).containsExactly("mirror");
@@ -113,7 +116,7 @@ class ConfigLoaderTest {
                 colour: blue
                 """);
 
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(f, true, ConfigOverrides.NONE))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(f, true, ConfigOverrides.NONE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::path)
                         .containsExactlyInAnyOrder("colour", "server.port", "server.hots", "server.max_body",
@@ -125,21 +128,21 @@ class ConfigLoaderTest {
     @Test
     void brokenYamlAndMissingExplicitFileAreErrors() throws Exception {
         Path broken = file("server: [unclosed\n");
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(broken, true, ConfigOverrides.NONE))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(broken, true, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
-        assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(temp.resolve("nope.yaml"), true, ConfigOverrides.NONE))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(temp.resolve("nope.yaml"), true, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
     }
 
     @Test
     void badPortInEnvironmentIsNamed() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_PORT", "http")).load(null, false, ConfigOverrides.NONE))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_PORT", "http"), HOME).load(null, false, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("AEGIS_PORT");
     }
 
     @Test
     void providerPointingAtTheDaemonIsRefused() {
-        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_OPENAI_BASE_URL", "http://localhost:8787/v1"))
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_OPENAI_BASE_URL", "http://localhost:8787/v1"), HOME)
                         .load(null, false, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("providers.openai.base_url")
@@ -148,7 +151,7 @@ class ConfigLoaderTest {
 
     @Test
     void defaultProviderNoneRefusesUnroutedModels() throws Exception {
-        AegisConfig c = new ConfigLoader(Map.of("AEGIS_DEFAULT_PROVIDER", "none")).load(null, false, ConfigOverrides.NONE);
+        AegisConfig c = new ConfigLoader(Map.of("AEGIS_DEFAULT_PROVIDER", "none"), HOME).load(null, false, ConfigOverrides.NONE);
         assertThat(c.defaultProvider()).isEmpty();
     }
 }

@@ -1,0 +1,103 @@
+package dev.aegis.auth;
+
+import dev.aegis.http.ApiException;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.KeyRecord;
+import io.javalin.http.Context;
+import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the caller's Aegis key in any accepted header ({@code Authorization: Bearer},
+ * {@code x-api-key}, {@code X-Daemon-Token}) or a JWT from {@code /auth/token}, and checks it.
+ * Clients that send two of these at once work: the first candidate that checks out wins.
+ * Never echoes what was sent.
+ */
+public final class Authenticator {
+
+    private static final String KEY_ATTRIBUTE = "aegis.key";
+
+    private final KeyCache keys;
+    private final JwtTokens jwt;
+    private final InstantSource clock;
+
+    public Authenticator(KeyCache keys, JwtTokens jwt, InstantSource clock) {
+        this.keys = keys;
+        this.jwt = jwt;
+        this.clock = clock;
+    }
+
+    /** The caller's key, or 401 {@code invalid_api_key}. */
+    public KeyRecord authenticate(Context ctx) {
+        Set<String> candidates = candidates(ctx);
+        if (candidates.isEmpty()) {
+            throw unauthorized("no Aegis key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'"
+                    + " (mint one with: aegis keygen --name NAME)");
+        }
+        for (String candidate : candidates) {
+            Optional<KeyRecord> key = check(candidate);
+            if (key.isPresent()) {
+                ctx.attribute(KEY_ATTRIBUTE, key.get());
+                return key.get();
+            }
+        }
+        throw unauthorized("the Aegis key is not valid: unknown, revoked or expired, or a bad or expired token");
+    }
+
+    /** Checks one presented key or token. */
+    public Optional<KeyRecord> check(String presented) {
+        if (JwtTokens.looksLikeJwt(presented)) {
+            return jwt.verify(presented).flatMap(keys::find).filter(k -> k.active(clock.instant()));
+        }
+        return ApiKeys.parse(presented)
+                .flatMap(p -> keys.find(p.id()).filter(k -> ApiKeys.matches(p.key(), k.secretSha256())))
+                .filter(k -> k.active(clock.instant()));
+    }
+
+    /** The key a previous {@link #authenticate} found for this request. */
+    public static Optional<KeyRecord> of(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(KEY_ATTRIBUTE));
+    }
+
+    private static Set<String> candidates(Context ctx) {
+        Set<String> out = new LinkedHashSet<>();
+        String authorization = ctx.header("Authorization");
+        if (authorization != null) {
+            String a = authorization.trim();
+            if (a.length() > 7 && a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+                add(out, a.substring(7));
+            }
+        }
+        add(out, ctx.header("x-api-key"));
+        add(out, ctx.header("X-Daemon-Token"));
+        return out;
+    }
+
+    private static void add(Set<String> out, String value) {
+        if (value != null && !value.isBlank() && value.length() <= 4096) {
+            out.add(value.trim());
+        }
+    }
+
+    private static ApiException unauthorized(String message) {
+        return new ApiException(401, "invalid_api_key", message);
+    }
+
+    /** 403 {@code model_not_allowed} when the key is limited to other models. */
+    public static void requireModel(KeyRecord key, String model) {
+        if (model != null && !key.allowsModel(model)) {
+            throw new ApiException(403, "model_not_allowed",
+                    "this key may not use model '" + model + "' (allowed: " + String.join(", ", key.models()) + ")");
+        }
+    }
+
+    /** 403 unless the key is an admin key. */
+    public static void requireAdmin(KeyRecord key) {
+        if (!key.admin()) {
+            throw new ApiException(403, "forbidden", "this route needs an admin key (aegis keygen --admin)");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.aegis.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.http.ApiException;
+import dev.aegis.json.Json;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** {@code POST /auth/token {"apiKey": "..."}}: a short-lived JWT usable as a Bearer key. */
+public final class TokenRoute {
+
+    private static final int MAX_BODY = 16 * 1024;
+
+    private final Authenticator authenticator;
+    private final JwtTokens jwt;
+
+    public TokenRoute(Authenticator authenticator, JwtTokens jwt) {
+        this.authenticator = authenticator;
+        this.jwt = jwt;
+    }
+
+    public void handle(Context ctx) {
+        byte[] body;
+        try {
+            body = ctx.req().getInputStream().readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("could not read the request body");
+        }
+        if (body.length > MAX_BODY) {
+            throw ApiException.tooLarge(MAX_BODY);
+        }
+        JsonNode apiKey;
+        try {
+            apiKey = Json.mapper().readTree(body).path("apiKey");
+        } catch (IOException e) {
+            throw ApiException.invalidRequest("body must be JSON: {\"apiKey\": \"<your Aegis key>\"}");
+        }
+        if (!apiKey.isTextual() || JwtTokens.looksLikeJwt(apiKey.asText())) {
+            throw ApiException.invalidRequest("body must be JSON: {\"apiKey\": \"<your Aegis key>\"} (a key, not a token)");
+        }
+        String keyId = authenticator.check(apiKey.asText())
+                .orElseThrow(() -> new ApiException(401, "invalid_api_key", "the Aegis key is not valid"))
+                .id();
+        ctx.contentType("application/json").result(Json.mapper().createObjectNode()
+                .put("token", jwt.issue(keyId))
+                .put("token_type", "Bearer")
+                .put("expires_in", JwtTokens.LIFETIME.toSeconds())
+                .toString());
+    }
+}

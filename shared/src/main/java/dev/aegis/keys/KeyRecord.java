@@ -1,0 +1,56 @@
+package dev.aegis.keys;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A stored key: everything but the secret, of which only the hash is kept.
+ *
+ * @param models model names or patterns ({@code gpt-4o*}) the key may call; empty means any
+ * @param rpm requests per minute allowed, or null for no per-key limit
+ * @param tpm tokens per minute allowed, or null
+ */
+public record KeyRecord(
+        String id,
+        String name,
+        String tenant,
+        String secretSha256,
+        boolean admin,
+        List<String> models,
+        Integer rpm,
+        Integer tpm,
+        Instant createdAt,
+        Instant expiresAt,
+        Instant revokedAt) {
+
+    public KeyRecord {
+        models = List.copyOf(models);
+    }
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    public boolean expired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** Usable now: neither revoked nor expired. */
+    public boolean active(Instant now) {
+        return !revoked() && !expired(now);
+    }
+
+    public boolean allowsModel(String model) {
+        if (models.isEmpty()) {
+            return true;
+        }
+        for (String allowed : models) {
+            String regex = ("\\Q" + allowed + "\\E").replace("*", "\\E.*\\Q");
+            if (Pattern.matches(regex, model)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
