@@ -1,5 +1,8 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.commands.CreditsCommand;
+import dev.aegis.cli.commands.KeygenCommand;
+import dev.aegis.cli.commands.KeysCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
@@ -18,9 +21,19 @@ import picocli.CommandLine.ScopeType;
             "Aegis: a local AI gateway for coding agents.",
             "Point Codex, Claude Code or any OpenAI/Anthropic client at http://127.0.0.1:8787."
         },
-        subcommands = {StartCommand.class, StopCommand.class, StatusCommand.class},
+        subcommands = {
+            StartCommand.class,
+            StopCommand.class,
+            StatusCommand.class,
+            KeygenCommand.class,
+            KeysCommand.class,
+            CreditsCommand.class
+        },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private final CliContext context;
 
@@ -39,8 +52,7 @@ public final class AegisCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(
-                new picocli.CommandLine(this), "a command is required (try: aegis start, aegis status, aegis --help)");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required (try: aegis start, aegis status, aegis --help)");
     }
 
     /** Reports the build's version. */

@@ -65,12 +65,15 @@ class CliLifecycleIT {
         assertThat(start.out()).contains("is running at http://127.0.0.1:");
 
         DaemonState s = state();
+        JsonNode minted = Json.mapper().readTree(aegis("keygen", "--name", "test", "--json").out());
+        String key = minted.path("key").asText();
         assertThat(Files.getPosixFilePermissions(Path.of(home, "daemon.json")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(Path.of(home))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(s.url() + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(call.statusCode()).isEqualTo(200);
@@ -98,6 +101,36 @@ class CliLifecycleIT {
         assertThat(after.exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(after.out()).contains("not running");
         assertThat(aegis("stop").out()).contains("not running");
+    }
+
+    @Test
+    void keyRevokedFromTheCliIsRefusedByTheRunningDaemonWithinOneSecond() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        JsonNode minted = Json.mapper().readTree(aegis("keygen", "--name", "soon-revoked", "--json").out());
+        String key = minted.path("key").asText();
+        assertThat(awaitStatus(key, 200)).isTrue();
+
+        CliRun revoke = aegis("keys", "revoke", minted.path("id").asText());
+        assertThat(revoke.exitCode()).as(revoke.all()).isZero();
+
+        assertThat(awaitStatus(key, 401)).as("refused within 1 s").isTrue();
+    }
+
+    /** Polls until a call with the key gets the status, for at most a second (plus one call's time). */
+    private boolean awaitStatus(String key, int expected) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1200);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(state().url() + "/v1/chat/completions"))
+                    .header("x-api-key", key)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == expected) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return false;
     }
 
     @Test

@@ -65,8 +65,14 @@ class InstallIT {
                 Matcher m = Pattern.compile("running at (http://127\\.0\\.0\\.1:\\d+)").matcher(start.output());
                 assertThat(m.find()).as(start.output()).isTrue();
 
+                Result keygen = run(env, aegis, "keygen", "--name", "install-test");
+                assertThat(keygen.code()).as(keygen.output()).isZero();
+                Matcher key = Pattern.compile("aegis_[a-z2-7]{12}_\\S{43}").matcher(keygen.output());
+                assertThat(key.find()).isTrue();
+
                 HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(m.group(1) + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + key.group())
                         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}"))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(call.statusCode()).isEqualTo(200);

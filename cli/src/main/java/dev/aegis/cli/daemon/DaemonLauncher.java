@@ -100,6 +100,8 @@ public final class DaemonLauncher {
         cmd.add(javaBinary());
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         String opts = Setting.AEGIS_DAEMON_OPTS.from(env);
         if (opts != null) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));

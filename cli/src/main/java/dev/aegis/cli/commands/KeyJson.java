@@ -1,0 +1,50 @@
+package dev.aegis.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.store.CreditBalance;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The JSON shape of a key in {@code keygen}, {@code keys list|show} (never the secret, except keygen's {@code key}). */
+final class KeyJson {
+
+    private KeyJson() {}
+
+    static ObjectNode of(KeyRecord k, Optional<CreditBalance> credits, Instant now) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("id", k.id()).put("name", k.name()).put("tenant", k.tenant()).put("admin", k.admin());
+        n.put("created_at", k.createdAt().toString());
+        putInstant(n, "expires_at", k.expiresAt());
+        n.put("revoked", k.revoked());
+        putInstant(n, "revoked_at", k.revokedAt());
+        n.put("active", k.active(now));
+        var models = n.putArray("models");
+        k.models().forEach(models::add);
+        putInteger(n, "rpm", k.rpm());
+        putInteger(n, "tpm", k.tpm());
+        if (credits.isPresent()) {
+            n.put("balance_usd", credits.get().balanceUsd().stripTrailingZeros().toPlainString());
+        } else {
+            n.putNull("balance_usd");
+        }
+        return n;
+    }
+
+    private static void putInstant(ObjectNode n, String name, Instant value) {
+        if (value == null) {
+            n.putNull(name);
+        } else {
+            n.put(name, value.toString());
+        }
+    }
+
+    private static void putInteger(ObjectNode n, String name, Integer value) {
+        if (value == null) {
+            n.putNull(name);
+        } else {
+            n.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.aegis.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.DurationConverter;
+import dev.aegis.cli.ExitCode;
+import dev.aegis.cli.Stores;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.Database;
+import dev.aegis.store.SqlCreditLedger;
+import dev.aegis.store.SqlKeyStore;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aegis keygen}: mints a key, stores only its hash, prints the secret once. */
+@Command(
+        name = "keygen",
+        mixinStandardHelpOptions = true,
+        description = {"Mint an Aegis key. The secret is printed once and only its hash is stored.",
+            "Works whether or not the daemon runs; a running daemon accepts the key within a second."})
+public final class KeygenCommand implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Option(names = "--name", required = true, paramLabel = "NAME", description = "What the key is for (shown in lists and reports).")
+    String name;
+
+    @Option(names = "--tenant", paramLabel = "T", defaultValue = "default", description = "Tenant for budgets and reports (default: ${DEFAULT-VALUE}).")
+    String tenant;
+
+    @Option(names = "--credits", paramLabel = "USD", description = "Credit balance in USD; calls are refused once it is spent. Default: no limit.")
+    BigDecimal credits;
+
+    @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.")
+    Integer rpm;
+
+    @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key.")
+    Integer tpm;
+
+    @Option(names = "--models", split = ",", paramLabel = "a,b", description = "Models this key may call (patterns like gpt-4o* allowed). Default: any.")
+    List<String> models;
+
+    @Option(names = "--expires", paramLabel = "DURATION", converter = DurationConverter.class, description = "Lifetime, e.g. 30d or 12h. Default: never expires.")
+    Duration expires;
+
+    @Option(names = "--admin", description = "May use admin routes (all keys' costs, prompt log, live events).")
+    boolean admin;
+
+    @Option(names = "--json", description = "Print {\"id\", \"name\", \"key\", ...} as JSON; \"key\" is the secret.")
+    boolean json;
+
+    public KeygenCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (name.isBlank()) {
+            throw new CliException("--name must not be empty");
+        }
+        if (credits != null && credits.signum() < 0) {
+            throw new CliException("--credits must be zero or more");
+        }
+        if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0)) {
+            throw new CliException("--rpm and --tpm must be positive");
+        }
+        InstantSource clock = InstantSource.system();
+        Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
+        ApiKeys.Minted minted = ApiKeys.mint();
+        KeyRecord record;
+        try (Database db = Stores.open(context)) {
+            record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
+                    models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
+                    rpm, tpm, expiresAt, credits), minted);
+            PrintWriter out = context.out();
+            if (json) {
+                ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());
+                ObjectNode ordered = n.objectNode().put("id", record.id()).put("name", record.name()).put("key", minted.key());
+                ordered.setAll(n);
+                out.println(ordered);
+            } else {
+                out.println("Created key " + record.id() + " (" + record.name() + ", tenant " + record.tenant()
+                        + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")
+                        + (expiresAt != null ? ", expires " + expiresAt : "") + ").");
+                out.println("Secret key, shown only this once:");
+                out.println();
+                out.println("  " + minted.key());
+                out.println();
+                out.println("Use it as the client's API key, e.g.  export OPENAI_API_KEY=" + minted.key());
+            }
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** keygen, keys and credits against a real SQLite file, with no daemon running. */
+class KeysCliIT {
+
+    @TempDir
+    Path temp;
+
+    private CliRun aegis(String... args) {
+        return CliRun.run(Map.of(), CliRun.args(temp.resolve("home").toString(), args));
+    }
+
+    private JsonNode json(CliRun run) throws Exception {
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        return Json.mapper().readTree(run.out());
+    }
+
+    @Test
+    void keygenPrintsTheSecretOnceAndStoresOnlyItsHash() throws Exception {
+        JsonNode minted = json(aegis("keygen", "--name", "laptop", "--tenant", "team-a", "--credits", "5",
+                "--models", "gpt-4o*,o3", "--rpm", "60", "--expires", "30d", "--json"));
+
+        String id = minted.path("id").asText();
+        String key = minted.path("key").asText();
+        assertThat(key).startsWith("aegis_" + id + "_").hasSizeGreaterThan(50);
+        assertThat(minted.path("name").asText()).isEqualTo("laptop");
+        assertThat(minted.path("tenant").asText()).isEqualTo("team-a");
+        assertThat(minted.path("expires_at").isNull()).isFalse();
+
+        JsonNode list = json(aegis("keys", "list", "--json"));
+        assertThat(list).hasSize(1);
+        JsonNode listed = list.get(0);
+        for (String field : new String[] {"id", "name", "tenant", "admin", "created_at", "expires_at", "revoked"}) {
+            assertThat(listed.has(field)).as(field).isTrue();
+        }
+        assertThat(listed.toString()).doesNotContain(key);
+        assertThat(listed.path("revoked").asBoolean()).isFalse();
+        assertThat(listed.path("rpm").asInt()).isEqualTo(60);
+
+        Path db = temp.resolve("home/aegis.db");
+        assertThat(new String(Files.readAllBytes(db), StandardCharsets.ISO_8859_1)).doesNotContain(key);
+        assertThat(Files.getPosixFilePermissions(db)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    void textKeygenShowsTheSecretAndHowToUseIt() {
+        CliRun run = aegis("keygen", "--name", "ci");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("shown only this once").containsPattern("aegis_[a-z2-7]{12}_\\S{43}");
+    }
+
+    @Test
+    void showRevokeAndCredits() throws Exception {
+        String id = json(aegis("keygen", "--name", "a", "--credits", "1.25", "--json")).path("id").asText();
+
+        JsonNode credits = json(aegis("credits", "show", id, "--json"));
+        assertThat(credits.path("id").asText()).isEqualTo(id);
+        assertThat(credits.path("balance_usd").asText()).isEqualTo("1.25");
+        assertThat(credits.path("reserved_usd").asText()).isEqualTo("0");
+        assertThat(json(aegis("credits", "add", id, "0.75", "--json")).path("balance_usd").asText()).isEqualTo("2");
+
+        assertThat(json(aegis("keys", "show", id, "--json")).path("revoked").asBoolean()).isFalse();
+        assertThat(aegis("keys", "revoke", id).out()).contains("Revoked key " + id);
+        JsonNode shown = json(aegis("keys", "show", id, "--json"));
+        assertThat(shown.path("revoked").asBoolean()).isTrue();
+        assertThat(shown.path("active").asBoolean()).isFalse();
+        assertThat(aegis("keys", "list").out()).contains(id).contains("revoked");
+    }
+
+    @Test
+    void keysWithoutCreditsHaveNoLimit() throws Exception {
+        String id = json(aegis("keygen", "--name", "free", "--json")).path("id").asText();
+        assertThat(json(aegis("credits", "show", id, "--json")).path("balance_usd").isNull()).isTrue();
+        assertThat(aegis("credits", "show", id).out()).contains("no credit limit");
+    }
+
+    @Test
+    void mistakesAreClearAndExitNonZero() {
+        assertThat(aegis("keygen").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(aegis("keygen", "--name", "x", "--credits", "lots").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(aegis("keygen", "--name", "x", "--expires", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
+        CliRun unknown = aegis("keys", "show", "nosuchkey123");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(unknown.err()).contains("no key with id 'nosuchkey123'");
+        assertThat(aegis("keys", "revoke", "nosuchkey123").exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(aegis("credits", "add", "nosuchkey123", "5").exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(aegis("keys").exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(aegis("keys", "list").out()).contains("No keys yet");
+    }
+}
