@@ -7,7 +7,10 @@ import dev.aegis.auth.KeyCache;
 import dev.aegis.auth.TokenRoute;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.home.AegisHome;
+import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
+import dev.aegis.store.UsageStore;
+import dev.aegis.usage.UsageRecorder;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -31,6 +34,8 @@ final class Components implements AutoCloseable {
     final Authenticator authenticator;
     final TokenRoute tokenRoute;
     final UpstreamClient upstream;
+    final Pricing pricing;
+    final UsageRecorder usage;
     final ProxyHandler proxy;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
@@ -43,8 +48,10 @@ final class Components implements AutoCloseable {
             JwtTokens jwt = JwtTokens.fromFile(home.keysDir().resolve("jwt.secret"), clock);
             this.authenticator = new Authenticator(keys, jwt, clock);
             this.tokenRoute = new TokenRoute(authenticator, jwt);
+            this.pricing = Pricing.from(initial.pricing());
+            this.usage = new UsageRecorder(new UsageStore(database));
             this.upstream = new UpstreamClient(initial.timeouts());
-            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator);
+            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, usage);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -67,6 +74,7 @@ final class Components implements AutoCloseable {
     @Override
     public void close() {
         upstream.close();
+        usage.close();
         database.close();
     }
 }

@@ -34,12 +34,15 @@ public final class BodyInspector {
         }
         String model = null;
         boolean stream = false;
-        int modelStart = -1;
-        int modelEnd = -1;
+        boolean includeUsage = false;
+        RequestBody.Span modelSpan = RequestBody.Span.NONE;
+        RequestBody.Span streamOptions = RequestBody.Span.NONE;
+        int bodyStart;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.invalidRequest("request body must be a JSON object");
             }
+            bodyStart = (int) p.currentTokenLocation().getByteOffset();
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -48,14 +51,18 @@ public final class BodyInspector {
                     if (value != JsonToken.VALUE_STRING) {
                         throw ApiException.invalidRequest("'model' must be a string");
                     }
-                    modelStart = (int) p.currentTokenLocation().getByteOffset();
+                    int start = (int) p.currentTokenLocation().getByteOffset();
                     model = p.getText();
-                    modelEnd = (int) p.currentLocation().getByteOffset();
+                    modelSpan = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else if ("stream".equals(field)) {
                     if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
                         throw ApiException.invalidRequest("'stream' must be true or false");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    includeUsage = readIncludeUsage(p);
+                    streamOptions = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else {
                     skipValue(p);
                 }
@@ -73,7 +80,25 @@ public final class BodyInspector {
         } catch (IOException e) {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
-        return new RequestBody(bytes, model, stream, modelStart, modelEnd);
+        return new RequestBody(bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart);
+    }
+
+    /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */
+    private static boolean readIncludeUsage(JsonParser p) throws IOException {
+        boolean include = false;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("include_usage".equals(name)) {
+                include = v == JsonToken.VALUE_TRUE;
+            }
+            skipValue(p);
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unexpected end of input");
+        }
+        return include;
     }
 
     /** Walks a nested value token by token; {@code skipChildren} would not validate what it skips. */

@@ -1,5 +1,8 @@
 package dev.aegis.proxy;
 
+import dev.aegis.usage.UsageExtractor;
+import dev.aegis.usage.UsageExtractors;
+
 /** The provider APIs Aegis understands; anything else is forwarded as it is. */
 public enum Endpoint {
     CHAT_COMPLETIONS("/chat/completions"),
@@ -20,6 +23,16 @@ public enum Endpoint {
     /** True when Aegis reads the body (model, stream) before forwarding. */
     public boolean inspectsBody() {
         return this != PASSTHROUGH;
+    }
+
+    /** Reads this endpoint's usage from its answer. */
+    public UsageExtractor usageExtractor(boolean hideUsageChunk) {
+        return switch (this) {
+            case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> UsageExtractors.openAiChat(hideUsageChunk);
+            case RESPONSES -> UsageExtractors.openAiResponses();
+            case MESSAGES -> UsageExtractors.anthropicMessages();
+            case COUNT_TOKENS, PASSTHROUGH -> UsageExtractors.none();
+        };
     }
 
     /** The endpoint for a method and a path below the API version ({@code /chat/completions}). */

@@ -2,57 +2,45 @@ package dev.aegis.proxy;
 
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
+import dev.aegis.http.Answered;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
-import dev.aegis.http.Answered;
+import dev.aegis.http.RequestIds;
 import dev.aegis.keys.KeyRecord;
-import dev.aegis.proxy.providers.ProviderAdapter;
-import dev.aegis.proxy.providers.ProviderAdapters;
+import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.routing.RouteTarget;
-import dev.aegis.streaming.ForwardResult;
-import dev.aegis.streaming.StreamForwarder;
-import dev.aegis.streaming.StreamTap;
+import dev.aegis.usage.UsageExtractor;
+import dev.aegis.usage.UsageRecorder;
 import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The spine of a proxied call: read -> route -> forward -> stream back. */
+/** The spine of a proxied call: admit -> route -> forward -> relay -> record. */
 public final class ProxyHandler {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
 
     private final Supplier<AegisConfig> config;
     private final UpstreamClient upstream;
     private final InFlightRequests inFlight;
     private final Authenticator authenticator;
+    private final Pricing pricing;
+    private final UsageRecorder recorder;
 
-    public ProxyHandler(
-            Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight, Authenticator authenticator) {
+    public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
+            Authenticator authenticator, Pricing pricing, UsageRecorder recorder) {
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
         this.authenticator = authenticator;
+        this.pricing = pricing;
+        this.recorder = recorder;
     }
 
     /**
-     * Serves one call.
+     * Serves one call and records it, refusals included.
      *
      * @param apiPath the path below the API version, e.g. {@code /chat/completions}
      */
@@ -60,143 +48,47 @@ public final class ProxyHandler {
         if (!inFlight.enter()) {
             throw ApiException.shuttingDown();
         }
+        CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
         try {
-            serve(ctx, apiPath);
+            serve(ctx, apiPath, record);
+        } catch (ApiException e) {
+            record.refused(e.status(), e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            record.refused(500, "internal_error");
+            throw e;
         } finally {
+            recorder.record(record.toRow(pricing));
             inFlight.exit();
         }
     }
 
-    private void serve(Context ctx, String apiPath) {
+    private void serve(Context ctx, String apiPath, CallRecord record) {
         RequestTimeline timeline = new RequestTimeline();
         KeyRecord key = authenticator.authenticate(ctx);
+        record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         AegisConfig cfg = config.get();
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         RequestBody body = endpoint.inspectsBody() ? BodyInspector.inspect(raw) : RequestBody.opaque(raw);
-        ModelRouter router = new ModelRouter(cfg);
+        record.requested(body.model());
         Authenticator.requireModel(key, body.model());
+        ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> targets =
                 endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
         RouteTarget target = targets.getFirst();
+        record.target(target);
 
-        HttpRequest request = upstreamRequest(ctx, cfg, target, apiPath, body);
+        boolean askForUsage = endpoint == Endpoint.CHAT_COMPLETIONS;
+        boolean hideUsageChunk = askForUsage && body.stream() && !body.includeUsage() && !cfg.streamIncludeUsage();
+        UsageExtractor usage = endpoint.usageExtractor(hideUsageChunk);
+        record.usage(usage);
+
+        HttpRequest request = UpstreamCall.build(ctx, cfg, target, apiPath, body.forUpstream(target.model(), askForUsage));
         timeline.sentUpstream();
-        HttpResponse<InputStream> response = send(request, target);
+        HttpResponse<InputStream> response = UpstreamCall.send(upstream, request, target);
         timeline.upstreamHeaders();
         Answered.mark(ctx);
-        respond(ctx, response, target, timeline);
-    }
-
-    private static HttpRequest upstreamRequest(
-            Context ctx, AegisConfig cfg, RouteTarget target, String apiPath, RequestBody body) {
-        ProviderAdapter adapter = ProviderAdapters.forType(target.provider().type());
-        HttpRequest.Builder b = HttpRequest.newBuilder(
-                        adapter.uri(target.provider(), apiPath, ctx.queryString(), target.model()))
-                .timeout(cfg.timeouts().firstByte());
-        byte[] out = body.withModel(target.model());
-        String method = ctx.method().name();
-        b.method(method, out.length == 0 && !"POST".equals(method)
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(out));
-        copyRequestHeaders(ctx.req(), b);
-        adapter.authorize(b, target.provider());
-        return b.build();
-    }
-
-    private static void copyRequestHeaders(HttpServletRequest req, HttpRequest.Builder b) {
-        Set<String> connectionTokens = HeaderPolicy.connectionTokens(req.getHeader("Connection"));
-        for (String name : Collections.list(req.getHeaderNames())) {
-            if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
-                for (String value : Collections.list(req.getHeaders(name))) {
-                    b.header(name, value);
-                }
-            }
-        }
-    }
-
-    private HttpResponse<InputStream> send(HttpRequest request, RouteTarget target) {
-        String provider = target.provider().name();
-        try {
-            return upstream.send(request);
-        } catch (HttpConnectTimeoutException e) {
-            throw ApiException.upstreamUnavailable(provider, "connection timed out");
-        } catch (HttpTimeoutException e) {
-            throw ApiException.upstreamTimeout(provider, "no answer within timeouts.first_byte");
-        } catch (ConnectException e) {
-            throw ApiException.upstreamUnavailable(provider, "connection refused");
-        } catch (IOException e) {
-            throw ApiException.upstreamUnavailable(provider, "connection failed before an answer");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiException.upstreamUnavailable(provider, "interrupted");
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidRequest("the request cannot be forwarded: a header or the URL is invalid");
-        }
-    }
-
-    private static void respond(
-            Context ctx, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
-        boolean streamed = response.headers()
-                .firstValue("content-type")
-                .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
-                .orElse(false);
-        if (streamed) {
-            relayStream(ctx.res(), response, target, timeline);
-        } else {
-            byte[] bytes = readWhole(response, target);
-            HttpServletResponse res = ctx.res();
-            copyResponseHeaders(res, response, target, timeline);
-            res.setContentLength(bytes.length);
-            try {
-                res.getOutputStream().write(bytes);
-            } catch (IOException e) {
-                LOG.debug("client went away before the answer was written: {}", e.toString());
-            }
-        }
-    }
-
-    private static void relayStream(
-            HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
-        copyResponseHeaders(res, response, target, timeline);
-        try (InputStream in = response.body()) {
-            OutputStream out = res.getOutputStream();
-            res.flushBuffer();
-            ForwardResult result = StreamForwarder.forward(in, out, StreamTap.NONE);
-            if (!result.upstreamComplete()) {
-                LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),
-                        result.bytesToClient());
-            }
-        } catch (IOException e) {
-            LOG.debug("client went away before the stream began: {}", e.toString());
-        }
-    }
-
-    private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target) {
-        try (InputStream in = response.body()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw ApiException.upstreamUnavailable(target.provider().name(), "the answer was cut off");
-        }
-    }
-
-    private static void copyResponseHeaders(
-            HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
-        res.setStatus(response.statusCode());
-        for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
-            if (HeaderPolicy.forwardResponseHeader(h.getKey())) {
-                for (String v : h.getValue()) {
-                    res.addHeader(h.getKey(), v);
-                }
-            }
-        }
-        response.headers().firstValue("x-request-id").ifPresent(v -> res.setHeader("X-Upstream-Request-Id", v));
-        res.setHeader("X-Aegis-Provider", target.provider().name());
-        res.setHeader("X-Aegis-Model", target.model());
-        res.setHeader("X-Aegis-Overhead-Ms", overhead(timeline));
-    }
-
-    private static String overhead(RequestTimeline timeline) {
-        return String.format(Locale.ROOT, "%.3f", timeline.overheadMillis());
+        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, pricing);
     }
 }

@@ -3,11 +3,13 @@ package dev.aegis.streaming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
- * Copies a provider's streamed answer to the client chunk by chunk as it arrives, flushing each one,
- * and shows every byte to a tap. When the client goes away it keeps reading the provider's stream
- * (so the final usage event is still seen) until the end.
+ * Relays a provider's server-sent events to the client as they arrive: each read is split into
+ * whole events, each event's exact bytes are written (unless the tap drops it) and flushed. When
+ * the client goes away it keeps reading the provider's stream to its end, so the final usage event
+ * is still seen and billed.
  */
 public final class StreamForwarder {
 
@@ -15,30 +17,50 @@ public final class StreamForwarder {
 
     private StreamForwarder() {}
 
-    public static ForwardResult forward(InputStream upstream, OutputStream client, StreamTap tap) {
+    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap) {
+        SseEventSplitter splitter = new SseEventSplitter();
         byte[] buf = new byte[BUFFER];
         long sent = 0;
         boolean clientGone = false;
+        boolean complete;
         try {
             int n;
             while ((n = upstream.read(buf)) >= 0) {
-                if (n == 0) {
-                    continue;
+                List<SseEvent> events = splitter.feed(buf, 0, n);
+                long written = 0;
+                for (SseEvent e : events) {
+                    if (tap.accept(e) && !clientGone) {
+                        try {
+                            client.write(e.raw());
+                            written += e.raw().length;
+                        } catch (IOException ex) {
+                            clientGone = true;
+                        }
+                    }
                 }
-                tap.onBytes(buf, 0, n);
-                if (!clientGone) {
+                if (written > 0 && !clientGone) {
                     try {
-                        client.write(buf, 0, n);
                         client.flush();
-                        sent += n;
-                    } catch (IOException e) {
+                        sent += written;
+                    } catch (IOException ex) {
                         clientGone = true;
                     }
                 }
             }
-            return new ForwardResult(sent, true, clientGone);
+            complete = true;
         } catch (IOException e) {
-            return new ForwardResult(sent, false, clientGone);
+            complete = false;
         }
+        byte[] rest = splitter.remainder();
+        if (rest.length > 0 && !clientGone) {
+            try {
+                client.write(rest);
+                client.flush();
+                sent += rest.length;
+            } catch (IOException e) {
+                clientGone = true;
+            }
+        }
+        return new ForwardResult(sent, complete, clientGone);
     }
 }

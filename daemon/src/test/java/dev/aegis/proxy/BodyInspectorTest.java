@@ -26,17 +26,17 @@ class BodyInspectorTest {
         String json = "{ \"x\": \"é\\u00e9\",\n \"model\" :\"aegis-fast\" , \"y\":[1, 2] }";
         RequestBody b = inspect(json);
 
-        assertThat(new String(b.withModel("gpt-4o-mini"), StandardCharsets.UTF_8))
+        assertThat(new String(b.forUpstream("gpt-4o-mini", false), StandardCharsets.UTF_8))
                 .isEqualTo(json.replace("\"aegis-fast\"", "\"gpt-4o-mini\""));
-        assertThat(b.withModel("aegis-fast")).isSameAs(b.bytes());
-        assertThat(new String(b.withModel("a\"b"), StandardCharsets.UTF_8)).contains("\"model\" :\"a\\\"b\"");
+        assertThat(b.forUpstream("aegis-fast", false)).isSameAs(b.bytes());
+        assertThat(new String(b.forUpstream("a\"b", false), StandardCharsets.UTF_8)).contains("\"model\" :\"a\\\"b\"");
     }
 
     @Test
     void escapedModelNamesAreDecoded() {
         RequestBody b = inspect("{\"model\":\"gpt\\u002d4o\"}");
         assertThat(b.model()).isEqualTo("gpt-4o");
-        assertThat(new String(b.withModel("x"), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"x\"}");
+        assertThat(new String(b.forUpstream("x", false), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"x\"}");
     }
 
     @Test

@@ -22,6 +22,7 @@ public record AegisConfig(
         TimeoutConfig timeouts,
         boolean streamIncludeUsage,
         String storeUrl,
+        PricingConfig pricing,
         Path source) {
 
     public AegisConfig {

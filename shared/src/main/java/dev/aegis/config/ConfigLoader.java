@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.aegis.home.AegisHome;
 import dev.aegis.store.Database;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -73,6 +74,7 @@ public final class ConfigLoader {
         TimeoutConfig timeouts = timeouts(root.child("timeouts"));
         boolean includeUsage = Boolean.parseBoolean(Setting.AEGIS_STREAM_INCLUDE_USAGE.orDefault(env));
         String storeUrl = store(root.child("store"));
+        PricingConfig pricing = pricing(root.child("pricing"));
         rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
@@ -80,7 +82,8 @@ public final class ConfigLoader {
         }
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
-                server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, existing);
+                server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
+                existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {
@@ -290,6 +293,38 @@ public final class ConfigLoader {
             return Database.defaultUrl(home);
         }
         return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
+    }
+
+    private static PricingConfig pricing(ConfigNode n) {
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("unknown", "file", "overrides"));
+        String unknown = n.child("unknown").text("allow");
+        if (!unknown.equals("allow") && !unknown.equals("refuse")) {
+            n.child("unknown").error("must be allow or refuse, not '" + unknown + "'");
+        }
+        String file = n.child("file").text(null);
+        Path path = file == null ? null : AegisHome.expandTilde(file);
+        if (path != null && !Files.isReadable(path)) {
+            n.child("file").error("cannot read " + path);
+        }
+        Map<String, PricingConfig.PriceOverride> overrides = new LinkedHashMap<>();
+        ConfigNode o = n.child("overrides");
+        if (o.expectObject()) {
+            for (Map.Entry<String, ConfigNode> e : o.entries()) {
+                ConfigNode m = e.getValue();
+                m.expectObject();
+                m.rejectUnknownKeys(Set.of("input", "cached_input", "cache_write", "output"));
+                BigDecimal input = m.child("input").decimal(null);
+                BigDecimal output = m.child("output").decimal(null);
+                if (input == null || output == null) {
+                    m.error("needs at least input and output (USD per million tokens)");
+                    continue;
+                }
+                overrides.put(e.getKey(), new PricingConfig.PriceOverride(input, m.child("cached_input").decimal(null),
+                        m.child("cache_write").decimal(null), output));
+            }
+        }
+        return new PricingConfig("refuse".equals(unknown), path, overrides);
     }
 
     private static RetryConfig retry(ConfigNode n) {

@@ -122,6 +122,23 @@ final class ConfigNode {
         return fallback;
     }
 
+    /** A non-negative decimal number (prices). */
+    java.math.BigDecimal decimal(java.math.BigDecimal fallback) {
+        if (isMissing()) {
+            return fallback;
+        }
+        if (!node.isNumber()) {
+            error("must be a number");
+            return fallback;
+        }
+        java.math.BigDecimal v = node.decimalValue();
+        if (v.signum() < 0) {
+            error("must not be negative");
+            return fallback;
+        }
+        return v;
+    }
+
     Duration duration(Duration fallback) {
         return parsed(fallback, Units::duration);
     }

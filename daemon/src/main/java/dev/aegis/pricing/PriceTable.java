@@ -1,0 +1,93 @@
+package dev.aegis.pricing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.json.Json;
+import dev.aegis.pricing.ModelPrice.Rates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Model prices by name, versioned and dated. Lookups accept a {@code provider/} prefix and dated
+ * snapshots ({@code gpt-4o-2024-08-06}, {@code claude-sonnet-4-5-20250929}) of a listed model.
+ */
+public final class PriceTable {
+
+    private final String version;
+    private final Map<String, ModelPrice> models;
+
+    public PriceTable(String version, Map<String, ModelPrice> models) {
+        this.version = version;
+        this.models = Map.copyOf(models);
+    }
+
+    /** The table built into this release ({@code price-table.json}, derived from the shared price facts). */
+    public static PriceTable builtIn() {
+        try (InputStream in = PriceTable.class.getResourceAsStream("price-table.json")) {
+            if (in == null) {
+                throw new IllegalStateException("price-table.json is missing from the build");
+            }
+            JsonNode root = Json.mapper().readTree(in);
+            Map<String, ModelPrice> models = new HashMap<>();
+            root.path("models").properties().forEach(e -> models.put(e.getKey().toLowerCase(Locale.ROOT), read(e.getValue())));
+            return new PriceTable(root.path("version").asText(), models);
+        } catch (IOException e) {
+            throw new IllegalStateException("price-table.json cannot be read", e);
+        }
+    }
+
+    private static ModelPrice read(JsonNode m) {
+        Rates base = rates(m, null);
+        List<ModelPrice.Tier> tiers = new ArrayList<>();
+        for (JsonNode t : m.path("tiers")) {
+            tiers.add(new ModelPrice.Tier(t.path("threshold").asLong(), rates(t, base)));
+        }
+        return new ModelPrice(base, m.hasNonNull("max_output") ? m.path("max_output").asInt() : null, tiers);
+    }
+
+    private static Rates rates(JsonNode n, Rates fallback) {
+        BigDecimal input = decimal(n, "input", fallback == null ? BigDecimal.ZERO : fallback.input());
+        return new Rates(input,
+                decimal(n, "cached_input", fallback == null ? input : fallback.cachedInput()),
+                decimal(n, "cache_write", fallback == null ? input : fallback.cacheWrite()),
+                decimal(n, "output", fallback == null ? BigDecimal.ZERO : fallback.output()));
+    }
+
+    private static BigDecimal decimal(JsonNode n, String field, BigDecimal fallback) {
+        return n.hasNonNull(field) ? new BigDecimal(n.path(field).asText()) : fallback;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    /** A new table with these models added or replaced, and a version naming the change. */
+    public PriceTable with(Map<String, ModelPrice> more, String versionSuffix) {
+        Map<String, ModelPrice> merged = new HashMap<>(models);
+        more.forEach((k, v) -> merged.put(k.toLowerCase(Locale.ROOT), v));
+        return new PriceTable(version + versionSuffix, merged);
+    }
+
+    public Optional<ModelPrice> find(String model) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        String m = model.toLowerCase(Locale.ROOT);
+        ModelPrice exact = models.get(m);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        int slash = m.lastIndexOf('/');
+        if (slash >= 0) {
+            return find(m.substring(slash + 1));
+        }
+        String undated = m.replaceFirst("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$", "");
+        return undated.equals(m) ? Optional.empty() : Optional.ofNullable(models.get(undated));
+    }
+}

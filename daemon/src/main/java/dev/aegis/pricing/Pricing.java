@@ -1,0 +1,76 @@
+package dev.aegis.pricing;
+
+import dev.aegis.config.PricingConfig;
+import dev.aegis.pricing.ModelPrice.Rates;
+import dev.aegis.usage.TokenUsage;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Prices calls: the built-in table, then the optional user price file, then config overrides.
+ * Cost (SPEC §6) = uncached input × input + cache reads × cached input + cache writes × cache write
+ * + output × output, in exact decimals.
+ */
+public final class Pricing {
+
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    private final PriceTable table;
+    private final boolean refuseUnknown;
+
+    public Pricing(PriceTable table, boolean refuseUnknown) {
+        this.table = table;
+        this.refuseUnknown = refuseUnknown;
+    }
+
+    /** The built-in table with the config's file and overrides applied. */
+    public static Pricing from(PricingConfig config) throws IOException {
+        PriceTable table = PriceTable.builtIn();
+        if (config.file() != null) {
+            table = table.with(LiteLlmPriceFile.read(config.file()), "+file");
+        }
+        if (!config.overrides().isEmpty()) {
+            Map<String, ModelPrice> overrides = new HashMap<>();
+            config.overrides().forEach((model, o) -> overrides.put(model, new ModelPrice(new Rates(o.input(),
+                    o.cachedInput() == null ? o.input() : o.cachedInput(),
+                    o.cacheWrite() == null ? o.input() : o.cacheWrite(), o.output()), null, List.of())));
+            table = table.with(overrides, "+overrides");
+        }
+        return new Pricing(table, config.refuseUnknown());
+    }
+
+    public String version() {
+        return table.version();
+    }
+
+    public boolean refuseUnknown() {
+        return refuseUnknown;
+    }
+
+    public Optional<ModelPrice> price(String model) {
+        return table.find(model);
+    }
+
+    public Cost cost(String model, TokenUsage usage) {
+        Optional<ModelPrice> price = table.find(model);
+        if (price.isEmpty()) {
+            return new Cost(BigDecimal.ZERO, true, table.version());
+        }
+        return new Cost(cost(price.get(), usage), false, table.version());
+    }
+
+    static BigDecimal cost(ModelPrice price, TokenUsage u) {
+        Rates r = price.ratesFor(u.input());
+        long uncached = Math.max(0, u.input() - u.cachedInput() - u.cacheWrite());
+        BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(uncached))
+                .add(r.cachedInput().multiply(BigDecimal.valueOf(u.cachedInput())))
+                .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite())))
+                .add(r.output().multiply(BigDecimal.valueOf(u.output())));
+        return perMillion.divide(MILLION, MathContext.DECIMAL128).stripTrailingZeros();
+    }
+}

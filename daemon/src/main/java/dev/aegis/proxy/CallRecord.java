@@ -1,0 +1,98 @@
+package dev.aegis.proxy;
+
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.pricing.Cost;
+import dev.aegis.pricing.Pricing;
+import dev.aegis.routing.RouteTarget;
+import dev.aegis.store.Money;
+import dev.aegis.store.UsageRow;
+import dev.aegis.usage.TokenUsage;
+import dev.aegis.usage.UsageExtractor;
+
+/** What one call did, filled in as it goes and turned into its usage row at the end. */
+final class CallRecord {
+
+    private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private final String requestId;
+    private final String route;
+    private KeyRecord key;
+    private String tenant;
+    private String runId;
+    private String modelRequested;
+    private RouteTarget target;
+    private int status = 500;
+    private String errorCode;
+    private UsageExtractor usage;
+    private Double firstByteMs;
+    private boolean streamed;
+    private boolean complete = true;
+    private Cost cost;
+
+    CallRecord(String requestId, String route) {
+        this.requestId = requestId;
+        this.route = route;
+    }
+
+    void caller(KeyRecord key, String tenantHeader, String runHeader) {
+        this.key = key;
+        this.tenant = tenantHeader != null && !tenantHeader.isBlank() ? tenantHeader.strip() : key.tenant();
+        this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : null;
+    }
+
+    void requested(String model) {
+        this.modelRequested = model;
+    }
+
+    void target(RouteTarget target) {
+        this.target = target;
+    }
+
+    void usage(UsageExtractor extractor) {
+        this.usage = extractor;
+    }
+
+    void answered(int status) {
+        this.status = status;
+        if (status >= 400 && errorCode == null) {
+            errorCode = "upstream_" + status;
+        }
+    }
+
+    void refused(int status, String code) {
+        this.status = status;
+        this.errorCode = code;
+    }
+
+    void firstByte() {
+        if (firstByteMs == null) {
+            firstByteMs = (System.nanoTime() - startNanos) / 1_000_000.0;
+        }
+    }
+
+    void streamed(boolean complete) {
+        this.streamed = true;
+        this.complete = complete;
+    }
+
+    /** Prices the usage seen (once) and returns the cost. */
+    Cost price(Pricing pricing) {
+        if (cost == null) {
+            TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
+            cost = target == null ? new Cost(java.math.BigDecimal.ZERO, false, pricing.version())
+                    : pricing.cost(target.model(), u);
+        }
+        return cost;
+    }
+
+    UsageRow toRow(Pricing pricing) {
+        Cost c = price(pricing);
+        TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
+        boolean unpriced = c.unpriced() && u.total() > 0;
+        return new UsageRow(startMillis, requestId, key == null ? null : key.id(), tenant, runId, route, modelRequested,
+                target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
+                errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),
+                Money.toNanos(c.usd()), unpriced, c.priceVersion(), (System.nanoTime() - startNanos) / 1_000_000.0,
+                firstByteMs, streamed, complete);
+    }
+}

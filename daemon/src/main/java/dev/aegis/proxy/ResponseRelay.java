@@ -1,0 +1,98 @@
+package dev.aegis.proxy;
+
+import dev.aegis.http.ApiException;
+import dev.aegis.pricing.Pricing;
+import dev.aegis.routing.RouteTarget;
+import dev.aegis.streaming.ForwardResult;
+import dev.aegis.streaming.StreamForwarder;
+import dev.aegis.usage.UsageExtractor;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the provider's answer to the client: whole answers with their cost in {@code X-Cost-USD};
+ * server-sent events one by one as they arrive, read for usage on the way.
+ */
+final class ResponseRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
+
+    private ResponseRelay() {}
+
+    static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, Pricing pricing) {
+        record.answered(response.statusCode());
+        boolean streamed = response.headers()
+                .firstValue("content-type")
+                .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
+                .orElse(false);
+        if (streamed) {
+            relayStream(res, response, target, timeline, record, usage);
+            return;
+        }
+        byte[] bytes = readWhole(response, target);
+        if (response.statusCode() < 400) {
+            usage.onBody(bytes);
+        }
+        copyHeaders(res, response, target, timeline);
+        res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
+        res.setContentLength(bytes.length);
+        try {
+            record.firstByte();
+            res.getOutputStream().write(bytes);
+        } catch (IOException e) {
+            LOG.debug("client went away before the answer was written: {}", e.toString());
+        }
+    }
+
+    private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage) {
+        copyHeaders(res, response, target, timeline);
+        try (InputStream in = response.body()) {
+            OutputStream out = res.getOutputStream();
+            res.flushBuffer();
+            record.firstByte();
+            ForwardResult result = StreamForwarder.forward(in, out, usage::onEvent);
+            record.streamed(result.upstreamComplete() && usage.sawEnd());
+            if (!result.upstreamComplete()) {
+                LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),
+                        result.bytesToClient());
+            }
+        } catch (IOException e) {
+            record.streamed(false);
+            LOG.debug("client went away before the stream began: {}", e.toString());
+        }
+    }
+
+    private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target) {
+        try (InputStream in = response.body()) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw ApiException.upstreamUnavailable(target.provider().name(), "the answer was cut off");
+        }
+    }
+
+    private static void copyHeaders(
+            HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
+        res.setStatus(response.statusCode());
+        for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
+            if (HeaderPolicy.forwardResponseHeader(h.getKey())) {
+                for (String v : h.getValue()) {
+                    res.addHeader(h.getKey(), v);
+                }
+            }
+        }
+        response.headers().firstValue("x-request-id").ifPresent(v -> res.setHeader("X-Upstream-Request-Id", v));
+        res.setHeader("X-Aegis-Provider", target.provider().name());
+        res.setHeader("X-Aegis-Model", target.model());
+        res.setHeader("X-Aegis-Overhead-Ms", String.format(Locale.ROOT, "%.3f", timeline.overheadMillis()));
+    }
+}

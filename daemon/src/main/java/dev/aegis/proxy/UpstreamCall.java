@@ -1,0 +1,75 @@
+package dev.aegis.proxy;
+
+import dev.aegis.config.AegisConfig;
+import dev.aegis.http.ApiException;
+import dev.aegis.proxy.providers.ProviderAdapter;
+import dev.aegis.proxy.providers.ProviderAdapters;
+import dev.aegis.routing.RouteTarget;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.util.Collections;
+import java.util.Set;
+
+/** Builds the provider request (URL, passed-through headers, provider key) and sends it; 502/504 on failure. */
+final class UpstreamCall {
+
+    private UpstreamCall() {}
+
+    static HttpRequest build(Context ctx, AegisConfig cfg, RouteTarget target, String apiPath, byte[] body) {
+        ProviderAdapter adapter = ProviderAdapters.forType(target.provider().type());
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        adapter.uri(target.provider(), apiPath, ctx.queryString(), target.model()))
+                .timeout(cfg.timeouts().firstByte());
+        String method = ctx.method().name();
+        b.method(method, body.length == 0 && !"POST".equals(method)
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        copyRequestHeaders(ctx.req(), b);
+        adapter.authorize(b, target.provider());
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalidRequest("the request cannot be forwarded: a header or the URL is invalid");
+        }
+    }
+
+    private static void copyRequestHeaders(HttpServletRequest req, HttpRequest.Builder b) {
+        Set<String> connectionTokens = HeaderPolicy.connectionTokens(req.getHeader("Connection"));
+        for (String name : Collections.list(req.getHeaderNames())) {
+            if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
+                for (String value : Collections.list(req.getHeaders(name))) {
+                    try {
+                        b.header(name, value);
+                    } catch (IllegalArgumentException e) {
+                        // A header the HTTP client refuses to send (restricted or malformed): leave it out.
+                    }
+                }
+            }
+        }
+    }
+
+    static HttpResponse<InputStream> send(UpstreamClient upstream, HttpRequest request, RouteTarget target) {
+        String provider = target.provider().name();
+        try {
+            return upstream.send(request);
+        } catch (HttpConnectTimeoutException e) {
+            throw ApiException.upstreamUnavailable(provider, "connection timed out");
+        } catch (HttpTimeoutException e) {
+            throw ApiException.upstreamTimeout(provider, "no answer within timeouts.first_byte");
+        } catch (ConnectException e) {
+            throw ApiException.upstreamUnavailable(provider, "connection refused");
+        } catch (IOException e) {
+            throw ApiException.upstreamUnavailable(provider, "connection failed before an answer");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.upstreamUnavailable(provider, "interrupted");
+        }
+    }
+}

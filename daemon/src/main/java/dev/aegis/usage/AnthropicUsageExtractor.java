@@ -1,0 +1,66 @@
+package dev.aegis.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.streaming.SseEvent;
+
+/**
+ * Anthropic Messages: {@code message_start} carries the input side (with cache reads and writes),
+ * {@code message_delta} cumulative counts that replace whichever fields it names; {@code message_stop}
+ * ends the answer.
+ */
+final class AnthropicUsageExtractor implements UsageExtractor {
+
+    private long input;
+    private long cacheRead;
+    private long cacheWrite;
+    private long output;
+    private boolean end;
+
+    @Override
+    public boolean onEvent(SseEvent event) {
+        String type = event.event();
+        if ("message_start".equals(type)) {
+            JsonNode data = JsonUsage.parse(event.data());
+            if (data != null) {
+                apply(data.at("/message/usage"));
+            }
+        } else if ("message_delta".equals(type)) {
+            JsonNode data = JsonUsage.parse(event.data());
+            if (data != null) {
+                apply(data.path("usage"));
+            }
+        } else if ("message_stop".equals(type)) {
+            end = true;
+        }
+        return true;
+    }
+
+    private void apply(JsonNode u) {
+        if (!u.isObject()) {
+            return;
+        }
+        input = u.has("input_tokens") ? JsonUsage.count(u, "/input_tokens") : input;
+        cacheRead = u.has("cache_read_input_tokens") ? JsonUsage.count(u, "/cache_read_input_tokens") : cacheRead;
+        cacheWrite = u.has("cache_creation_input_tokens") ? JsonUsage.count(u, "/cache_creation_input_tokens") : cacheWrite;
+        output = u.has("output_tokens") ? JsonUsage.count(u, "/output_tokens") : output;
+    }
+
+    @Override
+    public void onBody(byte[] body) {
+        JsonNode root = JsonUsage.parse(body);
+        if (root != null && "message".equals(root.path("type").asText())) {
+            apply(root.path("usage"));
+        }
+        end = true;
+    }
+
+    @Override
+    public TokenUsage usage() {
+        return new TokenUsage(input + cacheRead + cacheWrite, cacheRead, cacheWrite, output, 0);
+    }
+
+    @Override
+    public boolean sawEnd() {
+        return end;
+    }
+}

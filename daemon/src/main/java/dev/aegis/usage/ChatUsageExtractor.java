@@ -1,0 +1,61 @@
+package dev.aegis.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.streaming.SseEvent;
+
+/**
+ * OpenAI chat completions, legacy completions and embeddings. Streamed usage comes in a final
+ * chunk with empty {@code choices}; when Aegis asked for it on the client's behalf, that chunk is
+ * hidden from the client.
+ */
+final class ChatUsageExtractor implements UsageExtractor {
+
+    private final boolean hideUsageChunk;
+    private TokenUsage usage = TokenUsage.NONE;
+    private boolean end;
+
+    ChatUsageExtractor(boolean hideUsageChunk) {
+        this.hideUsageChunk = hideUsageChunk;
+    }
+
+    @Override
+    public boolean onEvent(SseEvent event) {
+        String data = event.data();
+        if (data == null) {
+            return true;
+        }
+        if (data.equals("[DONE]")) {
+            end = true;
+            return true;
+        }
+        if (!data.contains("\"usage\"")) {
+            return true;
+        }
+        JsonNode chunk = JsonUsage.parse(data);
+        if (chunk == null || !chunk.path("usage").isObject()) {
+            return true;
+        }
+        usage = JsonUsage.openAiChat(chunk.path("usage"));
+        boolean usageOnly = chunk.path("choices").isArray() && chunk.path("choices").isEmpty();
+        return !(hideUsageChunk && usageOnly);
+    }
+
+    @Override
+    public void onBody(byte[] body) {
+        JsonNode root = JsonUsage.parse(body);
+        if (root != null && root.path("usage").isObject()) {
+            usage = JsonUsage.openAiChat(root.path("usage"));
+        }
+        end = true;
+    }
+
+    @Override
+    public TokenUsage usage() {
+        return usage;
+    }
+
+    @Override
+    public boolean sawEnd() {
+        return end;
+    }
+}

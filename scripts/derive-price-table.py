@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Derives Aegis's own price table (USD per million tokens) from a LiteLLM-format price file.
+
+Usage: scripts/derive-price-table.py ../shared/pricing/model_prices_and_context_window.json VERSION DATE > \
+         daemon/src/main/resources/dev/aegis/pricing/price-table.json
+
+Keeps the facts Aegis bills by: input, cached input (cache read), cache write, output, tiered
+prices above a prompt-size threshold, and the model's maximum output. Prices are exact decimals.
+"""
+import json
+import re
+import sys
+from decimal import Decimal
+
+
+def per_million(value):
+    if value is None:
+        return None
+    d = (Decimal(repr(value)) * Decimal(1_000_000)).normalize()
+    return float(d) if d != d.to_integral() else int(d)
+
+
+def main(path, version, date):
+    src = json.load(open(path))
+    models = {}
+    for name, e in sorted(src.items()):
+        if not isinstance(e, dict) or e.get("mode") not in ("chat", "responses", "completion", "embedding"):
+            continue
+        if "input_cost_per_token" not in e:
+            continue
+        m = {"provider": e.get("litellm_provider", "")}
+        m["input"] = per_million(e["input_cost_per_token"])
+        if "cache_read_input_token_cost" in e:
+            m["cached_input"] = per_million(e["cache_read_input_token_cost"])
+        if "cache_creation_input_token_cost" in e:
+            m["cache_write"] = per_million(e["cache_creation_input_token_cost"])
+        m["output"] = per_million(e.get("output_cost_per_token", 0))
+        if e.get("max_output_tokens"):
+            m["max_output"] = e["max_output_tokens"]
+        for key in e:
+            t = re.fullmatch(r"input_cost_per_token_above_(\d+)k_tokens", key)
+            if t:
+                k = t.group(1)
+                tier = {"threshold": int(k) * 1000, "input": per_million(e[key])}
+                for field, src_key in (("cached_input", "cache_read_input_token_cost"),
+                                       ("cache_write", "cache_creation_input_token_cost"),
+                                       ("output", "output_cost_per_token")):
+                    v = e.get(f"{src_key}_above_{k}k_tokens")
+                    if v is not None:
+                        tier[field] = per_million(v)
+                m.setdefault("tiers", []).append(tier)
+        models[name] = m
+    out = {
+        "version": version,
+        "date": date,
+        "unit": "USD per million tokens",
+        "source": "derived from the LiteLLM model_prices_and_context_window.json facts (MIT) by scripts/derive-price-table.py",
+        "models": models,
+    }
+    json.dump(out, sys.stdout, indent=1, sort_keys=False)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

@@ -1,0 +1,72 @@
+package dev.aegis.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/** Writes usage rows, a batch per transaction. */
+public final class UsageStore {
+
+    private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
+            + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
+            + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
+            + "first_byte_ms, streamed, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Database db;
+
+    public UsageStore(Database db) {
+        this.db = db;
+    }
+
+    public void insert(List<UsageRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                for (UsageRow r : rows) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static void bind(PreparedStatement ps, UsageRow r) throws SQLException {
+        int i = 1;
+        ps.setLong(i++, r.tsMillis());
+        ps.setString(i++, r.requestId());
+        ps.setString(i++, r.keyId());
+        ps.setString(i++, r.tenant());
+        ps.setString(i++, r.runId());
+        ps.setString(i++, r.route());
+        ps.setString(i++, r.modelRequested());
+        ps.setString(i++, r.model());
+        ps.setString(i++, r.provider());
+        ps.setInt(i++, r.status());
+        ps.setString(i++, r.errorCode());
+        ps.setLong(i++, r.inputTokens());
+        ps.setLong(i++, r.cachedInputTokens());
+        ps.setLong(i++, r.cacheWriteTokens());
+        ps.setLong(i++, r.outputTokens());
+        ps.setLong(i++, r.reasoningTokens());
+        ps.setLong(i++, r.costNanos());
+        ps.setInt(i++, r.unpriced() ? 1 : 0);
+        ps.setString(i++, r.priceVersion());
+        setDouble(ps, i++, r.latencyMs());
+        setDouble(ps, i++, r.firstByteMs());
+        ps.setInt(i++, r.streamed() ? 1 : 0);
+        ps.setInt(i, r.complete() ? 1 : 0);
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.REAL);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
+}
