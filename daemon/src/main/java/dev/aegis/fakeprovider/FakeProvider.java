@@ -37,6 +37,7 @@ public final class FakeProvider implements AutoCloseable {
     private final CountDownLatch firstEventSent = new CountDownLatch(1);
     private volatile Duration eventDelay = Duration.ZERO;
     private volatile Duration headerDelay = Duration.ZERO;
+    private volatile int cutAfterEvents = -1;
 
     private FakeProvider() {
         app = Javalin.create(config -> {
@@ -52,6 +53,8 @@ public final class FakeProvider implements AutoCloseable {
         app.post("/v1/chat/completions", this::chat);
         app.post("/v1/responses", this::responses);
         app.post("/v1/embeddings", this::embeddings);
+        app.post("/v1/messages", this::messages);
+        app.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
         app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
                 Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
         app.error(404, ctx -> ctx.contentType("application/json").result(
@@ -73,6 +76,11 @@ public final class FakeProvider implements AutoCloseable {
     /** The OpenAI-style base URL, ending in {@code /v1}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    /** The Anthropic-style base URL (the host; the API adds {@code /v1}). */
+    public String anthropicBaseUrl() {
+        return "http://127.0.0.1:" + port();
     }
 
     public List<RecordedRequest> requests() {
@@ -103,6 +111,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Waits this long before answering at all (no headers), as a provider that is slow to start. */
     public void headerDelay(Duration delay) {
         this.headerDelay = delay;
+    }
+
+    /** Streams send this many events, then the connection is cut (no proper end); negative turns it off. */
+    public void cutStreamsAfter(int events) {
+        this.cutAfterEvents = events;
     }
 
     /** The next call gets this answer instead of the normal one. */
@@ -171,6 +184,24 @@ public final class FakeProvider implements AutoCloseable {
         stream(ctx, frames);
     }
 
+    private void messages(Context ctx) throws IOException, InterruptedException {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+        String model = body.path("model").asText("claude-sonnet-4-5");
+        if (!body.path("stream").asBoolean(false)) {
+            ctx.contentType("application/json").header("request-id", "req_fake_anthropic")
+                    .result(AnthropicTranscripts.message(model));
+            return;
+        }
+        List<String> frames = new ArrayList<>();
+        for (String[] e : AnthropicTranscripts.stream(model)) {
+            frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
+        }
+        stream(ctx, frames);
+    }
+
     private void embeddings(Context ctx) {
         if (answeredCanned(ctx)) {
             return;
@@ -188,6 +219,10 @@ public final class FakeProvider implements AutoCloseable {
         OutputStream out = ctx.res().getOutputStream();
         CountDownLatch gate = streamGate;
         for (int i = 0; i < frames.size(); i++) {
+            if (i == cutAfterEvents) {
+                ((org.eclipse.jetty.server.Request) ctx.req()).getHttpChannel().abort(new IOException("cut by the test"));
+                return;
+            }
             out.write(frames.get(i).getBytes(StandardCharsets.UTF_8));
             out.flush();
             if (i == 0) {

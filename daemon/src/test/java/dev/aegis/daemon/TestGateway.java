@@ -25,6 +25,7 @@ import java.util.UUID;
 public final class TestGateway implements AutoCloseable {
 
     public static final String PROVIDER_KEY = "sk-provider-secret-0123456789";
+    public static final String ANTHROPIC_PROVIDER_KEY = "sk-ant-provider-secret-0123456789";
 
     public final FakeProvider fake;
     public final Path homeDir;
@@ -77,6 +78,8 @@ public final class TestGateway implements AutoCloseable {
             Map<String, String> env = new HashMap<>();
             env.put("OPENAI_API_KEY", PROVIDER_KEY);
             env.put("AEGIS_OPENAI_BASE_URL", fake.baseUrl());
+            env.put("ANTHROPIC_API_KEY", ANTHROPIC_PROVIDER_KEY);
+            env.put("AEGIS_ANTHROPIC_BASE_URL", fake.anthropicBaseUrl());
             env.putAll(extraEnv);
             AegisHome aegisHome = new AegisHome(home).ensureCreated();
             DaemonOptions options = new DaemonOptions(aegisHome, config, false, new ConfigOverrides("127.0.0.1", 0),
@@ -86,6 +89,19 @@ public final class TestGateway implements AutoCloseable {
             fake.close();
             throw e;
         }
+    }
+
+    /** The usage row of a call, waiting (bounded) for the recorder's next flush. */
+    public UsageRowView awaitUsage(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<UsageRowView> row = UsageRowView.find(db, requestId);
+            if (row.isPresent()) {
+                return row.get();
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no usage row for request " + requestId + " within 5 s");
     }
 
     public DaemonState state() {

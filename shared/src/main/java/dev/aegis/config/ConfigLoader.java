@@ -265,7 +265,13 @@ public final class ConfigLoader {
         return out;
     }
 
+    /** Without a {@code routes} section, Claude models go to the built-in anthropic provider. */
+    private static final List<RouteRule> DEFAULT_ROUTES = List.of(RouteRule.of("claude-*", "anthropic"));
+
     private static List<RouteRule> routes(ConfigNode n, Map<String, ProviderConfig> providers) {
+        if (n.isMissing()) {
+            return DEFAULT_ROUTES;
+        }
         List<RouteRule> out = new ArrayList<>();
         if (!n.expectObject()) {
             return out;

@@ -37,6 +37,10 @@ class ConfigLoaderTest {
         assertThat(c.providers().get("openai").apiKey()).isEqualTo("sk-real");
         assertThat(c.providers().get("openai").toString()).doesNotContain("sk-real");
         assertThat(c.source()).isNull();
+        assertThat(c.routes()).singleElement().satisfies(r -> {
+            assertThat(r.matches("claude-sonnet-4-5")).isTrue();
+            assertThat(r.provider()).isEqualTo("anthropic");
+        });
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.aegis.fakeprovider;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The exact answers Anthropic's Messages API gives, whole and streamed, with cache usage fields. */
+final class AnthropicTranscripts {
+
+    static final List<String> WORDS = OpenAiTranscripts.WORDS;
+    static final int INPUT_TOKENS = 25;
+    static final int CACHE_CREATION = 100;
+    static final int CACHE_READ = 400;
+    static final int OUTPUT_TOKENS = 15;
+
+    private AnthropicTranscripts() {}
+
+    private static ObjectNode usage(int output) {
+        return obj().put("input_tokens", INPUT_TOKENS).put("cache_creation_input_tokens", CACHE_CREATION)
+                .put("cache_read_input_tokens", CACHE_READ).put("output_tokens", output);
+    }
+
+    private static ObjectNode message(String model, boolean whole) {
+        ObjectNode m = obj().put("id", "msg_fake01").put("type", "message").put("role", "assistant").put("model", model);
+        var content = m.putArray("content");
+        if (whole) {
+            content.addObject().put("type", "text").put("text", OpenAiTranscripts.TEXT);
+            m.put("stop_reason", "end_turn");
+        } else {
+            m.putNull("stop_reason");
+        }
+        m.putNull("stop_sequence");
+        m.set("usage", usage(whole ? OUTPUT_TOKENS : 1));
+        return m;
+    }
+
+    static String message(String model) {
+        return message(model, true).toString();
+    }
+
+    /** {@code [event name, data JSON]} pairs in the order Anthropic sends them. */
+    static List<String[]> stream(String model) {
+        List<String[]> events = new ArrayList<>();
+        events.add(new String[] {"message_start", obj().put("type", "message_start").set("message", message(model, false)).toString()});
+        ObjectNode start = obj().put("type", "content_block_start").put("index", 0);
+        start.putObject("content_block").put("type", "text").put("text", "");
+        events.add(new String[] {"content_block_start", start.toString()});
+        events.add(new String[] {"ping", "{\"type\": \"ping\"}"});
+        for (String w : WORDS) {
+            ObjectNode d = obj().put("type", "content_block_delta").put("index", 0);
+            d.putObject("delta").put("type", "text_delta").put("text", w);
+            events.add(new String[] {"content_block_delta", d.toString()});
+        }
+        events.add(new String[] {"content_block_stop", obj().put("type", "content_block_stop").put("index", 0).toString()});
+        ObjectNode delta = obj().put("type", "message_delta");
+        delta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+        delta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        events.add(new String[] {"message_delta", delta.toString()});
+        events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
+        return events;
+    }
+
+    private static ObjectNode obj() {
+        return Json.mapper().createObjectNode();
+    }
+}
