@@ -6,6 +6,7 @@ import dev.aegis.cli.commands.KeysCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
+import dev.aegis.cli.commands.UsageCommand;
 import dev.aegis.control.AegisVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -27,7 +28,8 @@ import picocli.CommandLine.ScopeType;
             StatusCommand.class,
             KeygenCommand.class,
             KeysCommand.class,
-            CreditsCommand.class
+            CreditsCommand.class,
+            UsageCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

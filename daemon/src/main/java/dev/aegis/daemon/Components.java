@@ -10,7 +10,10 @@ import dev.aegis.home.AegisHome;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
+import dev.aegis.store.SqlCreditLedger;
+import dev.aegis.store.UsageQueries;
 import dev.aegis.usage.UsageRecorder;
+import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -37,6 +40,7 @@ final class Components implements AutoCloseable {
     final Pricing pricing;
     final UsageRecorder usage;
     final ProxyHandler proxy;
+    final UsageRoutes usageRoutes;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     Components(AegisConfig initial, AegisHome home) throws IOException {
@@ -52,6 +56,7 @@ final class Components implements AutoCloseable {
             this.usage = new UsageRecorder(new UsageStore(database));
             this.upstream = new UpstreamClient(initial.timeouts());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, usage);
+            this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), new SqlCreditLedger(database, clock));
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -63,6 +68,7 @@ final class Components implements AutoCloseable {
         control.register(app);
         app.get("/", HomePage::handle);
         app.post("/auth/token", tokenRoute::handle);
+        usageRoutes.register(app);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));

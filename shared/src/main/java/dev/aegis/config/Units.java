@@ -1,6 +1,10 @@
 package dev.aegis.config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +35,29 @@ public final class Units {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    /**
+     * Parses a point in time: a duration back from {@code now} ({@code 7d}, {@code 12h}), a date
+     * ({@code 2026-11-01}, UTC) or an instant ({@code 2026-11-01T10:00:00Z}).
+     *
+     * @param endOfDay a bare date means the end of that day (for "until"), otherwise its start
+     */
+    public static Instant instant(String text, Instant now, boolean endOfDay) {
+        String t = text.strip();
+        try {
+            if (t.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                LocalDate d = LocalDate.parse(t);
+                return (endOfDay ? d.plusDays(1) : d).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            if (t.contains("T")) {
+                return Instant.parse(t);
+            }
+            return now.minus(duration(t));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a time: use a duration back from now (7d, 12h),"
+                    + " a date (2026-11-01) or an instant (2026-11-01T10:00:00Z)");
+        }
     }
 
     /** Parses {@code 32MB}, {@code 512KB}, {@code 1GB} (binary multiples) or a plain byte count. */

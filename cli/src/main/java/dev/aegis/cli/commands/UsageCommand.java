@@ -1,0 +1,152 @@
+package dev.aegis.cli.commands;
+
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.ExitCode;
+import dev.aegis.cli.Stores;
+import dev.aegis.cli.output.BarChart;
+import dev.aegis.cli.output.Table;
+import dev.aegis.config.Units;
+import dev.aegis.store.Database;
+import dev.aegis.store.UsageFilter;
+import dev.aegis.store.UsageGroup;
+import dev.aegis.store.UsageQueries;
+import dev.aegis.store.UsageReport;
+import dev.aegis.store.UsageTotals;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aegis usage}: requests, tokens and cost per group and in total. */
+@Command(
+        name = "usage",
+        mixinStandardHelpOptions = true,
+        description = {"Cost report: requests, input, cached-input, cache-write, output and reasoning tokens and USD,",
+            "per group and in total. Works whether or not the daemon runs."})
+public final class UsageCommand implements Callable<Integer> {
+
+    /** Output formats. */
+    public enum Format { table, json, csv }
+
+    private final CliContext context;
+
+    @Option(names = "--since", paramLabel = "7d|DATE", defaultValue = "30d",
+            description = "Start: a duration back from now (7d, 12h) or a date (default: ${DEFAULT-VALUE}).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "DATE", description = "End (a date includes that whole day). Default: now.")
+    String until;
+
+    @Option(names = "--key", paramLabel = "ID", description = "Only this key.")
+    String key;
+
+    @Option(names = "--tenant", paramLabel = "T", description = "Only this tenant.")
+    String tenant;
+
+    @Option(names = "--run", paramLabel = "R", description = "Only this run (x-run-id).")
+    String run;
+
+    @Option(names = "--model", paramLabel = "M", description = "Only this model (as asked or as served).")
+    String model;
+
+    @Option(names = "--by", paramLabel = "key|model|day|tenant|run|provider", defaultValue = "model",
+            description = "Group by (default: ${DEFAULT-VALUE}).")
+    String by;
+
+    @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
+            description = "Output format (default: ${DEFAULT-VALUE}).")
+    Format format;
+
+    @Option(names = "--json", description = "Same as --format json.")
+    boolean json;
+
+    @Option(names = "--chart", description = "Draw a bar chart of cost per group.")
+    boolean chart;
+
+    public UsageCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        UsageGroup group = UsageGroup.parse(by)
+                .orElseThrow(() -> new CliException("--by must be one of key, model, day, tenant, run, provider"));
+        Instant now = Instant.now();
+        UsageFilter filter;
+        try {
+            filter = new UsageFilter(Units.instant(since, now, false).toEpochMilli(),
+                    until == null ? null : Units.instant(until, now, true).toEpochMilli(), key, tenant, run, model);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        UsageReport report;
+        try (Database db = Stores.open(context)) {
+            report = new UsageQueries(db).report(filter, group);
+        }
+        PrintWriter out = context.out();
+        switch (json ? Format.json : format) {
+            case json -> out.println(report.toJson());
+            case csv -> csv(out, report);
+            case table -> table(out, report);
+        }
+        return ExitCode.OK;
+    }
+
+    private void table(PrintWriter out, UsageReport report) {
+        if (report.groups().isEmpty()) {
+            out.println("No calls in this period.");
+            return;
+        }
+        Table t = new Table(report.by().label().toUpperCase(java.util.Locale.ROOT), "REQUESTS", "INPUT", "CACHED",
+                "CACHE_WRITE", "OUTPUT", "REASONING", "COST_USD");
+        for (UsageTotals g : report.groups()) {
+            t.row(cells(g));
+        }
+        t.row(cells(report.total()));
+        t.print(out);
+        if (chart) {
+            out.println();
+            BarChart.print(out, report.groups().stream()
+                    .map(g -> new BarChart.Bar(g.group(), g.costUsd(), "$" + usd(g)))
+                    .toList(), terminalWidth());
+        }
+    }
+
+    private static Object[] cells(UsageTotals g) {
+        return new Object[] {g.group(), g.requests(), g.input(), g.cachedInput(), g.cacheWrite(), g.output(), g.reasoning(),
+            usd(g)};
+    }
+
+    private static String usd(UsageTotals g) {
+        return g.costUsd().setScale(6, java.math.RoundingMode.HALF_UP).toPlainString();
+    }
+
+    private static void csv(PrintWriter out, UsageReport report) {
+        out.println("group,requests,input,cached_input,cache_write,output,reasoning,cost_usd");
+        for (UsageTotals g : report.groups()) {
+            out.println(csvLine(g));
+        }
+        out.println(csvLine(report.total()));
+    }
+
+    private static String csvLine(UsageTotals g) {
+        String name = g.group();
+        if (name.contains(",") || name.contains("\"") || name.contains("\n")) {
+            name = "\"" + name.replace("\"", "\"\"") + "\"";
+        }
+        return String.join(",", List.of(name, String.valueOf(g.requests()), String.valueOf(g.input()),
+                String.valueOf(g.cachedInput()), String.valueOf(g.cacheWrite()), String.valueOf(g.output()),
+                String.valueOf(g.reasoning()), g.costUsd().stripTrailingZeros().toPlainString()));
+    }
+
+    private int terminalWidth() {
+        try {
+            return Math.max(40, Integer.parseInt(context.env().getOrDefault("COLUMNS", "80")));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.home.AegisHome;
+import dev.aegis.json.Json;
+import dev.aegis.store.Database;
+import dev.aegis.store.UsageRow;
+import dev.aegis.store.UsageStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aegis usage} over rows in a real SQLite file: groups, filters, totals and each format. */
+class UsageCliIT {
+
+    @TempDir
+    Path temp;
+
+    String home;
+
+    private static UsageRow row(Instant ts, String key, String tenant, String run, String model, String provider,
+            long input, long cached, long output, long costNanos) {
+        return new UsageRow(ts.toEpochMilli(), "req-" + ts.toEpochMilli() + key + model, key, tenant, run,
+                "/v1/chat/completions", model, model, provider, 200, null, input, cached, 0, output, 0, costNanos, false,
+                "v", 10.0, 5.0, false, true);
+    }
+
+    @BeforeEach
+    void seed() {
+        home = temp.resolve("home").toString();
+        Instant now = Instant.now();
+        try (Database db = Database.open(Database.defaultUrl(new AegisHome(Path.of(home))))) {
+            new UsageStore(db).insert(List.of(
+                    row(now.minus(Duration.ofHours(1)), "k1", "team-a", "run-1", "gpt-4o-mini", "openai", 100, 20, 10, 1500),
+                    row(now.minus(Duration.ofHours(2)), "k1", "team-a", "run-1", "gpt-4o-mini", "openai", 200, 0, 20, 3000),
+                    row(now.minus(Duration.ofHours(3)), "k2", "team-b", null, "claude-sonnet-4-5", "anthropic", 500, 400, 15,
+                            795_000),
+                    row(now.minus(Duration.ofDays(40)), "k2", "team-b", null, "claude-sonnet-4-5", "anthropic", 1, 0, 1, 7)));
+        }
+    }
+
+    private CliRun aegis(String... args) {
+        return CliRun.run(Map.of("COLUMNS", "100"), CliRun.args(home, args));
+    }
+
+    @Test
+    void jsonGroupsAndTotalsDefaultToTheLast30Days() throws Exception {
+        CliRun run = aegis("usage", "--format", "json");
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        JsonNode report = Json.mapper().readTree(run.out());
+
+        assertThat(report.path("groups").findValuesAsText("group")).containsExactly("claude-sonnet-4-5", "gpt-4o-mini");
+        JsonNode mini = report.path("groups").get(1);
+        for (String field : new String[] {"group", "requests", "input", "cached_input", "cache_write", "output", "reasoning",
+                "cost_usd"}) {
+            assertThat(mini.has(field)).as(field).isTrue();
+        }
+        assertThat(mini.path("requests").asLong()).isEqualTo(2);
+        assertThat(mini.path("input").asLong()).isEqualTo(300);
+        assertThat(mini.path("cached_input").asLong()).isEqualTo(20);
+        assertThat(mini.path("cost_usd").decimalValue()).isEqualByComparingTo("0.0000045");
+        assertThat(report.at("/total/requests").asLong()).isEqualTo(3);
+        assertThat(report.at("/total/cost_usd").decimalValue()).isEqualByComparingTo("0.0007995");
+    }
+
+    @Test
+    void filtersAndGroupings() throws Exception {
+        JsonNode byTenant = Json.mapper().readTree(aegis("usage", "--by", "tenant", "--json", "--since", "60d").out());
+        assertThat(byTenant.path("groups").findValuesAsText("group")).containsExactly("team-b", "team-a");
+        assertThat(byTenant.at("/total/requests").asLong()).isEqualTo(4);
+
+        JsonNode run = Json.mapper().readTree(aegis("usage", "--run", "run-1", "--by", "run", "--json").out());
+        assertThat(run.at("/total/requests").asLong()).isEqualTo(2);
+
+        JsonNode key = Json.mapper().readTree(aegis("usage", "--key", "k2", "--by", "provider", "--json").out());
+        assertThat(key.path("groups").findValuesAsText("group")).containsExactly("anthropic");
+
+        JsonNode model = Json.mapper().readTree(aegis("usage", "--model", "gpt-4o-mini", "--by", "day", "--json").out());
+        assertThat(model.at("/total/requests").asLong()).isEqualTo(2);
+        assertThat(model.at("/groups/0/group").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+
+        JsonNode old = Json.mapper().readTree(aegis("usage", "--since", "60d", "--until",
+                java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(30).toString(), "--json").out());
+        assertThat(old.at("/total/requests").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void csvAndTableWithChart() {
+        CliRun csv = aegis("usage", "--format", "csv");
+        assertThat(csv.out().lines().toList()).containsExactly(
+                "group,requests,input,cached_input,cache_write,output,reasoning,cost_usd",
+                "claude-sonnet-4-5,1,500,400,0,15,0,0.000795",
+                "gpt-4o-mini,2,300,20,0,30,0,0.0000045",
+                "total,3,800,420,0,45,0,0.0007995");
+
+        CliRun table = aegis("usage", "--chart");
+        assertThat(table.out()).contains("MODEL", "REQUESTS", "COST_USD", "gpt-4o-mini", "total", "0.000800", "█");
+    }
+
+    @Test
+    void badArgumentsAreClear() {
+        assertThat(aegis("usage", "--by", "colour").err()).contains("--by must be one of");
+        assertThat(aegis("usage", "--since", "last tuesday").err()).contains("is not a time");
+        assertThat(aegis("usage", "--format", "xml").exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+}
