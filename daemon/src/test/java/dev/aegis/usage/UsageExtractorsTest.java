@@ -1,0 +1,62 @@
+package dev.aegis.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.streaming.SseEvent;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class UsageExtractorsTest {
+
+    private static SseEvent event(String name, String data) {
+        String raw = (name == null ? "" : "event: " + name + "\n") + "data: " + data + "\n\n";
+        return new SseEvent(raw.getBytes(StandardCharsets.UTF_8), name, data);
+    }
+
+    @Test
+    void anthropicDeltaReplacesOnlyTheFieldsItNames() {
+        UsageExtractor x = UsageExtractors.anthropicMessages();
+        x.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,"
+                + "\"cache_read_input_tokens\":30,\"cache_creation_input_tokens\":5,\"output_tokens\":1}}}"));
+        x.onEvent(event("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":42}}"));
+        assertThat(x.sawEnd()).isFalse();
+        x.onEvent(event("message_stop", "{\"type\":\"message_stop\"}"));
+
+        assertThat(x.usage()).isEqualTo(new TokenUsage(45, 30, 5, 42, 0));
+        assertThat(x.sawEnd()).isTrue();
+    }
+
+    @Test
+    void chatUsageChunkIsHiddenOnlyWhenAegisAskedForIt() {
+        String chunk = "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}";
+        UsageExtractor hiding = UsageExtractors.openAiChat(true);
+        UsageExtractor showing = UsageExtractors.openAiChat(false);
+
+        assertThat(hiding.onEvent(event(null, chunk))).isFalse();
+        assertThat(showing.onEvent(event(null, chunk))).isTrue();
+        assertThat(hiding.onEvent(event(null, "{\"choices\":[{\"delta\":{\"content\":\"usage\"}}]}"))).isTrue();
+        assertThat(hiding.usage()).isEqualTo(new TokenUsage(3, 0, 0, 4, 1));
+    }
+
+    @Test
+    void responsesUsageComesFromTheFinalEventEvenWithoutEventLines() {
+        UsageExtractor x = UsageExtractors.openAiResponses();
+        x.onEvent(event(null, "{\"type\":\"response.incomplete\",\"response\":{\"usage\":{\"input_tokens\":7,"
+                + "\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":9,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":4}}}}"));
+        assertThat(x.usage()).isEqualTo(new TokenUsage(7, 2, 0, 9, 4));
+        assertThat(x.sawEnd()).isTrue();
+    }
+
+    @Test
+    void garbageNeverThrows() {
+        for (UsageExtractor x : new UsageExtractor[] {UsageExtractors.openAiChat(true), UsageExtractors.openAiResponses(),
+                UsageExtractors.anthropicMessages()}) {
+            x.onEvent(event("message_start", "{not json \"usage\""));
+            x.onEvent(event("response.completed", "[1,2]"));
+            x.onBody("<html>".getBytes(StandardCharsets.UTF_8));
+            assertThat(x.usage()).isEqualTo(TokenUsage.NONE);
+        }
+    }
+}
