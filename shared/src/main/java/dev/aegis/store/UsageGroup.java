@@ -8,7 +8,8 @@ import java.util.Optional;
 public enum UsageGroup {
     KEY("key_id"),
     MODEL("model"),
-    DAY("strftime('%Y-%m-%d', ts_ms / 1000, 'unixepoch')"),
+    /** Grouped by the UTC epoch day as an integer (strftime per row is several times slower). */
+    DAY("(ts_ms / 86400000)"),
     TENANT("tenant"),
     RUN("run_id"),
     PROVIDER("provider");
@@ -21,6 +22,14 @@ public enum UsageGroup {
 
     String expression() {
         return expression;
+    }
+
+    /** The group's name as shown: days as {@code YYYY-MM-DD}. */
+    String label(String raw) {
+        if (raw == null) {
+            return "(none)";
+        }
+        return this == DAY ? java.time.LocalDate.ofEpochDay(Long.parseLong(raw)).toString() : raw;
     }
 
     public static Optional<UsageGroup> parse(String name) {

@@ -28,15 +28,32 @@ public final class UsageQueries {
                     + " GROUP BY grp ORDER BY SUM(cost_nanos) DESC, COUNT(*) DESC, grp";
             try (PreparedStatement ps = prepare(c, sql, where); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.add(totals(rs, rs.getString(1)));
+                    groups.add(totals(rs, by.label(rs.getString(1))));
                 }
             }
-            try (PreparedStatement ps = prepare(c, "SELECT 'total', " + SUMS + " FROM usage" + where.sql, where);
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new UsageReport(by, groups, totals(rs, "total"));
-            }
+            return new UsageReport(by, groups, sum(groups));
         });
+    }
+
+    /** Every column is additive, so the total is the sum of the groups: one scan instead of two. */
+    private static UsageTotals sum(List<UsageTotals> groups) {
+        long requests = 0;
+        long input = 0;
+        long cached = 0;
+        long write = 0;
+        long output = 0;
+        long reasoning = 0;
+        java.math.BigDecimal cost = java.math.BigDecimal.ZERO;
+        for (UsageTotals g : groups) {
+            requests += g.requests();
+            input += g.input();
+            cached += g.cachedInput();
+            write += g.cacheWrite();
+            output += g.output();
+            reasoning += g.reasoning();
+            cost = cost.add(g.costUsd());
+        }
+        return new UsageTotals("total", requests, input, cached, write, output, reasoning, cost);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Where where) throws SQLException {
@@ -48,7 +65,7 @@ public final class UsageQueries {
     }
 
     private static UsageTotals totals(ResultSet rs, String group) throws SQLException {
-        return new UsageTotals(group == null ? "(none)" : group, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+        return new UsageTotals(group, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6), rs.getLong(7), Money.toUsd(rs.getLong(8)));
     }
 
