@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import dev.aegis.cli.commands.CreditsCommand;
 import dev.aegis.cli.commands.KeygenCommand;
 import dev.aegis.cli.commands.KeysCommand;
+import dev.aegis.cli.commands.ReceiptsCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
@@ -29,7 +30,8 @@ import picocli.CommandLine.ScopeType;
             KeygenCommand.class,
             KeysCommand.class,
             CreditsCommand.class,
-            UsageCommand.class
+            UsageCommand.class,
+            ReceiptsCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

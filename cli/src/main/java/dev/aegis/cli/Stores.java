@@ -16,7 +16,8 @@ public final class Stores {
 
     private Stores() {}
 
-    public static Database open(CliContext context) {
+    /** The config the daemon would use (file and environment), for the settings commands need. */
+    public static AegisConfig config(CliContext context) {
         AegisHome home = context.home();
         try {
             home.ensureCreated();
@@ -25,12 +26,15 @@ public final class Stores {
         }
         String configured = Setting.AEGIS_CONFIG.from(context.env());
         Path file = configured != null ? AegisHome.expandTilde(configured) : home.configFile();
-        AegisConfig config;
         try {
-            config = new ConfigLoader(context.env(), home).load(file, configured != null, ConfigOverrides.NONE);
+            return new ConfigLoader(context.env(), home).load(file, configured != null, ConfigOverrides.NONE);
         } catch (ConfigException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    public static Database open(CliContext context) {
+        AegisConfig config = config(context);
         try {
             return Database.open(config.storeUrl());
         } catch (StoreException e) {

@@ -6,13 +6,19 @@ import dev.aegis.auth.JwtTokens;
 import dev.aegis.auth.KeyCache;
 import dev.aegis.auth.TokenRoute;
 import dev.aegis.config.AegisConfig;
+import dev.aegis.config.AuditConfig;
+import dev.aegis.receipts.ReceiptInput;
+import dev.aegis.receipts.ReceiptKeys;
+import dev.aegis.receipts.ReceiptLog;
+import dev.aegis.records.BackgroundWriter;
+import dev.aegis.records.CallRecorder;
+import java.security.KeyPair;
 import dev.aegis.home.AegisHome;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageQueries;
-import dev.aegis.usage.UsageRecorder;
 import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
@@ -38,7 +44,7 @@ final class Components implements AutoCloseable {
     final TokenRoute tokenRoute;
     final UpstreamClient upstream;
     final Pricing pricing;
-    final UsageRecorder usage;
+    final CallRecorder recorder;
     final ProxyHandler proxy;
     final UsageRoutes usageRoutes;
 
@@ -53,14 +59,25 @@ final class Components implements AutoCloseable {
             this.authenticator = new Authenticator(keys, jwt, clock);
             this.tokenRoute = new TokenRoute(authenticator, jwt);
             this.pricing = Pricing.from(initial.pricing());
-            this.usage = new UsageRecorder(new UsageStore(database));
+            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
+                    receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
-            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, usage);
+            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), new SqlCreditLedger(database, clock));
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
         }
+    }
+
+    /** The receipt writer, or null when receipts are off. */
+    private static BackgroundWriter<ReceiptInput> receipts(AuditConfig audit, AegisHome home) throws IOException {
+        if (!audit.receipts()) {
+            return null;
+        }
+        KeyPair keys = ReceiptKeys.loadOrCreate(home.keysDir().resolve("receipts.key"), home.keysDir().resolve("receipts.pub"));
+        ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system());
+        return new BackgroundWriter<>("receipts", log::append);
     }
 
     /** Registers every route. */
@@ -80,7 +97,7 @@ final class Components implements AutoCloseable {
     @Override
     public void close() {
         upstream.close();
-        usage.close();
+        recorder.close();
         database.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.Cost;
 import dev.aegis.pricing.Pricing;
+import dev.aegis.records.CallRecorder;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
 import dev.aegis.store.UsageRow;
@@ -28,6 +29,9 @@ final class CallRecord {
     private boolean streamed;
     private boolean complete = true;
     private Cost cost;
+    private byte[] requestBody;
+    private byte[] responseBody;
+    private String responseSha256;
 
     CallRecord(String requestId, String route) {
         this.requestId = requestId;
@@ -38,6 +42,23 @@ final class CallRecord {
         this.key = key;
         this.tenant = tenantHeader != null && !tenantHeader.isBlank() ? tenantHeader.strip() : key.tenant();
         this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : null;
+    }
+
+    void requestBody(byte[] body) {
+        this.requestBody = body;
+    }
+
+    void responseBody(byte[] body) {
+        this.responseBody = body;
+    }
+
+    void responseSha256(String sha) {
+        this.responseSha256 = sha;
+    }
+
+    /** Hands the finished call to the recorder (usage row and receipt). */
+    void recordTo(CallRecorder recorder, Pricing pricing) {
+        recorder.record(toRow(pricing), requestBody, responseBody, responseSha256);
     }
 
     void requested(String model) {

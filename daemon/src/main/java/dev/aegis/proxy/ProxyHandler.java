@@ -11,7 +11,7 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.usage.UsageExtractor;
-import dev.aegis.usage.UsageRecorder;
+import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -27,10 +27,10 @@ public final class ProxyHandler {
     private final InFlightRequests inFlight;
     private final Authenticator authenticator;
     private final Pricing pricing;
-    private final UsageRecorder recorder;
+    private final CallRecorder recorder;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
-            Authenticator authenticator, Pricing pricing, UsageRecorder recorder) {
+            Authenticator authenticator, Pricing pricing, CallRecorder recorder) {
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -58,7 +58,7 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            recorder.record(record.toRow(pricing));
+            record.recordTo(recorder, pricing);
             inFlight.exit();
         }
     }
@@ -70,6 +70,7 @@ public final class ProxyHandler {
         AegisConfig cfg = config.get();
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
+        record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? BodyInspector.inspect(raw) : RequestBody.opaque(raw);
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());

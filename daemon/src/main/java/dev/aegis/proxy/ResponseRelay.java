@@ -4,12 +4,12 @@ import dev.aegis.http.ApiException;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.streaming.ForwardResult;
+import dev.aegis.streaming.HashingOutputStream;
 import dev.aegis.streaming.StreamForwarder;
 import dev.aegis.usage.UsageExtractor;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +45,7 @@ final class ResponseRelay {
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
         res.setContentLength(bytes.length);
+        record.responseBody(bytes);
         try {
             record.firstByte();
             res.getOutputStream().write(bytes);
@@ -57,10 +58,11 @@ final class ResponseRelay {
             RequestTimeline timeline, CallRecord record, UsageExtractor usage) {
         copyHeaders(res, response, target, timeline);
         try (InputStream in = response.body()) {
-            OutputStream out = res.getOutputStream();
+            HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
             res.flushBuffer();
             record.firstByte();
             ForwardResult result = StreamForwarder.forward(in, out, usage::onEvent);
+            record.responseSha256(out.sha256Hex());
             record.streamed(result.upstreamComplete() && usage.sawEnd());
             if (!result.upstreamComplete()) {
                 LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),

@@ -78,7 +78,11 @@ class InstallIT {
                 assertThat(call.statusCode()).isEqualTo(200);
                 assertThat(call.body()).contains("Hello from the fake provider.");
 
+                // The call is counted once its handler has returned, a moment after the client has the answer.
                 Result status = run(env, aegis, "status");
+                for (int i = 0; i < 20 && !status.output().contains("1 served"); i++) {
+                    status = run(env, aegis, "status");
+                }
                 assertThat(status.code()).isZero();
                 assertThat(status.output()).contains("Aegis is running at " + m.group(1)).contains("1 served");
             } finally {

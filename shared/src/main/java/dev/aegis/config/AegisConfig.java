@@ -23,6 +23,7 @@ public record AegisConfig(
         boolean streamIncludeUsage,
         String storeUrl,
         PricingConfig pricing,
+        AuditConfig audit,
         Path source) {
 
     public AegisConfig {

@@ -66,16 +66,17 @@ public final class ConfigLoader {
         root.rejectUnknownKeys(TOP_LEVEL);
 
         ServerConfig server = server(root.child("server"), overrides);
-        Map<String, ProviderConfig> providers = providers(root.child("providers"));
+        Map<String, ProviderConfig> providers = new ProvidersSection(env).read(root.child("providers"));
         Optional<String> defaultProvider = defaultProvider(root.child("default_provider"), providers);
         Map<String, List<ModelTarget>> models = models(root.child("models"), providers);
         List<RouteRule> routes = routes(root.child("routes"), providers);
         RetryConfig retry = retry(root.child("retry"));
         TimeoutConfig timeouts = timeouts(root.child("timeouts"));
         boolean includeUsage = Boolean.parseBoolean(Setting.AEGIS_STREAM_INCLUDE_USAGE.orDefault(env));
-        String storeUrl = store(root.child("store"));
-        PricingConfig pricing = pricing(root.child("pricing"));
-        rejectSelfLoops(server, providers, root.child("providers"));
+        String storeUrl = RecordsSections.store(root.child("store"), home);
+        PricingConfig pricing = RecordsSections.pricing(root.child("pricing"));
+        AuditConfig audit = RecordsSections.audit(root.child("audit"), env, home);
+        ProvidersSection.rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);
@@ -83,7 +84,7 @@ public final class ConfigLoader {
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
                 server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
-                existing);
+                audit, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {
@@ -154,75 +155,6 @@ public final class ConfigLoader {
         return current;
     }
 
-    private Map<String, ProviderConfig> providers(ConfigNode n) {
-        Map<String, ProviderConfig> out = new LinkedHashMap<>();
-        out.put("openai", builtIn("openai", ProviderType.OPENAI, Setting.AEGIS_OPENAI_BASE_URL, "OPENAI_API_KEY", n));
-        out.put("anthropic",
-                builtIn("anthropic", ProviderType.ANTHROPIC, Setting.AEGIS_ANTHROPIC_BASE_URL, "ANTHROPIC_API_KEY", n));
-        if (!n.expectObject()) {
-            return out;
-        }
-        for (Map.Entry<String, ConfigNode> e : n.entries()) {
-            ProviderConfig p = provider(e.getKey(), e.getValue(), out.get(e.getKey()));
-            if (p != null) {
-                out.put(e.getKey(), p);
-            }
-        }
-        return out;
-    }
-
-    private ProviderConfig builtIn(String name, ProviderType type, Setting baseUrl, String keyEnv, ConfigNode where) {
-        URI url = httpUrl(baseUrl.orDefault(env), where.child(name).child("base_url"), " (from " + baseUrl.name() + ")");
-        return new ProviderConfig(name, type, url == null ? URI.create(baseUrl.defaultValue()) : url, keyEnv,
-                env.get(keyEnv), null);
-    }
-
-    private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base) {
-        if (!n.expectObject()) {
-            return null;
-        }
-        n.rejectUnknownKeys(Set.of("type", "base_url", "api_key_env", "api_version", "max_classification"));
-        String typeText = n.child("type").text(base == null ? null : base.type().id());
-        if (typeText == null) {
-            n.child("type").error("is required (openai, anthropic, azure or openai-compatible)");
-            return null;
-        }
-        Optional<ProviderType> type = ProviderType.fromId(typeText);
-        if (type.isEmpty()) {
-            n.child("type").error("'" + typeText + "' is not one of openai, anthropic, azure, openai-compatible");
-            return null;
-        }
-        URI url = base == null ? null : base.baseUrl();
-        String urlText = n.child("base_url").text(null);
-        if (urlText != null) {
-            url = httpUrl(urlText, n.child("base_url"), "");
-        } else if (url == null) {
-            n.child("base_url").error("is required");
-        }
-        String keyEnv = n.child("api_key_env").text(base == null ? null : base.apiKeyEnv());
-        String apiVersion = n.child("api_version").text(null);
-        if (type.get() == ProviderType.AZURE && apiVersion == null) {
-            n.child("api_version").error("is required for azure providers (e.g. \"2024-10-21\")");
-        }
-        if (url == null) {
-            return null;
-        }
-        return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion);
-    }
-
-    private static URI httpUrl(String text, ConfigNode where, String origin) {
-        try {
-            URI u = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
-            if (u.getHost() != null && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
-                return u;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        where.error("'" + text + "'" + origin + " is not an http(s) URL");
-        return null;
-    }
-
     private Optional<String> defaultProvider(ConfigNode n, Map<String, ProviderConfig> providers) {
         String name = n.text(null);
         if (name == null) {
@@ -287,52 +219,6 @@ public final class ConfigLoader {
         return out;
     }
 
-    private String store(ConfigNode n) {
-        n.expectObject();
-        n.rejectUnknownKeys(Set.of("url"));
-        String url = n.child("url").text(null);
-        if (url == null) {
-            return Database.defaultUrl(home);
-        }
-        if (!url.startsWith("jdbc:sqlite:")) {
-            n.child("url").error("only jdbc:sqlite: URLs are supported for now, not '" + url + "'");
-            return Database.defaultUrl(home);
-        }
-        return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
-    }
-
-    private static PricingConfig pricing(ConfigNode n) {
-        n.expectObject();
-        n.rejectUnknownKeys(Set.of("unknown", "file", "overrides"));
-        String unknown = n.child("unknown").text("allow");
-        if (!unknown.equals("allow") && !unknown.equals("refuse")) {
-            n.child("unknown").error("must be allow or refuse, not '" + unknown + "'");
-        }
-        String file = n.child("file").text(null);
-        Path path = file == null ? null : AegisHome.expandTilde(file);
-        if (path != null && !Files.isReadable(path)) {
-            n.child("file").error("cannot read " + path);
-        }
-        Map<String, PricingConfig.PriceOverride> overrides = new LinkedHashMap<>();
-        ConfigNode o = n.child("overrides");
-        if (o.expectObject()) {
-            for (Map.Entry<String, ConfigNode> e : o.entries()) {
-                ConfigNode m = e.getValue();
-                m.expectObject();
-                m.rejectUnknownKeys(Set.of("input", "cached_input", "cache_write", "output"));
-                BigDecimal input = m.child("input").decimal(null);
-                BigDecimal output = m.child("output").decimal(null);
-                if (input == null || output == null) {
-                    m.error("needs at least input and output (USD per million tokens)");
-                    continue;
-                }
-                overrides.put(e.getKey(), new PricingConfig.PriceOverride(input, m.child("cached_input").decimal(null),
-                        m.child("cache_write").decimal(null), output));
-            }
-        }
-        return new PricingConfig("refuse".equals(unknown), path, overrides);
-    }
-
     private static RetryConfig retry(ConfigNode n) {
         n.expectObject();
         n.rejectUnknownKeys(Set.of("attempts", "base_delay", "max_delay"));
@@ -354,30 +240,4 @@ public final class ConfigLoader {
     }
 
     /** A provider that points at this daemon's own address would call itself forever. */
-    private static void rejectSelfLoops(ServerConfig server, Map<String, ProviderConfig> providers, ConfigNode n) {
-        for (ProviderConfig p : providers.values()) {
-            URI u = p.baseUrl();
-            int port = u.getPort() != -1 ? u.getPort() : ("https".equals(u.getScheme()) ? 443 : 80);
-            if (port == server.port() && isLocal(u.getHost()) && (isLocal(server.host()) || server.host().equals(u.getHost()))) {
-                n.child(p.name()).child("base_url").error("points back at this daemon (" + u
-                        + "); set it to the real provider, not to Aegis (AEGIS_"
-                        + p.name().toUpperCase(Locale.ROOT) + "_BASE_URL, not OPENAI_BASE_URL)");
-            }
-        }
-    }
-
-    private static boolean isLocal(String host) {
-        if (host == null) {
-            return false;
-        }
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (h.equals("localhost") || h.equals("0.0.0.0") || h.equals("::")) {
-            return true;
-        }
-        try {
-            return h.matches("[0-9.:a-fA-F]+") && InetAddress.getByName(h).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-    }
 }

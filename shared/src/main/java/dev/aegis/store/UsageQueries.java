@@ -25,7 +25,7 @@ public final class UsageQueries {
             Where where = Where.of(filter);
             List<UsageTotals> groups = new ArrayList<>();
             String sql = "SELECT " + by.expression() + " AS grp, " + SUMS + " FROM usage" + where.sql
-                    + " GROUP BY grp ORDER BY SUM(cost_nanos) DESC, COUNT(*) DESC, grp";
+                    + " GROUP BY grp ORDER BY " + (by == UsageGroup.DAY ? "grp" : "SUM(cost_nanos) DESC, COUNT(*) DESC, grp");
             try (PreparedStatement ps = prepare(c, sql, where); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     groups.add(totals(rs, by.label(rs.getString(1))));

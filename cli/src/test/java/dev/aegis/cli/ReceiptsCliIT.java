@@ -1,0 +1,119 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
+import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.store.Database;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real daemon writes signed receipts; `aegis receipts verify` checks them; they match the usage rows. */
+class ReceiptsCliIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void receiptsOfRealCallsVerifyAndMatchTheUsageRows() throws Exception {
+        String home = temp.resolve("home").toString();
+        try (FakeProvider fake = FakeProvider.start()) {
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
+            assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
+            try {
+                String key = Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "keygen", "--name", "r", "--json")).out())
+                        .path("key").asText();
+                String url = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow().url();
+                HttpClient http = HttpClient.newHttpClient();
+                for (String body : List.of("{\"model\":\"gpt-4o-mini\"}", "{\"model\":\"gpt-4o-mini\",\"stream\":true}",
+                        "{\"model\":\"gpt-4o\",\"input\":\"x\",\"stream\":true}", "{oops")) {
+                    String path = body.contains("input") ? "/v1/responses" : "/v1/chat/completions";
+                    http.send(HttpRequest.newBuilder(URI.create(url + path)).header("x-api-key", key)
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                }
+            } finally {
+                assertThat(CliRun.run(env, CliRun.args(home, "stop")).exitCode()).isZero();
+            }
+
+            CliRun verify = CliRun.run(env, CliRun.args(home, "receipts", "verify", "--json"));
+            assertThat(verify.exitCode()).as(verify.all()).isZero();
+            JsonNode result = Json.mapper().readTree(verify.out());
+            assertThat(result.path("intact").asBoolean()).isTrue();
+            assertThat(result.path("receipts").asLong()).isEqualTo(4);
+
+            Map<String, String> receiptCosts = new TreeMap<>();
+            try (Stream<Path> files = Files.list(Path.of(home, "receipts"))) {
+                for (Path f : files.toList()) {
+                    for (String line : Files.readAllLines(f)) {
+                        TreeMap<String, Object> r = CanonicalJson.parse(line);
+                        receiptCosts.put((String) r.get("id"), (String) r.get("cost_usd"));
+                        assertThat(line).doesNotContain("sk-p").doesNotContain("aegis_");
+                    }
+                }
+            }
+            Map<String, String> usageCosts = new TreeMap<>();
+            try (Database db = Database.open("jdbc:sqlite:" + Path.of(home, "aegis.db"))) {
+                db.read(c -> {
+                    try (Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT request_id, cost_nanos FROM usage")) {
+                        while (rs.next()) {
+                            usageCosts.put(rs.getString(1), dev.aegis.store.Money.toUsd(rs.getLong(2))
+                                    .stripTrailingZeros().toPlainString());
+                        }
+                    }
+                    return null;
+                });
+            }
+            assertThat(receiptCosts).isEqualTo(usageCosts).hasSize(4);
+            assertThat(new ArrayList<>(receiptCosts.values())).contains("0.000005775");
+
+            Path privateKey = Path.of(home, "keys", "receipts.key");
+            assertThat(Files.getPosixFilePermissions(privateKey)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            CliRun pub = CliRun.run(env, CliRun.args(home, "receipts", "pubkey"));
+            assertThat(pub.out()).startsWith("-----BEGIN PUBLIC KEY-----");
+            Path exported = temp.resolve("someone-else.pub");
+            Files.writeString(exported, pub.out());
+            Path copy = temp.resolve("copy");
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(Path.of(home, "receipts"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, copy.resolve(f.getFileName()));
+                }
+            }
+            CliRun offline = CliRun.run(Map.of(), "--home", temp.resolve("elsewhere").toString(), "receipts", "verify",
+                    "--dir", copy.toString(), "--pubkey", exported.toString());
+            assertThat(offline.exitCode()).as(offline.all()).isZero();
+            assertThat(offline.out()).contains("Intact: 4 receipts");
+
+            List<String> lines = new ArrayList<>();
+            try (Stream<Path> files = Files.list(copy)) {
+                Path f = files.toList().getFirst();
+                lines.addAll(Files.readAllLines(f));
+                lines.set(0, lines.get(0).replace("\"status\":200", "\"status\":201"));
+                Files.writeString(f, String.join("\n", lines) + "\n");
+                CliRun broken = CliRun.run(Map.of(), "--home", temp.resolve("elsewhere").toString(), "receipts", "verify",
+                        "--dir", copy.toString(), "--pubkey", exported.toString());
+                assertThat(broken.exitCode()).isEqualTo(ExitCode.FAILED);
+                assertThat(broken.out()).contains("BROKEN at " + f.getFileName() + ":1: bad signature");
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.aegis.receipts;
+
+import dev.aegis.home.SecureFiles;
+import dev.aegis.store.Money;
+import dev.aegis.store.UsageRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daily JSONL receipt files: each receipt gets the next {@code seq}, the hash of the previous
+ * line as {@code prev} (across files) and an Ed25519 signature over its canonical bytes. On open the
+ * chain resumes from the last complete line; a torn last line from a crash is moved to a
+ * {@code .torn} file beside it and logged, never silently dropped.
+ */
+public final class ReceiptLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReceiptLog.class);
+
+    private final Path dir;
+    private final KeyPair keys;
+    private final InstantSource clock;
+    private long seq;
+    private String prev;
+
+    private ReceiptLog(Path dir, KeyPair keys, InstantSource clock, long seq, String prev) {
+        this.dir = dir;
+        this.keys = keys;
+        this.clock = clock;
+        this.seq = seq;
+        this.prev = prev;
+    }
+
+    /** @param clock decides which day's file a receipt goes to */
+    public static ReceiptLog open(Path dir, KeyPair keys, InstantSource clock) throws IOException {
+        SecureFiles.createPrivateDirectories(dir);
+        List<Path> files = ReceiptVerifier.files(dir);
+        if (!files.isEmpty()) {
+            setTornTailAside(files.getLast());
+        }
+        for (int i = files.size() - 1; i >= 0; i--) {
+            String content = Files.readString(files.get(i), StandardCharsets.UTF_8);
+            if (!content.isEmpty()) {
+                String lastLine = content.substring(content.lastIndexOf('\n', content.length() - 2) + 1, content.length() - 1);
+                Object lastSeq = CanonicalJson.parse(lastLine).get("seq");
+                return new ReceiptLog(dir, keys, clock, lastSeq instanceof Long l ? l : 0, Receipts.hash(lastLine));
+            }
+        }
+        return new ReceiptLog(dir, keys, clock, 0, Receipts.GENESIS);
+    }
+
+    /** A crash mid-write can leave a last line without its newline: keep its bytes aside and say so. */
+    private static void setTornTailAside(Path last) throws IOException {
+        String content = Files.readString(last, StandardCharsets.UTF_8);
+        int end = content.lastIndexOf('\n');
+        if (end == content.length() - 1) {
+            return;
+        }
+        Path torn = last.resolveSibling(last.getFileName() + "." + Instant.now().toEpochMilli() + ".torn");
+        SecureFiles.writeAtomically(torn, content.substring(end + 1).getBytes(StandardCharsets.UTF_8));
+        try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+            ch.truncate(end + 1L);
+        }
+        LOG.error("the last receipt in {} was torn (a crash mid-write); its bytes are kept in {}", last, torn);
+    }
+
+    /** Appends a batch, one fsync per file touched. */
+    public void append(List<ReceiptInput> batch) {
+        StringBuilder pending = new StringBuilder();
+        Path file = null;
+        try {
+            for (ReceiptInput in : batch) {
+                Instant now = clock.instant();
+                Path target = dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl");
+                if (file != null && !file.equals(target)) {
+                    write(file, pending);
+                    pending.setLength(0);
+                }
+                file = target;
+                TreeMap<String, Object> receipt = fields(in, now);
+                receipt.put("seq", seq + 1);
+                receipt.put("prev", prev);
+                receipt.put("sig", ReceiptKeys.sign(keys.getPrivate(), CanonicalJson.bytes(receipt)));
+                String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
+                pending.append(line).append('\n');
+                seq++;
+                prev = Receipts.hash(line);
+            }
+            if (file != null) {
+                write(file, pending);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write receipts to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path file, CharSequence lines) throws IOException {
+        SecureFiles.ensurePrivateFile(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            ch.force(false);
+        }
+    }
+
+    private static TreeMap<String, Object> fields(ReceiptInput in, Instant now) {
+        UsageRow r = in.row();
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("id", r.requestId());
+        m.put("ts", Instant.ofEpochMilli(r.tsMillis()).toString());
+        m.put("key_id", r.keyId());
+        m.put("tenant", r.tenant());
+        m.put("run", r.runId());
+        m.put("route", r.route());
+        m.put("model_requested", r.modelRequested());
+        m.put("model", r.model());
+        m.put("provider", r.provider());
+        m.put("status", (long) r.status());
+        m.put("error", r.errorCode());
+        m.put("usage", Map.of("input", r.inputTokens(), "cached_input", r.cachedInputTokens(), "cache_write",
+                r.cacheWriteTokens(), "output", r.outputTokens(), "reasoning", r.reasoningTokens()));
+        m.put("cost_usd", Money.toUsd(r.costNanos()).stripTrailingZeros().toPlainString());
+        m.put("unpriced", r.unpriced());
+        m.put("price_version", r.priceVersion());
+        m.put("streamed", r.streamed());
+        m.put("complete", r.complete());
+        m.put("request_sha256", Receipts.sha256Hex(in.requestBody() == null ? new byte[0] : in.requestBody()));
+        m.put("response_sha256", in.responseSha256() != null ? in.responseSha256()
+                : Receipts.sha256Hex(in.responseBody() == null ? new byte[0] : in.responseBody()));
+        return m;
+    }
+}

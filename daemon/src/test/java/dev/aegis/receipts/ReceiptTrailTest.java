@@ -1,0 +1,174 @@
+package dev.aegis.receipts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.store.UsageRow;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every kind of tampering is reported precisely: file, line and reason. */
+class ReceiptTrailTest {
+
+    @TempDir
+    Path temp;
+
+    Path dir;
+    KeyPair keys;
+    AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-20T10:00:00Z"));
+    InstantSource clock = () -> now.get();
+
+    @BeforeEach
+    void writeThreeDays() throws Exception {
+        dir = temp.resolve("receipts");
+        keys = ReceiptKeys.loadOrCreate(temp.resolve("keys/receipts.key"), temp.resolve("keys/receipts.pub"));
+        ReceiptLog log = ReceiptLog.open(dir, keys, clock);
+        for (int day = 0; day < 3; day++) {
+            List<ReceiptInput> batch = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                batch.add(input("req-" + day + "-" + i, 1000L * (i + 1)));
+            }
+            log.append(batch);
+            now.set(now.get().plus(Duration.ofDays(1)));
+        }
+    }
+
+    private static ReceiptInput input(String id, long costNanos) {
+        UsageRow row = new UsageRow(1_763_600_000_000L, id, "k1", "default", null, "/v1/responses", "gpt-4o-mini",
+                "gpt-4o-mini", "openai", 200, null, 21, 5, 0, 5, 2, costNanos, false, "2026-07-24.1", 12.5, 3.0, true, true);
+        return new ReceiptInput(row, "{\"model\":\"gpt-4o-mini\"}".getBytes(StandardCharsets.UTF_8), null, "ab".repeat(32));
+    }
+
+    private VerifyResult verify() throws Exception {
+        return new ReceiptVerifier(keys.getPublic()).verify(dir);
+    }
+
+    private Path day(int n) {
+        return dir.resolve("2026-11-2" + n + ".jsonl");
+    }
+
+    private List<String> lines(Path file) throws Exception {
+        return new ArrayList<>(Files.readAllLines(file));
+    }
+
+    private void write(Path file, List<String> lines) throws Exception {
+        Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void intactTrailIsCounted() throws Exception {
+        VerifyResult r = verify();
+        assertThat(r.intact()).isTrue();
+        assertThat(r.receipts()).isEqualTo(12);
+        assertThat(r.files()).isEqualTo(3);
+        String first = Files.readAllLines(day(0)).getFirst();
+        assertThat(first).contains("\"seq\":1", "\"prev\":\"" + Receipts.GENESIS + "\"", "\"cost_usd\":\"0.000001\"",
+                "\"request_sha256\":", "\"sig\":").doesNotContain("gpt-4o-mini\\\"}");
+    }
+
+    @Test
+    void changedFieldIsABadSignature() throws Exception {
+        List<String> l = lines(day(1));
+        l.set(2, l.get(2).replace("\"cost_usd\":\"0.000003\"", "\"cost_usd\":\"0.000000\""));
+        write(day(1), l);
+
+        assertThat(verify()).satisfies(r -> {
+            assertThat(r.intact()).isFalse();
+            assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-21.jsonl:3");
+            assertThat(r.reason()).startsWith("bad signature");
+            assertThat(r.receipts()).isEqualTo(6);
+        });
+    }
+
+    @Test
+    void deletedLineIsMissing() throws Exception {
+        List<String> l = lines(day(1));
+        l.remove(1);
+        write(day(1), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-21.jsonl:2");
+        assertThat(r.reason()).startsWith("missing: expected seq 6 but found seq 7");
+    }
+
+    @Test
+    void swappedLinesAreReordered() throws Exception {
+        List<String> l = lines(day(2));
+        String a = l.get(1);
+        l.set(1, l.get(2));
+        l.set(2, a);
+        write(day(2), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-22.jsonl:2");
+        assertThat(r.reason()).startsWith("reordered");
+    }
+
+    @Test
+    void deletedMiddleDayFileIsMissing() throws Exception {
+        Files.delete(day(1));
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-22.jsonl:1");
+        assertThat(r.reason()).startsWith("missing: expected seq 5 but found seq 9");
+    }
+
+    @Test
+    void signatureForgedWithAnotherKeyIsBad() throws Exception {
+        KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        List<String> l = lines(day(0));
+        TreeMap<String, Object> receipt = CanonicalJson.parse(l.get(0));
+        receipt.remove("sig");
+        receipt.put("cost_usd", "0");
+        receipt.put("sig", ReceiptKeys.sign(other.getPrivate(), CanonicalJson.bytes(receipt)));
+        l.set(0, new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8));
+        write(day(0), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:1");
+        assertThat(r.reason()).startsWith("bad signature");
+    }
+
+    @Test
+    void truncatedLastLineIsReportedAndTheLogResumesPastIt() throws Exception {
+        String content = Files.readString(day(2));
+        Files.writeString(day(2), content.substring(0, content.length() - 30));
+
+        VerifyResult torn = verify();
+        assertThat(torn.file() + ":" + torn.line()).isEqualTo("2026-11-22.jsonl:4");
+        assertThat(torn.reason()).startsWith("truncated");
+
+        // The daemon restarting after that crash sets the torn line aside and resumes the chain.
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, clock);
+        resumed.append(List.of(input("after-crash", 1)));
+        VerifyResult r = verify();
+        assertThat(r.intact()).isTrue();
+        assertThat(r.receipts()).isEqualTo(12);
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".torn"));
+        }
+    }
+
+    @Test
+    void garbageLineIsUnparsable() throws Exception {
+        List<String> l = lines(day(0));
+        l.set(1, "{not json");
+        write(day(0), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:2");
+        assertThat(r.reason()).startsWith("unparsable");
+    }
+}

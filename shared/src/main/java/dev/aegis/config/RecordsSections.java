@@ -1,0 +1,83 @@
+package dev.aegis.config;
+
+import dev.aegis.home.AegisHome;
+import dev.aegis.store.Database;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads the sections about records: {@code store} and {@code pricing}. */
+final class RecordsSections {
+
+    private RecordsSections() {}
+
+    static String store(ConfigNode n, AegisHome home) {
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("url"));
+        String url = n.child("url").text(null);
+        if (url == null) {
+            return Database.defaultUrl(home);
+        }
+        if (!url.startsWith("jdbc:sqlite:")) {
+            n.child("url").error("only jdbc:sqlite: URLs are supported for now, not '" + url + "'");
+            return Database.defaultUrl(home);
+        }
+        return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
+    }
+
+    static PricingConfig pricing(ConfigNode n) {
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("unknown", "file", "overrides"));
+        String unknown = n.child("unknown").text("allow");
+        if (!unknown.equals("allow") && !unknown.equals("refuse")) {
+            n.child("unknown").error("must be allow or refuse, not '" + unknown + "'");
+        }
+        String file = n.child("file").text(null);
+        Path path = file == null ? null : AegisHome.expandTilde(file);
+        if (path != null && !Files.isReadable(path)) {
+            n.child("file").error("cannot read " + path);
+        }
+        Map<String, PricingConfig.PriceOverride> overrides = new LinkedHashMap<>();
+        ConfigNode o = n.child("overrides");
+        if (o.expectObject()) {
+            for (Map.Entry<String, ConfigNode> e : o.entries()) {
+                ConfigNode m = e.getValue();
+                m.expectObject();
+                m.rejectUnknownKeys(Set.of("input", "cached_input", "cache_write", "output"));
+                BigDecimal input = m.child("input").decimal(null);
+                BigDecimal output = m.child("output").decimal(null);
+                if (input == null || output == null) {
+                    m.error("needs at least input and output (USD per million tokens)");
+                    continue;
+                }
+                overrides.put(e.getKey(), new PricingConfig.PriceOverride(input, m.child("cached_input").decimal(null),
+                        m.child("cache_write").decimal(null), output));
+            }
+        }
+        return new PricingConfig("refuse".equals(unknown), path, overrides);
+    }
+
+    static AuditConfig audit(ConfigNode n, Map<String, String> env, AegisHome home) {
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("receipts", "dir", "prompt_log"));
+        boolean receipts = n.child("receipts").bool(true);
+        String fromEnv = Setting.AEGIS_AUDIT_ENABLED.from(env);
+        if (fromEnv != null) {
+            receipts = Boolean.parseBoolean(fromEnv);
+        }
+        String dir = Setting.AEGIS_AUDIT_DIR.from(env);
+        if (dir == null) {
+            dir = n.child("dir").text(null);
+        }
+        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir));
+    }
+}

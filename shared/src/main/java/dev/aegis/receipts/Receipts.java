@@ -1,0 +1,37 @@
+package dev.aegis.receipts;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Receipt file names and the hash that chains one receipt line to the next. */
+public final class Receipts {
+
+    /** The {@code prev} of the very first receipt. */
+    public static final String GENESIS = "0".repeat(64);
+
+    private Receipts() {}
+
+    /** SHA-256 of a receipt line's bytes (without its newline), hex. */
+    public static String hash(String line) {
+        return sha256Hex(line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    public static boolean isReceiptFile(Path p) {
+        return p.getFileName().toString().matches("\\d{4}-\\d{2}-\\d{2}\\.jsonl");
+    }
+}
