@@ -12,7 +12,6 @@ import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.records.BackgroundWriter;
 import dev.aegis.records.CallRecorder;
-import java.security.KeyPair;
 import dev.aegis.home.AegisHome;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
@@ -75,7 +74,7 @@ final class Components implements AutoCloseable {
         if (!audit.receipts()) {
             return null;
         }
-        KeyPair keys = ReceiptKeys.loadOrCreate(home.keysDir().resolve("receipts.key"), home.keysDir().resolve("receipts.pub"));
+        ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(home.keysDir().resolve("receipts.key"), home.keysDir().resolve("receipts.pub"));
         ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system());
         return new BackgroundWriter<>("receipts", log::append);
     }

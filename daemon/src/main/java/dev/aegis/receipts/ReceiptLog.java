@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyPair;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
@@ -32,12 +31,12 @@ public final class ReceiptLog {
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptLog.class);
 
     private final Path dir;
-    private final KeyPair keys;
+    private final ReceiptKeys.Pair keys;
     private final InstantSource clock;
     private long seq;
     private String prev;
 
-    private ReceiptLog(Path dir, KeyPair keys, InstantSource clock, long seq, String prev) {
+    private ReceiptLog(Path dir, ReceiptKeys.Pair keys, InstantSource clock, long seq, String prev) {
         this.dir = dir;
         this.keys = keys;
         this.clock = clock;
@@ -46,7 +45,7 @@ public final class ReceiptLog {
     }
 
     /** @param clock decides which day's file a receipt goes to */
-    public static ReceiptLog open(Path dir, KeyPair keys, InstantSource clock) throws IOException {
+    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, InstantSource clock) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
         if (!files.isEmpty()) {
@@ -94,7 +93,7 @@ public final class ReceiptLog {
                 TreeMap<String, Object> receipt = fields(in, now);
                 receipt.put("seq", seq + 1);
                 receipt.put("prev", prev);
-                receipt.put("sig", ReceiptKeys.sign(keys.getPrivate(), CanonicalJson.bytes(receipt)));
+                receipt.put("sig", ReceiptKeys.sign(keys.privateKey(), CanonicalJson.bytes(receipt)));
                 String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
                 pending.append(line).append('\n');
                 seq++;

@@ -6,8 +6,6 @@ import dev.aegis.store.UsageRow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -26,7 +24,7 @@ class ReceiptTrailTest {
     Path temp;
 
     Path dir;
-    KeyPair keys;
+    ReceiptKeys.Pair keys;
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-20T10:00:00Z"));
     InstantSource clock = () -> now.get();
 
@@ -52,7 +50,7 @@ class ReceiptTrailTest {
     }
 
     private VerifyResult verify() throws Exception {
-        return new ReceiptVerifier(keys.getPublic()).verify(dir);
+        return new ReceiptVerifier(keys.publicKey()).verify(dir);
     }
 
     private Path day(int n) {
@@ -127,12 +125,12 @@ class ReceiptTrailTest {
 
     @Test
     void signatureForgedWithAnotherKeyIsBad() throws Exception {
-        KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        ReceiptKeys.Pair other = ReceiptKeys.loadOrCreate(temp.resolve("other.key"), temp.resolve("other.pub"));
         List<String> l = lines(day(0));
         TreeMap<String, Object> receipt = CanonicalJson.parse(l.get(0));
         receipt.remove("sig");
         receipt.put("cost_usd", "0");
-        receipt.put("sig", ReceiptKeys.sign(other.getPrivate(), CanonicalJson.bytes(receipt)));
+        receipt.put("sig", ReceiptKeys.sign(other.privateKey(), CanonicalJson.bytes(receipt)));
         l.set(0, new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8));
         write(day(0), l);
 

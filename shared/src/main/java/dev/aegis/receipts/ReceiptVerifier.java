@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Optional;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -18,9 +19,9 @@ import java.util.stream.Stream;
  */
 public final class ReceiptVerifier {
 
-    private final PublicKey key;
+    private final ReceiptKeys.ReceiptPublicKey key;
 
-    public ReceiptVerifier(PublicKey key) {
+    public ReceiptVerifier(ReceiptKeys.ReceiptPublicKey key) {
         this.key = key;
     }
 
@@ -28,6 +29,7 @@ public final class ReceiptVerifier {
         List<Path> files = files(dir);
         long good = 0;
         long expectedSeq = 1;
+        List<Signed> signed = new ArrayList<>();
         String prevHash = Receipts.GENESIS;
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
@@ -43,31 +45,54 @@ public final class ReceiptVerifier {
                 try {
                     receipt = CanonicalJson.parse(line);
                 } catch (JsonProcessingException e) {
-                    return VerifyResult.broken(good, files.size(), name, i + 1, tornCandidate
+                    return earlierBadSignatureOr(signed, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, tornCandidate
                             ? "truncated: the last line is incomplete (a torn write)"
-                            : "unparsable: not a JSON receipt");
+                            : "unparsable: not a JSON receipt"));
                 }
                 if (!(receipt.get("seq") instanceof Long seq) || !(receipt.get("prev") instanceof String prev)
                         || !(receipt.remove("sig") instanceof String sig)) {
-                    return VerifyResult.broken(good, files.size(), name, i + 1, "unparsable: seq, prev or sig is missing");
+                    return earlierBadSignatureOr(signed, files.size(),
+                            VerifyResult.broken(good, files.size(), name, i + 1, "unparsable: seq, prev or sig is missing"));
                 }
-                if (seq != expectedSeq) {
-                    return VerifyResult.broken(good, files.size(), name, i + 1, seqProblem(lines, i, count, seq, expectedSeq));
+                if (seq != expectedSeq || !prev.equals(prevHash)) {
+                    return earlierBadSignatureOr(signed, files.size(), VerifyResult.broken(good, files.size(), name, i + 1,
+                            seq != expectedSeq
+                                    ? seqProblem(lines, i, count, seq, expectedSeq)
+                                    : "broken chain: prev is not the hash of the receipt before it"));
                 }
-                if (!prev.equals(prevHash)) {
-                    return VerifyResult.broken(good, files.size(), name, i + 1,
-                            "broken chain: prev is not the hash of the receipt before it");
-                }
-                if (!ReceiptKeys.verify(key, CanonicalJson.bytes(receipt), sig)) {
-                    return VerifyResult.broken(good, files.size(), name, i + 1,
-                            "bad signature: the receipt was changed or signed with another key");
-                }
+                signed.add(new Signed(name, i + 1, good, CanonicalJson.bytes(receipt), sig));
                 prevHash = Receipts.hash(line);
                 expectedSeq = seq + 1;
                 good++;
             }
+            VerifyResult fileResult = earlierBadSignatureOr(signed, files.size(), null);
+            if (fileResult != null) {
+                return fileResult;
+            }
+            signed.clear();
         }
         return VerifyResult.intact(good, files.size());
+    }
+
+    /** A receipt whose chain checked out, waiting for its signature check. */
+    private record Signed(String file, int line, long before, byte[] bytes, String sig) {}
+
+    /** The first bad signature among receipts already chain-checked, which comes before {@code otherwise}. */
+    private VerifyResult earlierBadSignatureOr(List<Signed> signed, int files, VerifyResult otherwise) {
+        return firstBadSignature(signed)
+                .map(bad -> VerifyResult.broken(bad.before(), files, bad.file(),
+                        bad.line(), "bad signature: the receipt was changed or signed with another key"))
+                .orElse(otherwise);
+    }
+
+    /**
+     * Signatures are the slow part and independent of each other: they are checked on every core,
+     * a file at a time, and the earliest bad one is reported.
+     */
+    private Optional<Signed> firstBadSignature(List<Signed> signed) {
+        return signed.parallelStream()
+                .filter(s -> !ReceiptKeys.verify(key, s.bytes(), s.sig()))
+                .min(Comparator.comparingInt(Signed::line));
     }
 
     /** Tells a gap (receipts deleted) from a swap (the expected receipt comes later in the file). */

@@ -13,7 +13,6 @@ import dev.aegis.receipts.VerifyResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,7 +63,7 @@ public final class ReceiptsCommand implements Runnable {
             Path keyFile = pubkey != null ? AegisHome.expandTilde(pubkey) : defaultPublicKey(context);
             VerifyResult result;
             try {
-                PublicKey key = ReceiptKeys.readPublic(keyFile);
+                ReceiptKeys.ReceiptPublicKey key = ReceiptKeys.readPublic(keyFile);
                 result = new ReceiptVerifier(key).verify(folder);
             } catch (IOException e) {
                 throw new CliException("cannot verify: " + e.getMessage());

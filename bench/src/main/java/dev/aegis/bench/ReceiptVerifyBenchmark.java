@@ -1,0 +1,86 @@
+package dev.aegis.bench;
+
+import dev.aegis.receipts.ReceiptInput;
+import dev.aegis.receipts.ReceiptKeys;
+import dev.aegis.receipts.ReceiptLog;
+import dev.aegis.receipts.ReceiptVerifier;
+import dev.aegis.receipts.VerifyResult;
+import dev.aegis.store.UsageRow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** Receipts signed and verified per second (issue 6: verification ≥ 20,000 receipts/s). */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class ReceiptVerifyBenchmark {
+
+    static final int RECEIPTS = 20_000;
+
+    private Path dir;
+    private ReceiptKeys.Pair keys;
+    private List<ReceiptInput> batch;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Path home = Files.createTempDirectory("aegis-receipts-bench");
+        dir = home.resolve("receipts");
+        keys = ReceiptKeys.loadOrCreate(home.resolve("receipts.key"), home.resolve("receipts.pub"));
+        batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            UsageRow row = new UsageRow(System.currentTimeMillis(), "req-" + i, "key1", "default", "run-1", "/v1/responses",
+                    "gpt-4o-mini", "gpt-4o-mini", "openai", 200, null, 1200, 300, 0, 250, 40, 5775, false, "2026-07-24.1",
+                    12.0, 3.0, true, true);
+            batch.add(new ReceiptInput(row, "{\"model\":\"gpt-4o-mini\"}".getBytes(StandardCharsets.UTF_8), null,
+                    "ab".repeat(32)));
+        }
+        ReceiptLog log = ReceiptLog.open(dir, keys, InstantSource.system());
+        for (int i = 0; i < RECEIPTS / batch.size(); i++) {
+            log.append(batch);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(RECEIPTS)
+    public VerifyResult verify() throws IOException {
+        return new ReceiptVerifier(keys.publicKey()).verify(dir);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(1000)
+    public void signAndAppend(SignState s) {
+        s.log.append(batch);
+    }
+
+    /** A fresh log per trial for the signing benchmark. */
+    @State(Scope.Benchmark)
+    public static class SignState {
+        ReceiptLog log;
+
+        @Setup(Level.Trial)
+        public void setUp(ReceiptVerifyBenchmark b) throws IOException {
+            log = ReceiptLog.open(Files.createTempDirectory("aegis-sign-bench"), b.keys, InstantSource.system());
+        }
+    }
+}
