@@ -1,6 +1,7 @@
 package dev.aegis.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.JwtTokens;
 import dev.aegis.auth.KeyCache;
@@ -22,6 +23,7 @@ import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
 import java.time.InstantSource;
+import org.slf4j.LoggerFactory;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
@@ -58,11 +60,18 @@ final class Components implements AutoCloseable {
             this.authenticator = new Authenticator(keys, jwt, clock);
             this.tokenRoute = new TokenRoute(authenticator, jwt);
             this.pricing = Pricing.from(initial.pricing());
+            SqlCreditLedger ledger = new SqlCreditLedger(database, clock);
+            int released = ledger.releaseAll();
+            if (released > 0) {
+                LoggerFactory.getLogger(Components.class).warn(
+                        "released {} credit reservations left by a daemon that did not stop cleanly", released);
+            }
             this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
-            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder);
-            this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), new SqlCreditLedger(database, clock));
+            this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
+                    new CreditGuard(ledger, pricing));
+            this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

@@ -26,6 +26,10 @@ public final class BodyInspector {
                     .build())
             .build();
 
+    /** The names clients give their output limit: chat, chat (newer), Responses; Anthropic uses max_tokens. */
+    private static final java.util.Set<String> OUTPUT_LIMITS =
+            java.util.Set.of("max_tokens", "max_completion_tokens", "max_output_tokens");
+
     private BodyInspector() {}
 
     public static RequestBody inspect(byte[] bytes) {
@@ -38,6 +42,7 @@ public final class BodyInspector {
         RequestBody.Span modelSpan = RequestBody.Span.NONE;
         RequestBody.Span streamOptions = RequestBody.Span.NONE;
         int bodyStart;
+        Integer maxOutput = null;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.invalidRequest("request body must be a JSON object");
@@ -59,6 +64,8 @@ public final class BodyInspector {
                         throw ApiException.invalidRequest("'stream' must be true or false");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
+                } else if (OUTPUT_LIMITS.contains(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                    maxOutput = p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : Integer.MAX_VALUE;
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p);
@@ -80,7 +87,7 @@ public final class BodyInspector {
         } catch (IOException e) {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
-        return new RequestBody(bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart);
+        return new RequestBody(bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, maxOutput);
     }
 
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */

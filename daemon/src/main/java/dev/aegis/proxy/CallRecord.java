@@ -1,14 +1,17 @@
 package dev.aegis.proxy;
 
+import dev.aegis.admission.CreditGuard;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.Cost;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
+import dev.aegis.store.Reservation;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
+import org.slf4j.LoggerFactory;
 
 /** What one call did, filled in as it goes and turned into its usage row at the end. */
 final class CallRecord {
@@ -29,6 +32,7 @@ final class CallRecord {
     private boolean streamed;
     private boolean complete = true;
     private Cost cost;
+    private Reservation reservation;
     private byte[] requestBody;
     private byte[] responseBody;
     private String responseSha256;
@@ -56,9 +60,22 @@ final class CallRecord {
         this.responseSha256 = sha;
     }
 
-    /** Hands the finished call to the recorder (usage row and receipt). */
-    void recordTo(CallRecorder recorder, Pricing pricing) {
-        recorder.record(toRow(pricing), requestBody, responseBody, responseSha256);
+    void reservation(Reservation r) {
+        this.reservation = r;
+    }
+
+    /** Settles the call's credits (exactly the cost its usage row records), then hands it to the recorder. */
+    void recordTo(CallRecorder recorder, Pricing pricing, CreditGuard credits) {
+        UsageRow row = toRow(pricing);
+        if (reservation != null) {
+            try {
+                credits.settle(reservation, row.costNanos());
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(CallRecord.class).error("could not settle the credits of request {} (key {}): {}",
+                        requestId, reservation.keyId(), e.getMessage());
+            }
+        }
+        recorder.record(row, requestBody, responseBody, responseSha256);
     }
 
     void requested(String model) {

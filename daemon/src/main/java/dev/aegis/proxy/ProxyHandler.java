@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.Answered;
@@ -10,6 +11,7 @@ import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.routing.RouteTarget;
+import dev.aegis.store.Money;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
@@ -28,9 +30,11 @@ public final class ProxyHandler {
     private final Authenticator authenticator;
     private final Pricing pricing;
     private final CallRecorder recorder;
+    private final CreditGuard credits;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
-            Authenticator authenticator, Pricing pricing, CallRecorder recorder) {
+            Authenticator authenticator, Pricing pricing, CallRecorder recorder, CreditGuard credits) {
+        this.credits = credits;
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -58,7 +62,7 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing);
+            record.recordTo(recorder, pricing, credits);
             inFlight.exit();
         }
     }
@@ -79,6 +83,13 @@ public final class ProxyHandler {
                 endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
         RouteTarget target = targets.getFirst();
         record.target(target);
+        if (endpoint.inspectsBody()) {
+            credits.reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
+                record.reservation(r);
+                ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
+                        .stripTrailingZeros().toPlainString());
+            });
+        }
 
         boolean askForUsage = endpoint == Endpoint.CHAT_COMPLETIONS;
         boolean hideUsageChunk = askForUsage && body.stream() && !body.includeUsage() && !cfg.streamIncludeUsage();

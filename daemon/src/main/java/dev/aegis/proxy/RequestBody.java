@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * @param model the byte span of the model string (quotes included), or {@link Span#NONE}
  * @param streamOptions the byte span of the {@code stream_options} value, or {@link Span#NONE}
  * @param bodyStart the offset of the opening brace
+ * @param maxOutputTokens the client's output limit ({@code max_tokens}, {@code max_completion_tokens}
+ *     or {@code max_output_tokens}), or null
  */
 public record RequestBody(
         byte[] bytes,
@@ -26,7 +28,8 @@ public record RequestBody(
         boolean includeUsage,
         Span modelSpan,
         Span streamOptions,
-        int bodyStart) {
+        int bodyStart,
+        Integer maxOutputTokens) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -39,7 +42,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, null);
     }
 
     /**

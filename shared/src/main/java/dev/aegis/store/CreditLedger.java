@@ -11,4 +11,16 @@ public interface CreditLedger {
 
     /** The balance, or empty when the key has no credit account (no limit). */
     Optional<CreditBalance> balance(String keyId);
+
+    /**
+     * Holds an estimated cost for a call, in one transaction with the balance check: empty when the
+     * key has no credit account; {@link InsufficientCreditsException} when nothing is left.
+     */
+    Optional<Reservation> reserve(String keyId, long estimateNanos);
+
+    /** Charges the real cost and drops the reservation, in one transaction; the key's new balance. */
+    long settle(Reservation reservation, long costNanos);
+
+    /** Drops every reservation (a daemon starting after a crash); how many there were. */
+    int releaseAll();
 }

@@ -1,0 +1,72 @@
+package dev.aegis.admission;
+
+import dev.aegis.http.ApiException;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.pricing.ModelPrice;
+import dev.aegis.pricing.Pricing;
+import dev.aegis.store.CreditLedger;
+import dev.aegis.store.InsufficientCreditsException;
+import dev.aegis.store.Money;
+import dev.aegis.store.Reservation;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.Optional;
+
+/**
+ * Credits: before a call is forwarded, its estimated cost is reserved against the key's balance
+ * (402 {@code insufficient_credits} once nothing is left); when it ends, the real cost is charged
+ * and the reservation dropped. Concurrent calls therefore cannot overdraw a balance by more than
+ * one call's estimate error.
+ */
+public final class CreditGuard {
+
+    /** Output assumed when neither the request nor the price table bounds it. */
+    static final int DEFAULT_OUTPUT_TOKENS = 4096;
+    /** A rough, deliberately generous prompt estimate: one token per 4 bytes of request body. */
+    private static final int BYTES_PER_TOKEN = 4;
+    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+
+    private final CreditLedger ledger;
+    private final Pricing pricing;
+
+    public CreditGuard(CreditLedger ledger, Pricing pricing) {
+        this.ledger = ledger;
+        this.pricing = pricing;
+    }
+
+    /** The reservation for a call, or empty for keys without a credit limit. */
+    public Optional<Reservation> reserve(KeyRecord key, String model, int bodyBytes, Integer maxOutputTokens) {
+        Optional<ModelPrice> price = pricing.price(model);
+        if (price.isEmpty() && pricing.refuseUnknown() && ledger.balance(key.id()).isPresent()) {
+            throw new ApiException(403, "model_not_allowed", "model '" + model
+                    + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
+        }
+        long estimate = price.map(p -> estimateNanos(p, bodyBytes, maxOutputTokens)).orElse(0L);
+        try {
+            return ledger.reserve(key.id(), estimate);
+        } catch (InsufficientCreditsException e) {
+            throw new ApiException(402, "insufficient_credits", e.getMessage());
+        }
+    }
+
+    static long estimateNanos(ModelPrice price, int bodyBytes, Integer maxOutputTokens) {
+        long input = bodyBytes / BYTES_PER_TOKEN;
+        long output = DEFAULT_OUTPUT_TOKENS;
+        if (maxOutputTokens != null && maxOutputTokens > 0) {
+            output = maxOutputTokens;
+        }
+        if (price.maxOutput() != null) {
+            output = Math.min(output, price.maxOutput());
+        }
+        ModelPrice.Rates r = price.ratesFor(input);
+        BigDecimal usd = r.input().multiply(BigDecimal.valueOf(input))
+                .add(r.output().multiply(BigDecimal.valueOf(output)))
+                .divide(MILLION, MathContext.DECIMAL128);
+        return Money.toNanos(usd);
+    }
+
+    /** Charges the real cost and drops the reservation; the new balance in nano-USD. */
+    public long settle(Reservation reservation, long costNanos) {
+        return ledger.settle(reservation, costNanos);
+    }
+}

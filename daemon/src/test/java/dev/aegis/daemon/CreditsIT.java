@@ -1,0 +1,129 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.CreditBalance;
+import dev.aegis.store.Money;
+import dev.aegis.store.SqlCreditLedger;
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Credits: reserve before forwarding, settle to the real cost after, never overdraw by more than one estimate. */
+class CreditsIT {
+
+    /** gpt-4o-mini call as the fake bills it: 5775 nano-USD. */
+    private static final long CALL_NANOS = 5775;
+    private static final String BODY = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"messages\":[]}";
+    /** The reservation per call: (body bytes / 4) x $0.15 + 10 x $0.60 per M; the most one call can overshoot. */
+    private static final long ESTIMATE_NANOS = (BODY.length() / 4) * 150L + 10 * 600L;
+
+    @TempDir
+    Path temp;
+
+    private static String keyId(String key) {
+        return ApiKeys.parse(key).orElseThrow().id();
+    }
+
+    private static long usageCostNanos(TestGateway g, String keyId) {
+        return g.db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM usage WHERE key_id = ?")) {
+                ps.setString(1, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    @Test
+    void sixtyFourConcurrentCallsNeverOverdrawByMoreThanOneEstimate() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            BigDecimal initial = Money.toUsd(10 * CALL_NANOS);
+            String key = g.mintKey(new NewKey("tight", "default", false, List.of(), null, null, null, initial));
+            g.fake.headerDelay(Duration.ofMillis(150));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 64; i++) {
+                    calls.add(pool.submit(() -> {
+                        go.await();
+                        return Http.send(g.post("/v1/chat/completions", BODY).setHeader("Authorization", "Bearer " + key));
+                    }));
+                }
+                go.countDown();
+            }
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> f : calls) {
+                answers.add(f.get());
+            }
+            long ok = answers.stream().filter(r -> r.statusCode() == 200).count();
+            List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 402).toList();
+            assertThat(ok + refused.size()).isEqualTo(64);
+            assertThat(ok).isBetween(1L, 12L);
+            assertThat(Http.json(refused.getFirst().body()).at("/error/code").asText()).isEqualTo("insufficient_credits");
+            g.awaitUsage(answers.getLast().headers().firstValue("X-Request-Id").orElseThrow());
+            for (HttpResponse<String> r : answers) {
+                g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+            }
+
+            CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(key)).orElseThrow();
+            assertThat(Money.toNanos(after.balanceUsd())).isGreaterThanOrEqualTo(-ESTIMATE_NANOS);
+            assertThat(after.reservedUsd()).isZero();
+            long settled = Money.toNanos(initial) - Money.toNanos(after.balanceUsd());
+            assertThat(settled).isEqualTo(usageCostNanos(g, keyId(key))).isEqualTo(ok * CALL_NANOS);
+        }
+    }
+
+    @Test
+    void balanceAtZeroIsRefusedAndAnswersCarryWhatRemains() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String empty = g.mintKey(new NewKey("empty", "default", false, List.of(), null, null, null, BigDecimal.ZERO));
+            HttpResponse<String> refused = Http.send(g.post("/v1/chat/completions", BODY)
+                    .setHeader("Authorization", "Bearer " + empty));
+            assertThat(refused.statusCode()).isEqualTo(402);
+            assertThat(refused.body()).contains("aegis credits add");
+
+            String funded = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            HttpResponse<String> ok = Http.send(g.post("/v1/chat/completions", BODY)
+                    .setHeader("Authorization", "Bearer " + funded));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.headers().firstValue("X-Aegis-Credits-Remaining")).hasValueSatisfying(v ->
+                    assertThat(new BigDecimal(v)).isEqualByComparingTo(BigDecimal.ONE.subtract(Money.toUsd(ESTIMATE_NANOS))));
+            assertThat(Http.send(g.post("/v1/chat/completions", BODY)).headers().firstValue("X-Aegis-Credits-Remaining"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void unpricedModelsAreRefusedForKeysWithCreditsWhenConfigured() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "pricing: { unknown: refuse }", Map.of())) {
+            String funded = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            HttpResponse<String> refused = Http.send(g.post("/v1/chat/completions", "{\"model\":\"my-local-model\"}")
+                    .setHeader("Authorization", "Bearer " + funded));
+            assertThat(refused.statusCode()).isEqualTo(403);
+            JsonNode error = Http.json(refused.body()).path("error");
+            assertThat(error.path("code").asText()).isEqualTo("model_not_allowed");
+            assertThat(error.path("message").asText()).contains("pricing.unknown");
+
+            assertThat(Http.send(g.post("/v1/chat/completions", "{\"model\":\"my-local-model\"}")).statusCode()).isEqualTo(200);
+        }
+    }
+}
