@@ -2,6 +2,8 @@ package dev.aegis.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.admission.CreditGuard;
+import dev.aegis.admission.RateLimitGuard;
+import dev.aegis.admission.RateLimiter;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.JwtTokens;
 import dev.aegis.auth.KeyCache;
@@ -70,7 +72,11 @@ final class Components implements AutoCloseable {
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new CreditGuard(ledger, pricing));
+                    new CreditGuard(ledger, pricing), new RateLimitGuard(new RateLimiter(System::nanoTime)));
+            if (initial.governance().rateLimits().stream().anyMatch(r -> r.tokens() > 0)) {
+                LoggerFactory.getLogger(Components.class).warn(
+                        "governance.rate_limits: token limits are accepted but not enforced yet; request limits are");
+            }
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
         } catch (IOException | RuntimeException e) {
             database.close();

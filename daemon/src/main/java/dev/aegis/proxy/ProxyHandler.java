@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.CreditGuard;
+import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.Answered;
@@ -31,10 +32,13 @@ public final class ProxyHandler {
     private final Pricing pricing;
     private final CallRecorder recorder;
     private final CreditGuard credits;
+    private final RateLimitGuard rateLimits;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
-            Authenticator authenticator, Pricing pricing, CallRecorder recorder, CreditGuard credits) {
+            Authenticator authenticator, Pricing pricing, CallRecorder recorder, CreditGuard credits,
+            RateLimitGuard rateLimits) {
         this.credits = credits;
+        this.rateLimits = rateLimits;
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -72,6 +76,7 @@ public final class ProxyHandler {
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         AegisConfig cfg = config.get();
+        rateLimits.admit(key, cfg.governance(), ctx.res());
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);

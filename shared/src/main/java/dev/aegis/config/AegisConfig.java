@@ -24,6 +24,7 @@ public record AegisConfig(
         String storeUrl,
         PricingConfig pricing,
         AuditConfig audit,
+        GovernanceConfig governance,
         Path source) {
 
     public AegisConfig {

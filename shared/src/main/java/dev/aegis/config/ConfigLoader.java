@@ -76,6 +76,7 @@ public final class ConfigLoader {
         String storeUrl = RecordsSections.store(root.child("store"), home);
         PricingConfig pricing = RecordsSections.pricing(root.child("pricing"));
         AuditConfig audit = RecordsSections.audit(root.child("audit"), env, home);
+        GovernanceConfig governance = GovernanceSection.read(root.child("governance"), env);
         ProvidersSection.rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
@@ -84,7 +85,7 @@ public final class ConfigLoader {
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
                 server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
-                audit, existing);
+                audit, governance, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {

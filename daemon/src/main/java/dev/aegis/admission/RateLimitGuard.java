@@ -1,0 +1,45 @@
+package dev.aegis.admission;
+
+import dev.aegis.config.GovernanceConfig;
+import dev.aegis.config.RateLimitRule;
+import dev.aegis.http.ApiException;
+import dev.aegis.keys.KeyRecord;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies the rate limits of a call: the key's own {@code --rpm}, and the configured rules while
+ * governance is on. Sets the {@code X-RateLimit-*} headers; refuses with 429
+ * {@code rate_limit_exceeded} and {@code Retry-After}.
+ */
+public final class RateLimitGuard {
+
+    private final RateLimiter limiter;
+
+    public RateLimitGuard(RateLimiter limiter) {
+        this.limiter = limiter;
+    }
+
+    public void admit(KeyRecord key, GovernanceConfig governance, HttpServletResponse res) {
+        List<RateLimitRule> rules = new ArrayList<>();
+        if (key.rpm() != null) {
+            rules.add(RateLimitRule.requestsPerMinute(key.rpm()));
+        }
+        if (governance.enabled()) {
+            governance.rateLimits().stream().filter(r -> r.requests() > 0).forEach(rules::add);
+        }
+        RateLimiter.Verdict v = limiter.acquire(key.id(), rules);
+        if (v == null) {
+            return;
+        }
+        res.setHeader("X-RateLimit-Limit", String.valueOf(v.limit()));
+        res.setHeader("X-RateLimit-Remaining", String.valueOf(v.remaining()));
+        res.setHeader("X-RateLimit-Reset-Ms", String.valueOf(v.resetMs()));
+        if (!v.allowed()) {
+            res.setHeader("Retry-After", String.valueOf(Math.max(1, (v.retryAfterMs() + 999) / 1000)));
+            throw new ApiException(429, "rate_limit_exceeded", "rate limit of " + v.limit()
+                    + " requests reached for this key; retry in " + v.retryAfterMs() + " ms");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.aegis.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.config.RateLimitRule;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** GCRA with a fake clock: no sleeps. */
+class RateLimiterTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final RateLimiter limiter = new RateLimiter(now::get);
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void burstOfTheLimitThenOneCallPerInterval() {
+        List<RateLimitRule> sixtyPerMinute = List.of(RateLimitRule.requestsPerMinute(60));
+        for (int i = 0; i < 60; i++) {
+            RateLimiter.Verdict v = limiter.acquire("k", sixtyPerMinute);
+            assertThat(v.allowed()).isTrue();
+            assertThat(v.remaining()).isEqualTo(59 - i);
+        }
+        RateLimiter.Verdict refused = limiter.acquire("k", sixtyPerMinute);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.retryAfterMs()).isEqualTo(1000);
+        assertThat(refused.resetMs()).isEqualTo(60_000);
+
+        advance(Duration.ofMillis(999));
+        assertThat(limiter.acquire("k", sixtyPerMinute).allowed()).isFalse();
+        advance(Duration.ofMillis(1));
+        assertThat(limiter.acquire("k", sixtyPerMinute).allowed()).isTrue();
+        assertThat(limiter.acquire("k", sixtyPerMinute).allowed()).isFalse();
+    }
+
+    @Test
+    void sustainedRateNeverExceedsTheLimit() {
+        List<RateLimitRule> tenPerSecond = List.of(new RateLimitRule(Duration.ofSeconds(1), 10, 0, true));
+        int admitted = 0;
+        for (int ms = 0; ms < 10_000; ms++) {
+            if (limiter.acquire("k", tenPerSecond).allowed()) {
+                admitted++;
+            }
+            advance(Duration.ofMillis(1));
+        }
+        // 10 s at 10/s, plus the initial burst of 10.
+        assertThat(admitted).isBetween(100, 110);
+    }
+
+    @Test
+    void aRefusalByOneRuleConsumesNothingFromTheOthers() {
+        RateLimitRule loose = new RateLimitRule(Duration.ofMinutes(15), 100, 0, false);
+        RateLimitRule tight = new RateLimitRule(Duration.ofMinutes(15), 2, 0, true);
+        assertThat(limiter.acquire("k", List.of(loose, tight)).allowed()).isTrue();
+        RateLimiter.Verdict second = limiter.acquire("k", List.of(loose, tight));
+        assertThat(second.limit()).isEqualTo(2);
+        assertThat(second.remaining()).isZero();
+        for (int i = 0; i < 5; i++) {
+            assertThat(limiter.acquire("k", List.of(loose, tight)).allowed()).isFalse();
+        }
+        assertThat(limiter.acquire("k", List.of(loose)).remaining()).isEqualTo(97);
+    }
+
+    @Test
+    void keysAreIndependentAndNoRuleMeansNoVerdict() {
+        List<RateLimitRule> one = List.of(RateLimitRule.requestsPerMinute(1));
+        assertThat(limiter.acquire("a", one).allowed()).isTrue();
+        assertThat(limiter.acquire("a", one).allowed()).isFalse();
+        assertThat(limiter.acquire("b", one).allowed()).isTrue();
+        assertThat(limiter.acquire("a", List.of())).isNull();
+    }
+}

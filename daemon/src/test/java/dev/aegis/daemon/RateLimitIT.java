@@ -1,0 +1,57 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.keys.NewKey;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rate limits through a real daemon: headers on every answer, 429 with Retry-After, recorded refusals. */
+class RateLimitIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void perKeyRpmAndConfiguredRules() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, """
+                governance:
+                  enabled: true
+                  rate_limits:
+                    - { window: 15m, requests: 3, scope: all }
+                """, Map.of())) {
+            String key = g.mintKey(new NewKey("rpm2", "default", false, List.of(), 2, null, null, null));
+            String body = "{\"model\":\"gpt-4o-mini\"}";
+
+            HttpResponse<String> first = Http.send(g.post("/v1/chat/completions", body).setHeader("Authorization", "Bearer " + key));
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("X-RateLimit-Limit")).hasValue("2");
+            assertThat(first.headers().firstValue("X-RateLimit-Remaining")).hasValue("1");
+            assertThat(first.headers().firstValue("X-RateLimit-Reset-Ms")).isPresent();
+            assertThat(Http.send(g.post("/v1/chat/completions", body).setHeader("Authorization", "Bearer " + key))
+                    .statusCode()).isEqualTo(200);
+
+            HttpResponse<String> refused = Http.send(g.post("/v1/messages", body).setHeader("x-api-key", key)
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+                    assertThat(Integer.parseInt(v)).isBetween(1, 30));
+            assertThat(Http.json(refused.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
+            assertThat(g.awaitUsage(refused.headers().firstValue("X-Request-Id").orElseThrow()).errorCode())
+                    .isEqualTo("rate_limit_exceeded");
+
+            // The configured rule (3 per 15 min) applies to keys without their own rpm too.
+            for (int i = 0; i < 3; i++) {
+                assertThat(Http.send(g.post("/v1/chat/completions", body)).statusCode()).isEqualTo(200);
+            }
+            HttpResponse<String> fourth = Http.send(g.post("/v1/chat/completions", body));
+            assertThat(fourth.statusCode()).isEqualTo(429);
+            assertThat(Http.json(fourth.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+            assertThat(fourth.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
+        }
+    }
+}

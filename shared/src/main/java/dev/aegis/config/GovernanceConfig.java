@@ -1,0 +1,16 @@
+package dev.aegis.config;
+
+import java.util.List;
+
+/**
+ * The {@code governance} section.
+ *
+ * @param enabled {@code AEGIS_GOVERNANCE_ENABLED} overrides the file; off by default
+ * @param rateLimits per-key limits that apply to every key while governance is on
+ */
+public record GovernanceConfig(boolean enabled, List<RateLimitRule> rateLimits) {
+
+    public GovernanceConfig {
+        rateLimits = List.copyOf(rateLimits);
+    }
+}
