@@ -49,6 +49,9 @@ final class ResponseRelay {
         try {
             record.firstByte();
             res.getOutputStream().write(bytes);
+            // Complete the response here, so a call counted as finished has really reached the client
+            // (a graceful stop waits for exactly that).
+            res.getOutputStream().close();
         } catch (IOException e) {
             LOG.debug("client went away before the answer was written: {}", e.toString());
         }
@@ -63,6 +66,9 @@ final class ResponseRelay {
             record.firstByte();
             ForwardResult result = StreamForwarder.forward(in, out, usage::onEvent);
             record.responseSha256(out.sha256Hex());
+            if (!result.clientGone()) {
+                out.close();
+            }
             record.streamed(result.upstreamComplete() && usage.sawEnd());
             if (!result.upstreamComplete()) {
                 LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),
