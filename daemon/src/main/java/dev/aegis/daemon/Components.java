@@ -1,6 +1,8 @@
 package dev.aegis.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.admission.BudgetGuard;
+import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.admission.RateLimiter;
@@ -20,7 +22,9 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
 import dev.aegis.store.SqlCreditLedger;
+import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
+import java.time.Duration;
 import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
@@ -72,7 +76,8 @@ final class Components implements AutoCloseable {
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new CreditGuard(ledger, pricing), new RateLimitGuard(new RateLimiter(System::nanoTime)));
+                    new CreditGuard(ledger, pricing), new RateLimitGuard(new RateLimiter(System::nanoTime)),
+                    new BudgetGuard(budgets(database, clock)));
             if (initial.governance().rateLimits().stream().anyMatch(r -> r.tokens() > 0)) {
                 LoggerFactory.getLogger(Components.class).warn(
                         "governance.rate_limits: token limits are accepted but not enforced yet; request limits are");
@@ -82,6 +87,16 @@ final class Components implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Budgets start from the tokens already used today (per tenant) and this week (per run). */
+    private static BudgetTracker budgets(Database database, InstantSource clock) {
+        BudgetTracker tracker = new BudgetTracker(clock);
+        UsageQueries queries = new UsageQueries(database);
+        long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
+        tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
+                queries.tokensSince(clock.millis() - Duration.ofDays(7).toMillis(), UsageGroup.RUN));
+        return tracker;
     }
 
     /** The receipt writer, or null when receipts are off. */

@@ -40,14 +40,14 @@ final class AnthropicTranscripts {
     }
 
     /** {@code [event name, data JSON]} pairs in the order Anthropic sends them. */
-    static List<String[]> stream(String model) {
+    static List<String[]> stream(String model, List<String> words) {
         List<String[]> events = new ArrayList<>();
         events.add(new String[] {"message_start", obj().put("type", "message_start").set("message", message(model, false)).toString()});
         ObjectNode start = obj().put("type", "content_block_start").put("index", 0);
         start.putObject("content_block").put("type", "text").put("text", "");
         events.add(new String[] {"content_block_start", start.toString()});
         events.add(new String[] {"ping", "{\"type\": \"ping\"}"});
-        for (String w : WORDS) {
+        for (String w : words) {
             ObjectNode d = obj().put("type", "content_block_delta").put("index", 0);
             d.putObject("delta").put("type", "text_delta").put("text", w);
             events.add(new String[] {"content_block_delta", d.toString()});

@@ -38,6 +38,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile Duration eventDelay = Duration.ZERO;
     private volatile Duration headerDelay = Duration.ZERO;
     private volatile int cutAfterEvents = -1;
+    private volatile int textRepeat = 1;
 
     private FakeProvider() {
         app = Javalin.create(config -> {
@@ -113,6 +114,19 @@ public final class FakeProvider implements AutoCloseable {
         this.headerDelay = delay;
     }
 
+    /** Streamed answers repeat their text this many times (a long answer, e.g. to reach a budget). */
+    public void repeatText(int times) {
+        this.textRepeat = Math.max(1, times);
+    }
+
+    private List<String> words() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < textRepeat; i++) {
+            out.addAll(OpenAiTranscripts.WORDS);
+        }
+        return out;
+    }
+
     /** Streams send this many events, then the connection is cut (no proper end); negative turns it off. */
     public void cutStreamsAfter(int events) {
         this.cutAfterEvents = events;
@@ -161,7 +175,7 @@ public final class FakeProvider implements AutoCloseable {
         }
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
         List<String> frames = new ArrayList<>();
-        for (String data : OpenAiTranscripts.chatStream(model, includeUsage)) {
+        for (String data : OpenAiTranscripts.chatStream(model, includeUsage, words())) {
             frames.add("data: " + data + "\n\n");
         }
         stream(ctx, frames);
@@ -178,7 +192,7 @@ public final class FakeProvider implements AutoCloseable {
             return;
         }
         List<String> frames = new ArrayList<>();
-        for (String[] e : OpenAiTranscripts.responsesStream(model)) {
+        for (String[] e : OpenAiTranscripts.responsesStream(model, words())) {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);
@@ -196,7 +210,7 @@ public final class FakeProvider implements AutoCloseable {
             return;
         }
         List<String> frames = new ArrayList<>();
-        for (String[] e : AnthropicTranscripts.stream(model)) {
+        for (String[] e : AnthropicTranscripts.stream(model, words())) {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);

@@ -36,14 +36,14 @@ final class OpenAiTranscripts {
     }
 
     /** {@code data:} payloads of a streamed chat completion, ending with {@code [DONE]}. */
-    static List<String> chatStream(String model, boolean includeUsage) {
+    static List<String> chatStream(String model, boolean includeUsage, List<String> words) {
         List<String> out = new ArrayList<>();
         ObjectNode first = chunk(model);
         first.withArray("choices").addObject().put("index", 0)
                 .<ObjectNode>set("delta", obj().put("role", "assistant").put("content", "").putNull("refusal"))
                 .putNull("logprobs").putNull("finish_reason");
         out.add(first.toString());
-        for (String w : WORDS) {
+        for (String w : words) {
             ObjectNode c = chunk(model);
             c.withArray("choices").addObject().put("index", 0)
                     .<ObjectNode>set("delta", obj().put("content", w))
@@ -129,7 +129,7 @@ final class OpenAiTranscripts {
     }
 
     /** The Responses API stream: {@code [event name, data JSON]} pairs in the order OpenAI sends them. */
-    static List<String[]> responsesStream(String model) {
+    static List<String[]> responsesStream(String model, List<String> words) {
         List<String[]> events = new ArrayList<>();
         int[] seq = {0};
         events.add(event(seq, "response.created", obj().set("response", response(model, "in_progress", false))));
@@ -138,18 +138,18 @@ final class OpenAiTranscripts {
                 obj().put("output_index", 0).set("item", message("in_progress", null))));
         events.add(event(seq, "response.content_part.added", obj().put("item_id", "msg_fake1").put("output_index", 0)
                 .put("content_index", 0).set("part", outputText(""))));
-        for (String w : WORDS) {
+        for (String w : words) {
             ObjectNode d = obj().put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0).put("delta", w);
             d.putArray("logprobs");
             events.add(event(seq, "response.output_text.delta", d));
         }
-        ObjectNode done = obj().put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0).put("text", TEXT);
+        ObjectNode done = obj().put("item_id", "msg_fake1").put("output_index", 0).put("content_index", 0).put("text", String.join("", words));
         done.putArray("logprobs");
         events.add(event(seq, "response.output_text.done", done));
         events.add(event(seq, "response.content_part.done", obj().put("item_id", "msg_fake1").put("output_index", 0)
-                .put("content_index", 0).set("part", outputText(TEXT))));
+                .put("content_index", 0).set("part", outputText(String.join("", words)))));
         events.add(event(seq, "response.output_item.done",
-                obj().put("output_index", 0).set("item", message("completed", TEXT))));
+                obj().put("output_index", 0).set("item", message("completed", String.join("", words)))));
         events.add(event(seq, "response.completed", obj().set("response", response(model, "completed", true))));
         return events;
     }

@@ -43,6 +43,7 @@ public final class BodyInspector {
         RequestBody.Span streamOptions = RequestBody.Span.NONE;
         int bodyStart;
         Integer maxOutput = null;
+        RequestBody.Span maxOutputSpan = RequestBody.Span.NONE;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.invalidRequest("request body must be a JSON object");
@@ -66,6 +67,8 @@ public final class BodyInspector {
                     stream = value == JsonToken.VALUE_TRUE;
                 } else if (OUTPUT_LIMITS.contains(field) && value == JsonToken.VALUE_NUMBER_INT) {
                     maxOutput = p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : Integer.MAX_VALUE;
+                    maxOutputSpan = new RequestBody.Span((int) p.currentTokenLocation().getByteOffset(),
+                            (int) p.currentLocation().getByteOffset());
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p);
@@ -87,7 +90,8 @@ public final class BodyInspector {
         } catch (IOException e) {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
-        return new RequestBody(bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, maxOutput);
+        return new RequestBody(
+                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, maxOutput, maxOutputSpan);
     }
 
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */

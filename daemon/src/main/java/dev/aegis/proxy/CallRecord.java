@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.Cost;
@@ -48,6 +49,14 @@ final class CallRecord {
         this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : null;
     }
 
+    String tenant() {
+        return tenant;
+    }
+
+    String runId() {
+        return runId;
+    }
+
     void requestBody(byte[] body) {
         this.requestBody = body;
     }
@@ -65,8 +74,9 @@ final class CallRecord {
     }
 
     /** Settles the call's credits (exactly the cost its usage row records), then hands it to the recorder. */
-    void recordTo(CallRecorder recorder, Pricing pricing, CreditGuard credits) {
+    void recordTo(CallRecorder recorder, Pricing pricing, CreditGuard credits, BudgetGuard budgets) {
         UsageRow row = toRow(pricing);
+        budgets.charge(tenant, runId, row.inputTokens() + row.outputTokens());
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

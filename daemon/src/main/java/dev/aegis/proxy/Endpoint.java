@@ -1,5 +1,7 @@
 package dev.aegis.proxy;
 
+import dev.aegis.streaming.cutoff.BudgetCutoff;
+import dev.aegis.streaming.cutoff.BudgetCutoffs;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.usage.UsageExtractors;
 
@@ -32,6 +34,26 @@ public enum Endpoint {
             case RESPONSES -> UsageExtractors.openAiResponses();
             case MESSAGES -> UsageExtractors.anthropicMessages();
             case COUNT_TOKENS, PASSTHROUGH -> UsageExtractors.none();
+        };
+    }
+
+    /** The request field that limits output, for a budget to lower; null when the endpoint has none. */
+    public String outputLimitField() {
+        return switch (this) {
+            case CHAT_COMPLETIONS -> "max_completion_tokens";
+            case RESPONSES -> "max_output_tokens";
+            case COMPLETIONS, MESSAGES -> "max_tokens";
+            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> null;
+        };
+    }
+
+    /** Ends this endpoint's stream cleanly at a token budget; null when it does not stream answers. */
+    public BudgetCutoff cutoff(long budget) {
+        return switch (this) {
+            case CHAT_COMPLETIONS -> BudgetCutoffs.chat(budget);
+            case RESPONSES -> BudgetCutoffs.responses(budget);
+            case MESSAGES -> BudgetCutoffs.messages(budget);
+            case COMPLETIONS, EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> null;
         };
     }
 

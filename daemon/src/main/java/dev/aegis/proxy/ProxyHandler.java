@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.auth.Authenticator;
@@ -13,6 +14,8 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
+import dev.aegis.streaming.EventTap;
+import dev.aegis.streaming.cutoff.BudgetCutoff;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
@@ -33,11 +36,13 @@ public final class ProxyHandler {
     private final CallRecorder recorder;
     private final CreditGuard credits;
     private final RateLimitGuard rateLimits;
+    private final BudgetGuard budgets;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, CreditGuard credits,
-            RateLimitGuard rateLimits) {
+            RateLimitGuard rateLimits, BudgetGuard budgets) {
         this.credits = credits;
+        this.budgets = budgets;
         this.rateLimits = rateLimits;
         this.config = config;
         this.upstream = upstream;
@@ -66,7 +71,7 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing, credits);
+            record.recordTo(recorder, pricing, credits, budgets);
             inFlight.exit();
         }
     }
@@ -88,6 +93,8 @@ public final class ProxyHandler {
                 endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
         RouteTarget target = targets.getFirst();
         record.target(target);
+        Long outputBudget = endpoint.outputLimitField() == null ? null
+                : budgets.admit(record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
             credits.reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
                 record.reservation(r);
@@ -101,11 +108,22 @@ public final class ProxyHandler {
         UsageExtractor usage = endpoint.usageExtractor(hideUsageChunk);
         record.usage(usage);
 
-        HttpRequest request = UpstreamCall.build(ctx, cfg, target, apiPath, body.forUpstream(target.model(), askForUsage));
+        Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
+        HttpRequest request = UpstreamCall.build(ctx, cfg, target, apiPath, body.forUpstream(
+                new RequestBody.Changes(target.model(), askForUsage, outputCap, endpoint.outputLimitField())));
         timeline.sentUpstream();
         HttpResponse<InputStream> response = UpstreamCall.send(upstream, request, target);
         timeline.upstreamHeaders();
         Answered.mark(ctx);
-        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, pricing);
+        EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
+        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing);
+    }
+
+    /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */
+    private static EventTap tap(UsageExtractor usage, BudgetCutoff cutoff) {
+        if (cutoff == null) {
+            return event -> usage.onEvent(event) ? event.raw() : EventTap.NOTHING;
+        }
+        return event -> cutoff.relay(event, usage.onEvent(event));
     }
 }

@@ -5,21 +5,25 @@ import dev.aegis.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * A request body as the client sent it, plus the few top-level fields Aegis reads.
  *
- * <p>Everything else stays byte for byte: when routing renames the model, or Aegis asks a chat
- * stream for its usage chunk, only those bytes are replaced or inserted.
+ * <p>Everything else stays byte for byte: when routing renames the model, Aegis asks a chat stream
+ * for its usage chunk, or a budget lowers the output limit, only those bytes are replaced or inserted.
  *
  * @param model the top-level {@code model}, or null when absent
  * @param stream the top-level {@code stream} flag
  * @param includeUsage {@code stream_options.include_usage} as the client sent it
- * @param model the byte span of the model string (quotes included), or {@link Span#NONE}
+ * @param modelSpan the byte span of the model string (quotes included), or {@link Span#NONE}
  * @param streamOptions the byte span of the {@code stream_options} value, or {@link Span#NONE}
  * @param bodyStart the offset of the opening brace
  * @param maxOutputTokens the client's output limit ({@code max_tokens}, {@code max_completion_tokens}
  *     or {@code max_output_tokens}), or null
+ * @param maxOutputSpan the byte span of that limit's value, or {@link Span#NONE}
  */
 public record RequestBody(
         byte[] bytes,
@@ -29,7 +33,8 @@ public record RequestBody(
         Span modelSpan,
         Span streamOptions,
         int bodyStart,
-        Integer maxOutputTokens) {
+        Integer maxOutputTokens,
+        Span maxOutputSpan) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -40,36 +45,46 @@ public record RequestBody(
         }
     }
 
-    /** A body Aegis does not look into (pass-through routes). */
-    public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, null);
+    /** What to change before forwarding; nulls and false change nothing. */
+    public record Changes(String upstreamModel, boolean askForUsage, Integer outputCap, String outputCapField) {
+        public static final Changes NONE = new Changes(null, false, null, null);
     }
 
-    /**
-     * The bytes to send upstream: the model renamed when it differs, and (for chat streams where the
-     * client did not ask) {@code stream_options.include_usage} set so the provider reports usage.
-     */
-    public byte[] forUpstream(String upstreamModel, boolean askForUsage) {
-        boolean rename = upstreamModel != null && !upstreamModel.equals(model) && modelSpan.present();
-        boolean addUsage = askForUsage && stream && !includeUsage && bodyStart >= 0;
-        if (!rename && !addUsage) {
+    private record Edit(int start, int end, String text) {}
+
+    /** A body Aegis does not look into (pass-through routes). */
+    public static RequestBody opaque(byte[] bytes) {
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, null, Span.NONE);
+    }
+
+    /** The bytes to send upstream, with only the requested changes applied. */
+    public byte[] forUpstream(Changes changes) {
+        List<Edit> edits = new ArrayList<>();
+        if (changes.upstreamModel() != null && !changes.upstreamModel().equals(model) && modelSpan.present()) {
+            edits.add(new Edit(modelSpan.start(), modelSpan.end(), JsonStrings.quote(changes.upstreamModel())));
+        }
+        if (changes.askForUsage() && stream && !includeUsage && bodyStart >= 0) {
+            edits.add(streamOptions.present()
+                    ? new Edit(streamOptions.start(), streamOptions.end(), withIncludeUsage())
+                    : new Edit(bodyStart + 1, bodyStart + 1, "\"stream_options\":{\"include_usage\":true},"));
+        }
+        Integer cap = changes.outputCap();
+        if (cap != null && bodyStart >= 0 && (maxOutputTokens == null || maxOutputTokens > cap)) {
+            edits.add(maxOutputSpan.present()
+                    ? new Edit(maxOutputSpan.start(), maxOutputSpan.end(), String.valueOf(cap))
+                    : new Edit(bodyStart + 1, bodyStart + 1, "\"" + changes.outputCapField() + "\":" + cap + ","));
+        }
+        if (edits.isEmpty()) {
             return bytes;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+        edits.sort(Comparator.comparingInt(Edit::start));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 96);
         int pos = 0;
-        if (addUsage && !streamOptions.present()) {
-            pos = copy(out, pos, bodyStart + 1);
-            write(out, "\"stream_options\":{\"include_usage\":true},");
-        }
-        if (addUsage && streamOptions.present() && (!rename || streamOptions.start() < modelSpan.start())) {
-            pos = replace(out, pos, streamOptions, withIncludeUsage());
-            addUsage = false;
-        }
-        if (rename) {
-            pos = replace(out, pos, modelSpan, JsonStrings.quote(upstreamModel));
-        }
-        if (addUsage && streamOptions.present()) {
-            pos = replace(out, pos, streamOptions, withIncludeUsage());
+        for (Edit e : edits) {
+            out.write(bytes, pos, e.start() - pos);
+            byte[] text = e.text().getBytes(StandardCharsets.UTF_8);
+            out.write(text, 0, text.length);
+            pos = e.end();
         }
         out.write(bytes, pos, bytes.length - pos);
         return out.toByteArray();
@@ -84,21 +99,5 @@ public record RequestBody(
         } catch (IOException | ClassCastException e) {
             return "{\"include_usage\":true}";
         }
-    }
-
-    private int replace(ByteArrayOutputStream out, int pos, Span span, String replacement) {
-        copy(out, pos, span.start());
-        write(out, replacement);
-        return span.end();
-    }
-
-    private int copy(ByteArrayOutputStream out, int from, int to) {
-        out.write(bytes, from, to - from);
-        return to;
-    }
-
-    private static void write(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
     }
 }

@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import dev.aegis.http.ApiException;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
+import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
 import dev.aegis.streaming.StreamForwarder;
@@ -27,15 +28,18 @@ final class ResponseRelay {
 
     private ResponseRelay() {}
 
+    /**
+     * @param tap what the client gets for each streamed event (usage hiding, budget cut-off)
+     */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, Pricing pricing) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing) {
         record.answered(response.statusCode());
         boolean streamed = response.headers()
                 .firstValue("content-type")
                 .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
                 .orElse(false);
         if (streamed) {
-            relayStream(res, response, target, timeline, record, usage);
+            relayStream(res, response, target, timeline, record, usage, tap);
             return;
         }
         byte[] bytes = readWhole(response, target);
@@ -58,13 +62,13 @@ final class ResponseRelay {
     }
 
     private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap) {
         copyHeaders(res, response, target, timeline);
         try (InputStream in = response.body()) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
             res.flushBuffer();
             record.firstByte();
-            ForwardResult result = StreamForwarder.forward(in, out, usage::onEvent);
+            ForwardResult result = StreamForwarder.forward(in, out, tap);
             record.responseSha256(out.sha256Hex());
             if (!result.clientGone()) {
                 out.close();

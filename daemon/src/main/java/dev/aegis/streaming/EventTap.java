@@ -1,11 +1,16 @@
 package dev.aegis.streaming;
 
-/** Sees every event of a streamed answer as it passes; decides whether the client gets it. */
+/**
+ * Sees every event of a streamed answer as it passes and decides what the client gets for it: the
+ * event's own bytes, nothing, or other bytes (a well-formed ending when a budget runs out). The
+ * provider's stream is read to its end whatever the tap returns, so its final usage is still seen.
+ */
 @FunctionalInterface
 public interface EventTap {
 
-    EventTap FORWARD_ALL = event -> true;
+    byte[] NOTHING = new byte[0];
 
-    /** Looks at an event; false drops it from what the client receives (the provider's bytes are still read). */
-    boolean accept(SseEvent event);
+    EventTap FORWARD_ALL = SseEvent::raw;
+
+    byte[] relay(SseEvent event);
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Relays a provider's server-sent events to the client as they arrive: each read is split into
- * whole events, each event's exact bytes are written (unless the tap drops it) and flushed. When
+ * whole events, and what the tap returns for each (normally its exact bytes) is written and flushed. When
  * the client goes away it keeps reading the provider's stream to its end, so the final usage event
  * is still seen and billed.
  */
@@ -29,10 +29,11 @@ public final class StreamForwarder {
                 List<SseEvent> events = splitter.feed(buf, 0, n);
                 long written = 0;
                 for (SseEvent e : events) {
-                    if (tap.accept(e) && !clientGone) {
+                    byte[] out = tap.relay(e);
+                    if (out.length > 0 && !clientGone) {
                         try {
-                            client.write(e.raw());
-                            written += e.raw().length;
+                            client.write(out);
+                            written += out.length;
                         } catch (IOException ex) {
                             clientGone = true;
                         }

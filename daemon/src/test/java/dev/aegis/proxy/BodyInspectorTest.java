@@ -26,17 +26,17 @@ class BodyInspectorTest {
         String json = "{ \"x\": \"é\\u00e9\",\n \"model\" :\"aegis-fast\" , \"y\":[1, 2] }";
         RequestBody b = inspect(json);
 
-        assertThat(new String(b.forUpstream("gpt-4o-mini", false), StandardCharsets.UTF_8))
+        assertThat(new String(b.forUpstream(new RequestBody.Changes("gpt-4o-mini", false, null, null)), StandardCharsets.UTF_8))
                 .isEqualTo(json.replace("\"aegis-fast\"", "\"gpt-4o-mini\""));
-        assertThat(b.forUpstream("aegis-fast", false)).isSameAs(b.bytes());
-        assertThat(new String(b.forUpstream("a\"b", false), StandardCharsets.UTF_8)).contains("\"model\" :\"a\\\"b\"");
+        assertThat(b.forUpstream(new RequestBody.Changes("aegis-fast", false, null, null))).isSameAs(b.bytes());
+        assertThat(new String(b.forUpstream(new RequestBody.Changes("a\"b", false, null, null)), StandardCharsets.UTF_8)).contains("\"model\" :\"a\\\"b\"");
     }
 
     @Test
     void escapedModelNamesAreDecoded() {
         RequestBody b = inspect("{\"model\":\"gpt\\u002d4o\"}");
         assertThat(b.model()).isEqualTo("gpt-4o");
-        assertThat(new String(b.forUpstream("x", false), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"x\"}");
+        assertThat(new String(b.forUpstream(new RequestBody.Changes("x", false, null, null)), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"x\"}");
     }
 
     @Test

@@ -26,6 +26,10 @@ final class ConfigNode {
         return path;
     }
 
+    List<ConfigError> errors() {
+        return errors;
+    }
+
     boolean isMissing() {
         return node == null || node.isMissingNode() || node.isNull();
     }

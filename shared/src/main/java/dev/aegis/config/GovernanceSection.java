@@ -1,5 +1,7 @@
 package dev.aegis.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,31 @@ final class GovernanceSection {
                 rules.add(new RateLimitRule(window, requests, tokens, scope.equals("model")));
             }
         }
-        return new GovernanceConfig(enabled, rules);
+        return new GovernanceConfig(enabled, rules, policy(n.child("policy"), env));
+    }
+
+    /** The file's {@code policy}, or {@code AEGIS_DEFAULT_POLICY_JSON} when set (same shape, as JSON). */
+    private static BudgetPolicy policy(ConfigNode fromFile, Map<String, String> env) {
+        ConfigNode n = fromFile;
+        String json = Setting.AEGIS_DEFAULT_POLICY_JSON.from(env);
+        if (json != null) {
+            try {
+                n = new ConfigNode(new ObjectMapper().readTree(json), "AEGIS_DEFAULT_POLICY_JSON", fromFile.errors());
+            } catch (JsonProcessingException e) {
+                fromFile.error("AEGIS_DEFAULT_POLICY_JSON is not valid JSON");
+                return BudgetPolicy.NONE;
+            }
+        }
+        if (n.isMissing() || !n.expectObject()) {
+            return BudgetPolicy.NONE;
+        }
+        n.rejectUnknownKeys(Set.of("hardStop", "tokens"));
+        ConfigNode tokens = n.child("tokens");
+        tokens.expectObject();
+        tokens.rejectUnknownKeys(Set.of("perRun", "perMinute", "perDay"));
+        return new BudgetPolicy(n.child("hardStop").bool(false),
+                tokens.child("perRun").integer(0, 0, Integer.MAX_VALUE),
+                tokens.child("perMinute").integer(0, 0, Integer.MAX_VALUE),
+                tokens.child("perDay").integer(0, 0, Integer.MAX_VALUE));
     }
 }

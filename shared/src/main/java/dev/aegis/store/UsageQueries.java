@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /** The cost report behind both {@code aegis usage} and the daemon's usage routes. */
@@ -54,6 +56,26 @@ public final class UsageQueries {
             cost = cost.add(g.costUsd());
         }
         return new UsageTotals("total", requests, input, cached, write, output, reasoning, cost);
+    }
+
+    /**
+     * Tokens (input + output) used since a time, per tenant or per run: what budgets start from
+     * when a daemon starts.
+     */
+    public Map<String, Long> tokensSince(long sinceMillis, UsageGroup by) {
+        return db.read(c -> {
+            Map<String, Long> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + by.expression() + ", SUM(input_tokens + output_tokens) "
+                    + "FROM usage WHERE ts_ms >= ? AND " + by.expression() + " IS NOT NULL GROUP BY 1")) {
+                ps.setLong(1, sinceMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Where where) throws SQLException {

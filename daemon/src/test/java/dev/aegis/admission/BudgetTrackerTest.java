@@ -1,0 +1,54 @@
+package dev.aegis.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.config.BudgetPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Budget windows with a fake clock. */
+class BudgetTrackerTest {
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-23T23:58:30Z"));
+    private final BudgetTracker tracker = new BudgetTracker(() -> now.get());
+    private final BudgetPolicy policy = new BudgetPolicy(true, 500, 100, 1000);
+
+    @Test
+    void minuteAndDayWindowsStartOverAndRunsDoNot() {
+        tracker.charge("t", "r", 90);
+        BudgetTracker.Remaining left = tracker.remaining("t", "r", policy);
+        assertThat(left.scope()).isEqualTo("minute");
+        assertThat(left.tokens()).isEqualTo(10);
+        assertThat(left.resetMs()).isEqualTo(30_000);
+
+        // A new minute: the minute budget is whole again, the run and the day keep what was spent.
+        now.set(now.get().plus(Duration.ofSeconds(30)));
+        assertThat(tracker.remaining("t", "r", policy)).isEqualTo(new BudgetTracker.Remaining("minute", 100, 60_000));
+        BudgetPolicy runAndDay = new BudgetPolicy(true, 500, 0, 1000);
+        assertThat(tracker.remaining("t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 410, -1));
+        tracker.charge("t", "r", 400);
+        assertThat(tracker.remaining("t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 10, -1));
+        assertThat(tracker.remaining("t", "other-run", runAndDay).tokens()).isEqualTo(500);
+
+        // A new day (UTC): the day budget starts over; a run's never does.
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        assertThat(tracker.remaining("t", null, runAndDay)).isEqualTo(new BudgetTracker.Remaining("day", 1000, 86_340_000));
+        assertThat(tracker.remaining("t", "r", runAndDay).tokens()).isEqualTo(10);
+    }
+
+    @Test
+    void seededDayUsageCounts() {
+        tracker.seed(Map.of("t", 950L), Map.of("r", 20L));
+        BudgetTracker.Remaining left = tracker.remaining("t", "r", policy);
+        assertThat(left).isEqualTo(new BudgetTracker.Remaining("day", 50, 90_000));
+        assertThat(tracker.remaining("u", null, policy).tokens()).isEqualTo(100);
+    }
+
+    @Test
+    void noApplicableBudgetMeansNoLimit() {
+        assertThat(tracker.remaining("t", null, new BudgetPolicy(true, 500, 0, 0))).isNull();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Token budgets with hardStop: refusal, output capped, and streams ended with the protocol's own ending. */
+class BudgetIT {
+
+    @TempDir
+    Path temp;
+
+    TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        gateway = TestGateway.start(temp, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": true, \"tokens\": {\"perRun\": 150, \"perDay\": 100000}}"));
+        // 150 words: far more than the budget lets through.
+        gateway.fake.repeatText(30);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gateway.close();
+    }
+
+    private OpenAIClient client(String run) {
+        return OpenAIOkHttpClient.builder().baseUrl(gateway.url() + "/v1").apiKey(gateway.clientKey)
+                .putHeader("x-run-id", run).maxRetries(0).build();
+    }
+
+    @Test
+    void chatStreamEndsWithFinishReasonLengthAndTheSdkEndsCleanly() {
+        OpenAIClient client = client("run-chat");
+        StringBuilder text = new StringBuilder();
+        List<String> finish = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("hi").build())) {
+            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> {
+                c.delta().content().ifPresent(text::append);
+                c.finishReason().ifPresent(r -> finish.add(r.asString()));
+            }));
+        }
+        assertThat(finish).containsExactly("length");
+        assertThat(text.length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
+        assertThat(gateway.fake.requests().getLast().bodyText()).containsPattern("\"max_completion_tokens\":\\d+");
+        client.close();
+    }
+
+    @Test
+    void responsesStreamEndsWithResponseIncomplete() {
+        OpenAIClient client = client("run-responses");
+        List<String> kinds = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                ResponseCreateParams.builder().model("gpt-4o-mini").input("hi").build())) {
+            stream.stream().forEach(e -> {
+                if (e.isOutputItemDone()) {
+                    kinds.add("output_item.done");
+                }
+                if (e.isIncomplete()) {
+                    kinds.add("incomplete:" + e.asIncomplete().response().incompleteDetails().orElseThrow().reason()
+                            .orElseThrow().asString());
+                }
+                if (e.isCompleted()) {
+                    kinds.add("completed");
+                }
+            });
+        }
+        assertThat(kinds).containsExactly("output_item.done", "incomplete:max_output_tokens");
+        assertThat(gateway.fake.requests().getLast().bodyText()).containsPattern("\"max_output_tokens\":\\d+");
+        client.close();
+    }
+
+    @Test
+    void messagesStreamEndsWithMaxTokensAndMessageStop() throws Exception {
+        HttpResponse<String> r = Http.send(gateway.post("/v1/messages",
+                "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":4096,\"stream\":true,\"messages\":[]}")
+                .header("x-run-id", "run-messages"));
+
+        String body = r.body();
+        assertThat(body).contains("event: content_block_stop").contains("\"stop_reason\":\"max_tokens\"")
+                .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        assertThat(body.indexOf("event: content_block_stop")).isLessThan(body.indexOf("event: message_delta"));
+        assertThat(body.split("event: message_stop", -1)).hasSize(2);
+        assertThat(gateway.fake.requests().getLast().bodyText()).doesNotContain("\"max_tokens\":4096");
+    }
+
+    @Test
+    void aSpentRunIsRefusedWith429AndOtherRunsGoOn() throws Exception {
+        String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}";
+        // Each call bills 26 tokens (21 in, 5 out) and its prompt counts 9 (37 bytes / 4) up front:
+        // six fit in the run's 150, the seventh finds less left than its prompt.
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> ok = Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-x"));
+            assertThat(ok.statusCode()).as("call " + (i + 1)).isEqualTo(200);
+            gateway.awaitUsage(ok.headers().firstValue("X-Request-Id").orElseThrow());
+        }
+        HttpResponse<String> spent = Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-x"));
+        assertThat(spent.statusCode()).isEqualTo(429);
+        assertThat(Http.json(spent.body()).at("/error/code").asText()).isEqualTo("budget_exceeded");
+        assertThat(spent.headers().firstValue("Retry-After")).isPresent();
+        assertThat(Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-y")).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void withoutHardStopCallsGoOnWithAWarning(@TempDir Path own) throws Exception {
+        try (TestGateway soft = TestGateway.start(own, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": false, \"tokens\": {\"perRun\": 30}}"))) {
+            String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}";
+            HttpResponse<String> first = Http.send(soft.post("/v1/chat/completions", body).header("x-run-id", "r"));
+            soft.awaitUsage(first.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(first.headers().firstValue("X-Aegis-Budget-Warning")).isEmpty();
+
+            HttpResponse<String> second = Http.send(soft.post("/v1/chat/completions", body).header("x-run-id", "r"));
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(second.headers().firstValue("X-Aegis-Budget-Warning")).hasValueSatisfying(
+                    v -> assertThat(v).contains("run token budget"));
+            assertThat(soft.fake.requests().getLast().bodyText()).isEqualTo(body);
+        }
+    }
+}
