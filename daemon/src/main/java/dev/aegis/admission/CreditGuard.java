@@ -1,5 +1,8 @@
 package dev.aegis.admission;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.ModelPrice;
@@ -10,6 +13,7 @@ import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,16 +32,23 @@ public final class CreditGuard {
 
     private final CreditLedger ledger;
     private final Pricing pricing;
+    /** Most keys have no credit limit: knowing that from a cache keeps their calls off the database. */
+    private final LoadingCache<String, Boolean> hasAccount;
 
-    public CreditGuard(CreditLedger ledger, Pricing pricing) {
+    public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker) {
         this.ledger = ledger;
         this.pricing = pricing;
+        this.hasAccount = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
+                .build(keyId -> ledger.balance(keyId).isPresent());
     }
 
     /** The reservation for a call, or empty for keys without a credit limit. */
     public Optional<Reservation> reserve(KeyRecord key, String model, int bodyBytes, Integer maxOutputTokens) {
+        if (!hasAccount.get(key.id())) {
+            return Optional.empty();
+        }
         Optional<ModelPrice> price = pricing.price(model);
-        if (price.isEmpty() && pricing.refuseUnknown() && ledger.balance(key.id()).isPresent()) {
+        if (price.isEmpty() && pricing.refuseUnknown()) {
             throw new ApiException(403, "model_not_allowed", "model '" + model
                     + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
         }

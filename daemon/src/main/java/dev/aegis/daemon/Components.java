@@ -76,7 +76,7 @@ final class Components implements AutoCloseable {
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new CreditGuard(ledger, pricing), new RateLimitGuard(new RateLimiter(System::nanoTime)),
+                    new CreditGuard(ledger, pricing, Ticker.systemTicker()), new RateLimitGuard(new RateLimiter(System::nanoTime)),
                     new BudgetGuard(budgets(database, clock)));
             if (initial.governance().rateLimits().stream().anyMatch(r -> r.tokens() > 0)) {
                 LoggerFactory.getLogger(Components.class).warn(
