@@ -21,15 +21,28 @@ public final class RateLimitGuard {
         this.limiter = limiter;
     }
 
-    public void admit(KeyRecord key, GovernanceConfig governance, HttpServletResponse res) {
+    /** The rules for a key: its own {@code --rpm} / {@code --tpm}, plus the configured ones while governance is on. */
+    public static List<RateLimitRule> rules(KeyRecord key, GovernanceConfig governance) {
         List<RateLimitRule> rules = new ArrayList<>();
         if (key.rpm() != null) {
             rules.add(RateLimitRule.requestsPerMinute(key.rpm()));
         }
-        if (governance.enabled()) {
-            governance.rateLimits().stream().filter(r -> r.requests() > 0).forEach(rules::add);
+        if (key.tpm() != null) {
+            rules.add(RateLimitRule.tokensPerMinute(key.tpm()));
         }
-        RateLimiter.Verdict v = limiter.acquire(key.id(), rules);
+        if (governance.enabled()) {
+            rules.addAll(governance.rateLimits());
+        }
+        return rules;
+    }
+
+    /** Counts a finished call's tokens against the key's token limits. */
+    public void charge(KeyRecord key, GovernanceConfig governance, long tokens) {
+        limiter.chargeTokens(key.id(), rules(key, governance), tokens);
+    }
+
+    public void admit(KeyRecord key, GovernanceConfig governance, HttpServletResponse res) {
+        RateLimiter.Verdict v = limiter.acquire(key.id(), rules(key, governance));
         if (v == null) {
             return;
         }
@@ -39,7 +52,7 @@ public final class RateLimitGuard {
         if (!v.allowed()) {
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (v.retryAfterMs() + 999) / 1000)));
             throw new ApiException(429, "rate_limit_exceeded", "rate limit of " + v.limit()
-                    + " requests reached for this key; retry in " + v.retryAfterMs() + " ms");
+                    + " per window reached for this key; retry in " + v.retryAfterMs() + " ms");
         }
     }
 }

@@ -39,7 +39,11 @@ public final class RateLimiter {
         this.nanoClock = nanoClock;
     }
 
-    /** Admits or refuses one call of the key under the request rules; null when no rule applies. */
+    /**
+     * Admits or refuses one call of the key; null when no rule applies. Request rules count the call
+     * now; token rules only check that the key is not over its tokens already (the call's tokens are
+     * known when it ends: {@link #chargeTokens}).
+     */
     public Verdict acquire(String keyId, List<RateLimitRule> rules) {
         if (rules.isEmpty()) {
             return null;
@@ -52,8 +56,17 @@ public final class RateLimiter {
             long retryAfter = 0;
             for (RateLimitRule rule : rules) {
                 long window = rule.window().toNanos();
-                long interval = window / rule.requests();
                 long current = Math.max(state.tat.getOrDefault(rule, now), now);
+                if (rule.tokens() > 0) {
+                    boolean ok = current - now <= window;
+                    retryAfter = ok ? retryAfter : Math.max(retryAfter, current - window - now);
+                    long perToken = Math.max(1, window / rule.tokens());
+                    Verdict v = new Verdict(ok, rule.tokens(), Math.max(0, (window - (current - now)) / perToken),
+                            millis(current - now), 0);
+                    tightest = tightest == null || v.remaining() < tightest.remaining() ? v : tightest;
+                    continue;
+                }
+                long interval = window / rule.requests();
                 long tat = current + interval;
                 boolean ok = tat - now <= window;
                 long remaining = ok ? (window - (tat - now)) / interval : 0;
@@ -69,6 +82,23 @@ public final class RateLimiter {
             }
             state.tat.putAll(next);
             return tightest;
+        }
+    }
+
+    /** Counts a finished call's tokens against the key's token rules. */
+    public void chargeTokens(String keyId, List<RateLimitRule> rules, long tokens) {
+        if (tokens <= 0 || rules.stream().noneMatch(r -> r.tokens() > 0)) {
+            return;
+        }
+        KeyState state = states.get(keyId, k -> new KeyState());
+        synchronized (state) {
+            long now = nanoClock.getAsLong();
+            for (RateLimitRule rule : rules) {
+                if (rule.tokens() > 0) {
+                    long perToken = Math.max(1, rule.window().toNanos() / rule.tokens());
+                    state.tat.put(rule, Math.max(state.tat.getOrDefault(rule, now), now) + tokens * perToken);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.aegis.daemon;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.admission.Admission;
 import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
@@ -76,12 +77,9 @@ final class Components implements AutoCloseable {
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new CreditGuard(ledger, pricing, Ticker.systemTicker()), new RateLimitGuard(new RateLimiter(System::nanoTime)),
-                    new BudgetGuard(budgets(database, clock)));
-            if (initial.governance().rateLimits().stream().anyMatch(r -> r.tokens() > 0)) {
-                LoggerFactory.getLogger(Components.class).warn(
-                        "governance.rate_limits: token limits are accepted but not enforced yet; request limits are");
-            }
+                    new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
+                            new BudgetGuard(budgets(database, clock)),
+                            new CreditGuard(ledger, pricing, Ticker.systemTicker())));
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
         } catch (IOException | RuntimeException e) {
             database.close();

@@ -1,7 +1,7 @@
 package dev.aegis.proxy;
 
-import dev.aegis.admission.BudgetGuard;
-import dev.aegis.admission.CreditGuard;
+import dev.aegis.admission.Admission;
+import dev.aegis.config.GovernanceConfig;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.Cost;
 import dev.aegis.pricing.Pricing;
@@ -12,7 +12,6 @@ import dev.aegis.store.Reservation;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
-import org.slf4j.LoggerFactory;
 
 /** What one call did, filled in as it goes and turned into its usage row at the end. */
 final class CallRecord {
@@ -73,18 +72,10 @@ final class CallRecord {
         this.reservation = r;
     }
 
-    /** Settles the call's credits (exactly the cost its usage row records), then hands it to the recorder. */
-    void recordTo(CallRecorder recorder, Pricing pricing, CreditGuard credits, BudgetGuard budgets) {
+    /** Settles the call's limits, budgets and credits, then hands it to the recorder. */
+    void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance) {
         UsageRow row = toRow(pricing);
-        budgets.charge(tenant, runId, row.inputTokens() + row.outputTokens());
-        if (reservation != null) {
-            try {
-                credits.settle(reservation, row.costNanos());
-            } catch (RuntimeException e) {
-                LoggerFactory.getLogger(CallRecord.class).error("could not settle the credits of request {} (key {}): {}",
-                        requestId, reservation.keyId(), e.getMessage());
-            }
-        }
+        admission.settle(key, governance, tenant, runId, reservation, row);
         recorder.record(row, requestBody, responseBody, responseSha256);
     }
 

@@ -1,8 +1,6 @@
 package dev.aegis.proxy;
 
-import dev.aegis.admission.BudgetGuard;
-import dev.aegis.admission.CreditGuard;
-import dev.aegis.admission.RateLimitGuard;
+import dev.aegis.admission.Admission;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.Answered;
@@ -34,16 +32,11 @@ public final class ProxyHandler {
     private final Authenticator authenticator;
     private final Pricing pricing;
     private final CallRecorder recorder;
-    private final CreditGuard credits;
-    private final RateLimitGuard rateLimits;
-    private final BudgetGuard budgets;
+    private final Admission admission;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
-            Authenticator authenticator, Pricing pricing, CallRecorder recorder, CreditGuard credits,
-            RateLimitGuard rateLimits, BudgetGuard budgets) {
-        this.credits = credits;
-        this.budgets = budgets;
-        this.rateLimits = rateLimits;
+            Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission) {
+        this.admission = admission;
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -62,8 +55,9 @@ public final class ProxyHandler {
             throw ApiException.shuttingDown();
         }
         CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
+        AegisConfig cfg = config.get();
         try {
-            serve(ctx, apiPath, record);
+            serve(ctx, cfg, apiPath, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
             throw e;
@@ -71,17 +65,16 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing, credits, budgets);
+            record.recordTo(recorder, pricing, admission, cfg.governance());
             inFlight.exit();
         }
     }
 
-    private void serve(Context ctx, String apiPath, CallRecord record) {
+    private void serve(Context ctx, AegisConfig cfg, String apiPath, CallRecord record) {
         RequestTimeline timeline = new RequestTimeline();
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
-        AegisConfig cfg = config.get();
-        rateLimits.admit(key, cfg.governance(), ctx.res());
+        admission.rateLimits().admit(key, cfg.governance(), ctx.res());
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);
@@ -94,9 +87,9 @@ public final class ProxyHandler {
         RouteTarget target = targets.getFirst();
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
-                : budgets.admit(record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
+                : admission.budgets().admit(record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
-            credits.reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
+            admission.credits().reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
                 record.reservation(r);
                 ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());

@@ -74,4 +74,21 @@ class RateLimiterTest {
         assertThat(limiter.acquire("b", one).allowed()).isTrue();
         assertThat(limiter.acquire("a", List.of())).isNull();
     }
+
+    @Test
+    void tokenRulesCheckBeforeAndChargeAfter() {
+        List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
+        assertThat(limiter.acquire("k", thirtyTokensPerMinute).allowed()).isTrue();
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 26);
+        RateLimiter.Verdict second = limiter.acquire("k", thirtyTokensPerMinute);
+        assertThat(second.allowed()).isTrue();
+        assertThat(second.remaining()).isEqualTo(4);
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 26);
+
+        RateLimiter.Verdict third = limiter.acquire("k", thirtyTokensPerMinute);
+        assertThat(third.allowed()).isFalse();
+        assertThat(third.retryAfterMs()).isEqualTo(44_000); // 52 tokens at 2 s each, less the 60 s window
+        advance(Duration.ofSeconds(44));
+        assertThat(limiter.acquire("k", thirtyTokensPerMinute).allowed()).isTrue();
+    }
 }

@@ -54,4 +54,24 @@ class RateLimitIT {
             assertThat(fourth.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
         }
     }
+
+    @Test
+    void perKeyTokensPerMinute() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String key = g.mintKey(new NewKey("tpm30", "default", false, List.of(), null, 30, null, null));
+            String body = "{\"model\":\"gpt-4o-mini\"}";
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> ok = Http.send(g.post("/v1/chat/completions", body)
+                        .setHeader("Authorization", "Bearer " + key));
+                assertThat(ok.statusCode()).isEqualTo(200);
+                g.awaitUsage(ok.headers().firstValue("X-Request-Id").orElseThrow());
+            }
+            HttpResponse<String> refused = Http.send(g.post("/v1/chat/completions", body)
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("X-RateLimit-Limit")).hasValue("30");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+                    assertThat(Integer.parseInt(v)).isBetween(40, 45));
+        }
+    }
 }

@@ -13,4 +13,8 @@ public record RateLimitRule(Duration window, long requests, long tokens, boolean
     public static RateLimitRule requestsPerMinute(int rpm) {
         return new RateLimitRule(Duration.ofMinutes(1), rpm, 0, true);
     }
+
+    public static RateLimitRule tokensPerMinute(int tpm) {
+        return new RateLimitRule(Duration.ofMinutes(1), 0, tpm, true);
+    }
 }

@@ -1,0 +1,63 @@
+package dev.aegis.admission;
+
+import dev.aegis.config.GovernanceConfig;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.store.Reservation;
+import dev.aegis.store.UsageRow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The governance of calls in one place: rate limits, token budgets and credits, checked in that
+ * order before a call is forwarded, and settled together when it ends.
+ */
+public final class Admission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+    private final RateLimitGuard rateLimits;
+    private final BudgetGuard budgets;
+    private final CreditGuard credits;
+
+    public Admission(RateLimitGuard rateLimits, BudgetGuard budgets, CreditGuard credits) {
+        this.rateLimits = rateLimits;
+        this.budgets = budgets;
+        this.credits = credits;
+    }
+
+    public RateLimitGuard rateLimits() {
+        return rateLimits;
+    }
+
+    public BudgetGuard budgets() {
+        return budgets;
+    }
+
+    public CreditGuard credits() {
+        return credits;
+    }
+
+    /**
+     * Counts a finished (or refused) call: its tokens against the key's token limits and the
+     * budgets, its cost against the credits it reserved (exactly the cost its usage row records).
+     *
+     * @param key null when the call was refused before its key was known
+     * @param reservation null when the key has no credit limit or nothing was reserved
+     */
+    public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, Reservation reservation,
+            UsageRow row) {
+        long tokens = row.inputTokens() + row.outputTokens();
+        if (key != null) {
+            rateLimits.charge(key, governance, tokens);
+        }
+        budgets.charge(tenant, run, tokens);
+        if (reservation != null) {
+            try {
+                credits.settle(reservation, row.costNanos());
+            } catch (RuntimeException e) {
+                LOG.error("could not settle the credits of request {} (key {}): {}", row.requestId(),
+                        reservation.keyId(), e.getMessage());
+            }
+        }
+    }
+}
