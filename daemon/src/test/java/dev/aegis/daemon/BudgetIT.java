@@ -2,6 +2,10 @@ package dev.aegis.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -99,6 +103,32 @@ class BudgetIT {
         assertThat(body.indexOf("event: content_block_stop")).isLessThan(body.indexOf("event: message_delta"));
         assertThat(body.split("event: message_stop", -1)).hasSize(2);
         assertThat(gateway.fake.requests().getLast().bodyText()).doesNotContain("\"max_tokens\":4096");
+    }
+
+    @Test
+    void messagesStreamEndsCleanlyForTheOfficialAnthropicSdk() {
+        AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(gateway.url()).apiKey(gateway.clientKey)
+                .putHeader("x-run-id", "run-anthropic-sdk").maxRetries(0).build();
+        List<String> kinds = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(MessageCreateParams.builder()
+                .model("claude-sonnet-4-5").maxTokens(4096).addUserMessage("hi").build())) {
+            stream.stream().forEach(e -> {
+                e.contentBlockDelta().flatMap(d -> d.delta().text()).ifPresent(t -> text.append(t.text()));
+                if (e.isContentBlockStop()) {
+                    kinds.add("content_block_stop");
+                }
+                if (e.isMessageDelta()) {
+                    kinds.add("stop_reason:" + e.asMessageDelta().delta().stopReason().orElseThrow().asString());
+                }
+                if (e.isMessageStop()) {
+                    kinds.add("message_stop");
+                }
+            });
+        }
+        assertThat(kinds).containsExactly("content_block_stop", "stop_reason:max_tokens", "message_stop");
+        assertThat(text.length()).isPositive();
+        client.close();
     }
 
     @Test
