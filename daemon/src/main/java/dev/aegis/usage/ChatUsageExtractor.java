@@ -8,13 +8,12 @@ import dev.aegis.streaming.SseEvent;
  * chunk with empty {@code choices}; when Aegis asked for it on the client's behalf, that chunk is
  * hidden from the client.
  */
-final class ChatUsageExtractor implements UsageExtractor {
+final class ChatUsageExtractor extends OpenAiUsageExtractor {
 
     private final boolean hideUsageChunk;
-    private TokenUsage usage = TokenUsage.NONE;
-    private boolean end;
 
     ChatUsageExtractor(boolean hideUsageChunk) {
+        super(JsonUsage::openAiChat);
         this.hideUsageChunk = hideUsageChunk;
     }
 
@@ -35,27 +34,8 @@ final class ChatUsageExtractor implements UsageExtractor {
         if (chunk == null || !chunk.path("usage").isObject()) {
             return true;
         }
-        usage = JsonUsage.openAiChat(chunk.path("usage"));
+        usage = read(chunk.path("usage"));
         boolean usageOnly = chunk.path("choices").isArray() && chunk.path("choices").isEmpty();
         return !(hideUsageChunk && usageOnly);
-    }
-
-    @Override
-    public void onBody(byte[] body) {
-        JsonNode root = JsonUsage.parse(body);
-        if (root != null && root.path("usage").isObject()) {
-            usage = JsonUsage.openAiChat(root.path("usage"));
-        }
-        end = true;
-    }
-
-    @Override
-    public TokenUsage usage() {
-        return usage;
-    }
-
-    @Override
-    public boolean sawEnd() {
-        return end;
     }
 }

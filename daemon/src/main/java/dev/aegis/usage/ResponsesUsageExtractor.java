@@ -5,12 +5,13 @@ import dev.aegis.streaming.SseEvent;
 import java.util.Set;
 
 /** OpenAI Responses API: the usage of {@code response.completed} (or {@code .incomplete} / {@code .failed}). */
-final class ResponsesUsageExtractor implements UsageExtractor {
+final class ResponsesUsageExtractor extends OpenAiUsageExtractor {
 
     private static final Set<String> FINAL = Set.of("response.completed", "response.incomplete", "response.failed");
 
-    private TokenUsage usage = TokenUsage.NONE;
-    private boolean end;
+    ResponsesUsageExtractor() {
+        super(JsonUsage::openAiResponses);
+    }
 
     @Override
     public boolean onEvent(SseEvent event) {
@@ -22,29 +23,10 @@ final class ResponsesUsageExtractor implements UsageExtractor {
         if (type != null && FINAL.contains(type)) {
             JsonNode data = JsonUsage.parse(event.data());
             if (data != null && data.at("/response/usage").isObject()) {
-                usage = JsonUsage.openAiResponses(data.at("/response/usage"));
+                usage = read(data.at("/response/usage"));
             }
             end = true;
         }
         return true;
-    }
-
-    @Override
-    public void onBody(byte[] body) {
-        JsonNode root = JsonUsage.parse(body);
-        if (root != null && root.path("usage").isObject()) {
-            usage = JsonUsage.openAiResponses(root.path("usage"));
-        }
-        end = true;
-    }
-
-    @Override
-    public TokenUsage usage() {
-        return usage;
-    }
-
-    @Override
-    public boolean sawEnd() {
-        return end;
     }
 }
