@@ -1,6 +1,8 @@
 package dev.aegis.cli;
 
 import dev.aegis.cli.commands.CreditsCommand;
+import dev.aegis.cli.commands.EnvCommand;
+import dev.aegis.cli.commands.InitCommand;
 import dev.aegis.cli.commands.KeygenCommand;
 import dev.aegis.cli.commands.KeysCommand;
 import dev.aegis.cli.commands.ReceiptsCommand;
@@ -31,7 +33,9 @@ import picocli.CommandLine.ScopeType;
             KeysCommand.class,
             CreditsCommand.class,
             UsageCommand.class,
-            ReceiptsCommand.class
+            ReceiptsCommand.class,
+            InitCommand.class,
+            EnvCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

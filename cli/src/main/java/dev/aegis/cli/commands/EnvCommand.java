@@ -1,0 +1,58 @@
+package dev.aegis.cli.commands;
+
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.ClientSetup;
+import dev.aegis.cli.ExitCode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code aegis env claude}: the shell exports that point Claude Code at the daemon. */
+@Command(
+        name = "env",
+        mixinStandardHelpOptions = true,
+        description = {"Print the shell exports that point a client at Aegis. Use: eval \"$(aegis env claude)\"",
+            "The key is read from $AEGIS_API_KEY when the exports run, unless --key gives one."})
+public final class EnvCommand implements Callable<Integer> {
+
+    /** Shells whose syntax is printed. */
+    public enum Shell { bash, zsh, fish }
+
+    private final CliContext context;
+
+    @Parameters(paramLabel = "CLIENT", description = "The client: claude (Claude Code and Anthropic SDKs).")
+    String client;
+
+    @Option(names = "--shell", paramLabel = "bash|zsh|fish", description = "Shell syntax (default: from $SHELL, else bash).")
+    Shell shell;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "Put this Aegis key in the exports instead of $AEGIS_API_KEY.")
+    String key;
+
+    public EnvCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (!client.equals("claude")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "unknown client '" + client + "' (known: claude)");
+        }
+        String url = ClientSetup.baseUrl(context);
+        Shell s = shell != null ? shell : context.env().getOrDefault("SHELL", "").endsWith("fish") ? Shell.fish : Shell.bash;
+        String token = key != null ? key : (s == Shell.fish ? "$" : "\"$") + ClientSetup.KEY_VARIABLE + (s == Shell.fish ? "" : "\"");
+        PrintWriter out = context.out();
+        if (s == Shell.fish) {
+            out.println("set -gx ANTHROPIC_BASE_URL " + url + ";");
+            out.println("set -gx ANTHROPIC_AUTH_TOKEN " + token + ";");
+        } else {
+            out.println("export ANTHROPIC_BASE_URL=" + url);
+            out.println("export ANTHROPIC_AUTH_TOKEN=" + token);
+        }
+        out.println("# Claude Code now goes through Aegis. Mint a key if you have none: aegis keygen --name claude");
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,130 @@
+package dev.aegis.cli.commands;
+
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.ClientSetup;
+import dev.aegis.cli.ExitCode;
+import dev.aegis.home.AegisHome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aegis init codex}: a Codex model provider that points at the daemon. */
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = "Set up a client to go through Aegis.",
+        subcommands = {InitCommand.Codex.class})
+public final class InitCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a client is required: aegis init codex");
+    }
+
+    /** {@code aegis init codex [--key KEY] [--write]}. */
+    @Command(name = "codex", mixinStandardHelpOptions = true, description = {
+        "Print a Codex model provider for ~/.codex/config.toml that points at Aegis (wire_api = \"responses\").",
+        "--write merges it into the file (keeping everything else, with a backup) instead."})
+    public static final class Codex implements Callable<Integer> {
+
+        static final String TABLE = "[model_providers.aegis]";
+
+        private final CliContext context;
+
+        @Option(names = "--key", paramLabel = "KEY", description = "Print the export line with this Aegis key.")
+        String key;
+
+        @Option(names = "--write", description = "Merge into $CODEX_HOME/config.toml (default ~/.codex/config.toml).")
+        boolean write;
+
+        public Codex(CliContext context) {
+            this.context = context;
+        }
+
+        static String table(String baseUrl) {
+            return TABLE + "\n"
+                    + "name = \"Aegis\"\n"
+                    + "base_url = \"" + baseUrl + "/v1\"\n"
+                    + "wire_api = \"responses\"\n"
+                    + "env_key = \"" + ClientSetup.KEY_VARIABLE + "\"\n"
+                    + "request_max_retries = 4\n"
+                    + "stream_max_retries = 5\n"
+                    + "stream_idle_timeout_ms = 300000\n";
+        }
+
+        @Override
+        public Integer call() {
+            String table = table(ClientSetup.baseUrl(context));
+            PrintWriter out = context.out();
+            if (write) {
+                Path file = configFile();
+                Path backup = merge(file, table);
+                out.println("Wrote the aegis model provider into " + file
+                        + (backup == null ? "" : " (the previous file is kept as " + backup + ")"));
+            } else {
+                out.println("# Add to ~/.codex/config.toml (or run: aegis init codex --write)");
+                out.print(table);
+            }
+            out.println();
+            out.println("# Select it: codex -c model_provider=aegis   (or put model_provider = \"aegis\" at the top of config.toml)");
+            out.println("# Give Codex your Aegis key (mint one with: aegis keygen --name codex):");
+            out.println(key == null ? "# export " + ClientSetup.KEY_VARIABLE + "=<your Aegis key>"
+                    : "export " + ClientSetup.KEY_VARIABLE + "=" + key);
+            return ExitCode.OK;
+        }
+
+        private Path configFile() {
+            String codexHome = context.env().get("CODEX_HOME");
+            Path dir = codexHome != null && !codexHome.isBlank() ? AegisHome.expandTilde(codexHome)
+                    : Path.of(System.getProperty("user.home"), ".codex");
+            return dir.resolve("config.toml");
+        }
+
+        /** Replaces (or appends) the aegis provider table, keeping every other line; returns the backup, if any. */
+        static Path merge(Path file, String table) {
+            try {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+                List<String> kept = new ArrayList<>();
+                boolean inAegis = false;
+                for (String line : lines) {
+                    String t = line.strip();
+                    if (t.startsWith("[")) {
+                        inAegis = t.equals(TABLE);
+                    }
+                    if (!inAegis) {
+                        kept.add(line);
+                    }
+                }
+                while (!kept.isEmpty() && kept.getLast().isBlank()) {
+                    kept.removeLast();
+                }
+                String merged = (kept.isEmpty() ? "" : String.join("\n", kept) + "\n\n") + table;
+                Path backup = null;
+                if (Files.exists(file)) {
+                    backup = file.resolveSibling(file.getFileName() + ".bak-" + Instant.now().toEpochMilli());
+                    Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                Path temp = Files.createTempFile(file.toAbsolutePath().getParent(), ".config", ".toml");
+                Files.writeString(temp, merged, StandardCharsets.UTF_8);
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return backup;
+            } catch (IOException e) {
+                throw new CliException("cannot update " + file + ": " + e.getMessage());
+            }
+        }
+    }
+}
