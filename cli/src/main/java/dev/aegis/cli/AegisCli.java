@@ -15,6 +15,8 @@ public final class AegisCli {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // `aegis run codex --model x`: everything from the command on belongs to the command.
+        cmd.getSubcommands().get("run").setStopAtPositional(true);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException) {
                 commandLine.getErr().println("aegis: " + ex.getMessage());

@@ -6,6 +6,7 @@ import dev.aegis.cli.commands.InitCommand;
 import dev.aegis.cli.commands.KeygenCommand;
 import dev.aegis.cli.commands.KeysCommand;
 import dev.aegis.cli.commands.ReceiptsCommand;
+import dev.aegis.cli.commands.RunCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
@@ -35,7 +36,8 @@ import picocli.CommandLine.ScopeType;
             UsageCommand.class,
             ReceiptsCommand.class,
             InitCommand.class,
-            EnvCommand.class
+            EnvCommand.class,
+            RunCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

@@ -50,7 +50,7 @@ public final class Admission {
         if (key != null) {
             rateLimits.charge(key, governance, tokens);
         }
-        budgets.charge(tenant, run, tokens);
+        budgets.charge(key, tenant, run, tokens);
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

@@ -3,6 +3,7 @@ package dev.aegis.admission;
 import dev.aegis.config.BudgetPolicy;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.http.ApiException;
+import dev.aegis.keys.KeyRecord;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
@@ -23,12 +24,18 @@ public final class BudgetGuard {
     }
 
     /** The output tokens this call may produce, or null when no budget limits it. */
-    public Long admit(String tenant, String run, GovernanceConfig governance, int bodyBytes, HttpServletResponse res) {
-        BudgetPolicy policy = governance.policy();
-        if (!governance.enabled() || !policy.any()) {
-            return null;
+    public Long admit(KeyRecord key, String tenant, String run, GovernanceConfig governance, int bodyBytes,
+            HttpServletResponse res) {
+        BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
+        BudgetTracker.Remaining left = policy.any() ? tracker.remaining(tenant, run, policy) : null;
+        if (key.tokenBudget() != null) {
+            long keyLeft = tracker.keyRemaining(key.id(), key.tokenBudget());
+            if (left == null || keyLeft < left.tokens()) {
+                left = new BudgetTracker.Remaining("key", keyLeft, -1);
+                // A key's own budget (aegis run --tokens) always stops hard.
+                policy = new BudgetPolicy(true, 0, 0, 0);
+            }
         }
-        BudgetTracker.Remaining left = tracker.remaining(tenant, run, policy);
         if (left == null) {
             return null;
         }
@@ -37,6 +44,7 @@ public final class BudgetGuard {
             return policy.hardStop() ? forOutput : null;
         }
         String what = "the " + left.scope() + " token budget" + (left.scope().equals("run") ? " of run " + run : "")
+                + (left.scope().equals("key") ? " of this key" : "")
                 + " is spent" + (left.tokens() > 0 ? " (this prompt alone is larger than what remains)" : "");
         if (!policy.hardStop()) {
             res.setHeader("X-Aegis-Budget-Warning", what);
@@ -47,7 +55,10 @@ public final class BudgetGuard {
         throw new ApiException(429, "budget_exceeded", what);
     }
 
-    public void charge(String tenant, String run, long tokens) {
+    public void charge(KeyRecord key, String tenant, String run, long tokens) {
         tracker.charge(tenant, run, tokens);
+        if (key != null && key.tokenBudget() != null && tokens > 0) {
+            tracker.chargeKey(key.id(), tokens);
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Tokens spent per tenant this minute and today (UTC), and per run, against a {@link BudgetPolicy}.
@@ -36,9 +37,28 @@ public final class BudgetTracker {
     private final Map<String, Windows> tenants = new HashMap<>();
     private final Cache<String, long[]> runs =
             Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(7)).maximumSize(1_000_000).build();
+    private final Function<String, Long> keyUsage;
+    private final Cache<String, long[]> keys =
+            Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
 
     public BudgetTracker(InstantSource clock) {
+        this(clock, keyId -> 0L);
+    }
+
+    /** @param keyUsage the tokens a key has used so far, read once when its budget is first checked */
+    public BudgetTracker(InstantSource clock, Function<String, Long> keyUsage) {
         this.clock = clock;
+        this.keyUsage = keyUsage;
+    }
+
+    /** Tokens a key with a lifetime budget has left. */
+    public synchronized long keyRemaining(String keyId, long budget) {
+        return budget - keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0];
+    }
+
+    /** Counts tokens against a key's lifetime budget. */
+    public synchronized void chargeKey(String keyId, long tokens) {
+        keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0] += tokens;
     }
 
     /** Tokens already used today per tenant, and per run, when the daemon starts. */

@@ -45,7 +45,7 @@ final class CallRecord {
     void caller(KeyRecord key, String tenantHeader, String runHeader) {
         this.key = key;
         this.tenant = tenantHeader != null && !tenantHeader.isBlank() ? tenantHeader.strip() : key.tenant();
-        this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : null;
+        this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : key.runId();
     }
 
     String tenant() {

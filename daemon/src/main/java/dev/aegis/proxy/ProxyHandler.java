@@ -87,7 +87,7 @@ public final class ProxyHandler {
         RouteTarget target = targets.getFirst();
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
-                : admission.budgets().admit(record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
+                : admission.budgets().admit(key, record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
             admission.credits().reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
                 record.reservation(r);

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
  * @param models model names or patterns ({@code gpt-4o*}) the key may call; empty means any
  * @param rpm requests per minute allowed, or null for no per-key limit
  * @param tpm tokens per minute allowed, or null
+ * @param runId the run every call of this key belongs to (keys minted by {@code aegis run}), or null
+ * @param tokenBudget tokens this key may use in its life (input + output; a hard stop), or null
  */
 public record KeyRecord(
         String id,
@@ -22,7 +24,9 @@ public record KeyRecord(
         Integer tpm,
         Instant createdAt,
         Instant expiresAt,
-        Instant revokedAt) {
+        Instant revokedAt,
+        String runId,
+        Long tokenBudget) {
 
     public KeyRecord {
         models = List.copyOf(models);

@@ -18,7 +18,8 @@ import java.util.List;
 final class Migrations {
 
     /** Every migration in order; the number is its position + 1. Never edit one that has shipped. */
-    private static final List<String> SCRIPTS = List.of("V1__keys_and_credits.sql", "V2__usage.sql", "V3__credit_reservations.sql");
+    private static final List<String> SCRIPTS = List.of("V1__keys_and_credits.sql", "V2__usage.sql", "V3__credit_reservations.sql",
+            "V4__key_runs_and_token_budgets.sql");
 
     private Migrations() {}
 

@@ -18,7 +18,7 @@ import java.util.Optional;
 public final class SqlKeyStore implements KeyStore {
 
     private static final String COLUMNS =
-            "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at";
+            "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at, run_id, token_budget";
 
     private final Database db;
     private final InstantSource clock;
@@ -32,10 +32,10 @@ public final class SqlKeyStore implements KeyStore {
     public KeyRecord create(NewKey req, ApiKeys.Minted minted) {
         Instant now = clock.instant();
         KeyRecord record = new KeyRecord(minted.id(), req.name(), req.tenant(), minted.sha256(), req.admin(), req.models(),
-                req.rpm(), req.tpm(), now, req.expiresAt(), null);
+                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget());
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)")) {
                 ps.setString(1, record.id());
                 ps.setString(2, record.name());
                 ps.setString(3, record.tenant());
@@ -46,6 +46,12 @@ public final class SqlKeyStore implements KeyStore {
                 setInteger(ps, 8, record.tpm());
                 ps.setString(9, now.toString());
                 ps.setString(10, record.expiresAt() == null ? null : record.expiresAt().toString());
+                ps.setString(11, record.runId());
+                if (record.tokenBudget() == null) {
+                    ps.setNull(12, Types.INTEGER);
+                } else {
+                    ps.setLong(12, record.tokenBudget());
+                }
                 ps.executeUpdate();
             }
             if (req.creditsUsd() != null) {
@@ -99,11 +105,17 @@ public final class SqlKeyStore implements KeyStore {
                 rs.getString("secret_sha256"), rs.getInt("admin") == 1,
                 models == null ? List.of() : Arrays.asList(models.split(",")),
                 integer(rs, "rpm"), integer(rs, "tpm"), instant(rs.getString("created_at")),
-                instant(rs.getString("expires_at")), instant(rs.getString("revoked_at")));
+                instant(rs.getString("expires_at")), instant(rs.getString("revoked_at")), rs.getString("run_id"),
+                longOrNull(rs, "token_budget"));
     }
 
     private static Integer integer(ResultSet rs, String column) throws SQLException {
         int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 

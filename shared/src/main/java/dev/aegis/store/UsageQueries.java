@@ -78,6 +78,20 @@ public final class UsageQueries {
         });
     }
 
+    /** Every token (input + output) a key has used. */
+    public long tokensOfKey(String keyId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM usage WHERE key_id = ?")) {
+                ps.setString(1, keyId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     private static PreparedStatement prepare(Connection c, String sql, Where where) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         for (int i = 0; i < where.args.size(); i++) {

@@ -53,6 +53,9 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--expires", paramLabel = "DURATION", converter = DurationConverter.class, description = "Lifetime, e.g. 30d or 12h. Default: never expires.")
     Duration expires;
 
+    @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop.")
+    Long tokens;
+
     @Option(names = "--admin", description = "May use admin routes (all keys' costs, prompt log, live events).")
     boolean admin;
 
@@ -71,8 +74,8 @@ public final class KeygenCommand implements Callable<Integer> {
         if (credits != null && credits.signum() < 0) {
             throw new CliException("--credits must be zero or more");
         }
-        if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0)) {
-            throw new CliException("--rpm and --tpm must be positive");
+        if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0) || (tokens != null && tokens <= 0)) {
+            throw new CliException("--rpm, --tpm and --tokens must be positive");
         }
         InstantSource clock = InstantSource.system();
         Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
@@ -81,7 +84,7 @@ public final class KeygenCommand implements Callable<Integer> {
         try (Database db = Stores.open(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
                     models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
-                    rpm, tpm, expiresAt, credits), minted);
+                    rpm, tpm, expiresAt, credits, null, tokens), minted);
             PrintWriter out = context.out();
             if (json) {
                 ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());

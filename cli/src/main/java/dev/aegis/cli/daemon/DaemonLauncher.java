@@ -53,6 +53,12 @@ public final class DaemonLauncher {
 
     /** Spawns a detached daemon and waits for it to be healthy; on failure explains why with the log's tail. */
     public DaemonState startDetached(LaunchSpec spec, Duration wait) {
+        try {
+            home.ensureCreated();
+        } catch (IOException e) {
+            throw new CliException("cannot create the home folder " + home.root() + " (" + e.getMessage()
+                    + "); pass --home DIR or set AEGIS_HOME to a writable folder");
+        }
         String instance = UUID.randomUUID().toString();
         List<String> cmd = new ArrayList<>();
         setsid().ifPresent(cmd::add);

@@ -1,0 +1,151 @@
+package dev.aegis.cli.commands;
+
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.ClientSetup;
+import dev.aegis.cli.Stores;
+import dev.aegis.cli.daemon.DaemonLauncher;
+import dev.aegis.cli.daemon.DaemonLocator;
+import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.config.Setting;
+import dev.aegis.config.Units;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.Database;
+import dev.aegis.store.SqlKeyStore;
+import dev.aegis.store.UsageFilter;
+import dev.aegis.store.UsageGroup;
+import dev.aegis.store.UsageQueries;
+import dev.aegis.store.UsageTotals;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code aegis run -- codex|claude|COMMAND}: launches an agent through the daemon with a key of its
+ * own (its budget enforced), every call tagged with one run id, and prints the run's cost at the end.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {"Run a coding agent through Aegis: a key for this run (with --budget / --tokens enforced),",
+            "one run id for all its calls, the client pointed here for this process only, and the cost at the end.",
+            "Exit code: the agent's."})
+public final class RunCommand implements Callable<Integer> {
+
+    /** What the CLI waits for the daemon's usage writer before summing the run (its flush window plus margin). */
+    private static final Duration FLUSH_WAIT = Duration.ofMillis(500);
+
+    private final CliContext context;
+
+    @Option(names = "--budget", paramLabel = "USD", description = "Credits for this run; calls are refused once spent.")
+    BigDecimal budget;
+
+    @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) for this run; a hard stop.")
+    Long tokens;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "Use this Aegis key instead of minting one for the run.")
+    String key;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "codex, claude, or any command and its arguments.")
+    List<String> command;
+
+    public RunCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = context.out();
+        ensureDaemon(out);
+        String url = ClientSetup.baseUrl(context);
+        String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        String secret = key != null ? key : mintKey(runId);
+        List<String> cmd = clientCommand(url);
+        ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(context.env());
+        env.remove("ANTHROPIC_API_KEY");
+        env.put("OPENAI_BASE_URL", url + "/v1");
+        env.put("OPENAI_API_KEY", secret);
+        env.put("ANTHROPIC_BASE_URL", url);
+        env.put("ANTHROPIC_AUTH_TOKEN", secret);
+        env.put(ClientSetup.KEY_VARIABLE, secret);
+        env.put("AEGIS_RUN_ID", runId);
+        // Claude Code sends these on every call; other clients are tagged through the run's own key.
+        env.put("ANTHROPIC_CUSTOM_HEADERS", "x-run-id: " + runId);
+        out.println("aegis: run " + runId + " -> " + String.join(" ", command));
+        out.flush();
+        int exit;
+        try {
+            exit = pb.start().waitFor();
+        } catch (IOException e) {
+            throw new CliException("cannot run " + cmd.getFirst() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exit = 130;
+        }
+        summary(out, runId);
+        return exit;
+    }
+
+    private void ensureDaemon(PrintWriter out) {
+        if (!new DaemonLocator(context.home()).locate().running()) {
+            Duration wait = Units.duration(Setting.AEGIS_START_TIMEOUT.orDefault(context.env()));
+            var state = new DaemonLauncher(context.home(), context.env()).startDetached(new LaunchSpec(null, null, null), wait);
+            out.println("aegis: started the daemon at " + state.url());
+        }
+    }
+
+    private String mintKey(String runId) {
+        try (Database db = Stores.open(context)) {
+            ApiKeys.Minted minted = ApiKeys.mint();
+            new SqlKeyStore(db, InstantSource.system()).create(new NewKey(runId, "default", false, List.of(), null, null,
+                    InstantSource.system().instant().plus(Duration.ofDays(1)), budget, runId, tokens), minted);
+            return minted.key();
+        }
+    }
+
+    /** Codex gets its provider through {@code -c} overrides: the user's config.toml is never edited. */
+    private List<String> clientCommand(String url) {
+        List<String> cmd = new ArrayList<>(command);
+        if (Path.of(cmd.getFirst()).getFileName().toString().equals("codex")) {
+            List<String> overrides = List.of("-c", "model_provider=\"aegis-run\"",
+                    "-c", "model_providers.aegis-run.name=\"Aegis\"",
+                    "-c", "model_providers.aegis-run.base_url=\"" + url + "/v1\"",
+                    "-c", "model_providers.aegis-run.wire_api=\"responses\"",
+                    "-c", "model_providers.aegis-run.env_key=\"" + ClientSetup.KEY_VARIABLE + "\"");
+            cmd.addAll(1, overrides);
+        }
+        return cmd;
+    }
+
+    private void summary(PrintWriter out, String runId) {
+        try {
+            Thread.sleep(FLUSH_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Database db = Stores.open(context)) {
+            UsageTotals t = new UsageQueries(db)
+                    .report(new UsageFilter(null, null, null, null, runId, null), UsageGroup.RUN).total();
+            out.println("aegis: run " + runId + ": " + t.requests() + " calls, " + t.input() + " input tokens ("
+                    + t.cachedInput() + " cached), " + t.output() + " output tokens, $"
+                    + t.costUsd().setScale(6, RoundingMode.HALF_UP).toPlainString()
+                    + "   (details: aegis usage --run " + runId + ")");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `aegis run` with a stub agent that calls the base URL and key it was given. */
+class RunCliIT {
+
+    private static final String AGENT = """
+            #!/usr/bin/env bash
+            for i in 1 2 3; do
+              curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $OPENAI_API_KEY" \\
+                -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini","max_tokens":10}' \\
+                "$OPENAI_BASE_URL/chat/completions" >> "$STATUS_FILE"
+            done
+            echo "$AEGIS_RUN_ID" > "$RUN_FILE"
+            exit 3
+            """;
+
+    @TempDir
+    Path temp;
+
+    FakeProvider fake;
+    Map<String, String> env;
+    String home;
+    Path agent;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = FakeProvider.start();
+        home = temp.resolve("home").toString();
+        agent = temp.resolve("agent.sh");
+        Files.writeString(agent, AGENT);
+        Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
+        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-provider", "AEGIS_OPENAI_BASE_URL", fake.baseUrl(),
+                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"), "AEGIS_PORT", "0",
+                "STATUS_FILE", temp.resolve("status").toString(), "RUN_FILE", temp.resolve("run").toString()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        CliRun.run(env, CliRun.args(home, "stop"));
+        fake.close();
+    }
+
+    private List<String> statuses() throws Exception {
+        return Files.readAllLines(temp.resolve("status"));
+    }
+
+    @Test
+    void runStartsTheDaemonTagsEveryCallAndReturnsTheAgentsExitCode() throws Exception {
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--", agent.toString()));
+
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(3);
+        assertThat(statuses()).containsExactly("200", "200", "200");
+        String runId = Files.readString(temp.resolve("run")).strip();
+        assertThat(runId).startsWith("run-");
+        assertThat(run.out()).contains("started the daemon").contains("run " + runId + ": 3 calls")
+                .contains("$0.000017");
+        JsonNode usage = Json.mapper().readTree(
+                CliRun.run(env, CliRun.args(home, "usage", "--run", runId, "--json")).out());
+        assertThat(usage.at("/total/requests").asLong()).isEqualTo(3);
+        assertThat(fake.requests()).allSatisfy(r -> assertThat(r.header("authorization")).isEqualTo("Bearer sk-provider"));
+    }
+
+    @Test
+    void theRunsBudgetIsEnforced() throws Exception {
+        // Each call costs $0.000005775 and reserves $0.0000075: the third finds the budget spent.
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--budget", "0.00001", "--", agent.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(statuses()).containsExactly("200", "200", "402");
+        assertThat(run.out()).contains(": 3 calls");
+    }
+
+    @Test
+    void theRunsTokenBudgetIsAHardStop() throws Exception {
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--tokens", "30", "--", agent.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(statuses()).containsExactly("200", "429", "429");
+    }
+}
