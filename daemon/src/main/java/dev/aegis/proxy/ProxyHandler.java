@@ -102,11 +102,14 @@ public final class ProxyHandler {
         record.usage(usage);
 
         Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
-        HttpRequest request = UpstreamCall.build(ctx, cfg, target, apiPath, body.forUpstream(
-                new RequestBody.Changes(target.model(), askForUsage, outputCap, endpoint.outputLimitField())));
         timeline.sentUpstream();
-        HttpResponse<InputStream> response = UpstreamCall.send(upstream, request, target);
+        RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> UpstreamCall.build(
+                ctx, cfg, t, apiPath, body.forUpstream(
+                        new RequestBody.Changes(t.model(), askForUsage, outputCap, endpoint.outputLimitField()))));
         timeline.upstreamHeaders();
+        target = answer.target();
+        record.target(target);
+        HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
         EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing);

@@ -1,0 +1,136 @@
+package dev.aegis.proxy;
+
+import dev.aegis.config.RetryConfig;
+import dev.aegis.http.ApiException;
+import dev.aegis.routing.RouteTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a call to its targets in order: each target is retried (up to {@code retry.attempts}, with
+ * exponential back-off or the provider's {@code retry-after-ms} / {@code retry-after}) on a
+ * connection failure or a retryable status, then the next target of the fallback chain is tried.
+ * All of it happens before the first byte reaches the client; the last answer, even an error, is
+ * passed through.
+ */
+final class RetryingSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingSender.class);
+    private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504, 529);
+
+    /** The answer that goes to the client and the target that gave it. */
+    record Answer(RouteTarget target, HttpResponse<InputStream> response) {}
+
+    private RetryingSender() {}
+
+    static Answer send(UpstreamClient upstream, List<RouteTarget> targets, RetryConfig retry,
+            Function<RouteTarget, HttpRequest> requestFor) {
+        ApiException lastFailure = null;
+        for (int t = 0; t < targets.size(); t++) {
+            RouteTarget target = targets.get(t);
+            boolean lastTarget = t == targets.size() - 1;
+            HttpRequest request = requestFor.apply(target);
+            for (int attempt = 1; ; attempt++) {
+                boolean lastAttempt = attempt >= retry.attempts();
+                HttpResponse<InputStream> response;
+                try {
+                    response = UpstreamCall.send(upstream, request, target);
+                } catch (ApiException e) {
+                    lastFailure = e;
+                    if (lastAttempt || !pause(backoff(retry, attempt))) {
+                        break;
+                    }
+                    continue;
+                }
+                if (!RETRYABLE.contains(response.statusCode())) {
+                    return new Answer(target, response);
+                }
+                Optional<Duration> wait = lastAttempt ? Optional.empty() : delay(response, retry, attempt);
+                if (wait.isPresent()) {
+                    discard(response);
+                    LOG.info("provider {} answered {}; retrying in {} ms", target.provider().name(), response.statusCode(),
+                            wait.get().toMillis());
+                    if (!pause(wait.get())) {
+                        throw ApiException.upstreamUnavailable(target.provider().name(), "interrupted");
+                    }
+                    continue;
+                }
+                if (lastTarget) {
+                    return new Answer(target, response);
+                }
+                discard(response);
+                LOG.info("provider {} answered {}; falling back to the next target", target.provider().name(),
+                        response.statusCode());
+                break;
+            }
+        }
+        throw lastFailure != null ? lastFailure : ApiException.upstreamUnavailable("(none)", "no target answered");
+    }
+
+    /** How long to wait before the next attempt, or empty when the provider asks for longer than allowed. */
+    private static Optional<Duration> delay(HttpResponse<InputStream> response, RetryConfig retry, int attempt) {
+        Optional<Duration> asked = response.headers().firstValue("retry-after-ms").flatMap(RetryingSender::millis)
+                .or(() -> response.headers().firstValue("retry-after").flatMap(RetryingSender::seconds));
+        Duration wait = asked.orElse(backoff(retry, attempt));
+        return wait.compareTo(retry.maxDelay()) <= 0 ? Optional.of(wait) : Optional.empty();
+    }
+
+    private static Duration backoff(RetryConfig retry, int attempt) {
+        long ms = retry.baseDelay().toMillis() << Math.min(20, attempt - 1);
+        return Duration.ofMillis(Math.min(ms, retry.maxDelay().toMillis()));
+    }
+
+    private static Optional<Duration> millis(String v) {
+        try {
+            return Optional.of(Duration.ofMillis(Math.max(0, (long) Double.parseDouble(v.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Duration> seconds(String v) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void discard(HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            in.transferTo(OutputStreamSink.INSTANCE);
+        } catch (IOException e) {
+            // The connection is dropped instead of reused; nothing else to do.
+        }
+    }
+
+    private static boolean pause(Duration d) {
+        try {
+            Thread.sleep(d);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Drains a discarded body so its connection can be reused. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {}
+
+        @Override
+        public void write(byte[] b, int off, int len) {}
+    }
+}
