@@ -19,6 +19,7 @@ import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.records.BackgroundWriter;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.home.AegisHome;
+import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
@@ -54,6 +55,7 @@ final class Components implements AutoCloseable {
     final Pricing pricing;
     final CallRecorder recorder;
     final ProxyHandler proxy;
+    final GatewayMetrics metrics;
     final UsageRoutes usageRoutes;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
@@ -76,10 +78,12 @@ final class Components implements AutoCloseable {
             this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
                     receipts(initial.audit(), home));
             this.upstream = new UpstreamClient(initial.timeouts());
+            this.metrics = new GatewayMetrics(inFlight,
+                    model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),
-                            new CreditGuard(ledger, pricing, Ticker.systemTicker())));
+                            new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
         } catch (IOException | RuntimeException e) {
             database.close();
@@ -112,6 +116,7 @@ final class Components implements AutoCloseable {
         control.register(app);
         app.get("/", HomePage::handle);
         app.post("/auth/token", tokenRoute::handle);
+        app.get("/metrics", metrics::scrape);
         usageRoutes.register(app);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
@@ -125,6 +130,7 @@ final class Components implements AutoCloseable {
     public void close() {
         upstream.close();
         recorder.close();
+        metrics.close();
         database.close();
     }
 }

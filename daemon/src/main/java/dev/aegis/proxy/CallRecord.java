@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import dev.aegis.admission.Admission;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Cost;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.records.CallRecorder;
@@ -33,6 +34,7 @@ final class CallRecord {
     private boolean complete = true;
     private Cost cost;
     private Reservation reservation;
+    private double overheadMs = -1;
     private byte[] requestBody;
     private byte[] responseBody;
     private String responseSha256;
@@ -73,10 +75,16 @@ final class CallRecord {
     }
 
     /** Settles the call's limits, budgets and credits, then hands it to the recorder. */
-    void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance) {
+    void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance,
+            GatewayMetrics metrics) {
         UsageRow row = toRow(pricing);
         admission.settle(key, governance, tenant, runId, reservation, row);
         recorder.record(row, requestBody, responseBody, responseSha256);
+        metrics.record(row, overheadMs);
+    }
+
+    void overhead(double ms) {
+        this.overheadMs = ms;
     }
 
     void requested(String model) {

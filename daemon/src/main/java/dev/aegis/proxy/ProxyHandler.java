@@ -8,6 +8,7 @@ import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.RequestIds;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.routing.RouteTarget;
@@ -33,10 +34,13 @@ public final class ProxyHandler {
     private final Pricing pricing;
     private final CallRecorder recorder;
     private final Admission admission;
+    private final GatewayMetrics metrics;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
-            Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission) {
+            Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
+            GatewayMetrics metrics) {
         this.admission = admission;
+        this.metrics = metrics;
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -65,7 +69,7 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing, admission, cfg.governance());
+            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics);
             inFlight.exit();
         }
     }

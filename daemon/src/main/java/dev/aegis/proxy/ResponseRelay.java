@@ -34,6 +34,7 @@ final class ResponseRelay {
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing) {
         record.answered(response.statusCode());
+        record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
                 .firstValue("content-type")
                 .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
