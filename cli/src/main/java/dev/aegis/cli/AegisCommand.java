@@ -10,6 +10,7 @@ import dev.aegis.cli.commands.RunCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
+import dev.aegis.cli.commands.TailCommand;
 import dev.aegis.cli.commands.UsageCommand;
 import dev.aegis.control.AegisVersion;
 import picocli.CommandLine.Command;
@@ -37,7 +38,8 @@ import picocli.CommandLine.ScopeType;
             ReceiptsCommand.class,
             InitCommand.class,
             EnvCommand.class,
-            RunCommand.class
+            RunCommand.class,
+            TailCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

@@ -35,6 +35,11 @@ public final class ControlHandlers {
         app.post(ControlRoutes.SHUTDOWN, this::shutdown);
     }
 
+    /** The token that authorises control routes (and the operator's live events). */
+    public String controlToken() {
+        return state.controlToken();
+    }
+
     public HealthPayload payload() {
         long uptime = Duration.between(state.startedAt(), Instant.now()).toSeconds();
         return new HealthPayload(inFlight.isDraining() ? "draining" : "ok", state.version(), state.pid(),

@@ -18,6 +18,8 @@ import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.records.BackgroundWriter;
 import dev.aegis.records.CallRecorder;
+import dev.aegis.events.EventBus;
+import dev.aegis.events.EventsRoute;
 import dev.aegis.home.AegisHome;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
@@ -56,6 +58,7 @@ final class Components implements AutoCloseable {
     final CallRecorder recorder;
     final ProxyHandler proxy;
     final GatewayMetrics metrics;
+    final EventBus events = new EventBus();
     final UsageRoutes usageRoutes;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
@@ -83,7 +86,7 @@ final class Components implements AutoCloseable {
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),
-                            new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics);
+                            new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
         } catch (IOException | RuntimeException e) {
             database.close();
@@ -117,6 +120,7 @@ final class Components implements AutoCloseable {
         app.get("/", HomePage::handle);
         app.post("/auth/token", tokenRoute::handle);
         app.get("/metrics", metrics::scrape);
+        app.get("/aegis/v1/events", new EventsRoute(events, authenticator, control.controlToken(), inFlight)::handle);
         usageRoutes.register(app);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));

@@ -2,6 +2,7 @@ package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
 import dev.aegis.config.GovernanceConfig;
+import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Cost;
@@ -76,11 +77,12 @@ final class CallRecord {
 
     /** Settles the call's limits, budgets and credits, then hands it to the recorder. */
     void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, EventBus events) {
         UsageRow row = toRow(pricing);
         admission.settle(key, governance, tenant, runId, reservation, row);
         recorder.record(row, requestBody, responseBody, responseSha256);
         metrics.record(row, overheadMs);
+        events.publish(row);
     }
 
     void overhead(double ms) {

@@ -7,6 +7,7 @@ import dev.aegis.http.Answered;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.RequestIds;
+import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
@@ -35,12 +36,14 @@ public final class ProxyHandler {
     private final CallRecorder recorder;
     private final Admission admission;
     private final GatewayMetrics metrics;
+    private final EventBus events;
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, EventBus events) {
         this.admission = admission;
         this.metrics = metrics;
+        this.events = events;
         this.config = config;
         this.upstream = upstream;
         this.inFlight = inFlight;
@@ -69,7 +72,7 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics);
+            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
             inFlight.exit();
         }
     }

@@ -56,6 +56,42 @@ public final class DaemonClient {
         }
     }
 
+    /**
+     * Reads the daemon's live events until the stream ends or the handler returns false.
+     *
+     * @param handler gets each event's JSON; returns whether to keep reading
+     */
+    public void events(DaemonState state, java.util.function.Predicate<String> handler) {
+        HttpClient streaming = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = streaming.send(HttpRequest.newBuilder(
+                                    URI.create(localUrl(state) + "/aegis/v1/events"))
+                            .header(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken())
+                            .GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() != 200) {
+                r.body().close();
+                return;
+            }
+            try (java.util.stream.Stream<String> lines = r.body()) {
+                java.util.Iterator<String> it = lines.iterator();
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("data: ") && !handler.test(line.substring(6))) {
+                        return;
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // The daemon went away; the caller reconnects.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            streaming.shutdownNow();
+        }
+    }
+
     /** A wildcard bind address is reached through loopback. */
     private static String localUrl(DaemonState state) {
         String host = state.host();

@@ -1,0 +1,41 @@
+package dev.aegis.cli.output;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** One call as a terminal line, columns fitted to the width, coloured by status when asked. */
+public final class CallLine {
+
+    private static final String RESET = "\u001b[0m";
+
+    private final int width;
+    private final boolean color;
+
+    public CallLine(int width, boolean color) {
+        this.width = Math.max(60, width);
+        this.color = color;
+    }
+
+    public String format(JsonNode e) {
+        int status = e.path("status").asInt();
+        String time = e.path("ts").asText();
+        time = time.length() >= 19 ? time.substring(11, 19) : time;
+        String error = e.path("error").isNull() ? "" : e.path("error").asText();
+        String line = String.format("%s  %-12s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
+                cut(e.path("key_id").asText("-"), 12), cut(e.path("model").asText("-"), 22),
+                cut(e.path("provider").asText("-"), 9), status, e.path("latency_ms").asDouble(),
+                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), e.path("cost_usd").asText("0"), error);
+        line = line.stripTrailing();
+        if (line.length() > width) {
+            line = line.substring(0, width - 1) + "…";
+        }
+        if (!color) {
+            return line;
+        }
+        String c = status >= 500 ? "\u001b[31m" : status >= 400 ? "\u001b[33m" : "\u001b[32m";
+        return c + line + RESET;
+    }
+
+    private static String cut(String s, int n) {
+        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+    }
+}

@@ -1,0 +1,94 @@
+package dev.aegis.events;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import dev.aegis.store.Money;
+import dev.aegis.store.UsageRow;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One event per finished or refused call, fanned out to live subscribers ({@code aegis tail}).
+ * Each subscriber has a bounded queue: when a slow reader falls behind, its oldest events are
+ * dropped (and counted), so a subscriber never slows a call.
+ */
+public final class EventBus {
+
+    static final int QUEUE = 1024;
+
+    /** A live subscription; close it when the reader goes away. */
+    public static final class Subscription implements AutoCloseable {
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+        private final AtomicLong dropped = new AtomicLong();
+        private final EventBus bus;
+
+        private Subscription(EventBus bus) {
+            this.bus = bus;
+        }
+
+        /** The next event's JSON, or null after the timeout. */
+        public String next(long timeoutMillis) throws InterruptedException {
+            return queue.poll(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        public long dropped() {
+            return dropped.get();
+        }
+
+        void offer(String event) {
+            while (!queue.offer(event)) {
+                if (queue.poll() != null) {
+                    dropped.incrementAndGet();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            bus.subscribers.remove(this);
+        }
+    }
+
+    private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
+
+    public Subscription subscribe() {
+        Subscription s = new Subscription(this);
+        subscribers.add(s);
+        return s;
+    }
+
+    public void publish(UsageRow row) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        String json = json(row);
+        for (Subscription s : subscribers) {
+            s.offer(json);
+        }
+    }
+
+    static String json(UsageRow r) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("ts", Instant.ofEpochMilli(r.tsMillis()).toString());
+        n.put("request_id", r.requestId());
+        n.put("key_id", r.keyId());
+        n.put("tenant", r.tenant());
+        n.put("run", r.runId());
+        n.put("route", r.route());
+        n.put("model", r.model() != null ? r.model() : r.modelRequested());
+        n.put("provider", r.provider());
+        n.put("status", r.status());
+        n.put("latency_ms", Math.round(r.latencyMs() * 10) / 10.0);
+        n.put("input_tokens", r.inputTokens());
+        n.put("output_tokens", r.outputTokens());
+        n.put("cost_usd", Money.toUsd(r.costNanos()).stripTrailingZeros().toPlainString());
+        n.put("streamed", r.streamed());
+        n.put("complete", r.complete());
+        n.put("error", r.errorCode());
+        return n.toString();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.aegis.events;
+
+import dev.aegis.auth.Authenticator;
+import dev.aegis.control.ControlRoutes;
+import dev.aegis.http.Answered;
+import dev.aegis.http.InFlightRequests;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code GET /aegis/v1/events}: server-sent events, one per finished or refused call. For admin
+ * keys, and for the CLI with the daemon's control token (whoever can read {@code daemon.json}).
+ */
+public final class EventsRoute {
+
+    private static final long HEARTBEAT_MS = 15_000;
+
+    private final EventBus bus;
+    private final Authenticator authenticator;
+    private final String controlToken;
+    private final InFlightRequests lifecycle;
+
+    public EventsRoute(EventBus bus, Authenticator authenticator, String controlToken, InFlightRequests lifecycle) {
+        this.bus = bus;
+        this.authenticator = authenticator;
+        this.controlToken = controlToken;
+        this.lifecycle = lifecycle;
+    }
+
+    public void handle(Context ctx) throws InterruptedException {
+        String token = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
+        boolean operator = token != null && MessageDigest.isEqual(
+                token.getBytes(StandardCharsets.UTF_8), controlToken.getBytes(StandardCharsets.UTF_8));
+        if (!operator) {
+            Authenticator.requireAdmin(authenticator.authenticate(ctx));
+        }
+        Answered.mark(ctx);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream");
+        res.setHeader("Cache-Control", "no-cache");
+        try (EventBus.Subscription sub = bus.subscribe(); OutputStream out = res.getOutputStream()) {
+            out.write(": aegis events\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            while (!lifecycle.isDraining()) {
+                String event = sub.next(HEARTBEAT_MS);
+                String frame = event == null ? ": keep-alive\n\n" : "event: call\ndata: " + event + "\n\n";
+                out.write(frame.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            }
+        } catch (IOException e) {
+            // The subscriber went away.
+        }
+    }
+}
