@@ -1,5 +1,6 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.commands.ConfigCommand;
 import dev.aegis.cli.commands.CreditsCommand;
 import dev.aegis.cli.commands.EnvCommand;
 import dev.aegis.cli.commands.InitCommand;
@@ -39,7 +40,8 @@ import picocli.CommandLine.ScopeType;
             InitCommand.class,
             EnvCommand.class,
             RunCommand.class,
-            TailCommand.class
+            TailCommand.class,
+            ConfigCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

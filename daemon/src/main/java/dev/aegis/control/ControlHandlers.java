@@ -3,6 +3,7 @@ package dev.aegis.control;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.json.Json;
+import dev.aegis.reload.ReloadCounts;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,15 @@ public final class ControlHandlers {
     private final DaemonState state;
     private final InFlightRequests inFlight;
     private final Consumer<Duration> shutdown;
+    private final ReloadCounts reloads;
 
     /**
      * @param shutdown starts a graceful stop with the given drain timeout; must return at once
      */
-    public ControlHandlers(DaemonState state, InFlightRequests inFlight, Consumer<Duration> shutdown) {
+    public ControlHandlers(
+            DaemonState state, InFlightRequests inFlight, ReloadCounts reloads, Consumer<Duration> shutdown) {
         this.state = state;
+        this.reloads = reloads;
         this.inFlight = inFlight;
         this.shutdown = shutdown;
     }
@@ -43,7 +47,8 @@ public final class ControlHandlers {
     public HealthPayload payload() {
         long uptime = Duration.between(state.startedAt(), Instant.now()).toSeconds();
         return new HealthPayload(inFlight.isDraining() ? "draining" : "ok", state.version(), state.pid(),
-                state.startedAt(), uptime, inFlight.served(), inFlight.active(), state.instance());
+                state.startedAt(), uptime, inFlight.served(), inFlight.active(), state.instance(), reloads.appliedCount(),
+                reloads.refusedCount());
     }
 
     private void health(Context ctx) {

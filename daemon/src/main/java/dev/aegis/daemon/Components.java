@@ -21,6 +21,7 @@ import dev.aegis.records.CallRecorder;
 import dev.aegis.events.EventBus;
 import dev.aegis.events.EventsRoute;
 import dev.aegis.home.AegisHome;
+import dev.aegis.reload.ReloadCounts;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Database;
@@ -59,6 +60,7 @@ final class Components implements AutoCloseable {
     final ProxyHandler proxy;
     final GatewayMetrics metrics;
     final EventBus events = new EventBus();
+    final ReloadCounts reloads = new ReloadCounts();
     final UsageRoutes usageRoutes;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */

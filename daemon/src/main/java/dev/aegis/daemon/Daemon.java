@@ -8,6 +8,7 @@ import dev.aegis.control.ControlHandlers;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.http.GatewayServer;
+import dev.aegis.reload.ConfigWatcher;
 import dev.aegis.store.StoreException;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class Daemon {
     private DaemonLock lock;
     private Components components;
     private GatewayServer server;
+    private ConfigWatcher watcher;
     private DaemonState state;
 
     private Daemon(DaemonOptions options) {
@@ -81,7 +83,7 @@ public final class Daemon {
         }
         DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
-        ControlHandlers control = new ControlHandlers(initial, components.inFlight, this::stopInBackground);
+        ControlHandlers control = new ControlHandlers(initial, components.inFlight, components.reloads, this::stopInBackground);
         try {
             server = new GatewayServer(config.server().host(), config.server().port(),
                     app -> components.routes(app, control)).start();
@@ -95,6 +97,10 @@ public final class Daemon {
             stateFile.write(state);
         } catch (IOException e) {
             throw new StartupException("cannot write " + stateFile.path() + ": " + e.getMessage());
+        }
+        if (options.configFile() != null) {
+            watcher = new ConfigWatcher(options.configFile(), new ConfigLoader(options.env(), options.home()),
+                    options.overrides(), components.config, components.reloads);
         }
         LOG.info("Aegis {} listening on {} (pid {}, config {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source());
@@ -142,6 +148,9 @@ public final class Daemon {
     }
 
     private void releaseAll() {
+        if (watcher != null) {
+            watcher.close();
+        }
         if (server != null) {
             server.stop();
         }

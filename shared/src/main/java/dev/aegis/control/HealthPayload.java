@@ -6,6 +6,8 @@ import java.time.Instant;
  * The body of the health and status routes.
  *
  * @param status {@code ok}, or {@code draining} while a graceful stop is under way
+ * @param configReloads config edits applied since start
+ * @param configRejected config edits refused as invalid since start (the log names each error)
  */
 public record HealthPayload(
         String status,
@@ -15,4 +17,6 @@ public record HealthPayload(
         long uptimeSeconds,
         long requestsServed,
         long inFlight,
-        String instance) {}
+        String instance,
+        long configReloads,
+        long configRejected) {}

@@ -1,0 +1,104 @@
+package dev.aegis.cli.commands;
+
+import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.ExitCode;
+import dev.aegis.config.ConfigError;
+import dev.aegis.config.ConfigException;
+import dev.aegis.config.ConfigLoader;
+import dev.aegis.config.ConfigOverrides;
+import dev.aegis.home.AegisHome;
+import dev.aegis.home.SecureFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code aegis config init|check [FILE]}. */
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Write a commented default config, or validate one.",
+        subcommands = {ConfigCommand.Init.class, ConfigCommand.Check.class})
+public final class ConfigCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: init, check");
+    }
+
+    private static Path file(CliContext context, String given) {
+        return given != null ? AegisHome.expandTilde(given) : context.home().configFile();
+    }
+
+    /** {@code aegis config init [FILE] [--force]}. */
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Write a commented default config (default: $AEGIS_HOME/aegis.yaml).")
+    public static final class Init implements Callable<Integer> {
+        private final CliContext context;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "Where to write it.")
+        String target;
+
+        @Option(names = "--force", description = "Overwrite an existing file.")
+        boolean force;
+
+        public Init(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Path file = file(context, target);
+            if (Files.exists(file) && !force) {
+                throw new CliException(file + " exists; pass --force to overwrite it");
+            }
+            try (InputStream in = ConfigCommand.class.getResourceAsStream("/dev/aegis/cli/aegis.yaml.template")) {
+                SecureFiles.writeAtomically(file, in.readAllBytes());
+            } catch (IOException | NullPointerException e) {
+                throw new CliException("cannot write " + file + ": " + e.getMessage());
+            }
+            context.out().println("Wrote " + file + ". Check it with: aegis config check" + (target == null ? "" : " " + file));
+            return ExitCode.OK;
+        }
+    }
+
+    /** {@code aegis config check [FILE]}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate a config file (default: $AEGIS_HOME/aegis.yaml) and name each error by its path; exit 1 on errors.")
+    public static final class Check implements Callable<Integer> {
+        private final CliContext context;
+
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = "The file to check.")
+        String target;
+
+        public Check(CliContext context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() {
+            Path file = file(context, target);
+            try {
+                // Checked as the daemon would read it, environment overrides included.
+                new ConfigLoader(Map.copyOf(context.env()), context.home()).load(file, true, ConfigOverrides.NONE);
+            } catch (ConfigException e) {
+                context.out().println(file + ": " + e.errors().size() + " error(s)");
+                for (ConfigError error : e.errors()) {
+                    context.out().println("  " + error.path() + ": " + error.message());
+                }
+                return ExitCode.FAILED;
+            }
+            context.out().println(file + ": OK");
+            return ExitCode.OK;
+        }
+    }
+}
