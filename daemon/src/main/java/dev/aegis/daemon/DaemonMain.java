@@ -101,6 +101,7 @@ public final class DaemonMain {
         if (options.foreground()) {
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         } else {
+            LogRotation.rotate(options.home().daemonLog());
             SecureFiles.ensurePrivateFile(options.home().daemonLog());
             System.setProperty("org.slf4j.simpleLogger.logFile", options.home().daemonLog().toString());
         }

@@ -14,6 +14,8 @@ import dev.aegis.store.Reservation;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What one call did, filled in as it goes and turned into its usage row at the end. */
 final class CallRecord {
@@ -83,7 +85,15 @@ final class CallRecord {
         recorder.record(row, requestBody, responseBody, responseSha256);
         metrics.record(row, overheadMs);
         events.publish(row);
+        CALLS.info("call request={} key={} tenant={} run={} route={} model={} provider={} status={} latency_ms={} "
+                        + "tokens_in={} tokens_out={} cost_usd={}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
+                row.route(), row.model(), row.provider(), row.status(), Math.round(row.latencyMs()), row.inputTokens(),
+                row.outputTokens(), Money.toUsd(row.costNanos()).stripTrailingZeros().toPlainString(),
+                row.errorCode() == null ? "" : " error=" + row.errorCode());
     }
+
+    /** One line per call, nothing secret: ids, names, numbers and codes only. */
+    private static final Logger CALLS = LoggerFactory.getLogger("dev.aegis.calls");
 
     void overhead(double ms) {
         this.overheadMs = ms;
