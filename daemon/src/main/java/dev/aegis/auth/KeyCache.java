@@ -27,11 +27,17 @@ public final class KeyCache {
                 .maximumSize(100_000)
                 .refreshAfterWrite(REFRESH)
                 .expireAfterWrite(EXPIRE)
+                .recordStats()
                 .build(store::find);
     }
 
     public Optional<KeyRecord> find(String id) {
         return cache.get(id);
+    }
+
+    /** The cache itself, for its hit and miss metrics. */
+    public com.github.benmanes.caffeine.cache.Cache<String, Optional<KeyRecord>> cache() {
+        return cache;
     }
 
     /** Forgets every entry (tests, and a config reload that changes the store). */

@@ -85,6 +85,7 @@ final class Components implements AutoCloseable {
             this.upstream = new UpstreamClient(initial.timeouts());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
+            metrics.monitor(keys.cache(), "aegis.keys");
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),

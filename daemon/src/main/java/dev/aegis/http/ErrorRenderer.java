@@ -18,6 +18,7 @@ public final class ErrorRenderer {
 
     public static void render(Context ctx, int status, String code, String message) {
         Answered.mark(ctx);
+        RequestTimeline.stamp(ctx);
         ctx.status(status);
         ctx.contentType("application/json");
         ctx.result(body(isAnthropicRoute(ctx.path()), status, code, message));

@@ -44,6 +44,7 @@ public final class GatewayServer {
                 http.setSendDateHeader(false);
             });
         });
+        app.before(RequestTimeline::start);
         app.before(RequestIds::assign);
         app.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
         app.exception(Exception.class, (e, ctx) -> {
@@ -62,6 +63,7 @@ public final class GatewayServer {
             }
         });
         routes.accept(app);
+        app.after(RequestTimeline::stamp);
     }
 
     public static final HandlerType[] PROXIED_METHODS = {

@@ -1,6 +1,7 @@
 package dev.aegis.metrics;
 
 import dev.aegis.http.InFlightRequests;
+import dev.aegis.proxy.RetryListener;
 import dev.aegis.store.Money;
 import dev.aegis.store.UsageRow;
 import io.javalin.http.Context;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  * routes, providers, models Aegis knows (others are {@code other}), statuses and refusal codes: never
  * a key, a tenant or anything a client can make up without bound.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements RetryListener {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Predicate<String> knownModel;
@@ -50,6 +51,11 @@ public final class GatewayMetrics {
             Timer.builder("aegis.first_byte").tag("provider", provider).publishPercentileHistogram()
                     .register(registry).record(Duration.ofNanos((long) (row.firstByteMs() * 1_000_000)));
         }
+        if (overheadMs >= 0 && row.provider() != null) {
+            Timer.builder("aegis.upstream.duration").description("time spent waiting on the provider")
+                    .tag("provider", provider).publishPercentileHistogram().register(registry)
+                    .record(Duration.ofNanos((long) (Math.max(0, row.latencyMs() - overheadMs) * 1_000_000)));
+        }
         if (overheadMs >= 0) {
             Timer.builder("aegis.overhead").description("time spent inside Aegis, not waiting on the provider")
                     .publishPercentileHistogram().register(registry)
@@ -67,6 +73,21 @@ public final class GatewayMetrics {
             Counter.builder("aegis.cost").baseUnit("usd").tag("model", model).register(registry)
                     .increment(Money.toUsd(row.costNanos()).doubleValue());
         }
+    }
+
+    @Override
+    public void retried(String provider) {
+        registry.counter("aegis.retries", "provider", provider).increment();
+    }
+
+    @Override
+    public void fellBack(String fromProvider) {
+        registry.counter("aegis.fallbacks", "provider", fromProvider).increment();
+    }
+
+    /** Key lookups: hits, misses and loads of the key cache. */
+    public void monitor(com.github.benmanes.caffeine.cache.Cache<?, ?> cache, String name) {
+        io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, name);
     }
 
     private void tokens(String kind, String model, long n) {

@@ -7,6 +7,7 @@ import dev.aegis.http.Answered;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.RequestIds;
+import dev.aegis.http.RequestTimeline;
 import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
@@ -78,7 +79,7 @@ public final class ProxyHandler {
     }
 
     private void serve(Context ctx, AegisConfig cfg, String apiPath, CallRecord record) {
-        RequestTimeline timeline = new RequestTimeline();
+        RequestTimeline timeline = RequestTimeline.of(ctx);
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         admission.rateLimits().admit(key, cfg.governance(), ctx.res());
@@ -112,7 +113,8 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> UpstreamCall.build(
                 ctx, cfg, t, apiPath, body.forUpstream(
-                        new RequestBody.Changes(t.model(), askForUsage, outputCap, endpoint.outputLimitField()))));
+                        new RequestBody.Changes(t.model(), askForUsage, outputCap, endpoint.outputLimitField()))),
+                metrics);
         timeline.upstreamHeaders();
         target = answer.target();
         record.target(target);

@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
+import dev.aegis.http.RequestTimeline;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.streaming.EventTap;

@@ -33,7 +33,7 @@ final class RetryingSender {
     private RetryingSender() {}
 
     static Answer send(UpstreamClient upstream, List<RouteTarget> targets, RetryConfig retry,
-            Function<RouteTarget, HttpRequest> requestFor) {
+            Function<RouteTarget, HttpRequest> requestFor, RetryListener listener) {
         ApiException lastFailure = null;
         for (int t = 0; t < targets.size(); t++) {
             RouteTarget target = targets.get(t);
@@ -47,8 +47,12 @@ final class RetryingSender {
                 } catch (ApiException e) {
                     lastFailure = e;
                     if (lastAttempt || !pause(backoff(retry, attempt))) {
+                        if (!lastTarget) {
+                            listener.fellBack(target.provider().name());
+                        }
                         break;
                     }
+                    listener.retried(target.provider().name());
                     continue;
                 }
                 if (!RETRYABLE.contains(response.statusCode())) {
@@ -62,6 +66,7 @@ final class RetryingSender {
                     if (!pause(wait.get())) {
                         throw ApiException.upstreamUnavailable(target.provider().name(), "interrupted");
                     }
+                    listener.retried(target.provider().name());
                     continue;
                 }
                 if (lastTarget) {
@@ -70,6 +75,7 @@ final class RetryingSender {
                 discard(response);
                 LOG.info("provider {} answered {}; falling back to the next target", target.provider().name(),
                         response.statusCode());
+                listener.fellBack(target.provider().name());
                 break;
             }
         }

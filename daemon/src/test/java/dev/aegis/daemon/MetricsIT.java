@@ -57,4 +57,21 @@ class MetricsIT {
             assertThat(s).doesNotContain(g.clientKey).doesNotContain(TestGateway.PROVIDER_KEY);
         }
     }
+
+    @Test
+    void retriesKeyCacheAndUpstreamTime() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "retry: { attempts: 2, base_delay: 10ms }", java.util.Map.of())) {
+            g.fake.enqueue(new dev.aegis.fakeprovider.FakeProvider.CannedResponse(429, "application/json", "{}",
+                    java.util.Map.of("retry-after-ms", "10")));
+            String id = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"))
+                    .headers().firstValue("X-Request-Id").orElseThrow();
+            Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
+            g.awaitUsage(id);
+
+            String s = Http.get(g.url() + "/metrics", "text/plain").body();
+            assertThat(value(s, "aegis_retries_total\\{provider=\"openai\"\\}")).isEqualTo(1);
+            assertThat(value(s, "cache_gets_total\\{cache=\"aegis.keys\",result=\"hit\"\\}")).isGreaterThanOrEqualTo(1);
+            assertThat(value(s, "aegis_upstream_duration_seconds_count\\{provider=\"openai\"\\}")).isGreaterThanOrEqualTo(1);
+        }
+    }
 }

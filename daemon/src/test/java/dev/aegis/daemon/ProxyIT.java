@@ -216,6 +216,7 @@ class ProxyIT {
             assertThat(error.has("param")).isTrue();
             assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(
                     v -> assertThat(v).startsWith("application/json"));
+            assertThat(r.headers().firstValue("X-Aegis-Overhead-Ms")).isPresent();
         }
         assertThat(gateway.fake.requests()).hasSize(before);
     }
@@ -289,6 +290,7 @@ class ProxyIT {
             HttpResponse<String> r = Http.get(url(path), "application/json");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(Http.json(r.body()).path("status").asText()).isEqualTo("ok");
+            assertThat(r.headers().firstValue("X-Aegis-Overhead-Ms")).isPresent();
         }
     }
 

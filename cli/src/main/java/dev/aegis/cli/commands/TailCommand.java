@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -112,7 +114,17 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
+    /** The terminal's width from jline; COLUMNS, then 120, for a dumb terminal or a pipe. */
     private int width() {
+        if (System.console() != null) {
+            try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
+                if (terminal.getWidth() > 0) {
+                    return terminal.getWidth();
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // fall back below
+            }
+        }
         try {
             return Integer.parseInt(context.env().getOrDefault("COLUMNS", "120"));
         } catch (NumberFormatException e) {
