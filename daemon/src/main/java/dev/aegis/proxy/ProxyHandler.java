@@ -13,6 +13,7 @@ import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelRouter;
+import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
 import dev.aegis.streaming.EventTap;
@@ -38,6 +39,7 @@ public final class ProxyHandler {
     private final Admission admission;
     private final GatewayMetrics metrics;
     private final EventBus events;
+    private final SecretGuard secrets = new SecretGuard();
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
@@ -86,7 +88,7 @@ public final class ProxyHandler {
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);
-        RequestBody body = endpoint.inspectsBody() ? BodyInspector.inspect(raw) : RequestBody.opaque(raw);
+        RequestBody body = endpoint.inspectsBody() ? scanned(BodyInspector.inspect(raw), cfg) : RequestBody.opaque(raw);
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
@@ -122,6 +124,12 @@ public final class ProxyHandler {
         Answered.mark(ctx);
         EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing);
+    }
+
+    /** The body after the secret check: the same when clean, re-read when secrets were redacted. */
+    private RequestBody scanned(RequestBody body, AegisConfig cfg) {
+        byte[] checked = secrets.check(body.bytes(), cfg.secrets());
+        return checked == body.bytes() ? body : BodyInspector.inspect(checked);
     }
 
     /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */

@@ -25,6 +25,7 @@ public record AegisConfig(
         PricingConfig pricing,
         AuditConfig audit,
         GovernanceConfig governance,
+        SecretsConfig secrets,
         Path source) {
 
     public AegisConfig {

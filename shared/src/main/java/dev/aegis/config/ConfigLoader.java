@@ -77,6 +77,7 @@ public final class ConfigLoader {
         PricingConfig pricing = RecordsSections.pricing(root.child("pricing"));
         AuditConfig audit = RecordsSections.audit(root.child("audit"), env, home);
         GovernanceConfig governance = GovernanceSection.read(root.child("governance"), env);
+        SecretsConfig secrets = SecuritySection.secrets(root.child("security"));
         ProvidersSection.rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
@@ -85,7 +86,7 @@ public final class ConfigLoader {
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
                 server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
-                audit, governance, existing);
+                audit, governance, secrets, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {

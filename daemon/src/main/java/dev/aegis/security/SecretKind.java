@@ -1,0 +1,37 @@
+package dev.aegis.security;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A kind of secret: the literal prefixes that must appear for it to be there (a cheap prefilter),
+ * and the pattern that confirms it, anchored at the prefix. Patterns use possessive quantifiers: no
+ * backtracking blow-ups.
+ *
+ * @param wordStart the prefix must start a word (so {@code task-...} is not an {@code sk-} key)
+ */
+public record SecretKind(String name, List<String> prefixes, Pattern pattern, boolean wordStart) {
+
+    public SecretKind(String name, List<String> prefixes, Pattern pattern) {
+        this(name, prefixes, pattern, true);
+    }
+
+    public static final List<SecretKind> BUILT_IN = List.of(
+            new SecretKind("aws_access_key_id", List.of("AKIA", "ASIA"), Pattern.compile("(?:AKIA|ASIA)[0-9A-Z]{16}+(?![0-9A-Z])")),
+            new SecretKind("aws_secret_access_key", List.of("aws_secret", "AWS_SECRET", "aws-secret", "SecretAccessKey"),
+                    Pattern.compile("(?i:aws[_-]?secret[_-]?(?:access[_-]?)?key|SecretAccessKey)[\"']?\\s*+[:=]\\s*+[\"']?"
+                            + "[A-Za-z0-9/+]{40}+(?![A-Za-z0-9/+])"), false),
+            new SecretKind("github_token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
+                    Pattern.compile("(?:gh[pousr]_[A-Za-z0-9]{36}+|github_pat_[A-Za-z0-9_]{82}+)(?![A-Za-z0-9_])")),
+            new SecretKind("anthropic_api_key", List.of("sk-ant-"), Pattern.compile("sk-ant-[A-Za-z0-9_-]{32,}+")),
+            new SecretKind("openai_api_key", List.of("sk-"),
+                    Pattern.compile("sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}+")),
+            new SecretKind("slack_token", List.of("xox"), Pattern.compile("xox[abposr]-[A-Za-z0-9-]{10,}+")),
+            new SecretKind("google_api_key", List.of("AIza"), Pattern.compile("AIza[0-9A-Za-z_-]{35}+(?![0-9A-Za-z_-])")),
+            new SecretKind("stripe_secret_key", List.of("sk_live_", "rk_live_"),
+                    Pattern.compile("(?:sk|rk)_live_[0-9a-zA-Z]{24,}+")),
+            new SecretKind("private_key", List.of("-----BEGIN"),
+                    Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"), false),
+            new SecretKind("jwt", List.of("eyJ"),
+                    Pattern.compile("eyJ[A-Za-z0-9_-]{10,}+\\.eyJ[A-Za-z0-9_-]{10,}+\\.[A-Za-z0-9_-]{10,}+")));
+}

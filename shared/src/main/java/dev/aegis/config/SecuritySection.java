@@ -1,0 +1,41 @@
+package dev.aegis.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Reads the {@code security} section. */
+final class SecuritySection {
+
+    private SecuritySection() {}
+
+    static SecretsConfig secrets(ConfigNode security) {
+        security.expectObject();
+        security.rejectUnknownKeys(Set.of("secrets", "classification"));
+        ConfigNode n = security.child("secrets");
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("mode", "extra_patterns", "allow"));
+        String mode = n.child("mode").text("block");
+        if (mode.equals("false")) {
+            mode = "off"; // YAML 1.1 reads a bare `off` as the boolean false
+        }
+        if (!Set.of("block", "redact", "off").contains(mode)) {
+            n.child("mode").error("must be block, redact or off, not '" + mode + "'");
+        }
+        List<String> patterns = new ArrayList<>();
+        for (ConfigNode p : n.child("extra_patterns").elements()) {
+            String regex = p.text("");
+            try {
+                Pattern.compile(regex);
+                patterns.add(regex);
+            } catch (PatternSyntaxException e) {
+                p.error("is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        List<String> allow = new ArrayList<>();
+        n.child("allow").elements().forEach(a -> allow.add(a.text("")));
+        return new SecretsConfig(mode, patterns, allow);
+    }
+}
