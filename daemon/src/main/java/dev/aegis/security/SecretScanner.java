@@ -1,7 +1,9 @@
 package dev.aegis.security;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 
@@ -15,46 +17,87 @@ public final class SecretScanner {
     /** One secret: its kind and where it is in the text. */
     public record Finding(String kind, int start, int end) {}
 
-    private final List<SecretKind> kinds;
+    /** A prefix found through a shorter, shared anchor: the prefix starts {@code offset} chars before it. */
+    private record Candidate(SecretKind kind, String prefix, int offset) {}
+
+    /**
+     * Anchors shared by several prefixes, so the text is searched once per anchor instead of once
+     * per prefix (about ten passes instead of twenty). A prefix not listed is its own anchor; an
+     * anchor must be a substring of each prefix it stands for.
+     */
+    private static final Map<String, String> ANCHORS = Map.ofEntries(
+            Map.entry("AKIA", "IA"), Map.entry("ASIA", "IA"),
+            Map.entry("ghp_", "gh"), Map.entry("gho_", "gh"), Map.entry("ghu_", "gh"), Map.entry("ghs_", "gh"),
+            Map.entry("ghr_", "gh"),
+            Map.entry("sk-ant-", "sk"), Map.entry("sk-", "sk"), Map.entry("sk_live_", "_live_"),
+            Map.entry("rk_live_", "_live_"),
+            Map.entry("aws_secret", "ecret"), Map.entry("aws-secret", "ecret"), Map.entry("SecretAccessKey", "ecret"),
+            Map.entry("AWS_SECRET", "ECRET"));
+
+    private final List<SecretKind> anywhere = new ArrayList<>();
+    private final Map<String, List<Candidate>> byAnchor = new LinkedHashMap<>();
     private final Set<String> allowed;
 
     /** @param allowed exact values that are not secrets here (test fixtures, public demo keys) */
     public SecretScanner(List<SecretKind> kinds, Set<String> allowed) {
-        this.kinds = List.copyOf(kinds);
+        for (SecretKind kind : kinds) {
+            if (kind.prefixes().equals(List.of(""))) {
+                anywhere.add(kind);
+                continue;
+            }
+            for (String prefix : kind.prefixes()) {
+                String anchor = ANCHORS.getOrDefault(prefix, prefix);
+                if (!prefix.contains(anchor)) {
+                    throw new IllegalStateException("anchor " + anchor + " is not part of prefix " + prefix);
+                }
+                byAnchor.computeIfAbsent(anchor, a -> new ArrayList<>())
+                        .add(new Candidate(kind, prefix, prefix.indexOf(anchor)));
+            }
+        }
         this.allowed = Set.copyOf(allowed);
     }
 
     public List<Finding> scan(String text) {
         List<Finding> out = null;
-        for (SecretKind kind : kinds) {
-            if (kind.prefixes().equals(List.of(""))) {
-                out = findAnywhere(kind, text, out);
-                continue;
-            }
-            for (String prefix : kind.prefixes()) {
-                int from = text.indexOf(prefix);
-                Matcher m = null;
-                while (from >= 0) {
-                    int next = from + 1;
-                    if (!kind.wordStart() || from == 0 || !isWordChar(text.charAt(from - 1))) {
-                        m = m == null ? kind.pattern().matcher(text) : m;
-                        m.region(from, text.length());
-                        if (m.lookingAt()) {
-                            String value = text.substring(from, m.end());
-                            if (!allowed.contains(value) && !overlaps(out, from, m.end())) {
+        for (Map.Entry<String, List<Candidate>> e : byAnchor.entrySet()) {
+            String anchor = e.getKey();
+            int at = text.indexOf(anchor);
+            while (at >= 0) {
+                int next = at + 1;
+                for (Candidate c : e.getValue()) {
+                    int from = at - c.offset();
+                    if (from >= 0 && text.startsWith(c.prefix(), from)) {
+                        int end = matchAt(c.kind(), text, from);
+                        if (end > 0) {
+                            String value = text.substring(from, end);
+                            if (!allowed.contains(value) && !overlaps(out, from, end)) {
                                 if (out == null) {
                                     out = new ArrayList<>();
                                 }
-                                out.add(new Finding(kind.name(), from, m.end()));
+                                out.add(new Finding(c.kind().name(), from, end));
                             }
-                            next = m.end();
+                            next = Math.max(next, end);
+                            break;
                         }
                     }
-                    from = text.indexOf(prefix, next);
                 }
+                at = text.indexOf(anchor, next);
             }
         }
+        for (SecretKind kind : anywhere) {
+            out = findAnywhere(kind, text, out);
+        }
         return out == null ? List.of() : out;
+    }
+
+    /** Where the kind's secret starting at {@code from} ends, or -1 when there is none. */
+    private static int matchAt(SecretKind kind, String text, int from) {
+        if (kind.wordStart() && from > 0 && isWordChar(text.charAt(from - 1))) {
+            return -1;
+        }
+        Matcher m = kind.pattern().matcher(text);
+        m.region(from, text.length());
+        return m.lookingAt() ? m.end() : -1;
     }
 
     /** Configured patterns have no known prefix: searched for anywhere. */
