@@ -1,0 +1,110 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile input against every route: the SPEC's status and error JSON, never a 500, never a stack trace. */
+class HostileInputIT {
+
+    private static final List<String> ROUTES = List.of("/v1/chat/completions", "/v1/responses", "/v1/completions",
+            "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/api/proxy/openai", "/auth/token",
+            "/aegis/v1/usage", "/api/costs", "/aegis/v1/control/shutdown", "/", "/healthz", "/metrics");
+
+    @TempDir
+    static Path temp;
+
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateway.start(temp, "server: { max_body: 1MB }", java.util.Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    private static void assertClean(String what, int status, String body) {
+        assertThat(status).as(what).isLessThan(500);
+        assertThat(body).as(what).doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("<html");
+    }
+
+    @Test
+    void malformedBodiesOnEveryRoute() throws Exception {
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        List<String> bodies = List.of("", "not json", "{", "[]", "null", "42", "{\"model\":[1]}", "{\"model\":\"m\",\"stream\":7}",
+                "{\"model\":\"m\",\"max_tokens\":\"many\"}", "{\"apiKey\":{}}", deep, "{\"model\":\"m\"}garbage");
+        for (String route : ROUTES) {
+            for (String body : bodies) {
+                HttpResponse<String> r = Http.send(gateway.post(route, body));
+                String what = "POST " + route + " " + (body.length() > 30 ? body.substring(0, 30) + "..." : body);
+                assertClean(what, r.statusCode(), r.body());
+                if (r.statusCode() >= 400) {
+                    assertThat(r.headers().firstValue("content-type")).as(what)
+                            .hasValueSatisfying(v -> assertThat(v).contains("json"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void oversizedBodiesAre413() throws Exception {
+        byte[] big = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        for (String route : List.of("/v1/chat/completions", "/v1/messages", "/v1/files")) {
+            HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + route))
+                    .header("Authorization", "Bearer " + gateway.clientKey)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)));
+            assertThat(r.statusCode()).as(route).isEqualTo(413);
+            assertThat(r.body()).contains("request_too_large");
+        }
+    }
+
+    @Test
+    void wrongMethodsTypesAndPaths() throws Exception {
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        answers.add(Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/healthz"))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody())));
+        answers.add(Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/auth/token"))
+                .header("Content-Type", "text/xml").POST(HttpRequest.BodyPublishers.ofString("<x/>"))));
+        answers.add(Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"m\"}").header("Content-Type", "text/plain")));
+        answers.add(Http.get(gateway.url() + "/v1/../../etc/passwd", "*/*"));
+        answers.add(Http.get(gateway.url() + "/api/costs/..%2F..%2Fetc", "*/*"));
+        answers.add(Http.get(gateway.url() + "/aegis/v1/usage?since=%00%ff", "*/*"));
+        for (HttpResponse<String> r : answers) {
+            assertClean(r.request().method() + " " + r.uri(), r.statusCode(), r.body());
+        }
+    }
+
+    @Test
+    void invalidUtf8AndHugeHeaders() throws Exception {
+        byte[] invalid = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + gateway.clientKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(invalid)));
+        assertClean("invalid UTF-8", r.statusCode(), r.body());
+
+        try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(200_000) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 431");
+        }
+    }
+}
