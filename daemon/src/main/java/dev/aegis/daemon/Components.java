@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.time.InstantSource;
 import org.slf4j.LoggerFactory;
 import dev.aegis.control.ControlHandlers;
+import dev.aegis.http.Cors;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
 import dev.aegis.http.InFlightRequests;
@@ -119,6 +120,9 @@ final class Components implements AutoCloseable {
 
     /** Registers every route. */
     void routes(Javalin app, ControlHandlers control) {
+        Cors cors = new Cors(config::get);
+        app.before(cors::headers);
+        app.options("/*", cors::preflight);
         control.register(app);
         app.get("/", HomePage::handle);
         app.post("/auth/token", tokenRoute::handle);

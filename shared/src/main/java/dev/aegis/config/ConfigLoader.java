@@ -132,10 +132,12 @@ public final class ConfigLoader {
         cors.rejectUnknownKeys(Set.of("allowed_origins"));
         ConfigNode origins = cors.child("allowed_origins");
         List<String> allowed = new ArrayList<>();
-        if ("mirror".equals(origins.text(null))) {
-            allowed.add("mirror");
-        } else {
+        if (origins.isList()) {
             origins.elements().forEach(o -> allowed.add(o.text("")));
+        } else if ("mirror".equals(origins.text(null))) {
+            allowed.add("mirror");
+        } else if (!origins.isMissing()) {
+            origins.error("must be a list of origins, or mirror");
         }
         return new ServerConfig(host, port, maxBody, allowed);
     }

@@ -34,6 +34,10 @@ final class ConfigNode {
         return node == null || node.isMissingNode() || node.isNull();
     }
 
+    boolean isList() {
+        return node != null && node.isArray();
+    }
+
     ConfigNode child(String name) {
         JsonNode c = node == null || !node.isObject() ? null : node.get(name);
         return new ConfigNode(c, path.isEmpty() ? name : path + "." + name, errors);
