@@ -92,8 +92,9 @@ public final class ProxyHandler {
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
-        List<RouteTarget> targets =
-                endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
+        List<RouteTarget> targets = ModelRouter.allowedFor(
+                endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null)),
+                ModelRouter.classificationOf(ctx.header("x-aegis-classification"), cfg.secrets().defaultClassification()));
         RouteTarget target = targets.getFirst();
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null

@@ -1,6 +1,7 @@
 package dev.aegis.routing;
 
 import dev.aegis.config.AegisConfig;
+import dev.aegis.config.Classification;
 import dev.aegis.config.ModelTarget;
 import dev.aegis.config.ProviderConfig;
 import dev.aegis.config.RouteRule;
@@ -44,6 +45,31 @@ public final class ModelRouter {
             throw ApiException.modelNotFound(model);
         }
         return List.of(defaultTarget(model));
+    }
+
+    /**
+     * The targets that may receive a call of this classification (a provider with
+     * {@code max_classification: internal} never gets a {@code confidential} call); 403
+     * {@code classification_denied} when none is left.
+     */
+    public static List<RouteTarget> allowedFor(List<RouteTarget> targets, Classification classification) {
+        List<RouteTarget> allowed = targets.stream()
+                .filter(t -> t.provider().maxClassification().compareTo(classification) >= 0)
+                .toList();
+        if (allowed.isEmpty()) {
+            throw new ApiException(403, "classification_denied", "no provider for this model may receive a "
+                    + classification.label() + " call (see each provider's max_classification)");
+        }
+        return allowed;
+    }
+
+    /** The classification a call declares in {@code x-aegis-classification}, or the configured default. */
+    public static Classification classificationOf(String header, Classification fallback) {
+        if (header == null || header.isBlank()) {
+            return fallback;
+        }
+        return Classification.parse(header).orElseThrow(() -> ApiException.invalidRequest(
+                "x-aegis-classification must be public, internal, confidential or restricted"));
     }
 
     /** The default provider, for routes that carry no model (pass-through paths). */

@@ -7,9 +7,16 @@ import java.net.URI;
  *
  * @param apiKey the real provider key read from {@code apiKeyEnv}; null when unset. Never printed:
  *     {@link #toString()} masks it.
+ * @param maxClassification the most sensitive calls this provider may receive
  */
 public record ProviderConfig(
-        String name, ProviderType type, URI baseUrl, String apiKeyEnv, String apiKey, String apiVersion) {
+        String name,
+        ProviderType type,
+        URI baseUrl,
+        String apiKeyEnv,
+        String apiKey,
+        String apiVersion,
+        Classification maxClassification) {
 
     public boolean hasKey() {
         return apiKey != null && !apiKey.isEmpty();
@@ -18,6 +25,7 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", type=" + type.id() + ", baseUrl=" + baseUrl + ", apiKeyEnv="
-                + apiKeyEnv + ", apiKey=" + (hasKey() ? "***" : "unset") + ", apiVersion=" + apiVersion + "]";
+                + apiKeyEnv + ", apiKey=" + (hasKey() ? "***" : "unset") + ", apiVersion=" + apiVersion
+                + ", maxClassification=" + maxClassification.label() + "]";
     }
 }

@@ -44,7 +44,7 @@ final class ProvidersSection {
     private ProviderConfig builtIn(String name, ProviderType type, Setting baseUrl, String keyEnv, ConfigNode where) {
         URI url = httpUrl(baseUrl.orDefault(env), where.child(name).child("base_url"), " (from " + baseUrl.name() + ")");
         return new ProviderConfig(name, type, url == null ? URI.create(baseUrl.defaultValue()) : url, keyEnv,
-                env.get(keyEnv), null);
+                env.get(keyEnv), null, Classification.RESTRICTED);
     }
 
     private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base) {
@@ -74,10 +74,20 @@ final class ProvidersSection {
         if (type.get() == ProviderType.AZURE && apiVersion == null) {
             n.child("api_version").error("is required for azure providers (e.g. \"2024-10-21\")");
         }
+        Classification max = base == null ? Classification.RESTRICTED : base.maxClassification();
+        String maxText = n.child("max_classification").text(null);
+        if (maxText != null) {
+            Optional<Classification> parsed = Classification.parse(maxText);
+            if (parsed.isEmpty()) {
+                n.child("max_classification").error("must be public, internal, confidential or restricted");
+            } else {
+                max = parsed.get();
+            }
+        }
         if (url == null) {
             return null;
         }
-        return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion);
+        return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion, max);
     }
 
     private static URI httpUrl(String text, ConfigNode where, String origin) {

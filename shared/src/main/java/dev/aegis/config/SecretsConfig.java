@@ -3,15 +3,18 @@ package dev.aegis.config;
 import java.util.List;
 
 /**
- * {@code security.secrets}: what happens to a prompt that holds a secret.
+ * The {@code security} section: what happens to a prompt that holds a secret, and the default
+ * classification of calls.
  *
  * @param mode {@code block} (403), {@code redact} (replace and forward) or {@code off}
  * @param extraPatterns more regular expressions to treat as secrets (kind {@code custom})
  * @param allow exact values that are not secrets here
+ * @param defaultClassification the classification of calls that send no {@code x-aegis-classification}
  */
-public record SecretsConfig(String mode, List<String> extraPatterns, List<String> allow) {
+public record SecretsConfig(String mode, List<String> extraPatterns, List<String> allow,
+        Classification defaultClassification) {
 
-    public static final SecretsConfig DEFAULT = new SecretsConfig("block", List.of(), List.of());
+    public static final SecretsConfig DEFAULT = new SecretsConfig("block", List.of(), List.of(), Classification.INTERNAL);
 
     public SecretsConfig {
         extraPatterns = List.copyOf(extraPatterns);

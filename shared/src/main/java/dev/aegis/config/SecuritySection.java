@@ -36,6 +36,14 @@ final class SecuritySection {
         }
         List<String> allow = new ArrayList<>();
         n.child("allow").elements().forEach(a -> allow.add(a.text("")));
-        return new SecretsConfig(mode, patterns, allow);
+        ConfigNode classification = security.child("classification");
+        classification.expectObject();
+        classification.rejectUnknownKeys(Set.of("default"));
+        String text = classification.child("default").text("internal");
+        Classification def = Classification.parse(text).orElse(Classification.INTERNAL);
+        if (Classification.parse(text).isEmpty()) {
+            classification.child("default").error("must be public, internal, confidential or restricted");
+        }
+        return new SecretsConfig(mode, patterns, allow, def);
     }
 }
