@@ -104,7 +104,18 @@ class TailIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> tail = tail(out, err, "--count", "2");
-        callUntil(() -> !out.toString().isEmpty(), "gpt-4o-mini");
+        // One event before the restart: call, then give the event time to arrive before calling again
+        // (tail subscribes asynchronously, so the first calls may come before it listens).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (out.toString().isEmpty()) {
+            assertThat(System.nanoTime()).as("tail saw a call in time").isLessThan(deadline);
+            call("gpt-4o-mini");
+            long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (out.toString().isEmpty() && System.nanoTime() < wait) {
+                Thread.sleep(10);
+            }
+        }
+        assertThat(out.toString().lines().count()).isEqualTo(1);
 
         assertThat(CliRun.run(env, CliRun.args(home, "stop")).exitCode()).isZero();
         assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
