@@ -3,6 +3,7 @@ package dev.aegis.control;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.json.Json;
+import dev.aegis.records.CallRecorder;
 import dev.aegis.reload.ReloadCounts;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -19,6 +20,7 @@ public final class ControlHandlers {
     private final InFlightRequests inFlight;
     private final Consumer<Duration> shutdown;
     private final ReloadCounts reloads;
+    private CallRecorder recorder;
 
     /**
      * @param shutdown starts a graceful stop with the given drain timeout; must return at once
@@ -37,6 +39,27 @@ public final class ControlHandlers {
         app.get(ControlRoutes.HEALTH_V1, this::health);
         app.get(ControlRoutes.STATUS, this::health);
         app.post(ControlRoutes.SHUTDOWN, this::shutdown);
+        app.post(ControlRoutes.FLUSH, this::flush);
+    }
+
+    /** Lets the flush route wait for the records of calls already answered. */
+    public void recorder(CallRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    private void requireToken(Context ctx) {
+        String given = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
+        if (given == null || !MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), state.controlToken().getBytes(StandardCharsets.UTF_8))) {
+            throw new ApiException(403, "forbidden", "the control token is missing or wrong");
+        }
+    }
+
+    /** Answers once every usage row and receipt of calls answered so far is written. */
+    private void flush(Context ctx) throws InterruptedException {
+        requireToken(ctx);
+        boolean done = recorder == null || recorder.flush(Duration.ofSeconds(10));
+        ctx.status(done ? 200 : 503).contentType("application/json").result("{\"flushed\":" + done + "}");
     }
 
     /** The token that authorises control routes (and the operator's live events). */
@@ -56,11 +79,7 @@ public final class ControlHandlers {
     }
 
     private void shutdown(Context ctx) {
-        String given = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
-        if (given == null || !MessageDigest.isEqual(
-                given.getBytes(StandardCharsets.UTF_8), state.controlToken().getBytes(StandardCharsets.UTF_8))) {
-            throw new ApiException(403, "forbidden", "the control token is missing or wrong");
-        }
+        requireToken(ctx);
         Duration timeout = Duration.ofSeconds(30);
         String ms = ctx.queryParam("timeout_ms");
         if (ms != null) {

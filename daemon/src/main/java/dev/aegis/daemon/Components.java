@@ -123,6 +123,7 @@ final class Components implements AutoCloseable {
         Cors cors = new Cors(config::get);
         app.before(cors::headers);
         app.options("/*", cors::preflight);
+        control.recorder(recorder);
         control.register(app);
         app.get("/", HomePage::handle);
         app.post("/auth/token", tokenRoute::handle);

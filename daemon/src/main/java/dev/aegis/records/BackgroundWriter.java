@@ -28,6 +28,8 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
+    private long written;
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
         this.name = name;
@@ -36,7 +38,24 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     }
 
     public void submit(T item) {
+        submitted.incrementAndGet();
         queue.add(item);
+    }
+
+    /** Waits until everything submitted before this call is written; false on timeout. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long target = submitted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (written < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
     }
 
     private void run() {
@@ -52,6 +71,10 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                 }
                 queue.drainTo(batch, BATCH - batch.size());
                 sink.accept(batch);
+                synchronized (this) {
+                    written += batch.size();
+                    notifyAll();
+                }
                 batch.clear();
             } catch (InterruptedException e) {
                 closing = true;

@@ -23,6 +23,11 @@ public final class CallRecorder implements AutoCloseable {
         }
     }
 
+    /** Waits until every record submitted so far is written (usage and receipts); false on timeout. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        return usage.flush(timeout) && (receipts == null || receipts.flush(timeout));
+    }
+
     /** Flushes both, usage first. */
     public void close(Duration timeout) {
         usage.close(timeout);

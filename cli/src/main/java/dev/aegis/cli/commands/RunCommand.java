@@ -4,6 +4,7 @@ import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ClientSetup;
 import dev.aegis.cli.Stores;
+import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLauncher;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.LaunchSpec;
@@ -44,9 +45,6 @@ import picocli.CommandLine.Parameters;
             "one run id for all its calls, the client pointed here for this process only, and the cost at the end.",
             "Exit code: the agent's."})
 public final class RunCommand implements Callable<Integer> {
-
-    /** What the CLI waits for the daemon's usage writer before summing the run (its flush window plus margin). */
-    private static final Duration FLUSH_WAIT = Duration.ofMillis(500);
 
     private final CliContext context;
 
@@ -134,11 +132,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void summary(PrintWriter out, String runId) {
-        try {
-            Thread.sleep(FLUSH_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // The daemon writes usage rows in the background: have it write the run's last ones first.
+        new DaemonLocator(context.home()).locate().state().ifPresent(s -> new DaemonClient().flush(s));
         try (Database db = Stores.open(context)) {
             UsageTotals t = new UsageQueries(db)
                     .report(new UsageFilter(null, null, null, null, runId, null), UsageGroup.RUN).total();

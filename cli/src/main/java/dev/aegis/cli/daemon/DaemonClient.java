@@ -37,6 +37,24 @@ public final class DaemonClient {
         }
     }
 
+    /** Waits until the daemon has written the records of every call it answered; true when it has. */
+    public boolean flush(DaemonState state) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(localUrl(state) + ControlRoutes.FLUSH))
+                            .timeout(Duration.ofSeconds(15))
+                            .header(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken())
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Asks the daemon to stop gracefully; true when it accepted. */
     public boolean requestShutdown(DaemonState state, Duration drainTimeout) {
         try {
