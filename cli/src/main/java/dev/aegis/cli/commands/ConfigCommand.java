@@ -25,15 +25,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Write a commented default config, or validate one.",
         subcommands = {ConfigCommand.Init.class, ConfigCommand.Check.class})
-public final class ConfigCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: init, check");
-    }
+public final class ConfigCommand extends GroupCommand {
 
     private static Path file(CliContext context, String given) {
         return given != null ? AegisHome.expandTilde(given) : context.home().configFile();

@@ -24,15 +24,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "Top up or show a key's credit balance (USD).",
         subcommands = {CreditsCommand.Add.class, CreditsCommand.Show.class})
-public final class CreditsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: add ID USD, show ID");
-    }
+public final class CreditsCommand extends GroupCommand {
 
     static void print(PrintWriter out, CreditBalance b, boolean json) {
         if (json) {

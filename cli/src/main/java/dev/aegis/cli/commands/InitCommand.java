@@ -24,22 +24,13 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Set up a client to go through Aegis.",
         subcommands = {InitCommand.Codex.class})
-public final class InitCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a client is required: aegis init codex");
-    }
+public final class InitCommand extends GroupCommand {
 
     /** {@code aegis init codex [--key KEY] [--write]}. */
     @Command(name = "codex", mixinStandardHelpOptions = true, description = {
         "Print a Codex model provider for ~/.codex/config.toml that points at Aegis (wire_api = \"responses\").",
         "--write merges it into the file (keeping everything else, with a backup) instead."})
     public static final class Codex implements Callable<Integer> {
-
         static final String TABLE = "[model_providers.aegis]";
 
         private final CliContext context;

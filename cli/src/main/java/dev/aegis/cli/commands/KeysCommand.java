@@ -26,15 +26,7 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = "List, show and revoke keys (never their secrets).",
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.ShowKey.class, KeysCommand.RevokeKey.class})
-public final class KeysCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, show ID, revoke ID");
-    }
+public final class KeysCommand extends GroupCommand {
 
     private static String state(KeyRecord k, Instant now) {
         return k.revoked() ? "revoked" : k.expired(now) ? "expired" : "active";

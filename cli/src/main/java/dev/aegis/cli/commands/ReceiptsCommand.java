@@ -23,15 +23,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Check the signed receipt trail, or export the public key others verify it with.",
         subcommands = {ReceiptsCommand.Verify.class, ReceiptsCommand.PublicKeyExport.class})
-public final class ReceiptsCommand implements Runnable {
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify, pubkey");
-    }
+public final class ReceiptsCommand extends GroupCommand {
 
     private static Path defaultPublicKey(CliContext context) {
         return context.home().keysDir().resolve("receipts.pub");
