@@ -124,7 +124,7 @@ public final class ProxyHandler {
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
         EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
-        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing);
+        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle());
     }
 
     /** The body after the secret check: the same when clean, re-read when secrets were redacted. */

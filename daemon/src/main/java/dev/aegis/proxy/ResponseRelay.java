@@ -7,12 +7,14 @@ import dev.aegis.routing.RouteTarget;
 import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
+import dev.aegis.streaming.IdleWatchdog;
 import dev.aegis.streaming.StreamForwarder;
 import dev.aegis.usage.UsageExtractor;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +35,8 @@ final class ResponseRelay {
      * @param tap what the client gets for each streamed event (usage hiding, budget cut-off)
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing,
+            Duration idle) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
@@ -41,7 +44,7 @@ final class ResponseRelay {
                 .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
                 .orElse(false);
         if (streamed) {
-            relayStream(res, response, target, timeline, record, usage, tap);
+            relayStream(res, response, target, timeline, record, usage, tap, idle);
             return;
         }
         byte[] bytes = readWhole(response, target);
@@ -64,13 +67,17 @@ final class ResponseRelay {
     }
 
     private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Duration idle) {
         copyHeaders(res, response, target, timeline);
-        try (InputStream in = response.body()) {
+        try (InputStream in = response.body(); IdleWatchdog watchdog = new IdleWatchdog(idle, in)) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
             res.flushBuffer();
             record.firstByte();
-            ForwardResult result = StreamForwarder.forward(in, out, tap);
+            ForwardResult result = StreamForwarder.forward(in, out, tap, watchdog);
+            if (watchdog.fired()) {
+                LOG.warn("provider {} sent nothing for timeouts.idle ({} s); the stream was ended",
+                        target.provider().name(), idle.toSeconds());
+            }
             record.responseSha256(out.sha256Hex());
             if (!result.clientGone()) {
                 out.close();

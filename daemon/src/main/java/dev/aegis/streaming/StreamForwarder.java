@@ -18,6 +18,11 @@ public final class StreamForwarder {
     private StreamForwarder() {}
 
     public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap) {
+        return forward(upstream, client, tap, null);
+    }
+
+    /** @param watchdog told of every read, so a silent provider is cut after {@code timeouts.idle}; may be null */
+    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, IdleWatchdog watchdog) {
         SseEventSplitter splitter = new SseEventSplitter();
         byte[] buf = new byte[BUFFER];
         long sent = 0;
@@ -26,6 +31,9 @@ public final class StreamForwarder {
         try {
             int n;
             while ((n = upstream.read(buf)) >= 0) {
+                if (watchdog != null) {
+                    watchdog.activity();
+                }
                 List<SseEvent> events = splitter.feed(buf, 0, n);
                 long written = 0;
                 for (SseEvent e : events) {

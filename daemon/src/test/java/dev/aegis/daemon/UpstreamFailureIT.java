@@ -43,4 +43,19 @@ class UpstreamFailureIT {
             assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("upstream_timeout");
         }
     }
+
+    @Test
+    void aProviderSilentLongerThanTheIdleTimeoutIsCutAndRecordedIncomplete() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "timeouts: { idle: 300ms }", Map.of())) {
+            g.fake.eventDelay(Duration.ofSeconds(5));
+            long start = System.nanoTime();
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":true}"));
+
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(r.body()).startsWith("data: ").doesNotContain("[DONE]");
+            UsageRowView row = g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(row.streamed()).isTrue();
+            assertThat(row.complete()).isFalse();
+        }
+    }
 }
