@@ -70,6 +70,10 @@ class CliLifecycleIT {
         assertThat(Files.getPosixFilePermissions(Path.of(home, "daemon.json")))
                 .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(Path.of(home))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        for (String file : new String[] {"aegis.db", "logs/daemon.log", "logs/daemon.out", "keys/receipts.key", "keys/jwt.secret"}) {
+            assertThat(Files.getPosixFilePermissions(Path.of(home, file))).as(file)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
         HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(s.url() + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")

@@ -6,6 +6,7 @@ import dev.aegis.control.DaemonProcess;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.home.AegisHome;
+import dev.aegis.home.SecureFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +65,11 @@ public final class DaemonLauncher {
         setsid().ifPresent(cmd::add);
         cmd.addAll(command(spec, instance, false));
         Path out = home.daemonOut();
+        try {
+            SecureFiles.ensurePrivateFile(out);
+        } catch (IOException e) {
+            throw new CliException("cannot create " + out + ": " + e.getMessage());
+        }
         long outStart = sizeOf(out);
         long logStart = sizeOf(home.daemonLog());
         Process process;
