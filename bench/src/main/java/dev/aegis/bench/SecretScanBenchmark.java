@@ -1,6 +1,7 @@
 package dev.aegis.bench;
 
 import dev.aegis.config.SecretsConfig;
+import dev.aegis.proxy.BodyInspector;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.security.SecretKind;
 import dev.aegis.security.SecretScanner;
@@ -57,7 +58,8 @@ public class SecretScanBenchmark {
     }
 
     @Benchmark
-    public byte[] checkA115KilobyteAgentBody() {
-        return guard.check(agentBody, SecretsConfig.DEFAULT);
+    public byte[] inspectAndCheckA115KilobyteAgentBody() {
+        SecretGuard.Scan scan = guard.scan(SecretsConfig.DEFAULT);
+        return BodyInspector.inspect(agentBody, scan).bytes();
     }
 }

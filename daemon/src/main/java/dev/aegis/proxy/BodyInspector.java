@@ -33,6 +33,11 @@ public final class BodyInspector {
     private BodyInspector() {}
 
     public static RequestBody inspect(byte[] bytes) {
+        return inspect(bytes, StringVisitor.NONE);
+    }
+
+    /** Inspects the body and shows every string value in it to the visitor, in the same pass. */
+    public static RequestBody inspect(byte[] bytes, StringVisitor visitor) {
         if (bytes.length == 0) {
             throw ApiException.invalidRequest("request body is empty; expected a JSON object");
         }
@@ -59,6 +64,7 @@ public final class BodyInspector {
                     }
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     model = p.getText();
+                    visitor.visit(model, p);
                     modelSpan = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else if ("stream".equals(field)) {
                     if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
@@ -71,10 +77,10 @@ public final class BodyInspector {
                             (int) p.currentLocation().getByteOffset());
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
-                    includeUsage = readIncludeUsage(p);
+                    includeUsage = readIncludeUsage(p, visitor);
                     streamOptions = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else {
-                    skipValue(p);
+                    skipValue(p, visitor);
                 }
             }
             if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -95,7 +101,7 @@ public final class BodyInspector {
     }
 
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */
-    private static boolean readIncludeUsage(JsonParser p) throws IOException {
+    private static boolean readIncludeUsage(JsonParser p, StringVisitor visitor) throws IOException {
         boolean include = false;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -104,7 +110,7 @@ public final class BodyInspector {
             if ("include_usage".equals(name)) {
                 include = v == JsonToken.VALUE_TRUE;
             }
-            skipValue(p);
+            skipValue(p, visitor);
         }
         if (t != JsonToken.END_OBJECT) {
             throw new IOException("unexpected end of input");
@@ -112,8 +118,12 @@ public final class BodyInspector {
         return include;
     }
 
-    /** Walks a nested value token by token; {@code skipChildren} would not validate what it skips. */
-    private static void skipValue(JsonParser p) throws IOException {
+    /** Walks a value token by token ({@code skipChildren} would not validate what it skips), showing its strings. */
+    private static void skipValue(JsonParser p, StringVisitor visitor) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            visitor.visit(p.getText(), p);
+            return;
+        }
         if (!p.currentToken().isStructStart()) {
             return;
         }
@@ -127,6 +137,8 @@ public final class BodyInspector {
                 depth++;
             } else if (t.isStructEnd()) {
                 depth--;
+            } else if (t == JsonToken.VALUE_STRING) {
+                visitor.visit(p.getText(), p);
             }
         }
     }

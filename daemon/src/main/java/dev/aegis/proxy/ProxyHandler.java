@@ -88,7 +88,7 @@ public final class ProxyHandler {
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);
-        RequestBody body = endpoint.inspectsBody() ? scanned(BodyInspector.inspect(raw), cfg) : RequestBody.opaque(raw);
+        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg) : RequestBody.opaque(raw);
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
@@ -127,10 +127,12 @@ public final class ProxyHandler {
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle());
     }
 
-    /** The body after the secret check: the same when clean, re-read when secrets were redacted. */
-    private RequestBody scanned(RequestBody body, AegisConfig cfg) {
-        byte[] checked = secrets.check(body.bytes(), cfg.secrets());
-        return checked == body.bytes() ? body : BodyInspector.inspect(checked);
+    /** Inspects the body and scans it for secrets in one pass; a redacted body is read again. */
+    private RequestBody inspect(byte[] raw, AegisConfig cfg) {
+        SecretGuard.Scan scan = secrets.scan(cfg.secrets());
+        RequestBody body = BodyInspector.inspect(raw, scan == null ? StringVisitor.NONE : scan);
+        byte[] checked = scan == null ? raw : scan.result(raw);
+        return checked == raw ? body : BodyInspector.inspect(checked);
     }
 
     /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */

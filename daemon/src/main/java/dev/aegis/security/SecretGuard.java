@@ -1,8 +1,6 @@
 package dev.aegis.security;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aegis.config.SecretsConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.json.Json;
+import dev.aegis.proxy.StringVisitor;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,16 +20,51 @@ import java.util.regex.Pattern;
 /**
  * Scans every string of a request body — messages, system and developer text, instructions, tool
  * outputs fed back to the model ({@code function_call_output}, {@code tool_result}, chat {@code tool}
- * messages) — for secrets, before anything leaves the machine. {@code block}: 403
- * {@code secret_detected} naming the kind and the JSON path, never the value. {@code redact}: each
- * secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded.
+ * messages) — for secrets, before anything leaves the machine, during the body's one inspection
+ * pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
+ * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded.
  */
 public final class SecretGuard {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /** The scan of one body: a visitor for the inspection pass, then {@link #result(byte[])}. */
+    public final class Scan implements StringVisitor {
+        private final SecretsConfig config;
+        private final SecretScanner scanner;
+        private boolean found;
+
+        private Scan(SecretsConfig config) {
+            this.config = config;
+            this.scanner = scanner(config);
+        }
+
+        @Override
+        public void visit(String value, JsonParser at) {
+            List<SecretScanner.Finding> findings = scanner.scan(value);
+            if (findings.isEmpty()) {
+                return;
+            }
+            if (config.mode().equals("block")) {
+                String path = at.getParsingContext().pathAsPointer().toString();
+                throw new ApiException(403, "secret_detected", "the prompt holds a secret (" + findings.getFirst().kind()
+                        + " at " + (path.isEmpty() ? "/" : path) + "): Aegis blocked the call so it never leaves this "
+                        + "machine. Remove it, or add it to security.secrets.allow if it is not a secret.");
+            }
+            found = true;
+        }
+
+        /** The body to forward: the same bytes when clean, the redacted body otherwise. */
+        public byte[] result(byte[] body) {
+            return found ? redact(body, scanner) : body;
+        }
+    }
 
     /** Scanners per config (the config can be reloaded; the same one is reused while it stands). */
     private final Map<SecretsConfig, SecretScanner> scanners = new ConcurrentHashMap<>();
+
+    /** A scan for one body, or null when secret scanning is off. */
+    public Scan scan(SecretsConfig config) {
+        return config.mode().equals("off") ? null : new Scan(config);
+    }
 
     private SecretScanner scanner(SecretsConfig config) {
         return scanners.computeIfAbsent(config, c -> {
@@ -40,40 +74,6 @@ public final class SecretGuard {
             }
             return new SecretScanner(kinds, new HashSet<>(c.allow()));
         });
-    }
-
-    /**
-     * The body to forward: unchanged when clean, redacted in redact mode.
-     *
-     * @throws ApiException 403 {@code secret_detected} in block mode
-     */
-    public byte[] check(byte[] body, SecretsConfig config) {
-        if (config.mode().equals("off")) {
-            return body;
-        }
-        SecretScanner scanner = scanner(config);
-        boolean found = false;
-        try (JsonParser p = FACTORY.createParser(body)) {
-            JsonToken t;
-            while ((t = p.nextToken()) != null) {
-                if (t == JsonToken.VALUE_STRING) {
-                    List<SecretScanner.Finding> findings = scanner.scan(p.getText());
-                    if (!findings.isEmpty()) {
-                        if (config.mode().equals("block")) {
-                            String path = p.getParsingContext().pathAsPointer().toString();
-                            throw new ApiException(403, "secret_detected", "the prompt holds a secret ("
-                                    + findings.getFirst().kind() + " at " + (path.isEmpty() ? "/" : path)
-                                    + "): Aegis blocked the call so it never leaves this machine. Remove it, or add it "
-                                    + "to security.secrets.allow if it is not a secret.");
-                        }
-                        found = true;
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw ApiException.invalidRequest("request body is not valid JSON");
-        }
-        return found ? redact(body, scanner) : body;
     }
 
     private static byte[] redact(byte[] body, SecretScanner scanner) {
