@@ -133,6 +133,11 @@ final class Components implements AutoCloseable {
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));
+            for (String provider : new String[] {"openai", "anthropic"}) {
+                String prefix = "/" + provider + "/v1";
+                app.addHttpHandler(method, prefix + "/*",
+                        ctx -> proxy.handle(ctx, ctx.path().substring(prefix.length()), provider));
+            }
             app.addHttpHandler(method, "/api/proxy/openai/*",
                     ctx -> proxy.handle(ctx, ctx.path().substring("/api/proxy/openai".length())));
         }

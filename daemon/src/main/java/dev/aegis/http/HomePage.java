@@ -20,6 +20,7 @@ public final class HomePage {
             new Route("POST", "/v1/messages/count_tokens", "Anthropic token counting"),
             new Route("ANY", "/v1/...", "anything else, forwarded unchanged to the default provider"),
             new Route("ANY", "/api/proxy/openai[/<path>]", "same as /v1/<path>; the bare path is chat completions"),
+            new Route("ANY", "/openai/v1/..., /anthropic/v1/...", "to that provider, whatever the model"),
             new Route("GET", "/healthz", "health: {\"status\":\"ok\"}"),
             new Route("GET", "/aegis/v1/status", "version, uptime, requests served"));
 

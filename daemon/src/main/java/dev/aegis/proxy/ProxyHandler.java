@@ -61,13 +61,22 @@ public final class ProxyHandler {
      * @param apiPath the path below the API version, e.g. {@code /chat/completions}
      */
     public void handle(Context ctx, String apiPath) {
+        handle(ctx, apiPath, null);
+    }
+
+    /**
+     * Serves one call sent to an explicit provider prefix ({@code /openai/v1/...}, {@code /anthropic/v1/...}).
+     *
+     * @param provider the provider every call on this path goes to, whatever its model; null to route by model
+     */
+    public void handle(Context ctx, String apiPath, String provider) {
         if (!inFlight.enter()) {
             throw ApiException.shuttingDown();
         }
         CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
         AegisConfig cfg = config.get();
         try {
-            serve(ctx, cfg, apiPath, record);
+            serve(ctx, cfg, apiPath, provider, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
             throw e;
@@ -80,7 +89,7 @@ public final class ProxyHandler {
         }
     }
 
-    private void serve(Context ctx, AegisConfig cfg, String apiPath, CallRecord record) {
+    private void serve(Context ctx, AegisConfig cfg, String apiPath, String provider, CallRecord record) {
         RequestTimeline timeline = RequestTimeline.of(ctx);
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
@@ -92,8 +101,9 @@ public final class ProxyHandler {
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
-        List<RouteTarget> targets = ModelRouter.allowedFor(
-                endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null)),
+        List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))
+                : endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
+        List<RouteTarget> targets = ModelRouter.allowedFor(routed,
                 ModelRouter.classificationOf(ctx.header("x-aegis-classification"), cfg.secrets().defaultClassification()));
         RouteTarget target = targets.getFirst();
         record.target(target);

@@ -72,6 +72,15 @@ public final class ModelRouter {
                 "x-aegis-classification must be public, internal, confidential or restricted"));
     }
 
+    /** A call sent to an explicit provider prefix: that provider, the model as named. */
+    public RouteTarget onProvider(String name, String model) {
+        ProviderConfig p = config.providers().get(name);
+        if (p == null) {
+            throw ApiException.notFound("no provider named '" + name + "' is configured");
+        }
+        return new RouteTarget(p, model);
+    }
+
     /** The default provider, for routes that carry no model (pass-through paths). */
     public RouteTarget defaultTarget(String model) {
         return config.defaultProvider()

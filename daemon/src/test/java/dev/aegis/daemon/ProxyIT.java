@@ -274,6 +274,21 @@ class ProxyIT {
     }
 
     @Test
+    void explicitProviderPrefixesRouteWhateverTheModel() throws Exception {
+        HttpResponse<String> anthropic = Http.send(gateway.post("/anthropic/v1/messages?beta=true",
+                "{\"model\":\"my-claude-alias\",\"max_tokens\":5,\"messages\":[]}"));
+        assertThat(anthropic.statusCode()).isEqualTo(200);
+        assertThat(anthropic.headers().firstValue("X-Aegis-Provider")).hasValue("anthropic");
+        assertThat(gateway.fake.requests().getLast().header("x-api-key")).isEqualTo(TestGateway.ANTHROPIC_PROVIDER_KEY);
+        assertThat(gateway.fake.requests().getLast().query()).isEqualTo("beta=true");
+
+        HttpResponse<String> openai = Http.send(gateway.post("/openai/v1/chat/completions", "{\"model\":\"claude-lookalike\"}"));
+        assertThat(openai.statusCode()).isEqualTo(200);
+        assertThat(openai.headers().firstValue("X-Aegis-Provider")).hasValue("openai");
+        assertThat(gateway.fake.requests().getLast().header("authorization")).isEqualTo("Bearer " + TestGateway.PROVIDER_KEY);
+    }
+
+    @Test
     void homePageDocumentsTheDaemonAsJsonOrHtml() throws Exception {
         HttpResponse<String> json = Http.get(url("/"), "application/json");
         HttpResponse<String> html = Http.get(url("/"), "text/html");
