@@ -38,6 +38,7 @@ final class CallRecord {
     private Cost cost;
     private Reservation reservation;
     private double overheadMs = -1;
+    private boolean settled;
     private byte[] requestBody;
     private byte[] responseBody;
     private String responseSha256;
@@ -78,10 +79,21 @@ final class CallRecord {
     }
 
     /** Settles the call's limits, budgets and credits, then hands it to the recorder. */
+    /**
+     * Counts the call against limits, budgets and credits, once. Called before the answer is
+     * completed, so the client's next call already sees what this one spent.
+     */
+    void settle(Pricing pricing, Admission admission, GovernanceConfig governance) {
+        if (!settled) {
+            settled = true;
+            admission.settle(key, governance, tenant, runId, reservation, toRow(pricing));
+        }
+    }
+
     void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance,
             GatewayMetrics metrics, EventBus events) {
+        settle(pricing, admission, governance);
         UsageRow row = toRow(pricing);
-        admission.settle(key, governance, tenant, runId, reservation, row);
         recorder.record(row, requestBody, responseBody, responseSha256);
         metrics.record(row, overheadMs);
         events.publish(row);

@@ -134,7 +134,8 @@ public final class ProxyHandler {
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
         EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
-        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle());
+        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle(),
+                () -> record.settle(pricing, admission, cfg.governance()));
     }
 
     /** Inspects the body and scans it for secrets in one pass; a redacted body is read again. */

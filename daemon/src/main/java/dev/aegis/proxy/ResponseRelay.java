@@ -33,10 +33,11 @@ final class ResponseRelay {
 
     /**
      * @param tap what the client gets for each streamed event (usage hiding, budget cut-off)
+     * @param beforeComplete runs once the usage is known and before the client has the whole answer
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing,
-            Duration idle) {
+            Duration idle, Runnable beforeComplete) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
@@ -44,7 +45,7 @@ final class ResponseRelay {
                 .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
                 .orElse(false);
         if (streamed) {
-            relayStream(res, response, target, timeline, record, usage, tap, idle);
+            relayStream(res, response, target, timeline, record, usage, tap, idle, beforeComplete);
             return;
         }
         byte[] bytes = readWhole(response, target);
@@ -53,6 +54,7 @@ final class ResponseRelay {
         }
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
+        beforeComplete.run();
         res.setContentLength(bytes.length);
         record.responseBody(bytes);
         try {
@@ -67,7 +69,8 @@ final class ResponseRelay {
     }
 
     private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Duration idle) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Duration idle,
+            Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (InputStream in = response.body(); IdleWatchdog watchdog = new IdleWatchdog(idle, in)) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
@@ -79,6 +82,7 @@ final class ResponseRelay {
                         target.provider().name(), idle.toSeconds());
             }
             record.responseSha256(out.sha256Hex());
+            beforeComplete.run();
             if (!result.clientGone()) {
                 out.close();
             }
