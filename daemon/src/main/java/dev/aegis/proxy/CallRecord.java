@@ -94,9 +94,10 @@ final class CallRecord {
             GatewayMetrics metrics, EventBus events) {
         settle(pricing, admission, governance);
         UsageRow row = toRow(pricing);
-        recorder.record(row, requestBody, responseBody, responseSha256);
+        // Metrics and live events first: once the row is in the database, everything else has seen the call.
         metrics.record(row, overheadMs);
         events.publish(row);
+        recorder.record(row, requestBody, responseBody, responseSha256);
         CALLS.info("call request={} key={} tenant={} run={} route={} model={} provider={} status={} latency_ms={} "
                         + "tokens_in={} tokens_out={} cost_usd={}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
                 row.route(), row.model(), row.provider(), row.status(), Math.round(row.latencyMs()), row.inputTokens(),
