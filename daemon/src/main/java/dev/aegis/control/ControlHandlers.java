@@ -48,11 +48,16 @@ public final class ControlHandlers {
     }
 
     private void requireToken(Context ctx) {
-        String given = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
-        if (given == null || !MessageDigest.isEqual(
-                given.getBytes(StandardCharsets.UTF_8), state.controlToken().getBytes(StandardCharsets.UTF_8))) {
+        if (!carriesToken(ctx, state.controlToken())) {
             throw new ApiException(403, "forbidden", "the control token is missing or wrong");
         }
+    }
+
+    /** True when the request carries the daemon's control token (compared in constant time). */
+    public static boolean carriesToken(Context ctx, String controlToken) {
+        String given = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
+        return given != null && MessageDigest.isEqual(
+                given.getBytes(StandardCharsets.UTF_8), controlToken.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Answers once every usage row and receipt of calls answered so far is written. */

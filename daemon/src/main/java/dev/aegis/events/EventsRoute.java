@@ -1,7 +1,7 @@
 package dev.aegis.events;
 
 import dev.aegis.auth.Authenticator;
-import dev.aegis.control.ControlRoutes;
+import dev.aegis.control.ControlHandlers;
 import dev.aegis.http.Answered;
 import dev.aegis.http.InFlightRequests;
 import io.javalin.http.Context;
@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * {@code GET /aegis/v1/events}: server-sent events, one per finished or refused call. For admin
@@ -32,10 +31,7 @@ public final class EventsRoute {
     }
 
     public void handle(Context ctx) throws InterruptedException {
-        String token = ctx.header(ControlRoutes.CONTROL_TOKEN_HEADER);
-        boolean operator = token != null && MessageDigest.isEqual(
-                token.getBytes(StandardCharsets.UTF_8), controlToken.getBytes(StandardCharsets.UTF_8));
-        if (!operator) {
+        if (!ControlHandlers.carriesToken(ctx, controlToken)) {
             Authenticator.requireAdmin(authenticator.authenticate(ctx));
         }
         Answered.mark(ctx);

@@ -22,7 +22,6 @@ import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Supplier;

@@ -1,14 +1,9 @@
 package dev.aegis.config;
 
-import dev.aegis.home.AegisHome;
-import dev.aegis.store.Database;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
