@@ -70,7 +70,7 @@ public final class SecretGuard {
         return scanners.computeIfAbsent(config, c -> {
             List<SecretKind> kinds = new ArrayList<>(SecretKind.BUILT_IN);
             for (String regex : c.extraPatterns()) {
-                kinds.add(new SecretKind("custom", List.of(""), Pattern.compile(regex), false));
+                kinds.add(SecretKind.custom(Pattern.compile(regex)));
             }
             return new SecretScanner(kinds, new HashSet<>(c.allow()));
         });

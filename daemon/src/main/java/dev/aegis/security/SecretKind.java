@@ -12,8 +12,22 @@ import java.util.regex.Pattern;
  */
 public record SecretKind(String name, List<String> prefixes, Pattern pattern, boolean wordStart) {
 
+    public SecretKind {
+        prefixes = List.copyOf(prefixes);
+    }
+
     public SecretKind(String name, List<String> prefixes, Pattern pattern) {
         this(name, prefixes, pattern, true);
+    }
+
+    /** A configured pattern: no known prefix, so it is searched for anywhere in the text. */
+    public static SecretKind custom(Pattern pattern) {
+        return new SecretKind("custom", List.of(""), pattern, false);
+    }
+
+    /** True for a kind searched for anywhere (a configured pattern with no prefix). */
+    public boolean anywhere() {
+        return prefixes.equals(List.of(""));
     }
 
     public static final List<SecretKind> BUILT_IN = List.of(

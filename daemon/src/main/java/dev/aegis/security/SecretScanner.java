@@ -1,87 +1,122 @@
 package dev.aegis.security;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 
 /**
- * Finds secrets in text. A literal-prefix prefilter ({@link String#indexOf}, which the JIT turns
- * into a vectorised search) runs first; a kind's pattern only runs where one of its prefixes is, so
- * text with no secret costs little more than a scan, and no input can make it backtrack.
+ * Finds secrets in text in one pass. Every prefix has an anchor, two of its characters chosen to be
+ * rare in ordinary text and code; the pass reads each character once, looks the pair it ends up in
+ * a 16,384-entry table, and only where an anchor pair is does it compare prefixes and run a kind's
+ * pattern. Text with no secret costs one table lookup per character.
+ *
+ * <p>Linear on any input: the patterns are anchored at their prefix and possessive (they never
+ * backtrack), a kind that must start a word is not tried inside one, findings come out in order so
+ * overlap is one comparison, and the pass resumes after each finding.
  */
 public final class SecretScanner {
 
     /** One secret: its kind and where it is in the text. */
     public record Finding(String kind, int start, int end) {}
 
-    /** A prefix found through a shorter, shared anchor: the prefix starts {@code offset} chars before it. */
-    private record Candidate(SecretKind kind, String prefix, int offset) {}
+    /** A prefix whose anchor pair starts {@code offset} chars into it. */
+    private record Candidate(SecretKind kind, int index, String prefix, int offset) {}
 
     /**
-     * Anchors shared by several prefixes, so the text is searched once per anchor instead of once
-     * per prefix (about ten passes instead of twenty). A prefix not listed is its own anchor; an
-     * anchor must be a substring of each prefix it stands for.
+     * The anchor pair of each prefix: two adjacent characters of it that ordinary prose and code
+     * seldom hold ({@code IA}, {@code k-}, {@code yJ}...). A prefix not listed is anchored at its
+     * first two characters ({@code gh} for {@code ghp_}...{@code github_pat_}).
      */
     private static final Map<String, String> ANCHORS = Map.ofEntries(
             Map.entry("AKIA", "IA"), Map.entry("ASIA", "IA"),
-            Map.entry("ghp_", "gh"), Map.entry("gho_", "gh"), Map.entry("ghu_", "gh"), Map.entry("ghs_", "gh"),
-            Map.entry("ghr_", "gh"),
-            Map.entry("sk-ant-", "sk"), Map.entry("sk-", "sk"), Map.entry("sk_live_", "_live_"),
-            Map.entry("rk_live_", "_live_"),
-            Map.entry("aws_secret", "ecret"), Map.entry("aws-secret", "ecret"), Map.entry("SecretAccessKey", "ecret"),
-            Map.entry("AWS_SECRET", "ECRET"));
+            Map.entry("sk-ant-", "k-"), Map.entry("sk-", "k-"), Map.entry("sk_live_", "k_"), Map.entry("rk_live_", "k_"),
+            Map.entry("aws_secret", "ws"), Map.entry("aws-secret", "ws"), Map.entry("AWS_SECRET", "WS"),
+            Map.entry("SecretAccessKey", "tA"), Map.entry("AIza", "Iz"), Map.entry("xox", "xo"),
+            Map.entry("-----BEGIN", "-B"), Map.entry("eyJ", "yJ"));
 
+    private static final int PAIRS = 1 << 14;
+
+    /** Whether a pair (7 bits each, the low bits of a char) is some prefix's anchor. */
+    private final boolean[] isAnchor = new boolean[PAIRS];
+    private final Candidate[][] byAnchor = new Candidate[PAIRS][];
+    private final List<SecretKind> kinds;
     private final List<SecretKind> anywhere = new ArrayList<>();
-    private final Map<String, List<Candidate>> byAnchor = new LinkedHashMap<>();
     private final Set<String> allowed;
 
     /** @param allowed exact values that are not secrets here (test fixtures, public demo keys) */
     public SecretScanner(List<SecretKind> kinds, Set<String> allowed) {
-        for (SecretKind kind : kinds) {
-            if (kind.prefixes().equals(List.of(""))) {
+        this.kinds = List.copyOf(kinds);
+        for (int k = 0; k < this.kinds.size(); k++) {
+            SecretKind kind = this.kinds.get(k);
+            if (kind.anywhere()) {
                 anywhere.add(kind);
                 continue;
             }
             for (String prefix : kind.prefixes()) {
-                String anchor = ANCHORS.getOrDefault(prefix, prefix);
-                if (!prefix.contains(anchor)) {
-                    throw new IllegalStateException("anchor " + anchor + " is not part of prefix " + prefix);
+                String anchor = ANCHORS.getOrDefault(prefix, prefix.length() < 2 ? prefix : prefix.substring(0, 2));
+                if (anchor.length() != 2 || !prefix.contains(anchor)) {
+                    throw new IllegalStateException("the anchor of prefix '" + prefix + "' must be two of its characters");
                 }
-                byAnchor.computeIfAbsent(anchor, a -> new ArrayList<>())
-                        .add(new Candidate(kind, prefix, prefix.indexOf(anchor)));
+                int pair = pair(anchor.charAt(0), anchor.charAt(1));
+                Candidate c = new Candidate(kind, k, prefix, prefix.indexOf(anchor));
+                Candidate[] old = byAnchor[pair];
+                Candidate[] grown = old == null ? new Candidate[1] : java.util.Arrays.copyOf(old, old.length + 1);
+                grown[grown.length - 1] = c;
+                byAnchor[pair] = grown;
+                isAnchor[pair] = true;
             }
         }
         this.allowed = Set.copyOf(allowed);
     }
 
+    private static int pair(char first, char second) {
+        return ((first & 0x7F) << 7) | (second & 0x7F);
+    }
+
+    /** Every secret in the text, in order of position, none overlapping. */
     public List<Finding> scan(String text) {
+        int n = text.length();
         List<Finding> out = null;
-        for (Map.Entry<String, List<Candidate>> e : byAnchor.entrySet()) {
-            String anchor = e.getKey();
-            int at = text.indexOf(anchor);
-            while (at >= 0) {
-                int next = at + 1;
-                for (Candidate c : e.getValue()) {
-                    int from = at - c.offset();
-                    if (from >= 0 && text.startsWith(c.prefix(), from)) {
-                        int end = matchAt(c.kind(), text, from);
-                        if (end > 0) {
-                            String value = text.substring(from, end);
-                            if (!allowed.contains(value) && !overlaps(out, from, end)) {
-                                if (out == null) {
-                                    out = new ArrayList<>();
-                                }
-                                out.add(new Finding(c.kind().name(), from, end));
-                            }
-                            next = Math.max(next, end);
-                            break;
-                        }
-                    }
+        Matcher[] matchers = null;
+        int resume = 0;
+        for (int i = 1; i < n; i++) {
+            int pair = pair(text.charAt(i - 1), text.charAt(i));
+            if (!isAnchor[pair]) {
+                continue;
+            }
+            for (Candidate c : byAnchor[pair]) {
+                int from = i - 1 - c.offset();
+                if (from < resume || !text.startsWith(c.prefix(), from)) {
+                    continue;
                 }
-                at = text.indexOf(anchor, next);
+                if (c.kind().wordStart() && from > 0 && isWordChar(text.charAt(from - 1))) {
+                    continue;
+                }
+                if (matchers == null) {
+                    matchers = new Matcher[kinds.size()];
+                }
+                Matcher m = matchers[c.index()];
+                if (m == null) {
+                    m = matchers[c.index()] = c.kind().pattern().matcher(text);
+                }
+                m.region(from, n);
+                if (!m.lookingAt()) {
+                    continue;
+                }
+                int end = m.end();
+                if (!allowed.isEmpty() && allowed.contains(text.substring(from, end))) {
+                    continue;
+                }
+                if (out == null) {
+                    out = new ArrayList<>();
+                }
+                out.add(new Finding(c.kind().name(), from, end));
+                resume = end;
+                i = Math.max(i, end);
+                break;
             }
         }
         for (SecretKind kind : anywhere) {
@@ -90,50 +125,55 @@ public final class SecretScanner {
         return out == null ? List.of() : out;
     }
 
-    /** Where the kind's secret starting at {@code from} ends, or -1 when there is none. */
-    private static int matchAt(SecretKind kind, String text, int from) {
-        if (kind.wordStart() && from > 0 && isWordChar(text.charAt(from - 1))) {
-            return -1;
-        }
-        Matcher m = kind.pattern().matcher(text);
-        m.region(from, text.length());
-        return m.lookingAt() ? m.end() : -1;
-    }
-
-    /** Configured patterns have no known prefix: searched for anywhere. */
+    /** Configured patterns have no known prefix: searched for anywhere, kept where no other finding is. */
     private List<Finding> findAnywhere(SecretKind kind, String text, List<Finding> out) {
         Matcher m = kind.pattern().matcher(text);
+        List<Finding> added = null;
         while (m.find()) {
             if (m.end() > m.start() && !allowed.contains(m.group()) && !overlaps(out, m.start(), m.end())) {
-                if (out == null) {
-                    out = new ArrayList<>();
+                if (added == null) {
+                    added = new ArrayList<>();
                 }
-                out.add(new Finding(kind.name(), m.start(), m.end()));
+                added.add(new Finding(kind.name(), m.start(), m.end()));
             }
         }
-        return out;
+        if (added == null) {
+            return out;
+        }
+        List<Finding> merged = out == null ? added : new ArrayList<>(out);
+        if (out != null) {
+            merged.addAll(added);
+            merged.sort(Comparator.comparingInt(Finding::start));
+        }
+        return merged;
     }
 
     private static boolean isWordChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '-';
     }
 
+    /** Whether [start, end) overlaps one of the findings, which are in order and do not overlap. */
     private static boolean overlaps(List<Finding> found, int start, int end) {
         if (found == null) {
             return false;
         }
-        for (Finding f : found) {
-            if (start < f.end() && f.start() < end) {
-                return true;
+        int lo = 0;
+        int hi = found.size() - 1;
+        while (lo <= hi) { // the last finding that starts before end
+            int mid = (lo + hi) >>> 1;
+            if (found.get(mid).start() < end) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
             }
         }
-        return false;
+        return hi >= 0 && found.get(hi).end() > start;
     }
 
     /** The text with each finding replaced by {@code [REDACTED:<kind>]}. */
     public static String redact(String text, List<Finding> findings) {
         List<Finding> sorted = new ArrayList<>(findings);
-        sorted.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        sorted.sort(Comparator.comparingInt(Finding::start));
         StringBuilder sb = new StringBuilder(text.length());
         int pos = 0;
         for (Finding f : sorted) {
