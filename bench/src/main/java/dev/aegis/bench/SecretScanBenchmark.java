@@ -59,7 +59,7 @@ public class SecretScanBenchmark {
 
     @Benchmark
     public byte[] inspectAndCheckA115KilobyteAgentBody() {
-        SecretGuard.Scan scan = guard.scan(SecretsConfig.DEFAULT);
+        SecretGuard.Scan scan = guard.scan(SecretsConfig.DEFAULT, SecretsConfig.DEFAULT.mode());
         return BodyInspector.inspect(agentBody, scan).bytes();
     }
 }

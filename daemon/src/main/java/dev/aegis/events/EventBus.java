@@ -89,6 +89,10 @@ public final class EventBus {
         n.put("streamed", r.streamed());
         n.put("complete", r.complete());
         n.put("error", r.errorCode());
+        if (!r.secrets().isEmpty()) {
+            ObjectNode secrets = n.putObject("secrets");
+            r.secrets().counts().forEach(secrets::put);
+        }
         return n.toString();
     }
 }

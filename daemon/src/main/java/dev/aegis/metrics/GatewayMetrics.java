@@ -64,6 +64,8 @@ public final class GatewayMetrics implements RetryListener {
         if (row.errorCode() != null && row.status() >= 400) {
             registry.counter("aegis.refusals", "reason", row.errorCode()).increment();
         }
+        row.secrets().counts().forEach((kind, count) ->
+                registry.counter("aegis.secrets.found", "kind", kind).increment(count));
         tokens("input", model, row.inputTokens());
         tokens("cached_input", model, row.cachedInputTokens());
         tokens("cache_write", model, row.cacheWriteTokens());

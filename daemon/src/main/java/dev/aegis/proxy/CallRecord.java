@@ -11,6 +11,7 @@ import dev.aegis.records.CallRecorder;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
+import dev.aegis.store.SecretFindings;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
@@ -42,6 +43,7 @@ final class CallRecord {
     private byte[] requestBody;
     private byte[] responseBody;
     private String responseSha256;
+    private SecretFindings secrets = SecretFindings.NONE;
 
     CallRecord(String requestId, String route) {
         this.requestId = requestId;
@@ -74,6 +76,10 @@ final class CallRecord {
         this.responseSha256 = sha;
     }
 
+    void secrets(SecretFindings found) {
+        this.secrets = found;
+    }
+
     void reservation(Reservation r) {
         this.reservation = r;
     }
@@ -99,10 +105,11 @@ final class CallRecord {
         events.publish(row);
         recorder.record(row, requestBody, responseBody, responseSha256);
         CALLS.info("call request={} key={} tenant={} run={} route={} model={} provider={} status={} latency_ms={} "
-                        + "tokens_in={} tokens_out={} cost_usd={}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
+                        + "tokens_in={} tokens_out={} cost_usd={}{}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
                 row.route(), row.model(), row.provider(), row.status(), Math.round(row.latencyMs()), row.inputTokens(),
                 row.outputTokens(), Money.toUsd(row.costNanos()).stripTrailingZeros().toPlainString(),
-                row.errorCode() == null ? "" : " error=" + row.errorCode());
+                row.errorCode() == null ? "" : " error=" + row.errorCode(),
+                row.secrets().isEmpty() ? "" : " secrets=" + row.secrets().toJson());
     }
 
     /** One line per call, nothing secret: ids, names, numbers and codes only. */
@@ -165,6 +172,6 @@ final class CallRecord {
                 target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
                 errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),
                 Money.toNanos(c.usd()), unpriced, c.priceVersion(), (System.nanoTime() - startNanos) / 1_000_000.0,
-                firstByteMs, streamed, complete);
+                firstByteMs, streamed, complete, secrets);
     }
 }

@@ -96,7 +96,7 @@ public final class ProxyHandler {
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);
-        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg) : RequestBody.opaque(raw);
+        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : RequestBody.opaque(raw);
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
@@ -137,12 +137,23 @@ public final class ProxyHandler {
                 () -> record.settle(pricing, admission, cfg.governance()));
     }
 
-    /** Inspects the body and scans it for secrets in one pass; a redacted body is read again. */
-    private RequestBody inspect(byte[] raw, AegisConfig cfg) {
-        SecretGuard.Scan scan = secrets.scan(cfg.secrets());
-        RequestBody body = BodyInspector.inspect(raw, scan == null ? StringVisitor.NONE : scan);
-        byte[] checked = scan == null ? raw : scan.result(raw);
-        return checked == raw ? body : BodyInspector.inspect(checked);
+    /**
+     * Inspects the body and scans it for secrets in one pass, in the key's secrets mode; a redacted
+     * body is read again. What was found is recorded, kinds and counts only, even when the call is
+     * refused.
+     */
+    private RequestBody inspect(byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
+        SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
+        if (scan == null) {
+            return BodyInspector.inspect(raw);
+        }
+        try {
+            RequestBody body = BodyInspector.inspect(raw, scan);
+            byte[] checked = scan.result(raw);
+            return checked == raw ? body : BodyInspector.inspect(checked);
+        } finally {
+            record.secrets(scan.findings());
+        }
     }
 
     /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */

@@ -136,6 +136,7 @@ public final class ReceiptLog {
         m.put("price_version", r.priceVersion());
         m.put("streamed", r.streamed());
         m.put("complete", r.complete());
+        m.put("secrets", r.secrets().counts());
         m.put("request_sha256", Receipts.sha256Hex(in.requestBody() == null ? new byte[0] : in.requestBody()));
         m.put("response_sha256", in.responseSha256() != null ? in.responseSha256()
                 : Receipts.sha256Hex(in.responseBody() == null ? new byte[0] : in.responseBody()));

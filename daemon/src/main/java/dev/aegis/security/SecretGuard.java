@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aegis.config.SecretsConfig;
+import dev.aegis.config.SecretsMode;
 import dev.aegis.http.ApiException;
 import dev.aegis.json.Json;
 import dev.aegis.proxy.StringVisitor;
+import dev.aegis.store.SecretFindings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -22,18 +25,25 @@ import java.util.regex.Pattern;
  * outputs fed back to the model ({@code function_call_output}, {@code tool_result}, chat {@code tool}
  * messages) — for secrets, before anything leaves the machine, during the body's one inspection
  * pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
- * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded.
+ * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded. The mode is
+ * the key's own when it has one ({@code aegis keygen --secrets}), else {@code security.secrets.mode}.
  */
 public final class SecretGuard {
 
-    /** The scan of one body: a visitor for the inspection pass, then {@link #result(byte[])}. */
+    /**
+     * The scan of one body: a visitor for the inspection pass, then {@link #result(byte[])}. It
+     * counts every secret by kind, whatever the mode, so a blocked call is recorded as fully as a
+     * redacted one.
+     */
     public final class Scan implements StringVisitor {
-        private final SecretsConfig config;
+        private final SecretsMode mode;
         private final SecretScanner scanner;
-        private boolean found;
+        private final Map<String, Integer> counts = new TreeMap<>();
+        private String firstKind;
+        private String firstPath;
 
-        private Scan(SecretsConfig config) {
-            this.config = config;
+        private Scan(SecretsConfig config, SecretsMode mode) {
+            this.mode = mode;
             this.scanner = scanner(config);
         }
 
@@ -43,27 +53,50 @@ public final class SecretGuard {
             if (findings.isEmpty()) {
                 return;
             }
-            if (config.mode().equals("block")) {
+            if (firstKind == null) {
+                firstKind = findings.getFirst().kind();
                 String path = at.getParsingContext().pathAsPointer().toString();
-                throw new ApiException(403, "secret_detected", "the prompt holds a secret (" + findings.getFirst().kind()
-                        + " at " + (path.isEmpty() ? "/" : path) + "): Aegis blocked the call so it never leaves this "
-                        + "machine. Remove it, or add it to security.secrets.allow if it is not a secret.");
+                firstPath = path.isEmpty() ? "/" : path;
             }
-            found = true;
+            for (SecretScanner.Finding f : findings) {
+                counts.merge(f.kind(), 1, Integer::sum);
+            }
         }
 
-        /** The body to forward: the same bytes when clean, the redacted body otherwise. */
+        /** Kinds and counts of the secrets seen so far (all of them once the pass is over). */
+        public SecretFindings findings() {
+            return SecretFindings.of(counts);
+        }
+
+        /**
+         * The body to forward: the same bytes when clean, the redacted body in {@code redact} mode.
+         *
+         * @throws ApiException 403 {@code secret_detected} in {@code block} mode when there is a secret,
+         *     naming its kind and JSON path, never its value
+         */
         public byte[] result(byte[] body) {
-            return found ? redact(body, scanner) : body;
+            if (firstKind == null) {
+                return body;
+            }
+            if (mode == SecretsMode.BLOCK) {
+                throw new ApiException(403, "secret_detected", "the prompt holds a secret (" + firstKind + " at "
+                        + firstPath + "): Aegis blocked the call so it never leaves this machine. Remove it, or add it "
+                        + "to security.secrets.allow if it is not a secret.");
+            }
+            return redact(body, scanner);
         }
     }
 
     /** Scanners per config (the config can be reloaded; the same one is reused while it stands). */
     private final Map<SecretsConfig, SecretScanner> scanners = new ConcurrentHashMap<>();
 
-    /** A scan for one body, or null when secret scanning is off. */
-    public Scan scan(SecretsConfig config) {
-        return config.mode().equals("off") ? null : new Scan(config);
+    /**
+     * A scan for one body, or null when secret scanning is off.
+     *
+     * @param mode the caller's: its key's own, or else the configured one
+     */
+    public Scan scan(SecretsConfig config, SecretsMode mode) {
+        return mode == SecretsMode.OFF ? null : new Scan(config, mode);
     }
 
     private SecretScanner scanner(SecretsConfig config) {

@@ -3,9 +3,18 @@ package dev.aegis.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.config.SecretsMode;
+import dev.aegis.keys.NewKey;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,5 +97,122 @@ class SecretsIT {
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("custom").doesNotContain("ACME-123456");
         }
+    }
+
+    private static NewKey keyWithSecrets(String name, SecretsMode mode) {
+        return new NewKey(name, "default", false, List.of(), null, null, null, null, null, null, mode);
+    }
+
+    private static String chatWith(String text) {
+        return "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+    }
+
+    private static HttpResponse<String> call(TestGateway g, String key, String body) throws Exception {
+        return Http.send(g.post("/v1/chat/completions", body).setHeader("Authorization", "Bearer " + key));
+    }
+
+    private static String requestId(HttpResponse<String> r) {
+        return r.headers().firstValue("X-Request-Id").orElseThrow();
+    }
+
+    /** The usage row's secret_findings, once the row is written. */
+    private static String findings(TestGateway g, String requestId) throws Exception {
+        g.awaitUsage(requestId);
+        return g.db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT secret_findings FROM usage WHERE request_id = ?")) {
+                ps.setString(1, requestId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
+    /** The receipt of a call, read once the gateway is closed (which writes every receipt). */
+    private static JsonNode receipt(Path home, String requestId) throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("receipts"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    JsonNode r = Http.json(line);
+                    if (r.path("id").asText().equals(requestId)) {
+                        return r;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no receipt for " + requestId);
+    }
+
+    /** Every byte Aegis wrote in its home (database and its journal, receipts, keys), as Latin-1 text. */
+    private static String everythingWritten(Path home) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    @Test
+    void aKeysOwnRedactModeOverridesAConfiguredBlock() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String redacting = g.mintKey(keyWithSecrets("redacting", SecretsMode.REDACT));
+            HttpResponse<String> r = call(g, redacting, chatWith("token " + GITHUB));
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).doesNotContain(GITHUB).contains("token [REDACTED:github_token]");
+            assertThat(call(g, g.clientKey, chatWith("token " + GITHUB)).statusCode()).as("a key without its own mode")
+                    .isEqualTo(403);
+        }
+    }
+
+    @Test
+    void aKeysOwnBlockModeOverridesAConfiguredRedact() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "security: { secrets: { mode: redact } }", Map.of())) {
+            String blocking = g.mintKey(keyWithSecrets("blocking", SecretsMode.BLOCK));
+            HttpResponse<String> r = call(g, blocking, chatWith("token " + GITHUB));
+
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("secret_detected");
+            assertThat(g.fake.requests()).isEmpty();
+
+            String off = g.mintKey(keyWithSecrets("off", SecretsMode.OFF));
+            assertThat(call(g, off, chatWith("token " + GITHUB)).statusCode()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).contains(GITHUB);
+        }
+    }
+
+    @Test
+    void redactedAndBlockedCallsRecordKindsAndCountsButNeverTheSecrets() throws Exception {
+        Path home;
+        String redactedId;
+        String blockedId;
+        try (TestGateway g = TestGateway.start(temp)) {
+            home = g.homeDir;
+            String redacting = g.mintKey(keyWithSecrets("redacting", SecretsMode.REDACT));
+            String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"a " + AWS
+                    + " b " + GITHUB + "\"},{\"role\":\"tool\",\"tool_call_id\":\"t\",\"content\":\"AWS=" + AWS
+                    + "\"}]}";
+            HttpResponse<String> redacted = call(g, redacting, body);
+            assertThat(redacted.statusCode()).isEqualTo(200);
+            redactedId = requestId(redacted);
+            HttpResponse<String> blocked = call(g, g.clientKey, body);
+            assertThat(blocked.statusCode()).isEqualTo(403);
+            blockedId = requestId(blocked);
+            HttpResponse<String> clean = call(g, g.clientKey, chatWith("nothing to see"));
+
+            assertThat(findings(g, redactedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
+            assertThat(findings(g, blockedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
+            assertThat(findings(g, requestId(clean))).isNull();
+        }
+        for (String id : List.of(redactedId, blockedId)) {
+            JsonNode secrets = receipt(home, id).path("secrets");
+            assertThat(secrets.path("aws_access_key_id").asInt()).as(id).isEqualTo(2);
+            assertThat(secrets.path("github_token").asInt()).as(id).isEqualTo(1);
+            assertThat(secrets.size()).isEqualTo(2);
+        }
+        assertThat(everythingWritten(home)).doesNotContain(AWS).doesNotContain(GITHUB);
     }
 }

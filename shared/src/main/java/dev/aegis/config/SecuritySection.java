@@ -17,12 +17,10 @@ final class SecuritySection {
         ConfigNode n = security.child("secrets");
         n.expectObject();
         n.rejectUnknownKeys(Set.of("mode", "extra_patterns", "allow"));
-        String mode = n.child("mode").text("block");
-        if (mode.equals("false")) {
-            mode = "off"; // YAML 1.1 reads a bare `off` as the boolean false
-        }
-        if (!Set.of("block", "redact", "off").contains(mode)) {
-            n.child("mode").error("must be block, redact or off, not '" + mode + "'");
+        String modeText = n.child("mode").text("block");
+        SecretsMode mode = SecretsMode.parse(modeText).orElse(SecretsMode.BLOCK);
+        if (SecretsMode.parse(modeText).isEmpty()) {
+            n.child("mode").error("must be block, redact or off, not '" + modeText + "'");
         }
         List<String> patterns = new ArrayList<>();
         for (ConfigNode p : n.child("extra_patterns").elements()) {

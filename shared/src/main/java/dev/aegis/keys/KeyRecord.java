@@ -1,5 +1,6 @@
 package dev.aegis.keys;
 
+import dev.aegis.config.SecretsMode;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
  * @param tpm tokens per minute allowed, or null
  * @param runId the run every call of this key belongs to (keys minted by {@code aegis run}), or null
  * @param tokenBudget tokens this key may use in its life (input + output; a hard stop), or null
+ * @param secretsMode what this key's prompts that hold a secret get, over {@code security.secrets.mode};
+ *     null to follow the config
  */
 public record KeyRecord(
         String id,
@@ -26,7 +29,8 @@ public record KeyRecord(
         Instant expiresAt,
         Instant revokedAt,
         String runId,
-        Long tokenBudget) {
+        Long tokenBudget,
+        SecretsMode secretsMode) {
 
     public KeyRecord {
         models = List.copyOf(models);
@@ -43,6 +47,11 @@ public record KeyRecord(
     /** Usable now: neither revoked nor expired. */
     public boolean active(Instant now) {
         return !revoked() && !expired(now);
+    }
+
+    /** The secrets mode for this key's calls: its own, or else the configured one. */
+    public SecretsMode secretsMode(SecretsMode configured) {
+        return secretsMode != null ? secretsMode : configured;
     }
 
     public boolean allowsModel(String model) {

@@ -1,12 +1,14 @@
 package dev.aegis.keys;
 
+import dev.aegis.config.SecretsMode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * What {@code aegis keygen} (or {@code aegis run}) asks for; {@code creditsUsd} null means no credit
- * limit, {@code runId} and {@code tokenBudget} null mean none.
+ * limit, {@code runId} and {@code tokenBudget} null mean none, {@code secretsMode} null follows
+ * {@code security.secrets.mode}.
  */
 public record NewKey(
         String name,
@@ -18,11 +20,18 @@ public record NewKey(
         Instant expiresAt,
         BigDecimal creditsUsd,
         String runId,
-        Long tokenBudget) {
+        Long tokenBudget,
+        SecretsMode secretsMode) {
 
-    /** A key that belongs to no run and has no token budget. */
+    /** A key that follows the configured secrets mode. */
+    public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,
+            Instant expiresAt, BigDecimal creditsUsd, String runId, Long tokenBudget) {
+        this(name, tenant, admin, models, rpm, tpm, expiresAt, creditsUsd, runId, tokenBudget, null);
+    }
+
+    /** A key that belongs to no run, has no token budget and follows the configured secrets mode. */
     public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,
             Instant expiresAt, BigDecimal creditsUsd) {
-        this(name, tenant, admin, models, rpm, tpm, expiresAt, creditsUsd, null, null);
+        this(name, tenant, admin, models, rpm, tpm, expiresAt, creditsUsd, null, null, null);
     }
 }

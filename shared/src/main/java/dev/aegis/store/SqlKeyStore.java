@@ -1,5 +1,6 @@
 package dev.aegis.store;
 
+import dev.aegis.config.SecretsMode;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.NewKey;
@@ -18,7 +19,8 @@ import java.util.Optional;
 public final class SqlKeyStore implements KeyStore {
 
     private static final String COLUMNS =
-            "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at, run_id, token_budget";
+            "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at, run_id, token_budget, "
+            + "secrets_mode";
 
     private final Database db;
     private final InstantSource clock;
@@ -32,10 +34,10 @@ public final class SqlKeyStore implements KeyStore {
     public KeyRecord create(NewKey req, ApiKeys.Minted minted) {
         Instant now = clock.instant();
         KeyRecord record = new KeyRecord(minted.id(), req.name(), req.tenant(), minted.sha256(), req.admin(), req.models(),
-                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget());
+                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget(), req.secretsMode());
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)")) {
                 ps.setString(1, record.id());
                 ps.setString(2, record.name());
                 ps.setString(3, record.tenant());
@@ -52,6 +54,7 @@ public final class SqlKeyStore implements KeyStore {
                 } else {
                     ps.setLong(12, record.tokenBudget());
                 }
+                ps.setString(13, record.secretsMode() == null ? null : record.secretsMode().label());
                 ps.executeUpdate();
             }
             if (req.creditsUsd() != null) {
@@ -106,7 +109,12 @@ public final class SqlKeyStore implements KeyStore {
                 models == null ? List.of() : Arrays.asList(models.split(",")),
                 integer(rs, "rpm"), integer(rs, "tpm"), instant(rs.getString("created_at")),
                 instant(rs.getString("expires_at")), instant(rs.getString("revoked_at")), rs.getString("run_id"),
-                longOrNull(rs, "token_budget"));
+                longOrNull(rs, "token_budget"), secretsMode(rs.getString("secrets_mode")));
+    }
+
+    /** A mode this build does not know (written by a newer Aegis) is taken as block: never silently weaker. */
+    private static SecretsMode secretsMode(String text) {
+        return text == null ? null : SecretsMode.parse(text).orElse(SecretsMode.BLOCK);
     }
 
     private static Integer integer(ResultSet rs, String column) throws SQLException {

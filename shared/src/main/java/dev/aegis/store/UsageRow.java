@@ -6,6 +6,7 @@ package dev.aegis.store;
  * @param errorCode Aegis's refusal code or the provider's error, null on success
  * @param costNanos exact cost in nano-USD
  * @param complete false when the answer was cut short (provider cut, stall, or no end seen)
+ * @param secrets kinds and counts of the secrets found in the prompt (redacted or blocked), never values
  */
 public record UsageRow(
         long tsMillis,
@@ -30,4 +31,21 @@ public record UsageRow(
         Double latencyMs,
         Double firstByteMs,
         boolean streamed,
-        boolean complete) {}
+        boolean complete,
+        SecretFindings secrets) {
+
+    public UsageRow {
+        secrets = secrets == null ? SecretFindings.NONE : secrets;
+    }
+
+    /** A call whose prompt held no secret (or was not scanned). */
+    public UsageRow(long tsMillis, String requestId, String keyId, String tenant, String runId, String route,
+            String modelRequested, String model, String provider, int status, String errorCode, long inputTokens,
+            long cachedInputTokens, long cacheWriteTokens, long outputTokens, long reasoningTokens, long costNanos,
+            boolean unpriced, String priceVersion, Double latencyMs, Double firstByteMs, boolean streamed,
+            boolean complete) {
+        this(tsMillis, requestId, keyId, tenant, runId, route, modelRequested, model, provider, status, errorCode,
+                inputTokens, cachedInputTokens, cacheWriteTokens, outputTokens, reasoningTokens, costNanos, unpriced,
+                priceVersion, latencyMs, firstByteMs, streamed, complete, SecretFindings.NONE);
+    }
+}

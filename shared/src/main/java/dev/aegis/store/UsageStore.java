@@ -11,7 +11,8 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database db;
 
@@ -59,7 +60,8 @@ public final class UsageStore {
         setDouble(ps, i++, r.latencyMs());
         setDouble(ps, i++, r.firstByteMs());
         ps.setInt(i++, r.streamed() ? 1 : 0);
-        ps.setInt(i, r.complete() ? 1 : 0);
+        ps.setInt(i++, r.complete() ? 1 : 0);
+        ps.setString(i, r.secrets().isEmpty() ? null : r.secrets().toJson());
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

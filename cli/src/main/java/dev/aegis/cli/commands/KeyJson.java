@@ -24,6 +24,11 @@ final class KeyJson {
         k.models().forEach(models::add);
         putInteger(n, "rpm", k.rpm());
         putInteger(n, "tpm", k.tpm());
+        if (k.secretsMode() == null) {
+            n.putNull("secrets_mode"); // follows security.secrets.mode
+        } else {
+            n.put("secrets_mode", k.secretsMode().label());
+        }
         if (credits.isPresent()) {
             n.put("balance_usd", credits.get().balanceUsd().stripTrailingZeros().toPlainString());
         } else {

@@ -5,7 +5,9 @@ import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.DurationConverter;
 import dev.aegis.cli.ExitCode;
+import dev.aegis.cli.SecretsModeConverter;
 import dev.aegis.cli.Stores;
+import dev.aegis.config.SecretsMode;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.NewKey;
@@ -56,6 +58,11 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop.")
     Long tokens;
 
+    @Option(names = "--secrets", paramLabel = "MODE", converter = SecretsModeConverter.class,
+            description = "What this key's prompts that hold a secret get: block (403), redact (forwarded with "
+                    + "[REDACTED:<kind>]) or off. Overrides security.secrets.mode for this key. Default: the config's.")
+    SecretsMode secrets;
+
     @Option(names = "--admin", description = "May use admin routes (all keys' costs, prompt log, live events).")
     boolean admin;
 
@@ -84,7 +91,7 @@ public final class KeygenCommand implements Callable<Integer> {
         try (Database db = Stores.open(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
                     models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
-                    rpm, tpm, expiresAt, credits, null, tokens), minted);
+                    rpm, tpm, expiresAt, credits, null, tokens, secrets), minted);
             PrintWriter out = context.out();
             if (json) {
                 ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());
@@ -94,7 +101,8 @@ public final class KeygenCommand implements Callable<Integer> {
             } else {
                 out.println("Created key " + record.id() + " (" + record.name() + ", tenant " + record.tenant()
                         + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")
-                        + (expiresAt != null ? ", expires " + expiresAt : "") + ").");
+                        + (expiresAt != null ? ", expires " + expiresAt : "")
+                        + (secrets != null ? ", secrets " + secrets.label() : "") + ").");
                 out.println("Secret key, shown only this once:");
                 out.println();
                 out.println("  " + minted.key());
