@@ -206,6 +206,9 @@ class SecretsIT {
             assertThat(findings(g, redactedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
             assertThat(findings(g, blockedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
             assertThat(findings(g, requestId(clean))).isNull();
+            assertThat(Http.get(g.url() + "/metrics", "text/plain").body())
+                    .containsPattern("aegis_secrets_found_total\\{kind=\"aws_access_key_id\",?} 4\\.0")
+                    .containsPattern("aegis_secrets_found_total\\{kind=\"github_token\",?} 2\\.0");
         }
         for (String id : List.of(redactedId, blockedId)) {
             JsonNode secrets = receipt(home, id).path("secrets");
