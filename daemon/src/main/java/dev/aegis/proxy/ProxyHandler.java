@@ -16,8 +16,6 @@ import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
-import dev.aegis.streaming.EventTap;
-import dev.aegis.streaming.cutoff.BudgetCutoff;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
@@ -132,7 +130,8 @@ public final class ProxyHandler {
         record.target(target);
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
-        EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
+        StreamTap tap = new StreamTap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget),
+                endpoint.failureEnding());
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle(),
                 () -> record.settle(pricing, admission, cfg.governance()));
     }
@@ -143,13 +142,5 @@ public final class ProxyHandler {
         RequestBody body = BodyInspector.inspect(raw, scan == null ? StringVisitor.NONE : scan);
         byte[] checked = scan == null ? raw : scan.result(raw);
         return checked == raw ? body : BodyInspector.inspect(checked);
-    }
-
-    /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */
-    private static EventTap tap(UsageExtractor usage, BudgetCutoff cutoff) {
-        if (cutoff == null) {
-            return event -> usage.onEvent(event) ? event.raw() : EventTap.NOTHING;
-        }
-        return event -> cutoff.relay(event, usage.onEvent(event));
     }
 }

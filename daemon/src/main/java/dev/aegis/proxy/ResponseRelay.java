@@ -4,7 +4,6 @@ import dev.aegis.http.ApiException;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
-import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
 import dev.aegis.streaming.IdleWatchdog;
@@ -36,7 +35,7 @@ final class ResponseRelay {
      * @param beforeComplete runs once the usage is known and before the client has the whole answer
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing,
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Pricing pricing,
             Duration idle, Runnable beforeComplete) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
@@ -51,6 +50,9 @@ final class ResponseRelay {
         byte[] bytes = readWhole(response, target);
         if (response.statusCode() < 400) {
             usage.onBody(bytes);
+            if (!usage.sawEnd()) {
+                throw ApiException.upstreamBroken(target.provider().name(), "its body is not JSON");
+            }
         }
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
@@ -69,7 +71,7 @@ final class ResponseRelay {
     }
 
     private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Duration idle,
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (InputStream in = response.body(); IdleWatchdog watchdog = new IdleWatchdog(idle, in)) {
@@ -77,23 +79,39 @@ final class ResponseRelay {
             res.flushBuffer();
             record.firstByte();
             ForwardResult result = StreamForwarder.forward(in, out, tap, watchdog);
-            if (watchdog.fired()) {
-                LOG.warn("provider {} sent nothing for timeouts.idle ({} s); the stream was ended",
-                        target.provider().name(), idle.toSeconds());
+            boolean finished = result.upstreamComplete() && usage.sawEnd();
+            if (!finished) {
+                String why = watchdog.fired()
+                        ? "provider " + target.provider().name() + " sent nothing for " + idle.toMillis()
+                                + " ms (timeouts.idle); the answer is incomplete"
+                        : "the stream from provider " + target.provider().name()
+                                + " ended before its last event; the answer is incomplete";
+                LOG.warn("{} ({} bytes sent)", why, result.bytesToClient());
+                if (!result.clientGone() && response.statusCode() < 400) {
+                    endWith(out, tap.endingAfterFailure(why));
+                }
             }
             record.responseSha256(out.sha256Hex());
             beforeComplete.run();
             if (!result.clientGone()) {
                 out.close();
             }
-            record.streamed(result.upstreamComplete() && usage.sawEnd());
-            if (!result.upstreamComplete()) {
-                LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),
-                        result.bytesToClient());
-            }
+            record.streamed(finished);
         } catch (IOException e) {
             record.streamed(false);
             LOG.debug("client went away before the stream began: {}", e.toString());
+        }
+    }
+
+    private static void endWith(HashingOutputStream out, byte[] ending) {
+        if (ending.length == 0) {
+            return;
+        }
+        try {
+            out.write(ending);
+            out.flush();
+        } catch (IOException e) {
+            LOG.debug("client went away before the stream's ending: {}", e.toString());
         }
     }
 
