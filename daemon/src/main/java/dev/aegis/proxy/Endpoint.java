@@ -24,6 +24,11 @@ public enum Endpoint {
         this.apiPath = apiPath;
     }
 
+    /** The path below the API version, e.g. {@code /chat/completions}; null for pass-through. */
+    public String apiPath() {
+        return apiPath;
+    }
+
     /** True when Aegis reads the body (model, stream) before forwarding. */
     public boolean inspectsBody() {
         return this != PASSTHROUGH;

@@ -31,12 +31,13 @@ final class ResponseRelay {
     private ResponseRelay() {}
 
     /**
-     * @param tap what the client gets for each streamed event (usage hiding, budget cut-off)
+     * @param tap what the client gets for each streamed event (usage hiding, translation, budget cut-off)
+     * @param translation turns a whole answer into the client's protocol
      * @param beforeComplete runs once the usage is known and before the client has the whole answer
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Pricing pricing,
-            Duration idle, Runnable beforeComplete) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Translation translation,
+            Pricing pricing, Duration idle, Runnable beforeComplete) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
@@ -47,13 +48,14 @@ final class ResponseRelay {
             relayStream(res, response, target, timeline, record, usage, tap, idle, beforeComplete);
             return;
         }
-        byte[] bytes = readWhole(response, target);
+        byte[] upstreamBytes = readWhole(response, target);
         if (response.statusCode() < 400) {
-            usage.onBody(bytes);
+            usage.onBody(upstreamBytes);
             if (!usage.sawEnd()) {
                 throw ApiException.upstreamBroken(target.provider().name(), "its body is not JSON");
             }
         }
+        byte[] bytes = translation.answer(upstreamBytes, response.statusCode());
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
         beforeComplete.run();
