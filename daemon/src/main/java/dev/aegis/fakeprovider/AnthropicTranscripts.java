@@ -61,6 +61,49 @@ final class AnthropicTranscripts {
         return events;
     }
 
+    static final String TOOL_PREAMBLE = "Let me check.";
+
+    /** A whole message that says a few words, then calls {@code tool}. */
+    static String toolUse(String model, String tool) {
+        ObjectNode m = message(model, false);
+        var content = m.putArray("content");
+        content.addObject().put("type", "text").put("text", TOOL_PREAMBLE);
+        ObjectNode use = content.addObject().put("type", "tool_use").put("id", "toolu_fake01").put("name", tool);
+        use.putObject("input").put("location", "Paris");
+        m.put("stop_reason", "tool_use");
+        m.set("usage", usage(OUTPUT_TOKENS));
+        return m.toString();
+    }
+
+    /** The stream of {@link #toolUse}: a text block, then a tool_use block whose input arrives as JSON pieces. */
+    static List<String[]> toolUseStream(String model, String tool) {
+        List<String[]> events = new ArrayList<>();
+        events.add(new String[] {"message_start", obj().put("type", "message_start").set("message", message(model, false)).toString()});
+        ObjectNode start = obj().put("type", "content_block_start").put("index", 0);
+        start.putObject("content_block").put("type", "text").put("text", "");
+        events.add(new String[] {"content_block_start", start.toString()});
+        ObjectNode text = obj().put("type", "content_block_delta").put("index", 0);
+        text.putObject("delta").put("type", "text_delta").put("text", TOOL_PREAMBLE);
+        events.add(new String[] {"content_block_delta", text.toString()});
+        events.add(new String[] {"content_block_stop", obj().put("type", "content_block_stop").put("index", 0).toString()});
+        ObjectNode toolStart = obj().put("type", "content_block_start").put("index", 1);
+        toolStart.putObject("content_block").put("type", "tool_use").put("id", "toolu_fake01").put("name", tool)
+                .putObject("input");
+        events.add(new String[] {"content_block_start", toolStart.toString()});
+        for (String piece : OpenAiTranscripts.TOOL_ARGUMENT_PIECES) {
+            ObjectNode d = obj().put("type", "content_block_delta").put("index", 1);
+            d.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
+            events.add(new String[] {"content_block_delta", d.toString()});
+        }
+        events.add(new String[] {"content_block_stop", obj().put("type", "content_block_stop").put("index", 1).toString()});
+        ObjectNode delta = obj().put("type", "message_delta");
+        delta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
+        delta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        events.add(new String[] {"message_delta", delta.toString()});
+        events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
+        return events;
+    }
+
     private static ObjectNode obj() {
         return Json.mapper().createObjectNode();
     }

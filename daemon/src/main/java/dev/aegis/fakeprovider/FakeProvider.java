@@ -168,14 +168,16 @@ public final class FakeProvider implements AutoCloseable {
         }
         JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
         String model = body.path("model").asText("gpt-4o-mini");
+        String tool = body.at("/tools/0/function/name").asText(null);
         if (!body.path("stream").asBoolean(false)) {
-            ctx.contentType("application/json").header("x-request-id", "req_fake_upstream").result(
-                    OpenAiTranscripts.chatCompletion(model));
+            ctx.contentType("application/json").header("x-request-id", "req_fake_upstream").result(tool == null
+                    ? OpenAiTranscripts.chatCompletion(model) : OpenAiTranscripts.chatToolCall(model, tool));
             return;
         }
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
         List<String> frames = new ArrayList<>();
-        for (String data : OpenAiTranscripts.chatStream(model, includeUsage, words())) {
+        for (String data : tool == null ? OpenAiTranscripts.chatStream(model, includeUsage, words())
+                : OpenAiTranscripts.chatToolCallStream(model, tool, includeUsage)) {
             frames.add("data: " + data + "\n\n");
         }
         stream(ctx, frames);
@@ -204,13 +206,15 @@ public final class FakeProvider implements AutoCloseable {
         }
         JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
         String model = body.path("model").asText("claude-sonnet-4-5");
+        String tool = body.at("/tools/0/name").asText(null);
         if (!body.path("stream").asBoolean(false)) {
-            ctx.contentType("application/json").header("request-id", "req_fake_anthropic")
-                    .result(AnthropicTranscripts.message(model));
+            ctx.contentType("application/json").header("request-id", "req_fake_anthropic").result(tool == null
+                    ? AnthropicTranscripts.message(model) : AnthropicTranscripts.toolUse(model, tool));
             return;
         }
         List<String> frames = new ArrayList<>();
-        for (String[] e : AnthropicTranscripts.stream(model, words())) {
+        for (String[] e : tool == null ? AnthropicTranscripts.stream(model, words())
+                : AnthropicTranscripts.toolUseStream(model, tool)) {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);

@@ -63,6 +63,57 @@ final class OpenAiTranscripts {
         return out;
     }
 
+    /** The arguments every fake tool call carries, streamed in these two pieces. */
+    static final List<String> TOOL_ARGUMENT_PIECES = List.of("{\"location\":", "\"Paris\"}");
+
+    /** A whole chat completion that calls {@code tool} (as a model does when the request offers tools). */
+    static String chatToolCall(String model, String tool) {
+        ObjectNode root = obj();
+        root.put("id", "chatcmpl-fake2").put("object", "chat.completion").put("created", CREATED).put("model", model);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message").put("role", "assistant").putNull("content");
+        ObjectNode call = message.putArray("tool_calls").addObject().put("id", "call_fake01").put("type", "function");
+        call.putObject("function").put("name", tool).put("arguments", String.join("", TOOL_ARGUMENT_PIECES));
+        message.putNull("refusal");
+        choice.putNull("logprobs");
+        choice.put("finish_reason", "tool_calls");
+        root.set("usage", chatUsage());
+        return root.toString();
+    }
+
+    /** {@code data:} payloads of a streamed chat completion that calls {@code tool}, ending with {@code [DONE]}. */
+    static List<String> chatToolCallStream(String model, String tool, boolean includeUsage) {
+        List<String> out = new ArrayList<>();
+        ObjectNode first = chunk(model);
+        ObjectNode call = obj().put("index", 0).put("id", "call_fake01").put("type", "function");
+        call.putObject("function").put("name", tool).put("arguments", "");
+        ObjectNode delta = obj().put("role", "assistant").putNull("content");
+        delta.putArray("tool_calls").add(call);
+        first.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", delta)
+                .putNull("logprobs").putNull("finish_reason");
+        out.add(first.toString());
+        for (String piece : TOOL_ARGUMENT_PIECES) {
+            ObjectNode c = chunk(model);
+            ObjectNode d = obj();
+            d.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", piece);
+            c.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", d)
+                    .putNull("logprobs").putNull("finish_reason");
+            out.add(c.toString());
+        }
+        ObjectNode last = chunk(model);
+        last.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", obj())
+                .putNull("logprobs").put("finish_reason", "tool_calls");
+        out.add(last.toString());
+        if (includeUsage) {
+            ObjectNode usage = chunk(model);
+            usage.set("usage", chatUsage());
+            out.add(usage.toString());
+        }
+        out.add("[DONE]");
+        return out;
+    }
+
     private static ObjectNode chunk(String model) {
         ObjectNode c = obj();
         c.put("id", "chatcmpl-fake1").put("object", "chat.completion.chunk").put("created", CREATED).put("model", model)

@@ -44,6 +44,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(502, "upstream_unavailable", "provider '" + provider + "' is unreachable: " + why);
     }
 
+    /** The provider answered, but not with something its protocol allows (a 2xx body that is not JSON). */
+    public static ApiException upstreamBroken(String provider, String what) {
+        return new ApiException(502, "upstream_unavailable", "provider '" + provider + "' sent a broken answer: " + what);
+    }
+
     public static ApiException upstreamTimeout(String provider, String what) {
         return new ApiException(504, "upstream_timeout", "provider '" + provider + "' timed out: " + what);
     }

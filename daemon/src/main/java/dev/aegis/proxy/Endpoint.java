@@ -2,6 +2,8 @@ package dev.aegis.proxy;
 
 import dev.aegis.streaming.cutoff.BudgetCutoff;
 import dev.aegis.streaming.cutoff.BudgetCutoffs;
+import dev.aegis.streaming.failure.FailureEnding;
+import dev.aegis.streaming.failure.FailureEndings;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.usage.UsageExtractors;
 
@@ -20,6 +22,11 @@ public enum Endpoint {
 
     Endpoint(String apiPath) {
         this.apiPath = apiPath;
+    }
+
+    /** The path below the API version, e.g. {@code /chat/completions}; null for pass-through. */
+    public String apiPath() {
+        return apiPath;
     }
 
     /** True when Aegis reads the body (model, stream) before forwarding. */
@@ -54,6 +61,16 @@ public enum Endpoint {
             case RESPONSES -> BudgetCutoffs.responses(budget);
             case MESSAGES -> BudgetCutoffs.messages(budget);
             case COMPLETIONS, EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> null;
+        };
+    }
+
+    /** The protocol's error ending for a stream the provider could not finish. */
+    public FailureEnding failureEnding() {
+        return switch (this) {
+            case CHAT_COMPLETIONS, COMPLETIONS -> FailureEndings.chat();
+            case RESPONSES -> FailureEndings.responses();
+            case MESSAGES -> FailureEndings.messages();
+            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> FailureEnding.NONE;
         };
     }
 

@@ -16,12 +16,11 @@ import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
-import dev.aegis.streaming.EventTap;
-import dev.aegis.streaming.cutoff.BudgetCutoff;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
 import java.io.InputStream;
+import java.time.Clock;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Supplier;
@@ -39,6 +38,7 @@ public final class ProxyHandler {
     private final GatewayMetrics metrics;
     private final EventBus events;
     private final SecretGuard secrets = new SecretGuard();
+    private final Clock clock = Clock.systemUTC();
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
@@ -102,8 +102,9 @@ public final class ProxyHandler {
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))
                 : endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
-        List<RouteTarget> targets = ModelRouter.allowedFor(routed,
-                ModelRouter.classificationOf(ctx.header("x-aegis-classification"), cfg.secrets().defaultClassification()));
+        List<RouteTarget> targets = servable(endpoint, ModelRouter.allowedFor(routed,
+                ModelRouter.classificationOf(ctx.header("x-aegis-classification"), cfg.secrets().defaultClassification())),
+                body.model());
         RouteTarget target = targets.getFirst();
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
@@ -116,25 +117,47 @@ public final class ProxyHandler {
             });
         }
 
-        boolean askForUsage = endpoint == Endpoint.CHAT_COMPLETIONS;
-        boolean hideUsageChunk = askForUsage && body.stream() && !body.includeUsage() && !cfg.streamIncludeUsage();
-        UsageExtractor usage = endpoint.usageExtractor(hideUsageChunk);
-        record.usage(usage);
-
         Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
         timeline.sentUpstream();
-        RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> UpstreamCall.build(
-                ctx, cfg, t, apiPath, body.forUpstream(
-                        new RequestBody.Changes(t.model(), askForUsage, outputCap, endpoint.outputLimitField()))),
-                metrics);
+        RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
+            Translation translation = translation(endpoint, t, body);
+            return UpstreamCall.build(ctx, cfg, t, translation, apiPath, translation.request(body, t, outputCap));
+        }, metrics);
         timeline.upstreamHeaders();
         target = answer.target();
         record.target(target);
+        Translation translation = translation(endpoint, target, body);
+        boolean hideUsageChunk = translation.upstream() == Endpoint.CHAT_COMPLETIONS && body.stream()
+                && !body.includeUsage() && !cfg.streamIncludeUsage();
+        UsageExtractor usage = translation.upstream().usageExtractor(hideUsageChunk);
+        record.usage(usage);
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
-        EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
-        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle(),
-                () -> record.settle(pricing, admission, cfg.governance()));
+        StreamTap tap = new StreamTap(usage, translation.events(),
+                outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding());
+        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, translation, pricing,
+                cfg.timeouts().idle(), () -> record.settle(pricing, admission, cfg.governance()));
+    }
+
+    private Translation translation(Endpoint endpoint, RouteTarget target, RequestBody body) {
+        return Translation.between(endpoint, target.provider().type(), body.includeUsage(), clock).orElseThrow();
+    }
+
+    /**
+     * The targets whose protocol can serve this endpoint, directly or translated; 400 when none can
+     * (the Responses API to an Anthropic model, say).
+     */
+    private List<RouteTarget> servable(Endpoint endpoint, List<RouteTarget> targets, String model) {
+        List<RouteTarget> servable = targets.stream()
+                .filter(t -> Translation.between(endpoint, t.provider().type(), false, clock).isPresent())
+                .toList();
+        if (servable.isEmpty()) {
+            RouteTarget t = targets.getFirst();
+            throw ApiException.invalidRequest("model '" + model + "' is served by provider '" + t.provider().name()
+                    + "' (" + t.provider().type().id() + "), which cannot answer " + endpoint.apiPath()
+                    + "; call it with /v1/chat/completions or /v1/messages");
+        }
+        return servable;
     }
 
     /**
@@ -154,13 +177,5 @@ public final class ProxyHandler {
         } finally {
             record.secrets(scan.findings());
         }
-    }
-
-    /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */
-    private static EventTap tap(UsageExtractor usage, BudgetCutoff cutoff) {
-        if (cutoff == null) {
-            return event -> usage.onEvent(event) ? event.raw() : EventTap.NOTHING;
-        }
-        return event -> cutoff.relay(event, usage.onEvent(event));
     }
 }

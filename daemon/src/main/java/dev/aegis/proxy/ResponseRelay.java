@@ -4,7 +4,6 @@ import dev.aegis.http.ApiException;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
-import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
 import dev.aegis.streaming.IdleWatchdog;
@@ -32,12 +31,13 @@ final class ResponseRelay {
     private ResponseRelay() {}
 
     /**
-     * @param tap what the client gets for each streamed event (usage hiding, budget cut-off)
+     * @param tap what the client gets for each streamed event (usage hiding, translation, budget cut-off)
+     * @param translation turns a whole answer into the client's protocol
      * @param beforeComplete runs once the usage is known and before the client has the whole answer
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Pricing pricing,
-            Duration idle, Runnable beforeComplete) {
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Translation translation,
+            Pricing pricing, Duration idle, Runnable beforeComplete) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
@@ -48,10 +48,14 @@ final class ResponseRelay {
             relayStream(res, response, target, timeline, record, usage, tap, idle, beforeComplete);
             return;
         }
-        byte[] bytes = readWhole(response, target);
+        byte[] upstreamBytes = readWhole(response, target);
         if (response.statusCode() < 400) {
-            usage.onBody(bytes);
+            usage.onBody(upstreamBytes);
+            if (!usage.sawEnd()) {
+                throw ApiException.upstreamBroken(target.provider().name(), "its body is not JSON");
+            }
         }
+        byte[] bytes = translation.answer(upstreamBytes, response.statusCode());
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
         beforeComplete.run();
@@ -69,7 +73,7 @@ final class ResponseRelay {
     }
 
     private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
-            RequestTimeline timeline, CallRecord record, UsageExtractor usage, EventTap tap, Duration idle,
+            RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (InputStream in = response.body(); IdleWatchdog watchdog = new IdleWatchdog(idle, in)) {
@@ -77,23 +81,39 @@ final class ResponseRelay {
             res.flushBuffer();
             record.firstByte();
             ForwardResult result = StreamForwarder.forward(in, out, tap, watchdog);
-            if (watchdog.fired()) {
-                LOG.warn("provider {} sent nothing for timeouts.idle ({} s); the stream was ended",
-                        target.provider().name(), idle.toSeconds());
+            boolean finished = result.upstreamComplete() && usage.sawEnd();
+            if (!finished) {
+                String why = watchdog.fired()
+                        ? "provider " + target.provider().name() + " sent nothing for " + idle.toMillis()
+                                + " ms (timeouts.idle); the answer is incomplete"
+                        : "the stream from provider " + target.provider().name()
+                                + " ended before its last event; the answer is incomplete";
+                LOG.warn("{} ({} bytes sent)", why, result.bytesToClient());
+                if (!result.clientGone() && response.statusCode() < 400) {
+                    endWith(out, tap.endingAfterFailure(why));
+                }
             }
             record.responseSha256(out.sha256Hex());
             beforeComplete.run();
             if (!result.clientGone()) {
                 out.close();
             }
-            record.streamed(result.upstreamComplete() && usage.sawEnd());
-            if (!result.upstreamComplete()) {
-                LOG.warn("stream from provider {} ended early ({} bytes sent)", target.provider().name(),
-                        result.bytesToClient());
-            }
+            record.streamed(finished);
         } catch (IOException e) {
             record.streamed(false);
             LOG.debug("client went away before the stream began: {}", e.toString());
+        }
+    }
+
+    private static void endWith(HashingOutputStream out, byte[] ending) {
+        if (ending.length == 0) {
+            return;
+        }
+        try {
+            out.write(ending);
+            out.flush();
+        } catch (IOException e) {
+            LOG.debug("client went away before the stream's ending: {}", e.toString());
         }
     }
 

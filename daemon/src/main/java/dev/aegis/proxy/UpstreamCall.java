@@ -22,16 +22,20 @@ final class UpstreamCall {
 
     private UpstreamCall() {}
 
-    static HttpRequest build(Context ctx, AegisConfig cfg, RouteTarget target, String apiPath, byte[] body) {
+    /** The request for one target, in the protocol {@code translation} leads to. */
+    static HttpRequest build(Context ctx, AegisConfig cfg, RouteTarget target, Translation translation, String apiPath,
+            byte[] body) {
         ProviderAdapter adapter = ProviderAdapters.forType(target.provider().type());
+        String query = translation.keepsQuery() ? ctx.queryString() : null;
         HttpRequest.Builder b = HttpRequest.newBuilder(
-                        adapter.uri(target.provider(), apiPath, ctx.queryString(), target.model()))
+                        adapter.uri(target.provider(), translation.upstreamPath(apiPath), query, target.model()))
                 .timeout(cfg.timeouts().firstByte());
         String method = ctx.method().name();
         b.method(method, body.length == 0 && !"POST".equals(method)
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body));
         copyRequestHeaders(ctx.req(), b);
+        translation.addHeaders(b, ctx.header("anthropic-version"));
         adapter.authorize(b, target.provider());
         try {
             return b.build();

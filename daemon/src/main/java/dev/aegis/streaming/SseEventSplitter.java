@@ -46,6 +46,11 @@ public final class SseEventSplitter {
         return out;
     }
 
+    /** True when bytes of an unfinished event are waiting for the rest of it. */
+    public boolean midEvent() {
+        return pending.size() > 0;
+    }
+
     /** Bytes of an event that never finished (the stream ended mid-event); empty when none. */
     public byte[] remainder() {
         byte[] rest = pending.toByteArray();

@@ -14,6 +14,7 @@ import java.util.List;
 public final class StreamForwarder {
 
     private static final int BUFFER = 16 * 1024;
+    private static final byte[] END_OF_EVENT = {'\n', '\n'};
 
     private StreamForwarder() {}
 
@@ -24,9 +25,8 @@ public final class StreamForwarder {
     /** @param watchdog told of every read, so a silent provider is cut after {@code timeouts.idle}; may be null */
     public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, IdleWatchdog watchdog) {
         SseEventSplitter splitter = new SseEventSplitter();
+        Relay relay = new Relay(client, tap);
         byte[] buf = new byte[BUFFER];
-        long sent = 0;
-        boolean clientGone = false;
         boolean complete;
         try {
             int n;
@@ -34,42 +34,53 @@ public final class StreamForwarder {
                 if (watchdog != null) {
                     watchdog.activity();
                 }
-                List<SseEvent> events = splitter.feed(buf, 0, n);
-                long written = 0;
-                for (SseEvent e : events) {
-                    byte[] out = tap.relay(e);
-                    if (out.length > 0 && !clientGone) {
-                        try {
-                            client.write(out);
-                            written += out.length;
-                        } catch (IOException ex) {
-                            clientGone = true;
-                        }
-                    }
-                }
-                if (written > 0 && !clientGone) {
-                    try {
-                        client.flush();
-                        sent += written;
-                    } catch (IOException ex) {
-                        clientGone = true;
-                    }
-                }
+                relay.send(splitter.feed(buf, 0, n));
             }
             complete = true;
         } catch (IOException e) {
             complete = false;
         }
-        byte[] rest = splitter.remainder();
-        if (rest.length > 0 && !clientGone) {
-            try {
-                client.write(rest);
-                client.flush();
-                sent += rest.length;
-            } catch (IOException e) {
-                clientGone = true;
+        if (complete && splitter.midEvent()) {
+            // The provider ended without the blank line after its last event: that event is still whole.
+            relay.send(splitter.feed(END_OF_EVENT, 0, END_OF_EVENT.length));
+        }
+        // After a cut, what is left is part of an event: the client never sees half an event.
+        return new ForwardResult(relay.sent, complete, relay.clientGone);
+    }
+
+    /** Writes what the tap gives for each event and flushes once per read; notices a client that went away. */
+    private static final class Relay {
+        private final OutputStream client;
+        private final EventTap tap;
+        private long sent;
+        private boolean clientGone;
+
+        Relay(OutputStream client, EventTap tap) {
+            this.client = client;
+            this.tap = tap;
+        }
+
+        void send(List<SseEvent> events) {
+            long written = 0;
+            for (SseEvent e : events) {
+                byte[] out = tap.relay(e);
+                if (out.length > 0 && !clientGone) {
+                    try {
+                        client.write(out);
+                        written += out.length;
+                    } catch (IOException ex) {
+                        clientGone = true;
+                    }
+                }
+            }
+            if (written > 0 && !clientGone) {
+                try {
+                    client.flush();
+                    sent += written;
+                } catch (IOException ex) {
+                    clientGone = true;
+                }
             }
         }
-        return new ForwardResult(sent, complete, clientGone);
     }
 }

@@ -51,7 +51,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
         if (root != null && "message".equals(root.path("type").asText())) {
             apply(root.path("usage"));
         }
-        end = true;
+        end = root != null;
     }
 
     @Override

@@ -28,7 +28,7 @@ abstract class OpenAiUsageExtractor implements UsageExtractor {
         if (root != null && root.path("usage").isObject()) {
             usage = read(root.path("usage"));
         }
-        end = true;
+        end = root != null;
     }
 
     @Override

@@ -14,6 +14,6 @@ public interface UsageExtractor {
     /** The usage seen so far. */
     TokenUsage usage();
 
-    /** True once the protocol's own end of answer was seen (a final usage event, or a whole body). */
+    /** True once the protocol's own end of answer was seen (a final usage event, or a whole JSON body). */
     boolean sawEnd();
 }

@@ -1,0 +1,153 @@
+package dev.aegis.proxy;
+
+import dev.aegis.config.ProviderType;
+import dev.aegis.routing.RouteTarget;
+import dev.aegis.translate.ChatAnswerAsMessages;
+import dev.aegis.translate.ChatEventsAsMessages;
+import dev.aegis.translate.ChatRequestAsMessages;
+import dev.aegis.translate.ErrorBodies;
+import dev.aegis.translate.EventTranslator;
+import dev.aegis.translate.MessagesAnswerAsChat;
+import dev.aegis.translate.MessagesEventsAsChat;
+import dev.aegis.translate.MessagesRequestAsChat;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * How one call crosses from the protocol its client speaks to the protocol its provider speaks, and
+ * its answer back: unchanged when they are the same, translated between OpenAI chat completions and
+ * Anthropic Messages when they differ (SPEC §4). Usage is always read from what the provider sent,
+ * in the provider's protocol; budgets and error endings act on what the client gets.
+ */
+sealed interface Translation {
+
+    /** The endpoint the provider is called on. */
+    Endpoint upstream();
+
+    /** The path below the API version the provider is called on. */
+    default String upstreamPath(String clientPath) {
+        return upstream().apiPath();
+    }
+
+    /** True when the client's query string goes to the provider (it means nothing to another protocol). */
+    default boolean keepsQuery() {
+        return false;
+    }
+
+    /** The bytes to send the provider. */
+    byte[] request(RequestBody body, RouteTarget target, Integer outputCap);
+
+    /** The client's answer for a whole provider answer (a success or an error). */
+    byte[] answer(byte[] body, int status);
+
+    /** Turns streamed provider events into the client's; null when events pass as they are. */
+    EventTranslator events();
+
+    /** Headers the provider's protocol needs that the client's does not send. */
+    default void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {}
+
+    /**
+     * The translation for a call on {@code client} served by a provider of {@code type}; empty when
+     * no translation exists (the Responses API, legacy completions or embeddings to Anthropic;
+     * token counting to an OpenAI-protocol provider).
+     *
+     * @param includeUsage the client asked for a chat stream's usage chunk
+     */
+    static Optional<Translation> between(Endpoint client, ProviderType type, boolean includeUsage, Clock clock) {
+        boolean anthropic = type == ProviderType.ANTHROPIC;
+        return switch (client) {
+            case PASSTHROUGH -> Optional.of(new Same(client));
+            case MESSAGES -> Optional.of(anthropic ? new Same(client) : new MessagesViaChat(
+                    type == ProviderType.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens"));
+            case COUNT_TOKENS -> anthropic ? Optional.of(new Same(client)) : Optional.empty();
+            case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ChatViaMessages(includeUsage, clock) : new Same(client));
+            case RESPONSES, COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
+        };
+    }
+
+    /** Client and provider speak the same protocol: the body goes byte for byte, with Aegis's few edits. */
+    record Same(Endpoint upstream) implements Translation {
+        @Override
+        public String upstreamPath(String clientPath) {
+            return clientPath;
+        }
+
+        @Override
+        public boolean keepsQuery() {
+            return true;
+        }
+
+        @Override
+        public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
+            boolean askForUsage = upstream == Endpoint.CHAT_COMPLETIONS;
+            return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap,
+                    upstream.outputLimitField()));
+        }
+
+        @Override
+        public byte[] answer(byte[] body, int status) {
+            return body;
+        }
+
+        @Override
+        public EventTranslator events() {
+            return null;
+        }
+    }
+
+    /** An OpenAI chat completions call served by an Anthropic model. */
+    record ChatViaMessages(boolean includeUsage, Clock clock) implements Translation {
+        static final String ANTHROPIC_VERSION = "2023-06-01";
+
+        @Override
+        public Endpoint upstream() {
+            return Endpoint.MESSAGES;
+        }
+
+        @Override
+        public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
+            return ChatRequestAsMessages.translate(body.bytes(), target.model(), outputCap);
+        }
+
+        @Override
+        public byte[] answer(byte[] body, int status) {
+            return status < 400 ? MessagesAnswerAsChat.translate(body, clock) : ErrorBodies.toOpenAi(body, status);
+        }
+
+        @Override
+        public EventTranslator events() {
+            return new MessagesEventsAsChat(includeUsage, clock);
+        }
+
+        @Override
+        public void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {
+            if (clientAnthropicVersion == null) {
+                request.header("anthropic-version", ANTHROPIC_VERSION);
+            }
+        }
+    }
+
+    /** An Anthropic Messages call served by an OpenAI-protocol provider. */
+    record MessagesViaChat(String outputField) implements Translation {
+        @Override
+        public Endpoint upstream() {
+            return Endpoint.CHAT_COMPLETIONS;
+        }
+
+        @Override
+        public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
+            return MessagesRequestAsChat.translate(body.bytes(), target.model(), outputCap, outputField);
+        }
+
+        @Override
+        public byte[] answer(byte[] body, int status) {
+            return status < 400 ? ChatAnswerAsMessages.translate(body) : ErrorBodies.toAnthropic(body, status);
+        }
+
+        @Override
+        public EventTranslator events() {
+            return new ChatEventsAsMessages();
+        }
+    }
+}
