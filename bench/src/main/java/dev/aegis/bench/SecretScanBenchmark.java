@@ -35,15 +35,16 @@ public class SecretScanBenchmark {
     private String cleanText;
     private byte[] agentBody;
 
-    @Setup(Level.Trial)
-    public void setUp() {
+    /** 1 MiB of code-like text with no secret. */
+    static String cleanText() {
         String chunk = "public final class Example { private final Map<String, List<Integer>> index = new HashMap<>();"
                 + " // the quick brown fox jumps over the lazy dog; tasks run, disks fill, keys rotate.\n";
-        StringBuilder sb = new StringBuilder();
-        while (sb.length() < 1 << 20) {
-            sb.append(chunk);
-        }
-        cleanText = sb.substring(0, 1 << 20);
+        return chunk.repeat((1 << 20) / chunk.length() + 1).substring(0, 1 << 20);
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        cleanText = cleanText();
         StringBuilder body = new StringBuilder("{\"model\":\"gpt-5-codex\",\"input\":[");
         for (int i = 0; i < 40; i++) {
             body.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"")

@@ -89,10 +89,9 @@ public final class SecretScanner {
             }
             for (Candidate c : byAnchor[pair]) {
                 int from = i - 1 - c.offset();
-                if (from < resume || !text.startsWith(c.prefix(), from)) {
-                    continue;
-                }
-                if (c.kind().wordStart() && from > 0 && isWordChar(text.charAt(from - 1))) {
+                // inside a word first: one char, and it settles most hits on hostile text (eyJeyJ...)
+                if (from < resume || (c.kind().wordStart() && from > 0 && isWordChar(text.charAt(from - 1)))
+                        || !text.startsWith(c.prefix(), from)) {
                     continue;
                 }
                 if (matchers == null) {
@@ -148,8 +147,16 @@ public final class SecretScanner {
         return merged;
     }
 
+    private static final boolean[] ASCII_WORD = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD[c] = Character.isLetterOrDigit(c) || c == '_' || c == '-';
+        }
+    }
+
     private static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '-';
+        return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
     }
 
     /** Whether [start, end) overlaps one of the findings, which are in order and do not overlap. */
