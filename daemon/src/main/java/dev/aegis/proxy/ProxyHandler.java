@@ -39,6 +39,8 @@ public final class ProxyHandler {
     private final EventBus events;
     private final SecretGuard secrets = new SecretGuard();
     private final Clock clock = Clock.systemUTC();
+    /** Stands for the API path of {@code /api/ai/completion}, decided by the body. */
+    private static final String AI_COMPLETION = "/ai/completion";
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
@@ -61,6 +63,14 @@ public final class ProxyHandler {
      */
     public void handle(Context ctx, String apiPath) {
         handle(ctx, apiPath, null);
+    }
+
+    /**
+     * {@code POST /api/ai/completion}: an OpenAI-compatible completion body, served as chat
+     * completions when it has {@code messages} and as legacy completions otherwise.
+     */
+    public void handleAiCompletion(Context ctx) {
+        handle(ctx, AI_COMPLETION, null);
     }
 
     /**
@@ -93,8 +103,11 @@ public final class ProxyHandler {
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         admission.rateLimits().admit(key, cfg.governance(), ctx.res());
-        Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
+        String path = !AI_COMPLETION.equals(apiPath) ? apiPath
+                : TopLevelFields.has(raw, "messages") ? Endpoint.CHAT_COMPLETIONS.apiPath()
+                : Endpoint.COMPLETIONS.apiPath();
+        Endpoint endpoint = Endpoint.of(ctx.method().name(), path);
         record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg) : RequestBody.opaque(raw);
         record.requested(body.model());
@@ -121,7 +134,7 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);
-            return UpstreamCall.build(ctx, cfg, t, translation, apiPath, translation.request(body, t, outputCap));
+            return UpstreamCall.build(ctx, cfg, t, translation, path, translation.request(body, t, outputCap));
         }, metrics);
         timeline.upstreamHeaders();
         target = answer.target();
