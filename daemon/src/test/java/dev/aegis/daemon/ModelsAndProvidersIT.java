@@ -132,6 +132,15 @@ class ModelsAndProvidersIT {
             assertThat(viaSdk.path()).isEqualTo("/v1/messages/count_tokens");
             assertThat(viaSdk.header("x-api-key")).isEqualTo(TestGateway.ANTHROPIC_PROVIDER_KEY);
 
+            // ANTHROPIC_AUTH_TOKEN clients send the key as a Bearer token instead of x-api-key.
+            AnthropicClient bearer = AnthropicOkHttpClient.builder().baseUrl(g.url()).authToken(g.clientKey)
+                    .maxRetries(0).build();
+            assertThat(bearer.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4-5")
+                    .addUserMessage("hi").build()).inputTokens()).isEqualTo(42);
+            bearer.close();
+            assertThat(g.fake.requests().getLast().header("authorization")).isNull();
+            assertThat(g.fake.requests().getLast().header("x-api-key")).isEqualTo(TestGateway.ANTHROPIC_PROVIDER_KEY);
+
             // Claude Code's beta calls carry ?beta=true, which must reach the provider.
             Http.send(g.post("/v1/messages/count_tokens?beta=true", "{\"model\":\"claude-sonnet-4-5\",\"messages\":[]}")
                     .header("anthropic-version", "2023-06-01"));
