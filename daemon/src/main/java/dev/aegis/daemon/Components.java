@@ -83,7 +83,7 @@ final class Components implements AutoCloseable {
                         "released {} credit reservations left by a daemon that did not stop cleanly", released);
             }
             this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
-                    receipts(initial.audit(), home));
+                    receipts(initial.audit(), home), initial.audit().maxBacklog());
             this.upstream = new UpstreamClient(initial.timeouts());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));

@@ -85,6 +85,9 @@ public final class ProxyHandler {
         CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
         AegisConfig cfg = config.get();
         try {
+            if (recorder.full()) {
+                throw ApiException.recordsUnavailable(recorder.backlog());
+            }
             serve(ctx, cfg, apiPath, provider, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
