@@ -38,6 +38,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile Duration eventDelay = Duration.ZERO;
     private volatile Duration headerDelay = Duration.ZERO;
     private volatile int cutAfterEvents = -1;
+    private final java.util.concurrent.atomic.AtomicLong eventsWritten = new java.util.concurrent.atomic.AtomicLong();
     private volatile int textRepeat = 1;
 
     private FakeProvider() {
@@ -115,6 +116,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Waits this long before answering at all (no headers), as a provider that is slow to start. */
     public void headerDelay(Duration delay) {
         this.headerDelay = delay;
+    }
+
+    /** Stream events written so far, over all streams (the provider's side of backpressure). */
+    public long eventsWritten() {
+        return eventsWritten.get();
     }
 
     /** Streamed answers repeat their text this many times (a long answer, e.g. to reach a budget). */
@@ -246,6 +252,7 @@ public final class FakeProvider implements AutoCloseable {
             }
             out.write(frames.get(i).getBytes(StandardCharsets.UTF_8));
             out.flush();
+            eventsWritten.incrementAndGet();
             if (i == 0) {
                 firstEventSent.countDown();
                 if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
