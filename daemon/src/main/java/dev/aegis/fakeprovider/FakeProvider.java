@@ -60,6 +60,8 @@ public final class FakeProvider implements AutoCloseable {
         app.post("/openai/deployments/{deployment}/chat/completions", this::chat);
         app.post("/openai/deployments/{deployment}/responses", this::responses);
         app.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
+        app.get("/v1/files", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
+                Map.of("id", "file-fake1", "object", "file", "purpose", "batch")))));
         app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
                 Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
         app.error(404, ctx -> ctx.contentType("application/json").result(

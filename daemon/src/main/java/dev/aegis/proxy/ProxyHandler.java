@@ -152,7 +152,7 @@ public final class ProxyHandler {
         StreamTap tap = new StreamTap(usage, translation.events(),
                 outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding());
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, translation, pricing,
-                cfg.timeouts().idle(), () -> record.settle(pricing, admission, cfg.governance()));
+                cfg.timeouts().idle(), () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
     }
 
     private Translation translation(Endpoint endpoint, RouteTarget target, RequestBody body) {

@@ -80,8 +80,8 @@ public final class ReceiptLog {
     /**
      * Appends a batch, one fsync per file touched. A write that fails (a full disk) is undone: the file
      * is cut back to its length before it, the chain stays where the last written receipt left it,
-     * and the receipts already written are removed from {@code batch}, so a retry of what is left
-     * continues the chain exactly.
+     * and the receipts already written are removed from {@code batch} (which must then be mutable),
+     * so a retry of what is left continues the chain exactly.
      */
     public void append(List<ReceiptInput> batch) {
         int done = 0;
@@ -90,9 +90,8 @@ public final class ReceiptLog {
                 done += appendOneFile(batch.subList(done, batch.size()));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write receipts to " + dir + ": " + e.getMessage(), e);
-        } finally {
             batch.subList(0, done).clear();
+            throw new UncheckedIOException("cannot write receipts to " + dir + ": " + e.getMessage(), e);
         }
     }
 
