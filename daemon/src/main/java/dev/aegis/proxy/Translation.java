@@ -8,6 +8,9 @@ import dev.aegis.translate.ChatRequestAsMessages;
 import dev.aegis.translate.ErrorBodies;
 import dev.aegis.translate.EventTranslator;
 import dev.aegis.translate.MessagesAnswerAsChat;
+import dev.aegis.translate.MessagesAnswerAsResponse;
+import dev.aegis.translate.MessagesEventsAsResponses;
+import dev.aegis.translate.ResponsesRequestAsMessages;
 import dev.aegis.translate.MessagesEventsAsChat;
 import dev.aegis.translate.MessagesRequestAsChat;
 import java.net.http.HttpRequest;
@@ -49,8 +52,8 @@ sealed interface Translation {
 
     /**
      * The translation for a call on {@code client} served by a provider of {@code type}; empty when
-     * no translation exists (the Responses API, legacy completions or embeddings to Anthropic;
-     * token counting to an OpenAI-protocol provider).
+     * no translation exists (legacy completions or embeddings to Anthropic; token counting to an
+     * OpenAI-protocol provider).
      *
      * @param includeUsage the client asked for a chat stream's usage chunk
      */
@@ -62,8 +65,18 @@ sealed interface Translation {
                     type == ProviderType.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens"));
             case COUNT_TOKENS -> anthropic ? Optional.of(new Same(client)) : Optional.empty();
             case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ChatViaMessages(includeUsage, clock) : new Same(client));
-            case RESPONSES, COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
+            case RESPONSES -> Optional.of(anthropic ? new ResponsesViaMessages(clock) : new Same(client));
+            case COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
         };
+    }
+
+    /** The Messages API version Aegis speaks when the client (an OpenAI client) names none. */
+    String ANTHROPIC_VERSION = "2023-06-01";
+
+    private static void anthropicVersion(HttpRequest.Builder request, String clientAnthropicVersion) {
+        if (clientAnthropicVersion == null) {
+            request.header("anthropic-version", ANTHROPIC_VERSION);
+        }
     }
 
     /** Client and provider speak the same protocol: the body goes byte for byte, with Aegis's few edits. */
@@ -98,8 +111,6 @@ sealed interface Translation {
 
     /** An OpenAI chat completions call served by an Anthropic model. */
     record ChatViaMessages(boolean includeUsage, Clock clock) implements Translation {
-        static final String ANTHROPIC_VERSION = "2023-06-01";
-
         @Override
         public Endpoint upstream() {
             return Endpoint.MESSAGES;
@@ -122,9 +133,35 @@ sealed interface Translation {
 
         @Override
         public void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {
-            if (clientAnthropicVersion == null) {
-                request.header("anthropic-version", ANTHROPIC_VERSION);
-            }
+            anthropicVersion(request, clientAnthropicVersion);
+        }
+    }
+
+    /** An OpenAI Responses API call (Codex) served by an Anthropic model. */
+    record ResponsesViaMessages(Clock clock) implements Translation {
+        @Override
+        public Endpoint upstream() {
+            return Endpoint.MESSAGES;
+        }
+
+        @Override
+        public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
+            return ResponsesRequestAsMessages.translate(body.bytes(), target.model(), outputCap);
+        }
+
+        @Override
+        public byte[] answer(byte[] body, int status) {
+            return status < 400 ? MessagesAnswerAsResponse.translate(body, clock) : ErrorBodies.toOpenAi(body, status);
+        }
+
+        @Override
+        public EventTranslator events() {
+            return new MessagesEventsAsResponses(clock);
+        }
+
+        @Override
+        public void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {
+            anthropicVersion(request, clientAnthropicVersion);
         }
     }
 

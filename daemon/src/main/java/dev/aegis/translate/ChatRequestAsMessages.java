@@ -30,7 +30,7 @@ public final class ChatRequestAsMessages {
         out.put("max_tokens", outputCap == null ? max : Math.min(max, outputCap));
 
         StringBuilder system = new StringBuilder();
-        ArrayNode messages = out.putArray("messages");
+        Turns turns = new Turns(out.putArray("messages"));
         for (JsonNode m : chat.path("messages")) {
             String role = m.path("role").asText();
             switch (role) {
@@ -48,16 +48,16 @@ public final class ChatRequestAsMessages {
                         JsonNode input = Translated.parse(call.at("/function/arguments").asText("{}"));
                         use.set("input", input.isObject() ? input : Translated.object());
                     }
-                    append(messages, "assistant", blocks);
+                    turns.add("assistant", blocks);
                 }
                 case "tool", "function" -> {
                     ArrayNode blocks = Translated.array();
                     blocks.addObject().put("type", "tool_result")
                             .put("tool_use_id", m.path("tool_call_id").asText(m.path("name").asText()))
                             .put("content", Translated.text(m.path("content")));
-                    append(messages, "user", blocks);
+                    turns.add("user", blocks);
                 }
-                default -> append(messages, "user", blocks(m.path("content")));
+                default -> turns.add("user", blocks(m.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -121,19 +121,6 @@ public final class ChatRequestAsMessages {
             block.putObject("source").put("type", "url").put("url", url);
         }
         return block;
-    }
-
-    /** Adds blocks as a turn of {@code role}, merged into the previous turn when it has the same role. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        JsonNode last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        if (last != null && role.equals(last.path("role").asText())) {
-            ((ArrayNode) last.path("content")).addAll(blocks);
-        } else {
-            messages.addObject().put("role", role).set("content", blocks);
-        }
     }
 
     private static void tools(JsonNode chat, ObjectNode out) {
