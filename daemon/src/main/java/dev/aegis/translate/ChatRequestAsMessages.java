@@ -69,17 +69,8 @@ public final class ChatRequestAsMessages {
         } else if (stop.isArray()) {
             out.set("stop_sequences", stop.deepCopy());
         }
-        if (chat.path("temperature").isNumber()) {
-            out.put("temperature", Math.min(1.0, chat.path("temperature").asDouble()));
-        }
-        Translated.copy(chat, "top_p", out, "top_p");
-        if (chat.path("stream").asBoolean(false)) {
-            out.put("stream", true);
-        }
+        MessagesParams.sampling(chat, out);
         tools(chat, out);
-        if (chat.path("user").isTextual()) {
-            out.putObject("metadata").put("user_id", chat.path("user").asText());
-        }
         return Translated.bytes(out);
     }
 
@@ -126,35 +117,11 @@ public final class ChatRequestAsMessages {
     private static void tools(JsonNode chat, ObjectNode out) {
         ArrayNode tools = Translated.array();
         for (JsonNode t : chat.path("tools")) {
-            JsonNode fn = t.path("function");
-            if (!"function".equals(t.path("type").asText("function")) || !fn.isObject()) {
-                continue;
+            if ("function".equals(t.path("type").asText("function")) && t.path("function").isObject()) {
+                tools.add(MessagesParams.tool(t.path("function")));
             }
-            ObjectNode tool = tools.addObject().put("name", fn.path("name").asText());
-            Translated.copy(fn, "description", tool, "description");
-            JsonNode params = fn.path("parameters");
-            tool.set("input_schema", params.isObject() ? params.deepCopy()
-                    : Translated.object().put("type", "object").set("properties", Translated.object()));
         }
-        if (tools.isEmpty()) {
-            return;
-        }
-        out.set("tools", tools);
         JsonNode choice = chat.path("tool_choice");
-        ObjectNode toolChoice = Translated.object();
-        if (choice.isObject()) {
-            toolChoice.put("type", "tool").put("name", choice.at("/function/name").asText());
-        } else {
-            switch (choice.asText("auto")) {
-                case "required" -> toolChoice.put("type", "any");
-                case "none" -> toolChoice.put("type", "none");
-                default -> toolChoice.put("type", "auto");
-            }
-        }
-        if (chat.path("parallel_tool_calls").isBoolean() && !chat.path("parallel_tool_calls").asBoolean()
-                && !"none".equals(toolChoice.path("type").asText())) {
-            toolChoice.put("disable_parallel_tool_use", true);
-        }
-        out.set("tool_choice", toolChoice);
+        MessagesParams.tools(tools, chat, choice.isObject() ? choice.at("/function/name").asText() : null, out);
     }
 }

@@ -59,17 +59,8 @@ public final class ResponsesRequestAsMessages {
         if (!system.isEmpty()) {
             out.put("system", system.toString());
         }
-        if (req.path("temperature").isNumber()) {
-            out.put("temperature", Math.min(1.0, req.path("temperature").asDouble()));
-        }
-        Translated.copy(req, "top_p", out, "top_p");
-        if (req.path("stream").asBoolean(false)) {
-            out.put("stream", true);
-        }
+        MessagesParams.sampling(req, out);
         tools(req, out);
-        if (req.path("user").isTextual()) {
-            out.putObject("metadata").put("user_id", req.path("user").asText());
-        }
         return Translated.bytes(out);
     }
 
@@ -103,34 +94,12 @@ public final class ResponsesRequestAsMessages {
     private static void tools(JsonNode req, ObjectNode out) {
         ArrayNode tools = Translated.array();
         for (JsonNode t : req.path("tools")) {
-            if (!"function".equals(t.path("type").asText())) {
-                continue;
+            if ("function".equals(t.path("type").asText())) {
+                tools.add(MessagesParams.tool(t));
             }
-            ObjectNode tool = tools.addObject().put("name", t.path("name").asText());
-            Translated.copy(t, "description", tool, "description");
-            JsonNode params = t.path("parameters");
-            tool.set("input_schema", params.isObject() ? params.deepCopy()
-                    : Translated.object().put("type", "object").set("properties", Translated.object()));
         }
-        if (tools.isEmpty()) {
-            return;
-        }
-        out.set("tools", tools);
         JsonNode choice = req.path("tool_choice");
-        ObjectNode toolChoice = Translated.object();
-        if (choice.isObject() && "function".equals(choice.path("type").asText())) {
-            toolChoice.put("type", "tool").put("name", choice.path("name").asText());
-        } else {
-            switch (choice.asText("auto")) {
-                case "required" -> toolChoice.put("type", "any");
-                case "none" -> toolChoice.put("type", "none");
-                default -> toolChoice.put("type", "auto");
-            }
-        }
-        if (req.path("parallel_tool_calls").isBoolean() && !req.path("parallel_tool_calls").asBoolean()
-                && !"none".equals(toolChoice.path("type").asText())) {
-            toolChoice.put("disable_parallel_tool_use", true);
-        }
-        out.set("tool_choice", toolChoice);
+        MessagesParams.tools(tools, req, "function".equals(choice.path("type").asText())
+                ? choice.path("name").asText() : null, out);
     }
 }
