@@ -55,6 +55,9 @@ public final class FakeProvider implements AutoCloseable {
         app.post("/v1/responses", this::responses);
         app.post("/v1/embeddings", this::embeddings);
         app.post("/v1/messages", this::messages);
+        // Azure OpenAI puts the deployment in the path (the daemon's AzureAdapter).
+        app.post("/openai/deployments/{deployment}/chat/completions", this::chat);
+        app.post("/openai/deployments/{deployment}/responses", this::responses);
         app.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
         app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
                 Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
