@@ -116,6 +116,10 @@ class InstallIT {
                 assertThat(stop.output()).contains("Aegis stopped");
             }
             assertThat(run(env, aegis(), "status").output()).contains("not running");
+            // Signed and verified with the distribution's (unsigned) BouncyCastle jar.
+            Result verify = run(env, aegis(), "receipts", "verify");
+            assertThat(verify.code()).as(verify.output()).isZero();
+            assertThat(verify.output()).contains("Intact: 1 receipts");
             assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("listening on").contains("stopped")
                     .doesNotContain("sk-install-test");
         }
