@@ -25,6 +25,7 @@ class CommandLineTest {
         assertThat(CliRun.run(ENV, "start", "--port", "abc").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(CliRun.run(ENV, "stop", "--timeout", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(CliRun.run(ENV).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.run(ENV, "doctor", "--client", "vim").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.aegis.cli.commands;
 
 import dev.aegis.cli.CliContext;
-import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.doctor.AgentClient;
 import dev.aegis.cli.doctor.Doctor;
@@ -23,6 +22,9 @@ import picocli.CommandLine.Option;
 public final class DoctorCommand implements Callable<Integer> {
 
     private final CliContext context;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     /** What shell completion offers for --client. */
     static final class Clients extends java.util.ArrayList<String> {
@@ -49,7 +51,8 @@ public final class DoctorCommand implements Callable<Integer> {
             agent = switch (client.toLowerCase(java.util.Locale.ROOT)) {
                 case "codex" -> AgentClient.CODEX;
                 case "claude" -> AgentClient.CLAUDE;
-                default -> throw new CliException("unknown client '" + client + "' (known: codex, claude)");
+                default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "unknown client '" + client + "' (known: codex, claude)");
             };
         }
         DoctorReport report = new Doctor(context).run(agent);

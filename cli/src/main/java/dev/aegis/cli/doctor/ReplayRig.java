@@ -41,11 +41,15 @@ final class ReplayRig implements AutoCloseable {
     private final DaemonState daemon;
     private final String key;
 
+    /** Stops the replay daemon (it runs detached) when doctor is interrupted, e.g. by Ctrl-C. */
+    private final Thread onExit = new Thread(this::stop, "aegis-doctor-replay-stop");
+
     private ReplayRig(FakeProvider fake, AegisHome home, DaemonState daemon, String key) {
         this.fake = fake;
         this.home = home;
         this.daemon = daemon;
         this.key = key;
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -60,9 +64,10 @@ final class ReplayRig implements AutoCloseable {
             String fakeHost = fake.anthropicBaseUrl();
             Path replayConfig = home.configFile();
             SecureFiles.writeAtomically(replayConfig, ReplayConfig.yaml(userFile, config, fakeHost));
+            String key = mintKey(home);
             DaemonState state = new DaemonLauncher(home, ReplayConfig.environment(userEnv, config, fakeHost))
                     .startDetached(new LaunchSpec("127.0.0.1", 0, replayConfig.toString()), START_WAIT);
-            return new ReplayRig(fake, home, state, mintKey(home));
+            return new ReplayRig(fake, home, state, key);
         } catch (IOException | RuntimeException e) {
             fake.close();
             if (home != null) {
@@ -100,6 +105,15 @@ final class ReplayRig implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook stops it
+        }
+        stop();
+    }
+
+    private void stop() {
         try {
             new DaemonClient().requestShutdown(daemon, Duration.ofSeconds(2));
             DaemonLocator locator = new DaemonLocator(home);
