@@ -1,7 +1,9 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.commands.CompletionCommand;
 import dev.aegis.cli.commands.ConfigCommand;
 import dev.aegis.cli.commands.CreditsCommand;
+import dev.aegis.cli.commands.DoctorCommand;
 import dev.aegis.cli.commands.EnvCommand;
 import dev.aegis.cli.commands.InitCommand;
 import dev.aegis.cli.commands.KeygenCommand;
@@ -40,8 +42,10 @@ import picocli.CommandLine.ScopeType;
             InitCommand.class,
             EnvCommand.class,
             RunCommand.class,
+            DoctorCommand.class,
             TailCommand.class,
-            ConfigCommand.class
+            ConfigCommand.class,
+            CompletionCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

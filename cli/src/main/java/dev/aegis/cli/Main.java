@@ -9,6 +9,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Libraries the CLI runs in-process (the fake provider of `aegis doctor`) keep their INFO lines to themselves.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = AegisCli.commandLine(out, err, System.getenv()).execute(args);

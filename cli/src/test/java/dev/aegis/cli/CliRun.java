@@ -12,7 +12,11 @@ record CliRun(int exitCode, String out, String err) {
     static CliRun run(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = AegisCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), env).execute(args);
+        // A daemon started from the test class path (no AOT cache) on a shared, loaded 2-core machine can
+        // take longer than the 15 s a user waits at most; the wait ends as soon as it answers.
+        Map<String, String> withWait = new java.util.HashMap<>(env);
+        withWait.putIfAbsent("AEGIS_START_TIMEOUT", "90s");
+        int code = AegisCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), withWait).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

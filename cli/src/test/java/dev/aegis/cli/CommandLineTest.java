@@ -25,6 +25,7 @@ class CommandLineTest {
         assertThat(CliRun.run(ENV, "start", "--port", "abc").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(CliRun.run(ENV, "stop", "--timeout", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(CliRun.run(ENV).exitCode()).isEqualTo(ExitCode.USAGE);
+        assertThat(CliRun.run(ENV, "doctor", "--client", "vim").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
@@ -32,5 +33,17 @@ class CommandLineTest {
         String dir = temp.resolve("h").toString();
         assertThat(CliRun.run(ENV, "status", "--home", dir, "--json").out()).contains("\"home\":\"" + dir + "\"");
         assertThat(CliRun.run(ENV, "--home", dir, "status", "--json").out()).contains("\"home\":\"" + dir + "\"");
+    }
+
+    @Test
+    void completionScriptsKnowEveryCommandAndItsOptions() {
+        CliRun bash = CliRun.run(ENV, "completion", "bash");
+        assertThat(bash.exitCode()).isZero();
+        assertThat(bash.out()).contains("complete -F _complete_aegis").contains("doctor").contains("completion")
+                .contains("--client").contains("(\"codex\" \"claude\")");
+        CliRun zsh = CliRun.run(ENV, "completion", "zsh");
+        assertThat(zsh.exitCode()).isZero();
+        assertThat(zsh.out()).contains("ZSH_VERSION").contains("bashcompinit").contains("_complete_aegis");
+        assertThat(CliRun.run(ENV, "completion", "fish").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 }

@@ -76,7 +76,7 @@ public final class ControlHandlers {
         long uptime = Duration.between(state.startedAt(), Instant.now()).toSeconds();
         return new HealthPayload(inFlight.isDraining() ? "draining" : "ok", state.version(), state.pid(),
                 state.startedAt(), uptime, inFlight.served(), inFlight.active(), state.instance(), reloads.appliedCount(),
-                reloads.refusedCount());
+                reloads.refusedCount(), recorder != null && recorder.failing(), recorder == null ? 0 : recorder.backlog());
     }
 
     private void health(Context ctx) {

@@ -24,6 +24,7 @@ import dev.aegis.home.AegisHome;
 import dev.aegis.reload.ReloadCounts;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
+import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
 import dev.aegis.store.SqlCreditLedger;
@@ -82,7 +83,7 @@ final class Components implements AutoCloseable {
                         "released {} credit reservations left by a daemon that did not stop cleanly", released);
             }
             this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
-                    receipts(initial.audit(), home));
+                    receipts(initial.audit(), home), initial.audit().maxBacklog());
             this.upstream = new UpstreamClient(initial.timeouts());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
@@ -130,6 +131,8 @@ final class Components implements AutoCloseable {
         app.get("/metrics", metrics::scrape);
         app.get("/aegis/v1/events", new EventsRoute(events, authenticator, control.controlToken(), inFlight)::handle);
         usageRoutes.register(app);
+        app.get("/v1/models", new ModelsRoute(config::get, authenticator, pricing)::handle);
+        app.post("/api/ai/completion", proxy::handleAiCompletion);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));

@@ -102,6 +102,7 @@ public final class Daemon {
             watcher = new ConfigWatcher(options.configFile(), new ConfigLoader(options.env(), options.home()),
                     options.overrides(), components.config, components.reloads);
         }
+        components.upstream.warmUp();
         LOG.info("Aegis {} listening on {} (pid {}, config {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source());
     }

@@ -38,6 +38,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile Duration eventDelay = Duration.ZERO;
     private volatile Duration headerDelay = Duration.ZERO;
     private volatile int cutAfterEvents = -1;
+    private final java.util.concurrent.atomic.AtomicLong eventsWritten = new java.util.concurrent.atomic.AtomicLong();
     private volatile int textRepeat = 1;
 
     private FakeProvider() {
@@ -55,7 +56,12 @@ public final class FakeProvider implements AutoCloseable {
         app.post("/v1/responses", this::responses);
         app.post("/v1/embeddings", this::embeddings);
         app.post("/v1/messages", this::messages);
+        // Azure OpenAI: one deployment per model in the path (the adapter adds ?api-version=).
+        app.post("/openai/deployments/{deployment}/chat/completions", this::chat);
+        app.post("/openai/deployments/{deployment}/responses", this::responses);
         app.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
+        app.get("/v1/files", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
+                Map.of("id", "file-fake1", "object", "file", "purpose", "batch")))));
         app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
                 Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
         app.error(404, ctx -> ctx.contentType("application/json").result(
@@ -112,6 +118,11 @@ public final class FakeProvider implements AutoCloseable {
     /** Waits this long before answering at all (no headers), as a provider that is slow to start. */
     public void headerDelay(Duration delay) {
         this.headerDelay = delay;
+    }
+
+    /** Stream events written so far, over all streams (the provider's side of backpressure). */
+    public long eventsWritten() {
+        return eventsWritten.get();
     }
 
     /** Streamed answers repeat their text this many times (a long answer, e.g. to reach a budget). */
@@ -243,6 +254,7 @@ public final class FakeProvider implements AutoCloseable {
             }
             out.write(frames.get(i).getBytes(StandardCharsets.UTF_8));
             out.flush();
+            eventsWritten.incrementAndGet();
             if (i == 0) {
                 firstEventSent.countDown();
                 if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {

@@ -50,9 +50,15 @@ final class OpenAiTranscripts {
                     .putNull("logprobs").putNull("finish_reason");
             out.add(c.toString());
         }
+        end(out, model, "stop", includeUsage);
+        return out;
+    }
+
+    /** The finish chunk, the usage chunk when asked for, and {@code [DONE]}. */
+    private static void end(List<String> out, String model, String finishReason, boolean includeUsage) {
         ObjectNode last = chunk(model);
         last.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", obj())
-                .putNull("logprobs").put("finish_reason", "stop");
+                .putNull("logprobs").put("finish_reason", finishReason);
         out.add(last.toString());
         if (includeUsage) {
             ObjectNode usage = chunk(model);
@@ -60,7 +66,6 @@ final class OpenAiTranscripts {
             out.add(usage.toString());
         }
         out.add("[DONE]");
-        return out;
     }
 
     /** The arguments every fake tool call carries, streamed in these two pieces. */
@@ -101,16 +106,7 @@ final class OpenAiTranscripts {
                     .putNull("logprobs").putNull("finish_reason");
             out.add(c.toString());
         }
-        ObjectNode last = chunk(model);
-        last.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", obj())
-                .putNull("logprobs").put("finish_reason", "tool_calls");
-        out.add(last.toString());
-        if (includeUsage) {
-            ObjectNode usage = chunk(model);
-            usage.set("usage", chatUsage());
-            out.add(usage.toString());
-        }
-        out.add("[DONE]");
+        end(out, model, "tool_calls", includeUsage);
         return out;
     }
 

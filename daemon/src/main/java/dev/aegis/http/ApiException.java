@@ -53,6 +53,13 @@ public final class ApiException extends RuntimeException {
         return new ApiException(504, "upstream_timeout", "provider '" + provider + "' timed out: " + what);
     }
 
+    /** Usage rows or receipts cannot be written and the backlog in memory is full (audit.max_backlog). */
+    public static ApiException recordsUnavailable(long backlog) {
+        return new ApiException(503, "records_unavailable", "Aegis cannot write its usage records or receipts ("
+                + backlog + " are waiting: a locked database or a full disk, see daemon.log); calls resume once "
+                + "they can be written");
+    }
+
     public static ApiException shuttingDown() {
         return new ApiException(503, "shutting_down", "Aegis is stopping and takes no new requests");
     }

@@ -21,10 +21,16 @@ public final class PriceTable {
 
     private final String version;
     private final Map<String, ModelPrice> models;
+    private final Map<String, String> providers;
 
     public PriceTable(String version, Map<String, ModelPrice> models) {
+        this(version, models, Map.of());
+    }
+
+    private PriceTable(String version, Map<String, ModelPrice> models, Map<String, String> providers) {
         this.version = version;
         this.models = Map.copyOf(models);
+        this.providers = Map.copyOf(providers);
     }
 
     /** The table built into this release ({@code price-table.json}, derived from the shared price facts). */
@@ -35,8 +41,13 @@ public final class PriceTable {
             }
             JsonNode root = Json.mapper().readTree(in);
             Map<String, ModelPrice> models = new HashMap<>();
-            root.path("models").properties().forEach(e -> models.put(e.getKey().toLowerCase(Locale.ROOT), read(e.getValue())));
-            return new PriceTable(root.path("version").asText(), models);
+            Map<String, String> providers = new HashMap<>();
+            root.path("models").properties().forEach(e -> {
+                String id = e.getKey().toLowerCase(Locale.ROOT);
+                models.put(id, read(e.getValue()));
+                providers.put(id, e.getValue().path("provider").asText(""));
+            });
+            return new PriceTable(root.path("version").asText(), models, providers);
         } catch (IOException e) {
             throw new IllegalStateException("price-table.json cannot be read", e);
         }
@@ -71,7 +82,17 @@ public final class PriceTable {
     public PriceTable with(Map<String, ModelPrice> more, String versionSuffix) {
         Map<String, ModelPrice> merged = new HashMap<>(models);
         more.forEach((k, v) -> merged.put(k.toLowerCase(Locale.ROOT), v));
-        return new PriceTable(version + versionSuffix, merged);
+        return new PriceTable(version + versionSuffix, merged, providers);
+    }
+
+    /**
+     * Every model the table prices, with the provider that serves it ({@code openai}, {@code anthropic},
+     * ...), or an empty string for models added by the config, which may be served anywhere.
+     */
+    public Map<String, String> listing() {
+        Map<String, String> out = new HashMap<>();
+        models.keySet().forEach(m -> out.put(m, providers.getOrDefault(m, "")));
+        return out;
     }
 
     public Optional<ModelPrice> find(String model) {

@@ -52,6 +52,11 @@ public final class Pricing {
         return refuseUnknown;
     }
 
+    /** The priced models and their providers (see {@link PriceTable#listing()}). */
+    public Map<String, String> listing() {
+        return table.listing();
+    }
+
     public Optional<ModelPrice> price(String model) {
         return table.find(model);
     }

@@ -89,6 +89,8 @@ final class CallRecord {
      * Counts the call against limits, budgets and credits, once. Called before the answer is
      * completed, so the client's next call already sees what this one spent.
      */
+    private boolean recorded;
+
     void settle(Pricing pricing, Admission admission, GovernanceConfig governance) {
         if (!settled) {
             settled = true;
@@ -96,8 +98,16 @@ final class CallRecord {
         }
     }
 
+    /**
+     * Settles the call and hands its record to the recorder, metrics and live events, once: a call is
+     * recorded before its answer completes, so whoever has the whole answer can already flush its row.
+     */
     void recordTo(CallRecorder recorder, Pricing pricing, Admission admission, GovernanceConfig governance,
             GatewayMetrics metrics, EventBus events) {
+        if (recorded) {
+            return;
+        }
+        recorded = true;
         settle(pricing, admission, governance);
         UsageRow row = toRow(pricing);
         // Metrics and live events first: once the row is in the database, everything else has seen the call.

@@ -39,6 +39,8 @@ public final class ProxyHandler {
     private final EventBus events;
     private final SecretGuard secrets = new SecretGuard();
     private final Clock clock = Clock.systemUTC();
+    /** Stands for the API path of {@code /api/ai/completion}, decided by the body. */
+    private static final String AI_COMPLETION = "/ai/completion";
 
     public ProxyHandler(Supplier<AegisConfig> config, UpstreamClient upstream, InFlightRequests inFlight,
             Authenticator authenticator, Pricing pricing, CallRecorder recorder, Admission admission,
@@ -64,6 +66,14 @@ public final class ProxyHandler {
     }
 
     /**
+     * {@code POST /api/ai/completion}: an OpenAI-compatible completion body, served as chat
+     * completions when it has {@code messages} and as legacy completions otherwise.
+     */
+    public void handleAiCompletion(Context ctx) {
+        handle(ctx, AI_COMPLETION, null);
+    }
+
+    /**
      * Serves one call sent to an explicit provider prefix ({@code /openai/v1/...}, {@code /anthropic/v1/...}).
      *
      * @param provider the provider every call on this path goes to, whatever its model; null to route by model
@@ -75,6 +85,9 @@ public final class ProxyHandler {
         CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
         AegisConfig cfg = config.get();
         try {
+            if (recorder.full()) {
+                throw ApiException.recordsUnavailable(recorder.backlog());
+            }
             serve(ctx, cfg, apiPath, provider, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
@@ -93,8 +106,11 @@ public final class ProxyHandler {
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         admission.rateLimits().admit(key, cfg.governance(), ctx.res());
-        Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
+        String path = !AI_COMPLETION.equals(apiPath) ? apiPath
+                : TopLevelFields.has(raw, "messages") ? Endpoint.CHAT_COMPLETIONS.apiPath()
+                : Endpoint.COMPLETIONS.apiPath();
+        Endpoint endpoint = Endpoint.of(ctx.method().name(), path);
         record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : RequestBody.opaque(raw);
         record.requested(body.model());
@@ -121,7 +137,7 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);
-            return UpstreamCall.build(ctx, cfg, t, translation, apiPath, translation.request(body, t, outputCap));
+            return UpstreamCall.build(ctx, cfg, t, translation, path, translation.request(body, t, outputCap));
         }, metrics);
         timeline.upstreamHeaders();
         target = answer.target();
@@ -136,7 +152,7 @@ public final class ProxyHandler {
         StreamTap tap = new StreamTap(usage, translation.events(),
                 outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding());
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, translation, pricing,
-                cfg.timeouts().idle(), () -> record.settle(pricing, admission, cfg.governance()));
+                cfg.timeouts().idle(), () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
     }
 
     private Translation translation(Endpoint endpoint, RouteTarget target, RequestBody body) {

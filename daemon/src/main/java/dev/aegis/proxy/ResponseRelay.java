@@ -33,7 +33,8 @@ final class ResponseRelay {
     /**
      * @param tap what the client gets for each streamed event (usage hiding, translation, budget cut-off)
      * @param translation turns a whole answer into the client's protocol
-     * @param beforeComplete runs once the usage is known and before the client has the whole answer
+     * @param beforeComplete runs once the usage is known and before the client has the whole answer (it
+     *     settles and records the call)
      */
     static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Translation translation,
@@ -58,11 +59,11 @@ final class ResponseRelay {
         byte[] bytes = translation.answer(upstreamBytes, response.statusCode());
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
-        beforeComplete.run();
         res.setContentLength(bytes.length);
         record.responseBody(bytes);
+        record.firstByte();
+        beforeComplete.run();
         try {
-            record.firstByte();
             res.getOutputStream().write(bytes);
             // Complete the response here, so a call counted as finished has really reached the client
             // (a graceful stop waits for exactly that).
@@ -94,11 +95,11 @@ final class ResponseRelay {
                 }
             }
             record.responseSha256(out.sha256Hex());
+            record.streamed(finished);
             beforeComplete.run();
             if (!result.clientGone()) {
                 out.close();
             }
-            record.streamed(finished);
         } catch (IOException e) {
             record.streamed(false);
             LOG.debug("client went away before the stream began: {}", e.toString());

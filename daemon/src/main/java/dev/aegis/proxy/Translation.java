@@ -8,11 +8,16 @@ import dev.aegis.translate.ChatRequestAsMessages;
 import dev.aegis.translate.ErrorBodies;
 import dev.aegis.translate.EventTranslator;
 import dev.aegis.translate.MessagesAnswerAsChat;
+import dev.aegis.translate.MessagesAnswerAsResponse;
+import dev.aegis.translate.MessagesEventsAsResponses;
+import dev.aegis.translate.ResponsesRequestAsMessages;
 import dev.aegis.translate.MessagesEventsAsChat;
 import dev.aegis.translate.MessagesRequestAsChat;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How one call crosses from the protocol its client speaks to the protocol its provider speaks, and
@@ -49,8 +54,8 @@ sealed interface Translation {
 
     /**
      * The translation for a call on {@code client} served by a provider of {@code type}; empty when
-     * no translation exists (the Responses API, legacy completions or embeddings to Anthropic;
-     * token counting to an OpenAI-protocol provider).
+     * no translation exists (legacy completions or embeddings to Anthropic; token counting to an
+     * OpenAI-protocol provider).
      *
      * @param includeUsage the client asked for a chat stream's usage chunk
      */
@@ -61,10 +66,18 @@ sealed interface Translation {
             case MESSAGES -> Optional.of(anthropic ? new Same(client) : new MessagesViaChat(
                     type == ProviderType.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens"));
             case COUNT_TOKENS -> anthropic ? Optional.of(new Same(client)) : Optional.empty();
-            case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ChatViaMessages(includeUsage, clock) : new Same(client));
-            case RESPONSES, COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
+            case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ViaMessages(ChatRequestAsMessages::translate,
+                    body -> MessagesAnswerAsChat.translate(body, clock), () -> new MessagesEventsAsChat(includeUsage, clock))
+                    : new Same(client));
+            case RESPONSES -> Optional.of(anthropic ? new ViaMessages(ResponsesRequestAsMessages::translate,
+                    body -> MessagesAnswerAsResponse.translate(body, clock), () -> new MessagesEventsAsResponses(clock))
+                    : new Same(client));
+            case COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
         };
     }
+
+    /** The Messages API version Aegis speaks when the client (an OpenAI client) names none. */
+    String ANTHROPIC_VERSION = "2023-06-01";
 
     /** Client and provider speak the same protocol: the body goes byte for byte, with Aegis's few edits. */
     record Same(Endpoint upstream) implements Translation {
@@ -96,10 +109,18 @@ sealed interface Translation {
         }
     }
 
-    /** An OpenAI chat completions call served by an Anthropic model. */
-    record ChatViaMessages(boolean includeUsage, Clock clock) implements Translation {
-        static final String ANTHROPIC_VERSION = "2023-06-01";
+    /** Turns an OpenAI request body into a Messages one for the provider's model, within an output cap. */
+    @FunctionalInterface
+    interface ToMessages {
+        byte[] translate(byte[] body, String model, Integer outputCap);
+    }
 
+    /**
+     * An OpenAI call (chat completions or the Responses API) served by an Anthropic model: the request
+     * goes as Messages, successful answers come back in the client's protocol, errors in OpenAI's shape.
+     */
+    record ViaMessages(ToMessages toMessages, Function<byte[], byte[]> answerBack, Supplier<EventTranslator> eventsBack)
+            implements Translation {
         @Override
         public Endpoint upstream() {
             return Endpoint.MESSAGES;
@@ -107,17 +128,17 @@ sealed interface Translation {
 
         @Override
         public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
-            return ChatRequestAsMessages.translate(body.bytes(), target.model(), outputCap);
+            return toMessages.translate(body.bytes(), target.model(), outputCap);
         }
 
         @Override
         public byte[] answer(byte[] body, int status) {
-            return status < 400 ? MessagesAnswerAsChat.translate(body, clock) : ErrorBodies.toOpenAi(body, status);
+            return status < 400 ? answerBack.apply(body) : ErrorBodies.toOpenAi(body, status);
         }
 
         @Override
         public EventTranslator events() {
-            return new MessagesEventsAsChat(includeUsage, clock);
+            return eventsBack.get();
         }
 
         @Override

@@ -77,41 +77,69 @@ public final class ReceiptLog {
         LOG.error("the last receipt in {} was torn (a crash mid-write); its bytes are kept in {}", last, torn);
     }
 
-    /** Appends a batch, one fsync per file touched. */
+    /**
+     * Appends a batch, one fsync per file touched. A write that fails (a full disk) is undone: the file
+     * is cut back to its length before it, the chain stays where the last written receipt left it,
+     * and the receipts already written are removed from {@code batch} (which must then be mutable),
+     * so a retry of what is left continues the chain exactly.
+     */
     public void append(List<ReceiptInput> batch) {
-        StringBuilder pending = new StringBuilder();
-        Path file = null;
+        int done = 0;
         try {
-            for (ReceiptInput in : batch) {
-                Instant now = clock.instant();
-                Path target = dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl");
-                if (file != null && !file.equals(target)) {
-                    write(file, pending);
-                    pending.setLength(0);
-                }
-                file = target;
-                TreeMap<String, Object> receipt = fields(in, now);
-                receipt.put("seq", seq + 1);
-                receipt.put("prev", prev);
-                receipt.put("sig", ReceiptKeys.sign(keys.privateKey(), CanonicalJson.bytes(receipt)));
-                String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
-                pending.append(line).append('\n');
-                seq++;
-                prev = Receipts.hash(line);
-            }
-            if (file != null) {
-                write(file, pending);
+            while (done < batch.size()) {
+                done += appendOneFile(batch.subList(done, batch.size()));
             }
         } catch (IOException e) {
+            batch.subList(0, done).clear();
             throw new UncheckedIOException("cannot write receipts to " + dir + ": " + e.getMessage(), e);
         }
     }
 
+    /** Signs and writes the leading receipts of {@code batch} that belong to one day's file; returns how many. */
+    private int appendOneFile(List<ReceiptInput> batch) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        Path file = null;
+        long nextSeq = seq;
+        String nextPrev = prev;
+        int n = 0;
+        for (ReceiptInput in : batch) {
+            Instant now = clock.instant();
+            Path target = dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl");
+            if (file != null && !file.equals(target)) {
+                break;
+            }
+            file = target;
+            TreeMap<String, Object> receipt = fields(in, now);
+            receipt.put("seq", nextSeq + 1);
+            receipt.put("prev", nextPrev);
+            receipt.put("sig", ReceiptKeys.sign(keys.privateKey(), CanonicalJson.bytes(receipt)));
+            String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
+            lines.append(line).append('\n');
+            nextSeq++;
+            nextPrev = Receipts.hash(line);
+            n++;
+        }
+        write(file, lines);
+        seq = nextSeq;
+        prev = nextPrev;
+        return n;
+    }
+
+    /** Appends and forces the lines; on failure cuts the file back to where it was, so no line is left half written. */
     private static void write(Path file, CharSequence lines) throws IOException {
         SecureFiles.ensurePrivateFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
-            ch.force(false);
+            long before = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            } catch (IOException e) {
+                ch.truncate(before);
+                throw e;
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * hands them to the sink in batches at most {@link #FLUSH_EVERY} apart. {@link #close(Duration)}
  * writes everything still queued, so a graceful stop loses nothing; a crash loses at most one flush
  * window. A failing sink (a database locked by another process, a full disk) is retried with the
- * batch kept in memory, never dropped.
+ * batch kept in memory, never dropped; a sink that wrote part of a batch before failing removes
+ * those items from the batch, so they are not written twice.
  */
 public final class BackgroundWriter<T> implements AutoCloseable {
 
@@ -28,8 +30,9 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closing;
-    private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
-    private long written;
+    private final AtomicLong submitted = new AtomicLong();
+    private volatile long written;
+    private volatile boolean failing;
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
         this.name = name;
@@ -70,25 +73,46 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                     batch.add(first);
                 }
                 queue.drainTo(batch, BATCH - batch.size());
-                sink.accept(batch);
-                synchronized (this) {
-                    written += batch.size();
-                    notifyAll();
+                int size = batch.size();
+                try {
+                    sink.accept(batch);
+                    batch.clear();
+                    if (failing) {
+                        LOG.info("{} records are being written again", name);
+                    }
+                    failing = false;
+                } finally {
+                    counted(size - batch.size());
                 }
-                batch.clear();
             } catch (InterruptedException e) {
                 closing = true;
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                LOG.warn("could not write {} {} records yet ({}); retrying", batch.size(), name, e.getMessage());
+                if (!failing) {
+                    LOG.error("cannot write {} records ({}); {} are kept in memory and retried", name, e.getMessage(),
+                            backlog());
+                }
+                failing = true;
                 pause();
             }
         }
     }
 
-    /** Records waiting to be written. */
-    public int pending() {
-        return queue.size();
+    private synchronized void counted(int n) {
+        if (n > 0) {
+            written += n;
+            notifyAll();
+        }
+    }
+
+    /** Records submitted and not written yet (queued, or in a batch being written or retried). */
+    public long backlog() {
+        return submitted.get() - written;
+    }
+
+    /** True while the sink keeps failing (its records wait in memory). */
+    public boolean failing() {
+        return failing;
     }
 
     /** Writes every queued record, then stops; bounded by the timeout. */

@@ -30,7 +30,7 @@ public final class ChatRequestAsMessages {
         out.put("max_tokens", outputCap == null ? max : Math.min(max, outputCap));
 
         StringBuilder system = new StringBuilder();
-        ArrayNode messages = out.putArray("messages");
+        Turns turns = new Turns(out.putArray("messages"));
         for (JsonNode m : chat.path("messages")) {
             String role = m.path("role").asText();
             switch (role) {
@@ -48,16 +48,16 @@ public final class ChatRequestAsMessages {
                         JsonNode input = Translated.parse(call.at("/function/arguments").asText("{}"));
                         use.set("input", input.isObject() ? input : Translated.object());
                     }
-                    append(messages, "assistant", blocks);
+                    turns.add("assistant", blocks);
                 }
                 case "tool", "function" -> {
                     ArrayNode blocks = Translated.array();
                     blocks.addObject().put("type", "tool_result")
                             .put("tool_use_id", m.path("tool_call_id").asText(m.path("name").asText()))
                             .put("content", Translated.text(m.path("content")));
-                    append(messages, "user", blocks);
+                    turns.add("user", blocks);
                 }
-                default -> append(messages, "user", blocks(m.path("content")));
+                default -> turns.add("user", blocks(m.path("content")));
             }
         }
         if (!system.isEmpty()) {
@@ -69,17 +69,8 @@ public final class ChatRequestAsMessages {
         } else if (stop.isArray()) {
             out.set("stop_sequences", stop.deepCopy());
         }
-        if (chat.path("temperature").isNumber()) {
-            out.put("temperature", Math.min(1.0, chat.path("temperature").asDouble()));
-        }
-        Translated.copy(chat, "top_p", out, "top_p");
-        if (chat.path("stream").asBoolean(false)) {
-            out.put("stream", true);
-        }
+        MessagesParams.sampling(chat, out);
         tools(chat, out);
-        if (chat.path("user").isTextual()) {
-            out.putObject("metadata").put("user_id", chat.path("user").asText());
-        }
         return Translated.bytes(out);
     }
 
@@ -123,51 +114,14 @@ public final class ChatRequestAsMessages {
         return block;
     }
 
-    /** Adds blocks as a turn of {@code role}, merged into the previous turn when it has the same role. */
-    private static void append(ArrayNode messages, String role, ArrayNode blocks) {
-        if (blocks.isEmpty()) {
-            return;
-        }
-        JsonNode last = messages.isEmpty() ? null : messages.get(messages.size() - 1);
-        if (last != null && role.equals(last.path("role").asText())) {
-            ((ArrayNode) last.path("content")).addAll(blocks);
-        } else {
-            messages.addObject().put("role", role).set("content", blocks);
-        }
-    }
-
     private static void tools(JsonNode chat, ObjectNode out) {
         ArrayNode tools = Translated.array();
         for (JsonNode t : chat.path("tools")) {
-            JsonNode fn = t.path("function");
-            if (!"function".equals(t.path("type").asText("function")) || !fn.isObject()) {
-                continue;
+            if ("function".equals(t.path("type").asText("function")) && t.path("function").isObject()) {
+                tools.add(MessagesParams.tool(t.path("function")));
             }
-            ObjectNode tool = tools.addObject().put("name", fn.path("name").asText());
-            Translated.copy(fn, "description", tool, "description");
-            JsonNode params = fn.path("parameters");
-            tool.set("input_schema", params.isObject() ? params.deepCopy()
-                    : Translated.object().put("type", "object").set("properties", Translated.object()));
         }
-        if (tools.isEmpty()) {
-            return;
-        }
-        out.set("tools", tools);
         JsonNode choice = chat.path("tool_choice");
-        ObjectNode toolChoice = Translated.object();
-        if (choice.isObject()) {
-            toolChoice.put("type", "tool").put("name", choice.at("/function/name").asText());
-        } else {
-            switch (choice.asText("auto")) {
-                case "required" -> toolChoice.put("type", "any");
-                case "none" -> toolChoice.put("type", "none");
-                default -> toolChoice.put("type", "auto");
-            }
-        }
-        if (chat.path("parallel_tool_calls").isBoolean() && !chat.path("parallel_tool_calls").asBoolean()
-                && !"none".equals(toolChoice.path("type").asText())) {
-            toolChoice.put("disable_parallel_tool_use", true);
-        }
-        out.set("tool_choice", toolChoice);
+        MessagesParams.tools(tools, chat, choice.isObject() ? choice.at("/function/name").asText() : null, out);
     }
 }

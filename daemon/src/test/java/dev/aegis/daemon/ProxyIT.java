@@ -258,11 +258,12 @@ class ProxyIT {
 
     @Test
     void otherV1PathsAreForwardedToTheDefaultProvider() throws Exception {
-        HttpResponse<String> r = Http.send(gateway.post("/v1/models", "").GET());
+        HttpResponse<String> r = Http.send(gateway.post("/v1/files?purpose=batch", "").GET());
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).contains("gpt-4o-mini");
-        assertThat(gateway.fake.requests().getLast().path()).isEqualTo("/v1/models");
+        assertThat(r.body()).contains("file-fake1");
+        assertThat(gateway.fake.requests().getLast().path()).isEqualTo("/v1/files");
+        assertThat(gateway.fake.requests().getLast().query()).isEqualTo("purpose=batch");
     }
 
     @Test

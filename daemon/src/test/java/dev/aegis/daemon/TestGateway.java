@@ -65,7 +65,10 @@ public final class TestGateway implements AutoCloseable {
         return start(tempDir, null, Map.of());
     }
 
-    /** Starts with an optional config file body and extra environment (which may override the fake's URL). */
+    /**
+     * Starts with an optional config file body and extra environment (which may override the fake's URL).
+     * {@code {fake}} in the config stands for the fake provider's root URL.
+     */
     public static TestGateway start(Path tempDir, String yaml, Map<String, String> extraEnv) throws Exception {
         FakeProvider fake = FakeProvider.start();
         try {
@@ -73,7 +76,7 @@ public final class TestGateway implements AutoCloseable {
             Path config = home.resolve("aegis.yaml");
             if (yaml != null) {
                 Files.createDirectories(home);
-                Files.writeString(config, yaml, StandardCharsets.UTF_8);
+                Files.writeString(config, yaml.replace("{fake}", fake.anthropicBaseUrl()), StandardCharsets.UTF_8);
             }
             Map<String, String> env = new HashMap<>();
             env.put("OPENAI_API_KEY", PROVIDER_KEY);

@@ -26,7 +26,12 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
-import com.openai.models.ChatModel;
+import com.openai.models.responses.FunctionTool;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseFunctionToolCall;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
 import dev.aegis.fakeprovider.FakeProvider.CannedResponse;
 import dev.aegis.fakeprovider.RecordedRequest;
 import java.net.http.HttpResponse;
@@ -306,9 +311,67 @@ class TranslationIT {
     }
 
     @Test
-    void theResponsesApiForAnAnthropicModelIsRefusedClearly() throws Exception {
-        HttpResponse<String> r = Http.send(gateway.post("/v1/responses",
-                "{\"model\":\"claude-sonnet-4-5\",\"input\":\"hi\"}"));
+    void openAiResponsesToAnthropicModelWholeWithAFunctionCall() throws Exception {
+        Response r = openAi.responses().create(ResponseCreateParams.builder().model("claude-sonnet-4-5")
+                .instructions("Be brief.").input("Weather in Paris?").maxOutputTokens(300L)
+                .addTool(FunctionTool.builder().name("get_weather").parameters(FunctionTool.Parameters.builder()
+                        .putAdditionalProperty("type", com.openai.core.JsonValue.from("object")).build())
+                        .strict(false).build())
+                .build());
+
+        assertThat(r.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(r.output()).hasSize(2);
+        assertThat(r.output().get(0).asMessage().content().getFirst().asOutputText().text()).isEqualTo("Let me check.");
+        ResponseFunctionToolCall call = r.output().get(1).asFunctionCall();
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(call.callId()).isEqualTo("toolu_fake01");
+        assertThat(Http.json(call.arguments()).path("location").asText()).isEqualTo("Paris");
+        assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(525);
+        assertThat(r.usage().orElseThrow().inputTokensDetails().cachedTokens()).isEqualTo(400);
+
+        JsonNode sent = upstreamBody();
+        assertThat(upstream().path()).isEqualTo("/v1/messages");
+        assertThat(sent.path("system").asText()).isEqualTo("Be brief.");
+        assertThat(sent.path("max_tokens").asInt()).isEqualTo(300);
+        assertThat(sent.at("/messages/0/content/0/text").asText()).isEqualTo("Weather in Paris?");
+        assertThat(sent.at("/tools/0/name").asText()).isEqualTo("get_weather");
+    }
+
+    @Test
+    void openAiResponsesStreamToAnthropicModelHasTheEventsCodexNeeds() throws Exception {
+        List<String> kinds = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        List<Long> sequence = new ArrayList<>();
+        List<Long> inputTokens = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = openAi.responses().createStreaming(
+                ResponseCreateParams.builder().model("claude-sonnet-4-5").input("hi").build())) {
+            stream.stream().forEach(e -> {
+                e.outputTextDelta().ifPresent(d -> text.append(d.delta()));
+                if (e.isCreated()) {
+                    kinds.add("created");
+                    sequence.add(e.asCreated().sequenceNumber());
+                } else if (e.isOutputItemAdded()) {
+                    kinds.add("item.added");
+                } else if (e.isOutputItemDone()) {
+                    kinds.add("item.done:" + e.asOutputItemDone().item().asMessage().content().getFirst()
+                            .asOutputText().text());
+                } else if (e.isCompleted()) {
+                    kinds.add("completed");
+                    sequence.add(e.asCompleted().sequenceNumber());
+                    inputTokens.add(e.asCompleted().response().usage().orElseThrow().inputTokens());
+                }
+            });
+        }
+        assertThat(kinds).containsExactly("created", "item.added", "item.done:" + TEXT, "completed");
+        assertThat(text.toString()).isEqualTo(TEXT);
+        assertThat(inputTokens).containsExactly(525L);
+        assertThat(sequence.get(1)).isGreaterThan(sequence.get(0));
+    }
+
+    @Test
+    void legacyCompletionsForAnAnthropicModelAreRefusedClearly() throws Exception {
+        HttpResponse<String> r = Http.send(gateway.post("/v1/completions",
+                "{\"model\":\"claude-sonnet-4-5\",\"prompt\":\"hi\"}"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("invalid_request");
         assertThat(Http.json(r.body()).at("/error/message").asText()).contains("anthropic", "/v1/chat/completions");

@@ -11,61 +11,86 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a new user does, with the real install script and the installed launcher: install, start,
- * a call through it, status, stop. Only the provider is fake.
+ * a call through it, status, stop; the bundled runtime, AOT caches, completion and the service
+ * mode. Only the provider is fake.
  */
 class InstallIT {
 
     private static final Path ROOT = Path.of(System.getProperty("aegis.projectRoot", ".."));
 
     @TempDir
+    static Path installed;
+
+    @TempDir
     Path temp;
+
+    static Path prefix;
+    static Path bin;
+    static Path completions;
+    static String installOutput;
 
     record Result(int code, String output) {}
 
-    private Result run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    private static Result run(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(ROOT.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);
+    }
+
+    @BeforeAll
+    static void install() throws Exception {
+        prefix = installed.resolve("share/aegis");
+        bin = installed.resolve("bin");
+        completions = installed.resolve("completions");
+        Map<String, String> installEnv = Map.of("PREFIX", prefix.toString(), "BIN_DIR", bin.toString(),
+                "COMPLETION_DIR", completions.toString());
+        Result first = run(installEnv, "bash", "install.sh", "--no-build");
+        assertThat(first.code()).as(first.output()).isZero();
+        // Installing again upgrades in place (the runtime linked the first time is reused).
+        Result again = run(installEnv, "bash", "install.sh", "--no-build");
+        assertThat(again.code()).as(again.output()).isZero();
+        installOutput = again.output();
+    }
+
+    private String aegis() {
+        return bin.resolve("aegis").toString();
     }
 
     @Test
     void installStartCallStatusStop() throws Exception {
-        Path prefix = temp.resolve("share/aegis");
-        Path bin = temp.resolve("bin");
-        Map<String, String> installEnv = Map.of("PREFIX", prefix.toString(), "BIN_DIR", bin.toString());
-        Result install = run(installEnv, "bash", "install.sh", "--no-build");
-        assertThat(install.code()).as(install.output()).isZero();
-        assertThat(install.output()).contains("Installed Aegis in " + prefix).contains("is not on your PATH");
+        assertThat(installOutput).contains("Installed Aegis in " + prefix).contains("is not on your PATH");
         assertThat(bin.resolve("aegis")).isExecutable();
-
-        // Installing again upgrades in place.
-        assertThat(run(installEnv, "bash", "install.sh", "--no-build").code()).isZero();
         assertThat(prefix.resolve("lib")).isDirectory();
 
         try (FakeProvider fake = FakeProvider.start()) {
-            String aegis = bin.resolve("aegis").toString();
             String home = temp.resolve("home").toString();
-            Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-install-test", "AEGIS_OPENAI_BASE_URL", fake.baseUrl(),
-                    "AEGIS_HOME", home);
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-install-test",
+                    "AEGIS_OPENAI_BASE_URL", fake.baseUrl(), "AEGIS_HOME", home));
+            if (Files.exists(prefix.resolve("aot/daemon.aot"))) {
+                // The daemon refuses to start, rather than starting slowly, if its AOT cache is unusable.
+                env.put("AEGIS_DAEMON_OPTS", "-XX:AOTMode=on");
+            }
             try {
-                Result start = run(env, aegis, "start", "--port", "0");
+                Result start = run(env, aegis(), "start", "--port", "0");
                 assertThat(start.code()).as(start.output()).isZero();
                 Matcher m = Pattern.compile("running at (http://127\\.0\\.0\\.1:\\d+)").matcher(start.output());
                 assertThat(m.find()).as(start.output()).isTrue();
 
-                Result keygen = run(env, aegis, "keygen", "--name", "install-test");
+                Result keygen = run(env, aegis(), "keygen", "--name", "install-test");
                 assertThat(keygen.code()).as(keygen.output()).isZero();
                 Matcher key = Pattern.compile("aegis_[a-z2-7]{12}_\\S{43}").matcher(keygen.output());
                 assertThat(key.find()).isTrue();
@@ -79,20 +104,89 @@ class InstallIT {
                 assertThat(call.body()).contains("Hello from the fake provider.");
 
                 // The call is counted once its handler has returned, a moment after the client has the answer.
-                Result status = run(env, aegis, "status");
+                Result status = run(env, aegis(), "status");
                 for (int i = 0; i < 20 && !status.output().contains("1 served"); i++) {
-                    status = run(env, aegis, "status");
+                    status = run(env, aegis(), "status");
                 }
                 assertThat(status.code()).isZero();
                 assertThat(status.output()).contains("Aegis is running at " + m.group(1)).contains("1 served");
             } finally {
-                Result stop = run(env, aegis, "stop");
+                Result stop = run(env, aegis(), "stop");
                 assertThat(stop.code()).as(stop.output()).isZero();
                 assertThat(stop.output()).contains("Aegis stopped");
             }
-            assertThat(run(env, aegis, "status").output()).contains("not running");
+            assertThat(run(env, aegis(), "status").output()).contains("not running");
+            // Signed and verified with the distribution's (unsigned) BouncyCastle jar.
+            Result verify = run(env, aegis(), "receipts", "verify");
+            assertThat(verify.code()).as(verify.output()).isZero();
+            assertThat(verify.output()).contains("Intact: 1 receipts");
             assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("listening on").contains("stopped")
                     .doesNotContain("sk-install-test");
+        }
+    }
+
+    @Test
+    void theInstallBringsItsOwnRuntimeCachesAndCompletion() throws Exception {
+        boolean jlink = Files.isExecutable(Path.of(System.getProperty("java.home"), "bin", "jlink"));
+        if (jlink) {
+            assertThat(installOutput).contains("with its own Java runtime").contains("Reusing the bundled Java runtime");
+            if (Runtime.version().feature() >= 25) {
+                assertThat(installOutput).contains("Reusing the AOT caches");
+            }
+            // No Java anywhere but the bundled one: the launcher still runs, on it.
+            Result r = run(Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin",
+                            "AEGIS_JVM_DIR", Files.createDirectories(temp.resolve("nojvm")).toString(),
+                            "AEGIS_CLI_OPTS", "-XshowSettings:properties"),
+                    aegis(), "--version");
+            assertThat(r.code()).as(r.output()).isZero();
+            assertThat(r.output()).contains("java.home = " + prefix.toRealPath().resolve("runtime"))
+                    .contains("aegis 0.1.0");
+        }
+        assertThat(Files.list(prefix.resolve("native")).map(p -> p.getFileName().toString()))
+                .anyMatch(n -> n.contains("sqlitejdbc"));
+        if (Runtime.version().feature() >= 25) {
+            assertThat(prefix.resolve("aot/cli.aot")).isRegularFile();
+            assertThat(prefix.resolve("aot/daemon.aot")).isRegularFile();
+            // -XX:AOTMode=on makes the JVM fail instead of silently running without an unusable cache.
+            Result r = run(Map.of("AEGIS_CLI_OPTS", "-XX:AOTMode=on"), aegis(), "--version");
+            assertThat(r.code()).as(r.output()).isZero();
+        }
+        assertThat(Files.readString(completions.resolve("aegis"))).contains("complete -F _complete_aegis");
+        assertThat(prefix.resolve("service/aegis.service")).isRegularFile();
+        assertThat(prefix.resolve("service/dev.aegis.daemon.plist")).isRegularFile();
+    }
+
+    @Test
+    void theServiceUnitsCommandRunsInTheForegroundAndStopsWithItsManager() throws Exception {
+        String unit = Files.readString(prefix.resolve("service/aegis.service"));
+        Matcher exec = Pattern.compile("(?m)^ExecStart=%h/\\.local/bin/aegis (.*)$").matcher(unit);
+        assertThat(exec.find()).as(unit).isTrue();
+        assertThat(exec.group(1)).isEqualTo("start --foreground");
+        assertThat(Files.readString(prefix.resolve("service/dev.aegis.daemon.plist")))
+                .contains("<string>start</string>\n    <string>--foreground</string>");
+
+        String home = temp.resolve("svc-home").toString();
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-service", "AEGIS_HOME", home, "AEGIS_PORT", "0");
+        ProcessBuilder pb = new ProcessBuilder(aegis(), "start", "--foreground").redirectErrorStream(true)
+                .redirectOutput(temp.resolve("svc.out").toFile());
+        pb.environment().putAll(env);
+        Process service = pb.start();
+        try {
+            Result status = run(env, aegis(), "status");
+            for (int i = 0; i < 300 && status.code() != 0 && service.isAlive(); i++) {
+                Thread.sleep(100);
+                status = run(env, aegis(), "status");
+            }
+            assertThat(status.code()).as(Files.readString(temp.resolve("svc.out"))).isZero();
+
+            // What systemd and launchd do to stop it: SIGTERM to the process they started.
+            service.destroy();
+            assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(service.exitValue()).isIn(0, 143);
+            assertThat(run(env, aegis(), "status").output()).contains("not running");
+            assertThat(Files.readString(temp.resolve("svc.out"))).contains("stopped");
+        } finally {
+            service.destroyForcibly();
         }
     }
 

@@ -62,7 +62,7 @@ final class RecordsSections {
 
     static AuditConfig audit(ConfigNode n, Map<String, String> env, AegisHome home) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("receipts", "dir", "prompt_log"));
+        n.rejectUnknownKeys(Set.of("receipts", "dir", "prompt_log", "max_backlog"));
         boolean receipts = n.child("receipts").bool(true);
         String fromEnv = Setting.AEGIS_AUDIT_ENABLED.from(env);
         if (fromEnv != null) {
@@ -72,6 +72,7 @@ final class RecordsSections {
         if (dir == null) {
             dir = n.child("dir").text(null);
         }
-        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir));
+        int maxBacklog = n.child("max_backlog").integer(AuditConfig.DEFAULT_MAX_BACKLOG, 1, 10_000_000);
+        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir), maxBacklog);
     }
 }

@@ -8,6 +8,8 @@ import java.time.Instant;
  * @param status {@code ok}, or {@code draining} while a graceful stop is under way
  * @param configReloads config edits applied since start
  * @param configRejected config edits refused as invalid since start (the log names each error)
+ * @param recordsFailing usage rows or receipts cannot be written right now (they wait in memory)
+ * @param recordsBacklog usage rows and receipts not written yet
  */
 public record HealthPayload(
         String status,
@@ -19,4 +21,6 @@ public record HealthPayload(
         long inFlight,
         String instance,
         long configReloads,
-        long configRejected) {}
+        long configRejected,
+        boolean recordsFailing,
+        long recordsBacklog) {}

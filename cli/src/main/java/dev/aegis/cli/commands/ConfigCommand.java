@@ -2,18 +2,15 @@ package dev.aegis.cli.commands;
 
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
+import dev.aegis.cli.ConfigCheck;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.config.ConfigError;
-import dev.aegis.config.ConfigException;
-import dev.aegis.config.ConfigLoader;
-import dev.aegis.config.ConfigOverrides;
 import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,12 +76,10 @@ public final class ConfigCommand extends GroupCommand {
         @Override
         public Integer call() {
             Path file = file(context, target);
-            try {
-                // Checked as the daemon would read it, environment overrides included.
-                new ConfigLoader(Map.copyOf(context.env()), context.home()).load(file, true, ConfigOverrides.NONE);
-            } catch (ConfigException e) {
-                context.out().println(file + ": " + e.errors().size() + " error(s)");
-                for (ConfigError error : e.errors()) {
+            ConfigCheck check = ConfigCheck.of(context, file, true);
+            if (!check.valid()) {
+                context.out().println(file + ": " + check.errors().size() + " error(s)");
+                for (ConfigError error : check.errors()) {
                     context.out().println("  " + error.path() + ": " + error.message());
                 }
                 return ExitCode.FAILED;

@@ -3,8 +3,8 @@ package dev.aegis.cli.commands;
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ClientSetup;
+import dev.aegis.cli.CodexConfigFile;
 import dev.aegis.cli.ExitCode;
-import dev.aegis.home.AegisHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ public final class InitCommand extends GroupCommand {
             String table = table(ClientSetup.baseUrl(context));
             PrintWriter out = context.out();
             if (write) {
-                Path file = configFile();
+                Path file = CodexConfigFile.location(context);
                 Path backup = merge(file, table);
                 out.println("Wrote the aegis model provider into " + file
                         + (backup == null ? "" : " (the previous file is kept as " + backup + ")"));
@@ -75,13 +75,6 @@ public final class InitCommand extends GroupCommand {
             out.println(key == null ? "# export " + ClientSetup.KEY_VARIABLE + "=<your Aegis key>"
                     : "export " + ClientSetup.KEY_VARIABLE + "=" + key);
             return ExitCode.OK;
-        }
-
-        private Path configFile() {
-            String codexHome = context.env().get("CODEX_HOME");
-            Path dir = codexHome != null && !codexHome.isBlank() ? AegisHome.expandTilde(codexHome)
-                    : Path.of(System.getProperty("user.home"), ".codex");
-            return dir.resolve("config.toml");
         }
 
         /** Replaces (or appends) the aegis provider table, keeping every other line; returns the backup, if any. */

@@ -55,6 +55,10 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("  uptime:    " + human(Duration.ofSeconds(h.uptimeSeconds())));
             out.println("  requests:  " + h.requestsServed() + " served, " + h.inFlight() + " in flight");
             out.println("  home:      " + context.home().root());
+            if (h.recordsFailing()) {
+                out.println("  records:   FAILING - " + h.recordsBacklog() + " usage rows/receipts wait in memory"
+                        + " (locked database or full disk); see " + context.home().daemonLog());
+            }
         }
         return health.isPresent() ? ExitCode.OK : ExitCode.FAILED;
     }
@@ -67,7 +71,8 @@ public final class StatusCommand implements Callable<Integer> {
         state.ifPresent(s -> n.put("pid", s.pid()).put("url", s.url()).put("version", s.version())
                 .put("started_at", s.startedAt().toString()));
         health.ifPresent(h -> n.put("uptime_seconds", h.uptimeSeconds()).put("requests_served", h.requestsServed())
-                .put("in_flight", h.inFlight()));
+                .put("in_flight", h.inFlight()).put("records_failing", h.recordsFailing())
+                .put("records_backlog", h.recordsBacklog()));
         return n.toString();
     }
 

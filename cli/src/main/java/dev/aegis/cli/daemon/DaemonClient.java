@@ -4,74 +4,56 @@ import dev.aegis.control.ControlRoutes;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.HealthPayload;
 import dev.aegis.json.Json;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-/** Talks HTTP to a running daemon: health and the control routes. */
+/**
+ * Talks HTTP to a running daemon on loopback: health, the control routes and live events.
+ *
+ * <p>Plain {@link HttpURLConnection}, never a proxy: building a {@code java.net.http.HttpClient}
+ * sets up TLS and a selector thread, which cost a CLI command several hundred milliseconds of its
+ * start-up for a call that never leaves the machine.
+ */
 public final class DaemonClient {
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    private static final Duration CONNECT = Duration.ofSeconds(2);
 
     /** The daemon's health, or empty when it does not answer (yet). */
     public Optional<HealthPayload> health(DaemonState state) {
         try {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(localUrl(state) + ControlRoutes.HEALTH))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (r.statusCode() != 200) {
-                return Optional.empty();
+            HttpURLConnection c = open(state, ControlRoutes.HEALTH, "GET", Duration.ofSeconds(2));
+            try {
+                if (c.getResponseCode() != 200) {
+                    return Optional.empty();
+                }
+                try (InputStream in = c.getInputStream()) {
+                    return Optional.of(Json.mapper().readValue(in, HealthPayload.class));
+                }
+            } finally {
+                c.disconnect();
             }
-            return Optional.of(Json.mapper().readValue(r.body(), HealthPayload.class));
         } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return Optional.empty();
         }
     }
 
     /** Waits until the daemon has written the records of every call it answered; true when it has. */
     public boolean flush(DaemonState state) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(localUrl(state) + ControlRoutes.FLUSH))
-                            .timeout(Duration.ofSeconds(15))
-                            .header(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken())
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return control(state, ControlRoutes.FLUSH, Duration.ofSeconds(15)) == 200;
     }
 
     /** Asks the daemon to stop gracefully; true when it accepted. */
     public boolean requestShutdown(DaemonState state, Duration drainTimeout) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(localUrl(state) + ControlRoutes.SHUTDOWN
-                                    + "?timeout_ms=" + drainTimeout.toMillis()))
-                            .timeout(Duration.ofSeconds(5))
-                            .header(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken())
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 202;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return control(state, ControlRoutes.SHUTDOWN + "?timeout_ms=" + drainTimeout.toMillis(), Duration.ofSeconds(5)) == 202;
     }
 
     /**
@@ -79,35 +61,63 @@ public final class DaemonClient {
      *
      * @param handler gets each event's JSON; returns whether to keep reading
      */
-    public void events(DaemonState state, java.util.function.Predicate<String> handler) {
-        HttpClient streaming = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+    public void events(DaemonState state, Predicate<String> handler) {
         try {
-            HttpResponse<java.util.stream.Stream<String>> r = streaming.send(HttpRequest.newBuilder(
-                                    URI.create(localUrl(state) + "/aegis/v1/events"))
-                            .header(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken())
-                            .GET().build(),
-                    HttpResponse.BodyHandlers.ofLines());
-            if (r.statusCode() != 200) {
-                r.body().close();
-                return;
-            }
-            try (java.util.stream.Stream<String> lines = r.body()) {
-                java.util.Iterator<String> it = lines.iterator();
-                while (it.hasNext()) {
-                    String line = it.next();
-                    if (line.startsWith("data: ") && !handler.test(line.substring(6))) {
-                        return;
+            HttpURLConnection c = open(state, "/aegis/v1/events", "GET", Duration.ZERO);
+            c.setRequestProperty(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken());
+            try {
+                if (c.getResponseCode() != 200) {
+                    return;
+                }
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        if (line.startsWith("data: ") && !handler.test(line.substring(6))) {
+                            return;
+                        }
                     }
                 }
+            } finally {
+                c.disconnect();
             }
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException e) {
             // The daemon went away; the caller reconnects.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            streaming.shutdownNow();
         }
+    }
+
+    /** POSTs to a control route with the control token; the status, or -1 when the daemon does not answer. */
+    private static int control(DaemonState state, String path, Duration timeout) {
+        try {
+            HttpURLConnection c = open(state, path, "POST", timeout);
+            c.setRequestProperty(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken());
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(0);
+            try {
+                c.getOutputStream().close();
+                int status = c.getResponseCode();
+                InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream();
+                if (body != null) {
+                    body.readAllBytes();
+                    body.close();
+                }
+                return status;
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** @param readTimeout zero waits as long as it takes (the event stream) */
+    private static HttpURLConnection open(DaemonState state, String path, String method, Duration readTimeout)
+            throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(localUrl(state) + path).toURL().openConnection(Proxy.NO_PROXY);
+        c.setRequestMethod(method);
+        c.setConnectTimeout((int) CONNECT.toMillis());
+        c.setReadTimeout((int) readTimeout.toMillis());
+        c.setUseCaches(false);
+        return c;
     }
 
     /** A wildcard bind address is reached through loopback. */

@@ -26,6 +26,7 @@ import java.util.UUID;
 public final class DaemonLauncher {
 
     private static final Duration POLL = Duration.ofMillis(25);
+    static final String INSTALL_OPTIONS = "aegis.daemon.jvmOptions";
 
     private final AegisHome home;
     private final Map<String, String> env;
@@ -43,12 +44,32 @@ public final class DaemonLauncher {
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             withEnvironment(pb);
             Process p = pb.start();
-            return p.waitFor();
+            // Stopped by a service manager or Ctrl-C: the daemon stops with this process, gracefully.
+            Thread forward = new Thread(() -> stopChild(p), "aegis-foreground-stop");
+            Runtime.getRuntime().addShutdownHook(forward);
+            int code = p.waitFor();
+            try {
+                Runtime.getRuntime().removeShutdownHook(forward);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook runs and finds the daemon gone
+            }
+            return code;
         } catch (IOException e) {
             throw new CliException("cannot run " + cmd.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 130;
+        }
+    }
+
+    private static void stopChild(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -114,6 +135,7 @@ public final class DaemonLauncher {
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.addAll(installOptions());
         String opts = Setting.AEGIS_DAEMON_OPTS.from(env);
         if (opts != null) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
@@ -141,6 +163,15 @@ public final class DaemonLauncher {
             cmd.add("--foreground");
         }
         return cmd;
+    }
+
+    /**
+     * What the launcher prepared for the daemon's JVM in this install (SQLite's extracted native
+     * library, the daemon's AOT cache): one option per line of {@code aegis.daemon.jvmOptions}.
+     */
+    static List<String> installOptions() {
+        String lines = System.getProperty(INSTALL_OPTIONS, "");
+        return lines.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static String javaBinary() {
