@@ -12,6 +12,7 @@ import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
+import dev.aegis.promptlog.AnswerPreview;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
@@ -94,6 +95,7 @@ public final class ProxyHandler {
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
         admission.rateLimits().admit(key, cfg.governance(), ctx.res());
         Endpoint endpoint = Endpoint.of(ctx.method().name(), apiPath);
+        record.endpoint(endpoint);
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg) : RequestBody.opaque(raw);
@@ -120,6 +122,8 @@ public final class ProxyHandler {
         boolean hideUsageChunk = askForUsage && body.stream() && !body.includeUsage() && !cfg.streamIncludeUsage();
         UsageExtractor usage = endpoint.usageExtractor(hideUsageChunk);
         record.usage(usage);
+        AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;
+        record.answerPreview(preview);
 
         Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
         timeline.sentUpstream();
@@ -132,7 +136,7 @@ public final class ProxyHandler {
         record.target(target);
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
-        EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget));
+        EventTap tap = tap(usage, outputBudget == null ? null : endpoint.cutoff(outputBudget), preview);
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, pricing, cfg.timeouts().idle(),
                 () -> record.settle(pricing, admission, cfg.governance()));
     }
@@ -145,11 +149,19 @@ public final class ProxyHandler {
         return checked == raw ? body : BodyInspector.inspect(checked);
     }
 
-    /** Every event is read for usage; the client sees it unless it is hidden or past a budget's end. */
-    private static EventTap tap(UsageExtractor usage, BudgetCutoff cutoff) {
-        if (cutoff == null) {
-            return event -> usage.onEvent(event) ? event.raw() : EventTap.NOTHING;
+    /**
+     * Every event is read for usage (and, with the prompt log on, for the start of the answer's text);
+     * the client sees it unless it is hidden or past a budget's end.
+     */
+    private static EventTap tap(UsageExtractor usage, BudgetCutoff cutoff, AnswerPreview preview) {
+        EventTap tap = cutoff == null ? event -> usage.onEvent(event) ? event.raw() : EventTap.NOTHING
+                : event -> cutoff.relay(event, usage.onEvent(event));
+        if (preview == null) {
+            return tap;
         }
-        return event -> cutoff.relay(event, usage.onEvent(event));
+        return event -> {
+            preview.onEvent(event);
+            return tap.relay(event);
+        };
     }
 }

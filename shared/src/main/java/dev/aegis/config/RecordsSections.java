@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the sections about records: {@code store} and {@code pricing}. */
+/** Reads the sections about records: {@code store}, {@code pricing} and {@code audit}. */
 final class RecordsSections {
 
     private RecordsSections() {}
@@ -72,6 +72,19 @@ final class RecordsSections {
         if (dir == null) {
             dir = n.child("dir").text(null);
         }
-        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir));
+        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir),
+                promptLog(n.child("prompt_log")));
+    }
+
+    private static PromptLogConfig promptLog(ConfigNode n) {
+        if (n.isMissing()) {
+            return PromptLogConfig.DEFAULT;
+        }
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("enabled", "preview_chars", "max_entries"));
+        PromptLogConfig d = PromptLogConfig.DEFAULT;
+        return new PromptLogConfig(n.child("enabled").bool(d.enabled()),
+                n.child("preview_chars").integer(d.previewChars(), 1, 100_000),
+                n.child("max_entries").integer(d.maxEntries(), 1, 10_000_000));
     }
 }

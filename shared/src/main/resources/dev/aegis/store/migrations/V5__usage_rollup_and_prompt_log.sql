@@ -36,6 +36,7 @@ CREATE TABLE prompt_log (
     route            TEXT NOT NULL,
     model            TEXT,
     status           INTEGER NOT NULL,
+    error_code       TEXT,
     input_tokens     INTEGER NOT NULL,
     output_tokens    INTEGER NOT NULL,
     request_preview  TEXT NOT NULL,
