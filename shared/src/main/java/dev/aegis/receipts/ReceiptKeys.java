@@ -83,10 +83,6 @@ public final class ReceiptKeys {
         }
     }
 
-    public static boolean verify(ReceiptPublicKey key, byte[] data, String signature) {
-        return new Verifier(key).verify(data, signature);
-    }
-
     private static byte[] raw(String pem, byte[] prefix, Path file) throws IOException {
         byte[] der;
         try {
