@@ -1,5 +1,6 @@
 package dev.aegis.bench;
 
+import dev.aegis.receipts.CanonicalJson;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,6 +43,9 @@ public class ReceiptVerifyBenchmark {
     private Path dir;
     private ReceiptKeys.Pair keys;
     private List<ReceiptInput> batch;
+    private ReceiptKeys.Verifier verifier;
+    private byte[] signedBytes;
+    private String signature;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -59,12 +64,30 @@ public class ReceiptVerifyBenchmark {
         for (int i = 0; i < RECEIPTS / batch.size(); i++) {
             log.append(batch);
         }
+        String line = Files.readAllLines(ReceiptVerifier.files(dir).getFirst()).getFirst();
+        TreeMap<String, Object> receipt = CanonicalJson.parse(line);
+        signature = (String) receipt.remove("sig");
+        signedBytes = CanonicalJson.bytes(receipt);
+        verifier = new ReceiptKeys.Verifier(keys.publicKey());
     }
 
     @Benchmark
     @OperationsPerInvocation(RECEIPTS)
     public VerifyResult verify() throws IOException {
         return new ReceiptVerifier(keys.publicKey()).verify(dir);
+    }
+
+    /** The same walk with one signature thread: what one core does. */
+    @Benchmark
+    @OperationsPerInvocation(RECEIPTS)
+    public VerifyResult verifyOnOneThread() throws IOException {
+        return new ReceiptVerifier(keys.publicKey(), 1).verify(dir);
+    }
+
+    /** The floor: BouncyCastle's Ed25519 verification of one receipt's bytes, nothing else, on one thread. */
+    @Benchmark
+    public boolean ed25519VerifyOnly() {
+        return verifier.verify(signedBytes, signature);
     }
 
     @Benchmark

@@ -13,6 +13,10 @@ import dev.aegis.auth.KeyCache;
 import dev.aegis.auth.TokenRoute;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.AuditConfig;
+import dev.aegis.config.PromptLogConfig;
+import dev.aegis.promptlog.PromptLogRoute;
+import dev.aegis.promptlog.PromptLogWriter;
+import dev.aegis.store.PromptLogStore;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
@@ -64,6 +68,7 @@ final class Components implements AutoCloseable {
     final EventBus events = new EventBus();
     final ReloadCounts reloads = new ReloadCounts();
     final UsageRoutes usageRoutes;
+    final PromptLogRoute promptLogRoute;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     Components(AegisConfig initial, AegisHome home) throws IOException {
@@ -82,8 +87,13 @@ final class Components implements AutoCloseable {
                 LoggerFactory.getLogger(Components.class).warn(
                         "released {} credit reservations left by a daemon that did not stop cleanly", released);
             }
+            PromptLogConfig promptLog = initial.audit().promptLog();
+            PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
             this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
-                    receipts(initial.audit(), home), initial.audit().maxBacklog());
+                    receipts(initial.audit(), home), promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
+                            new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
+                    promptLog.previewChars(), initial.audit().maxBacklog());
+            this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
             this.upstream = new UpstreamClient(initial.timeouts());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
@@ -133,6 +143,7 @@ final class Components implements AutoCloseable {
         usageRoutes.register(app);
         app.get("/v1/models", new ModelsRoute(config::get, authenticator, pricing)::handle);
         app.post("/api/ai/completion", proxy::handleAiCompletion);
+        app.get("/api/prompt-log", promptLogRoute::handle);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));

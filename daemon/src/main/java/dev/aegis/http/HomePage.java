@@ -22,7 +22,10 @@ public final class HomePage {
             new Route("ANY", "/api/proxy/openai[/<path>]", "same as /v1/<path>; the bare path is chat completions"),
             new Route("ANY", "/openai/v1/..., /anthropic/v1/...", "to that provider, whatever the model"),
             new Route("GET", "/healthz", "health: {\"status\":\"ok\"}"),
-            new Route("GET", "/aegis/v1/status", "version, uptime, requests served"));
+            new Route("GET", "/aegis/v1/status", "version, uptime, requests served"),
+            new Route("GET", "/aegis/v1/usage?since=7d&by=model", "the aegis usage report (a key sees its own, admin all)"),
+            new Route("GET", "/api/costs, /api/costs/{keyId}", "cost per key (a key sees its own, admin all)"),
+            new Route("GET", "/api/prompt-log?limit=N", "admin: newest prompt-log entries, secrets redacted (audit.prompt_log)"));
 
     private HomePage() {}
 

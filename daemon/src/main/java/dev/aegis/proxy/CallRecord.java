@@ -7,7 +7,9 @@ import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Cost;
 import dev.aegis.pricing.Pricing;
+import dev.aegis.promptlog.AnswerPreview;
 import dev.aegis.records.CallRecorder;
+import dev.aegis.records.Exchange;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
@@ -44,6 +46,8 @@ final class CallRecord {
     private byte[] responseBody;
     private String responseSha256;
     private SecretFindings secrets = SecretFindings.NONE;
+    private boolean modelCall;
+    private AnswerPreview answerPreview;
 
     CallRecord(String requestId, String route) {
         this.requestId = requestId;
@@ -80,6 +84,16 @@ final class CallRecord {
         this.secrets = found;
     }
 
+    /** The API called: model APIs (those whose body Aegis reads) go to the prompt log. */
+    void endpoint(Endpoint endpoint) {
+        this.modelCall = endpoint.inspectsBody();
+    }
+
+    /** Collects the start of a streamed answer's text for the prompt log. */
+    void answerPreview(AnswerPreview preview) {
+        this.answerPreview = preview;
+    }
+
     void reservation(Reservation r) {
         this.reservation = r;
     }
@@ -113,7 +127,8 @@ final class CallRecord {
         // Metrics and live events first: once the row is in the database, everything else has seen the call.
         metrics.record(row, overheadMs);
         events.publish(row);
-        recorder.record(row, requestBody, responseBody, responseSha256);
+        recorder.record(row, new Exchange(requestBody, responseBody, responseSha256,
+                streamed && answerPreview != null ? answerPreview.text() : null, modelCall));
         CALLS.info("call request={} key={} tenant={} run={} route={} model={} provider={} status={} latency_ms={} "
                         + "tokens_in={} tokens_out={} cost_usd={}{}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
                 row.route(), row.model(), row.provider(), row.status(), Math.round(row.latencyMs()), row.inputTokens(),

@@ -12,6 +12,7 @@ import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.Pricing;
+import dev.aegis.promptlog.AnswerPreview;
 import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
@@ -111,6 +112,7 @@ public final class ProxyHandler {
                 : TopLevelFields.has(raw, "messages") ? Endpoint.CHAT_COMPLETIONS.apiPath()
                 : Endpoint.COMPLETIONS.apiPath();
         Endpoint endpoint = Endpoint.of(ctx.method().name(), path);
+        record.endpoint(endpoint);
         record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : RequestBody.opaque(raw);
         record.requested(body.model());
@@ -133,6 +135,9 @@ public final class ProxyHandler {
             });
         }
 
+        AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;
+        record.answerPreview(preview);
+
         Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
@@ -150,7 +155,7 @@ public final class ProxyHandler {
         HttpResponse<InputStream> response = answer.response();
         Answered.mark(ctx);
         StreamTap tap = new StreamTap(usage, translation.events(),
-                outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding());
+                outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding(), preview);
         ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, translation, pricing,
                 cfg.timeouts().idle(), () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
     }

@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.promptlog.AnswerPreview;
 import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.SseEvent;
 import dev.aegis.streaming.cutoff.BudgetCutoff;
@@ -22,16 +23,20 @@ final class StreamTap implements EventTap {
     private final EventTranslator translator;
     private final BudgetCutoff cutoff;
     private final FailureEnding failure;
+    private final AnswerPreview preview;
 
     /**
      * @param translator turns the provider's events into the client's protocol; null when they pass as they are
      * @param cutoff null when no budget limits this call's output
+     * @param preview collects the start of the answer's text for the prompt log; null when it is off
      */
-    StreamTap(UsageExtractor usage, EventTranslator translator, BudgetCutoff cutoff, FailureEnding failure) {
+    StreamTap(UsageExtractor usage, EventTranslator translator, BudgetCutoff cutoff, FailureEnding failure,
+            AnswerPreview preview) {
         this.usage = usage;
         this.translator = translator;
         this.cutoff = cutoff;
         this.failure = failure;
+        this.preview = preview;
     }
 
     @Override
@@ -54,6 +59,9 @@ final class StreamTap implements EventTap {
     /** One event in the client's protocol, past the budget's ending or not. */
     private byte[] toClient(SseEvent event) {
         failure.observe(event);
+        if (preview != null) {
+            preview.onEvent(event);
+        }
         return cutoff == null ? event.raw() : cutoff.relay(event, true);
     }
 

@@ -1,23 +1,36 @@
 package dev.aegis.records;
 
+import dev.aegis.promptlog.AnswerPreview;
+import dev.aegis.promptlog.PromptLogInput;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.store.UsageRow;
 import java.time.Duration;
 
-/** Where every finished or refused call goes: its usage row, and its signed receipt when audit is on. */
+/**
+ * Where every finished or refused call goes: its usage row, its signed receipt when audit is on,
+ * and its prompt-log entry when the prompt log is on. The call's thread only enqueues; the writers
+ * do the rest on their own threads.
+ */
 public final class CallRecorder implements AutoCloseable {
 
     private final BackgroundWriter<UsageRow> usage;
     private final BackgroundWriter<ReceiptInput> receipts;
+    private final BackgroundWriter<PromptLogInput> promptLog;
+    private final int previewChars;
     private final int maxBacklog;
 
     /**
      * @param receipts null when receipts are off
+     * @param promptLog null when the prompt log is off
+     * @param previewChars the prompt log's {@code preview_chars}
      * @param maxBacklog records that may wait in memory, per writer, before {@link #full()} says so
      */
-    public CallRecorder(BackgroundWriter<UsageRow> usage, BackgroundWriter<ReceiptInput> receipts, int maxBacklog) {
+    public CallRecorder(BackgroundWriter<UsageRow> usage, BackgroundWriter<ReceiptInput> receipts,
+            BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
         this.usage = usage;
         this.receipts = receipts;
+        this.promptLog = promptLog;
+        this.previewChars = previewChars;
         this.maxBacklog = maxBacklog;
     }
 
@@ -39,23 +52,40 @@ public final class CallRecorder implements AutoCloseable {
         return failing() && (usage.backlog() >= maxBacklog || (receipts != null && receipts.backlog() >= maxBacklog));
     }
 
-    public void record(UsageRow row, byte[] requestBody, byte[] responseBody, String responseSha256) {
+    /**
+     * What collects the start of a model call's streamed answer for the prompt log; null when the
+     * prompt log is off (then nothing is collected).
+     *
+     * @param responses true for the Responses API
+     */
+    public AnswerPreview answerPreview(boolean responses) {
+        return promptLog == null ? null : new AnswerPreview(previewChars, responses);
+    }
+
+    public void record(UsageRow row, Exchange exchange) {
         usage.submit(row);
         if (receipts != null) {
-            receipts.submit(new ReceiptInput(row, requestBody, responseBody, responseSha256));
+            receipts.submit(new ReceiptInput(row, exchange.request(), exchange.response(), exchange.responseSha256()));
+        }
+        if (promptLog != null && exchange.modelCall() && exchange.request() != null) {
+            promptLog.submit(new PromptLogInput(row, exchange.request(), exchange.response(), exchange.streamedAnswer()));
         }
     }
 
-    /** Waits until every record submitted so far is written (usage and receipts); false on timeout. */
+    /** Waits until every record submitted so far is written (usage, receipts, prompt log); false on timeout. */
     public boolean flush(Duration timeout) throws InterruptedException {
-        return usage.flush(timeout) && (receipts == null || receipts.flush(timeout));
+        return usage.flush(timeout) && (receipts == null || receipts.flush(timeout))
+                && (promptLog == null || promptLog.flush(timeout));
     }
 
-    /** Flushes both, usage first. */
+    /** Flushes all, usage first. */
     public void close(Duration timeout) {
         usage.close(timeout);
         if (receipts != null) {
             receipts.close(timeout);
+        }
+        if (promptLog != null) {
+            promptLog.close(timeout);
         }
     }
 

@@ -100,13 +100,16 @@ public final class SecretGuard {
     }
 
     private SecretScanner scanner(SecretsConfig config) {
-        return scanners.computeIfAbsent(config, c -> {
-            List<SecretKind> kinds = new ArrayList<>(SecretKind.BUILT_IN);
-            for (String regex : c.extraPatterns()) {
-                kinds.add(SecretKind.custom(Pattern.compile(regex)));
-            }
-            return new SecretScanner(kinds, new HashSet<>(c.allow()));
-        });
+        return scanners.computeIfAbsent(config, c -> scanner(c, SecretKind.BUILT_IN));
+    }
+
+    /** A scanner for the given kinds plus the config's extra patterns, honouring its allow-list. */
+    public static SecretScanner scanner(SecretsConfig config, List<SecretKind> kinds) {
+        List<SecretKind> all = new ArrayList<>(kinds);
+        for (String regex : config.extraPatterns()) {
+            all.add(SecretKind.custom(Pattern.compile(regex)));
+        }
+        return new SecretScanner(all, new HashSet<>(config.allow()));
     }
 
     private static byte[] redact(byte[] body, SecretScanner scanner) {

@@ -45,7 +45,24 @@ public record SecretKind(String name, List<String> prefixes, Pattern pattern, bo
             new SecretKind("stripe_secret_key", List.of("sk_live_", "rk_live_"),
                     Pattern.compile("(?:sk|rk)_live_[0-9a-zA-Z]{24,}+")),
             new SecretKind("private_key", List.of("-----BEGIN"),
-                    Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"), false),
+                    // The header, then the key's body (base64, PEM header lines) and END line, so redaction removes it all.
+                    Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
+                            + "[A-Za-z0-9+/=\\s:,]*+(?:-(?!----)[A-Za-z0-9+/=\\s:,]*+){0,8}+(?:-----END [A-Z ]{0,32}+-----)?"),
+                    false),
             new SecretKind("jwt", List.of("eyJ"),
                     Pattern.compile("eyJ[A-Za-z0-9_-]{10,}+\\.eyJ[A-Za-z0-9_-]{10,}+\\.[A-Za-z0-9_-]{10,}+")));
+
+    /**
+     * Aegis's own keys ({@code aegis_<id>_<secret>}). Not in {@link #BUILT_IN}: prompts holding one are
+     * not blocked for it, but the prompt log redacts it like any other secret.
+     */
+    public static final SecretKind AEGIS_KEY =
+            new SecretKind("aegis_key", List.of("aegis_"), Pattern.compile("aegis_[a-z2-7]{12}+_[A-Za-z0-9_-]{43}+"));
+
+    /** The kinds given plus Aegis keys. */
+    public static List<SecretKind> withAegisKeys(List<SecretKind> kinds) {
+        List<SecretKind> out = new java.util.ArrayList<>(kinds);
+        out.add(AEGIS_KEY);
+        return List.copyOf(out);
+    }
 }

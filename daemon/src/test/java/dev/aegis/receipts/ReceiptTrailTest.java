@@ -169,4 +169,45 @@ class ReceiptTrailTest {
         assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:2");
         assertThat(r.reason()).startsWith("unparsable");
     }
+
+    /** A changed byte in the signature: the receipt's content is intact, its signature is not. */
+    private static String badSignature(String line) {
+        int at = line.indexOf("\"sig\":\"") + 7;
+        return line.substring(0, at) + (line.charAt(at) == 'A' ? 'B' : 'A') + line.substring(at + 1);
+    }
+
+    @Test
+    void theEarliestProblemIsNamedWhileSignaturesAreCheckedInParallel() throws Exception {
+        // A long day (several chunks of signature checks): two bad signatures and a chain break after them.
+        ReceiptLog log = ReceiptLog.open(dir, keys, clock);
+        List<ReceiptInput> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(input("long-" + i, i + 1));
+        }
+        log.append(batch);
+        Path last = day(3);
+        List<String> l = lines(last);
+        l.set(699, badSignature(l.get(699)));
+        l.set(299, badSignature(l.get(299)));
+        l.remove(899);
+        write(last, l);
+
+        for (int threads : new int[] {1, 2, 4}) {
+            VerifyResult r = new ReceiptVerifier(keys.publicKey(), threads).verify(dir);
+            assertThat(r.file() + ":" + r.line()).as("%d threads", threads).isEqualTo("2026-11-23.jsonl:300");
+            assertThat(r.reason()).startsWith("bad signature");
+            assertThat(r.receipts()).isEqualTo(12 + 299);
+        }
+    }
+
+    @Test
+    void aReformattedLineNoLongerVerifies() throws Exception {
+        List<String> l = lines(day(0));
+        l.set(3, l.get(3).replace("\"seq\":4", "\"seq\": 4"));
+        write(day(0), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:4");
+        assertThat(r.reason()).startsWith("bad signature");
+    }
 }

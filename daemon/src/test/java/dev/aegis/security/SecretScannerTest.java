@@ -48,6 +48,14 @@ class SecretScannerTest {
     }
 
     @Test
+    void aPrivateKeyIsRedactedWholeNotJustItsHeader() {
+        String pem = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n"
+                + "MIIEowIBAAKCAQEA7bq98+/xQ2hZ\nZm9vYmFy==\n-----END RSA PRIVATE KEY-----";
+        String text = "key:\n" + pem + "\nthanks";
+        assertThat(SecretScanner.redact(text, scanner.scan(text))).isEqualTo("key:\n[REDACTED:private_key]\nthanks");
+    }
+
+    @Test
     void allowListedValuesPass() {
         SecretScanner allowing = new SecretScanner(SecretKind.BUILT_IN, Set.of("AKIAIOSFODNN7EXAMPLE"));
         assertThat(allowing.scan("demo AKIAIOSFODNN7EXAMPLE")).isEmpty();

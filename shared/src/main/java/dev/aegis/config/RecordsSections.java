@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the sections about records: {@code store} and {@code pricing}. */
+/** Reads the sections about records: {@code store}, {@code pricing} and {@code audit}. */
 final class RecordsSections {
 
     private RecordsSections() {}
@@ -73,6 +73,19 @@ final class RecordsSections {
             dir = n.child("dir").text(null);
         }
         int maxBacklog = n.child("max_backlog").integer(AuditConfig.DEFAULT_MAX_BACKLOG, 1, 10_000_000);
-        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir), maxBacklog);
+        return new AuditConfig(receipts, dir == null ? home.receiptsDir() : AegisHome.expandTilde(dir),
+                promptLog(n.child("prompt_log")), maxBacklog);
+    }
+
+    private static PromptLogConfig promptLog(ConfigNode n) {
+        if (n.isMissing()) {
+            return PromptLogConfig.DEFAULT;
+        }
+        n.expectObject();
+        n.rejectUnknownKeys(Set.of("enabled", "preview_chars", "max_entries"));
+        PromptLogConfig d = PromptLogConfig.DEFAULT;
+        return new PromptLogConfig(n.child("enabled").bool(d.enabled()),
+                n.child("preview_chars").integer(d.previewChars(), 1, 100_000),
+                n.child("max_entries").integer(d.maxEntries(), 1, 10_000_000));
     }
 }

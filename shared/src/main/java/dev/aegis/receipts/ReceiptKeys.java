@@ -58,12 +58,28 @@ public final class ReceiptKeys {
         return Base64.getEncoder().encodeToString(sig);
     }
 
-    public static boolean verify(ReceiptPublicKey key, byte[] data, String signature) {
-        try {
-            byte[] sig = Base64.getDecoder().decode(signature);
-            return sig.length == Ed25519.SIGNATURE_SIZE && Ed25519.verify(sig, 0, key.raw(), 0, data, 0, data.length);
-        } catch (IllegalArgumentException e) {
-            return false;
+    /**
+     * Checks signatures by one public key. The key's curve point is decoded once, not per signature
+     * (BouncyCastle's {@code PublicPoint}); thread-safe.
+     */
+    public static final class Verifier {
+        /** null when the key is not a valid Ed25519 point: then no signature verifies. */
+        private final Ed25519.PublicPoint point;
+
+        public Verifier(ReceiptPublicKey key) {
+            this.point = key.raw().length == Ed25519.PUBLIC_KEY_SIZE ? Ed25519.validatePublicKeyPartialExport(key.raw(), 0) : null;
+        }
+
+        public boolean verify(byte[] data, String signature) {
+            if (point == null) {
+                return false;
+            }
+            try {
+                byte[] sig = Base64.getDecoder().decode(signature);
+                return sig.length == Ed25519.SIGNATURE_SIZE && Ed25519.verify(sig, 0, point, data, 0, data.length);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
     }
 

@@ -19,11 +19,17 @@ final class Migrations {
 
     /** Every migration in order; the number is its position + 1. Never edit one that has shipped. */
     private static final List<String> SCRIPTS = List.of("V1__keys_and_credits.sql", "V2__usage.sql", "V3__credit_reservations.sql",
-            "V4__key_runs_and_token_budgets.sql", "V5__reserved.sql", "V6__secrets_per_key_and_findings.sql");
+            "V4__key_runs_and_token_budgets.sql", "V5__usage_rollup_and_prompt_log.sql",
+            "V6__secrets_per_key_and_findings.sql");
 
     private Migrations() {}
 
     static Void apply(Connection c) throws SQLException {
+        return applyUpTo(c, SCRIPTS.size());
+    }
+
+    /** Applies the migrations up to a version (tests build older databases with it). */
+    static Void applyUpTo(Connection c, int target) throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
         }
@@ -38,7 +44,7 @@ final class Migrations {
             throw new SQLException("the database has schema version " + current + " but this Aegis knows only up to "
                     + SCRIPTS.size() + "; upgrade Aegis");
         }
-        for (int v = current + 1; v <= SCRIPTS.size(); v++) {
+        for (int v = current + 1; v <= target; v++) {
             for (String sql : statements(SCRIPTS.get(v - 1))) {
                 try (Statement st = c.createStatement()) {
                     st.execute(sql);

@@ -6,22 +6,31 @@ import java.util.Optional;
 
 /** What a usage report groups by, and the column expression for it. */
 public enum UsageGroup {
-    KEY("key_id"),
-    MODEL("model"),
+    KEY("key_id", "key_id"),
+    MODEL("model", "model"),
     /** Grouped by the UTC epoch day as an integer (strftime per row is several times slower). */
-    DAY("(ts_ms / 86400000)"),
-    TENANT("tenant"),
-    RUN("run_id"),
-    PROVIDER("provider");
+    DAY(UsageRollup.DAY_SQL, "day"),
+    TENANT("tenant", "tenant"),
+    /** Runs are not in the daily rollup: a report by run reads the raw rows. */
+    RUN("run_id", null),
+    PROVIDER("provider", "provider");
 
     private final String expression;
+    private final String rollupColumn;
 
-    UsageGroup(String expression) {
+    UsageGroup(String expression, String rollupColumn) {
         this.expression = expression;
+        this.rollupColumn = rollupColumn;
     }
 
+    /** The group's expression over the {@code usage} rows. */
     String expression() {
         return expression;
+    }
+
+    /** The group's column in {@code usage_daily}, or null when the rollup cannot serve it. */
+    String rollupColumn() {
+        return rollupColumn;
     }
 
     /** The group's name as shown: days as {@code YYYY-MM-DD}. */

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
@@ -12,27 +11,25 @@ import java.util.List;
 /** The cost report behind both {@code aegis usage} and the daemon's usage routes. */
 public final class UsageQueries {
 
-    private static final String SUMS = "COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(cached_input_tokens), 0), "
-            + "COALESCE(SUM(cache_write_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(reasoning_tokens), 0), "
-            + "COALESCE(SUM(cost_nanos), 0)";
-
     private final Database db;
 
     public UsageQueries(Database db) {
         this.db = db;
     }
 
+    /**
+     * The report: whole days come from the daily rollup, partial days and what the rollup cannot
+     * serve from the raw rows (see {@link ReportSources}); the sums are exactly those of the rows.
+     */
     public UsageReport report(UsageFilter filter, UsageGroup by) {
         return db.read(c -> {
-            Where where = Where.of(filter);
-            List<UsageTotals> groups = new ArrayList<>();
-            String sql = "SELECT " + by.expression() + " AS grp, " + SUMS + " FROM usage" + where.sql
-                    + " GROUP BY grp ORDER BY " + (by == UsageGroup.DAY ? "grp" : "SUM(cost_nanos) DESC, COUNT(*) DESC, grp");
-            try (PreparedStatement ps = prepare(c, sql, where); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    groups.add(totals(rs, by.label(rs.getString(1))));
+            GroupedSums sums = new GroupedSums(by);
+            for (ReportSources.Source source : ReportSources.of(filter, by)) {
+                try (PreparedStatement ps = prepare(c, source); ResultSet rs = ps.executeQuery()) {
+                    sums.add(rs);
                 }
             }
+            List<UsageTotals> groups = sums.ordered();
             return new UsageReport(by, groups, sum(groups));
         });
     }
@@ -92,40 +89,11 @@ public final class UsageQueries {
         });
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Where where) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        for (int i = 0; i < where.args.size(); i++) {
-            ps.setObject(i + 1, where.args.get(i));
+    private static PreparedStatement prepare(Connection c, ReportSources.Source source) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(source.sql());
+        for (int i = 0; i < source.args().size(); i++) {
+            ps.setObject(i + 1, source.args().get(i));
         }
         return ps;
-    }
-
-    private static UsageTotals totals(ResultSet rs, String group) throws SQLException {
-        return new UsageTotals(group, rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7), Money.toUsd(rs.getLong(8)));
-    }
-
-    private record Where(String sql, List<Object> args) {
-        static Where of(UsageFilter f) {
-            List<String> parts = new ArrayList<>();
-            List<Object> args = new ArrayList<>();
-            add(parts, args, "ts_ms >= ?", f.sinceMillis());
-            add(parts, args, "ts_ms < ?", f.untilMillis());
-            add(parts, args, "key_id = ?", f.keyId());
-            add(parts, args, "tenant = ?", f.tenant());
-            add(parts, args, "run_id = ?", f.runId());
-            add(parts, args, "(model = ? OR model_requested = ?)", f.model());
-            if (f.model() != null) {
-                args.add(f.model());
-            }
-            return new Where(parts.isEmpty() ? "" : " WHERE " + String.join(" AND ", parts), args);
-        }
-
-        private static void add(List<String> parts, List<Object> args, String clause, Object value) {
-            if (value != null) {
-                parts.add(clause);
-                args.add(value);
-            }
-        }
     }
 }

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** Writes usage rows, a batch per transaction. */
+/** Writes usage rows, a batch per transaction, and keeps the daily rollup in step in the same transaction. */
 public final class UsageStore {
 
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
@@ -32,6 +32,7 @@ public final class UsageStore {
                 }
                 ps.executeBatch();
             }
+            UsageRollup.add(c, rows);
             return null;
         });
     }

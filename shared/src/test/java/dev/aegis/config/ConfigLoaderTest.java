@@ -130,6 +130,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void promptLogIsOffByDefaultAndItsSettingsAreChecked() throws Exception {
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-real");
+        assertThat(new ConfigLoader(env, HOME).load(temp.resolve("missing.yaml"), false, ConfigOverrides.NONE).audit()
+                .promptLog()).isEqualTo(new PromptLogConfig(false, 500, 10_000));
+        Path on = file("audit: { prompt_log: { enabled: true, preview_chars: 80, max_entries: 3 } }\n");
+        assertThat(new ConfigLoader(env, HOME).load(on, true, ConfigOverrides.NONE).audit().promptLog())
+                .isEqualTo(new PromptLogConfig(true, 80, 3));
+        Path bad = file("audit: { prompt_log: { enabled: maybe, preview_chars: 0, max_entries: lots, size: 1 } }\n");
+        assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::path)
+                        .containsExactlyInAnyOrder("audit.prompt_log.enabled", "audit.prompt_log.preview_chars",
+                                "audit.prompt_log.max_entries", "audit.prompt_log.size"));
+    }
+
+    @Test
     void brokenYamlAndMissingExplicitFileAreErrors() throws Exception {
         Path broken = file("server: [unclosed\n");
         assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(broken, true, ConfigOverrides.NONE))

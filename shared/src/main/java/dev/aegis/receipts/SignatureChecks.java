@@ -1,0 +1,103 @@
+package dev.aegis.receipts;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Checks signatures on every core while the chain walk goes on: receipts are handed over in
+ * chunks, a bounded number in flight (so a long trail is not held in memory at once), and the
+ * earliest bad signature is what counts.
+ */
+final class SignatureChecks implements AutoCloseable {
+
+    /** A receipt whose chain checked out, waiting for its signature check. */
+    record Signed(String file, int line, long before, byte[] bytes, String sig) {}
+
+    private static final int CHUNK = 128;
+
+    private final ReceiptKeys.Verifier verifier;
+    private final ExecutorService pool;
+    private final Semaphore inFlight;
+    private final Deque<Future<Signed>> pending = new ArrayDeque<>();
+    private final AtomicBoolean badSeen = new AtomicBoolean();
+    private List<Signed> chunk = new ArrayList<>(CHUNK);
+    private Signed firstBad;
+
+    SignatureChecks(ReceiptKeys.Verifier verifier, int threads) {
+        this.verifier = verifier;
+        this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon(true)
+                .name("aegis-receipt-verify").unstarted(r));
+        this.inFlight = new Semaphore(threads * 4);
+    }
+
+    void add(Signed s) throws InterruptedException {
+        chunk.add(s);
+        if (chunk.size() == CHUNK) {
+            submit();
+        }
+    }
+
+    /** True once some bad signature was found (not necessarily the first); the walk can stop. */
+    boolean badSeen() {
+        return badSeen.get();
+    }
+
+    /** Waits for every check; the earliest receipt with a bad signature, or null. */
+    Signed firstBad() throws InterruptedException {
+        submit();
+        while (!pending.isEmpty()) {
+            Signed bad = result(pending.removeFirst());
+            if (bad != null && firstBad == null) {
+                firstBad = bad;
+            }
+        }
+        return firstBad;
+    }
+
+    private void submit() throws InterruptedException {
+        if (chunk.isEmpty()) {
+            return;
+        }
+        List<Signed> work = chunk;
+        chunk = new ArrayList<>(CHUNK);
+        inFlight.acquire();
+        pending.addLast(pool.submit(() -> {
+            try {
+                for (Signed s : work) {
+                    if (!verifier.verify(s.bytes(), s.sig())) {
+                        badSeen.set(true);
+                        return s;
+                    }
+                }
+                return null;
+            } finally {
+                inFlight.release();
+            }
+        }));
+        // Collect finished chunks in order, so only results still needed are kept.
+        while (!pending.isEmpty() && pending.peekFirst().isDone() && firstBad == null) {
+            firstBad = result(pending.removeFirst());
+        }
+    }
+
+    private static Signed result(Future<Signed> f) throws InterruptedException {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("signature check failed", e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.aegis.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The daily rollup of usage ({@code usage_daily}): per UTC day and (key, tenant, model, requested
+ * model, provider), the sums a report needs. Updated in the transaction that inserts the rows, so
+ * the rollup and the rows never disagree; reports read whole days here (see {@link UsageQueries}).
+ */
+final class UsageRollup {
+
+    static final long DAY_MS = 86_400_000L;
+
+    /** The epoch day of a time, as the migration's backfill computes it (floor, also before 1970). */
+    static long day(long tsMillis) {
+        return Math.floorDiv(tsMillis, DAY_MS);
+    }
+
+    /** The same day in SQL, for raw rows. */
+    static final String DAY_SQL = "((ts_ms - (ts_ms < 0) * 86399999) / 86400000)";
+
+    private static final String WHERE_CELL = " WHERE day = ? AND key_id IS ? AND tenant IS ? AND model IS ? "
+            + "AND model_requested IS ? AND provider IS ?";
+    private static final String UPDATE = "UPDATE usage_daily SET requests = requests + ?, input_tokens = input_tokens + ?, "
+            + "cached_input_tokens = cached_input_tokens + ?, cache_write_tokens = cache_write_tokens + ?, "
+            + "output_tokens = output_tokens + ?, reasoning_tokens = reasoning_tokens + ?, cost_nanos = cost_nanos + ?"
+            + WHERE_CELL;
+    private static final String INSERT = "INSERT INTO usage_daily (requests, input_tokens, cached_input_tokens, "
+            + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, day, key_id, tenant, model, "
+            + "model_requested, provider) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private UsageRollup() {}
+
+    /** One rollup row's identity. */
+    private record Cell(long day, String keyId, String tenant, String model, String modelRequested, String provider) {}
+
+    /** Running sums of a batch's rows for one cell. */
+    private static final class Sums {
+        long requests;
+        long input;
+        long cachedInput;
+        long cacheWrite;
+        long output;
+        long reasoning;
+        long costNanos;
+
+        void add(UsageRow r) {
+            requests++;
+            input += r.inputTokens();
+            cachedInput += r.cachedInputTokens();
+            cacheWrite += r.cacheWriteTokens();
+            output += r.outputTokens();
+            reasoning += r.reasoningTokens();
+            costNanos += r.costNanos();
+        }
+    }
+
+    /** Adds a batch of rows to the rollup; call inside the transaction that inserts them. */
+    static void add(Connection c, List<UsageRow> rows) throws SQLException {
+        Map<Cell, Sums> cells = new LinkedHashMap<>();
+        for (UsageRow r : rows) {
+            cells.computeIfAbsent(new Cell(day(r.tsMillis()), r.keyId(), r.tenant(), r.model(), r.modelRequested(),
+                    r.provider()), k -> new Sums()).add(r);
+        }
+        try (PreparedStatement update = c.prepareStatement(UPDATE); PreparedStatement insert = c.prepareStatement(INSERT)) {
+            for (Map.Entry<Cell, Sums> e : cells.entrySet()) {
+                bind(update, e.getKey(), e.getValue());
+                if (update.executeUpdate() == 0) {
+                    bind(insert, e.getKey(), e.getValue());
+                    insert.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /** Both statements take the sums first, then the cell. */
+    private static void bind(PreparedStatement ps, Cell cell, Sums s) throws SQLException {
+        int i = 1;
+        ps.setLong(i++, s.requests);
+        ps.setLong(i++, s.input);
+        ps.setLong(i++, s.cachedInput);
+        ps.setLong(i++, s.cacheWrite);
+        ps.setLong(i++, s.output);
+        ps.setLong(i++, s.reasoning);
+        ps.setLong(i++, s.costNanos);
+        ps.setLong(i++, cell.day());
+        ps.setString(i++, cell.keyId());
+        ps.setString(i++, cell.tenant());
+        ps.setString(i++, cell.model());
+        ps.setString(i++, cell.modelRequested());
+        ps.setString(i, cell.provider());
+    }
+}

@@ -1,2 +1,0 @@
--- PLACEHOLDER, NOT TO SHIP: keeps the numbering contiguous on the security branch while V5 is written
--- on another branch. The real V5 replaces this file (and its name in Migrations.SCRIPTS) at merge.
