@@ -1,5 +1,6 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.commands.BenchCommand;
 import dev.aegis.cli.commands.ConfigCommand;
 import dev.aegis.cli.commands.CreditsCommand;
 import dev.aegis.cli.commands.EnvCommand;
@@ -41,7 +42,8 @@ import picocli.CommandLine.ScopeType;
             EnvCommand.class,
             RunCommand.class,
             TailCommand.class,
-            ConfigCommand.class
+            ConfigCommand.class,
+            BenchCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {
