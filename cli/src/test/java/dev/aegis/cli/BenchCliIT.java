@@ -17,7 +17,7 @@ class BenchCliIT {
 
     @Test
     void printsBothPathsAndWhatAegisAdded() {
-        CliRun run = CliRun.run(ENV, "bench", "--requests", "200", "--concurrency", "4", "--warmup", "100");
+        CliRun run = CliRun.run(ENV, "bench", "--requests", "200", "--concurrency", "4", "--warmup", "1s");
 
         assertThat(run.exitCode()).as(run.all()).isEqualTo(0);
         assertThat(run.out()).containsPattern("(?m)^path\\s+calls\\s+errors\\s+calls/s\\s+p50 ms\\s+p99 ms$")
@@ -29,7 +29,7 @@ class BenchCliIT {
 
     @Test
     void streamsReportTheFirstByteToo() {
-        CliRun run = CliRun.run(ENV, "bench", "--requests", "100", "--concurrency", "2", "--warmup", "50", "--stream");
+        CliRun run = CliRun.run(ENV, "bench", "--requests", "100", "--concurrency", "2", "--warmup", "1s", "--stream");
 
         assertThat(run.exitCode()).as(run.all()).isEqualTo(0);
         assertThat(run.out()).containsPattern("(?m)^path\\s+calls\\s+errors\\s+calls/s\\s+p50 ms\\s+p99 ms"
@@ -40,7 +40,7 @@ class BenchCliIT {
 
     @Test
     void jsonCarriesEveryNumberAndLargeBodiesPass() throws Exception {
-        CliRun run = CliRun.run(ENV, "bench", "--requests", "50", "--warmup", "10", "--body-size", "115000", "--json");
+        CliRun run = CliRun.run(ENV, "bench", "--requests", "50", "--warmup", "1s", "--body-size", "115000", "--json");
 
         assertThat(run.exitCode()).as(run.all()).isEqualTo(0);
         JsonNode json = Json.mapper().readTree(run.out());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.aegis.cli.output.Table;
 import dev.aegis.json.Json;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -18,13 +19,13 @@ import java.util.Locale;
 public record BenchReport(Settings settings, Comparison comparison, long daemonIdleRssBytes, long daemonPeakRssBytes) {
 
     /** The knobs of one run. */
-    public record Settings(int requests, int concurrency, boolean stream, int bodyBytes, int warmup) {}
+    public record Settings(int requests, int concurrency, boolean stream, int bodyBytes, Duration warmup) {}
 
     public void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "aegis bench: %d calls per path over %d connection%s, %s chat completions, %d-byte body,"
-                        + " after %d warm-up calls each%n", settings.requests(), settings.concurrency(),
+                        + " after a %.0f s warm-up%n", settings.requests(), settings.concurrency(),
                 settings.concurrency() == 1 ? "" : "s", settings.stream() ? "streamed" : "whole", settings.bodyBytes(),
-                settings.warmup());
+                settings.warmup().toMillis() / 1000.0);
         out.println("Aegis: its own daemon with a minted key, rate limits and token budgets checked on every call,"
                 + " usage rows and signed receipts written.");
         out.println();
@@ -32,8 +33,8 @@ public record BenchReport(Settings settings, Comparison comparison, long daemonI
         Table t = stream
                 ? new Table("path", "calls", "errors", "calls/s", "p50 ms", "p99 ms", "first byte p50 ms", "first byte p99 ms")
                 : new Table("path", "calls", "errors", "calls/s", "p50 ms", "p99 ms");
-        row(t, "direct", comparison.direct(), stream);
-        row(t, "through aegis", comparison.aegis(), stream);
+        row(t, "direct", comparison.baseline(), stream);
+        row(t, "through aegis", comparison.candidate(), stream);
         if (stream) {
             t.row("added by aegis", "", "", "", signed(comparison.addedP50Ms()), signed(comparison.addedP99Ms()),
                     signed(comparison.addedFirstByteP50Ms()), signed(comparison.addedFirstByteP99Ms()));
@@ -44,9 +45,9 @@ public record BenchReport(Settings settings, Comparison comparison, long daemonI
         out.println();
         out.println("daemon memory (RSS): " + mb(daemonIdleRssBytes) + " idle before the load, "
                 + mb(daemonPeakRssBytes) + " at its peak; daemon CPU per call: "
-                + String.format(Locale.ROOT, "%.0f µs", comparison.aegisCpuMicrosPerCall()));
-        String error = comparison.aegis().firstError() != null ? comparison.aegis().firstError()
-                : comparison.direct().firstError();
+                + String.format(Locale.ROOT, "%.0f µs", comparison.candidateCpuMicrosPerCall()));
+        String error = comparison.candidate().firstError() != null ? comparison.candidate().firstError()
+                : comparison.baseline().firstError();
         if (error != null) {
             out.println("errors: " + comparison.errors() + "; the first: " + error);
         }
@@ -66,10 +67,10 @@ public record BenchReport(Settings settings, Comparison comparison, long daemonI
     public void printJson(PrintWriter out) {
         try {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(new JsonView(settings,
-                    comparison.direct(), comparison.aegis(), new Added(comparison.addedP50Ms(), comparison.addedP99Ms(),
+                    comparison.baseline(), comparison.candidate(), new Added(comparison.addedP50Ms(), comparison.addedP99Ms(),
                             settings.stream() ? comparison.addedFirstByteP50Ms() : null,
                             settings.stream() ? comparison.addedFirstByteP99Ms() : null),
-                    new Daemon(daemonIdleRssBytes, daemonPeakRssBytes, comparison.aegisCpuMicrosPerCall()))));
+                    new Daemon(daemonIdleRssBytes, daemonPeakRssBytes, comparison.candidateCpuMicrosPerCall()))));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +40,8 @@ public final class FixedUpstream implements AutoCloseable {
     private final Duration eventDelay;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicInteger streaming = new AtomicInteger();
+    private final AtomicInteger mostStreaming = new AtomicInteger();
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -67,9 +70,19 @@ public final class FixedUpstream implements AutoCloseable {
         return "http://127.0.0.1:" + port() + "/v1";
     }
 
+    /** How many events each stream has. */
+    public static int streamEvents() {
+        return FixedAnswers.STREAM_EVENTS.length;
+    }
+
     /** Calls answered so far. */
     public long answered() {
         return answered.get();
+    }
+
+    /** The most streams this upstream had open at once (counted by a slow upstream only). */
+    public int mostOpenStreams() {
+        return mostStreaming.get();
     }
 
     private void accept() {
@@ -121,13 +134,18 @@ public final class FixedUpstream implements AutoCloseable {
             out.write(WHOLE_STREAM);
             return;
         }
-        out.write(STREAM_HEAD);
-        for (byte[] event : FixedAnswers.STREAM_EVENTS) {
-            out.write(chunk(event));
-            out.flush();
-            Thread.sleep(eventDelay);
+        mostStreaming.accumulateAndGet(streaming.incrementAndGet(), Math::max);
+        try {
+            out.write(STREAM_HEAD);
+            for (byte[] event : FixedAnswers.STREAM_EVENTS) {
+                out.write(chunk(event));
+                out.flush();
+                Thread.sleep(eventDelay);
+            }
+            out.write(LAST_CHUNK);
+        } finally {
+            streaming.decrementAndGet();
         }
-        out.write(LAST_CHUNK);
     }
 
     private static byte[] chunk(byte[] data) {
