@@ -40,7 +40,8 @@ public final class BenchRequest {
         return out.toByteArray();
     }
 
-    static byte[] body(boolean stream, int bodyBytes) {
+    /** The body alone: a chat request of {@code bodyBytes} bytes. */
+    public static byte[] body(boolean stream, int bodyBytes) {
         String prefix = "{\"model\":\"gpt-4o-mini\"," + (stream ? "\"stream\":true," : "")
                 + "\"max_tokens\":64,\"messages\":[{\"role\":\"system\",\"content\":\"You are a careful coding agent.\"},"
                 + "{\"role\":\"user\",\"content\":\"Add up the prices in this file:\\n";

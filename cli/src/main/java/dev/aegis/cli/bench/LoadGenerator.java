@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A closed-loop HTTP/1.1 load generator over plain blocking sockets: each connection writes the
  * request's prepared bytes, reads the answer to its end, and sends the next. No HTTP client library
- * in the measured loop: java.net.http.HttpClient spent more CPU per call than the gateway it was
- * measuring on two cores (see docs/BENCHMARKS.md), which would have understated the throughput.
+ * in the measured loop: java.net.http.HttpClient costs many times a plain socket's CPU per call
+ * ({@code UpstreamClientBenchmark} in bench/), and on two cores the load generator's cost comes out
+ * of what the gateway it measures can use.
  */
 public final class LoadGenerator {
 
