@@ -42,8 +42,9 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$JAR" ] || { echo "bench.sh: $JAR is missing; run without --no-build" >&2; exit 1; }
 
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+# Kept after the run (bench/target/bench-results/), so a failure late in the run loses nothing measured.
+out="bench/target/bench-results/$(date -u '+%Y%m%d-%H%M%S')"
+mkdir -p "$out"
 section="$out/section.md"
 {
   echo
@@ -63,21 +64,26 @@ if [ "$JMH" = 1 ]; then
   echo "bench.sh: JMH benchmarks ${JMH_REGEX:-(all)}..." >&2
   jmh_opts=(-rf text -rff "$out/jmh.txt")
   [ "$QUICK" = 1 ] && jmh_opts+=(-wi 1 -i 1 -w 1s -r 1s)
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "${jmh_opts[@]}" ${JMH_REGEX:+"$JMH_REGEX"} >&2
-  {
-    echo "### JMH hot paths (\`java -jar $JAR ${JMH_REGEX}\`, load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
-    echo
-    echo '```'
-    cat "$out/jmh.txt"
-    echo '```'
-    echo
-  } >> "$section"
+  if "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "${jmh_opts[@]}" ${JMH_REGEX:+"$JMH_REGEX"} >&2; then
+    {
+      echo "### JMH hot paths (\`java -jar $JAR ${JMH_REGEX}\`, load average after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
+      echo
+      echo '```'
+      cat "$out/jmh.txt"
+      echo '```'
+      echo
+    } >> "$section"
+  else
+    # e.g. another JMH run holds /tmp/jmh.lock: the load results above are still recorded.
+    echo "bench.sh: the JMH run failed (see above); the section records the rest" >&2
+    printf '### JMH hot paths\n\nNot run: JMH failed (another JMH run on the machine holds its lock?). Rerun: `scripts/bench.sh --no-load`.\n\n' >> "$section"
+  fi
 fi
 
 if [ "$DRY" = 1 ]; then
   cat "$section"
 else
   cat "$section" >> docs/BENCHMARKS.md
-  echo "bench.sh: appended to docs/BENCHMARKS.md:" >&2
+  echo "bench.sh: appended to docs/BENCHMARKS.md (also kept in $section):" >&2
   cat "$section"
 fi
