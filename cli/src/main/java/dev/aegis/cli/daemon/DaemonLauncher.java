@@ -111,9 +111,8 @@ public final class DaemonLauncher {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("-XX:+UseSerialGC");
-        // Start with a small heap and let it grow with the load: the default initial heap (1/64 of the
-        // machine's memory) alone made an idle daemon 190 MB resident instead of ~115 MB (docs/BENCHMARKS.md).
-        cmd.add("-Xms8m");
+        // No smaller initial heap: -Xms8m cut an idle daemon from 190 to ~120 MB, but under load the old
+        // generation then grew to 1-2.5 GB and stayed there (docs/BENCHMARKS.md).
         if (Runtime.version().feature() >= 22) {
             // Give memory freed by the JIT compiler and the C heap back to the system (a product flag from 22 on).
             cmd.add("-XX:TrimNativeHeapInterval=5000");
