@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = {"Measure what Aegis adds on this machine: the same chat calls sent straight to a built-in",
-            "loopback provider and through an Aegis daemon of the bench's own (a minted key, rate limits, usage rows",
-            "and signed receipts on; your own daemon, config and keys are not used), then p50/p99 latency, what Aegis",
-            "added, first-byte delay on streams, calls per second and the daemon's memory.",
+        description = {"Measure what Aegis adds on this machine: the same chat calls sent straight",
+            "to a built-in loopback provider and through an Aegis daemon of the bench's own",
+            "(a minted key, rate limits, usage rows and signed receipts on; your own daemon,",
+            "config and keys are not used). Prints p50/p99 latency of both, what Aegis",
+            "added, the first-byte delay on streams, calls per second and the daemon's memory.",
             "Exit code 1 when any call failed."},
         footer = {"", "Examples:",
             "  aegis bench                                  added latency of one client",
@@ -55,8 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
     int bodyBytes;
 
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,
-            description = {"How long unmeasured calls go through Aegis first, so its code is compiled when measured",
-                "(default ${DEFAULT-VALUE}; the direct path gets a quarter of it). Shorter runs show a JVM still compiling."})
+            description = "How long unmeasured calls go through Aegis first, so its code is compiled when "
+                    + "measured (default ${DEFAULT-VALUE}; the direct path gets a quarter of it). Shorter runs "
+                    + "measure a JVM still compiling.")
     Duration warmup;
 
     @Option(names = "--json", description = "Print the results as JSON.")
