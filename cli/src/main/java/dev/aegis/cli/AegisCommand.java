@@ -1,6 +1,7 @@
 package dev.aegis.cli;
 
 import dev.aegis.cli.commands.CompletionCommand;
+import dev.aegis.cli.commands.BenchCommand;
 import dev.aegis.cli.commands.ConfigCommand;
 import dev.aegis.cli.commands.CreditsCommand;
 import dev.aegis.cli.commands.DoctorCommand;
@@ -45,7 +46,8 @@ import picocli.CommandLine.ScopeType;
             DoctorCommand.class,
             TailCommand.class,
             ConfigCommand.class,
-            CompletionCommand.class
+            CompletionCommand.class,
+            BenchCommand.class
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

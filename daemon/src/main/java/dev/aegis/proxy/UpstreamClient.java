@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.config.TimeoutConfig;
+import dev.aegis.proxy.http1.Http1Client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -11,27 +12,31 @@ import java.util.concurrent.Executors;
 
 /**
  * The one HTTP client to providers: HTTP/1.1 with pooled keep-alive connections, bodies streamed.
+ * Calls go over {@link Http1Client} (blocking sockets on the calling virtual thread); what it does not
+ * handle, e.g. a provider behind a proxy configured for the JVM, goes over the JDK's HttpClient.
  *
- * <p>Building it sets up TLS (the JDK's default context reads and parses every trusted CA
- * certificate), which is most of a second of a cold daemon's start. So it is built on first use or
- * by {@link #warmUp()}, which the daemon calls once it already answers.
+ * <p>Building the JDK client sets up TLS (the JDK's default context reads and parses every trusted
+ * CA certificate), which is most of a second of a cold daemon's start. So it is built on first use
+ * or by {@link #warmUp()}, which the daemon calls once it already answers.
  */
 public final class UpstreamClient implements AutoCloseable {
 
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final TimeoutConfig timeouts;
-    private volatile HttpClient client;
+    private final Http1Client http1;
+    private volatile HttpClient jdk;
     private volatile boolean closed;
 
     public UpstreamClient(TimeoutConfig timeouts) {
         this.timeouts = timeouts;
+        this.http1 = new Http1Client(timeouts.connect());
     }
 
-    /** Builds the client in the background, so the first call does not wait for it. */
+    /** Builds the JDK client in the background, so the first call that needs it does not wait. */
     public void warmUp() {
         Thread.ofVirtual().name("upstream-client-warm-up").start(() -> {
             try {
-                client();
+                jdk();
             } catch (IllegalStateException e) {
                 // closed before it was built: nothing to warm up
             }
@@ -40,11 +45,14 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Sends the request and returns as soon as the response headers arrive; the body is read as it comes. */
     public HttpResponse<InputStream> send(HttpRequest request) throws IOException, InterruptedException {
-        return client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (http1.handles(request)) {
+            return http1.send(request);
+        }
+        return jdk().send(request, HttpResponse.BodyHandlers.ofInputStream());
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
+    private HttpClient jdk() {
+        HttpClient c = jdk;
         if (c != null) {
             return c;
         }
@@ -52,24 +60,25 @@ public final class UpstreamClient implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the upstream client is closed");
             }
-            if (client == null) {
-                client = HttpClient.newBuilder()
+            if (jdk == null) {
+                jdk = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(timeouts.connect())
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .executor(executor)
                         .build();
             }
-            return client;
+            return jdk;
         }
     }
 
     @Override
     public void close() {
+        http1.close();
         synchronized (this) {
             closed = true;
-            if (client != null) {
-                client.shutdownNow();
+            if (jdk != null) {
+                jdk.shutdownNow();
             }
         }
         executor.shutdownNow();

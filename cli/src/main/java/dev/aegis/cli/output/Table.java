@@ -45,7 +45,7 @@ public final class Table {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
-            boolean number = alignNumbers && c.matches("-?[0-9.,$]+");
+            boolean number = alignNumbers && c.matches("[-+]?[0-9.,$]+");
             String pad = " ".repeat(widths[i] - c.length());
             sb.append(number ? pad + c : c + pad);
             if (i < cells.size() - 1) {

@@ -1,0 +1,181 @@
+package dev.aegis.cli.bench;
+
+import dev.aegis.cli.CliException;
+import dev.aegis.cli.daemon.DaemonClient;
+import dev.aegis.cli.daemon.DaemonLauncher;
+import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.ConfigException;
+import dev.aegis.config.ConfigLoader;
+import dev.aegis.config.ConfigOverrides;
+import dev.aegis.config.Setting;
+import dev.aegis.control.DaemonState;
+import dev.aegis.home.AegisHome;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.Database;
+import dev.aegis.store.SqlKeyStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * An Aegis daemon of its own for a benchmark, set up as a governed deployment would be: a temporary
+ * home, a minted key, governance on with rate limits and token budgets too high to bind (so they are
+ * checked on every call but refuse none), usage rows and signed receipts written. It runs as its own
+ * process, exactly as {@code aegis start} runs it, and is stopped and its home deleted on close.
+ */
+public final class BenchGateway implements AutoCloseable {
+
+    private static final String PROVIDER_KEY_VARIABLE = "AEGIS_BENCH_PROVIDER_KEY";
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
+
+    private final Path root;
+    private final DaemonState state;
+    private final String key;
+
+    private BenchGateway(Path root, DaemonState state, String key) {
+        this.root = root;
+        this.state = state;
+        this.key = key;
+    }
+
+    /**
+     * @param upstreamBaseUrl the provider's OpenAI-style base URL
+     * @param receipts whether signed receipts are written (they are in a default setup)
+     * @param userEnv the caller's environment: only {@code AEGIS_DAEMON_OPTS}, {@code PATH} and locale
+     *     settings are passed on, so the user's own config, port and keys play no part
+     */
+    public static BenchGateway start(String upstreamBaseUrl, boolean receipts, Map<String, String> userEnv) {
+        Path root;
+        try {
+            root = Files.createTempDirectory("aegis-bench-");
+        } catch (IOException e) {
+            throw new CliException("cannot create a temporary folder for the benchmark: " + e.getMessage());
+        }
+        try {
+            AegisHome home = new AegisHome(root.resolve("home")).ensureCreated();
+            Path config = home.configFile();
+            Files.writeString(config, config(upstreamBaseUrl, receipts));
+            Map<String, String> env = environment(userEnv, home);
+            String key = mintKey(env, home, config);
+            DaemonState state = new DaemonLauncher(home, env)
+                    .startDetached(new LaunchSpec("127.0.0.1", 0, config.toString()), START_WAIT);
+            return new BenchGateway(root, state, key);
+        } catch (IOException e) {
+            delete(root);
+            throw new CliException("cannot set up the benchmark's daemon in " + root + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            delete(root);
+            throw e;
+        }
+    }
+
+    static String config(String upstreamBaseUrl, boolean receipts) {
+        int high = Integer.MAX_VALUE;
+        return """
+                # written by aegis bench: a governed setup whose limits never bind
+                server: { host: 127.0.0.1, port: 0 }
+                providers:
+                  openai: { type: openai, base_url: "%s", api_key_env: %s }
+                default_provider: openai
+                governance:
+                  enabled: true
+                  policy: { hardStop: true, tokens: { perRun: %d, perMinute: %d, perDay: %d } }
+                  rate_limits:
+                    - { window: 1m, requests: %d, scope: all }
+                    - { window: 1m, tokens: %d, scope: model }
+                audit: { receipts: %s }
+                """.formatted(upstreamBaseUrl, PROVIDER_KEY_VARIABLE, high, high, high, high, high, receipts);
+    }
+
+    private static Map<String, String> environment(Map<String, String> userEnv, AegisHome home) {
+        Map<String, String> env = new HashMap<>();
+        for (String name : List.of("PATH", "LANG", "LC_ALL", "TMPDIR", Setting.AEGIS_DAEMON_OPTS.name())) {
+            if (userEnv.get(name) != null) {
+                env.put(name, userEnv.get(name));
+            }
+        }
+        env.put(AegisHome.ENV, home.root().toString());
+        env.put(PROVIDER_KEY_VARIABLE, "sk-bench-upstream");
+        return env;
+    }
+
+    private static String mintKey(Map<String, String> env, AegisHome home, Path config) {
+        AegisConfig cfg;
+        try {
+            cfg = new ConfigLoader(env, home).load(config, true, ConfigOverrides.NONE);
+        } catch (ConfigException e) {
+            throw new CliException("the benchmark's config is invalid: " + e.getMessage());
+        }
+        try (Database db = Database.open(cfg.storeUrl())) {
+            ApiKeys.Minted minted = ApiKeys.mint();
+            new SqlKeyStore(db, InstantSource.system()).create(
+                    new NewKey("bench", "default", false, List.of(), null, null, null, null), minted);
+            return minted.key();
+        }
+    }
+
+    /** The gateway's port on loopback. */
+    public int port() {
+        return state.port();
+    }
+
+    /** The key minted for the benchmark. */
+    public String key() {
+        return key;
+    }
+
+    public long pid() {
+        return state.pid();
+    }
+
+    /** CPU time the daemon has used so far, in nanoseconds; 0 when unknown. */
+    public long cpuNanos() {
+        return ProcessStats.cpuNanos(state.pid());
+    }
+
+    /** The daemon's resident memory now, in bytes; empty where {@code /proc} does not exist. */
+    public OptionalLong rssBytes() {
+        return ProcessStats.resident(state.pid());
+    }
+
+    /** The daemon's highest resident memory so far, in bytes; empty where {@code /proc} does not exist. */
+    public OptionalLong peakRssBytes() {
+        return ProcessStats.peak(state.pid());
+    }
+
+    /** Stops the daemon gracefully (records flushed) and deletes its home. */
+    @Override
+    public void close() {
+        try {
+            new DaemonClient().requestShutdown(state, Duration.ofSeconds(10));
+            ProcessHandle.of(state.pid()).ifPresent(p -> {
+                try {
+                    p.onExit().get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    p.destroyForcibly();
+                }
+            });
+        } finally {
+            delete(root);
+        }
+    }
+
+    private static void delete(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary folder left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.aegis.proxy.http1;
+
+import java.time.Duration;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Idle keep-alive connections per origin, most recently used first (they are the least likely to
+ * have been closed by the provider). A connection idle longer than {@link #IDLE_LIMIT} is closed
+ * rather than reused, and at most {@link #MAX_IDLE_PER_ORIGIN} wait per origin.
+ */
+final class ConnectionPool implements AutoCloseable {
+
+    /** Below the idle timeouts providers' load balancers use (60 s and more), so a reused connection is still open. */
+    static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
+    static final int MAX_IDLE_PER_ORIGIN = 1024;
+
+    private final Map<Origin, Deque<Connection>> idle = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private volatile boolean closed;
+
+    /** An idle connection to the origin that is still usable, or null. */
+    Connection take(Origin origin) {
+        Deque<Connection> q = idle.get(origin);
+        if (q == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        Connection c;
+        while ((c = q.pollFirst()) != null) {
+            size.decrementAndGet();
+            if (!c.isClosed() && now - c.idleSince() < IDLE_LIMIT.toNanos()) {
+                return c;
+            }
+            c.close();
+        }
+        return null;
+    }
+
+    /** A connection whose last answer was read to its end. */
+    void release(Connection c) {
+        if (closed || c.isClosed()) {
+            c.close();
+            return;
+        }
+        Deque<Connection> q = idle.computeIfAbsent(c.origin, o -> new ConcurrentLinkedDeque<>());
+        if (q.size() >= MAX_IDLE_PER_ORIGIN) {
+            c.close();
+            return;
+        }
+        c.idleSince(System.nanoTime());
+        q.offerFirst(c);
+        size.incrementAndGet();
+        if (closed) {
+            close();
+        }
+    }
+
+    /** Closes connections idle for too long (the oldest wait at the end of each queue). */
+    void sweep() {
+        long now = System.nanoTime();
+        for (Deque<Connection> q : idle.values()) {
+            Connection c;
+            while ((c = q.peekLast()) != null && now - c.idleSince() >= IDLE_LIMIT.toNanos()) {
+                if (q.removeLastOccurrence(c)) {
+                    size.decrementAndGet();
+                    c.close();
+                }
+            }
+        }
+    }
+
+    /** Idle connections now. */
+    int idleCount() {
+        return size.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Deque<Connection> q : idle.values()) {
+            Connection c;
+            while ((c = q.pollFirst()) != null) {
+                size.decrementAndGet();
+                c.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.aegis.proxy.http1;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A response body read straight off its connection, framed by {@code Content-Length}, chunked
+ * encoding, or the connection's end. Once the last byte is read the connection goes back to the
+ * pool (when it can be reused); closing the body before its end closes the connection instead, which
+ * is also how another thread (the idle watchdog) stops a read that is waiting.
+ */
+final class ResponseBody extends InputStream {
+
+    enum Framing { NONE, LENGTH, CHUNKED, UNTIL_CLOSE }
+
+    private final Connection conn;
+    private final Framing framing;
+    private final boolean reusable;
+    private final ConnectionPool pool;
+    private long remaining;
+    private boolean inChunks;
+    private boolean done;
+    private volatile boolean closed;
+
+    ResponseBody(Connection conn, Framing framing, long length, boolean reusable, ConnectionPool pool) {
+        this.conn = conn;
+        this.framing = framing;
+        this.remaining = framing == Framing.LENGTH ? length : 0;
+        this.reusable = reusable && framing != Framing.UNTIL_CLOSE;
+        this.pool = pool;
+        if (framing == Framing.NONE || (framing == Framing.LENGTH && length == 0)) {
+            finish();
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("the response body was closed");
+        }
+        if (done) {
+            return -1;
+        }
+        if (len == 0) {
+            return 0;
+        }
+        try {
+            return switch (framing) {
+                case LENGTH -> readFixed(b, off, len);
+                case CHUNKED -> readChunked(b, off, len);
+                case UNTIL_CLOSE -> readUntilClose(b, off, len);
+                case NONE -> -1;
+            };
+        } catch (IOException e) {
+            abandon();
+            throw e;
+        }
+    }
+
+    private int readFixed(byte[] b, int off, int len) throws IOException {
+        int n = conn.read(b, off, (int) Math.min(len, remaining));
+        if (n < 0) {
+            throw new EOFException("the provider closed the connection " + remaining + " bytes before the answer's end");
+        }
+        remaining -= n;
+        if (remaining == 0) {
+            finish();
+        }
+        return n;
+    }
+
+    private int readChunked(byte[] b, int off, int len) throws IOException {
+        if (remaining == 0) {
+            // The line break that ends a chunk's data is read only now, with the next chunk's size: some
+            // servers (Jetty) send it in front of the next chunk, and waiting for it would hold back the
+            // event just received.
+            if (inChunks && !conn.readLine().isEmpty()) {
+                throw new IOException("a chunk did not end with a line break");
+            }
+            inChunks = true;
+            long size = chunkSize(conn.readLine());
+            if (size == 0) {
+                while (!conn.readLine().isEmpty()) {
+                    // trailer fields: not passed on
+                }
+                finish();
+                return -1;
+            }
+            remaining = size;
+        }
+        int n = conn.read(b, off, (int) Math.min(len, remaining));
+        if (n < 0) {
+            throw new EOFException("the provider closed the connection inside a chunk");
+        }
+        remaining -= n;
+        return n;
+    }
+
+    private int readUntilClose(byte[] b, int off, int len) throws IOException {
+        int n = conn.read(b, off, len);
+        if (n < 0) {
+            finish();
+        }
+        return n;
+    }
+
+    private static long chunkSize(String line) throws IOException {
+        int semi = line.indexOf(';');
+        String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
+        try {
+            long size = Long.parseLong(hex, 16);
+            if (size < 0) {
+                throw new NumberFormatException();
+            }
+            return size;
+        } catch (NumberFormatException e) {
+            throw new IOException("an invalid chunk size from the provider");
+        }
+    }
+
+    /** The whole body has been read: the connection serves the next call, or is closed. */
+    private void finish() {
+        done = true;
+        if (reusable) {
+            pool.release(conn);
+        } else {
+            conn.close();
+        }
+    }
+
+    private void abandon() {
+        done = true;
+        conn.close();
+    }
+
+    @Override
+    public int available() throws IOException {
+        return 0;
+    }
+
+    /** Before the end: the connection is closed (a waiting read fails); after it: nothing to do. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (!done) {
+                conn.close();
+            }
+        }
+    }
+}
