@@ -128,12 +128,24 @@ public final class DaemonLauncher {
         pb.environment().putAll(env);
     }
 
+    /**
+     * The daemon's heap, measured in the soak of issue 11 (docs/BENCHMARKS.md, docs/RELIABILITY.md):
+     * a fixed 64 MB young generation (a call's garbage dies there; ~1.5 ms collections, live data
+     * ≈ 13 MB) and a 96 MB starting heap, so the old generation starts at 32 MB and only grows when
+     * live data needs it (large bodies), and shrinks back at the next full collection. With the JVM's
+     * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
+     * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
+     * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
+     * must never make the daemon run out of memory.
+     */
+    static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
+            "-XX:MaxHeapFreeRatio=50");
+
     private List<String> command(LaunchSpec spec, String instance, boolean foreground) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("-XX:+UseSerialGC");
-        // No smaller initial heap: -Xms8m cut an idle daemon from 190 to ~120 MB, but under load the old
-        // generation then grew to 1-2.5 GB and stayed there (docs/BENCHMARKS.md).
+        cmd.addAll(HEAP_SHAPE);
         if (Runtime.version().feature() >= 22) {
             // Give memory freed by the JIT compiler and the C heap back to the system (a product flag from 22 on).
             cmd.add("-XX:TrimNativeHeapInterval=5000");
