@@ -71,16 +71,19 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
-    Components(AegisConfig initial, AegisHome home) throws IOException {
+    Components(AegisConfig initial, AegisHome home, StartupSteps steps) throws IOException {
         this.config = new AtomicReference<>(initial);
         InstantSource clock = InstantSource.system();
-        this.database = Database.open(initial.storeUrl());
+        this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS);
+        steps.done("store");
         try {
             this.keys = new KeyCache(new SqlKeyStore(database, clock), Ticker.systemTicker());
             JwtTokens jwt = JwtTokens.fromFile(home.keysDir().resolve("jwt.secret"), clock);
             this.authenticator = new Authenticator(keys, jwt, clock);
+            steps.done("keys");
             this.tokenRoute = new TokenRoute(authenticator, jwt);
             this.pricing = Pricing.from(initial.pricing());
+            steps.done("prices");
             SqlCreditLedger ledger = new SqlCreditLedger(database, clock);
             int released = ledger.releaseAll();
             if (released > 0) {
@@ -94,15 +97,18 @@ final class Components implements AutoCloseable {
                             new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
                     promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
+            steps.done("records");
             this.upstream = new UpstreamClient(initial.timeouts());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");
+            steps.done("metrics");
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),
                             new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
+            steps.done("admission");
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

@@ -60,6 +60,7 @@ public final class Daemon {
     }
 
     private void startUp() throws StartupException {
+        StartupSteps steps = StartupSteps.begin();
         try {
             Optional<DaemonLock> acquired = DaemonLock.tryAcquire(options.home().daemonLock());
             if (acquired.isEmpty()) {
@@ -76,8 +77,9 @@ public final class Daemon {
         } catch (ConfigException e) {
             throw new StartupException(e.getMessage());
         }
+        steps.done("config");
         try {
-            components = new Components(config, options.home());
+            components = new Components(config, options.home(), steps);
         } catch (IOException | StoreException e) {
             throw new StartupException("cannot open Aegis's files in " + options.home().root() + ": " + e.getMessage());
         }
@@ -91,6 +93,7 @@ public final class Daemon {
             throw new StartupException("cannot listen on " + config.server().host() + ":" + config.server().port()
                     + ": the address is in use or not available; stop what uses it or pass --port");
         }
+        steps.done("server");
         state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),
                 initial.instance(), initial.controlToken());
         try {
@@ -103,8 +106,9 @@ public final class Daemon {
                     options.overrides(), components.config, components.reloads);
         }
         components.upstream.warmUp();
-        LOG.info("Aegis {} listening on {} (pid {}, config {})", state.version(), state.url(), state.pid(),
-                config.source() == null ? "zero-config" : config.source());
+        steps.done("state");
+        LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
+                config.source() == null ? "zero-config" : config.source(), steps.summary());
     }
 
     DaemonState state() {

@@ -7,6 +7,7 @@ import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,13 @@ public final class GatewayServer {
     /** Large enough for the ~1 KB JSON headers Codex sends, with room to spare. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
+    /**
+     * Connections the kernel may hold before the daemon accepts them. The JDK's default, 50, made
+     * hundreds of 2,000 agents connecting at once see resets (docs/BENCHMARKS.md); the kernel caps
+     * this at {@code net.core.somaxconn}.
+     */
+    static final int ACCEPT_QUEUE = 4096;
+
     private final Javalin app;
 
     /**
@@ -34,8 +42,13 @@ public final class GatewayServer {
             config.startupWatcherEnabled = false;
             config.http.disableCompression();
             config.http.maxRequestSize = Long.MAX_VALUE;
-            config.jetty.defaultHost = host;
-            config.jetty.defaultPort = port;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                return connector;
+            });
             config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
                     new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.jetty.modifyHttpConfiguration(http -> {

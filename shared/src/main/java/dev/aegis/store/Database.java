@@ -32,8 +32,33 @@ public final class Database implements AutoCloseable {
         return "jdbc:sqlite:" + home.database();
     }
 
-    /** Opens (creating if needed, 0600) and migrates the database at a {@code jdbc:sqlite:} URL. */
+    /**
+     * How much of the database SQLite keeps in its own memory. The CLI's reports scan whole
+     * histories, so it keeps up to 64 MB; the daemon only appends and reads the newest rows, and a
+     * page cache that size filled up over hours (every new page of a growing table stays cached),
+     * which showed as the daemon's memory climbing ~10 MB a minute in the soak at 500 calls/s
+     * (docs/BENCHMARKS.md). The operating system caches the file (and reads are memory-mapped) either way.
+     */
+    public enum PageCache {
+        /** 64 MB: reports over large histories. */
+        REPORTS(64 * 1024),
+        /** 4 MB: appending rows and reading recent ones. */
+        APPENDS(4 * 1024);
+
+        private final int kib;
+
+        PageCache(int kib) {
+            this.kib = kib;
+        }
+    }
+
+    /** Opens the database with the page cache for reports (see {@link #open(String, PageCache)}). */
     public static Database open(String url) {
+        return open(url, PageCache.REPORTS);
+    }
+
+    /** Opens (creating if needed, 0600) and migrates the database at a {@code jdbc:sqlite:} URL. */
+    public static Database open(String url, PageCache cache) {
         if (!url.startsWith("jdbc:sqlite:")) {
             throw new StoreException("only jdbc:sqlite: URLs are supported (store.url = " + url + ")", null);
         }
@@ -52,8 +77,7 @@ public final class Database implements AutoCloseable {
         config.setBusyTimeout(BUSY_TIMEOUT_MS);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         config.enforceForeignKeys(true);
-        // Reports scan large histories: a 64 MB page cache and memory-mapped reads keep them fast.
-        config.setCacheSize(-65_536);
+        config.setCacheSize(-cache.kib);
         config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
         try {
             Connection c = config.createConnection("jdbc:sqlite:" + path);

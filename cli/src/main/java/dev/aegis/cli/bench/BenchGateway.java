@@ -100,7 +100,9 @@ public final class BenchGateway implements AutoCloseable {
 
     private static Map<String, String> environment(Map<String, String> userEnv, AegisHome home) {
         Map<String, String> env = new HashMap<>();
-        for (String name : List.of("PATH", "LANG", "LC_ALL", "TMPDIR", Setting.AEGIS_DAEMON_OPTS.name())) {
+        for (String name : List.of("PATH", "LANG", "LC_ALL", "TMPDIR", Setting.AEGIS_DAEMON_OPTS.name(),
+                // so a memory profiler or another allocator can be put under the daemon (docs/BENCHMARKS.md)
+                "LD_PRELOAD", "MALLOC_CONF", "MALLOC_ARENA_MAX")) {
             if (userEnv.get(name) != null) {
                 env.put(name, userEnv.get(name));
             }
