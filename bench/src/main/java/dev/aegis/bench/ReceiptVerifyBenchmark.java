@@ -1,6 +1,7 @@
 package dev.aegis.bench;
 
 import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.receipts.Ed25519Batch;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReceiptVerifyBenchmark {
 
     static final int RECEIPTS = 20_000;
+    /** The chunk size {@code SignatureChecks} hands to one batch check. */
+    static final int BATCH = 128;
 
     private Path dir;
     private ReceiptKeys.Pair keys;
@@ -47,6 +51,9 @@ public class ReceiptVerifyBenchmark {
     private ReceiptKeys.Verifier verifier;
     private byte[] signedBytes;
     private String signature;
+    private Ed25519Batch batchVerifier;
+    private List<byte[]> batchMessages;
+    private List<byte[]> batchSignatures;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -70,6 +77,14 @@ public class ReceiptVerifyBenchmark {
         signature = (String) receipt.remove("sig");
         signedBytes = CanonicalJson.bytes(receipt);
         verifier = new ReceiptKeys.Verifier(keys.publicKey());
+        batchVerifier = new Ed25519Batch(keys.publicKey().raw());
+        batchMessages = new ArrayList<>();
+        batchSignatures = new ArrayList<>();
+        for (String l : Files.readAllLines(ReceiptVerifier.files(dir).getFirst()).subList(0, BATCH)) {
+            TreeMap<String, Object> r = CanonicalJson.parse(l);
+            batchSignatures.add(Base64.getDecoder().decode((String) r.remove("sig")));
+            batchMessages.add(CanonicalJson.bytes(r));
+        }
     }
 
     @Benchmark
@@ -103,6 +118,13 @@ public class ReceiptVerifyBenchmark {
         byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
         Ed25519.sign(keys.privateKey(), 0, signedBytes, 0, signedBytes.length, sig, 0);
         return sig;
+    }
+
+    /** The batch check of 128 receipts' signatures (what one chunk of the walk costs), per signature, one thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public boolean ed25519BatchVerifyPerSignature() {
+        return batchVerifier.verifyAll(batchMessages, batchSignatures);
     }
 
     @Benchmark
