@@ -1,6 +1,7 @@
 package dev.aegis.bench;
 
 import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.receipts.Ed25519Batch;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,6 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReceiptVerifyBenchmark {
 
     static final int RECEIPTS = 20_000;
+    /** The chunk size {@code SignatureChecks} hands to one batch check. */
+    static final int BATCH = 128;
 
     private Path dir;
     private ReceiptKeys.Pair keys;
@@ -46,6 +51,9 @@ public class ReceiptVerifyBenchmark {
     private ReceiptKeys.Verifier verifier;
     private byte[] signedBytes;
     private String signature;
+    private Ed25519Batch batchVerifier;
+    private List<byte[]> batchMessages;
+    private List<byte[]> batchSignatures;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -69,6 +77,14 @@ public class ReceiptVerifyBenchmark {
         signature = (String) receipt.remove("sig");
         signedBytes = CanonicalJson.bytes(receipt);
         verifier = new ReceiptKeys.Verifier(keys.publicKey());
+        batchVerifier = new Ed25519Batch(keys.publicKey().raw());
+        batchMessages = new ArrayList<>();
+        batchSignatures = new ArrayList<>();
+        for (String l : Files.readAllLines(ReceiptVerifier.files(dir).getFirst()).subList(0, BATCH)) {
+            TreeMap<String, Object> r = CanonicalJson.parse(l);
+            batchSignatures.add(Base64.getDecoder().decode((String) r.remove("sig")));
+            batchMessages.add(CanonicalJson.bytes(r));
+        }
     }
 
     @Benchmark
@@ -88,6 +104,27 @@ public class ReceiptVerifyBenchmark {
     @Benchmark
     public boolean ed25519VerifyOnly() {
         return verifier.verify(signedBytes, signature);
+    }
+
+    /** Signing one receipt's bytes as the daemon does: the pair's public key is passed in. */
+    @Benchmark
+    public String ed25519SignOnly() {
+        return ReceiptKeys.sign(keys, signedBytes);
+    }
+
+    /** The former signing call, for comparison: BouncyCastle recomputes the public key from the seed each time. */
+    @Benchmark
+    public byte[] ed25519SignRecomputingPublicKey() {
+        byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(keys.privateKey(), 0, signedBytes, 0, signedBytes.length, sig, 0);
+        return sig;
+    }
+
+    /** The batch check of 128 receipts' signatures (what one chunk of the walk costs), per signature, one thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public boolean ed25519BatchVerifyPerSignature() {
+        return batchVerifier.verifyAll(batchMessages, batchSignatures);
     }
 
     @Benchmark

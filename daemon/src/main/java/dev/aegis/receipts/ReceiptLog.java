@@ -112,7 +112,7 @@ public final class ReceiptLog {
             TreeMap<String, Object> receipt = fields(in, now);
             receipt.put("seq", nextSeq + 1);
             receipt.put("prev", nextPrev);
-            receipt.put("sig", ReceiptKeys.sign(keys.privateKey(), CanonicalJson.bytes(receipt)));
+            receipt.put("sig", ReceiptKeys.sign(keys, CanonicalJson.bytes(receipt)));
             String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
             lines.append(line).append('\n');
             nextSeq++;

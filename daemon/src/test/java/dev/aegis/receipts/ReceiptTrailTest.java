@@ -130,7 +130,7 @@ class ReceiptTrailTest {
         TreeMap<String, Object> receipt = CanonicalJson.parse(l.get(0));
         receipt.remove("sig");
         receipt.put("cost_usd", "0");
-        receipt.put("sig", ReceiptKeys.sign(other.privateKey(), CanonicalJson.bytes(receipt)));
+        receipt.put("sig", ReceiptKeys.sign(other, CanonicalJson.bytes(receipt)));
         l.set(0, new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8));
         write(day(0), l);
 

@@ -2,6 +2,7 @@ package dev.aegis.receipts;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Checks signatures on every core while the chain walk goes on: receipts are handed over in
  * chunks, a bounded number in flight (so a long trail is not held in memory at once), and the
- * earliest bad signature is what counts.
+ * earliest bad signature is what counts. Each chunk is first checked as one batch
+ * ({@link Ed25519Batch}, several times cheaper per signature); only a chunk whose batch fails is
+ * checked receipt by receipt, which names its first bad receipt.
  */
 final class SignatureChecks implements AutoCloseable {
 
@@ -24,6 +27,7 @@ final class SignatureChecks implements AutoCloseable {
     private static final int CHUNK = 128;
 
     private final ReceiptKeys.Verifier verifier;
+    private final Ed25519Batch batch;
     private final ExecutorService pool;
     private final Semaphore inFlight;
     private final Deque<Future<Signed>> pending = new ArrayDeque<>();
@@ -31,8 +35,9 @@ final class SignatureChecks implements AutoCloseable {
     private List<Signed> chunk = new ArrayList<>(CHUNK);
     private Signed firstBad;
 
-    SignatureChecks(ReceiptKeys.Verifier verifier, int threads) {
+    SignatureChecks(ReceiptKeys.Verifier verifier, Ed25519Batch batch, int threads) {
         this.verifier = verifier;
+        this.batch = batch;
         this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon(true)
                 .name("aegis-receipt-verify").unstarted(r));
         this.inFlight = new Semaphore(threads * 4);
@@ -71,6 +76,9 @@ final class SignatureChecks implements AutoCloseable {
         inFlight.acquire();
         pending.addLast(pool.submit(() -> {
             try {
+                if (batchVerifies(work)) {
+                    return null;
+                }
                 for (Signed s : work) {
                     if (!verifier.verify(s.bytes(), s.sig())) {
                         badSeen.set(true);
@@ -85,6 +93,25 @@ final class SignatureChecks implements AutoCloseable {
         // Collect finished chunks in order, so only results still needed are kept.
         while (!pending.isEmpty() && pending.peekFirst().isDone() && firstBad == null) {
             firstBad = result(pending.removeFirst());
+        }
+    }
+
+    private boolean batchVerifies(List<Signed> work) {
+        List<byte[]> messages = new ArrayList<>(work.size());
+        List<byte[]> signatures = new ArrayList<>(work.size());
+        for (Signed s : work) {
+            messages.add(s.bytes());
+            signatures.add(signatureBytes(s.sig()));
+        }
+        return batch.verifyAll(messages, signatures);
+    }
+
+    /** The decoded signature, or no bytes when it is not base64 (the batch then fails). */
+    private static byte[] signatureBytes(String base64) {
+        try {
+            return Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
         }
     }
 
