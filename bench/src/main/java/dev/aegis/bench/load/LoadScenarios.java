@@ -22,7 +22,8 @@ import java.util.Map;
  * on the same machine in the same run, printed as a Markdown section for docs/BENCHMARKS.md
  * (progress goes to stderr). Uses the same upstream, load generator and governed daemon as
  * {@code aegis bench}. Run: {@code java -cp bench/target/aegis-benchmarks.jar
- * dev.aegis.bench.load.LoadScenarios [--quick]} ({@code --quick}: short runs, to check it works).
+ * dev.aegis.bench.load.LoadScenarios [--quick] [--only governed|receipts|streams]} ({@code --quick}:
+ * short runs, to check it works; {@code --only}: one group of scenarios).
  */
 public final class LoadScenarios {
 
@@ -49,18 +50,29 @@ public final class LoadScenarios {
         String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         String loadBefore = MachineInfo.loadAverage();
         LoadScenarios s = new LoadScenarios(quick ? Sizes.QUICK : Sizes.FULL);
-        s.run();
+        int only = List.of(args).indexOf("--only");
+        s.run(only >= 0 && only + 1 < args.length ? args[only + 1] : "all");
         System.out.print(s.markdown(started, loadBefore, MachineInfo.loadAverage(), quick));
         System.out.flush();
         System.exit(0);
     }
 
-    void run() throws IOException, InterruptedException {
-        try (FixedUpstream fast = FixedUpstream.start()) {
-            governedScenarios(fast);
-            receiptsCost(fast);
+    /** @param only {@code all}, or one group: {@code governed}, {@code receipts} or {@code streams} */
+    void run(String only) throws IOException, InterruptedException {
+        if (!List.of("all", "governed", "receipts", "streams").contains(only)) {
+            throw new IllegalArgumentException("--only takes governed, receipts or streams, not " + only);
         }
-        openStreams();
+        try (FixedUpstream fast = FixedUpstream.start()) {
+            if (only.equals("all") || only.equals("governed")) {
+                governedScenarios(fast);
+            }
+            if (only.equals("all") || only.equals("receipts")) {
+                receiptsCost(fast);
+            }
+        }
+        if (only.equals("all") || only.equals("streams")) {
+            openStreams();
+        }
     }
 
     /** Latency at one connection, streams, large bodies and throughput, all through one governed daemon. */
