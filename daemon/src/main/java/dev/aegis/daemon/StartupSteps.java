@@ -1,7 +1,6 @@
 package dev.aegis.daemon;
 
-import java.time.Duration;
-import java.time.Instant;
+import dev.aegis.control.DaemonProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -9,7 +8,7 @@ import java.util.StringJoiner;
 /**
  * How long each step of a daemon's start took, for the "listening" log line: what a user (or
  * {@code scripts/startup-times.sh}) reads to see where a slow start went. The first figure is the
- * JVM's own start, from the process's start time to {@code main}.
+ * JVM's own start, from the CLI's launch to {@code main}, when the CLI launched it.
  */
 final class StartupSteps {
 
@@ -23,10 +22,21 @@ final class StartupSteps {
         this.last = System.nanoTime();
     }
 
-    /** Starts timing now; the JVM's share is read from the process's start time when the OS gives it. */
+    /**
+     * Starts timing now. The JVM's share (launch to here) is known when the CLI said when it
+     * launched this process ({@link DaemonProcess#LAUNCHED_AT_PROPERTY}); the process start time
+     * the OS gives is too coarse for it (whole seconds on Linux).
+     */
     static StartupSteps begin() {
-        long jvm = ProcessHandle.current().info().startInstant()
-                .map(start -> Math.max(0, Duration.between(start, Instant.now()).toMillis())).orElse(-1L);
+        long jvm = -1;
+        String launched = System.getProperty(DaemonProcess.LAUNCHED_AT_PROPERTY);
+        if (launched != null) {
+            try {
+                jvm = Math.max(0, System.currentTimeMillis() - Long.parseLong(launched));
+            } catch (NumberFormatException e) {
+                // not ours to judge: leave the JVM's share out
+            }
+        }
         return new StartupSteps(jvm);
     }
 

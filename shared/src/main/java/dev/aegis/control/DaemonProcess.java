@@ -5,6 +5,8 @@ public final class DaemonProcess {
 
     /** Named as a string: the CLI starts the daemon as a process and never links against it. */
     public static final String MAIN_CLASS = "dev.aegis.daemon.DaemonMain";
+    /** System property: when the CLI launched the daemon (epoch milliseconds), for its start-up timings. */
+    public static final String LAUNCHED_AT_PROPERTY = "aegis.launchedAt";
 
     /** Printed by the daemon before it exits 1, so the CLI can show the reason. */
     public static final String FAILURE_PREFIX = "aegis daemon: ";

@@ -160,6 +160,8 @@ public final class DaemonLauncher {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
+        // When this launch began, so the daemon's log can say how long its JVM took to reach main.
+        cmd.add("-D" + DaemonProcess.LAUNCHED_AT_PROPERTY + "=" + System.currentTimeMillis());
         cmd.add(DaemonProcess.MAIN_CLASS);
         cmd.add("--home");
         cmd.add(home.root().toString());
