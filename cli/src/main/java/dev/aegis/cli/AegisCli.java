@@ -1,7 +1,10 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.commands.CompletionCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** The one factory for the command line, used by {@link Main} and by tests, with exit codes and error handling set. */
@@ -9,14 +12,54 @@ public final class AegisCli {
 
     private AegisCli() {}
 
+    /** The whole command line, every command registered (tests, completion scripts, help). */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
+        return build(out, err, env, AegisCommand.COMMANDS);
+    }
+
+    /**
+     * The command line for running {@code args}: when they name a command, only that command is
+     * registered (the others are never needed, and building picocli's model of all of them is most
+     * of a CLI's start-up); otherwise (help, a typo picocli should suggest a fix for, completion
+     * scripts) every command.
+     */
+    public static CommandLine forArguments(PrintWriter out, PrintWriter err, Map<String, String> env, String[] args) {
+        return build(out, err, env, named(args).map(List::<Class<?>>of).orElse(AegisCommand.COMMANDS));
+    }
+
+    /** The command {@code args} run, if their first word that is not a top-level option names one. */
+    static Optional<Class<?>> named(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--home")) {
+                i++; // its value
+            } else if (!a.startsWith("-")) {
+                return AegisCommand.COMMANDS.stream()
+                        .filter(c -> !c.equals(CompletionCommand.class) && nameOf(c).equals(a)).findFirst();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(CommandLine.Command.class).name();
+    }
+
+    private static CommandLine build(PrintWriter out, PrintWriter err, Map<String, String> env, List<Class<?>> commands) {
         CliContext context = new CliContext(out, err, env);
-        CommandLine cmd = new CommandLine(new AegisCommand(context), new ContextFactory(context));
+        ContextFactory factory = new ContextFactory(context);
+        CommandLine cmd = new CommandLine(new AegisCommand(context), factory);
+        for (Class<?> command : commands) {
+            cmd.addSubcommand(new CommandLine(command, factory));
+        }
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         // `aegis run codex --model x`: everything from the command on belongs to the command.
-        cmd.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cmd.getSubcommands().get("run");
+        if (run != null) {
+            run.setStopAtPositional(true);
+        }
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException) {
                 commandLine.getErr().println("aegis: " + ex.getMessage());

@@ -15,7 +15,7 @@ public final class Main {
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = AegisCli.commandLine(out, err, System.getenv()).execute(args);
+        int code = AegisCli.forArguments(out, err, System.getenv(), args).execute(args);
         out.flush();
         err.flush();
         System.exit(code);

@@ -16,7 +16,7 @@ record CliRun(int exitCode, String out, String err) {
         // take longer than the 15 s a user waits at most; the wait ends as soon as it answers.
         Map<String, String> withWait = new java.util.HashMap<>(env);
         withWait.putIfAbsent("AEGIS_START_TIMEOUT", "90s");
-        int code = AegisCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true), withWait).execute(args);
+        int code = AegisCli.forArguments(new PrintWriter(out, true), new PrintWriter(err, true), withWait, args).execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

@@ -46,4 +46,32 @@ class CommandLineTest {
         assertThat(zsh.out()).contains("ZSH_VERSION").contains("bashcompinit").contains("_complete_aegis");
         assertThat(CliRun.run(ENV, "completion", "fish").exitCode()).isEqualTo(ExitCode.USAGE);
     }
+
+    @Test
+    void aCommandLineNamingOneCommandRegistersOnlyItAndHelpsTheSame() {
+        for (Class<?> command : AegisCommand.COMMANDS) {
+            String name = command.getAnnotation(picocli.CommandLine.Command.class).name();
+            java.io.StringWriter full = new java.io.StringWriter();
+            AegisCli.commandLine(new java.io.PrintWriter(full), new java.io.PrintWriter(new java.io.StringWriter()), ENV)
+                    .getSubcommands().get(name).usage(new java.io.PrintWriter(full));
+            java.io.StringWriter alone = new java.io.StringWriter();
+            picocli.CommandLine cmd = AegisCli.forArguments(new java.io.PrintWriter(alone),
+                    new java.io.PrintWriter(new java.io.StringWriter()), ENV, new String[] {"--home", "x", name, "--help"});
+            if (name.equals("completion")) {
+                assertThat(cmd.getSubcommands()).as("completion scripts need every command").hasSameSizeAs(AegisCommand.COMMANDS);
+            } else {
+                assertThat(cmd.getSubcommands().keySet()).as(name).containsExactly(name);
+            }
+            cmd.getSubcommands().get(name).usage(new java.io.PrintWriter(alone));
+            assertThat(alone.toString()).as(name).isEqualTo(full.toString());
+        }
+    }
+
+    @Test
+    void withoutACommandNameEveryCommandIsRegistered() {
+        assertThat(AegisCli.named(new String[] {"--home", "start"})).isEmpty();
+        assertThat(AegisCli.named(new String[] {"strat"})).isEmpty();
+        assertThat(AegisCli.named(new String[] {"--help"})).isEmpty();
+        assertThat(CliRun.run(ENV, "strat").err()).contains("start");
+    }
 }

@@ -27,6 +27,7 @@ import dev.aegis.events.EventsRoute;
 import dev.aegis.home.AegisHome;
 import dev.aegis.reload.ReloadCounts;
 import dev.aegis.metrics.GatewayMetrics;
+import dev.aegis.pricing.PriceTable;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
@@ -38,6 +39,8 @@ import java.time.Duration;
 import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.time.InstantSource;
 import org.slf4j.LoggerFactory;
 import dev.aegis.control.ControlHandlers;
@@ -71,7 +74,12 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
-    Components(AegisConfig initial, AegisHome home, StartupSteps steps) throws IOException {
+    /**
+     * @param builtInPrices the release's price table, being read on another thread meanwhile (a cold
+     *     JSON parse, 50–200 ms of a start)
+     */
+    Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices)
+            throws IOException {
         this.config = new AtomicReference<>(initial);
         InstantSource clock = InstantSource.system();
         this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS);
@@ -82,7 +90,7 @@ final class Components implements AutoCloseable {
             this.authenticator = new Authenticator(keys, jwt, clock);
             steps.done("keys");
             this.tokenRoute = new TokenRoute(authenticator, jwt);
-            this.pricing = Pricing.from(initial.pricing());
+            this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
             SqlCreditLedger ledger = new SqlCreditLedger(database, clock);
             int released = ledger.releaseAll();
@@ -112,6 +120,14 @@ final class Components implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
+        }
+    }
+
+    private static PriceTable joined(CompletableFuture<PriceTable> table) {
+        try {
+            return table.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -10,11 +10,13 @@ import dev.aegis.control.DaemonStateFile;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.reload.ConfigWatcher;
 import dev.aegis.store.StoreException;
+import dev.aegis.pricing.PriceTable;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
@@ -61,6 +63,9 @@ public final class Daemon {
 
     private void startUp() throws StartupException {
         StartupSteps steps = StartupSteps.begin();
+        // Independent of everything below: read it on another core meanwhile.
+        CompletableFuture<PriceTable> builtInPrices = CompletableFuture.supplyAsync(PriceTable::builtIn,
+                work -> Thread.ofPlatform().daemon().name("aegis-start-prices").start(work));
         try {
             Optional<DaemonLock> acquired = DaemonLock.tryAcquire(options.home().daemonLock());
             if (acquired.isEmpty()) {
@@ -79,7 +84,7 @@ public final class Daemon {
         }
         steps.done("config");
         try {
-            components = new Components(config, options.home(), steps);
+            components = new Components(config, options.home(), steps, builtInPrices);
         } catch (IOException | StoreException e) {
             throw new StartupException("cannot open Aegis's files in " + options.home().root() + ": " + e.getMessage());
         }

@@ -30,7 +30,12 @@ public final class Pricing {
 
     /** The built-in table with the config's file and overrides applied. */
     public static Pricing from(PricingConfig config) throws IOException {
-        PriceTable table = PriceTable.builtIn();
+        return from(config, PriceTable.builtIn());
+    }
+
+    /** {@code builtIn} (the release's table, read already) with the config's file and overrides applied. */
+    public static Pricing from(PricingConfig config, PriceTable builtIn) throws IOException {
+        PriceTable table = builtIn;
         if (config.file() != null) {
             table = table.with(LiteLlmPriceFile.read(config.file()), "+file");
         }

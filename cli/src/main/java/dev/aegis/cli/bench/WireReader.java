@@ -1,9 +1,9 @@
 package dev.aegis.cli.bench;
 
+import dev.aegis.http1.HttpInput;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads HTTP/1.1 messages off a socket with one reusable buffer: the head (start line, the framing
@@ -30,18 +30,17 @@ final class WireReader {
 
     private static final int MAX_HEAD = 64 * 1024;
 
-    private final InputStream in;
-    private final byte[] buf = new byte[MAX_HEAD];
-    private int pos;
-    private int lim;
+    private final HttpInput in;
+    /** Where body bytes are read to before the sink sees them. */
+    private final byte[] chunk = new byte[16 * 1024];
 
     WireReader(InputStream in) {
-        this.in = in;
+        this.in = new HttpInput(in, MAX_HEAD, "the peer");
     }
 
     /** The next message's head, or null when the peer closed the connection between messages. */
     Head readHead() throws IOException {
-        String start = line(true);
+        String start = in.lineOrNull();
         if (start == null) {
             return null;
         }
@@ -49,7 +48,7 @@ final class WireReader {
         boolean chunked = false;
         boolean close = false;
         String h;
-        while (!(h = line(false)).isEmpty()) {
+        while (!(h = in.line()).isEmpty()) {
             int colon = h.indexOf(':');
             if (colon <= 0) {
                 continue;
@@ -74,24 +73,24 @@ final class WireReader {
     void readBody(Head head, BodySink sink, boolean untilClose) throws IOException {
         if (head.chunked()) {
             long size;
-            while ((size = Long.parseLong(stripExtensions(line(false)), 16)) > 0) {
+            while ((size = Long.parseLong(stripExtensions(in.line()), 16)) > 0) {
                 copy(size, sink);
-                line(false);
+                in.line();
             }
-            while (!line(false).isEmpty()) {
+            while (!in.line().isEmpty()) {
                 // trailers: none expected, skipped
             }
         } else if (head.contentLength() >= 0) {
             copy(head.contentLength(), sink);
         } else if (untilClose) {
-            while (fill()) {
-                sink.accept(buf, pos, lim - pos);
-                pos = lim;
+            int n;
+            while ((n = in.read(chunk, 0, chunk.length)) > 0) {
+                sink.accept(chunk, 0, n);
             }
         }
     }
 
-    /** Where body bytes go; the array is the reader's buffer, valid only during the call. */
+    /** Where body bytes go; the array is the reader's, valid only during the call. */
     interface BodySink {
         BodySink DISCARD = (b, off, len) -> {};
 
@@ -100,13 +99,12 @@ final class WireReader {
 
     private void copy(long n, BodySink sink) throws IOException {
         while (n > 0) {
-            if (pos == lim && !fill()) {
+            int got = in.read(chunk, 0, (int) Math.min(n, chunk.length));
+            if (got < 0) {
                 throw new EOFException("the body ended early");
             }
-            int take = (int) Math.min(n, lim - pos);
-            sink.accept(buf, pos, take);
-            pos += take;
-            n -= take;
+            sink.accept(chunk, 0, got);
+            n -= got;
         }
     }
 
@@ -115,52 +113,8 @@ final class WireReader {
         return (semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim();
     }
 
-    /** One line without its CRLF; null at a clean end of stream when {@code eofAllowed}. */
-    private String line(boolean eofAllowed) throws IOException {
-        int from = pos;
-        while (true) {
-            for (int i = from; i < lim; i++) {
-                if (buf[i] == '\n') {
-                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    String s = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                    pos = i + 1;
-                    return s;
-                }
-            }
-            from = lim - pos;
-            if (pos > 0) {
-                System.arraycopy(buf, pos, buf, 0, lim - pos);
-                lim -= pos;
-                pos = 0;
-            }
-            if (lim == buf.length) {
-                throw new IOException("a header line longer than " + MAX_HEAD + " bytes");
-            }
-            int n = in.read(buf, lim, buf.length - lim);
-            if (n < 0) {
-                if (eofAllowed && lim == 0) {
-                    return null;
-                }
-                throw new EOFException("the connection closed mid-message");
-            }
-            lim += n;
-        }
-    }
-
-    /** Reads more bytes into an empty buffer; false at the end of the stream. */
-    private boolean fill() throws IOException {
-        pos = 0;
-        lim = 0;
-        int n = in.read(buf, 0, buf.length);
-        if (n < 0) {
-            return false;
-        }
-        lim = n;
-        return true;
-    }
-
     /** True when bytes of the next message part are already buffered. */
     boolean hasBuffered() {
-        return pos < lim;
+        return in.hasBuffered();
     }
 }

@@ -1,11 +1,9 @@
 package dev.aegis.proxy.http1;
 
-import java.io.EOFException;
+import dev.aegis.http1.HttpInput;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.1 connection to a provider: blocking socket I/O (cheap on virtual threads) with one
@@ -17,11 +15,8 @@ final class Connection {
 
     final Origin origin;
     private final Socket socket;
-    private final InputStream in;
+    private final HttpInput in;
     private final OutputStream out;
-    private final byte[] buf = new byte[BUFFER];
-    private int pos;
-    private int lim;
     private long idleSince;
     private boolean used;
     private volatile boolean closed;
@@ -29,7 +24,7 @@ final class Connection {
     Connection(Origin origin, Socket socket) throws IOException {
         this.origin = origin;
         this.socket = socket;
-        this.in = socket.getInputStream();
+        this.in = new HttpInput(socket.getInputStream(), BUFFER, "the provider");
         this.out = socket.getOutputStream();
     }
 
@@ -68,39 +63,14 @@ final class Connection {
         out.flush();
     }
 
-    /** One line of the response head or of chunk framing, without its line end; -1 bytes read means EOF. */
+    /** One line of the response head or of chunk framing, without its line end; EOF when the provider closed. */
     String readLine() throws IOException {
-        int from = pos;
-        while (true) {
-            for (int i = from; i < lim; i++) {
-                if (buf[i] == '\n') {
-                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                    pos = i + 1;
-                    return line;
-                }
-            }
-            from = lim - pos;
-            if (pos > 0) {
-                System.arraycopy(buf, pos, buf, 0, lim - pos);
-                lim -= pos;
-                pos = 0;
-            }
-            if (lim == buf.length) {
-                throw new IOException("a response line longer than " + BUFFER + " bytes");
-            }
-            int n = in.read(buf, lim, buf.length - lim);
-            if (n < 0) {
-                throw lim == 0 ? new EOFException("the provider closed the connection") : new EOFException(
-                        "the provider closed the connection mid-line");
-            }
-            lim += n;
-        }
+        return in.line();
     }
 
     /** True when no byte of a response has arrived yet (so a failure now may be retried on a fresh connection). */
     boolean nothingBuffered() {
-        return pos == lim;
+        return !in.hasBuffered();
     }
 
     /**
@@ -108,15 +78,6 @@ final class Connection {
      * for more than the first bytes to arrive, so streamed events pass on at once).
      */
     int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
-        }
-        if (pos < lim) {
-            int n = Math.min(len, lim - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
-            return n;
-        }
         return in.read(b, off, len);
     }
 
