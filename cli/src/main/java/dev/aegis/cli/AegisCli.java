@@ -20,11 +20,13 @@ public final class AegisCli {
     /**
      * The command line for running {@code args}: when they name a command, only that command is
      * registered (the others are never needed, and building picocli's model of all of them is most
-     * of a CLI's start-up); otherwise (help, a typo picocli should suggest a fix for, completion
+     * of a CLI's start-up), and none for {@code --version}; otherwise (help, a typo picocli should suggest a fix for, completion
      * scripts) every command.
      */
     public static CommandLine forArguments(PrintWriter out, PrintWriter err, Map<String, String> env, String[] args) {
-        return build(out, err, env, named(args).map(List::<Class<?>>of).orElse(AegisCommand.COMMANDS));
+        boolean versionOnly = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        return build(out, err, env, versionOnly ? List.of()
+                : named(args).map(List::<Class<?>>of).orElse(AegisCommand.COMMANDS));
     }
 
     /** The command {@code args} run, if their first word that is not a top-level option names one. */
