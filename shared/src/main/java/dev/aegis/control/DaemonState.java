@@ -1,5 +1,7 @@
 package dev.aegis.control;
 
+import dev.aegis.json.FlatJson;
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -17,6 +19,13 @@ public record DaemonState(
         Instant startedAt,
         String instance,
         String controlToken) {
+
+    /** Reads what {@link DaemonStateFile#write} wrote (snake_case members), without the JSON mapper. */
+    public static DaemonState fromJson(byte[] json) throws IOException {
+        FlatJson f = FlatJson.parse(json);
+        return new DaemonState(f.number("pid"), f.requiredString("host"), (int) f.number("port"), f.string("version"),
+                f.instant("started_at"), f.requiredString("instance"), f.string("control_token"));
+    }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:8787}. */
     public String url() {

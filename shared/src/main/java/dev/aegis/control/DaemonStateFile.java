@@ -28,7 +28,7 @@ public final class DaemonStateFile {
     /** The state, or empty when the file is missing or unreadable (a torn or foreign file counts as none). */
     public Optional<DaemonState> read() {
         try {
-            return Optional.of(Json.mapper().readValue(Files.readAllBytes(path), DaemonState.class));
+            return Optional.of(DaemonState.fromJson(Files.readAllBytes(path)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {

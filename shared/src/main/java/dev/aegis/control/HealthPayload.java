@@ -1,5 +1,8 @@
 package dev.aegis.control;
 
+import dev.aegis.json.FlatJson;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 
 /**
@@ -23,4 +26,14 @@ public record HealthPayload(
         long configReloads,
         long configRejected,
         boolean recordsFailing,
-        long recordsBacklog) {}
+        long recordsBacklog) {
+
+    /** Reads the health route's body (snake_case members), without the JSON mapper. */
+    public static HealthPayload fromJson(InputStream json) throws IOException {
+        FlatJson f = FlatJson.parse(json);
+        return new HealthPayload(f.requiredString("status"), f.string("version"), f.number("pid"),
+                f.instant("started_at"), f.number("uptime_seconds"), f.number("requests_served"), f.number("in_flight"),
+                f.string("instance"), f.number("config_reloads"), f.number("config_rejected"), f.flag("records_failing"),
+                f.number("records_backlog"));
+    }
+}

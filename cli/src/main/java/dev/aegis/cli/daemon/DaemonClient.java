@@ -3,7 +3,6 @@ package dev.aegis.cli.daemon;
 import dev.aegis.control.ControlRoutes;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.HealthPayload;
-import dev.aegis.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +35,7 @@ public final class DaemonClient {
                     return Optional.empty();
                 }
                 try (InputStream in = c.getInputStream()) {
-                    return Optional.of(Json.mapper().readValue(in, HealthPayload.class));
+                    return Optional.of(HealthPayload.fromJson(in));
                 }
             } finally {
                 c.disconnect();
