@@ -1,5 +1,6 @@
 package dev.aegis.promptlog;
 
+import dev.aegis.json.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
@@ -29,7 +30,7 @@ final class PromptText {
      */
     static final Set<String> ANSWER_FIELDS = Set.of("content", "text", "message");
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
     private PromptText() {}
 

@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.json.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +20,7 @@ public final class BodyInspector {
     /** Deeper nesting than any real client sends; bounds the parser's stack on hostile input. */
     static final int MAX_NESTING = 512;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
+    private static final JsonFactory FACTORY = Json.factoryBuilder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING)
                     .maxStringLength(64 * 1024 * 1024)

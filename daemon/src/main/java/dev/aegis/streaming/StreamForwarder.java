@@ -13,7 +13,8 @@ import java.util.List;
  */
 public final class StreamForwarder {
 
-    private static final int BUFFER = 16 * 1024;
+    /** An SSE event is a few hundred bytes; each open stream holds one of these (8 KB: 16 MB for 2,000 streams). */
+    private static final int BUFFER = 8 * 1024;
     private static final byte[] END_OF_EVENT = {'\n', '\n'};
 
     private StreamForwarder() {}

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The reading side of one HTTP/1.1 connection: one reusable buffer that serves the lines of a
@@ -14,18 +15,22 @@ import java.nio.charset.StandardCharsets;
 public final class HttpInput {
 
     private final InputStream in;
-    private final byte[] buf;
+    private final int maxLine;
     private final String peer;
+    private byte[] buf;
     private int pos;
     private int lim;
 
     /**
-     * @param bufferSize also the longest line accepted
+     * @param bufferSize the buffer to start with: what each open connection holds (thousands of
+     *     open streams hold thousands of these)
+     * @param maxLine the longest line accepted; the buffer grows to it only for such a line
      * @param peer who is on the other end, for error messages (e.g. "the provider")
      */
-    public HttpInput(InputStream in, int bufferSize, String peer) {
+    public HttpInput(InputStream in, int bufferSize, int maxLine, String peer) {
         this.in = in;
-        this.buf = new byte[bufferSize];
+        this.buf = new byte[Math.min(bufferSize, maxLine)];
+        this.maxLine = maxLine;
         this.peer = peer;
     }
 
@@ -60,7 +65,10 @@ public final class HttpInput {
                 pos = 0;
             }
             if (lim == buf.length) {
-                throw new IOException("a line from " + peer + " longer than " + buf.length + " bytes");
+                if (buf.length >= maxLine) {
+                    throw new IOException("a line from " + peer + " longer than " + maxLine + " bytes");
+                }
+                buf = Arrays.copyOf(buf, Math.min(maxLine, buf.length * 2));
             }
             int n = in.read(buf, lim, buf.length - lim);
             if (n < 0) {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class FlatJson {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
     private final Map<String, Object> members;
 

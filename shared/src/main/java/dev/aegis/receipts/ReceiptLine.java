@@ -1,5 +1,6 @@
 package dev.aegis.receipts;
 
+import dev.aegis.json.Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -22,7 +23,7 @@ import java.util.Arrays;
  */
 record ReceiptLine(Long seq, String prev, String sig, byte[] signed) {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
     /** Reads {@code buf[from, to)}; throws when it is not exactly one JSON object. */
     static ReceiptLine parse(byte[] buf, int from, int to) throws JsonProcessingException {

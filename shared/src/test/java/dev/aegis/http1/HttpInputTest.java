@@ -36,7 +36,7 @@ class HttpInputTest {
 
     @Test
     void linesEndWithCrlfOrLfEvenWhenTheyArriveByteByByte() throws IOException {
-        HttpInput in = new HttpInput(trickle("HTTP/1.1 200 OK\r\nA: b\n\r\nbody"), 64, "the peer");
+        HttpInput in = new HttpInput(trickle("HTTP/1.1 200 OK\r\nA: b\n\r\nbody"), 4, 64, "the peer");
         assertThat(in.line()).isEqualTo("HTTP/1.1 200 OK");
         assertThat(in.line()).isEqualTo("A: b");
         assertThat(in.line()).isEmpty();
@@ -51,7 +51,7 @@ class HttpInputTest {
 
     @Test
     void bufferedBodyBytesComeBeforeTheStreamsAndAreReported() throws IOException {
-        HttpInput in = new HttpInput(new ByteArrayInputStream("L\r\n0123456789".getBytes(StandardCharsets.US_ASCII)), 64, "p");
+        HttpInput in = new HttpInput(new ByteArrayInputStream("L\r\n0123456789".getBytes(StandardCharsets.US_ASCII)), 64, 64, "p");
         assertThat(in.hasBuffered()).isFalse();
         assertThat(in.line()).isEqualTo("L");
         assertThat(in.hasBuffered()).isTrue();
@@ -63,18 +63,25 @@ class HttpInputTest {
 
     @Test
     void aCleanEndBetweenMessagesIsNullAnEndMidLineIsAnError() throws IOException {
-        HttpInput in = new HttpInput(new ByteArrayInputStream("one\r\n".getBytes(StandardCharsets.US_ASCII)), 64, "the provider");
+        HttpInput in = new HttpInput(new ByteArrayInputStream("one\r\n".getBytes(StandardCharsets.US_ASCII)), 64, 64, "the provider");
         assertThat(in.lineOrNull()).isEqualTo("one");
         assertThat(in.lineOrNull()).isNull();
         assertThatThrownBy(in::line).isInstanceOf(EOFException.class).hasMessage("the provider closed the connection");
 
-        HttpInput torn = new HttpInput(new ByteArrayInputStream("par".getBytes(StandardCharsets.US_ASCII)), 64, "the provider");
+        HttpInput torn = new HttpInput(new ByteArrayInputStream("par".getBytes(StandardCharsets.US_ASCII)), 64, 64, "the provider");
         assertThatThrownBy(torn::lineOrNull).isInstanceOf(EOFException.class).hasMessageContaining("mid-line");
     }
 
     @Test
-    void aLineLongerThanTheBufferIsRefusedNotGrownWithout() {
-        HttpInput in = new HttpInput(new ByteArrayInputStream("x".repeat(100).getBytes(StandardCharsets.US_ASCII)), 16, "p");
+    void aLineLongerThanTheStartingBufferGrowsItUpToTheLimit() throws IOException {
+        HttpInput in = new HttpInput(new ByteArrayInputStream(("y".repeat(40) + "\r\n").getBytes(StandardCharsets.US_ASCII)),
+                4, 64, "p");
+        assertThat(in.line()).isEqualTo("y".repeat(40));
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsRefused() {
+        HttpInput in = new HttpInput(new ByteArrayInputStream("x".repeat(100).getBytes(StandardCharsets.US_ASCII)), 4, 16, "p");
         assertThatThrownBy(in::line).isInstanceOf(IOException.class).hasMessageContaining("longer than 16 bytes");
     }
 }

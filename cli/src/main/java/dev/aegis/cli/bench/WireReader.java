@@ -35,7 +35,7 @@ final class WireReader {
     private final byte[] chunk = new byte[16 * 1024];
 
     WireReader(InputStream in) {
-        this.in = new HttpInput(in, MAX_HEAD, "the peer");
+        this.in = new HttpInput(in, 16 * 1024, MAX_HEAD, "the peer");
     }
 
     /** The next message's head, or null when the peer closed the connection between messages. */

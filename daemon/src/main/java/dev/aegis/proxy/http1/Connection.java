@@ -11,7 +11,12 @@ import java.net.Socket;
  */
 final class Connection {
 
-    static final int BUFFER = 16 * 1024;
+    /** A request head and body up to this size go out in one write (one packet on loopback). */
+    private static final int ONE_WRITE = 16 * 1024;
+    /** What each connection holds for reading: a response head fits; 2,000 open streams hold 2,000 of these. */
+    private static final int READ_BUFFER = 4 * 1024;
+    /** The longest line of a response head accepted (the buffer grows to it only when needed). */
+    private static final int MAX_LINE = 64 * 1024;
 
     final Origin origin;
     private final Socket socket;
@@ -24,7 +29,7 @@ final class Connection {
     Connection(Origin origin, Socket socket) throws IOException {
         this.origin = origin;
         this.socket = socket;
-        this.in = new HttpInput(socket.getInputStream(), BUFFER, "the provider");
+        this.in = new HttpInput(socket.getInputStream(), READ_BUFFER, MAX_LINE, "the provider");
         this.out = socket.getOutputStream();
     }
 
@@ -51,7 +56,7 @@ final class Connection {
 
     /** Writes the request head and body, in one packet when they fit the buffer. */
     void write(byte[] head, byte[] body, int bodyOffset, int bodyLength) throws IOException {
-        if (head.length + bodyLength <= BUFFER) {
+        if (head.length + bodyLength <= ONE_WRITE) {
             byte[] both = new byte[head.length + bodyLength];
             System.arraycopy(head, 0, both, 0, head.length);
             System.arraycopy(body, bodyOffset, both, head.length, bodyLength);
