@@ -1,8 +1,6 @@
 package dev.aegis.daemon;
 
 import dev.aegis.control.DaemonProcess;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.StringJoiner;
 
 /**
@@ -12,14 +10,15 @@ import java.util.StringJoiner;
  */
 final class StartupSteps {
 
-    private final List<String> names = new ArrayList<>();
-    private final List<Long> millis = new ArrayList<>();
-    private final long jvmMillis;
-    private long last;
+    private final StringJoiner parts = new StringJoiner(", ");
+    private long totalMillis;
+    private long last = System.nanoTime();
 
     private StartupSteps(long jvmMillis) {
-        this.jvmMillis = jvmMillis;
-        this.last = System.nanoTime();
+        if (jvmMillis >= 0) {
+            parts.add("jvm " + jvmMillis);
+            totalMillis = jvmMillis;
+        }
     }
 
     /**
@@ -43,22 +42,14 @@ final class StartupSteps {
     /** Ends the step named {@code name}, which began when the one before it ended. */
     void done(String name) {
         long now = System.nanoTime();
-        names.add(name);
-        millis.add((now - last) / 1_000_000);
+        long millis = (now - last) / 1_000_000;
+        parts.add(name + " " + millis);
+        totalMillis += millis;
         last = now;
     }
 
     /** E.g. {@code "412 ms: jvm 180, config 12, store 61, server 140"}. */
     String summary() {
-        long total = Math.max(jvmMillis, 0);
-        StringJoiner parts = new StringJoiner(", ");
-        if (jvmMillis >= 0) {
-            parts.add("jvm " + jvmMillis);
-        }
-        for (int i = 0; i < names.size(); i++) {
-            total += millis.get(i);
-            parts.add(names.get(i) + " " + millis.get(i));
-        }
-        return total + " ms: " + parts;
+        return totalMillis + " ms: " + parts;
     }
 }
