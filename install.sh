@@ -122,9 +122,10 @@ if [ "$AOT" = 1 ] && [ "$JDK_MAJOR" -ge 25 ] && [ "$aot_reused" = 0 ]; then
   echo "Building AOT caches for fast start-up (--no-aot skips it)..."
   mkdir -p "$PREFIX/aot"
   train_home="$(mktemp -d)"
-  # The CLI learns from a command that reads the config and the database; the daemon from the
-  # replay of `aegis doctor` (a real daemon serving streamed calls, against the built-in fake).
-  AEGIS_AOT_TRAIN=cli AEGIS_HOME="$train_home" "$PREFIX/bin/aegis" usage >/dev/null 2>&1 || true
+  # The CLI learns from a short session of common commands (start, status, keygen, keys, usage,
+  # receipts verify, stop: cli's AotTraining); the daemon from the replay of `aegis doctor` (a real
+  # daemon serving streamed calls, against the built-in fake).
+  AEGIS_AOT_TRAIN=cli AEGIS_HOME="$train_home" "$PREFIX/bin/aegis" >/dev/null 2>&1 || true
   AEGIS_AOT_TRAIN=daemon AEGIS_HOME="$train_home" "$PREFIX/bin/aegis" doctor >/dev/null 2>&1 || true
   # The daemon writes its cache as it exits, after doctor has seen it stop.
   for _ in $(seq 600); do

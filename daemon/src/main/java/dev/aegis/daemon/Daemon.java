@@ -10,13 +10,13 @@ import dev.aegis.control.DaemonStateFile;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.reload.ConfigWatcher;
 import dev.aegis.store.StoreException;
-import dev.aegis.pricing.PriceTable;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Optional;
@@ -51,9 +51,23 @@ public final class Daemon {
 
     /** Starts a daemon; on failure everything acquired so far is released. */
     static Daemon start(DaemonOptions options) throws StartupException {
+        return start(options, StartupSteps.begin(), StartupWarmUp.begin());
+    }
+
+    /**
+     * @param steps the start's timings so far (from the process's launch on, when it was launched)
+     * @param warmUp what {@code main} began on another core
+     */
+    static Daemon start(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp) throws StartupException {
+        return start(options, steps, warmUp, true);
+    }
+
+    /** @param publish whether to write {@code daemon.json} now, or leave it to {@link #publish()} */
+    static Daemon start(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp, boolean publish)
+            throws StartupException {
         Daemon d = new Daemon(options);
         try {
-            d.startUp();
+            d.startUp(steps, warmUp, publish);
             return d;
         } catch (StartupException | RuntimeException e) {
             d.releaseAll();
@@ -61,11 +75,7 @@ public final class Daemon {
         }
     }
 
-    private void startUp() throws StartupException {
-        StartupSteps steps = StartupSteps.begin();
-        // Independent of everything below: read it on another core meanwhile.
-        CompletableFuture<PriceTable> builtInPrices = CompletableFuture.supplyAsync(PriceTable::builtIn,
-                work -> Thread.ofPlatform().daemon().name("aegis-start-prices").start(work));
+    private void startUp(StartupSteps steps, StartupWarmUp warmUp, boolean publish) throws StartupException {
         try {
             Optional<DaemonLock> acquired = DaemonLock.tryAcquire(options.home().daemonLock());
             if (acquired.isEmpty()) {
@@ -83,28 +93,29 @@ public final class Daemon {
             throw new StartupException(e.getMessage());
         }
         steps.done("config");
+        // Jetty's start and the opening of the store take about as long as each other: side by side.
+        CompletableFuture<GatewayServer> listening = CompletableFuture.supplyAsync(
+                () -> steps.alongside("jetty", () -> GatewayServer.listen(config.server().host(), config.server().port())),
+                work -> Thread.ofPlatform().daemon().name("aegis-start-server").start(work));
         try {
-            components = new Components(config, options.home(), steps, builtInPrices);
+            components = new Components(config, options.home(), steps, warmUp.builtInPrices());
         } catch (IOException | StoreException e) {
             throw new StartupException("cannot open Aegis's files in " + options.home().root() + ": " + e.getMessage());
+        } finally {
+            server = listening.exceptionally(failure -> null).join(); // started or not: releaseAll stops it
         }
+        if (server == null) {
+            throw cannotListen(config, listening);
+        }
+        steps.done("server wait");
         DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
         ControlHandlers control = new ControlHandlers(initial, components.inFlight, components.reloads, this::stopInBackground);
-        try {
-            server = new GatewayServer(config.server().host(), config.server().port(),
-                    app -> components.routes(app, control)).start();
-        } catch (JavalinBindException e) {
-            throw new StartupException("cannot listen on " + config.server().host() + ":" + config.server().port()
-                    + ": the address is in use or not available; stop what uses it or pass --port");
-        }
-        steps.done("server");
+        server.open(app -> components.routes(app, control));
         state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),
                 initial.instance(), initial.controlToken());
-        try {
-            stateFile.write(state);
-        } catch (IOException e) {
-            throw new StartupException("cannot write " + stateFile.path() + ": " + e.getMessage());
+        if (publish) {
+            publish();
         }
         if (options.configFile() != null) {
             watcher = new ConfigWatcher(options.configFile(), new ConfigLoader(options.env(), options.home()),
@@ -114,6 +125,33 @@ public final class Daemon {
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source(), steps.summary());
+    }
+
+    /**
+     * Writes {@code daemon.json}: from then on the CLI (waiting for this instance) and other
+     * commands find this daemon. A daemon started early on guessed flags ({@link EarlyLaunch})
+     * publishes only once the CLI has confirmed them, so that the CLI never takes a start it did
+     * not ask for as its own.
+     */
+    void publish() throws StartupException {
+        try {
+            stateFile.write(state);
+        } catch (IOException e) {
+            throw new StartupException("cannot write " + stateFile.path() + ": " + e.getMessage());
+        }
+    }
+
+    private static StartupException cannotListen(AegisConfig config, CompletableFuture<GatewayServer> listening) {
+        try {
+            listening.join();
+            throw new IllegalStateException("the server neither started nor failed");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof JavalinBindException) {
+                return new StartupException("cannot listen on " + config.server().host() + ":" + config.server().port()
+                        + ": the address is in use or not available; stop what uses it or pass --port");
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     DaemonState state() {

@@ -8,45 +8,82 @@ import dev.aegis.home.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Entry point of the daemon process, started by {@code aegis start}. Prints one line and exits 1
- * when it cannot start; the CLI shows that line with the log's tail.
+ * Entry point of the daemon process, started by {@code aegis start} (or by the launcher script
+ * beside it, then reading its arguments from standard input: {@link EarlyArguments}). Prints one
+ * line and exits 1 when it cannot start; the CLI shows that line with the log's tail.
  */
 public final class DaemonMain {
 
     private DaemonMain() {}
 
     public static void main(String[] args) {
+        StartupSteps steps = StartupSteps.begin();
+        StartupWarmUp warmUp = StartupWarmUp.begin();
         Map<String, String> env = System.getenv();
-        DaemonOptions options;
-        try {
-            options = parse(args, env);
-            options.home().ensureCreated();
-            configureLogging(options);
-        } catch (IllegalArgumentException e) {
-            System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
-            System.exit(2);
-            return;
-        } catch (IOException e) {
-            System.err.println(DaemonProcess.FAILURE_PREFIX + "cannot use the home folder: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
         Daemon daemon;
-        try {
-            daemon = Daemon.start(options);
-        } catch (StartupException e) {
-            System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
-            org.slf4j.LoggerFactory.getLogger(DaemonMain.class).error("start failed: {}", e.getMessage());
-            System.exit(1);
-            return;
+        if (args.length > 0 && args[0].equals(DaemonProcess.ARGUMENTS_FROM_STDIN)) {
+            Optional<Daemon> early = EarlyLaunch.start(Arrays.copyOfRange(args, 1, args.length), env, steps, warmUp);
+            if (early.isEmpty()) {
+                System.exit(0); // not needed after all: the CLI found a daemon running, or ended
+                return;
+            }
+            daemon = early.get();
+        } else {
+            daemon = start(parseOrExit(args, env), steps, warmUp);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> daemon.stop(Duration.ofSeconds(10)), "aegis-sigterm"));
         daemon.awaitStopped();
         System.exit(0);
+    }
+
+    /** The options, or (after printing why, for the CLI to show) exit 2. */
+    static DaemonOptions parseOrExit(String[] args, Map<String, String> env) {
+        try {
+            return parse(args, env);
+        } catch (IllegalArgumentException e) {
+            System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+    }
+
+    /** A running daemon, or (after printing why, for the CLI to show) exit 1. */
+    static Daemon start(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp) {
+        try {
+            return tryStart(options, steps, warmUp, true);
+        } catch (IOException e) {
+            System.err.println(DaemonProcess.FAILURE_PREFIX + "cannot use the home folder: " + e.getMessage());
+            System.exit(1);
+            throw new IllegalStateException(e);
+        } catch (StartupException e) {
+            throw failAndExit(e);
+        }
+    }
+
+    /** Prints why the start failed, for the CLI to show, logs it, and exits 1. */
+    static IllegalStateException failAndExit(StartupException e) {
+        System.err.println(DaemonProcess.FAILURE_PREFIX + e.getMessage());
+        org.slf4j.LoggerFactory.getLogger(DaemonMain.class).error("start failed: {}", e.getMessage());
+        System.exit(1);
+        return new IllegalStateException(e);
+    }
+
+    /**
+     * Prepares the home folder and the log, then starts; says nothing itself when that fails.
+     *
+     * @param publish whether to write {@code daemon.json} at once ({@link Daemon#publish()})
+     */
+    static Daemon tryStart(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp, boolean publish)
+            throws IOException, StartupException {
+        options.home().ensureCreated();
+        configureLogging(options);
+        return Daemon.start(options, steps, warmUp, publish);
     }
 
     static DaemonOptions parse(String[] args, Map<String, String> env) {
@@ -70,9 +107,9 @@ public final class DaemonMain {
         }
         AegisHome aegisHome = AegisHome.resolve(home, env);
         boolean explicit = config != null || Setting.AEGIS_CONFIG.from(env) != null;
-        Path configFile = config != null ? AegisHome.expandTilde(config)
+        Path configFile = (config != null ? AegisHome.expandTilde(config)
                 : Setting.AEGIS_CONFIG.from(env) != null ? AegisHome.expandTilde(Setting.AEGIS_CONFIG.from(env))
-                : aegisHome.configFile();
+                : aegisHome.configFile()).toAbsolutePath().normalize();
         return new DaemonOptions(aegisHome, configFile, explicit, new ConfigOverrides(host, port),
                 instance != null ? instance : UUID.randomUUID().toString(), foreground, env);
     }
@@ -96,8 +133,14 @@ public final class DaemonMain {
         throw new IllegalArgumentException("--port must be a number from 0 to 65535, not '" + text + "'");
     }
 
+    private static boolean loggingConfigured;
+
     /** slf4j-simple reads these once, at its first use: set them before any logger exists. */
     private static void configureLogging(DaemonOptions options) throws IOException {
+        if (loggingConfigured) {
+            return; // a second start in this process (early launch): the log is already this home's
+        }
+        loggingConfigured = true;
         if (options.foreground()) {
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         } else {

@@ -1,6 +1,8 @@
 package dev.aegis.http;
 
 import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.concurrent.CountDownLatch;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.servlet.FilterHolder;
@@ -15,6 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The Javalin server: virtual threads, no compression (it would buffer streams), no Javalin body
  * limit (the proxy enforces {@code server.max_body} itself), JSON errors for everything.
+ *
+ * <p>It starts listening before the daemon's components exist, so that Jetty's start and the
+ * opening of the store run side by side; calls that arrive before {@link #open} wait for the
+ * routes instead of finding none.
  */
 public final class GatewayServer {
 
@@ -34,11 +40,9 @@ public final class GatewayServer {
     private static final int OUTPUT_BUFFER = 8 * 1024;
 
     private final Javalin app;
+    private final CountDownLatch routed = new CountDownLatch(1);
 
-    /**
-     * @param routes registers the routes on the app
-     */
-    public GatewayServer(String host, int port, Consumer<Javalin> routes) {
+    private GatewayServer(String host, int port) {
         this.app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
@@ -63,6 +67,7 @@ public final class GatewayServer {
                 http.setSendDateHeader(false);
             });
         });
+        app.before(this::awaitRoutes);
         app.before(RequestTimeline::start);
         app.before(RequestIds::assign);
         app.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
@@ -81,25 +86,40 @@ public final class GatewayServer {
                 ErrorRenderer.render(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
             }
         });
-        routes.accept(app);
         app.after(RequestTimeline::stamp);
+    }
+
+    /** Binds and starts serving; calls wait until {@link #open} has registered the routes. */
+    public static GatewayServer listen(String host, int port) {
+        GatewayServer server = new GatewayServer(host, port);
+        server.app.start();
+        return server;
+    }
+
+    /** Registers the routes and lets the calls that were waiting for them through. */
+    public void open(Consumer<Javalin> routes) {
+        routes.accept(app);
+        routed.countDown();
+    }
+
+    private void awaitRoutes(Context ctx) throws InterruptedException {
+        if (routed.getCount() > 0) {
+            routed.await();
+        }
     }
 
     public static final HandlerType[] PROXIED_METHODS = {
         HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE
     };
 
-    public GatewayServer start() {
-        app.start();
-        return this;
-    }
-
     /** The port actually bound (useful when configured as 0). */
     public int port() {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
+    /** Stops serving; calls still waiting for routes that never came are answered 404. */
     public void stop() {
+        routed.countDown();
         app.stop();
     }
 }

@@ -122,6 +122,17 @@ class InstallIT {
             assertThat(verify.output()).contains("Intact: 1 receipts");
             assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("listening on").contains("stopped")
                     .doesNotContain("sk-install-test");
+
+            // A second start: the launcher script starts the daemon's JVM beside the CLI's (docs/STARTUP.md).
+            try {
+                Result again = run(env, aegis(), "start", "--port", "0");
+                assertThat(again.code()).as(again.output()).isZero();
+                assertThat(again.output()).contains("is running at").doesNotContain("already running");
+                assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("started early");
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+            assertThat(run(env, aegis(), "status").output()).contains("not running");
         }
     }
 

@@ -70,6 +70,14 @@ public record AegisHome(Path root) {
         return logsDir().resolve("daemon.out");
     }
 
+    /**
+     * How the CLI last launched the daemon's JVM (java, options, class path; one per line), which
+     * the launcher script replays to start the next daemon beside the CLI (early launch).
+     */
+    public Path daemonLaunch() {
+        return root.resolve("daemon.launch");
+    }
+
     public Path receiptsDir() {
         return root.resolve("receipts");
     }

@@ -15,6 +15,7 @@ import dev.aegis.home.AegisHome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,12 +66,15 @@ public final class StartCommand implements Callable<Integer> {
         }
         PrintWriter out = context.out();
         DaemonStatus status = new DaemonLocator(home).locate();
-        if (status.running()) {
+        // Launched early by the launcher script (docs/STARTUP.md), the daemon may already be starting,
+        // or be up, on this very command's flags: then it is this start's daemon, not another one.
+        Optional<String> early = DaemonLauncher.earlyInstance(context.env());
+        if (status.running() && !status.state().orElseThrow().instance().equals(early.orElse(null))) {
             DaemonState s = status.state().orElseThrow();
             out.println("Aegis is already running at " + s.url() + " (pid " + s.pid() + ")");
             return ExitCode.OK;
         }
-        if (status.lockHeld()) {
+        if (status.lockHeld() && early.isEmpty()) {
             throw new CliException("a daemon for " + home.root() + " is starting or stopping; try again in a moment");
         }
         if (status.staleStateRemoved()) {

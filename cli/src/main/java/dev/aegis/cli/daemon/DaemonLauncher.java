@@ -9,6 +9,8 @@ import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,9 @@ import java.util.UUID;
  */
 public final class DaemonLauncher {
 
-    private static final Duration POLL = Duration.ofMillis(25);
+    private static final Duration POLL = Duration.ofMillis(10);
+    /** How long an early-launched JVM that does not fit may take to stop before a daemon is spawned. */
+    private static final Duration DISMISS_WAIT = Duration.ofSeconds(15);
     static final String INSTALL_OPTIONS = "aegis.daemon.jvmOptions";
 
     private final AegisHome home;
@@ -37,9 +41,17 @@ public final class DaemonLauncher {
         this.env = env;
     }
 
+    /** The instance id of a daemon the launcher script launched early for this {@code aegis start}, if any. */
+    public static Optional<String> earlyInstance(Map<String, String> env) {
+        return EarlyDaemon.announced(env).map(EarlyDaemon::instance);
+    }
+
     /** Runs the daemon attached to this terminal until it stops; returns its exit code. */
     public int runForeground(LaunchSpec spec) {
-        List<String> cmd = command(spec, UUID.randomUUID().toString(), true);
+        List<String> cmd = new ArrayList<>(jvmCommand());
+        cmd.add(launchedAt());
+        cmd.add(DaemonProcess.MAIN_CLASS);
+        cmd.addAll(arguments(spec, UUID.randomUUID().toString(), true));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             withEnvironment(pb);
@@ -73,7 +85,11 @@ public final class DaemonLauncher {
         }
     }
 
-    /** Spawns a detached daemon and waits for it to be healthy; on failure explains why with the log's tail. */
+    /**
+     * Starts a detached daemon (handing the launcher script's early-launched JVM its arguments when
+     * there is one that fits, else spawning one) and waits for it to be healthy; on failure explains
+     * why with the log's tail.
+     */
     public DaemonState startDetached(LaunchSpec spec, Duration wait) {
         try {
             home.ensureCreated();
@@ -81,10 +97,6 @@ public final class DaemonLauncher {
             throw new CliException("cannot create the home folder " + home.root() + " (" + e.getMessage()
                     + "); pass --home DIR or set AEGIS_HOME to a writable folder");
         }
-        String instance = UUID.randomUUID().toString();
-        List<String> cmd = new ArrayList<>();
-        setsid().ifPresent(cmd::add);
-        cmd.addAll(command(spec, instance, false));
         Path out = home.daemonOut();
         try {
             SecureFiles.ensurePrivateFile(out);
@@ -93,39 +105,76 @@ public final class DaemonLauncher {
         }
         long outStart = sizeOf(out);
         long logStart = sizeOf(home.daemonLog());
-        Process process;
+        List<String> jvm = jvmCommand();
+        Optional<EarlyDaemon> announced = EarlyDaemon.announced(env);
+        Optional<EarlyDaemon> early = announced.filter(e -> e.launchedAs(home, jvm));
+        String instance;
+        ProcessHandle daemon;
+        Process spawned = null;
+        if (early.isPresent() && early.get().hand(arguments(spec, early.get().instance(), false))) {
+            instance = early.get().instance();
+            daemon = early.get().process();
+        } else {
+            announced.ifPresent(e -> e.dismiss(DISMISS_WAIT));
+            instance = UUID.randomUUID().toString();
+            spawned = spawn(jvm, arguments(spec, instance, false), out);
+            daemon = spawned.toHandle();
+        }
+        CompletableFuture<ProcessHandle> exited = daemon.onExit();
+        DaemonStateFile stateFile = new DaemonStateFile(home.daemonState());
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<DaemonState> state = stateFile.read().filter(s -> s.instance().equals(instance));
+            if (state.isPresent() && client.health(state.get()).isPresent()) {
+                if (spawned != null) {
+                    rememberLaunch(jvm);
+                }
+                return state.get();
+            }
+            if (exited.isDone()) {
+                throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart, spawned == null
+                        ? "the daemon exited" : "the daemon exited with code " + spawned.exitValue()));
+            }
+            sleep(POLL);
+        }
+        daemon.destroy();
+        throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
+                "the daemon did not answer /healthz within " + wait.toSeconds() + " s"));
+    }
+
+    private Process spawn(List<String> jvm, List<String> arguments, Path out) {
+        List<String> cmd = new ArrayList<>();
+        setsid().ifPresent(cmd::add);
+        cmd.addAll(jvm);
+        cmd.add(launchedAt());
+        cmd.add(DaemonProcess.MAIN_CLASS);
+        cmd.addAll(arguments);
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                     .redirectErrorStream(true);
             withEnvironment(pb);
-            process = pb.start();
+            return pb.start();
         } catch (IOException e) {
             throw new CliException("cannot start the daemon (" + cmd.getFirst() + "): " + e.getMessage());
         }
-        DaemonStateFile stateFile = new DaemonStateFile(home.daemonState());
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<DaemonState> state = stateFile.read().filter(s -> s.instance().equals(instance));
-            if (state.isPresent() && client.health(state.get()).isPresent()) {
-                return state.get();
-            }
-            if (!process.isAlive()) {
-                throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
-                        "the daemon exited with code " + process.exitValue()));
-            }
-            sleep(POLL);
+    }
+
+    /** For the launcher script's next early launch; without it the next start is only slower. */
+    private void rememberLaunch(List<String> jvm) {
+        try {
+            SecureFiles.writeAtomically(home.daemonLaunch(), EarlyDaemon.launchFile(jvm).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // the next start launches the usual way
         }
-        process.destroy();
-        throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
-                "the daemon did not answer /healthz within " + wait.toSeconds() + " s"));
     }
 
     /** The daemon sees exactly the environment this CLI was given (provider keys, AEGIS_* settings). */
     private void withEnvironment(ProcessBuilder pb) {
         pb.environment().clear();
         pb.environment().putAll(env);
+        EarlyDaemon.ENV.forEach(pb.environment()::remove);
     }
 
     /**
@@ -141,7 +190,8 @@ public final class DaemonLauncher {
     static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
             "-XX:MaxHeapFreeRatio=50");
 
-    private List<String> command(LaunchSpec spec, String instance, boolean foreground) {
+    /** The daemon's java, JVM options and class path: what an early launch must match. */
+    private List<String> jvmCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.add("-XX:+UseSerialGC");
@@ -160,9 +210,16 @@ public final class DaemonLauncher {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        // When this launch began, so the daemon's log can say how long its JVM took to reach main.
-        cmd.add("-D" + DaemonProcess.LAUNCHED_AT_PROPERTY + "=" + System.currentTimeMillis());
-        cmd.add(DaemonProcess.MAIN_CLASS);
+        return cmd;
+    }
+
+    /** When this launch began, so the daemon's log can say how long its JVM took to reach main. */
+    private static String launchedAt() {
+        return "-D" + DaemonProcess.LAUNCHED_AT_PROPERTY + "=" + System.currentTimeMillis();
+    }
+
+    private List<String> arguments(LaunchSpec spec, String instance, boolean foreground) {
+        List<String> cmd = new ArrayList<>();
         cmd.add("--home");
         cmd.add(home.root().toString());
         cmd.add("--instance");

@@ -1,0 +1,197 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.control.DaemonProcess;
+import dev.aegis.control.DaemonState;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.fakeprovider.FakeProvider;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Early launch (docs/STARTUP.md) as the launcher script does it: a daemon JVM started from the
+ * home's {@code daemon.launch} with an instance id and {@code start}'s own flags, its standard
+ * input a pipe the CLI writes to, announced to the CLI in the environment.
+ */
+class EarlyLaunchIT {
+
+    @TempDir
+    Path temp;
+
+    FakeProvider fake;
+    Map<String, String> env;
+    Path home;
+    Process early;
+    OutputStream scriptEnd;
+
+    @BeforeEach
+    void setUp() {
+        fake = FakeProvider.start();
+        home = temp.resolve("home");
+        env = new HashMap<>(Map.of(
+                "OPENAI_API_KEY", "sk-provider-early-test",
+                "AEGIS_OPENAI_BASE_URL", fake.baseUrl(),
+                "AEGIS_HOME", home.toString(),
+                "PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin")));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        CliRun.run(env, "stop", "--timeout", "2s");
+        if (scriptEnd != null) {
+            scriptEnd.close();
+        }
+        if (early != null) {
+            early.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        fake.close();
+    }
+
+    /** A first, ordinary start leaves {@code daemon.launch} behind, as for a user's second start. */
+    private void startAndStopOnce() {
+        CliRun first = CliRun.run(env, "start", "--port", "0");
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        assertThat(home.resolve("daemon.launch")).isNotEmptyFile();
+        assertThat(CliRun.run(env, "stop").exitCode()).isZero();
+    }
+
+    /** What bin/aegis does: replay daemon.launch with the instance and start's flags, stdin a pipe. */
+    private Map<String, String> launchEarly(String instance, String... startFlags) throws Exception {
+        Path pipe = temp.resolve("pipe-" + instance);
+        assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
+        List<String> cmd = new ArrayList<>(Files.readAllLines(home.resolve("daemon.launch")));
+        cmd.addAll(List.of(DaemonProcess.MAIN_CLASS, DaemonProcess.ARGUMENTS_FROM_STDIN, "--instance", instance));
+        cmd.addAll(List.of(startFlags));
+        // The script keeps the pipe's writing end open until its CLI ends: so does this test.
+        CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileOutputStream(pipe.toFile());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(pipe.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("logs/daemon.out").toFile()))
+                .redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        early = pb.start();
+        scriptEnd = writer.get(30, TimeUnit.SECONDS);
+        Map<String, String> announced = new HashMap<>(env);
+        announced.put("AEGIS_EARLY_DAEMON_PID", Long.toString(early.pid()));
+        announced.put("AEGIS_EARLY_DAEMON_PIPE", pipe.toString());
+        announced.put("AEGIS_EARLY_DAEMON_HOME", home.toString());
+        announced.put("AEGIS_EARLY_DAEMON_INSTANCE", instance);
+        return announced;
+    }
+
+    private DaemonState state() {
+        return new DaemonStateFile(home.resolve("daemon.json")).read().orElseThrow();
+    }
+
+    /** The early JVM's log (each daemon process starts a new one): how many starts it made. */
+    private long startsLogged() throws IOException {
+        return Files.readAllLines(home.resolve("logs/daemon.log")).stream().filter(l -> l.contains(" listening on ")).count();
+    }
+
+    @Test
+    void theEarlyDaemonStartedOnStartsOwnFlagsIsTheOneTheCliStarts() throws Exception {
+        startAndStopOnce();
+        Map<String, String> announced = launchEarly("early-same", "--port", "0");
+
+        CliRun start = CliRun.run(announced, "start", "--port", "0");
+
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(start.out()).contains("is running at").doesNotContain("already running");
+        assertThat(state().instance()).isEqualTo("early-same");
+        assertThat(state().pid()).isEqualTo(early.pid());
+        // It started once, on the guessed flags, and kept running when the CLI's arguments matched.
+        assertThat(startsLogged()).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheCliDecidesOtherwiseTheEarlyDaemonRestartsOnTheCliArguments() throws Exception {
+        startAndStopOnce();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        // What it guessed from the script's flags (any free port) is not what the CLI decides (this port).
+        Map<String, String> announced = launchEarly("early-other", "--port", "0");
+
+        CliRun start = CliRun.run(announced, "start", "--port", Integer.toString(port));
+
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(state().instance()).isEqualTo("early-other");
+        assertThat(state().port()).isEqualTo(port);
+        assertThat(state().pid()).isEqualTo(early.pid());
+        assertThat(startsLogged()).as("the guessed start, then the CLI's").isEqualTo(2);
+    }
+
+    @Test
+    void flagsTheDaemonDoesNotReadItselfWaitForTheCliArguments() throws Exception {
+        startAndStopOnce();
+        // `--port=N` and `--wait` are the CLI's to read: the early daemon starts only on the CLI's arguments.
+        Map<String, String> announced = launchEarly("early-waiting", "--port=0", "--wait", "60s");
+
+        CliRun start = CliRun.run(announced, "start", "--port=0", "--wait", "60s");
+
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(state().instance()).isEqualTo("early-waiting");
+        assertThat(state().pid()).isEqualTo(early.pid());
+        assertThat(Files.readString(home.resolve("logs/daemon.log"))).contains("waiting for the CLI");
+    }
+
+    @Test
+    void aDaemonAlreadyRunningLeavesTheEarlyOneNothingToDo() throws Exception {
+        startAndStopOnce();
+        CliRun running = CliRun.run(env, "start", "--port", "0");
+        assertThat(running.exitCode()).as(running.all()).isZero();
+        DaemonState first = state();
+        Map<String, String> announced = launchEarly("early-unneeded", "--port", "0");
+
+        CliRun again = CliRun.run(announced, "start", "--port", "0");
+        scriptEnd.close(); // the CLI ends, and with it the pipe's writing end
+
+        assertThat(again.out()).contains("already running");
+        assertThat(early.waitFor(30, TimeUnit.SECONDS)).as("the early JVM exits").isTrue();
+        assertThat(early.exitValue()).isZero();
+        assertThat(state()).isEqualTo(first);
+        assertThat(Files.readString(home.resolve("logs/daemon.out"))).doesNotContain(DaemonProcess.FAILURE_PREFIX);
+    }
+
+    @Test
+    void anEarlyDaemonLaunchedUnlikeTheCliWouldIsDismissedAndAnOrdinaryOneStarted() throws Exception {
+        startAndStopOnce();
+        // The launch the script replays is not the one this CLI makes now (e.g. AEGIS_DAEMON_OPTS changed).
+        List<String> launch = new ArrayList<>(Files.readAllLines(home.resolve("daemon.launch")));
+        launch.add(1, "-Daegis.test.stale=1");
+        Files.write(home.resolve("daemon.launch"), launch);
+        Map<String, String> announced = launchEarly("early-stale", "--port", "0");
+
+        CliRun start = CliRun.run(announced, "start", "--port", "0");
+
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(state().instance()).isNotEqualTo("early-stale");
+        assertThat(state().pid()).isNotEqualTo(early.pid());
+        assertThat(early.waitFor(30, TimeUnit.SECONDS)).as("the dismissed JVM exits").isTrue();
+        // The ordinary launch wrote the launch it made, for the next early one.
+        assertThat(Files.readString(home.resolve("daemon.launch"))).doesNotContain("aegis.test.stale");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.aegis.daemon;
+
+import dev.aegis.pricing.PriceTable;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.sqlite.SQLiteJDBCLoader;
+
+/**
+ * Work every daemon start needs whatever its arguments say, begun on another core as soon as
+ * {@code main} runs: while the main thread parses its arguments, or, launched early, waits for
+ * them (docs/STARTUP.md). It reads the release's price table, and warms what the start would
+ * otherwise do first on its own path: the JVM's management beans (metrics), the Ed25519 base-point
+ * tables (receipt keys), SQLite's native library, and the static set-up of the config reader and
+ * the web server. Warming is best effort: anything it fails to do is simply done later.
+ */
+final class StartupWarmUp {
+
+    /** Classes whose static set-up is costly (mappers, Jetty's tables), initialised ahead of use. */
+    private static final List<String> CLASSES = List.of(
+            "dev.aegis.config.ConfigLoader",
+            "org.eclipse.jetty.server.Server",
+            "org.eclipse.jetty.http.MimeTypes",
+            "io.javalin.Javalin");
+
+    private final CompletableFuture<PriceTable> builtInPrices;
+
+    private StartupWarmUp(CompletableFuture<PriceTable> builtInPrices) {
+        this.builtInPrices = builtInPrices;
+    }
+
+    static StartupWarmUp begin() {
+        CompletableFuture<PriceTable> prices = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("aegis-start-warm-up").start(() -> {
+            try {
+                prices.complete(PriceTable.builtIn());
+            } catch (RuntimeException e) {
+                prices.completeExceptionally(e);
+            }
+            warm();
+        });
+        return new StartupWarmUp(prices);
+    }
+
+    /** The release's price table (a cold JSON parse, 50–200 ms of a start). */
+    CompletableFuture<PriceTable> builtInPrices() {
+        return builtInPrices;
+    }
+
+    private static void warm() {
+        try {
+            ManagementFactory.getMemoryMXBean();
+            ManagementFactory.getGarbageCollectorMXBeans();
+            ManagementFactory.getThreadMXBean();
+            ManagementFactory.getOperatingSystemMXBean();
+            Ed25519.precompute();
+            SQLiteJDBCLoader.initialize();
+            ClassLoader loader = StartupWarmUp.class.getClassLoader();
+            for (String name : CLASSES) {
+                Class.forName(name, true, loader);
+            }
+        } catch (Exception | LinkageError e) {
+            // done later, on the start's own path
+        }
+    }
+}
