@@ -16,6 +16,9 @@ timed() { local t0; t0="$(ms)"; "$@" >/dev/null 2>&1; echo $(( $(ms) - t0 )); }
 
 "$AEGIS" --version >/dev/null   # warm the OS file cache (and build a CDS archive if the launcher makes one)
 "$AEGIS" usage >/dev/null 2>&1 || true
+# A returning user's start: the first one in a home launches the daemon the ordinary way and leaves
+# daemon.launch behind, which later starts use to launch the daemon beside the CLI (docs/STARTUP.md).
+"$AEGIS" start --port "$port" >/dev/null 2>&1 && "$AEGIS" stop >/dev/null 2>&1 || true
 
 echo "aegis: $AEGIS"
 echo -n "--version ms:"; for _ in $(seq "$RUNS"); do echo -n " $(timed "$AEGIS" --version)"; done; echo

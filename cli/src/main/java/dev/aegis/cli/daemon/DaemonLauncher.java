@@ -10,7 +10,6 @@ import dev.aegis.home.SecureFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,55 +108,68 @@ public final class DaemonLauncher {
         Optional<EarlyDaemon> announced = EarlyDaemon.announced(env);
         Optional<EarlyDaemon> early = announced.filter(e -> e.launchedAs(home, jvm));
         String instance;
-        ProcessHandle daemon;
-        Process spawned = null;
+        Optional<ProcessHandle> daemon;
+        boolean spawned = false;
         if (early.isPresent() && early.get().hand(arguments(spec, early.get().instance(), false))) {
             instance = early.get().instance();
-            daemon = early.get().process();
+            daemon = Optional.of(early.get().process());
         } else {
             announced.ifPresent(e -> e.dismiss(DISMISS_WAIT));
             instance = UUID.randomUUID().toString();
-            spawned = spawn(jvm, arguments(spec, instance, false), out);
-            daemon = spawned.toHandle();
+            daemon = spawn(jvm, arguments(spec, instance, false), out);
+            spawned = true;
         }
-        CompletableFuture<ProcessHandle> exited = daemon.onExit();
         DaemonStateFile stateFile = new DaemonStateFile(home.daemonState());
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<DaemonState> state = stateFile.read().filter(s -> s.instance().equals(instance));
             if (state.isPresent() && client.health(state.get()).isPresent()) {
-                if (spawned != null) {
+                if (spawned) {
                     rememberLaunch(jvm);
                 }
                 return state.get();
             }
-            if (exited.isDone()) {
-                throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart, spawned == null
-                        ? "the daemon exited" : "the daemon exited with code " + spawned.exitValue()));
+            if (daemon.isEmpty() || !daemon.get().isAlive()) {
+                throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart, "the daemon exited"));
             }
             sleep(POLL);
         }
-        daemon.destroy();
+        daemon.ifPresent(ProcessHandle::destroy);
         throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart,
                 "the daemon did not answer /healthz within " + wait.toSeconds() + " s"));
     }
 
-    private Process spawn(List<String> jvm, List<String> arguments, Path out) {
-        List<String> cmd = new ArrayList<>();
+    /**
+     * Spawns the daemon detached: {@code sh} starts it in the background (in its own session, via
+     * setsid when there is one), prints its pid and exits, so the daemon is not this JVM's child.
+     * A JVM exits 300 ms late while one of its threads waits on a child process (the JDK's process
+     * reaper does, for as long as the child lives): every {@code aegis start} paid that.
+     */
+    private Optional<ProcessHandle> spawn(List<String> jvm, List<String> arguments, Path out) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "\"$@\" </dev/null >>\"$0\" 2>&1 & echo $!",
+                out.toString()));
         setsid().ifPresent(cmd::add);
         cmd.addAll(jvm);
         cmd.add(launchedAt());
         cmd.add(DaemonProcess.MAIN_CLASS);
         cmd.addAll(arguments);
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                    .redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             withEnvironment(pb);
-            return pb.start();
+            Process sh = pb.start();
+            sh.getOutputStream().close();
+            String said = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            sh.waitFor();
+            if (!said.matches("\\d+")) {
+                throw new CliException("cannot start the daemon (" + jvm.getFirst() + "): " + said);
+            }
+            // Empty when it is gone already (it failed at once): the wait reports why, from its output.
+            return ProcessHandle.of(Long.parseLong(said));
         } catch (IOException e) {
-            throw new CliException("cannot start the daemon (" + cmd.getFirst() + "): " + e.getMessage());
+            throw new CliException("cannot start the daemon (" + jvm.getFirst() + "): " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,14 +93,11 @@ final class EarlyDaemon {
      * Tells the JVM it is not needed and waits (up to {@code wait}) until it has gone: it may have
      * started a daemon on the flags it guessed, holding the home's lock until it has stopped.
      */
-    void dismiss(java.time.Duration wait) {
+    void dismiss(Duration wait) {
         write("\n");
-        try {
-            process.onExit().get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            // the start that follows reports what is in its way
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            DaemonLauncher.sleep(Duration.ofMillis(20)); // not onExit(): see DaemonLauncher#spawn
         }
     }
 
