@@ -14,10 +14,11 @@ import java.util.Optional;
 
 /**
  * A daemon JVM the launcher script started beside the CLI's own for {@code aegis start} (early
- * launch, docs/STARTUP.md), waiting on a pipe for its arguments. The script replays the launch the
- * CLI wrote to {@link AegisHome#daemonLaunch()} last time; the CLI hands the waiting JVM its
- * arguments only when that launch is still exactly the one it would make now, and dismisses it
- * otherwise (or simply by ending, which closes the pipe).
+ * launch, docs/STARTUP.md): started on the flags it could read itself, or waiting for the CLI's,
+ * with a pipe to its standard input. The script replays the launch the CLI wrote to
+ * {@link AegisHome#daemonLaunch()} last time; the CLI hands the early JVM its arguments only when
+ * that launch is still exactly the one it would make now, and dismisses it otherwise (or simply by
+ * ending, which closes the pipe).
  */
 final class EarlyDaemon {
 
@@ -61,9 +62,8 @@ final class EarlyDaemon {
     }
 
     /**
-     * True when this JVM was launched exactly as the CLI would launch a daemon for {@code aegis}
-     * now: same home (its output already goes to that home's log folder), same java, options and
-     * class path.
+     * True when the early JVM was launched exactly as this CLI would launch a daemon now: same home
+     * (its output already goes to that home's log folder), same java, JVM options and class path.
      */
     boolean launchedAs(AegisHome aegisHome, List<String> jvmCommand) {
         if (!home.equals(aegisHome.root())) {
@@ -81,7 +81,7 @@ final class EarlyDaemon {
         return instance;
     }
 
-    /** Gives the waiting JVM its arguments; false when it is gone or cannot take them. */
+    /** Gives the early JVM the daemon's arguments; false when it is gone or cannot take them. */
     boolean hand(List<String> arguments) {
         if (arguments.stream().anyMatch(a -> a.isEmpty() || a.contains("\n") || a.contains("\r"))) {
             return false; // not expressible one per line: launch a daemon the usual way
