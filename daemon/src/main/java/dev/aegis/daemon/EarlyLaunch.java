@@ -31,6 +31,9 @@ final class EarlyLaunch {
         try {
             guessed = DaemonMain.parse(guessedArgs, env);
             speculative = DaemonMain.tryStart(guessed, steps, warmUp, false);
+            // It serves already (on the default port, an agent may find it): SIGTERM stops it gracefully too.
+            Daemon started = speculative;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stop(STOP_WAIT), "aegis-sigterm-early"));
         } catch (IllegalArgumentException | IOException | StartupException e) {
             // decided by the CLI's arguments below
         }
@@ -56,10 +59,10 @@ final class EarlyLaunch {
                 throw DaemonMain.failAndExit(e);
             }
         }
-        if (speculative == null) {
-            steps.done("waiting for the CLI");
+        if (guessed == null) {
+            steps.done("waiting for the CLI"); // nothing tried yet: the wait is part of this start
         } else {
-            speculative.stop(STOP_WAIT);
+            stop(speculative);
             steps = StartupSteps.begin();
         }
         return Optional.of(DaemonMain.start(options, steps, warmUp));
