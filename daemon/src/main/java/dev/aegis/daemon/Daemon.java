@@ -51,18 +51,14 @@ public final class Daemon {
 
     /** Starts a daemon; on failure everything acquired so far is released. */
     static Daemon start(DaemonOptions options) throws StartupException {
-        return start(options, StartupSteps.begin(), StartupWarmUp.begin());
+        return start(options, StartupSteps.begin(), StartupWarmUp.begin(), true);
     }
 
     /**
      * @param steps the start's timings so far (from the process's launch on, when it was launched)
      * @param warmUp what {@code main} began on another core
+     * @param publish whether to write {@code daemon.json} now, or leave it to {@link #publish()}
      */
-    static Daemon start(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp) throws StartupException {
-        return start(options, steps, warmUp, true);
-    }
-
-    /** @param publish whether to write {@code daemon.json} now, or leave it to {@link #publish()} */
     static Daemon start(DaemonOptions options, StartupSteps steps, StartupWarmUp warmUp, boolean publish)
             throws StartupException {
         Daemon d = new Daemon(options);

@@ -7,7 +7,6 @@ import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,10 +46,7 @@ public final class DaemonLauncher {
 
     /** Runs the daemon attached to this terminal until it stops; returns its exit code. */
     public int runForeground(LaunchSpec spec) {
-        List<String> cmd = new ArrayList<>(jvmCommand());
-        cmd.add(launchedAt());
-        cmd.add(DaemonProcess.MAIN_CLASS);
-        cmd.addAll(arguments(spec, UUID.randomUUID().toString(), true));
+        List<String> cmd = daemonCommand(jvmCommand(), arguments(spec, UUID.randomUUID().toString(), true));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
             withEnvironment(pb);
@@ -149,10 +145,7 @@ public final class DaemonLauncher {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "\"$@\" </dev/null >>\"$0\" 2>&1 & echo $!",
                 out.toString()));
         setsid().ifPresent(cmd::add);
-        cmd.addAll(jvm);
-        cmd.add(launchedAt());
-        cmd.add(DaemonProcess.MAIN_CLASS);
-        cmd.addAll(arguments);
+        cmd.addAll(daemonCommand(jvm, arguments));
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             withEnvironment(pb);
@@ -225,9 +218,16 @@ public final class DaemonLauncher {
         return cmd;
     }
 
-    /** When this launch began, so the daemon's log can say how long its JVM took to reach main. */
-    private static String launchedAt() {
-        return "-D" + DaemonProcess.LAUNCHED_AT_PROPERTY + "=" + System.currentTimeMillis();
+    /**
+     * The whole command: the JVM's, when this launch began (so the daemon's log can say how long its
+     * JVM took to reach main), the daemon's main class and its arguments.
+     */
+    private static List<String> daemonCommand(List<String> jvm, List<String> arguments) {
+        List<String> cmd = new ArrayList<>(jvm);
+        cmd.add("-D" + DaemonProcess.LAUNCHED_AT_PROPERTY + "=" + System.currentTimeMillis());
+        cmd.add(DaemonProcess.MAIN_CLASS);
+        cmd.addAll(arguments);
+        return cmd;
     }
 
     private List<String> arguments(LaunchSpec spec, String instance, boolean foreground) {
