@@ -196,17 +196,16 @@ public final class DaemonLauncher {
             "-XX:MaxHeapFreeRatio=50");
 
     /**
-     * The JIT compilers' share of a start (docs/STARTUP.md): without these, compiling took ≈ 0.5 s of
-     * the ≈ 1 s of CPU a daemon start used on two cores, mostly compiling code that runs only once (the
-     * AOT cache's training profiles sent start-up methods, such as reading jar manifests, straight to
-     * C2). Not replaying those profiles, and compiling a method after 5× the default number of calls
-     * or loop turns, cut the start's CPU to ≈ 0.65 s; a call path still compiles within its first few
-     * hundred calls and runs at the same speed after that (the benchmarks warm up first).
+     * The JIT compilers' share of a start (docs/STARTUP.md): an AOT cache also holds its training
+     * run's method profiles (Java 25+, JEP 515), and replaying them had the compilers work on
+     * start-up code that runs once (reading jar manifests, string handling) straight away, with C2:
+     * ≈ 0.3 s of a start's ≈ 1 s of CPU on two cores. Without the replay the cache's classes are
+     * still loaded and linked ahead of time; only the profiles are not used. Higher compile
+     * thresholds would save more at start but keep the per-call code out of C2 for tens of
+     * thousands of calls (measured, docs/BENCHMARKS.md).
      */
     static List<String> startUpJit(int javaFeature) {
-        return javaFeature >= 25 // training profiles in AOT caches came with Java 25 (JEP 515)
-                ? List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining", "-XX:CompileThresholdScaling=5")
-                : List.of("-XX:CompileThresholdScaling=5");
+        return javaFeature >= 25 ? List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining") : List.of();
     }
 
     /** The daemon's java, JVM options and class path: what an early launch must match. */
