@@ -44,7 +44,7 @@ fi
 
 # The load scenarios run their daemon from the benchmark jar, without the AOT cache and jlinked runtime
 # that install.sh gives a user's daemon (its class metadata then sits in the daemon's own memory).
-# The idle-memory target is about what users run: one more row, from a throwaway install.
+# The idle-memory target is about what users run: its own small table, from a throwaway install.
 installed_daemon_idle_rss() {
   echo "bench.sh: idle memory of an installed daemon (install.sh into a temporary folder)..." >&2
   local inst home pid rss="" met=no
