@@ -32,6 +32,8 @@ public final class ReceiptLog {
 
     private final Path dir;
     private final ReceiptKeys.Pair keys;
+    /** Made at the first receipt, not at start-up: loading the native signer takes a few hundred ms. */
+    private ReceiptSigner signer;
     private final InstantSource clock;
     private long seq;
     private String prev;
@@ -112,7 +114,7 @@ public final class ReceiptLog {
             TreeMap<String, Object> receipt = fields(in, now);
             receipt.put("seq", nextSeq + 1);
             receipt.put("prev", nextPrev);
-            receipt.put("sig", ReceiptKeys.sign(keys, CanonicalJson.bytes(receipt)));
+            receipt.put("sig", signer().sign(CanonicalJson.bytes(receipt)));
             String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
             lines.append(line).append('\n');
             nextSeq++;
@@ -123,6 +125,14 @@ public final class ReceiptLog {
         seq = nextSeq;
         prev = nextPrev;
         return n;
+    }
+
+    private ReceiptSigner signer() {
+        if (signer == null) {
+            signer = ReceiptSigner.forKeys(keys);
+            LOG.info("receipts are signed with {}'s Ed25519", signer.implementation());
+        }
+        return signer;
     }
 
     /** Appends and forces the lines; on failure cuts the file back to where it was, so no line is left half written. */

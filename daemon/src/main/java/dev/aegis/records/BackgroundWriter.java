@@ -6,14 +6,20 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes records off the request path: callers enqueue (a few hundred nanoseconds), one thread
- * hands them to the sink in batches at most {@link #FLUSH_EVERY} apart. {@link #close(Duration)}
+ * hands them to the sink in batches at most {@link #FLUSH_EVERY} apart. Once a record arrives the
+ * writer lingers {@link #LINGER} for more before it writes (group commit), unless a {@link #flush}
+ * or {@link #close} is waiting: a sink's cost per batch (a transaction, an fsync, opening the file)
+ * is then shared by every record of that moment instead of paid for one or two, and callers do not
+ * wake the writer for each record. {@link #close(Duration)}
  * writes everything still queued, so a graceful stop loses nothing; a crash loses at most one flush
  * window. A failing sink (a database locked by another process, a full disk) is retried with the
  * batch kept in memory, never dropped; a sink that wrote part of a batch before failing removes
@@ -22,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class BackgroundWriter<T> implements AutoCloseable {
 
     public static final Duration FLUSH_EVERY = Duration.ofMillis(200);
+    /** How long the first record of a batch waits for others; well inside {@link #FLUSH_EVERY}. */
+    static final Duration LINGER = Duration.ofMillis(20);
     private static final int BATCH = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWriter.class);
 
@@ -29,14 +37,22 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final Consumer<List<T>> sink;
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final long lingerNanos;
     private volatile boolean closing;
     private final AtomicLong submitted = new AtomicLong();
     private volatile long written;
     private volatile boolean failing;
+    /** Callers of {@link #flush} waiting now: the writer does not linger while there are any. */
+    private final AtomicInteger flushing = new AtomicInteger();
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
+        this(name, sink, LINGER);
+    }
+
+    BackgroundWriter(String name, Consumer<List<T>> sink, Duration linger) {
         this.name = name;
         this.sink = sink;
+        this.lingerNanos = linger.toNanos();
         this.writer = Thread.ofPlatform().name("aegis-" + name + "-writer").daemon(true).start(this::run);
     }
 
@@ -49,16 +65,22 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     public boolean flush(Duration timeout) throws InterruptedException {
         long target = submitted.get();
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (written < target) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        flushing.incrementAndGet();
+        try {
+            LockSupport.unpark(writer);
+            synchronized (this) {
+                while (written < target) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    wait(Math.max(1, left / 1_000_000));
                 }
-                wait(Math.max(1, left / 1_000_000));
             }
+            return true;
+        } finally {
+            flushing.decrementAndGet();
         }
-        return true;
     }
 
     private void run() {
@@ -71,6 +93,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                         continue;
                     }
                     batch.add(first);
+                    linger();
                 }
                 queue.drainTo(batch, BATCH - batch.size());
                 int size = batch.size();
@@ -98,6 +121,18 @@ public final class BackgroundWriter<T> implements AutoCloseable {
         }
     }
 
+    /** Lets a batch gather for the linger time, cut short by a flush or a close (both unpark the writer). */
+    private void linger() {
+        long until = System.nanoTime() + lingerNanos;
+        long left;
+        while (!closing && flushing.get() == 0 && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
+        }
+    }
+
     private synchronized void counted(int n) {
         if (n > 0) {
             written += n;
@@ -118,6 +153,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     /** Writes every queued record, then stops; bounded by the timeout. */
     public void close(Duration timeout) {
         closing = true;
+        LockSupport.unpark(writer);
         try {
             writer.join(timeout);
         } catch (InterruptedException e) {

@@ -52,6 +52,11 @@ public final class ReceiptKeys {
         return new ReceiptPublicKey(raw(Files.readString(publicKey), PUBLIC_PREFIX, publicKey));
     }
 
+    /** The private key as a DER PKCS#8 PrivateKeyInfo (RFC 8410), as {@code receipts.key} holds it. */
+    public static byte[] privateKeyInfo(Pair keys) {
+        return concat(PRIVATE_PREFIX, keys.privateKey());
+    }
+
     /**
      * Signs with the pair's private key. The public key is passed to BouncyCastle rather than
      * recomputed from the seed, which would cost a second fixed-base scalar multiplication per receipt.

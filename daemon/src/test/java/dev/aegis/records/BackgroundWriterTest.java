@@ -1,0 +1,78 @@
+package dev.aegis.records;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class BackgroundWriterTest {
+
+    private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    private final CountDownLatch firstBatch = new CountDownLatch(1);
+
+    private void sink(List<String> batch) {
+        batches.add(List.copyOf(batch));
+        firstBatch.countDown();
+    }
+
+    @Test
+    void recordsArrivingWhileTheFirstLingersAreWrittenInOneBatch() throws Exception {
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofSeconds(5))) {
+            writer.submit("a");
+            Thread.sleep(100); // the stimulus: a second record a moment after the first, not a wait for the writer
+            writer.submit("b");
+            assertThat(firstBatch.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(batches.get(0)).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    void aFlushDoesNotWaitForTheLinger() throws Exception {
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
+            writer.submit("a");
+            assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+            assertThat(batches).containsExactly(List.of("a"));
+            assertThat(writer.backlog()).isZero();
+        }
+    }
+
+    @Test
+    void closeWritesWhatLingersWithoutWaitingForIt() {
+        BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5));
+        writer.submit("a");
+        writer.submit("b");
+        long started = System.nanoTime();
+        writer.close(Duration.ofSeconds(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
+        assertThat(batches.stream().flatMap(List::stream)).containsExactly("a", "b");
+    }
+
+    @Test
+    void aFailingSinkKeepsItsBatchAndWritesEveryRecordOnce() throws Exception {
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        List<String> written = new ArrayList<>();
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", batch -> {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw new IllegalStateException("database is locked");
+            }
+            synchronized (written) {
+                written.addAll(batch);
+            }
+        }, Duration.ofMillis(1))) {
+            for (int i = 0; i < 50; i++) {
+                writer.submit("r" + i);
+            }
+            assertThat(writer.flush(Duration.ofSeconds(30))).isTrue();
+            assertThat(writer.failing()).isFalse();
+        }
+        synchronized (written) {
+            assertThat(written).hasSize(50).doesNotHaveDuplicates();
+        }
+    }
+}
