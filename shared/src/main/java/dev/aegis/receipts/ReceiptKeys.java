@@ -38,9 +38,10 @@ public final class ReceiptKeys {
             Ed25519.generatePrivateKey(new SecureRandom(), sk);
             byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
             Ed25519.generatePublicKey(sk, 0, pk, 0);
-            SecureFiles.writeAtomically(privateKey, pem("PRIVATE KEY", concat(PRIVATE_PREFIX, sk)));
+            Pair created = new Pair(sk, new ReceiptPublicKey(pk));
+            SecureFiles.writeAtomically(privateKey, pem("PRIVATE KEY", privateKeyInfo(created)));
             SecureFiles.writeAtomically(publicKey, pem("PUBLIC KEY", concat(PUBLIC_PREFIX, pk)));
-            return new Pair(sk, new ReceiptPublicKey(pk));
+            return created;
         }
         byte[] sk = raw(Files.readString(privateKey), PRIVATE_PREFIX, privateKey);
         byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
