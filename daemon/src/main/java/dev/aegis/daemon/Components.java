@@ -32,6 +32,7 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
+import dev.aegis.records.CallLog;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
@@ -100,7 +101,7 @@ final class Components implements AutoCloseable {
             }
             PromptLogConfig promptLog = initial.audit().promptLog();
             PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
-            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", new UsageStore(database)::insert),
+            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
                     receipts(initial.audit(), home), promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
                             new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
                     promptLog.previewChars(), initial.audit().maxBacklog());

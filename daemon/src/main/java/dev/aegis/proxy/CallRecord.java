@@ -17,8 +17,6 @@ import dev.aegis.store.SecretFindings;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** What one call did, filled in as it goes and turned into its usage row at the end. */
 final class CallRecord {
@@ -129,16 +127,7 @@ final class CallRecord {
         events.publish(row);
         recorder.record(row, new Exchange(requestBody, responseBody, responseSha256,
                 streamed && answerPreview != null ? answerPreview.text() : null, modelCall));
-        CALLS.info("call request={} key={} tenant={} run={} route={} model={} provider={} status={} latency_ms={} "
-                        + "tokens_in={} tokens_out={} cost_usd={}{}{}", row.requestId(), row.keyId(), row.tenant(), row.runId(),
-                row.route(), row.model(), row.provider(), row.status(), Math.round(row.latencyMs()), row.inputTokens(),
-                row.outputTokens(), Money.toUsd(row.costNanos()).stripTrailingZeros().toPlainString(),
-                row.errorCode() == null ? "" : " error=" + row.errorCode(),
-                row.secrets().isEmpty() ? "" : " secrets=" + row.secrets().toJson());
     }
-
-    /** One line per call, nothing secret: ids, names, numbers and codes only. */
-    private static final Logger CALLS = LoggerFactory.getLogger("dev.aegis.calls");
 
     void overhead(double ms) {
         this.overheadMs = ms;

@@ -6,7 +6,8 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
-import dev.aegis.streaming.IdleWatchdog;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 import dev.aegis.streaming.StreamForwarder;
 import dev.aegis.usage.UsageExtractor;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
 final class ResponseRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
+
+    /** A whole answer of unknown length starts in an array of this size, doubled as it grows. */
+    private static final int UNKNOWN_LENGTH_START = 8 * 1024;
+    /** Answers announced up to this size are read into an array of their length. */
+    private static final int MAX_PRESIZED = 8 * 1024 * 1024;
 
     private ResponseRelay() {}
 
@@ -49,7 +56,7 @@ final class ResponseRelay {
             relayStream(res, response, target, timeline, record, usage, tap, idle, beforeComplete);
             return;
         }
-        byte[] upstreamBytes = readWhole(response, target);
+        byte[] upstreamBytes = readWhole(response, target, idle);
         if (response.statusCode() < 400) {
             usage.onBody(upstreamBytes);
             if (!usage.sawEnd()) {
@@ -77,7 +84,7 @@ final class ResponseRelay {
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
-        try (InputStream in = response.body(); IdleWatchdog watchdog = new IdleWatchdog(idle, in)) {
+        try (InputStream in = response.body(); Watch watchdog = Watchdogs.SHARED.watch(idle, in)) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
             res.flushBuffer();
             record.firstByte();
@@ -118,9 +125,31 @@ final class ResponseRelay {
         }
     }
 
-    private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target) {
-        try (InputStream in = response.body()) {
-            return in.readAllBytes();
+    /**
+     * The whole answer, read into an array of its announced length (one allocation, no copy); a
+     * provider silent for {@code timeouts.idle} in the middle of it is cut off.
+     */
+    private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target, Duration idle) {
+        long announced = response.headers().firstValueAsLong("content-length").orElse(-1);
+        byte[] buf = new byte[announced >= 0 && announced <= MAX_PRESIZED ? (int) announced : UNKNOWN_LENGTH_START];
+        int size = 0;
+        try (InputStream in = response.body(); Watch watchdog = Watchdogs.SHARED.watch(idle, in)) {
+            while (true) {
+                if (size == buf.length) {
+                    int next = in.read();
+                    if (next < 0) {
+                        return buf;
+                    }
+                    buf = Arrays.copyOf(buf, Math.max(UNKNOWN_LENGTH_START, buf.length * 2));
+                    buf[size++] = (byte) next;
+                }
+                int n = in.read(buf, size, buf.length - size);
+                if (n < 0) {
+                    return size == buf.length ? buf : Arrays.copyOf(buf, size);
+                }
+                size += n;
+                watchdog.activity();
+            }
         } catch (IOException e) {
             throw ApiException.upstreamUnavailable(target.provider().name(), "the answer was cut off");
         }

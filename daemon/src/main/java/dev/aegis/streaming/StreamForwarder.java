@@ -1,5 +1,6 @@
 package dev.aegis.streaming;
 
+import dev.aegis.watchdog.Watch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ public final class StreamForwarder {
     }
 
     /** @param watchdog told of every read, so a silent provider is cut after {@code timeouts.idle}; may be null */
-    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, IdleWatchdog watchdog) {
+    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, Watch watchdog) {
         SseEventSplitter splitter = new SseEventSplitter();
         Relay relay = new Relay(client, tap);
         byte[] buf = new byte[BUFFER];

@@ -140,6 +140,39 @@ class UpstreamFailureIT {
         }
     }
 
+    @Test
+    void aWholeAnswerThatStallsHalfWayIsCutAfterTheIdleTimeoutAnd502() throws Exception {
+        try (ServerSocket stalling = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread provider = Thread.ofVirtual().start(() -> {
+                try (Socket s = stalling.accept()) {
+                    new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                            + "content-length: 400\r\n\r\n{\"id\":\"chatcmpl-1\",").getBytes());
+                    s.getOutputStream().flush();
+                    release.await(); // the rest of the body never comes
+                } catch (IOException | InterruptedException e) {
+                    // the gateway closed the connection: expected
+                }
+            });
+            try (TestGateway g = TestGateway.start(temp, "timeouts: { idle: 300ms }\nretry: { attempts: 1 }\n",
+                    Map.of("AEGIS_OPENAI_BASE_URL", "http://127.0.0.1:" + stalling.getLocalPort() + "/v1"))) {
+                long start = System.nanoTime();
+                HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
+
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+                assertThat(r.statusCode()).isEqualTo(502);
+                assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("upstream_unavailable");
+                assertThat(g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).status()).isEqualTo(502);
+                assertNothingLeftBehind(g);
+            } finally {
+                release.countDown();
+                stalling.close();
+                provider.join();
+            }
+        }
+    }
+
     /** No call in flight and no credit reservation left, once every answer is in. */
     private static void assertNothingLeftBehind(TestGateway g) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

@@ -50,10 +50,6 @@ final class Connection {
         return idleSince;
     }
 
-    void readTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
-    }
-
     /** Writes the request head and body, in one packet when they fit the buffer. */
     void write(byte[] head, byte[] body, int bodyOffset, int bodyLength) throws IOException {
         if (head.length + bodyLength <= ONE_WRITE) {

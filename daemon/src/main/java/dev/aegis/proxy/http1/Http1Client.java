@@ -1,6 +1,8 @@
 package dev.aegis.proxy.http1;
 
 import dev.aegis.control.AegisVersion;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -104,7 +106,7 @@ public final class Http1Client implements AutoCloseable {
         Origin origin = Origin.of(request.uri());
         ByteBuffer body = bodyOf(request);
         byte[] head = head(request, origin, body.remaining());
-        int timeout = request.timeout().map(Http1Client::millis).orElse(0);
+        Duration timeout = request.timeout().orElse(null);
         Connection conn = pool.take(origin);
         if (conn != null) {
             try {
@@ -121,28 +123,33 @@ public final class Http1Client implements AutoCloseable {
     }
 
     private HttpResponse<java.io.InputStream> exchange(Connection conn, HttpRequest request, byte[] head, ByteBuffer body,
-            int timeout) throws IOException, StaleConnection {
+            Duration timeout) throws IOException, StaleConnection {
         boolean reused = conn.reused();
         conn.markUsed();
+        // The answer's head must come within the request's timeout: the watchdog closes the
+        // connection otherwise (cheaper than a socket read timeout on a virtual thread, see Watchdogs).
+        Watch deadline = timeout == null ? null : Watchdogs.SHARED.watch(timeout, conn::close);
         try {
             conn.write(head, body.array(), body.arrayOffset() + body.position(), body.remaining());
-            conn.readTimeout(timeout);
             Head h;
             while ((h = Head.read(conn)).status() / 100 == 1 && h.status() != 101) {
                 // interim answers (100 Continue, 103 Early Hints): the real one follows
             }
-            conn.readTimeout(0);
             return new Http1Response(request, h.status(), h.headers(), body(conn, request, h),
                     conn.session());
-        } catch (SocketTimeoutException e) {
-            conn.close();
-            throw new HttpTimeoutException("no answer from the provider within the request's timeout");
         } catch (IOException e) {
             conn.close();
+            if (deadline != null && deadline.fired()) {
+                throw new HttpTimeoutException("no answer from the provider within the request's timeout");
+            }
             if (reused && conn.nothingBuffered() && (e instanceof EOFException || e instanceof SocketException)) {
                 throw new StaleConnection(e);
             }
             throw e;
+        } finally {
+            if (deadline != null) {
+                deadline.close();
+            }
         }
     }
 

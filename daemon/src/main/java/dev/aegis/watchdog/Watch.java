@@ -1,0 +1,49 @@
+package dev.aegis.watchdog;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/** One watched connection or stream: closed by the sweeper once it has been silent for its limit. */
+public final class Watch implements AutoCloseable {
+
+    private final Watchdogs owner;
+    private final long limitNanos;
+    private final Closeable target;
+    private volatile long lastActivity = System.nanoTime();
+    private volatile boolean fired;
+
+    Watch(Watchdogs owner, long limitNanos, Closeable target) {
+        this.owner = owner;
+        this.limitNanos = limitNanos;
+        this.target = target;
+    }
+
+    /** Bytes arrived: the clock starts again. */
+    public void activity() {
+        lastActivity = System.nanoTime();
+    }
+
+    /** True once the limit passed and the target was closed. */
+    public boolean fired() {
+        return fired;
+    }
+
+    boolean expired(long now) {
+        return now - lastActivity > limitNanos;
+    }
+
+    void fire() {
+        fired = true;
+        try {
+            target.close();
+        } catch (IOException e) {
+            // Closing is all there is to do; the read that was waiting fails either way.
+        }
+    }
+
+    /** Stops watching (the work finished, or failed on its own). */
+    @Override
+    public void close() {
+        owner.forget(this);
+    }
+}
