@@ -15,7 +15,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +30,18 @@ public final class GatewayMetrics implements RetryListener {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Predicate<String> knownModel;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    // Each call's meters, found by their labels without building Micrometer ids and tags per call.
+    private final Map<CallLabels, Counter> meters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> firstBytes = new ConcurrentHashMap<>();
+    private final Map<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
+    private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+    private final Timer overhead;
+
+    private record CallLabels(String route, String provider, String model, int status, boolean streamed) {}
+
+    private record TokenLabels(String kind, String model) {}
 
     /** @param knownModel models that may appear as a label (priced or configured) */
     public GatewayMetrics(InFlightRequests inFlight, Predicate<String> knownModel) {
@@ -37,29 +51,30 @@ public final class GatewayMetrics implements RetryListener {
         new ProcessorMetrics().bindTo(registry);
         gc.bindTo(registry);
         registry.gauge("aegis.requests.in_flight", inFlight, InFlightRequests::active);
+        overhead = Timer.builder("aegis.overhead").description("time spent inside Aegis, not waiting on the provider")
+                .publishPercentileHistogram().register(registry);
     }
 
     /** Counts one finished or refused call. */
     public void record(UsageRow row, double overheadMs) {
         String model = row.model() != null && knownModel.test(row.model()) ? row.model() : "other";
         String provider = row.provider() == null ? "none" : row.provider();
-        registry.counter("aegis.requests", "route", routeLabel(row.route()), "provider", provider, "model", model,
-                "status", String.valueOf(row.status()), "streamed", String.valueOf(row.streamed())).increment();
-        Timer.builder("aegis.request.duration").tag("route", routeLabel(row.route())).publishPercentileHistogram()
-                .register(registry).record(Duration.ofNanos((long) (row.latencyMs() * 1_000_000)));
+        String route = routeLabel(row.route());
+        meters.computeIfAbsent(new CallLabels(route, provider, model, row.status(), row.streamed()), this::callCounter)
+                .increment();
+        durations.computeIfAbsent(route, r -> Timer.builder("aegis.request.duration").tag("route", r)
+                .publishPercentileHistogram().register(registry)).record(nanos(row.latencyMs()), TimeUnit.NANOSECONDS);
         if (row.firstByteMs() != null) {
-            Timer.builder("aegis.first_byte").tag("provider", provider).publishPercentileHistogram()
-                    .register(registry).record(Duration.ofNanos((long) (row.firstByteMs() * 1_000_000)));
+            firstBytes.computeIfAbsent(provider, p -> Timer.builder("aegis.first_byte").tag("provider", p)
+                    .publishPercentileHistogram().register(registry)).record(nanos(row.firstByteMs()), TimeUnit.NANOSECONDS);
         }
         if (overheadMs >= 0 && row.provider() != null) {
-            Timer.builder("aegis.upstream.duration").description("time spent waiting on the provider")
-                    .tag("provider", provider).publishPercentileHistogram().register(registry)
-                    .record(Duration.ofNanos((long) (Math.max(0, row.latencyMs() - overheadMs) * 1_000_000)));
+            upstreamDurations.computeIfAbsent(provider, p -> Timer.builder("aegis.upstream.duration")
+                    .description("time spent waiting on the provider").tag("provider", p).publishPercentileHistogram()
+                    .register(registry)).record(nanos(Math.max(0, row.latencyMs() - overheadMs)), TimeUnit.NANOSECONDS);
         }
         if (overheadMs >= 0) {
-            Timer.builder("aegis.overhead").description("time spent inside Aegis, not waiting on the provider")
-                    .publishPercentileHistogram().register(registry)
-                    .record(Duration.ofNanos((long) (overheadMs * 1_000_000)));
+            overhead.record(nanos(overheadMs), TimeUnit.NANOSECONDS);
         }
         if (row.errorCode() != null && row.status() >= 400) {
             registry.counter("aegis.refusals", "reason", row.errorCode()).increment();
@@ -72,9 +87,18 @@ public final class GatewayMetrics implements RetryListener {
         tokens("output", model, row.outputTokens());
         tokens("reasoning", model, row.reasoningTokens());
         if (row.costNanos() > 0) {
-            Counter.builder("aegis.cost").baseUnit("usd").tag("model", model).register(registry)
-                    .increment(Money.toUsd(row.costNanos()).doubleValue());
+            costs.computeIfAbsent(model, m -> Counter.builder("aegis.cost").baseUnit("usd").tag("model", m)
+                    .register(registry)).increment(Money.toUsd(row.costNanos()).doubleValue());
         }
+    }
+
+    private Counter callCounter(CallLabels l) {
+        return registry.counter("aegis.requests", "route", l.route(), "provider", l.provider(), "model", l.model(),
+                "status", String.valueOf(l.status()), "streamed", String.valueOf(l.streamed()));
+    }
+
+    private static long nanos(double millis) {
+        return (long) (millis * 1_000_000);
     }
 
     @Override
@@ -94,7 +118,8 @@ public final class GatewayMetrics implements RetryListener {
 
     private void tokens(String kind, String model, long n) {
         if (n > 0) {
-            registry.counter("aegis.tokens", "kind", kind, "model", model).increment(n);
+            tokenCounters.computeIfAbsent(new TokenLabels(kind, model),
+                    l -> registry.counter("aegis.tokens", "kind", l.kind(), "model", l.model())).increment(n);
         }
     }
 
