@@ -46,25 +46,30 @@ fi
 # that install.sh gives a user's daemon (its class metadata then sits in the daemon's own memory).
 # The idle-memory target is about what users run: its own small table, from a throwaway install.
 installed_daemon_idle_rss() {
-  echo "bench.sh: idle memory of an installed daemon (install.sh into a temporary folder)..." >&2
-  local inst home pid rss="" met=no
+  echo "bench.sh: idle memory of an installed daemon (install.sh into a temporary folder, ~35 s)..." >&2
+  local inst home pid rss_start="" rss_idle="" met=no
   inst="$(mktemp -d)" home="$(mktemp -d)"
   if PREFIX="$inst/share" BIN_DIR="$inst/bin" COMPLETION_DIR="$inst/completion" ./install.sh --no-build >/dev/null 2>&1 &&
      AEGIS_HOME="$home" OPENAI_API_KEY=sk-bench-unused "$inst/bin/aegis" start --port 0 >/dev/null 2>&1; then
     pid="$(sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$home/daemon.json")"
-    sleep 2 # as the load scenarios do before their idle reading
-    rss="$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)"
+    sleep 2 # as the load scenarios do before their reading after start
+    rss_start="$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)"
+    # Idle: the daemon left alone until start's transient memory is gone (the compilers' arenas,
+    # freed and given back to the system by the JVM's periodic clean-up and native-heap trim).
+    sleep 28
+    rss_idle="$(awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || true)"
     AEGIS_HOME="$home" "$inst/bin/aegis" stop >/dev/null 2>&1 || true
   fi
   rm -rf "$inst" "$home"
-  [ -n "$rss" ] && [ "$rss" -le 100 ] && met=yes
+  [ -n "$rss_idle" ] && [ "$rss_idle" -le 100 ] && met=yes
   echo "### Idle memory of an installed daemon"
   echo
-  echo "\`install.sh\` into a temporary folder (jlinked runtime, AOT cache), \`aegis start --port 0\`, RSS 2 s later."
+  echo "\`install.sh\` into a temporary folder (jlinked runtime, AOT cache), \`aegis start --port 0\`; RSS 2 s after start"
+  echo "(start's compiler memory still held) and 30 s after start, left idle (the target's reading)."
   echo
-  echo "| Target | Aegis | Target value | Met |"
-  echo "|---|---|---|---|"
-  echo "| Daemon RSS idle, as installed | ${rss:-not measured (install or start failed)}${rss:+ MB} | ≤ 100 MB | $met |"
+  echo "| Target | 2 s after start | idle (30 s after start) | Target value | Met |"
+  echo "|---|---|---|---|---|"
+  echo "| Daemon RSS idle, as installed | ${rss_start:-not measured}${rss_start:+ MB} | ${rss_idle:-not measured (install or start failed)}${rss_idle:+ MB} | ≤ 100 MB | $met |"
   echo
 }
 

@@ -17,6 +17,14 @@ final class BodyReader {
         }
         int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
         try (InputStream in = ctx.req().getInputStream()) {
+            if (declared >= 0) {
+                // The length is known: one array of it (reading up to the limit allocates 16 KB pieces).
+                byte[] bytes = new byte[(int) declared];
+                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                    throw new IOException("the body ended before its Content-Length");
+                }
+                return bytes;
+            }
             byte[] bytes = in.readNBytes(cap + 1);
             if (bytes.length > cap) {
                 throw ApiException.tooLarge(limit);

@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
  * Calls go over {@link Http1Client} (blocking sockets on the calling virtual thread); what it does not
  * handle, e.g. a provider behind a proxy configured for the JVM, goes over the JDK's HttpClient.
  *
- * <p>Building the JDK client sets up TLS (the JDK's default context reads and parses every trusted
- * CA certificate), which is most of a second of a cold daemon's start. So it is built on first use
- * or by {@link #warmUp()}, which the daemon calls once it already answers.
+ * <p>TLS set-up (the JDK's default context reads and parses every trusted CA certificate) is most of
+ * a second of a cold daemon's start, so {@link #warmUp()}, which the daemon calls once it already
+ * answers, does it in the background for the first https call. The JDK client itself is built on
+ * first use only: most setups never need it, and building it at start cost the idle daemon memory.
  */
 public final class UpstreamClient implements AutoCloseable {
 
@@ -32,11 +33,11 @@ public final class UpstreamClient implements AutoCloseable {
         this.http1 = new Http1Client(timeouts.connect());
     }
 
-    /** Builds the JDK client in the background, so the first call that needs it does not wait. */
+    /** Sets up TLS in the background, so the first https call does not wait for it. */
     public void warmUp() {
         Thread.ofVirtual().name("upstream-client-warm-up").start(() -> {
             try {
-                jdk();
+                http1.warmUpTls();
             } catch (IllegalStateException e) {
                 // closed before it was built: nothing to warm up
             }

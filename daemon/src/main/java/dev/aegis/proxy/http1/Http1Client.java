@@ -188,6 +188,15 @@ public final class Http1Client implements AutoCloseable {
         }
     }
 
+    /** Sets up TLS (the JVM's trusted certificates) ahead of the first https call. */
+    public void warmUpTls() {
+        try {
+            tlsFactory();
+        } catch (IOException e) {
+            // the first https call reports it
+        }
+    }
+
     private SSLSocketFactory tlsFactory() throws IOException {
         SSLSocketFactory f = tls;
         if (f == null) {
