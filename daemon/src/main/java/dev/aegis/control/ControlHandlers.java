@@ -9,6 +9,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -94,7 +96,19 @@ public final class ControlHandlers {
                 throw ApiException.invalidRequest("timeout_ms must be a whole number of milliseconds");
             }
         }
+        // The whole answer goes out before the stop begins: a stop that closed the server while
+        // the 202 was still being written would leave the caller with a reset instead.
+        byte[] body = "{\"status\":\"stopping\"}".getBytes(StandardCharsets.UTF_8);
+        HttpServletResponse res = ctx.res();
+        res.setStatus(202);
+        res.setContentType("application/json");
+        res.setContentLength(body.length);
+        try {
+            res.getOutputStream().write(body);
+            res.getOutputStream().close();
+        } catch (IOException e) {
+            // the caller went away; stop all the same
+        }
         shutdown.accept(timeout);
-        ctx.status(202).contentType("application/json").result("{\"status\":\"stopping\"}");
     }
 }
