@@ -31,7 +31,7 @@ public final class GatewayMetrics implements RetryListener {
     private final Predicate<String> knownModel;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     // Each call's meters, found by their labels without building Micrometer ids and tags per call.
-    private final Map<CallLabels, Counter> meters = new ConcurrentHashMap<>();
+    private final Map<CallLabels, Counter> callCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Map<String, Timer> firstBytes = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
@@ -60,7 +60,7 @@ public final class GatewayMetrics implements RetryListener {
         String model = row.model() != null && knownModel.test(row.model()) ? row.model() : "other";
         String provider = row.provider() == null ? "none" : row.provider();
         String route = routeLabel(row.route());
-        meters.computeIfAbsent(new CallLabels(route, provider, model, row.status(), row.streamed()), this::callCounter)
+        callCounters.computeIfAbsent(new CallLabels(route, provider, model, row.status(), row.streamed()), this::callCounter)
                 .increment();
         durations.computeIfAbsent(route, r -> Timer.builder("aegis.request.duration").tag("route", r)
                 .publishPercentileHistogram().register(registry)).record(nanos(row.latencyMs()), TimeUnit.NANOSECONDS);

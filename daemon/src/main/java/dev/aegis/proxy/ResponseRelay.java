@@ -6,7 +6,7 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.streaming.ForwardResult;
 import dev.aegis.streaming.HashingOutputStream;
-import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.WatchedInput;
 import dev.aegis.watchdog.Watchdogs;
 import dev.aegis.streaming.StreamForwarder;
 import dev.aegis.usage.UsageExtractor;
@@ -30,8 +30,6 @@ final class ResponseRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseRelay.class);
 
-    /** A whole answer of unknown length starts in an array of this size, doubled as it grows. */
-    private static final int UNKNOWN_LENGTH_START = 8 * 1024;
     /** Answers announced up to this size are read into an array of their length. */
     private static final int MAX_PRESIZED = 8 * 1024 * 1024;
 
@@ -84,14 +82,14 @@ final class ResponseRelay {
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
-        try (InputStream in = response.body(); Watch watchdog = Watchdogs.SHARED.watch(idle, in)) {
+        try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
             res.flushBuffer();
             record.firstByte();
-            ForwardResult result = StreamForwarder.forward(in, out, tap, watchdog);
+            ForwardResult result = StreamForwarder.forward(in, out, tap);
             boolean finished = result.upstreamComplete() && usage.sawEnd();
             if (!finished) {
-                String why = watchdog.fired()
+                String why = in.fired()
                         ? "provider " + target.provider().name() + " sent nothing for " + idle.toMillis()
                                 + " ms (timeouts.idle); the answer is incomplete"
                         : "the stream from provider " + target.provider().name()
@@ -131,25 +129,13 @@ final class ResponseRelay {
      */
     private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target, Duration idle) {
         long announced = response.headers().firstValueAsLong("content-length").orElse(-1);
-        byte[] buf = new byte[announced >= 0 && announced <= MAX_PRESIZED ? (int) announced : UNKNOWN_LENGTH_START];
-        int size = 0;
-        try (InputStream in = response.body(); Watch watchdog = Watchdogs.SHARED.watch(idle, in)) {
-            while (true) {
-                if (size == buf.length) {
-                    int next = in.read();
-                    if (next < 0) {
-                        return buf;
-                    }
-                    buf = Arrays.copyOf(buf, Math.max(UNKNOWN_LENGTH_START, buf.length * 2));
-                    buf[size++] = (byte) next;
-                }
-                int n = in.read(buf, size, buf.length - size);
-                if (n < 0) {
-                    return size == buf.length ? buf : Arrays.copyOf(buf, size);
-                }
-                size += n;
-                watchdog.activity();
+        try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
+            if (announced < 0 || announced > MAX_PRESIZED) {
+                return in.readAllBytes();
             }
+            byte[] bytes = new byte[(int) announced];
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            return read == bytes.length ? bytes : Arrays.copyOf(bytes, read);
         } catch (IOException e) {
             throw ApiException.upstreamUnavailable(target.provider().name(), "the answer was cut off");
         }

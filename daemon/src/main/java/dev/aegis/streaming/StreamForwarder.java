@@ -1,6 +1,5 @@
 package dev.aegis.streaming;
 
-import dev.aegis.watchdog.Watch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,11 +20,6 @@ public final class StreamForwarder {
     private StreamForwarder() {}
 
     public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap) {
-        return forward(upstream, client, tap, null);
-    }
-
-    /** @param watchdog told of every read, so a silent provider is cut after {@code timeouts.idle}; may be null */
-    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, Watch watchdog) {
         SseEventSplitter splitter = new SseEventSplitter();
         Relay relay = new Relay(client, tap);
         byte[] buf = new byte[BUFFER];
@@ -33,9 +27,6 @@ public final class StreamForwarder {
         try {
             int n;
             while ((n = upstream.read(buf)) >= 0) {
-                if (watchdog != null) {
-                    watchdog.activity();
-                }
                 relay.send(splitter.feed(buf, 0, n));
             }
             complete = true;

@@ -1,6 +1,7 @@
 package dev.aegis.watchdog;
 
 import java.io.Closeable;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +50,10 @@ public final class Watchdogs {
     public Watch watch(Duration limit, Closeable target) {
         long limitNanos = limit.toNanos();
         Watch w = new Watch(this, limitNanos, target);
-        period.accumulateAndGet(Math.clamp(limitNanos / 4, MIN_PERIOD, MAX_PERIOD), Math::min);
+        long wanted = Math.clamp(limitNanos / 4, MIN_PERIOD, MAX_PERIOD);
+        if (wanted < period.get()) { // nearly always false: no write to the shared field per call
+            period.accumulateAndGet(wanted, Math::min);
+        }
         watched.add(w);
         lastWatched = System.nanoTime();
         Thread t = sweeper;
@@ -59,6 +63,11 @@ public final class Watchdogs {
             LockSupport.unpark(t);
         }
         return w;
+    }
+
+    /** Watches {@code in} for {@code limit} of silence; each read on the result counts as activity. */
+    public WatchedInput watchReads(Duration limit, InputStream in) {
+        return new WatchedInput(in, watch(limit, in));
     }
 
     void forget(Watch w) {

@@ -91,4 +91,26 @@ class WatchdogsTest {
             assertThat(w.fired()).isFalse();
         }
     }
+
+    @Test
+    void readsThroughAWatchedInputKeepItOpenAndSilenceClosesIt() throws Exception {
+        java.io.PipedOutputStream provider = new java.io.PipedOutputStream();
+        java.io.PipedInputStream answer = new java.io.PipedInputStream(provider);
+        try (WatchedInput in = watchdogs.watchReads(Duration.ofMillis(150), answer)) {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+            while (System.nanoTime() < until) {
+                provider.write('x');
+                provider.flush();
+                assertThat(in.read()).isEqualTo('x');
+                Thread.sleep(20); // the provider's pace, well inside the limit
+            }
+            assertThat(in.fired()).as("cut while bytes kept coming").isFalse();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!in.fired() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(in.fired()).isTrue();
+        }
+        assertThat(watchdogs.size()).isZero();
+    }
 }
