@@ -1,5 +1,6 @@
 package dev.aegis.promptlog;
 
+import dev.aegis.background.GiveWay;
 import dev.aegis.config.PromptLogConfig;
 import dev.aegis.config.SecretsConfig;
 import dev.aegis.security.SecretGuard;
@@ -49,8 +50,10 @@ public final class PromptLogWriter {
         SecretScanner scanner = scanners.computeIfAbsent(secrets.get(),
                 c -> SecretGuard.scanner(c, SecretKind.withAegisKeys(SecretKind.BUILT_IN)));
         List<PromptLogEntry> entries = new ArrayList<>(batch.size());
+        GiveWay giveWay = new GiveWay();
         for (PromptLogInput in : batch) {
             entries.add(entry(in, scanner));
+            giveWay.point();
         }
         store.insert(entries, config.maxEntries());
     }

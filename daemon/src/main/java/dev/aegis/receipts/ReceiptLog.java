@@ -1,5 +1,6 @@
 package dev.aegis.receipts;
 
+import dev.aegis.background.GiveWay;
 import dev.aegis.home.SecureFiles;
 import dev.aegis.store.Money;
 import dev.aegis.store.UsageRow;
@@ -104,6 +105,7 @@ public final class ReceiptLog {
         long nextSeq = seq;
         String nextPrev = prev;
         int n = 0;
+        GiveWay giveWay = new GiveWay();
         for (ReceiptInput in : batch) {
             Instant now = clock.instant();
             Path target = dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl");
@@ -120,6 +122,7 @@ public final class ReceiptLog {
             nextSeq++;
             nextPrev = Receipts.hash(line);
             n++;
+            giveWay.point();
         }
         write(file, lines);
         seq = nextSeq;

@@ -1,5 +1,6 @@
 package dev.aegis.records;
 
+import dev.aegis.background.GiveWay;
 import dev.aegis.store.Money;
 import dev.aegis.store.UsageRow;
 import java.util.List;
@@ -24,7 +25,11 @@ public final class CallLog {
         return rows -> {
             store.accept(rows);
             if (CALLS.isInfoEnabled()) {
-                rows.forEach(CallLog::log);
+                GiveWay giveWay = new GiveWay();
+                for (UsageRow row : rows) {
+                    log(row);
+                    giveWay.point();
+                }
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.aegis.store;
 
+import dev.aegis.background.GiveWay;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -61,7 +62,7 @@ final class UsageRollup {
     }
 
     /** Adds a batch of rows to the rollup; call inside the transaction that inserts them. */
-    static void add(Connection c, List<UsageRow> rows) throws SQLException {
+    static void add(Connection c, List<UsageRow> rows, GiveWay giveWay) throws SQLException {
         Map<Cell, Sums> cells = new LinkedHashMap<>();
         for (UsageRow r : rows) {
             cells.computeIfAbsent(new Cell(day(r.tsMillis()), r.keyId(), r.tenant(), r.model(), r.modelRequested(),
@@ -74,6 +75,7 @@ final class UsageRollup {
                     bind(insert, e.getKey(), e.getValue());
                     insert.executeUpdate();
                 }
+                giveWay.point();
             }
         }
     }

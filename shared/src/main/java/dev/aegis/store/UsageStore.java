@@ -1,5 +1,6 @@
 package dev.aegis.store;
 
+import dev.aegis.background.GiveWay;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -14,6 +15,9 @@ public final class UsageStore {
             + "first_byte_ms, streamed, complete, secret_findings) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
+    private static final int ROWS_PER_STATEMENT_BATCH = 16;
+
     private final Database db;
 
     public UsageStore(Database db) {
@@ -24,15 +28,22 @@ public final class UsageStore {
         if (rows.isEmpty()) {
             return;
         }
+        GiveWay giveWay = new GiveWay();
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                int pending = 0;
                 for (UsageRow r : rows) {
                     bind(ps, r);
                     ps.addBatch();
+                    if (++pending == ROWS_PER_STATEMENT_BATCH) {
+                        ps.executeBatch();
+                        pending = 0;
+                        giveWay.point();
+                    }
                 }
                 ps.executeBatch();
             }
-            UsageRollup.add(c, rows);
+            UsageRollup.add(c, rows, giveWay);
             return null;
         });
     }
