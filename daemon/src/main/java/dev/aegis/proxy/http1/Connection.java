@@ -13,8 +13,11 @@ final class Connection {
 
     /** A request head and body up to this size go out in one write (one packet on loopback). */
     private static final int ONE_WRITE = 16 * 1024;
-    /** What each connection holds for reading: a response head fits; 2,000 open streams hold 2,000 of these. */
-    private static final int READ_BUFFER = 4 * 1024;
+    /**
+     * What each connection holds for reading (2,000 open streams hold 2,000 of these): a head's lines
+     * and a chunked stream's size lines pass through it; larger body reads bypass it.
+     */
+    private static final int READ_BUFFER = 2 * 1024;
     /** The longest line of a response head accepted (the buffer grows to it only when needed). */
     private static final int MAX_LINE = 64 * 1024;
 
