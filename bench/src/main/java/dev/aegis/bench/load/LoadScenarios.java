@@ -117,8 +117,10 @@ public final class LoadScenarios {
             long peak = gw.peakRssBytes().orElse(-1);
             pause(Duration.ofSeconds(5));
             long idleAfter = gw.rssBytes().orElse(-1);
-            target("Daemon RSS idle: after start / after the load above", "", mb(idleRss) + " / " + mb(idleAfter), "",
-                    "≤ 100 MB", met(idleRss >= 0 && idleRss <= 100L << 20));
+            // This daemon runs from the benchmark jar without the installed AOT cache, so it is not the
+            // idle target's reading: scripts/bench.sh measures that on an installed daemon.
+            target("Daemon RSS: after start / 5 s after the load above (benchmark jar, no AOT cache)", "",
+                    mb(idleRss) + " / " + mb(idleAfter), "", "— (idle ≤ 100 MB: installed daemon, below)", "");
             target("Daemon RSS peak during the scenarios above", "", mb(peak), "", "—", "");
         }
     }
