@@ -1,0 +1,91 @@
+package dev.aegis.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.http.ApiException;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Request bodies read through a real Jetty on loopback: whole, to their end, refused beyond the limit. */
+class BodyReaderTest {
+
+    private static final long LIMIT = 64 * 1024;
+    private static Javalin server;
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        server = Javalin.create(c -> c.showJavalinBanner = false)
+                .post("/read", ctx -> {
+                    try {
+                        byte[] body = BodyReader.read(ctx, LIMIT);
+                        // Whether Jetty has seen the end of the body: only then does it give the
+                        // connection's request buffer back before the call ends.
+                        ctx.result(body.length + " " + ctx.req().getInputStream().isFinished());
+                    } catch (ApiException e) {
+                        ctx.status(e.status()).result(e.code());
+                    }
+                })
+                .start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+    }
+
+    private static HttpResponse<String> post(HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/read"))
+                .version(HttpClient.Version.HTTP_1_1)
+                .POST(body)
+                .build();
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aBodyWithItsLengthIsReadWholeAndToItsEnd() throws Exception {
+        byte[] body = new byte[40_000];
+        Arrays.fill(body, (byte) 'a');
+        HttpResponse<String> r = post(HttpRequest.BodyPublishers.ofByteArray(body));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("40000 true");
+    }
+
+    @Test
+    void anEmptyBodyIsReadToItsEnd() throws Exception {
+        HttpResponse<String> r = post(HttpRequest.BodyPublishers.noBody());
+        assertThat(r.body()).isEqualTo("0 true");
+    }
+
+    @Test
+    void aChunkedBodyIsReadToItsEnd() throws Exception {
+        // A publisher of unknown length makes the client send the body chunked, without a Content-Length.
+        List<byte[]> pieces = List.of("{\"model\":".getBytes(StandardCharsets.UTF_8),
+                "\"gpt-4o-mini\"}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> r = post(HttpRequest.BodyPublishers.ofByteArrays(pieces));
+        assertThat(r.body()).isEqualTo("23 true");
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsRefusedBeforeReading() throws Exception {
+        HttpResponse<String> r = post(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) LIMIT + 1]));
+        assertThat(r.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIsRefused() throws Exception {
+        List<byte[]> pieces = List.of(new byte[(int) LIMIT], new byte[1]);
+        HttpResponse<String> r = post(HttpRequest.BodyPublishers.ofByteArrays(pieces));
+        assertThat(r.statusCode()).isEqualTo(413);
+    }
+}
