@@ -42,6 +42,7 @@ public final class Daemon {
     private Components components;
     private GatewayServer server;
     private ConfigWatcher watcher;
+    private IdleHeapReturn idleHeapReturn;
     private DaemonState state;
 
     private Daemon(DaemonOptions options) {
@@ -118,6 +119,7 @@ public final class Daemon {
                     options.overrides(), components.config, components.reloads);
         }
         components.upstream.warmUp();
+        idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(), IdleHeapReturn.QUIET);
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source(), steps.summary());
@@ -192,6 +194,9 @@ public final class Daemon {
     }
 
     private void releaseAll() {
+        if (idleHeapReturn != null) {
+            idleHeapReturn.close();
+        }
         if (watcher != null) {
             watcher.close();
         }

@@ -76,4 +76,20 @@ public final class InFlightRequests {
     public long served() {
         return served.get();
     }
+
+    /**
+     * Blocks until more than {@code count} calls have been served and none is in flight. It waits on
+     * the signal a call's end already gives when it leaves none in flight, so a waiter costs a busy
+     * daemon nothing: it wakes once, not per call, as long as it does not wait again at once.
+     */
+    public void awaitServedBeyond(long count) throws InterruptedException {
+        lock.lock();
+        try {
+            while (served.get() <= count || active > 0) {
+                idle.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
 }
