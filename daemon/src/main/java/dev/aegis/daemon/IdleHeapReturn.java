@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * Gives back the heap a spell of heavy load grew, once the daemon has been quiet for a while. The
  * daemon's serial collector shrinks the old generation only at full collections, and in steps
  * (none of the excess at the first one after growing, then a tenth, then 40 %, then all of it),
- * and an idle daemon runs no collection at all: after the benchmark's load it held ≈ 500 MB for as
- * long as it stayed idle (docs/BENCHMARKS.md). So after {@link #QUIET} without a call, and only
+ * and an idle daemon runs no collection at all: after a mixed burst it held 286 MB for as long as
+ * it stayed idle, 216 MB with this (docs/BENCHMARKS.md). So after {@link #QUIET} without a call, and only
  * when the heap is above its starting size, it runs up to {@link #COLLECTIONS} full collections
  * (a few milliseconds each with the little a quiet daemon keeps live), stopping as soon as a call
  * comes in or the heap is back to its starting size. It waits on the end of calls, not on a timer:

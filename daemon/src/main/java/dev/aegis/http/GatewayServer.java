@@ -63,8 +63,7 @@ public final class GatewayServer {
                     new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST)));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
-                // Each open response holds one output buffer for its whole life: 4 KB instead of
-                // Jetty's 32 KB (streams flush every read; larger writes go straight through).
+                // 4 KB instead of Jetty's 32 KB: streams flush every read (see OUTPUT_BUFFER).
                 http.setOutputBufferSize(OUTPUT_BUFFER);
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);

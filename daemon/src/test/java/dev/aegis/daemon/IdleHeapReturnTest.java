@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class IdleHeapReturnTest {
 
@@ -65,34 +67,19 @@ class IdleHeapReturnTest {
         return heap.checkedCollections.get();
     }
 
-    @Test
-    void aGrownHeapIsCollectedUntilItIsBackToItsStartingSize() throws Exception {
+    /**
+     * A grown heap is collected until it is back to its 96 MB start (200 → 160 → 120 → 80 MB: three),
+     * at most {@link IdleHeapReturn#COLLECTIONS} times when it does not shrink, and not at all when it
+     * never grew.
+     */
+    @ParameterizedTest(name = "{0} MB shrinking by {1} MB: {2} collections")
+    @CsvSource({"200, 40, 3", "200, 0, " + IdleHeapReturn.COLLECTIONS, "96, 40, 0"})
+    void aQuietSpellCollectsWhatTheHeapGrew(long committedMb, long stepMb, int collections) throws Exception {
         InFlightRequests calls = new InFlightRequests();
-        FakeHeap heap = new FakeHeap(200 * MB, 40 * MB);
+        FakeHeap heap = new FakeHeap(committedMb * MB, stepMb * MB);
         try (IdleHeapReturn ignored = IdleHeapReturn.start(calls, heap, QUIET)) {
             serveOne(calls);
-            // 200 → 160 → 120 → 80 MB: at or under the 96 MB start after three.
-            assertThat(collectionsOfTheCheck(heap)).isEqualTo(3);
-        }
-    }
-
-    @Test
-    void collectionsStopAtTheirLimitWhenTheHeapDoesNotShrink() throws Exception {
-        InFlightRequests calls = new InFlightRequests();
-        FakeHeap heap = new FakeHeap(200 * MB, 0);
-        try (IdleHeapReturn ignored = IdleHeapReturn.start(calls, heap, QUIET)) {
-            serveOne(calls);
-            assertThat(collectionsOfTheCheck(heap)).isEqualTo(IdleHeapReturn.COLLECTIONS);
-        }
-    }
-
-    @Test
-    void aHeapAtItsStartingSizeIsLeftAlone() throws Exception {
-        InFlightRequests calls = new InFlightRequests();
-        FakeHeap heap = new FakeHeap(96 * MB, 40 * MB);
-        try (IdleHeapReturn ignored = IdleHeapReturn.start(calls, heap, QUIET)) {
-            serveOne(calls);
-            assertThat(collectionsOfTheCheck(heap)).isZero();
+            assertThat(collectionsOfTheCheck(heap)).isEqualTo(collections);
         }
     }
 

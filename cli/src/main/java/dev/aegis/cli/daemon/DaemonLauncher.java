@@ -186,7 +186,8 @@ public final class DaemonLauncher {
      * The daemon's heap, measured in the soak of issue 11 (docs/BENCHMARKS.md, docs/RELIABILITY.md):
      * a fixed 64 MB young generation (a call's garbage dies there; ~1.5 ms collections, live data
      * ≈ 13 MB) and a 96 MB starting heap, so the old generation starts at 32 MB and only grows when
-     * live data needs it (large bodies), and shrinks back at the next full collection. With the JVM's
+     * live data needs it (large bodies), and shrinks back over full collections (the serial collector
+     * shrinks in steps; a quiet daemon runs them itself, see the daemon's IdleHeapReturn). With the JVM's
      * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
      * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
      * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
