@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Aegis's benchmarks and appends one dated section to docs/BENCHMARKS.md:
+# Runs Aegis's benchmarks and writes one dated file docs/benchmarks/run-YYYY-MM-DD-HHMM.md:
 #   1. the end-to-end load scenarios (dev.aegis.bench.load.LoadScenarios): the same calls sent
 #      straight to a loopback provider and through a governed Aegis daemon, for every target of
 #      issue 10 (added latency, first byte on streams, large bodies, throughput with and without
@@ -8,7 +8,8 @@
 # Usage: scripts/bench.sh [--quick] [--no-load] [--no-jmh] [--jmh REGEX] [--no-build] [--dry-run]
 #   --quick     short runs, to check that everything works (numbers not worth quoting)
 #   --jmh REGEX only the JMH benchmarks matching REGEX (default: all)
-#   --dry-run   print the section instead of appending it to docs/BENCHMARKS.md
+#   --dry-run   print the section instead of writing it under docs/benchmarks/
+# docs/BENCHMARKS.md shows the current figure per target: update its table from the new file by hand.
 # A full run takes about 20 minutes. Run it on a quiet machine: the section records the load
 # average before and after, and numbers taken while other work shares the cores are not comparable.
 set -euo pipefail
@@ -115,7 +116,8 @@ fi
 if [ "$DRY" = 1 ]; then
   cat "$section"
 else
-  cat "$section" >> docs/BENCHMARKS.md
-  echo "bench.sh: appended to docs/BENCHMARKS.md (also kept in $section):" >&2
+  run_file="docs/benchmarks/run-$(date -u +%Y-%m-%d-%H%M).md"
+  sed '1s/^## /# /; s/^### /## /' "$section" > "$run_file"
+  echo "bench.sh: wrote $run_file (update the current figures in docs/BENCHMARKS.md from it):" >&2
   cat "$section"
 fi
