@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.aegis.home.AegisHome;
+import dev.aegis.home.UserHome;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -14,7 +15,7 @@ public final class CodexConfigFile {
     public static Path location(CliContext context) {
         String codexHome = context.env().get("CODEX_HOME");
         Path dir = codexHome != null && !codexHome.isBlank() ? AegisHome.expandTilde(codexHome)
-                : Path.of(System.getProperty("user.home"), ".codex");
+                : UserHome.of(context.env()).resolve(".codex");
         return dir.resolve("config.toml");
     }
 

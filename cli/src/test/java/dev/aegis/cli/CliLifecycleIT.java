@@ -184,6 +184,36 @@ class CliLifecycleIT {
     }
 
     @Test
+    void portInUseAfterAStopIsTheSameClearReason() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        assertThat(aegis("stop").exitCode()).isZero();
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CliRun start = aegis("start", "--port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(start.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(start.err()).contains("Aegis failed to start: cannot listen on 127.0.0.1:" + taken.getLocalPort());
+            assertThat(start.all()).doesNotContain("\tat ").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void homeComesFromTheHomeVariableLikeEveryOtherTool() throws Exception {
+        Path userHome = temp.resolve("user-home");
+        Files.createDirectories(userHome);
+        env.put("HOME", userHome.toString());
+        try {
+            CliRun start = CliRun.run(env, "start", "--port", "0");
+
+            assertThat(start.exitCode()).as(start.all()).isZero();
+            assertThat(userHome.resolve(".aegis/daemon.json")).exists();
+            CliRun status = CliRun.run(env, "status", "--json");
+            assertThat(status.out()).contains("\"running\":true");
+        } finally {
+            CliRun.run(env, "stop", "--timeout", "5s");
+        }
+    }
+
+    @Test
     void unwritableHomeIsOneClearLine() {
         CliRun start = CliRun.run(env, "--home", "/proc/aegis-cannot-be-here", "start");
 

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The Aegis home folder ({@code ~/.aegis} by default) and the well-known paths inside it.
  *
- * <p>Precedence: an explicit {@code --home} flag, then {@code AEGIS_HOME}, then {@code ~/.aegis}.
+ * <p>Precedence: an explicit {@code --home} flag, then {@code AEGIS_HOME}, then {@code ~/.aegis}, where
+ * {@code ~} is {@code $HOME} ({@link UserHome}).
  */
 public record AegisHome(Path root) {
 
@@ -27,16 +28,16 @@ public record AegisHome(Path root) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             return new AegisHome(expandTilde(fromEnv));
         }
-        return new AegisHome(Path.of(System.getProperty("user.home"), ".aegis"));
+        return new AegisHome(UserHome.of(env).resolve(".aegis"));
     }
 
-    /** Expands a leading {@code ~} to the user's home, as a shell would. */
+    /** Expands a leading {@code ~} to the user's home ({@code $HOME}), as a shell would. */
     public static Path expandTilde(String path) {
         if (path.equals("~")) {
-            return Path.of(System.getProperty("user.home"));
+            return UserHome.get();
         }
         if (path.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home"), path.substring(2));
+            return UserHome.get().resolve(path.substring(2));
         }
         return Path.of(path);
     }

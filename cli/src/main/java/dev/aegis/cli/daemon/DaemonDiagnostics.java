@@ -45,9 +45,12 @@ final class DaemonDiagnostics {
             return List.of();
         }
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(offset, f.length() - 64 * 1024);
-            f.seek(Math.max(0, start));
-            byte[] bytes = new byte[(int) (f.length() - f.getFilePointer())];
+            long length = f.length();
+            // Shorter than when the launch began: the daemon rotated or rewrote the file, so all of it is new.
+            long from = offset > length ? 0 : offset;
+            long start = Math.max(0, Math.max(from, length - 64 * 1024));
+            f.seek(start);
+            byte[] bytes = new byte[(int) (length - start)];
             f.readFully(bytes);
             String text = new String(bytes, StandardCharsets.UTF_8);
             return Arrays.stream(text.split("\n")).filter(l -> !l.isBlank()).toList();
