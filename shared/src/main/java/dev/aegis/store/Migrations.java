@@ -3,17 +3,27 @@ package dev.aegis.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Versioned schema migrations: numbered SQL scripts applied once each, in order, inside the open
- * transaction, and recorded in {@code schema_version}. A database newer than this build is refused.
+ * transaction, and recorded in {@code schema_version} with the SHA-256 of the script's bytes.
+ *
+ * <p>Each script runs whole through the driver's own script execution ({@link Statement#executeUpdate}:
+ * SQLite's {@code sqlite3_exec}, PostgreSQL's simple query protocol), so a {@code ;} inside a trigger
+ * body, a string literal or a comment is the database's business, not a splitter's. A database newer
+ * than this build is refused, and so is one where a shipped migration's text changed after it was
+ * applied: the schema it holds is then not the one this build's code expects. Rows written before
+ * checksums were recorded take the shipped script's checksum the first time this build opens them.
  */
 final class Migrations {
 
@@ -22,55 +32,109 @@ final class Migrations {
             "V4__key_runs_and_token_budgets.sql", "V5__usage_rollup_and_prompt_log.sql",
             "V6__secrets_per_key_and_findings.sql");
 
+    /** One migration: its file name and its text. */
+    record Script(String name, String sql) {
+
+        String checksum() {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     private Migrations() {}
 
     static Void apply(Connection c) throws SQLException {
         return applyUpTo(c, SCRIPTS.size());
     }
 
-    /** Applies the migrations up to a version (tests build older databases with it). */
+    /** Applies the shipped migrations up to a version (tests build older databases with it). */
     static Void applyUpTo(Connection c, int target) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        List<Script> shipped = new java.util.ArrayList<>();
+        for (String name : SCRIPTS) {
+            shipped.add(load(name));
         }
+        return apply(c, shipped, target);
+    }
+
+    /** Applies the first {@code target} of these scripts, checking the ones already applied. */
+    static Void apply(Connection c, List<Script> scripts, int target) throws SQLException {
+        ensureVersionTable(c);
         int current = 0;
         try (Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            if (rs.next()) {
+                ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_version ORDER BY version")) {
+            while (rs.next()) {
                 current = rs.getInt(1);
-            }
-        }
-        if (current > SCRIPTS.size()) {
-            throw new SQLException("the database has schema version " + current + " but this Aegis knows only up to "
-                    + SCRIPTS.size() + "; upgrade Aegis");
-        }
-        for (int v = current + 1; v <= target; v++) {
-            for (String sql : statements(SCRIPTS.get(v - 1))) {
-                try (Statement st = c.createStatement()) {
-                    st.execute(sql);
+                if (current > scripts.size()) {
+                    throw new SQLException("the database has schema version " + current + " but this Aegis knows only up to "
+                            + scripts.size() + "; upgrade Aegis");
                 }
+                checkUnchanged(scripts.get(current - 1), rs.getString(2));
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)")) {
+        }
+        fillMissingChecksums(c, scripts, current);
+        for (int v = current + 1; v <= target; v++) {
+            Script script = scripts.get(v - 1);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(script.sql());
+            } catch (SQLException e) {
+                throw new SQLException("migration " + script.name() + " failed: " + e.getMessage(), e);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO schema_version (version, applied_at, checksum) VALUES (?, ?, ?)")) {
                 ps.setInt(1, v);
                 ps.setString(2, Instant.now().toString());
+                ps.setString(3, script.checksum());
                 ps.executeUpdate();
             }
         }
         return null;
     }
 
-    private static List<String> statements(String script) throws SQLException {
-        try (InputStream in = Migrations.class.getResourceAsStream("migrations/" + script)) {
-            if (in == null) {
-                throw new SQLException("migration " + script + " is missing from the build");
+    private static void checkUnchanged(Script script, String recorded) throws SQLException {
+        if (recorded != null && !recorded.equals(script.checksum())) {
+            throw new SQLException("migration " + script.name() + " was changed after it was applied to this database"
+                    + " (recorded checksum " + recorded.substring(0, 12) + "…, shipped " + script.checksum().substring(0, 12)
+                    + "…); this build does not match the schema the database holds: run the Aegis version that created it");
+        }
+    }
+
+    private static void ensureVersionTable(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL, checksum TEXT)");
+        }
+        boolean hasChecksum;
+        try (ResultSet cols = c.getMetaData().getColumns(null, null, "schema_version", "checksum")) {
+            hasChecksum = cols.next();
+        }
+        if (!hasChecksum) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ALTER TABLE schema_version ADD COLUMN checksum TEXT");
             }
-            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return java.util.Arrays.stream(text.replaceAll("(?m)^--.*$", "").split(";"))
-                    .map(String::strip)
-                    .filter(s -> !s.isEmpty())
-                    .toList();
+        }
+    }
+
+    /** Versions recorded before checksums were: they take the shipped script's. */
+    private static void fillMissingChecksums(Connection c, List<Script> scripts, int current) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE schema_version SET checksum = ? WHERE version = ? AND checksum IS NULL")) {
+            for (int v = 1; v <= current; v++) {
+                ps.setString(1, scripts.get(v - 1).checksum());
+                ps.setInt(2, v);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static Script load(String name) throws SQLException {
+        try (InputStream in = Migrations.class.getResourceAsStream("migrations/" + name)) {
+            if (in == null) {
+                throw new SQLException("migration " + name + " is missing from the build");
+            }
+            return new Script(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SQLException("cannot read migration " + script, e);
+            throw new SQLException("cannot read migration " + name, e);
         }
     }
 }
