@@ -79,6 +79,50 @@ class ClientSetupIT {
         assertThat(Files.readString(config)).isEqualTo(merged);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "[model_providers.aegis] # the gateway",
+        "[ model_providers.aegis ]",
+        "[model_providers . \"aegis\"]",
+        "['model_providers'.aegis]"})
+    void writeReplacesTheProviderTableHoweverItsHeaderIsSpelled(String header) throws Exception {
+        Path codexHome = temp.resolve("codex-" + Integer.toHexString(header.hashCode()));
+        Files.createDirectories(codexHome);
+        Path config = codexHome.resolve("config.toml");
+        Files.writeString(config, "model = \"gpt-5-codex\"\n\n" + header + "\nname = \"old\"\nbase_url = \"http://127.0.0.1:1/v1\"\n\n"
+                + "[model_providers.aegis.http_headers]\nX-Old = \"1\"\n\n[mcp_servers.docs]\ncommand = \"docs-server\"\n");
+
+        CliRun run = aegis(Map.of("CODEX_HOME", codexHome.toString(), "AEGIS_PORT", "9914"), "init", "codex", "--write");
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        JsonNode parsed = new TomlMapper().readTree(Files.readString(config));
+        assertThat(parsed.at("/model_providers/aegis/base_url").asText()).isEqualTo("http://127.0.0.1:9914/v1");
+        assertThat(parsed.at("/model_providers/aegis/http_headers").isMissingNode()).isTrue();
+        assertThat(parsed.at("/mcp_servers/docs/command").asText()).isEqualTo("docs-server");
+        assertThat(parsed.path("model").asText()).isEqualTo("gpt-5-codex");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "model_providers = { aegis = { name = \"old\", base_url = \"http://127.0.0.1:1/v1\" } }\n",
+        "[model_providers]\naegis = { name = \"old\", base_url = \"http://127.0.0.1:1/v1\" }\n",
+        "model = \"unterminated\n"})
+    void writeRefusesWhatItCannotMergeAndLeavesTheFileAlone(String original) throws Exception {
+        Path codexHome = temp.resolve("codex-" + Integer.toHexString(original.hashCode()));
+        Files.createDirectories(codexHome);
+        Path config = codexHome.resolve("config.toml");
+        Files.writeString(config, original);
+
+        CliRun run = aegis(Map.of("CODEX_HOME", codexHome.toString(), "AEGIS_PORT", "9915"), "init", "codex", "--write");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(run.err()).contains(config.toString()).doesNotContain("Exception");
+        assertThat(config).hasContent(original.stripTrailing());
+        try (Stream<Path> files = Files.list(codexHome)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("config.toml");
+        }
+    }
+
     @Test
     void writeCreatesTheFileWhenThereIsNone() throws Exception {
         Path codexHome = temp.resolve("fresh");

@@ -4,6 +4,7 @@ import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ClientSetup;
 import dev.aegis.cli.CodexConfigFile;
+import dev.aegis.cli.CodexProviderMerge;
 import dev.aegis.cli.ExitCode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,26 +76,21 @@ public final class InitCommand extends GroupCommand {
             return ExitCode.OK;
         }
 
-        /** Replaces (or appends) the aegis provider table, keeping every other line; returns the backup, if any. */
+        /**
+         * Replaces (or appends) the aegis provider table, keeping every other line, and moves the
+         * checked result into place atomically; returns the backup, if any.
+         */
         static Path merge(Path file, String table) {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
-                List<String> lines = Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
-                List<String> kept = new ArrayList<>();
-                boolean inAegis = false;
-                for (String line : lines) {
-                    String t = line.strip();
-                    if (t.startsWith("[")) {
-                        inAegis = t.equals(TABLE);
-                    }
-                    if (!inAegis) {
-                        kept.add(line);
-                    }
+                String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+                String merged;
+                try {
+                    merged = CodexProviderMerge.merge(existing, table);
+                } catch (CodexProviderMerge.Refused e) {
+                    throw new CliException(file + " " + e.getMessage() + "; nothing was written. Fix or remove its aegis"
+                            + " provider by hand, or print the table with `aegis init codex` and paste it.");
                 }
-                while (!kept.isEmpty() && kept.getLast().isBlank()) {
-                    kept.removeLast();
-                }
-                String merged = (kept.isEmpty() ? "" : String.join("\n", kept) + "\n\n") + table;
                 Path backup = null;
                 if (Files.exists(file)) {
                     backup = file.resolveSibling(file.getFileName() + ".bak-" + Instant.now().toEpochMilli());
