@@ -189,6 +189,10 @@ class InstallIT {
                 status = run(env, aegis(), "status");
             }
             assertThat(status.code()).as(Files.readString(temp.resolve("svc.out"))).isZero();
+            // One JVM: the process the service manager started is the daemon itself, with no CLI JVM waiting on it.
+            assertThat(run(env, aegis(), "status", "--json").output()).contains("\"pid\":" + service.pid() + ",");
+            assertThat(service.info().command()).hasValueSatisfying(c -> assertThat(c).endsWith("/java"));
+            assertThat(service.children().toList()).isEmpty();
 
             // What systemd and launchd do to stop it: SIGTERM to the process they started.
             service.destroy();

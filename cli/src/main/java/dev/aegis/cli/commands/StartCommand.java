@@ -14,6 +14,7 @@ import dev.aegis.control.DaemonState;
 import dev.aegis.home.AegisHome;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -84,6 +85,12 @@ public final class StartCommand implements Callable<Integer> {
         LaunchSpec spec = new LaunchSpec(host, port, config);
         if (foreground) {
             out.flush();
+            String execFile = context.env().get(DaemonLauncher.FOREGROUND_EXEC_ENV);
+            if (execFile != null && !execFile.isBlank()) {
+                // The launcher script execs the daemon in this process's place: one JVM in foreground mode.
+                launcher.writeForegroundCommand(spec, Path.of(execFile));
+                return ExitCode.OK;
+            }
             return launcher.runForeground(spec) == 0 ? ExitCode.OK : ExitCode.FAILED;
         }
         DaemonState s = launcher.startDetached(spec, waitTime());

@@ -44,7 +44,24 @@ public final class DaemonLauncher {
         return EarlyDaemon.announced(env).map(EarlyDaemon::instance);
     }
 
-    /** Runs the daemon attached to this terminal until it stops; returns its exit code. */
+    /**
+     * Set by the launcher script for {@code aegis start --foreground}: the file to write the daemon's
+     * command into (arguments separated by NUL), which the script then {@code exec}s, so that the
+     * service manager's process is the daemon's JVM itself and no CLI JVM waits beside it.
+     */
+    public static final String FOREGROUND_EXEC_ENV = "AEGIS_FOREGROUND_EXEC";
+
+    /** Writes the foreground daemon's command for the launcher script to exec (see {@link #FOREGROUND_EXEC_ENV}). */
+    public void writeForegroundCommand(LaunchSpec spec, Path file) {
+        List<String> cmd = daemonCommand(jvmCommand(), arguments(spec, UUID.randomUUID().toString(), true));
+        try {
+            Files.writeString(file, String.join("\0", cmd) + "\0", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CliException("cannot write the daemon's command to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Runs the daemon attached to this terminal until it stops, as a child of this JVM; returns its exit code. */
     public int runForeground(LaunchSpec spec) {
         List<String> cmd = daemonCommand(jvmCommand(), arguments(spec, UUID.randomUUID().toString(), true));
         try {
