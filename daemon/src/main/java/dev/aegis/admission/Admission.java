@@ -18,11 +18,13 @@ public final class Admission {
     private final RateLimitGuard rateLimits;
     private final BudgetGuard budgets;
     private final CreditGuard credits;
+    private final PassthroughGuard passthrough;
 
     public Admission(RateLimitGuard rateLimits, BudgetGuard budgets, CreditGuard credits) {
         this.rateLimits = rateLimits;
         this.budgets = budgets;
         this.credits = credits;
+        this.passthrough = new PassthroughGuard(credits);
     }
 
     public RateLimitGuard rateLimits() {
@@ -35,6 +37,10 @@ public final class Admission {
 
     public CreditGuard credits() {
         return credits;
+    }
+
+    public PassthroughGuard passthrough() {
+        return passthrough;
     }
 
     /**

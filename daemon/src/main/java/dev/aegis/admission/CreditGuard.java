@@ -42,6 +42,11 @@ public final class CreditGuard {
                 .build(keyId -> ledger.balance(keyId).isPresent());
     }
 
+    /** True when the key has a credit limit (cached: at most 900 ms behind the ledger). */
+    public boolean hasCredits(KeyRecord key) {
+        return hasAccount.get(key.id());
+    }
+
     /** The reservation for a call, or empty for keys without a credit limit. */
     public Optional<Reservation> reserve(KeyRecord key, String model, int bodyBytes, Integer maxOutputTokens) {
         if (!hasAccount.get(key.id())) {

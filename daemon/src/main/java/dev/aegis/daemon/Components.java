@@ -164,7 +164,9 @@ final class Components implements AutoCloseable {
         app.get("/metrics", metrics::scrape);
         app.get("/aegis/v1/events", new EventsRoute(events, authenticator, control.controlToken(), inFlight)::handle);
         usageRoutes.register(app);
-        app.get("/v1/models", new ModelsRoute(config::get, authenticator, pricing)::handle);
+        ModelsRoute models = new ModelsRoute(config::get, authenticator, pricing);
+        app.get("/v1/models", models::handle);
+        app.get("/api/proxy/openai/v1/models", models::handle);
         app.post("/api/ai/completion", proxy::handleAiCompletion);
         app.get("/api/prompt-log", promptLogRoute::handle);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
@@ -176,7 +178,7 @@ final class Components implements AutoCloseable {
                         ctx -> proxy.handle(ctx, ctx.path().substring(prefix.length()), provider));
             }
             app.addHttpHandler(method, "/api/proxy/openai/*",
-                    ctx -> proxy.handle(ctx, ctx.path().substring("/api/proxy/openai".length())));
+                    ctx -> proxy.handleAtOrigin(ctx, ctx.path().substring("/api/proxy/openai".length())));
         }
     }
 

@@ -11,21 +11,34 @@ public final class HomePage {
 
     private record Route(String method, String path, String what) {}
 
+    /** Every route the daemon serves (docs/ROUTES.md says more). */
     private static final List<Route> ROUTES = List.of(
             new Route("POST", "/v1/chat/completions", "OpenAI chat completions, stream and non-stream"),
             new Route("POST", "/v1/responses", "OpenAI Responses API (what Codex uses)"),
             new Route("POST", "/v1/completions", "OpenAI legacy completions"),
             new Route("POST", "/v1/embeddings", "OpenAI embeddings"),
+            new Route("GET", "/v1/models", "the models this key may use, answered by Aegis"),
             new Route("POST", "/v1/messages", "Anthropic Messages API (what Claude Code uses)"),
             new Route("POST", "/v1/messages/count_tokens", "Anthropic token counting"),
-            new Route("ANY", "/v1/...", "anything else, forwarded unchanged to the default provider"),
-            new Route("ANY", "/api/proxy/openai[/<path>]", "same as /v1/<path>; the bare path is chat completions"),
-            new Route("ANY", "/openai/v1/..., /anthropic/v1/...", "to that provider, whatever the model"),
-            new Route("GET", "/healthz", "health: {\"status\":\"ok\"}"),
+            new Route("ANY", "/v1/...", "any other path: forwarded to the default provider, scanned for secrets and "
+                    + "recorded, not priced; keys with credits, a budget or a model list reach only passthrough.allow"),
+            new Route("ANY", "/openai/v1/..., /anthropic/v1/...", "as /v1/..., to that provider whatever the model"),
+            new Route("ANY", "/api/proxy/openai/v1/<path>", "the OpenAI provider's origin + /v1/<path> (Codex: base_url = "
+                    + "\".../api/proxy/openai/v1\"), governed as /v1/<path>; only /v1/ paths exist there"),
+            new Route("POST", "/api/proxy/openai", "chat completions"),
+            new Route("POST", "/api/ai/completion", "an OpenAI-compatible completion body: chat completions when it has "
+                    + "messages, legacy completions otherwise"),
+            new Route("POST", "/auth/token", "{\"apiKey\": \"...\"} -> a short-lived JWT usable as a Bearer key"),
+            new Route("GET", "/healthz, /health, /aegis/v1/health", "health: {\"status\":\"ok\"}"),
             new Route("GET", "/aegis/v1/status", "version, uptime, requests served"),
             new Route("GET", "/aegis/v1/usage?since=7d&by=model", "the aegis usage report (a key sees its own, admin all)"),
             new Route("GET", "/api/costs, /api/costs/{keyId}", "cost per key (a key sees its own, admin all)"),
-            new Route("GET", "/api/prompt-log?limit=N", "admin: newest prompt-log entries, secrets redacted (audit.prompt_log)"));
+            new Route("GET", "/api/prompt-log?limit=N", "admin: newest prompt-log entries, secrets redacted (audit.prompt_log)"),
+            new Route("GET", "/aegis/v1/events", "admin: server-sent events, one per finished or refused call (aegis tail)"),
+            new Route("GET", "/metrics", "Prometheus metrics"),
+            new Route("POST", "/aegis/v1/control/shutdown, /aegis/v1/control/flush", "the aegis CLI only (control token)"),
+            new Route("OPTIONS", "*", "CORS preflight (server.cors)"),
+            new Route("GET", "/", "this page; JSON with Accept: application/json"));
 
     private HomePage() {}
 

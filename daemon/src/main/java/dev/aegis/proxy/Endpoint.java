@@ -7,7 +7,7 @@ import dev.aegis.streaming.failure.FailureEndings;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.usage.UsageExtractors;
 
-/** The provider APIs Aegis understands; anything else is forwarded as it is. */
+/** The provider APIs Aegis understands, matched on the canonical path ({@link CanonicalPath}); anything else is pass-through. */
 public enum Endpoint {
     CHAT_COMPLETIONS("/chat/completions"),
     RESPONSES("/responses"),
@@ -15,7 +15,10 @@ public enum Endpoint {
     EMBEDDINGS("/embeddings"),
     MESSAGES("/messages"),
     COUNT_TOKENS("/messages/count_tokens"),
-    /** Forwarded unchanged to the default provider: the body is not inspected or priced. */
+    /**
+     * Forwarded unchanged to the default provider: the body is not inspected or priced, only scanned
+     * for secrets; limited keys reach only {@code passthrough.allow} ({@code admission.PassthroughGuard}).
+     */
     PASSTHROUGH(null);
 
     private final String apiPath;

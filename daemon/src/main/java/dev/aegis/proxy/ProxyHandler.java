@@ -60,10 +60,22 @@ public final class ProxyHandler {
     /**
      * Serves one call and records it, refusals included.
      *
-     * @param apiPath the path below the API version, e.g. {@code /chat/completions}
+     * @param apiPath the path below the API version as it came (still percent-encoded), e.g.
+     *     {@code /chat/completions}; {@link CanonicalPath} decodes it before anything matches it
      */
     public void handle(Context ctx, String apiPath) {
         handle(ctx, apiPath, null);
+    }
+
+    /**
+     * {@code /api/proxy/openai/<path>}: the OpenAI provider's origin + {@code /<path>}, as the
+     * Terragon proxy maps it, so {@code /v1/responses} there is {@code /v1/responses} here, governed
+     * the same; 404 outside {@code /v1/}.
+     *
+     * @param originPath the path after {@code /api/proxy/openai}, as it came
+     */
+    public void handleAtOrigin(Context ctx, String originPath) {
+        call(ctx, () -> CanonicalPath.belowVersion(originPath), null);
     }
 
     /**
@@ -80,6 +92,11 @@ public final class ProxyHandler {
      * @param provider the provider every call on this path goes to, whatever its model; null to route by model
      */
     public void handle(Context ctx, String apiPath, String provider) {
+        call(ctx, () -> CanonicalPath.of(apiPath), provider);
+    }
+
+    /** @param apiPath the canonical path below the API version; 400 (or 404) and recorded when there is none */
+    private void call(Context ctx, Supplier<String> apiPath, String provider) {
         if (!inFlight.enter()) {
             throw ApiException.shuttingDown();
         }
@@ -102,7 +119,8 @@ public final class ProxyHandler {
         }
     }
 
-    private void serve(Context ctx, AegisConfig cfg, String apiPath, String provider, CallRecord record) {
+    private void serve(Context ctx, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
+        String apiPath = canonicalPath.get();
         RequestTimeline timeline = RequestTimeline.of(ctx);
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
@@ -114,7 +132,10 @@ public final class ProxyHandler {
         Endpoint endpoint = Endpoint.of(ctx.method().name(), path);
         record.endpoint(endpoint);
         record.requestBody(raw);
-        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : RequestBody.opaque(raw);
+        if (endpoint == Endpoint.PASSTHROUGH) {
+            admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), ctx.method().name(), path);
+        }
+        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : opaque(raw, cfg, key, record);
         record.requested(body.model());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
@@ -195,6 +216,19 @@ public final class ProxyHandler {
             RequestBody body = BodyInspector.inspect(raw, scan);
             byte[] checked = scan.result(raw);
             return checked == raw ? body : BodyInspector.inspect(checked);
+        } finally {
+            record.secrets(scan.findings());
+        }
+    }
+
+    /** A pass-through body, not read but scanned for secrets all the same (JSON or text; binary is not). */
+    private RequestBody opaque(byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
+        SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
+        if (scan == null) {
+            return RequestBody.opaque(raw);
+        }
+        try {
+            return RequestBody.opaque(scan.opaque(raw));
         } finally {
             record.secrets(scan.findings());
         }

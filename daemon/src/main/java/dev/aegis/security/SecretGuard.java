@@ -78,12 +78,49 @@ public final class SecretGuard {
             if (firstKind == null) {
                 return body;
             }
-            if (mode == SecretsMode.BLOCK) {
-                throw new ApiException(403, "secret_detected", "the prompt holds a secret (" + firstKind + " at "
-                        + firstPath + "): Aegis blocked the call so it never leaves this machine. Remove it, or add it "
-                        + "to security.secrets.allow if it is not a secret.");
-            }
+            refuseInBlockMode();
             return redact(body, scanner);
+        }
+
+        /**
+         * Scans a body Aegis forwards without reading it (a pass-through call) and returns the bytes
+         * to forward, as {@link #result} does: JSON (one value, or several as JSON lines) string by
+         * string, other UTF-8 text as a whole, binary bodies not at all.
+         */
+        public byte[] opaque(byte[] body) {
+            switch (OpaqueBody.kind(body)) {
+                case JSON -> {
+                    OpaqueBody.visitJson(body, this);
+                    if (firstKind == null) {
+                        return body;
+                    }
+                    refuseInBlockMode();
+                    return OpaqueBody.rewriteJson(body, node -> redact(node, scanner));
+                }
+                case TEXT -> {
+                    String text = OpaqueBody.text(body);
+                    List<SecretScanner.Finding> findings = scanner.scan(text);
+                    if (findings.isEmpty()) {
+                        return body;
+                    }
+                    firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
+                    findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+                    refuseInBlockMode();
+                    return SecretScanner.redact(text, findings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                default -> {
+                    return body;
+                }
+            }
+        }
+
+        private void refuseInBlockMode() {
+            if (mode == SecretsMode.BLOCK) {
+                throw new ApiException(403, "secret_detected", "the prompt holds a secret (" + firstKind
+                        + (firstPath == null ? " in the body" : " at " + firstPath) + "): Aegis blocked the call so "
+                        + "it never leaves this machine. Remove it, or add it to security.secrets.allow if it is not "
+                        + "a secret.");
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Optional;
  *
  * @param defaultProvider the provider for models that no alias or route names; empty means refuse them
  * @param storeUrl the JDBC URL of the database ({@code jdbc:sqlite:...})
+ * @param passthrough what limited keys may reach beyond the endpoints Aegis reads
  * @param source the file it was read from, or null for zero-config
  */
 public record AegisConfig(
@@ -26,6 +27,7 @@ public record AegisConfig(
         AuditConfig audit,
         GovernanceConfig governance,
         SecretsConfig secrets,
+        PassthroughConfig passthrough,
         Path source) {
 
     public AegisConfig {

@@ -1,0 +1,100 @@
+package dev.aegis.security;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.aegis.json.Json;
+import dev.aegis.proxy.StringVisitor;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
+
+/**
+ * A body Aegis forwards without reading it (a pass-through call), as the secret scan sees it. What
+ * it is comes from its bytes, not its {@code Content-Type} (which the caller chooses): JSON when it
+ * is one JSON value or several (JSON lines), else text when it is UTF-8, else binary.
+ */
+final class OpaqueBody {
+
+    enum Kind { JSON, TEXT, BINARY }
+
+    private OpaqueBody() {}
+
+    static Kind kind(byte[] body) {
+        if (body.length == 0) {
+            return Kind.BINARY;
+        }
+        if (isJson(body)) {
+            return Kind.JSON;
+        }
+        return text(body) != null ? Kind.TEXT : Kind.BINARY;
+    }
+
+    /** The body as UTF-8 text, or null when it is not valid UTF-8. */
+    static String text(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /** Shows every string value of a JSON body (checked by {@link #kind}) to the visitor. */
+    static void visitJson(byte[] body, StringVisitor visitor) {
+        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.VALUE_STRING) {
+                    visitor.visit(p.getText(), p);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a body read as JSON once failed to parse again", e);
+        }
+    }
+
+    /** The body with every value rewritten, one per line when it held several. */
+    static byte[] rewriteJson(byte[] body, UnaryOperator<JsonNode> rewrite) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+        try (MappingIterator<JsonNode> values = Json.mapper().readerFor(JsonNode.class).readValues(body)) {
+            boolean first = true;
+            while (values.hasNextValue()) {
+                if (!first) {
+                    out.write('\n');
+                }
+                first = false;
+                out.write(Json.mapper().writeValueAsBytes(rewrite.apply(values.nextValue())));
+            }
+            if (body[body.length - 1] == '\n') {
+                out.write('\n');
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a body read as JSON once failed to parse again", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isJson(byte[] body) {
+        try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return false;
+            }
+            while (t != null) {
+                t = p.nextToken();
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
