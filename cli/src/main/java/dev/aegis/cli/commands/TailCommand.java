@@ -7,6 +7,7 @@ import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.cli.output.CallLine;
+import dev.aegis.cli.output.TerminalWidth;
 import dev.aegis.control.DaemonState;
 import dev.aegis.json.Json;
 import java.io.PrintWriter;
@@ -14,8 +15,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jline.terminal.Terminal;
-import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,20 +115,7 @@ public final class TailCommand implements Callable<Integer> {
 
     /** The terminal's width from jline; COLUMNS, then 120, for a dumb terminal or a pipe. */
     private int width() {
-        if (System.console() != null) {
-            try (Terminal terminal = TerminalBuilder.builder().system(true).dumb(true).build()) {
-                if (terminal.getWidth() > 0) {
-                    return terminal.getWidth();
-                }
-            } catch (java.io.IOException | RuntimeException e) {
-                // fall back below
-            }
-        }
-        try {
-            return Integer.parseInt(context.env().getOrDefault("COLUMNS", "120"));
-        } catch (NumberFormatException e) {
-            return 120;
-        }
+        return TerminalWidth.columns(context.env(), 120);
     }
 
     /** Colour only on a real terminal that is not dumb, and never when NO_COLOR is set. */

@@ -5,6 +5,7 @@ import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.BarChart;
+import dev.aegis.cli.output.TerminalWidth;
 import dev.aegis.cli.output.Table;
 import dev.aegis.config.Units;
 import dev.aegis.store.Database;
@@ -143,10 +144,6 @@ public final class UsageCommand implements Callable<Integer> {
     }
 
     private int terminalWidth() {
-        try {
-            return Math.max(40, Integer.parseInt(context.env().getOrDefault("COLUMNS", "80")));
-        } catch (NumberFormatException e) {
-            return 80;
-        }
+        return Math.max(40, TerminalWidth.columns(context.env(), 80));
     }
 }

@@ -1,0 +1,135 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.control.DaemonState;
+import dev.aegis.control.DaemonStateFile;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI in a real terminal: each command runs as its own process on a pseudo-terminal
+ * (util-linux {@code script}), with the terminal's size set by {@code stty} and no {@code COLUMNS}.
+ */
+class TerminalIT {
+
+    @TempDir
+    Path temp;
+
+    FakeProvider fake;
+    Map<String, String> env;
+    String home;
+    String key;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fake = FakeProvider.start();
+        home = temp.resolve("home").toString();
+        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
+        assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
+        key = Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "keygen", "--name", "t", "--json")).out())
+                .path("key").asText();
+    }
+
+    @AfterEach
+    void tearDown() {
+        CliRun.run(env, CliRun.args(home, "stop"));
+        fake.close();
+    }
+
+    /** What a process on a pseudo-terminal printed, read as it comes. */
+    static final class Pty implements AutoCloseable {
+        final Process process;
+        final StringBuffer output = new StringBuffer();
+
+        Pty(int columns, String home, String... args) throws IOException {
+            List<String> cli = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "dev.aegis.cli.Main", "--home", home));
+            cli.addAll(List.of(args));
+            StringBuilder command = new StringBuilder("stty cols " + columns + " rows 40; exec");
+            for (String a : cli) {
+                command.append(" '").append(a.replace("'", "'\\''")).append('\'');
+            }
+            ProcessBuilder pb = new ProcessBuilder("script", "-qfec", command.toString(), "/dev/null").redirectErrorStream(true);
+            pb.environment().remove("COLUMNS");
+            pb.environment().put("TERM", "xterm-256color");
+            process = pb.start();
+            Thread.ofVirtual().start(() -> {
+                try (InputStream in = process.getInputStream()) {
+                    byte[] buf = new byte[4096];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        output.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            });
+        }
+
+        String waitForExit() throws InterruptedException {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output.toString()).isTrue();
+            return output.toString();
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    private void call(String model) throws Exception {
+        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
+        http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("x-api-key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void tailPrintsEachCallOnARealTerminal() throws Exception {
+        try (Pty tail = new Pty(120, home, "tail", "--count", "1")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            // Calls until tail, once connected, shows one: it exits after the first (--count 1).
+            while (tail.process.isAlive() && System.nanoTime() < deadline) {
+                call("gpt-4o-mini");
+                tail.process.waitFor(300, TimeUnit.MILLISECONDS);
+            }
+            assertThat(tail.waitForExit()).contains("gpt-4o-mini").contains("200");
+        }
+    }
+
+    @Test
+    void usageChartFitsTheTerminalItIsShownIn() throws Exception {
+        call("gpt-4o-mini");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "usage", "--format", "json")).out())
+                .at("/total/requests").asLong() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        for (int columns : new int[] {60, 110}) {
+            try (Pty usage = new Pty(columns, home, "usage", "--chart")) {
+                String out = usage.waitForExit().replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "");
+                int widest = out.lines().filter(l -> l.contains("\u2588")).mapToInt(String::length).max().orElse(0);
+                assertThat(widest).as(out).isLessThanOrEqualTo(columns).isGreaterThan(columns - 15);
+            }
+        }
+    }
+}
