@@ -128,7 +128,8 @@ public final class ProxyHandler {
         Long outputBudget = endpoint.outputLimitField() == null ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
-            admission.credits().reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
+            admission.credits().reserve(key, target.model(), raw.length, body.maxOutputTokens(endpoint.outputLimitFields()))
+                    .ifPresent(r -> {
                 record.reservation(r);
                 ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());
