@@ -58,6 +58,7 @@ public final class BodyInspector {
         RequestBody.Span streamOptions = RequestBody.Span.NONE;
         int bodyStart;
         List<RequestBody.OutputLimit> outputLimits = List.of();
+        boolean storedContext = false;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -93,6 +94,7 @@ public final class BodyInspector {
                     includeUsage = readIncludeUsage(p, visitor);
                     streamOptions = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else {
+                    storedContext |= storedContext(field, value);
                     skipValue(p, visitor);
                 }
             }
@@ -110,7 +112,7 @@ public final class BodyInspector {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
         return new RequestBody(
-                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits);
+                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -160,6 +162,20 @@ public final class BodyInspector {
         List<RequestBody.OutputLimit> out = new ArrayList<>(limits);
         out.add(l);
         return out;
+    }
+
+    /**
+     * True for a Responses field that makes the provider read input the body does not hold: a
+     * previous response, a conversation, a stored prompt ({@code prompt} as a string or array is a
+     * legacy completion's own text).
+     */
+    private static boolean storedContext(String field, JsonToken value) {
+        return switch (field) {
+            case "previous_response_id" -> value == JsonToken.VALUE_STRING;
+            case "conversation" -> value == JsonToken.VALUE_STRING || value == JsonToken.START_OBJECT;
+            case "prompt" -> value == JsonToken.START_OBJECT;
+            default -> false;
+        };
     }
 
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */

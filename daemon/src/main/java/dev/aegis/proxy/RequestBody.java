@@ -23,6 +23,8 @@ import java.util.List;
  * @param bodyStart the offset of the opening brace
  * @param outputLimits the client's output limits ({@code max_tokens}, {@code max_completion_tokens},
  *     {@code max_output_tokens}) in the order sent, each at most once
+ * @param storedContext the call continues context the provider keeps ({@code previous_response_id},
+ *     {@code conversation}, a stored {@code prompt}), input the body does not show
  */
 public record RequestBody(
         byte[] bytes,
@@ -32,7 +34,8 @@ public record RequestBody(
         Span modelSpan,
         Span streamOptions,
         int bodyStart,
-        List<OutputLimit> outputLimits) {
+        List<OutputLimit> outputLimits,
+        boolean storedContext) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -68,7 +71,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of());
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */

@@ -123,4 +123,14 @@ class BodyInspectorTest {
         assertThat(inspect("{\"messages\":[{\"model\":1},{\"model\":2}],\"model\":\"m\",\"x\":1,\"x\":2}").model())
                 .isEqualTo("m");
     }
+
+    @Test
+    void storedContextIsWhatTheResponsesApiReadsFromTheProvider() {
+        assertThat(inspect("{\"previous_response_id\":\"resp_1\"}").storedContext()).isTrue();
+        assertThat(inspect("{\"conversation\":\"conv_1\"}").storedContext()).isTrue();
+        assertThat(inspect("{\"conversation\":{\"id\":\"conv_1\"}}").storedContext()).isTrue();
+        assertThat(inspect("{\"prompt\":{\"id\":\"pmpt_1\"}}").storedContext()).isTrue();
+        assertThat(inspect("{\"previous_response_id\":null,\"prompt\":\"a legacy completion\"}").storedContext()).isFalse();
+        assertThat(inspect("{\"input\":[{\"previous_response_id\":\"resp_1\"}]}").storedContext()).isFalse();
+    }
 }
