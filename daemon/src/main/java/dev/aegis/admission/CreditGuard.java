@@ -14,6 +14,7 @@ import dev.aegis.store.Reservation;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,10 @@ import java.util.Optional;
  * (402 {@code insufficient_credits} once nothing is left); when it ends, the real cost is charged
  * and the reservation dropped. Concurrent calls therefore cannot overdraw a balance by more than
  * one call's estimate error.
+ *
+ * <p>The estimate is for the most expensive model the call can end up on (a fallback chain may
+ * go to a pricier model than its first), and counts the input a call reads from context the
+ * provider stores ({@code governance.credits.stored_context_tokens}), which its body does not show.
  */
 public final class CreditGuard {
 
@@ -47,17 +52,35 @@ public final class CreditGuard {
         return hasAccount.get(key.id());
     }
 
-    /** The reservation for a call, or empty for keys without a credit limit. */
-    public Optional<Reservation> reserve(KeyRecord key, String model, int bodyBytes, Integer maxOutputTokens) {
+    /**
+     * What a call may consume.
+     *
+     * @param bodyBytes the size of its body
+     * @param storedContextTokens input tokens it reads from context the provider stores (0 when none)
+     * @param maxOutputTokens the client's output limit, or null
+     */
+    public record CallSize(int bodyBytes, long storedContextTokens, Integer maxOutputTokens) {}
+
+    /**
+     * The reservation for a call, or empty for keys without a credit limit.
+     *
+     * @param models the models the call may be served by, in the order tried (a fallback chain)
+     */
+    public Optional<Reservation> reserve(KeyRecord key, List<String> models, CallSize size) {
         if (!hasAccount.get(key.id())) {
             return Optional.empty();
         }
-        Optional<ModelPrice> price = pricing.price(model);
-        if (price.isEmpty() && pricing.refuseUnknown()) {
-            throw new ApiException(403, "model_not_allowed", "model '" + model
-                    + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
+        long estimate = 0;
+        for (String model : models) {
+            Optional<ModelPrice> price = pricing.price(model);
+            if (price.isEmpty() && pricing.refuseUnknown()) {
+                throw new ApiException(403, "model_not_allowed", "model '" + model
+                        + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
+            }
+            if (price.isPresent()) {
+                estimate = Math.max(estimate, estimateNanos(price.get(), size));
+            }
         }
-        long estimate = price.map(p -> estimateNanos(p, bodyBytes, maxOutputTokens)).orElse(0L);
         try {
             return ledger.reserve(key.id(), estimate);
         } catch (InsufficientCreditsException e) {
@@ -65,11 +88,11 @@ public final class CreditGuard {
         }
     }
 
-    static long estimateNanos(ModelPrice price, int bodyBytes, Integer maxOutputTokens) {
-        long input = bodyBytes / BYTES_PER_TOKEN;
+    static long estimateNanos(ModelPrice price, CallSize size) {
+        long input = size.bodyBytes() / BYTES_PER_TOKEN + size.storedContextTokens();
         long output = DEFAULT_OUTPUT_TOKENS;
-        if (maxOutputTokens != null && maxOutputTokens > 0) {
-            output = maxOutputTokens;
+        if (size.maxOutputTokens() != null && size.maxOutputTokens() > 0) {
+            output = size.maxOutputTokens();
         }
         if (price.maxOutput() != null) {
             output = Math.min(output, price.maxOutput());

@@ -40,6 +40,7 @@ public final class FakeProvider implements AutoCloseable {
     private volatile int cutAfterEvents = -1;
     private final java.util.concurrent.atomic.AtomicLong eventsWritten = new java.util.concurrent.atomic.AtomicLong();
     private volatile int textRepeat = 1;
+    private volatile long storedContextTokens;
 
     private FakeProvider() {
         app = Javalin.create(config -> {
@@ -138,6 +139,15 @@ public final class FakeProvider implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Responses calls that continue stored context ({@code previous_response_id}, {@code conversation}
+     * or a stored {@code prompt}) report this many more input tokens, as a provider bills the stored
+     * turns it reads; context the request body does not show.
+     */
+    public void storedContextTokens(long tokens) {
+        this.storedContextTokens = tokens;
+    }
+
     /** Streams send this many events, then the connection is cut (no proper end); negative turns it off. */
     public void cutStreamsAfter(int events) {
         this.cutAfterEvents = events;
@@ -200,12 +210,15 @@ public final class FakeProvider implements AutoCloseable {
         }
         JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
         String model = body.path("model").asText("gpt-4o-mini");
+        long stored = body.path("previous_response_id").isTextual() || body.path("conversation").isTextual()
+                || body.path("conversation").isObject() || body.path("prompt").isObject() ? storedContextTokens : 0;
         if (!body.path("stream").asBoolean(false)) {
-            ctx.contentType("application/json").result(OpenAiTranscripts.response(model, "completed", true).toString());
+            ctx.contentType("application/json").result(
+                    OpenAiTranscripts.response(model, "completed", true, stored).toString());
             return;
         }
         List<String> frames = new ArrayList<>();
-        for (String[] e : OpenAiTranscripts.responsesStream(model, words())) {
+        for (String[] e : OpenAiTranscripts.responsesStream(model, words(), stored)) {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);

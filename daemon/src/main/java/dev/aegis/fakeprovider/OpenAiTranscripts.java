@@ -131,6 +131,11 @@ final class OpenAiTranscripts {
 
     /** A Responses API response object in the given state. */
     static ObjectNode response(String model, String status, boolean withOutput) {
+        return response(model, status, withOutput, 0);
+    }
+
+    /** A Responses API response object whose usage counts {@code storedInput} more input tokens (stored context). */
+    static ObjectNode response(String model, String status, boolean withOutput, long storedInput) {
         ObjectNode r = obj();
         r.put("id", "resp_fake1").put("object", "response").put("created_at", CREATED).put("status", status)
                 .putNull("error").putNull("incomplete_details").putNull("instructions").putNull("max_output_tokens")
@@ -146,11 +151,11 @@ final class OpenAiTranscripts {
         r.putObject("text").putObject("format").put("type", "text");
         if (withOutput) {
             ObjectNode u = r.putObject("usage");
-            u.put("input_tokens", PROMPT_TOKENS);
+            u.put("input_tokens", PROMPT_TOKENS + storedInput);
             u.putObject("input_tokens_details").put("cached_tokens", CACHED_TOKENS);
             u.put("output_tokens", COMPLETION_TOKENS);
             u.putObject("output_tokens_details").put("reasoning_tokens", REASONING_TOKENS);
-            u.put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+            u.put("total_tokens", PROMPT_TOKENS + storedInput + COMPLETION_TOKENS);
         } else {
             r.putNull("usage");
         }
@@ -177,6 +182,11 @@ final class OpenAiTranscripts {
 
     /** The Responses API stream: {@code [event name, data JSON]} pairs in the order OpenAI sends them. */
     static List<String[]> responsesStream(String model, List<String> words) {
+        return responsesStream(model, words, 0);
+    }
+
+    /** The Responses API stream whose final usage counts {@code storedInput} more input tokens (stored context). */
+    static List<String[]> responsesStream(String model, List<String> words, long storedInput) {
         List<String[]> events = new ArrayList<>();
         int[] seq = {0};
         events.add(event(seq, "response.created", obj().set("response", response(model, "in_progress", false))));
@@ -197,7 +207,7 @@ final class OpenAiTranscripts {
                 .put("content_index", 0).set("part", outputText(String.join("", words)))));
         events.add(event(seq, "response.output_item.done",
                 obj().put("output_index", 0).set("item", message("completed", String.join("", words)))));
-        events.add(event(seq, "response.completed", obj().set("response", response(model, "completed", true))));
+        events.add(event(seq, "response.completed", obj().set("response", response(model, "completed", true, storedInput))));
         return events;
     }
 

@@ -10,10 +10,18 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.aegis.http.ApiException;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks that a body is one JSON object and reads the top-level fields Aegis needs, in one
  * streaming pass without building a tree (bodies of several MB are normal).
+ *
+ * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
+ * {@code stream_options}, an output limit) may appear only once, as a provider that keeps the last
+ * of two values would otherwise see another one; an output limit must be a non-negative integer,
+ * or a float with an integral value (then forwarded as that integer).
  */
 public final class BodyInspector {
 
@@ -30,6 +38,7 @@ public final class BodyInspector {
     /** The names clients give their output limit: chat, chat (newer), Responses; Anthropic uses max_tokens. */
     private static final java.util.Set<String> OUTPUT_LIMITS =
             java.util.Set.of("max_tokens", "max_completion_tokens", "max_output_tokens");
+    private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
 
     private BodyInspector() {}
 
@@ -48,8 +57,9 @@ public final class BodyInspector {
         RequestBody.Span modelSpan = RequestBody.Span.NONE;
         RequestBody.Span streamOptions = RequestBody.Span.NONE;
         int bodyStart;
-        Integer maxOutput = null;
-        RequestBody.Span maxOutputSpan = RequestBody.Span.NONE;
+        List<RequestBody.OutputLimit> outputLimits = List.of();
+        boolean storedContext = false;
+        int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw ApiException.invalidRequest("request body must be a JSON object");
@@ -59,6 +69,11 @@ public final class BodyInspector {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                int once = readOnce(field);
+                if ((seen & once) != 0) {
+                    throw ApiException.invalidRequest("'" + field + "' appears more than once in the request body");
+                }
+                seen |= once;
                 if ("model".equals(field)) {
                     if (value != JsonToken.VALUE_STRING) {
                         throw ApiException.invalidRequest("'model' must be a string");
@@ -72,15 +87,14 @@ public final class BodyInspector {
                         throw ApiException.invalidRequest("'stream' must be true or false");
                     }
                     stream = value == JsonToken.VALUE_TRUE;
-                } else if (OUTPUT_LIMITS.contains(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    maxOutput = p.getNumberType() == JsonParser.NumberType.INT ? p.getIntValue() : Integer.MAX_VALUE;
-                    maxOutputSpan = new RequestBody.Span((int) p.currentTokenLocation().getByteOffset(),
-                            (int) p.currentLocation().getByteOffset());
+                } else if (OUTPUT_LIMITS.contains(field)) {
+                    outputLimits = with(outputLimits, outputLimit(field, value, p));
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p, visitor);
                     streamOptions = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else {
+                    storedContext |= storedContext(field, value);
                     skipValue(p, visitor);
                 }
             }
@@ -98,7 +112,70 @@ public final class BodyInspector {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
         return new RequestBody(
-                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, maxOutput, maxOutputSpan);
+                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext);
+    }
+
+    /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
+    private static int readOnce(String field) {
+        return switch (field) {
+            case "model" -> 1;
+            case "stream" -> 2;
+            case "stream_options" -> 4;
+            case "max_tokens" -> 8;
+            case "max_completion_tokens" -> 16;
+            case "max_output_tokens" -> 32;
+            default -> 0;
+        };
+    }
+
+    /**
+     * An output limit: a non-negative integer, or a float with an integral value ({@code 100.0},
+     * {@code 1e5}) to forward as that integer; null means no limit. Anything else is refused, or the
+     * provider would read a limit Aegis did not.
+     */
+    private static RequestBody.OutputLimit outputLimit(String field, JsonToken value, JsonParser p) throws IOException {
+        boolean isFloat = value == JsonToken.VALUE_NUMBER_FLOAT;
+        if (value != JsonToken.VALUE_NULL && value != JsonToken.VALUE_NUMBER_INT && !isFloat) {
+            throw ApiException.invalidRequest("'" + field + "' must be a non-negative integer");
+        }
+        RequestBody.Span span = new RequestBody.Span((int) p.currentTokenLocation().getByteOffset(),
+                (int) p.currentLocation().getByteOffset());
+        if (value == JsonToken.VALUE_NULL) {
+            return new RequestBody.OutputLimit(field, null, span, false);
+        }
+        if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
+            int tokens = p.getIntValue();
+            if (tokens < 0) {
+                throw ApiException.invalidRequest("'" + field + "' must be a non-negative integer, not " + tokens);
+            }
+            return new RequestBody.OutputLimit(field, tokens, span, false);
+        }
+        BigDecimal number = p.getDecimalValue();
+        if (number.signum() < 0 || (number.signum() > 0 && number.stripTrailingZeros().scale() > 0)) {
+            throw ApiException.invalidRequest("'" + field + "' must be a non-negative integer");
+        }
+        int tokens = number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
+        return new RequestBody.OutputLimit(field, tokens, span, isFloat);
+    }
+
+    private static List<RequestBody.OutputLimit> with(List<RequestBody.OutputLimit> limits, RequestBody.OutputLimit l) {
+        List<RequestBody.OutputLimit> out = new ArrayList<>(limits);
+        out.add(l);
+        return out;
+    }
+
+    /**
+     * True for a Responses field that makes the provider read input the body does not hold: a
+     * previous response, a conversation, a stored prompt ({@code prompt} as a string or array is a
+     * legacy completion's own text).
+     */
+    private static boolean storedContext(String field, JsonToken value) {
+        return switch (field) {
+            case "previous_response_id" -> value == JsonToken.VALUE_STRING;
+            case "conversation" -> value == JsonToken.VALUE_STRING || value == JsonToken.START_OBJECT;
+            case "prompt" -> value == JsonToken.START_OBJECT;
+            default -> false;
+        };
     }
 
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */

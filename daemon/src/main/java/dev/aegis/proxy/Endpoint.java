@@ -6,6 +6,7 @@ import dev.aegis.streaming.failure.FailureEnding;
 import dev.aegis.streaming.failure.FailureEndings;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.usage.UsageExtractors;
+import java.util.List;
 
 /** The provider APIs Aegis understands, matched on the canonical path ({@link CanonicalPath}); anything else is pass-through. */
 public enum Endpoint {
@@ -49,13 +50,23 @@ public enum Endpoint {
 
     /** The request field that limits output, for a budget to lower; null when the endpoint has none. */
     public String outputLimitField() {
+        List<String> fields = outputLimitFields();
+        return fields.isEmpty() ? null : fields.getFirst();
+    }
+
+    /** The request fields that limit output, the one Aegis adds first; empty when the endpoint has none. */
+    public List<String> outputLimitFields() {
         return switch (this) {
-            case CHAT_COMPLETIONS -> "max_completion_tokens";
-            case RESPONSES -> "max_output_tokens";
-            case COMPLETIONS, MESSAGES -> "max_tokens";
-            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> null;
+            case CHAT_COMPLETIONS -> CHAT_LIMITS;
+            case RESPONSES -> RESPONSES_LIMITS;
+            case COMPLETIONS, MESSAGES -> MAX_TOKENS;
+            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> List.of();
         };
     }
+
+    private static final List<String> CHAT_LIMITS = List.of("max_completion_tokens", "max_tokens");
+    private static final List<String> RESPONSES_LIMITS = List.of("max_output_tokens");
+    private static final List<String> MAX_TOKENS = List.of("max_tokens");
 
     /** Ends this endpoint's stream cleanly at a token budget; null when it does not stream answers. */
     public BudgetCutoff cutoff(long budget) {

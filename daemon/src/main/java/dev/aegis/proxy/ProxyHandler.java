@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
+import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.Answered;
@@ -149,7 +150,10 @@ public final class ProxyHandler {
         Long outputBudget = endpoint.outputLimitField() == null ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
-            admission.credits().reserve(key, target.model(), raw.length, body.maxOutputTokens()).ifPresent(r -> {
+            CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
+                    body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
+                    body.maxOutputTokens(endpoint.outputLimitFields()));
+            admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size).ifPresent(r -> {
                 record.reservation(r);
                 ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());

@@ -21,9 +21,10 @@ import java.util.List;
  * @param modelSpan the byte span of the model string (quotes included), or {@link Span#NONE}
  * @param streamOptions the byte span of the {@code stream_options} value, or {@link Span#NONE}
  * @param bodyStart the offset of the opening brace
- * @param maxOutputTokens the client's output limit ({@code max_tokens}, {@code max_completion_tokens}
- *     or {@code max_output_tokens}), or null
- * @param maxOutputSpan the byte span of that limit's value, or {@link Span#NONE}
+ * @param outputLimits the client's output limits ({@code max_tokens}, {@code max_completion_tokens},
+ *     {@code max_output_tokens}) in the order sent, each at most once
+ * @param storedContext the call continues context the provider keeps ({@code previous_response_id},
+ *     {@code conversation}, a stored {@code prompt}), input the body does not show
  */
 public record RequestBody(
         byte[] bytes,
@@ -33,8 +34,8 @@ public record RequestBody(
         Span modelSpan,
         Span streamOptions,
         int bodyStart,
-        Integer maxOutputTokens,
-        Span maxOutputSpan) {
+        List<OutputLimit> outputLimits,
+        boolean storedContext) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -45,8 +46,24 @@ public record RequestBody(
         }
     }
 
-    /** What to change before forwarding; nulls and false change nothing. */
-    public record Changes(String upstreamModel, boolean askForUsage, Integer outputCap, String outputCapField) {
+    /**
+     * A top-level output-limit field as the client sent it.
+     *
+     * @param tokens its value (a number above {@link Integer#MAX_VALUE} read as that), or null for JSON null
+     * @param span the byte span of the value
+     * @param normalise the value is written as a float ({@code 100.0}, {@code 1e5}): it goes upstream as
+     *     the integer Aegis read
+     */
+    public record OutputLimit(String field, Integer tokens, Span span, boolean normalise) {}
+
+    /**
+     * What to change before forwarding; nulls and false change nothing.
+     *
+     * @param outputCap no output-limit field may go upstream above this
+     * @param outputLimitFields the endpoint's output-limit fields; the first is added with the cap when
+     *     the client sent none of them
+     */
+    public record Changes(String upstreamModel, boolean askForUsage, Integer outputCap, List<String> outputLimitFields) {
         public static final Changes NONE = new Changes(null, false, null, null);
     }
 
@@ -54,7 +71,18 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, null, Span.NONE);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false);
+    }
+
+    /** The highest output limit the client set in any of these fields, or null when it set none. */
+    public Integer maxOutputTokens(List<String> fields) {
+        Integer max = null;
+        for (OutputLimit l : outputLimits) {
+            if (l.tokens() != null && fields.contains(l.field()) && (max == null || l.tokens() > max)) {
+                max = l.tokens();
+            }
+        }
+        return max;
     }
 
     /** The bytes to send upstream, with only the requested changes applied. */
@@ -69,10 +97,19 @@ public record RequestBody(
                     : new Edit(bodyStart + 1, bodyStart + 1, "\"stream_options\":{\"include_usage\":true},"));
         }
         Integer cap = changes.outputCap();
-        if (cap != null && bodyStart >= 0 && (maxOutputTokens == null || maxOutputTokens > cap)) {
-            edits.add(maxOutputSpan.present()
-                    ? new Edit(maxOutputSpan.start(), maxOutputSpan.end(), String.valueOf(cap))
-                    : new Edit(bodyStart + 1, bodyStart + 1, "\"" + changes.outputCapField() + "\":" + cap + ","));
+        List<String> capFields = changes.outputLimitFields() == null ? List.of() : changes.outputLimitFields();
+        boolean limited = false;
+        for (OutputLimit l : outputLimits) {
+            // Every output-limit field, whichever the provider reads, ends at or below the cap.
+            Integer value = cap != null && (l.tokens() == null || l.tokens() > cap) ? cap
+                    : l.normalise() ? l.tokens() : null;
+            if (value != null) {
+                edits.add(new Edit(l.span().start(), l.span().end(), String.valueOf(value)));
+            }
+            limited |= capFields.contains(l.field());
+        }
+        if (cap != null && bodyStart >= 0 && !limited && !capFields.isEmpty()) {
+            edits.add(new Edit(bodyStart + 1, bodyStart + 1, "\"" + capFields.getFirst() + "\":" + cap + ","));
         }
         if (edits.isEmpty()) {
             return bytes;

@@ -95,7 +95,7 @@ sealed interface Translation {
         public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
             boolean askForUsage = upstream == Endpoint.CHAT_COMPLETIONS;
             return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap,
-                    upstream.outputLimitField()));
+                    upstream.outputLimitFields()));
         }
 
         @Override

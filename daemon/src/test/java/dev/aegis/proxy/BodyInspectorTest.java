@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.http.ApiException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BodyInspectorTest {
@@ -55,5 +56,81 @@ class BodyInspectorTest {
                 .message()
                 .doesNotContain("sk-proj")
                 .contains("line 1");
+    }
+
+    private static final List<String> CHAT = List.of("max_completion_tokens", "max_tokens");
+    private static final List<String> RESPONSES = List.of("max_output_tokens");
+
+    private static String upstream(RequestBody b, Integer cap, List<String> fields) {
+        return new String(b.forUpstream(new RequestBody.Changes(null, false, cap, fields)), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void outputLimitsInAnyNumericFormGoUpstreamAsOneIntegerWithinTheCap() {
+        for (String v : new String[] {"100000", "1e5", "100000.0", "1.0E+5", "100000e0", "10000000000000000000"}) {
+            RequestBody b = inspect("{\"max_tokens\":" + v + ",\"model\":\"m\"}");
+            assertThat(b.maxOutputTokens(CHAT)).as(v).isEqualTo(v.length() > 10 ? Integer.MAX_VALUE : 100000);
+            assertThat(upstream(b, 500, CHAT)).as(v).isEqualTo("{\"max_tokens\":500,\"model\":\"m\"}");
+        }
+        assertThat(upstream(inspect("{\"max_tokens\":1e5}"), null, CHAT)).isEqualTo("{\"max_tokens\":100000}");
+        assertThat(upstream(inspect("{\"max_tokens\" : 0.0 }"), null, CHAT)).isEqualTo("{\"max_tokens\" : 0 }");
+        RequestBody plain = inspect("{\"max_tokens\":100}");
+        assertThat(plain.forUpstream(new RequestBody.Changes(null, false, 500, CHAT))).isSameAs(plain.bytes());
+    }
+
+    @Test
+    void everyOutputLimitFieldIsCappedAndTheCapIsAddedOnlyWhenTheEndpointsFieldsAreAbsent() {
+        RequestBody both = inspect("{\"max_tokens\":9000,\"max_completion_tokens\":null,\"model\":\"m\"}");
+        assertThat(both.maxOutputTokens(CHAT)).isEqualTo(9000);
+        assertThat(upstream(both, 500, CHAT))
+                .isEqualTo("{\"max_tokens\":500,\"max_completion_tokens\":500,\"model\":\"m\"}");
+
+        RequestBody chatField = inspect("{\"model\":\"m\",\"max_tokens\":10}");
+        assertThat(chatField.maxOutputTokens(RESPONSES)).isNull();
+        assertThat(upstream(chatField, 500, CHAT)).isEqualTo("{\"model\":\"m\",\"max_tokens\":10}");
+        assertThat(upstream(chatField, 500, RESPONSES))
+                .isEqualTo("{\"max_output_tokens\":500,\"model\":\"m\",\"max_tokens\":10}");
+    }
+
+    @Test
+    void outputLimitsThatAreNotNonNegativeIntegersAreRefusedByName() {
+        for (String v : new String[] {"\"100\"", "100.5", "1e-3", "-1", "-1.0", "-99999999999999999999", "true",
+                "[1]", "{}"}) {
+            for (String field : new String[] {"max_tokens", "max_completion_tokens", "max_output_tokens"}) {
+                assertThatThrownBy(() -> inspect("{\"model\":\"m\",\"" + field + "\":" + v + "}")).as(field + v)
+                        .isInstanceOfSatisfying(ApiException.class, e -> {
+                            assertThat(e.status()).isEqualTo(400);
+                            assertThat(e.code()).isEqualTo("invalid_request");
+                            assertThat(e.getMessage()).contains("'" + field + "'");
+                        });
+            }
+        }
+    }
+
+    @Test
+    void fieldsAegisReadsAppearingTwiceAreRefused() {
+        for (String field : new String[] {"model", "stream", "stream_options", "max_tokens", "max_completion_tokens",
+                "max_output_tokens"}) {
+            String value = field.equals("model") ? "\"m\"" : field.equals("stream") ? "true"
+                    : field.equals("stream_options") ? "{}" : "10";
+            assertThatThrownBy(() -> inspect("{\"" + field + "\":" + value + ",\"x\":1,\"" + field + "\":" + value + "}"))
+                    .as(field).isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("'" + field + "'");
+                    });
+        }
+        // Only the top level counts; other fields may repeat as JSON allows.
+        assertThat(inspect("{\"messages\":[{\"model\":1},{\"model\":2}],\"model\":\"m\",\"x\":1,\"x\":2}").model())
+                .isEqualTo("m");
+    }
+
+    @Test
+    void storedContextIsWhatTheResponsesApiReadsFromTheProvider() {
+        assertThat(inspect("{\"previous_response_id\":\"resp_1\"}").storedContext()).isTrue();
+        assertThat(inspect("{\"conversation\":\"conv_1\"}").storedContext()).isTrue();
+        assertThat(inspect("{\"conversation\":{\"id\":\"conv_1\"}}").storedContext()).isTrue();
+        assertThat(inspect("{\"prompt\":{\"id\":\"pmpt_1\"}}").storedContext()).isTrue();
+        assertThat(inspect("{\"previous_response_id\":null,\"prompt\":\"a legacy completion\"}").storedContext()).isFalse();
+        assertThat(inspect("{\"input\":[{\"previous_response_id\":\"resp_1\"}]}").storedContext()).isFalse();
     }
 }

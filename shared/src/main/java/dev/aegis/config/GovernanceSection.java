@@ -15,7 +15,7 @@ final class GovernanceSection {
 
     static GovernanceConfig read(ConfigNode n, Map<String, String> env) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("enabled", "policy", "rate_limits"));
+        n.rejectUnknownKeys(Set.of("enabled", "policy", "rate_limits", "credits"));
         boolean enabled = n.child("enabled").bool(false);
         String fromEnv = Setting.AEGIS_GOVERNANCE_ENABLED.from(env);
         if (fromEnv != null) {
@@ -39,7 +39,16 @@ final class GovernanceSection {
                 rules.add(new RateLimitRule(window, requests, tokens, scope.equals("model")));
             }
         }
-        return new GovernanceConfig(enabled, rules, policy(n.child("policy"), env));
+        return new GovernanceConfig(enabled, rules, policy(n.child("policy"), env), credits(n.child("credits")));
+    }
+
+    private static GovernanceConfig.Credits credits(ConfigNode n) {
+        if (n.isMissing() || !n.expectObject()) {
+            return GovernanceConfig.Credits.DEFAULT;
+        }
+        n.rejectUnknownKeys(Set.of("stored_context_tokens"));
+        return new GovernanceConfig.Credits(n.child("stored_context_tokens")
+                .integer(GovernanceConfig.Credits.DEFAULT_STORED_CONTEXT_TOKENS, 0, 100_000_000));
     }
 
     /** The file's {@code policy}, or {@code AEGIS_DEFAULT_POLICY_JSON} when set (same shape, as JSON). */

@@ -174,4 +174,19 @@ class ConfigLoaderTest {
         AegisConfig c = new ConfigLoader(Map.of("AEGIS_DEFAULT_PROVIDER", "none"), HOME).load(null, false, ConfigOverrides.NONE);
         assertThat(c.defaultProvider()).isEmpty();
     }
+
+    @Test
+    void storedContextTokensForCreditReservationsHaveADefaultAndAreChecked() throws Exception {
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-real");
+        assertThat(new ConfigLoader(env, HOME).load(temp.resolve("missing.yaml"), false, ConfigOverrides.NONE)
+                .governance().credits().storedContextTokens()).isEqualTo(128_000);
+        Path set = file("governance: { credits: { stored_context_tokens: 400000 } }\n");
+        assertThat(new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).governance().credits())
+                .isEqualTo(new GovernanceConfig.Credits(400_000));
+        Path bad = file("governance: { credits: { stored_context_tokens: -1, floor: 2 } }\n");
+        assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::path)
+                        .containsExactlyInAnyOrder("governance.credits.stored_context_tokens", "governance.credits.floor"));
+    }
 }
