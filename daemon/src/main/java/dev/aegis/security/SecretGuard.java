@@ -24,10 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Scans every string of a request body — object keys included — messages, system and developer text, instructions, tool
+ * Scans every string of a request body — messages, system and developer text, instructions, tool
  * outputs fed back to the model ({@code function_call_output}, {@code tool_result}, chat {@code tool}
- * messages) — for secrets, before anything leaves the machine, during the body's one inspection
- * pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
+ * messages), object keys too — for secrets, before anything leaves the machine, during the body's one
+ * inspection pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
  * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded; a key that
  * holds one becomes {@code [REDACTED:<kind>]} too, numbered ({@code [REDACTED:<kind>]#2}, ...) when
  * its object already has a key so named, so the object keeps every member. The mode is
