@@ -46,7 +46,7 @@ public final class BodyInspector {
         return inspect(bytes, StringVisitor.NONE);
     }
 
-    /** Inspects the body and shows every string value in it to the visitor, in the same pass. */
+    /** Inspects the body and shows every string in it, object keys included, to the visitor, in the same pass. */
     public static RequestBody inspect(byte[] bytes, StringVisitor visitor) {
         if (bytes.length == 0) {
             throw ApiException.invalidRequest("request body is empty; expected a JSON object");
@@ -68,6 +68,7 @@ public final class BodyInspector {
             JsonToken t;
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
+                visitor.visit(field, p);
                 JsonToken value = p.nextToken();
                 int once = readOnce(field);
                 if ((seen & once) != 0) {
@@ -184,6 +185,7 @@ public final class BodyInspector {
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
+            visitor.visit(name, p);
             JsonToken v = p.nextToken();
             if ("include_usage".equals(name)) {
                 include = v == JsonToken.VALUE_TRUE;
@@ -217,6 +219,8 @@ public final class BodyInspector {
                 depth--;
             } else if (t == JsonToken.VALUE_STRING) {
                 visitor.visit(p.getText(), p);
+            } else if (t == JsonToken.FIELD_NAME) {
+                visitor.visit(p.currentName(), p);
             }
         }
     }

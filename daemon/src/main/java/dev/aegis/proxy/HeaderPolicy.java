@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Which headers cross the gateway. Client headers pass through (SDK, beta and version headers,
- * {@code x-stainless-*}, {@code User-Agent}) except hop-by-hop headers, the caller's Aegis key and
- * Aegis's own control headers; the provider's key is injected by its adapter instead.
+ * {@code x-stainless-*}, {@code User-Agent}) except hop-by-hop headers, the caller's Aegis key,
+ * Aegis's own control headers and the headers that pick which provider account the operator's key
+ * bills; the provider's key and account are set by its adapter from the config instead.
  */
 public final class HeaderPolicy {
 
@@ -19,6 +20,13 @@ public final class HeaderPolicy {
     /** Where clients put their Aegis key; never forwarded. */
     private static final Set<String> CLIENT_CREDENTIALS =
             Set.of("authorization", "x-api-key", "x-daemon-token", "api-key", "cookie");
+
+    /**
+     * Which organization or project of the provider the operator's key bills (OpenAI's). A client must
+     * not pick it: they come from the provider's config ({@code organization}, {@code project}).
+     * Anthropic and Azure have no such header (the key or the resource URL decides).
+     */
+    private static final Set<String> PROVIDER_ACCOUNT = Set.of("openai-organization", "openai-project");
 
     /** Aegis reads these itself; the provider has no use for them. */
     private static final Set<String> AEGIS_REQUEST_HEADERS = Set.of("x-tenant-id", "x-run-id");
@@ -36,6 +44,7 @@ public final class HeaderPolicy {
         String n = name.toLowerCase(Locale.ROOT);
         return !HOP_BY_HOP.contains(n)
                 && !CLIENT_CREDENTIALS.contains(n)
+                && !PROVIDER_ACCOUNT.contains(n)
                 && !AEGIS_REQUEST_HEADERS.contains(n)
                 && !n.startsWith("x-aegis-")
                 // Aegis reads usage from the body as it passes, so it asks for it uncompressed.

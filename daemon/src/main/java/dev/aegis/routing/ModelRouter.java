@@ -63,13 +63,19 @@ public final class ModelRouter {
         return allowed;
     }
 
-    /** The classification a call declares in {@code x-aegis-classification}, or the configured default. */
-    public static Classification classificationOf(String header, Classification fallback) {
+    /**
+     * The classification of a call: the configured default, or the one it declares in
+     * {@code x-aegis-classification} when that is higher. A client can only raise it: a lower value is
+     * ignored (the operator's default is a floor, or any client could send {@code public} and reach a
+     * provider the operator kept from its calls). A value that is not a classification is a 400.
+     */
+    public static Classification classificationOf(String header, Classification configured) {
         if (header == null || header.isBlank()) {
-            return fallback;
+            return configured;
         }
-        return Classification.parse(header).orElseThrow(() -> ApiException.invalidRequest(
+        Classification declared = Classification.parse(header).orElseThrow(() -> ApiException.invalidRequest(
                 "x-aegis-classification must be public, internal, confidential or restricted"));
+        return declared.compareTo(configured) > 0 ? declared : configured;
     }
 
     /** A call sent to an explicit provider prefix: that provider, the model as named. */

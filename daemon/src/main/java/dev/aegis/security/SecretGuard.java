@@ -1,6 +1,8 @@
 package dev.aegis.security;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +16,7 @@ import dev.aegis.store.SecretFindings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,9 +26,11 @@ import java.util.regex.Pattern;
 /**
  * Scans every string of a request body — messages, system and developer text, instructions, tool
  * outputs fed back to the model ({@code function_call_output}, {@code tool_result}, chat {@code tool}
- * messages) — for secrets, before anything leaves the machine, during the body's one inspection
- * pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
- * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded. The mode is
+ * messages), object keys too — for secrets, before anything leaves the machine, during the body's one
+ * inspection pass. {@code block}: 403 {@code secret_detected} naming the kind and the JSON path, never the value.
+ * {@code redact}: each secret replaced by {@code [REDACTED:<kind>]}, the rest forwarded; a key that
+ * holds one becomes {@code [REDACTED:<kind>]} too, numbered ({@code [REDACTED:<kind>]#2}, ...) when
+ * its object already has a key so named, so the object keeps every member. The mode is
  * the key's own when it has one ({@code aegis keygen --secrets}), else {@code security.secrets.mode}.
  */
 public final class SecretGuard {
@@ -38,6 +43,7 @@ public final class SecretGuard {
     public final class Scan implements StringVisitor {
         private final SecretsMode mode;
         private final SecretScanner scanner;
+        private final PatternBudget budget = PatternBudget.fresh();
         private final Map<String, Integer> counts = new TreeMap<>();
         private String firstKind;
         private String firstPath;
@@ -49,18 +55,25 @@ public final class SecretGuard {
 
         @Override
         public void visit(String value, JsonParser at) {
-            List<SecretScanner.Finding> findings = scanner.scan(value);
+            List<SecretScanner.Finding> findings = scanner.scan(value, budget);
             if (findings.isEmpty()) {
                 return;
             }
             if (firstKind == null) {
                 firstKind = findings.getFirst().kind();
-                String path = at.getParsingContext().pathAsPointer().toString();
-                firstPath = path.isEmpty() ? "/" : path;
+                firstPath = where(at);
             }
             for (SecretScanner.Finding f : findings) {
                 counts.merge(f.kind(), 1, Integer::sum);
             }
+        }
+
+        /** The JSON path of the string, or for a key its object's (the key itself is the secret). */
+        private static String where(JsonParser at) {
+            boolean key = at.currentToken() == JsonToken.FIELD_NAME;
+            JsonStreamContext context = key ? at.getParsingContext().getParent() : at.getParsingContext();
+            String path = context.pathAsPointer().toString();
+            return key ? "a key of " + (path.isEmpty() ? "/" : path) : path.isEmpty() ? "/" : path;
         }
 
         /** Kinds and counts of the secrets seen so far (all of them once the pass is over). */
@@ -152,24 +165,49 @@ public final class SecretGuard {
     private static byte[] redact(byte[] body, SecretScanner scanner) {
         try {
             JsonNode root = Json.mapper().readTree(body);
-            return Json.mapper().writeValueAsBytes(redact(root, scanner));
+            return Json.mapper().writeValueAsBytes(redact(root, scanner, PatternBudget.fresh()));
         } catch (IOException e) {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
     }
 
-    private static JsonNode redact(JsonNode node, SecretScanner scanner) {
+    private static JsonNode redact(JsonNode node, SecretScanner scanner, PatternBudget budget) {
         if (node.isTextual()) {
-            List<SecretScanner.Finding> findings = scanner.scan(node.textValue());
-            return findings.isEmpty() ? node : TextNode.valueOf(SecretScanner.redact(node.textValue(), findings));
+            String text = redact(node.textValue(), scanner, budget);
+            return text == null ? node : TextNode.valueOf(text);
         }
         if (node instanceof ObjectNode obj) {
-            obj.properties().forEach(e -> e.setValue(redact(e.getValue(), scanner)));
+            Map<String, JsonNode> members = new LinkedHashMap<>();
+            boolean renamed = false;
+            for (Map.Entry<String, JsonNode> e : obj.properties()) {
+                String key = redact(e.getKey(), scanner, budget);
+                renamed |= key != null;
+                members.put(key == null ? e.getKey() : unique(key, obj, members), redact(e.getValue(), scanner, budget));
+            }
+            if (renamed) {
+                obj.removeAll();
+            }
+            members.forEach(obj::set);
         } else if (node instanceof ArrayNode arr) {
             for (int i = 0; i < arr.size(); i++) {
-                arr.set(i, redact(arr.get(i), scanner));
+                arr.set(i, redact(arr.get(i), scanner, budget));
             }
         }
         return node;
+    }
+
+    /** The text with its secrets redacted, or null when it has none. */
+    private static String redact(String text, SecretScanner scanner, PatternBudget budget) {
+        List<SecretScanner.Finding> findings = scanner.scan(text, budget);
+        return findings.isEmpty() ? null : SecretScanner.redact(text, findings);
+    }
+
+    /** A redacted key, numbered when the object already has (or will keep) a member of that name. */
+    private static String unique(String key, ObjectNode obj, Map<String, JsonNode> members) {
+        String name = key;
+        for (int n = 2; members.containsKey(name) || obj.has(name); n++) {
+            name = key + "#" + n;
+        }
+        return name;
     }
 }

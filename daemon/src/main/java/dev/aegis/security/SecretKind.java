@@ -8,21 +8,40 @@ import java.util.regex.Pattern;
  * and the pattern that confirms it, anchored at the prefix. Patterns use possessive quantifiers: no
  * backtracking blow-ups.
  *
- * @param wordStart the prefix must start a word (so {@code task-...} is not an {@code sk-} key)
+ * @param start where the prefix may begin (so {@code task-...} is not an {@code sk-} key)
  */
-public record SecretKind(String name, List<String> prefixes, Pattern pattern, boolean wordStart) {
+public record SecretKind(String name, List<String> prefixes, Pattern pattern, Start start) {
+
+    /** Which character right before a prefix keeps it from being one (it is then inside a word). */
+    public enum Start {
+        /** Nothing: the prefix counts anywhere ({@code -----BEGIN}, {@code aws_secret...=}). */
+        ANYWHERE,
+        /**
+         * A letter or digit: {@code task-...} and {@code XAKIA...} are words, but {@code KEY_sk-proj-...} and
+         * {@code my-ghp_...} are a name and a secret joined by {@code _} or {@code -}.
+         */
+        WORD,
+        /**
+         * A letter, digit, {@code _} or {@code -}: for a kind whose body runs through {@code _} and {@code -}
+         * and can fail after reading all of it (a JWT needs its dots): trying it after every {@code -} of
+         * {@code eyJ-eyJ-eyJ-...} would make the scan quadratic.
+         */
+        TOKEN
+    }
+
+    public static final String CUSTOM = "custom";
 
     public SecretKind {
         prefixes = List.copyOf(prefixes);
     }
 
     public SecretKind(String name, List<String> prefixes, Pattern pattern) {
-        this(name, prefixes, pattern, true);
+        this(name, prefixes, pattern, Start.WORD);
     }
 
     /** A configured pattern: no known prefix, so it is searched for anywhere in the text. */
     public static SecretKind custom(Pattern pattern) {
-        return new SecretKind("custom", List.of(""), pattern, false);
+        return new SecretKind(CUSTOM, List.of(""), pattern, Start.ANYWHERE);
     }
 
     /** True for a kind searched for anywhere (a configured pattern with no prefix). */
@@ -34,7 +53,7 @@ public record SecretKind(String name, List<String> prefixes, Pattern pattern, bo
             new SecretKind("aws_access_key_id", List.of("AKIA", "ASIA"), Pattern.compile("(?:AKIA|ASIA)[0-9A-Z]{16}+(?![0-9A-Z])")),
             new SecretKind("aws_secret_access_key", List.of("aws_secret", "AWS_SECRET", "aws-secret", "SecretAccessKey"),
                     Pattern.compile("(?i:aws[_-]?secret[_-]?(?:access[_-]?)?key|SecretAccessKey)[\"']?\\s*+[:=]\\s*+[\"']?"
-                            + "[A-Za-z0-9/+]{40}+(?![A-Za-z0-9/+])"), false),
+                            + "[A-Za-z0-9/+]{40}+(?![A-Za-z0-9/+])"), Start.ANYWHERE),
             new SecretKind("github_token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
                     Pattern.compile("(?:gh[pousr]_[A-Za-z0-9]{36}+|github_pat_[A-Za-z0-9_]{82}+)(?![A-Za-z0-9_])")),
             new SecretKind("anthropic_api_key", List.of("sk-ant-"), Pattern.compile("sk-ant-[A-Za-z0-9_-]{32,}+")),
@@ -48,9 +67,9 @@ public record SecretKind(String name, List<String> prefixes, Pattern pattern, bo
                     // The header, then the key's body (base64, PEM header lines) and END line, so redaction removes it all.
                     Pattern.compile("-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----"
                             + "[A-Za-z0-9+/=\\s:,]*+(?:-(?!----)[A-Za-z0-9+/=\\s:,]*+){0,8}+(?:-----END [A-Z ]{0,32}+-----)?"),
-                    false),
+                    Start.ANYWHERE),
             new SecretKind("jwt", List.of("eyJ"),
-                    Pattern.compile("eyJ[A-Za-z0-9_-]{10,}+\\.eyJ[A-Za-z0-9_-]{10,}+\\.[A-Za-z0-9_-]{10,}+")));
+                    Pattern.compile("eyJ[A-Za-z0-9_-]{10,}+\\.eyJ[A-Za-z0-9_-]{10,}+\\.[A-Za-z0-9_-]{10,}+"), Start.TOKEN));
 
     /**
      * Aegis's own keys ({@code aegis_<id>_<secret>}). Not in {@link #BUILT_IN}: prompts holding one are

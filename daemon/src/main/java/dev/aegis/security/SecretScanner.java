@@ -15,7 +15,9 @@ import java.util.regex.Matcher;
  *
  * <p>Linear on any input: the patterns are anchored at their prefix and possessive (they never
  * backtrack), a kind that must start a word is not tried inside one, findings come out in order so
- * overlap is one comparison, and the pass resumes after each finding.
+ * overlap is one comparison, and the pass resumes after each finding. Configured patterns, which may
+ * backtrack, read the text through a {@link PatternBudget}: a pattern that has not decided when the
+ * budget is spent counts the rest of the text as a {@code custom} secret (fail closed).
  */
 public final class SecretScanner {
 
@@ -78,6 +80,14 @@ public final class SecretScanner {
 
     /** Every secret in the text, in order of position, none overlapping. */
     public List<Finding> scan(String text) {
+        return scan(text, PatternBudget.fresh());
+    }
+
+    /**
+     * Every secret in the text, in order of position, none overlapping; configured patterns spend
+     * {@code budget}, which the caller shares between the strings of one body.
+     */
+    public List<Finding> scan(String text, PatternBudget budget) {
         int n = text.length();
         List<Finding> out = null;
         Matcher[] matchers = null;
@@ -90,7 +100,7 @@ public final class SecretScanner {
             for (Candidate c : byAnchor[pair]) {
                 int from = i - 1 - c.offset();
                 // inside a word first: one char, and it settles most hits on hostile text (eyJeyJ...)
-                if (from < resume || (c.kind().wordStart() && from > 0 && isWordChar(text.charAt(from - 1)))
+                if (from < resume || (from > 0 && continuesWord(c.kind().start(), text.charAt(from - 1)))
                         || !text.startsWith(c.prefix(), from)) {
                     continue;
                 }
@@ -118,24 +128,60 @@ public final class SecretScanner {
                 break;
             }
         }
-        for (SecretKind kind : anywhere) {
-            out = findAnywhere(kind, text, out);
+        if (!anywhere.isEmpty() && n > 0) {
+            budget.earn(n);
+            for (SecretKind kind : anywhere) {
+                out = findAnywhere(kind, text, out, budget);
+            }
         }
         return out == null ? List.of() : out;
     }
 
-    /** Configured patterns have no known prefix: searched for anywhere, kept where no other finding is. */
-    private List<Finding> findAnywhere(SecretKind kind, String text, List<Finding> out) {
-        Matcher m = kind.pattern().matcher(text);
+    /**
+     * Configured patterns have no known prefix: searched for anywhere, kept where no other finding is.
+     * One that spends the budget before it has decided marks the text from where it was searching to
+     * the end as a {@code custom} secret.
+     */
+    private List<Finding> findAnywhere(SecretKind kind, String text, List<Finding> out, PatternBudget budget) {
+        Matcher m = kind.pattern().matcher(budget.meter(text));
         List<Finding> added = null;
-        while (m.find()) {
-            if (m.end() > m.start() && !allowed.contains(m.group()) && !overlaps(out, m.start(), m.end())) {
-                if (added == null) {
-                    added = new ArrayList<>();
+        int searched = 0;
+        try {
+            while (m.find()) {
+                int start = m.start();
+                int end = m.end();
+                searched = end;
+                if (end > start && !allowed.contains(text.substring(start, end)) && !overlaps(out, start, end)) {
+                    if (added == null) {
+                        added = new ArrayList<>();
+                    }
+                    added.add(new Finding(kind.name(), start, end));
                 }
-                added.add(new Finding(kind.name(), m.start(), m.end()));
+            }
+        } catch (PatternBudget.Spent spent) {
+            return undecided(merge(out, added), searched, text.length());
+        }
+        return merge(out, added);
+    }
+
+    /** The findings before {@code from}, then one {@code custom} finding over the rest (and whatever it overlaps). */
+    private static List<Finding> undecided(List<Finding> found, int from, int end) {
+        List<Finding> kept = new ArrayList<>();
+        int start = from;
+        if (found != null) {
+            for (Finding f : found) {
+                if (f.end() <= from) {
+                    kept.add(f);
+                } else {
+                    start = Math.min(start, f.start());
+                }
             }
         }
+        kept.add(new Finding(SecretKind.CUSTOM, start, end));
+        return kept;
+    }
+
+    private static List<Finding> merge(List<Finding> out, List<Finding> added) {
         if (added == null) {
             return out;
         }
@@ -157,6 +203,15 @@ public final class SecretScanner {
 
     private static boolean isWordChar(char c) {
         return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
+    }
+
+    /** Whether a prefix right after {@code before} would be inside a word for a kind that starts so. */
+    private static boolean continuesWord(SecretKind.Start start, char before) {
+        return switch (start) {
+            case ANYWHERE -> false;
+            case WORD -> before != '_' && before != '-' && isWordChar(before);
+            case TOKEN -> isWordChar(before);
+        };
     }
 
     /** Whether [start, end) overlaps one of the findings, which are in order and do not overlap. */

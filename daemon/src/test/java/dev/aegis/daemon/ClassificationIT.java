@@ -45,4 +45,30 @@ class ClassificationIT {
             assertThat(g.fake.requests()).hasSize(1);
         }
     }
+
+    @Test
+    void aClientCanRaiseTheConfiguredClassificationButNotLowerIt() throws Exception {
+        try (FakeProvider local = FakeProvider.start();
+                TestGateway g = TestGateway.start(temp, """
+                        security: { classification: { default: confidential } }
+                        providers:
+                          openai: { max_classification: internal }
+                          local: { type: openai-compatible, base_url: "%s", max_classification: confidential }
+                        models:
+                          fast: [ { provider: openai, model: gpt-4o-mini }, { provider: local, model: llama3.2 } ]
+                        """.formatted(local.baseUrl()), Map.of())) {
+            for (String lower : new String[] {"public", "internal", "PUBLIC"}) {
+                HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"fast\"}")
+                        .header("x-aegis-classification", lower));
+                assertThat(r.statusCode()).as(lower).isEqualTo(200);
+                assertThat(r.headers().firstValue("X-Aegis-Provider")).as(lower).hasValue("local");
+            }
+            assertThat(g.fake.requests()).as("the provider limited to internal").isEmpty();
+
+            HttpResponse<String> raised = Http.send(g.post("/v1/chat/completions", "{\"model\":\"fast\"}")
+                    .header("x-aegis-classification", "restricted"));
+            assertThat(raised.statusCode()).isEqualTo(403);
+            assertThat(Http.json(raised.body()).at("/error/code").asText()).isEqualTo("classification_denied");
+        }
+    }
 }

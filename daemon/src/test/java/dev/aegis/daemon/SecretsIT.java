@@ -218,4 +218,82 @@ class SecretsIT {
         }
         assertThat(everythingWritten(home)).doesNotContain(AWS).doesNotContain(GITHUB);
     }
+
+    private static final String OPENAI = "sk-proj-aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_";
+    private static final String OPENAI_2 = "sk-proj-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-";
+
+    @Test
+    void aSecretInAnObjectKeyIsBlockedWithoutNamingIt() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            HttpResponse<String> nested = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\","
+                    + "\"metadata\":{\"" + OPENAI + "\":1},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+            assertThat(nested.statusCode()).as(nested.body()).isEqualTo(403);
+            assertThat(Http.json(nested.body()).at("/error/code").asText()).isEqualTo("secret_detected");
+            assertThat(Http.json(nested.body()).at("/error/message").asText()).contains("openai_api_key")
+                    .contains("a key of /metadata");
+            assertThat(nested.body()).doesNotContain(OPENAI).doesNotContain("aB3_aB3");
+
+            HttpResponse<String> topLevel = Http.send(g.post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o-mini\",\"" + GITHUB + "\":true,\"messages\":[]}"));
+            assertThat(topLevel.statusCode()).isEqualTo(403);
+            assertThat(topLevel.body()).contains("github_token").doesNotContain(GITHUB);
+            assertThat(g.fake.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void aKnownPrefixRightAfterAnUnderscoreOrDashIsASecret() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            for (String text : List.of("KEY_" + OPENAI, "my-" + GITHUB, "export TOKEN_" + AWS)) {
+                HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", chatWith(text)));
+                assertThat(r.statusCode()).as(text).isEqualTo(403);
+                assertThat(r.body()).as(text).doesNotContain(text.substring(text.length() - 16));
+            }
+            assertThat(g.fake.requests()).isEmpty();
+            // prose that only looks like it stays clean: a letter before the prefix still joins the word
+            assertThat(Http.send(g.post("/v1/chat/completions",
+                    chatWith("risk-averse-planning-document-number-0000000000 and task-runner-0123456789abcdef0123456789abcdef")))
+                    .statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void redactModeReplacesSecretKeysAndKeepsTheObjectValid() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "security: { secrets: { mode: redact } }", Map.of())) {
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\","
+                    + "\"metadata\":{\"" + OPENAI + "\":\"first\",\"" + OPENAI_2 + "\":\"second\",\"plain\":\"kept\"},"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"KEY_" + OPENAI + "\"}]}"));
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            String forwarded = g.fake.requests().getLast().bodyText();
+            assertThat(forwarded).doesNotContain("aB3_aB3").doesNotContain("Zz9-Zz9");
+            JsonNode sent = Http.json(forwarded);
+            JsonNode metadata = sent.path("metadata");
+            assertThat(metadata.path("[REDACTED:openai_api_key]").asText()).isEqualTo("first");
+            assertThat(metadata.path("[REDACTED:openai_api_key]#2").asText()).isEqualTo("second");
+            assertThat(metadata.path("plain").asText()).isEqualTo("kept");
+            assertThat(metadata.size()).isEqualTo(3);
+            assertThat(sent.at("/messages/0/content").asText()).isEqualTo("KEY_[REDACTED:openai_api_key]");
+        }
+    }
+
+    @Test
+    void aCatastrophicExtraPatternIsAnsweredPromptlyAndBlocks() throws Exception {
+        // ((a+)+)+$ backtracks exponentially on a run of a's that does not end the text
+        try (TestGateway g = TestGateway.start(temp,
+                "security: { secrets: { extra_patterns: [\"ACME-[0-9]{6}\", \"((a+)+)+$\"] } }", Map.of())) {
+            String hostile = "a".repeat(5_000) + "b";
+            long start = System.nanoTime();
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", chatWith(hostile))
+                    .timeout(java.time.Duration.ofSeconds(15)));
+            assertThat(System.nanoTime() - start).as("answered within 5 s").isLessThan(5_000_000_000L);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("secret_detected");
+            assertThat(r.body()).contains("custom").doesNotContain(hostile);
+            assertThat(g.fake.requests()).isEmpty();
+
+            // a clean prompt still passes the same patterns
+            assertThat(Http.send(g.post("/v1/chat/completions", chatWith("nothing here"))).statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -28,7 +28,11 @@ class SecretScannerPropertiesTest {
         while (i < text.length()) {
             for (SecretKind kind : SecretKind.BUILT_IN) {
                 for (String prefix : kind.prefixes()) {
-                    boolean startsWord = !kind.wordStart() || i == 0 || !isWordChar(text.charAt(i - 1));
+                    boolean startsWord = i == 0 || switch (kind.start()) {
+                        case ANYWHERE -> true;
+                        case WORD -> !Character.isLetterOrDigit(text.charAt(i - 1));
+                        case TOKEN -> !isWordChar(text.charAt(i - 1));
+                    };
                     if (text.startsWith(prefix, i) && startsWord) {
                         Matcher m = kind.pattern().matcher(text).region(i, text.length());
                         if (m.lookingAt()) {

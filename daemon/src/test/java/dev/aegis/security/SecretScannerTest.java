@@ -67,10 +67,75 @@ class SecretScannerTest {
         // Many prefixes and long almost-matches: possessive, anchored patterns never backtrack, and a
         // kind that starts a word is not tried inside one.
         String hostile = "sk-".repeat(50_000) + "AKIA".repeat(50_000) + "eyJ" + "a".repeat(200_000) + ".eyJ" + "b".repeat(100)
-                + "eyJ".repeat(100_000) + "eyJa.".repeat(50_000) + "-----BEGIN ".repeat(30_000) + " ghp_".repeat(50_000);
+                + "eyJ".repeat(100_000) + "eyJa.".repeat(50_000) + "-----BEGIN ".repeat(30_000) + " ghp_".repeat(50_000)
+                // a prefix after _ or - starts a word: each is tried, and each try is short or finds the rest
+                + "_AKIA".repeat(50_000) + "-sk-".repeat(50_000) + "_sk_live_".repeat(20_000) + "-xoxb_".repeat(30_000)
+                + "_sk-ant-x".repeat(20_000) + "-ghp_".repeat(50_000)
+                // but not a JWT, whose body runs through _ and -: eyJ-eyJ-... would cost a run per eyJ
+                + "eyJ-".repeat(50_000) + "eyJ_".repeat(50_000);
         long start = System.nanoTime();
         scanner.scan(hostile);
-        assertThat(System.nanoTime() - start).as("scan of 1.7 MB of hostile text").isLessThan(5_000_000_000L);
+        assertThat(System.nanoTime() - start).as("scan of 4 MB of hostile text").isLessThan(5_000_000_000L);
+    }
+
+    @Test
+    void aPrefixRightAfterAnUnderscoreOrDashStartsAWordButNotAfterALetter() {
+        String openai = "sk-proj-aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_";
+        assertThat(scanner.scan("KEY_" + openai)).extracting(SecretScanner.Finding::start).containsExactly(4);
+        assertThat(scanner.scan("TOKEN-AKIAIOSFODNN7EXAMPLE")).extracting(SecretScanner.Finding::kind)
+                .containsExactly("aws_access_key_id");
+        assertThat(scanner.scan("risk" + openai.substring(2))).isEmpty();
+        assertThat(scanner.scan("XAKIAIOSFODNN7EXAMPLE")).isEmpty();
+        // a JWT keeps the stricter rule (its body runs through _ and -): after a separator it is not tried
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpM";
+        assertThat(scanner.scan("Bearer " + jwt)).hasSize(1);
+        assertThat(scanner.scan("token_" + jwt)).isEmpty();
+    }
+
+    @Test
+    void aConfiguredPatternThatBacktracksForAgesGivesUpAndCountsTheTextAsASecret() {
+        String hostile = "a".repeat(5_000) + "b";
+        SecretScanner quadratic = withPatterns("(a+)+$"); // the JDK's regex tries each start in linear time
+        SecretScanner catastrophic = withPatterns("((a+)+)+$"); // this one backtracks exponentially
+
+        long start = System.nanoTime();
+        assertThat(quadratic.scan("a".repeat(100) + "b")).as("decided within the budget").isEmpty();
+        assertThat(quadratic.scan(hostile)).containsExactly(new SecretScanner.Finding("custom", 0, hostile.length()));
+        assertThat(catastrophic.scan(hostile)).containsExactly(new SecretScanner.Finding("custom", 0, hostile.length()));
+        assertThat(catastrophic.scan("x " + "AKIAIOSFODNN7EXAMPLE " + hostile))
+                .containsExactly(new SecretScanner.Finding("custom", 0, hostile.length() + 23));
+        assertThat(System.nanoTime() - start).as("four scans").isLessThan(2_000_000_000L);
+        assertThat(catastrophic.scan("clean text, no run of a's worth backtracking")).isEmpty();
+    }
+
+    @Test
+    void theBudgetIsSharedByTheStringsOfOneBodySoAFloodOfSmallOnesStaysLinear() {
+        SecretScanner catastrophic = withPatterns("((a+)+)+$");
+        PatternBudget body = PatternBudget.fresh();
+        String small = "a".repeat(24) + "b"; // alone, ((a+)+)+$ takes seconds on it
+        long start = System.nanoTime();
+        int undecided = 0;
+        for (int i = 0; i < 50_000; i++) {
+            undecided += catastrophic.scan(small, body).size();
+        }
+        assertThat(System.nanoTime() - start).as("50,000 strings").isLessThan(5_000_000_000L);
+        assertThat(undecided).isEqualTo(50_000);
+    }
+
+    @Test
+    void saneConfiguredPatternsNeverRunOutOnLongText() {
+        SecretScanner sane = withPatterns("ACME-[0-9]{6}", "\\b[A-Za-z0-9]{40}\\b", "(?i)internal[-_ ]?token[:=]\\s*\\S{8,}");
+        String code = "for (int i = 0; i < n; i++) { total += price[i] * qty[i]; } // ACME-12345 is not six digits\n";
+        String text = code.repeat(10_000) + "x".repeat(200_000) + " ACME-123456";
+        assertThat(sane.scan(text)).extracting(SecretScanner.Finding::start).containsExactly(text.length() - 11);
+    }
+
+    private static SecretScanner withPatterns(String... regexes) {
+        List<SecretKind> kinds = new java.util.ArrayList<>(SecretKind.BUILT_IN);
+        for (String regex : regexes) {
+            kinds.add(SecretKind.custom(java.util.regex.Pattern.compile(regex)));
+        }
+        return new SecretScanner(kinds, Set.of());
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.net.URI;
  * @param apiKey the real provider key read from {@code apiKeyEnv}; null when unset. Never printed:
  *     {@link #toString()} masks it.
  * @param maxClassification the most sensitive calls this provider may receive
+ * @param organization sent as {@code OpenAI-Organization} (openai and openai-compatible only); null: not sent
+ * @param project sent as {@code OpenAI-Project} (openai and openai-compatible only); null: not sent
  */
 public record ProviderConfig(
         String name,
@@ -16,7 +18,9 @@ public record ProviderConfig(
         String apiKeyEnv,
         String apiKey,
         String apiVersion,
-        Classification maxClassification) {
+        Classification maxClassification,
+        String organization,
+        String project) {
 
     public boolean hasKey() {
         return apiKey != null && !apiKey.isEmpty();
@@ -26,6 +30,7 @@ public record ProviderConfig(
     public String toString() {
         return "ProviderConfig[name=" + name + ", type=" + type.id() + ", baseUrl=" + baseUrl + ", apiKeyEnv="
                 + apiKeyEnv + ", apiKey=" + (hasKey() ? "***" : "unset") + ", apiVersion=" + apiVersion
-                + ", maxClassification=" + maxClassification.label() + "]";
+                + ", maxClassification=" + maxClassification.label() + ", organization=" + organization + ", project="
+                + project + "]";
     }
 }

@@ -39,14 +39,15 @@ final class ProvidersSection {
     private ProviderConfig builtIn(String name, ProviderType type, Setting baseUrl, String keyEnv, ConfigNode where) {
         URI url = httpUrl(baseUrl.orDefault(env), where.child(name).child("base_url"), " (from " + baseUrl.name() + ")");
         return new ProviderConfig(name, type, url == null ? URI.create(baseUrl.defaultValue()) : url, keyEnv,
-                env.get(keyEnv), null, Classification.RESTRICTED);
+                env.get(keyEnv), null, Classification.RESTRICTED, null, null);
     }
 
     private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base) {
         if (!n.expectObject()) {
             return null;
         }
-        n.rejectUnknownKeys(Set.of("type", "base_url", "api_key_env", "api_version", "max_classification"));
+        n.rejectUnknownKeys(
+                Set.of("type", "base_url", "api_key_env", "api_version", "max_classification", "organization", "project"));
         String typeText = n.child("type").text(base == null ? null : base.type().id());
         if (typeText == null) {
             n.child("type").error("is required (openai, anthropic, azure or openai-compatible)");
@@ -79,10 +80,35 @@ final class ProvidersSection {
                 max = parsed.get();
             }
         }
+        String organization = account(n.child("organization"), type.get(), base == null ? null : base.organization());
+        String project = account(n.child("project"), type.get(), base == null ? null : base.project());
         if (url == null) {
             return null;
         }
-        return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion, max);
+        return new ProviderConfig(name, type.get(), url, keyEnv, keyEnv == null ? null : env.get(keyEnv), apiVersion, max,
+                organization, project);
+    }
+
+    /**
+     * {@code organization} or {@code project}: which account of the provider the key bills, sent as
+     * {@code OpenAI-Organization} / {@code OpenAI-Project}. Only OpenAI's API has these headers
+     * (Anthropic and Azure tie the account to the key or the resource URL).
+     */
+    private static String account(ConfigNode n, ProviderType type, String inherited) {
+        String value = n.text(inherited);
+        if (value == null) {
+            return null;
+        }
+        if (type != ProviderType.OPENAI && type != ProviderType.OPENAI_COMPATIBLE) {
+            n.error("is only for openai and openai-compatible providers (" + type.id()
+                    + " ties the account to the key or the URL)");
+            return null;
+        }
+        if (value.isBlank() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            n.error("must be a non-empty header value of printable ASCII without spaces");
+            return null;
+        }
+        return value;
     }
 
     private static URI httpUrl(String text, ConfigNode where, String origin) {

@@ -4,7 +4,10 @@ import dev.aegis.config.ProviderConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 
-/** OpenAI and OpenAI-compatible servers (vLLM, Ollama, LM Studio): the base URL already ends in {@code /v1}. */
+/**
+ * OpenAI and OpenAI-compatible servers (vLLM, Ollama, LM Studio): the base URL already ends in {@code /v1}.
+ * The organization and project the key bills come from the provider's config, never the client.
+ */
 final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
@@ -16,6 +19,12 @@ final class OpenAiAdapter implements ProviderAdapter {
     public void authorize(HttpRequest.Builder request, ProviderConfig provider) {
         if (provider.hasKey()) {
             request.header("Authorization", "Bearer " + provider.apiKey());
+        }
+        if (provider.organization() != null) {
+            request.header("OpenAI-Organization", provider.organization());
+        }
+        if (provider.project() != null) {
+            request.header("OpenAI-Project", provider.project());
         }
     }
 }

@@ -16,7 +16,7 @@ public interface ProviderAdapter {
      */
     URI uri(ProviderConfig provider, String apiPath, String query, String model);
 
-    /** Adds the provider's own credentials and any headers it requires. */
+    /** Adds the provider's own credentials, the account they bill when configured, and any headers it requires. */
     void authorize(HttpRequest.Builder request, ProviderConfig provider);
 
     static String withQuery(String url, String query) {
