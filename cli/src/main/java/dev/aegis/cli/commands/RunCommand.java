@@ -8,6 +8,8 @@ import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLauncher;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.cli.run.Bubblewrap;
+import dev.aegis.config.AegisConfig;
 import dev.aegis.config.Setting;
 import dev.aegis.config.Units;
 import dev.aegis.keys.ApiKeys;
@@ -57,6 +59,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "Use this Aegis key instead of minting one for the run.")
     String key;
 
+    @Option(names = "--no-isolate", description = {"Run the agent without bubblewrap: it can then read the Aegis home",
+        "(keys, database) and the daemon's environment (provider keys). See docs/THREAT-MODEL.md."})
+    boolean noIsolate;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "codex, claude, or any command and its arguments.")
     List<String> command;
 
@@ -71,7 +77,7 @@ public final class RunCommand implements Callable<Integer> {
         String url = ClientSetup.baseUrl(context);
         String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = key != null ? key : mintKey(runId);
-        List<String> cmd = clientCommand(url);
+        List<String> cmd = isolated(clientCommand(url));
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
         env.clear();
@@ -98,6 +104,38 @@ public final class RunCommand implements Callable<Integer> {
         }
         summary(out, runId);
         return exit;
+    }
+
+    /**
+     * The agent's command under bubblewrap, hiding the Aegis home (and the database and receipts when
+     * configured outside it) and the daemon's process; as given, with a one-line notice, where bwrap
+     * is missing or cannot work.
+     */
+    private List<String> isolated(List<String> cmd) {
+        if (noIsolate) {
+            return cmd;
+        }
+        AegisConfig config = Stores.config(context);
+        Path db = Database.file(config.storeUrl());
+        List<Path> hide = List.of(context.home().root(), config.audit().dir(), db,
+                db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"));
+        Bubblewrap bwrap;
+        try {
+            bwrap = Bubblewrap.find(context.env().get("PATH"), hide);
+        } catch (Bubblewrap.Unavailable e) {
+            context.err().println("aegis: not isolated: " + e.getMessage() + "; the agent can read "
+                    + context.home().root() + " and the daemon's environment (--no-isolate silences this)");
+            context.err().flush();
+            return cmd;
+        }
+        String userHome = context.env().getOrDefault("HOME", System.getProperty("user.home"));
+        for (Path needed : List.of(Path.of(System.getProperty("user.dir")), Path.of(userHome))) {
+            bwrap.hiding(needed).ifPresent(h -> {
+                throw new CliException("the agent would find " + needed + " empty: it lies in " + h
+                        + ", which isolation hides; use an Aegis home of its own or pass --no-isolate");
+            });
+        }
+        return bwrap.wrap(cmd);
     }
 
     private void ensureDaemon(PrintWriter out) {
