@@ -102,6 +102,24 @@ class RunIsolationIT {
                 .satisfies(r -> assertThat(r.header("authorization")).isEqualTo("Bearer " + PROVIDER_KEY));
     }
 
+    /** An Aegis home that holds the user's home would leave the agent without ~/.codex or ~/.claude: refused. */
+    @Test
+    void aSandboxThatWouldHideTheUsersHomeIsRefused() throws Exception {
+        requireBwrap();
+        Path userHome = Files.createDirectories(Path.of(home, "user"));
+        env.put("HOME", userHome.toString());
+
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--", agent.toString()));
+
+        if (run.err().contains("aegis: not isolated") && !isolationRequired()) {
+            Assumptions.abort("bwrap cannot isolate here, isolation not tested: " + run.err().strip());
+        }
+        assertThat(run.exitCode()).as(run.all()).isNotIn(0, 3);
+        assertThat(run.err()).contains("the agent would find " + userHome + " empty")
+                .contains("which isolation hides").contains("--no-isolate");
+        assertThat(report).doesNotExist();
+    }
+
     /** The same agent, opted out: it reads everything, which is what the isolated run prevents. */
     @Test
     void withNoIsolateTheAgentReadsTheKeyAndTheProviderKey() throws Exception {

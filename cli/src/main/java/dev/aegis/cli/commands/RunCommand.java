@@ -30,6 +30,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,9 +76,11 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         ensureDaemon(out);
         String url = ClientSetup.baseUrl(context);
+        Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox();
         String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = key != null ? key : mintKey(runId);
-        List<String> cmd = isolated(clientCommand(url));
+        List<String> agent = clientCommand(url);
+        List<String> cmd = sandbox.map(b -> b.wrap(agent)).orElse(agent);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
         env.clear();
@@ -107,14 +110,11 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The agent's command under bubblewrap, hiding the Aegis home (and the database and receipts when
-     * configured outside it) and the daemon's process; as given, with a one-line notice, where bwrap
-     * is missing or cannot work.
+     * Bubblewrap hiding the Aegis home (and the database and receipts when configured outside it) and
+     * the daemon's process from the agent; none, after a one-line notice, where bwrap is missing or
+     * cannot work here. Refuses a sandbox that would hide the working directory or the user's home.
      */
-    private List<String> isolated(List<String> cmd) {
-        if (noIsolate) {
-            return cmd;
-        }
+    private Optional<Bubblewrap> sandbox() {
         AegisConfig config = Stores.config(context);
         Path db = Database.file(config.storeUrl());
         List<Path> hide = List.of(context.home().root(), config.audit().dir(), db,
@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
             context.err().println("aegis: not isolated: " + e.getMessage() + "; the agent can read "
                     + context.home().root() + " and the daemon's environment (--no-isolate silences this)");
             context.err().flush();
-            return cmd;
+            return Optional.empty();
         }
         String userHome = context.env().getOrDefault("HOME", System.getProperty("user.home"));
         for (Path needed : List.of(Path.of(System.getProperty("user.dir")), Path.of(userHome))) {
@@ -135,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
                         + ", which isolation hides; use an Aegis home of its own or pass --no-isolate");
             });
         }
-        return bwrap.wrap(cmd);
+        return Optional.of(bwrap);
     }
 
     private void ensureDaemon(PrintWriter out) {
