@@ -46,6 +46,9 @@ public final class Bubblewrap {
      * @param path the {@code PATH} to look for {@code bwrap} in
      */
     public static Bubblewrap find(String path, List<Path> hide) throws Unavailable {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            throw new Unavailable("isolation needs bubblewrap, which runs on Linux only");
+        }
         Path exe = onPath(path);
         if (exe == null) {
             throw new Unavailable("bwrap is not installed (Debian/Ubuntu package bubblewrap)");
