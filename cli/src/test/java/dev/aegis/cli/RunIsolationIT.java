@@ -120,6 +120,28 @@ class RunIsolationIT {
         assertThat(report).doesNotExist();
     }
 
+    /** Keys the daemon forwards with are not the agent's business, whichever provider they belong to. */
+    @Test
+    void theAgentsEnvironmentHasNoProviderKeyOfAnyConfiguredProvider() throws Exception {
+        Files.writeString(Path.of(home, "aegis.yaml"), """
+                providers:
+                  groq: { type: openai-compatible, base_url: "http://127.0.0.1:9/v1", api_key_env: GROQ_API_KEY }
+                """);
+        env.put("GROQ_API_KEY", "gsk-provider-secret");
+        env.put("ANTHROPIC_API_KEY", "sk-ant-provider-secret");
+        Path printer = temp.resolve("printer.sh");
+        Files.writeString(printer, """
+                #!/usr/bin/env bash
+                echo "groq=${GROQ_API_KEY:-unset} anthropic=${ANTHROPIC_API_KEY:-unset} openai=${OPENAI_API_KEY:0:6}" > "$REPORT"
+                """);
+        Files.setPosixFilePermissions(printer, PosixFilePermissions.fromString("rwx------"));
+
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--", printer.toString()));
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(Files.readString(report).strip()).isEqualTo("groq=unset anthropic=unset openai=aegis_");
+    }
+
     /** The same agent, opted out: it reads everything, which is what the isolated run prevents. */
     @Test
     void withNoIsolateTheAgentReadsTheKeyAndTheProviderKey() throws Exception {

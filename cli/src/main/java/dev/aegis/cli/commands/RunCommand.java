@@ -10,6 +10,7 @@ import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.LaunchSpec;
 import dev.aegis.cli.run.Bubblewrap;
 import dev.aegis.config.AegisConfig;
+import dev.aegis.config.ProviderConfig;
 import dev.aegis.config.Setting;
 import dev.aegis.config.Units;
 import dev.aegis.keys.ApiKeys;
@@ -30,6 +31,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -76,7 +78,8 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         ensureDaemon(out);
         String url = ClientSetup.baseUrl(context);
-        Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox();
+        AegisConfig config = Stores.config(context);
+        Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox(config);
         String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = key != null ? key : mintKey(runId);
         List<String> agent = clientCommand(url);
@@ -85,7 +88,9 @@ public final class RunCommand implements Callable<Integer> {
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(context.env());
+        // The provider keys are the daemon's to send, not the agent's to read (OPENAI_API_KEY becomes the run's key).
         env.remove("ANTHROPIC_API_KEY");
+        config.providers().values().stream().map(ProviderConfig::apiKeyEnv).filter(Objects::nonNull).forEach(env::remove);
         env.put("OPENAI_BASE_URL", url + "/v1");
         env.put("OPENAI_API_KEY", secret);
         env.put("ANTHROPIC_BASE_URL", url);
@@ -114,8 +119,7 @@ public final class RunCommand implements Callable<Integer> {
      * the daemon's process from the agent; none, after a one-line notice, where bwrap is missing or
      * cannot work here. Refuses a sandbox that would hide the working directory or the user's home.
      */
-    private Optional<Bubblewrap> sandbox() {
-        AegisConfig config = Stores.config(context);
+    private Optional<Bubblewrap> sandbox(AegisConfig config) {
         Path db = Database.file(config.storeUrl());
         List<Path> hide = List.of(context.home().root(), config.audit().dir(), db,
                 db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"));
