@@ -57,6 +57,13 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The database file a {@code jdbc:sqlite:} URL names (without its {@code ?options}). */
+    public static Path file(String url) {
+        String file = url.substring("jdbc:sqlite:".length());
+        int q = file.indexOf('?');
+        return AegisHome.expandTilde(q < 0 ? file : file.substring(0, q));
+    }
+
     /** Opens the database with the page cache for reports (see {@link #open(String, PageCache)}). */
     public static Database open(String url) {
         return open(url, PageCache.REPORTS);
@@ -67,9 +74,7 @@ public final class Database implements AutoCloseable {
         if (!url.startsWith("jdbc:sqlite:")) {
             throw new StoreException("only jdbc:sqlite: URLs are supported (store.url = " + url + ")", null);
         }
-        String file = url.substring("jdbc:sqlite:".length());
-        int q = file.indexOf('?');
-        Path path = AegisHome.expandTilde(q < 0 ? file : file.substring(0, q));
+        Path path = file(url);
         try {
             SecureFiles.createPrivateDirectories(path.toAbsolutePath().getParent());
             SecureFiles.ensurePrivateFile(path);

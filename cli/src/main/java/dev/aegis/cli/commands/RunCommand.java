@@ -8,6 +8,9 @@ import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLauncher;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.cli.run.Bubblewrap;
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.ProviderConfig;
 import dev.aegis.config.Setting;
 import dev.aegis.config.Units;
 import dev.aegis.keys.ApiKeys;
@@ -28,6 +31,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,6 +62,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "Use this Aegis key instead of minting one for the run.")
     String key;
 
+    @Option(names = "--no-isolate", description = {"Run the agent without bubblewrap: it can then read the Aegis home",
+        "(keys, database) and the daemon's environment (provider keys). See docs/THREAT-MODEL.md."})
+    boolean noIsolate;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "codex, claude, or any command and its arguments.")
     List<String> command;
 
@@ -69,14 +78,19 @@ public final class RunCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         ensureDaemon(out);
         String url = ClientSetup.baseUrl(context);
+        AegisConfig config = Stores.config(context);
+        Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox(config);
         String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = key != null ? key : mintKey(runId);
-        List<String> cmd = clientCommand(url);
+        List<String> agent = clientCommand(url);
+        List<String> cmd = sandbox.map(b -> b.wrap(agent)).orElse(agent);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
         env.clear();
         env.putAll(context.env());
+        // The provider keys are the daemon's to send, not the agent's to read (OPENAI_API_KEY becomes the run's key).
         env.remove("ANTHROPIC_API_KEY");
+        config.providers().values().stream().map(ProviderConfig::apiKeyEnv).filter(Objects::nonNull).forEach(env::remove);
         env.put("OPENAI_BASE_URL", url + "/v1");
         env.put("OPENAI_API_KEY", secret);
         env.put("ANTHROPIC_BASE_URL", url);
@@ -98,6 +112,34 @@ public final class RunCommand implements Callable<Integer> {
         }
         summary(out, runId);
         return exit;
+    }
+
+    /**
+     * Bubblewrap hiding the Aegis home (and the database and receipts when configured outside it) and
+     * the daemon's process from the agent; none, after a one-line notice, where bwrap is missing or
+     * cannot work here. Refuses a sandbox that would hide the working directory or the user's home.
+     */
+    private Optional<Bubblewrap> sandbox(AegisConfig config) {
+        Path db = Database.file(config.storeUrl());
+        List<Path> hide = List.of(context.home().root(), config.audit().dir(), db,
+                db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"));
+        Bubblewrap bwrap;
+        try {
+            bwrap = Bubblewrap.find(context.env().get("PATH"), hide);
+        } catch (Bubblewrap.Unavailable e) {
+            context.err().println("aegis: not isolated: " + e.getMessage() + "; the agent can read "
+                    + context.home().root() + " and the daemon's environment (--no-isolate silences this)");
+            context.err().flush();
+            return Optional.empty();
+        }
+        String userHome = context.env().getOrDefault("HOME", System.getProperty("user.home"));
+        for (Path needed : List.of(Path.of(System.getProperty("user.dir")), Path.of(userHome))) {
+            bwrap.hiding(needed).ifPresent(h -> {
+                throw new CliException("the agent would find " + needed + " empty: it lies in " + h
+                        + ", which isolation hides; use an Aegis home of its own or pass --no-isolate");
+            });
+        }
+        return Optional.of(bwrap);
     }
 
     private void ensureDaemon(PrintWriter out) {
