@@ -48,13 +48,15 @@ final class OpaqueBody {
         }
     }
 
-    /** Shows every string value of a JSON body (checked by {@link #kind}) to the visitor. */
+    /** Shows every string of a JSON body (checked by {@link #kind}), object keys included, to the visitor. */
     static void visitJson(byte[] body, StringVisitor visitor) {
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             JsonToken t;
             while ((t = p.nextToken()) != null) {
                 if (t == JsonToken.VALUE_STRING) {
                     visitor.visit(p.getText(), p);
+                } else if (t == JsonToken.FIELD_NAME) {
+                    visitor.visit(p.currentName(), p);
                 }
             }
         } catch (IOException e) {

@@ -108,7 +108,8 @@ public final class SecretGuard {
                         return body;
                     }
                     refuseInBlockMode();
-                    return OpaqueBody.rewriteJson(body, node -> redact(node, scanner));
+                    PatternBudget budget = PatternBudget.fresh();
+                    return OpaqueBody.rewriteJson(body, node -> redact(node, scanner, budget));
                 }
                 case TEXT -> {
                     String text = OpaqueBody.text(body);

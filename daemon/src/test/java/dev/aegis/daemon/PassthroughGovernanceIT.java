@@ -212,6 +212,11 @@ class PassthroughGovernanceIT {
         Raw jsonl = Raw.send(gateway, "POST", "/v1/files", openKey, "application/jsonl",
                 "{\"a\":1}\n{\"body\":{\"messages\":[{\"content\":\"" + GITHUB + "\"}]}}\n");
         assertThat(jsonl.status()).isEqualTo(403);
+        // Object keys are strings of the body too, as on the endpoints Aegis reads.
+        Raw inKey = Raw.send(gateway, "POST", "/v1/batches", openKey, "application/json",
+                "{\"metadata\":{\"" + GITHUB + "\":1}}");
+        assertThat(inKey.status()).isEqualTo(403);
+        assertThat(inKey.body()).doesNotContain(GITHUB);
         assertThat(newRequests(seen)).isEmpty();
         assertThat(gateway.awaitUsage(json.header("x-request-id")).errorCode()).isEqualTo("secret_detected");
     }
