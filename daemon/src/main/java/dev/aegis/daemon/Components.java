@@ -49,6 +49,7 @@ import dev.aegis.http.Cors;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
 import dev.aegis.http.InFlightRequests;
+import dev.aegis.proxy.CanonicalPath;
 import dev.aegis.proxy.ProxyHandler;
 import dev.aegis.proxy.UpstreamClient;
 import io.javalin.Javalin;
@@ -170,15 +171,30 @@ final class Components implements AutoCloseable {
         app.post("/api/ai/completion", proxy::handleAiCompletion);
         app.get("/api/prompt-log", promptLogRoute::handle);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
-            app.addHttpHandler(method, "/v1/*", ctx -> proxy.handle(ctx, ctx.path().substring("/v1".length())));
+            // GET /v1/models is Aegis's own answer (the key's models) however the path is spelled.
+            boolean get = method == HandlerType.GET;
+            app.addHttpHandler(method, "/v1/*", ctx -> {
+                String path = ctx.path().substring("/v1".length());
+                if (get && CanonicalPath.names(path, "/models")) {
+                    models.handle(ctx);
+                } else {
+                    proxy.handle(ctx, path);
+                }
+            });
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));
             for (String provider : new String[] {"openai", "anthropic"}) {
                 String prefix = "/" + provider + "/v1";
                 app.addHttpHandler(method, prefix + "/*",
                         ctx -> proxy.handle(ctx, ctx.path().substring(prefix.length()), provider));
             }
-            app.addHttpHandler(method, "/api/proxy/openai/*",
-                    ctx -> proxy.handleAtOrigin(ctx, ctx.path().substring("/api/proxy/openai".length())));
+            app.addHttpHandler(method, "/api/proxy/openai/*", ctx -> {
+                String path = ctx.path().substring("/api/proxy/openai".length());
+                if (get && CanonicalPath.namesBelowVersion(path, "/models")) {
+                    models.handle(ctx);
+                } else {
+                    proxy.handleAtOrigin(ctx, path);
+                }
+            });
         }
     }
 

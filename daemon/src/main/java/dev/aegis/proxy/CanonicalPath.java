@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * parameter ({@code ;}), a backslash, a malformed escape, and control characters or invalid UTF-8
  * once decoded.
  */
-final class CanonicalPath {
+public final class CanonicalPath {
 
     /** The API version every OpenAI path lives under, at the provider's origin. */
     private static final String VERSION = "/v1";
@@ -47,6 +47,29 @@ final class CanonicalPath {
                 return out.toString();
             }
             start = end + 1;
+        }
+    }
+
+    /**
+     * True when a raw path below the API version is, once canonical, exactly {@code canonical}: how a
+     * route Aegis answers itself ({@code GET /v1/models}) is found however the client spelled it
+     * ({@code /v1/%6Dodels}), so no spelling reaches the provider instead. False for an ambiguous
+     * path (the proxy then refuses it).
+     */
+    public static boolean names(String raw, String canonical) {
+        try {
+            return of(raw).equals(canonical);
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    /** Like {@link #names}, for a path at the provider's origin ({@code /v1/models}). */
+    public static boolean namesBelowVersion(String rawOriginPath, String canonical) {
+        try {
+            return belowVersion(rawOriginPath).equals(canonical);
+        } catch (ApiException e) {
+            return false;
         }
     }
 

@@ -153,6 +153,18 @@ class PassthroughGovernanceIT {
     }
 
     @Test
+    void theModelListIsAegisOwnAnswerHoweverItsPathIsSpelled() throws Exception {
+        int seen = gateway.fake.requests().size();
+        for (String path : List.of("/v1/%6Dodels", "/v1/mod%65ls", "/api/proxy/openai/v1/%6dodels", "/api/proxy/openai/%761/models")) {
+            Raw r = Raw.send(gateway, "GET", path, modelsKey, null, null);
+            assertThat(r.status()).as(path + " -> " + r.body()).isEqualTo(200);
+            // The key is limited to gpt-4o-mini: the list says so, not the provider's whole catalogue.
+            assertThat(Http.json(r.body()).path("data").findValuesAsText("id")).as(path).containsExactly("gpt-4o-mini");
+        }
+        assertThat(newRequests(seen)).isEmpty();
+    }
+
+    @Test
     void theAllowListComesFromTheConfig(@TempDir Path dir) throws Exception {
         try (TestGateway g = TestGateway.start(dir, "passthrough: { allow: [\"GET files*\", \"delete files/*\"] }", Map.of())) {
             String key = g.mintKey(new NewKey("credits", "default", false, List.of(), null, null, null, new BigDecimal("0.01")));
