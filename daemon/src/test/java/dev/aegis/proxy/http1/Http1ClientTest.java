@@ -308,10 +308,13 @@ class Http1ClientTest {
             assertThat(r.sslSession()).isPresent();
             assertThat(text(r)).isEqualTo("secret");
             assertThat(requests.getFirst()).contains("\r\nHost: localhost:" + uri.getPort() + "\r\n");
+            // The idle check before reuse reads the TCP socket under TLS: a quiet connection is reused.
+            assertThat(text(tls.send(post(uri, "{}")))).isEqualTo("secret");
+            assertThat(connections.get()).isEqualTo(1);
         }
         // The default trust store does not know this certificate: the handshake fails, nothing is sent.
         assertThatThrownBy(() -> client.send(post(uri, "{}"))).isInstanceOf(IOException.class);
-        assertThat(requests).hasSize(1);
+        assertThat(requests).hasSize(2);
     }
 
     @Test
