@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Sends a call to its targets in order: each target is retried (up to {@code retry.attempts}, with
  * exponential back-off or the provider's {@code retry-after-ms} / {@code retry-after}) on a
  * connection failure or a retryable status, then the next target of the fallback chain is tried.
+ * An answer whose framing is broken ends the call at once (the provider may have acted on it).
  * All of it happens before the first byte reaches the client; the last answer, even an error, is
  * passed through.
  */
@@ -44,6 +45,10 @@ final class RetryingSender {
                 HttpResponse<InputStream> response;
                 try {
                     response = UpstreamCall.send(upstream, request, target);
+                } catch (UpstreamCall.BrokenAnswer e) {
+                    // An answer whose framing is broken: the provider may have acted on the call (and billed
+                    // it), so it is not sent again, here or to another target.
+                    throw e.failure();
                 } catch (ApiException e) {
                     lastFailure = e;
                     if (lastAttempt || !pause(backoff(retry, attempt))) {

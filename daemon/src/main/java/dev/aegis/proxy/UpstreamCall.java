@@ -2,6 +2,7 @@ package dev.aegis.proxy;
 
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.ApiException;
+import dev.aegis.proxy.http1.MalformedAnswerException;
 import dev.aegis.proxy.providers.ProviderAdapter;
 import dev.aegis.proxy.providers.ProviderAdapters;
 import dev.aegis.routing.RouteTarget;
@@ -59,10 +60,16 @@ final class UpstreamCall {
         }
     }
 
+    /**
+     * Sends the request: the answer's head, or an {@link ApiException}, or {@link BrokenAnswer} when the
+     * provider answered but its answer's framing is broken (it may have acted on the call).
+     */
     static HttpResponse<InputStream> send(UpstreamClient upstream, HttpRequest request, RouteTarget target) {
         String provider = target.provider().name();
         try {
             return upstream.send(request);
+        } catch (MalformedAnswerException e) {
+            throw new BrokenAnswer(ApiException.upstreamBroken(provider, e.getMessage()));
         } catch (HttpConnectTimeoutException e) {
             throw ApiException.upstreamUnavailable(provider, "connection timed out");
         } catch (HttpTimeoutException e) {
@@ -74,6 +81,23 @@ final class UpstreamCall {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.upstreamUnavailable(provider, "interrupted");
+        }
+    }
+
+    /**
+     * The provider answered, so it may have acted on the call, but the answer cannot be read safely: the
+     * call ends with {@link #failure()}, neither retried nor sent to a fallback target.
+     */
+    static final class BrokenAnswer extends RuntimeException {
+        private final ApiException failure;
+
+        BrokenAnswer(ApiException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+
+        ApiException failure() {
+            return failure;
         }
     }
 }

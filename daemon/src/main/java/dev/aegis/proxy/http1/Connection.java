@@ -2,8 +2,11 @@ package dev.aegis.proxy.http1;
 
 import dev.aegis.http1.HttpInput;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /**
  * One HTTP/1.1 connection to a provider: blocking socket I/O (cheap on virtual threads) with one
@@ -22,17 +25,26 @@ final class Connection {
     private static final int MAX_LINE = 64 * 1024;
 
     final Origin origin;
+    /** The TCP connection, for {@link #quietAndOpen()}; under TLS the socket is layered on its socket. */
+    private final SocketChannel channel;
     private final Socket socket;
+    /** Under TLS, the decrypted stream: what it holds beyond the answer counts as unread. Null for plain http. */
+    private final InputStream tlsIn;
     private final HttpInput in;
     private final OutputStream out;
+    private final ByteBuffer peek = ByteBuffer.allocate(1);
     private long idleSince;
     private boolean used;
     private volatile boolean closed;
 
-    Connection(Origin origin, Socket socket) throws IOException {
+    /** @param socket {@code channel}'s socket, or a TLS socket layered on it */
+    Connection(Origin origin, SocketChannel channel, Socket socket) throws IOException {
         this.origin = origin;
+        this.channel = channel;
         this.socket = socket;
-        this.in = new HttpInput(socket.getInputStream(), READ_BUFFER, MAX_LINE, "the provider");
+        InputStream stream = socket.getInputStream();
+        this.tlsIn = socket == channel.socket() ? null : stream;
+        this.in = new HttpInput(stream, READ_BUFFER, MAX_LINE, "the provider");
         this.out = socket.getOutputStream();
     }
 
@@ -75,6 +87,39 @@ final class Connection {
     /** True when no byte of a response has arrived yet (so a failure now may be retried on a fresh connection). */
     boolean nothingBuffered() {
         return !in.hasBuffered();
+    }
+
+    /**
+     * True when bytes already read off the socket wait beyond the answer just read (ours, or TLS's
+     * decrypted ones): the connection must not serve another call. No system call.
+     */
+    boolean hasUnread() {
+        try {
+            return in.hasBuffered() || tlsIn != null && tlsIn.available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * For an idle connection about to serve a call: true when the provider has neither closed it nor sent
+     * anything since the last answer ended. One non-blocking read of the TCP socket (one system call;
+     * switching the blocking mode makes none once a virtual thread has used the socket): 0 bytes is
+     * quiet; end of stream or a reset is closed; a byte is something the provider sent unasked (bytes
+     * beyond its last answer, or a TLS close_notify) and is consumed, since the connection is then
+     * closed anyway.
+     */
+    boolean quietAndOpen() {
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(peek.clear()) == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -22,7 +22,12 @@ final class ConnectionPool implements AutoCloseable {
     private final AtomicInteger size = new AtomicInteger();
     private volatile boolean closed;
 
-    /** An idle connection to the origin that is still usable, or null. */
+    /**
+     * An idle connection to the origin that is still usable, or null. Each is checked before it is
+     * handed out ({@link Connection#quietAndOpen()}): one the provider closed while it waited, or sent
+     * bytes on that no request asked for, is closed and the next one tried, so no byte of a request goes
+     * to a dead connection and no leftover byte becomes another call's answer.
+     */
     Connection take(Origin origin) {
         Deque<Connection> q = idle.get(origin);
         if (q == null) {
@@ -32,7 +37,7 @@ final class ConnectionPool implements AutoCloseable {
         Connection c;
         while ((c = q.pollFirst()) != null) {
             size.decrementAndGet();
-            if (!c.isClosed() && now - c.idleSince() < IDLE_LIMIT.toNanos()) {
+            if (!c.isClosed() && now - c.idleSince() < IDLE_LIMIT.toNanos() && c.quietAndOpen()) {
                 return c;
             }
             c.close();

@@ -14,11 +14,11 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +56,10 @@ import javax.net.ssl.SSLSocketFactory;
 public final class Http1Client implements AutoCloseable {
 
     private static final String USER_AGENT = "Aegis/" + AegisVersion.get();
+    /** Interim (1xx) answers accepted before the real one; a provider sends one at most. */
+    private static final int MAX_INTERIM = 10;
+    /** Methods a server may receive twice with the effect of once (RFC 9110 §9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
 
     private final Duration connectTimeout;
     private final ConnectionPool pool = new ConnectionPool();
@@ -101,7 +105,17 @@ public final class Http1Client implements AutoCloseable {
         return proxies.isEmpty() || proxies.getFirst().type() == Proxy.Type.DIRECT;
     }
 
-    /** Sends the request and returns once the answer's head has arrived; its body is read as it comes. */
+    /**
+     * Sends the request and returns once the answer's head has arrived; its body is read as it comes.
+     *
+     * <p>A pooled connection is checked before any byte is written to it ({@link ConnectionPool#take}).
+     * If it still fails before any byte of an answer (the provider closed it in the instant between),
+     * the request is sent once more on a new connection only when the provider cannot have acted on it:
+     * the write itself failed (the connection was already reset, so the provider has at most an
+     * incomplete request, which it does not act on), or the method is idempotent (RFC 9110 §9.2.2). A
+     * POST that was written whole is not sent again: the failure goes to the caller, whose retry policy
+     * decides ({@code retry.attempts}).
+     */
     public HttpResponse<java.io.InputStream> send(HttpRequest request) throws IOException, InterruptedException {
         Origin origin = Origin.of(request.uri());
         ByteBuffer body = bodyOf(request);
@@ -112,7 +126,7 @@ public final class Http1Client implements AutoCloseable {
             try {
                 return exchange(conn, request, head, body, timeout);
             } catch (StaleConnection e) {
-                // The provider had closed this pooled connection before answering: try once on a new one.
+                // The provider had closed this pooled connection before it could act on the request.
             }
         }
         try {
@@ -126,23 +140,34 @@ public final class Http1Client implements AutoCloseable {
             Duration timeout) throws IOException, StaleConnection {
         boolean reused = conn.reused();
         conn.markUsed();
+        boolean headRequest = request.method().equals("HEAD");
+        boolean written = false;
+        boolean answered = false;
         // The answer's head must come within the request's timeout: the watchdog closes the
         // connection otherwise (cheaper than a socket read timeout on a virtual thread, see Watchdogs).
         Watch deadline = timeout == null ? null : Watchdogs.SHARED.watch(timeout, conn::close);
         try {
             conn.write(head, body.array(), body.arrayOffset() + body.position(), body.remaining());
-            Head h;
-            while ((h = Head.read(conn)).status() / 100 == 1 && h.status() != 101) {
+            written = true;
+            String statusLine = conn.readLine();
+            answered = true;
+            ResponseHead h = ResponseHead.read(conn, statusLine, headRequest);
+            for (int interim = 1; h.status() / 100 == 1; interim++) {
                 // interim answers (100 Continue, 103 Early Hints): the real one follows
+                if (interim > MAX_INTERIM) {
+                    throw new MalformedAnswerException("more than " + MAX_INTERIM + " interim (1xx) answers");
+                }
+                h = ResponseHead.read(conn, conn.readLine(), headRequest);
             }
-            return new Http1Response(request, h.status(), h.headers(), body(conn, request, h),
-                    conn.session());
+            ResponseBody answer = new ResponseBody(conn, h.framing(), h.contentLength(), h.keepAlive(), pool);
+            return new Http1Response(request, h.status(), h.headers(), answer, conn.session());
         } catch (IOException e) {
             conn.close();
             if (deadline != null && deadline.fired()) {
                 throw new HttpTimeoutException("no answer from the provider within the request's timeout");
             }
-            if (reused && conn.nothingBuffered() && (e instanceof EOFException || e instanceof SocketException)) {
+            if (reused && !answered && conn.nothingBuffered() && (e instanceof EOFException || e instanceof SocketException)
+                    && (!written || IDEMPOTENT.contains(request.method()))) {
                 throw new StaleConnection(e);
             }
             throw e;
@@ -153,17 +178,11 @@ public final class Http1Client implements AutoCloseable {
         }
     }
 
-    private ResponseBody body(Connection conn, HttpRequest request, Head h) {
-        boolean noBody = request.method().equals("HEAD") || h.status() == 204 || h.status() == 304;
-        ResponseBody.Framing framing = noBody ? ResponseBody.Framing.NONE
-                : h.chunked() ? ResponseBody.Framing.CHUNKED
-                : h.contentLength() >= 0 ? ResponseBody.Framing.LENGTH
-                : ResponseBody.Framing.UNTIL_CLOSE;
-        return new ResponseBody(conn, framing, h.contentLength(), h.keepAlive(), pool);
-    }
-
     private Connection connect(Origin origin) throws IOException {
-        Socket socket = new Socket();
+        // A socket of a channel, so that an idle connection can be checked with a non-blocking read
+        // before it is reused (Connection.quietAndOpen); reads and writes block as a plain socket's do.
+        SocketChannel channel = SocketChannel.open();
+        Socket socket = channel.socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(origin.connectHost(), origin.port()), millis(connectTimeout));
@@ -176,9 +195,9 @@ public final class Http1Client implements AutoCloseable {
                 ssl.setSoTimeout(millis(connectTimeout));
                 ssl.startHandshake();
                 ssl.setSoTimeout(0);
-                return new Connection(origin, ssl);
+                return new Connection(origin, channel, ssl);
             }
-            return new Connection(origin, socket);
+            return new Connection(origin, channel, socket);
         } catch (SocketTimeoutException e) {
             socket.close();
             throw new HttpConnectTimeoutException("connecting to " + origin.hostHeader() + " timed out");
@@ -303,52 +322,6 @@ public final class Http1Client implements AutoCloseable {
         StaleConnection(IOException cause) {
             super(null, cause, false, false);
             this.cause = cause;
-        }
-    }
-
-    /** A response head: status, headers, and what frames the body. */
-    record Head(int status, HttpHeaders headers, long contentLength, boolean chunked, boolean keepAlive) {
-
-        static Head read(Connection conn) throws IOException {
-            String statusLine = conn.readLine();
-            if (!statusLine.startsWith("HTTP/1.")) {
-                throw new IOException("not an HTTP/1.x answer from the provider");
-            }
-            int status;
-            try {
-                status = Integer.parseInt(statusLine, 9, 12, 10);
-            } catch (RuntimeException e) {
-                throw new IOException("an invalid status line from the provider");
-            }
-            boolean http10 = statusLine.startsWith("HTTP/1.0");
-            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            long length = -1;
-            boolean chunked = false;
-            String connection = null;
-            String line;
-            while (!(line = conn.readLine()).isEmpty()) {
-                int colon = line.indexOf(':');
-                if (colon <= 0) {
-                    continue;
-                }
-                String name = line.substring(0, colon).trim();
-                String value = line.substring(colon + 1).trim();
-                headers.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
-                if (name.equalsIgnoreCase("content-length")) {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IOException("an invalid Content-Length from the provider");
-                    }
-                } else if (name.equalsIgnoreCase("transfer-encoding")) {
-                    chunked = value.toLowerCase(Locale.ROOT).endsWith("chunked");
-                } else if (name.equalsIgnoreCase("connection")) {
-                    connection = value.toLowerCase(Locale.ROOT);
-                }
-            }
-            boolean keepAlive = http10 ? connection != null && connection.contains("keep-alive")
-                    : connection == null || !connection.contains("close");
-            return new Head(status, HttpHeaders.of(headers, (n, v) -> true), length, chunked, keepAlive);
         }
     }
 }

@@ -88,8 +88,14 @@ final class ResponseBody extends InputStream {
             inChunks = true;
             long size = chunkSize(conn.readLine());
             if (size == 0) {
-                while (!conn.readLine().isEmpty()) {
-                    // trailer fields: not passed on
+                int trailerBytes = 0;
+                for (String t; !(t = conn.readLine()).isEmpty(); ) {
+                    // trailer fields: not passed on, but bounded as a head is
+                    trailerBytes += t.length() + 2;
+                    if (trailerBytes > ResponseHead.MAX_HEAD_BYTES) {
+                        throw new MalformedAnswerException("trailer fields of more than "
+                                + ResponseHead.MAX_HEAD_BYTES / 1024 + " KiB");
+                    }
                 }
                 finish();
                 return -1;
@@ -112,24 +118,44 @@ final class ResponseBody extends InputStream {
         return n;
     }
 
-    private static long chunkSize(String line) throws IOException {
-        int semi = line.indexOf(';');
-        String hex = (semi < 0 ? line : line.substring(0, semi)).trim();
-        try {
-            long size = Long.parseLong(hex, 16);
-            if (size < 0) {
-                throw new NumberFormatException();
+    /**
+     * A chunk-size line: hex digits only (no sign, no {@code 0x}, at most 15 so it fits a long), then
+     * nothing or chunk extensions after {@code ;} (RFC 9112 §7.1), which are ignored.
+     */
+    static long chunkSize(String line) throws IOException {
+        long size = 0;
+        int i = 0;
+        for (; i < line.length(); i++) {
+            char c = line.charAt(i);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (digit < 0) {
+                break;
             }
-            return size;
-        } catch (NumberFormatException e) {
-            throw new IOException("an invalid chunk size from the provider");
+            if (i == 15) {
+                throw new MalformedAnswerException("a chunk size of more than 15 hex digits");
+            }
+            size = size << 4 | digit;
         }
+        int rest = i;
+        while (rest < line.length() && (line.charAt(rest) == ' ' || line.charAt(rest) == '\t')) {
+            rest++;
+        }
+        if (i == 0 || rest < line.length() && line.charAt(rest) != ';') {
+            throw new MalformedAnswerException("an invalid chunk size");
+        }
+        return size;
     }
 
-    /** The whole body has been read: the connection serves the next call, or is closed. */
+    /**
+     * The whole body has been read: the connection serves the next call, or is closed — always when
+     * bytes beyond this answer already arrived (a body on a 204, more than Content-Length said): they
+     * are not this answer's and must not become the next one's. Bytes that arrive later are caught
+     * before the connection is reused ({@link ConnectionPool#take}).
+     */
     private void finish() {
         done = true;
-        if (reusable) {
+        if (reusable && !conn.hasUnread()) {
             pool.release(conn);
         } else {
             conn.close();

@@ -25,6 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -32,6 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The upstream HTTP/1.1 client against a scripted server that writes exact bytes. */
 class Http1ClientTest {
@@ -304,9 +308,134 @@ class Http1ClientTest {
             assertThat(r.sslSession()).isPresent();
             assertThat(text(r)).isEqualTo("secret");
             assertThat(requests.getFirst()).contains("\r\nHost: localhost:" + uri.getPort() + "\r\n");
+            // The idle check before reuse reads the TCP socket under TLS: a quiet connection is reused.
+            assertThat(text(tls.send(post(uri, "{}")))).isEqualTo("secret");
+            assertThat(connections.get()).isEqualTo(1);
         }
         // The default trust store does not know this certificate: the handshake fails, nothing is sent.
         assertThatThrownBy(() -> client.send(post(uri, "{}"))).isInstanceOf(IOException.class);
-        assertThat(requests).hasSize(1);
+        assertThat(requests).hasSize(2);
+    }
+
+    @Test
+    void repeatedContentLengthsThatAgreeAreOneLengthAndTheConnectionIsReused() throws Exception {
+        URI uri = serve((s, in, out) -> {
+            while (readRequest(in) != null) {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2, 2\r\n\r\nok");
+            }
+        });
+
+        assertThat(text(client.send(post(uri, "{}")))).isEqualTo("ok");
+        assertThat(text(client.send(post(uri, "{}")))).isEqualTo("ok");
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: 0x2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nok",
+        "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nX-A: 1\r\n\tContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 200 OK\r\n: no name\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+        "HTTP/1.1 2000 OK\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 -20 OK\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/2 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    })
+    void anAnswerWhoseFramingIsAmbiguousIsRefusedAndItsConnectionClosed(String answer) throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
+        URI uri = serve((s, in, out) -> {
+            readRequest(in);
+            write(out, answer);
+            if (readRequest(in) == null) {
+                closed.countDown();
+            }
+        });
+
+        assertThatThrownBy(() -> client.send(post(uri, "{}"))).isInstanceOf(MalformedAnswerException.class);
+        assertThat(closed.await(5, TimeUnit.SECONDS)).as("the client closed the connection").isTrue();
+    }
+
+    @Test
+    void aHeadOfAHundredFieldsIsAcceptedAndOneMoreIsNot() throws Exception {
+        String fields = IntStream.range(0, 99).mapToObj(i -> "X-Pad-" + i + ": v\r\n").collect(Collectors.joining());
+        AtomicInteger answers = new AtomicInteger();
+        URI uri = serve((s, in, out) -> {
+            while (readRequest(in) != null) {
+                String extra = answers.getAndIncrement() == 0 ? "" : "X-One-More: v\r\n";
+                write(out, "HTTP/1.1 200 OK\r\n" + fields + extra + "Content-Length: 2\r\n\r\nok");
+            }
+        });
+
+        assertThat(text(client.send(post(uri, "{}")))).isEqualTo("ok");
+        assertThatThrownBy(() -> client.send(post(uri, "{}"))).isInstanceOf(MalformedAnswerException.class)
+                .hasMessageContaining("100 fields");
+    }
+
+    @Test
+    void endlessInterimAnswersAreRefused() throws Exception {
+        URI uri = serve((s, in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 103 Early Hints\r\n\r\n".repeat(11) + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        });
+
+        assertThatThrownBy(() -> client.send(post(uri, "{}"))).isInstanceOf(MalformedAnswerException.class);
+    }
+
+    @Test
+    void chunkSizesAreHexDigitsWithOptionalExtensions() throws Exception {
+        assertThat(ResponseBody.chunkSize("1a")).isEqualTo(26);
+        assertThat(ResponseBody.chunkSize("1A;name=value")).isEqualTo(26);
+        assertThat(ResponseBody.chunkSize("10 ;x")).isEqualTo(16);
+        assertThat(ResponseBody.chunkSize("0")).isZero();
+        for (String bad : List.of("", " 5", "+5", "-0", "0x5", "5 5", "g", "1234567890abcdef0")) {
+            assertThatThrownBy(() -> ResponseBody.chunkSize(bad)).as(bad).isInstanceOf(MalformedAnswerException.class);
+        }
+    }
+
+    /** The first connection answers one request, reads the next and closes without answering; others answer all. */
+    private URI closingAfterTheSecondRequest() throws IOException {
+        return serve((s, in, out) -> {
+            boolean first = connections.get() == 1;
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            if (first) {
+                readRequest(in);
+                return;
+            }
+            while (readRequest(in) != null) {
+                write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+        });
+    }
+
+    @Test
+    void aGetThatAPooledConnectionFailedAfterItWasWrittenIsSentAgain() throws Exception {
+        URI uri = closingAfterTheSecondRequest();
+        HttpRequest get = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+
+        assertThat(text(client.send(get))).isEqualTo("ok");
+        assertThat(text(client.send(get))).isEqualTo("ok");
+        assertThat(requests).as("the second GET reached both connections").hasSize(3);
+        assertThat(connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aPostThatAPooledConnectionFailedAfterItWasWrittenIsNotSentAgain() throws Exception {
+        URI uri = closingAfterTheSecondRequest();
+
+        assertThat(text(client.send(post(uri, "{\"n\":1}")))).isEqualTo("ok");
+        assertThatThrownBy(() -> client.send(post(uri, "{\"n\":2}"))).isInstanceOf(IOException.class);
+        assertThat(requests).as("the provider may have acted on the second POST: it went out once").hasSize(2);
+        assertThat(connections.get()).isEqualTo(1);
     }
 }
