@@ -115,7 +115,7 @@ public final class ProxyHandler {
         record.endpoint(endpoint);
         record.requestBody(raw);
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : RequestBody.opaque(raw);
-        record.requested(body.model());
+        record.requested(ModelId.checked(body.model()));
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))

@@ -75,6 +75,23 @@ public final class UsageQueries {
         });
     }
 
+    /** Tokens (input + output) per key id, then per run id, since a time. */
+    public Map<String, Map<String, Long>> runTokensSince(long sinceMillis) {
+        return db.read(c -> {
+            Map<String, Map<String, Long>> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, run_id, SUM(input_tokens + output_tokens) "
+                    + "FROM usage WHERE ts_ms >= ? AND key_id IS NOT NULL AND run_id IS NOT NULL GROUP BY 1, 2")) {
+                ps.setLong(1, sinceMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** Every token (input + output) a key has used. */
     public long tokensOfKey(String keyId) {
         return db.read(c -> {
