@@ -6,6 +6,7 @@ import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.Table;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditLedger;
@@ -102,7 +103,7 @@ public final class KeysCommand extends GroupCommand {
                     context.out().println(n);
                 } else {
                     n.fields().forEachRemaining(e -> context.out().printf("%-12s %s%n", e.getKey() + ":",
-                            e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+                            TerminalText.escape(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())));
                 }
             }
             return ExitCode.OK;
@@ -137,7 +138,7 @@ public final class KeysCommand extends GroupCommand {
                 if (json) {
                     context.out().println(KeyJson.of(k, new SqlCreditLedger(db, clock).balance(id), clock.instant()));
                 } else {
-                    context.out().println("Revoked key " + k.id() + " (" + k.name() + ") at " + k.revokedAt() + ".");
+                    context.out().println("Revoked key " + k.id() + " (" + TerminalText.escape(k.name()) + ") at " + k.revokedAt() + ".");
                 }
             }
             return ExitCode.OK;

@@ -6,6 +6,7 @@ import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.BarChart;
 import dev.aegis.cli.output.Table;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.config.Units;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageFilter;
@@ -133,7 +134,7 @@ public final class UsageCommand implements Callable<Integer> {
     }
 
     private static String csvLine(UsageTotals g) {
-        String name = g.group();
+        String name = TerminalText.escape(g.group());
         if (name.contains(",") || name.contains("\"") || name.contains("\n")) {
             name = "\"" + name.replace("\"", "\"\"") + "\"";
         }
