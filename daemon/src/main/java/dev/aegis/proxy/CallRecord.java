@@ -132,7 +132,7 @@ final class CallRecord {
         UsageRow row = toRow(pricing);
         // Metrics and live events first: once the row is in the database, everything else has seen the call.
         metrics.record(row, overheadMs);
-        events.publish(row);
+        events.publish(row, key == null ? null : key.name());
         recorder.record(row, new Exchange(requestBody, responseBody, responseSha256,
                 streamed && answerPreview != null ? answerPreview.text() : null, modelCall));
     }

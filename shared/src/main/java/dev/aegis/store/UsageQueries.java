@@ -30,8 +30,30 @@ public final class UsageQueries {
                 }
             }
             List<UsageTotals> groups = sums.ordered();
-            return new UsageReport(by, groups, sum(groups));
+            return new UsageReport(by, groups, sum(groups), by == UsageGroup.KEY ? keyNames(c, groups) : Map.of());
         });
+    }
+
+    /** A key's name; null for a key not stored. */
+    public String keyName(String keyId) {
+        return db.read(c -> keyNames(c, List.of(new UsageTotals(keyId, 0, 0, 0, 0, 0, 0, java.math.BigDecimal.ZERO))))
+                .get(keyId);
+    }
+
+    /** The names of the groups' keys, by id. */
+    private static Map<String, String> keyNames(Connection c, List<UsageTotals> groups) throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM api_keys WHERE id = ?")) {
+            for (UsageTotals g : groups) {
+                ps.setString(1, g.group());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        names.put(g.group(), rs.getString(1));
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** Every column is additive, so the total is the sum of the groups: one scan instead of two. */

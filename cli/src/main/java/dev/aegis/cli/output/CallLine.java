@@ -20,8 +20,9 @@ public final class CallLine {
         String time = text(e, "ts", "");
         time = time.length() >= 19 ? time.substring(11, 19) : time;
         String error = e.path("error").isNull() ? "" : text(e, "error", "");
-        String line = String.format("%s  %-12s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
-                cut(text(e, "key_id", "-"), 12), cut(text(e, "model", "-"), 22),
+        String keyName = e.path("key_name").isTextual() ? " " + text(e, "key_name", "") : "";
+        String line = String.format("%s  %-20s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
+                cut(text(e, "key_id", "-") + keyName, 20), cut(text(e, "model", "-"), 22),
                 cut(text(e, "provider", "-"), 9), status, e.path("latency_ms").asDouble(),
                 e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), text(e, "cost_usd", "0"), error);
         line = line.stripTrailing();
