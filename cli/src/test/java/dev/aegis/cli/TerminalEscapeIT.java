@@ -89,6 +89,14 @@ class TerminalEscapeIT {
             assertEscaped(csv.out());
             assertThat(csv.out().lines()).hasSize(3);
         }
+        // JSON escapes them too (JSON itself escapes only C0), and still reads back as what was stored.
+        for (String[] args : List.of(new String[] {"usage", "--by", "tenant", "--json"}, new String[] {"keys", "list", "--json"})) {
+            CliRun json = CliRun.run(Map.of(), CliRun.args(home(), args));
+            assertThat(json.out()).as(String.join(" ", args)).doesNotContain("\u001b").doesNotContain("\u009b")
+                    .doesNotContain("\u202e").contains("\\u009b").contains("\\u202e");
+            assertThat(json.out()).contains(Json.mapper().valueToTree(HOSTILE).toString().replace("\u009b", "\\u009b")
+                    .replace("\u202e", "\\u202e"));
+        }
         CliRun table = CliRun.run(Map.of(), CliRun.args(home(), "usage", "--by", "model"));
         // Header, the group, the total: a CR LF in a model no longer breaks a row in two.
         assertThat(table.out().lines()).hasSize(3);

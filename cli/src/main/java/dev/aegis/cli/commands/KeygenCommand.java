@@ -7,6 +7,7 @@ import dev.aegis.cli.DurationConverter;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.SecretsModeConverter;
 import dev.aegis.cli.Stores;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.config.SecretsMode;
 import dev.aegis.ids.Ids;
 import dev.aegis.keys.ApiKeys;
@@ -107,7 +108,7 @@ public final class KeygenCommand implements Callable<Integer> {
                 ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());
                 ObjectNode ordered = n.objectNode().put("id", record.id()).put("name", record.name()).put("key", minted.key());
                 ordered.setAll(n);
-                out.println(ordered);
+                out.println(TerminalText.json(ordered));
             } else {
                 out.println("Created key " + record.id() + " (" + record.name() + ", tenant " + record.tenant()
                         + (subTenants ? ", sub-tenants " + record.tenant() + "/*" : "") + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")

@@ -89,7 +89,7 @@ public final class UsageCommand implements Callable<Integer> {
         }
         PrintWriter out = context.out();
         switch (json ? Format.json : format) {
-            case json -> out.println(report.toJson());
+            case json -> out.println(TerminalText.json(report.toJson()));
             case csv -> csv(out, report);
             case table -> table(out, report);
         }
