@@ -83,7 +83,7 @@ public class AdmissionBenchmark {
     public Object admit() {
         KeyRecord k = authenticator.check(key).orElseThrow();
         RateLimiter.Verdict v = limiter.acquire(k.id(), rules);
-        BudgetTracker.Remaining left = budgets.remaining(k.tenant(), null, policy);
-        return credits.reserve(k, "gpt-4o-mini", 40_000, null).isPresent() || v.allowed() && left.tokens() > 0;
+        BudgetTracker.Remaining left = budgets.remaining(k.id(), k.tenant(), null, policy);
+        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null)).isPresent() || v.allowed() && left.tokens() > 0;
     }
 }

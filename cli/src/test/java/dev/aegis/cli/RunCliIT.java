@@ -21,8 +21,9 @@ class RunCliIT {
 
     private static final String AGENT = """
             #!/usr/bin/env bash
+            # Like Claude Code, which sends ANTHROPIC_CUSTOM_HEADERS (x-run-id) with every call.
             for i in 1 2 3; do
-              curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $OPENAI_API_KEY" \\
+              curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $OPENAI_API_KEY" -H "x-run-id: $AEGIS_RUN_ID" \\
                 -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini","max_tokens":10}' \\
                 "$OPENAI_BASE_URL/chat/completions" >> "$STATUS_FILE"
             done

@@ -95,6 +95,8 @@ class TailIT {
             assertThat(e.path("status").asInt()).isEqualTo(200);
             assertThat(e.path("request_id").asText()).startsWith("req_");
             assertThat(e.path("provider").asText()).isEqualTo("openai");
+            assertThat(e.path("key_name").asText()).isEqualTo("t");
+            assertThat(e.path("key_id").asText()).isNotBlank();
             assertThat(line).doesNotContain(key);
         }
     }

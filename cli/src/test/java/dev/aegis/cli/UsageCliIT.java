@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.home.AegisHome;
 import dev.aegis.json.Json;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
 import dev.aegis.store.Database;
+import dev.aegis.store.SqlKeyStore;
 import dev.aegis.store.UsageRow;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +72,32 @@ class UsageCliIT {
         assertThat(mini.path("cost_usd").decimalValue()).isEqualByComparingTo("0.0000045");
         assertThat(report.at("/total/requests").asLong()).isEqualTo(3);
         assertThat(report.at("/total/cost_usd").decimalValue()).isEqualByComparingTo("0.0007995");
+    }
+
+    @Test
+    void byKeyShowsEachKeysNameBesideItsId() throws Exception {
+        String id;
+        try (Database db = Database.open(Database.defaultUrl(new AegisHome(Path.of(home))))) {
+            id = new SqlKeyStore(db, InstantSource.system()).create(new NewKey("laptop", "team-a", false, List.of(), null,
+                    null, null, null), ApiKeys.mint()).id();
+            new UsageStore(db).insert(List.of(row(Instant.now(), id, "team-a", null, "gpt-4o-mini", "openai", 1, 0, 1, 10)));
+        }
+        CliRun table = aegis("usage", "--by", "key");
+        assertThat(table.exitCode()).as(table.all()).isZero();
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("KEY").contains("NAME");
+        assertThat(table.out().lines().filter(l -> l.startsWith(id))).singleElement().asString().contains("laptop");
+        assertThat(table.out().lines().filter(l -> l.startsWith("k1"))).singleElement().asString().contains(" - ");
+
+        JsonNode json = Json.mapper().readTree(aegis("usage", "--by", "key", "--json").out());
+        JsonNode laptop = null;
+        for (JsonNode g : json.path("groups")) {
+            if (g.path("key_id").asText().equals(id)) {
+                laptop = g;
+            }
+        }
+        assertThat(laptop).isNotNull();
+        assertThat(laptop.path("key_name").asText()).isEqualTo("laptop");
+        assertThat(aegis("usage", "--by", "key", "--format", "csv").out()).contains(id + ",laptop,1,");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class BudgetGuard {
     public Long admit(KeyRecord key, String tenant, String run, GovernanceConfig governance, int bodyBytes,
             HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
-        BudgetTracker.Remaining left = policy.any() ? tracker.remaining(tenant, run, policy) : null;
+        BudgetTracker.Remaining left = policy.any() ? tracker.remaining(key.id(), tenant, run, policy) : null;
         if (key.tokenBudget() != null) {
             long keyLeft = tracker.keyRemaining(key.id(), key.tokenBudget());
             if (left == null || keyLeft < left.tokens()) {
@@ -56,7 +56,7 @@ public final class BudgetGuard {
     }
 
     public void charge(KeyRecord key, String tenant, String run, long tokens) {
-        tracker.charge(tenant, run, tokens);
+        tracker.charge(key == null ? null : key.id(), tenant, run, tokens);
         if (key != null && key.tokenBudget() != null && tokens > 0) {
             tracker.chargeKey(key.id(), tokens);
         }

@@ -5,18 +5,28 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.config.BudgetPolicy;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Tokens spent per tenant this minute and today (UTC), and per run, against a {@link BudgetPolicy}.
- * Starts from the usage already recorded today, so a restart does not reset a day's budget.
+ * Tokens spent per tenant this minute and today (UTC), and per run of a key, against a
+ * {@link BudgetPolicy}. A tenant's budget counts its sub-tenants' calls too: a call of
+ * {@code acme/team-1} spends {@code acme/team-1}'s budget and {@code acme}'s. A run is one key's:
+ * two keys that send the same {@code x-run-id} have a run budget each. Starts from the usage already
+ * recorded today (tenants) and this week (runs), so a restart does not reset a budget.
+ *
+ * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants and {@link #MAX_RUNS} runs, kept
+ * while used (a tenant for a day, a run for a week); beyond that the least used are forgotten.
  */
 public final class BudgetTracker {
 
     private static final long MINUTE = 60_000;
     private static final long DAY = 86_400_000;
+    static final int MAX_TENANTS = 10_000;
+    static final int MAX_RUNS = 20_000;
+    static final int MAX_KEYS = 100_000;
 
     /**
      * The tightest budget for a call.
@@ -33,13 +43,18 @@ public final class BudgetTracker {
         long dayUsed;
     }
 
+    /** A run as one key sees it. */
+    private record Run(String keyId, String run) {}
+
     private final InstantSource clock;
-    private final Map<String, Windows> tenants = new HashMap<>();
-    private final Cache<String, long[]> runs =
-            Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(7)).maximumSize(1_000_000).build();
+    // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
+    private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
+    private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
     private final Function<String, Long> keyUsage;
-    private final Cache<String, long[]> keys =
-            Caffeine.newBuilder().expireAfterAccess(Duration.ofDays(1)).maximumSize(100_000).build();
+    private final Cache<String, long[]> keys = Caffeine.newBuilder().executor(Runnable::run)
+            .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_KEYS).build();
 
     public BudgetTracker(InstantSource clock) {
         this(clock, keyId -> 0L);
@@ -61,48 +76,78 @@ public final class BudgetTracker {
         keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0] += tokens;
     }
 
-    /** Tokens already used today per tenant, and per run, when the daemon starts. */
-    public synchronized void seed(Map<String, Long> todayByTenant, Map<String, Long> byRun) {
+    /**
+     * Tokens already used when the daemon starts: today per tenant, and per key and run.
+     *
+     * @param byKeyAndRun tokens per key id, then per run id
+     */
+    public synchronized void seed(Map<String, Long> todayByTenant, Map<String, Map<String, Long>> byKeyAndRun) {
         long now = clock.millis();
         todayByTenant.forEach((tenant, used) -> {
-            Windows w = windows(tenant, now);
-            w.dayUsed += used;
+            for (String t : withParents(tenant)) {
+                windows(t, now).dayUsed += used;
+            }
         });
-        byRun.forEach((run, used) -> runs.get(run, r -> new long[1])[0] += used);
+        byKeyAndRun.forEach((keyId, byRun) ->
+                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[1])[0] += used));
     }
 
-    /** The tightest budget left for a call, or null when the policy sets none that applies. */
-    public synchronized Remaining remaining(String tenant, String run, BudgetPolicy policy) {
+    /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
+    public synchronized Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy) {
         long now = clock.millis();
-        Windows w = windows(tenant, now);
         Remaining tightest = null;
         if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(run, r -> new long[1]);
+            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
             tightest = tighter(tightest, new Remaining("run", policy.perRun() - used[0], -1));
         }
-        if (policy.perMinute() > 0) {
-            tightest = tighter(tightest, new Remaining("minute", policy.perMinute() - w.minuteUsed, (w.minute + 1) * MINUTE - now));
-        }
-        if (policy.perDay() > 0) {
-            tightest = tighter(tightest, new Remaining("day", policy.perDay() - w.dayUsed, (w.day + 1) * DAY - now));
+        for (String t : withParents(tenant)) {
+            Windows w = windows(t, now);
+            if (policy.perMinute() > 0) {
+                tightest = tighter(tightest,
+                        new Remaining("minute", policy.perMinute() - w.minuteUsed, (w.minute + 1) * MINUTE - now));
+            }
+            if (policy.perDay() > 0) {
+                tightest = tighter(tightest, new Remaining("day", policy.perDay() - w.dayUsed, (w.day + 1) * DAY - now));
+            }
         }
         return tightest;
     }
 
-    public synchronized void charge(String tenant, String run, long tokens) {
+    public synchronized void charge(String keyId, String tenant, String run, long tokens) {
         if (tokens <= 0) {
             return;
         }
-        Windows w = windows(tenant, clock.millis());
-        w.minuteUsed += tokens;
-        w.dayUsed += tokens;
+        long now = clock.millis();
+        for (String t : withParents(tenant)) {
+            Windows w = windows(t, now);
+            w.minuteUsed += tokens;
+            w.dayUsed += tokens;
+        }
         if (run != null) {
-            runs.get(run, r -> new long[1])[0] += tokens;
+            runs.get(new Run(keyId, run), r -> new long[1])[0] += tokens;
         }
     }
 
+    /** How many tenants and runs are tracked (tests: the tables stay bounded). */
+    synchronized long tracked() {
+        tenants.cleanUp();
+        runs.cleanUp();
+        return tenants.estimatedSize() + runs.estimatedSize();
+    }
+
+    /** A tenant and each tenant it is a sub-tenant of: {@code a/b/c}, {@code a/b}, {@code a}. */
+    private static List<String> withParents(String tenant) {
+        String t = tenant == null ? "" : tenant;
+        List<String> out = new ArrayList<>(2);
+        out.add(t);
+        for (int slash = t.lastIndexOf('/'); slash > 0; slash = t.lastIndexOf('/', slash - 1)) {
+            out.add(t.substring(0, slash));
+        }
+        return out;
+    }
+
     private Windows windows(String tenant, long now) {
-        Windows w = tenants.computeIfAbsent(tenant == null ? "" : tenant, t -> new Windows());
+        Windows w = tenants.get(tenant, t -> new Windows());
         if (w.minute != now / MINUTE) {
             w.minute = now / MINUTE;
             w.minuteUsed = 0;

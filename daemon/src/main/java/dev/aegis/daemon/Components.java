@@ -133,13 +133,13 @@ final class Components implements AutoCloseable {
         }
     }
 
-    /** Budgets start from the tokens already used today (per tenant) and this week (per run). */
+    /** Budgets start from the tokens already used today (per tenant) and this week (per key and run). */
     private static BudgetTracker budgets(Database database, InstantSource clock) {
         UsageQueries queries = new UsageQueries(database);
         BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey);
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
         tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
-                queries.tokensSince(clock.millis() - Duration.ofDays(7).toMillis(), UsageGroup.RUN));
+                queries.runTokensSince(clock.millis() - Duration.ofDays(7).toMillis()));
         return tracker;
     }
 

@@ -61,21 +61,23 @@ public final class EventBus {
         return s;
     }
 
-    public void publish(UsageRow row) {
+    /** Sends a call to every subscriber, with the name of its key (null when it had none). */
+    public void publish(UsageRow row, String keyName) {
         if (subscribers.isEmpty()) {
             return;
         }
-        String json = json(row);
+        String json = json(row, keyName);
         for (Subscription s : subscribers) {
             s.offer(json);
         }
     }
 
-    static String json(UsageRow r) {
+    static String json(UsageRow r, String keyName) {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("ts", Instant.ofEpochMilli(r.tsMillis()).toString());
         n.put("request_id", r.requestId());
         n.put("key_id", r.keyId());
+        n.put("key_name", keyName);
         n.put("tenant", r.tenant());
         n.put("run", r.runId());
         n.put("route", r.route());

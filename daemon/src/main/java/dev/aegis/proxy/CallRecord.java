@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
+import dev.aegis.auth.CallerScope;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
@@ -52,10 +53,17 @@ final class CallRecord {
         this.route = route;
     }
 
+    /**
+     * The caller's key, and the tenant and run its headers name within what the key allows; a refused
+     * call is recorded under the key's own.
+     */
     void caller(KeyRecord key, String tenantHeader, String runHeader) {
         this.key = key;
-        this.tenant = tenantHeader != null && !tenantHeader.isBlank() ? tenantHeader.strip() : key.tenant();
-        this.runId = runHeader != null && !runHeader.isBlank() ? runHeader.strip() : key.runId();
+        this.tenant = key.tenant();
+        this.runId = key.runId();
+        CallerScope scope = CallerScope.of(key, tenantHeader, runHeader);
+        this.tenant = scope.tenant();
+        this.runId = scope.run();
     }
 
     String tenant() {
@@ -124,7 +132,7 @@ final class CallRecord {
         UsageRow row = toRow(pricing);
         // Metrics and live events first: once the row is in the database, everything else has seen the call.
         metrics.record(row, overheadMs);
-        events.publish(row);
+        events.publish(row, key == null ? null : key.name());
         recorder.record(row, new Exchange(requestBody, responseBody, responseSha256,
                 streamed && answerPreview != null ? answerPreview.text() : null, modelCall));
     }

@@ -137,7 +137,7 @@ public final class ProxyHandler {
             admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), ctx.method().name(), path);
         }
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : opaque(raw, cfg, key, record);
-        record.requested(body.model());
+        record.requested(ModelId.checked(body.model()));
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))

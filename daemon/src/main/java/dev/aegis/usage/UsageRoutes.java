@@ -16,7 +16,8 @@ import java.time.Instant;
 
 /**
  * Cost and usage over HTTP: {@code GET /aegis/v1/usage} (the {@code aegis usage} report),
- * {@code GET /api/costs} (cost per key), {@code GET /api/costs/{keyId}}. A key sees its own calls;
+ * {@code GET /api/costs} (cost per key, each with its {@code key_id} and {@code key_name}),
+ * {@code GET /api/costs/{keyId}}. A key sees its own calls;
  * an admin key sees everyone's.
  */
 public final class UsageRoutes {
@@ -65,7 +66,7 @@ public final class UsageRoutes {
         }
         UsageReport report = queries.report(filter(ctx).withKey(keyId), UsageGroup.KEY);
         ObjectNode body = report.toJson();
-        body.put("key_id", keyId);
+        body.put("key_id", keyId).put("key_name", queries.keyName(keyId));
         credits.balance(keyId).ifPresent(b -> body.put("balance_usd", b.balanceUsd().stripTrailingZeros())
                 .put("reserved_usd", b.reservedUsd().stripTrailingZeros()));
         ctx.contentType("application/json").result(body.toString());

@@ -18,37 +18,68 @@ class BudgetTrackerTest {
 
     @Test
     void minuteAndDayWindowsStartOverAndRunsDoNot() {
-        tracker.charge("t", "r", 90);
-        BudgetTracker.Remaining left = tracker.remaining("t", "r", policy);
+        tracker.charge("k", "t", "r", 90);
+        BudgetTracker.Remaining left = tracker.remaining("k", "t", "r", policy);
         assertThat(left.scope()).isEqualTo("minute");
         assertThat(left.tokens()).isEqualTo(10);
         assertThat(left.resetMs()).isEqualTo(30_000);
 
         // A new minute: the minute budget is whole again, the run and the day keep what was spent.
         now.set(now.get().plus(Duration.ofSeconds(30)));
-        assertThat(tracker.remaining("t", "r", policy)).isEqualTo(new BudgetTracker.Remaining("minute", 100, 60_000));
+        assertThat(tracker.remaining("k", "t", "r", policy)).isEqualTo(new BudgetTracker.Remaining("minute", 100, 60_000));
         BudgetPolicy runAndDay = new BudgetPolicy(true, 500, 0, 1000);
-        assertThat(tracker.remaining("t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 410, -1));
-        tracker.charge("t", "r", 400);
-        assertThat(tracker.remaining("t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 10, -1));
-        assertThat(tracker.remaining("t", "other-run", runAndDay).tokens()).isEqualTo(500);
+        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 410, -1));
+        tracker.charge("k", "t", "r", 400);
+        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 10, -1));
+        assertThat(tracker.remaining("k", "t", "other-run", runAndDay).tokens()).isEqualTo(500);
 
         // A new day (UTC): the day budget starts over; a run's never does.
         now.set(now.get().plus(Duration.ofMinutes(2)));
-        assertThat(tracker.remaining("t", null, runAndDay)).isEqualTo(new BudgetTracker.Remaining("day", 1000, 86_340_000));
-        assertThat(tracker.remaining("t", "r", runAndDay).tokens()).isEqualTo(10);
+        assertThat(tracker.remaining("k", "t", null, runAndDay)).isEqualTo(new BudgetTracker.Remaining("day", 1000, 86_340_000));
+        assertThat(tracker.remaining("k", "t", "r", runAndDay).tokens()).isEqualTo(10);
     }
 
     @Test
     void seededDayUsageCounts() {
-        tracker.seed(Map.of("t", 950L), Map.of("r", 20L));
-        BudgetTracker.Remaining left = tracker.remaining("t", "r", policy);
+        tracker.seed(Map.of("t", 950L), Map.of("k", Map.of("r", 20L)));
+        BudgetTracker.Remaining left = tracker.remaining("k", "t", "r", policy);
         assertThat(left).isEqualTo(new BudgetTracker.Remaining("day", 50, 90_000));
-        assertThat(tracker.remaining("u", null, policy).tokens()).isEqualTo(100);
+        assertThat(tracker.remaining("k", "u", null, policy).tokens()).isEqualTo(100);
+    }
+
+    @Test
+    void aRunIsOneKeys() {
+        BudgetPolicy perRun = new BudgetPolicy(true, 500, 0, 0);
+        tracker.charge("k", "t", "r", 450);
+        assertThat(tracker.remaining("k", "t", "r", perRun).tokens()).isEqualTo(50);
+        assertThat(tracker.remaining("other-key", "t", "r", perRun).tokens()).isEqualTo(500);
+    }
+
+    @Test
+    void aSubTenantsCallsSpendItsParentsBudgetToo() {
+        BudgetPolicy perDay = new BudgetPolicy(true, 0, 0, 1000);
+        tracker.charge("k", "acme/team-1", null, 600);
+        tracker.charge("k", "acme/team-2/x", null, 300);
+        assertThat(tracker.remaining("k", "acme", null, perDay).tokens()).isEqualTo(100);
+        assertThat(tracker.remaining("k", "acme/team-3", null, perDay).tokens()).isEqualTo(100);
+        assertThat(tracker.remaining("k", "acme/team-2", null, perDay).tokens()).isEqualTo(100);
+        assertThat(tracker.remaining("k", "globex", null, perDay).tokens()).isEqualTo(1000);
+        tracker.seed(Map.of("acme/team-1", 50L), Map.of());
+        assertThat(tracker.remaining("k", "acme", null, perDay).tokens()).isEqualTo(50);
+    }
+
+    @Test
+    void staysBoundedWithAHundredThousandDistinctTenantsAndRuns() {
+        for (int i = 0; i < 100_000; i++) {
+            String id = "id-" + i + "-" + "x".repeat(100);
+            tracker.remaining("k", id, id, policy);
+            tracker.charge("k" + i, id, id, 10);
+        }
+        assertThat(tracker.tracked()).isLessThanOrEqualTo(BudgetTracker.MAX_TENANTS + BudgetTracker.MAX_RUNS);
     }
 
     @Test
     void noApplicableBudgetMeansNoLimit() {
-        assertThat(tracker.remaining("t", null, new BudgetPolicy(true, 500, 0, 0))).isNull();
+        assertThat(tracker.remaining("k", "t", null, new BudgetPolicy(true, 500, 0, 0))).isNull();
     }
 }

@@ -102,7 +102,7 @@ class ProxyIT {
                 .header("OpenAI-Beta", "responses=v1")
                 .header("x-stainless-lang", "java")
                 .header("User-Agent", "test-agent/1.0")
-                .header("x-tenant-id", "team-a"));
+                .header("x-tenant-id", "default"));
 
         assertThat(r.statusCode()).isEqualTo(200);
         RecordedRequest seen = gateway.fake.requests().getLast();

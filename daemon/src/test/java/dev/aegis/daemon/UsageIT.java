@@ -2,11 +2,13 @@ package dev.aegis.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.keys.NewKey;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,6 +65,8 @@ class UsageIT {
     @Test
     void chatNonStreamCarriesItsCost() throws Exception {
         HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                .setHeader("Authorization", "Bearer " + gateway.mintKey(new NewKey("team", "team-a", false, List.of(), null,
+                        null, null, null)))
                 .header("x-tenant-id", "team-a").header("x-run-id", "run-1"));
 
         assertThat(r.headers().firstValue("X-Cost-USD")).hasValue("0.000005775");

@@ -83,6 +83,26 @@ class UsageRoutesIT {
     }
 
     @Test
+    void keyGroupsNameTheirKeys() throws Exception {
+        JsonNode all = Http.json(get("/api/costs", admin).body());
+        JsonNode aliceGroup = null;
+        for (JsonNode g : all.path("groups")) {
+            assertThat(g.path("key_id").asText()).isEqualTo(g.path("group").asText());
+            if (g.path("key_id").asText().equals(id(alice))) {
+                aliceGroup = g;
+            }
+        }
+        assertThat(aliceGroup).isNotNull();
+        assertThat(aliceGroup.path("key_name").asText()).isEqualTo("alice");
+        JsonNode own = Http.json(get("/aegis/v1/usage?by=key", bob).body());
+        assertThat(own.at("/groups/0/key_name").asText()).isEqualTo("bob");
+        JsonNode one = Http.json(get("/api/costs/" + id(alice), admin).body());
+        assertThat(one.path("key_name").asText()).isEqualTo("alice");
+        // Other groupings are not keys.
+        assertThat(Http.json(get("/aegis/v1/usage?by=model", admin).body()).at("/groups/0").has("key_name")).isFalse();
+    }
+
+    @Test
     void badParametersAre400AndMissingKeysAre401() throws Exception {
         assertThat(get("/aegis/v1/usage?by=colour", admin).statusCode()).isEqualTo(400);
         assertThat(get("/aegis/v1/usage?since=yesterday-ish", admin).statusCode()).isEqualTo(400);

@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * @param tokenBudget tokens this key may use in its life (input + output; a hard stop), or null
  * @param secretsMode what this key's prompts that hold a secret get, over {@code security.secrets.mode};
  *     null to follow the config
+ * @param subTenants whether the key may tag a call with a sub-tenant of its own, {@code <tenant>/<anything>}
+ *     ({@code aegis keygen --sub-tenants})
  */
 public record KeyRecord(
         String id,
@@ -30,10 +32,19 @@ public record KeyRecord(
         Instant revokedAt,
         String runId,
         Long tokenBudget,
-        SecretsMode secretsMode) {
+        SecretsMode secretsMode,
+        boolean subTenants) {
 
     public KeyRecord {
         models = List.copyOf(models);
+    }
+
+    /** A key that may not name sub-tenants. */
+    public KeyRecord(String id, String name, String tenant, String secretSha256, boolean admin, List<String> models,
+            Integer rpm, Integer tpm, Instant createdAt, Instant expiresAt, Instant revokedAt, String runId,
+            Long tokenBudget, SecretsMode secretsMode) {
+        this(id, name, tenant, secretSha256, admin, models, rpm, tpm, createdAt, expiresAt, revokedAt, runId,
+                tokenBudget, secretsMode, false);
     }
 
     public boolean revoked() {

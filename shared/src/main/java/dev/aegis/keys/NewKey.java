@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What {@code aegis keygen} (or {@code aegis run}) asks for; {@code creditsUsd} null means no credit
  * limit, {@code runId} and {@code tokenBudget} null mean none, {@code secretsMode} null follows
- * {@code security.secrets.mode}.
+ * {@code security.secrets.mode}; {@code subTenants} lets the key tag calls with {@code <tenant>/<anything>}.
  */
 public record NewKey(
         String name,
@@ -21,7 +21,14 @@ public record NewKey(
         BigDecimal creditsUsd,
         String runId,
         Long tokenBudget,
-        SecretsMode secretsMode) {
+        SecretsMode secretsMode,
+        boolean subTenants) {
+
+    /** A key that may not name sub-tenants. */
+    public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,
+            Instant expiresAt, BigDecimal creditsUsd, String runId, Long tokenBudget, SecretsMode secretsMode) {
+        this(name, tenant, admin, models, rpm, tpm, expiresAt, creditsUsd, runId, tokenBudget, secretsMode, false);
+    }
 
     /** A key that follows the configured secrets mode. */
     public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,

@@ -20,7 +20,7 @@ public final class SqlKeyStore implements KeyStore {
 
     private static final String COLUMNS =
             "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at, run_id, token_budget, "
-            + "secrets_mode";
+            + "secrets_mode, sub_tenants";
 
     private final Database db;
     private final InstantSource clock;
@@ -34,10 +34,10 @@ public final class SqlKeyStore implements KeyStore {
     public KeyRecord create(NewKey req, ApiKeys.Minted minted) {
         Instant now = clock.instant();
         KeyRecord record = new KeyRecord(minted.id(), req.name(), req.tenant(), minted.sha256(), req.admin(), req.models(),
-                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget(), req.secretsMode());
+                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget(), req.secretsMode(), req.subTenants());
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)")) {
                 ps.setString(1, record.id());
                 ps.setString(2, record.name());
                 ps.setString(3, record.tenant());
@@ -55,6 +55,7 @@ public final class SqlKeyStore implements KeyStore {
                     ps.setLong(12, record.tokenBudget());
                 }
                 ps.setString(13, record.secretsMode() == null ? null : record.secretsMode().label());
+                ps.setInt(14, record.subTenants() ? 1 : 0);
                 ps.executeUpdate();
             }
             if (req.creditsUsd() != null) {
@@ -109,7 +110,8 @@ public final class SqlKeyStore implements KeyStore {
                 models == null ? List.of() : Arrays.asList(models.split(",")),
                 integer(rs, "rpm"), integer(rs, "tpm"), instant(rs.getString("created_at")),
                 instant(rs.getString("expires_at")), instant(rs.getString("revoked_at")), rs.getString("run_id"),
-                longOrNull(rs, "token_budget"), secretsMode(rs.getString("secrets_mode")));
+                longOrNull(rs, "token_budget"), secretsMode(rs.getString("secrets_mode")),
+                rs.getInt("sub_tenants") == 1);
     }
 
     /** A mode this build does not know (written by a newer Aegis) is taken as block: never silently weaker. */

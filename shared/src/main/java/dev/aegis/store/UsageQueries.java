@@ -30,8 +30,30 @@ public final class UsageQueries {
                 }
             }
             List<UsageTotals> groups = sums.ordered();
-            return new UsageReport(by, groups, sum(groups));
+            return new UsageReport(by, groups, sum(groups), by == UsageGroup.KEY ? keyNames(c, groups) : Map.of());
         });
+    }
+
+    /** A key's name; null for a key not stored. */
+    public String keyName(String keyId) {
+        return db.read(c -> keyNames(c, List.of(new UsageTotals(keyId, 0, 0, 0, 0, 0, 0, java.math.BigDecimal.ZERO))))
+                .get(keyId);
+    }
+
+    /** The names of the groups' keys, by id. */
+    private static Map<String, String> keyNames(Connection c, List<UsageTotals> groups) throws SQLException {
+        Map<String, String> names = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM api_keys WHERE id = ?")) {
+            for (UsageTotals g : groups) {
+                ps.setString(1, g.group());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getString(1) != null) {
+                        names.put(g.group(), rs.getString(1));
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     /** Every column is additive, so the total is the sum of the groups: one scan instead of two. */
@@ -68,6 +90,23 @@ public final class UsageQueries {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Tokens (input + output) per key id, then per run id, since a time. */
+    public Map<String, Map<String, Long>> runTokensSince(long sinceMillis) {
+        return db.read(c -> {
+            Map<String, Map<String, Long>> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, run_id, SUM(input_tokens + output_tokens) "
+                    + "FROM usage WHERE ts_ms >= ? AND key_id IS NOT NULL AND run_id IS NOT NULL GROUP BY 1, 2")) {
+                ps.setLong(1, sinceMillis);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
                     }
                 }
             }

@@ -14,7 +14,8 @@ final class KeyJson {
 
     static ObjectNode of(KeyRecord k, Optional<CreditBalance> credits, Instant now) {
         ObjectNode n = Json.mapper().createObjectNode();
-        n.put("id", k.id()).put("name", k.name()).put("tenant", k.tenant()).put("admin", k.admin());
+        n.put("id", k.id()).put("name", k.name()).put("tenant", k.tenant()).put("sub_tenants", k.subTenants())
+                .put("admin", k.admin());
         n.put("created_at", k.createdAt().toString());
         putInstant(n, "expires_at", k.expiresAt());
         n.put("revoked", k.revoked());

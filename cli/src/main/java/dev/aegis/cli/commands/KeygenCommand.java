@@ -7,7 +7,9 @@ import dev.aegis.cli.DurationConverter;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.SecretsModeConverter;
 import dev.aegis.cli.Stores;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.config.SecretsMode;
+import dev.aegis.ids.Ids;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.NewKey;
@@ -39,6 +41,10 @@ public final class KeygenCommand implements Callable<Integer> {
 
     @Option(names = "--tenant", paramLabel = "T", defaultValue = "default", description = "Tenant for budgets and reports (default: ${DEFAULT-VALUE}).")
     String tenant;
+
+    @Option(names = "--sub-tenants", description = "The key may tag calls with x-tenant-id T/<anything> (a sub-tenant "
+            + "of its tenant, sharing its tenant's budget); without it, x-tenant-id may only repeat T.")
+    boolean subTenants;
 
     @Option(names = "--credits", paramLabel = "USD", description = "Credit balance in USD; calls are refused once it is spent. Default: no limit.")
     BigDecimal credits;
@@ -78,6 +84,11 @@ public final class KeygenCommand implements Callable<Integer> {
         if (name.isBlank()) {
             throw new CliException("--name must not be empty");
         }
+        if (tenant.isBlank()) {
+            throw new CliException("--tenant must not be empty");
+        }
+        requireId("--name", name.strip(), Ids.NAME_MAX);
+        requireId("--tenant", tenant.strip(), Ids.TENANT_MAX);
         if (credits != null && credits.signum() < 0) {
             throw new CliException("--credits must be zero or more");
         }
@@ -91,16 +102,16 @@ public final class KeygenCommand implements Callable<Integer> {
         try (Database db = Stores.open(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
                     models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
-                    rpm, tpm, expiresAt, credits, null, tokens, secrets), minted);
+                    rpm, tpm, expiresAt, credits, null, tokens, secrets, subTenants), minted);
             PrintWriter out = context.out();
             if (json) {
                 ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());
                 ObjectNode ordered = n.objectNode().put("id", record.id()).put("name", record.name()).put("key", minted.key());
                 ordered.setAll(n);
-                out.println(ordered);
+                out.println(TerminalText.json(ordered));
             } else {
                 out.println("Created key " + record.id() + " (" + record.name() + ", tenant " + record.tenant()
-                        + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")
+                        + (subTenants ? ", sub-tenants " + record.tenant() + "/*" : "") + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")
                         + (expiresAt != null ? ", expires " + expiresAt : "")
                         + (secrets != null ? ", secrets " + secrets.label() : "") + ").");
                 out.println("Secret key, shown only this once:");
@@ -111,5 +122,12 @@ public final class KeygenCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    private static void requireId(String option, String value, int max) {
+        String problem = Ids.problem(value, max);
+        if (problem != null) {
+            throw new CliException(option + " " + problem);
+        }
     }
 }

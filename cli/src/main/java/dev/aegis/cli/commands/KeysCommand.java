@@ -6,6 +6,7 @@ import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.Table;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditLedger;
@@ -55,7 +56,7 @@ public final class KeysCommand extends GroupCommand {
                 if (json) {
                     ArrayNode arr = Json.mapper().createArrayNode();
                     keys.forEach(k -> arr.add(KeyJson.of(k, credits.balance(k.id()), now)));
-                    out.println(arr);
+                    out.println(TerminalText.json(arr));
                     return ExitCode.OK;
                 }
                 if (keys.isEmpty()) {
@@ -99,10 +100,10 @@ public final class KeysCommand extends GroupCommand {
                         .orElseThrow(() -> new CliException("no key with id '" + id + "' (see: aegis keys list)"));
                 var n = KeyJson.of(k, new SqlCreditLedger(db, clock).balance(k.id()), clock.instant());
                 if (json) {
-                    context.out().println(n);
+                    context.out().println(TerminalText.json(n));
                 } else {
                     n.fields().forEachRemaining(e -> context.out().printf("%-12s %s%n", e.getKey() + ":",
-                            e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+                            TerminalText.escape(e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString())));
                 }
             }
             return ExitCode.OK;
@@ -135,9 +136,9 @@ public final class KeysCommand extends GroupCommand {
                 }
                 KeyRecord k = store.find(id).orElseThrow();
                 if (json) {
-                    context.out().println(KeyJson.of(k, new SqlCreditLedger(db, clock).balance(id), clock.instant()));
+                    context.out().println(TerminalText.json(KeyJson.of(k, new SqlCreditLedger(db, clock).balance(id), clock.instant())));
                 } else {
-                    context.out().println("Revoked key " + k.id() + " (" + k.name() + ") at " + k.revokedAt() + ".");
+                    context.out().println("Revoked key " + k.id() + " (" + TerminalText.escape(k.name()) + ") at " + k.revokedAt() + ".");
                 }
             }
             return ExitCode.OK;

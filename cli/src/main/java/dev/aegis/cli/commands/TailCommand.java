@@ -8,6 +8,7 @@ import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.cli.output.CallLine;
 import dev.aegis.cli.output.TerminalWidth;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.control.DaemonState;
 import dev.aegis.json.Json;
 import java.io.PrintWriter;
@@ -76,7 +77,7 @@ public final class TailCommand implements Callable<Integer> {
                 }
                 JsonNode e = parse(event);
                 if (e != null && matches(e)) {
-                    out.println(json ? event : lines.format(e));
+                    out.println(json ? TerminalText.json(e) : lines.format(e));
                     out.flush();
                     shown.incrementAndGet();
                 }

@@ -7,6 +7,7 @@ import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.BarChart;
 import dev.aegis.cli.output.TerminalWidth;
 import dev.aegis.cli.output.Table;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.config.Units;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageFilter;
@@ -89,7 +90,7 @@ public final class UsageCommand implements Callable<Integer> {
         }
         PrintWriter out = context.out();
         switch (json ? Format.json : format) {
-            case json -> out.println(report.toJson());
+            case json -> out.println(TerminalText.json(report.toJson()));
             case csv -> csv(out, report);
             case table -> table(out, report);
         }
@@ -101,44 +102,67 @@ public final class UsageCommand implements Callable<Integer> {
             out.println("No calls in this period.");
             return;
         }
-        Table t = new Table(report.by().label().toUpperCase(java.util.Locale.ROOT), "REQUESTS", "INPUT", "CACHED",
-                "CACHE_WRITE", "OUTPUT", "REASONING", "COST_USD");
-        for (UsageTotals g : report.groups()) {
-            t.row(cells(g));
+        boolean byKey = report.by() == UsageGroup.KEY;
+        List<String> headers = new java.util.ArrayList<>(List.of(report.by().label().toUpperCase(java.util.Locale.ROOT)));
+        if (byKey) {
+            headers.add("NAME");
         }
-        t.row(cells(report.total()));
+        headers.addAll(List.of("REQUESTS", "INPUT", "CACHED", "CACHE_WRITE", "OUTPUT", "REASONING", "COST_USD"));
+        Table t = new Table(headers.toArray(String[]::new));
+        for (UsageTotals g : report.groups()) {
+            t.row(cells(g, byKey, report.keyName(g)));
+        }
+        t.row(cells(report.total(), byKey, ""));
         t.print(out);
         if (chart) {
             out.println();
             BarChart.print(out, report.groups().stream()
-                    .map(g -> new BarChart.Bar(g.group(), g.costUsd(), "$" + usd(g)))
+                    .map(g -> new BarChart.Bar(label(report, g), g.costUsd(), "$" + usd(g)))
                     .toList(), terminalWidth());
         }
     }
 
-    private static Object[] cells(UsageTotals g) {
-        return new Object[] {g.group(), g.requests(), g.input(), g.cachedInput(), g.cacheWrite(), g.output(), g.reasoning(),
-            usd(g)};
+    /** A group's cells; grouped by key, the key's name beside its id. */
+    private static Object[] cells(UsageTotals g, boolean byKey, String keyName) {
+        List<Object> cells = new java.util.ArrayList<>(List.of(g.group()));
+        if (byKey) {
+            cells.add(keyName);
+        }
+        cells.addAll(List.of(g.requests(), g.input(), g.cachedInput(), g.cacheWrite(), g.output(), g.reasoning(), usd(g)));
+        return cells.toArray();
+    }
+
+    /** A group's label in the chart: a key's id and name. */
+    private static String label(UsageReport report, UsageTotals g) {
+        String name = report.keyName(g);
+        return name == null ? g.group() : g.group() + " " + name;
     }
 
     private static String usd(UsageTotals g) {
         return g.costUsd().setScale(6, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
+    /** CSV; grouped by key, a {@code key_name} column after the group. */
     private static void csv(PrintWriter out, UsageReport report) {
-        out.println("group,requests,input,cached_input,cache_write,output,reasoning,cost_usd");
+        boolean byKey = report.by() == UsageGroup.KEY;
+        out.println("group," + (byKey ? "key_name," : "") + "requests,input,cached_input,cache_write,output,reasoning,cost_usd");
         for (UsageTotals g : report.groups()) {
-            out.println(csvLine(g));
+            out.println(csvField(g.group()) + (byKey ? "," + csvField(report.keyName(g)) : "") + "," + csvLine(g));
         }
-        out.println(csvLine(report.total()));
+        out.println("total" + (byKey ? "," : "") + "," + csvLine(report.total()));
     }
 
-    private static String csvLine(UsageTotals g) {
-        String name = g.group();
-        if (name.contains(",") || name.contains("\"") || name.contains("\n")) {
-            name = "\"" + name.replace("\"", "\"\"") + "\"";
+    private static String csvField(String value) {
+        String field = value == null ? "" : TerminalText.escape(value);
+        if (field.contains(",") || field.contains("\"") || field.contains("\n")) {
+            field = "\"" + field.replace("\"", "\"\"") + "\"";
         }
-        return String.join(",", List.of(name, String.valueOf(g.requests()), String.valueOf(g.input()),
+        return field;
+    }
+
+    /** The numbers of a CSV line. */
+    private static String csvLine(UsageTotals g) {
+        return String.join(",", List.of(String.valueOf(g.requests()), String.valueOf(g.input()),
                 String.valueOf(g.cachedInput()), String.valueOf(g.cacheWrite()), String.valueOf(g.output()),
                 String.valueOf(g.reasoning()), g.costUsd().stripTrailingZeros().toPlainString()));
     }

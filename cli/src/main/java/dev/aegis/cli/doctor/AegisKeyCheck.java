@@ -3,6 +3,7 @@ package dev.aegis.cli.doctor;
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.Stores;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.Database;
@@ -36,9 +37,11 @@ final class AegisKeyCheck {
         }
         KeyRecord key = stored.get();
         if (!key.active(InstantSource.system().instant())) {
-            return Finding.fail(check, "$" + variable + " holds key " + key.id() + " (" + key.name() + "), which is "
+            return Finding.fail(check, "$" + variable + " holds key " + key.id() + " (" + TerminalText.escape(key.name())
+                    + "), which is "
                     + (key.revoked() ? "revoked" : "expired"), fix);
         }
-        return Finding.pass(check, "$" + variable + " holds Aegis key " + key.id() + " (" + key.name() + ")");
+        return Finding.pass(check, "$" + variable + " holds Aegis key " + key.id() + " ("
+                + TerminalText.escape(key.name()) + ")");
     }
 }

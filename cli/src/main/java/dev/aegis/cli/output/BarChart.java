@@ -5,11 +5,15 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 
-/** A horizontal bar chart of values per label, scaled to the terminal width. */
+/** A horizontal bar chart of values per label (escaped by {@link TerminalText}), scaled to the terminal width. */
 public final class BarChart {
 
     /** One bar. */
-    public record Bar(String label, BigDecimal value, String text) {}
+    public record Bar(String label, BigDecimal value, String text) {
+        public Bar {
+            label = TerminalText.escape(label);
+        }
+    }
 
     private BarChart() {}
 

@@ -2,7 +2,7 @@ package dev.aegis.cli.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One call as a terminal line, columns fitted to the width, coloured by status when asked. */
+/** One call as a terminal line, columns fitted to the width, coloured by status when asked; text escaped by {@link TerminalText}. */
 public final class CallLine {
 
     private static final String RESET = "\u001b[0m";
@@ -17,13 +17,14 @@ public final class CallLine {
 
     public String format(JsonNode e) {
         int status = e.path("status").asInt();
-        String time = e.path("ts").asText();
+        String time = text(e, "ts", "");
         time = time.length() >= 19 ? time.substring(11, 19) : time;
-        String error = e.path("error").isNull() ? "" : e.path("error").asText();
-        String line = String.format("%s  %-12s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
-                cut(e.path("key_id").asText("-"), 12), cut(e.path("model").asText("-"), 22),
-                cut(e.path("provider").asText("-"), 9), status, e.path("latency_ms").asDouble(),
-                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), e.path("cost_usd").asText("0"), error);
+        String error = e.path("error").isNull() ? "" : text(e, "error", "");
+        String keyName = e.path("key_name").isTextual() ? " " + text(e, "key_name", "") : "";
+        String line = String.format("%s  %-20s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
+                cut(text(e, "key_id", "-") + keyName, 20), cut(text(e, "model", "-"), 22),
+                cut(text(e, "provider", "-"), 9), status, e.path("latency_ms").asDouble(),
+                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), text(e, "cost_usd", "0"), error);
         line = line.stripTrailing();
         if (line.length() > width) {
             line = line.substring(0, width - 1) + "…";
@@ -33,6 +34,10 @@ public final class CallLine {
         }
         String c = status >= 500 ? "\u001b[31m" : status >= 400 ? "\u001b[33m" : "\u001b[32m";
         return c + line + RESET;
+    }
+
+    private static String text(JsonNode e, String field, String missing) {
+        return TerminalText.escape(e.path(field).asText(missing));
     }
 
     private static String cut(String s, int n) {

@@ -4,7 +4,10 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table: a header row, columns padded to their widest cell, numbers right-aligned. */
+/**
+ * A plain text table: a header row, columns padded to their widest cell, numbers right-aligned; every
+ * cell escaped by {@link TerminalText}.
+ */
 public final class Table {
 
     private final List<String> headers;
@@ -17,7 +20,7 @@ public final class Table {
     public Table row(Object... cells) {
         List<String> r = new ArrayList<>();
         for (Object c : cells) {
-            r.add(c == null ? "-" : c.toString());
+            r.add(c == null ? "-" : TerminalText.escape(c.toString()));
         }
         rows.add(r);
         return this;

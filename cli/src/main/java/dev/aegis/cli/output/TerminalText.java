@@ -1,0 +1,87 @@
+package dev.aegis.cli.output;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.aegis.ids.Ids;
+
+/**
+ * Text from the store or the daemon made safe to print: every character a terminal would act on
+ * instead of show (controls such as ESC, CR and LF, C1 controls, bidirectional overrides, zero-width
+ * characters; see {@link Ids#printable}) is written as an escape, {@code \x1b} or <code>&#92;u202e</code>, so a
+ * model, tenant, run or key name can neither break a table nor replay an escape sequence. Every
+ * command that prints such text goes through here ({@link Table}, {@link BarChart}, {@link CallLine}),
+ * and JSON output through {@link #json}.
+ */
+public final class TerminalText {
+
+    /** JSON's own escapes (C0), plus <code>&#92;u</code> escapes for DEL, C1 and every other non-printable character. */
+    private static final CharacterEscapes JSON_ESCAPES = new CharacterEscapes() {
+        private final int[] ascii = escapes();
+
+        private static int[] escapes() {
+            int[] codes = CharacterEscapes.standardAsciiEscapesForJSON();
+            codes[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+            return codes;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            // Each half of a surrogate pair comes here alone: pairs are printable characters.
+            return Character.isSurrogate((char) c) || Ids.printable(c) ? null
+                    : new SerializedString(String.format("\\u%04x", c));
+        }
+    };
+
+    private static final ObjectWriter JSON = dev.aegis.json.Json.mapper().writer().with(JSON_ESCAPES);
+
+    private TerminalText() {}
+
+    /** JSON as one line, every non-printable character in a string escaped (<code>&#92;u009b</code>); same data. */
+    public static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The text with every non-printable character escaped; null stays null. */
+    public static String escape(String text) {
+        if (text == null || allPrintable(text)) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (Ids.printable(c)) {
+                sb.appendCodePoint(c);
+            } else if (c <= 0xFF) {
+                sb.append(String.format("\\x%02x", c));
+            } else {
+                sb.append(String.format("\\u%04x", c));
+            }
+            i += Character.charCount(c);
+        }
+        return sb.toString();
+    }
+
+    private static boolean allPrintable(String text) {
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (!Ids.printable(c)) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
+    }
+}
