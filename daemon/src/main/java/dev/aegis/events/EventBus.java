@@ -1,5 +1,6 @@
 package dev.aegis.events;
 
+import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import dev.aegis.store.Money;
@@ -87,7 +88,7 @@ public final class EventBus {
         n.put("latency_ms", Math.round(r.latencyMs() * 10) / 10.0);
         n.put("input_tokens", r.inputTokens());
         n.put("output_tokens", r.outputTokens());
-        n.put("cost_usd", Money.toUsd(r.costNanos()).stripTrailingZeros().toPlainString());
+        JsonMoney.put(n, "cost_usd", Money.toUsd(r.costNanos()));
         n.put("streamed", r.streamed());
         n.put("complete", r.complete());
         n.put("error", r.errorCode());

@@ -1,5 +1,6 @@
 package dev.aegis.usage;
 
+import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.Units;
@@ -67,8 +68,8 @@ public final class UsageRoutes {
         UsageReport report = queries.report(filter(ctx).withKey(keyId), UsageGroup.KEY);
         ObjectNode body = report.toJson();
         body.put("key_id", keyId).put("key_name", queries.keyName(keyId));
-        credits.balance(keyId).ifPresent(b -> body.put("balance_usd", b.balanceUsd().stripTrailingZeros())
-                .put("reserved_usd", b.reservedUsd().stripTrailingZeros()));
+        credits.balance(keyId).ifPresent(b -> JsonMoney.put(JsonMoney.put(body, "balance_usd", b.balanceUsd()),
+                "reserved_usd", b.reservedUsd()));
         ctx.contentType("application/json").result(body.toString());
     }
 

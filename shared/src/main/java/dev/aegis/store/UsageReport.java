@@ -1,5 +1,6 @@
 package dev.aegis.store;
 
+import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
@@ -43,14 +44,14 @@ public record UsageReport(UsageGroup by, List<UsageTotals> groups, UsageTotals t
     }
 
     private static ObjectNode json(UsageTotals t) {
-        return Json.mapper().createObjectNode()
+        ObjectNode n = Json.mapper().createObjectNode()
                 .put("group", t.group())
                 .put("requests", t.requests())
                 .put("input", t.input())
                 .put("cached_input", t.cachedInput())
                 .put("cache_write", t.cacheWrite())
                 .put("output", t.output())
-                .put("reasoning", t.reasoning())
-                .put("cost_usd", t.costUsd().stripTrailingZeros());
+                .put("reasoning", t.reasoning());
+        return JsonMoney.put(n, "cost_usd", t.costUsd());
     }
 }

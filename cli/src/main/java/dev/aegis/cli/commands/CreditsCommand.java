@@ -1,5 +1,7 @@
 package dev.aegis.cli.commands;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.JsonMoney;
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
@@ -28,13 +30,12 @@ public final class CreditsCommand extends GroupCommand {
 
     static void print(PrintWriter out, CreditBalance b, boolean json) {
         if (json) {
-            out.println(Json.mapper().createObjectNode()
-                    .put("id", b.keyId())
-                    .put("balance_usd", b.balanceUsd().stripTrailingZeros().toPlainString())
-                    .put("reserved_usd", b.reservedUsd().stripTrailingZeros().toPlainString()));
+            ObjectNode n = Json.mapper().createObjectNode().put("id", b.keyId());
+            JsonMoney.put(JsonMoney.put(n, "balance_usd", b.balanceUsd()), "reserved_usd", b.reservedUsd());
+            out.println(n);
         } else {
-            out.println("Key " + b.keyId() + ": $" + b.balanceUsd().stripTrailingZeros().toPlainString() + " balance, $"
-                    + b.reservedUsd().stripTrailingZeros().toPlainString() + " reserved by calls in flight.");
+            out.println("Key " + b.keyId() + ": $" + JsonMoney.plain(b.balanceUsd()) + " balance, $"
+                    + JsonMoney.plain(b.reservedUsd()) + " reserved by calls in flight.");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aegis.cli.commands;
 
+import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
@@ -31,7 +32,7 @@ final class KeyJson {
             n.put("secrets_mode", k.secretsMode().label());
         }
         if (credits.isPresent()) {
-            n.put("balance_usd", credits.get().balanceUsd().stripTrailingZeros().toPlainString());
+            JsonMoney.put(n, "balance_usd", credits.get().balanceUsd());
         } else {
             n.putNull("balance_usd");
         }

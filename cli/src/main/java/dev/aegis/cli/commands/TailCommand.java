@@ -106,9 +106,13 @@ public final class TailCommand implements Callable<Integer> {
         return true;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectReader EXACT = Json.mapper().reader()
+            .with(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
     private static JsonNode parse(String event) {
         try {
-            return Json.mapper().readTree(event);
+            // Decimals as BigDecimal: the cost is printed again exactly as the daemon wrote it.
+            return EXACT.readTree(event);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -24,7 +24,7 @@ public final class CallLine {
         String line = String.format("%s  %-20s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
                 cut(text(e, "key_id", "-") + keyName, 20), cut(text(e, "model", "-"), 22),
                 cut(text(e, "provider", "-"), 9), status, e.path("latency_ms").asDouble(),
-                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), text(e, "cost_usd", "0"), error);
+                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), cost(e), error);
         line = line.stripTrailing();
         if (line.length() > width) {
             line = line.substring(0, width - 1) + "…";
@@ -34,6 +34,11 @@ public final class CallLine {
         }
         String c = status >= 500 ? "\u001b[31m" : status >= 400 ? "\u001b[33m" : "\u001b[32m";
         return c + line + RESET;
+    }
+
+    private static String cost(JsonNode e) {
+        JsonNode cost = e.path("cost_usd");
+        return cost.isNumber() ? dev.aegis.json.JsonMoney.plain(cost.decimalValue()) : text(e, "cost_usd", "0");
     }
 
     private static String text(JsonNode e, String field, String missing) {

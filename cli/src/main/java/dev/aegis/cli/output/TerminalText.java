@@ -41,7 +41,9 @@ public final class TerminalText {
         }
     };
 
-    private static final ObjectWriter JSON = dev.aegis.json.Json.mapper().writer().with(JSON_ESCAPES);
+    /** Decimals (money read back from the daemon) stay plain: {@code 0.0000001}, never {@code 1E-7}. */
+    private static final ObjectWriter JSON = dev.aegis.json.Json.mapper().writer().with(JSON_ESCAPES)
+            .with(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
 
     private TerminalText() {}
 
