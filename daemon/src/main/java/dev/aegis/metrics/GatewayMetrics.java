@@ -123,8 +123,20 @@ public final class GatewayMetrics implements RetryListener {
         }
     }
 
-    /** The proxied routes by their API path; anything else under /v1 is one label. */
-    private static String routeLabel(String route) {
+    /** The mounts that serve the API below its version as {@code /v1/} does. */
+    private static final String[] API_MOUNTS = {"/api/proxy/openai/v1/", "/openai/v1/", "/anthropic/v1/"};
+
+    /**
+     * The proxied routes by their API path, whichever mount served them ({@code /openai/v1/responses}
+     * and {@code /api/proxy/openai/v1/responses} count as {@code /v1/responses}); anything else under
+     * the API is one label.
+     */
+    static String routeLabel(String route) {
+        for (String mount : API_MOUNTS) {
+            if (route.startsWith(mount)) {
+                return routeLabel("/v1/" + route.substring(mount.length()));
+            }
+        }
         return switch (route) {
             case "/v1/chat/completions", "/v1/responses", "/v1/completions", "/v1/embeddings", "/v1/messages",
                     "/v1/messages/count_tokens", "/api/proxy/openai", "/api/ai/completion" -> route;

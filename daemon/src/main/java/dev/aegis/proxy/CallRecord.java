@@ -25,7 +25,7 @@ final class CallRecord {
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final String requestId;
-    private final String route;
+    private String route;
     private KeyRecord key;
     private String tenant;
     private String runId;
@@ -51,6 +51,11 @@ final class CallRecord {
     CallRecord(String requestId, String route) {
         this.requestId = requestId;
         this.route = route;
+    }
+
+    /** The route in its canonical spelling, once the path is known to have one ({@link CanonicalPath}). */
+    void route(String canonical) {
+        this.route = canonical;
     }
 
     /**

@@ -122,6 +122,8 @@ public final class ProxyHandler {
 
     private void serve(Context ctx, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
         String apiPath = canonicalPath.get();
+        // Recorded, counted and labelled as spelled canonically: /v1/chat/%63ompletions is /v1/chat/completions.
+        record.route(CanonicalPath.of(ctx.path()));
         RequestTimeline timeline = RequestTimeline.of(ctx);
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));

@@ -81,6 +81,7 @@ class PassthroughGovernanceIT {
     @Test
     void anEncodedChatPathIsServedAsChatCompletionsScannedAndBilled() throws Exception {
         int seen = gateway.fake.requests().size();
+        double counted = chatCompletionsCounted();
         Raw r = Raw.send(gateway, "POST", "/v1/chat/%63ompletions", creditKey, "application/json", CHAT);
 
         assertThat(r.status()).as(r.body()).isEqualTo(200);
@@ -88,11 +89,24 @@ class PassthroughGovernanceIT {
         UsageRowView row = gateway.awaitUsage(r.header("x-request-id"));
         assertThat(row.model()).isEqualTo("gpt-4o-mini");
         assertThat(row.costNanos()).isPositive();
+        assertThat(row.route()).isEqualTo("/v1/chat/completions");
+        // Counted under the route it is, whichever spelling or mount served it.
+        Raw viaOrigin = Raw.send(gateway, "POST", "/api/proxy/openai/v1/chat/%63ompletions", creditKey, "application/json", CHAT);
+        assertThat(gateway.awaitUsage(viaOrigin.header("x-request-id")).route()).isEqualTo("/api/proxy/openai/v1/chat/completions");
+        assertThat(chatCompletionsCounted()).isEqualTo(counted + 2);
 
         String withSecret = CHAT.replace("\"hi\"", "\"token " + GITHUB + "\"");
         Raw blocked = Raw.send(gateway, "POST", "/v1/chat/%63ompletions", openKey, "application/json", withSecret);
         assertThat(blocked.status()).isEqualTo(403);
         assertThat(blocked.body()).contains("secret_detected").doesNotContain(GITHUB);
+    }
+
+    /** Answered calls counted under the chat completions route in /metrics. */
+    private static double chatCompletionsCounted() throws Exception {
+        String metrics = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/metrics"))).body();
+        return metrics.lines().filter(l -> l.startsWith("aegis_requests_total{") && l.contains("route=\"/v1/chat/completions\"")
+                        && l.contains("status=\"200\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
