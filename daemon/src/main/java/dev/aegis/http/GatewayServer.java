@@ -60,6 +60,8 @@ public final class GatewayServer {
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                // A connection silent this long (mid-head, or idle between calls) is closed.
+                connector.setIdleTimeout(settings.readTimeout().toMillis());
                 return connector;
             });
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new BadMessageErrors()));
@@ -67,6 +69,7 @@ public final class GatewayServer {
                 // In this order: the Host check and the browser headers come before anything answers.
                 handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new BodyBudget(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
