@@ -10,7 +10,6 @@ import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,7 @@ public final class GatewayServer {
             config.http.disableCompression();
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout()));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);

@@ -156,6 +156,69 @@ class SlowClientIT {
     }
 
     @Test
+    void aDrippedHeadIsClosedWithinTheReadTimeout() throws Exception {
+        try (TestGateway gateway = TestGateway.start(temp, "server: { read_timeout: 1s }", Map.of())) {
+            try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+                s.setSoTimeout(10_000);
+                long started = System.nanoTime();
+                OutputStream out = s.getOutputStream();
+                out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread dripper = Thread.ofVirtual().start(() -> {
+                    try {
+                        while (true) {
+                            out.write('a');
+                            out.flush();
+                            Thread.sleep(100); // the client's pace
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // closed by the daemon, or by the test
+                    }
+                });
+                String answer = answer(s);
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                dripper.interrupt();
+                assertThat(answer).isIn("HTTP/1.1 408 Request Timeout", "closed");
+                assertThat(tookMs).isBetween(900L, 2_500L);
+            }
+            // A head that arrives in time, on a connection kept alive past the timeout's length in total, passes.
+            try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+                s.setSoTimeout(5_000);
+                for (int i = 0; i < 3; i++) {
+                    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    assertThat(answer(s)).isEqualTo("HTTP/1.1 200 OK");
+                    skipRestOfAnswer(s);
+                    Thread.sleep(600); // idle between calls, shorter than the timeout each time
+                }
+            }
+        }
+    }
+
+    /** Reads the rest of a small answer's head and its Content-Length body. */
+    private static void skipRestOfAnswer(Socket s) throws IOException {
+        InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        int length = 0;
+        while (true) {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0 && c != '\n') {
+                line.append((char) c);
+            }
+            String l = line.toString().trim();
+            if (l.isEmpty()) {
+                break;
+            }
+            if (l.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(l.substring(15).trim());
+            }
+            head.append(l);
+        }
+        in.readNBytes(length);
+    }
+
+    @Test
     void bodiesBeyondTheInflightBudgetAreRefusedWith503UntilItIsFreedAgain() throws Exception {
         try (TestGateway gateway = TestGateway.start(temp,
                 "server: { max_body: 1MB, max_inflight_body: 1MB, read_timeout: 20s }", Map.of())) {

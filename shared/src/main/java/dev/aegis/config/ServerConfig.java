@@ -26,10 +26,4 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
         corsOrigins = List.copyOf(corsOrigins);
         allowedHosts = List.copyOf(allowedHosts);
     }
-
-    /** The defaults, listening on {@code host:port} (for tests and tools that need only an address). */
-    public static ServerConfig listeningOn(String host, int port) {
-        return new ServerConfig(host, port, DEFAULT_MAX_BODY, List.of(), List.of(), DEFAULT_MAX_INFLIGHT_BODY,
-                DEFAULT_READ_TIMEOUT);
-    }
 }
