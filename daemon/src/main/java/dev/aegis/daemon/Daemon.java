@@ -92,7 +92,7 @@ public final class Daemon {
         steps.done("config");
         // Jetty's start and the opening of the store take about as long as each other: side by side.
         CompletableFuture<GatewayServer> listening = CompletableFuture.supplyAsync(
-                () -> steps.alongside("jetty", () -> GatewayServer.listen(config.server().host(), config.server().port())),
+                () -> steps.alongside("jetty", () -> GatewayServer.listen(config.server())),
                 work -> Thread.ofPlatform().daemon().name("aegis-start-server").start(work));
         try {
             components = new Components(config, options.home(), steps, warmUp.builtInPrices());

@@ -38,7 +38,6 @@ public final class EventsRoute {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
-        res.setHeader("Cache-Control", "no-cache");
         try (EventBus.Subscription sub = bus.subscribe(); OutputStream out = res.getOutputStream()) {
             out.write(": aegis events\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();

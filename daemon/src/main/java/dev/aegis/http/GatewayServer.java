@@ -1,5 +1,6 @@
 package dev.aegis.http;
 
+import dev.aegis.config.ServerConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.concurrent.CountDownLatch;
@@ -9,14 +10,15 @@ import org.eclipse.jetty.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The Javalin server: virtual threads, no compression (it would buffer streams), no Javalin body
- * limit (the proxy enforces {@code server.max_body} itself), JSON errors for everything.
+ * limit (the proxy enforces {@code server.max_body} itself), JSON errors for everything (Jetty's own
+ * refusals too: {@link BadMessageErrors}), the browser headers and the Host check on every request
+ * ({@link BrowserGuard}).
  *
  * <p>It starts listening before the daemon's components exist, so that Jetty's start and the
  * opening of the store run side by side; calls that arrive before {@link #open} wait for the
@@ -45,7 +47,7 @@ public final class GatewayServer {
     private final Javalin app;
     private final CountDownLatch routed = new CountDownLatch(1);
 
-    private GatewayServer(String host, int port) {
+    private GatewayServer(ServerConfig settings) {
         this.app = Javalin.create(config -> {
             config.useVirtualThreads = true;
             config.showJavalinBanner = false;
@@ -53,14 +55,21 @@ public final class GatewayServer {
             config.http.disableCompression();
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(host);
-                connector.setPort(port);
+                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout()));
+                connector.setHost(settings.host());
+                connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
+                // A connection silent this long (mid-head, or idle between calls) is closed.
+                connector.setIdleTimeout(settings.readTimeout().toMillis());
                 return connector;
             });
-            config.jetty.modifyServletContextHandler(handler -> handler.addFilter(
-                    new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST)));
+            config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new BadMessageErrors()));
+            config.jetty.modifyServletContextHandler(handler -> {
+                // In this order: the Host check and the browser headers come before anything answers.
+                handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(new BodyBudget(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
+            });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 // 4 KB instead of Jetty's 32 KB: streams flush every read (see OUTPUT_BUFFER).
@@ -92,8 +101,8 @@ public final class GatewayServer {
     }
 
     /** Binds and starts serving; calls wait until {@link #open} has registered the routes. */
-    public static GatewayServer listen(String host, int port) {
-        GatewayServer server = new GatewayServer(host, port);
+    public static GatewayServer listen(ServerConfig config) {
+        GatewayServer server = new GatewayServer(config);
         server.app.start();
         return server;
     }

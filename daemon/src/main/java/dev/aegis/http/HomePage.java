@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 
 /** {@code GET /}: what this daemon is and how to point a client at it, as HTML or JSON. */
@@ -40,6 +44,13 @@ public final class HomePage {
             new Route("OPTIONS", "*", "CORS preflight (server.cors)"),
             new Route("GET", "/", "this page; JSON with Accept: application/json"));
 
+    private static final String STYLE = "body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;"
+            + "padding:0 1rem}code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem}"
+            + "td{padding:.2rem .6rem;border-bottom:1px solid #eee}";
+
+    /** {@link BrowserHeaders#CSP} plus the page's one stylesheet, by its hash: no inline script, no other style. */
+    static final String HTML_CSP = BrowserHeaders.CSP + "; style-src 'sha256-" + sha256(STYLE) + "'";
+
     private HomePage() {}
 
     public static void handle(Context ctx) {
@@ -49,6 +60,7 @@ public final class HomePage {
         if (accept != null && accept.contains("application/json") && !accept.contains("text/html")) {
             ctx.contentType("application/json").result(json(baseUrl));
         } else {
+            ctx.header("Content-Security-Policy", HTML_CSP);
             ctx.contentType("text/html; charset=utf-8").result(html(baseUrl));
         }
     }
@@ -79,9 +91,7 @@ public final class HomePage {
         return """
                 <!doctype html>
                 <html><head><meta charset="utf-8"><title>Aegis</title>
-                <style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}
-                code,pre{background:#f3f3f3;padding:.1rem .3rem;border-radius:3px}pre{padding:.6rem}
-                td{padding:.2rem .6rem;border-bottom:1px solid #eee}</style></head><body>
+                <style>%3$s</style></head><body>
                 <h1>Aegis is running</h1>
                 <p>A local AI gateway: it checks your Aegis key, enforces credits, budgets and rate limits,
                 blocks secrets before they leave this machine, forwards the call with the real provider key
@@ -98,7 +108,16 @@ public final class HomePage {
                 <table>%2$s</table>
                 <p>JSON version: <code>curl -H 'Accept: application/json' %1$s/</code></p>
                 </body></html>
-                """.formatted(escape(baseUrl), rows);
+                """.formatted(escape(baseUrl), rows, STYLE);
+    }
+
+    private static String sha256(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String escape(String s) {

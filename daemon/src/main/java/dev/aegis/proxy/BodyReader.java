@@ -1,12 +1,30 @@
 package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
+import dev.aegis.http.BodyBudget;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.server.Request;
 
-/** Reads a request body up to the configured limit; 413 beyond it, before reading it all. */
+/**
+ * Reads a request body up to the configured limit; 413 beyond it, before reading it all. The
+ * buffer grows as bytes arrive (a declared length is a promise, not a reason to allocate), each
+ * step counted against {@link BodyBudget} (503 {@code server_busy} beyond {@code
+ * server.max_inflight_body}). A body still arriving after {@code server.read_timeout} is answered
+ * 408 {@code request_timeout}: checked after each read for a client that drips, by Jetty's idle
+ * timeout (the same length) for one that stalls, and by the watchdog closing the connection for
+ * one that drips and then stalls.
+ */
 final class BodyReader {
+
+    /** The first buffer: most bodies fit, and a client that sends nothing pins no more than this. */
+    private static final int FIRST_BUFFER = 64 * 1024;
 
     private BodyReader() {}
 
@@ -15,12 +33,31 @@ final class BodyReader {
         if (declared > limit) {
             throw ApiException.tooLarge(limit);
         }
-        int cap = (int) Math.min(limit, Integer.MAX_VALUE - 16);
+        BodyBudget budget = BodyBudget.of(ctx.req());
+        BodyBudget.Claim claim = budget == null ? null : budget.claim(ctx.req());
+        // With a length, read exactly it; without, read one byte past the limit to see it exceeded.
+        long target = declared >= 0 ? declared : Math.min(limit, Integer.MAX_VALUE - 16) + 1;
+        Duration timeout = budget == null ? null : budget.readTimeout();
+        long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        Watch watch = timeout == null ? null : Watchdogs.SHARED.watch(timeout, () -> closeConnection(ctx));
         try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = new byte[(int) grow(claim, 0, target)];
+            int n = 0;
+            while (n < target) {
+                if (n == bytes.length) {
+                    bytes = Arrays.copyOf(bytes, (int) grow(claim, bytes.length, target));
+                }
+                int r = in.read(bytes, n, bytes.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                if (System.nanoTime() > deadline && n < target) {
+                    throw tooSlow(timeout);
+                }
+            }
             if (declared >= 0) {
-                // The length is known: one array of it (reading up to the limit allocates 16 KB pieces).
-                byte[] bytes = new byte[(int) declared];
-                if (in.readNBytes(bytes, 0, bytes.length) < bytes.length) {
+                if (n < declared) {
                     throw new IOException("the body ended before its Content-Length");
                 }
                 // Reading on to the end lets Jetty give the connection's 8 KB request buffer back now
@@ -29,13 +66,48 @@ final class BodyReader {
                 in.read();
                 return bytes;
             }
-            byte[] bytes = in.readNBytes(cap + 1);
-            if (bytes.length > cap) {
+            if (n > limit) {
                 throw ApiException.tooLarge(limit);
             }
-            return bytes;
+            return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
         } catch (IOException e) {
+            if (watch != null && (watch.fired() || timedOut(e))) {
+                throw tooSlow(timeout);
+            }
             throw ApiException.invalidRequest("could not read the request body: the client stopped sending");
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
         }
+    }
+
+    /** The next buffer size (double, up to {@code target}), counted against the budget first. */
+    private static long grow(BodyBudget.Claim claim, long current, long target) {
+        long next = Math.min(target, Math.max(FIRST_BUFFER, current * 2));
+        if (claim != null) {
+            claim.growTo(next);
+        }
+        return next;
+    }
+
+    private static ApiException tooSlow(Duration timeout) {
+        return new ApiException(408, "request_timeout", "the request body did not arrive within "
+                + timeout.toMillis() + " ms (server.read_timeout)");
+    }
+
+    /** Jetty's idle timeout (also {@code server.read_timeout}) failed the read of a silent client. */
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Fails the read that waits on a silent client: closing its connection is all that reaches it. */
+    private static void closeConnection(Context ctx) {
+        Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close();
     }
 }

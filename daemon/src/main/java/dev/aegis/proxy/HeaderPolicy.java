@@ -1,5 +1,6 @@
 package dev.aegis.proxy;
 
+import dev.aegis.http.BrowserHeaders;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -55,7 +56,8 @@ public final class HeaderPolicy {
     /** True when a provider's response header goes back to the client. */
     public static boolean forwardResponseHeader(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return !n.startsWith(":") && !HOP_BY_HOP.contains(n) && !AEGIS_RESPONSE_HEADERS.contains(n);
+        return !n.startsWith(":") && !HOP_BY_HOP.contains(n) && !AEGIS_RESPONSE_HEADERS.contains(n)
+                && !BrowserHeaders.NAMES.contains(n);
     }
 
     /** The lower-cased tokens of a {@code Connection} header value. */

@@ -36,6 +36,11 @@ class BodyReaderTest {
                         ctx.status(e.status()).result(e.code());
                     }
                 })
+                .post("/read-big", ctx -> {
+                    // Bodies past the first 64 KB buffer: the buffer grows as bytes arrive.
+                    byte[] body = BodyReader.read(ctx, 4 * 1024 * 1024);
+                    ctx.result(body.length + " " + Arrays.hashCode(body) + " " + ctx.req().getInputStream().isFinished());
+                })
                 .start("127.0.0.1", 0);
     }
 
@@ -45,7 +50,11 @@ class BodyReaderTest {
     }
 
     private static HttpResponse<String> post(HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/read"))
+        return post("/read", body);
+    }
+
+    private static HttpResponse<String> post(String path, HttpRequest.BodyPublisher body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
                 .version(HttpClient.Version.HTTP_1_1)
                 .POST(body)
                 .build();
@@ -59,6 +68,18 @@ class BodyReaderTest {
         HttpResponse<String> r = post(HttpRequest.BodyPublishers.ofByteArray(body));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("40000 true");
+    }
+
+    @Test
+    void bodiesLargerThanTheFirstBufferAreReadWholeWithOrWithoutTheirLength() throws Exception {
+        byte[] body = new byte[3 * 1024 * 1024 + 12_345];
+        for (int i = 0; i < body.length; i++) {
+            body[i] = (byte) (i * 31 + (i >> 9));
+        }
+        String expected = body.length + " " + Arrays.hashCode(body) + " true";
+        assertThat(post("/read-big", HttpRequest.BodyPublishers.ofByteArray(body)).body()).isEqualTo(expected);
+        List<byte[]> pieces = List.of(Arrays.copyOfRange(body, 0, 100_000), Arrays.copyOfRange(body, 100_000, body.length));
+        assertThat(post("/read-big", HttpRequest.BodyPublishers.ofByteArrays(pieces)).body()).isEqualTo(expected);
     }
 
     @Test

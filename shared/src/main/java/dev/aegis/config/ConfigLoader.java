@@ -106,7 +106,7 @@ public final class ConfigLoader {
 
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors"));
+        n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout"));
         String host = n.child("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.child("port").integer(ServerConfig.DEFAULT_PORT, 0, 65535);
         port = envPort(Setting.PORT, port, n);
@@ -133,7 +133,29 @@ public final class ConfigLoader {
         } else if (!origins.isMissing()) {
             origins.error("must be a list of origins, or mirror");
         }
-        return new ServerConfig(host, port, maxBody, allowed);
+        ConfigNode hosts = n.child("allowed_hosts");
+        List<String> allowedHosts = new ArrayList<>();
+        if (hosts.isList()) {
+            hosts.elements().forEach(h -> {
+                String name = h.text("");
+                if (name.isBlank() || name.contains("/") || name.contains(" ")) {
+                    h.error("must be a host name or address (no scheme, no path), or *");
+                } else {
+                    allowedHosts.add(name);
+                }
+            });
+        } else if (!hosts.isMissing()) {
+            hosts.error("must be a list of host names, e.g. [aegis.internal] (or [\"*\"] to allow any)");
+        }
+        long maxInflight = n.child("max_inflight_body").bytes(ServerConfig.DEFAULT_MAX_INFLIGHT_BODY);
+        if (maxInflight < maxBody) {
+            n.child("max_inflight_body").error("must be at least server.max_body (" + maxBody + " bytes)");
+        }
+        java.time.Duration readTimeout = n.child("read_timeout").duration(ServerConfig.DEFAULT_READ_TIMEOUT);
+        if (readTimeout.isNegative() || readTimeout.isZero()) {
+            n.child("read_timeout").error("must be positive");
+        }
+        return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout);
     }
 
     private int envPort(Setting setting, int current, ConfigNode where) {

@@ -1,19 +1,29 @@
 package dev.aegis.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Where the daemon listens and what it accepts.
  *
  * @param corsOrigins allowed browser origins; a single {@code mirror} echoes any origin
+ * @param allowedHosts names a request's {@code Host} may carry besides the bound address and the
+ *     loopback names (any port); a single {@code *} turns the check off
+ * @param maxInflightBody request-body bytes all calls together may hold in memory (503 beyond)
+ * @param readTimeout how long a client may take to send a request's body, and how long a
+ *     connection may stay silent (mid-head, or idle between calls)
  */
-public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins) {
+public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
+        List<String> allowedHosts, long maxInflightBody, Duration readTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
+    public static final long DEFAULT_MAX_INFLIGHT_BODY = 256L * 1024 * 1024;
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
     public ServerConfig {
         corsOrigins = List.copyOf(corsOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
     }
 }

@@ -1,0 +1,91 @@
+package dev.aegis.http;
+
+import dev.aegis.config.ServerConfig;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What request bodies may cost: memory, {@code server.max_inflight_body} for all calls together
+ * (503 {@code server_busy} beyond it), and time, {@code server.read_timeout} for one body. A
+ * call's {@link Claim} grows with the buffer its body is read into and is given back when the call
+ * ends, whichever way it ends (this filter's {@code finally}).
+ */
+public final class BodyBudget implements Filter {
+
+    private static final String BUDGET = "aegis.bodyBudget";
+    private static final String CLAIM = "aegis.bodyClaim";
+
+    private final long limit;
+    private final Duration readTimeout;
+    private final AtomicLong held = new AtomicLong();
+
+    BodyBudget(ServerConfig server) {
+        this.limit = server.maxInflightBody();
+        this.readTimeout = server.readTimeout();
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        request.setAttribute(BUDGET, this);
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (request.getAttribute(CLAIM) instanceof Claim claim) {
+                claim.release();
+            }
+        }
+    }
+
+    /** The daemon's budget for this request; null on a server without it (a bare Javalin in a test). */
+    public static BodyBudget of(ServletRequest request) {
+        return request.getAttribute(BUDGET) instanceof BodyBudget b ? b : null;
+    }
+
+    /** How long the body may take to arrive. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Starts counting this request's body; grow it before each allocation. */
+    public Claim claim(ServletRequest request) {
+        Claim claim = new Claim();
+        request.setAttribute(CLAIM, claim);
+        return claim;
+    }
+
+    /** Bytes all calls hold now. */
+    long held() {
+        return held.get();
+    }
+
+    /** One call's share, used by that call's thread only. */
+    public final class Claim {
+
+        private long bytes;
+
+        private Claim() {}
+
+        /** Raises this call's share to {@code total} bytes; 503 {@code server_busy} when the budget has no room. */
+        public void growTo(long total) {
+            long more = total - bytes;
+            if (held.addAndGet(more) > limit) {
+                held.addAndGet(-more);
+                throw new ApiException(503, "server_busy", "Aegis holds " + limit + " bytes of request bodies "
+                        + "already (server.max_inflight_body); retry shortly");
+            }
+            bytes = total;
+        }
+
+        void release() {
+            held.addAndGet(-bytes);
+            bytes = 0;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.aegis.http;
+
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpChannelOverHttp;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnection;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+
+/**
+ * Jetty's HTTP/1.1 connections, with a deadline for each request head: from the moment a
+ * connection is ready for a request (opened, or its last answer sent) to the end of the head, at
+ * most {@code server.read_timeout}, or the watchdog closes it. Jetty's idle timeout alone resets
+ * on every byte, so a client dripping a head a byte a second would hold its connection for hours.
+ * The body has its own deadline ({@code BodyReader}).
+ */
+final class HeadDeadline extends HttpConnectionFactory {
+
+    private final Duration timeout;
+
+    HeadDeadline(HttpConfiguration config, Duration timeout) {
+        super(config);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        TimedConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint,
+                isRecordHttpComplianceViolations(), timeout);
+        connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
+        connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
+        return configure(connection, connector, endPoint);
+    }
+
+    private static final class TimedConnection extends HttpConnection {
+
+        private final Duration timeout;
+        private final AtomicReference<Watch> head = new AtomicReference<>();
+
+        TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, boolean record,
+                Duration timeout) {
+            super(config, connector, endPoint, record);
+            this.timeout = timeout;
+        }
+
+        @Override
+        protected HttpChannelOverHttp newHttpChannel() {
+            // Called from HttpConnection's constructor: the fields above are not set yet.
+            return new HttpChannelOverHttp(this, getConnector(), getHttpConfiguration(), getEndPoint(), this) {
+                @Override
+                public boolean headerComplete() {
+                    stopWatch();
+                    return super.headerComplete();
+                }
+
+                @Override
+                public void onCompleted() {
+                    super.onCompleted();
+                    startWatch();
+                }
+            };
+        }
+
+        @Override
+        public void onOpen() {
+            super.onOpen();
+            startWatch();
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            stopWatch();
+            super.onClose(cause);
+        }
+
+        private void startWatch() {
+            if (getEndPoint().isOpen()) {
+                replaceWatch(Watchdogs.SHARED.watch(timeout, getEndPoint()::close));
+            }
+        }
+
+        private void stopWatch() {
+            replaceWatch(null);
+        }
+
+        private void replaceWatch(Watch next) {
+            Watch previous = head.getAndSet(next);
+            if (previous != null) {
+                previous.close();
+            }
+        }
+    }
+}
