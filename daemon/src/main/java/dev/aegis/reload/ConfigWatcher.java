@@ -41,16 +41,26 @@ public final class ConfigWatcher implements AutoCloseable {
         return t;
     });
     private String lastSeen;
+    /** A changed fingerprint seen once: applied when the next poll sees it again (the write has settled). */
+    private String changing;
 
     public ConfigWatcher(Path file, ConfigLoader loader, ConfigOverrides overrides, AtomicReference<AegisConfig> current,
             ReloadCounts counts) {
+        this(file, loader, overrides, current, counts, true);
+    }
+
+    /** @param poll false in tests, which call {@link #check} themselves */
+    ConfigWatcher(Path file, ConfigLoader loader, ConfigOverrides overrides, AtomicReference<AegisConfig> current,
+            ReloadCounts counts, boolean poll) {
         this.file = file;
         this.counts = counts;
         this.loader = loader;
         this.overrides = overrides;
         this.current = current;
         this.lastSeen = fingerprint();
-        timer.scheduleWithFixedDelay(this::check, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        if (poll) {
+            timer.scheduleWithFixedDelay(this::check, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Modification time and size: cheap, and enough to notice an edit or a replaced file. */
@@ -64,11 +74,23 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    void check() {
+    /**
+     * Applies the file once a change has settled: the same new fingerprint on two polls in a row. A
+     * file caught half-written (an editor or {@code echo >} truncates, then writes) is not applied:
+     * an empty file is a valid zero-config, and applying it for one poll sent aliased calls to the
+     * default provider under their alias name (seen in ReloadIT).
+     */
+    synchronized void check() {
         String now = fingerprint();
         if (Objects.equals(now, lastSeen)) {
+            changing = null;
             return;
         }
+        if (!Objects.equals(now, changing)) {
+            changing = now;
+            return;
+        }
+        changing = null;
         lastSeen = now;
         AegisConfig next;
         try {
