@@ -2,19 +2,10 @@ package dev.aegis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.control.DaemonState;
-import dev.aegis.control.DaemonStateFile;
-import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,38 +29,26 @@ class MoneyJsonIT {
     @TempDir
     Path temp;
 
-    FakeProvider fake;
-    Map<String, String> env;
-    String home;
+    RunningDaemon daemon;
     String admin;
     String keyId;
-    String key;
-    final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = FakeProvider.start();
-        home = temp.resolve("home").toString();
-        Files.createDirectories(Path.of(home));
         // A price small enough that a call costs less than a millionth of a dollar.
-        Files.writeString(Path.of(home, "aegis.yaml"),
-                "pricing: { overrides: { gpt-4o-mini: { input: 0.001, cached_input: 0, output: 0.001 } } }\n");
-        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
-        assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
-        var minted = Json.mapper().readTree(aegis("keygen", "--name", "m", "--credits", "0.0000001", "--json").out());
-        key = minted.path("key").asText();
-        keyId = minted.path("id").asText();
-        admin = Json.mapper().readTree(aegis("keygen", "--name", "a", "--admin", "--json").out()).path("key").asText();
+        daemon = new RunningDaemon(temp, "pricing: { overrides: { gpt-4o-mini: { input: 0.001, cached_input: 0, output: 0.001 } } }\n");
+        keyId = Json.mapper().readTree(daemon.aegis("keygen", "--name", "m", "--credits", "0.0000001", "--json").out())
+                .path("id").asText();
+        admin = Json.mapper().readTree(daemon.aegis("keygen", "--name", "a", "--admin", "--json").out()).path("key").asText();
     }
 
     @AfterEach
     void tearDown() {
-        CliRun.run(env, CliRun.args(home, "stop"));
-        fake.close();
+        daemon.close();
     }
 
     private CliRun aegis(String... args) {
-        return CliRun.run(env, CliRun.args(home, args));
+        return daemon.aegis(args);
     }
 
     private static void assertExactNumbers(String what, String json, int atLeast) {
@@ -82,12 +61,6 @@ class MoneyJsonIT {
         assertThat(seen).as(what + ": money fields in " + json).isGreaterThanOrEqualTo(atLeast);
     }
 
-    private HttpResponse<String> get(String path, String bearer) throws Exception {
-        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
-        return http.send(HttpRequest.newBuilder(URI.create(s.url() + path)).header("Authorization", "Bearer " + bearer).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void everyMoneyFieldIsAnExactPlainJsonNumber() throws Exception {
         CliRun credits = aegis("credits", "show", keyId, "--json");
@@ -97,12 +70,9 @@ class MoneyJsonIT {
 
         // A live event, as tail --json prints it, for one call that costs 2.6e-8 USD.
         CompletableFuture<CliRun> tail = CompletableFuture.supplyAsync(() -> aegis("tail", "--json", "--count", "1"));
-        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!tail.isDone() && System.nanoTime() < deadline) {
-            http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("Authorization", "Bearer " + admin)
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            daemon.call(admin, "gpt-4o-mini");
             try {
                 tail.get(300, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
@@ -121,10 +91,10 @@ class MoneyJsonIT {
         }
         assertExactNumbers("usage --format json", aegis("usage", "--format", "json").out(), 2);
         for (String path : List.of("/api/costs", "/api/costs/" + keyId, "/aegis/v1/usage?by=key")) {
-            HttpResponse<String> r = get(path, admin);
+            HttpResponse<String> r = daemon.get(path, admin);
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertExactNumbers(path, r.body(), 2);
         }
-        assertThat(get("/api/costs/" + keyId, admin).body()).contains("\"balance_usd\":0.0000001");
+        assertThat(daemon.get("/api/costs/" + keyId, admin).body()).contains("\"balance_usd\":0.0000001");
     }
 }

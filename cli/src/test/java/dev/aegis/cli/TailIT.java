@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
-import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +28,7 @@ class TailIT {
     @TempDir
     Path temp;
 
-    FakeProvider fake;
+    RunningDaemon daemon;
     Map<String, String> env;
     String home;
     String key;
@@ -38,18 +36,15 @@ class TailIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = FakeProvider.start();
-        home = temp.resolve("home").toString();
-        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
-        assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
-        key = Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "keygen", "--name", "t", "--json")).out())
-                .path("key").asText();
+        daemon = new RunningDaemon(temp, null);
+        env = daemon.env;
+        home = daemon.home;
+        key = daemon.key;
     }
 
     @AfterEach
     void tearDown() {
-        CliRun.run(env, CliRun.args(home, "stop"));
-        fake.close();
+        daemon.close();
     }
 
     private int call(String model) throws Exception {

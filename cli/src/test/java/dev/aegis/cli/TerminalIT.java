@@ -2,22 +2,13 @@ package dev.aegis.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.aegis.control.DaemonState;
-import dev.aegis.control.DaemonStateFile;
-import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,26 +24,16 @@ class TerminalIT {
     @TempDir
     Path temp;
 
-    FakeProvider fake;
-    Map<String, String> env;
-    String home;
-    String key;
-    final HttpClient http = HttpClient.newHttpClient();
+    RunningDaemon daemon;
 
     @BeforeEach
     void setUp() throws Exception {
-        fake = FakeProvider.start();
-        home = temp.resolve("home").toString();
-        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
-        assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
-        key = Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "keygen", "--name", "t", "--json")).out())
-                .path("key").asText();
+        daemon = new RunningDaemon(temp, null);
     }
 
     @AfterEach
     void tearDown() {
-        CliRun.run(env, CliRun.args(home, "stop"));
-        fake.close();
+        daemon.close();
     }
 
     /** What a process on a pseudo-terminal printed, read as it comes. */
@@ -96,20 +77,13 @@ class TerminalIT {
         }
     }
 
-    private void call(String model) throws Exception {
-        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
-        http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("x-api-key", key)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"messages\":[]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void tailPrintsEachCallOnARealTerminal() throws Exception {
-        try (Pty tail = new Pty(120, home, "tail", "--count", "1")) {
+        try (Pty tail = new Pty(120, daemon.home, "tail", "--count", "1")) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             // Calls until tail, once connected, shows one: it exits after the first (--count 1).
             while (tail.process.isAlive() && System.nanoTime() < deadline) {
-                call("gpt-4o-mini");
+                daemon.call(daemon.key, "gpt-4o-mini");
                 tail.process.waitFor(300, TimeUnit.MILLISECONDS);
             }
             assertThat(tail.waitForExit()).contains("gpt-4o-mini").contains("200");
@@ -118,14 +92,14 @@ class TerminalIT {
 
     @Test
     void usageChartFitsTheTerminalItIsShownIn() throws Exception {
-        call("gpt-4o-mini");
+        daemon.call(daemon.key, "gpt-4o-mini");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "usage", "--format", "json")).out())
+        while (Json.mapper().readTree(daemon.aegis("usage", "--format", "json").out())
                 .at("/total/requests").asLong() < 1 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         for (int columns : new int[] {60, 110}) {
-            try (Pty usage = new Pty(columns, home, "usage", "--chart")) {
+            try (Pty usage = new Pty(columns, daemon.home, "usage", "--chart")) {
                 String out = usage.waitForExit().replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "");
                 int widest = out.lines().filter(l -> l.contains("\u2588")).mapToInt(String::length).max().orElse(0);
                 assertThat(widest).as(out).isLessThanOrEqualTo(columns).isGreaterThan(columns - 15);

@@ -171,31 +171,34 @@ final class Components implements AutoCloseable {
         app.post("/api/ai/completion", proxy::handleAiCompletion);
         app.get("/api/prompt-log", promptLogRoute::handle);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
-            // GET /v1/models is Aegis's own answer (the key's models) however the path is spelled.
             boolean get = method == HandlerType.GET;
-            app.addHttpHandler(method, "/v1/*", ctx -> {
-                String path = ctx.path().substring("/v1".length());
-                if (get && CanonicalPath.names(path, "/models")) {
-                    models.handle(ctx);
-                } else {
-                    proxy.handle(ctx, path);
-                }
-            });
+            app.addHttpHandler(method, "/v1/*",
+                    modelsOrProxied(get, models, "/v1", p -> CanonicalPath.names(p, "/models"), proxy::handle));
             app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));
             for (String provider : new String[] {"openai", "anthropic"}) {
                 String prefix = "/" + provider + "/v1";
                 app.addHttpHandler(method, prefix + "/*",
                         ctx -> proxy.handle(ctx, ctx.path().substring(prefix.length()), provider));
             }
-            app.addHttpHandler(method, "/api/proxy/openai/*", ctx -> {
-                String path = ctx.path().substring("/api/proxy/openai".length());
-                if (get && CanonicalPath.namesBelowVersion(path, "/models")) {
-                    models.handle(ctx);
-                } else {
-                    proxy.handleAtOrigin(ctx, path);
-                }
-            });
+            app.addHttpHandler(method, "/api/proxy/openai/*", modelsOrProxied(get, models, "/api/proxy/openai",
+                    p -> CanonicalPath.namesBelowVersion(p, "/models"), proxy::handleAtOrigin));
         }
+    }
+
+    /**
+     * A mount's handler: {@code GET} of the model list is Aegis's own answer (the key's models)
+     * however the client spelled the path ({@code /v1/%6Dodels}); everything else is proxied.
+     */
+    private static io.javalin.http.Handler modelsOrProxied(boolean get, ModelsRoute models, String mount,
+            java.util.function.Predicate<String> isModelList, java.util.function.BiConsumer<io.javalin.http.Context, String> proxied) {
+        return ctx -> {
+            String path = ctx.path().substring(mount.length());
+            if (get && isModelList.test(path)) {
+                models.handle(ctx);
+            } else {
+                proxied.accept(ctx, path);
+            }
+        };
     }
 
     @Override
