@@ -66,6 +66,21 @@ class TerminalIT {
             });
         }
 
+        /** Types on the terminal. */
+        void type(String keys) throws IOException {
+            process.getOutputStream().write(keys.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** Waits until the screen has shown {@code text}, at most 30 s. */
+        void awaitShown(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!output.toString().contains(text) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(output.toString()).contains(text);
+        }
+
         String waitForExit() throws InterruptedException {
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output.toString()).isTrue();
             return output.toString();
@@ -87,6 +102,32 @@ class TerminalIT {
                 tail.process.waitFor(300, TimeUnit.MILLISECONDS);
             }
             assertThat(tail.waitForExit()).contains("gpt-4o-mini").contains("200");
+        }
+    }
+
+    @Test
+    void tailOnATerminalIsALiveViewThatFiltersAndQuitsCleanly() throws Exception {
+        try (Pty tail = new Pty(140, daemon.home, "tail")) {
+            tail.awaitShown("last minute:");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!tail.output.toString().contains("gpt-4o-mini") && System.nanoTime() < deadline) {
+                daemon.call(daemon.key, "gpt-4o-mini");
+                Thread.sleep(200);
+            }
+            tail.awaitShown("gpt-4o-mini");
+            tail.awaitShown("calls · $");
+
+            tail.type("m");
+            tail.awaitShown("model filter:");
+            tail.type("gpt-5\r");
+            tail.awaitShown("filter: model=gpt-5");
+
+            tail.type("q");
+            String out = tail.waitForExit();
+            assertThat(tail.process.exitValue()).isZero();
+            // The alternate screen was entered, and left at the end: the user's screen is back as it was.
+            assertThat(out).contains("\u001b[?1049h");
+            assertThat(out.lastIndexOf("\u001b[?1049l")).isGreaterThan(out.lastIndexOf("\u001b[?1049h"));
         }
     }
 

@@ -7,7 +7,9 @@ import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.cli.output.CallLine;
-import dev.aegis.cli.output.TerminalWidth;
+import dev.aegis.cli.tail.LiveView;
+import dev.aegis.cli.tail.TailFilter;
+import dev.aegis.cli.output.SystemTerminal;
 import dev.aegis.cli.output.TerminalText;
 import dev.aegis.control.DaemonState;
 import dev.aegis.json.Json;
@@ -15,7 +17,11 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.jline.terminal.Terminal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,7 +30,9 @@ import picocli.CommandLine.Option;
         name = "tail",
         mixinStandardHelpOptions = true,
         description = {"Watch calls live: time, key, model, provider, status, latency, tokens, cost, refusal reason.",
-            "Reconnects when the daemon restarts; Ctrl-C to stop."})
+            "On a terminal: a full-screen view with the last minute's calls, spend, errors and p50 latency;",
+            "type k, m or s to filter by key, model or status, c to clear, q to quit.",
+            "Piped, or with --json or --count: one line per call. Reconnects when the daemon restarts."})
 public final class TailCommand implements Callable<Integer> {
 
     private static final Duration RECONNECT = Duration.ofMillis(500);
@@ -52,19 +60,49 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        TailFilter filter = new TailFilter(key, model, status);
+        Optional<Terminal> terminal = json || count != null ? Optional.empty() : SystemTerminal.interactive();
+        if (terminal.isPresent()) {
+            LiveView view = new LiveView(terminal.get(), filter, color());
+            Thread.ofVirtual().name("aegis-tail-events").start(() -> follow(e -> {
+                view.show(e);
+                return true;
+            }, view::status));
+            view.run();
+            return ExitCode.OK;
+        }
         PrintWriter out = context.out();
         PrintWriter err = context.err();
         AtomicInteger shown = new AtomicInteger();
-        DaemonClient client = new DaemonClient();
-        boolean waitingSaid = false;
         CallLine lines = new CallLine(width(), color());
-        while (count == null || shown.get() < count) {
+        follow(e -> {
+            if (filter.matches(e)) {
+                out.println(json ? TerminalText.json(e) : lines.format(e));
+                out.flush();
+                shown.incrementAndGet();
+            }
+            return count == null || shown.get() < count;
+        }, message -> {
+            err.println("aegis tail: " + message);
+            err.flush();
+        });
+        return ExitCode.OK;
+    }
+
+    /**
+     * Follows the daemon's events, waiting for it when it is not running and reconnecting when it
+     * restarts, until {@code handler} returns false; {@code status} hears how the connection stands.
+     */
+    private void follow(Predicate<JsonNode> handler, Consumer<String> status) {
+        DaemonClient client = new DaemonClient();
+        AtomicBoolean more = new AtomicBoolean(true);
+        boolean waitingSaid = false;
+        while (more.get()) {
             DaemonStatus found = new DaemonLocator(context.home()).locate();
             Optional<DaemonState> state = found.running() ? found.state() : Optional.empty();
             if (state.isEmpty()) {
                 if (!waitingSaid) {
-                    err.println("aegis tail: the daemon is not running; waiting for it (Ctrl-C to stop)");
-                    err.flush();
+                    status.accept("the daemon is not running; waiting for it (Ctrl-C to stop)");
                     waitingSaid = true;
                 }
                 pause();
@@ -72,38 +110,15 @@ public final class TailCommand implements Callable<Integer> {
             }
             waitingSaid = false;
             client.events(state.get(), event -> {
-                if (count != null && shown.get() >= count) {
-                    return false;
-                }
                 JsonNode e = parse(event);
-                if (e != null && matches(e)) {
-                    out.println(json ? TerminalText.json(e) : lines.format(e));
-                    out.flush();
-                    shown.incrementAndGet();
-                }
-                return count == null || shown.get() < count;
+                more.set(e == null || handler.test(e));
+                return more.get();
             });
-            if (count == null || shown.get() < count) {
-                err.println("aegis tail: disconnected; reconnecting");
-                err.flush();
+            if (more.get()) {
+                status.accept("disconnected; reconnecting");
                 pause();
             }
         }
-        return ExitCode.OK;
-    }
-
-    private boolean matches(JsonNode e) {
-        if (key != null && !key.equals(e.path("key_id").asText())) {
-            return false;
-        }
-        if (model != null && !model.equals(e.path("model").asText())) {
-            return false;
-        }
-        if (status != null) {
-            String s = e.path("status").asText();
-            return status.length() == 3 && status.endsWith("xx") ? s.charAt(0) == status.charAt(0) : s.equals(status);
-        }
-        return true;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectReader EXACT = Json.mapper().reader()
@@ -120,7 +135,7 @@ public final class TailCommand implements Callable<Integer> {
 
     /** The terminal's width from jline; COLUMNS, then 120, for a dumb terminal or a pipe. */
     private int width() {
-        return TerminalWidth.columns(context.env(), 120);
+        return SystemTerminal.columns(context.env(), 120);
     }
 
     /** Colour only on a real terminal that is not dumb, and never when NO_COLOR is set. */

@@ -5,7 +5,7 @@ import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.BarChart;
-import dev.aegis.cli.output.TerminalWidth;
+import dev.aegis.cli.output.SystemTerminal;
 import dev.aegis.cli.output.Table;
 import dev.aegis.cli.output.TerminalText;
 import dev.aegis.config.Units;
@@ -168,6 +168,6 @@ public final class UsageCommand implements Callable<Integer> {
     }
 
     private int terminalWidth() {
-        return Math.max(40, TerminalWidth.columns(context.env(), 80));
+        return Math.max(40, SystemTerminal.columns(context.env(), 80));
     }
 }
