@@ -45,7 +45,8 @@ final class DaemonDiagnostics {
             return List.of();
         }
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long start = Math.max(offset, f.length() - 64 * 1024);
+            // A log rolled over since the launch is shorter than the offset: read its end instead.
+            long start = Math.max(offset > f.length() ? 0 : offset, f.length() - 64 * 1024);
             f.seek(Math.max(0, start));
             byte[] bytes = new byte[(int) (f.length() - f.getFilePointer())];
             f.readFully(bytes);

@@ -1,0 +1,2 @@
+-- Placeholder for V7, which another branch (gov-tenant: V7__key_sub_tenants.sql) adds; on merge this file
+-- and its name in Migrations.SCRIPTS are replaced by that one. No statement.
