@@ -24,7 +24,7 @@ public final class CallRecorder implements AutoCloseable {
     /** The receipt writer's sink: receipts, then their usage rows and the trail's head in one transaction. */
     public static java.util.function.Consumer<List<ReceiptInput>> signedUsage(dev.aegis.receipts.ReceiptLog log,
             dev.aegis.store.UsageStore store) {
-        return new SignedUsage(log, store);
+        return new SignedUsage(log, store::insertSigned);
     }
 
     /**

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  */
 final class SignedUsage implements Consumer<List<ReceiptInput>> {
 
+    /** Stores rows whose receipts start at {@code firstReceiptSeq} and the head, in one transaction ({@link UsageStore#insertSigned}). */
+    interface RowStore {
+        void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head);
+    }
+
     private final ReceiptLog log;
     private final Consumer<List<UsageRow>> loggedRows;
     /** Leading receipts of the batch being written that are already in the trail. */
@@ -32,7 +37,7 @@ final class SignedUsage implements Consumer<List<ReceiptInput>> {
     private long rowsFirstSeq;
     private ReceiptHead rowsHead;
 
-    SignedUsage(ReceiptLog log, UsageStore store) {
+    SignedUsage(ReceiptLog log, RowStore store) {
         this.log = log;
         this.loggedRows = CallLog.loggedAfter(rows -> store.insertSigned(rows, rowsFirstSeq, rowsHead));
     }
