@@ -161,12 +161,14 @@ final class Components implements AutoCloseable {
         }
         Path privateKey = home.keysDir().resolve("receipts.key");
         Optional<ReceiptHead> stored = new ReceiptHeadStore(database).head();
-        ReceiptHead trail = ReceiptLog.trailEnd(audit.dir());
-        if (!Files.exists(privateKey) && (trail.seq() > 0 || stored.isPresent())) {
-            throw new StartupException("the receipt signing key " + privateKey + " is missing but the trail in " + audit.dir()
-                    + " already holds receipts (up to seq " + Math.max(trail.seq(), stored.map(ReceiptHead::seq).orElse(0L))
-                    + "): restore the key, or run `aegis receipts rotate` to start a new key recorded in the trail, "
-                    + "or turn receipts off (audit.receipts: false)");
+        if (!Files.exists(privateKey)) {
+            long written = Math.max(ReceiptLog.trailEnd(audit.dir()).seq(), stored.map(ReceiptHead::seq).orElse(0L));
+            if (written > 0) {
+                throw new StartupException("the receipt signing key " + privateKey + " is missing but the trail in "
+                        + audit.dir() + " already holds receipts (up to seq " + written + "): restore the key, or run "
+                        + "`aegis receipts rotate` to start a new key recorded in the trail, or turn receipts off "
+                        + "(audit.receipts: false)");
+            }
         }
         ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
         ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system(), stored);
