@@ -31,7 +31,12 @@ import dev.aegis.pricing.PriceTable;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
+import dev.aegis.store.ReceiptHead;
+import dev.aegis.store.ReceiptHeadStore;
 import dev.aegis.store.UsageStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import dev.aegis.records.CallLog;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageGroup;
@@ -81,7 +86,7 @@ final class Components implements AutoCloseable {
      *     JSON parse, 50–200 ms of a start)
      */
     Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices)
-            throws IOException {
+            throws IOException, StartupException {
         this.config = new AtomicReference<>(initial);
         InstantSource clock = InstantSource.system();
         this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS);
@@ -102,8 +107,10 @@ final class Components implements AutoCloseable {
             }
             PromptLogConfig promptLog = initial.audit().promptLog();
             PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
-            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
-                    receipts(initial.audit(), home), promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
+            BackgroundWriter<ReceiptInput> receipts = receipts(initial.audit(), home, database);
+            this.recorder = new CallRecorder(receipts != null ? null
+                            : new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
+                    receipts, promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
                             new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
                     promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
@@ -119,7 +126,7 @@ final class Components implements AutoCloseable {
                             new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             steps.done("admission");
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | StartupException | RuntimeException e) {
             database.close();
             throw e;
         }
@@ -143,14 +150,30 @@ final class Components implements AutoCloseable {
         return tracker;
     }
 
-    /** The receipt writer, or null when receipts are off. */
-    private static BackgroundWriter<ReceiptInput> receipts(AuditConfig audit, AegisHome home) throws IOException {
+    /**
+     * The receipt writer, which stores the usage rows too, or null when receipts are off. A missing
+     * signing key beside a trail that already holds receipts is refused: a new key is made only by
+     * {@code aegis receipts rotate}, which records the change in the trail.
+     */
+    private static BackgroundWriter<ReceiptInput> receipts(AuditConfig audit, AegisHome home, Database database)
+            throws IOException, StartupException {
         if (!audit.receipts()) {
             return null;
         }
-        ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(home.keysDir().resolve("receipts.key"), home.keysDir().resolve("receipts.pub"));
-        ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system());
-        return new BackgroundWriter<>("receipts", log::append);
+        Path privateKey = home.keysDir().resolve("receipts.key");
+        Optional<ReceiptHead> stored = new ReceiptHeadStore(database).head();
+        if (!Files.exists(privateKey)) {
+            long written = Math.max(ReceiptLog.trailEnd(audit.dir()).seq(), stored.map(ReceiptHead::seq).orElse(0L));
+            if (written > 0) {
+                throw new StartupException("the receipt signing key " + privateKey + " is missing but the trail in "
+                        + audit.dir() + " already holds receipts (up to seq " + written + "): restore the key, or run "
+                        + "`aegis receipts rotate` to start a new key recorded in the trail, or turn receipts off "
+                        + "(audit.receipts: false)");
+            }
+        }
+        ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
+        ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system(), stored);
+        return new BackgroundWriter<>("receipts", CallRecorder.signedUsage(log, new UsageStore(database)));
     }
 
     /** Registers every route. */

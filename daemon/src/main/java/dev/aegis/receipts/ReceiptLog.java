@@ -3,10 +3,10 @@ package dev.aegis.receipts;
 import dev.aegis.background.GiveWay;
 import dev.aegis.home.SecureFiles;
 import dev.aegis.store.Money;
+import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.UsageRow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +17,7 @@ import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * The daily JSONL receipt files: each receipt gets the next {@code seq}, the hash of the previous
  * line as {@code prev} (across files) and an Ed25519 signature over its canonical bytes. On open the
  * chain resumes from the last complete line; a torn last line from a crash is moved to a
- * {@code .torn} file beside it and logged, never silently dropped.
+ * {@code .torn} file beside it and logged, never silently dropped. Every receipt names its key's
+ * fingerprint ({@code key}). The store keeps the head outside the trail
+ * ({@link dev.aegis.store.ReceiptHeadStore}); when the trail ends before it (receipts deleted while
+ * the daemon was stopped), the chain resumes from the stored head, so the gap stays visible to
+ * {@code aegis receipts verify} instead of being papered over by re-used numbers.
  */
 public final class ReceiptLog {
 
@@ -33,6 +38,7 @@ public final class ReceiptLog {
 
     private final Path dir;
     private final ReceiptKeys.Pair keys;
+    private final String keyFingerprint;
     /** Made at the first receipt, not at start-up: loading the native signer takes a few hundred ms. */
     private ReceiptSigner signer;
     private final InstantSource clock;
@@ -42,6 +48,7 @@ public final class ReceiptLog {
     private ReceiptLog(Path dir, ReceiptKeys.Pair keys, InstantSource clock, long seq, String prev) {
         this.dir = dir;
         this.keys = keys;
+        this.keyFingerprint = ReceiptKeys.fingerprint(keys.publicKey());
         this.clock = clock;
         this.seq = seq;
         this.prev = prev;
@@ -49,6 +56,28 @@ public final class ReceiptLog {
 
     /** @param clock decides which day's file a receipt goes to */
     public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, InstantSource clock) throws IOException {
+        return open(dir, keys, clock, Optional.empty());
+    }
+
+    /**
+     * @param storedHead the head the store remembers; the chain resumes from it when the trail ends
+     *     before it (logged as an error: receipts were removed)
+     */
+    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, InstantSource clock, Optional<ReceiptHead> storedHead)
+            throws IOException {
+        ReceiptHead trail = trailEnd(dir);
+        if (storedHead.isPresent() && storedHead.get().seq() > trail.seq()) {
+            ReceiptHead head = storedHead.get();
+            LOG.error("the receipt trail in {} ends at seq {} but the store's head is seq {}: {} receipt(s) are missing; "
+                    + "new receipts continue from seq {} so the gap stays visible to `aegis receipts verify`", dir,
+                    trail.seq(), head.seq(), head.seq() - trail.seq(), head.seq() + 1);
+            return new ReceiptLog(dir, keys, clock, head.seq(), head.hash());
+        }
+        return new ReceiptLog(dir, keys, clock, trail.seq(), trail.hash());
+    }
+
+    /** The last complete receipt of the trail (seq 0 and the genesis hash when there is none). */
+    public static ReceiptHead trailEnd(Path dir) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
         if (!files.isEmpty()) {
@@ -58,11 +87,17 @@ public final class ReceiptLog {
             String content = Files.readString(files.get(i), StandardCharsets.UTF_8);
             if (!content.isEmpty()) {
                 String lastLine = content.substring(content.lastIndexOf('\n', content.length() - 2) + 1, content.length() - 1);
-                Object lastSeq = CanonicalJson.parse(lastLine).get("seq");
-                return new ReceiptLog(dir, keys, clock, lastSeq instanceof Long l ? l : 0, Receipts.hash(lastLine));
+                TreeMap<String, Object> last = CanonicalJson.parse(lastLine);
+                return new ReceiptHead(last.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
+                        last.get("key") instanceof String k ? k : null);
             }
         }
-        return new ReceiptLog(dir, keys, clock, 0, Receipts.GENESIS);
+        return new ReceiptHead(0, Receipts.GENESIS, null);
+    }
+
+    /** The last receipt written: its seq, the hash of its line and this log's key. */
+    public ReceiptHead head() {
+        return new ReceiptHead(seq, prev, keyFingerprint);
     }
 
     /** A crash mid-write can leave a last line without its newline: keep its bytes aside and say so. */
@@ -116,6 +151,7 @@ public final class ReceiptLog {
             TreeMap<String, Object> receipt = fields(in, now);
             receipt.put("seq", nextSeq + 1);
             receipt.put("prev", nextPrev);
+            receipt.put("key", keyFingerprint);
             receipt.put("sig", signer().sign(CanonicalJson.bytes(receipt)));
             String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
             lines.append(line).append('\n');
@@ -138,22 +174,8 @@ public final class ReceiptLog {
         return signer;
     }
 
-    /** Appends and forces the lines; on failure cuts the file back to where it was, so no line is left half written. */
     private static void write(Path file, CharSequence lines) throws IOException {
-        SecureFiles.ensurePrivateFile(file);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            long before = ch.size();
-            try {
-                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(false);
-            } catch (IOException e) {
-                ch.truncate(before);
-                throw e;
-            }
-        }
+        Receipts.append(file, lines);
     }
 
     private static TreeMap<String, Object> fields(ReceiptInput in, Instant now) {

@@ -5,11 +5,13 @@ import dev.aegis.promptlog.PromptLogInput;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.store.UsageRow;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Where every finished or refused call goes: its usage row, its signed receipt when audit is on,
  * and its prompt-log entry when the prompt log is on. The call's thread only enqueues; the writers
- * do the rest on their own threads.
+ * do the rest on their own threads. With receipts on, one writer signs the receipt and then stores
+ * the usage row naming it ({@link #signedUsage}), so a row never names a receipt not yet written.
  */
 public final class CallRecorder implements AutoCloseable {
 
@@ -19,7 +21,14 @@ public final class CallRecorder implements AutoCloseable {
     private final int previewChars;
     private final int maxBacklog;
 
+    /** The receipt writer's sink: receipts, then their usage rows and the trail's head in one transaction. */
+    public static java.util.function.Consumer<List<ReceiptInput>> signedUsage(dev.aegis.receipts.ReceiptLog log,
+            dev.aegis.store.UsageStore store) {
+        return new SignedUsage(log, store::insertSigned);
+    }
+
     /**
+     * @param usage the usage writer; null when receipts are on (their writer stores the rows too)
      * @param receipts null when receipts are off
      * @param promptLog null when the prompt log is off
      * @param previewChars the prompt log's {@code preview_chars}
@@ -36,12 +45,12 @@ public final class CallRecorder implements AutoCloseable {
 
     /** Records submitted and not yet written, usage rows and receipts together. */
     public long backlog() {
-        return usage.backlog() + (receipts == null ? 0 : receipts.backlog());
+        return (usage == null ? 0 : usage.backlog()) + (receipts == null ? 0 : receipts.backlog());
     }
 
     /** True while usage rows or receipts cannot be written. */
     public boolean failing() {
-        return usage.failing() || (receipts != null && receipts.failing());
+        return (usage != null && usage.failing()) || (receipts != null && receipts.failing());
     }
 
     /**
@@ -49,7 +58,8 @@ public final class CallRecorder implements AutoCloseable {
      * refused, so no call goes unrecorded and memory stays bounded.
      */
     public boolean full() {
-        return failing() && (usage.backlog() >= maxBacklog || (receipts != null && receipts.backlog() >= maxBacklog));
+        return failing() && ((usage != null && usage.backlog() >= maxBacklog)
+                || (receipts != null && receipts.backlog() >= maxBacklog));
     }
 
     /**
@@ -63,9 +73,10 @@ public final class CallRecorder implements AutoCloseable {
     }
 
     public void record(UsageRow row, Exchange exchange) {
-        usage.submit(row);
         if (receipts != null) {
             receipts.submit(new ReceiptInput(row, exchange.request(), exchange.response(), exchange.responseSha256()));
+        } else {
+            usage.submit(row);
         }
         if (promptLog != null && exchange.modelCall() && exchange.request() != null) {
             promptLog.submit(new PromptLogInput(row, exchange.request(), exchange.response(), exchange.streamedAnswer()));
@@ -74,13 +85,15 @@ public final class CallRecorder implements AutoCloseable {
 
     /** Waits until every record submitted so far is written (usage, receipts, prompt log); false on timeout. */
     public boolean flush(Duration timeout) throws InterruptedException {
-        return usage.flush(timeout) && (receipts == null || receipts.flush(timeout))
+        return (usage == null || usage.flush(timeout)) && (receipts == null || receipts.flush(timeout))
                 && (promptLog == null || promptLog.flush(timeout));
     }
 
     /** Flushes all, usage first. */
     public void close(Duration timeout) {
-        usage.close(timeout);
+        if (usage != null) {
+            usage.close(timeout);
+        }
         if (receipts != null) {
             receipts.close(timeout);
         }

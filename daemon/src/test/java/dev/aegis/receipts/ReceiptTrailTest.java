@@ -2,6 +2,7 @@ package dev.aegis.receipts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.UsageRow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,6 +158,22 @@ class ReceiptTrailTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".torn"));
         }
+    }
+
+    @Test
+    void aDaemonRestartedAfterTheTailWasCutKeepsTheGapVisible() throws Exception {
+        ReceiptHead storedHead = ReceiptLog.open(dir, keys, clock).head();
+        assertThat(storedHead.seq()).isEqualTo(12);
+        List<String> l = lines(day(2));
+        Files.writeString(day(2), String.join("\n", l.subList(0, 2)) + "\n");
+
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, clock, java.util.Optional.of(storedHead));
+        resumed.append(new ArrayList<>(List.of(input("after-cut", 1))));
+        assertThat(resumed.head().seq()).as("continues after the stored head, not the cut trail").isEqualTo(13);
+        VerifyResult r = verify();
+        assertThat(r.intact()).isFalse();
+        assertThat(r.where()).isEqualTo("2026-11-23.jsonl:1");
+        assertThat(r.reason()).isEqualTo("missing: expected seq 11 but found seq 13 (2 receipt(s) deleted)");
     }
 
     @Test

@@ -31,22 +31,64 @@ public final class ReceiptKeys {
 
     private ReceiptKeys() {}
 
-    /** Loads the pair, creating it when the private key does not exist yet. */
+    /**
+     * Loads the pair, creating it when the private key does not exist yet. The daemon calls this only
+     * when there is no trail yet: a missing key beside an existing trail is a rotation
+     * ({@code aegis receipts rotate}), never a silent new pair.
+     */
     public static Pair loadOrCreate(Path privateKey, Path publicKey) throws IOException {
         if (!Files.exists(privateKey)) {
-            byte[] sk = new byte[Ed25519.SECRET_KEY_SIZE];
-            Ed25519.generatePrivateKey(new SecureRandom(), sk);
-            byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
-            Ed25519.generatePublicKey(sk, 0, pk, 0);
-            Pair created = new Pair(sk, new ReceiptPublicKey(pk));
-            SecureFiles.writeAtomically(privateKey, pem("PRIVATE KEY", privateKeyInfo(created)));
-            SecureFiles.writeAtomically(publicKey, pem("PUBLIC KEY", concat(PUBLIC_PREFIX, pk)));
+            Pair created = generate();
+            save(created, privateKey, publicKey);
             return created;
         }
+        return load(privateKey);
+    }
+
+    /** A new random pair. */
+    public static Pair generate() {
+        byte[] sk = new byte[Ed25519.SECRET_KEY_SIZE];
+        Ed25519.generatePrivateKey(new SecureRandom(), sk);
+        byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(sk, 0, pk, 0);
+        return new Pair(sk, new ReceiptPublicKey(pk));
+    }
+
+    /** Writes the private key (0600) and its public half, each atomically. */
+    public static void save(Pair keys, Path privateKey, Path publicKey) throws IOException {
+        SecureFiles.writeAtomically(privateKey, pem("PRIVATE KEY", privateKeyInfo(keys)));
+        SecureFiles.writeAtomically(publicKey, publicPem(keys.publicKey()));
+    }
+
+    /** Reads the private key; the public key is derived from it, never read from {@code receipts.pub}. */
+    public static Pair load(Path privateKey) throws IOException {
         byte[] sk = raw(Files.readString(privateKey), PRIVATE_PREFIX, privateKey);
         byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
         Ed25519.generatePublicKey(sk, 0, pk, 0);
         return new Pair(sk, new ReceiptPublicKey(pk));
+    }
+
+    /** The public key as an X.509 PEM file holds it. */
+    public static byte[] publicPem(ReceiptPublicKey key) {
+        return pem("PUBLIC KEY", concat(PUBLIC_PREFIX, key.raw()));
+    }
+
+    /**
+     * A key's fingerprint as receipts, checkpoints and {@code --expect-key} name it:
+     * {@code ed25519:} and the first 16 bytes of the SHA-256 of the raw 32-byte public key, hex.
+     */
+    public static String fingerprint(ReceiptPublicKey key) {
+        return "ed25519:" + HexFormat.of().formatHex(Receipts.sha256().digest(key.raw()), 0, 16);
+    }
+
+    /** A raw public key from Base64, as a rotation receipt names the new key. */
+    public static ReceiptPublicKey fromBase64(String base64) {
+        try {
+            byte[] raw = Base64.getDecoder().decode(base64);
+            return raw.length == Ed25519.PUBLIC_KEY_SIZE ? new ReceiptPublicKey(raw) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public static ReceiptPublicKey readPublic(Path publicKey) throws IOException {
@@ -96,7 +138,13 @@ public final class ReceiptKeys {
     private static byte[] raw(String pem, byte[] prefix, Path file) throws IOException {
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
+            int begin = pem.indexOf("-----BEGIN ");
+            int end = pem.indexOf("-----END ");
+            if (begin < 0 || end < begin) {
+                throw new IOException(file + " is not a PEM file");
+            }
+            String body = pem.substring(pem.indexOf('\n', begin) + 1, end);
+            der = Base64.getMimeDecoder().decode(body.strip());
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is not a PEM file", e);
         }

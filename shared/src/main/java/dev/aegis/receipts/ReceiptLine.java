@@ -20,8 +20,11 @@ import java.util.Arrays;
  * @param seq null when missing or not a whole number
  * @param prev null when missing or not a string
  * @param sig null when missing or not a string
+ * @param key the signing key's fingerprint; null in receipts written before keys were named
+ * @param type null for a call's receipt, {@code rotation} for a key rotation
+ * @param newKey a rotation's new public key (raw, Base64), else null
  */
-record ReceiptLine(Long seq, String prev, String sig, byte[] signed) {
+record ReceiptLine(Long seq, String prev, String sig, String key, String type, String newKey, byte[] signed) {
 
     private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
@@ -30,6 +33,9 @@ record ReceiptLine(Long seq, String prev, String sig, byte[] signed) {
         Long seq = null;
         String prev = null;
         String sig = null;
+        String key = null;
+        String type = null;
+        String newKey = null;
         int sigFrom = -1;
         int sigTo = -1;
         try (JsonParser p = FACTORY.createParser(buf, from, to - from)) {
@@ -45,6 +51,9 @@ record ReceiptLine(Long seq, String prev, String sig, byte[] signed) {
                     case "seq" -> seq = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
                             ? p.getLongValue() : null;
                     case "prev" -> prev = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "key" -> key = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "new_key" -> newKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "sig" -> {
                         sig = value == JsonToken.VALUE_STRING ? p.getText() : null;
                         sigFrom = nameAt;
@@ -61,7 +70,7 @@ record ReceiptLine(Long seq, String prev, String sig, byte[] signed) {
         } catch (IOException e) {
             throw new IllegalStateException("reading from memory cannot fail", e);
         }
-        return new ReceiptLine(seq, prev, sig, sig == null ? null : without(buf, from, to, sigFrom, sigTo));
+        return new ReceiptLine(seq, prev, sig, key, type, newKey, sig == null ? null : without(buf, from, to, sigFrom, sigTo));
     }
 
     /** The line without the member {@code buf[memberFrom, memberTo)} and the comma that joins it to another. */

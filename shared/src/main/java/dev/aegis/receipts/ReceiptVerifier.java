@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -22,8 +26,21 @@ import java.util.stream.Stream;
  */
 public final class ReceiptVerifier {
 
-    private final ReceiptKeys.Verifier verifier;
-    private final Ed25519Batch batch;
+    /**
+     * What the trail must hold beyond being consistent in itself.
+     *
+     * @param storedHead the head the store remembers (the trail must reach it, with the same hash), or null
+     * @param usageReceipts the highest receipt seq a usage row names (the trail must reach it); 0 for none
+     * @param checkpoint a checkpoint kept elsewhere (the trail must hold its receipt, same hash), or null
+     * @param expectKeys fingerprints every receipt must be signed with; empty for any known key
+     */
+    public record Expectations(dev.aegis.store.ReceiptHead storedHead, long usageReceipts, Checkpoint checkpoint,
+            Set<String> expectKeys) {
+        public static final Expectations NONE = new Expectations(null, 0, null, Set.of());
+    }
+
+    /** Known public keys by fingerprint; the first also checks receipts that name no key (written before keys were named). */
+    private final Map<String, TrailKey> keys = new LinkedHashMap<>();
     private final int threads;
 
     public ReceiptVerifier(ReceiptKeys.ReceiptPublicKey key) {
@@ -32,27 +49,54 @@ public final class ReceiptVerifier {
 
     /** @param threads how many threads check signatures */
     public ReceiptVerifier(ReceiptKeys.ReceiptPublicKey key, int threads) {
-        this.verifier = new ReceiptKeys.Verifier(key);
-        this.batch = new Ed25519Batch(key.raw());
+        this(List.of(key), threads);
+    }
+
+    /**
+     * @param known the public keys the trail may be signed with (a rotation receipt adds the key it
+     *     announces); the first also checks receipts that name no key
+     */
+    public ReceiptVerifier(List<ReceiptKeys.ReceiptPublicKey> known, int threads) {
+        for (ReceiptKeys.ReceiptPublicKey k : known) {
+            TrailKey t = TrailKey.of(k);
+            keys.putIfAbsent(t.fingerprint(), t);
+        }
         this.threads = Math.max(1, threads);
     }
 
     public VerifyResult verify(Path dir) throws IOException {
+        return verify(dir, Expectations.NONE);
+    }
+
+    public VerifyResult verify(Path dir, Expectations expect) throws IOException {
         List<Path> files = files(dir);
-        try (SignatureChecks checks = new SignatureChecks(verifier, batch, threads)) {
-            return walk(files, checks);
+        if (expect.checkpoint() != null) {
+            TrailKey signer = keys.get(expect.checkpoint().key());
+            if (signer == null || !expect.checkpoint().signedBy(signer.key())) {
+                return VerifyResult.broken(0, files.size(), "checkpoint", 0, signer == null
+                        ? "unknown key: the checkpoint is signed by " + expect.checkpoint().key() + ", a key this trail does not know"
+                        : "bad signature: the checkpoint was changed or signed with another key");
+            }
+        }
+        TrailKey first = keys.isEmpty() ? null : keys.values().iterator().next();
+        try (SignatureChecks checks = new SignatureChecks(first, threads)) {
+            VerifyResult walked = walk(files, checks, expect, new HashMap<>(keys));
+            return walked.intact() ? tail(dir, files, walked, expect) : walked;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("verification was interrupted", e);
         }
     }
 
-    private VerifyResult walk(List<Path> files, SignatureChecks checks) throws IOException, InterruptedException {
+    private VerifyResult walk(List<Path> files, SignatureChecks checks, Expectations expect, Map<String, TrailKey> known)
+            throws IOException, InterruptedException {
         MessageDigest sha256 = Receipts.sha256();
         HexFormat hex = HexFormat.of();
         long good = 0;
         long expectedSeq = 1;
         String prevHash = Receipts.GENESIS;
+        TrailKey current = null;
+        List<String> rotations = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
             String name = file.getFileName().toString();
@@ -82,17 +126,115 @@ public final class ReceiptVerifier {
                                     ? seqProblem(content, lines, i, seq, expectedSeq)
                                     : "broken chain: prev is not the hash of the receipt before it"));
                 }
-                checks.add(new SignatureChecks.Signed(name, i + 1, good, receipt.signed(), receipt.sig()));
+                KeyStep step = signingKey(receipt, current, known);
+                if (step.problem() == null && !expect.expectKeys().isEmpty()
+                        && !expect.expectKeys().contains(step.key().fingerprint())) {
+                    step = KeyStep.problem("unexpected key: signed by " + step.key().fingerprint() + ", not by "
+                            + String.join(" or ", expect.expectKeys()));
+                }
+                if (step.problem() != null) {
+                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, step.problem()));
+                }
+                checks.add(new SignatureChecks.Signed(name, i + 1, good, receipt.signed(), receipt.sig()), step.key());
                 if (checks.badSeen()) {
                     return firstBadOr(checks, files.size(), null);
                 }
+                if (step.rotatesTo() != null) {
+                    rotations.add(name + ":" + (i + 1) + " " + (current == null ? "(none)" : current.fingerprint()) + " -> "
+                            + step.rotatesTo().fingerprint() + (step.key() == step.rotatesTo()
+                                    ? " (not signed by the old key: it was missing)" : " (signed by the old key)"));
+                    current = step.rotatesTo();
+                } else {
+                    current = step.key();
+                }
                 sha256.update(content, from, to - from);
                 prevHash = hex.formatHex(sha256.digest());
+                String replaced = replaced(expect, seq, prevHash);
+                if (replaced != null) {
+                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, replaced));
+                }
                 expectedSeq = seq + 1;
                 good++;
             }
         }
-        return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size()));
+        return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size(), expectedSeq - 1, prevHash,
+                current == null ? null : current.fingerprint(), rotations));
+    }
+
+    /** Which key must have signed a receipt, and the key it rotates to, or why none fits. */
+    private record KeyStep(TrailKey key, TrailKey rotatesTo, String problem) {
+        static KeyStep problem(String why) {
+            return new KeyStep(null, null, why);
+        }
+    }
+
+    private KeyStep signingKey(ReceiptLine receipt, TrailKey current, Map<String, TrailKey> known) {
+        TrailKey next = null;
+        if ("rotation".equals(receipt.type())) {
+            ReceiptKeys.ReceiptPublicKey announced = receipt.newKey() == null ? null : ReceiptKeys.fromBase64(receipt.newKey());
+            if (announced == null) {
+                return KeyStep.problem("unparsable: a rotation receipt without a valid new_key");
+            }
+            next = known.computeIfAbsent(ReceiptKeys.fingerprint(announced), fp -> TrailKey.of(announced));
+            if (next.fingerprint().equals(receipt.key())) {
+                return new KeyStep(next, next, null); // the old key was missing: the new one signs its own rotation
+            }
+        }
+        TrailKey signer;
+        if (receipt.key() == null) {
+            signer = current != null ? current : known.isEmpty() ? null : keys.values().iterator().next();
+            if (signer == null) {
+                return KeyStep.problem("unknown key: the receipt names no key and none was given (--pubkey)");
+            }
+        } else {
+            signer = known.get(receipt.key());
+            if (signer == null) {
+                return KeyStep.problem("unknown key: signed by " + receipt.key() + ", for which no public key was given (--pubkey)");
+            }
+        }
+        if (current != null && signer != current) {
+            return KeyStep.problem("another key: signed by " + signer.fingerprint() + " while the trail's key is "
+                    + current.fingerprint() + " and no rotation receipt changed it");
+        }
+        return new KeyStep(signer, next, null);
+    }
+
+    /** Why the receipt of {@code seq}, whose line hashes to {@code hash}, is not the one the store or checkpoint names. */
+    private static String replaced(Expectations expect, long seq, String hash) {
+        if (expect.storedHead() != null && expect.storedHead().seq() == seq && !expect.storedHead().hash().equals(hash)) {
+            return "replaced: the store's head names another receipt at seq " + seq + " (the trail was rewritten or re-signed)";
+        }
+        if (expect.checkpoint() != null && expect.checkpoint().seq() == seq && !expect.checkpoint().hash().equals(hash)) {
+            return "replaced: the checkpoint names another receipt at seq " + seq + " (the trail was rewritten or re-signed)";
+        }
+        return null;
+    }
+
+    /** An intact trail must still reach every receipt the store, the usage rows and the checkpoint know of. */
+    private static VerifyResult tail(Path dir, List<Path> files, VerifyResult walked, Expectations expect) throws IOException {
+        long last = walked.lastSeq();
+        String problem = null;
+        if (expect.checkpoint() != null && expect.checkpoint().seq() > last) {
+            problem = missing(last, expect.checkpoint().seq(), "the checkpoint names seq " + expect.checkpoint().seq());
+        } else if (expect.storedHead() != null && expect.storedHead().seq() > last) {
+            problem = missing(last, expect.storedHead().seq(), "the store's head is seq " + expect.storedHead().seq());
+        } else if (expect.usageReceipts() > last) {
+            problem = missing(last, expect.usageReceipts(), "usage rows name receipts up to seq " + expect.usageReceipts());
+        }
+        if (problem == null) {
+            return walked;
+        }
+        if (files.isEmpty()) {
+            return VerifyResult.broken(walked.receipts(), 0, dir.toString(), 0, problem);
+        }
+        Path newest = files.getLast();
+        return VerifyResult.broken(walked.receipts(), files.size(), newest.getFileName().toString(),
+                lines(Files.readAllBytes(newest)).size() + 1, problem);
+    }
+
+    private static String missing(long last, long known, String source) {
+        return "missing: the trail ends at seq " + last + " but " + source + " (" + (known - last)
+                + " receipt(s) missing at the end)";
     }
 
     /** The first bad signature among receipts already chain-checked, which comes before {@code otherwise}. */

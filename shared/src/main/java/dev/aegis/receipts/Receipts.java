@@ -1,6 +1,11 @@
 package dev.aegis.receipts;
 
+import dev.aegis.home.SecureFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,6 +33,24 @@ public final class Receipts {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Appends and forces the lines; on failure cuts the file back to where it was, so no line is left half written. */
+    public static void append(Path file, CharSequence lines) throws IOException {
+        SecureFiles.ensurePrivateFile(file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            long before = ch.size();
+            try {
+                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(false);
+            } catch (IOException e) {
+                ch.truncate(before);
+                throw e;
+            }
         }
     }
 

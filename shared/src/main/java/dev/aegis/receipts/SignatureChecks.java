@@ -26,8 +26,10 @@ final class SignatureChecks implements AutoCloseable {
 
     private static final int CHUNK = 128;
 
-    private final ReceiptKeys.Verifier verifier;
-    private final Ed25519Batch batch;
+    /** The key of checks added without one. */
+    private final TrailKey defaultKey;
+    /** The key every receipt of {@link #chunk} was signed with. */
+    private TrailKey chunkKey;
     private final ExecutorService pool;
     private final Semaphore inFlight;
     private final Deque<Future<Signed>> pending = new ArrayDeque<>();
@@ -36,14 +38,27 @@ final class SignatureChecks implements AutoCloseable {
     private Signed firstBad;
 
     SignatureChecks(ReceiptKeys.Verifier verifier, Ed25519Batch batch, int threads) {
-        this.verifier = verifier;
-        this.batch = batch;
+        this(new TrailKey(null, null, verifier, batch), threads);
+    }
+
+    SignatureChecks(TrailKey defaultKey, int threads) {
+        this.defaultKey = defaultKey;
+        this.chunkKey = defaultKey;
         this.pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon(true)
                 .name("aegis-receipt-verify").unstarted(r));
         this.inFlight = new Semaphore(threads * 4);
     }
 
     void add(Signed s) throws InterruptedException {
+        add(s, defaultKey);
+    }
+
+    /** Checks {@code s} against {@code key}; a chunk holds receipts of one key only. */
+    void add(Signed s, TrailKey key) throws InterruptedException {
+        if (key != chunkKey) {
+            submit();
+            chunkKey = key;
+        }
         chunk.add(s);
         if (chunk.size() == CHUNK) {
             submit();
@@ -72,15 +87,16 @@ final class SignatureChecks implements AutoCloseable {
             return;
         }
         List<Signed> work = chunk;
+        TrailKey key = chunkKey;
         chunk = new ArrayList<>(CHUNK);
         inFlight.acquire();
         pending.addLast(pool.submit(() -> {
             try {
-                if (batchVerifies(work)) {
+                if (batchVerifies(key.batch(), work)) {
                     return null;
                 }
                 for (Signed s : work) {
-                    if (!verifier.verify(s.bytes(), s.sig())) {
+                    if (!key.verifier().verify(s.bytes(), s.sig())) {
                         badSeen.set(true);
                         return s;
                     }
@@ -96,7 +112,7 @@ final class SignatureChecks implements AutoCloseable {
         }
     }
 
-    private boolean batchVerifies(List<Signed> work) {
+    private static boolean batchVerifies(Ed25519Batch batch, List<Signed> work) {
         List<byte[]> messages = new ArrayList<>(work.size());
         List<byte[]> signatures = new ArrayList<>(work.size());
         for (Signed s : work) {

@@ -12,8 +12,8 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings, receipt_seq) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -25,6 +25,18 @@ public final class UsageStore {
     }
 
     public void insert(List<UsageRow> rows) {
+        insert(rows, 0, null);
+    }
+
+    /**
+     * Writes the rows of calls whose receipts were just signed, {@code firstReceiptSeq} onwards in
+     * order, and moves the trail's head to {@code head}, in one transaction.
+     */
+    public void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
+        insert(rows, firstReceiptSeq, head);
+    }
+
+    private void insert(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
         if (rows.isEmpty()) {
             return;
         }
@@ -32,8 +44,14 @@ public final class UsageStore {
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 int pending = 0;
+                long receiptSeq = firstReceiptSeq;
                 for (UsageRow r : rows) {
                     bind(ps, r);
+                    if (head == null) {
+                        ps.setNull(25, Types.INTEGER);
+                    } else {
+                        ps.setLong(25, receiptSeq++);
+                    }
                     ps.addBatch();
                     if (++pending == ROWS_PER_STATEMENT_BATCH) {
                         ps.executeBatch();
@@ -44,6 +62,9 @@ public final class UsageStore {
                 ps.executeBatch();
             }
             UsageRollup.add(c, rows, giveWay);
+            if (head != null) {
+                ReceiptHeadStore.write(c, head);
+            }
             return null;
         });
     }
