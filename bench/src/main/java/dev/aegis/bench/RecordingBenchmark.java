@@ -51,8 +51,8 @@ public class RecordingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        usageOnly = new CallRecorder(writer("usage"), null, null, 500, AuditConfig.DEFAULT_MAX_BACKLOG);
-        everything = new CallRecorder(writer("usage2"), this.<ReceiptInput>writer("receipts"),
+        usageOnly = new CallRecorder(writer("usage"), null, 500, AuditConfig.DEFAULT_MAX_BACKLOG);
+        everything = CallRecorder.withReceiptWriter(this.<ReceiptInput>writer("receipts"),
                 this.<PromptLogInput>writer("prompt-log"), 500, AuditConfig.DEFAULT_MAX_BACKLOG);
     }
 

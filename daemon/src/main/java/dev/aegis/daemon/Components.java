@@ -14,6 +14,7 @@ import dev.aegis.auth.TokenRoute;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.AuditConfig;
 import dev.aegis.config.PromptLogConfig;
+import dev.aegis.promptlog.PromptLogInput;
 import dev.aegis.promptlog.PromptLogRoute;
 import dev.aegis.promptlog.PromptLogWriter;
 import dev.aegis.store.PromptLogStore;
@@ -107,12 +108,14 @@ final class Components implements AutoCloseable {
             }
             PromptLogConfig promptLog = initial.audit().promptLog();
             PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
-            BackgroundWriter<ReceiptInput> receipts = receipts(initial.audit(), home, database);
-            this.recorder = new CallRecorder(receipts != null ? null
-                            : new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
-                    receipts, promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
-                            new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
-                    promptLog.previewChars(), initial.audit().maxBacklog());
+            ReceiptLog receiptLog = receiptLog(initial.audit(), home, database);
+            BackgroundWriter<PromptLogInput> promptLogWriter = promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
+                    new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write);
+            this.recorder = receiptLog != null
+                    ? CallRecorder.withReceipts(receiptLog, new UsageStore(database), promptLogWriter,
+                            promptLog.previewChars(), initial.audit().maxBacklog())
+                    : new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
+                            promptLogWriter, promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
             steps.done("records");
             this.upstream = new UpstreamClient(initial.timeouts());
@@ -151,11 +154,11 @@ final class Components implements AutoCloseable {
     }
 
     /**
-     * The receipt writer, which stores the usage rows too, or null when receipts are off. A missing
+     * The receipt trail to sign into, or null when receipts are off. A missing
      * signing key beside a trail that already holds receipts is refused: a new key is made only by
      * {@code aegis receipts rotate}, which records the change in the trail.
      */
-    private static BackgroundWriter<ReceiptInput> receipts(AuditConfig audit, AegisHome home, Database database)
+    private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)
             throws IOException, StartupException {
         if (!audit.receipts()) {
             return null;
@@ -172,8 +175,7 @@ final class Components implements AutoCloseable {
             }
         }
         ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
-        ReceiptLog log = ReceiptLog.open(audit.dir(), keys, InstantSource.system(), stored);
-        return new BackgroundWriter<>("receipts", CallRecorder.signedUsage(log, new UsageStore(database)));
+        return ReceiptLog.open(audit.dir(), keys, InstantSource.system(), stored);
     }
 
     /** Registers every route. */

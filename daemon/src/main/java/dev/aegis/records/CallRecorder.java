@@ -10,47 +10,66 @@ import java.util.List;
 /**
  * Where every finished or refused call goes: its usage row, its signed receipt when audit is on,
  * and its prompt-log entry when the prompt log is on. The call's thread only enqueues; the writers
- * do the rest on their own threads. With receipts on, one writer signs the receipt and then stores
- * the usage row naming it ({@link #signedUsage}), so a row never names a receipt not yet written.
+ * do the rest on their own threads. With receipts on, the receipt writer signs each receipt and
+ * then hands its usage row, naming it, to the signed-rows writer ({@link SignedUsage}), so a row
+ * never names a receipt not yet written.
  */
 public final class CallRecorder implements AutoCloseable {
 
     private final BackgroundWriter<UsageRow> usage;
     private final BackgroundWriter<ReceiptInput> receipts;
+    private final BackgroundWriter<SignedRow> signedRows;
     private final BackgroundWriter<PromptLogInput> promptLog;
     private final int previewChars;
     private final int maxBacklog;
 
-    /** The receipt writer's sink: receipts, then their usage rows and the trail's head in one transaction. */
-    public static java.util.function.Consumer<List<ReceiptInput>> signedUsage(dev.aegis.receipts.ReceiptLog log,
-            dev.aegis.store.UsageStore store) {
-        return new SignedUsage(log, store::insertSigned);
+    /**
+     * The recorder with receipts on: a receipt writer signing with {@code log}, and the writer that
+     * stores the signed rows and the trail's head in {@code store}.
+     */
+    public static CallRecorder withReceipts(dev.aegis.receipts.ReceiptLog log, dev.aegis.store.UsageStore store,
+            BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
+        BackgroundWriter<SignedRow> signedRows = new BackgroundWriter<>("usage", SignedRow.store(store::insertSigned));
+        BackgroundWriter<ReceiptInput> receipts = new BackgroundWriter<>("receipts", new SignedUsage(log, signedRows::submit));
+        return new CallRecorder(null, receipts, signedRows, promptLog, previewChars, maxBacklog);
     }
 
-    /**
-     * @param usage the usage writer; null when receipts are on (their writer stores the rows too)
-     * @param receipts null when receipts are off
-     * @param promptLog null when the prompt log is off
-     * @param previewChars the prompt log's {@code preview_chars}
-     * @param maxBacklog records that may wait in memory, per writer, before {@link #full()} says so
-     */
-    public CallRecorder(BackgroundWriter<UsageRow> usage, BackgroundWriter<ReceiptInput> receipts,
+    /** A recorder whose receipt writer's sink is given (benchmarks of what a call's thread pays to record it). */
+    public static CallRecorder withReceiptWriter(BackgroundWriter<ReceiptInput> receipts,
             BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
+        return new CallRecorder(null, receipts, null, promptLog, previewChars, maxBacklog);
+    }
+
+    /** The recorder with receipts off: usage rows go straight to {@code usage}. */
+    public CallRecorder(BackgroundWriter<UsageRow> usage, BackgroundWriter<PromptLogInput> promptLog, int previewChars,
+            int maxBacklog) {
+        this(usage, null, null, promptLog, previewChars, maxBacklog);
+    }
+
+    private CallRecorder(BackgroundWriter<UsageRow> usage, BackgroundWriter<ReceiptInput> receipts,
+            BackgroundWriter<SignedRow> signedRows, BackgroundWriter<PromptLogInput> promptLog, int previewChars,
+            int maxBacklog) {
         this.usage = usage;
         this.receipts = receipts;
+        this.signedRows = signedRows;
         this.promptLog = promptLog;
         this.previewChars = previewChars;
         this.maxBacklog = maxBacklog;
     }
 
+    /** The writers of usage rows and receipts, in the order records pass through them. */
+    private java.util.stream.Stream<BackgroundWriter<?>> recordWriters() {
+        return java.util.stream.Stream.<BackgroundWriter<?>>of(usage, receipts, signedRows).filter(java.util.Objects::nonNull);
+    }
+
     /** Records submitted and not yet written, usage rows and receipts together. */
     public long backlog() {
-        return (usage == null ? 0 : usage.backlog()) + (receipts == null ? 0 : receipts.backlog());
+        return recordWriters().mapToLong(BackgroundWriter::backlog).sum();
     }
 
     /** True while usage rows or receipts cannot be written. */
     public boolean failing() {
-        return (usage != null && usage.failing()) || (receipts != null && receipts.failing());
+        return recordWriters().anyMatch(BackgroundWriter::failing);
     }
 
     /**
@@ -58,8 +77,7 @@ public final class CallRecorder implements AutoCloseable {
      * refused, so no call goes unrecorded and memory stays bounded.
      */
     public boolean full() {
-        return failing() && ((usage != null && usage.backlog() >= maxBacklog)
-                || (receipts != null && receipts.backlog() >= maxBacklog));
+        return failing() && recordWriters().anyMatch(w -> w.backlog() >= maxBacklog);
     }
 
     /**
@@ -85,18 +103,18 @@ public final class CallRecorder implements AutoCloseable {
 
     /** Waits until every record submitted so far is written (usage, receipts, prompt log); false on timeout. */
     public boolean flush(Duration timeout) throws InterruptedException {
-        return (usage == null || usage.flush(timeout)) && (receipts == null || receipts.flush(timeout))
-                && (promptLog == null || promptLog.flush(timeout));
+        // Receipts before the signed rows: their writer hands the rows on as it finishes.
+        for (BackgroundWriter<?> w : recordWriters().toList()) {
+            if (!w.flush(timeout)) {
+                return false;
+            }
+        }
+        return promptLog == null || promptLog.flush(timeout);
     }
 
-    /** Flushes all, usage first. */
+    /** Flushes all: receipts before the rows they hand on, then the prompt log. */
     public void close(Duration timeout) {
-        if (usage != null) {
-            usage.close(timeout);
-        }
-        if (receipts != null) {
-            receipts.close(timeout);
-        }
+        recordWriters().forEach(w -> w.close(timeout));
         if (promptLog != null) {
             promptLog.close(timeout);
         }

@@ -3,43 +3,34 @@ package dev.aegis.records;
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.store.ReceiptHead;
-import dev.aegis.store.UsageRow;
-import dev.aegis.store.UsageStore;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The writer's sink when receipts are on: signs and appends a batch's receipts, then stores their
- * usage rows, each naming its receipt's {@code seq}, and the trail's new head in one transaction
- * (then the log lines). The head thus rides in the batch the writer already makes: no work is
- * added to a call's thread and one transaction per batch, as before.
+ * The receipt writer's sink: signs and appends a batch's receipts (one fsync per file), then hands
+ * each call's usage row, naming its receipt's {@code seq}, to the signed-rows writer, which stores
+ * rows and the trail's head in one transaction ({@link SignedRow#store}). A row is therefore never
+ * stored before its receipt is on disk, and signing and storing still run on two threads, as the
+ * receipt and usage writers did before rows named their receipts: one thread doing both fell
+ * seconds behind the calls under load (CrashUnderLoadIT lost every row of a run).
  *
- * <p>A batch that fails part way is retried by the {@link BackgroundWriter} as it stands; the
- * receipts already appended are not signed again: {@link #signed} counts them, and the store step
- * gives them the seqs they were written with.
+ * <p>A batch whose append fails part way is retried by the {@link BackgroundWriter} as it stands;
+ * the receipts already appended are not signed again: {@link #signed} counts them.
  */
 final class SignedUsage implements Consumer<List<ReceiptInput>> {
 
-    /** Stores rows whose receipts start at {@code firstReceiptSeq} and the head, in one transaction ({@link UsageStore#insertSigned}). */
-    interface RowStore {
-        void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head);
-    }
-
     private final ReceiptLog log;
-    private final Consumer<List<UsageRow>> loggedRows;
+    private final Consumer<SignedRow> next;
     /** Leading receipts of the batch being written that are already in the trail. */
     private int signed;
     /** The seq of the batch's first receipt, once one is signed. */
     private long firstSeq;
-    /** Rows of the current batch and where their receipts start, for {@link #storeSigned}. */
-    private long rowsFirstSeq;
-    private ReceiptHead rowsHead;
 
-    SignedUsage(ReceiptLog log, RowStore store) {
+    SignedUsage(ReceiptLog log, Consumer<SignedRow> next) {
         this.log = log;
-        this.loggedRows = CallLog.loggedAfter(rows -> store.insertSigned(rows, rowsFirstSeq, rowsHead));
+        this.next = next;
     }
 
     @Override
@@ -56,15 +47,11 @@ final class SignedUsage implements Consumer<List<ReceiptInput>> {
                 signed += before - todo.size(); // ReceiptLog removes what it wrote before the failure
                 throw e;
             }
-            signed = batch.size();
         }
-        List<UsageRow> rows = new ArrayList<>(batch.size());
-        for (ReceiptInput in : batch) {
-            rows.add(in.row());
+        ReceiptHead head = log.head();
+        for (int i = 0; i < batch.size(); i++) {
+            next.accept(new SignedRow(batch.get(i).row(), firstSeq + i, head));
         }
-        rowsFirstSeq = firstSeq;
-        rowsHead = log.head();
-        loggedRows.accept(rows);
         signed = 0;
     }
 }

@@ -1,17 +1,14 @@
 package dev.aegis.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.receipts.ReceiptVerifier;
 import dev.aegis.store.ReceiptHead;
-import dev.aegis.store.StoreException;
 import dev.aegis.store.UsageRow;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -19,44 +16,46 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Receipts first, then their rows and the head in one step; a failing store never re-signs a receipt. */
+/** Receipts first, then their rows, each naming its receipt; a failed append never signs a receipt twice. */
 class SignedUsageTest {
 
     @TempDir
     Path temp;
 
-    record Stored(List<String> ids, long firstSeq, ReceiptHead head) {}
-
     @Test
-    void rowsNameTheirReceiptsAndARetryAfterAStoreFailureSignsNothingTwice() throws Exception {
+    void rowsNameTheirReceiptsAndCarryTheHeadAfterTheirBatch() throws Exception {
         ReceiptKeys.Pair keys = ReceiptKeys.generate();
         Path dir = temp.resolve("receipts");
         ReceiptLog log = ReceiptLog.open(dir, keys, InstantSource.system());
-        List<Stored> stored = new ArrayList<>();
-        int[] failures = {1};
-        SignedUsage sink = new SignedUsage(log, (rows, first, head) -> {
-            if (failures[0]-- > 0) {
-                throw new StoreException("database is locked", null);
-            }
-            stored.add(new Stored(rows.stream().map(UsageRow::requestId).toList(), first, head));
-        });
+        List<SignedRow> handed = new ArrayList<>();
+        SignedUsage sink = new SignedUsage(log, handed::add);
 
-        List<ReceiptInput> batch = new ArrayList<>(List.of(input("a"), input("b")));
-        assertThatThrownBy(() -> sink.accept(batch)).isInstanceOf(StoreException.class);
-        batch.add(input("c")); // the writer drains more into the batch it retries
-        sink.accept(batch);
-
-        assertThat(stored).hasSize(1);
-        assertThat(stored.getFirst().ids()).containsExactly("a", "b", "c");
-        assertThat(stored.getFirst().firstSeq()).isEqualTo(1);
-        assertThat(stored.getFirst().head().seq()).isEqualTo(3);
-        assertThat(stored.getFirst().head()).isEqualTo(log.head());
-        assertThat(Files.readAllLines(dir.resolve(Files.list(dir).findFirst().orElseThrow().getFileName()))).hasSize(3);
+        sink.accept(new ArrayList<>(List.of(input("a"), input("b"), input("c"))));
+        assertThat(handed).extracting(r -> r.row().requestId()).containsExactly("a", "b", "c");
+        assertThat(handed).extracting(SignedRow::receiptSeq).containsExactly(1L, 2L, 3L);
+        assertThat(handed).allSatisfy(r -> assertThat(r.head()).isEqualTo(log.head()));
+        assertThat(log.head().seq()).isEqualTo(3);
         assertThat(new ReceiptVerifier(keys.publicKey()).verify(dir).intact()).isTrue();
 
         sink.accept(new ArrayList<>(List.of(input("d"))));
-        assertThat(stored.get(1).firstSeq()).isEqualTo(4);
-        assertThat(stored.get(1).head().seq()).isEqualTo(4);
+        assertThat(handed.getLast().receiptSeq()).isEqualTo(4);
+        assertThat(handed.getLast().head().seq()).isEqualTo(4);
+    }
+
+    @Test
+    void theStoreStepWritesTheRowsWithTheirSeqsAndTheLastHead() {
+        List<Object[]> stored = new ArrayList<>();
+        SignedRow.RowStore store = (rows, firstReceiptSeq, head) ->
+                stored.add(new Object[] {rows.stream().map(UsageRow::requestId).toList(), firstReceiptSeq, head});
+        ReceiptHead first = new ReceiptHead(2, "h2", "k");
+        ReceiptHead second = new ReceiptHead(3, "h3", "k");
+        SignedRow.store(store).accept(List.of(new SignedRow(input("a").row(), 1, first), new SignedRow(input("b").row(), 2, first),
+                new SignedRow(input("c").row(), 3, second)));
+        assertThat(stored).singleElement().satisfies(call -> {
+            assertThat(call[0]).isEqualTo(List.of("a", "b", "c"));
+            assertThat(call[1]).isEqualTo(1L);
+            assertThat(call[2]).isEqualTo(second);
+        });
     }
 
     private static ReceiptInput input(String id) {
