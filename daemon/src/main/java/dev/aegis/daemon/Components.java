@@ -38,6 +38,7 @@ import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
 import dev.aegis.store.SecretCounts;
 import dev.aegis.store.UsageSeries;
+import dev.aegis.store.UsageCells;
 import dev.aegis.ui.DashboardData;
 import dev.aegis.ui.DashboardRoutes;
 import java.time.Duration;
@@ -123,7 +124,7 @@ final class Components implements AutoCloseable {
                             new BudgetGuard(budgets(database, clock)),
                             new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
-            this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageSeries(database),
+            this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger);
             steps.done("admission");
         } catch (IOException | RuntimeException e) {

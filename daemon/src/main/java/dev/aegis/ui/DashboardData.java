@@ -8,6 +8,7 @@ import dev.aegis.store.CreditBalance;
 import dev.aegis.store.CreditLedger;
 import dev.aegis.store.KeyStore;
 import dev.aegis.store.SecretCounts;
+import dev.aegis.store.UsageCells;
 import dev.aegis.store.UsageFilter;
 import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
@@ -35,11 +36,14 @@ public final class DashboardData {
     static final int TOP = 10;
     /** Burn rate: the average daily spend over this window. */
     static final Duration BURN_WINDOW = Duration.ofDays(7);
+    /** Top runs: at most this much of the period, newest first. */
+    static final Duration RUN_WINDOW = Duration.ofDays(7);
 
     /** Where the numbers come from. */
-    public record Sources(UsageQueries reports, UsageSeries series, SecretCounts secrets, KeyStore keys, CreditLedger credits) {}
+    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys, CreditLedger credits) {}
 
     private final UsageQueries reports;
+    private final UsageCells cells;
     private final UsageSeries series;
     private final SecretCounts secrets;
     private final KeyStore keys;
@@ -48,6 +52,7 @@ public final class DashboardData {
 
     DashboardData(Sources sources, InstantSource clock) {
         this.reports = sources.reports();
+        this.cells = sources.cells();
         this.series = sources.series();
         this.secrets = sources.secrets();
         this.keys = sources.keys();
@@ -59,16 +64,28 @@ public final class DashboardData {
     ObjectNode summary(UsageFilter filter) {
         ObjectNode root = Json.mapper().createObjectNode();
         Map<String, String> names = names(filter.keyId());
-        UsageReport byModel = reports.report(filter, UsageGroup.MODEL);
-        root.set("total", totals(byModel.total(), null));
+        Map<UsageGroup, UsageReport> breakdowns = cells.reports(filter);
+        root.set("total", totals(breakdowns.get(UsageGroup.MODEL).total(), null));
         ObjectNode by = root.putObject("by");
-        by.set("model", groups(byModel, null));
-        for (UsageGroup g : List.of(UsageGroup.KEY, UsageGroup.PROVIDER, UsageGroup.TENANT, UsageGroup.RUN)) {
-            by.set(g.label(), groups(reports.report(filter, g), g == UsageGroup.KEY ? names : null));
+        for (UsageGroup g : List.of(UsageGroup.MODEL, UsageGroup.KEY, UsageGroup.PROVIDER, UsageGroup.TENANT)) {
+            by.set(g.label(), groups(breakdowns.get(g), g == UsageGroup.KEY ? names : null));
         }
+        UsageFilter recent = recentRuns(filter);
+        by.set("run", groups(reports.report(recent, UsageGroup.RUN), null));
+        root.put("runs_since", Instant.ofEpochMilli(recent.sinceMillis()).toString());
         ObjectNode keyNames = root.putObject("key_names");
         names.forEach(keyNames::put);
         return root;
+    }
+
+    /**
+     * Runs are read from the raw rows (the rollup has none), so the top runs cover at most the
+     * last {@link #RUN_WINDOW} of the period.
+     */
+    private UsageFilter recentRuns(UsageFilter f) {
+        long end = f.untilMillis() == null ? clock.millis() : f.untilMillis();
+        long since = Math.max(f.sinceMillis() == null ? Long.MIN_VALUE : f.sinceMillis(), end - RUN_WINDOW.toMillis());
+        return new UsageFilter(since, f.untilMillis(), f.keyId(), f.tenant(), f.runId(), f.model());
     }
 
     /** Spend and tokens per bucket, stacked by a group. */
@@ -133,6 +150,10 @@ public final class DashboardData {
         for (UsageTotals t : reports.report(minute, UsageGroup.KEY).groups()) {
             lastMinute.put(t.group(), t);
         }
+        Map<String, Long> lifetime = new HashMap<>();
+        for (UsageTotals t : reports.report(new UsageFilter(null, null, onlyKey, null, null, null), UsageGroup.KEY).groups()) {
+            lifetime.put(t.group(), t.input() + t.output());
+        }
         for (KeyRecord k : visibleKeys(onlyKey)) {
             if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null) {
                 continue;
@@ -146,7 +167,7 @@ public final class DashboardData {
                 n.put("tpm", k.tpm()).put("tpm_used", used == null ? 0 : used.input() + used.output());
             }
             if (k.tokenBudget() != null) {
-                n.put("token_budget", k.tokenBudget()).put("tokens_used", reports.tokensOfKey(k.id()));
+                n.put("token_budget", k.tokenBudget()).put("tokens_used", lifetime.getOrDefault(k.id(), 0L));
             }
         }
         return root;

@@ -33,7 +33,7 @@ import java.util.Objects;
 public final class DashboardRoutes {
 
     /** Hourly buckets are read from the raw rows: at most this range. */
-    static final Duration MAX_HOURLY = Duration.ofDays(14);
+    static final Duration MAX_HOURLY = Duration.ofDays(7);
 
     private final LoginLinks links = new LoginLinks();
     private final UiSessions sessions = new UiSessions();
@@ -135,7 +135,8 @@ public final class DashboardRoutes {
         };
         if (bucket == UsageSeries.Bucket.HOUR) {
             long until = filter.untilMillis() == null ? clock.millis() : filter.untilMillis();
-            if (filter.sinceMillis() == null || until - filter.sinceMillis() > MAX_HOURLY.toMillis()) {
+            // a minute of slack: "7d" was read a moment before this clock
+            if (filter.sinceMillis() == null || until - filter.sinceMillis() > MAX_HOURLY.plusMinutes(1).toMillis()) {
                 throw ApiException.invalidRequest("hourly buckets cover at most " + MAX_HOURLY.toDays() + " days: use bucket=day");
             }
         }

@@ -35,7 +35,7 @@ public final class UsageQueries {
     }
 
     /** Every column is additive, so the total is the sum of the groups: one scan instead of two. */
-    private static UsageTotals sum(List<UsageTotals> groups) {
+    static UsageTotals sum(List<UsageTotals> groups) {
         long requests = 0;
         long input = 0;
         long cached = 0;
