@@ -185,6 +185,8 @@ class DashboardBrowserIT {
         await(Duration.ofSeconds(10), "the totals refreshed after the live call",
                 () -> String.valueOf(total.path("requests").asLong() + 1).equals(attribute("total-requests", "data-value"))
                         ? true : null);
+        await(Duration.ofSeconds(10), "the chart redrawn with both models",
+                () -> browser.findElements(By.cssSelector("#legend > span")).size() == 2 ? true : null);
         File png = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
 

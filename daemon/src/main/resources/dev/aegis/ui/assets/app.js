@@ -57,7 +57,8 @@
   function compact(n) {
     if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
     if (n >= 1e3) return (n / 1e3).toFixed(1) + "k";
-    return String(Math.round(n * 100) / 100);
+    if (n === 0 || n >= 1) return String(Math.round(n * 100) / 100);
+    return Number(n.toPrecision(2)).toString();
   }
 
   function cell(tr, text, cls) {
@@ -126,6 +127,7 @@
     groupTable("by-provider", "provider", s.by.provider);
     groupTable("by-tenant", "tenant", s.by.tenant);
     groupTable("by-run", "run", s.by.run);
+    $("runs-since").textContent = s.runs_since ? `(since ${s.runs_since.substring(0, 16).replace("T", " ")} UTC)` : "";
   }
 
   function colourOf(group) {
@@ -148,6 +150,7 @@
       tokens[pt.t][pt.group] = (tokens[pt.t][pt.group] || 0) + pt.input + pt.output;
       groupsCost[pt.group] = (groupsCost[pt.group] || 0) + Number(pt.cost_usd) + 1e-12 * (pt.input + pt.output);
     });
+    fillBuckets(buckets, bucket, p);
     const groups = Object.keys(groupsCost).sort((a, b) => groupsCost[b] - groupsCost[a]);
     colours = {};
     groups.forEach(colourOf);
@@ -163,6 +166,25 @@
       item.appendChild(document.createTextNode(g));
       legend.appendChild(item);
     });
+  }
+
+  // Every bucket of the period gets a slot, calls or not, so the bars line up with time.
+  function fillBuckets(buckets, bucket, periodText) {
+    const step = bucket === "hour" ? 3600e3 : 86400e3;
+    const m = /^(\d+)([hd])$/.exec(periodText);
+    const now = Date.now();
+    let start = m ? now - Number(m[1]) * (m[2] === "h" ? 3600e3 : 86400e3)
+        : (buckets.length ? Date.parse(buckets[0]) : now);
+    start = Math.floor(start / step) * step;
+    const all = [];
+    for (let t = start; t <= now && all.length < 2000; t += step) {
+      all.push(new Date(t).toISOString().replace(".000Z", "Z"));
+    }
+    const have = new Set(all);
+    buckets.filter(b => !have.has(b)).forEach(b => all.push(b));
+    all.sort();
+    buckets.length = 0;
+    all.forEach(b => buckets.push(b));
   }
 
   function actionButton(label, cls, run) {

@@ -3,7 +3,7 @@
 "use strict";
 window.AegisChart = (function () {
   const NS = "http://www.w3.org/2000/svg";
-  const W = 900, H = 220, LEFT = 60, BOTTOM = 22, TOP = 8;
+  const W = 900, H = 220, LEFT = 84, BOTTOM = 22, TOP = 8;
 
   function el(name, attrs, text) {
     const e = document.createElementNS(NS, name);
