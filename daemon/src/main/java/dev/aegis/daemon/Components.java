@@ -173,8 +173,8 @@ final class Components implements AutoCloseable {
         app.get("/metrics", metrics::scrape);
         app.get("/aegis/v1/events", new EventsRoute(events, authenticator, control.controlToken(), inFlight)::handle);
         usageRoutes.register(app);
-        new DashboardRoutes(dashboard, authenticator, keys, events, inFlight, control.controlToken(), InstantSource.system())
-                .register(app);
+        new DashboardRoutes(dashboard, config.get().audit(), authenticator, keys, events, inFlight, control.controlToken(),
+                InstantSource.system()).register(app);
         ModelsRoute models = new ModelsRoute(config::get, authenticator, pricing);
         app.get("/v1/models", models::handle);
         app.get("/api/proxy/openai/v1/models", models::handle);

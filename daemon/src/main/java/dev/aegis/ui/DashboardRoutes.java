@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.KeyCache;
+import dev.aegis.config.AuditConfig;
 import dev.aegis.config.Units;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.events.EventBus;
@@ -38,6 +39,7 @@ public final class DashboardRoutes {
     private final LoginLinks links = new LoginLinks();
     private final UiSessions sessions = new UiSessions();
     private final DashboardData data;
+    private final ReceiptsStatus receipts;
     private final Authenticator authenticator;
     private final KeyCache keyCache;
     private final KeyStore keys;
@@ -47,9 +49,10 @@ public final class DashboardRoutes {
     private final String controlToken;
     private final InstantSource clock;
 
-    public DashboardRoutes(DashboardData.Sources sources, Authenticator authenticator, KeyCache keyCache, EventBus events,
-            InFlightRequests lifecycle, String controlToken, InstantSource clock) {
+    public DashboardRoutes(DashboardData.Sources sources, AuditConfig audit, Authenticator authenticator, KeyCache keyCache,
+            EventBus events, InFlightRequests lifecycle, String controlToken, InstantSource clock) {
         this.data = new DashboardData(sources, clock);
+        this.receipts = new ReceiptsStatus(audit.receipts(), audit.dir());
         this.authenticator = authenticator;
         this.keyCache = keyCache;
         this.keys = sources.keys();
@@ -71,6 +74,7 @@ public final class DashboardRoutes {
         app.get("/ui/api/credits", ctx -> json(ctx, data.credits(viewer(ctx).onlyKey())));
         app.get("/ui/api/limits", ctx -> json(ctx, data.limits(viewer(ctx).onlyKey())));
         app.get("/ui/api/secrets", ctx -> json(ctx, data.secrets(filter(ctx, viewer(ctx)))));
+        app.get("/ui/api/receipts", this::receipts);
         app.get("/ui/api/events", this::events);
         app.post("/ui/api/keys/{id}/revoke", this::revoke);
         app.post("/ui/api/keys/{id}/credits", this::addCredits);
@@ -144,6 +148,14 @@ public final class DashboardRoutes {
                 .filter(g -> g != UsageGroup.RUN && g != UsageGroup.DAY)
                 .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant"));
         json(ctx, data.series(filter, bucket, by));
+    }
+
+    /** Receipts cover every key's calls: admins only. */
+    private void receipts(Context ctx) {
+        if (!viewer(ctx).admin()) {
+            throw new ApiException(403, "forbidden", "the receipts status is for admins");
+        }
+        json(ctx, receipts.status());
     }
 
     private void events(Context ctx) throws InterruptedException {

@@ -175,6 +175,17 @@ class DashboardIT {
         assertThat(credits.path("burn_usd_per_day").decimalValue()).isPositive();
         assertThat(credits.path("runs_out_in_days").decimalValue()).isPositive();
 
+        // the receipt writer batches up to 200 ms apart: poll, bounded
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode receipts = Http.json(get(op, "/ui/api/receipts").body());
+        while (receipts.at("/head/seq").asLong() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            receipts = Http.json(get(op, "/ui/api/receipts").body());
+        }
+        assertThat(receipts.path("enabled").asBoolean()).isTrue();
+        assertThat(receipts.at("/head/seq").asLong()).as(receipts.toString()).isGreaterThanOrEqualTo(4);
+        assertThat(receipts.at("/head/hash").asText()).isNotEmpty();
+
         JsonNode limits = of(Http.json(get(op, "/ui/api/limits").body()), id(alice));
         assertThat(limits.path("rpm").asInt()).isEqualTo(100);
         assertThat(limits.path("rpm_used").asInt()).isGreaterThanOrEqualTo(2);
@@ -210,6 +221,8 @@ class DashboardIT {
             String event = Http.readEvent(in);
             assertThat(event).startsWith("event: call").contains(aliceCall).contains(id(alice)).doesNotContain(id(bob));
         }
+
+        assertThat(get(a, "/ui/api/receipts").statusCode()).isEqualTo(403);
 
         HttpResponse<String> revokeBob = action(a, "/ui/api/keys/" + id(bob) + "/revoke", "{}", a.csrf(), null);
         assertThat(revokeBob.statusCode()).isEqualTo(403);

@@ -257,6 +257,24 @@
     ], s.kinds);
   }
 
+  async function loadReceipts() {
+    if (!viewer.admin) return;
+    const r = await api("/ui/api/receipts");
+    $("receipts-panel").hidden = false;
+    const p = $("receipts");
+    if (!r.enabled) {
+      p.textContent = "Receipts are off (audit.receipts).";
+    } else if (r.error) {
+      p.textContent = r.error;
+    } else if (!r.head) {
+      p.textContent = "No receipt yet.";
+    } else {
+      p.textContent = `${count(r.head.seq)} receipts; the newest, #${r.head.seq} at ${r.head.ts} in ${r.head.file}, `
+          + `hashes to ${r.head.hash}. Check the whole chain offline with: aegis receipts verify`;
+      p.dataset.seq = r.head.seq;
+    }
+  }
+
   function toast(text) {
     const t = $("toast");
     t.textContent = text;
@@ -324,7 +342,7 @@
   async function refresh() {
     try {
       await loadSummary();
-      await Promise.all([loadSeries(), loadCredits(), loadLimits(), loadSecrets()]);
+      await Promise.all([loadSeries(), loadCredits(), loadLimits(), loadSecrets(), loadReceipts()]);
       document.body.dataset.loaded = String(Date.now());
     } catch (e) {
       if (e.status === 401) return needLogin(e.message);
