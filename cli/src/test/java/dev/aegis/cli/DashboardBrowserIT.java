@@ -31,6 +31,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The dashboard in a real browser (issue 27 item 5): headless Chromium driven by Selenium logs in
@@ -90,6 +91,7 @@ class DashboardBrowserIT {
     private static ChromeDriver chromium() throws Exception {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--window-size=1280,1700", "--user-data-dir=" + Files.createTempDirectory(temp, "chromium"));
@@ -187,6 +189,9 @@ class DashboardBrowserIT {
                         ? true : null);
         await(Duration.ofSeconds(10), "the chart redrawn with both models",
                 () -> browser.findElements(By.cssSelector("#legend > span")).size() == 2 ? true : null);
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll())
+                .as("nothing on the page was blocked by its Content-Security-Policy")
+                .noneMatch(e -> e.getMessage().contains("Content Security Policy"));
         File png = browser.getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
 
