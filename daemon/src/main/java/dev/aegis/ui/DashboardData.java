@@ -96,7 +96,9 @@ public final class DashboardData {
         Map<String, String> names = stack == UsageGroup.KEY ? names(filter.keyId()) : Map.of();
         ArrayNode points = root.putArray("points");
         for (UsageSeries.Point p : series.series(filter, bucket, stack)) {
-            String group = p.group() == null ? "(none)" : names.getOrDefault(p.group(), p.group());
+            // keys by name and id: two keys may share a name
+            String group = p.group() == null ? "(none)"
+                    : names.containsKey(p.group()) ? names.get(p.group()) + " (" + p.group() + ")" : p.group();
             points.addObject()
                     .put("t", Instant.ofEpochMilli(p.startMillis()).toString())
                     .put("group", group)

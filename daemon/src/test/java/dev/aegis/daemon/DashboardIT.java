@@ -165,6 +165,8 @@ class DashboardIT {
             assertThat(cost).as(bucket).isEqualByComparingTo(total.path("cost_usd").decimalValue());
         }
         assertThat(get(op, "/ui/api/series?since=90d&bucket=hour").statusCode()).isEqualTo(400);
+        assertThat(Http.json(get(op, "/ui/api/series?since=7d&by=key").body()).path("points").findValuesAsText("group"))
+                .contains("alice (" + id(alice) + ")", "bob (" + id(bob) + ")");
 
         JsonNode secrets = Http.json(get(op, "/ui/api/secrets?since=30d").body());
         assertThat(secrets.path("kinds").toString()).contains("\"kind\":\"github_token\",\"blocked\":1,\"redacted\":0");
