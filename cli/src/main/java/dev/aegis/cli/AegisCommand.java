@@ -15,6 +15,7 @@ import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
 import dev.aegis.cli.commands.TailCommand;
+import dev.aegis.cli.commands.DashboardCommand;
 import dev.aegis.cli.commands.UsageCommand;
 import dev.aegis.control.AegisVersion;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class AegisCommand implements Runnable {
             RunCommand.class,
             DoctorCommand.class,
             TailCommand.class,
+            DashboardCommand.class,
             ConfigCommand.class,
             CompletionCommand.class,
             BenchCommand.class);

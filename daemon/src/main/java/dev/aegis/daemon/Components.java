@@ -42,6 +42,11 @@ import dev.aegis.records.CallLog;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
+import dev.aegis.store.SecretCounts;
+import dev.aegis.store.UsageSeries;
+import dev.aegis.store.UsageCells;
+import dev.aegis.ui.DashboardData;
+import dev.aegis.ui.DashboardRoutes;
 import java.time.Duration;
 import dev.aegis.usage.UsageRoutes;
 import dev.aegis.store.SqlKeyStore;
@@ -80,6 +85,7 @@ final class Components implements AutoCloseable {
     final ReloadCounts reloads = new ReloadCounts();
     final UsageRoutes usageRoutes;
     final PromptLogRoute promptLogRoute;
+    final DashboardData.Sources dashboard;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -93,7 +99,8 @@ final class Components implements AutoCloseable {
         this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS);
         steps.done("store");
         try {
-            this.keys = new KeyCache(new SqlKeyStore(database, clock), Ticker.systemTicker());
+            SqlKeyStore keyStore = new SqlKeyStore(database, clock);
+            this.keys = new KeyCache(keyStore, Ticker.systemTicker());
             JwtTokens jwt = JwtTokens.fromFile(home.keysDir().resolve("jwt.secret"), clock);
             this.authenticator = new Authenticator(keys, jwt, clock);
             steps.done("keys");
@@ -128,6 +135,8 @@ final class Components implements AutoCloseable {
                             new BudgetGuard(budgets(database, clock)),
                             new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
+            this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
+                    new SecretCounts(database), keyStore, ledger);
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {
             database.close();
@@ -190,6 +199,8 @@ final class Components implements AutoCloseable {
         app.get("/metrics", metrics::scrape);
         app.get("/aegis/v1/events", new EventsRoute(events, authenticator, control.controlToken(), inFlight)::handle);
         usageRoutes.register(app);
+        new DashboardRoutes(dashboard, config.get().audit(), authenticator, keys, events, inFlight, control.controlToken(),
+                InstantSource.system()).register(app);
         ModelsRoute models = new ModelsRoute(config::get, authenticator, pricing);
         app.get("/v1/models", models::handle);
         app.get("/api/proxy/openai/v1/models", models::handle);

@@ -11,6 +11,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * One event per finished or refused call, fanned out to live subscribers ({@code aegis tail}).
@@ -26,9 +27,11 @@ public final class EventBus {
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
         private final AtomicLong dropped = new AtomicLong();
         private final EventBus bus;
+        private final Predicate<UsageRow> which;
 
-        private Subscription(EventBus bus) {
+        private Subscription(EventBus bus, Predicate<UsageRow> which) {
             this.bus = bus;
+            this.which = which;
         }
 
         /** The next event's JSON, or null after the timeout. */
@@ -57,7 +60,12 @@ public final class EventBus {
     private final Set<Subscription> subscribers = new CopyOnWriteArraySet<>();
 
     public Subscription subscribe() {
-        Subscription s = new Subscription(this);
+        return subscribe(row -> true);
+    }
+
+    /** A subscription to the calls that pass the filter (a dashboard viewer's own key, say). */
+    public Subscription subscribe(Predicate<UsageRow> which) {
+        Subscription s = new Subscription(this, which);
         subscribers.add(s);
         return s;
     }
@@ -69,7 +77,9 @@ public final class EventBus {
         }
         String json = json(row, keyName);
         for (Subscription s : subscribers) {
-            s.offer(json);
+            if (s.which.test(row)) {
+                s.offer(json);
+            }
         }
     }
 

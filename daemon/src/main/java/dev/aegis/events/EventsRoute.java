@@ -34,11 +34,17 @@ public final class EventsRoute {
         if (!ControlHandlers.carriesToken(ctx, controlToken)) {
             Authenticator.requireAdmin(authenticator.authenticate(ctx));
         }
+        stream(ctx, bus.subscribe(), lifecycle);
+    }
+
+    /** Streams a subscription's events as server-sent events until the reader goes or the daemon drains; closes it. */
+    public static void stream(Context ctx, EventBus.Subscription subscription, InFlightRequests lifecycle)
+            throws InterruptedException {
         Answered.mark(ctx);
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
-        try (EventBus.Subscription sub = bus.subscribe(); OutputStream out = res.getOutputStream()) {
+        try (EventBus.Subscription sub = subscription; OutputStream out = res.getOutputStream()) {
             out.write(": aegis events\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (!lifecycle.isDraining()) {

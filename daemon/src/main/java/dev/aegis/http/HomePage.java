@@ -39,6 +39,7 @@ public final class HomePage {
             new Route("GET", "/api/costs, /api/costs/{keyId}", "cost per key (a key sees its own, admin all)"),
             new Route("GET", "/api/prompt-log?limit=N", "admin: newest prompt-log entries, secrets redacted (audit.prompt_log)"),
             new Route("GET", "/aegis/v1/events", "admin: server-sent events, one per finished or refused call (aegis tail)"),
+            new Route("GET", "/ui", "the web dashboard (aegis dashboard opens it with a one-time login link)"),
             new Route("GET", "/metrics", "Prometheus metrics"),
             new Route("POST", "/aegis/v1/control/shutdown, /aegis/v1/control/flush", "the aegis CLI only (control token)"),
             new Route("OPTIONS", "*", "CORS preflight (server.cors)"),

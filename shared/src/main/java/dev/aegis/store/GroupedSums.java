@@ -39,6 +39,14 @@ final class GroupedSums {
         }
     }
 
+    /** Adds one group's seven sums. */
+    void add(String group, long[] values) {
+        long[] s = sums.computeIfAbsent(group, g -> new long[7]);
+        for (int i = 0; i < s.length; i++) {
+            s[i] += values[i];
+        }
+    }
+
     List<UsageTotals> ordered() {
         List<Map.Entry<String, long[]>> entries = new ArrayList<>(sums.entrySet());
         entries.sort(by == UsageGroup.DAY ? Comparator.comparingLong(e -> Long.parseLong(e.getKey())) : BY_COST);

@@ -26,9 +26,28 @@ final class ReportSources {
     private ReportSources() {}
 
     static List<Source> of(UsageFilter f, UsageGroup by) {
+        return of(f, new Grouping(by.expression(), by.rollupColumn(), 1));
+    }
+
+    /**
+     * The group columns of a query: over the raw rows, over the rollup (null when it cannot serve
+     * them), and how many there are ({@code "a, b"} is two: a time bucket and a group, say).
+     */
+    record Grouping(String raw, String rollup, int columns) {
+
+        String groupBy() {
+            StringBuilder out = new StringBuilder(" GROUP BY 1");
+            for (int i = 2; i <= columns; i++) {
+                out.append(", ").append(i);
+            }
+            return out.toString();
+        }
+    }
+
+    static List<Source> of(UsageFilter f, Grouping by) {
         Long since = f.sinceMillis();
         Long until = f.untilMillis();
-        if (by.rollupColumn() == null || f.runId() != null || tooFar(since) || tooFar(until)) {
+        if (by.rollup() == null || f.runId() != null || tooFar(since) || tooFar(until)) {
             return List.of(raw(f, by, since, until));
         }
         Long firstDay = since == null ? null : Math.ceilDiv(since, UsageRollup.DAY_MS);
@@ -52,22 +71,21 @@ final class ReportSources {
     }
 
     /** Raw rows with {@code from <= ts_ms < to} (null: unbounded). */
-    private static Source raw(UsageFilter f, UsageGroup by, Long from, Long to) {
+    private static Source raw(UsageFilter f, Grouping by, Long from, Long to) {
         Where w = new Where();
         w.add("ts_ms >= ?", from);
         w.add("ts_ms < ?", to);
         w.common(f);
-        return new Source("SELECT " + by.expression() + ", " + SUMS + " FROM usage" + w.sql() + " GROUP BY 1", w.args);
+        return new Source("SELECT " + by.raw() + ", " + SUMS + " FROM usage" + w.sql() + by.groupBy(), w.args);
     }
 
     /** Rollup rows of days {@code firstDay <= day < endDay} (null: unbounded). */
-    private static Source rollup(UsageFilter f, UsageGroup by, Long firstDay, Long endDay) {
+    private static Source rollup(UsageFilter f, Grouping by, Long firstDay, Long endDay) {
         Where w = new Where();
         w.add("day >= ?", firstDay);
         w.add("day < ?", endDay);
         w.common(f);
-        return new Source("SELECT " + by.rollupColumn() + ", " + ROLLUP_SUMS + " FROM usage_daily" + w.sql() + " GROUP BY 1",
-                w.args);
+        return new Source("SELECT " + by.rollup() + ", " + ROLLUP_SUMS + " FROM usage_daily" + w.sql() + by.groupBy(), w.args);
     }
 
     /** The filters both tables have columns for. */

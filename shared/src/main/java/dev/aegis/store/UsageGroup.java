@@ -11,8 +11,13 @@ public enum UsageGroup {
     /** Grouped by the UTC epoch day as an integer (strftime per row is several times slower). */
     DAY(UsageRollup.DAY_SQL, "day"),
     TENANT("tenant", "tenant"),
-    /** Runs are not in the daily rollup: a report by run reads the raw rows. */
-    RUN("run_id", null),
+    /**
+     * Runs are not in the daily rollup: a report by run reads the raw rows. Grouped by an expression
+     * ({@code || ''} keeps NULL as NULL in SQLite and PostgreSQL), not the bare column: with the
+     * column SQLite walks the whole {@code usage_run} index to skip a sort, even for the last day
+     * of a long history (2 s instead of 2 ms on a million rows); with it, it reads the time range.
+     */
+    RUN("run_id || ''", null),
     PROVIDER("provider", "provider");
 
     private final String expression;

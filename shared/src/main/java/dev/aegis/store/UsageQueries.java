@@ -41,7 +41,7 @@ public final class UsageQueries {
     }
 
     /** The names of the groups' keys, by id. */
-    private static Map<String, String> keyNames(Connection c, List<UsageTotals> groups) throws SQLException {
+    static Map<String, String> keyNames(Connection c, List<UsageTotals> groups) throws SQLException {
         Map<String, String> names = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT name FROM api_keys WHERE id = ?")) {
             for (UsageTotals g : groups) {
@@ -57,7 +57,7 @@ public final class UsageQueries {
     }
 
     /** Every column is additive, so the total is the sum of the groups: one scan instead of two. */
-    private static UsageTotals sum(List<UsageTotals> groups) {
+    static UsageTotals sum(List<UsageTotals> groups) {
         long requests = 0;
         long input = 0;
         long cached = 0;

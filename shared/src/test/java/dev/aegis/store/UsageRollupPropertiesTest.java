@@ -64,6 +64,22 @@ class UsageRollupPropertiesTest {
                     UsageReport report = queries.report(filter, by);
                     assertThat(report.groups()).as("%s by %s", filter, by).isEqualTo(expected(rows, filter, by));
                     assertThat(report.total().requests()).isEqualTo(report.groups().stream().mapToLong(UsageTotals::requests).sum());
+                    if (by != UsageGroup.DAY && by != UsageGroup.RUN) {
+                        // the dashboard's breakdowns and series read the same sources: the same sums
+                        assertThat(new UsageCells(db).reports(filter).get(by)).as("cells %s by %s", filter, by).isEqualTo(report);
+                        for (UsageSeries.Bucket bucket : UsageSeries.Bucket.values()) {
+                            Map<String, long[]> perGroup = new HashMap<>();
+                            for (UsageSeries.Point p : new UsageSeries(db).series(filter, bucket, by)) {
+                                long[] sum = perGroup.computeIfAbsent(p.group() == null ? "(none)" : p.group(), g -> new long[2]);
+                                sum[0] += p.requests();
+                                sum[1] += Money.toNanos(p.costUsd());
+                            }
+                            Map<String, long[]> expected = new HashMap<>();
+                            report.groups().forEach(g -> expected.put(g.group(), new long[] {g.requests(), Money.toNanos(g.costUsd())}));
+                            assertThat(perGroup).as("series %s %s by %s", bucket, filter, by)
+                                    .usingRecursiveComparison().isEqualTo(expected);
+                        }
+                    }
                 }
             }
         } finally {

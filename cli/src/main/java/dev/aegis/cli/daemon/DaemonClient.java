@@ -84,6 +84,33 @@ public final class DaemonClient {
         }
     }
 
+    /**
+     * A one-time dashboard login link, minted with the control token: the operator's, or a key's.
+     *
+     * @param keyId the key to view as, or null for the operator (every key)
+     * @throws IOException when the daemon does not answer or refuses (its error message)
+     */
+    public String dashboardLink(DaemonState state, String keyId) throws IOException {
+        String path = "/ui/login-link" + (keyId == null ? "" : "?key=" + java.net.URLEncoder.encode(keyId, StandardCharsets.UTF_8));
+        HttpURLConnection c = open(state, path, "POST", Duration.ofSeconds(10));
+        c.setRequestProperty(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken());
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(0);
+        try {
+            c.getOutputStream().close();
+            int status = c.getResponseCode();
+            try (InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                com.fasterxml.jackson.databind.JsonNode json = dev.aegis.json.Json.mapper().readTree(body);
+                if (status != 200) {
+                    throw new IOException(json == null ? "HTTP " + status : json.at("/error/message").asText("HTTP " + status));
+                }
+                return json.path("url").asText();
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
     /** POSTs to a control route with the control token; the status, or -1 when the daemon does not answer. */
     private static int control(DaemonState state, String path, Duration timeout) {
         try {

@@ -1,0 +1,221 @@
+package dev.aegis.ui;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.store.CreditBalance;
+import dev.aegis.store.CreditLedger;
+import dev.aegis.store.KeyStore;
+import dev.aegis.store.SecretCounts;
+import dev.aegis.store.UsageCells;
+import dev.aegis.store.UsageFilter;
+import dev.aegis.store.UsageGroup;
+import dev.aegis.store.UsageQueries;
+import dev.aegis.store.UsageReport;
+import dev.aegis.store.UsageSeries;
+import dev.aegis.store.UsageTotals;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The dashboard's numbers, as JSON: each method answers one panel for one viewer, whose filter
+ * already holds the key a plain key is limited to. Reports read the daily rollup as
+ * {@code aegis usage} does, so the page's totals are that command's.
+ */
+public final class DashboardData {
+
+    /** How many groups a breakdown shows (the rest are summed in the total). */
+    static final int TOP = 10;
+    /** Burn rate: the average daily spend over this window. */
+    static final Duration BURN_WINDOW = Duration.ofDays(7);
+    /** Top runs: at most this much of the period, newest first. */
+    static final Duration RUN_WINDOW = Duration.ofDays(7);
+
+    /** Where the numbers come from. */
+    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys, CreditLedger credits) {}
+
+    private final UsageQueries reports;
+    private final UsageCells cells;
+    private final UsageSeries series;
+    private final SecretCounts secrets;
+    private final KeyStore keys;
+    private final CreditLedger credits;
+    private final InstantSource clock;
+
+    DashboardData(Sources sources, InstantSource clock) {
+        this.reports = sources.reports();
+        this.cells = sources.cells();
+        this.series = sources.series();
+        this.secrets = sources.secrets();
+        this.keys = sources.keys();
+        this.credits = sources.credits();
+        this.clock = clock;
+    }
+
+    /** Totals, and the top groups by model, key (with names), provider, tenant and run. */
+    ObjectNode summary(UsageFilter filter) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        Map<String, String> names = names(filter.keyId());
+        Map<UsageGroup, UsageReport> breakdowns = cells.reports(filter);
+        root.set("total", totals(breakdowns.get(UsageGroup.MODEL).total(), null));
+        ObjectNode by = root.putObject("by");
+        for (UsageGroup g : List.of(UsageGroup.MODEL, UsageGroup.KEY, UsageGroup.PROVIDER, UsageGroup.TENANT)) {
+            by.set(g.label(), groups(breakdowns.get(g), g == UsageGroup.KEY ? names : null));
+        }
+        UsageFilter recent = recentRuns(filter);
+        by.set("run", groups(reports.report(recent, UsageGroup.RUN), null));
+        root.put("runs_since", Instant.ofEpochMilli(recent.sinceMillis()).toString());
+        ObjectNode keyNames = root.putObject("key_names");
+        names.forEach(keyNames::put);
+        return root;
+    }
+
+    /**
+     * Runs are read from the raw rows (the rollup has none), so the top runs cover at most the
+     * last {@link #RUN_WINDOW} of the period.
+     */
+    private UsageFilter recentRuns(UsageFilter f) {
+        long end = f.untilMillis() == null ? clock.millis() : f.untilMillis();
+        long since = Math.max(f.sinceMillis() == null ? Long.MIN_VALUE : f.sinceMillis(), end - RUN_WINDOW.toMillis());
+        return new UsageFilter(since, f.untilMillis(), f.keyId(), f.tenant(), f.runId(), f.model());
+    }
+
+    /** Spend and tokens per bucket, stacked by a group. */
+    ObjectNode series(UsageFilter filter, UsageSeries.Bucket bucket, UsageGroup stack) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("bucket", bucket.name().toLowerCase(java.util.Locale.ROOT));
+        root.put("by", stack.label());
+        Map<String, String> names = stack == UsageGroup.KEY ? names(filter.keyId()) : Map.of();
+        ArrayNode points = root.putArray("points");
+        for (UsageSeries.Point p : series.series(filter, bucket, stack)) {
+            // keys by name and id: two keys may share a name
+            String group = p.group() == null ? "(none)"
+                    : names.containsKey(p.group()) ? names.get(p.group()) + " (" + p.group() + ")" : p.group();
+            points.addObject()
+                    .put("t", Instant.ofEpochMilli(p.startMillis()).toString())
+                    .put("group", group)
+                    .put("requests", p.requests())
+                    .put("input", p.inputTokens())
+                    .put("output", p.outputTokens())
+                    .put("cost_usd", p.costUsd().stripTrailingZeros());
+        }
+        return root;
+    }
+
+    /** Credit balances with the burn rate of the last week and when they run out at that rate. */
+    ObjectNode credits(String onlyKey) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ArrayNode out = root.putArray("keys");
+        Instant now = clock.instant();
+        long days = BURN_WINDOW.toDays();
+        Map<String, BigDecimal> spent = new HashMap<>();
+        UsageFilter window = new UsageFilter(now.minus(BURN_WINDOW).toEpochMilli(), null, onlyKey, null, null, null);
+        for (UsageTotals t : reports.report(window, UsageGroup.KEY).groups()) {
+            spent.put(t.group(), t.costUsd());
+        }
+        for (KeyRecord k : visibleKeys(onlyKey)) {
+            Optional<CreditBalance> balance = credits.balance(k.id());
+            if (balance.isEmpty()) {
+                continue;
+            }
+            BigDecimal perDay = spent.getOrDefault(k.id(), BigDecimal.ZERO).divide(BigDecimal.valueOf(days), 9, RoundingMode.HALF_UP);
+            ObjectNode n = out.addObject()
+                    .put("key_id", k.id())
+                    .put("name", k.name())
+                    .put("balance_usd", balance.get().balanceUsd().stripTrailingZeros())
+                    .put("reserved_usd", balance.get().reservedUsd().stripTrailingZeros())
+                    .put("burn_usd_per_day", perDay.stripTrailingZeros());
+            if (perDay.signum() > 0 && balance.get().balanceUsd().signum() > 0) {
+                n.put("runs_out_in_days", balance.get().balanceUsd().divide(perDay, 1, RoundingMode.DOWN));
+            } else {
+                n.putNull("runs_out_in_days");
+            }
+        }
+        return root;
+    }
+
+    /** Per key: its rate limits and what the last minute used, its token budget and what it has used. */
+    ObjectNode limits(String onlyKey) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ArrayNode out = root.putArray("keys");
+        Instant now = clock.instant();
+        Map<String, UsageTotals> lastMinute = new HashMap<>();
+        UsageFilter minute = new UsageFilter(now.minusSeconds(60).toEpochMilli(), null, onlyKey, null, null, null);
+        for (UsageTotals t : reports.report(minute, UsageGroup.KEY).groups()) {
+            lastMinute.put(t.group(), t);
+        }
+        Map<String, Long> lifetime = new HashMap<>();
+        for (UsageTotals t : reports.report(new UsageFilter(null, null, onlyKey, null, null, null), UsageGroup.KEY).groups()) {
+            lifetime.put(t.group(), t.input() + t.output());
+        }
+        for (KeyRecord k : visibleKeys(onlyKey)) {
+            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null) {
+                continue;
+            }
+            UsageTotals used = lastMinute.get(k.id());
+            ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name());
+            if (k.rpm() != null) {
+                n.put("rpm", k.rpm()).put("rpm_used", used == null ? 0 : used.requests());
+            }
+            if (k.tpm() != null) {
+                n.put("tpm", k.tpm()).put("tpm_used", used == null ? 0 : used.input() + used.output());
+            }
+            if (k.tokenBudget() != null) {
+                n.put("token_budget", k.tokenBudget()).put("tokens_used", lifetime.getOrDefault(k.id(), 0L));
+            }
+        }
+        return root;
+    }
+
+    /** Secrets found per kind: in refused calls and in redacted ones. */
+    ObjectNode secrets(UsageFilter filter) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ArrayNode out = root.putArray("kinds");
+        for (SecretCounts.Kind k : secrets.byKind(filter)) {
+            out.addObject().put("kind", k.kind()).put("blocked", k.blocked()).put("redacted", k.redacted());
+        }
+        return root;
+    }
+
+    /** Keys this viewer may see, active or not. */
+    List<KeyRecord> visibleKeys(String onlyKey) {
+        return onlyKey == null ? keys.list() : keys.find(onlyKey).map(List::of).orElse(List.of());
+    }
+
+    private Map<String, String> names(String onlyKey) {
+        Map<String, String> out = new HashMap<>();
+        for (KeyRecord k : visibleKeys(onlyKey)) {
+            out.put(k.id(), k.name());
+        }
+        return out;
+    }
+
+    private static ArrayNode groups(UsageReport report, Map<String, String> names) {
+        ArrayNode out = Json.mapper().createArrayNode();
+        report.groups().stream().limit(TOP).forEach(g -> out.add(totals(g, names)));
+        return out;
+    }
+
+    private static ObjectNode totals(UsageTotals t, Map<String, String> names) {
+        ObjectNode n = Json.mapper().createObjectNode()
+                .put("group", t.group())
+                .put("requests", t.requests())
+                .put("input", t.input())
+                .put("cached_input", t.cachedInput())
+                .put("output", t.output())
+                .put("reasoning", t.reasoning())
+                .put("cost_usd", t.costUsd().stripTrailingZeros());
+        if (names != null && names.containsKey(t.group())) {
+            n.put("name", names.get(t.group()));
+        }
+        return n;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.aegis.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import dev.aegis.receipts.ReceiptVerifier;
+import dev.aegis.receipts.Receipts;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The receipts panel: whether receipts are on and the head of the chain (the newest receipt's
+ * {@code seq}, time and hash, which the next receipt's {@code prev} will be), read from the tail of
+ * the newest receipt file, so the writer is never disturbed.
+ */
+final class ReceiptsStatus {
+
+    /** The newest line is in this many bytes at the end of the file (receipts are well under it). */
+    private static final int TAIL = 64 * 1024;
+
+    private final boolean enabled;
+    private final Path dir;
+
+    ReceiptsStatus(boolean enabled, Path dir) {
+        this.enabled = enabled;
+        this.dir = dir;
+    }
+
+    ObjectNode status() {
+        ObjectNode n = Json.mapper().createObjectNode().put("enabled", enabled);
+        if (!enabled) {
+            return n;
+        }
+        try {
+            List<Path> files = ReceiptVerifier.files(dir);
+            for (int i = files.size() - 1; i >= 0; i--) {
+                String line = lastLine(files.get(i));
+                if (line != null) {
+                    JsonNode receipt = Json.mapper().readTree(line);
+                    n.putObject("head").put("seq", receipt.path("seq").asLong()).put("ts", receipt.path("ts").asText())
+                            .put("hash", Receipts.hash(line)).put("file", files.get(i).getFileName().toString());
+                    return n;
+                }
+            }
+            n.putNull("head");
+        } catch (IOException e) {
+            n.put("error", "cannot read the receipts: " + e.getMessage());
+        }
+        return n;
+    }
+
+    /** The last complete line of a file, or null when it has none. */
+    private static String lastLine(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long length = f.length();
+            int size = (int) Math.min(length, TAIL);
+            byte[] tail = new byte[size];
+            f.seek(length - size);
+            f.readFully(tail);
+            String text = new String(tail, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            if (end < 0) {
+                return null;
+            }
+            int start = text.lastIndexOf('\n', end - 1) + 1;
+            if (start == 0 && size < length) {
+                return null;
+            }
+            return text.substring(start, end);
+        }
+    }
+}

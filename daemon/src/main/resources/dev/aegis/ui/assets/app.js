@@ -1,0 +1,392 @@
+// The Aegis dashboard: logs in with the one-time link's token (in the URL fragment, never sent to
+// the server in a URL), then reads /ui/api/* with the session cookie and follows live calls.
+"use strict";
+(function () {
+  const $ = id => document.getElementById(id);
+  let csrf = null;
+  let viewer = null;
+  let keyNames = {};
+  let colours = {};
+  let live = null;
+
+  async function api(path, options) {
+    const opts = Object.assign({credentials: "same-origin", headers: {}}, options || {});
+    if (opts.method === "POST") {
+      opts.headers["Content-Type"] = "application/json";
+      if (csrf) opts.headers["X-CSRF-Token"] = csrf;
+    }
+    const r = await fetch(path, opts);
+    const text = await r.text();
+    const body = text ? JSON.parse(text) : {};
+    if (!r.ok) {
+      const err = new Error((body.error && body.error.message) || r.statusText);
+      err.status = r.status;
+      throw err;
+    }
+    return body;
+  }
+
+  async function login() {
+    const m = /(?:^#|&)login=([A-Za-z0-9_-]+)/.exec(location.hash);
+    if (m) {
+      history.replaceState(null, "", location.pathname + location.search);
+      return api("/ui/api/session", {method: "POST", body: JSON.stringify({token: m[1]})});
+    }
+    return api("/ui/api/me");
+  }
+
+  function period() {
+    return "since=" + encodeURIComponent($("period").value);
+  }
+
+  function usd(v) {
+    const n = Number(v);
+    if (n === 0) return "$0";
+    if (Math.abs(n) < 0.01) return "$" + n.toPrecision(3);
+    return "$" + n.toFixed(2);
+  }
+
+  function exactUsd(v) {
+    return "$" + String(v);
+  }
+
+  function count(v) {
+    return Number(v).toLocaleString("en-US");
+  }
+
+  function compact(n) {
+    if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
+    if (n >= 1e3) return (n / 1e3).toFixed(1) + "k";
+    if (n === 0 || n >= 1) return String(Math.round(n * 100) / 100);
+    return Number(n.toPrecision(2)).toString();
+  }
+
+  function cell(tr, text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function table(id, headers, rows) {
+    const t = $(id);
+    t.textContent = "";
+    const head = t.createTHead().insertRow();
+    headers.forEach(h => {
+      const th = document.createElement("th");
+      th.textContent = h.label;
+      if (h.num) th.className = "num";
+      head.appendChild(th);
+    });
+    const body = t.createTBody();
+    if (rows.length === 0) {
+      const tr = body.insertRow();
+      const td = cell(tr, "none", "muted");
+      td.colSpan = headers.length;
+    }
+    rows.forEach(r => {
+      const tr = body.insertRow();
+      headers.forEach(h => {
+        const v = h.value(r);
+        if (v instanceof Node) {
+          const td = document.createElement("td");
+          td.appendChild(v);
+          tr.appendChild(td);
+        } else {
+          cell(tr, v, h.num ? "num" : null);
+        }
+      });
+    });
+  }
+
+  const GROUP_COLUMNS = [
+    {label: "requests", num: true, value: g => count(g.requests)},
+    {label: "input", num: true, value: g => count(g.input)},
+    {label: "output", num: true, value: g => count(g.output)},
+    {label: "cost", num: true, value: g => usd(g.cost_usd)}
+  ];
+
+  function groupTable(id, label, groups, name) {
+    table(id, [{label: label, value: g => name ? name(g) : g.group}].concat(GROUP_COLUMNS), groups);
+  }
+
+  async function loadSummary() {
+    const s = await api("/ui/api/summary?" + period());
+    keyNames = s.key_names || {};
+    $("total-cost").textContent = exactUsd(s.total.cost_usd);
+    $("total-cost").dataset.usd = s.total.cost_usd;
+    $("total-requests").textContent = count(s.total.requests);
+    $("total-requests").dataset.value = s.total.requests;
+    $("total-input").textContent = count(s.total.input);
+    $("total-input").dataset.value = s.total.input;
+    $("total-output").textContent = count(s.total.output);
+    $("total-output").dataset.value = s.total.output;
+    groupTable("by-model", "model", s.by.model);
+    groupTable("by-key", "key", s.by.key, g => g.name ? `${g.name} (${g.group})` : g.group);
+    groupTable("by-provider", "provider", s.by.provider);
+    groupTable("by-tenant", "tenant", s.by.tenant);
+    groupTable("by-run", "run", s.by.run);
+    $("runs-since").textContent = s.runs_since ? `(since ${s.runs_since.substring(0, 16).replace("T", " ")} UTC)` : "";
+  }
+
+  function colourOf(group) {
+    if (!(group in colours)) colours[group] = "c" + (Object.keys(colours).length % 10);
+    return colours[group];
+  }
+
+  async function loadSeries() {
+    let bucket = $("bucket").value;
+    const p = $("period").value;
+    if (bucket === "hour" && (p === "30d" || p === "90d" || p === "all")) {
+      bucket = "day";
+      $("bucket").value = "day";
+    }
+    const s = await api(`/ui/api/series?${period()}&bucket=${bucket}&by=${encodeURIComponent($("stack").value)}`);
+    const buckets = [], groupsCost = {}, cost = {}, tokens = {};
+    s.points.forEach(pt => {
+      if (!(pt.t in cost)) { buckets.push(pt.t); cost[pt.t] = {}; tokens[pt.t] = {}; }
+      cost[pt.t][pt.group] = (cost[pt.t][pt.group] || 0) + Number(pt.cost_usd);
+      tokens[pt.t][pt.group] = (tokens[pt.t][pt.group] || 0) + pt.input + pt.output;
+      groupsCost[pt.group] = (groupsCost[pt.group] || 0) + Number(pt.cost_usd) + 1e-12 * (pt.input + pt.output);
+    });
+    fillBuckets(buckets, bucket, p);
+    const groups = Object.keys(groupsCost).sort((a, b) => groupsCost[b] - groupsCost[a]);
+    colours = {};
+    groups.forEach(colourOf);
+    AegisChart.stacked($("chart-cost"), {buckets, groups, values: cost}, colourOf, v => "$" + compact(v));
+    AegisChart.stacked($("chart-tokens"), {buckets, groups, values: tokens}, colourOf, compact);
+    const legend = $("legend");
+    legend.textContent = "";
+    groups.forEach(g => {
+      const item = document.createElement("span");
+      const sw = document.createElement("span");
+      sw.className = "swatch " + colourOf(g);
+      item.appendChild(sw);
+      item.appendChild(document.createTextNode(g));
+      legend.appendChild(item);
+    });
+  }
+
+  // Every bucket of the period gets a slot, calls or not, so the bars line up with time.
+  function fillBuckets(buckets, bucket, periodText) {
+    const step = bucket === "hour" ? 3600e3 : 86400e3;
+    const m = /^(\d+)([hd])$/.exec(periodText);
+    const now = Date.now();
+    let start = m ? now - Number(m[1]) * (m[2] === "h" ? 3600e3 : 86400e3)
+        : (buckets.length ? Date.parse(buckets[0]) : now);
+    start = Math.floor(start / step) * step;
+    const all = [];
+    for (let t = start; t <= now && all.length < 2000; t += step) {
+      all.push(new Date(t).toISOString().replace(".000Z", "Z"));
+    }
+    const have = new Set(all);
+    buckets.filter(b => !have.has(b)).forEach(b => all.push(b));
+    all.sort();
+    buckets.length = 0;
+    all.forEach(b => buckets.push(b));
+  }
+
+  function actionButton(label, cls, run) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = label;
+    if (cls) b.className = cls;
+    b.addEventListener("click", run);
+    return b;
+  }
+
+  async function loadCredits() {
+    const c = await api("/ui/api/credits");
+    const columns = [
+      {label: "key", value: k => `${k.name} (${k.key_id})`},
+      {label: "balance", num: true, value: k => usd(k.balance_usd)},
+      {label: "burn / day", num: true, value: k => usd(k.burn_usd_per_day)},
+      {label: "runs out in", num: true, value: k => k.runs_out_in_days === null ? "–" : k.runs_out_in_days + " days"}
+    ];
+    if (viewer.admin) {
+      columns.push({label: "", value: k => actionButton("Add credits", null, () => addCredits(k))});
+      columns.push({label: "", value: k => actionButton("Revoke", "danger", () => revoke(k))});
+    }
+    table("credits", columns, c.keys);
+  }
+
+  function bar(label, used, limit) {
+    const wrap = document.createElement("div");
+    const text = document.createElement("div");
+    text.textContent = `${label}: ${count(used)} of ${count(limit)}`;
+    const b = document.createElement("div");
+    b.className = used >= limit ? "bar full" : "bar";
+    const fill = document.createElement("div");
+    fill.style.width = Math.min(100, limit > 0 ? 100 * used / limit : 100) + "%";
+    b.appendChild(fill);
+    wrap.appendChild(text);
+    wrap.appendChild(b);
+    return wrap;
+  }
+
+  async function loadLimits() {
+    const l = await api("/ui/api/limits");
+    const box = $("limits");
+    box.textContent = "";
+    if (l.keys.length === 0) {
+      box.textContent = "No key has a rate limit or token budget.";
+      box.className = "muted";
+      return;
+    }
+    box.className = "";
+    l.keys.forEach(k => {
+      const d = document.createElement("div");
+      d.className = "limit";
+      const h = document.createElement("strong");
+      h.textContent = `${k.name} (${k.key_id})`;
+      d.appendChild(h);
+      if ("rpm" in k) d.appendChild(bar("requests, last minute", k.rpm_used, k.rpm));
+      if ("tpm" in k) d.appendChild(bar("tokens, last minute", k.tpm_used, k.tpm));
+      if ("token_budget" in k) d.appendChild(bar("token budget", k.tokens_used, k.token_budget));
+      box.appendChild(d);
+    });
+  }
+
+  async function loadSecrets() {
+    const s = await api("/ui/api/secrets?" + period());
+    table("secrets", [
+      {label: "kind", value: k => k.kind},
+      {label: "blocked", num: true, value: k => count(k.blocked)},
+      {label: "redacted", num: true, value: k => count(k.redacted)}
+    ], s.kinds);
+  }
+
+  async function loadReceipts() {
+    if (!viewer.admin) return;
+    const r = await api("/ui/api/receipts");
+    $("receipts-panel").hidden = false;
+    const p = $("receipts");
+    if (!r.enabled) {
+      p.textContent = "Receipts are off (audit.receipts).";
+    } else if (r.error) {
+      p.textContent = r.error;
+    } else if (!r.head) {
+      p.textContent = "No receipt yet.";
+    } else {
+      p.textContent = `${count(r.head.seq)} receipts; the newest, #${r.head.seq} at ${r.head.ts} in ${r.head.file}, `
+          + `hashes to ${r.head.hash}. Check the whole chain offline with: aegis receipts verify`;
+      p.dataset.seq = r.head.seq;
+    }
+  }
+
+  function toast(text) {
+    const t = $("toast");
+    t.textContent = text;
+    t.hidden = false;
+    setTimeout(() => { t.hidden = true; }, 4000);
+  }
+
+  async function revoke(k) {
+    if (!confirm(`Revoke key ${k.name} (${k.key_id})? Its calls will be refused from now on.`)) return;
+    try {
+      await api(`/ui/api/keys/${encodeURIComponent(k.key_id)}/revoke`, {method: "POST", body: "{}"});
+      toast(`Key ${k.key_id} revoked`);
+      refresh();
+    } catch (e) { toast(e.message); }
+  }
+
+  async function addCredits(k) {
+    const usdText = prompt(`Add how many USD of credits to ${k.name} (${k.key_id})?`, "10");
+    if (usdText === null) return;
+    if (!confirm(`Add $${usdText} to ${k.name} (${k.key_id})?`)) return;
+    try {
+      const r = await api(`/ui/api/keys/${encodeURIComponent(k.key_id)}/credits`, {method: "POST", body: JSON.stringify({usd: usdText})});
+      toast(`Balance of ${k.key_id}: $${r.balance_usd}`);
+      refresh();
+    } catch (e) { toast(e.message); }
+  }
+
+  function showCall(e) {
+    const body = $("live").tBodies[0];
+    const tr = document.createElement("tr");
+    tr.dataset.requestId = e.request_id;
+    tr.dataset.keyId = e.key_id || "";
+    tr.className = "fresh" + (e.status >= 400 ? " refused" : "");
+    cell(tr, e.ts.substring(11, 19));
+    cell(tr, keyNames[e.key_id] ? `${keyNames[e.key_id]} (${e.key_id})` : (e.key_id || "–"));
+    cell(tr, e.model || "–");
+    cell(tr, e.provider || "–");
+    cell(tr, String(e.status), "num");
+    cell(tr, e.latency_ms + " ms", "num");
+    cell(tr, `${count(e.input_tokens)} / ${count(e.output_tokens)}`, "num");
+    cell(tr, exactUsd(e.cost_usd), "num");
+    cell(tr, e.error || "");
+    body.insertBefore(tr, body.firstChild);
+    while (body.rows.length > 100) body.deleteRow(body.rows.length - 1);
+    setTimeout(() => tr.classList.remove("fresh"), 1500);
+  }
+
+  function follow() {
+    if (live) live.close();
+    live = new EventSource("/ui/api/events");
+    live.addEventListener("open", () => { $("live-state").textContent = "(connected)"; });
+    live.addEventListener("error", () => { $("live-state").textContent = "(reconnecting)"; });
+    live.addEventListener("call", m => {
+      showCall(JSON.parse(m.data));
+      scheduleRefresh();
+    });
+  }
+
+  let refreshTimer = null;
+  function scheduleRefresh() {
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 2000);
+  }
+
+  async function refresh() {
+    try {
+      await loadSummary();
+      await Promise.all([loadSeries(), loadCredits(), loadLimits(), loadSecrets(), loadReceipts()]);
+      document.body.dataset.loaded = String(Date.now());
+    } catch (e) {
+      if (e.status === 401) return needLogin(e.message);
+      toast(e.message);
+    }
+  }
+
+  function needLogin(message) {
+    $("dashboard").hidden = true;
+    $("login-needed").hidden = false;
+    $("login-error").textContent = message || "";
+    if (live) live.close();
+  }
+
+  async function start() {
+    const params = new URLSearchParams(location.search);
+    if (params.get("since")) {
+      const sel = $("period");
+      if (![...sel.options].some(o => o.value === params.get("since"))) {
+        const o = document.createElement("option");
+        o.value = o.textContent = params.get("since");
+        sel.appendChild(o);
+      }
+      sel.value = params.get("since");
+    }
+    try {
+      const me = await login();
+      csrf = me.csrf;
+      viewer = me.viewer;
+    } catch (e) {
+      return needLogin(e.message);
+    }
+    $("viewer").textContent = viewer.admin ? `${viewer.name} (admin: every key)` : `key ${viewer.name} (${viewer.key_id}): its own calls`;
+    $("viewer").dataset.keyId = viewer.key_id || "";
+    $("login-needed").hidden = true;
+    $("dashboard").hidden = false;
+    ["period", "bucket", "stack"].forEach(id => $(id).addEventListener("change", refresh));
+    $("logout").addEventListener("click", async () => {
+      try { await api("/ui/api/logout", {method: "POST", body: "{}"}); } catch (e) { /* already out */ }
+      needLogin("Logged out.");
+    });
+    await refresh();
+    follow();
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,287 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.control.ControlRoutes;
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web dashboard over HTTP (issue 27): one-time login links exchanged for an HttpOnly,
+ * SameSite=Strict session cookie; a plain key sees only its own calls; the admin actions need the
+ * CSRF token; the page runs under a CSP without inline code; its numbers are the usage report's.
+ */
+class DashboardIT {
+
+    @TempDir
+    static Path temp;
+
+    static TestGateway gateway;
+    static String alice;
+    static String bob;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = TestGateway.start(temp);
+        alice = gateway.mintKey(new NewKey("alice", "team-a", false, List.of(), 100, null, null, new BigDecimal("5")));
+        bob = gateway.mintKey(new NewKey("bob", "team-b", false, List.of(), null, null, null, null));
+        String last = null;
+        for (String key : List.of(alice, alice, bob)) {
+            last = call(key, "{\"model\":\"gpt-4o-mini\"}").headers().firstValue("X-Request-Id").orElseThrow();
+        }
+        HttpResponse<String> blocked = call(bob, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"ghp_0123456789abcdefghijklmnopqrstuvwxyz\"}]}");
+        assertThat(blocked.statusCode()).isEqualTo(403);
+        gateway.awaitUsage(last);
+        gateway.awaitUsage(blocked.headers().firstValue("X-Request-Id").orElseThrow());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        gateway.close();
+    }
+
+    private static HttpResponse<String> call(String key, String body) throws Exception {
+        return Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String id(String key) {
+        return ApiKeys.parse(key).orElseThrow().id();
+    }
+
+    /** A login link minted with the daemon's control token (what `aegis dashboard` does). */
+    private static String operatorLink(String query) throws Exception {
+        HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/ui/login-link" + query))
+                .header(ControlRoutes.CONTROL_TOKEN_HEADER, gateway.state().controlToken())
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Http.json(r.body()).path("url").asText();
+    }
+
+    private static String token(String link) {
+        Matcher m = Pattern.compile("#login=([A-Za-z0-9_-]+)$").matcher(link);
+        assertThat(m.find()).as(link).isTrue();
+        return m.group(1);
+    }
+
+    private static HttpResponse<String> exchange(String token) throws Exception {
+        return Http.send(Http.post(gateway.url() + "/ui/api/session", "{\"token\":\"" + token + "\"}"));
+    }
+
+    /** Logs in with a fresh link; the cookie and the CSRF token. */
+    private record Login(String cookie, String csrf) {}
+
+    private static Login login(String link) throws Exception {
+        HttpResponse<String> r = exchange(token(link));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        return new Login(setCookie.substring(0, setCookie.indexOf(';')), Http.json(r.body()).path("csrf").asText());
+    }
+
+    private static HttpResponse<String> get(Login login, String path) throws Exception {
+        return Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).header("Cookie", login.cookie()).GET());
+    }
+
+    private static HttpResponse<String> action(Login login, String path, String body, String csrf, String origin)
+            throws Exception {
+        HttpRequest.Builder b = Http.post(gateway.url() + path, body).header("Cookie", login.cookie());
+        if (csrf != null) {
+            b.header("X-CSRF-Token", csrf);
+        }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return Http.send(b);
+    }
+
+    @Test
+    void aLoginLinkWorksOnceAndGivesAnHttpOnlyStrictCookie() throws Exception {
+        String link = operatorLink("");
+        assertThat(link).startsWith(gateway.url() + "/ui/#login=");
+        HttpResponse<String> first = exchange(token(link));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Set-Cookie").orElseThrow())
+                .startsWith("aegis_ui_session=").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/ui");
+        assertThat(Http.json(first.body()).at("/viewer/admin").asBoolean()).isTrue();
+
+        HttpResponse<String> again = exchange(token(link));
+        assertThat(again.statusCode()).isEqualTo(401);
+        assertThat(Http.json(again.body()).at("/error/code").asText()).isEqualTo("invalid_login_link");
+    }
+
+    @Test
+    void dataNeedsASessionAndLinksNeedTheControlTokenOrAKey() throws Exception {
+        HttpResponse<String> anonymous = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/ui/api/summary")).GET());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(Http.json(anonymous.body()).at("/error/code").asText()).isEqualTo("not_logged_in");
+
+        HttpResponse<String> noToken = Http.send(Http.post(gateway.url() + "/ui/login-link", ""));
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrongToken = Http.send(Http.post(gateway.url() + "/ui/login-link", "")
+                .header(ControlRoutes.CONTROL_TOKEN_HEADER, "not-the-token"));
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void theOperatorSeesTheUsageReportsNumbers() throws Exception {
+        Login op = login(operatorLink(""));
+        JsonNode summary = Http.json(get(op, "/ui/api/summary?since=30d").body());
+        HttpResponse<String> report = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/aegis/v1/usage?since=30d"))
+                .header("x-api-key", gateway.mintKey(new NewKey("ops", "default", true, List.of(), null, null, null, null)))
+                .GET());
+        JsonNode total = Http.json(report.body()).path("total");
+        assertThat(summary.at("/total/requests").asLong()).isEqualTo(total.path("requests").asLong()).isGreaterThanOrEqualTo(4);
+        assertThat(summary.at("/total/cost_usd").decimalValue()).isEqualByComparingTo(total.path("cost_usd").decimalValue());
+        assertThat(summary.at("/total/input").asLong()).isEqualTo(total.path("input").asLong());
+
+        assertThat(summary.at("/by/key").findValuesAsText("name")).contains("alice", "bob");
+        assertThat(summary.at("/by/tenant").findValuesAsText("group")).contains("team-a", "team-b");
+        assertThat(summary.at("/by/provider").findValuesAsText("group")).contains("openai");
+
+        for (String bucket : List.of("day", "hour")) {
+            JsonNode series = Http.json(get(op, "/ui/api/series?since=7d&bucket=" + bucket + "&by=model").body());
+            BigDecimal cost = BigDecimal.ZERO;
+            long requests = 0;
+            for (JsonNode p : series.path("points")) {
+                cost = cost.add(p.path("cost_usd").decimalValue());
+                requests += p.path("requests").asLong();
+            }
+            assertThat(requests).as(bucket).isEqualTo(total.path("requests").asLong());
+            assertThat(cost).as(bucket).isEqualByComparingTo(total.path("cost_usd").decimalValue());
+        }
+        assertThat(get(op, "/ui/api/series?since=90d&bucket=hour").statusCode()).isEqualTo(400);
+        assertThat(Http.json(get(op, "/ui/api/series?since=7d&by=key").body()).path("points").findValuesAsText("group"))
+                .contains("alice (" + id(alice) + ")", "bob (" + id(bob) + ")");
+
+        JsonNode secrets = Http.json(get(op, "/ui/api/secrets?since=30d").body());
+        assertThat(secrets.path("kinds").toString()).contains("\"kind\":\"github_token\",\"blocked\":1,\"redacted\":0");
+
+        JsonNode credits = of(Http.json(get(op, "/ui/api/credits").body()), id(alice));
+        assertThat(credits.path("name").asText()).isEqualTo("alice");
+        assertThat(credits.path("balance_usd").decimalValue()).isLessThan(new BigDecimal("5"));
+        assertThat(credits.path("burn_usd_per_day").decimalValue()).isPositive();
+        assertThat(credits.path("runs_out_in_days").decimalValue()).isPositive();
+
+        // the receipt writer batches up to 200 ms apart: poll, bounded
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        JsonNode receipts = Http.json(get(op, "/ui/api/receipts").body());
+        while (receipts.at("/head/seq").asLong() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            receipts = Http.json(get(op, "/ui/api/receipts").body());
+        }
+        assertThat(receipts.path("enabled").asBoolean()).isTrue();
+        assertThat(receipts.at("/head/seq").asLong()).as(receipts.toString()).isGreaterThanOrEqualTo(4);
+        assertThat(receipts.at("/head/hash").asText()).isNotEmpty();
+
+        JsonNode limits = of(Http.json(get(op, "/ui/api/limits").body()), id(alice));
+        assertThat(limits.path("rpm").asInt()).isEqualTo(100);
+        assertThat(limits.path("rpm_used").asInt()).isGreaterThanOrEqualTo(2);
+    }
+
+    private static JsonNode of(JsonNode keys, String keyId) {
+        for (JsonNode k : keys.path("keys")) {
+            if (k.path("key_id").asText().equals(keyId)) {
+                return k;
+            }
+        }
+        throw new AssertionError("no " + keyId + " in " + keys);
+    }
+
+    @Test
+    void aPlainKeySeesOnlyItsOwnCallsLiveAndInTheNumbers() throws Exception {
+        HttpResponse<String> own = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", alice));
+        assertThat(own.statusCode()).isEqualTo(200);
+        Login a = login(Http.json(own.body()).path("url").asText());
+
+        JsonNode summary = Http.json(get(a, "/ui/api/summary?since=30d").body());
+        assertThat(summary.at("/total/requests").asLong()).isEqualTo(2);
+        assertThat(summary.at("/by/key").findValuesAsText("group")).containsExactly(id(alice));
+        assertThat(summary.path("key_names").has(id(bob))).isFalse();
+        assertThat(Http.json(get(a, "/ui/api/secrets?since=30d").body()).path("kinds")).isEmpty();
+
+        HttpResponse<InputStream> events = Http.open(HttpRequest.newBuilder(URI.create(gateway.url() + "/ui/api/events"))
+                .header("Cookie", a.cookie()).GET());
+        try (InputStream in = events.body()) {
+            assertThat(Http.readEvent(in)).startsWith(": aegis events");
+            call(bob, "{\"model\":\"gpt-4o-mini\"}");
+            String aliceCall = call(alice, "{\"model\":\"gpt-4o-mini\"}").headers().firstValue("X-Request-Id").orElseThrow();
+            String event = Http.readEvent(in);
+            assertThat(event).startsWith("event: call").contains(aliceCall).contains(id(alice)).doesNotContain(id(bob));
+        }
+
+        assertThat(get(a, "/ui/api/receipts").statusCode()).isEqualTo(403);
+
+        HttpResponse<String> revokeBob = action(a, "/ui/api/keys/" + id(bob) + "/revoke", "{}", a.csrf(), null);
+        assertThat(revokeBob.statusCode()).isEqualTo(403);
+        assertThat(Http.json(revokeBob.body()).at("/error/code").asText()).isEqualTo("forbidden");
+    }
+
+    @Test
+    void adminActionsNeedTheCsrfTokenAndTheSameOrigin() throws Exception {
+        String carol = gateway.mintKey(new NewKey("carol", "default", false, List.of(), null, null, null, null));
+        Login op = login(operatorLink(""));
+        String revoke = "/ui/api/keys/" + id(carol) + "/revoke";
+
+        HttpResponse<String> noCsrf = action(op, revoke, "{}", null, null);
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(Http.json(noCsrf.body()).at("/error/code").asText()).isEqualTo("csrf_token_invalid");
+        assertThat(action(op, revoke, "{}", "wrong", null).statusCode()).isEqualTo(403);
+        assertThat(action(op, revoke, "{}", op.csrf(), "http://evil.example").statusCode()).isEqualTo(403);
+        assertThat(call(carol, "{\"model\":\"gpt-4o-mini\"}").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> credits = action(op, "/ui/api/keys/" + id(carol) + "/credits", "{\"usd\":\"2.50\"}", op.csrf(),
+                gateway.url());
+        assertThat(credits.statusCode()).as(credits.body()).isEqualTo(200);
+        assertThat(Http.json(credits.body()).path("balance_usd").decimalValue()).isEqualByComparingTo("2.5");
+        assertThat(action(op, "/ui/api/keys/" + id(carol) + "/credits", "{\"usd\":\"-1\"}", op.csrf(), null).statusCode())
+                .isEqualTo(400);
+
+        HttpResponse<String> revoked = action(op, revoke, "{}", op.csrf(), gateway.url());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(call(carol, "{\"model\":\"gpt-4o-mini\"}").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void thePageAndItsAssetsRunUnderAStrictCspWithoutInlineCode() throws Exception {
+        HttpResponse<String> page = Http.get(gateway.url() + "/ui/", "text/html");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'self'").contains("script-src 'self'").doesNotContain("unsafe-inline");
+        String html = page.body();
+        assertThat(html).contains("<script src=\"/ui/assets/app.js\"").doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+                .doesNotContainPattern("\\son[a-z]+=").doesNotContainPattern("\\sstyle=").doesNotContainPattern("<style")
+                .doesNotContain("http://").doesNotContain("https://");
+        for (String asset : List.of("app.js", "chart.js", "app.css")) {
+            HttpResponse<String> r = Http.get(gateway.url() + "/ui/assets/" + asset, "*/*");
+            assertThat(r.statusCode()).as(asset).isEqualTo(200);
+            assertThat(r.body()).as(asset).doesNotContain("https://").doesNotContain("innerHTML").doesNotContain("eval(");
+        }
+        assertThat(Http.get(gateway.url() + "/ui/assets/..%2Fapp.js", "*/*").statusCode()).isIn(400, 404);
+        assertThat(Http.get(gateway.url() + "/ui/assets/nope.js", "*/*").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aLinkForAKeyMintedWithTheControlTokenIsThatKeys() throws Exception {
+        Login b = login(operatorLink("?key=" + id(bob)));
+        JsonNode me = Http.json(get(b, "/ui/api/me").body());
+        assertThat(me.at("/viewer/key_id").asText()).isEqualTo(id(bob));
+        assertThat(me.at("/viewer/admin").asBoolean()).isFalse();
+        assertThat(Http.json(get(b, "/ui/api/summary?since=30d").body()).at("/by/key").findValuesAsText("group"))
+                .containsOnly(id(bob));
+    }
+}
