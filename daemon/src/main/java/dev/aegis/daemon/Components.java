@@ -93,7 +93,7 @@ final class Components implements AutoCloseable {
             this.tokenRoute = new TokenRoute(authenticator, jwt);
             this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
-            SqlCreditLedger ledger = new SqlCreditLedger(database, clock);
+            SqlCreditLedger ledger = new SqlCreditLedger(database, clock, reservationHolder(home));
             int released = ledger.releaseAll();
             if (released > 0) {
                 LoggerFactory.getLogger(Components.class).warn(
@@ -122,6 +122,28 @@ final class Components implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The name this daemon's credit reservations carry: the same across its restarts (host and home
+     * folder), different for every other daemon sharing the store, so a start releases only the
+     * holds this daemon's crash left (docs/TEAM-MODE.md).
+     */
+    static String reservationHolder(AegisHome home) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(home.root().toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return host.replace("/", "_") + "-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
     }
 
     private static PriceTable joined(CompletableFuture<PriceTable> table) {

@@ -1,0 +1,111 @@
+package dev.aegis.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * A shared PostgreSQL server (team mode): a small HikariCP pool, so calls reserving credits on the
+ * request path do not wait for each other or for the background writers. Work runs in READ
+ * COMMITTED transactions; what must not race between daemons is one conditional statement
+ * (see {@link SqlCreditLedger}). A server that goes away is reconnected to by the pool by itself;
+ * meanwhile work fails with {@link StoreUnavailableException} after {@link #CONNECTION_TIMEOUT}.
+ */
+final class PostgresPool implements Connections {
+
+    /** How long work waits for a connection before the database counts as unavailable. */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+
+    private final HikariDataSource pool;
+    private final String shownUrl;
+
+    private PostgresPool(HikariDataSource pool, String shownUrl) {
+        this.pool = pool;
+        this.shownUrl = shownUrl;
+    }
+
+    static PostgresPool open(String url, int maxConnections) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("aegis-store");
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
+        config.setAutoCommit(true);
+        config.addDataSourceProperty("ApplicationName", "aegis");
+        config.addDataSourceProperty("connectTimeout", "2");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        String shown = StoreUrls.redacted(url);
+        try {
+            return new PostgresPool(new HikariDataSource(config), shown);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new StoreUnavailableException("cannot connect to the database " + shown + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the database " + shown + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public <T> T read(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw failed("read", e);
+        }
+    }
+
+    @Override
+    public <T> T write(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool drops it
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("write", e);
+        }
+    }
+
+    private StoreException failed(String what, SQLException e) {
+        if (Dialect.unreachable(e)) {
+            return new StoreUnavailableException("the database " + shownUrl + " is unavailable: " + e.getMessage(), e);
+        }
+        return new StoreException("database " + what + " failed: " + e.getMessage(), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone: nothing was committed
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
