@@ -73,6 +73,7 @@ final class Components implements AutoCloseable {
     final ReloadCounts reloads = new ReloadCounts();
     final UsageRoutes usageRoutes;
     final PromptLogRoute promptLogRoute;
+    final CreditGuard credits;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -112,10 +113,11 @@ final class Components implements AutoCloseable {
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
+            this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker());
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),
-                            new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
+                            credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             steps.done("admission");
         } catch (IOException | RuntimeException e) {
@@ -208,6 +210,7 @@ final class Components implements AutoCloseable {
     public void close() {
         upstream.close();
         recorder.close();
+        credits.close();
         metrics.close();
         database.close();
     }

@@ -7,6 +7,7 @@ import dev.aegis.keys.NewKey;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
+import dev.aegis.store.TestPostgres;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -70,8 +71,13 @@ class TeamModeIT {
             // The row daemon b wrote is read through daemon a's store: one set of usage.
             long oneCall = a.awaitUsage(first.headers().firstValue("X-Request-Id").orElseThrow()).costNanos();
             assertThat(oneCall).isPositive();
+            // What a call holds while in flight: the balance it left available, from $1000.
+            long estimate = Money.toNanos(new BigDecimal("1000"))
+                    - Money.toNanos(new BigDecimal(first.headers().firstValue("X-Aegis-Credits-Remaining").orElseThrow()));
+            assertThat(estimate).isGreaterThanOrEqualTo(oneCall);
 
-            BigDecimal initial = Money.toUsd(3 * oneCall);
+            // Worth three calls in flight at once: the daemons race for the last of it.
+            BigDecimal initial = Money.toUsd(3 * estimate);
             String key = a.mintKey(new NewKey("tight", "default", false, List.of(), null, null, null, initial));
             a.fake.headerDelay(Duration.ofMillis(150));
             b.fake.headerDelay(Duration.ofMillis(150));
@@ -101,7 +107,7 @@ class TeamModeIT {
             long balance = Money.toNanos(after.balanceUsd());
             assertThat(Money.toNanos(initial) - balance).as("charged exactly what the usage rows record").isEqualTo(costs);
             assertThat(served).isGreaterThanOrEqualTo(3);
-            assertThat(balance).as("%d calls served through two daemons on a balance worth 3", served)
+            assertThat(balance).as("%d calls served through two daemons on a balance worth 3 in flight", served)
                     .isGreaterThanOrEqualTo(-oneCall);
         }
     }

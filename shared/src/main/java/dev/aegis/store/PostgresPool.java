@@ -16,8 +16,11 @@ import java.time.Duration;
  */
 final class PostgresPool implements Connections {
 
-    /** How long work waits for a connection before the database counts as unavailable. */
-    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long work waits for a connection before the database counts as unavailable: long enough
+     * for a burst of calls queueing on a busy but healthy server, short enough for a clear 503.
+     */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private final HikariDataSource pool;
     private final String shownUrl;
@@ -32,7 +35,7 @@ final class PostgresPool implements Connections {
         config.setJdbcUrl(url);
         config.setPoolName("aegis-store");
         config.setMaximumPoolSize(maxConnections);
-        config.setMinimumIdle(1);
+        config.setMinimumIdle(maxConnections); // a fixed pool: a burst of calls does not wait for connections to open
         config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
         config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
         config.setAutoCommit(true);

