@@ -22,6 +22,8 @@ final class PostgresPool implements Connections {
      */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final String POOL_LOG_LEVEL = "org.slf4j.simpleLogger.log.com.zaxxer.hikari";
+
     private final HikariDataSource pool;
     private final String shownUrl;
 
@@ -31,6 +33,10 @@ final class PostgresPool implements Connections {
     }
 
     static PostgresPool open(String url, int maxConnections) {
+        // The pool's start and stop are not news on every `aegis keys list`; its warnings are (-D... overrides).
+        if (System.getProperty(POOL_LOG_LEVEL) == null) {
+            System.setProperty(POOL_LOG_LEVEL, "warn");
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("aegis-store");
@@ -42,6 +48,8 @@ final class PostgresPool implements Connections {
         config.addDataSourceProperty("ApplicationName", "aegis");
         config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // A server gone silent (a cut network, no reset) must not hang a call: a read waits at most this long.
+        config.addDataSourceProperty("socketTimeout", "60");
         String shown = StoreUrls.redacted(url);
         try {
             return new PostgresPool(new HikariDataSource(config), shown);
