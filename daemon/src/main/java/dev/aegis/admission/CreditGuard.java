@@ -13,6 +13,7 @@ import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
 import dev.aegis.store.StoreUnavailableException;
 import dev.aegis.records.BackgroundWriter;
+import dev.aegis.records.Spool;
 import java.util.Iterator;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -42,9 +43,15 @@ public final class CreditGuard implements AutoCloseable {
     private final Pricing pricing;
     /** Most keys have no credit limit: knowing that from a cache keeps their calls off the database. */
     private final LoadingCache<String, Boolean> hasAccount;
-    private final BackgroundWriter<Owed> owed = new BackgroundWriter<>("settlements", this::settleOwed);
+    private final BackgroundWriter<Owed> owed;
 
     public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker) {
+        this(ledger, pricing, ticker, null);
+    }
+
+    /** @param spool keeps the charges a stop could not write (the store down throughout), or null */
+    public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker, Spool<Owed> spool) {
+        this.owed = new BackgroundWriter<>("settlements", this::settleOwed, spool == null ? null : spool::keep);
         this.ledger = ledger;
         this.pricing = pricing;
         this.hasAccount = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
@@ -122,7 +129,12 @@ public final class CreditGuard implements AutoCloseable {
     }
 
     /** A charge the store could not take yet. */
-    private record Owed(Reservation reservation, long costNanos) {}
+    public record Owed(Reservation reservation, long costNanos) {}
+
+    /** Writes the charges a stop kept (call before the ledger releases this daemon's leftover holds); how many. */
+    public static int replay(Spool<Owed> spool, CreditLedger ledger) throws java.io.IOException {
+        return spool.replay(batch -> batch.forEach(o -> ledger.settle(o.reservation(), o.costNanos())));
+    }
 
     /** Retries charges in order; those done leave the batch, the rest is kept by the writer on a failure. */
     private void settleOwed(List<Owed> batch) {

@@ -32,6 +32,8 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
 import dev.aegis.store.UsageStore;
+import dev.aegis.store.UsageRow;
+import dev.aegis.records.Spool;
 import dev.aegis.records.CallLog;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageGroup;
@@ -95,6 +97,11 @@ final class Components implements AutoCloseable {
             this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
             SqlCreditLedger ledger = new SqlCreditLedger(database, clock, reservationHolder(home));
+            Spool<CreditGuard.Owed> owedSpool = new Spool<>(home.root().resolve("spool"), "settlements", CreditGuard.Owed.class);
+            int charged = CreditGuard.replay(owedSpool, ledger);
+            if (charged > 0) {
+                LoggerFactory.getLogger(Components.class).info("charged {} calls' credits a stop had kept", charged);
+            }
             int released = ledger.releaseAll();
             if (released > 0) {
                 LoggerFactory.getLogger(Components.class).warn(
@@ -102,7 +109,15 @@ final class Components implements AutoCloseable {
             }
             PromptLogConfig promptLog = initial.audit().promptLog();
             PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
-            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
+            UsageStore usageStore = new UsageStore(database);
+            Spool<UsageRow> usageSpool = new Spool<>(home.root().resolve("spool"), "usage", UsageRow.class);
+            int replayed = usageSpool.replay(usageStore::insert);
+            if (replayed > 0) {
+                LoggerFactory.getLogger(Components.class).info("wrote {} usage rows a stop had kept in {}", replayed,
+                        home.root().resolve("spool"));
+            }
+            this.recorder = new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(usageStore::insert),
+                    usageSpool::keep),
                     receipts(initial.audit(), home), promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
                             new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write),
                     promptLog.previewChars(), initial.audit().maxBacklog());
@@ -113,7 +128,7 @@ final class Components implements AutoCloseable {
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
-            this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker());
+            this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),

@@ -134,4 +134,58 @@ class StoreOutageIT {
             assertThat(Money.toNanos(balance.balanceUsd())).isEqualTo(Money.toNanos(new BigDecimal("5")) - cost);
         }
     }
+
+    @Test
+    void aStopWhileTheDatabaseIsDownKeepsRecordsAndChargesForTheNextStart() throws Exception {
+        String url = postgres.newDatabase();
+        Map<String, String> env = Map.of("AEGIS_STORE_URL", url);
+        Path home;
+        String fundedId;
+        String refusedId;
+        String servedId;
+        try (TestGateway g = TestGateway.start(temp, null, env)) {
+            home = g.homeDir;
+            String funded = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, new BigDecimal("5")));
+            fundedId = ApiKeys.parse(funded).orElseThrow().id();
+            SqlCreditLedger ledger = new SqlCreditLedger(g.db, InstantSource.system());
+            g.fake.headerDelay(Duration.ofSeconds(2));
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Http.send(g.post("/v1/chat/completions", CHAT).setHeader("Authorization", "Bearer " + funded));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long held = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (ledger.balance(fundedId).orElseThrow().reservedUsd().signum() == 0 && System.nanoTime() < held) {
+                Thread.sleep(10);
+            }
+            postgres.stop();
+            HttpResponse<String> served = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(served.statusCode()).isEqualTo(200);
+            servedId = requestId(served);
+            g.fake.headerDelay(Duration.ZERO);
+            HttpResponse<String> refused;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            do {
+                refused = Http.send(g.post("/v1/chat/completions", CHAT));
+            } while (refused.statusCode() != 503 && System.nanoTime() < deadline);
+            assertThat(refused.statusCode()).isEqualTo(503);
+            refusedId = requestId(refused);
+
+            g.stop(Duration.ofSeconds(5)); // graceful, with the database still down
+            assertThat(java.nio.file.Files.list(home.resolve("spool")).toList()).as("kept for the next start").isNotEmpty();
+            postgres.restart();
+        }
+        try (TestGateway again = TestGateway.startIn(home, null, env)) {
+            assertThat(again.awaitUsage(servedId).status()).isEqualTo(200);
+            assertThat(again.awaitUsage(refusedId).errorCode()).isEqualTo("store_unavailable");
+            long cost = again.awaitUsage(servedId).costNanos();
+            CreditBalance balance = new SqlCreditLedger(again.db, InstantSource.system()).balance(fundedId).orElseThrow();
+            assertThat(balance.reservedUsd()).isZero();
+            assertThat(Money.toNanos(balance.balanceUsd())).as("the kept charge was made").isEqualTo(
+                    Money.toNanos(new BigDecimal("5")) - cost);
+            assertThat(java.nio.file.Files.list(home.resolve("spool")).toList()).isEmpty();
+        }
+    }
 }

@@ -70,9 +70,13 @@ public final class TestGateway implements AutoCloseable {
      * {@code {fake}} in the config stands for the fake provider's root URL.
      */
     public static TestGateway start(Path tempDir, String yaml, Map<String, String> extraEnv) throws Exception {
+        return startIn(tempDir.resolve("home-" + UUID.randomUUID()), yaml, extraEnv);
+    }
+
+    /** Starts in a given home folder (a daemon started again where another stopped). */
+    public static TestGateway startIn(Path home, String yaml, Map<String, String> extraEnv) throws Exception {
         FakeProvider fake = FakeProvider.start();
         try {
-            Path home = tempDir.resolve("home-" + UUID.randomUUID());
             Path config = home.resolve("aegis.yaml");
             if (yaml != null) {
                 Files.createDirectories(home);
