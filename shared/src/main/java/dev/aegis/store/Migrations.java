@@ -53,6 +53,11 @@ final class Migrations {
 
     private Migrations() {}
 
+    /** The newest schema version this build knows. */
+    static int latest() {
+        return SCRIPTS.size();
+    }
+
     /**
      * Applies this dialect's shipped migrations. On PostgreSQL, daemons starting together take
      * turns: the first migrates, the others wait for its transaction and find nothing left to do.
