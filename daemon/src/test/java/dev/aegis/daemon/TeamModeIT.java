@@ -131,6 +131,22 @@ class TeamModeIT {
         }
     }
 
+    @Test
+    void aDaemonJoiningAStoreWithHistoryStartsAndServes() throws Exception {
+        String url = postgres.newDatabase();
+        try (TestGateway first = daemon(url)) {
+            assertThat(Http.send(first.post("/v1/chat/completions", CHAT)).statusCode()).isEqualTo(200);
+            HttpResponse<String> r = Http.send(first.post("/v1/chat/completions", CHAT));
+            first.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+            // A new machine (its own home, its own receipt key) joins the team's store.
+            try (TestGateway joining = daemon(url)) {
+                HttpResponse<String> served = Http.send(joining.post("/v1/chat/completions", CHAT));
+                assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+                assertThat(Http.send(first.post("/v1/chat/completions", CHAT)).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
     /** Calls daemon g until it answers as expected; it must within a second (and a little for the calls themselves). */
     private static void assertWithinASecond(TestGateway g, String key, IntPredicate expected) throws Exception {
         long start = System.nanoTime();
