@@ -11,6 +11,10 @@ import dev.aegis.store.CreditLedger;
 import dev.aegis.store.InsufficientCreditsException;
 import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
+import dev.aegis.store.StoreUnavailableException;
+import dev.aegis.records.BackgroundWriter;
+import dev.aegis.records.Spool;
+import java.util.Iterator;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
@@ -27,7 +31,7 @@ import java.util.Optional;
  * go to a pricier model than its first), and counts the input a call reads from context the
  * provider stores ({@code governance.credits.stored_context_tokens}), which its body does not show.
  */
-public final class CreditGuard {
+public final class CreditGuard implements AutoCloseable {
 
     /** Output assumed when neither the request nor the price table bounds it. */
     static final int DEFAULT_OUTPUT_TOKENS = 4096;
@@ -39,8 +43,15 @@ public final class CreditGuard {
     private final Pricing pricing;
     /** Most keys have no credit limit: knowing that from a cache keeps their calls off the database. */
     private final LoadingCache<String, Boolean> hasAccount;
+    private final BackgroundWriter<Owed> owed;
 
     public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker) {
+        this(ledger, pricing, ticker, null);
+    }
+
+    /** @param spool keeps the charges a stop could not write (the store down throughout), or null */
+    public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker, Spool<Owed> spool) {
+        this.owed = new BackgroundWriter<>("settlements", this::settleOwed, spool == null ? null : spool::keep);
         this.ledger = ledger;
         this.pricing = pricing;
         this.hasAccount = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
@@ -104,8 +115,45 @@ public final class CreditGuard {
         return Money.toNanos(usd);
     }
 
-    /** Charges the real cost and drops the reservation; the new balance in nano-USD. */
-    public long settle(Reservation reservation, long costNanos) {
-        return ledger.settle(reservation, costNanos);
+    /**
+     * Charges the real cost and drops the reservation. When the store cannot be reached (a shared
+     * PostgreSQL down), the charge waits in memory and is retried until it is back, so the call is
+     * still billed; a graceful stop waits (bounded) for those.
+     */
+    public void settle(Reservation reservation, long costNanos) {
+        try {
+            ledger.settle(reservation, costNanos);
+        } catch (StoreUnavailableException e) {
+            owed.submit(new Owed(reservation, costNanos));
+        }
+    }
+
+    /** A charge the store could not take yet. */
+    public record Owed(Reservation reservation, long costNanos) {}
+
+    /** Writes the charges a stop kept (call before the ledger releases this daemon's leftover holds); how many. */
+    public static int replay(Spool<Owed> spool, CreditLedger ledger) throws java.io.IOException {
+        return spool.replay(batch -> batch.forEach(o -> ledger.settle(o.reservation(), o.costNanos())));
+    }
+
+    /** Retries charges in order; those done leave the batch, the rest is kept by the writer on a failure. */
+    private void settleOwed(List<Owed> batch) {
+        Iterator<Owed> it = batch.iterator();
+        while (it.hasNext()) {
+            Owed o = it.next();
+            ledger.settle(o.reservation(), o.costNanos());
+            it.remove();
+        }
+    }
+
+    /** Charges still waiting for the store. */
+    public long owedBacklog() {
+        return owed.backlog();
+    }
+
+    /** Writes the charges still waiting, bounded by the writer's stop timeout. */
+    @Override
+    public void close() {
+        owed.close();
     }
 }

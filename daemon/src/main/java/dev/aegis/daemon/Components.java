@@ -38,6 +38,8 @@ import dev.aegis.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import dev.aegis.store.UsageRow;
+import dev.aegis.records.Spool;
 import dev.aegis.records.CallLog;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.UsageGroup;
@@ -86,6 +88,7 @@ final class Components implements AutoCloseable {
     final UsageRoutes usageRoutes;
     final PromptLogRoute promptLogRoute;
     final DashboardData.Sources dashboard;
+    final CreditGuard credits;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -107,7 +110,12 @@ final class Components implements AutoCloseable {
             this.tokenRoute = new TokenRoute(authenticator, jwt);
             this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
-            SqlCreditLedger ledger = new SqlCreditLedger(database, clock);
+            SqlCreditLedger ledger = new SqlCreditLedger(database, clock, reservationHolder(home));
+            Spool<CreditGuard.Owed> owedSpool = new Spool<>(home.root().resolve("spool"), "settlements", CreditGuard.Owed.class);
+            int charged = CreditGuard.replay(owedSpool, ledger);
+            if (charged > 0) {
+                LoggerFactory.getLogger(Components.class).info("charged {} calls' credits a stop had kept", charged);
+            }
             int released = ledger.releaseAll();
             if (released > 0) {
                 LoggerFactory.getLogger(Components.class).warn(
@@ -118,10 +126,17 @@ final class Components implements AutoCloseable {
             ReceiptLog receiptLog = receiptLog(initial.audit(), home, database);
             BackgroundWriter<PromptLogInput> promptLogWriter = promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
                     new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write);
+            UsageStore usageStore = new UsageStore(database);
+            Spool<UsageRow> usageSpool = new Spool<>(home.root().resolve("spool"), "usage", UsageRow.class);
+            int replayed = usageSpool.replay(usageStore::insert);
+            if (replayed > 0) {
+                LoggerFactory.getLogger(Components.class).info("wrote {} usage rows a stop had kept in {}", replayed,
+                        home.root().resolve("spool"));
+            }
             this.recorder = receiptLog != null
-                    ? CallRecorder.withReceipts(receiptLog, new UsageStore(database), promptLogWriter,
+                    ? CallRecorder.withReceipts(receiptLog, usageStore, promptLogWriter,
                             promptLog.previewChars(), initial.audit().maxBacklog())
-                    : new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(new UsageStore(database)::insert)),
+                    : new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(usageStore::insert), usageSpool::keep),
                             promptLogWriter, promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
             steps.done("records");
@@ -130,10 +145,11 @@ final class Components implements AutoCloseable {
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
+            this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
                             new BudgetGuard(budgets(database, clock)),
-                            new CreditGuard(ledger, pricing, Ticker.systemTicker())), metrics, events);
+                            credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger);
@@ -142,6 +158,28 @@ final class Components implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /**
+     * The name this daemon's credit reservations carry: the same across its restarts (host and home
+     * folder), different for every other daemon sharing the store, so a start releases only the
+     * holds this daemon's crash left (docs/TEAM-MODE.md).
+     */
+    static String reservationHolder(AegisHome home) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(home.root().toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return host.replace("/", "_") + "-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
     }
 
     private static PriceTable joined(CompletableFuture<PriceTable> table) {
@@ -241,6 +279,7 @@ final class Components implements AutoCloseable {
     public void close() {
         upstream.close();
         recorder.close();
+        credits.close();
         metrics.close();
         database.close();
     }

@@ -60,6 +60,15 @@ public final class ApiException extends RuntimeException {
                 + "they can be written");
     }
 
+    /**
+     * The store (a shared PostgreSQL in team mode) cannot be reached: keys, credits and budgets
+     * cannot be checked, so the call is refused rather than served unchecked (fails closed).
+     */
+    public static ApiException storeUnavailable() {
+        return new ApiException(503, "store_unavailable", "Aegis cannot reach its database, so it cannot check this call's "
+                + "key and credits; calls resume by themselves once the database is back (see daemon.log)");
+    }
+
     public static ApiException shuttingDown() {
         return new ApiException(503, "shutting_down", "Aegis is stopping and takes no new requests");
     }

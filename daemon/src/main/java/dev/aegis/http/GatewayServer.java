@@ -11,6 +11,7 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.ServerConnector;
+import dev.aegis.store.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,10 @@ public final class GatewayServer {
         app.before(RequestTimeline::start);
         app.before(RequestIds::assign);
         app.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
+        app.exception(StoreUnavailableException.class, (e, ctx) -> {
+            LOG.warn("{} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
+            ErrorRenderer.render(ctx, ApiException.storeUnavailable());
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");

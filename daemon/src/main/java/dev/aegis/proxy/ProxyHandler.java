@@ -6,6 +6,7 @@ import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.Answered;
 import dev.aegis.http.ApiException;
+import dev.aegis.store.StoreUnavailableException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.RequestIds;
 import dev.aegis.http.RequestTimeline;
@@ -111,6 +112,10 @@ public final class ProxyHandler {
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
             throw e;
+        } catch (StoreUnavailableException e) {
+            ApiException refusal = ApiException.storeUnavailable();
+            record.refused(refusal.status(), refusal.code());
+            throw refusal;
         } catch (RuntimeException e) {
             record.refused(500, "internal_error");
             throw e;

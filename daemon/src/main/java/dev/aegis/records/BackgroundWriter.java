@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * writes everything still queued, so a graceful stop loses nothing; a crash loses at most one flush
  * window. A failing sink (a database locked by another process, a full disk) is retried with the
  * batch kept in memory, never dropped; a sink that wrote part of a batch before failing removes
- * those items from the batch, so they are not written twice.
+ * those items from the batch, so they are not written twice. A writer given a spill hands it what
+ * the sink still cannot take when a stop's time is up ({@link Spool}), instead of losing it.
  */
 public final class BackgroundWriter<T> implements AutoCloseable {
 
@@ -31,10 +32,15 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     /** How long the first record of a batch waits for others; well inside {@link #FLUSH_EVERY}. */
     static final Duration LINGER = Duration.ofMillis(20);
     private static final int BATCH = 1000;
+    /** Longer than a store's wait for a connection (5 s), so a last failing write still ends in a spill. */
+    static final Duration SPILL_GRACE = Duration.ofSeconds(6);
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWriter.class);
 
     private final String name;
     private final Consumer<List<T>> sink;
+    private final Consumer<List<T>> spill;
+    /** When a stop's time to write is up (System.nanoTime); what the sink still cannot take then is spilled. */
+    private volatile long spillAt = Long.MAX_VALUE;
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final long lingerNanos;
@@ -46,12 +52,25 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final AtomicInteger flushing = new AtomicInteger();
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
-        this(name, sink, LINGER);
+        this(name, sink, LINGER, null);
+    }
+
+    /**
+     * @param spill takes what the sink still cannot write when a {@link #close(Duration)} runs out
+     *     of time (a database down through the whole stop), so it is kept instead of lost
+     */
+    public BackgroundWriter(String name, Consumer<List<T>> sink, Consumer<List<T>> spill) {
+        this(name, sink, LINGER, spill);
     }
 
     BackgroundWriter(String name, Consumer<List<T>> sink, Duration linger) {
+        this(name, sink, linger, null);
+    }
+
+    private BackgroundWriter(String name, Consumer<List<T>> sink, Duration linger, Consumer<List<T>> spill) {
         this.name = name;
         this.sink = sink;
+        this.spill = spill;
         this.lingerNanos = linger.toNanos();
         this.writer = Thread.ofPlatform().name("aegis-" + name + "-writer").daemon(true).start(this::run);
     }
@@ -111,6 +130,14 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                 closing = true;
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
+                if (spill != null && closing && System.nanoTime() >= spillAt) {
+                    queue.drainTo(batch);
+                    int size = batch.size();
+                    spill.accept(batch);
+                    batch.clear();
+                    counted(size);
+                    return;
+                }
                 if (!failing) {
                     LOG.error("cannot write {} records ({}); {} are kept in memory and retried", name, e.getMessage(),
                             backlog());
@@ -152,10 +179,18 @@ public final class BackgroundWriter<T> implements AutoCloseable {
 
     /** Writes every queued record, then stops; bounded by the timeout. */
     public void close(Duration timeout) {
+        if (spill != null) {
+            // Half the time to write; then what the sink still cannot take is spilled.
+            spillAt = System.nanoTime() + timeout.toNanos() / 2;
+        }
         closing = true;
         LockSupport.unpark(writer);
         try {
             writer.join(timeout);
+            if (writer.isAlive() && spill != null) {
+                // A write begun just before the spill time may wait for a connection that long before it fails.
+                writer.join(SPILL_GRACE);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -30,17 +30,17 @@ public final class TestGateway implements AutoCloseable {
     public final FakeProvider fake;
     public final Path homeDir;
     private final Daemon daemon;
-    /** A second connection to the daemon's database, as the CLI would have. */
+    /** A second connection to the daemon's database (its home's, or {@code AEGIS_STORE_URL}'s), as the CLI would have. */
     public final Database db;
     public final SqlKeyStore keyStore;
     /** A valid key for calls, minted at start. */
     public final String clientKey;
 
-    private TestGateway(FakeProvider fake, Path homeDir, Daemon daemon) {
+    private TestGateway(FakeProvider fake, Path homeDir, Daemon daemon, String storeUrl) {
         this.fake = fake;
         this.homeDir = homeDir;
         this.daemon = daemon;
-        this.db = Database.open(Database.defaultUrl(new AegisHome(homeDir)));
+        this.db = Database.open(storeUrl != null ? storeUrl : Database.defaultUrl(new AegisHome(homeDir)));
         this.keyStore = new SqlKeyStore(db, InstantSource.system());
         this.clientKey = mintKey(new NewKey("test", "default", false, List.of(), null, null, null, null));
     }
@@ -70,9 +70,13 @@ public final class TestGateway implements AutoCloseable {
      * {@code {fake}} in the config stands for the fake provider's root URL.
      */
     public static TestGateway start(Path tempDir, String yaml, Map<String, String> extraEnv) throws Exception {
+        return startIn(tempDir.resolve("home-" + UUID.randomUUID()), yaml, extraEnv);
+    }
+
+    /** Starts in a given home folder (a daemon started again where another stopped). */
+    public static TestGateway startIn(Path home, String yaml, Map<String, String> extraEnv) throws Exception {
         FakeProvider fake = FakeProvider.start();
         try {
-            Path home = tempDir.resolve("home-" + UUID.randomUUID());
             Path config = home.resolve("aegis.yaml");
             if (yaml != null) {
                 Files.createDirectories(home);
@@ -87,7 +91,7 @@ public final class TestGateway implements AutoCloseable {
             AegisHome aegisHome = new AegisHome(home).ensureCreated();
             DaemonOptions options = new DaemonOptions(aegisHome, config, false, new ConfigOverrides("127.0.0.1", 0),
                     UUID.randomUUID().toString(), true, env);
-            return new TestGateway(fake, home, Daemon.start(options));
+            return new TestGateway(fake, home, Daemon.start(options), env.get("AEGIS_STORE_URL"));
         } catch (Exception | Error e) {
             fake.close();
             throw e;

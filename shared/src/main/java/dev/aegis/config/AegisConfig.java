@@ -9,7 +9,8 @@ import java.util.Optional;
  * The validated, immutable configuration of one daemon: file, environment and flags already merged.
  *
  * @param defaultProvider the provider for models that no alias or route names; empty means refuse them
- * @param storeUrl the JDBC URL of the database ({@code jdbc:sqlite:...})
+ * @param storeUrl the JDBC URL of the database ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}, the
+ *     password from {@code store.password_env} already in it: show it only through {@code StoreUrls.redacted})
  * @param passthrough what limited keys may reach beyond the endpoints Aegis reads
  * @param source the file it was read from, or null for zero-config
  */

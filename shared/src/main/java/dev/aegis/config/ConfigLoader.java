@@ -66,7 +66,7 @@ public final class ConfigLoader {
         RetryConfig retry = retry(root.child("retry"));
         TimeoutConfig timeouts = timeouts(root.child("timeouts"));
         boolean includeUsage = Boolean.parseBoolean(Setting.AEGIS_STREAM_INCLUDE_USAGE.orDefault(env));
-        String storeUrl = RecordsSections.store(root.child("store"), home);
+        String storeUrl = RecordsSections.store(root.child("store"), env, home);
         PricingConfig pricing = RecordsSections.pricing(root.child("pricing"));
         AuditConfig audit = RecordsSections.audit(root.child("audit"), env, home);
         GovernanceConfig governance = GovernanceSection.read(root.child("governance"), env);

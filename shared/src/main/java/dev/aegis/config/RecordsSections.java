@@ -2,6 +2,8 @@ package dev.aegis.config;
 
 import dev.aegis.home.AegisHome;
 import dev.aegis.store.Database;
+import dev.aegis.store.Dialect;
+import dev.aegis.store.StoreUrls;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,18 +16,48 @@ final class RecordsSections {
 
     private RecordsSections() {}
 
-    static String store(ConfigNode n, AegisHome home) {
+    /**
+     * The store's JDBC URL: SQLite (the default, a file in the home) or PostgreSQL (team mode,
+     * docs/TEAM-MODE.md). {@code AEGIS_STORE_URL} wins over {@code store.url}; {@code store.password_env}
+     * names the environment variable holding the PostgreSQL password, so the file need not.
+     */
+    static String store(ConfigNode n, Map<String, String> env, AegisHome home) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("url"));
-        String url = n.child("url").text(null);
+        n.rejectUnknownKeys(Set.of("url", "password_env"));
+        String fromEnv = Setting.AEGIS_STORE_URL.from(env);
+        String url = fromEnv != null ? fromEnv : n.child("url").text(null);
+        String passwordEnv = n.child("password_env").text(null);
         if (url == null) {
+            if (passwordEnv != null) {
+                n.child("password_env").error("is for a jdbc:postgresql: store.url; the default store is SQLite");
+            }
             return Database.defaultUrl(home);
         }
-        if (!url.startsWith("jdbc:sqlite:")) {
-            n.child("url").error("only jdbc:sqlite: URLs are supported for now, not '" + url + "'");
+        Dialect dialect = Dialect.of(url);
+        if (dialect == null) {
+            String message = "must be a jdbc:sqlite: or jdbc:postgresql: URL, not '" + StoreUrls.redacted(url) + "'";
+            if (fromEnv != null) {
+                n.error(Setting.AEGIS_STORE_URL.name() + " " + message);
+            } else {
+                n.child("url").error(message);
+            }
             return Database.defaultUrl(home);
         }
-        return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
+        if (dialect == Dialect.SQLITE) {
+            if (passwordEnv != null) {
+                n.child("password_env").error("is for a jdbc:postgresql: store.url, not SQLite");
+            }
+            return "jdbc:sqlite:" + AegisHome.expandTilde(url.substring("jdbc:sqlite:".length()));
+        }
+        if (passwordEnv != null) {
+            String password = env.get(passwordEnv);
+            if (password == null || password.isEmpty()) {
+                n.child("password_env").error("names " + passwordEnv + ", which is not set");
+                return url;
+            }
+            return StoreUrls.withPassword(url, password);
+        }
+        return url;
     }
 
     static PricingConfig pricing(ConfigNode n) {

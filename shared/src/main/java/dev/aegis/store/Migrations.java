@@ -24,10 +24,17 @@ import java.util.List;
  * than this build is refused, and so is one where a shipped migration's text changed after it was
  * applied: the schema it holds is then not the one this build's code expects. Rows written before
  * checksums were recorded take the shipped script's checksum the first time this build opens them.
+ *
+ * <p>Each {@link Dialect} has its own script set (SQLite's in {@code migrations/}, PostgreSQL's in
+ * {@code migrations/postgresql/}) with the same version numbers and the same schema, told in each
+ * database's own SQL; a new migration is added to both.
  */
 final class Migrations {
 
-    /** Every migration in order; the number is its position + 1. Never edit one that has shipped. */
+    /** The advisory lock (any fixed number) PostgreSQL migrations are applied under. */
+    private static final long MIGRATION_LOCK = 0x4165_6769_735fL;
+
+    /** Every migration in order, the same names and numbers for each dialect; the number is its position + 1. Never edit one that has shipped. */
     private static final List<String> SCRIPTS = List.of("V1__keys_and_credits.sql", "V2__usage.sql", "V3__credit_reservations.sql",
             "V4__key_runs_and_token_budgets.sql", "V5__usage_rollup_and_prompt_log.sql",
             "V6__secrets_per_key_and_findings.sql", "V7__key_sub_tenants.sql", "V8__receipt_head.sql");
@@ -46,15 +53,33 @@ final class Migrations {
 
     private Migrations() {}
 
-    static Void apply(Connection c) throws SQLException {
-        return applyUpTo(c, SCRIPTS.size());
+    /** The newest schema version this build knows. */
+    static int latest() {
+        return SCRIPTS.size();
+    }
+
+    /**
+     * Applies this dialect's shipped migrations. On PostgreSQL, daemons starting together take
+     * turns: the first migrates, the others wait for its transaction and find nothing left to do.
+     */
+    static Void apply(Connection c, Dialect dialect) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+            }
+        }
+        return applyUpTo(c, dialect, SCRIPTS.size());
     }
 
     /** Applies the shipped migrations up to a version (tests build older databases with it). */
     static Void applyUpTo(Connection c, int target) throws SQLException {
+        return applyUpTo(c, Dialect.SQLITE, target);
+    }
+
+    static Void applyUpTo(Connection c, Dialect dialect, int target) throws SQLException {
         List<Script> shipped = new java.util.ArrayList<>();
         for (String name : SCRIPTS) {
-            shipped.add(load(name));
+            shipped.add(load(dialect, name));
         }
         return apply(c, shipped, target);
     }
@@ -127,8 +152,8 @@ final class Migrations {
         }
     }
 
-    private static Script load(String name) throws SQLException {
-        try (InputStream in = Migrations.class.getResourceAsStream("migrations/" + name)) {
+    private static Script load(Dialect dialect, String name) throws SQLException {
+        try (InputStream in = Migrations.class.getResourceAsStream(dialect.migrations() + name)) {
             if (in == null) {
                 throw new SQLException("migration " + name + " is missing from the build");
             }

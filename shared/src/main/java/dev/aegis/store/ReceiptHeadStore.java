@@ -12,6 +12,10 @@ import java.util.Optional;
  * usage row names. The receipt writer updates the head in the same transaction as the usage rows of
  * the receipts it has just signed ({@link UsageStore#insertSigned}); {@code aegis receipts verify}
  * reads both to notice a trail that ends too early.
+ *
+ * <p>Only a home's own store (SQLite) keeps a head: a shared PostgreSQL store holds several daemons'
+ * trails, each with its own chain, and one head for all of them would be each daemon's in turn.
+ * Until heads are kept per daemon (docs/TEAM-MODE.md), a team store keeps none and reports none.
  */
 public final class ReceiptHeadStore {
 
@@ -21,8 +25,16 @@ public final class ReceiptHeadStore {
         this.db = db;
     }
 
-    /** The head, or empty when no receipt was ever recorded in this store. */
+    /** True when this store keeps one trail's head: a home's own SQLite file, not a team's shared store. */
+    public static boolean keepsHead(Database db) {
+        return db.dialect() == Dialect.SQLITE;
+    }
+
+    /** The head, or empty when no receipt was ever recorded in this store (or it keeps none). */
     public Optional<ReceiptHead> head() {
+        if (!keepsHead(db)) {
+            return Optional.empty();
+        }
         return db.read(c -> {
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT seq, hash, key_fp FROM receipt_head WHERE id = 1")) {
@@ -34,6 +46,9 @@ public final class ReceiptHeadStore {
 
     /** The highest {@code receipt_seq} of any usage row; 0 when none names a receipt. */
     public long highestUsageReceipt() {
+        if (!keepsHead(db)) {
+            return 0;
+        }
         return db.read(c -> {
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(receipt_seq), 0) FROM usage")) {
@@ -44,6 +59,9 @@ public final class ReceiptHeadStore {
 
     /** Sets the head in its own transaction (a rotation receipt, which has no usage row). */
     public void set(ReceiptHead head) {
+        if (!keepsHead(db)) {
+            return;
+        }
         db.write(c -> {
             write(c, head);
             return null;

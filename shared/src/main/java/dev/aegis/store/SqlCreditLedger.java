@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -16,16 +15,28 @@ public final class SqlCreditLedger implements CreditLedger {
 
     private final Database db;
     private final InstantSource clock;
+    /** Who holds the reservations this ledger makes: a daemon's instance name, the prefix of their ids. */
+    private final String holder;
 
+    /** A ledger for reading and topping up (the CLI); reservations it made would be held by {@code local}. */
     public SqlCreditLedger(Database db, InstantSource clock) {
+        this(db, clock, "local");
+    }
+
+    /** A daemon's ledger: its reservations carry its instance name, so its next start releases only its own. */
+    public SqlCreditLedger(Database db, InstantSource clock, String holder) {
+        if (holder.isEmpty() || holder.contains("/")) {
+            throw new IllegalArgumentException("a reservation holder is a non-empty name without '/'");
+        }
         this.db = db;
         this.clock = clock;
+        this.holder = holder;
     }
 
     static void open(Connection c, String keyId, long nanos, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO credit_accounts (key_id, balance_nanos, reserved_nanos, updated_at) VALUES (?, ?, 0, ?) "
-                        + "ON CONFLICT (key_id) DO UPDATE SET balance_nanos = balance_nanos + excluded.balance_nanos, "
+                        + "ON CONFLICT (key_id) DO UPDATE SET balance_nanos = credit_accounts.balance_nanos + excluded.balance_nanos, "
                         + "updated_at = excluded.updated_at")) {
             ps.setString(1, keyId);
             ps.setLong(2, nanos);
@@ -52,21 +63,23 @@ public final class SqlCreditLedger implements CreditLedger {
         return db.write(c -> {
             long balance;
             long reserved;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT balance_nanos, reserved_nanos FROM credit_accounts WHERE key_id = ?")) {
-                ps.setString(1, keyId);
+            // One conditional statement: the check and the hold cannot be split by another daemon's call.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE credit_accounts SET reserved_nanos = reserved_nanos + ? "
+                    + "WHERE key_id = ? AND balance_nanos - reserved_nanos > 0 RETURNING balance_nanos, reserved_nanos")) {
+                ps.setLong(1, estimateNanos);
+                ps.setString(2, keyId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        return Optional.empty();
+                        if (read(c, keyId).isEmpty()) {
+                            return Optional.empty();
+                        }
+                        throw new InsufficientCreditsException(keyId);
                     }
                     balance = rs.getLong(1);
                     reserved = rs.getLong(2);
                 }
             }
-            if (balance - reserved <= 0) {
-                throw new InsufficientCreditsException(keyId);
-            }
-            String id = UUID.randomUUID().toString();
+            String id = holder + "/" + UUID.randomUUID();
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO credit_reservations (id, key_id, amount_nanos, created_at) VALUES (?, ?, ?, ?)")) {
                 ps.setString(1, id);
@@ -75,13 +88,7 @@ public final class SqlCreditLedger implements CreditLedger {
                 ps.setString(4, clock.instant().toString());
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE credit_accounts SET reserved_nanos = reserved_nanos + ? WHERE key_id = ?")) {
-                ps.setLong(1, estimateNanos);
-                ps.setString(2, keyId);
-                ps.executeUpdate();
-            }
-            return Optional.of(new Reservation(id, keyId, estimateNanos, balance - reserved - estimateNanos));
+            return Optional.of(new Reservation(id, keyId, estimateNanos, balance - reserved));
         });
     }
 
@@ -99,32 +106,44 @@ public final class SqlCreditLedger implements CreditLedger {
         });
     }
 
+    /** One statement: the charge is relative, so concurrent settlements on other daemons add up. */
     private long charge(Connection c, String keyId, long costNanos, long release) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE credit_accounts SET balance_nanos = balance_nanos - ?, "
-                + "reserved_nanos = reserved_nanos - ?, updated_at = ? WHERE key_id = ?")) {
+                + "reserved_nanos = reserved_nanos - ?, updated_at = ? WHERE key_id = ? RETURNING balance_nanos")) {
             ps.setLong(1, costNanos);
             ps.setLong(2, release);
             ps.setString(3, clock.instant().toString());
             ps.setString(4, keyId);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT balance_nanos FROM credit_accounts WHERE key_id = ?")) {
-            ps.setString(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
             }
         }
     }
 
+    /**
+     * Drops the reservations this daemon's earlier runs left (its {@code holder} prefix), and those
+     * written before reservations carried one; another daemon's holds on a shared store stay.
+     */
     @Override
     public int releaseAll() {
         return db.write(c -> {
-            try (Statement st = c.createStatement()) {
-                st.executeUpdate("UPDATE credit_accounts SET reserved_nanos = reserved_nanos - COALESCE((SELECT "
-                        + "SUM(amount_nanos) FROM credit_reservations r WHERE r.key_id = credit_accounts.key_id), 0)");
-                return st.executeUpdate("DELETE FROM credit_reservations");
+            try (PreparedStatement ps = c.prepareStatement("UPDATE credit_accounts SET reserved_nanos = reserved_nanos - "
+                    + "COALESCE((SELECT SUM(amount_nanos) FROM credit_reservations r WHERE r.key_id = credit_accounts.key_id AND "
+                    + own("r.id") + "), 0) WHERE key_id IN (SELECT key_id FROM credit_reservations WHERE " + own("id") + ")")) {
+                ps.setString(1, holder + "/");
+                ps.setString(2, holder + "/");
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE " + own("id"))) {
+                ps.setString(1, holder + "/");
+                return ps.executeUpdate();
             }
         });
+    }
+
+    /** This holder's reservation ids (one parameter: the prefix), and ids from before holders. */
+    private String own(String column) {
+        return "(substr(" + column + ", 1, " + (holder.length() + 1) + ") = ? OR " + column + " NOT LIKE '%/%')";
     }
 
     private static Optional<CreditBalance> read(Connection c, String keyId) throws SQLException {

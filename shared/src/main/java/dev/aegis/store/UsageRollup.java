@@ -23,10 +23,10 @@ final class UsageRollup {
     }
 
     /** The same day in SQL, for raw rows. */
-    static final String DAY_SQL = "((ts_ms - (ts_ms < 0) * 86399999) / 86400000)";
+    static final String DAY_SQL = "((CASE WHEN ts_ms < 0 THEN ts_ms - 86399999 ELSE ts_ms END) / 86400000)";
 
-    private static final String WHERE_CELL = " WHERE day = ? AND key_id IS ? AND tenant IS ? AND model IS ? "
-            + "AND model_requested IS ? AND provider IS ?";
+    private static final String WHERE_CELL = " WHERE day = ? AND key_id IS NOT DISTINCT FROM ? AND tenant IS NOT DISTINCT FROM ? "
+            + "AND model IS NOT DISTINCT FROM ? AND model_requested IS NOT DISTINCT FROM ? AND provider IS NOT DISTINCT FROM ?";
     private static final String UPDATE = "UPDATE usage_daily SET requests = requests + ?, input_tokens = input_tokens + ?, "
             + "cached_input_tokens = cached_input_tokens + ?, cache_write_tokens = cache_write_tokens + ?, "
             + "output_tokens = output_tokens + ?, reasoning_tokens = reasoning_tokens + ?, cost_nanos = cost_nanos + ?"

@@ -62,7 +62,7 @@ public final class UsageStore {
                 ps.executeBatch();
             }
             UsageRollup.add(c, rows, giveWay);
-            if (head != null) {
+            if (head != null && ReceiptHeadStore.keepsHead(db)) {
                 ReceiptHeadStore.write(c, head);
             }
             return null;

@@ -211,4 +211,33 @@ class ConfigLoaderTest {
                         .extracting(ConfigError::path)
                         .containsExactlyInAnyOrder("governance.credits.stored_context_tokens", "governance.credits.floor"));
     }
+
+    @Test
+    void theStoreIsSqliteOrAPostgresqlServerWhosePasswordMayComeFromTheEnvironment() throws Exception {
+        assertThat(new ConfigLoader(Map.of(), HOME).load(null, false, ConfigOverrides.NONE).storeUrl())
+                .isEqualTo("jdbc:sqlite:/tmp/aegis-test-home/aegis.db");
+        Path f = file("""
+                store:
+                  url: jdbc:postgresql://db.internal:5432/aegis?user=aegis
+                  password_env: AEGIS_DB_PASSWORD
+                """);
+        assertThat(new ConfigLoader(Map.of("AEGIS_DB_PASSWORD", "s3cr&t"), HOME).load(f, true, ConfigOverrides.NONE).storeUrl())
+                .isEqualTo("jdbc:postgresql://db.internal:5432/aegis?user=aegis&password=s3cr%26t");
+        // AEGIS_STORE_URL wins over the file.
+        assertThat(new ConfigLoader(Map.of("AEGIS_STORE_URL", "jdbc:postgresql://other/aegis", "AEGIS_DB_PASSWORD", "p"), HOME)
+                .load(f, true, ConfigOverrides.NONE).storeUrl()).isEqualTo("jdbc:postgresql://other/aegis?password=p");
+        // A password variable that is not set is an error by path, and the URL shown hides its password.
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(f, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::path).containsExactly("store.password_env"));
+        Path bad = file("""
+                store:
+                  url: jdbc:mysql://db/aegis?user=a&password=hunter2
+                """);
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(bad, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.errors()).extracting(ConfigError::path).containsExactly("store.url");
+                    assertThat(e.getMessage()).doesNotContain("hunter2").contains("password=***");
+                });
+    }
 }

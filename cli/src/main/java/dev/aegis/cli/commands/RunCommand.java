@@ -121,8 +121,9 @@ public final class RunCommand implements Callable<Integer> {
      */
     private Optional<Bubblewrap> sandbox(AegisConfig config) {
         Path db = Database.file(config.storeUrl());
-        List<Path> hide = List.of(context.home().root(), config.audit().dir(), db,
-                db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"));
+        List<Path> hide = db == null ? List.of(context.home().root(), config.audit().dir())
+                : List.of(context.home().root(), config.audit().dir(), db,
+                        db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"));
         Bubblewrap bwrap;
         try {
             bwrap = Bubblewrap.find(context.env().get("PATH"), hide);

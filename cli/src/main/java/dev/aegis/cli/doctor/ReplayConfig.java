@@ -67,7 +67,7 @@ final class ReplayConfig {
     static Map<String, String> environment(Map<String, String> userEnv, AegisConfig config, String fakeHost) {
         Map<String, String> env = new HashMap<>(userEnv);
         for (Setting s : List.of(Setting.AEGIS_HOME, Setting.AEGIS_CONFIG, Setting.AEGIS_PORT, Setting.PORT,
-                Setting.AEGIS_AUDIT_DIR)) {
+                Setting.AEGIS_AUDIT_DIR, Setting.AEGIS_STORE_URL)) {
             env.remove(s.name());
         }
         for (ProviderConfig p : config.providers().values()) {

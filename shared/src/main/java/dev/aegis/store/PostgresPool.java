@@ -1,0 +1,122 @@
+package dev.aegis.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * A shared PostgreSQL server (team mode): a small HikariCP pool, so calls reserving credits on the
+ * request path do not wait for each other or for the background writers. Work runs in READ
+ * COMMITTED transactions; what must not race between daemons is one conditional statement
+ * (see {@link SqlCreditLedger}). A server that goes away is reconnected to by the pool by itself;
+ * meanwhile work fails with {@link StoreUnavailableException} after {@link #CONNECTION_TIMEOUT}.
+ */
+final class PostgresPool implements Connections {
+
+    /**
+     * How long work waits for a connection before the database counts as unavailable: long enough
+     * for a burst of calls queueing on a busy but healthy server, short enough for a clear 503.
+     */
+    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final String POOL_LOG_LEVEL = "org.slf4j.simpleLogger.log.com.zaxxer.hikari";
+
+    private final HikariDataSource pool;
+    private final String shownUrl;
+
+    private PostgresPool(HikariDataSource pool, String shownUrl) {
+        this.pool = pool;
+        this.shownUrl = shownUrl;
+    }
+
+    static PostgresPool open(String url, int maxConnections) {
+        // The pool's start and stop are not news on every `aegis keys list`; its warnings are (-D... overrides).
+        if (System.getProperty(POOL_LOG_LEVEL) == null) {
+            System.setProperty(POOL_LOG_LEVEL, "warn");
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setPoolName("aegis-store");
+        config.setMaximumPoolSize(maxConnections);
+        config.setMinimumIdle(maxConnections); // a fixed pool: a burst of calls does not wait for connections to open
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
+        config.setAutoCommit(true);
+        config.addDataSourceProperty("ApplicationName", "aegis");
+        config.addDataSourceProperty("connectTimeout", "2");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        // A server gone silent (a cut network, no reset) must not hang a call: a read waits at most this long.
+        config.addDataSourceProperty("socketTimeout", "60");
+        String shown = StoreUrls.redacted(url);
+        try {
+            return new PostgresPool(new HikariDataSource(config), shown);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new StoreUnavailableException("cannot connect to the database " + shown + ": " + rootMessage(e), e);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the database " + shown + ": " + rootMessage(e), e);
+        }
+    }
+
+    @Override
+    public <T> T read(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw failed("read", e);
+        }
+    }
+
+    @Override
+    public <T> T write(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            } finally {
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // a broken connection: the pool drops it
+                }
+            }
+        } catch (SQLException e) {
+            throw failed("write", e);
+        }
+    }
+
+    private StoreException failed(String what, SQLException e) {
+        if (Dialect.unreachable(e)) {
+            return new StoreUnavailableException("the database " + shownUrl + " is unavailable: " + e.getMessage(), e);
+        }
+        return new StoreException("database " + what + " failed: " + e.getMessage(), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone: nothing was committed
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.aegis.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.keys.NewKey;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Every store class behaves the same on SQLite and on PostgreSQL. */
+class StoreDialectsTest {
+
+    private static final InstantSource CLOCK = InstantSource.system();
+
+    @TempDir
+    Path temp;
+
+    private static KeyRecord key(Database db, String credits) {
+        return new SqlKeyStore(db, CLOCK).create(new NewKey("k", "team-a", false, List.of("gpt-4o", "o3"), 60, null, null,
+                credits == null ? null : new BigDecimal(credits), "run-1", 5000L), ApiKeys.mint());
+    }
+
+    private static UsageRow call(long ts, String keyId, String model, long input, long cost) {
+        return new UsageRow(ts, "req-" + ts, keyId, "team-a", "run-1", "/v1/chat/completions", model, model, "openai", 200,
+                null, input, 1, 2, 10, 3, cost, false, "v", 1.5, null, true, true);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void keysAreStoredFoundListedAndRevoked(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            assertThat(db.dialect()).isEqualTo(dialect);
+            SqlKeyStore keys = new SqlKeyStore(db, CLOCK);
+            KeyRecord k = key(db, "1.50");
+            KeyRecord found = keys.find(k.id()).orElseThrow();
+            assertThat(found.models()).containsExactly("gpt-4o", "o3");
+            assertThat(found.rpm()).isEqualTo(60);
+            assertThat(found.tpm()).isNull();
+            assertThat(found.tokenBudget()).isEqualTo(5000L);
+            assertThat(found.revokedAt()).isNull();
+            assertThat(keys.list()).extracting(KeyRecord::id).containsExactly(k.id());
+            assertThat(keys.revoke(k.id())).isTrue();
+            assertThat(keys.find(k.id()).orElseThrow().revokedAt()).isNotNull();
+            assertThat(keys.revoke("nope")).isFalse();
+            assertThat(new SqlCreditLedger(db, CLOCK).balance(k.id()).orElseThrow().balanceUsd())
+                    .isEqualByComparingTo("1.50");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void creditsAreReservedSettledAndReleasedPerHolder(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            String id = key(db, "0.000001").id(); // 1000 nano-USD
+            SqlCreditLedger a = new SqlCreditLedger(db, CLOCK, "daemon-a");
+            SqlCreditLedger b = new SqlCreditLedger(db, CLOCK, "daemon-b");
+            Reservation first = a.reserve(id, 600).orElseThrow();
+            assertThat(first.availableNanos()).isEqualTo(400);
+            Reservation second = b.reserve(id, 600).orElseThrow(); // 400 left: admitted, may overdraw by its estimate
+            assertThat(second.availableNanos()).isEqualTo(-200);
+            assertThatThrownBy(() -> a.reserve(id, 1)).isInstanceOf(InsufficientCreditsException.class);
+            assertThat(a.settle(first, 500)).isEqualTo(500);
+            // daemon-a restarting releases its own holds only: daemon-b's call is still in flight.
+            assertThat(a.releaseAll()).isZero();
+            assertThat(a.balance(id).orElseThrow().reservedUsd()).isEqualByComparingTo(Money.toUsd(600));
+            assertThat(b.releaseAll()).isEqualTo(1);
+            assertThat(a.balance(id).orElseThrow().reservedUsd()).isEqualByComparingTo("0");
+            assertThat(b.settle(second, 100)).isEqualTo(400); // released meanwhile: still charged
+            assertThat(a.add(id, new BigDecimal("0.000001")).balanceUsd()).isEqualByComparingTo(Money.toUsd(1400));
+            assertThat(a.reserve("no-account", 5)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void usageReportsAreTheSameFromRowsAndRollup(Dialect dialect) {
+        long day = 20_400L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            String k = key(db, null).id();
+            new UsageStore(db).insert(List.of(call(day + 10, k, "gpt-4o", 1, 100), call(day + 20, k, "gpt-4o", 2, 200),
+                    call(day + UsageRollup.DAY_MS + 5, k, "o3", 4, 400), call(-5, null, "o3", 8, 800)));
+            new UsageStore(db).insert(List.of(call(day + 30, k, "gpt-4o", 16, 1600)));
+            UsageQueries q = new UsageQueries(db);
+            UsageReport byModel = q.report(UsageFilter.ALL, UsageGroup.MODEL);
+            assertThat(byModel.total().requests()).isEqualTo(5);
+            assertThat(byModel.total().input()).isEqualTo(31);
+            assertThat(byModel.total().costUsd()).isEqualByComparingTo(Money.toUsd(3100));
+            UsageReport byDay = q.report(new UsageFilter(day, day + 2 * UsageRollup.DAY_MS, null, null, null, null), UsageGroup.DAY);
+            assertThat(byDay.groups()).extracting(UsageTotals::group).containsExactly("2025-11-08", "2025-11-09");
+            assertThat(q.report(new UsageFilter(day + 15, null, k, null, null, "gpt-4o"), UsageGroup.KEY).total().input())
+                    .isEqualTo(18);
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.DAY).groups()).extracting(UsageTotals::group)
+                    .contains("1969-12-31");
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.RUN).total().requests()).isEqualTo(5);
+            assertThat(q.tokensOfKey(k)).isEqualTo(1 + 2 + 4 + 16 + 4 * 10);
+            assertThat(q.tokensSince(day, UsageGroup.TENANT)).containsEntry("team-a", 23L + 40);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void thePromptLogKeepsTheNewestEntries(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            PromptLogStore log = new PromptLogStore(db);
+            for (int i = 0; i < 5; i++) {
+                log.insert(List.of(new PromptLogEntry(i, "req-" + i, null, "/v1/chat/completions", "gpt-4o", 200, null, 1, 2,
+                        "asked " + i, "answered", 0)), 3);
+            }
+            assertThat(log.count()).isEqualTo(3);
+            assertThat(log.latest(10)).extracting(PromptLogEntry::requestId).containsExactly("req-4", "req-3", "req-2");
+        }
+    }
+
+    @Test
+    void postgresqlMigratesOnceWhenDaemonsOpenItTogether() throws Exception {
+        String url = TestStores.url(Dialect.POSTGRESQL, temp);
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Void>> opened = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                opened.add(pool.submit(() -> {
+                    go.await();
+                    Database.open(url).close();
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<Void> f : opened) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (Database db = Database.open(url)) {
+            int versions = db.read(c -> {
+                try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            });
+            assertThat(versions).isEqualTo(Migrations.latest());
+        }
+    }
+
+    /**
+     * Two daemons (two pools) on one PostgreSQL, 64 calls at once on a balance of a few calls:
+     * admitted calls overdraw by at most one estimate, because the check and the hold are one statement.
+     */
+    @Test
+    void twoPoolsCannotOverspendASharedBalance() throws Exception {
+        String url = TestStores.url(Dialect.POSTGRESQL, temp);
+        long estimate = 1000;
+        try (Database one = Database.open(url, Database.PageCache.APPENDS);
+                Database two = Database.open(url, Database.PageCache.APPENDS)) {
+            String id = key(one, null).id();
+            new SqlCreditLedger(one, CLOCK).add(id, Money.toUsd(5 * estimate));
+            List<SqlCreditLedger> ledgers = List.of(new SqlCreditLedger(one, CLOCK, "a"), new SqlCreditLedger(two, CLOCK, "b"));
+            AtomicInteger admitted = new AtomicInteger();
+            ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                SqlCreditLedger ledger = ledgers.get(i % 2);
+                calls.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        Reservation r = ledger.reserve(id, estimate).orElseThrow();
+                        admitted.incrementAndGet();
+                        ledger.settle(r, estimate); // the call cost what was estimated
+                    } catch (InsufficientCreditsException refused) {
+                        // 402
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : calls) {
+                f.get();
+            }
+            pool.shutdown();
+            CreditBalance end = ledgers.get(0).balance(id).orElseThrow();
+            assertThat(end.reservedUsd()).isEqualByComparingTo("0");
+            assertThat(Money.toNanos(end.balanceUsd())).isGreaterThanOrEqualTo(0); // exact estimates: no overdraft at all
+            assertThat(admitted.get()).isBetween(5, 5);
+        }
+    }
+}
