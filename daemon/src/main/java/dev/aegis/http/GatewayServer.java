@@ -12,6 +12,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * opening of the store run side by side; calls that arrive before {@link #open} wait for the
  * routes instead of finding none. Javalin 7 wants routes declared before the start: the server's
  * own handlers are, and the daemon's routes go in afterwards through Javalin's {@code unsafe}
- * state, behind the latch those handlers wait on (docs/adr/0001-javalin-7-jetty-12.md).
+ * state, behind the latch those handlers wait on (docs/adr/0006-javalin-7-jetty-12.md).
  */
 public final class GatewayServer {
 
@@ -81,6 +82,9 @@ public final class GatewayServer {
                 http.setOutputBufferSize(OUTPUT_BUFFER);
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);
+                // Javalin 7's LEGACY, plus paths that are not UTF-8 once decoded: Aegis refuses those
+                // itself, in its own words (CanonicalPath), as it did on Jetty 11.
+                http.setUriCompliance(UriCompliance.LEGACY.with("AEGIS", UriCompliance.Violation.BAD_UTF8_ENCODING));
             });
             RoutesConfig routes = config.routes;
             routes.before(this::awaitRoutes);
