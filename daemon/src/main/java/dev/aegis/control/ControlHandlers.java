@@ -5,7 +5,7 @@ import dev.aegis.http.InFlightRequests;
 import dev.aegis.json.Json;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.reload.ReloadCounts;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,7 +35,7 @@ public final class ControlHandlers {
         this.shutdown = shutdown;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get(ControlRoutes.HEALTH, this::health);
         app.get(ControlRoutes.HEALTH_ALT, this::health);
         app.get(ControlRoutes.HEALTH_V1, this::health);

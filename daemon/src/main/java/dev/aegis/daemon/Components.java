@@ -65,7 +65,7 @@ import dev.aegis.http.InFlightRequests;
 import dev.aegis.proxy.CanonicalPath;
 import dev.aegis.proxy.ProxyHandler;
 import dev.aegis.proxy.UpstreamClient;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -226,7 +226,7 @@ final class Components implements AutoCloseable {
     }
 
     /** Registers every route. */
-    void routes(Javalin app, ControlHandlers control) {
+    void routes(RoutesConfig app, ControlHandlers control) {
         Cors cors = new Cors(config::get);
         app.before(cors::headers);
         app.options("/*", cors::preflight);

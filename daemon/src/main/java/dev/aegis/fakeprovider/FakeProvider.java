@@ -3,6 +3,8 @@ package dev.aegis.fakeprovider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.json.Json;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -44,30 +47,32 @@ public final class FakeProvider implements AutoCloseable {
 
     private FakeProvider() {
         app = Javalin.create(config -> {
-            config.useVirtualThreads = true;
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
-            config.http.disableCompression();
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE;
-            config.jetty.defaultHost = "127.0.0.1";
-            config.jetty.defaultPort = 0;
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = 0;
+            RoutesConfig routes = config.routes;
+            routes.before(this::record);
+            routes.post("/v1/chat/completions", this::chat);
+            routes.post("/v1/responses", this::responses);
+            routes.post("/v1/embeddings", this::embeddings);
+            routes.post("/v1/messages", this::messages);
+            // Azure OpenAI: one deployment per model in the path (the adapter adds ?api-version=).
+            routes.post("/openai/deployments/{deployment}/chat/completions", this::chat);
+            routes.post("/openai/deployments/{deployment}/responses", this::responses);
+            routes.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
+            routes.get("/v1/files", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
+                    Map.of("id", "file-fake1", "object", "file", "purpose", "batch")))));
+            routes.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
+                    Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
+            routes.error(404, ctx -> ctx.contentType("application/json").result(
+                    "{\"error\":{\"message\":\"Unknown path " + ctx.path() + "\",\"type\":\"invalid_request_error\","
+                            + "\"param\":null,\"code\":\"unknown_url\"}}"));
         });
-        app.before(this::record);
-        app.post("/v1/chat/completions", this::chat);
-        app.post("/v1/responses", this::responses);
-        app.post("/v1/embeddings", this::embeddings);
-        app.post("/v1/messages", this::messages);
-        // Azure OpenAI: one deployment per model in the path (the adapter adds ?api-version=).
-        app.post("/openai/deployments/{deployment}/chat/completions", this::chat);
-        app.post("/openai/deployments/{deployment}/responses", this::responses);
-        app.post("/v1/messages/count_tokens", ctx -> ctx.contentType("application/json").result("{\"input_tokens\":42}"));
-        app.get("/v1/files", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
-                Map.of("id", "file-fake1", "object", "file", "purpose", "batch")))));
-        app.get("/v1/models", ctx -> ctx.json(Map.of("object", "list", "data", List.of(
-                Map.of("id", "gpt-4o-mini", "object", "model", "owned_by", "fake")))));
-        app.error(404, ctx -> ctx.contentType("application/json").result(
-                "{\"error\":{\"message\":\"Unknown path " + ctx.path() + "\",\"type\":\"invalid_request_error\","
-                        + "\"param\":null,\"code\":\"unknown_url\"}}"));
     }
 
     /** Starts a fake provider on a random loopback port. */
@@ -262,7 +267,9 @@ public final class FakeProvider implements AutoCloseable {
         CountDownLatch gate = streamGate;
         for (int i = 0; i < frames.size(); i++) {
             if (i == cutAfterEvents) {
-                ((org.eclipse.jetty.server.Request) ctx.req()).getHttpChannel().abort(new IOException("cut by the test"));
+                // The connection drops mid-stream, without the chunked body's end.
+                ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection()
+                        .getEndPoint().close(new IOException("cut by the test"));
                 return;
             }
             out.write(frames.get(i).getBytes(StandardCharsets.UTF_8));

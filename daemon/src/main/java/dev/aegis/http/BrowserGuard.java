@@ -10,7 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * The first thing every request meets: the {@link BrowserHeaders} go on its answer, and a request
@@ -35,8 +35,7 @@ final class BrowserGuard implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Request base = Request.getBaseRequest(request);
-        BrowserHeaders.addTo(base.getResponse().getHttpFields());
+        BrowserHeaders.addTo(ServletContextRequest.getServletContextRequest(request).getServletContextResponse().getHeaders());
         HttpServletRequest req = (HttpServletRequest) request;
         if (hosts.permits(req.getHeader("Host"))) {
             chain.doFilter(request, response);

@@ -2,14 +2,17 @@ package dev.aegis.http;
 
 import dev.aegis.config.ServerConfig;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.concurrent.CountDownLatch;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
-import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ServerConnector;
 import dev.aegis.store.StoreUnavailableException;
 import org.slf4j.Logger;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It starts listening before the daemon's components exist, so that Jetty's start and the
  * opening of the store run side by side; calls that arrive before {@link #open} wait for the
- * routes instead of finding none.
+ * routes instead of finding none. Javalin 7 wants routes declared before the start: the server's
+ * own handlers are, and the daemon's routes go in afterwards through Javalin's {@code unsafe}
+ * state, behind the latch those handlers wait on (docs/adr/0006-javalin-7-jetty-12.md).
  */
 public final class GatewayServer {
 
@@ -50,10 +55,11 @@ public final class GatewayServer {
 
     private GatewayServer(ServerConfig settings) {
         this.app = Javalin.create(config -> {
-            config.useVirtualThreads = true;
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
-            config.http.disableCompression();
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.startup.startupWatcherEnabled = false;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout()));
@@ -77,32 +83,36 @@ public final class GatewayServer {
                 http.setOutputBufferSize(OUTPUT_BUFFER);
                 http.setSendServerVersion(false);
                 http.setSendDateHeader(false);
+                // Javalin 7's LEGACY, plus paths that are not UTF-8 once decoded: Aegis refuses those
+                // itself, in its own words (CanonicalPath), as it did on Jetty 11.
+                http.setUriCompliance(UriCompliance.LEGACY.with("AEGIS", UriCompliance.Violation.BAD_UTF8_ENCODING));
             });
+            RoutesConfig routes = config.routes;
+            routes.before(this::awaitRoutes);
+            routes.before(RequestTimeline::start);
+            routes.before(RequestIds::assign);
+            routes.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
+            routes.exception(StoreUnavailableException.class, (e, ctx) -> {
+                LOG.warn("{} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
+                ErrorRenderer.render(ctx, ApiException.storeUnavailable());
+            });
+            routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+                ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");
+            });
+            // Javalin's own 404/405 pages are text; answers already decided (relayed or errors) stay as they are.
+            routes.error(HttpStatus.NOT_FOUND, ctx -> {
+                if (!Answered.is(ctx)) {
+                    ErrorRenderer.render(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+                }
+            });
+            routes.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> {
+                if (!Answered.is(ctx)) {
+                    ErrorRenderer.render(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
+                }
+            });
+            routes.after(RequestTimeline::stamp);
         });
-        app.before(this::awaitRoutes);
-        app.before(RequestTimeline::start);
-        app.before(RequestIds::assign);
-        app.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
-        app.exception(StoreUnavailableException.class, (e, ctx) -> {
-            LOG.warn("{} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
-            ErrorRenderer.render(ctx, ApiException.storeUnavailable());
-        });
-        app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-            ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");
-        });
-        // Javalin's own 404/405 pages are text; answers already decided (relayed or errors) stay as they are.
-        app.error(HttpStatus.NOT_FOUND, ctx -> {
-            if (!Answered.is(ctx)) {
-                ErrorRenderer.render(ctx, 404, "not_found", "no route for " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> {
-            if (!Answered.is(ctx)) {
-                ErrorRenderer.render(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path());
-            }
-        });
-        app.after(RequestTimeline::stamp);
     }
 
     /** Binds and starts serving; calls wait until {@link #open} has registered the routes. */
@@ -113,8 +123,8 @@ public final class GatewayServer {
     }
 
     /** Registers the routes and lets the calls that were waiting for them through. */
-    public void open(Consumer<Javalin> routes) {
-        routes.accept(app);
+    public void open(Consumer<RoutesConfig> routes) {
+        routes.accept(app.unsafe.routes);
         routed.countDown();
     }
 

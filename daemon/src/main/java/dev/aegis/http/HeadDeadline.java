@@ -6,11 +6,11 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.HttpChannelOverHttp;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnection;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * Jetty's HTTP/1.1 connections, with a deadline for each request head: from the moment a
@@ -30,10 +30,8 @@ final class HeadDeadline extends HttpConnectionFactory {
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        TimedConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint,
-                isRecordHttpComplianceViolations(), timeout);
-        connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
-        connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
+        TimedConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint, timeout);
+        connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
     }
 
@@ -42,26 +40,31 @@ final class HeadDeadline extends HttpConnectionFactory {
         private final Duration timeout;
         private final AtomicReference<Watch> head = new AtomicReference<>();
 
-        TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, boolean record,
-                Duration timeout) {
-            super(config, connector, endPoint, record);
+        TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration timeout) {
+            super(config, connector, endPoint);
             this.timeout = timeout;
         }
 
         @Override
-        protected HttpChannelOverHttp newHttpChannel() {
+        protected RequestHandler newRequestHandler() {
             // Called from HttpConnection's constructor: the fields above are not set yet.
-            return new HttpChannelOverHttp(this, getConnector(), getHttpConfiguration(), getEndPoint(), this) {
+            return new RequestHandler() {
                 @Override
                 public boolean headerComplete() {
                     stopWatch();
                     return super.headerComplete();
                 }
+            };
+        }
 
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            return new HttpStreamOverHTTP1(method, uri, version) {
                 @Override
-                public void onCompleted() {
-                    super.onCompleted();
+                public void succeeded() {
+                    // Before the parser is reset for the next request, whose head may then complete at once.
                     startWatch();
+                    super.succeeded();
                 }
             };
         }

@@ -10,7 +10,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Reads a request body up to the configured limit; 413 beyond it, before reading it all. The
@@ -108,6 +108,6 @@ final class BodyReader {
 
     /** Fails the read that waits on a silent client: closing its connection is all that reaches it. */
     private static void closeConnection(Context ctx) {
-        Request.getBaseRequest(ctx.req()).getHttpChannel().getEndPoint().close();
+        ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection().getEndPoint().close();
     }
 }

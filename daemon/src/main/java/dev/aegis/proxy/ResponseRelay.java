@@ -146,6 +146,11 @@ final class ResponseRelay {
         res.setStatus(response.statusCode());
         for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
             if (HeaderPolicy.forwardResponseHeader(h.getKey())) {
+                if (h.getKey().equalsIgnoreCase("content-type")) {
+                    // Replaces Javalin's default; Jetty 12's addHeader would send it as a second one.
+                    res.setContentType(h.getValue().getLast());
+                    continue;
+                }
                 for (String v : h.getValue()) {
                     res.addHeader(h.getKey(), v);
                 }

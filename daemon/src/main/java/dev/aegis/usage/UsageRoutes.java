@@ -11,7 +11,7 @@ import dev.aegis.store.UsageFilter;
 import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageQueries;
 import dev.aegis.store.UsageReport;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
 
@@ -33,7 +33,7 @@ public final class UsageRoutes {
         this.credits = credits;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         app.get("/aegis/v1/usage", this::usage);
         app.get("/api/costs", this::costs);
         app.get("/api/costs/{keyId}", this::costsOfKey);

@@ -117,7 +117,7 @@ class PassthroughGovernanceIT {
                 "/v1/chat/./completions", "/v1/files/../chat/completions", "/v1//chat/completions",
                 "/v1/chat//completions", "/v1/chat%5Ccompletions", "/openai/v1/chat%2Fcompletions",
                 "/anthropic/v1/messages/../messages", "/api/proxy/openai/v1/%2E%2E/v1/chat/completions",
-                "/api/proxy/openai//v1/chat/completions");
+                "/api/proxy/openai//v1/chat/completions", "/v1/chat/%C0%AEcompletions", "/v1/chat/completions%C0");
         int seen = gateway.fake.requests().size();
         for (String path : paths) {
             Raw r = Raw.send(gateway, "POST", path, openKey, "application/json", CHAT);

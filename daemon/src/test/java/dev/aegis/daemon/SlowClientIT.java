@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
@@ -226,7 +227,14 @@ class SlowClientIT {
             int length = 1024 * 1024;
             byte[] big = (prefix + "a".repeat(length - prefix.length() - 2) + "\"}").getBytes(StandardCharsets.US_ASCII);
             assertThat(big).hasSize(length);
-            try (Socket a = new Socket("127.0.0.1", gateway.state().port())) {
+            try (Socket a = new Socket()) {
+                // A small send buffer: the write below returns once the daemon has taken most of the
+                // 700 KB off the socket (past 512 KB, where A's buffer and claim grow to the whole
+                // 1 MB), not as soon as the kernel holds them. Without it, a second call could claim
+                // its share before A's call is even dispatched (a fresh connection on Jetty 12 is
+                // served tens of ms after a pooled one), and A would be the one refused.
+                a.setSendBufferSize(8 * 1024);
+                a.connect(new InetSocketAddress("127.0.0.1", gateway.state().port()));
                 a.setSoTimeout(10_000);
                 OutputStream out = a.getOutputStream();
                 out.write(head(gateway, length).getBytes(StandardCharsets.US_ASCII));

@@ -25,23 +25,24 @@ class BodyReaderTest {
 
     @BeforeAll
     static void start() {
-        server = Javalin.create(c -> c.showJavalinBanner = false)
-                .post("/read", ctx -> {
-                    try {
-                        byte[] body = BodyReader.read(ctx, LIMIT);
-                        // Whether Jetty has seen the end of the body: only then does it give the
-                        // connection's request buffer back before the call ends.
-                        ctx.result(body.length + " " + ctx.req().getInputStream().isFinished());
-                    } catch (ApiException e) {
-                        ctx.status(e.status()).result(e.code());
-                    }
-                })
-                .post("/read-big", ctx -> {
-                    // Bodies past the first 64 KB buffer: the buffer grows as bytes arrive.
-                    byte[] body = BodyReader.read(ctx, 4 * 1024 * 1024);
-                    ctx.result(body.length + " " + Arrays.hashCode(body) + " " + ctx.req().getInputStream().isFinished());
-                })
-                .start("127.0.0.1", 0);
+        server = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.routes.post("/read", ctx -> {
+                try {
+                    byte[] body = BodyReader.read(ctx, LIMIT);
+                    // Whether Jetty has seen the end of the body: only then does it give the
+                    // connection's request buffer back before the call ends.
+                    ctx.result(body.length + " " + ctx.req().getInputStream().isFinished());
+                } catch (ApiException e) {
+                    ctx.status(e.status()).result(e.code());
+                }
+            });
+            c.routes.post("/read-big", ctx -> {
+                // Bodies past the first 64 KB buffer: the buffer grows as bytes arrive.
+                byte[] body = BodyReader.read(ctx, 4 * 1024 * 1024);
+                ctx.result(body.length + " " + Arrays.hashCode(body) + " " + ctx.req().getInputStream().isFinished());
+            });
+        }).start("127.0.0.1", 0);
     }
 
     @AfterAll
