@@ -17,7 +17,7 @@ import dev.aegis.store.KeyStore;
 import dev.aegis.store.UsageFilter;
 import dev.aegis.store.UsageGroup;
 import dev.aegis.store.UsageSeries;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -63,7 +63,7 @@ public final class DashboardRoutes {
         this.clock = clock;
     }
 
-    public void register(Javalin app) {
+    public void register(RoutesConfig app) {
         UiAssets.register(app);
         app.post("/ui/login-link", this::loginLink);
         app.post("/ui/api/session", this::openSession);

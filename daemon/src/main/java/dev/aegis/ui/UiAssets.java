@@ -1,7 +1,7 @@
 package dev.aegis.ui;
 
 import dev.aegis.http.ApiException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,7 @@ final class UiAssets {
 
     private UiAssets() {}
 
-    static void register(Javalin app) {
+    static void register(RoutesConfig app) {
         app.get("/ui", ctx -> serve(ctx, "index.html"));
         app.get("/ui/", ctx -> serve(ctx, "index.html"));
         app.get("/ui/assets/{name}", ctx -> serve(ctx, ctx.pathParam("name")));
