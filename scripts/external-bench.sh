@@ -16,7 +16,8 @@
 #                                  [--aegis PATH] [--no-build] [--out FILE] [--keep]
 #   --quick      1 round of 3 s per target and row, 5 s warm-up: checks that it works (~2 min with --aegis)
 #   --rounds N   rounds (default 3); --duration S: seconds per target and row (default 8)
-#   --warmup S   warm-up before the rounds (default 20): the daemon's JIT compiles its hot code first
+#   --warmup S   warm up Aegis for at least S seconds (default 30) and until its rate holds (at most 3 x S):
+#                a fresh daemon's JIT compiles its hot code first
 #   --idle S     how long the started daemon is left alone before its idle RSS is read (default 30)
 #   --aegis PATH use this installed `aegis` command instead of building and installing one
 #   --no-build   install the distribution already built in packaging/target/aegis
@@ -27,7 +28,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO="$(pwd)"
 HERE="$REPO/scripts/external-bench"
 
-ROUNDS=3 DURATION=8 WARMUP=20 IDLE=30 AEGIS_CMD="" BUILD=1 OUT="" KEEP=0 QUICK=0
+ROUNDS=3 DURATION=8 WARMUP=30 IDLE=30 AEGIS_CMD="" BUILD=1 OUT="" KEEP=0 QUICK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ROUNDS=1 DURATION=3 WARMUP=5 IDLE=3 ;;
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --out) shift; OUT="${1:?--out needs a file}" ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "external-bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -143,6 +144,17 @@ mem_kb() { # PID FIELD(VmRSS|VmHWM) -> the sum over the process tree, in kB
   echo "$total"
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+thread_ticks() { # PID -> "thread-group<TAB>ticks" per group of its threads (names without their numbers)
+  local t stat rest name
+  for t in /proc/"$1"/task/*; do
+    stat="$(cat "$t/stat" 2>/dev/null)" || continue
+    name="${stat#*(}" name="${name%)*}"
+    rest="${stat##*) }"
+    # shellcheck disable=SC2086
+    set -- $rest
+    printf '%s\t%s\n' "$name" $(( ${12} + ${13} ))
+  done | awk -F'\t' '{ g = $1; sub(/[-#0-9]+$/, "", g); sub(/ +$/, "", g); a[g] += $2 } END { for (g in a) print g "\t" a[g] }'
+}
 
 # ---------------------------------------------------------------------------------------------
 # Aegis: built, installed by install.sh into $TMP, or the one given with --aegis
@@ -365,6 +377,7 @@ run_one() { # ROUND ROW TARGET SECONDS [record]
   pid="${TARGET_PID[$t]}"
   log="$TMP/run-$round-$row-$t.log"
   [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
+  [ "$t" = aegis ] && thread_ticks "$pid" > "$TMP/threads-before.tsv"
   if [ "$kind" = whole ]; then
     BENCH_BODY_FILE="$TMP/whole.json" BENCH_AUTHORIZATION="$AUTH" \
       wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s -s "$HERE/wrk-post.lua" "${URL_WHOLE[$t]}" > "$log" 2>&1 || true
@@ -377,7 +390,15 @@ run_one() { # ROUND ROW TARGET SECONDS [record]
   # in batches), counted with them.
   [ -n "$pid" ] && { sleep 1; c1="$(cpu_ticks "$pid")"; cpu=$(( (c1 - c0) * 1000000 / CLK_TCK )); }
   [ -n "$line" ] || { cat "$log" >&2; die "the load generator printed no result for $row on $t"; }
+  LAST_LINE="$line"
   [ "${5:-}" = record ] || return 0
+  # Where the daemon's CPU went, by thread group (the JIT's and GC's threads included).
+  if [ "$t" = aegis ]; then
+    thread_ticks "$pid" | awk -F'\t' -v r="$round" -v row="$row" -v hz="$CLK_TCK" '
+      NR == FNR { before[$1] = $2; next }
+      { d = $2 - before[$1]; if (d > 0) printf "%s\t%s\t%s\t%d\n", r, row, $1, d * 1000000 / hz }' \
+      "$TMP/threads-before.tsv" - >> "$TMP/threads.tsv"
+  fi
   local errors status_errors
   status_errors="$(field "$line" status_errors)"
   errors=$(( $(field "$line" errors) + ${status_errors:-0} ))
@@ -393,15 +414,30 @@ run_one() { # ROUND ROW TARGET SECONDS [record]
 
 LOAD_BEFORE="$(loadavg)"
 STARTED_AT="$(date -u '+%Y-%m-%d %H:%M UTC')"
-say "warming up for ${WARMUP} s (Aegis mostly: its JIT compiles the hot code)..."
+# Warm-up: a fresh daemon's JIT keeps compiling the request path for a while (longer on shared
+# cores), and figures taken meanwhile measure the compiler. Aegis takes 64-connection whole answers
+# and streams in 6 s turns for at least --warmup seconds and until its rate holds (the last turn
+# within 10 % of the one before), for at most three times --warmup; then every target briefly.
+rate_of() { awk -v c="$(field "$1" calls)" -v s="$(field "$1" seconds)" 'BEGIN { printf "%d", (s > 0 ? c / s : 0) }'; }
+WARMED=0 SETTLED=no prev=0 turn=0
 if [ "$WARMUP" -gt 0 ]; then
-  w1=$(( WARMUP * 6 / 10 )) w2=$(( WARMUP * 2 / 10 ))
-  [ "$w1" -ge 1 ] || w1=1
-  [ "$w2" -ge 1 ] || w2=1
-  run_one 0 whole-c64 aegis "$w1"
-  run_one 0 stream-c64 aegis "$w2"
-  run_one 0 whole-c1 aegis "$w2"
-  for t in direct nginx; do run_one 0 whole-c64 "$t" 1; run_one 0 stream-c64 "$t" 1; done
+  say "warming up Aegis: at least ${WARMUP} s, until its rate holds, at most $(( WARMUP * 3 )) s..."
+  while :; do
+    turn=$(( turn + 1 ))
+    run_one "w$turn" whole-c64 aegis 4
+    rate="$(rate_of "$LAST_LINE")"
+    run_one "w$turn" stream-c64 aegis 2
+    WARMED=$(( WARMED + 8 ))   # 6 s of load and a second after each run
+    say "  warm-up turn $turn: $rate calls/s at 64 connections"
+    if [ "$WARMED" -ge "$WARMUP" ] && [ "$prev" -gt 0 ] && [ $(( (rate > prev ? rate - prev : prev - rate) * 10 )) -le "$prev" ]; then
+      SETTLED=yes; break
+    fi
+    [ "$WARMED" -ge $(( WARMUP * 3 )) ] && break
+    prev="$rate"
+  done
+  [ "$SETTLED" = yes ] || say "  Aegis's rate did not settle within $(( WARMUP * 3 )) s (a busy machine?); going on"
+  run_one w whole-c1 aegis 2
+  for t in direct nginx; do run_one w whole-c64 "$t" 1; run_one w stream-c64 "$t" 1; done
 fi
 
 ROWS=(whole-c1 whole-c64 stream-c1 stream-c64)
@@ -436,6 +472,8 @@ CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
   echo "rounds=$ROUNDS"
   echo "duration=$DURATION"
   echo "warmup=$WARMUP"
+  echo "warmed=$WARMED"
+  echo "settled=$SETTLED"
   echo "idle=$IDLE"
   echo "quick=$QUICK"
   echo "aegis_setup=$AEGIS_SETUP"
@@ -456,7 +494,8 @@ CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
   echo "node=$(node --version)"
 } > "$TMP/meta.txt"
 
-report="$(node "$HERE/report.js" "$TMP/meta.txt" "$RESULTS")"
+touch "$TMP/threads.tsv"
+report="$(node "$HERE/report.js" "$TMP/meta.txt" "$RESULTS" "$TMP/threads.tsv")"
 echo "$report"
 if [ -n "$OUT" ]; then
   echo "$report" > "$OUT"

@@ -2,11 +2,11 @@
 // The external harness's report (scripts/external-bench.sh): reads the run's facts (META, key=value
 // lines) and results (RESULTS, one tab-separated line per round, row and target) and prints a
 // markdown section: the median of the rounds per figure, then every round's figures.
-// Usage: node report.js META RESULTS
+// Usage: node report.js META RESULTS [THREADS]  (THREADS: round, row, thread group, CPU µs per line)
 'use strict';
 const fs = require('fs');
 
-const [metaFile, resultsFile] = process.argv.slice(2);
+const [metaFile, resultsFile, threadsFile] = process.argv.slice(2);
 const meta = Object.fromEntries(fs.readFileSync(metaFile, 'utf8').split('\n').filter((l) => l.includes('='))
   .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 const lines = fs.readFileSync(resultsFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -70,7 +70,8 @@ out.push(`| failed calls (all rounds) | ${TARGETS.map((t) => int(errs(t))).join(
 
 out.push('');
 out.push(`Run ${meta.started}; ${meta.machine}; load average (1/5/15 min) ${meta.load_before} before, ${meta.load_after} after.`);
-out.push(`${meta.rounds} round(s) of ${meta.duration} s per target and row after a ${meta.warmup} s warm-up; `
+out.push(`${meta.rounds} round(s) of ${meta.duration} s per target and row after Aegis warmed up for ${meta.warmed} s `
+  + `(${meta.settled === 'yes' ? 'its rate had settled' : 'its rate had NOT settled'}); `
   + 'the targets take turns in each round and every figure is the median of the rounds.');
 out.push(`Tools: ${meta.wrk} (1 thread, keep-alive, 200-byte POST), nginx ${meta.nginx} (provider: a fixed 639-byte `
   + 'chat completion, 1 worker; hop: `proxy_pass` with upstream keep-alive, unbuffered, `worker_processes auto`), '
@@ -101,4 +102,27 @@ for (const row of ['whole-c1', 'whole-c64', 'stream-c1', 'stream-c64']) {
 }
 out.push('');
 out.push('</details>');
+
+// Aegis's CPU per call by thread group: the median over the rounds, the largest first.
+const threads = threadsFile && fs.existsSync(threadsFile)
+  ? fs.readFileSync(threadsFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => l.split('\t')) : [];
+if (threads.length > 0) {
+  const rowNames = ['whole-c1', 'whole-c64', 'stream-c1', 'stream-c64'].filter(present);
+  const groups = [...new Set(threads.map((t) => t[2]))];
+  const perCall = (row, g) => median(of(row, 'aegis').map((r) => {
+    const hit = threads.find((t) => t[0] === r.round && t[1] === row && t[2] === g);
+    return (hit ? Number(hit[3]) : 0) / num(r.calls);
+  }));
+  const total = (g) => rowNames.reduce((a, row) => a + (perCall(row, g) || 0), 0);
+  const shown = groups.sort((a, b) => total(b) - total(a)).filter((g) => total(g) >= 1).slice(0, 12);
+  out.push('');
+  out.push('<details><summary>Aegis\'s CPU per call by thread (µs, median of the rounds; thread names as the kernel shows them, '
+    + 'numbers dropped)</summary>');
+  out.push('');
+  out.push(`| thread | ${rowNames.join(' | ')} |`);
+  out.push(`|---|${rowNames.map(() => '---').join('|')}|`);
+  for (const g of shown) out.push(`| ${g} | ${rowNames.map((row) => int(perCall(row, g))).join(' | ')} |`);
+  out.push('');
+  out.push('</details>');
+}
 console.log(out.join('\n'));
