@@ -230,8 +230,11 @@ $3
 EOF
   echo "$d"
 }
+# -e (nginx 1.19.5+) keeps nginx from opening the system's error log before it reads the config.
+NGINX_E=()
+"$NGINX" -h 2>&1 | grep -q -- '-e filename' && NGINX_E=(-e)
 start_nginx() { # DIR -> master pid in NGINX_PID
-  "$NGINX" -p "$1" -c "$1/nginx.conf" -e "$1/error.log" > "$1/out.log" 2>&1 &
+  "$NGINX" -p "$1" -c "$1/nginx.conf" ${NGINX_E[@]+"${NGINX_E[@]}" "$1/error.log"} > "$1/out.log" 2>&1 &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
 }
@@ -296,7 +299,12 @@ KEY="$("$AEGIS_CMD" keygen --name external-bench --json 2> "$TMP/keygen.err" | n
 say "starting Aegis ($AEGIS_VERSION) with aegis start --foreground on 127.0.0.1:$P_AEGIS..."
 "$AEGIS_CMD" start --foreground > "$TMP/aegis.out" 2>&1 &
 AEGIS_PID=$!
-if ! wait_http "http://127.0.0.1:$P_AEGIS/healthz" 60; then
+for _ in $(seq 600); do
+  curl -s -o /dev/null -m 1 "http://127.0.0.1:$P_AEGIS/healthz" && break
+  kill -0 "$AEGIS_PID" 2>/dev/null || { cat "$TMP/aegis.out" >&2; AEGIS_PID=""; die "aegis start --foreground exited"; }
+  sleep 0.1
+done
+if ! curl -s -o /dev/null -m 1 "http://127.0.0.1:$P_AEGIS/healthz"; then
   cat "$TMP/aegis.out" >&2
   die "Aegis did not answer /healthz within 60 s"
 fi
