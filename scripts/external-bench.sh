@@ -159,6 +159,7 @@ thread_ticks() { # PID -> "thread-group<TAB>ticks" per group of its threads (nam
 # ---------------------------------------------------------------------------------------------
 # Aegis: built, installed by install.sh into $TMP, or the one given with --aegis
 # ---------------------------------------------------------------------------------------------
+USER_HOME="${HOME:-}"     # Maven's repository and wrapper stay the user's own
 export HOME="$TMP/home"   # nothing of the user's own ~/.aegis, ~/.local or shell set-up plays a part
 mkdir -p "$HOME"
 AEGIS_SETUP=""
@@ -171,8 +172,8 @@ if [ -z "$AEGIS_CMD" ]; then
   export JAVA_HOME
   if [ "$BUILD" = 1 ]; then
     say "building the distribution (./mvnw package -pl packaging -am, tests skipped)..."
-    ./mvnw -q -B -o -DskipTests package -pl packaging -am >&2 2>&1 ||
-      ./mvnw -q -B -DskipTests package -pl packaging -am >&2 || die "the build failed"
+    HOME="$USER_HOME" ./mvnw -q -B -o -DskipTests package -pl packaging -am >&2 ||
+      HOME="$USER_HOME" ./mvnw -q -B -DskipTests package -pl packaging -am >&2 || die "the build failed"
   fi
   say "installing it with ./install.sh into $TMP/install (jlinked runtime and AOT caches: about a minute)..."
   PREFIX="$TMP/install/share/aegis" BIN_DIR="$TMP/install/bin" COMPLETION_DIR="$TMP/install/completion" \
@@ -191,7 +192,8 @@ AEGIS_VERSION="$("$AEGIS_CMD" --version 2>/dev/null | head -n1 || echo unknown)"
 # ---------------------------------------------------------------------------------------------
 # Providers and the nginx hop
 # ---------------------------------------------------------------------------------------------
-P_WHOLE="$(free_port)" P_SSE="$(free_port)" H_WHOLE="$(free_port)" H_SSE="$(free_port)" P_AEGIS="$(free_port)"
+# Ports are picked just before each server starts (other work on the machine takes ports too);
+# Aegis picks its own (port 0) and says which in its daemon.json.
 
 # A 639-byte chat completion (the size of the issue's nginx baseline), padded in its id.
 completion() {
@@ -239,6 +241,7 @@ start_nginx() { # DIR -> master pid in NGINX_PID
   PIDS+=("$NGINX_PID")
 }
 
+P_WHOLE="$(free_port)"
 dir="$(nginx_conf provider 1 "  server {
     listen 127.0.0.1:$P_WHOLE;
     default_type application/json;
@@ -246,7 +249,13 @@ dir="$(nginx_conf provider 1 "  server {
   }")"
 start_nginx "$dir"; PROVIDER_PID=$NGINX_PID
 
+P_SSE="$(free_port)"
+node "$HERE/sse-provider.js" "$P_SSE" 20 5 > "$TMP/sse-provider.log" 2>&1 &
+SSE_PID=$!
+PIDS+=("$SSE_PID")
+
 # The hop: proxy_pass with keep-alive to the providers, no buffering (so a stream is relayed as it comes).
+H_WHOLE="$(free_port)" H_SSE="$(free_port)"
 dir="$(nginx_conf hop auto "  upstream whole { server 127.0.0.1:$P_WHOLE; keepalive 128; }
   upstream sse { server 127.0.0.1:$P_SSE; keepalive 128; }
   proxy_http_version 1.1;
@@ -256,13 +265,12 @@ dir="$(nginx_conf hop auto "  upstream whole { server 127.0.0.1:$P_WHOLE; keepal
   server { listen 127.0.0.1:$H_SSE; location / { proxy_pass http://sse; } }")"
 start_nginx "$dir"; HOP_PID=$NGINX_PID
 
-node "$HERE/sse-provider.js" "$P_SSE" 20 5 > "$TMP/sse-provider.log" 2>&1 &
-SSE_PID=$!
-PIDS+=("$SSE_PID")
-
 wait_http "http://127.0.0.1:$P_WHOLE/" 10 || { cat "$TMP"/nginx-provider/*.log >&2; die "the nginx provider did not start"; }
 wait_http "http://127.0.0.1:$H_WHOLE/" 10 || { cat "$TMP"/nginx-hop/*.log >&2; die "the nginx hop did not start"; }
 wait_http "http://127.0.0.1:$P_SSE/" 10 || { cat "$TMP/sse-provider.log" >&2; die "the SSE provider did not start"; }
+for p in "$PROVIDER_PID" "$HOP_PID" "$SSE_PID"; do
+  kill -0 "$p" 2>/dev/null || { cat "$TMP"/nginx-*/error.log "$TMP/sse-provider.log" >&2; die "a provider or the hop exited at start (a port taken?)"; }
+done
 
 # ---------------------------------------------------------------------------------------------
 # Aegis: its own home, governance on with limits that never bind, receipts on, a minted key
@@ -272,11 +280,11 @@ mkdir -p "$AEGIS_HOME"
 chmod 700 "$AEGIS_HOME"
 export AEGIS_OPENAI_BASE_URL="http://127.0.0.1:$P_WHOLE/v1"
 export OPENAI_API_KEY="sk-extbench-provider-key"
-export AEGIS_PORT="$P_AEGIS"
+export AEGIS_PORT=0
 HIGH=2147483647
 cat > "$AEGIS_HOME/aegis.yaml" <<EOF
 # written by scripts/external-bench.sh: a governed setup whose limits never bind
-server: { host: 127.0.0.1, port: $P_AEGIS }
+server: { host: 127.0.0.1, port: 0 }
 providers:
   openai: { type: openai, base_url: "http://127.0.0.1:$P_WHOLE/v1", api_key_env: OPENAI_API_KEY }
   sse: { type: openai, base_url: "http://127.0.0.1:$P_SSE/v1", api_key_env: OPENAI_API_KEY }
@@ -296,18 +304,23 @@ KEY="$("$AEGIS_CMD" keygen --name external-bench --json 2> "$TMP/keygen.err" | n
   { cat "$TMP/keygen.err" >&2; die "aegis keygen failed"; }
 [ -n "$KEY" ] || die "aegis keygen printed no key"
 
-say "starting Aegis ($AEGIS_VERSION) with aegis start --foreground on 127.0.0.1:$P_AEGIS..."
+say "starting Aegis ($AEGIS_VERSION) with aegis start --foreground..."
 "$AEGIS_CMD" start --foreground > "$TMP/aegis.out" 2>&1 &
 AEGIS_PID=$!
+# Up when its daemon.json names this process and /healthz on that port answers with its pid.
+P_AEGIS=""
 for _ in $(seq 600); do
-  curl -s -o /dev/null -m 1 "http://127.0.0.1:$P_AEGIS/healthz" && break
   kill -0 "$AEGIS_PID" 2>/dev/null || { cat "$TMP/aegis.out" >&2; AEGIS_PID=""; die "aegis start --foreground exited"; }
+  if [ -f "$AEGIS_HOME/daemon.json" ] &&
+     [ "$(sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$AEGIS_HOME/daemon.json")" = "$AEGIS_PID" ]; then
+    P_AEGIS="$(sed -n 's/.*"port" *: *\([0-9]*\).*/\1/p' "$AEGIS_HOME/daemon.json")"
+    curl -s -m 1 "http://127.0.0.1:$P_AEGIS/healthz" 2>/dev/null | grep -q "\"pid\" *: *$AEGIS_PID[,}]" && break
+  fi
+  P_AEGIS=""
   sleep 0.1
 done
-if ! curl -s -o /dev/null -m 1 "http://127.0.0.1:$P_AEGIS/healthz"; then
-  cat "$TMP/aegis.out" >&2
-  die "Aegis did not answer /healthz within 60 s"
-fi
+[ -n "$P_AEGIS" ] || { cat "$TMP/aegis.out" >&2; die "Aegis (pid $AEGIS_PID) did not answer /healthz within 60 s"; }
+say "Aegis listens on 127.0.0.1:$P_AEGIS"
 kill -0 "$AEGIS_PID" 2>/dev/null || die "the aegis process $AEGIS_PID is gone"
 # The launcher execs the daemon's JVM in its own place: $AEGIS_PID should be the daemon itself.
 AEGIS_SHAPE="one JVM (the launcher exec'd the daemon)"
