@@ -75,6 +75,34 @@ class HostileInputIT {
     }
 
     @Test
+    void anOversizedBodyIsReadAwaySoIts413ArrivesAndTheConnectionLives() throws Exception {
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + gateway.clientKey
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + big.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(big);
+            out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            // Both answers, on the same connection: the 413, then the health check sent after the body.
+            while (!(seen.indexOf("413") >= 0 && seen.indexOf("\"status\":\"ok\"") >= 0)) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            assertThat(seen.toString()).startsWith("HTTP/1.1 413").contains("request_too_large").contains("\"status\":\"ok\"");
+        }
+    }
+
+    @Test
     void wrongMethodsTypesAndPaths() throws Exception {
         List<HttpResponse<String>> answers = new ArrayList<>();
         answers.add(Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/healthz"))
