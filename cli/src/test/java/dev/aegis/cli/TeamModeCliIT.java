@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.json.Json;
 import dev.aegis.store.Database;
-import dev.aegis.store.TestPostgres;
+import dev.aegis.store.PostgresServer;
 import dev.aegis.store.UsageRow;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,22 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TeamModeCliIT {
 
-    @TempDir
-    static Path shared;
-    private static TestPostgres postgres;
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TestPostgres.start(shared.resolve("pg"));
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
 
     private static JsonNode json(CliRun run) throws Exception {
         assertThat(run.exitCode()).as(run.all()).isZero();
@@ -46,7 +34,7 @@ class TeamModeCliIT {
 
     @Test
     void keysCreditsAndUsageAreOneSetForEveryMachine() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         Map<String, String> env = Map.of("AEGIS_STORE_URL", url);
         String one = temp.resolve("one").toString();
         String two = temp.resolve("two").toString();

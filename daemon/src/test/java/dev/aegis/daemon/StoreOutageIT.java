@@ -8,7 +8,7 @@ import dev.aegis.keys.NewKey;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
-import dev.aegis.store.TestPostgres;
+import dev.aegis.store.PostgresServer;
 import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +33,11 @@ class StoreOutageIT {
 
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    @TempDir
-    static Path shared;
-    private static TestPostgres postgres;
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TestPostgres.start(shared.resolve("pg"));
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
 
     private static String requestId(HttpResponse<?> r) {
         return r.headers().firstValue("X-Request-Id").orElseThrow();
@@ -57,7 +45,7 @@ class StoreOutageIT {
 
     @Test
     void callsFailClosedWhileTheDatabaseIsDownAndTheirRecordsAreWrittenWhenItReturns() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         try (TestGateway g = TestGateway.start(temp, null, Map.of("AEGIS_STORE_URL", url))) {
             HttpResponse<String> before = Http.send(g.post("/v1/chat/completions", CHAT));
             assertThat(before.statusCode()).isEqualTo(200);
@@ -81,7 +69,7 @@ class StoreOutageIT {
             }
             assertThat(ledger.balance(fundedId).orElseThrow().reservedUsd()).isPositive();
 
-            postgres.stop();
+            POSTGRES.server().stop();
             HttpResponse<String> served = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(served.statusCode()).as("a call already admitted finishes").isEqualTo(200);
             g.fake.headerDelay(Duration.ZERO);
@@ -107,7 +95,7 @@ class StoreOutageIT {
             }
             assertThat(health.path("records_failing").asBoolean()).as("the refusals' rows wait in memory: %s", health).isTrue();
 
-            postgres.restart();
+            POSTGRES.server().restart();
             // No restart of the daemon: its pool reconnects by itself.
             long back = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             HttpResponse<String> after;
@@ -141,7 +129,7 @@ class StoreOutageIT {
      */
     @Test
     void aStopWhileTheDatabaseIsDownKeepsUsageRowsAndChargesForTheNextStart() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         String yaml = "audit: { receipts: false }";
         Map<String, String> env = Map.of("AEGIS_STORE_URL", url);
         Path home;
@@ -165,7 +153,7 @@ class StoreOutageIT {
             while (ledger.balance(fundedId).orElseThrow().reservedUsd().signum() == 0 && System.nanoTime() < held) {
                 Thread.sleep(10);
             }
-            postgres.stop();
+            POSTGRES.server().stop();
             HttpResponse<String> served = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(served.statusCode()).isEqualTo(200);
             servedId = requestId(served);
@@ -180,7 +168,7 @@ class StoreOutageIT {
 
             g.stop(Duration.ofSeconds(5)); // graceful, with the database still down
             assertThat(java.nio.file.Files.list(home.resolve("spool")).toList()).as("kept for the next start").isNotEmpty();
-            postgres.restart();
+            POSTGRES.server().restart();
         }
         try (TestGateway again = TestGateway.startIn(home, yaml, env)) {
             assertThat(again.awaitUsage(servedId).status()).isEqualTo(200);

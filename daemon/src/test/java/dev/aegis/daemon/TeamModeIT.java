@@ -7,7 +7,7 @@ import dev.aegis.keys.NewKey;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
-import dev.aegis.store.TestPostgres;
+import dev.aegis.store.PostgresServer;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -21,9 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntPredicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,22 +35,11 @@ class TeamModeIT {
     private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"" + "word ".repeat(40) + "\"}]}";
 
-    @TempDir
-    static Path shared;
-    private static TestPostgres postgres;
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = TestPostgres.start(shared.resolve("pg"));
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        postgres.close();
-    }
 
     private TestGateway daemon(String storeUrl) throws Exception {
         return TestGateway.start(temp, null, Map.of("AEGIS_STORE_URL", storeUrl));
@@ -63,7 +51,7 @@ class TeamModeIT {
 
     @Test
     void twoDaemonsOnOneBalanceOverdrawItByAtMostOneCall() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
             String rich = a.mintKey(new NewKey("rich", "default", false, List.of(), null, null, null, new BigDecimal("1000")));
             HttpResponse<String> first = call(b, rich);
@@ -114,7 +102,7 @@ class TeamModeIT {
 
     @Test
     void keysAndCreditsChangedAnywhereReachTheOtherDaemonWithinASecond() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
             // A key daemon b has just refused as unknown, then minted through a's store (as `aegis keygen` would).
             ApiKeys.Minted minted = ApiKeys.mint();
@@ -133,7 +121,7 @@ class TeamModeIT {
 
     @Test
     void aDaemonJoiningAStoreWithHistoryStartsAndServes() throws Exception {
-        String url = postgres.newDatabase();
+        String url = POSTGRES.server().newDatabase();
         try (TestGateway first = daemon(url)) {
             assertThat(Http.send(first.post("/v1/chat/completions", CHAT)).statusCode()).isEqualTo(200);
             HttpResponse<String> r = Http.send(first.post("/v1/chat/completions", CHAT));
