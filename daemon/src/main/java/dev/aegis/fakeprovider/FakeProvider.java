@@ -60,6 +60,7 @@ public final class FakeProvider implements AutoCloseable {
             routes.post("/v1/chat/completions", this::chat);
             routes.post("/v1/responses", this::responses);
             routes.post("/v1/embeddings", this::embeddings);
+            routes.post("/v1/completions", this::completions);
             routes.post("/v1/messages", this::messages);
             // Azure OpenAI: one deployment per model in the path (the adapter adds ?api-version=).
             routes.post("/openai/deployments/{deployment}/chat/completions", this::chat);
@@ -256,6 +257,17 @@ public final class FakeProvider implements AutoCloseable {
         ctx.contentType("application/json").result("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
                 + "\"embedding\":[0.1,0.2,0.3]}],\"model\":\"text-embedding-3-small\","
                 + "\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+    }
+
+    /** A legacy completion (no stream). */
+    private void completions(Context ctx) {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        ctx.contentType("application/json").result("{\"id\":\"cmpl-fake1\",\"object\":\"text_completion\","
+                + "\"created\":1700000000,\"model\":\"gpt-3.5-turbo-instruct\",\"choices\":[{\"text\":\"Hello.\","
+                + "\"index\":0,\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}");
     }
 
     private void stream(Context ctx, List<String> frames) throws IOException, InterruptedException {

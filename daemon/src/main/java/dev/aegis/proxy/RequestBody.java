@@ -1,12 +1,9 @@
 package dev.aegis.proxy;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.aegis.json.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -67,8 +64,6 @@ public record RequestBody(
         public static final Changes NONE = new Changes(null, false, null, null);
     }
 
-    private record Edit(int start, int end, String text) {}
-
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
         return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false);
@@ -85,16 +80,21 @@ public record RequestBody(
         return max;
     }
 
-    /** The bytes to send upstream, with only the requested changes applied. */
+    /**
+     * The bytes to send upstream, with only the requested changes spliced in ({@link ByteEdits});
+     * every other byte is the client's.
+     */
     public byte[] forUpstream(Changes changes) {
-        List<Edit> edits = new ArrayList<>();
+        ByteEdits edits = new ByteEdits();
         if (changes.upstreamModel() != null && !changes.upstreamModel().equals(model) && modelSpan.present()) {
-            edits.add(new Edit(modelSpan.start(), modelSpan.end(), JsonStrings.quote(changes.upstreamModel())));
+            edits.replace(modelSpan.start(), modelSpan.end(), JsonStrings.quote(changes.upstreamModel()));
         }
         if (changes.askForUsage() && stream && !includeUsage && bodyStart >= 0) {
-            edits.add(streamOptions.present()
-                    ? new Edit(streamOptions.start(), streamOptions.end(), withIncludeUsage())
-                    : new Edit(bodyStart + 1, bodyStart + 1, "\"stream_options\":{\"include_usage\":true},"));
+            if (streamOptions.present()) {
+                askForUsage(edits);
+            } else {
+                edits.insert(bodyStart + 1, "\"stream_options\":{\"include_usage\":true},");
+            }
         }
         Integer cap = changes.outputCap();
         List<String> capFields = changes.outputLimitFields() == null ? List.of() : changes.outputLimitFields();
@@ -104,37 +104,43 @@ public record RequestBody(
             Integer value = cap != null && (l.tokens() == null || l.tokens() > cap) ? cap
                     : l.normalise() ? l.tokens() : null;
             if (value != null) {
-                edits.add(new Edit(l.span().start(), l.span().end(), String.valueOf(value)));
+                edits.replace(l.span().start(), l.span().end(), String.valueOf(value));
             }
             limited |= capFields.contains(l.field());
         }
         if (cap != null && bodyStart >= 0 && !limited && !capFields.isEmpty()) {
-            edits.add(new Edit(bodyStart + 1, bodyStart + 1, "\"" + capFields.getFirst() + "\":" + cap + ","));
+            edits.insert(bodyStart + 1, "\"" + capFields.getFirst() + "\":" + cap + ",");
         }
-        if (edits.isEmpty()) {
-            return bytes;
-        }
-        edits.sort(Comparator.comparingInt(Edit::start));
-        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 96);
-        int pos = 0;
-        for (Edit e : edits) {
-            out.write(bytes, pos, e.start() - pos);
-            byte[] text = e.text().getBytes(StandardCharsets.UTF_8);
-            out.write(text, 0, text.length);
-            pos = e.end();
-        }
-        out.write(bytes, pos, bytes.length - pos);
-        return out.toByteArray();
+        return edits.applyTo(bytes);
     }
 
-    /** The client's {@code stream_options} object with {@code include_usage} set to true. */
-    private String withIncludeUsage() {
-        try {
-            ObjectNode options = (ObjectNode) Json.mapper().readTree(
-                    bytes, streamOptions.start(), streamOptions.end() - streamOptions.start());
-            return options.put("include_usage", true).toString();
-        } catch (IOException | ClassCastException e) {
-            return "{\"include_usage\":true}";
+    /**
+     * Sets {@code include_usage} to true inside the client's {@code stream_options} object, in place:
+     * each {@code include_usage} value there becomes {@code true}, or when it has none, the member is
+     * inserted first. The object's other members and spacing stay as sent.
+     */
+    private void askForUsage(ByteEdits edits) {
+        int offset = streamOptions.start();
+        boolean found = false;
+        boolean empty = true;
+        try (JsonParser p = Json.mapper().getFactory().createParser(bytes, offset, streamOptions.end() - offset)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                empty = false;
+                boolean includeUsage = "include_usage".equals(p.currentName());
+                p.nextToken();
+                int start = offset + (int) p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                if (includeUsage) {
+                    found = true;
+                    edits.replace(start, offset + (int) p.currentLocation().getByteOffset(), "true");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("stream_options read once failed to parse again", e);
+        }
+        if (!found) {
+            edits.insert(offset + 1, empty ? "\"include_usage\":true" : "\"include_usage\":true,");
         }
     }
 }

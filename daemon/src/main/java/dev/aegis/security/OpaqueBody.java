@@ -2,17 +2,13 @@ package dev.aegis.security;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import dev.aegis.json.Json;
 import dev.aegis.proxy.StringVisitor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.function.UnaryOperator;
 
 /**
  * A body Aegis forwards without reading it (a pass-through call), as the secret scan sees it. What
@@ -62,27 +58,6 @@ final class OpaqueBody {
         } catch (IOException e) {
             throw new IllegalStateException("a body read as JSON once failed to parse again", e);
         }
-    }
-
-    /** The body with every value rewritten, one per line when it held several. */
-    static byte[] rewriteJson(byte[] body, UnaryOperator<JsonNode> rewrite) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
-        try (MappingIterator<JsonNode> values = Json.mapper().readerFor(JsonNode.class).readValues(body)) {
-            boolean first = true;
-            while (values.hasNextValue()) {
-                if (!first) {
-                    out.write('\n');
-                }
-                first = false;
-                out.write(Json.mapper().writeValueAsBytes(rewrite.apply(values.nextValue())));
-            }
-            if (body[body.length - 1] == '\n') {
-                out.write('\n');
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("a body read as JSON once failed to parse again", e);
-        }
-        return out.toByteArray();
     }
 
     private static boolean isJson(byte[] body) {

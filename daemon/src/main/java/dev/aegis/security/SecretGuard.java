@@ -3,20 +3,13 @@ package dev.aegis.security;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.aegis.config.SecretsConfig;
 import dev.aegis.config.SecretsMode;
 import dev.aegis.http.ApiException;
-import dev.aegis.json.Json;
 import dev.aegis.proxy.StringVisitor;
 import dev.aegis.store.SecretFindings;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -108,8 +101,7 @@ public final class SecretGuard {
                         return body;
                     }
                     refuseInBlockMode();
-                    PatternBudget budget = PatternBudget.fresh();
-                    return OpaqueBody.rewriteJson(body, node -> redact(node, scanner, budget));
+                    return redact(body, scanner);
                 }
                 case TEXT -> {
                     String text = OpaqueBody.text(body);
@@ -163,52 +155,15 @@ public final class SecretGuard {
         return new SecretScanner(all, new HashSet<>(config.allow()));
     }
 
+    /** The body with each string that holds a secret redacted in place, every other byte as sent. */
     private static byte[] redact(byte[] body, SecretScanner scanner) {
-        try {
-            JsonNode root = Json.mapper().readTree(body);
-            return Json.mapper().writeValueAsBytes(redact(root, scanner, PatternBudget.fresh()));
-        } catch (IOException e) {
-            throw ApiException.invalidRequest("request body is not valid JSON");
-        }
-    }
-
-    private static JsonNode redact(JsonNode node, SecretScanner scanner, PatternBudget budget) {
-        if (node.isTextual()) {
-            String text = redact(node.textValue(), scanner, budget);
-            return text == null ? node : TextNode.valueOf(text);
-        }
-        if (node instanceof ObjectNode obj) {
-            Map<String, JsonNode> members = new LinkedHashMap<>();
-            boolean renamed = false;
-            for (Map.Entry<String, JsonNode> e : obj.properties()) {
-                String key = redact(e.getKey(), scanner, budget);
-                renamed |= key != null;
-                members.put(key == null ? e.getKey() : unique(key, obj, members), redact(e.getValue(), scanner, budget));
-            }
-            if (renamed) {
-                obj.removeAll();
-            }
-            members.forEach(obj::set);
-        } else if (node instanceof ArrayNode arr) {
-            for (int i = 0; i < arr.size(); i++) {
-                arr.set(i, redact(arr.get(i), scanner, budget));
-            }
-        }
-        return node;
+        PatternBudget budget = PatternBudget.fresh();
+        return RedactedJson.redact(body, text -> redact(text, scanner, budget));
     }
 
     /** The text with its secrets redacted, or null when it has none. */
     private static String redact(String text, SecretScanner scanner, PatternBudget budget) {
         List<SecretScanner.Finding> findings = scanner.scan(text, budget);
         return findings.isEmpty() ? null : SecretScanner.redact(text, findings);
-    }
-
-    /** A redacted key, numbered when the object already has (or will keep) a member of that name. */
-    private static String unique(String key, ObjectNode obj, Map<String, JsonNode> members) {
-        String name = key;
-        for (int n = 2; members.containsKey(name) || obj.has(name); n++) {
-            name = key + "#" + n;
-        }
-        return name;
     }
 }
