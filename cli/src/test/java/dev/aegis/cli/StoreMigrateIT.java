@@ -41,7 +41,7 @@ class StoreMigrateIT {
     static final PostgresServer POSTGRES = new PostgresServer();
 
     private static final long DAY = 86_400_000L;
-    /** More than one transaction's worth (5,000), so batches, and rows sharing a millisecond across them, are exercised. */
+    /** More than one transaction's worth (StoreCopy: 10,000), so batches, and rows sharing a millisecond across them, are exercised. */
     private static final int USAGE_ROWS = 12_000;
 
     @TempDir
