@@ -44,6 +44,9 @@ class StoreMigrateIT {
     /** More than one transaction's worth (StoreCopy: 10,000), so batches, and rows sharing a millisecond across them, are exercised. */
     private static final int USAGE_ROWS = 12_000;
 
+    /** What CSV must carry through: a comma, quotes, a line break, a backslash, non-ASCII. */
+    private static final String PREVIEW = "hi, \"there\"\nsecond line \\ \u00e9\u4e2d ,,";
+
     @TempDir
     Path temp;
 
@@ -93,7 +96,7 @@ class StoreMigrateIT {
             usage.insert(rows.subList(0, rows.size() - 3));
             usage.insertSigned(rows.subList(rows.size() - 3, rows.size()), 1, new ReceiptHead(3, "ab".repeat(32), "fp"));
             new PromptLogStore(db).insert(List.of(
-                    new PromptLogEntry(now - 5, "req_1", a, "/v1/chat/completions", "o3", 200, null, 10, 2, "hi", "hello", 0),
+                    new PromptLogEntry(now - 5, "req_1", a, "/v1/chat/completions", "o3", 200, null, 10, 2, PREVIEW, "", 0),
                     new PromptLogEntry(now - 4, "req_2", b, "/v1/chat/completions", "o3", 200, null, 10, 2, "[REDACTED]", "ok", 1)),
                     100);
         }
@@ -150,6 +153,17 @@ class StoreMigrateIT {
                     .isEqualTo((USAGE_ROWS + 100) / 101L);
             assertThat(pg.<Long>read(c -> one(c, "SELECT MAX(receipt_seq) FROM usage"))).isEqualTo(3L);
             assertThat(pg.<Long>read(c -> one(c, "SELECT seq FROM receipt_head"))).isEqualTo(3L);
+            assertThat(pg.<String>read(c -> text(c, "SELECT request_preview FROM prompt_log WHERE request_id = 'req_1'"))).isEqualTo(PREVIEW);
+            assertThat(pg.<String>read(c -> text(c, "SELECT response_preview FROM prompt_log WHERE request_id = 'req_1'"))).isEmpty();
+            assertThat(pg.<String>read(c -> text(c, "SELECT COALESCE(first_byte_ms, -1) || '/' || latency_ms || '/' || COALESCE(error_code, '-') "
+                    + "FROM usage WHERE request_id = 'req_1'"))).isEqualTo("-1/1.5/-");
+        }
+    }
+
+    private static String text(java.sql.Connection c, String sql) throws java.sql.SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
