@@ -14,6 +14,7 @@ import dev.aegis.cli.commands.RunCommand;
 import dev.aegis.cli.commands.StartCommand;
 import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
+import dev.aegis.cli.commands.StoreCommand;
 import dev.aegis.cli.commands.TailCommand;
 import dev.aegis.cli.commands.DashboardCommand;
 import dev.aegis.cli.commands.UsageCommand;
@@ -50,6 +51,7 @@ public final class AegisCommand implements Runnable {
             CreditsCommand.class,
             UsageCommand.class,
             ReceiptsCommand.class,
+            StoreCommand.class,
             InitCommand.class,
             EnvCommand.class,
             RunCommand.class,

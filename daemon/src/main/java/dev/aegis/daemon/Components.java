@@ -163,7 +163,7 @@ final class Components implements AutoCloseable {
     /**
      * The name this daemon's credit reservations carry: the same across its restarts (host and home
      * folder), different for every other daemon sharing the store, so a start releases only the
-     * holds this daemon's crash left (docs/TEAM-MODE.md).
+     * holds this daemon's crash left (docs/TEAM.md).
      */
     static String reservationHolder(AegisHome home) {
         String host;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Team mode with the shared PostgreSQL going down under a running daemon (docs/TEAM-MODE.md): calls
+ * Team mode with the shared PostgreSQL going down under a running daemon (docs/TEAM.md): calls
  * are refused with 503 {@code store_unavailable} (never served unchecked), their records wait in
  * memory, a call already admitted finishes and its charge waits too, and once the server is back the
  * daemon reconnects by itself, serves again, writes the records and settles the charge.

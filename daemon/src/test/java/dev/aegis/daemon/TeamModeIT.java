@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Team mode (docs/TEAM-MODE.md): two daemons on one PostgreSQL share keys, credits and usage. 64
+ * Team mode (docs/TEAM.md): two daemons on one PostgreSQL share keys, credits and usage. 64
  * calls at once through both on a small balance overdraw it by at most one call; a key minted,
  * revoked or topped up anywhere is seen by the other daemon within a second.
  */

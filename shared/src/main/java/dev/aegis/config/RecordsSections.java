@@ -18,7 +18,7 @@ final class RecordsSections {
 
     /**
      * The store's JDBC URL: SQLite (the default, a file in the home) or PostgreSQL (team mode,
-     * docs/TEAM-MODE.md). {@code AEGIS_STORE_URL} wins over {@code store.url}; {@code store.password_env}
+     * docs/TEAM.md). {@code AEGIS_STORE_URL} wins over {@code store.url}; {@code store.password_env}
      * names the environment variable holding the PostgreSQL password, so the file need not.
      */
     static String store(ConfigNode n, Map<String, String> env, AegisHome home) {

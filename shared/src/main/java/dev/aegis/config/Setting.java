@@ -17,7 +17,7 @@ public enum Setting {
     AEGIS_DEFAULT_POLICY_JSON(null, "default governance policy as JSON"),
     AEGIS_AUDIT_ENABLED("true", "write signed receipts"),
     AEGIS_AUDIT_DIR(null, "receipts folder (default $AEGIS_HOME/receipts)"),
-    AEGIS_STORE_URL(null, "the store's JDBC URL, over store.url: jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB (docs/TEAM-MODE.md)"),
+    AEGIS_STORE_URL(null, "the store's JDBC URL, over store.url: jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB (docs/TEAM.md)"),
     AEGIS_STREAM_INCLUDE_USAGE("false", "show clients the usage chunk Aegis asks for on chat streams"),
     AEGIS_DAEMON_OPTS(null, "extra JVM options for the daemon process started by 'aegis start'"),
     AEGIS_START_TIMEOUT("15s", "how long 'aegis start' waits for the daemon to answer /healthz");

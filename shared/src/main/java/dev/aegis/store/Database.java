@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The store: SQLite (one file, the zero-config default: {@link SqliteConnection}) or a PostgreSQL
- * server several daemons share (team mode, docs/TEAM-MODE.md: {@link PostgresPool}). Migrations are
+ * server several daemons share (team mode, docs/TEAM.md: {@link PostgresPool}). Migrations are
  * applied on open, under the dialect's own script set.
  */
 public final class Database implements AutoCloseable {

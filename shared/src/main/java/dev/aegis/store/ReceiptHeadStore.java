@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>Only a home's own store (SQLite) keeps a head: a shared PostgreSQL store holds several daemons'
  * trails, each with its own chain, and one head for all of them would be each daemon's in turn.
- * Until heads are kept per daemon (docs/TEAM-MODE.md), a team store keeps none and reports none.
+ * Until heads are kept per daemon (docs/TEAM.md), a team store keeps none and reports none.
  */
 public final class ReceiptHeadStore {
 
