@@ -53,8 +53,9 @@ public final class BudgetGuard {
         throw new ApiException(429, "budget_exceeded", what);
     }
 
-    public void charge(KeyRecord key, String tenant, String run, long tokens) {
-        tracker.charge(key == null ? null : key.id(), tenant, run, tokens);
+    public void charge(KeyRecord key, String tenant, String run, GovernanceConfig governance, long tokens) {
+        tracker.charge(key == null ? null : key.id(), tenant, run, tokens,
+                governance.enabled() ? governance.policy() : BudgetPolicy.NONE);
         if (key != null && key.tokenBudget() != null && tokens > 0) {
             tracker.chargeKey(key.id(), tokens);
         }

@@ -31,6 +31,8 @@ public final class BudgetTracker {
     static final int MAX_TENANTS = 10_000;
     static final int MAX_RUNS = 20_000;
     static final int MAX_KEYS = 100_000;
+    /** A policy with every budget, for {@link #charge(String, String, String, long)}. */
+    private static final BudgetPolicy EVERY_BUDGET = new BudgetPolicy(true, 1, 1, 1);
 
     /**
      * The tightest budget for a call.
@@ -185,39 +187,50 @@ public final class BudgetTracker {
         return limits;
     }
 
+    /** Counts a call's tokens against every budget (and, in team mode, adds them to every shared counter). */
     public void charge(String keyId, String tenant, String run, long tokens) {
+        charge(keyId, tenant, run, tokens, EVERY_BUDGET);
+    }
+
+    /**
+     * Counts a call's tokens; in team mode, adds them to the shared counters of the budgets the
+     * policy sets (a counter no budget reads is not written: if one is set later, its counter starts
+     * from this daemon's count, which has every call).
+     */
+    public void charge(String keyId, String tenant, String run, long tokens, BudgetPolicy policy) {
         if (tokens <= 0) {
             return;
         }
-        List<Runnable> toShare = new ArrayList<>(4);
+        // What to add to the shared counters, once this daemon's own count is done and its lock released.
+        List<Runnable> toShare = shared == null ? List.of() : new ArrayList<>(4);
         synchronized (this) {
             long now = clock.millis();
             for (String t : withParents(tenant)) {
                 Windows w = windows(t, now);
                 w.minuteUsed += tokens;
                 w.dayUsed += tokens;
-                if (shared != null) {
+                if (shared != null && policy.perMinute() > 0) {
                     String minute = minuteCounter(t, w);
+                    long used = w.minuteUsed;
+                    long ends = (w.minute + 2) * MINUTE;
+                    toShare.add(() -> shared.add(minute, tokens, used, ends));
+                }
+                if (shared != null && policy.perDay() > 0) {
                     String day = dayCounter(t, w);
-                    long minuteUsed = w.minuteUsed;
-                    long dayUsed = w.dayUsed;
-                    long minuteEnds = (w.minute + 2) * MINUTE;
-                    long dayEnds = (w.day + 2) * DAY;
-                    toShare.add(() -> shared.add(minute, tokens, minuteUsed, minuteEnds));
-                    toShare.add(() -> shared.add(day, tokens, dayUsed, dayEnds));
+                    long used = w.dayUsed;
+                    long ends = (w.day + 2) * DAY;
+                    toShare.add(() -> shared.add(day, tokens, used, ends));
                 }
             }
             if (run != null) {
                 long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
                 used[0] += tokens;
-                long after = used[0];
-                // A run is forgotten a week after it was last used, as in memory.
-                long idleEnds = (now / DAY + 8) * DAY;
-                toShare.add(() -> {
-                    if (shared != null) {
-                        shared.add(runCounter(keyId, run), tokens, after, idleEnds);
-                    }
-                });
+                if (shared != null && policy.perRun() > 0) {
+                    long after = used[0];
+                    // A run is forgotten a week after it was last used, as in memory.
+                    long idleEnds = (now / DAY + 8) * DAY;
+                    toShare.add(() -> shared.add(runCounter(keyId, run), tokens, after, idleEnds));
+                }
             }
         }
         toShare.forEach(Runnable::run);

@@ -30,12 +30,18 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
 
     @Override
     public long[] used(List<String> names, long[] local) {
+        // What waits to be written, read before the store: a write committing in between is then counted
+        // twice (for a moment, erring on the safe side), never missed.
+        long[] pending = new long[names.size()];
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = writer.pending(names.get(i));
+        }
         Map<String, Long> stored = counters.used(names);
         long[] used = new long[names.size()];
         for (int i = 0; i < used.length; i++) {
             Long s = stored.get(names.get(i));
             // A counter not stored yet: what this daemon counts (usage recorded when it started, and its calls since).
-            used[i] = s == null ? local[i] : Math.max(local[i], s + writer.pending(names.get(i)));
+            used[i] = s == null ? local[i] : Math.max(local[i], s + pending[i]);
         }
         return used;
     }

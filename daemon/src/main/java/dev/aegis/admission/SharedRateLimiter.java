@@ -31,10 +31,12 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
     }
 
     @Override
-    public RateLimiter.Verdict acquire(String keyId, List<RateLimitRule> rules) {
-        if (rules.isEmpty()) {
+    public RateLimiter.Verdict acquire(String keyId, List<RateLimitRule> given) {
+        if (given.isEmpty()) {
             return null;
         }
+        // The same rule twice (a key's --rpm and a configured rule alike) is one state, as in memory.
+        List<RateLimitRule> rules = given.stream().distinct().toList();
         List<RateLimitState.Step> steps = new ArrayList<>(rules.size());
         for (RateLimitRule rule : rules) {
             long window = rule.window().toNanos();
