@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Team mode (docs/TEAM-MODE.md, "Budgets and rate limits"): two daemons on one PostgreSQL share a
- * key's run budget, its tenant's day budget and its request rate limit. Calls hammering one key
+ * key's run budget, its tenant's day budget and its request and token rate limits. Calls hammering one key
  * through both at once get what one daemon would give them, within the stated bound, not twice it.
  */
 class TeamLimitsIT {
@@ -120,6 +120,24 @@ class TeamLimitsIT {
             assertThat(s.tokens()).as("%d calls served through two daemons on a day budget of %d", s.calls(), PER_DAY)
                     .isGreaterThanOrEqualTo(PER_DAY - 2 * s.maxCallTokens())
                     .isLessThanOrEqualTo(bound(PER_DAY, s));
+        }
+    }
+
+    @Test
+    void aTokenRateLimitHoldsAcrossTwoDaemons() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
+            int tpm = 1_350;
+            String key = a.mintKey(new NewKey("tpm", "team-tpm", false, List.of(), null, tpm, null, null));
+            long start = System.nanoTime();
+            Served s = hammer(List.of(a, b), g -> g.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            // Checked before a call, counted when it ends: the bound of a budget, plus what the minute refilled meanwhile.
+            assertThat(s.tokens()).as("%d calls served through two daemons in %d ms on %d tokens per minute", s.calls(),
+                    elapsedMs, tpm)
+                    .isGreaterThanOrEqualTo(tpm)
+                    .isLessThanOrEqualTo(bound(tpm, s) + tpm * elapsedMs / 60_000);
         }
     }
 
