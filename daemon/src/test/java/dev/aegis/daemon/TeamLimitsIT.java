@@ -2,7 +2,9 @@ package dev.aegis.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
+import dev.aegis.store.BudgetCounters;
 import dev.aegis.store.PostgresServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,6 +142,54 @@ class TeamLimitsIT {
                     elapsedMs, tpm)
                     .isGreaterThanOrEqualTo(tpm)
                     .isLessThanOrEqualTo(bound(tpm, s) + tpm * elapsedMs / 60_000);
+        }
+    }
+
+    /** A call that ends while the database is down: its tokens wait in memory and reach the shared budget when it is back. */
+    @Test
+    void tokensCountedWhileTheDatabaseIsDownReachTheSharedBudgetWhenItReturns() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway g = daemon(url)) {
+            String key = g.mintKey(new NewKey("outage", "team-outage", false, List.of(), null, null, null, null));
+            String counter = "run:" + ApiKeys.parse(key).orElseThrow().id() + ":r-outage";
+            Function<TestGateway, HttpRequest.Builder> call = d -> d.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key).setHeader("x-run-id", "r-outage");
+            HttpResponse<String> first = Http.send(call.apply(g));
+            assertThat(first.statusCode()).isEqualTo(200);
+            UsageRowView firstRow = g.awaitUsage(first.headers().firstValue("X-Request-Id").orElseThrow());
+
+            g.fake.headerDelay(Duration.ofSeconds(2));
+            int forwarded = g.fake.requests().size();
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Http.send(call.apply(g));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long admitted = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (g.fake.requests().size() == forwarded && System.nanoTime() < admitted) {
+                Thread.sleep(10);
+            }
+            assertThat(g.fake.requests()).as("the call was admitted and forwarded").hasSize(forwarded + 1);
+            POSTGRES.server().stop();
+            HttpResponse<String> second;
+            try {
+                second = inFlight.get(30, TimeUnit.SECONDS);
+                assertThat(second.statusCode()).as("a call already admitted finishes").isEqualTo(200);
+            } finally {
+                POSTGRES.server().restart();
+            }
+            UsageRowView secondRow = g.awaitUsage(second.headers().firstValue("X-Request-Id").orElseThrow());
+            long expected = firstRow.input() + firstRow.output() + secondRow.input() + secondRow.output();
+            BudgetCounters counters = new BudgetCounters(g.db);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Long used = counters.used(List.of(counter)).get(counter);
+            while (!Long.valueOf(expected).equals(used) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                used = counters.used(List.of(counter)).get(counter);
+            }
+            assertThat(used).as("the run's shared counter: both calls, once each").isEqualTo(expected);
         }
     }
 
