@@ -96,11 +96,6 @@ public final class BudgetTracker {
         this.shared = shared;
     }
 
-    /** Tokens a key with a lifetime budget has left. */
-    public long keyRemaining(String keyId, long budget) {
-        return remaining(keyId, null, null, BudgetPolicy.NONE, budget).tokens();
-    }
-
     /** Counts tokens against a key's lifetime budget. */
     public void chargeKey(String keyId, long tokens) {
         long after;
@@ -187,7 +182,7 @@ public final class BudgetTracker {
         return limits;
     }
 
-    /** Counts a call's tokens against every budget (and, in team mode, adds them to every shared counter). */
+    /** Counts a call's tokens against every budget it may have (in team mode, adds them to every shared counter). */
     public void charge(String keyId, String tenant, String run, long tokens) {
         charge(keyId, tenant, run, tokens, EVERY_BUDGET);
     }
