@@ -56,7 +56,7 @@ public final class Admission {
         if (key != null) {
             rateLimits.charge(key, governance, tokens);
         }
-        budgets.charge(key, tenant, run, tokens);
+        budgets.charge(key, tenant, run, governance, tokens);
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

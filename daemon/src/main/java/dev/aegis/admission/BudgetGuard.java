@@ -27,14 +27,12 @@ public final class BudgetGuard {
     public Long admit(KeyRecord key, String tenant, String run, GovernanceConfig governance, int bodyBytes,
             HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
-        BudgetTracker.Remaining left = policy.any() ? tracker.remaining(key.id(), tenant, run, policy) : null;
-        if (key.tokenBudget() != null) {
-            long keyLeft = tracker.keyRemaining(key.id(), key.tokenBudget());
-            if (left == null || keyLeft < left.tokens()) {
-                left = new BudgetTracker.Remaining("key", keyLeft, -1);
-                // A key's own budget (aegis run --tokens) always stops hard.
-                policy = new BudgetPolicy(true, 0, 0, 0);
-            }
+        // One look at every budget of the call (one query when the daemons of a team share them).
+        BudgetTracker.Remaining left = policy.any() || key.tokenBudget() != null
+                ? tracker.remaining(key.id(), tenant, run, policy, key.tokenBudget()) : null;
+        if (left != null && left.scope().equals("key")) {
+            // A key's own budget (aegis run --tokens) always stops hard.
+            policy = new BudgetPolicy(true, 0, 0, 0);
         }
         if (left == null) {
             return null;
@@ -55,8 +53,9 @@ public final class BudgetGuard {
         throw new ApiException(429, "budget_exceeded", what);
     }
 
-    public void charge(KeyRecord key, String tenant, String run, long tokens) {
-        tracker.charge(key == null ? null : key.id(), tenant, run, tokens);
+    public void charge(KeyRecord key, String tenant, String run, GovernanceConfig governance, long tokens) {
+        tracker.charge(key == null ? null : key.id(), tenant, run, tokens,
+                governance.enabled() ? governance.policy() : BudgetPolicy.NONE);
         if (key != null && key.tokenBudget() != null && tokens > 0) {
             tracker.chargeKey(key.id(), tokens);
         }

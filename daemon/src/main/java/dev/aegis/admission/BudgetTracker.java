@@ -17,6 +17,10 @@ import java.util.function.Function;
  * two keys that send the same {@code x-run-id} have a run budget each. Starts from the usage already
  * recorded today (tenants) and this week (runs), so a restart does not reset a budget.
  *
+ * <p>Daemons sharing a PostgreSQL store share their budgets ({@link Shared}, docs/TEAM-MODE.md): each
+ * budget is then a counter in the store, read when a call is checked; this daemon still counts in
+ * memory, for its own calls until they are written and for budgets the store has no counter for yet.
+ *
  * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants and {@link #MAX_RUNS} runs, kept
  * while used (a tenant for a day, a run for a week); beyond that the least used are forgotten.
  */
@@ -27,6 +31,8 @@ public final class BudgetTracker {
     static final int MAX_TENANTS = 10_000;
     static final int MAX_RUNS = 20_000;
     static final int MAX_KEYS = 100_000;
+    /** A policy with every budget, for {@link #charge(String, String, String, long)}. */
+    private static final BudgetPolicy EVERY_BUDGET = new BudgetPolicy(true, 1, 1, 1);
 
     /**
      * The tightest budget for a call.
@@ -43,6 +49,23 @@ public final class BudgetTracker {
         long dayUsed;
     }
 
+    /** The budgets counted in a store the daemons of a team share (null: this daemon's memory only). */
+    public interface Shared {
+
+        /**
+         * What each counter has used, over every daemon.
+         *
+         * @param local what this daemon counts for each (its start's seed and its own calls)
+         */
+        long[] used(List<String> names, long[] local);
+
+        /** Adds a call's tokens to a counter, in the background; {@code localAfter} is this daemon's count with them. */
+        void add(String name, long tokens, long localAfter, long expiresMs);
+    }
+
+    /** One budget a call is checked against: its counter's name and this daemon's count for it. */
+    private record Limit(String scope, String counter, long limit, long localUsed, long resetMs) {}
+
     /** A run as one key sees it. */
     private record Run(String keyId, String run) {}
 
@@ -53,6 +76,7 @@ public final class BudgetTracker {
     private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
     private final Function<String, Long> keyUsage;
+    private final Shared shared;
     private final Cache<String, long[]> keys = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_KEYS).build();
 
@@ -62,18 +86,27 @@ public final class BudgetTracker {
 
     /** @param keyUsage the tokens a key has used so far, read once when its budget is first checked */
     public BudgetTracker(InstantSource clock, Function<String, Long> keyUsage) {
-        this.clock = clock;
-        this.keyUsage = keyUsage;
+        this(clock, keyUsage, null);
     }
 
-    /** Tokens a key with a lifetime budget has left. */
-    public synchronized long keyRemaining(String keyId, long budget) {
-        return budget - keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0];
+    /** @param shared the team's store of budgets, or null to count in this daemon's memory only */
+    public BudgetTracker(InstantSource clock, Function<String, Long> keyUsage, Shared shared) {
+        this.clock = clock;
+        this.keyUsage = keyUsage;
+        this.shared = shared;
     }
 
     /** Counts tokens against a key's lifetime budget. */
-    public synchronized void chargeKey(String keyId, long tokens) {
-        keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0] += tokens;
+    public void chargeKey(String keyId, long tokens) {
+        long after;
+        synchronized (this) {
+            long[] used = keys.get(keyId, k -> new long[] {keyUsage.apply(k)});
+            used[0] += tokens;
+            after = used[0];
+        }
+        if (shared != null) {
+            shared.add(keyCounter(keyId), tokens, after, Long.MAX_VALUE);
+        }
     }
 
     /**
@@ -93,39 +126,126 @@ public final class BudgetTracker {
     }
 
     /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
-    public synchronized Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy) {
-        long now = clock.millis();
-        Remaining tightest = null;
-        if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
-            tightest = tighter(tightest, new Remaining("run", policy.perRun() - used[0], -1));
+    public Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy) {
+        return remaining(keyId, tenant, run, policy, null);
+    }
+
+    /**
+     * The tightest budget left for a key's call, or null when none applies.
+     *
+     * @param keyBudget the key's own lifetime budget (scope {@code key}), or null
+     */
+    public Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy, Long keyBudget) {
+        List<Limit> limits = limits(keyId, tenant, run, policy, keyBudget);
+        if (limits.isEmpty()) {
+            return null;
         }
-        for (String t : withParents(tenant)) {
-            Windows w = windows(t, now);
-            if (policy.perMinute() > 0) {
-                tightest = tighter(tightest,
-                        new Remaining("minute", policy.perMinute() - w.minuteUsed, (w.minute + 1) * MINUTE - now));
-            }
-            if (policy.perDay() > 0) {
-                tightest = tighter(tightest, new Remaining("day", policy.perDay() - w.dayUsed, (w.day + 1) * DAY - now));
-            }
+        long[] used = new long[limits.size()];
+        for (int i = 0; i < used.length; i++) {
+            used[i] = limits.get(i).localUsed();
+        }
+        if (shared != null) {
+            // Outside the lock: the store's answer does not hold up this daemon's other calls.
+            used = shared.used(limits.stream().map(Limit::counter).toList(), used);
+        }
+        Remaining tightest = null;
+        for (int i = 0; i < used.length; i++) {
+            Limit l = limits.get(i);
+            tightest = tighter(tightest, new Remaining(l.scope(), l.limit() - used[i], l.resetMs()));
         }
         return tightest;
     }
 
-    public synchronized void charge(String keyId, String tenant, String run, long tokens) {
+    private synchronized List<Limit> limits(String keyId, String tenant, String run, BudgetPolicy policy, Long keyBudget) {
+        long now = clock.millis();
+        List<Limit> limits = new ArrayList<>(4);
+        if (policy.perRun() > 0 && run != null) {
+            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
+            limits.add(new Limit("run", runCounter(keyId, run), policy.perRun(), used[0], -1));
+        }
+        if (policy.perMinute() > 0 || policy.perDay() > 0) {
+            for (String t : withParents(tenant)) {
+                Windows w = windows(t, now);
+                if (policy.perMinute() > 0) {
+                    limits.add(new Limit("minute", minuteCounter(t, w), policy.perMinute(), w.minuteUsed,
+                            (w.minute + 1) * MINUTE - now));
+                }
+                if (policy.perDay() > 0) {
+                    limits.add(new Limit("day", dayCounter(t, w), policy.perDay(), w.dayUsed, (w.day + 1) * DAY - now));
+                }
+            }
+        }
+        if (keyBudget != null) {
+            limits.add(new Limit("key", keyCounter(keyId), keyBudget,
+                    keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0], -1));
+        }
+        return limits;
+    }
+
+    /** Counts a call's tokens against every budget it may have (in team mode, adds them to every shared counter). */
+    public void charge(String keyId, String tenant, String run, long tokens) {
+        charge(keyId, tenant, run, tokens, EVERY_BUDGET);
+    }
+
+    /**
+     * Counts a call's tokens; in team mode, adds them to the shared counters of the budgets the
+     * policy sets (a counter no budget reads is not written: if one is set later, its counter starts
+     * from this daemon's count, which has every call).
+     */
+    public void charge(String keyId, String tenant, String run, long tokens, BudgetPolicy policy) {
         if (tokens <= 0) {
             return;
         }
-        long now = clock.millis();
-        for (String t : withParents(tenant)) {
-            Windows w = windows(t, now);
-            w.minuteUsed += tokens;
-            w.dayUsed += tokens;
+        // What to add to the shared counters, once this daemon's own count is done and its lock released.
+        List<Runnable> toShare = shared == null ? List.of() : new ArrayList<>(4);
+        synchronized (this) {
+            long now = clock.millis();
+            for (String t : withParents(tenant)) {
+                Windows w = windows(t, now);
+                w.minuteUsed += tokens;
+                w.dayUsed += tokens;
+                if (shared != null && policy.perMinute() > 0) {
+                    String minute = minuteCounter(t, w);
+                    long used = w.minuteUsed;
+                    long ends = (w.minute + 2) * MINUTE;
+                    toShare.add(() -> shared.add(minute, tokens, used, ends));
+                }
+                if (shared != null && policy.perDay() > 0) {
+                    String day = dayCounter(t, w);
+                    long used = w.dayUsed;
+                    long ends = (w.day + 2) * DAY;
+                    toShare.add(() -> shared.add(day, tokens, used, ends));
+                }
+            }
+            if (run != null) {
+                long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
+                used[0] += tokens;
+                if (shared != null && policy.perRun() > 0) {
+                    long after = used[0];
+                    // A run is forgotten a week after it was last used, as in memory.
+                    long idleEnds = (now / DAY + 8) * DAY;
+                    toShare.add(() -> shared.add(runCounter(keyId, run), tokens, after, idleEnds));
+                }
+            }
         }
-        if (run != null) {
-            runs.get(new Run(keyId, run), r -> new long[1])[0] += tokens;
-        }
+        toShare.forEach(Runnable::run);
+    }
+
+    /** Counter names: the scope, then the fixed-format part (key id, window number), then the free-form id. */
+    private static String runCounter(String keyId, String run) {
+        return "run:" + keyId + ":" + run;
+    }
+
+    private static String minuteCounter(String tenant, Windows w) {
+        return "minute:" + w.minute + ":" + tenant;
+    }
+
+    private static String dayCounter(String tenant, Windows w) {
+        return "day:" + w.day + ":" + tenant;
+    }
+
+    private static String keyCounter(String keyId) {
+        return "key:" + keyId;
     }
 
     /** How many tenants and runs are tracked (tests: the tables stay bounded). */

@@ -15,9 +15,9 @@ import java.util.List;
  */
 public final class RateLimitGuard {
 
-    private final RateLimiter limiter;
+    private final KeyRateLimits limiter;
 
-    public RateLimitGuard(RateLimiter limiter) {
+    public RateLimitGuard(KeyRateLimits limiter) {
         this.limiter = limiter;
     }
 

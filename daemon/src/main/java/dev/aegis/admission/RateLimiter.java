@@ -13,9 +13,10 @@ import java.util.function.LongSupplier;
  * Request rate limits per key with GCRA (the generic cell rate algorithm): a limit of N per window
  * admits a burst of N and then one call every window/N, smoothly, so there is no window edge where
  * twice the limit gets through. Several rules apply at once; a call is admitted only when every rule
- * admits it, and then counts against all of them.
+ * admits it, and then counts against all of them. This one counts in the daemon's memory; daemons
+ * sharing a PostgreSQL store share their limits through {@link SharedRateLimiter}.
  */
-public final class RateLimiter {
+public final class RateLimiter implements KeyRateLimits {
 
     /**
      * The answer for one call, describing the tightest rule.
@@ -39,11 +40,7 @@ public final class RateLimiter {
         this.nanoClock = nanoClock;
     }
 
-    /**
-     * Admits or refuses one call of the key; null when no rule applies. Request rules count the call
-     * now; token rules only check that the key is not over its tokens already (the call's tokens are
-     * known when it ends: {@link #chargeTokens}).
-     */
+    @Override
     public Verdict acquire(String keyId, List<RateLimitRule> rules) {
         if (rules.isEmpty()) {
             return null;
@@ -51,41 +48,57 @@ public final class RateLimiter {
         KeyState state = states.get(keyId, k -> new KeyState());
         synchronized (state) {
             long now = nanoClock.getAsLong();
+            Map<RateLimitRule, Long> current = new HashMap<>();
+            rules.forEach(rule -> current.put(rule, Math.max(state.tat.getOrDefault(rule, now), now)));
             Map<RateLimitRule, Long> next = new HashMap<>();
-            Verdict tightest = null;
-            long retryAfter = 0;
-            for (RateLimitRule rule : rules) {
-                long window = rule.window().toNanos();
-                long current = Math.max(state.tat.getOrDefault(rule, now), now);
-                if (rule.tokens() > 0) {
-                    boolean ok = current - now <= window;
-                    retryAfter = ok ? retryAfter : Math.max(retryAfter, current - window - now);
-                    long perToken = Math.max(1, window / rule.tokens());
-                    Verdict v = new Verdict(ok, rule.tokens(), Math.max(0, (window - (current - now)) / perToken),
-                            millis(current - now), 0);
-                    tightest = tightest == null || v.remaining() < tightest.remaining() ? v : tightest;
-                    continue;
-                }
-                long interval = window / rule.requests();
-                long tat = current + interval;
-                boolean ok = tat - now <= window;
-                long remaining = ok ? (window - (tat - now)) / interval : 0;
-                retryAfter = ok ? retryAfter : Math.max(retryAfter, tat - window - now);
-                next.put(rule, tat);
-                Verdict v = new Verdict(ok, rule.requests(), remaining, millis((ok ? tat : current) - now), 0);
-                if (tightest == null || v.remaining() < tightest.remaining()) {
-                    tightest = v;
-                }
+            Verdict v = decide(rules, now, current, next);
+            if (v.allowed()) {
+                state.tat.putAll(next);
             }
-            if (retryAfter > 0) {
-                return new Verdict(false, tightest.limit(), 0, tightest.resetMs(), millis(retryAfter));
-            }
-            state.tat.putAll(next);
-            return tightest;
+            return v;
         }
     }
 
-    /** Counts a finished call's tokens against the key's token rules. */
+    /**
+     * GCRA for one call (shared with {@link SharedRateLimiter}, which keeps the state in the store).
+     *
+     * @param current each rule's theoretical arrival time, at least {@code now}
+     * @param next receives the request rules' arrival times once the call is admitted
+     */
+    static Verdict decide(List<RateLimitRule> rules, long now, Map<RateLimitRule, Long> current,
+            Map<RateLimitRule, Long> next) {
+        Verdict tightest = null;
+        long retryAfter = 0;
+        for (RateLimitRule rule : rules) {
+            long window = rule.window().toNanos();
+            long tatNow = current.get(rule);
+            if (rule.tokens() > 0) {
+                boolean ok = tatNow - now <= window;
+                retryAfter = ok ? retryAfter : Math.max(retryAfter, tatNow - window - now);
+                long perToken = Math.max(1, window / rule.tokens());
+                Verdict v = new Verdict(ok, rule.tokens(), Math.max(0, (window - (tatNow - now)) / perToken),
+                        millis(tatNow - now), 0);
+                tightest = tightest == null || v.remaining() < tightest.remaining() ? v : tightest;
+                continue;
+            }
+            long interval = window / rule.requests();
+            long tat = tatNow + interval;
+            boolean ok = tat - now <= window;
+            long remaining = ok ? (window - (tat - now)) / interval : 0;
+            retryAfter = ok ? retryAfter : Math.max(retryAfter, tat - window - now);
+            next.put(rule, tat);
+            Verdict v = new Verdict(ok, rule.requests(), remaining, millis((ok ? tat : tatNow) - now), 0);
+            if (tightest == null || v.remaining() < tightest.remaining()) {
+                tightest = v;
+            }
+        }
+        if (retryAfter > 0) {
+            return new Verdict(false, tightest.limit(), 0, tightest.resetMs(), millis(retryAfter));
+        }
+        return tightest;
+    }
+
+    @Override
     public void chargeTokens(String keyId, List<RateLimitRule> rules, long tokens) {
         if (tokens <= 0 || rules.stream().noneMatch(r -> r.tokens() > 0)) {
             return;

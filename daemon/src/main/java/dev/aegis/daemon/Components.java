@@ -7,6 +7,11 @@ import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.admission.RateLimiter;
+import dev.aegis.admission.SharedBudgets;
+import dev.aegis.admission.SharedRateLimiter;
+import dev.aegis.store.BudgetCounters;
+import dev.aegis.store.Dialect;
+import dev.aegis.store.RateLimitState;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.JwtTokens;
 import dev.aegis.auth.KeyCache;
@@ -89,6 +94,9 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
     final DashboardData.Sources dashboard;
     final CreditGuard credits;
+    /** Team mode's shared limits (null on SQLite): their background writers stop with the daemon. */
+    private final SharedRateLimiter sharedRateLimits;
+    private final SharedBudgets sharedBudgets;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -146,9 +154,13 @@ final class Components implements AutoCloseable {
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
+            // A team's daemons on one PostgreSQL share budgets and rate limits through it; SQLite's one daemon counts in memory.
+            boolean team = database.dialect() == Dialect.POSTGRESQL;
+            this.sharedRateLimits = team ? new SharedRateLimiter(new RateLimitState(database)) : null;
+            this.sharedBudgets = team ? new SharedBudgets(new BudgetCounters(database), clock) : null;
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
-                            new BudgetGuard(budgets(database, clock)),
+                    new Admission(new RateLimitGuard(team ? sharedRateLimits : new RateLimiter(System::nanoTime)),
+                            new BudgetGuard(budgets(database, clock, sharedBudgets)),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
@@ -191,9 +203,9 @@ final class Components implements AutoCloseable {
     }
 
     /** Budgets start from the tokens already used today (per tenant) and this week (per key and run). */
-    private static BudgetTracker budgets(Database database, InstantSource clock) {
+    private static BudgetTracker budgets(Database database, InstantSource clock, SharedBudgets shared) {
         UsageQueries queries = new UsageQueries(database);
-        BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey);
+        BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey, shared);
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
         tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
                 queries.runTokensSince(clock.millis() - Duration.ofDays(7).toMillis()));
@@ -280,6 +292,16 @@ final class Components implements AutoCloseable {
         upstream.close();
         recorder.close();
         credits.close();
+        if (sharedBudgets != null) {
+            // Both write what waits at the same time, so a database down through the stop delays it once (5 s), not twice.
+            Thread rateLimits = Thread.ofVirtual().start(sharedRateLimits::close);
+            sharedBudgets.close();
+            try {
+                rateLimits.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         metrics.close();
         database.close();
     }

@@ -1,0 +1,113 @@
+package dev.aegis.admission;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Amounts added on the request path (a map update) and written to the shared store by one
+ * background thread, summed per key. The thread writes as soon as something waits, without
+ * lingering: the sooner the other daemons see an amount, the tighter a shared limit holds; what
+ * arrives during a write goes in the next one. A failed write (the store down) is kept and
+ * retried. Until its write commits, an amount is {@link #pending}, so this daemon's own checks
+ * count it meanwhile.
+ */
+final class DeltaWriter<K> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
+    private static final Duration RETRY = Duration.ofMillis(200);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String name;
+    private final ConcurrentHashMap<K, Long> pending = new ConcurrentHashMap<>();
+    private final Consumer<Map<K, Long>> sink;
+    private final Runnable housekeeping;
+    private final long housekeepingEveryNs;
+    private final Thread writer;
+    private volatile boolean closing;
+    private volatile long closeDeadline = Long.MAX_VALUE;
+
+    /**
+     * @param sink writes a batch (one transaction), or throws and the batch is retried
+     * @param housekeeping runs on the writer's thread every {@code housekeepingEvery} (forgets old counters)
+     */
+    DeltaWriter(String name, Consumer<Map<K, Long>> sink, Runnable housekeeping, Duration housekeepingEvery) {
+        this.name = name;
+        this.sink = sink;
+        this.housekeeping = housekeeping;
+        this.housekeepingEveryNs = housekeepingEvery.toNanos();
+        this.writer = Thread.ofPlatform().name("aegis-" + name + "-sync").daemon(true).start(this::run);
+    }
+
+    void add(K key, long amount) {
+        pending.merge(key, amount, Long::sum);
+        LockSupport.unpark(writer);
+    }
+
+    /** What was added to a key and is not written yet. */
+    long pending(K key) {
+        Long amount = pending.get(key);
+        return amount == null ? 0 : amount;
+    }
+
+    private void run() {
+        long nextHousekeeping = System.nanoTime() + housekeepingEveryNs;
+        boolean failing = false;
+        while (!Thread.currentThread().isInterrupted()) {
+            Map<K, Long> batch = new HashMap<>(pending);
+            if (batch.isEmpty()) {
+                if (closing) {
+                    return;
+                }
+                long now = System.nanoTime();
+                if (now - nextHousekeeping >= 0) {
+                    nextHousekeeping = now + housekeepingEveryNs;
+                    try {
+                        housekeeping.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: housekeeping failed ({}); tried again later", name, e.getMessage());
+                    }
+                }
+                LockSupport.parkNanos(this, Math.max(1, nextHousekeeping - System.nanoTime()));
+                continue;
+            }
+            try {
+                sink.accept(batch);
+                // Taken off only once committed; an amount added meanwhile stays for the next write.
+                batch.forEach((key, amount) -> pending.computeIfPresent(key, (k, v) -> v - amount == 0 ? null : v - amount));
+                if (failing) {
+                    LOG.info("{} are written to the store again", name);
+                }
+                failing = false;
+            } catch (RuntimeException e) {
+                if (!failing) {
+                    LOG.error("cannot write {} to the store ({}); kept in memory and retried", name, e.getMessage());
+                }
+                failing = true;
+                if (closing && System.nanoTime() - closeDeadline >= 0) {
+                    LOG.error("{}: {} counters could not be written before the stop", name, batch.size());
+                    return;
+                }
+                LockSupport.parkNanos(this, RETRY.toNanos());
+            }
+        }
+    }
+
+    /** Writes what is pending (bounded: the store may be down), then stops. */
+    @Override
+    public void close() {
+        closeDeadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+        closing = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(CLOSE_TIMEOUT.plusSeconds(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.aegis.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.keys.ApiKeys;
+import dev.aegis.keys.NewKey;
+import dev.aegis.store.BudgetCounters;
+import dev.aegis.store.PostgresServer;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Team mode (docs/TEAM-MODE.md, "Budgets and rate limits"): two daemons on one PostgreSQL share a
+ * key's run budget, its tenant's day budget and its request and token rate limits. Calls hammering one key
+ * through both at once get what one daemon would give them, within the stated bound, not twice it.
+ */
+class TeamLimitsIT {
+
+    private static final String CHAT = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+    private static final long PER_RUN = 1_350;
+    private static final long PER_DAY = 2_700;
+    /** Clients calling at once, half through each daemon. */
+    private static final int CLIENTS = 8;
+
+    @RegisterExtension
+    static final PostgresServer POSTGRES = new PostgresServer();
+
+    @TempDir
+    Path temp;
+
+    private TestGateway daemon(String storeUrl) throws Exception {
+        return TestGateway.start(temp, null, Map.of("AEGIS_STORE_URL", storeUrl, "AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON",
+                "{\"hardStop\": true, \"tokens\": {\"perRun\": " + PER_RUN + ", \"perDay\": " + PER_DAY + "}}"));
+    }
+
+    /** What the hammering got: the usage rows of the calls served, and how many were. */
+    private record Served(long tokens, long maxCallTokens, int calls) {}
+
+    /**
+     * {@link #CLIENTS} clients call at once, alternating daemons, each until it is refused with 429
+     * (or 60 s pass); returns what was served.
+     */
+    private static Served hammer(List<TestGateway> daemons, Function<TestGateway, HttpRequest.Builder> request) throws Exception {
+        ConcurrentLinkedQueue<String> served = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<Future<Integer>> clients = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < CLIENTS; i++) {
+                TestGateway through = daemons.get(i % daemons.size());
+                clients.add(pool.submit(() -> {
+                    go.await();
+                    while (System.nanoTime() < deadline) {
+                        HttpResponse<String> r = Http.send(request.apply(through));
+                        if (r.statusCode() != 200) {
+                            return r.statusCode();
+                        }
+                        served.add(r.headers().firstValue("X-Request-Id").orElseThrow());
+                    }
+                    return -1;
+                }));
+            }
+            go.countDown();
+        }
+        for (Future<Integer> client : clients) {
+            assertThat(client.get()).as("every client ends refused by the limit").isEqualTo(429);
+        }
+        long tokens = 0;
+        long max = 0;
+        for (String id : served) {
+            UsageRowView row = daemons.getFirst().awaitUsage(id);
+            tokens += row.input() + row.output();
+            max = Math.max(max, row.input() + row.output());
+        }
+        return new Served(tokens, max, served.size());
+    }
+
+    /**
+     * The stated bound for a token budget: the limit, plus the calls in flight at once (their tokens
+     * count when they end, as on one daemon), plus as many again for the calls the other daemon ended
+     * while its background write of their tokens was under way.
+     */
+    private static long bound(long limit, Served s) {
+        return limit + 2L * CLIENTS * s.maxCallTokens();
+    }
+
+    @Test
+    void aRunBudgetHoldsAcrossTwoDaemons() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
+            String key = a.mintKey(new NewKey("run", "team-run", false, List.of(), null, null, null, null));
+            Served s = hammer(List.of(a, b), g -> g.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key).setHeader("x-run-id", "build-42"));
+            assertThat(s.tokens()).as("%d calls served through two daemons on a run budget of %d", s.calls(), PER_RUN)
+                    .isGreaterThanOrEqualTo(PER_RUN - 2 * s.maxCallTokens())
+                    .isLessThanOrEqualTo(bound(PER_RUN, s));
+        }
+    }
+
+    @Test
+    void aDayBudgetHoldsAcrossTwoDaemons() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
+            String key = a.mintKey(new NewKey("day", "team-day", false, List.of(), null, null, null, null));
+            Served s = hammer(List.of(a, b), g -> g.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(s.tokens()).as("%d calls served through two daemons on a day budget of %d", s.calls(), PER_DAY)
+                    .isGreaterThanOrEqualTo(PER_DAY - 2 * s.maxCallTokens())
+                    .isLessThanOrEqualTo(bound(PER_DAY, s));
+        }
+    }
+
+    @Test
+    void aTokenRateLimitHoldsAcrossTwoDaemons() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
+            int tpm = 1_350;
+            String key = a.mintKey(new NewKey("tpm", "team-tpm", false, List.of(), null, tpm, null, null));
+            long start = System.nanoTime();
+            Served s = hammer(List.of(a, b), g -> g.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            // Checked before a call, counted when it ends: the bound of a budget, plus what the minute refilled meanwhile.
+            assertThat(s.tokens()).as("%d calls served through two daemons in %d ms on %d tokens per minute", s.calls(),
+                    elapsedMs, tpm)
+                    .isGreaterThanOrEqualTo(tpm)
+                    .isLessThanOrEqualTo(bound(tpm, s) + tpm * elapsedMs / 60_000);
+        }
+    }
+
+    /** A call that ends while the database is down: its tokens wait in memory and reach the shared budget when it is back. */
+    @Test
+    void tokensCountedWhileTheDatabaseIsDownReachTheSharedBudgetWhenItReturns() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway g = daemon(url)) {
+            String key = g.mintKey(new NewKey("outage", "team-outage", false, List.of(), null, null, null, null));
+            String counter = "run:" + ApiKeys.parse(key).orElseThrow().id() + ":r-outage";
+            Function<TestGateway, HttpRequest.Builder> call = d -> d.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key).setHeader("x-run-id", "r-outage");
+            HttpResponse<String> first = Http.send(call.apply(g));
+            assertThat(first.statusCode()).isEqualTo(200);
+            UsageRowView firstRow = g.awaitUsage(first.headers().firstValue("X-Request-Id").orElseThrow());
+
+            g.fake.headerDelay(Duration.ofSeconds(2));
+            int forwarded = g.fake.requests().size();
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Http.send(call.apply(g));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long admitted = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (g.fake.requests().size() == forwarded && System.nanoTime() < admitted) {
+                Thread.sleep(10);
+            }
+            assertThat(g.fake.requests()).as("the call was admitted and forwarded").hasSize(forwarded + 1);
+            POSTGRES.server().stop();
+            HttpResponse<String> second;
+            try {
+                second = inFlight.get(30, TimeUnit.SECONDS);
+                assertThat(second.statusCode()).as("a call already admitted finishes").isEqualTo(200);
+            } finally {
+                POSTGRES.server().restart();
+            }
+            UsageRowView secondRow = g.awaitUsage(second.headers().firstValue("X-Request-Id").orElseThrow());
+            long expected = firstRow.input() + firstRow.output() + secondRow.input() + secondRow.output();
+            BudgetCounters counters = new BudgetCounters(g.db);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            Long used = counters.used(List.of(counter)).get(counter);
+            while (!Long.valueOf(expected).equals(used) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                used = counters.used(List.of(counter)).get(counter);
+            }
+            assertThat(used).as("the run's shared counter: both calls, once each").isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aRequestRateLimitHoldsAcrossTwoDaemons() throws Exception {
+        String url = POSTGRES.server().newDatabase();
+        try (TestGateway a = daemon(url); TestGateway b = daemon(url)) {
+            int rpm = 20;
+            String key = a.mintKey(new NewKey("rpm", "team-rpm", false, List.of(), rpm, null, null, null));
+            long start = System.nanoTime();
+            Served s = hammer(List.of(a, b), g -> g.post("/v1/chat/completions", CHAT)
+                    .setHeader("Authorization", "Bearer " + key));
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            // GCRA: a burst of the limit, then one call every 60 s / 20 = 3 s; one store clock for both daemons.
+            assertThat(s.calls()).as("served through two daemons in %d ms on %d per minute", elapsedMs, rpm)
+                    .isGreaterThanOrEqualTo(rpm)
+                    .isLessThanOrEqualTo(rpm + (int) (elapsedMs / 3_000));
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.aegis.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Rate limits shared by the daemons of one PostgreSQL store (team mode, docs/TEAM-MODE.md): each
+ * key's and rule's GCRA theoretical arrival time (TAT), in nanoseconds of the database's clock, so
+ * daemons on machines whose clocks differ still share one timeline. A call is admitted by one
+ * conditional statement per rule ({@code UPDATE ... WHERE} the new TAT is within the window), all of
+ * its rules in one transaction: two daemons cannot both take the last place of a burst.
+ */
+public final class RateLimitState {
+
+    /** The database's clock, constant within a statement. */
+    private static final String NOW_NS = "(extract(epoch from statement_timestamp()) * 1000000000)::bigint";
+
+    /**
+     * One rule's step for a call.
+     *
+     * @param rule the rule's name
+     * @param incrementNs what the call adds to the TAT (0 for a token rule, checked only)
+     * @param windowNs how far ahead of now the TAT may be once added to
+     */
+    public record Step(String rule, long incrementNs, long windowNs) {}
+
+    /**
+     * What the store answered.
+     *
+     * @param nowNs the database's clock
+     * @param tatNs each rule's TAT before this call (now when it had none, or an old one)
+     */
+    public record Outcome(boolean admitted, long nowNs, Map<String, Long> tatNs) {}
+
+    /** Refuses the transaction, so the steps already taken are rolled back. */
+    private static final class Refused extends RuntimeException {
+        Refused() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Database db;
+
+    public RateLimitState(Database db) {
+        this.db = db;
+    }
+
+    /**
+     * Takes every step, or none when one rule refuses. One rule (the usual case) is one statement
+     * committed by itself (one round trip); several are one transaction.
+     */
+    public Outcome admit(String keyId, List<Step> steps) {
+        try {
+            return steps.size() == 1 ? db.read(c -> take(c, keyId, steps)) : db.write(c -> take(c, keyId, steps));
+        } catch (Refused r) {
+            return db.read(c -> read(c, keyId, steps));
+        }
+    }
+
+    private static Outcome take(Connection c, String keyId, List<Step> steps) throws SQLException {
+        Map<String, Long> before = new HashMap<>();
+        long now = 0;
+        for (Step step : ordered(steps)) {
+            // Committed without waiting for the disk (synchronous_commit off, for this transaction only): a call
+            // is not held up by a flush for state whose last moments a database crash may forget harmlessly.
+            try (PreparedStatement ps = c.prepareStatement("WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+                    + "INSERT INTO rate_limit_state (key_id, rule, tat_ns) SELECT ?, ?, " + NOW_NS + " + ? FROM relaxed "
+                    + "ON CONFLICT (key_id, rule) DO UPDATE SET tat_ns = GREATEST(rate_limit_state.tat_ns, " + NOW_NS
+                    + ") + ? WHERE GREATEST(rate_limit_state.tat_ns, " + NOW_NS + ") + ? - " + NOW_NS + " <= ? "
+                    + "RETURNING tat_ns, " + NOW_NS)) {
+                ps.setString(1, keyId);
+                ps.setString(2, step.rule());
+                ps.setLong(3, step.incrementNs());
+                ps.setLong(4, step.incrementNs());
+                ps.setLong(5, step.incrementNs());
+                ps.setLong(6, step.windowNs());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new Refused();
+                    }
+                    now = rs.getLong(2);
+                    before.put(step.rule(), rs.getLong(1) - step.incrementNs());
+                }
+            }
+        }
+        return new Outcome(true, now, before);
+    }
+
+    /** Adds to TATs unconditionally (a finished call's tokens), in one transaction. */
+    public void add(Map<String, Map<String, Long>> incrementNsByKeyAndRule) {
+        if (incrementNsByKeyAndRule.isEmpty()) {
+            return;
+        }
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO rate_limit_state (key_id, rule, tat_ns) VALUES (?, ?, "
+                    + NOW_NS + " + ?) ON CONFLICT (key_id, rule) DO UPDATE SET tat_ns = GREATEST(rate_limit_state.tat_ns, "
+                    + NOW_NS + ") + ?")) {
+                for (Map.Entry<String, Map<String, Long>> key : new TreeMap<>(incrementNsByKeyAndRule).entrySet()) {
+                    for (Map.Entry<String, Long> rule : new TreeMap<>(key.getValue()).entrySet()) {
+                        ps.setString(1, key.getKey());
+                        ps.setString(2, rule.getKey());
+                        ps.setLong(3, rule.getValue());
+                        ps.setLong(4, rule.getValue());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Forgets TATs already past: a rule without one is at its full burst, as it is with one in the past. */
+    public int prune() {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM rate_limit_state WHERE tat_ns < " + NOW_NS)) {
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static Outcome read(Connection c, String keyId, List<Step> steps) throws SQLException {
+        Map<String, Long> tat = new HashMap<>();
+        long now;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + NOW_NS)) {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                now = rs.getLong(1);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT rule, tat_ns FROM rate_limit_state WHERE key_id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tat.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        Map<String, Long> before = new HashMap<>();
+        for (Step step : steps) {
+            before.put(step.rule(), Math.max(tat.getOrDefault(step.rule(), now), now));
+        }
+        return new Outcome(false, now, before);
+    }
+
+    /** Rules in name order: daemons lock a key's rows in the same order, so they never deadlock. */
+    private static List<Step> ordered(List<Step> steps) {
+        return steps.stream().sorted(java.util.Comparator.comparing(Step::rule)).toList();
+    }
+}
