@@ -17,7 +17,7 @@ import java.util.function.Function;
  * two keys that send the same {@code x-run-id} have a run budget each. Starts from the usage already
  * recorded today (tenants) and this week (runs), so a restart does not reset a budget.
  *
- * <p>Daemons sharing a PostgreSQL store share their budgets ({@link Shared}, docs/TEAM-MODE.md): each
+ * <p>Daemons sharing a PostgreSQL store share their budgets ({@link Shared}, docs/TEAM.md): each
  * budget is then a counter in the store, read when a call is checked; this daemon still counts in
  * memory, for its own calls until they are written and for budgets the store has no counter for yet.
  *

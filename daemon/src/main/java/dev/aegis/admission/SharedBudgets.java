@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Token budgets counted in the shared store (team mode, docs/TEAM-MODE.md): a call's check reads
+ * Token budgets counted in the shared store (team mode, docs/TEAM.md): a call's check reads
  * its counters (one query), this daemon's own calls' tokens count at once in memory and reach the
  * store in the background ({@link DeltaWriter}), so every daemon sees every other's spending as
  * soon as it is written.

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rate limits kept in the shared PostgreSQL store (team mode, docs/TEAM-MODE.md): the same GCRA as
+ * Rate limits kept in the shared PostgreSQL store (team mode, docs/TEAM.md): the same GCRA as
  * {@link RateLimiter}, with each key's and rule's state in the store and the database's clock, so the
  * daemons sharing a key share its limit exactly. A call is admitted by one transaction of
  * conditional statements ({@link RateLimitState#admit}); a finished call's tokens are added in the

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Team mode (docs/TEAM-MODE.md, "Budgets and rate limits"): two daemons on one PostgreSQL share a
+ * Team mode (docs/TEAM.md, "Budgets and rate limits"): two daemons on one PostgreSQL share a
  * key's run budget, its tenant's day budget and its request and token rate limits. Calls hammering one key
  * through both at once get what one daemon would give them, within the stated bound, not twice it.
  */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Token budgets shared by the daemons of one store (team mode, docs/TEAM-MODE.md): the tokens spent
+ * Token budgets shared by the daemons of one store (team mode, docs/TEAM.md): the tokens spent
  * per named counter (a run, a key, a tenant's minute or day), read when a call is admitted and added
  * to by each daemon's background writer. Additions are relative, so daemons adding at once add up.
  */

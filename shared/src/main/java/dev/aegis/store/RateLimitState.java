@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rate limits shared by the daemons of one PostgreSQL store (team mode, docs/TEAM-MODE.md): each
+ * Rate limits shared by the daemons of one PostgreSQL store (team mode, docs/TEAM.md): each
  * key's and rule's GCRA theoretical arrival time (TAT), in nanoseconds of the database's clock, so
  * daemons on machines whose clocks differ still share one timeline. A call is admitted by one
  * conditional statement per rule ({@code UPDATE ... WHERE} the new TAT is within the window), all of

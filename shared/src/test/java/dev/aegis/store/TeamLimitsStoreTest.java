@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The store side of team mode's shared budgets and rate limits (docs/TEAM-MODE.md). */
+/** The store side of team mode's shared budgets and rate limits (docs/TEAM.md). */
 class TeamLimitsStoreTest {
 
     private static final long MINUTE_NS = Duration.ofMinutes(1).toNanos();

@@ -1,4 +1,4 @@
--- Team mode's shared token budgets and rate limits (docs/TEAM-MODE.md, "Budgets and rate limits").
+-- Team mode's shared token budgets and rate limits (docs/TEAM.md, "Budgets and rate limits").
 -- Only daemons on a shared PostgreSQL use them; a single daemon on SQLite counts in its memory, so
 -- these tables stay empty here and exist for the same schema history in both dialects.
 -- Tokens spent per budget and window (run, key, tenant's minute or day), by every daemon.
