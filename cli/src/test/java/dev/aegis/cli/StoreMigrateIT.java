@@ -117,7 +117,8 @@ class StoreMigrateIT {
                 .containsEntry("usage_daily", 0L).containsEntry("credit_reservations", 0L);
         assertThat(counts(first, "already_there").values()).containsOnly(0L);
         assertThat(first.path("tables").findValuesAsText("table")).containsExactly("api_keys", "credit_accounts",
-                "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_head", "schema_version");
+                "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_head", "budget_counters",
+                "rate_limit_state", "schema_version");
 
         JsonNode again = json(CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url, "--json")));
         assertThat(counts(again, "copied").values()).containsOnly(0L);
