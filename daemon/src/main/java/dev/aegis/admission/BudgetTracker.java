@@ -36,6 +36,16 @@ public final class BudgetTracker {
      */
     public record Remaining(String scope, long tokens, long resetMs) {}
 
+    /** What a tenant has spent in the current minute and day (UTC). */
+    public record TenantUse(String tenant, long minuteUsed, long dayUsed) {}
+
+    /**
+     * What a key's run has spent.
+     *
+     * @param lastCallMs when this daemon last counted a call of it; 0 when only seeded from the store
+     */
+    public record RunUse(String keyId, String run, long used, long lastCallMs) {}
+
     private static final class Windows {
         long minute = -1;
         long minuteUsed;
@@ -50,6 +60,7 @@ public final class BudgetTracker {
     // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
     private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
+    /** Per run: tokens used, and when the last call was counted (0: seeded). */
     private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
     private final Function<String, Long> keyUsage;
@@ -89,7 +100,7 @@ public final class BudgetTracker {
             }
         });
         byKeyAndRun.forEach((keyId, byRun) ->
-                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[1])[0] += used));
+                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[2])[0] += used));
     }
 
     /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
@@ -97,7 +108,7 @@ public final class BudgetTracker {
         long now = clock.millis();
         Remaining tightest = null;
         if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
+            long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
             tightest = tighter(tightest, new Remaining("run", policy.perRun() - used[0], -1));
         }
         for (String t : withParents(tenant)) {
@@ -124,8 +135,26 @@ public final class BudgetTracker {
             w.dayUsed += tokens;
         }
         if (run != null) {
-            runs.get(new Run(keyId, run), r -> new long[1])[0] += tokens;
+            long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
+            used[0] += tokens;
+            used[1] = now;
         }
+    }
+
+    /** Every tracked tenant's use in the current minute and day (reading does not keep one tracked longer). */
+    public synchronized List<TenantUse> tenants() {
+        long now = clock.millis();
+        List<TenantUse> out = new ArrayList<>();
+        tenants.asMap().forEach((t, w) -> out.add(new TenantUse(t,
+                w.minute == now / MINUTE ? w.minuteUsed : 0, w.day == now / DAY ? w.dayUsed : 0)));
+        return out;
+    }
+
+    /** Every tracked run's use (reading does not keep one tracked longer). */
+    public synchronized List<RunUse> runs() {
+        List<RunUse> out = new ArrayList<>();
+        runs.asMap().forEach((r, used) -> out.add(new RunUse(r.keyId(), r.run(), used[0], used[1])));
+        return out;
     }
 
     /** How many tenants and runs are tracked (tests: the tables stay bounded). */

@@ -34,6 +34,7 @@ import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.ReceiptHeadStore;
+import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,13 +147,15 @@ final class Components implements AutoCloseable {
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
+            BudgetTracker budgets = budgets(database, clock);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
-                            new BudgetGuard(budgets(database, clock)),
+                            new BudgetGuard(budgets),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
-                    new SecretCounts(database), keyStore, ledger);
+                    new SecretCounts(database), keyStore, ledger, budgets, () -> config.get().governance(),
+                    new ReceiptVerifications(database));
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {
             database.close();

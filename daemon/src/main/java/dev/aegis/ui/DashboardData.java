@@ -2,11 +2,15 @@ package dev.aegis.ui;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.admission.BudgetTracker;
+import dev.aegis.config.BudgetPolicy;
+import dev.aegis.config.GovernanceConfig;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.CreditLedger;
 import dev.aegis.store.KeyStore;
+import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.SecretCounts;
 import dev.aegis.store.UsageCells;
 import dev.aegis.store.UsageFilter;
@@ -20,10 +24,12 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The dashboard's numbers, as JSON: each method answers one panel for one viewer, whose filter
@@ -39,8 +45,20 @@ public final class DashboardData {
     /** Top runs: at most this much of the period, newest first. */
     static final Duration RUN_WINDOW = Duration.ofDays(7);
 
-    /** Where the numbers come from. */
-    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys, CreditLedger credits) {}
+    /** Active runs: those with a call counted in this window, newest first. */
+    static final Duration ACTIVE_RUN = Duration.ofHours(24);
+    /** How many tenants and runs the budget bars show. */
+    static final int TOP_BUDGETS = 20;
+
+    /**
+     * Where the numbers come from.
+     *
+     * @param budgets the daemon's live tenant and run budget state, the one admission enforces
+     * @param governance the current governance settings (its budget policy)
+     * @param verifications the last {@code aegis receipts verify} of each trail
+     */
+    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys,
+            CreditLedger credits, BudgetTracker budgets, Supplier<GovernanceConfig> governance, ReceiptVerifications verifications) {}
 
     private final UsageQueries reports;
     private final UsageCells cells;
@@ -48,6 +66,8 @@ public final class DashboardData {
     private final SecretCounts secrets;
     private final KeyStore keys;
     private final CreditLedger credits;
+    private final BudgetTracker budgets;
+    private final Supplier<GovernanceConfig> governance;
     private final InstantSource clock;
 
     DashboardData(Sources sources, InstantSource clock) {
@@ -57,6 +77,8 @@ public final class DashboardData {
         this.secrets = sources.secrets();
         this.keys = sources.keys();
         this.credits = sources.credits();
+        this.budgets = sources.budgets();
+        this.governance = sources.governance();
         this.clock = clock;
     }
 
@@ -142,8 +164,63 @@ public final class DashboardData {
         return root;
     }
 
-    /** Per key: its rate limits and what the last minute used, its token budget and what it has used. */
+    /**
+     * Per key: its rate limits and what the last minute used, its token budget and what it has used;
+     * then, while governance sets token budgets, the policy and what the daemon has counted against it
+     * per tenant (this minute, today) and per active run.
+     */
     ObjectNode limits(String onlyKey) {
+        ObjectNode root = keyLimits(onlyKey);
+        GovernanceConfig g = governance.get();
+        BudgetPolicy policy = g.enabled() ? g.policy() : BudgetPolicy.NONE;
+        ArrayNode tenantsOut = root.putArray("tenants");
+        ArrayNode runsOut = root.putArray("runs");
+        if (!policy.any()) {
+            root.putNull("policy");
+            return root;
+        }
+        root.putObject("policy").put("per_run", policy.perRun()).put("per_minute", policy.perMinute())
+                .put("per_day", policy.perDay()).put("hard_stop", policy.hardStop());
+        Optional<KeyRecord> own = onlyKey == null ? Optional.empty() : keys.find(onlyKey);
+        if (onlyKey != null && own.isEmpty()) {
+            return root;
+        }
+        if (policy.perMinute() > 0 || policy.perDay() > 0) {
+            budgets.tenants().stream()
+                    .filter(t -> t.minuteUsed() > 0 || t.dayUsed() > 0)
+                    .filter(t -> own.isEmpty() || spends(own.get(), t.tenant()))
+                    .sorted(Comparator.comparingLong(BudgetTracker.TenantUse::dayUsed).reversed()
+                            .thenComparing(BudgetTracker.TenantUse::tenant))
+                    .limit(TOP_BUDGETS)
+                    .forEach(t -> tenantsOut.addObject().put("tenant", t.tenant())
+                            .put("minute_used", t.minuteUsed()).put("day_used", t.dayUsed()));
+        }
+        if (policy.perRun() > 0) {
+            long since = clock.millis() - ACTIVE_RUN.toMillis();
+            Map<String, String> names = names(onlyKey);
+            budgets.runs().stream()
+                    .filter(r -> r.lastCallMs() >= since)
+                    .filter(r -> onlyKey == null || onlyKey.equals(r.keyId()))
+                    .sorted(Comparator.comparingLong(BudgetTracker.RunUse::lastCallMs).reversed())
+                    .limit(TOP_BUDGETS)
+                    .forEach(r -> runsOut.addObject().put("key_id", r.keyId()).put("name", names.get(r.keyId()))
+                            .put("run", r.run()).put("used", r.used())
+                            .put("last_call", Instant.ofEpochMilli(r.lastCallMs()).toString()));
+        }
+        return root;
+    }
+
+    /**
+     * Whether a key's calls spend this tenant's budget: its own tenant, a tenant above it (a
+     * sub-tenant's calls count for its parents), or one of its sub-tenants when it may name them.
+     */
+    static boolean spends(KeyRecord key, String tenant) {
+        String own = key.tenant() == null ? "" : key.tenant();
+        return tenant.equals(own) || own.startsWith(tenant + "/")
+                || (key.subTenants() && !own.isEmpty() && tenant.startsWith(own + "/"));
+    }
+
+    private ObjectNode keyLimits(String onlyKey) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode out = root.putArray("keys");
         Instant now = clock.instant();

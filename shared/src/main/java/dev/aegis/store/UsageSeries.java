@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Usage over time: sums per time bucket (hour or UTC day) and group (model, key, provider, tenant),
- * for the dashboard's stacked charts. Days are read as a report reads them ({@link ReportSources}):
+ * Usage over time: sums per time bucket (hour or UTC day) and group (model, key, provider, tenant,
+ * run), for the dashboard's stacked charts. Days are read as a report reads them ({@link ReportSources}):
  * whole days from the daily rollup, the partial ends from the raw rows; hours from the raw rows.
  */
 public final class UsageSeries {
@@ -48,14 +48,15 @@ public final class UsageSeries {
     /**
      * The points in time order, then largest cost first.
      *
-     * @param stack what each bucket is split by; any group the rollup has (not run, not day)
+     * @param stack what each bucket is split by: key, model, provider, tenant, or run (which the rollup
+     *     does not have: a series by run reads only raw rows, so callers keep its range short)
      */
     public List<Point> series(UsageFilter filter, Bucket bucket, UsageGroup stack) {
-        if (stack.rollupColumn() == null || stack == UsageGroup.DAY) {
-            throw new IllegalArgumentException("a series is split by key, model, provider or tenant, not " + stack.label());
+        if (stack == UsageGroup.DAY) {
+            throw new IllegalArgumentException("a series is split by key, model, provider, tenant or run, not " + stack.label());
         }
         ReportSources.Grouping grouping = new ReportSources.Grouping(bucket.raw + ", " + stack.expression(),
-                bucket.rollup == null ? null : bucket.rollup + ", " + stack.rollupColumn(), 2);
+                bucket.rollup == null || stack.rollupColumn() == null ? null : bucket.rollup + ", " + stack.rollupColumn(), 2);
         return db.read(c -> {
             Map<Cell, long[]> sums = new HashMap<>();
             for (ReportSources.Source source : ReportSources.of(filter, grouping)) {

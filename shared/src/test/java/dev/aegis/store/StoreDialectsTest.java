@@ -63,6 +63,22 @@ class StoreDialectsTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void theLastVerifyOfEachTrailIsKept(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            ReceiptVerifications verifications = new ReceiptVerifications(db);
+            Path trail = temp.resolve("receipts");
+            assertThat(verifications.last(trail)).isEmpty();
+            verifications.record(trail, new ReceiptVerification(1000, true, 12, 12L, null));
+            assertThat(verifications.last(trail.resolve("x/..")))
+                    .contains(new ReceiptVerification(1000, true, 12, 12L, null));
+            verifications.record(trail, new ReceiptVerification(2000, false, 3, null, "a.jsonl:4: bad signature"));
+            assertThat(verifications.last(trail)).contains(new ReceiptVerification(2000, false, 3, null, "a.jsonl:4: bad signature"));
+            assertThat(verifications.last(temp.resolve("other"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void creditsAreReservedSettledAndReleasedPerHolder(Dialect dialect) {
         try (Database db = TestStores.open(dialect, temp)) {
             String id = key(db, "0.000001").id(); // 1000 nano-USD
