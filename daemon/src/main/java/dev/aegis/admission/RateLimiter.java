@@ -102,6 +102,27 @@ public final class RateLimiter {
         }
     }
 
+    /**
+     * How much of a rule a key is using now: the calls (or tokens) its window still holds, which is
+     * what the next {@link #acquire} weighs; 0 for a key this limiter has not seen.
+     */
+    public long used(String keyId, RateLimitRule rule) {
+        KeyState state = states.getIfPresent(keyId);
+        if (state == null) {
+            return 0;
+        }
+        synchronized (state) {
+            Long tat = state.tat.get(rule);
+            long ahead = tat == null ? 0 : tat - nanoClock.getAsLong();
+            if (ahead <= 0) {
+                return 0;
+            }
+            long window = rule.window().toNanos();
+            long unit = rule.tokens() > 0 ? Math.max(1, window / rule.tokens()) : window / rule.requests();
+            return Math.ceilDiv(ahead, unit);
+        }
+    }
+
     private static long millis(long nanos) {
         return (nanos + 999_999) / 1_000_000;
     }

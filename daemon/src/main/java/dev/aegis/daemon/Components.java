@@ -148,13 +148,14 @@ final class Components implements AutoCloseable {
             steps.done("metrics");
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
             BudgetTracker budgets = budgets(database, clock);
+            RateLimiter rateLimits = new RateLimiter(System::nanoTime);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
+                    new Admission(new RateLimitGuard(rateLimits),
                             new BudgetGuard(budgets),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
-                    new SecretCounts(database), keyStore, ledger, budgets, () -> config.get().governance(),
+                    new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
                     new ReceiptVerifications(database));
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {

@@ -3,8 +3,10 @@ package dev.aegis.ui;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.admission.BudgetTracker;
+import dev.aegis.admission.RateLimiter;
 import dev.aegis.config.BudgetPolicy;
 import dev.aegis.config.GovernanceConfig;
+import dev.aegis.config.RateLimitRule;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditBalance;
@@ -54,11 +56,13 @@ public final class DashboardData {
      * Where the numbers come from.
      *
      * @param budgets the daemon's live tenant and run budget state, the one admission enforces
+     * @param rateLimits the daemon's live per-key rate limiter
      * @param governance the current governance settings (its budget policy)
      * @param verifications the last {@code aegis receipts verify} of each trail
      */
     public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys,
-            CreditLedger credits, BudgetTracker budgets, Supplier<GovernanceConfig> governance, ReceiptVerifications verifications) {}
+            CreditLedger credits, BudgetTracker budgets, RateLimiter rateLimits, Supplier<GovernanceConfig> governance,
+            ReceiptVerifications verifications) {}
 
     private final UsageQueries reports;
     private final UsageCells cells;
@@ -67,6 +71,7 @@ public final class DashboardData {
     private final KeyStore keys;
     private final CreditLedger credits;
     private final BudgetTracker budgets;
+    private final RateLimiter rateLimits;
     private final Supplier<GovernanceConfig> governance;
     private final InstantSource clock;
 
@@ -78,6 +83,7 @@ public final class DashboardData {
         this.keys = sources.keys();
         this.credits = sources.credits();
         this.budgets = sources.budgets();
+        this.rateLimits = sources.rateLimits();
         this.governance = sources.governance();
         this.clock = clock;
     }
@@ -165,13 +171,13 @@ public final class DashboardData {
     }
 
     /**
-     * Per key: its rate limits and what the last minute used, its token budget and what it has used;
+     * Per key: its rate limits and what it has used of them, its token budget and what it has used;
      * then, while governance sets token budgets, the policy and what the daemon has counted against it
      * per tenant (this minute, today) and per active run.
      */
     ObjectNode limits(String onlyKey) {
-        ObjectNode root = keyLimits(onlyKey);
         GovernanceConfig g = governance.get();
+        ObjectNode root = keyLimits(onlyKey, g.enabled() ? g.rateLimits() : List.of());
         BudgetPolicy policy = g.enabled() ? g.policy() : BudgetPolicy.NONE;
         ArrayNode tenantsOut = root.putArray("tenants");
         ArrayNode runsOut = root.putArray("runs");
@@ -220,7 +226,11 @@ public final class DashboardData {
                 || (key.subTenants() && !own.isEmpty() && tenant.startsWith(own + "/"));
     }
 
-    private ObjectNode keyLimits(String onlyKey) {
+    /**
+     * Per key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
+     * and its use of governance's rate limits as the live limiter holds it.
+     */
+    private ObjectNode keyLimits(String onlyKey, List<RateLimitRule> rules) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode out = root.putArray("keys");
         Instant now = clock.instant();
@@ -234,7 +244,8 @@ public final class DashboardData {
             lifetime.put(t.group(), t.input() + t.output());
         }
         for (KeyRecord k : visibleKeys(onlyKey)) {
-            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null) {
+            boolean governed = !rules.isEmpty() && k.active(now); // a revoked key's bars would only clutter
+            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && !governed) {
                 continue;
             }
             UsageTotals used = lastMinute.get(k.id());
@@ -247,6 +258,15 @@ public final class DashboardData {
             }
             if (k.tokenBudget() != null) {
                 n.put("token_budget", k.tokenBudget()).put("tokens_used", lifetime.getOrDefault(k.id(), 0L));
+            }
+            if (governed) {
+                ArrayNode ruleUse = n.putArray("rate_limits");
+                for (RateLimitRule r : rules) {
+                    ruleUse.addObject().put("window_seconds", r.window().toSeconds())
+                            .put("unit", r.tokens() > 0 ? "tokens" : "requests")
+                            .put("limit", r.tokens() > 0 ? r.tokens() : r.requests())
+                            .put("used", rateLimits.used(k.id(), r));
+                }
             }
         }
         return root;

@@ -225,13 +225,22 @@ class DashboardIT {
     /**
      * Tenant and run budgets as bars (issue 27 item 1): {@code /ui/api/limits} answers the policy and
      * what the daemon's live budget state has counted per tenant (a sub-tenant's calls count for its
-     * parent too) and per run of a key; a plain key sees only its own tenants and runs.
+     * parent too) and per run of a key, and each key's use of governance's rate limits; a plain key
+     * sees only its own tenants, runs and key.
      */
     @Test
     void tenantAndRunBudgetsComeFromTheLiveBudgetState() throws Exception {
-        try (TestGateway g = TestGateway.start(temp, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
-                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": false, \"tokens\": {\"perRun\": 100000, \"perMinute\": 500000, "
-                        + "\"perDay\": 1000000}}"))) {
+        String governance = """
+                governance:
+                  enabled: true
+                  rate_limits:
+                    - window: 24h
+                      requests: 10
+                  policy:
+                    hardStop: false
+                    tokens: {perRun: 100000, perMinute: 500000, perDay: 1000000}
+                """;
+        try (TestGateway g = TestGateway.start(temp, governance, Map.of())) {
             String dave = g.mintKey(new NewKey("dave", "acme", false, List.of(), null, null, null, null, null, null, null, true));
             String erin = g.mintKey(new NewKey("erin", "beta", false, List.of(), null, null, null, null));
             long daveTokens = 0;
@@ -264,6 +273,13 @@ class DashboardIT {
             assertThat(run1.path("used").asLong()).isEqualTo(daveTokens);
             assertThat(run1.path("last_call").asText()).isNotEmpty();
             assertThat(named(limits.path("runs"), "run", "run-2").path("used").asLong()).isEqualTo(erinTokens);
+            // governance's per-key rate limits, from the live limiter: 10 a day leaves each call counted all day
+            JsonNode daveRule = of(limits, id(dave)).path("rate_limits").path(0);
+            assertThat(daveRule.path("window_seconds").asLong()).as(limits.toString()).isEqualTo(86400);
+            assertThat(daveRule.path("unit").asText()).isEqualTo("requests");
+            assertThat(daveRule.path("limit").asLong()).isEqualTo(10);
+            assertThat(daveRule.path("used").asLong()).isEqualTo(2);
+            assertThat(of(limits, id(erin)).at("/rate_limits/0/used").asLong()).isEqualTo(1);
 
             // spend over time stacked by run: read from the raw rows, so over at most 7 days
             JsonNode byRun = Http.json(get(g, op, "/ui/api/series?since=24h&bucket=hour&by=run").body());
@@ -281,6 +297,7 @@ class DashboardIT {
             JsonNode mine = Http.json(get(g, d, "/ui/api/limits").body());
             assertThat(mine.path("tenants").findValuesAsText("tenant")).containsExactlyInAnyOrder("acme/red", "acme");
             assertThat(mine.path("runs").findValuesAsText("run")).containsExactly("run-1");
+            assertThat(mine.path("keys").findValuesAsText("key_id")).containsExactly(id(dave));
         }
     }
 

@@ -231,6 +231,13 @@
     return wrap;
   }
 
+  function duration(seconds) {
+    if (seconds % 86400 === 0) return seconds === 86400 ? "day" : `${seconds / 86400} days`;
+    if (seconds % 3600 === 0) return seconds === 3600 ? "hour" : `${seconds / 3600} hours`;
+    if (seconds % 60 === 0) return seconds === 60 ? "minute" : `${seconds / 60} minutes`;
+    return `${seconds} s`;
+  }
+
   function limitBox(title, dataset) {
     const d = document.createElement("div");
     d.className = "limit";
@@ -247,7 +254,7 @@
     box.textContent = "";
     const policy = l.policy;
     if (l.keys.length === 0 && !policy) {
-      box.textContent = "No key has a rate limit or token budget, and governance sets no tenant or run budget.";
+      box.textContent = "No key has a rate limit or token budget, and governance sets no limit or budget.";
       box.className = "muted";
       return;
     }
@@ -257,6 +264,7 @@
       if ("rpm" in k) d.appendChild(bar("requests, last minute", k.rpm_used, k.rpm));
       if ("tpm" in k) d.appendChild(bar("tokens, last minute", k.tpm_used, k.tpm));
       if ("token_budget" in k) d.appendChild(bar("token budget", k.tokens_used, k.token_budget));
+      (k.rate_limits || []).forEach(r => d.appendChild(bar(`${r.unit} per ${duration(r.window_seconds)} (governance)`, r.used, r.limit)));
       box.appendChild(d);
     });
     if (!policy) return;
