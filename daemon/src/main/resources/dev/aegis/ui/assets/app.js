@@ -271,11 +271,13 @@
     const mode = policy.hard_stop ? "refused once spent" : "warned once spent";
     const budgets = document.createElement("p");
     budgets.className = "muted";
-    budgets.textContent = `Budgets (governance, ${mode}): ` + [
+    const perTenant = [
       policy.per_day > 0 ? `${count(policy.per_day)} tokens a day` : null,
-      policy.per_minute > 0 ? `${count(policy.per_minute)} a minute` : null,
-      policy.per_run > 0 ? `${count(policy.per_run)} per run` : null
-    ].filter(x => x).join(", ") + " per tenant" + (policy.per_run > 0 ? " / run" : "") + ".";
+      policy.per_minute > 0 ? `${count(policy.per_minute)} tokens a minute` : null
+    ].filter(x => x);
+    budgets.textContent = `Token budgets (governance, ${mode}): `
+        + [perTenant.length ? "per tenant " + perTenant.join(" and ") : null,
+           policy.per_run > 0 ? `per run ${count(policy.per_run)} tokens` : null].filter(x => x).join("; ") + ".";
     box.appendChild(budgets);
     l.tenants.forEach(t => {
       const d = limitBox(`tenant ${t.tenant || "(none)"}`, {tenant: t.tenant});
