@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  */
 public final class DashboardData {
 
-    /** How many groups a breakdown shows (the rest are summed in the total). */
+    /** How many groups a breakdown shows (the rest are summed in the total) and a chart stacks. */
     static final int TOP = 10;
     /** Burn rate: the average daily spend over this window. */
     static final Duration BURN_WINDOW = Duration.ofDays(7);
@@ -123,7 +123,8 @@ public final class DashboardData {
         root.put("by", stack.label());
         Map<String, String> names = stack == UsageGroup.KEY ? names(filter.keyId()) : Map.of();
         ArrayNode points = root.putArray("points");
-        for (UsageSeries.Point p : series.series(filter, bucket, stack)) {
+        // the costliest groups, the others summed as "(other)": a chart by run or key stays readable and small
+        for (UsageSeries.Point p : series.series(filter, bucket, stack, TOP)) {
             // keys by name and id: two keys may share a name
             String group = p.group() == null ? "(none)"
                     : names.containsKey(p.group()) ? names.get(p.group()) + " (" + p.group() + ")" : p.group();

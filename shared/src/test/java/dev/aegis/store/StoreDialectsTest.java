@@ -129,6 +129,29 @@ class StoreDialectsTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void aSeriesKeepsItsCostliestGroupsAndSumsTheRestAsOther(Dialect dialect) {
+        long day = 20_400L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            String k = key(db, null).id();
+            new UsageStore(db).insert(List.of(call(day + 10, k, "a", 1, 100), call(day + 20, k, "b", 2, 400),
+                    call(day + 30, k, "c", 4, 300), call(day + UsageRollup.DAY_MS + 5, k, "d", 8, 200),
+                    call(day + UsageRollup.DAY_MS + 6, k, "a", 16, 100)));
+            UsageSeries series = new UsageSeries(db);
+            for (UsageSeries.Bucket bucket : UsageSeries.Bucket.values()) { // days from the rollup, hours from the rows
+                List<UsageSeries.Point> points = series.series(UsageFilter.ALL, bucket, UsageGroup.MODEL, 2);
+                assertThat(points).extracting(UsageSeries.Point::group).as(bucket.name())
+                        .containsOnly("b", "c", UsageSeries.OTHER);
+                assertThat(points.stream().mapToLong(UsageSeries.Point::inputTokens).sum()).isEqualTo(31);
+                assertThat(points).filteredOn(p -> p.group().equals(UsageSeries.OTHER))
+                        .extracting(UsageSeries.Point::inputTokens).containsExactly(1L, 24L);
+                assertThat(series.series(UsageFilter.ALL, bucket, UsageGroup.MODEL, 4)).extracting(UsageSeries.Point::group)
+                        .containsOnly("a", "b", "c", "d");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void thePromptLogKeepsTheNewestEntries(Dialect dialect) {
         try (Database db = TestStores.open(dialect, temp)) {
             PromptLogStore log = new PromptLogStore(db);
