@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,16 +63,28 @@ class DashboardBrowserIT {
         assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
         fake = FakeProvider.start();
         home = temp.resolve("home").toString();
-        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl()));
+        env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-p", "AEGIS_OPENAI_BASE_URL", fake.baseUrl(),
+                // budgets far above what the tests spend: they only warn, and the page draws their bars
+                "AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": false, \"tokens\": {\"perRun\": 100000, \"perDay\": 1000000}}"));
         assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();
         JsonNode a = keygen("alice");
         JsonNode b = keygen("bob");
         alice = a.path("key").asText();
         bob = b.path("key").asText();
         bobId = b.path("id").asText();
-        for (String key : List.of(alice, alice, bob)) {
+        for (String key : List.of(alice, alice)) {
             assertThat(call(key, "gpt-4o-mini")).isEqualTo(200);
         }
+        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("x-api-key", bob)
+                .header("x-run-id", "nightly-1").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        // once the three rows are stored their receipts are written (receipts first): the trail is whole
+        await(Duration.ofSeconds(10), "the three calls stored", () -> Json.mapper().readTree(CliRun.run(env,
+                CliRun.args(home, "usage", "--since", "1d", "--format", "json")).out()).at("/total/requests").asLong() == 3 ? true : null);
+        CliRun verify = CliRun.run(env, CliRun.args(home, "receipts", "verify"));
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
         browser = chromium();
     }
 
@@ -125,8 +136,13 @@ class DashboardBrowserIT {
         return r.out().strip();
     }
 
+    /** Something to poll that may throw. */
+    interface Probe<T> {
+        T get() throws Exception;
+    }
+
     /** Polls the page (the browser's own clock runs the scripts) until the value is there. */
-    private static <T> T await(Duration within, String what, Supplier<T> value) throws InterruptedException {
+    private static <T> T await(Duration within, String what, Probe<T> value) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             T v = value.get();
@@ -148,7 +164,7 @@ class DashboardBrowserIT {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    private static void openFresh(String url) throws InterruptedException {
+    private static void openFresh(String url) throws Exception {
         browser.get("about:blank");
         browser.manage().deleteAllCookies();
         browser.get(url);
@@ -174,6 +190,16 @@ class DashboardBrowserIT {
         assertThat(attribute("total-output", "data-value")).isEqualTo(total.path("output").asText());
         assertThat(browser.findElement(By.id("by-key")).getText()).contains("alice").contains("bob");
         assertThat(browser.findElements(By.cssSelector("#chart-cost svg rect"))).isNotEmpty();
+        // receipts: the head and the last `aegis receipts verify`, run before the page opened
+        assertThat(Long.parseLong(attribute("receipts", "data-seq"))).isGreaterThanOrEqualTo(3);
+        assertThat(attribute("receipts-verify", "data-result")).isEqualTo("intact");
+        assertThat(browser.findElement(By.id("receipts-verify")).getText()).contains("intact, 3 receipts up to #3");
+        // budgets as bars: the tenant's day and bob's run, from the daemon's live budget state
+        WebElement tenant = browser.findElement(By.cssSelector("#limits .limit[data-tenant='default']"));
+        assertThat(tenant.getText()).contains("tokens today");
+        assertThat(tenant.findElements(By.cssSelector(".bar > div"))).hasSize(1);
+        WebElement run = browser.findElement(By.cssSelector("#limits .limit[data-run='nightly-1']"));
+        assertThat(run.getText()).contains("run nightly-1 of bob").contains("of 100,000");
 
         HttpResponse<String> later = send(alice, "gpt-4o");
         long answered = System.nanoTime();

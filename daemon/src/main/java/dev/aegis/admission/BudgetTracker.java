@@ -42,6 +42,16 @@ public final class BudgetTracker {
      */
     public record Remaining(String scope, long tokens, long resetMs) {}
 
+    /** What a tenant has spent in the current minute and day (UTC). */
+    public record TenantUse(String tenant, long minuteUsed, long dayUsed) {}
+
+    /**
+     * What a key's run has spent.
+     *
+     * @param lastCallMs when this daemon last counted a call of it; 0 when only seeded from the store
+     */
+    public record RunUse(String keyId, String run, long used, long lastCallMs) {}
+
     private static final class Windows {
         long minute = -1;
         long minuteUsed;
@@ -73,6 +83,7 @@ public final class BudgetTracker {
     // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
     private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
+    /** Per run: tokens used, and when the last call was counted (0: seeded). */
     private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
     private final Function<String, Long> keyUsage;
@@ -122,7 +133,7 @@ public final class BudgetTracker {
             }
         });
         byKeyAndRun.forEach((keyId, byRun) ->
-                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[1])[0] += used));
+                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[2])[0] += used));
     }
 
     /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
@@ -160,7 +171,7 @@ public final class BudgetTracker {
         long now = clock.millis();
         List<Limit> limits = new ArrayList<>(4);
         if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
+            long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
             limits.add(new Limit("run", runCounter(keyId, run), policy.perRun(), used[0], -1));
         }
         if (policy.perMinute() > 0 || policy.perDay() > 0) {
@@ -218,8 +229,9 @@ public final class BudgetTracker {
                 }
             }
             if (run != null) {
-                long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
+                long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
                 used[0] += tokens;
+                used[1] = now;
                 if (shared != null && policy.perRun() > 0) {
                     long after = used[0];
                     // A run is forgotten a week after it was last used, as in memory.
@@ -246,6 +258,22 @@ public final class BudgetTracker {
 
     private static String keyCounter(String keyId) {
         return "key:" + keyId;
+    }
+
+    /** Every tracked tenant's use in the current minute and day (reading does not keep one tracked longer). */
+    public synchronized List<TenantUse> tenants() {
+        long now = clock.millis();
+        List<TenantUse> out = new ArrayList<>();
+        tenants.asMap().forEach((t, w) -> out.add(new TenantUse(t,
+                w.minute == now / MINUTE ? w.minuteUsed : 0, w.day == now / DAY ? w.dayUsed : 0)));
+        return out;
+    }
+
+    /** Every tracked run's use (reading does not keep one tracked longer). */
+    public synchronized List<RunUse> runs() {
+        List<RunUse> out = new ArrayList<>();
+        runs.asMap().forEach((r, used) -> out.add(new RunUse(r.keyId(), r.run(), used[0], used[1])));
+        return out;
     }
 
     /** How many tenants and runs are tracked (tests: the tables stay bounded). */

@@ -18,4 +18,7 @@ public interface KeyRateLimits {
 
     /** Counts a finished call's tokens against the key's token rules. */
     void chargeTokens(String keyId, List<RateLimitRule> rules, long tokens);
+
+    /** How much of a rule the key has used now (requests or tokens), for the dashboard's bars. */
+    long used(String keyId, RateLimitRule rule);
 }

@@ -115,6 +115,32 @@ public final class RateLimiter implements KeyRateLimits {
         }
     }
 
+    /**
+     * How much of a rule a key is using now: the calls (or tokens) its window still holds, which is
+     * what the next {@link #acquire} weighs; 0 for a key this limiter has not seen.
+     */
+    @Override
+    public long used(String keyId, RateLimitRule rule) {
+        KeyState state = states.getIfPresent(keyId);
+        if (state == null) {
+            return 0;
+        }
+        synchronized (state) {
+            return used(rule, state.tat.get(rule), nanoClock.getAsLong());
+        }
+    }
+
+    /** How much of a rule's window its TAT stands for at {@code nowNs}: requests or tokens, rounded up. */
+    static long used(RateLimitRule rule, Long tatNs, long nowNs) {
+        long ahead = tatNs == null ? 0 : tatNs - nowNs;
+        if (ahead <= 0) {
+            return 0;
+        }
+        long window = rule.window().toNanos();
+        long unit = rule.tokens() > 0 ? Math.max(1, window / rule.tokens()) : window / rule.requests();
+        return Math.ceilDiv(ahead, unit);
+    }
+
     private static long millis(long nanos) {
         return (nanos + 999_999) / 1_000_000;
     }

@@ -65,6 +65,12 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         }
     }
 
+    @Override
+    public long used(String keyId, RateLimitRule rule) {
+        RateLimitState.Outcome now = state.current(keyId, List.of(new RateLimitState.Step(name(rule), 0, rule.window().toNanos())));
+        return RateLimiter.used(rule, now.tatNs().get(name(rule)), now.nowNs());
+    }
+
     private void write(Map<KeyRule, Long> batch) {
         Map<String, Map<String, Long>> byKey = new HashMap<>();
         batch.forEach((kr, ns) -> byKey.computeIfAbsent(kr.keyId(), k -> new HashMap<>()).put(kr.rule(), ns));

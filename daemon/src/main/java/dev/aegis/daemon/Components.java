@@ -6,6 +6,7 @@ import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimitGuard;
+import dev.aegis.admission.KeyRateLimits;
 import dev.aegis.admission.RateLimiter;
 import dev.aegis.admission.SharedBudgets;
 import dev.aegis.admission.SharedRateLimiter;
@@ -39,6 +40,7 @@ import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.ReceiptHeadStore;
+import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,13 +160,16 @@ final class Components implements AutoCloseable {
             boolean team = database.dialect() == Dialect.POSTGRESQL;
             this.sharedRateLimits = team ? new SharedRateLimiter(new RateLimitState(database)) : null;
             this.sharedBudgets = team ? new SharedBudgets(new BudgetCounters(database), clock) : null;
+            BudgetTracker budgets = budgets(database, clock, sharedBudgets);
+            KeyRateLimits rateLimits = team ? sharedRateLimits : new RateLimiter(System::nanoTime);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new Admission(new RateLimitGuard(team ? sharedRateLimits : new RateLimiter(System::nanoTime)),
-                            new BudgetGuard(budgets(database, clock, sharedBudgets)),
+                    new Admission(new RateLimitGuard(rateLimits),
+                            new BudgetGuard(budgets),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
-                    new SecretCounts(database), keyStore, ledger);
+                    new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
+                    new ReceiptVerifications(database));
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {
             database.close();

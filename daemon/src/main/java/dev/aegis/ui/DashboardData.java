@@ -2,11 +2,17 @@ package dev.aegis.ui;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.admission.BudgetTracker;
+import dev.aegis.admission.KeyRateLimits;
+import dev.aegis.config.BudgetPolicy;
+import dev.aegis.config.GovernanceConfig;
+import dev.aegis.config.RateLimitRule;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.CreditLedger;
 import dev.aegis.store.KeyStore;
+import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.SecretCounts;
 import dev.aegis.store.UsageCells;
 import dev.aegis.store.UsageFilter;
@@ -20,10 +26,12 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The dashboard's numbers, as JSON: each method answers one panel for one viewer, whose filter
@@ -32,15 +40,29 @@ import java.util.Optional;
  */
 public final class DashboardData {
 
-    /** How many groups a breakdown shows (the rest are summed in the total). */
+    /** How many groups a breakdown shows (the rest are summed in the total) and a chart stacks. */
     static final int TOP = 10;
     /** Burn rate: the average daily spend over this window. */
     static final Duration BURN_WINDOW = Duration.ofDays(7);
     /** Top runs: at most this much of the period, newest first. */
     static final Duration RUN_WINDOW = Duration.ofDays(7);
 
-    /** Where the numbers come from. */
-    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys, CreditLedger credits) {}
+    /** Active runs: those with a call counted in this window, newest first. */
+    static final Duration ACTIVE_RUN = Duration.ofHours(24);
+    /** How many tenants and runs the budget bars show. */
+    static final int TOP_BUDGETS = 20;
+
+    /**
+     * Where the numbers come from.
+     *
+     * @param budgets the daemon's live tenant and run budget state, the one admission enforces
+     * @param rateLimits the daemon's live per-key rate limiter
+     * @param governance the current governance settings (its budget policy)
+     * @param verifications the last {@code aegis receipts verify} of each trail
+     */
+    public record Sources(UsageQueries reports, UsageCells cells, UsageSeries series, SecretCounts secrets, KeyStore keys,
+            CreditLedger credits, BudgetTracker budgets, KeyRateLimits rateLimits, Supplier<GovernanceConfig> governance,
+            ReceiptVerifications verifications) {}
 
     private final UsageQueries reports;
     private final UsageCells cells;
@@ -48,6 +70,9 @@ public final class DashboardData {
     private final SecretCounts secrets;
     private final KeyStore keys;
     private final CreditLedger credits;
+    private final BudgetTracker budgets;
+    private final KeyRateLimits rateLimits;
+    private final Supplier<GovernanceConfig> governance;
     private final InstantSource clock;
 
     DashboardData(Sources sources, InstantSource clock) {
@@ -57,6 +82,9 @@ public final class DashboardData {
         this.secrets = sources.secrets();
         this.keys = sources.keys();
         this.credits = sources.credits();
+        this.budgets = sources.budgets();
+        this.rateLimits = sources.rateLimits();
+        this.governance = sources.governance();
         this.clock = clock;
     }
 
@@ -95,7 +123,8 @@ public final class DashboardData {
         root.put("by", stack.label());
         Map<String, String> names = stack == UsageGroup.KEY ? names(filter.keyId()) : Map.of();
         ArrayNode points = root.putArray("points");
-        for (UsageSeries.Point p : series.series(filter, bucket, stack)) {
+        // the costliest groups, the others summed as "(other)": a chart by run or key stays readable and small
+        for (UsageSeries.Point p : series.series(filter, bucket, stack, TOP)) {
             // keys by name and id: two keys may share a name
             String group = p.group() == null ? "(none)"
                     : names.containsKey(p.group()) ? names.get(p.group()) + " (" + p.group() + ")" : p.group();
@@ -142,8 +171,67 @@ public final class DashboardData {
         return root;
     }
 
-    /** Per key: its rate limits and what the last minute used, its token budget and what it has used. */
+    /**
+     * Per key: its rate limits and what it has used of them, its token budget and what it has used;
+     * then, while governance sets token budgets, the policy and what the daemon has counted against it
+     * per tenant (this minute, today) and per active run.
+     */
     ObjectNode limits(String onlyKey) {
+        GovernanceConfig g = governance.get();
+        ObjectNode root = keyLimits(onlyKey, g.enabled() ? g.rateLimits() : List.of());
+        BudgetPolicy policy = g.enabled() ? g.policy() : BudgetPolicy.NONE;
+        ArrayNode tenantsOut = root.putArray("tenants");
+        ArrayNode runsOut = root.putArray("runs");
+        if (!policy.any()) {
+            root.putNull("policy");
+            return root;
+        }
+        root.putObject("policy").put("per_run", policy.perRun()).put("per_minute", policy.perMinute())
+                .put("per_day", policy.perDay()).put("hard_stop", policy.hardStop());
+        Optional<KeyRecord> own = onlyKey == null ? Optional.empty() : keys.find(onlyKey);
+        if (onlyKey != null && own.isEmpty()) {
+            return root;
+        }
+        if (policy.perMinute() > 0 || policy.perDay() > 0) {
+            budgets.tenants().stream()
+                    .filter(t -> t.minuteUsed() > 0 || t.dayUsed() > 0)
+                    .filter(t -> own.isEmpty() || spends(own.get(), t.tenant()))
+                    .sorted(Comparator.comparingLong(BudgetTracker.TenantUse::dayUsed).reversed()
+                            .thenComparing(BudgetTracker.TenantUse::tenant))
+                    .limit(TOP_BUDGETS)
+                    .forEach(t -> tenantsOut.addObject().put("tenant", t.tenant())
+                            .put("minute_used", t.minuteUsed()).put("day_used", t.dayUsed()));
+        }
+        if (policy.perRun() > 0) {
+            long since = clock.millis() - ACTIVE_RUN.toMillis();
+            Map<String, String> names = names(onlyKey);
+            budgets.runs().stream()
+                    .filter(r -> r.lastCallMs() >= since)
+                    .filter(r -> onlyKey == null || onlyKey.equals(r.keyId()))
+                    .sorted(Comparator.comparingLong(BudgetTracker.RunUse::lastCallMs).reversed())
+                    .limit(TOP_BUDGETS)
+                    .forEach(r -> runsOut.addObject().put("key_id", r.keyId()).put("name", names.get(r.keyId()))
+                            .put("run", r.run()).put("used", r.used())
+                            .put("last_call", Instant.ofEpochMilli(r.lastCallMs()).toString()));
+        }
+        return root;
+    }
+
+    /**
+     * Whether a key's calls spend this tenant's budget: its own tenant, a tenant above it (a
+     * sub-tenant's calls count for its parents), or one of its sub-tenants when it may name them.
+     */
+    static boolean spends(KeyRecord key, String tenant) {
+        String own = key.tenant() == null ? "" : key.tenant();
+        return tenant.equals(own) || own.startsWith(tenant + "/")
+                || (key.subTenants() && !own.isEmpty() && tenant.startsWith(own + "/"));
+    }
+
+    /**
+     * Per key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
+     * and its use of governance's rate limits as the live limiter holds it.
+     */
+    private ObjectNode keyLimits(String onlyKey, List<RateLimitRule> rules) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode out = root.putArray("keys");
         Instant now = clock.instant();
@@ -157,7 +245,8 @@ public final class DashboardData {
             lifetime.put(t.group(), t.input() + t.output());
         }
         for (KeyRecord k : visibleKeys(onlyKey)) {
-            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null) {
+            boolean governed = !rules.isEmpty() && k.active(now); // a revoked key's bars would only clutter
+            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && !governed) {
                 continue;
             }
             UsageTotals used = lastMinute.get(k.id());
@@ -170,6 +259,15 @@ public final class DashboardData {
             }
             if (k.tokenBudget() != null) {
                 n.put("token_budget", k.tokenBudget()).put("tokens_used", lifetime.getOrDefault(k.id(), 0L));
+            }
+            if (governed) {
+                ArrayNode ruleUse = n.putArray("rate_limits");
+                for (RateLimitRule r : rules) {
+                    ruleUse.addObject().put("window_seconds", r.window().toSeconds())
+                            .put("unit", r.tokens() > 0 ? "tokens" : "requests")
+                            .put("limit", r.tokens() > 0 ? r.tokens() : r.requests())
+                            .put("used", rateLimits.used(k.id(), r));
+                }
             }
         }
         return root;

@@ -33,7 +33,7 @@ import java.util.Objects;
  */
 public final class DashboardRoutes {
 
-    /** Hourly buckets are read from the raw rows: at most this range. */
+    /** Hourly buckets and charts by run are read from the raw rows: at most this range. */
     static final Duration MAX_HOURLY = Duration.ofDays(7);
 
     private final LoginLinks links = new LoginLinks();
@@ -52,7 +52,7 @@ public final class DashboardRoutes {
     public DashboardRoutes(DashboardData.Sources sources, AuditConfig audit, Authenticator authenticator, KeyCache keyCache,
             EventBus events, InFlightRequests lifecycle, String controlToken, InstantSource clock) {
         this.data = new DashboardData(sources, clock);
-        this.receipts = new ReceiptsStatus(audit.receipts(), audit.dir());
+        this.receipts = new ReceiptsStatus(audit.receipts(), audit.dir(), sources.verifications());
         this.authenticator = authenticator;
         this.keyCache = keyCache;
         this.keys = sources.keys();
@@ -137,17 +137,24 @@ public final class DashboardRoutes {
             case "hour" -> UsageSeries.Bucket.HOUR;
             default -> throw ApiException.invalidRequest("bucket must be hour or day");
         };
-        if (bucket == UsageSeries.Bucket.HOUR) {
-            long until = filter.untilMillis() == null ? clock.millis() : filter.untilMillis();
-            // a minute of slack: "7d" was read a moment before this clock
-            if (filter.sinceMillis() == null || until - filter.sinceMillis() > MAX_HOURLY.plusMinutes(1).toMillis()) {
-                throw ApiException.invalidRequest("hourly buckets cover at most " + MAX_HOURLY.toDays() + " days: use bucket=day");
-            }
-        }
         UsageGroup by = UsageGroup.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "model"))
-                .filter(g -> g != UsageGroup.RUN && g != UsageGroup.DAY)
-                .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant"));
+                .filter(g -> g != UsageGroup.DAY)
+                .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant, run"));
+        if (bucket == UsageSeries.Bucket.HOUR && !withinRawRange(filter)) {
+            throw ApiException.invalidRequest("hourly buckets cover at most " + MAX_HOURLY.toDays() + " days: use bucket=day");
+        }
+        if (by == UsageGroup.RUN && !withinRawRange(filter)) {
+            throw ApiException.invalidRequest("a chart by run covers at most " + MAX_HOURLY.toDays()
+                    + " days (runs are read from the raw rows): use since=7d or less");
+        }
         json(ctx, data.series(filter, bucket, by));
+    }
+
+    /** Whether a period is short enough to be read from the raw rows: at most {@link #MAX_HOURLY}. */
+    private boolean withinRawRange(UsageFilter filter) {
+        long until = filter.untilMillis() == null ? clock.millis() : filter.untilMillis();
+        // a minute of slack: "7d" was read a moment before this clock
+        return filter.sinceMillis() != null && until - filter.sinceMillis() <= MAX_HOURLY.plusMinutes(1).toMillis();
     }
 
     /** Receipts cover every key's calls: admins only. */

@@ -48,6 +48,21 @@ class BudgetTrackerTest {
     }
 
     @Test
+    void theUseOfEachTenantAndRunIsReadWithoutResettingIt() {
+        tracker.seed(Map.of("acme", 50L), Map.of("k", Map.of("old-run", 20L)));
+        tracker.charge("k", "acme/red", "r", 30);
+        assertThat(tracker.tenants()).containsExactlyInAnyOrder(new BudgetTracker.TenantUse("acme/red", 30, 30),
+                new BudgetTracker.TenantUse("acme", 30, 80));
+        assertThat(tracker.runs()).containsExactlyInAnyOrder(new BudgetTracker.RunUse("k", "old-run", 20, 0),
+                new BudgetTracker.RunUse("k", "r", 30, now.get().toEpochMilli()));
+        // A minute later (a new UTC day too): windows read as spent nothing, runs keep their use.
+        now.set(now.get().plus(Duration.ofMinutes(2)));
+        assertThat(tracker.tenants()).containsExactlyInAnyOrder(new BudgetTracker.TenantUse("acme/red", 0, 0),
+                new BudgetTracker.TenantUse("acme", 0, 0));
+        assertThat(tracker.runs()).extracting(BudgetTracker.RunUse::used).containsExactlyInAnyOrder(20L, 30L);
+    }
+
+    @Test
     void aRunIsOneKeys() {
         BudgetPolicy perRun = new BudgetPolicy(true, 500, 0, 0);
         tracker.charge("k", "t", "r", 450);

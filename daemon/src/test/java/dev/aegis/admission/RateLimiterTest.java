@@ -19,6 +19,25 @@ class RateLimiterTest {
     }
 
     @Test
+    void usedIsWhatTheWindowStillHolds() {
+        RateLimitRule tenPerMinute = new RateLimitRule(Duration.ofMinutes(1), 10, 0, true);
+        RateLimitRule tokens = new RateLimitRule(Duration.ofMinutes(1), 0, 600, true);
+        assertThat(limiter.used("k", tenPerMinute)).isZero();
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire("k", List.of(tenPerMinute, tokens));
+        }
+        limiter.chargeTokens("k", List.of(tenPerMinute, tokens), 120);
+        assertThat(limiter.used("k", tenPerMinute)).isEqualTo(3);
+        assertThat(limiter.used("k", tokens)).isEqualTo(120);
+        advance(Duration.ofSeconds(6)); // one call's interval, 60 tokens' worth
+        assertThat(limiter.used("k", tenPerMinute)).isEqualTo(2);
+        assertThat(limiter.used("k", tokens)).isEqualTo(60);
+        assertThat(limiter.used("other", tenPerMinute)).isZero();
+        advance(Duration.ofMinutes(1));
+        assertThat(limiter.used("k", tenPerMinute)).isZero();
+    }
+
+    @Test
     void burstOfTheLimitThenOneCallPerInterval() {
         List<RateLimitRule> sixtyPerMinute = List.of(RateLimitRule.requestsPerMinute(60));
         for (int i = 0; i < 60; i++) {

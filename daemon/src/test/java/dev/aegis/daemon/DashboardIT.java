@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -66,8 +67,12 @@ class DashboardIT {
 
     /** A login link minted with the daemon's control token (what `aegis dashboard` does). */
     private static String operatorLink(String query) throws Exception {
-        HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/ui/login-link" + query))
-                .header(ControlRoutes.CONTROL_TOKEN_HEADER, gateway.state().controlToken())
+        return operatorLink(gateway, query);
+    }
+
+    private static String operatorLink(TestGateway g, String query) throws Exception {
+        HttpResponse<String> r = Http.send(HttpRequest.newBuilder(URI.create(g.url() + "/ui/login-link" + query))
+                .header(ControlRoutes.CONTROL_TOKEN_HEADER, g.state().controlToken())
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Http.json(r.body()).path("url").asText();
@@ -80,21 +85,33 @@ class DashboardIT {
     }
 
     private static HttpResponse<String> exchange(String token) throws Exception {
-        return Http.send(Http.post(gateway.url() + "/ui/api/session", "{\"token\":\"" + token + "\"}"));
+        return exchange(gateway, token);
+    }
+
+    private static HttpResponse<String> exchange(TestGateway g, String token) throws Exception {
+        return Http.send(Http.post(g.url() + "/ui/api/session", "{\"token\":\"" + token + "\"}"));
     }
 
     /** Logs in with a fresh link; the cookie and the CSRF token. */
     private record Login(String cookie, String csrf) {}
 
     private static Login login(String link) throws Exception {
-        HttpResponse<String> r = exchange(token(link));
+        return login(gateway, link);
+    }
+
+    private static Login login(TestGateway g, String link) throws Exception {
+        HttpResponse<String> r = exchange(g, token(link));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
         return new Login(setCookie.substring(0, setCookie.indexOf(';')), Http.json(r.body()).path("csrf").asText());
     }
 
     private static HttpResponse<String> get(Login login, String path) throws Exception {
-        return Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + path)).header("Cookie", login.cookie()).GET());
+        return get(gateway, login, path);
+    }
+
+    private static HttpResponse<String> get(TestGateway g, Login login, String path) throws Exception {
+        return Http.send(HttpRequest.newBuilder(URI.create(g.url() + path)).header("Cookie", login.cookie()).GET());
     }
 
     private static HttpResponse<String> action(Login login, String path, String body, String csrf, String origin)
@@ -203,6 +220,102 @@ class DashboardIT {
         JsonNode limits = of(Http.json(get(op, "/ui/api/limits").body()), id(alice));
         assertThat(limits.path("rpm").asInt()).isEqualTo(100);
         assertThat(limits.path("rpm_used").asInt()).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Tenant and run budgets as bars (issue 27 item 1): {@code /ui/api/limits} answers the policy and
+     * what the daemon's live budget state has counted per tenant (a sub-tenant's calls count for its
+     * parent too) and per run of a key, and each key's use of governance's rate limits; a plain key
+     * sees only its own tenants, runs and key.
+     */
+    @Test
+    void tenantAndRunBudgetsComeFromTheLiveBudgetState() throws Exception {
+        String governance = """
+                governance:
+                  enabled: true
+                  rate_limits:
+                    - window: 24h
+                      requests: 10
+                  policy:
+                    hardStop: false
+                    tokens: {perRun: 100000, perMinute: 500000, perDay: 1000000}
+                """;
+        try (TestGateway g = TestGateway.start(temp, governance, Map.of())) {
+            String dave = g.mintKey(new NewKey("dave", "acme", false, List.of(), null, null, null, null, null, null, null, true));
+            String erin = g.mintKey(new NewKey("erin", "beta", false, List.of(), null, null, null, null));
+            long daveTokens = 0;
+            for (int i = 0; i < 2; i++) {
+                daveTokens += tokens(g, g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}")
+                        .setHeader("Authorization", "Bearer " + dave).header("x-tenant-id", "acme/red").header("x-run-id", "run-1"));
+            }
+            long erinTokens = tokens(g, g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}")
+                    .setHeader("Authorization", "Bearer " + erin).header("x-run-id", "run-2"));
+            assertThat(daveTokens).isPositive();
+
+            Login op = login(g, operatorLink(g, ""));
+            JsonNode limits = Http.json(get(g, op, "/ui/api/limits").body());
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (!limits.path("runs").toString().contains("run-2") && System.nanoTime() < until) {
+                Thread.sleep(20); // bounded poll: the last call is counted as it ends
+                limits = Http.json(get(g, op, "/ui/api/limits").body());
+            }
+            assertThat(limits.at("/policy/per_run").asLong()).as(limits.toString()).isEqualTo(100000);
+            assertThat(limits.at("/policy/per_minute").asLong()).isEqualTo(500000);
+            assertThat(limits.at("/policy/per_day").asLong()).isEqualTo(1000000);
+            assertThat(limits.at("/policy/hard_stop").asBoolean(true)).isFalse();
+            assertThat(named(limits.path("tenants"), "tenant", "acme/red").path("day_used").asLong()).isEqualTo(daveTokens);
+            assertThat(named(limits.path("tenants"), "tenant", "acme/red").path("minute_used").asLong()).isBetween(0L, daveTokens);
+            assertThat(named(limits.path("tenants"), "tenant", "acme").path("day_used").asLong()).isEqualTo(daveTokens);
+            assertThat(named(limits.path("tenants"), "tenant", "beta").path("day_used").asLong()).isEqualTo(erinTokens);
+            JsonNode run1 = named(limits.path("runs"), "run", "run-1");
+            assertThat(run1.path("key_id").asText()).isEqualTo(id(dave));
+            assertThat(run1.path("name").asText()).isEqualTo("dave");
+            assertThat(run1.path("used").asLong()).isEqualTo(daveTokens);
+            assertThat(run1.path("last_call").asText()).isNotEmpty();
+            assertThat(named(limits.path("runs"), "run", "run-2").path("used").asLong()).isEqualTo(erinTokens);
+            // governance's per-key rate limits, from the live limiter: 10 a day leaves each call counted all day
+            JsonNode daveRule = of(limits, id(dave)).path("rate_limits").path(0);
+            assertThat(daveRule.path("window_seconds").asLong()).as(limits.toString()).isEqualTo(86400);
+            assertThat(daveRule.path("unit").asText()).isEqualTo("requests");
+            assertThat(daveRule.path("limit").asLong()).isEqualTo(10);
+            assertThat(daveRule.path("used").asLong()).isEqualTo(2);
+            assertThat(of(limits, id(erin)).at("/rate_limits/0/used").asLong()).isEqualTo(1);
+
+            // spend over time stacked by run: read from the raw rows, so over at most 7 days
+            JsonNode byRun = Http.json(get(g, op, "/ui/api/series?since=24h&bucket=hour&by=run").body());
+            Map<String, Long> runTokens = new java.util.HashMap<>();
+            for (JsonNode p : byRun.path("points")) {
+                runTokens.merge(p.path("group").asText(), p.path("input").asLong() + p.path("output").asLong(), Long::sum);
+            }
+            assertThat(runTokens).as(byRun.toString()).containsEntry("run-1", daveTokens).containsEntry("run-2", erinTokens);
+            assertThat(Http.json(get(g, op, "/ui/api/series?since=7d&by=run").body()).path("by").asText()).isEqualTo("run");
+            HttpResponse<String> tooLong = get(g, op, "/ui/api/series?since=30d&by=run");
+            assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+
+            HttpResponse<String> own = Http.send(Http.post(g.url() + "/ui/login-link", "").header("x-api-key", dave));
+            Login d = login(g, Http.json(own.body()).path("url").asText());
+            JsonNode mine = Http.json(get(g, d, "/ui/api/limits").body());
+            assertThat(mine.path("tenants").findValuesAsText("tenant")).containsExactlyInAnyOrder("acme/red", "acme");
+            assertThat(mine.path("runs").findValuesAsText("run")).containsExactly("run-1");
+            assertThat(mine.path("keys").findValuesAsText("key_id")).containsExactly(id(dave));
+        }
+    }
+
+    /** A call's tokens, once its usage row is stored (the budget state counts them when the call ends). */
+    private static long tokens(TestGateway g, HttpRequest.Builder call) throws Exception {
+        HttpResponse<String> r = Http.send(call);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        UsageRowView row = g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+        return row.input() + row.output();
+    }
+
+    private static JsonNode named(JsonNode array, String field, String value) {
+        for (JsonNode n : array) {
+            if (n.path(field).asText().equals(value)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no " + field + " " + value + " in " + array);
     }
 
     private static JsonNode of(JsonNode keys, String keyId) {

@@ -130,7 +130,8 @@ class DashboardScaleIT {
                 "/ui/api/summary?since=24h",
                 "/ui/api/series?since=all&bucket=day&by=model", "/ui/api/series?since=90d&bucket=day&by=key",
                 "/ui/api/series?since=7d&bucket=hour&by=model", "/ui/api/series?since=7d&bucket=hour&by=provider",
-                "/ui/api/credits", "/ui/api/limits",
+                "/ui/api/series?since=7d&bucket=day&by=run", "/ui/api/series?since=7d&bucket=hour&by=run",
+                "/ui/api/credits", "/ui/api/limits", "/ui/api/receipts",
                 "/ui/api/secrets?since=all", "/ui/api/secrets?since=30d")) {
             long[] millis = time(path);
             Arrays.sort(millis);

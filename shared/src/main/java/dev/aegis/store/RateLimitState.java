@@ -92,6 +92,11 @@ public final class RateLimitState {
         return new Outcome(true, now, before);
     }
 
+    /** Each rule's TAT now, taking nothing (the dashboard's bars). */
+    public Outcome current(String keyId, List<Step> steps) {
+        return db.read(c -> read(c, keyId, steps));
+    }
+
     /** Adds to TATs unconditionally (a finished call's tokens), in one transaction. */
     public void add(Map<String, Map<String, Long>> incrementNsByKeyAndRule) {
         if (incrementNsByKeyAndRule.isEmpty()) {

@@ -31,9 +31,14 @@ final class ReportSources {
 
     /**
      * The group columns of a query: over the raw rows, over the rollup (null when it cannot serve
-     * them), and how many there are ({@code "a, b"} is two: a time bucket and a group, say).
+     * them), how many there are ({@code "a, b"} is two: a time bucket and a group, say), and the
+     * values of the {@code ?} in them (bound before the filter's).
      */
-    record Grouping(String raw, String rollup, int columns) {
+    record Grouping(String raw, String rollup, int columns, List<Object> args) {
+
+        Grouping(String raw, String rollup, int columns) {
+            this(raw, rollup, columns, List.of());
+        }
 
         String groupBy() {
             StringBuilder out = new StringBuilder(" GROUP BY 1");
@@ -76,7 +81,7 @@ final class ReportSources {
         w.add("ts_ms >= ?", from);
         w.add("ts_ms < ?", to);
         w.common(f);
-        return new Source("SELECT " + by.raw() + ", " + SUMS + " FROM usage" + w.sql() + by.groupBy(), w.args);
+        return new Source("SELECT " + by.raw() + ", " + SUMS + " FROM usage" + w.sql() + by.groupBy(), args(by, w));
     }
 
     /** Rollup rows of days {@code firstDay <= day < endDay} (null: unbounded). */
@@ -85,7 +90,17 @@ final class ReportSources {
         w.add("day >= ?", firstDay);
         w.add("day < ?", endDay);
         w.common(f);
-        return new Source("SELECT " + by.rollup() + ", " + ROLLUP_SUMS + " FROM usage_daily" + w.sql() + by.groupBy(), w.args);
+        return new Source("SELECT " + by.rollup() + ", " + ROLLUP_SUMS + " FROM usage_daily" + w.sql() + by.groupBy(),
+                args(by, w));
+    }
+
+    private static List<Object> args(Grouping by, Where w) {
+        if (by.args().isEmpty()) {
+            return w.args;
+        }
+        List<Object> all = new ArrayList<>(by.args());
+        all.addAll(w.args);
+        return all;
     }
 
     /** The filters both tables have columns for. */

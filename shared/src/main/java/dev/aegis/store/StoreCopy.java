@@ -76,6 +76,8 @@ public final class StoreCopy {
             Rule.notCopied("budget_counters", Kind.NOT_COPIED,
                     "team mode's shared budget counters: empty on SQLite; a team daemon starts each from the usage rows"),
             Rule.notCopied("rate_limit_state", Kind.NOT_COPIED, "team mode's shared rate-limit state: empty on SQLite"),
+            Rule.notCopied("receipt_verifications", Kind.NOT_COPIED,
+                    "the last verify of this machine's trail folders: run `aegis receipts verify` again"),
             Rule.notCopied("schema_version", Kind.NOT_COPIED, "each store migrates its own schema"));
 
     private final Database from;

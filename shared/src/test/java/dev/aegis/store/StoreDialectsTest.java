@@ -63,6 +63,22 @@ class StoreDialectsTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void theLastVerifyOfEachTrailIsKept(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            ReceiptVerifications verifications = new ReceiptVerifications(db);
+            Path trail = temp.resolve("receipts");
+            assertThat(verifications.last(trail)).isEmpty();
+            verifications.record(trail, new ReceiptVerification(1000, true, 12, 12L, null));
+            assertThat(verifications.last(trail.resolve("x/..")))
+                    .contains(new ReceiptVerification(1000, true, 12, 12L, null));
+            verifications.record(trail, new ReceiptVerification(2000, false, 3, null, "a.jsonl:4: bad signature"));
+            assertThat(verifications.last(trail)).contains(new ReceiptVerification(2000, false, 3, null, "a.jsonl:4: bad signature"));
+            assertThat(verifications.last(temp.resolve("other"))).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void creditsAreReservedSettledAndReleasedPerHolder(Dialect dialect) {
         try (Database db = TestStores.open(dialect, temp)) {
             String id = key(db, "0.000001").id(); // 1000 nano-USD
@@ -108,6 +124,29 @@ class StoreDialectsTest {
             assertThat(q.report(UsageFilter.ALL, UsageGroup.RUN).total().requests()).isEqualTo(5);
             assertThat(q.tokensOfKey(k)).isEqualTo(1 + 2 + 4 + 16 + 4 * 10);
             assertThat(q.tokensSince(day, UsageGroup.TENANT)).containsEntry("team-a", 23L + 40);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aSeriesKeepsItsCostliestGroupsAndSumsTheRestAsOther(Dialect dialect) {
+        long day = 20_400L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            String k = key(db, null).id();
+            new UsageStore(db).insert(List.of(call(day + 10, k, "a", 1, 100), call(day + 20, k, "b", 2, 400),
+                    call(day + 30, k, "c", 4, 300), call(day + UsageRollup.DAY_MS + 5, k, "d", 8, 200),
+                    call(day + UsageRollup.DAY_MS + 6, k, "a", 16, 100)));
+            UsageSeries series = new UsageSeries(db);
+            for (UsageSeries.Bucket bucket : UsageSeries.Bucket.values()) { // days from the rollup, hours from the rows
+                List<UsageSeries.Point> points = series.series(UsageFilter.ALL, bucket, UsageGroup.MODEL, 2);
+                assertThat(points).extracting(UsageSeries.Point::group).as(bucket.name())
+                        .containsOnly("b", "c", UsageSeries.OTHER);
+                assertThat(points.stream().mapToLong(UsageSeries.Point::inputTokens).sum()).isEqualTo(31);
+                assertThat(points).filteredOn(p -> p.group().equals(UsageSeries.OTHER))
+                        .extracting(UsageSeries.Point::inputTokens).containsExactly(1L, 24L);
+                assertThat(series.series(UsageFilter.ALL, bucket, UsageGroup.MODEL, 4)).extracting(UsageSeries.Point::group)
+                        .containsOnly("a", "b", "c", "d");
+            }
         }
     }
 

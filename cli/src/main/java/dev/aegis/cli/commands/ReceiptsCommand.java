@@ -16,6 +16,9 @@ import dev.aegis.receipts.VerifyResult;
 import dev.aegis.store.Database;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.ReceiptHeadStore;
+import dev.aegis.store.ReceiptVerification;
+import dev.aegis.store.ReceiptVerifications;
+import dev.aegis.store.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -138,6 +141,9 @@ public final class ReceiptsCommand extends GroupCommand {
             } catch (IOException e) {
                 throw new CliException("cannot verify: " + e.getMessage());
             }
+            if (dir == null) {
+                record(folder, result);
+            }
             if (json) {
                 ObjectNode n = Json.mapper().createObjectNode().put("intact", result.intact())
                         .put("receipts", result.receipts()).put("files", result.files());
@@ -159,6 +165,17 @@ public final class ReceiptsCommand extends GroupCommand {
                 context.out().println(result.receipts() + " receipts before it are intact.");
             }
             return result.intact() ? ExitCode.OK : ExitCode.FAILED;
+        }
+
+        /** Remembers this check of the home's trail in the store, for the dashboard's receipts panel. */
+        private void record(Path folder, VerifyResult result) {
+            try (Database db = Stores.open(context)) {
+                new ReceiptVerifications(db).record(folder, new ReceiptVerification(System.currentTimeMillis(), result.intact(),
+                        result.receipts(), result.intact() ? result.lastSeq() : null,
+                        result.intact() ? null : result.where() + ": " + result.reason()));
+            } catch (StoreException e) {
+                context.err().println("warning: the result was not recorded in the store: " + e.getMessage());
+            }
         }
 
         private static Checkpoint readCheckpoint(Path file) throws IOException {

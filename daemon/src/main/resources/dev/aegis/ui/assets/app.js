@@ -138,9 +138,15 @@
   async function loadSeries() {
     let bucket = $("bucket").value;
     const p = $("period").value;
-    if (bucket === "hour" && (p === "30d" || p === "90d" || p === "all")) {
+    const long = p === "30d" || p === "90d" || p === "all";
+    if (bucket === "hour" && long) {
       bucket = "day";
       $("bucket").value = "day";
+    }
+    if ($("stack").value === "run" && long) {
+      // runs are read from the raw rows: the server charts them over 7 days at most
+      $("stack").value = "model";
+      toast("A chart by run covers 7 days at most: pick the last 24 hours or 7 days.");
     }
     const s = await api(`/ui/api/series?${period()}&bucket=${bucket}&by=${encodeURIComponent($("stack").value)}`);
     const buckets = [], groupsCost = {}, cost = {}, tokens = {};
@@ -225,25 +231,63 @@
     return wrap;
   }
 
+  function duration(seconds) {
+    if (seconds % 86400 === 0) return seconds === 86400 ? "day" : `${seconds / 86400} days`;
+    if (seconds % 3600 === 0) return seconds === 3600 ? "hour" : `${seconds / 3600} hours`;
+    if (seconds % 60 === 0) return seconds === 60 ? "minute" : `${seconds / 60} minutes`;
+    return `${seconds} s`;
+  }
+
+  function limitBox(title, dataset) {
+    const d = document.createElement("div");
+    d.className = "limit";
+    Object.assign(d.dataset, dataset);
+    const h = document.createElement("strong");
+    h.textContent = title;
+    d.appendChild(h);
+    return d;
+  }
+
   async function loadLimits() {
     const l = await api("/ui/api/limits");
     const box = $("limits");
     box.textContent = "";
-    if (l.keys.length === 0) {
-      box.textContent = "No key has a rate limit or token budget.";
+    const policy = l.policy;
+    if (l.keys.length === 0 && !policy) {
+      box.textContent = "No key has a rate limit or token budget, and governance sets no limit or budget.";
       box.className = "muted";
       return;
     }
     box.className = "";
     l.keys.forEach(k => {
-      const d = document.createElement("div");
-      d.className = "limit";
-      const h = document.createElement("strong");
-      h.textContent = `${k.name} (${k.key_id})`;
-      d.appendChild(h);
+      const d = limitBox(`${k.name} (${k.key_id})`, {keyId: k.key_id});
       if ("rpm" in k) d.appendChild(bar("requests, last minute", k.rpm_used, k.rpm));
       if ("tpm" in k) d.appendChild(bar("tokens, last minute", k.tpm_used, k.tpm));
       if ("token_budget" in k) d.appendChild(bar("token budget", k.tokens_used, k.token_budget));
+      (k.rate_limits || []).forEach(r => d.appendChild(bar(`${r.unit} per ${duration(r.window_seconds)} (governance)`, r.used, r.limit)));
+      box.appendChild(d);
+    });
+    if (!policy) return;
+    const mode = policy.hard_stop ? "refused once spent" : "warned once spent";
+    const budgets = document.createElement("p");
+    budgets.className = "muted";
+    const perTenant = [
+      policy.per_day > 0 ? `${count(policy.per_day)} tokens a day` : null,
+      policy.per_minute > 0 ? `${count(policy.per_minute)} tokens a minute` : null
+    ].filter(x => x);
+    budgets.textContent = `Token budgets (governance, ${mode}): `
+        + [perTenant.length ? "per tenant " + perTenant.join(" and ") : null,
+           policy.per_run > 0 ? `per run ${count(policy.per_run)} tokens` : null].filter(x => x).join("; ") + ".";
+    box.appendChild(budgets);
+    l.tenants.forEach(t => {
+      const d = limitBox(`tenant ${t.tenant || "(none)"}`, {tenant: t.tenant});
+      if (policy.per_day > 0) d.appendChild(bar("tokens today", t.day_used, policy.per_day));
+      if (policy.per_minute > 0) d.appendChild(bar("tokens this minute", t.minute_used, policy.per_minute));
+      box.appendChild(d);
+    });
+    l.runs.forEach(r => {
+      const d = limitBox(`run ${r.run} of ${r.name || r.key_id}`, {run: r.run, keyId: r.key_id});
+      d.appendChild(bar(`tokens (last call ${r.last_call.substring(11, 19)} UTC)`, r.used, policy.per_run));
       box.appendChild(d);
     });
   }
@@ -269,9 +313,26 @@
     } else if (!r.head) {
       p.textContent = "No receipt yet.";
     } else {
-      p.textContent = `${count(r.head.seq)} receipts; the newest, #${r.head.seq} at ${r.head.ts} in ${r.head.file}, `
-          + `hashes to ${r.head.hash}. Check the whole chain offline with: aegis receipts verify`;
+      p.textContent = `Head: receipt #${r.head.seq} at ${r.head.ts} in ${r.head.file}, `
+          + `hashes to ${r.head.hash}.`;
       p.dataset.seq = r.head.seq;
+    }
+    const v = $("receipts-verify");
+    const last = r.last_verify;
+    if (!last) {
+      v.textContent = "Never verified: run aegis receipts verify.";
+      v.className = "muted";
+      v.dataset.result = "none";
+      return;
+    }
+    const when = last.at.substring(0, 19).replace("T", " ") + " UTC";
+    v.dataset.result = last.result;
+    if (last.intact) {
+      v.className = "ok";
+      v.textContent = `Last verify, ${when}: intact, ${count(last.receipts)} receipts up to #${last.head_seq}.`;
+    } else {
+      v.className = "error";
+      v.textContent = `Last verify, ${when}: BROKEN at ${last.problem} (${count(last.receipts)} receipts before it intact).`;
     }
   }
 
