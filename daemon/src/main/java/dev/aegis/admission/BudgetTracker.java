@@ -3,6 +3,7 @@ package dev.aegis.admission;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.config.BudgetPolicy;
+import dev.aegis.store.UsageQueries;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -11,14 +12,16 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Tokens spent per tenant this minute and today (UTC), and per run of a key, against a
- * {@link BudgetPolicy}. A tenant's budget counts its sub-tenants' calls too: a call of
- * {@code acme/team-1} spends {@code acme/team-1}'s budget and {@code acme}'s. A run is one key's:
- * two keys that send the same {@code x-run-id} have a run budget each. Starts from the usage already
- * recorded today (tenants) and this week (runs), so a restart does not reset a budget.
+ * Tokens spent per tenant this minute and today (UTC), and per run and per session of a key (tokens
+ * and cost), against a {@link BudgetPolicy}. A tenant's budget counts its sub-tenants' calls too: a call
+ * of {@code acme/team-1} spends {@code acme/team-1}'s budget and {@code acme}'s. A run and a session are
+ * one key's: two keys that send the same {@code x-run-id} (or session id) have a budget each. Starts from
+ * the usage already recorded today (tenants) and this week (runs, sessions), so a restart does not reset
+ * a budget.
  *
- * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants and {@link #MAX_RUNS} runs, kept
- * while used (a tenant for a day, a run for a week); beyond that the least used are forgotten.
+ * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants, {@link #MAX_RUNS} runs and as many
+ * sessions, kept while used (a tenant for a day, a run or session for a week); beyond that the least
+ * used are forgotten.
  */
 public final class BudgetTracker {
 
@@ -43,15 +46,36 @@ public final class BudgetTracker {
         long dayUsed;
     }
 
-    /** A run as one key sees it. */
-    private record Run(String keyId, String run) {}
+    /** A run or a session as one key sees it. */
+    private record Span(String keyId, String id) {}
+
+    /** What each run (or session) of a key has spent: tokens, then nano-USD. */
+    private static final class Spans {
+        private final Cache<Span, long[]> spent = Caffeine.newBuilder().executor(Runnable::run)
+                .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
+
+        long[] of(String keyId, String id) {
+            return spent.get(new Span(keyId, id), s -> new long[2]);
+        }
+
+        void charge(String keyId, String id, long tokens, long costNanos) {
+            long[] s = of(keyId, id);
+            s[0] += tokens;
+            s[1] += costNanos;
+        }
+
+        long size() {
+            spent.cleanUp();
+            return spent.estimatedSize();
+        }
+    }
 
     private final InstantSource clock;
     // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
     private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
-    private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
-            .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
+    private final Spans runs = new Spans();
+    private final Spans sessions = new Spans();
     private final Function<String, Long> keyUsage;
     private final Cache<String, long[]> keys = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_KEYS).build();
@@ -88,17 +112,34 @@ public final class BudgetTracker {
                 windows(t, now).dayUsed += used;
             }
         });
-        byKeyAndRun.forEach((keyId, byRun) ->
-                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[1])[0] += used));
+        byKeyAndRun.forEach((keyId, byRun) -> byRun.forEach((run, used) -> runs.charge(keyId, run, used, 0)));
     }
 
-    /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
+    /** Tokens and cost already spent when the daemon starts, per key id and session id. */
+    public synchronized void seedSessions(Map<String, Map<String, UsageQueries.Spent>> byKeyAndSession) {
+        byKeyAndSession.forEach((keyId, bySession) -> bySession.forEach((session, spent) ->
+                sessions.charge(keyId, session, spent.tokens(), spent.costNanos())));
+    }
+
+    /** Tokens and nano-USD a key's session has spent so far. */
+    public synchronized long[] sessionSpent(String keyId, String session) {
+        return sessions.of(keyId, session).clone();
+    }
+
+    /** The tightest token budget left for a key's call, or null when the policy sets none that applies. */
     public synchronized Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy) {
+        return remaining(keyId, tenant, run, null, policy);
+    }
+
+    /** The same, with the call's session ({@link BudgetPolicy#perSession()} tokens; null: none). */
+    public synchronized Remaining remaining(String keyId, String tenant, String run, String session, BudgetPolicy policy) {
         long now = clock.millis();
         Remaining tightest = null;
         if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(new Run(keyId, run), r -> new long[1]);
-            tightest = tighter(tightest, new Remaining("run", policy.perRun() - used[0], -1));
+            tightest = tighter(tightest, new Remaining("run", policy.perRun() - runs.of(keyId, run)[0], -1));
+        }
+        if (policy.perSession() > 0 && session != null) {
+            tightest = tighter(tightest, new Remaining("session", policy.perSession() - sessions.of(keyId, session)[0], -1));
         }
         for (String t : withParents(tenant)) {
             Windows w = windows(t, now);
@@ -114,6 +155,14 @@ public final class BudgetTracker {
     }
 
     public synchronized void charge(String keyId, String tenant, String run, long tokens) {
+        charge(keyId, tenant, run, null, tokens, 0);
+    }
+
+    /** Counts a call's tokens against its tenant, run and session, and its cost against its session. */
+    public synchronized void charge(String keyId, String tenant, String run, String session, long tokens, long costNanos) {
+        if (session != null && (tokens > 0 || costNanos > 0)) {
+            sessions.charge(keyId, session, Math.max(0, tokens), Math.max(0, costNanos));
+        }
         if (tokens <= 0) {
             return;
         }
@@ -124,15 +173,14 @@ public final class BudgetTracker {
             w.dayUsed += tokens;
         }
         if (run != null) {
-            runs.get(new Run(keyId, run), r -> new long[1])[0] += tokens;
+            runs.charge(keyId, run, tokens, costNanos);
         }
     }
 
-    /** How many tenants and runs are tracked (tests: the tables stay bounded). */
+    /** How many tenants, runs and sessions are tracked (tests: the tables stay bounded). */
     synchronized long tracked() {
         tenants.cleanUp();
-        runs.cleanUp();
-        return tenants.estimatedSize() + runs.estimatedSize();
+        return tenants.estimatedSize() + runs.size() + sessions.size();
     }
 
     /** A tenant and each tenant it is a sub-tenant of: {@code a/b/c}, {@code a/b}, {@code a}. */

@@ -148,7 +148,7 @@ final class Components implements AutoCloseable {
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(new RateLimiter(System::nanoTime)),
-                            new BudgetGuard(budgets(database, clock)),
+                            new BudgetGuard(budgets(database, clock), pricing),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
@@ -190,13 +190,14 @@ final class Components implements AutoCloseable {
         }
     }
 
-    /** Budgets start from the tokens already used today (per tenant) and this week (per key and run). */
+    /** Budgets start from the tokens already used today (per tenant) and this week (per key and run or session). */
     private static BudgetTracker budgets(Database database, InstantSource clock) {
         UsageQueries queries = new UsageQueries(database);
         BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey);
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
         tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
                 queries.runTokensSince(clock.millis() - Duration.ofDays(7).toMillis()));
+        tracker.seedSessions(queries.sessionSpendSince(clock.millis() - Duration.ofDays(7).toMillis()));
         return tracker;
     }
 

@@ -145,7 +145,7 @@ public final class DashboardRoutes {
             }
         }
         UsageGroup by = UsageGroup.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "model"))
-                .filter(g -> g != UsageGroup.RUN && g != UsageGroup.DAY)
+                .filter(g -> g.rolledUp() && g != UsageGroup.DAY)
                 .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant"));
         json(ctx, data.series(filter, bucket, by));
     }

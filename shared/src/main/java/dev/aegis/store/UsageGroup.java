@@ -18,7 +18,13 @@ public enum UsageGroup {
      * of a long history (2 s instead of 2 ms on a million rows); with it, it reads the time range.
      */
     RUN("run_id || ''", null),
-    PROVIDER("provider", "provider");
+    PROVIDER("provider", "provider"),
+    /** The coding agent's session (issue 28); like runs, read from the raw rows. */
+    SESSION("session_id || ''", null),
+    /** The client program ({@code originator}, {@code claude-code}); raw rows. */
+    CLIENT("client", null),
+    /** The sub-agent within a session; raw rows. */
+    AGENT("agent_id", null);
 
     private final String expression;
     private final String rollupColumn;
@@ -26,6 +32,11 @@ public enum UsageGroup {
     UsageGroup(String expression, String rollupColumn) {
         this.expression = expression;
         this.rollupColumn = rollupColumn;
+    }
+
+    /** Whether whole days of a report by this group come from the daily rollup (a series can stack by it). */
+    public boolean rolledUp() {
+        return rollupColumn != null;
     }
 
     /** The group's expression over the {@code usage} rows. */
@@ -52,5 +63,10 @@ public enum UsageGroup {
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every group's name, as an error lists them: {@code key, model, ...}. */
+    public static String names() {
+        return String.join(", ", Arrays.stream(values()).map(UsageGroup::label).toList());
     }
 }
