@@ -49,10 +49,13 @@ public enum UsageGroup {
         return rollupColumn;
     }
 
+    /** The group of calls that have no value for it (no run, no session, ...), as reports name it. */
+    public static final String NO_GROUP = "(none)";
+
     /** The group's name as shown: days as {@code YYYY-MM-DD}. */
     String label(String raw) {
         if (raw == null) {
-            return "(none)";
+            return NO_GROUP;
         }
         return this == DAY ? java.time.LocalDate.ofEpochDay(Long.parseLong(raw)).toString() : raw;
     }
