@@ -74,6 +74,11 @@ class DashboardBrowserIT {
         for (String key : List.of(alice, alice, bob)) {
             assertThat(call(key, "gpt-4o-mini")).isEqualTo(200);
         }
+        DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("x-api-key", alice)
+                .header("x-claude-code-session-id", "browser-session")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         browser = chromium();
     }
 
@@ -174,6 +179,9 @@ class DashboardBrowserIT {
         assertThat(attribute("total-output", "data-value")).isEqualTo(total.path("output").asText());
         assertThat(browser.findElement(By.id("by-key")).getText()).contains("alice").contains("bob");
         assertThat(browser.findElements(By.cssSelector("#chart-cost svg rect"))).isNotEmpty();
+        // The fake bills 21 prompt tokens, 5 of them cached: 23.8 % cache hits.
+        assertThat(browser.findElement(By.id("by-session")).getText()).contains("browser-session").contains("23.8%");
+        assertThat(browser.findElement(By.id("total-cache-hit")).getText()).isEqualTo("23.8%");
 
         HttpResponse<String> later = send(alice, "gpt-4o");
         long answered = System.nanoTime();
