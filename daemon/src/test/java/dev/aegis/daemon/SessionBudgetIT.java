@@ -64,6 +64,25 @@ class SessionBudgetIT {
     }
 
     @Test
+    void aSessionsSpendSurvivesARestart() throws Exception {
+        String policy = "{\"hardStop\": true, \"tokens\": {\"perSession\": 60}, \"usd\": {\"perSession\": 1}}";
+        Path home;
+        String key;
+        try (TestGateway g = governed(temp, policy)) {
+            home = g.homeDir;
+            key = g.clientKey;
+            assertThat(call(g, key, "s-r").statusCode()).isEqualTo(200);
+            assertThat(call(g, key, "s-r").statusCode()).isEqualTo(200);
+            assertThat(call(g, key, "s-r").statusCode()).isEqualTo(429);
+        }
+        try (TestGateway again = TestGateway.startIn(home, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", policy))) {
+            assertThat(call(again, key, "s-r").statusCode()).isEqualTo(429);
+            assertThat(call(again, key, "s-other").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aStreamReachingTheSessionBudgetEndsWithFinishReasonLength() throws Exception {
         try (TestGateway g = governed(temp, "{\"hardStop\": true, \"tokens\": {\"perSession\": 150}}")) {
             g.fake.repeatText(30);
