@@ -2,6 +2,10 @@ package dev.aegis.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
@@ -37,9 +41,7 @@ class SessionBudgetIT {
     private static HttpResponse<String> call(TestGateway g, String key, String session) throws Exception {
         HttpResponse<String> r = Http.send(Http.post(g.url() + "/v1/chat/completions", CHAT)
                 .header("Authorization", "Bearer " + key).header("x-claude-code-session-id", session));
-        if (r.statusCode() == 200) {
-            g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
-        }
+        // A call is counted against its budgets before its answer completes: the next call sees it.
         return r;
     }
 
@@ -101,6 +103,30 @@ class SessionBudgetIT {
             assertThat(finish).containsExactly("length");
             assertThat(text.length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
             assertThat(g.fake.requests().getLast().bodyText()).containsPattern("\"max_completion_tokens\":\\d+");
+        }
+    }
+
+    @Test
+    void aClaudeCodeSessionsStreamEndsWithMaxTokensForTheAnthropicSdk() throws Exception {
+        try (TestGateway g = governed(temp, "{\"hardStop\": true, \"tokens\": {\"perSession\": 150}}")) {
+            g.fake.repeatText(30);
+            AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl(g.url()).apiKey(g.clientKey)
+                    .putHeader("x-claude-code-session-id", "claude-session").maxRetries(0).build();
+            List<String> kinds = new ArrayList<>();
+            try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream = client.messages().createStreaming(
+                    MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(4096).addUserMessage("hi").build())) {
+                stream.stream().forEach(e -> {
+                    if (e.isMessageDelta()) {
+                        kinds.add("stop_reason:" + e.asMessageDelta().delta().stopReason().orElseThrow().asString());
+                    }
+                    if (e.isMessageStop()) {
+                        kinds.add("message_stop");
+                    }
+                });
+            }
+            client.close();
+            assertThat(kinds).containsExactly("stop_reason:max_tokens", "message_stop");
+            assertThat(g.fake.requests().getLast().bodyText()).doesNotContain("\"max_tokens\":4096");
         }
     }
 
