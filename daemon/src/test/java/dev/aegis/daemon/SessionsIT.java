@@ -155,6 +155,27 @@ class SessionsIT {
         assertThat(byAgent.path("groups").findValuesAsText("group")).containsExactly("(none)");
     }
 
+    @Test
+    void liveEventsNameTheSessionAgentAndClient() throws Exception {
+        String admin = gateway.mintKey(new NewKey("watcher", "default", true, List.of(), null, null, null, null));
+        java.net.http.HttpResponse<java.io.InputStream> events = Http.open(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(gateway.url() + "/aegis/v1/events")).header("Authorization", "Bearer " + admin).GET());
+        try (java.io.InputStream in = events.body()) {
+            assertThat(Http.readEvent(in)).startsWith(":");
+            String call = id(Http.send(gateway.post("/v1/chat/completions", CHAT)
+                    .header("x-claude-code-session-id", "live-session").header("x-claude-code-agent-id", "live-agent")));
+            String event = Http.readEvent(in);
+            for (int i = 0; i < 50 && !event.isEmpty() && !event.contains(call); i++) {
+                event = Http.readEvent(in);
+            }
+            assertThat(event).contains(call);
+            JsonNode data = Http.json(event.substring(event.indexOf("data: ") + 6).strip());
+            assertThat(data.path("session").asText()).isEqualTo("live-session");
+            assertThat(data.path("agent").asText()).isEqualTo("live-agent");
+            assertThat(data.path("client").asText()).isEqualTo("claude-code");
+        }
+    }
+
     static String raw(String header) throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
             OutputStream out = s.getOutputStream();
