@@ -78,7 +78,8 @@ class DashboardBrowserIT {
         }
         DaemonState s = new DaemonStateFile(Path.of(home, "daemon.json")).read().orElseThrow();
         assertThat(http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/chat/completions")).header("x-api-key", bob)
-                .header("x-run-id", "nightly-1").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}")).build(),
+                .header("x-run-id", "nightly-1")
+                .header("x-claude-code-session-id", "browser-session").POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         // once the three rows are stored their receipts are written (receipts first): the trail is whole
         await(Duration.ofSeconds(10), "the three calls stored", () -> Json.mapper().readTree(CliRun.run(env,
@@ -200,6 +201,9 @@ class DashboardBrowserIT {
         assertThat(tenant.findElements(By.cssSelector(".bar > div"))).hasSize(1);
         WebElement run = browser.findElement(By.cssSelector("#limits .limit[data-run='nightly-1']"));
         assertThat(run.getText()).contains("run nightly-1 of bob").contains("of 100,000");
+        // The fake bills 21 prompt tokens, 5 of them cached: 23.8 % cache hits.
+        assertThat(browser.findElement(By.id("by-session")).getText()).contains("browser-session").contains("23.8%");
+        assertThat(browser.findElement(By.id("total-cache-hit")).getText()).isEqualTo("23.8%");
 
         HttpResponse<String> later = send(alice, "gpt-4o");
         long answered = System.nanoTime();

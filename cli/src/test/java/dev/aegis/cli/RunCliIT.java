@@ -78,6 +78,25 @@ class RunCliIT {
     }
 
     @Test
+    void runPrintsTheTotalsOfEachSessionTheAgentOpened() throws Exception {
+        java.nio.file.Files.writeString(agent, """
+                #!/usr/bin/env bash
+                # Like Claude Code: its session id on every call, a sub-agent's calls in the same session.
+                for s in sess-main sess-main sess-other; do
+                  curl -s -o /dev/null -w "%{http_code}\\n" -H "Authorization: Bearer $OPENAI_API_KEY" \\
+                    -H "x-claude-code-session-id: $s" -H 'Content-Type: application/json' \\
+                    -d '{"model":"gpt-4o-mini","max_tokens":10}' "$OPENAI_BASE_URL/chat/completions" >> "$STATUS_FILE"
+                done
+                """);
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--", agent.toString()));
+
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(statuses()).containsExactly("200", "200", "200");
+        assertThat(run.out()).contains("session sess-main: 2 calls").contains("session sess-other: 1 calls")
+                .contains("(details: aegis usage --by session --run");
+    }
+
+    @Test
     void theRunsBudgetIsEnforced() throws Exception {
         // Each call costs $0.000005775 and reserves $0.0000075: the third finds the budget spent.
         CliRun run = CliRun.run(env, CliRun.args(home, "run", "--budget", "0.00001", "--", agent.toString()));

@@ -7,6 +7,7 @@ import dev.aegis.home.AegisHome;
 import dev.aegis.json.Json;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
+import dev.aegis.store.AgentSession;
 import dev.aegis.store.Database;
 import dev.aegis.store.SqlKeyStore;
 import dev.aegis.store.UsageRow;
@@ -125,13 +126,46 @@ class UsageCliIT {
     void csvAndTableWithChart() {
         CliRun csv = aegis("usage", "--format", "csv");
         assertThat(csv.out().lines().toList()).containsExactly(
-                "group,requests,input,cached_input,cache_write,output,reasoning,cost_usd",
-                "claude-sonnet-4-5,1,500,400,0,15,0,0.000795",
-                "gpt-4o-mini,2,300,20,0,30,0,0.0000045",
-                "total,3,800,420,0,45,0,0.0007995");
+                "group,requests,input,cached_input,cache_write,output,reasoning,cost_usd,cache_hit_rate",
+                "claude-sonnet-4-5,1,500,400,0,15,0,0.000795,0.8",
+                "gpt-4o-mini,2,300,20,0,30,0,0.0000045,0.0667",
+                "total,3,800,420,0,45,0,0.0007995,0.525");
 
         CliRun table = aegis("usage", "--chart");
         assertThat(table.out()).contains("MODEL", "REQUESTS", "COST_USD", "gpt-4o-mini", "total", "0.000800", "█");
+    }
+
+    @Test
+    void bySessionClientAndAgentWithTheCacheHitRate() throws Exception {
+        Instant now = Instant.now();
+        try (Database db = Database.open(Database.defaultUrl(new AegisHome(Path.of(home))))) {
+            new UsageStore(db).insert(List.of(
+                    session(now.minusSeconds(60), "sess-1", null, "claude-code", 1000, 900),
+                    session(now.minusSeconds(50), "sess-1", "agent-a", "claude-code", 1000, 100),
+                    session(now.minusSeconds(40), "sess-2", null, "codex_cli_rs", 400, 0)));
+        }
+        JsonNode bySession = Json.mapper().readTree(aegis("usage", "--by", "session", "--json").out());
+        assertThat(bySession.path("groups").findValuesAsText("group")).containsExactly("sess-1", "sess-2", "(none)");
+        assertThat(bySession.at("/groups/0/requests").asLong()).isEqualTo(2);
+        assertThat(bySession.at("/groups/0/cache_hit_rate").decimalValue()).isEqualByComparingTo("0.5");
+        assertThat(bySession.at("/groups/1/cache_hit_rate").decimalValue()).isEqualByComparingTo("0");
+
+        JsonNode byClient = Json.mapper().readTree(aegis("usage", "--by", "client", "--json").out());
+        assertThat(byClient.path("groups").findValuesAsText("group")).containsExactly("claude-code", "codex_cli_rs", "(none)");
+        JsonNode byAgent = Json.mapper().readTree(aegis("usage", "--by", "agent", "--json").out());
+        assertThat(byAgent.path("groups").findValuesAsText("group")).contains("agent-a");
+
+        CliRun table = aegis("usage", "--by", "session");
+        assertThat(table.exitCode()).as(table.all()).isZero();
+        assertThat(table.out().lines().findFirst().orElseThrow()).contains("SESSION").contains("CACHE_HIT");
+        assertThat(table.out().lines().filter(l -> l.startsWith("sess-1"))).singleElement().asString().contains("50.0%");
+        assertThat(table.out().lines().filter(l -> l.startsWith("sess-2"))).singleElement().asString().contains("0.0%");
+    }
+
+    private static UsageRow session(Instant ts, String session, String agent, String client, long input, long cached) {
+        return new UsageRow(ts.toEpochMilli(), "req-" + ts.toEpochMilli() + session, "k1", "team-a", null,
+                "/v1/messages", "claude-sonnet-4-5", "claude-sonnet-4-5", "anthropic", 200, null, input, cached, 0, 10, 0,
+                1_000_000, false, "v", 10.0, 5.0, false, true, null, new AgentSession(session, agent, client));
     }
 
     @Test

@@ -50,13 +50,13 @@ public final class Admission {
      * @param key null when the call was refused before its key was known
      * @param reservation null when the key has no credit limit or nothing was reserved
      */
-    public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, Reservation reservation,
-            UsageRow row) {
+    public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, String session,
+            Reservation reservation, UsageRow row) {
         long tokens = row.inputTokens() + row.outputTokens();
         if (key != null) {
             rateLimits.charge(key, governance, tokens);
         }
-        budgets.charge(key, tenant, run, governance, tokens);
+        budgets.charge(key, tenant, run, session, governance, tokens, row.costNanos());
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

@@ -4,47 +4,104 @@ import dev.aegis.config.BudgetPolicy;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.keys.SessionBudget;
+import dev.aegis.pricing.ModelPrice;
+import dev.aegis.pricing.Pricing;
+import dev.aegis.store.Money;
 import jakarta.servlet.http.HttpServletResponse;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Optional;
 
 /**
- * Token budgets while governance is on. With {@code hardStop}: a spent budget is refused with 429
- * {@code budget_exceeded} and {@code Retry-After}, and a call's output is capped to what remains
- * (its output limit lowered, and its stream ended cleanly if it still gets there). Without it: the
- * call goes through with {@code X-Aegis-Budget-Warning}.
+ * Token budgets while governance is on, and a key's own budgets (its life's tokens, each session's
+ * tokens and USD) always. With {@code hardStop} (a key's own budgets always stop hard): a spent budget
+ * is refused with 429 {@code budget_exceeded} and {@code Retry-After}, and a call's output is capped to
+ * what remains (its output limit lowered, and its stream ended cleanly if it still gets there). Without
+ * it: the call goes through with {@code X-Aegis-Budget-Warning}.
+ *
+ * <p>A USD budget (per session) is turned into tokens at the call's model's prices: the prompt (one
+ * token per 4 bytes) at the input price, and what remains after it at the output price, so the same
+ * output cap and stream cut-off enforce it.
  */
 public final class BudgetGuard {
 
     /** A rough prompt size: one token per 4 bytes of request body. */
     private static final int BYTES_PER_TOKEN = 4;
+    /** USD per million tokens, as nano-USD per token. */
+    private static final BigDecimal NANOS_PER_TOKEN_PER_USD_PER_MILLION = BigDecimal.valueOf(1000);
 
     private final BudgetTracker tracker;
+    private final Pricing pricing;
 
-    public BudgetGuard(BudgetTracker tracker) {
-        this.tracker = tracker;
+    /** A budget left and whether it stops hard. */
+    private record Limit(BudgetTracker.Remaining left, boolean hard) {}
+
+    private static Limit hard(BudgetTracker.Remaining left) {
+        return left == null ? null : new Limit(left, true);
     }
 
-    /** The output tokens this call may produce, or null when no budget limits it. */
-    public Long admit(KeyRecord key, String tenant, String run, GovernanceConfig governance, int bodyBytes,
-            HttpServletResponse res) {
+    /** The one with fewer tokens left (either may be null: no limit). */
+    private static Limit tighter(Limit a, Limit b) {
+        return a == null ? b : b == null || a.left().tokens() <= b.left().tokens() ? a : b;
+    }
+
+    public BudgetGuard(BudgetTracker tracker, Pricing pricing) {
+        this.tracker = tracker;
+        this.pricing = pricing;
+    }
+
+    /**
+     * The output tokens this call may produce, or null when no budget limits it.
+     *
+     * @param session the coding agent's session, or null
+     * @param model the model the call goes to (prices a USD budget)
+     */
+    public Long admit(KeyRecord key, String tenant, String run, String session, String model,
+            GovernanceConfig governance, int bodyBytes, HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
-        // One look at every budget of the call (one query when the daemons of a team share them).
-        BudgetTracker.Remaining left = policy.any() || key.tokenBudget() != null
-                ? tracker.remaining(key.id(), tenant, run, policy, key.tokenBudget()) : null;
-        if (left != null && left.scope().equals("key")) {
+        long prompt = bodyBytes / BYTES_PER_TOKEN;
+        Limit limit = null;
+        // One look at the call's token budgets and the key's own (one query when a team's daemons share them).
+        if (policy.any() || key.tokenBudget() != null) {
+            boolean apart = !policy.hardStop() && policy.any() && key.tokenBudget() != null;
+            BudgetTracker.Remaining left = tracker.remaining(key.id(), tenant, run, session, policy, apart ? null : key.tokenBudget());
             // A key's own budget (aegis run --tokens) always stops hard.
-            policy = new BudgetPolicy(true, 0, 0, 0);
+            limit = left == null ? null : new Limit(left, policy.hardStop() || left.scope().equals("key"));
+            if (apart) { // a soft policy's warning must not hide the key's own spent budget
+                limit = tighter(hard(tracker.remaining(key.id(), tenant, null, null, BudgetPolicy.NONE, key.tokenBudget())), limit);
+            }
         }
-        if (left == null) {
+        SessionBudget own = session == null ? null : key.sessionBudget();
+        boolean policyUsd = session != null && policy.perSessionUsd() != null;
+        if (policyUsd || own != null) {
+            long[] spent = tracker.sessionSpent(key.id(), session);
+            if (policyUsd) {
+                limit = tighter(usd(spent[1], policy.perSessionUsd(), model, prompt, policy.hardStop()), limit);
+            }
+            if (own != null && own.tokens() != null) {
+                limit = tighter(hard(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1)), limit);
+            }
+            if (own != null && own.usd() != null) {
+                limit = tighter(usd(spent[1], own.usd(), model, prompt, true), limit);
+            }
+        }
+        if (limit == null) {
             return null;
         }
-        long forOutput = left.tokens() - bodyBytes / BYTES_PER_TOKEN;
+        BudgetTracker.Remaining left = limit.left();
+        long forOutput = left.tokens() - prompt;
         if (forOutput > 0) {
-            return policy.hardStop() ? forOutput : null;
+            return limit.hard() ? forOutput : null;
         }
-        String what = "the " + left.scope() + " token budget" + (left.scope().equals("run") ? " of run " + run : "")
-                + (left.scope().equals("key") ? " of this key" : "")
-                + " is spent" + (left.tokens() > 0 ? " (this prompt alone is larger than what remains)" : "");
-        if (!policy.hardStop()) {
+        String what = "the " + switch (left.scope()) {
+            case "run" -> "run token budget of run " + run;
+            case "session" -> "session token budget of session " + session;
+            case "session-usd" -> "session USD budget of session " + session;
+            case "key" -> "key token budget of this key";
+            default -> left.scope() + " token budget";
+        } + " is spent" + (left.tokens() > 0 ? " (this prompt alone is larger than what remains)" : "");
+        if (!limit.hard()) {
             res.setHeader("X-Aegis-Budget-Warning", what);
             return null;
         }
@@ -53,11 +110,51 @@ public final class BudgetGuard {
         throw new ApiException(429, "budget_exceeded", what);
     }
 
-    public void charge(KeyRecord key, String tenant, String run, GovernanceConfig governance, long tokens) {
-        tracker.charge(key == null ? null : key.id(), tenant, run, tokens,
-                governance.enabled() ? governance.policy() : BudgetPolicy.NONE);
+    /**
+     * A session's USD budget as tokens for this call: its prompt plus the output what remains after
+     * the prompt buys; the prompt less one when even the prompt does not fit. An unpriced model costs
+     * nothing: only a budget already spent stops it (null: no limit otherwise).
+     */
+    private Limit usd(long spentNanos, BigDecimal budget, String model, long prompt, boolean hard) {
+        long leftNanos = Money.toNanos(budget) - spentNanos;
+        if (leftNanos <= 0) {
+            return new Limit(new BudgetTracker.Remaining("session-usd", 0, -1), hard);
+        }
+        Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model);
+        ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
+        if (rates == null || rates.output().signum() <= 0) {
+            return null;
+        }
+        BigDecimal promptNanos = rates.input().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION).multiply(BigDecimal.valueOf(prompt));
+        BigDecimal afterPrompt = BigDecimal.valueOf(leftNanos).subtract(promptNanos);
+        if (afterPrompt.signum() < 0) {
+            return new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1), hard);
+        }
+        long output = afterPrompt.divide(rates.output().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION), 0, RoundingMode.FLOOR)
+                .min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
+        return new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1), hard);
+    }
+
+    public void charge(KeyRecord key, String tenant, String run, String session, GovernanceConfig governance, long tokens,
+            long costNanos) {
+        tracker.charge(key == null ? null : key.id(), tenant, run, session, tokens, costNanos,
+                counted(governance.enabled() ? governance.policy() : BudgetPolicy.NONE, key));
         if (key != null && key.tokenBudget() != null && tokens > 0) {
             tracker.chargeKey(key.id(), tokens);
         }
+    }
+
+    /**
+     * The budgets whose shared counters (team mode) a call adds to: the policy's, and the session
+     * counters a key's own session budget reads.
+     */
+    private static BudgetPolicy counted(BudgetPolicy policy, KeyRecord key) {
+        SessionBudget own = key == null ? null : key.sessionBudget();
+        if (own == null) {
+            return policy;
+        }
+        return new BudgetPolicy(policy.hardStop(), policy.perRun(), policy.perMinute(), policy.perDay(),
+                own.tokens() != null ? Math.max(1, policy.perSession()) : policy.perSession(),
+                own.usd() != null && policy.perSessionUsd() == null ? own.usd() : policy.perSessionUsd());
     }
 }

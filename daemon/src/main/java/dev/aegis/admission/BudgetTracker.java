@@ -3,6 +3,7 @@ package dev.aegis.admission;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.config.BudgetPolicy;
+import dev.aegis.store.UsageQueries;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -11,18 +12,20 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Tokens spent per tenant this minute and today (UTC), and per run of a key, against a
- * {@link BudgetPolicy}. A tenant's budget counts its sub-tenants' calls too: a call of
- * {@code acme/team-1} spends {@code acme/team-1}'s budget and {@code acme}'s. A run is one key's:
- * two keys that send the same {@code x-run-id} have a run budget each. Starts from the usage already
- * recorded today (tenants) and this week (runs), so a restart does not reset a budget.
+ * Tokens spent per tenant this minute and today (UTC), and per run and per session of a key (tokens
+ * and cost), against a {@link BudgetPolicy}. A tenant's budget counts its sub-tenants' calls too: a
+ * call of {@code acme/team-1} spends {@code acme/team-1}'s budget and {@code acme}'s. A run and a
+ * session are one key's: two keys that send the same {@code x-run-id} (or session id) have a budget
+ * each. Starts from the usage already recorded today (tenants) and this week (runs, sessions), so a
+ * restart does not reset a budget.
  *
  * <p>Daemons sharing a PostgreSQL store share their budgets ({@link Shared}, docs/TEAM.md): each
  * budget is then a counter in the store, read when a call is checked; this daemon still counts in
  * memory, for its own calls until they are written and for budgets the store has no counter for yet.
  *
- * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants and {@link #MAX_RUNS} runs, kept
- * while used (a tenant for a day, a run for a week); beyond that the least used are forgotten.
+ * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants, {@link #MAX_RUNS} runs and as many
+ * sessions, kept while used (a tenant for a day, a run or session for a week); beyond that the least
+ * used are forgotten.
  */
 public final class BudgetTracker {
 
@@ -32,12 +35,12 @@ public final class BudgetTracker {
     static final int MAX_RUNS = 20_000;
     static final int MAX_KEYS = 100_000;
     /** A policy with every budget, for {@link #charge(String, String, String, long)}. */
-    private static final BudgetPolicy EVERY_BUDGET = new BudgetPolicy(true, 1, 1, 1);
+    private static final BudgetPolicy EVERY_BUDGET = new BudgetPolicy(true, 1, 1, 1, 1, java.math.BigDecimal.ONE);
 
     /**
      * The tightest budget for a call.
      *
-     * @param scope {@code run}, {@code minute} or {@code day}
+     * @param scope {@code run}, {@code session}, {@code minute}, {@code day} or {@code key}
      * @param resetMs until that budget starts over; -1 for a run's budget, which never does
      */
     public record Remaining(String scope, long tokens, long resetMs) {}
@@ -76,16 +79,37 @@ public final class BudgetTracker {
     /** One budget a call is checked against: its counter's name and this daemon's count for it. */
     private record Limit(String scope, String counter, long limit, long localUsed, long resetMs) {}
 
-    /** A run as one key sees it. */
-    private record Run(String keyId, String run) {}
+    /** A run or a session as one key sees it. */
+    private record Span(String keyId, String id) {}
+
+    /** What one run or session of a key has spent, and when this daemon last counted a call of it (0: seeded). */
+    private static final class Spent {
+        long tokens;
+        long costNanos;
+        long lastCallMs;
+    }
+
+    /** A key's runs or sessions, bounded and forgotten a week after their last use. */
+    private static final class Spans {
+        private final Cache<Span, Spent> spent = Caffeine.newBuilder().executor(Runnable::run)
+                .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
+
+        Spent of(String keyId, String id) {
+            return spent.get(new Span(keyId, id), s -> new Spent());
+        }
+
+        long size() {
+            spent.cleanUp();
+            return spent.estimatedSize();
+        }
+    }
 
     private final InstantSource clock;
     // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
     private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
-    /** Per run: tokens used, and when the last call was counted (0: seeded). */
-    private final Cache<Run, long[]> runs = Caffeine.newBuilder().executor(Runnable::run)
-            .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
+    private final Spans runs = new Spans();
+    private final Spans sessions = new Spans();
     private final Function<String, Long> keyUsage;
     private final Shared shared;
     private final Cache<String, long[]> keys = Caffeine.newBuilder().executor(Runnable::run)
@@ -133,21 +157,42 @@ public final class BudgetTracker {
             }
         });
         byKeyAndRun.forEach((keyId, byRun) ->
-                byRun.forEach((run, used) -> runs.get(new Run(keyId, run), r -> new long[2])[0] += used));
+                byRun.forEach((run, used) -> runs.of(keyId, run).tokens += used));
+    }
+
+    /** Tokens and cost already spent when the daemon starts, per key id and session id. */
+    public synchronized void seedSessions(Map<String, Map<String, UsageQueries.Spent>> byKeyAndSession) {
+        byKeyAndSession.forEach((keyId, bySession) -> bySession.forEach((session, spent) -> {
+            Spent s = sessions.of(keyId, session);
+            s.tokens += spent.tokens();
+            s.costNanos += spent.costNanos();
+        }));
+    }
+
+    /** The tokens and nano-USD a key's session has spent so far (over every daemon of a team). */
+    public long[] sessionSpent(String keyId, String session) {
+        long[] local;
+        synchronized (this) {
+            Spent s = sessions.of(keyId, session);
+            local = new long[] {s.tokens, s.costNanos};
+        }
+        return shared == null ? local
+                : shared.used(List.of(sessionCounter(keyId, session), sessionCostCounter(keyId, session)), local);
     }
 
     /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
     public Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy) {
-        return remaining(keyId, tenant, run, policy, null);
+        return remaining(keyId, tenant, run, null, policy, null);
     }
 
     /**
      * The tightest budget left for a key's call, or null when none applies.
      *
+     * @param session the call's coding-agent session ({@link BudgetPolicy#perSession()}), or null
      * @param keyBudget the key's own lifetime budget (scope {@code key}), or null
      */
-    public Remaining remaining(String keyId, String tenant, String run, BudgetPolicy policy, Long keyBudget) {
-        List<Limit> limits = limits(keyId, tenant, run, policy, keyBudget);
+    public Remaining remaining(String keyId, String tenant, String run, String session, BudgetPolicy policy, Long keyBudget) {
+        List<Limit> limits = limits(keyId, tenant, run, session, policy, keyBudget);
         if (limits.isEmpty()) {
             return null;
         }
@@ -167,12 +212,16 @@ public final class BudgetTracker {
         return tightest;
     }
 
-    private synchronized List<Limit> limits(String keyId, String tenant, String run, BudgetPolicy policy, Long keyBudget) {
+    private synchronized List<Limit> limits(String keyId, String tenant, String run, String session, BudgetPolicy policy,
+            Long keyBudget) {
         long now = clock.millis();
         List<Limit> limits = new ArrayList<>(4);
         if (policy.perRun() > 0 && run != null) {
-            long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
-            limits.add(new Limit("run", runCounter(keyId, run), policy.perRun(), used[0], -1));
+            limits.add(new Limit("run", runCounter(keyId, run), policy.perRun(), runs.of(keyId, run).tokens, -1));
+        }
+        if (policy.perSession() > 0 && session != null) {
+            limits.add(new Limit("session", sessionCounter(keyId, session), policy.perSession(),
+                    sessions.of(keyId, session).tokens, -1));
         }
         if (policy.perMinute() > 0 || policy.perDay() > 0) {
             for (String t : withParents(tenant)) {
@@ -195,7 +244,7 @@ public final class BudgetTracker {
 
     /** Counts a call's tokens against every budget it may have (in team mode, adds them to every shared counter). */
     public void charge(String keyId, String tenant, String run, long tokens) {
-        charge(keyId, tenant, run, tokens, EVERY_BUDGET);
+        charge(keyId, tenant, run, null, tokens, 0, EVERY_BUDGET);
     }
 
     /**
@@ -203,40 +252,57 @@ public final class BudgetTracker {
      * policy sets (a counter no budget reads is not written: if one is set later, its counter starts
      * from this daemon's count, which has every call).
      */
-    public void charge(String keyId, String tenant, String run, long tokens, BudgetPolicy policy) {
-        if (tokens <= 0) {
+    public void charge(String keyId, String tenant, String run, String session, long tokens, long costNanos,
+            BudgetPolicy policy) {
+        if (tokens <= 0 && costNanos <= 0) {
             return;
         }
         // What to add to the shared counters, once this daemon's own count is done and its lock released.
         List<Runnable> toShare = shared == null ? List.of() : new ArrayList<>(4);
         synchronized (this) {
             long now = clock.millis();
-            for (String t : withParents(tenant)) {
-                Windows w = windows(t, now);
-                w.minuteUsed += tokens;
-                w.dayUsed += tokens;
-                if (shared != null && policy.perMinute() > 0) {
-                    String minute = minuteCounter(t, w);
-                    long used = w.minuteUsed;
-                    long ends = (w.minute + 2) * MINUTE;
-                    toShare.add(() -> shared.add(minute, tokens, used, ends));
+            // A run or session is forgotten a week after it was last used, in memory and in the store.
+            long idleEnds = (now / DAY + 8) * DAY;
+            if (session != null) {
+                Spent s = sessions.of(keyId, session);
+                s.tokens += Math.max(0, tokens);
+                s.costNanos += Math.max(0, costNanos);
+                s.lastCallMs = now;
+                if (shared != null && policy.perSession() > 0 && tokens > 0) {
+                    long after = s.tokens;
+                    toShare.add(() -> shared.add(sessionCounter(keyId, session), tokens, after, idleEnds));
                 }
-                if (shared != null && policy.perDay() > 0) {
-                    String day = dayCounter(t, w);
-                    long used = w.dayUsed;
-                    long ends = (w.day + 2) * DAY;
-                    toShare.add(() -> shared.add(day, tokens, used, ends));
+                if (shared != null && policy.perSessionUsd() != null && costNanos > 0) {
+                    long after = s.costNanos;
+                    toShare.add(() -> shared.add(sessionCostCounter(keyId, session), costNanos, after, idleEnds));
                 }
             }
-            if (run != null) {
-                long[] used = runs.get(new Run(keyId, run), r -> new long[2]);
-                used[0] += tokens;
-                used[1] = now;
-                if (shared != null && policy.perRun() > 0) {
-                    long after = used[0];
-                    // A run is forgotten a week after it was last used, as in memory.
-                    long idleEnds = (now / DAY + 8) * DAY;
-                    toShare.add(() -> shared.add(runCounter(keyId, run), tokens, after, idleEnds));
+            if (tokens > 0) {
+                for (String t : withParents(tenant)) {
+                    Windows w = windows(t, now);
+                    w.minuteUsed += tokens;
+                    w.dayUsed += tokens;
+                    if (shared != null && policy.perMinute() > 0) {
+                        String minute = minuteCounter(t, w);
+                        long used = w.minuteUsed;
+                        long ends = (w.minute + 2) * MINUTE;
+                        toShare.add(() -> shared.add(minute, tokens, used, ends));
+                    }
+                    if (shared != null && policy.perDay() > 0) {
+                        String day = dayCounter(t, w);
+                        long used = w.dayUsed;
+                        long ends = (w.day + 2) * DAY;
+                        toShare.add(() -> shared.add(day, tokens, used, ends));
+                    }
+                }
+                if (run != null) {
+                    Spent r = runs.of(keyId, run);
+                    r.tokens += tokens;
+                    r.lastCallMs = now;
+                    if (shared != null && policy.perRun() > 0) {
+                        long after = r.tokens;
+                        toShare.add(() -> shared.add(runCounter(keyId, run), tokens, after, idleEnds));
+                    }
                 }
             }
         }
@@ -246,6 +312,14 @@ public final class BudgetTracker {
     /** Counter names: the scope, then the fixed-format part (key id, window number), then the free-form id. */
     private static String runCounter(String keyId, String run) {
         return "run:" + keyId + ":" + run;
+    }
+
+    private static String sessionCounter(String keyId, String session) {
+        return "session:" + keyId + ":" + session;
+    }
+
+    private static String sessionCostCounter(String keyId, String session) {
+        return "session-usd:" + keyId + ":" + session;
     }
 
     private static String minuteCounter(String tenant, Windows w) {
@@ -272,15 +346,14 @@ public final class BudgetTracker {
     /** Every tracked run's use (reading does not keep one tracked longer). */
     public synchronized List<RunUse> runs() {
         List<RunUse> out = new ArrayList<>();
-        runs.asMap().forEach((r, used) -> out.add(new RunUse(r.keyId(), r.run(), used[0], used[1])));
+        runs.spent.asMap().forEach((r, s) -> out.add(new RunUse(r.keyId(), r.id(), s.tokens, s.lastCallMs)));
         return out;
     }
 
-    /** How many tenants and runs are tracked (tests: the tables stay bounded). */
+    /** How many tenants, runs and sessions are tracked (tests: the tables stay bounded). */
     synchronized long tracked() {
         tenants.cleanUp();
-        runs.cleanUp();
-        return tenants.estimatedSize() + runs.estimatedSize();
+        return tenants.estimatedSize() + runs.size() + sessions.size();
     }
 
     /** A tenant and each tenant it is a sub-tenant of: {@code a/b/c}, {@code a/b}, {@code a}. */

@@ -26,8 +26,8 @@ public record CallerScope(String tenant, String run) {
 
     /** The scope a key's call asks for with these headers (either may be null), or the refusal. */
     public static CallerScope of(KeyRecord key, String tenantHeader, String runHeader) {
-        String tenant = header(TENANT_HEADER, tenantHeader, Ids.TENANT_MAX);
-        String run = header(RUN_HEADER, runHeader, Ids.RUN_MAX);
+        String tenant = headerId(TENANT_HEADER, tenantHeader, Ids.TENANT_MAX);
+        String run = headerId(RUN_HEADER, runHeader, Ids.RUN_MAX);
         if (tenant != null && !tenant.equals(key.tenant()) && !isSubTenant(key, tenant)) {
             throw new ApiException(403, "tenant_not_allowed", "this key belongs to tenant '" + key.tenant()
                     + "' and may not tag its calls with another tenant" + (key.subTenants()
@@ -46,8 +46,8 @@ public record CallerScope(String tenant, String run) {
         return key.subTenants() && key.tenant() != null && tenant.length() > prefix.length() && tenant.startsWith(prefix);
     }
 
-    /** A header's id, stripped; null when absent or blank. */
-    private static String header(String name, String value, int max) {
+    /** A header's id, stripped; null when absent or blank; 400 when too long or holding a control character. */
+    static String headerId(String name, String value, int max) {
         if (value == null || value.isBlank()) {
             return null;
         }

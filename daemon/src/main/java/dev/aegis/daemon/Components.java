@@ -164,7 +164,7 @@ final class Components implements AutoCloseable {
             KeyRateLimits rateLimits = team ? sharedRateLimits : new RateLimiter(System::nanoTime);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
                     new Admission(new RateLimitGuard(rateLimits),
-                            new BudgetGuard(budgets),
+                            new BudgetGuard(budgets, pricing),
                             credits), metrics, events);
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
@@ -207,13 +207,14 @@ final class Components implements AutoCloseable {
         }
     }
 
-    /** Budgets start from the tokens already used today (per tenant) and this week (per key and run). */
+    /** Budgets start from the tokens already used today (per tenant) and this week (per key and run or session). */
     private static BudgetTracker budgets(Database database, InstantSource clock, SharedBudgets shared) {
         UsageQueries queries = new UsageQueries(database);
         BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey, shared);
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
         tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
                 queries.runTokensSince(clock.millis() - Duration.ofDays(7).toMillis()));
+        tracker.seedSessions(queries.sessionSpendSince(clock.millis() - Duration.ofDays(7).toMillis()));
         return tracker;
     }
 

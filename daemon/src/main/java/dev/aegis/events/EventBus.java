@@ -91,6 +91,9 @@ public final class EventBus {
         n.put("key_name", keyName);
         n.put("tenant", r.tenant());
         n.put("run", r.runId());
+        n.put("session", r.agentSession().sessionId());
+        n.put("agent", r.agentSession().agentId());
+        n.put("client", r.agentSession().client());
         n.put("route", r.route());
         n.put("model", r.model() != null ? r.model() : r.modelRequested());
         n.put("provider", r.provider());

@@ -1,7 +1,10 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
+import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.CallerScope;
+import dev.aegis.store.AgentSession;
+import java.util.function.UnaryOperator;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
@@ -29,6 +32,7 @@ final class CallRecord {
     private KeyRecord key;
     private String tenant;
     private String runId;
+    private AgentSession agentSession = AgentSession.NONE;
     private String modelRequested;
     private RouteTarget target;
     private int status = 500;
@@ -69,6 +73,15 @@ final class CallRecord {
         CallerScope scope = CallerScope.of(key, tenantHeader, runHeader);
         this.tenant = scope.tenant();
         this.runId = scope.run();
+    }
+
+    /** The coding agent's session, sub-agent and client, from its headers ({@link AgentHeaders}). */
+    void agentSession(UnaryOperator<String> headers) {
+        this.agentSession = AgentHeaders.of(headers);
+    }
+
+    String sessionId() {
+        return agentSession.sessionId();
     }
 
     String tenant() {
@@ -119,7 +132,7 @@ final class CallRecord {
     void settle(Pricing pricing, Admission admission, GovernanceConfig governance) {
         if (!settled) {
             settled = true;
-            admission.settle(key, governance, tenant, runId, reservation, toRow(pricing));
+            admission.settle(key, governance, tenant, runId, agentSession.sessionId(), reservation, toRow(pricing));
         }
     }
 
@@ -199,6 +212,6 @@ final class CallRecord {
                 target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
                 errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),
                 Money.toNanos(c.usd()), unpriced, c.priceVersion(), (System.nanoTime() - startNanos) / 1_000_000.0,
-                firstByteMs, streamed, complete, secrets);
+                firstByteMs, streamed, complete, secrets, agentSession);
     }
 }

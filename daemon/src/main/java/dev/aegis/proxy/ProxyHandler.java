@@ -132,6 +132,7 @@ public final class ProxyHandler {
         RequestTimeline timeline = RequestTimeline.of(ctx);
         KeyRecord key = authenticator.authenticate(ctx);
         record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
+        record.agentSession(ctx::header);
         admission.rateLimits().admit(key, cfg.governance(), ctx.res());
         byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
         String path = !AI_COMPLETION.equals(apiPath) ? apiPath
@@ -155,7 +156,8 @@ public final class ProxyHandler {
         RouteTarget target = targets.getFirst();
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
-                : admission.budgets().admit(key, record.tenant(), record.runId(), cfg.governance(), raw.length, ctx.res());
+                : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
+                        cfg.governance(), raw.length, ctx.res());
         if (endpoint.inspectsBody()) {
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,

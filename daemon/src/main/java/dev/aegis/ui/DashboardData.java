@@ -88,7 +88,10 @@ public final class DashboardData {
         this.clock = clock;
     }
 
-    /** Totals, and the top groups by model, key (with names), provider, tenant and run. */
+    /**
+     * Totals, and the top groups by model, key (with names), provider, tenant, run and coding-agent session,
+     * each with its cache-hit rate.
+     */
     ObjectNode summary(UsageFilter filter) {
         ObjectNode root = Json.mapper().createObjectNode();
         Map<String, String> names = names(filter.keyId());
@@ -101,14 +104,17 @@ public final class DashboardData {
         UsageFilter recent = recentRuns(filter);
         by.set("run", groups(reports.report(recent, UsageGroup.RUN), null));
         root.put("runs_since", Instant.ofEpochMilli(recent.sinceMillis()).toString());
+        // Sessions, like runs, are read from the raw rows: the same recent window.
+        by.set("session", groups(reports.report(recent, UsageGroup.SESSION), null, true));
+        root.put("sessions_since", Instant.ofEpochMilli(recent.sinceMillis()).toString());
         ObjectNode keyNames = root.putObject("key_names");
         names.forEach(keyNames::put);
         return root;
     }
 
     /**
-     * Runs are read from the raw rows (the rollup has none), so the top runs cover at most the
-     * last {@link #RUN_WINDOW} of the period.
+     * Runs and sessions are read from the raw rows (the rollup has none), so the top runs and
+     * sessions cover at most the last {@link #RUN_WINDOW} of the period.
      */
     private UsageFilter recentRuns(UsageFilter f) {
         long end = f.untilMillis() == null ? clock.millis() : f.untilMillis();
@@ -297,8 +303,14 @@ public final class DashboardData {
     }
 
     private static ArrayNode groups(UsageReport report, Map<String, String> names) {
+        return groups(report, names, false);
+    }
+
+    /** @param skipNone leave out the calls without a group (those of no session, say) */
+    private static ArrayNode groups(UsageReport report, Map<String, String> names, boolean skipNone) {
         ArrayNode out = Json.mapper().createArrayNode();
-        report.groups().stream().limit(TOP).forEach(g -> out.add(totals(g, names)));
+        report.groups().stream().filter(g -> !skipNone || !g.group().equals(UsageGroup.NO_GROUP)).limit(TOP)
+                .forEach(g -> out.add(totals(g, names)));
         return out;
     }
 
@@ -310,7 +322,8 @@ public final class DashboardData {
                 .put("cached_input", t.cachedInput())
                 .put("output", t.output())
                 .put("reasoning", t.reasoning())
-                .put("cost_usd", t.costUsd().stripTrailingZeros());
+                .put("cost_usd", t.costUsd().stripTrailingZeros())
+                .put("cache_hit_rate", t.cacheHitRate());
         if (names != null && names.containsKey(t.group())) {
             n.put("name", names.get(t.group()));
         }

@@ -138,7 +138,7 @@ public final class DashboardRoutes {
             default -> throw ApiException.invalidRequest("bucket must be hour or day");
         };
         UsageGroup by = UsageGroup.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "model"))
-                .filter(g -> g != UsageGroup.DAY)
+                .filter(g -> (g.rolledUp() || g == UsageGroup.RUN) && g != UsageGroup.DAY)
                 .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant, run"));
         if (bucket == UsageSeries.Bucket.HOUR && !withinRawRange(filter)) {
             throw ApiException.invalidRequest("hourly buckets cover at most " + MAX_HOURLY.toDays() + " days: use bucket=day");

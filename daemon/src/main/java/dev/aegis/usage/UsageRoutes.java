@@ -42,7 +42,7 @@ public final class UsageRoutes {
     private void usage(Context ctx) {
         KeyRecord caller = authenticator.authenticate(ctx);
         UsageGroup by = UsageGroup.parse(ctx.queryParamAsClass("by", String.class).getOrDefault("model"))
-                .orElseThrow(() -> ApiException.invalidRequest("by must be one of key, model, day, tenant, run, provider"));
+                .orElseThrow(() -> ApiException.invalidRequest("by must be one of " + UsageGroup.names()));
         UsageFilter filter = filter(ctx);
         if (!caller.admin()) {
             if (filter.keyId() != null && !filter.keyId().equals(caller.id())) {

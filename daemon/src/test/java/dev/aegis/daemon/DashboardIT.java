@@ -328,6 +328,33 @@ class DashboardIT {
     }
 
     @Test
+    void sessionsWithTheirSpendTokensAndCacheHitRateEachKeyItsOwn() throws Exception {
+        String carol = gateway.mintKey(new NewKey("carol", "team-c", false, List.of(), null, null, null, null));
+        String dave = gateway.mintKey(new NewKey("dave", "team-c", false, List.of(), null, null, null, null));
+        String last = null;
+        for (String[] c : new String[][] {{carol, "dash-s1"}, {carol, "dash-s1"}, {carol, "dash-s2"}, {dave, "dash-dave"}}) {
+            last = Http.send(HttpRequest.newBuilder(URI.create(gateway.url() + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + c[0]).header("x-claude-code-session-id", c[1])
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\"}")))
+                    .headers().firstValue("X-Request-Id").orElseThrow();
+        }
+        gateway.awaitUsage(last);
+        HttpResponse<String> own = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", carol));
+        Login c = login(Http.json(own.body()).path("url").asText());
+        JsonNode summary = Http.json(get(c, "/ui/api/summary?since=30d").body());
+        JsonNode sessions = summary.at("/by/session");
+        assertThat(sessions.findValuesAsText("group")).containsExactly("dash-s1", "dash-s2");
+        assertThat(sessions.get(0).path("requests").asLong()).isEqualTo(2);
+        assertThat(sessions.get(0).path("input").asLong()).isEqualTo(42);
+        assertThat(sessions.get(0).path("cost_usd").decimalValue()).isPositive();
+        // The fake bills 21 prompt tokens, 5 of them cached.
+        assertThat(sessions.get(0).path("cache_hit_rate").decimalValue()).isEqualByComparingTo("0.2381");
+        assertThat(summary.at("/total/cache_hit_rate").decimalValue()).isEqualByComparingTo("0.2381");
+        assertThat(summary.at("/by/model/0/cache_hit_rate").decimalValue()).isEqualByComparingTo("0.2381");
+        assertThat(summary.path("sessions_since").asText()).isNotEmpty();
+    }
+
+    @Test
     void aPlainKeySeesOnlyItsOwnCallsLiveAndInTheNumbers() throws Exception {
         HttpResponse<String> own = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", alice));
         assertThat(own.statusCode()).isEqualTo(200);

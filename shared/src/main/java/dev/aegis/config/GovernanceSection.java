@@ -2,6 +2,7 @@ package dev.aegis.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,13 +67,21 @@ final class GovernanceSection {
         if (n.isMissing() || !n.expectObject()) {
             return BudgetPolicy.NONE;
         }
-        n.rejectUnknownKeys(Set.of("hardStop", "tokens"));
+        n.rejectUnknownKeys(Set.of("hardStop", "tokens", "usd"));
         ConfigNode tokens = n.child("tokens");
         tokens.expectObject();
-        tokens.rejectUnknownKeys(Set.of("perRun", "perMinute", "perDay"));
+        tokens.rejectUnknownKeys(Set.of("perRun", "perMinute", "perDay", "perSession"));
+        ConfigNode usd = n.child("usd");
+        BigDecimal perSessionUsd = null;
+        if (!usd.isMissing() && usd.expectObject()) {
+            usd.rejectUnknownKeys(Set.of("perSession"));
+            perSessionUsd = usd.child("perSession").decimal(null);
+        }
         return new BudgetPolicy(n.child("hardStop").bool(false),
                 tokens.child("perRun").integer(0, 0, Integer.MAX_VALUE),
                 tokens.child("perMinute").integer(0, 0, Integer.MAX_VALUE),
-                tokens.child("perDay").integer(0, 0, Integer.MAX_VALUE));
+                tokens.child("perDay").integer(0, 0, Integer.MAX_VALUE),
+                tokens.child("perSession").integer(0, 0, Integer.MAX_VALUE),
+                perSessionUsd);
     }
 }

@@ -1,7 +1,7 @@
 package dev.aegis.ids;
 
 /**
- * What an id a caller or a user chooses may hold: a model, tenant or run id, or a key's name. At most
+ * What an id a caller or a user chooses may hold: a model, tenant, run, session or agent id, a client's name, or a key's name. At most
  * a given length, and only characters a terminal shows as themselves, so that an id can never break a
  * header, a log line or a table, nor replay an escape sequence into whoever reads the report.
  */
@@ -13,6 +13,12 @@ public final class Ids {
     public static final int TENANT_MAX = 128;
     /** The longest run id ({@code x-run-id}). */
     public static final int RUN_MAX = 128;
+    /** The longest session id (Claude Code's {@code x-claude-code-session-id}, Codex's {@code session-id}, ...). */
+    public static final int SESSION_MAX = 128;
+    /** The longest agent id (Claude Code's {@code x-claude-code-agent-id}, a sub-agent). */
+    public static final int AGENT_MAX = 128;
+    /** The longest client name (Codex's {@code originator}). */
+    public static final int CLIENT_MAX = 64;
     /** The longest key name ({@code keygen --name}). */
     public static final int NAME_MAX = 128;
 

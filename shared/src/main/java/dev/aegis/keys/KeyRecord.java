@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *     null to follow the config
  * @param subTenants whether the key may tag a call with a sub-tenant of its own, {@code <tenant>/<anything>}
  *     ({@code aegis keygen --sub-tenants})
+ * @param sessionBudget what each of this key's sessions may spend (a hard stop), or null
  */
 public record KeyRecord(
         String id,
@@ -33,10 +34,19 @@ public record KeyRecord(
         String runId,
         Long tokenBudget,
         SecretsMode secretsMode,
-        boolean subTenants) {
+        boolean subTenants,
+        SessionBudget sessionBudget) {
 
     public KeyRecord {
         models = List.copyOf(models);
+    }
+
+    /** A key without a session budget of its own. */
+    public KeyRecord(String id, String name, String tenant, String secretSha256, boolean admin, List<String> models,
+            Integer rpm, Integer tpm, Instant createdAt, Instant expiresAt, Instant revokedAt, String runId,
+            Long tokenBudget, SecretsMode secretsMode, boolean subTenants) {
+        this(id, name, tenant, secretSha256, admin, models, rpm, tpm, createdAt, expiresAt, revokedAt, runId,
+                tokenBudget, secretsMode, subTenants, null);
     }
 
     /** A key that may not name sub-tenants. */

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What {@code aegis keygen} (or {@code aegis run}) asks for; {@code creditsUsd} null means no credit
  * limit, {@code runId} and {@code tokenBudget} null mean none, {@code secretsMode} null follows
- * {@code security.secrets.mode}; {@code subTenants} lets the key tag calls with {@code <tenant>/<anything>}.
+ * {@code security.secrets.mode}; {@code subTenants} lets the key tag calls with {@code <tenant>/<anything>}; {@code sessionBudget}
+ * null means none.
  */
 public record NewKey(
         String name,
@@ -22,7 +23,16 @@ public record NewKey(
         String runId,
         Long tokenBudget,
         SecretsMode secretsMode,
-        boolean subTenants) {
+        boolean subTenants,
+        SessionBudget sessionBudget) {
+
+    /** A key without a session budget of its own. */
+    public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,
+            Instant expiresAt, BigDecimal creditsUsd, String runId, Long tokenBudget, SecretsMode secretsMode,
+            boolean subTenants) {
+        this(name, tenant, admin, models, rpm, tpm, expiresAt, creditsUsd, runId, tokenBudget, secretsMode, subTenants,
+                null);
+    }
 
     /** A key that may not name sub-tenants. */
     public NewKey(String name, String tenant, boolean admin, List<String> models, Integer rpm, Integer tpm,

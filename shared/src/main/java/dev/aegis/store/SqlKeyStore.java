@@ -4,6 +4,7 @@ import dev.aegis.config.SecretsMode;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.NewKey;
+import dev.aegis.keys.SessionBudget;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ public final class SqlKeyStore implements KeyStore {
 
     private static final String COLUMNS =
             "id, name, tenant, secret_sha256, admin, models, rpm, tpm, created_at, expires_at, revoked_at, run_id, token_budget, "
-            + "secrets_mode, sub_tenants";
+            + "secrets_mode, sub_tenants, session_token_budget, session_budget_nanos";
 
     private final Database db;
     private final InstantSource clock;
@@ -34,10 +35,11 @@ public final class SqlKeyStore implements KeyStore {
     public KeyRecord create(NewKey req, ApiKeys.Minted minted) {
         Instant now = clock.instant();
         KeyRecord record = new KeyRecord(minted.id(), req.name(), req.tenant(), minted.sha256(), req.admin(), req.models(),
-                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget(), req.secretsMode(), req.subTenants());
+                req.rpm(), req.tpm(), now, req.expiresAt(), null, req.runId(), req.tokenBudget(), req.secretsMode(), req.subTenants(),
+                req.sessionBudget());
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_keys (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, record.id());
                 ps.setString(2, record.name());
                 ps.setString(3, record.tenant());
@@ -56,6 +58,9 @@ public final class SqlKeyStore implements KeyStore {
                 }
                 ps.setString(13, record.secretsMode() == null ? null : record.secretsMode().label());
                 ps.setInt(14, record.subTenants() ? 1 : 0);
+                SessionBudget session = record.sessionBudget();
+                setLong(ps, 15, session == null ? null : session.tokens());
+                setLong(ps, 16, session == null || session.usd() == null ? null : Money.toNanos(session.usd()));
                 ps.executeUpdate();
             }
             if (req.creditsUsd() != null) {
@@ -111,7 +116,20 @@ public final class SqlKeyStore implements KeyStore {
                 integer(rs, "rpm"), integer(rs, "tpm"), instant(rs.getString("created_at")),
                 instant(rs.getString("expires_at")), instant(rs.getString("revoked_at")), rs.getString("run_id"),
                 longOrNull(rs, "token_budget"), secretsMode(rs.getString("secrets_mode")),
-                rs.getInt("sub_tenants") == 1);
+                rs.getInt("sub_tenants") == 1, sessionBudget(rs));
+    }
+
+    private static SessionBudget sessionBudget(ResultSet rs) throws SQLException {
+        Long nanos = longOrNull(rs, "session_budget_nanos");
+        return SessionBudget.of(longOrNull(rs, "session_token_budget"), nanos == null ? null : Money.toUsd(nanos));
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
     }
 
     /** A mode this build does not know (written by a newer Aegis) is taken as block: never silently weaker. */

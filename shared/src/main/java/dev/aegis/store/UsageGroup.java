@@ -18,7 +18,13 @@ public enum UsageGroup {
      * of a long history (2 s instead of 2 ms on a million rows); with it, it reads the time range.
      */
     RUN("run_id || ''", null),
-    PROVIDER("provider", "provider");
+    PROVIDER("provider", "provider"),
+    /** The coding agent's session (issue 28); like runs, read from the raw rows. */
+    SESSION("session_id || ''", null),
+    /** The client program ({@code originator}, {@code claude-code}); raw rows. */
+    CLIENT("client", null),
+    /** The sub-agent within a session; raw rows. */
+    AGENT("agent_id", null);
 
     private final String expression;
     private final String rollupColumn;
@@ -26,6 +32,11 @@ public enum UsageGroup {
     UsageGroup(String expression, String rollupColumn) {
         this.expression = expression;
         this.rollupColumn = rollupColumn;
+    }
+
+    /** Whether whole days of a report by this group come from the daily rollup (a series can stack by it). */
+    public boolean rolledUp() {
+        return rollupColumn != null;
     }
 
     /** The group's expression over the {@code usage} rows. */
@@ -38,10 +49,13 @@ public enum UsageGroup {
         return rollupColumn;
     }
 
+    /** The group of calls that have no value for it (no run, no session, ...), as reports name it. */
+    public static final String NO_GROUP = "(none)";
+
     /** The group's name as shown: days as {@code YYYY-MM-DD}. */
     String label(String raw) {
         if (raw == null) {
-            return "(none)";
+            return NO_GROUP;
         }
         return this == DAY ? java.time.LocalDate.ofEpochDay(Long.parseLong(raw)).toString() : raw;
     }
@@ -52,5 +66,10 @@ public enum UsageGroup {
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every group's name, as an error lists them: {@code key, model, ...}. */
+    public static String names() {
+        return String.join(", ", Arrays.stream(values()).map(UsageGroup::label).toList());
     }
 }

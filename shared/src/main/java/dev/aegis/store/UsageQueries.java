@@ -99,14 +99,35 @@ public final class UsageQueries {
 
     /** Tokens (input + output) per key id, then per run id, since a time. */
     public Map<String, Map<String, Long>> runTokensSince(long sinceMillis) {
+        Map<String, Map<String, Long>> out = new HashMap<>();
+        perKeySince(sinceMillis, "run_id").forEach((key, runs) -> {
+            Map<String, Long> tokens = new HashMap<>();
+            runs.forEach((run, spent) -> tokens.put(run, spent.tokens()));
+            out.put(key, tokens);
+        });
+        return out;
+    }
+
+    /** What a key spent on one run or session. */
+    public record Spent(long tokens, long costNanos) {}
+
+    /** Tokens (input + output) and cost per key id, then per session id, since a time. */
+    public Map<String, Map<String, Spent>> sessionSpendSince(long sinceMillis) {
+        return perKeySince(sinceMillis, "session_id");
+    }
+
+    /** @param column {@code run_id} or {@code session_id} */
+    private Map<String, Map<String, Spent>> perKeySince(long sinceMillis, String column) {
         return db.read(c -> {
-            Map<String, Map<String, Long>> out = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, run_id, SUM(input_tokens + output_tokens) "
-                    + "FROM usage WHERE ts_ms >= ? AND key_id IS NOT NULL AND run_id IS NOT NULL GROUP BY 1, 2")) {
+            Map<String, Map<String, Spent>> out = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_id, " + column + ", SUM(input_tokens + output_tokens), "
+                    + "SUM(cost_nanos) FROM usage WHERE ts_ms >= ? AND key_id IS NOT NULL AND " + column + " IS NOT NULL "
+                    + "GROUP BY 1, 2")) {
                 ps.setLong(1, sinceMillis);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getLong(3));
+                        out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .put(rs.getString(2), new Spent(rs.getLong(3), rs.getLong(4)));
                     }
                 }
             }

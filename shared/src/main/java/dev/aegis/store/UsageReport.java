@@ -26,7 +26,8 @@ public record UsageReport(UsageGroup by, List<UsageTotals> groups, UsageTotals t
 
     /**
      * The SPEC's JSON: {@code {"groups": [{"group", "requests", ..., "cost_usd"}], "total": {...}}}; grouped by
-     * key, each group also has {@code key_id} and {@code key_name} (null for a key no longer stored).
+     * key, each group also has {@code key_id} and {@code key_name} (null for a key no longer stored). Each
+     * group and the total also have {@code cache_hit_rate} ({@code cached_input / input}, null without input).
      */
     public ObjectNode toJson() {
         ObjectNode root = Json.mapper().createObjectNode();
@@ -52,6 +53,7 @@ public record UsageReport(UsageGroup by, List<UsageTotals> groups, UsageTotals t
                 .put("cache_write", t.cacheWrite())
                 .put("output", t.output())
                 .put("reasoning", t.reasoning());
-        return JsonMoney.put(n, "cost_usd", t.costUsd());
+        JsonMoney.put(n, "cost_usd", t.costUsd());
+        return n.put("cache_hit_rate", t.cacheHitRate());
     }
 }

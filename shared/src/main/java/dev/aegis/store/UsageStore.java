@@ -12,8 +12,10 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings, receipt_seq) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings, session_id, agent_id, client, receipt_seq) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The parameter of {@code receipt_seq}, the last. */
+    private static final int RECEIPT_SEQ = 28;
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -48,9 +50,9 @@ public final class UsageStore {
                 for (UsageRow r : rows) {
                     bind(ps, r);
                     if (head == null) {
-                        ps.setNull(25, Types.INTEGER);
+                        ps.setNull(RECEIPT_SEQ, Types.INTEGER);
                     } else {
-                        ps.setLong(25, receiptSeq++);
+                        ps.setLong(RECEIPT_SEQ, receiptSeq++);
                     }
                     ps.addBatch();
                     if (++pending == ROWS_PER_STATEMENT_BATCH) {
@@ -94,7 +96,10 @@ public final class UsageStore {
         setDouble(ps, i++, r.firstByteMs());
         ps.setInt(i++, r.streamed() ? 1 : 0);
         ps.setInt(i++, r.complete() ? 1 : 0);
-        ps.setString(i, r.secrets().isEmpty() ? null : r.secrets().toJson());
+        ps.setString(i++, r.secrets().isEmpty() ? null : r.secrets().toJson());
+        ps.setString(i++, r.agentSession().sessionId());
+        ps.setString(i++, r.agentSession().agentId());
+        ps.setString(i, r.agentSession().client());
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

@@ -213,6 +213,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sessionBudgetsInTheFileAndTheEnvironmentAreReadAndChecked() throws Exception {
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-real");
+        Path set = file("governance: { policy: { hardStop: true, tokens: { perSession: 5000 }, usd: { perSession: 2.50 } } }\n");
+        BudgetPolicy policy = new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).governance().policy();
+        assertThat(policy.perSession()).isEqualTo(5000);
+        assertThat(policy.perSessionUsd()).isEqualByComparingTo("2.50");
+        assertThat(policy.any()).isTrue();
+        BudgetPolicy fromEnv = new ConfigLoader(Map.of("OPENAI_API_KEY", "sk-real", "AEGIS_DEFAULT_POLICY_JSON",
+                "{\"hardStop\": true, \"usd\": {\"perSession\": 0.5}}"), HOME)
+                .load(null, false, ConfigOverrides.NONE).governance().policy();
+        assertThat(fromEnv.perSessionUsd()).isEqualByComparingTo("0.5");
+        assertThat(fromEnv.perSession()).isZero();
+        Path bad = file("governance: { policy: { tokens: { perSession: -1 }, usd: { perSession: -2, perDay: 1 } } }\n");
+        assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                        .extracting(ConfigError::path)
+                        .containsExactlyInAnyOrder("governance.policy.tokens.perSession", "governance.policy.usd.perSession",
+                                "governance.policy.usd.perDay"));
+    }
+
+    @Test
     void theStoreIsSqliteOrAPostgresqlServerWhosePasswordMayComeFromTheEnvironment() throws Exception {
         assertThat(new ConfigLoader(Map.of(), HOME).load(null, false, ConfigOverrides.NONE).storeUrl())
                 .isEqualTo("jdbc:sqlite:/tmp/aegis-test-home/aegis.db");

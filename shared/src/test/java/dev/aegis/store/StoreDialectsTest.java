@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -147,6 +148,32 @@ class StoreDialectsTest {
                 assertThat(series.series(UsageFilter.ALL, bucket, UsageGroup.MODEL, 4)).extracting(UsageSeries.Point::group)
                         .containsOnly("a", "b", "c", "d");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void sessionsAgentsAndClientsAndSessionBudgetsAreStored(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            SqlKeyStore keys = new SqlKeyStore(db, CLOCK);
+            KeyRecord k = keys.create(new NewKey("s", "team-a", false, List.of(), null, null, null, null, null, null, null,
+                    false, new dev.aegis.keys.SessionBudget(9000L, new BigDecimal("2.5"))), ApiKeys.mint());
+            assertThat(keys.find(k.id()).orElseThrow().sessionBudget())
+                    .isEqualTo(new dev.aegis.keys.SessionBudget(9000L, new BigDecimal("2.500000000")));
+            UsageRow c = call(1000, k.id(), "gpt-4o", 20, 700);
+            new UsageStore(db).insert(List.of(new UsageRow(c.tsMillis(), c.requestId(), c.keyId(), c.tenant(), c.runId(),
+                    c.route(), c.modelRequested(), c.model(), c.provider(), c.status(), c.errorCode(), c.inputTokens(),
+                    c.cachedInputTokens(), c.cacheWriteTokens(), c.outputTokens(), c.reasoningTokens(), c.costNanos(),
+                    c.unpriced(), c.priceVersion(), c.latencyMs(), c.firstByteMs(), c.streamed(), c.complete(), null,
+                    new AgentSession("sess-1", "agent-1", "codex_cli_rs")), call(2000, k.id(), "gpt-4o", 1, 1)));
+            UsageQueries q = new UsageQueries(db);
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.SESSION).groups()).extracting(UsageTotals::group)
+                    .containsExactly("sess-1", "(none)");
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.AGENT).groups().getFirst().group()).isEqualTo("agent-1");
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.CLIENT).groups().getFirst().group()).isEqualTo("codex_cli_rs");
+            assertThat(q.report(UsageFilter.ALL, UsageGroup.SESSION).groups().getFirst().cacheHitRate())
+                    .isEqualByComparingTo("0.05");
+            assertThat(q.sessionSpendSince(0)).isEqualTo(Map.of(k.id(), Map.of("sess-1", new UsageQueries.Spent(30, 700))));
         }
     }
 

@@ -33,6 +33,8 @@ class UsageRollupPropertiesTest {
     private static final String[] KEYS = {null, "key-a", "key-b", "ü-key", ""};
     private static final String[] TENANTS = {null, "default", "team-a", "😀"};
     private static final String[] RUNS = {null, "run-1", "run-2"};
+    private static final String[] SESSIONS = {null, "session-1", "session-2"};
+    private static final String[] CLIENTS = {null, "claude-code", "codex_cli_rs"};
     private static final String[] MODELS = {null, "gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "Zeta"};
     private static final String[] PROVIDERS = {null, "openai", "anthropic"};
 
@@ -49,6 +51,14 @@ class UsageRollupPropertiesTest {
         try {
             String url = "jdbc:sqlite:" + dir.resolve("aegis.db");
             int before = r.nextInt(n + 1);
+            // rows written before the rollup existed have no agent session either (its columns came later)
+            for (int i = 0; i < before; i++) {
+                UsageRow o = rows.get(i);
+                rows.set(i, new UsageRow(o.tsMillis(), o.requestId(), o.keyId(), o.tenant(), o.runId(), o.route(),
+                        o.modelRequested(), o.model(), o.provider(), o.status(), o.errorCode(), o.inputTokens(),
+                        o.cachedInputTokens(), o.cacheWriteTokens(), o.outputTokens(), o.reasoningTokens(), o.costNanos(),
+                        o.unpriced(), o.priceVersion(), o.latencyMs(), o.firstByteMs(), o.streamed(), o.complete()));
+            }
             writeBeforeTheRollup(url, rows.subList(0, before));
             try (Database db = Database.open(url)) {
                 UsageStore store = new UsageStore(db);
@@ -64,7 +74,7 @@ class UsageRollupPropertiesTest {
                     UsageReport report = queries.report(filter, by);
                     assertThat(report.groups()).as("%s by %s", filter, by).isEqualTo(expected(rows, filter, by));
                     assertThat(report.total().requests()).isEqualTo(report.groups().stream().mapToLong(UsageTotals::requests).sum());
-                    if (by != UsageGroup.DAY && by != UsageGroup.RUN) {
+                    if (by != UsageGroup.DAY && by.rolledUp()) {
                         // the dashboard's breakdowns and series read the same sources: the same sums
                         assertThat(new UsageCells(db).reports(filter).get(by)).as("cells %s by %s", filter, by).isEqualTo(report);
                         for (UsageSeries.Bucket bucket : UsageSeries.Bucket.values()) {
@@ -99,7 +109,8 @@ class UsageRollupPropertiesTest {
         return new UsageRow(ts, "req-" + i, pick(r, KEYS), pick(r, TENANTS), pick(r, RUNS), "/v1/chat/completions",
                 r.nextInt(4) == 0 ? pick(r, MODELS) : model, model, pick(r, PROVIDERS), 200, null, r.nextInt(5000),
                 r.nextInt(100), r.nextInt(3), r.nextInt(800), r.nextInt(50), r.nextInt(3) == 0 ? 0 : r.nextInt(1_000_000),
-                false, "v", 1.0, null, false, true);
+                false, "v", 1.0, null, false, true, null,
+                new AgentSession(pick(r, SESSIONS), pick(r, SESSIONS), pick(r, CLIENTS)));
     }
 
     private static UsageFilter filter(Random r, List<UsageRow> rows, long baseDay) {
@@ -131,6 +142,9 @@ class UsageRollupPropertiesTest {
             case TENANT -> UsageRow::tenant;
             case RUN -> UsageRow::runId;
             case PROVIDER -> UsageRow::provider;
+            case SESSION -> row -> row.agentSession().sessionId();
+            case CLIENT -> row -> row.agentSession().client();
+            case AGENT -> row -> row.agentSession().agentId();
         };
         Map<String, long[]> sums = new HashMap<>();
         for (UsageRow row : rows) {

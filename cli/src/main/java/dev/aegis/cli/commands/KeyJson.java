@@ -4,6 +4,7 @@ import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.keys.SessionBudget;
 import dev.aegis.store.CreditBalance;
 import java.time.Instant;
 import java.util.Optional;
@@ -30,6 +31,17 @@ final class KeyJson {
             n.putNull("secrets_mode"); // follows security.secrets.mode
         } else {
             n.put("secrets_mode", k.secretsMode().label());
+        }
+        SessionBudget session = k.sessionBudget();
+        if (session == null || session.tokens() == null) {
+            n.putNull("session_tokens");
+        } else {
+            n.put("session_tokens", session.tokens());
+        }
+        if (session == null || session.usd() == null) {
+            n.putNull("session_budget_usd");
+        } else {
+            JsonMoney.put(n, "session_budget_usd", session.usd());
         }
         if (credits.isPresent()) {
             JsonMoney.put(n, "balance_usd", credits.get().balanceUsd());

@@ -13,6 +13,7 @@ import dev.aegis.ids.Ids;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.NewKey;
+import dev.aegis.keys.SessionBudget;
 import dev.aegis.store.Database;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.SqlKeyStore;
@@ -64,6 +65,14 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop.")
     Long tokens;
 
+    @Option(names = "--session-tokens", paramLabel = "N", description = {"Tokens (input + output) each coding-agent "
+            + "session of this key may use (the session its client names:", "x-claude-code-session-id, session-id, ...); a hard stop."})
+    Long sessionTokens;
+
+    @Option(names = "--session-budget", paramLabel = "USD", description = "USD each coding-agent session of this key may "
+            + "spend; a hard stop.")
+    BigDecimal sessionBudget;
+
     @Option(names = "--secrets", paramLabel = "MODE", converter = SecretsModeConverter.class,
             description = "What this key's prompts that hold a secret get: block (403), redact (forwarded with "
                     + "[REDACTED:<kind>]) or off. Overrides security.secrets.mode for this key. Default: the config's.")
@@ -92,8 +101,12 @@ public final class KeygenCommand implements Callable<Integer> {
         if (credits != null && credits.signum() < 0) {
             throw new CliException("--credits must be zero or more");
         }
-        if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0) || (tokens != null && tokens <= 0)) {
-            throw new CliException("--rpm, --tpm and --tokens must be positive");
+        if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0) || (tokens != null && tokens <= 0)
+                || (sessionTokens != null && sessionTokens <= 0)) {
+            throw new CliException("--rpm, --tpm, --tokens and --session-tokens must be positive");
+        }
+        if (sessionBudget != null && sessionBudget.signum() <= 0) {
+            throw new CliException("--session-budget must be more than zero");
         }
         InstantSource clock = InstantSource.system();
         Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
@@ -102,7 +115,8 @@ public final class KeygenCommand implements Callable<Integer> {
         try (Database db = Stores.open(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
                     models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
-                    rpm, tpm, expiresAt, credits, null, tokens, secrets, subTenants), minted);
+                    rpm, tpm, expiresAt, credits, null, tokens, secrets, subTenants,
+                    SessionBudget.of(sessionTokens, sessionBudget)), minted);
             PrintWriter out = context.out();
             if (json) {
                 ObjectNode n = KeyJson.of(record, new SqlCreditLedger(db, clock).balance(record.id()), clock.instant());
@@ -113,7 +127,9 @@ public final class KeygenCommand implements Callable<Integer> {
                 out.println("Created key " + record.id() + " (" + record.name() + ", tenant " + record.tenant()
                         + (subTenants ? ", sub-tenants " + record.tenant() + "/*" : "") + (admin ? ", admin" : "") + (credits != null ? ", $" + credits.toPlainString() + " credits" : "")
                         + (expiresAt != null ? ", expires " + expiresAt : "")
-                        + (secrets != null ? ", secrets " + secrets.label() : "") + ").");
+                        + (secrets != null ? ", secrets " + secrets.label() : "")
+                        + (sessionTokens != null ? ", " + sessionTokens + " tokens per session" : "")
+                        + (sessionBudget != null ? ", $" + sessionBudget.toPlainString() + " per session" : "") + ").");
                 out.println("Secret key, shown only this once:");
                 out.println();
                 out.println("  " + minted.key());

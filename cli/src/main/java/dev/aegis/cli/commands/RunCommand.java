@@ -8,6 +8,7 @@ import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLauncher;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.cli.run.Bubblewrap;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.ProviderConfig;
@@ -178,12 +179,31 @@ public final class RunCommand implements Callable<Integer> {
         // The daemon writes usage rows in the background: have it write the run's last ones first.
         new DaemonLocator(context.home()).locate().state().ifPresent(s -> new DaemonClient().flush(s));
         try (Database db = Stores.open(context)) {
-            UsageTotals t = new UsageQueries(db)
-                    .report(new UsageFilter(null, null, null, null, runId, null), UsageGroup.RUN).total();
-            out.println("aegis: run " + runId + ": " + t.requests() + " calls, " + t.input() + " input tokens ("
-                    + t.cachedInput() + " cached), " + t.output() + " output tokens, $"
-                    + t.costUsd().setScale(6, RoundingMode.HALF_UP).toPlainString()
-                    + "   (details: aegis usage --run " + runId + ")");
+            UsageQueries queries = new UsageQueries(db);
+            UsageFilter ofRun = new UsageFilter(null, null, null, null, runId, null);
+            UsageTotals t = queries.report(ofRun, UsageGroup.RUN).total();
+            out.println("aegis: run " + runId + ": " + totals(t) + "   (details: aegis usage --run " + runId + ")");
+            // The sessions the agent opened in this run (Claude Code's and Codex's own session ids), each on a line.
+            List<UsageTotals> sessions = queries.report(ofRun, UsageGroup.SESSION).groups().stream()
+                    .filter(s -> !s.group().equals(UsageGroup.NO_GROUP)).toList();
+            sessions.stream().limit(MAX_SESSIONS_SHOWN).forEach(s ->
+                    out.println("aegis: session " + TerminalText.escape(s.group()) + ": " + totals(s)));
+            if (sessions.size() > MAX_SESSIONS_SHOWN) {
+                out.println("aegis: and " + (sessions.size() - MAX_SESSIONS_SHOWN) + " more sessions");
+            }
+            if (!sessions.isEmpty()) {
+                out.println("aegis: (details: aegis usage --by session --run " + runId + ")");
+            }
         }
+    }
+
+    /** Sessions listed at the end of a run, the costliest first. */
+    private static final int MAX_SESSIONS_SHOWN = 10;
+
+    private static String totals(UsageTotals t) {
+        return t.requests() + " calls, " + t.input() + " input tokens (" + t.cachedInput() + " cached"
+                + (t.cacheHitRate() == null ? "" : ", " + t.cacheHitRate().movePointRight(2).setScale(1, RoundingMode.HALF_UP)
+                        .toPlainString() + "% cache hits")
+                + "), " + t.output() + " output tokens, $" + t.costUsd().setScale(6, RoundingMode.HALF_UP).toPlainString();
     }
 }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "usage",
         mixinStandardHelpOptions = true,
-        description = {"Cost report: requests, input, cached-input, cache-write, output and reasoning tokens and USD,",
-            "per group and in total. Works whether or not the daemon runs."})
+        description = {"Cost report: requests, input, cached-input, cache-write, output and reasoning tokens, USD and",
+            "the cache-hit rate (cached input / input), per group and in total. Works whether or not the daemon runs."})
 public final class UsageCommand implements Callable<Integer> {
 
     /** Output formats. */
@@ -54,8 +54,9 @@ public final class UsageCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "M", description = "Only this model (as asked or as served).")
     String model;
 
-    @Option(names = "--by", paramLabel = "key|model|day|tenant|run|provider", defaultValue = "model",
-            description = "Group by (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--by", paramLabel = "key|model|day|tenant|run|provider|session|client|agent", defaultValue = "model",
+            description = {"Group by (default: ${DEFAULT-VALUE}). session, client and agent are what coding agents send",
+                "(Claude Code's session and sub-agent, Codex's session and originator)."})
     String by;
 
     @Option(names = "--format", paramLabel = "table|json|csv", defaultValue = "table",
@@ -75,7 +76,7 @@ public final class UsageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         UsageGroup group = UsageGroup.parse(by)
-                .orElseThrow(() -> new CliException("--by must be one of key, model, day, tenant, run, provider"));
+                .orElseThrow(() -> new CliException("--by must be one of " + UsageGroup.names()));
         Instant now = Instant.now();
         UsageFilter filter;
         try {
@@ -107,7 +108,7 @@ public final class UsageCommand implements Callable<Integer> {
         if (byKey) {
             headers.add("NAME");
         }
-        headers.addAll(List.of("REQUESTS", "INPUT", "CACHED", "CACHE_WRITE", "OUTPUT", "REASONING", "COST_USD"));
+        headers.addAll(List.of("REQUESTS", "INPUT", "CACHED", "CACHE_WRITE", "OUTPUT", "REASONING", "COST_USD", "CACHE_HIT"));
         Table t = new Table(headers.toArray(String[]::new));
         for (UsageTotals g : report.groups()) {
             t.row(cells(g, byKey, report.keyName(g)));
@@ -128,8 +129,14 @@ public final class UsageCommand implements Callable<Integer> {
         if (byKey) {
             cells.add(keyName);
         }
-        cells.addAll(List.of(g.requests(), g.input(), g.cachedInput(), g.cacheWrite(), g.output(), g.reasoning(), usd(g)));
+        cells.addAll(List.of(g.requests(), g.input(), g.cachedInput(), g.cacheWrite(), g.output(), g.reasoning(), usd(g),
+                percent(g.cacheHitRate())));
         return cells.toArray();
+    }
+
+    /** A cache-hit rate as a percentage to one decimal ({@code 23.8%}); {@code -} without input. */
+    private static String percent(java.math.BigDecimal rate) {
+        return rate == null ? "-" : rate.movePointRight(2).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString() + "%";
     }
 
     /** A group's label in the chart: a key's id and name. */
@@ -145,7 +152,8 @@ public final class UsageCommand implements Callable<Integer> {
     /** CSV; grouped by key, a {@code key_name} column after the group. */
     private static void csv(PrintWriter out, UsageReport report) {
         boolean byKey = report.by() == UsageGroup.KEY;
-        out.println("group," + (byKey ? "key_name," : "") + "requests,input,cached_input,cache_write,output,reasoning,cost_usd");
+        out.println("group," + (byKey ? "key_name," : "")
+                + "requests,input,cached_input,cache_write,output,reasoning,cost_usd,cache_hit_rate");
         for (UsageTotals g : report.groups()) {
             out.println(csvField(g.group()) + (byKey ? "," + csvField(report.keyName(g)) : "") + "," + csvLine(g));
         }
@@ -164,7 +172,8 @@ public final class UsageCommand implements Callable<Integer> {
     private static String csvLine(UsageTotals g) {
         return String.join(",", List.of(String.valueOf(g.requests()), String.valueOf(g.input()),
                 String.valueOf(g.cachedInput()), String.valueOf(g.cacheWrite()), String.valueOf(g.output()),
-                String.valueOf(g.reasoning()), g.costUsd().stripTrailingZeros().toPlainString()));
+                String.valueOf(g.reasoning()), g.costUsd().stripTrailingZeros().toPlainString(),
+                g.cacheHitRate() == null ? "" : g.cacheHitRate().stripTrailingZeros().toPlainString()));
     }
 
     private int terminalWidth() {

@@ -104,8 +104,14 @@
     {label: "requests", num: true, value: g => count(g.requests)},
     {label: "input", num: true, value: g => count(g.input)},
     {label: "output", num: true, value: g => count(g.output)},
-    {label: "cost", num: true, value: g => usd(g.cost_usd)}
+    {label: "cost", num: true, value: g => usd(g.cost_usd)},
+    {label: "cache hits", num: true, value: g => percent(g.cache_hit_rate)}
   ];
+
+  // A cache-hit rate (cached input / input) as a percentage; a dash without input.
+  function percent(rate) {
+    return rate === null || rate === undefined ? "–" : (Number(rate) * 100).toFixed(1) + "%";
+  }
 
   function groupTable(id, label, groups, name) {
     table(id, [{label: label, value: g => name ? name(g) : g.group}].concat(GROUP_COLUMNS), groups);
@@ -122,12 +128,15 @@
     $("total-input").dataset.value = s.total.input;
     $("total-output").textContent = count(s.total.output);
     $("total-output").dataset.value = s.total.output;
+    $("total-cache-hit").textContent = percent(s.total.cache_hit_rate);
     groupTable("by-model", "model", s.by.model);
     groupTable("by-key", "key", s.by.key, g => g.name ? `${g.name} (${g.group})` : g.group);
     groupTable("by-provider", "provider", s.by.provider);
     groupTable("by-tenant", "tenant", s.by.tenant);
     groupTable("by-run", "run", s.by.run);
     $("runs-since").textContent = s.runs_since ? `(since ${s.runs_since.substring(0, 16).replace("T", " ")} UTC)` : "";
+    groupTable("by-session", "session", s.by.session);
+    $("sessions-since").textContent = s.sessions_since ? `(since ${s.sessions_since.substring(0, 16).replace("T", " ")} UTC)` : "";
   }
 
   function colourOf(group) {
