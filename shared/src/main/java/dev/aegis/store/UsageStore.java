@@ -12,8 +12,8 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings, receipt_seq) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings, receipt_seq, receipt_instance) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -30,7 +30,8 @@ public final class UsageStore {
 
     /**
      * Writes the rows of calls whose receipts were just signed, {@code firstReceiptSeq} onwards in
-     * order, and moves the trail's head to {@code head}, in one transaction.
+     * order, in the trail of {@code head.instance()}, and moves that trail's head to {@code head}, in one
+     * transaction.
      */
     public void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
         insert(rows, firstReceiptSeq, head);
@@ -49,8 +50,10 @@ public final class UsageStore {
                     bind(ps, r);
                     if (head == null) {
                         ps.setNull(25, Types.INTEGER);
+                        ps.setNull(26, Types.VARCHAR);
                     } else {
                         ps.setLong(25, receiptSeq++);
+                        ps.setString(26, head.instance());
                     }
                     ps.addBatch();
                     if (++pending == ROWS_PER_STATEMENT_BATCH) {
@@ -62,7 +65,7 @@ public final class UsageStore {
                 ps.executeBatch();
             }
             UsageRollup.add(c, rows, giveWay);
-            if (head != null && ReceiptHeadStore.keepsHead(db)) {
+            if (head != null) {
                 ReceiptHeadStore.write(c, head);
             }
             return null;
