@@ -70,7 +70,7 @@ public class ReceiptVerifyBenchmark {
             batch.add(new ReceiptInput(row, "{\"model\":\"gpt-4o-mini\"}".getBytes(StandardCharsets.UTF_8), null,
                     "ab".repeat(32)));
         }
-        ReceiptLog log = ReceiptLog.open(dir, keys, InstantSource.system());
+        ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", InstantSource.system());
         for (int i = 0; i < RECEIPTS / batch.size(); i++) {
             log.append(batch);
         }
@@ -149,7 +149,7 @@ public class ReceiptVerifyBenchmark {
 
         @Setup(Level.Trial)
         public void setUp(ReceiptVerifyBenchmark b) throws IOException {
-            log = ReceiptLog.open(Files.createTempDirectory("aegis-sign-bench"), b.keys, InstantSource.system());
+            log = ReceiptLog.open(Files.createTempDirectory("aegis-sign-bench"), b.keys, "0123456789abcdef", InstantSource.system());
         }
     }
 }

@@ -185,7 +185,7 @@ class ReceiptTrailEvidenceIT {
     void usageRowsNameReceiptsTheTrailNoLongerHolds() throws Exception {
         Path home = home();
         dropLastLines(trail(home).getLast(), 1);
-        sql(home, "DELETE FROM receipt_head");
+        sql(home, "DELETE FROM receipt_heads");
         CliRun verify = aegis(home, "receipts", "verify");
         assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCode.FAILED);
         assertThat(verify.out()).contains("missing: the trail ends at seq 4 but usage rows name receipts up to seq 5");
@@ -227,7 +227,7 @@ class ReceiptTrailEvidenceIT {
 
         // Someone with the user's files cuts the trail and removes what the store knew of it.
         dropLastLines(trail(home).getLast(), 2);
-        sql(home, "DELETE FROM receipt_head");
+        sql(home, "DELETE FROM receipt_heads");
         sql(home, "UPDATE usage SET receipt_seq = NULL");
         assertThat(aegis(home, "receipts", "verify").exitCode()).isZero();
         CliRun verify = aegis(home, "receipts", "verify", "--checkpoint", kept.toString());
@@ -239,7 +239,7 @@ class ReceiptTrailEvidenceIT {
         ReceiptKeys.Pair forger = ReceiptKeys.generate();
         ReceiptKeys.save(forger, resigned.resolve("keys/receipts.key"), resigned.resolve("keys/receipts.pub"));
         reSign(trail(resigned), forger);
-        sql(resigned, "DELETE FROM receipt_head");
+        sql(resigned, "DELETE FROM receipt_heads");
         CliRun forged = aegis(resigned, "receipts", "verify", "--checkpoint", kept.toString());
         assertThat(forged.exitCode()).as(forged.all()).isEqualTo(ExitCode.FAILED);
         assertThat(forged.out()).contains("unknown key: the checkpoint is signed by");
@@ -294,6 +294,34 @@ class ReceiptTrailEvidenceIT {
         assertThat(onlyNew.out()).contains(":1: unexpected key");
     }
 
+    /**
+     * A home whose trail was written before instance ids (no {@code instance} in its receipts, the
+     * head under instance '', rows naming no instance) still verifies against its store, and its
+     * daemon's next start continues the chain under the home's new instance id, head included.
+     */
+    @Test
+    void aTrailFromBeforeInstanceIdsStillVerifiesAndItsDaemonContinuesIt() throws Exception {
+        Path home = home();
+        String lastHash = reSign(trail(home), ReceiptKeys.load(home.resolve("keys/receipts.key")), true);
+        Files.delete(home.resolve("keys/receipts.instance"));
+        sql(home, "UPDATE receipt_heads SET instance = '', hash = '" + lastHash + "'");
+        sql(home, "UPDATE usage SET receipt_instance = NULL");
+        CliRun legacy = aegis(home, "receipts", "verify");
+        assertThat(legacy.exitCode()).as(legacy.all()).isZero();
+        assertThat(legacy.out()).contains("Intact: 5 receipts");
+
+        calls(home, 1);
+        String instance = Files.readString(home.resolve("keys/receipts.instance")).strip();
+        CliRun continued = aegis(home, "receipts", "verify");
+        assertThat(continued.exitCode()).as(continued.all()).isZero();
+        assertThat(continued.out()).contains("instance " + instance + ": Intact: 6 receipts");
+        dropLastLines(trail(home).getLast(), 2);
+        CliRun cut = aegis(home, "receipts", "verify");
+        assertThat(cut.exitCode()).as(cut.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(cut.out()).contains("instance " + instance + ": BROKEN at ")
+                .contains("missing: the trail ends at seq 4 but the store's head is seq 6 (2 receipt(s) missing at the end)");
+    }
+
     private static String fingerprintLine(String pubkeyOut) {
         return pubkeyOut.lines().filter(l -> l.startsWith("fingerprint: ")).findFirst().orElseThrow()
                 .substring("fingerprint: ".length());
@@ -301,12 +329,20 @@ class ReceiptTrailEvidenceIT {
 
     /** What someone with the files and a key of their own can do: sign every receipt again, chain included. */
     private static void reSign(List<Path> files, ReceiptKeys.Pair forger) throws IOException {
+        reSign(files, forger, false);
+    }
+
+    /** Signs every receipt again (without its instance id when {@code dropInstance}); the hash of the last line. */
+    private static String reSign(List<Path> files, ReceiptKeys.Pair forger, boolean dropInstance) throws IOException {
         String prev = Receipts.GENESIS;
         for (Path f : files) {
             List<String> out = new ArrayList<>();
             for (String line : Files.readAllLines(f)) {
                 TreeMap<String, Object> r = CanonicalJson.parse(line);
                 r.remove("sig");
+                if (dropInstance) {
+                    r.remove("instance");
+                }
                 r.put("prev", prev);
                 r.put("key", ReceiptKeys.fingerprint(forger.publicKey()));
                 r.put("sig", ReceiptKeys.sign(forger, CanonicalJson.bytes(r)));
@@ -316,6 +352,7 @@ class ReceiptTrailEvidenceIT {
             }
             Files.writeString(f, String.join("\n", out) + "\n");
         }
+        return prev;
     }
 
 }

@@ -113,17 +113,17 @@ class StoreMigrateIT {
         JsonNode first = json(CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url, "--json")));
         Map<String, Long> copied = counts(first, "copied");
         assertThat(copied).containsEntry("api_keys", 3L).containsEntry("credit_accounts", 1L)
-                .containsEntry("usage", (long) USAGE_ROWS + 2).containsEntry("prompt_log", 2L).containsEntry("receipt_head", 1L)
+                .containsEntry("usage", (long) USAGE_ROWS + 2).containsEntry("prompt_log", 2L).containsEntry("receipt_heads", 1L)
                 .containsEntry("usage_daily", 0L).containsEntry("credit_reservations", 0L);
         assertThat(counts(first, "already_there").values()).containsOnly(0L);
         assertThat(first.path("tables").findValuesAsText("table")).containsExactly("api_keys", "credit_accounts",
-                "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_head", "budget_counters",
+                "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_heads", "budget_counters",
                 "rate_limit_state", "receipt_verifications", "schema_version");
 
         JsonNode again = json(CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url, "--json")));
         assertThat(counts(again, "copied").values()).containsOnly(0L);
         assertThat(counts(again, "already_there")).containsEntry("api_keys", 3L).containsEntry("credit_accounts", 1L)
-                .containsEntry("usage", (long) USAGE_ROWS + 2).containsEntry("prompt_log", 2L).containsEntry("receipt_head", 1L);
+                .containsEntry("usage", (long) USAGE_ROWS + 2).containsEntry("prompt_log", 2L).containsEntry("receipt_heads", 1L);
         CliRun text = CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url));
         assertThat(text.exitCode()).as(text.all()).isZero();
         assertThat(text.out()).contains("ALREADY THERE").contains("Nothing new to copy");
@@ -153,7 +153,7 @@ class StoreMigrateIT {
             assertThat(pg.<Long>read(c -> one(c, "SELECT COUNT(*) FROM usage WHERE secret_findings IS NOT NULL")))
                     .isEqualTo((USAGE_ROWS + 100) / 101L);
             assertThat(pg.<Long>read(c -> one(c, "SELECT MAX(receipt_seq) FROM usage"))).isEqualTo(3L);
-            assertThat(pg.<Long>read(c -> one(c, "SELECT seq FROM receipt_head"))).isEqualTo(3L);
+            assertThat(pg.<Long>read(c -> one(c, "SELECT seq FROM receipt_heads"))).isEqualTo(3L);
             assertThat(pg.<String>read(c -> text(c, "SELECT request_preview FROM prompt_log WHERE request_id = 'req_1'"))).isEqualTo(PREVIEW);
             assertThat(pg.<String>read(c -> text(c, "SELECT response_preview FROM prompt_log WHERE request_id = 'req_1'"))).isEmpty();
             assertThat(pg.<String>read(c -> text(c, "SELECT COALESCE(first_byte_ms, -1) || '/' || latency_ms || '/' || COALESCE(error_code, '-') "

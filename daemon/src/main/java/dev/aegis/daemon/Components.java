@@ -25,6 +25,7 @@ import dev.aegis.promptlog.PromptLogRoute;
 import dev.aegis.promptlog.PromptLogWriter;
 import dev.aegis.store.PromptLogStore;
 import dev.aegis.receipts.ReceiptInput;
+import dev.aegis.receipts.ReceiptInstance;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
 import dev.aegis.records.BackgroundWriter;
@@ -38,6 +39,7 @@ import dev.aegis.pricing.PriceTable;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.ModelsRoute;
 import dev.aegis.store.Database;
+import dev.aegis.store.Dialect;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.ReceiptHeadStore;
 import dev.aegis.store.ReceiptVerifications;
@@ -133,18 +135,19 @@ final class Components implements AutoCloseable {
             }
             PromptLogConfig promptLog = initial.audit().promptLog();
             PromptLogStore promptLogStore = promptLog.enabled() ? new PromptLogStore(database) : null;
-            ReceiptLog receiptLog = receiptLog(initial.audit(), home, database);
             BackgroundWriter<PromptLogInput> promptLogWriter = promptLogStore == null ? null : new BackgroundWriter<>("prompt-log",
                     new PromptLogWriter(promptLogStore, promptLog, () -> config.get().secrets())::write);
             UsageStore usageStore = new UsageStore(database);
-            Spool<UsageRow> usageSpool = new Spool<>(home.root().resolve("spool"), "usage", UsageRow.class);
-            int replayed = usageSpool.replay(usageStore::insert);
+            Path spoolDir = home.root().resolve("spool");
+            Spool<UsageRow> usageSpool = new Spool<>(spoolDir, "usage", UsageRow.class);
+            // Before the receipt log opens: kept signed rows move their trail's head to where the trail ends.
+            int replayed = usageSpool.replay(usageStore::insert) + CallRecorder.writeKeptSignedRows(spoolDir, usageStore);
             if (replayed > 0) {
-                LoggerFactory.getLogger(Components.class).info("wrote {} usage rows a stop had kept in {}", replayed,
-                        home.root().resolve("spool"));
+                LoggerFactory.getLogger(Components.class).info("wrote {} usage rows a stop had kept in {}", replayed, spoolDir);
             }
+            ReceiptLog receiptLog = receiptLog(initial.audit(), home, database);
             this.recorder = receiptLog != null
-                    ? CallRecorder.withReceipts(receiptLog, usageStore, promptLogWriter,
+                    ? CallRecorder.withReceipts(receiptLog, usageStore, spoolDir, promptLogWriter,
                             promptLog.previewChars(), initial.audit().maxBacklog())
                     : new CallRecorder(new BackgroundWriter<>("usage", CallLog.loggedAfter(usageStore::insert), usageSpool::keep),
                             promptLogWriter, promptLog.previewChars(), initial.audit().maxBacklog());
@@ -221,7 +224,9 @@ final class Components implements AutoCloseable {
     /**
      * The receipt trail to sign into, or null when receipts are off. A missing
      * signing key beside a trail that already holds receipts is refused: a new key is made only by
-     * {@code aegis receipts rotate}, which records the change in the trail.
+     * {@code aegis receipts rotate}, which records the change in the trail. The home's instance id
+     * ({@code keys/receipts.instance}) is made with the key; a head kept from before instance ids
+     * becomes this instance's when this daemon's key signed it.
      */
     private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)
             throws IOException, StartupException {
@@ -229,9 +234,12 @@ final class Components implements AutoCloseable {
             return null;
         }
         Path privateKey = home.keysDir().resolve("receipts.key");
-        Optional<ReceiptHead> stored = new ReceiptHeadStore(database).head();
+        ReceiptHeadStore heads = new ReceiptHeadStore(database);
+        Optional<String> known = ReceiptInstance.read(home.keysDir().resolve(ReceiptInstance.FILE));
         if (!Files.exists(privateKey)) {
-            long written = Math.max(ReceiptLog.trailEnd(audit.dir()).seq(), stored.map(ReceiptHead::seq).orElse(0L));
+            long stored = known.flatMap(heads::head).or(() -> database.dialect() == Dialect.SQLITE ? heads.head(null) : Optional.empty())
+                    .map(ReceiptHead::seq).orElse(0L);
+            long written = Math.max(ReceiptLog.trailEnd(audit.dir()).seq(), stored);
             if (written > 0) {
                 throw new StartupException("the receipt signing key " + privateKey + " is missing but the trail in "
                         + audit.dir() + " already holds receipts (up to seq " + written + "): restore the key, or run "
@@ -240,7 +248,9 @@ final class Components implements AutoCloseable {
             }
         }
         ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
-        return ReceiptLog.open(audit.dir(), keys, InstantSource.system(), stored);
+        String instance = ReceiptInstance.loadOrCreate(home.keysDir().resolve(ReceiptInstance.FILE));
+        heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
+        return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance));
     }
 
     /** Registers every route. */

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * line as {@code prev} (across files) and an Ed25519 signature over its canonical bytes. On open the
  * chain resumes from the last complete line; a torn last line from a crash is moved to a
  * {@code .torn} file beside it and logged, never silently dropped. Every receipt names its key's
- * fingerprint ({@code key}). The store keeps the head outside the trail
+ * fingerprint ({@code key}) and the daemon's instance id ({@code instance}, {@link ReceiptInstance}),
+ * so the receipts of daemons sharing a store form one chain per daemon. The store keeps each
+ * instance's head outside the trail
  * ({@link dev.aegis.store.ReceiptHeadStore}); when the trail ends before it (receipts deleted while
  * the daemon was stopped), the chain resumes from the stored head, so the gap stays visible to
  * {@code aegis receipts verify} instead of being papered over by re-used numbers.
@@ -39,15 +41,17 @@ public final class ReceiptLog {
     private final Path dir;
     private final ReceiptKeys.Pair keys;
     private final String keyFingerprint;
+    private final String instance;
     /** Made at the first receipt, not at start-up: loading the native signer takes a few hundred ms. */
     private ReceiptSigner signer;
     private final InstantSource clock;
     private long seq;
     private String prev;
 
-    private ReceiptLog(Path dir, ReceiptKeys.Pair keys, InstantSource clock, long seq, String prev) {
+    private ReceiptLog(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock, long seq, String prev) {
         this.dir = dir;
         this.keys = keys;
+        this.instance = instance;
         this.keyFingerprint = ReceiptKeys.fingerprint(keys.publicKey());
         this.clock = clock;
         this.seq = seq;
@@ -55,25 +59,26 @@ public final class ReceiptLog {
     }
 
     /** @param clock decides which day's file a receipt goes to */
-    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, InstantSource clock) throws IOException {
-        return open(dir, keys, clock, Optional.empty());
+    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock) throws IOException {
+        return open(dir, keys, instance, clock, Optional.empty());
     }
 
     /**
-     * @param storedHead the head the store remembers; the chain resumes from it when the trail ends
-     *     before it (logged as an error: receipts were removed)
+     * @param instance the daemon's instance id, carried in every receipt
+     * @param storedHead the head the store remembers for this instance; the chain resumes from it when
+     *     the trail ends before it (logged as an error: receipts were removed)
      */
-    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, InstantSource clock, Optional<ReceiptHead> storedHead)
-            throws IOException {
+    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock,
+            Optional<ReceiptHead> storedHead) throws IOException {
         ReceiptHead trail = trailEnd(dir);
         if (storedHead.isPresent() && storedHead.get().seq() > trail.seq()) {
             ReceiptHead head = storedHead.get();
             LOG.error("the receipt trail in {} ends at seq {} but the store's head is seq {}: {} receipt(s) are missing; "
                     + "new receipts continue from seq {} so the gap stays visible to `aegis receipts verify`", dir,
                     trail.seq(), head.seq(), head.seq() - trail.seq(), head.seq() + 1);
-            return new ReceiptLog(dir, keys, clock, head.seq(), head.hash());
+            return new ReceiptLog(dir, keys, instance, clock, head.seq(), head.hash());
         }
-        return new ReceiptLog(dir, keys, clock, trail.seq(), trail.hash());
+        return new ReceiptLog(dir, keys, instance, clock, trail.seq(), trail.hash());
     }
 
     /** The last complete receipt of the trail (seq 0 and the genesis hash when there is none). */
@@ -89,15 +94,15 @@ public final class ReceiptLog {
                 String lastLine = content.substring(content.lastIndexOf('\n', content.length() - 2) + 1, content.length() - 1);
                 TreeMap<String, Object> last = CanonicalJson.parse(lastLine);
                 return new ReceiptHead(last.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
-                        last.get("key") instanceof String k ? k : null);
+                        last.get("key") instanceof String k ? k : null, last.get("instance") instanceof String id ? id : null);
             }
         }
         return new ReceiptHead(0, Receipts.GENESIS, null);
     }
 
-    /** The last receipt written: its seq, the hash of its line and this log's key. */
+    /** The last receipt written: its seq, the hash of its line, this log's key and instance. */
     public ReceiptHead head() {
-        return new ReceiptHead(seq, prev, keyFingerprint);
+        return new ReceiptHead(seq, prev, keyFingerprint, instance);
     }
 
     /** A crash mid-write can leave a last line without its newline: keep its bytes aside and say so. */
@@ -152,6 +157,7 @@ public final class ReceiptLog {
             receipt.put("seq", nextSeq + 1);
             receipt.put("prev", nextPrev);
             receipt.put("key", keyFingerprint);
+            receipt.put("instance", instance);
             receipt.put("sig", signer().sign(CanonicalJson.bytes(receipt)));
             String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
             lines.append(line).append('\n');

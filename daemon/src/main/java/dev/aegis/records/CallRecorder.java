@@ -25,13 +25,28 @@ public final class CallRecorder implements AutoCloseable {
 
     /**
      * The recorder with receipts on: a receipt writer signing with {@code log}, and the writer that
-     * stores the signed rows and the trail's head in {@code store}.
+     * stores the signed rows and the trail's head in {@code store}; what that writer still cannot
+     * store when a stop's time is up (the database down) is kept in {@code spoolDir}, for
+     * {@link #writeKeptSignedRows} at the next start.
      */
     public static CallRecorder withReceipts(dev.aegis.receipts.ReceiptLog log, dev.aegis.store.UsageStore store,
-            BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
-        BackgroundWriter<SignedRow> signedRows = new BackgroundWriter<>("usage", SignedRow.store(store::insertSigned));
+            java.nio.file.Path spoolDir, BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
+        BackgroundWriter<SignedRow> signedRows = new BackgroundWriter<>("usage", SignedRow.store(store::insertSigned),
+                signedSpool(spoolDir)::keep);
         BackgroundWriter<ReceiptInput> receipts = new BackgroundWriter<>("receipts", new SignedUsage(log, signedRows::submit));
         return new CallRecorder(null, receipts, signedRows, promptLog, previewChars, maxBacklog);
+    }
+
+    /**
+     * Stores the signed rows (and their trails' heads) a stop kept in {@code spoolDir}; how many. Run
+     * before the receipt log opens, so it resumes from a head that counts them.
+     */
+    public static int writeKeptSignedRows(java.nio.file.Path spoolDir, dev.aegis.store.UsageStore store) throws java.io.IOException {
+        return signedSpool(spoolDir).replay(SignedRow.store(store::insertSigned));
+    }
+
+    private static Spool<SignedRow> signedSpool(java.nio.file.Path spoolDir) {
+        return new Spool<>(spoolDir, "signed-usage", SignedRow.class);
     }
 
     /** A recorder whose receipt writer's sink is given (benchmarks of what a call's thread pays to record it). */

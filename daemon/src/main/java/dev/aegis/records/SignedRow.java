@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * A usage row whose receipt is written (signed, appended, on disk): it names the receipt's
- * {@code seq}, and carries the trail's head as it stood after that receipt's batch.
+ * {@code seq}, and carries the trail's head (with its instance) as it stood after that receipt's
+ * batch. Kept as a JSON line in the spool when a stop cannot store it ({@link Spool}).
  */
 record SignedRow(UsageRow row, long receiptSeq, ReceiptHead head) {
 
@@ -19,11 +20,29 @@ record SignedRow(UsageRow row, long receiptSeq, ReceiptHead head) {
 
     /**
      * The second writer's sink: stores a batch of signed rows and the head in one transaction, then
-     * writes their log lines. The batch's seqs are contiguous: the receipt writer hands rows over in
-     * the order it signed them.
+     * writes their log lines. The writer's batches are one run of contiguous seqs (the receipt writer
+     * hands rows over in the order it signed them); rows kept by stops and written by a start may be
+     * several runs, each stored with its own last head, in order. A run stored is removed from the
+     * batch before the next, so a failure leaves only what is still to be written.
      */
     static Consumer<List<SignedRow>> store(RowStore store) {
-        return batch -> CallLog.loggedAfter(rows -> store.insertSigned(rows, batch.getFirst().receiptSeq(), batch.getLast().head()))
-                .accept(batch.stream().map(SignedRow::row).toList());
+        return batch -> {
+            while (!batch.isEmpty()) {
+                List<SignedRow> run = batch.subList(0, run(batch));
+                CallLog.loggedAfter(rows -> store.insertSigned(rows, run.getFirst().receiptSeq(), run.getLast().head()))
+                        .accept(run.stream().map(SignedRow::row).toList());
+                run.clear();
+            }
+        };
+    }
+
+    /** How many leading rows of {@code batch} follow each other in one trail. */
+    private static int run(List<SignedRow> batch) {
+        int n = 1;
+        while (n < batch.size() && batch.get(n).receiptSeq() == batch.get(n - 1).receiptSeq() + 1
+                && java.util.Objects.equals(batch.get(n).head().instance(), batch.get(n - 1).head().instance())) {
+            n++;
+        }
+        return n;
     }
 }

@@ -9,6 +9,14 @@ import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.PostgresServer;
+import dev.aegis.receipts.ReceiptInstance;
+import dev.aegis.receipts.ReceiptKeys;
+import dev.aegis.receipts.ReceiptLog;
+import dev.aegis.receipts.ReceiptVerifier;
+import dev.aegis.receipts.VerifyResult;
+import dev.aegis.store.Database;
+import dev.aegis.store.ReceiptHead;
+import dev.aegis.store.ReceiptHeadStore;
 import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
@@ -123,15 +131,56 @@ class StoreOutageIT {
         }
     }
 
-    /**
-     * Receipts off: once the receipts work is merged, usage rows with receipts on are written by the
-     * receipt writer together with the trail's head, and that writer has no spool yet.
-     */
+    /** Receipts off: usage rows and charges a stop could not write are kept in the spool and written by the next start. */
     @Test
     void aStopWhileTheDatabaseIsDownKeepsUsageRowsAndChargesForTheNextStart() throws Exception {
-        String url = POSTGRES.server().newDatabase();
-        String yaml = "audit: { receipts: false }";
-        Map<String, String> env = Map.of("AEGIS_STORE_URL", url);
+        stopWhileTheDatabaseIsDown("audit: { receipts: false }", Map.of("AEGIS_STORE_URL", POSTGRES.server().newDatabase()));
+    }
+
+    /**
+     * Receipts on: the receipts are on disk before the stop, their usage rows (each naming its receipt)
+     * and the trail's head wait in the spool, and the next start writes them, so the store's head is
+     * the trail's end again and the trail verifies against it.
+     */
+    @Test
+    void withReceiptsOnAStopWhileTheDatabaseIsDownKeepsTheSignedRowsAndTheHead() throws Exception {
+        Stopped stopped = stopWhileTheDatabaseIsDown(null, Map.of("AEGIS_STORE_URL", POSTGRES.server().newDatabase()));
+        Path home = stopped.home();
+        String instance = ReceiptInstance.read(home.resolve("keys").resolve(ReceiptInstance.FILE)).orElseThrow();
+        try (Database db = Database.open(stopped.env().get("AEGIS_STORE_URL"))) {
+            ReceiptHead trailEnd = ReceiptLog.trailEnd(home.resolve("receipts"));
+            ReceiptHeadStore heads = new ReceiptHeadStore(db);
+            assertThat(heads.head(instance)).as("the spooled head was stored").contains(
+                    new ReceiptHead(trailEnd.seq(), trailEnd.hash(), trailEnd.keyFingerprint(), instance));
+            assertThat(heads.highestUsageReceipt(instance)).isEqualTo(trailEnd.seq());
+            for (String id : List.of(stopped.servedId(), stopped.refusedId())) {
+                assertThat(db.<Long>read(c -> {
+                    try (var ps = c.prepareStatement("SELECT receipt_seq FROM usage WHERE request_id = ? AND receipt_instance = ?")) {
+                        ps.setString(1, id);
+                        ps.setString(2, instance);
+                        try (var rs = ps.executeQuery()) {
+                            return rs.next() ? rs.getLong(1) : null;
+                        }
+                    }
+                })).as("the row of %s names its receipt", id).isPositive();
+            }
+            ReceiptKeys.Pair keys = ReceiptKeys.load(home.resolve("keys").resolve("receipts.key"));
+            VerifyResult verified = new ReceiptVerifier(keys.publicKey(), 2).verify(home.resolve("receipts"),
+                    new ReceiptVerifier.Expectations(heads.head(instance).orElse(null), heads.highestUsageReceipt(instance), null,
+                            java.util.Set.of()));
+            assertThat(verified.intact()).as("%s", verified).isTrue();
+            assertThat(verified.lastSeq()).isEqualTo(trailEnd.seq());
+        }
+    }
+
+    private record Stopped(Path home, Map<String, String> env, String servedId, String refusedId) {}
+
+    /**
+     * A call in flight and a refused call while the database is down, then a graceful stop with it
+     * still down: what could not be written is kept in {@code <home>/spool/}; the next start (the
+     * database back) writes the rows and makes the kept charge, and empties the spool.
+     */
+    private Stopped stopWhileTheDatabaseIsDown(String yaml, Map<String, String> env) throws Exception {
         Path home;
         String fundedId;
         String refusedId;
@@ -180,5 +229,6 @@ class StoreOutageIT {
                     Money.toNanos(new BigDecimal("5")) - cost);
             assertThat(java.nio.file.Files.list(home.resolve("spool")).toList()).isEmpty();
         }
+        return new Stopped(home, env, servedId, refusedId);
     }
 }

@@ -33,7 +33,7 @@ class ReceiptTrailTest {
     void writeThreeDays() throws Exception {
         dir = temp.resolve("receipts");
         keys = ReceiptKeys.loadOrCreate(temp.resolve("keys/receipts.key"), temp.resolve("keys/receipts.pub"));
-        ReceiptLog log = ReceiptLog.open(dir, keys, clock);
+        ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
         for (int day = 0; day < 3; day++) {
             List<ReceiptInput> batch = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -150,7 +150,7 @@ class ReceiptTrailTest {
         assertThat(torn.reason()).startsWith("truncated");
 
         // The daemon restarting after that crash sets the torn line aside and resumes the chain.
-        ReceiptLog resumed = ReceiptLog.open(dir, keys, clock);
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
         resumed.append(List.of(input("after-crash", 1)));
         VerifyResult r = verify();
         assertThat(r.intact()).isTrue();
@@ -162,12 +162,12 @@ class ReceiptTrailTest {
 
     @Test
     void aDaemonRestartedAfterTheTailWasCutKeepsTheGapVisible() throws Exception {
-        ReceiptHead storedHead = ReceiptLog.open(dir, keys, clock).head();
+        ReceiptHead storedHead = ReceiptLog.open(dir, keys, "0123456789abcdef", clock).head();
         assertThat(storedHead.seq()).isEqualTo(12);
         List<String> l = lines(day(2));
         Files.writeString(day(2), String.join("\n", l.subList(0, 2)) + "\n");
 
-        ReceiptLog resumed = ReceiptLog.open(dir, keys, clock, java.util.Optional.of(storedHead));
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock, java.util.Optional.of(storedHead));
         resumed.append(new ArrayList<>(List.of(input("after-cut", 1))));
         assertThat(resumed.head().seq()).as("continues after the stored head, not the cut trail").isEqualTo(13);
         VerifyResult r = verify();
@@ -196,7 +196,7 @@ class ReceiptTrailTest {
     @Test
     void theEarliestProblemIsNamedWhileSignaturesAreCheckedInParallel() throws Exception {
         // A long day (several chunks of signature checks): two bad signatures and a chain break after them.
-        ReceiptLog log = ReceiptLog.open(dir, keys, clock);
+        ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
         List<ReceiptInput> batch = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             batch.add(input("long-" + i, i + 1));

@@ -26,7 +26,7 @@ class SignedUsageTest {
     void rowsNameTheirReceiptsAndCarryTheHeadAfterTheirBatch() throws Exception {
         ReceiptKeys.Pair keys = ReceiptKeys.generate();
         Path dir = temp.resolve("receipts");
-        ReceiptLog log = ReceiptLog.open(dir, keys, InstantSource.system());
+        ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", InstantSource.system());
         List<SignedRow> handed = new ArrayList<>();
         SignedUsage sink = new SignedUsage(log, handed::add);
 
@@ -49,13 +49,35 @@ class SignedUsageTest {
                 stored.add(new Object[] {rows.stream().map(UsageRow::requestId).toList(), firstReceiptSeq, head});
         ReceiptHead first = new ReceiptHead(2, "h2", "k");
         ReceiptHead second = new ReceiptHead(3, "h3", "k");
-        SignedRow.store(store).accept(List.of(new SignedRow(input("a").row(), 1, first), new SignedRow(input("b").row(), 2, first),
-                new SignedRow(input("c").row(), 3, second)));
+        SignedRow.store(store).accept(new ArrayList<>(List.of(new SignedRow(input("a").row(), 1, first),
+                new SignedRow(input("b").row(), 2, first), new SignedRow(input("c").row(), 3, second))));
         assertThat(stored).singleElement().satisfies(call -> {
             assertThat(call[0]).isEqualTo(List.of("a", "b", "c"));
             assertThat(call[1]).isEqualTo(1L);
             assertThat(call[2]).isEqualTo(second);
         });
+    }
+
+    /** Rows kept by two stops, written by a start: two runs, each stored with its own last head; a failing run stays in the batch. */
+    @Test
+    void rowsOfSeveralRunsAreStoredRunByRunAndAFailedRunIsKept() {
+        List<Long> firsts = new ArrayList<>();
+        SignedRow.RowStore store = (rows, firstReceiptSeq, head) -> {
+            if (firstReceiptSeq == 9) {
+                throw new IllegalStateException("database down");
+            }
+            firsts.add(firstReceiptSeq);
+        };
+        ReceiptHead two = new ReceiptHead(2, "h2", "k", "0123456789abcdef");
+        ReceiptHead six = new ReceiptHead(6, "h6", "k", "0123456789abcdef");
+        ReceiptHead nine = new ReceiptHead(9, "h9", "k", "0123456789abcdef");
+        List<SignedRow> batch = new ArrayList<>(List.of(new SignedRow(input("a").row(), 1, two), new SignedRow(input("b").row(), 2, two),
+                new SignedRow(input("c").row(), 5, six), new SignedRow(input("d").row(), 6, six),
+                new SignedRow(input("e").row(), 9, nine)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SignedRow.store(store).accept(batch))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(firsts).containsExactly(1L, 5L);
+        assertThat(batch).extracting(SignedRow::receiptSeq).containsExactly(9L);
     }
 
     private static ReceiptInput input(String id) {

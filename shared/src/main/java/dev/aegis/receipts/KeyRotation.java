@@ -24,10 +24,11 @@ public final class KeyRotation {
      *
      * @param oldKeys the key that signed the trail so far, or null when it is lost
      * @param oldFingerprint the trail's key until now (null when the trail is empty)
+     * @param instance the trail's instance id ({@link ReceiptInstance})
      * @return the trail's new head
      */
     public static ReceiptHead append(Path dir, ReceiptHead end, ReceiptKeys.Pair oldKeys, String oldFingerprint,
-            ReceiptKeys.Pair newKeys, Instant now) throws IOException {
+            ReceiptKeys.Pair newKeys, String instance, Instant now) throws IOException {
         ReceiptKeys.Pair signer = oldKeys != null ? oldKeys : newKeys;
         String signerFp = ReceiptKeys.fingerprint(signer.publicKey());
         TreeMap<String, Object> receipt = new TreeMap<>();
@@ -36,11 +37,12 @@ public final class KeyRotation {
         receipt.put("ts", now.toString());
         receipt.put("type", "rotation");
         receipt.put("key", signerFp);
+        receipt.put("instance", instance);
         receipt.put("old_key", oldFingerprint);
         receipt.put("new_key", Base64.getEncoder().encodeToString(newKeys.publicKey().raw()));
         receipt.put("sig", ReceiptKeys.sign(signer, CanonicalJson.bytes(receipt)));
         String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
         Receipts.append(dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl"), line + "\n");
-        return new ReceiptHead(end.seq() + 1, Receipts.hash(line), ReceiptKeys.fingerprint(newKeys.publicKey()));
+        return new ReceiptHead(end.seq() + 1, Receipts.hash(line), ReceiptKeys.fingerprint(newKeys.publicKey()), instance);
     }
 }

@@ -23,8 +23,9 @@ import java.util.Arrays;
  * @param key the signing key's fingerprint; null in receipts written before keys were named
  * @param type null for a call's receipt, {@code rotation} for a key rotation
  * @param newKey a rotation's new public key (raw, Base64), else null
+ * @param instance the id of the daemon whose trail it is; null in receipts written before instance ids
  */
-record ReceiptLine(Long seq, String prev, String sig, String key, String type, String newKey, byte[] signed) {
+record ReceiptLine(Long seq, String prev, String sig, String key, String type, String newKey, String instance, byte[] signed) {
 
     private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
@@ -36,6 +37,7 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
         String key = null;
         String type = null;
         String newKey = null;
+        String instance = null;
         int sigFrom = -1;
         int sigTo = -1;
         try (JsonParser p = FACTORY.createParser(buf, from, to - from)) {
@@ -54,6 +56,7 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
                     case "key" -> key = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "type" -> type = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "new_key" -> newKey = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "instance" -> instance = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "sig" -> {
                         sig = value == JsonToken.VALUE_STRING ? p.getText() : null;
                         sigFrom = nameAt;
@@ -70,7 +73,7 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
         } catch (IOException e) {
             throw new IllegalStateException("reading from memory cannot fail", e);
         }
-        return new ReceiptLine(seq, prev, sig, key, type, newKey, sig == null ? null : without(buf, from, to, sigFrom, sigTo));
+        return new ReceiptLine(seq, prev, sig, key, type, newKey, instance, sig == null ? null : without(buf, from, to, sigFrom, sigTo));
     }
 
     /** The line without the member {@code buf[memberFrom, memberTo)} and the comma that joins it to another. */

@@ -69,7 +69,15 @@ public final class ReceiptVerifier {
     }
 
     public VerifyResult verify(Path dir, Expectations expect) throws IOException {
-        List<Path> files = files(dir);
+        return verify(ReceiptTrail.folder(dir), expect);
+    }
+
+    /** Verifies one daemon's trail; the result names its instance. */
+    public VerifyResult verify(ReceiptTrail trail, Expectations expect) throws IOException {
+        return check(trail.where(), trail.files(), expect).of(trail.instance());
+    }
+
+    private VerifyResult check(Path dir, List<Path> files, Expectations expect) throws IOException {
         if (expect.checkpoint() != null) {
             TrailKey signer = keys.get(expect.checkpoint().key());
             if (signer == null || !expect.checkpoint().signedBy(signer.key())) {
@@ -96,6 +104,7 @@ public final class ReceiptVerifier {
         long expectedSeq = 1;
         String prevHash = Receipts.GENESIS;
         TrailKey current = null;
+        String instance = null;
         List<String> rotations = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
@@ -126,6 +135,11 @@ public final class ReceiptVerifier {
                                     ? seqProblem(content, lines, i, seq, expectedSeq)
                                     : "broken chain: prev is not the hash of the receipt before it"));
                 }
+                String otherInstance = otherInstance(receipt.instance(), instance);
+                if (otherInstance != null) {
+                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, otherInstance));
+                }
+                instance = receipt.instance();
                 KeyStep step = signingKey(receipt, current, known);
                 if (step.problem() == null && !expect.expectKeys().isEmpty()
                         && !expect.expectKeys().contains(step.key().fingerprint())) {
@@ -159,6 +173,18 @@ public final class ReceiptVerifier {
         }
         return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size(), expectedSeq - 1, prevHash,
                 current == null ? null : current.fingerprint(), rotations));
+    }
+
+    /**
+     * Why a receipt naming {@code instance} cannot follow receipts of {@code trailInstance}: one chain
+     * is one daemon's; receipts without an instance (written before instance ids) may only come first.
+     */
+    private static String otherInstance(String instance, String trailInstance) {
+        if (trailInstance == null || trailInstance.equals(instance)) {
+            return null;
+        }
+        return "another instance: the receipt is " + (instance == null ? "of no instance" : "of instance " + instance)
+                + " while the trail's is " + trailInstance + " (two daemons' receipts in one chain)";
     }
 
     /** Which key must have signed a receipt, and the key it rotates to, or why none fits. */

@@ -4,20 +4,25 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The receipt trail's head in the store ({@code receipt_head}, one row) and the highest receipt seq a
- * usage row names. The receipt writer updates the head in the same transaction as the usage rows of
- * the receipts it has just signed ({@link UsageStore#insertSigned}); {@code aegis receipts verify}
- * reads both to notice a trail that ends too early.
+ * The receipt trails' heads in the store ({@code receipt_heads}, one row per daemon instance) and the
+ * highest receipt seq the usage rows of each instance name. A daemon's receipt writer moves its
+ * instance's head in the same transaction as the usage rows of the receipts it has just signed
+ * ({@link UsageStore#insertSigned}); {@code aegis receipts verify} reads both to notice a trail that
+ * ends too early. Daemons sharing a store (team mode) each keep their own row.
  *
- * <p>Only a home's own store (SQLite) keeps a head: a shared PostgreSQL store holds several daemons'
- * trails, each with its own chain, and one head for all of them would be each daemon's in turn.
- * Until heads are kept per daemon (docs/TEAM.md), a team store keeps none and reports none.
+ * <p>A trail begun before instance ids has the row {@code ''}, moved over from the single head of
+ * older schemas; only a home's own store (SQLite, one daemon) has one, and its usage rows name no
+ * instance. The daemon's next start gives that row its instance ({@link #adopt}).
  */
 public final class ReceiptHeadStore {
+
+    /** The row of a trail without an instance id. */
+    private static final String LEGACY = "";
 
     private final Database db;
 
@@ -25,57 +30,98 @@ public final class ReceiptHeadStore {
         this.db = db;
     }
 
-    /** True when this store keeps one trail's head: a home's own SQLite file, not a team's shared store. */
-    public static boolean keepsHead(Database db) {
-        return db.dialect() == Dialect.SQLITE;
+    private static String row(String instance) {
+        return instance == null ? LEGACY : instance;
     }
 
-    /** The head, or empty when no receipt was ever recorded in this store (or it keeps none). */
-    public Optional<ReceiptHead> head() {
-        if (!keepsHead(db)) {
-            return Optional.empty();
-        }
+    /** The head of {@code instance}'s trail (null: a trail without instance ids), or empty when none was recorded. */
+    public Optional<ReceiptHead> head(String instance) {
         return db.read(c -> {
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT seq, hash, key_fp FROM receipt_head WHERE id = 1")) {
-                return rs.next() ? Optional.of(new ReceiptHead(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                        : Optional.empty();
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, key_fp FROM receipt_heads WHERE instance = ?")) {
+                ps.setString(1, row(instance));
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new ReceiptHead(rs.getLong(1), rs.getString(2), rs.getString(3), instance))
+                            : Optional.empty();
+                }
             }
         });
     }
 
-    /** The highest {@code receipt_seq} of any usage row; 0 when none names a receipt. */
-    public long highestUsageReceipt() {
-        if (!keepsHead(db)) {
+    /** Every head the store keeps, by instance (null for a trail without instance ids). */
+    public List<ReceiptHead> heads() {
+        return db.read(c -> {
+            List<ReceiptHead> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, hash, key_fp, instance FROM receipt_heads ORDER BY instance");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String instance = rs.getString(4);
+                    out.add(new ReceiptHead(rs.getLong(1), rs.getString(2), rs.getString(3), LEGACY.equals(instance) ? null : instance));
+                }
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The highest {@code receipt_seq} of the usage rows of {@code instance}'s trail; 0 when none names
+     * a receipt. A home's own store (SQLite) holds one trail, so its rows from before instance ids count
+     * for it too; in a shared store such rows cannot be told apart by daemon and count for none.
+     */
+    public long highestUsageReceipt(String instance) {
+        boolean ownStore = db.dialect() == Dialect.SQLITE;
+        if (instance == null && !ownStore) {
             return 0;
         }
+        String where = instance == null ? "receipt_instance IS NULL"
+                : ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
         return db.read(c -> {
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(receipt_seq), 0) FROM usage")) {
-                return rs.next() ? rs.getLong(1) : 0L;
+            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(receipt_seq), 0) FROM usage WHERE " + where)) {
+                if (instance != null) {
+                    ps.setString(1, instance);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
             }
         });
     }
 
-    /** Sets the head in its own transaction (a rotation receipt, which has no usage row). */
+    /** Sets a head in its own transaction (a rotation receipt, which has no usage row). */
     public void set(ReceiptHead head) {
-        if (!keepsHead(db)) {
-            return;
-        }
         db.write(c -> {
             write(c, head);
             return null;
         });
     }
 
+    /**
+     * Gives the head of a trail begun before instance ids to {@code instance}, when that trail is
+     * this daemon's (signed by its key, {@code keyFingerprint}) and the instance has no head yet.
+     */
+    public void adopt(String instance, String keyFingerprint) {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE receipt_heads SET instance = ? WHERE instance = ? AND key_fp = ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM receipt_heads h WHERE h.instance = ?)")) {
+                ps.setString(1, instance);
+                ps.setString(2, LEGACY);
+                ps.setString(3, keyFingerprint);
+                ps.setString(4, instance);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Moves the head of the trail {@code head.instance()} forward; never back (a kept batch written late). */
     static void write(Connection c, ReceiptHead head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO receipt_head (id, seq, hash, key_fp, updated_ms) "
-                + "VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
-                + "key_fp = excluded.key_fp, updated_ms = excluded.updated_ms")) {
-            ps.setLong(1, head.seq());
-            ps.setString(2, head.hash());
-            ps.setString(3, head.keyFingerprint());
-            ps.setLong(4, System.currentTimeMillis());
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO receipt_heads (instance, seq, hash, key_fp, updated_ms) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
+                + "key_fp = excluded.key_fp, updated_ms = excluded.updated_ms WHERE receipt_heads.seq <= excluded.seq")) {
+            ps.setString(1, row(head.instance()));
+            ps.setLong(2, head.seq());
+            ps.setString(3, head.hash());
+            ps.setString(4, head.keyFingerprint());
+            ps.setLong(5, System.currentTimeMillis());
             ps.executeUpdate();
         }
     }

@@ -72,7 +72,7 @@ public final class StoreCopy {
             Rule.copyWithNewIds("usage", "ts_ms", "request_id", "key_id"),
             Rule.notCopied("usage_daily", Kind.DERIVED, "kept in step with the usage rows copied"),
             Rule.copyWithNewIds("prompt_log", "ts_ms", "request_id", "key_id"),
-            Rule.copy("receipt_head", "id"),
+            Rule.copy("receipt_heads", "instance"),
             Rule.notCopied("budget_counters", Kind.NOT_COPIED,
                     "team mode's shared budget counters: empty on SQLite; a team daemon starts each from the usage rows"),
             Rule.notCopied("rate_limit_state", Kind.NOT_COPIED, "team mode's shared rate-limit state: empty on SQLite"),

@@ -12,10 +12,11 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings, session_id, agent_id, client, receipt_seq) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    /** The parameter of {@code receipt_seq}, the last. */
+            + "first_byte_ms, streamed, complete, secret_findings, session_id, agent_id, client, receipt_seq, receipt_instance) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /** The parameters of {@code receipt_seq} and {@code receipt_instance}, the last two. */
     private static final int RECEIPT_SEQ = 28;
+    private static final int RECEIPT_INSTANCE = 29;
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -32,7 +33,8 @@ public final class UsageStore {
 
     /**
      * Writes the rows of calls whose receipts were just signed, {@code firstReceiptSeq} onwards in
-     * order, and moves the trail's head to {@code head}, in one transaction.
+     * order, in the trail of {@code head.instance()}, and moves that trail's head to {@code head}, in one
+     * transaction.
      */
     public void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
         insert(rows, firstReceiptSeq, head);
@@ -51,8 +53,10 @@ public final class UsageStore {
                     bind(ps, r);
                     if (head == null) {
                         ps.setNull(RECEIPT_SEQ, Types.INTEGER);
+                        ps.setNull(RECEIPT_INSTANCE, Types.VARCHAR);
                     } else {
                         ps.setLong(RECEIPT_SEQ, receiptSeq++);
+                        ps.setString(RECEIPT_INSTANCE, head.instance());
                     }
                     ps.addBatch();
                     if (++pending == ROWS_PER_STATEMENT_BATCH) {
@@ -64,7 +68,7 @@ public final class UsageStore {
                 ps.executeBatch();
             }
             UsageRollup.add(c, rows, giveWay);
-            if (head != null && ReceiptHeadStore.keepsHead(db)) {
+            if (head != null) {
                 ReceiptHeadStore.write(c, head);
             }
             return null;

@@ -10,7 +10,9 @@ import dev.aegis.home.AegisHome;
 import dev.aegis.json.Json;
 import dev.aegis.receipts.Checkpoint;
 import dev.aegis.receipts.KeyRotation;
+import dev.aegis.receipts.ReceiptInstance;
 import dev.aegis.receipts.ReceiptKeys;
+import dev.aegis.receipts.ReceiptTrail;
 import dev.aegis.receipts.ReceiptVerifier;
 import dev.aegis.receipts.VerifyResult;
 import dev.aegis.store.Database;
@@ -32,6 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code aegis receipts verify|pubkey|checkpoint|rotate}. */
 @Command(
@@ -77,20 +80,34 @@ public final class ReceiptsCommand extends GroupCommand {
         return keys;
     }
 
-    /** What the store knows of the trail: its head and the highest receipt a usage row names. */
-    private static ReceiptVerifier.Expectations fromStore(CliContext context, Checkpoint checkpoint, Set<String> expectKeys) {
-        try (Database db = Stores.open(context)) {
-            ReceiptHeadStore heads = new ReceiptHeadStore(db);
-            return new ReceiptVerifier.Expectations(heads.head().orElse(null), heads.highestUsageReceipt(), checkpoint, expectKeys);
-        }
+    /** The home's instance id (keys/receipts.instance), or null before its daemon first signed a receipt. */
+    private static String homeInstance(CliContext context) throws IOException {
+        return ReceiptInstance.read(context.home().keysDir().resolve(ReceiptInstance.FILE)).orElse(null);
+    }
+
+    /**
+     * The home's own trail: its folder, of the instance its receipts name, or, when they name none (an
+     * emptied folder, receipts from before instance ids), of this home's instance id.
+     */
+    private static ReceiptTrail homeTrail(CliContext context, Path folder) throws IOException {
+        ReceiptTrail trail = ReceiptTrail.folder(folder);
+        return trail.instance() != null ? trail : new ReceiptTrail(trail.where(), trail.files(), homeInstance(context));
+    }
+
+    /** What the store knows of an instance's trail: its head and the highest receipt its usage rows name. */
+    private static ReceiptVerifier.Expectations fromStore(ReceiptHeadStore heads, String instance, Checkpoint checkpoint,
+            Set<String> expectKeys) {
+        return new ReceiptVerifier.Expectations(heads.head(instance).orElse(null), heads.highestUsageReceipt(instance), checkpoint,
+                expectKeys);
     }
 
     /** Verifies this home's trail against its keys and its store; a CliException when it cannot be read. */
     private static VerifyResult verifyHomeTrail(CliContext context, Path folder) {
-        try {
+        try (Database db = Stores.open(context)) {
             List<ReceiptKeys.ReceiptPublicKey> keys = homeKeys(context);
+            ReceiptTrail trail = homeTrail(context, folder);
             return new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors())
-                    .verify(folder, fromStore(context, null, Set.of()));
+                    .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of()));
         } catch (IOException e) {
             throw new CliException("cannot verify: " + e.getMessage());
         }
@@ -98,25 +115,31 @@ public final class ReceiptsCommand extends GroupCommand {
 
     /** {@code aegis receipts verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-        "Check every receipt's signature, the hash chain across all files and the seq order, and that the trail",
-        "still reaches the head the store remembers and every receipt a usage row names.",
-        "Exit 0 when intact; 1 naming the first bad receipt (file:line) and why. Works offline."})
+        "Check every receipt's signature, the hash chain across all files and the seq order, and that each trail",
+        "still reaches the head the store keeps for its daemon instance and every receipt its usage rows name.",
+        "Give one or several daemons' receipt folders (or files) to check each daemon's chain; by default this home's.",
+        "Exit 0 when every trail is intact; 1 naming, per instance, the first bad receipt (file:line) and why."})
     public static final class Verify implements Callable<Integer> {
         private final CliContext context;
 
-        @Option(names = "--dir", paramLabel = "D", description = "Receipts folder (default: audit.dir, or $AEGIS_HOME/receipts). "
-                + "A folder given here is checked by itself, without this home's store.")
+        @Parameters(arity = "0..*", paramLabel = "PATH", description = "Receipts folders or files, each daemon's trail checked "
+                + "against its instance's head in this home's store (default: audit.dir, or $AEGIS_HOME/receipts).")
+        List<String> paths = new ArrayList<>();
+
+        @Option(names = "--dir", paramLabel = "D", description = "A receipts folder checked by itself, without this home's store "
+                + "(offline, anywhere).")
         String dir;
 
-        @Option(names = "--pubkey", paramLabel = "F", description = "Public key file (default: the keys of $AEGIS_HOME/keys).")
-        String pubkey;
+        @Option(names = "--pubkey", paramLabel = "F", description = "Public key file (default: the keys of $AEGIS_HOME/keys); "
+                + "repeatable, one per daemon whose trail is given.")
+        List<String> pubkeys = new ArrayList<>();
 
         @Option(names = "--expect-key", paramLabel = "FP", description = "Fail on any receipt not signed by this key "
                 + "(its fingerprint, from `aegis receipts pubkey`); repeatable.")
         List<String> expectKeys = new ArrayList<>();
 
         @Option(names = "--checkpoint", paramLabel = "FILE", description = "A checkpoint from `aegis receipts checkpoint`: "
-                + "the trail must still hold that receipt and everything before it.")
+                + "the trail must still hold that receipt and everything before it (one trail only).")
         String checkpoint;
 
         @Option(names = "--json", description = "Print the result as JSON.")
@@ -128,43 +151,116 @@ public final class ReceiptsCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            Path folder = dir != null ? AegisHome.expandTilde(dir) : Stores.config(context).audit().dir();
-            VerifyResult result;
+            if (dir != null && !paths.isEmpty()) {
+                throw new CliException("give receipts either as PATH (checked against the store) or with --dir (checked by itself)");
+            }
+            List<VerifyResult> results = new ArrayList<>();
+            List<ReceiptTrail> trails;
+            List<ReceiptHead> notGiven = new ArrayList<>();
             try {
-                List<ReceiptKeys.ReceiptPublicKey> keys = pubkey != null
-                        ? List.of(ReceiptKeys.readPublic(AegisHome.expandTilde(pubkey))) : homeKeys(context);
+                List<ReceiptKeys.ReceiptPublicKey> keys = new ArrayList<>();
+                for (String p : pubkeys) {
+                    keys.add(ReceiptKeys.readPublic(AegisHome.expandTilde(p)));
+                }
+                if (keys.isEmpty()) {
+                    keys = homeKeys(context);
+                }
                 Checkpoint cp = checkpoint == null ? null : readCheckpoint(AegisHome.expandTilde(checkpoint));
                 Set<String> expected = new LinkedHashSet<>(expectKeys);
-                ReceiptVerifier.Expectations expect = dir != null
-                        ? new ReceiptVerifier.Expectations(null, 0, cp, expected) : fromStore(context, cp, expected);
-                result = new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors()).verify(folder, expect);
+                trails = dir != null ? List.of(ReceiptTrail.folder(AegisHome.expandTilde(dir)))
+                        : paths.isEmpty() ? List.of(homeTrail(context, Stores.config(context).audit().dir()))
+                        : ReceiptTrail.given(paths.stream().map(AegisHome::expandTilde).toList());
+                if (cp != null && trails.size() > 1) {
+                    throw new CliException("--checkpoint names one trail's receipt: give one trail with it");
+                }
+                ReceiptVerifier verifier = new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors());
+                if (dir != null) {
+                    results.add(verifier.verify(trails.getFirst(), new ReceiptVerifier.Expectations(null, 0, cp, expected)));
+                } else {
+                    try (Database db = Stores.open(context)) {
+                        ReceiptHeadStore heads = new ReceiptHeadStore(db);
+                        for (ReceiptTrail trail : trails) {
+                            results.add(verifier.verify(trail, fromStore(heads, trail.instance(), cp, expected)));
+                        }
+                        if (!paths.isEmpty()) {
+                            Set<String> given = new java.util.HashSet<>();
+                            trails.forEach(t -> given.add(String.valueOf(t.instance())));
+                            heads.heads().stream().filter(h -> !given.contains(String.valueOf(h.instance()))).forEach(notGiven::add);
+                        }
+                    }
+                }
             } catch (IOException e) {
                 throw new CliException("cannot verify: " + e.getMessage());
             }
-            if (dir == null) {
-                record(folder, result);
-            }
-            if (json) {
-                ObjectNode n = Json.mapper().createObjectNode().put("intact", result.intact())
-                        .put("receipts", result.receipts()).put("files", result.files());
-                if (!result.intact()) {
-                    n.put("file", result.file()).put("line", result.line()).put("reason", result.reason());
-                } else {
-                    n.put("last_seq", result.lastSeq()).put("key", result.lastKey());
-                    result.rotations().forEach(n.putArray("rotations")::add);
+            if (dir == null) { // checked against this home's store: the dashboard shows each trail's last verify
+                for (int i = 0; i < results.size(); i++) {
+                    record(trails.get(i).where(), results.get(i));
                 }
-                context.out().println(n);
-            } else if (result.intact()) {
-                context.out().println("Intact: " + result.receipts() + " receipts in " + result.files() + " file(s), "
+            }
+            boolean intact = results.stream().allMatch(VerifyResult::intact);
+            if (json) {
+                context.out().println(asJson(results, notGiven));
+            } else {
+                for (int i = 0; i < results.size(); i++) {
+                    print(results.get(i), results.size() > 1 || results.get(i).instance() != null
+                            ? label(results.get(i), trails.get(i)) + ": " : "");
+                }
+                for (ReceiptHead h : notGiven) {
+                    context.out().println("Not checked: " + (h.instance() == null ? "the trail without an instance id"
+                            : "instance " + h.instance()) + " (the store's head is seq " + h.seq() + "); give its receipts to check it.");
+                }
+            }
+            return intact ? ExitCode.OK : ExitCode.FAILED;
+        }
+
+        private static String label(VerifyResult result, ReceiptTrail trail) {
+            return result.instance() != null ? "instance " + result.instance() : trail.where() + " (no instance id)";
+        }
+
+        private void print(VerifyResult result, String prefix) {
+            if (result.intact()) {
+                context.out().println(prefix + "Intact: " + result.receipts() + " receipts in " + result.files() + " file(s), "
                         + "every signature valid and the chain unbroken.");
                 for (String rotation : result.rotations()) {
-                    context.out().println("Key rotated at " + rotation);
+                    context.out().println(prefix + "Key rotated at " + rotation);
                 }
             } else {
-                context.out().println("BROKEN at " + result.where() + ": " + result.reason());
-                context.out().println(result.receipts() + " receipts before it are intact.");
+                context.out().println(prefix + "BROKEN at " + result.where() + ": " + result.reason());
+                context.out().println(prefix + result.receipts() + " receipts before it are intact.");
             }
-            return result.intact() ? ExitCode.OK : ExitCode.FAILED;
+        }
+
+        /**
+         * One trail's fields at the top (the first broken one's, or the only one's; sums when several
+         * are intact), and every trail's under {@code instances}.
+         */
+        private static ObjectNode asJson(List<VerifyResult> results, List<ReceiptHead> notGiven) {
+            VerifyResult top = results.stream().filter(r -> !r.intact()).findFirst()
+                    .orElse(results.size() == 1 ? results.getFirst() : null);
+            ObjectNode n;
+            if (top != null) {
+                n = fields(top);
+                n.put("intact", results.stream().allMatch(VerifyResult::intact));
+            } else {
+                n = Json.mapper().createObjectNode().put("intact", true)
+                        .put("receipts", results.stream().mapToLong(VerifyResult::receipts).sum())
+                        .put("files", results.stream().mapToInt(VerifyResult::files).sum());
+            }
+            results.forEach(r -> n.withArray("instances").add(fields(r)));
+            notGiven.forEach(h -> n.withArray("not_checked").addObject().put("instance", h.instance()).put("head_seq", h.seq()));
+            return n;
+        }
+
+        private static ObjectNode fields(VerifyResult result) {
+            ObjectNode n = Json.mapper().createObjectNode().put("instance", result.instance()).put("intact", result.intact())
+                    .put("receipts", result.receipts()).put("files", result.files());
+            if (!result.intact()) {
+                n.put("file", result.file()).put("line", result.line()).put("reason", result.reason());
+            } else {
+                n.put("last_seq", result.lastSeq()).put("key", result.lastKey());
+                result.rotations().forEach(n.withArray("rotations")::add);
+            }
+            return n;
         }
 
         /** Remembers this check of the home's trail in the store, for the dashboard's receipts panel. */
@@ -287,10 +383,15 @@ public final class ReceiptsCommand extends GroupCommand {
                 }
                 ReceiptKeys.Pair fresh = ReceiptKeys.generate();
                 Files.createDirectories(folder);
+                String instance = ReceiptInstance.loadOrCreate(context.home().keysDir().resolve(ReceiptInstance.FILE));
                 ReceiptHead head = KeyRotation.append(folder, new ReceiptHead(result.lastSeq(), result.lastHash(), result.lastKey()),
-                        old, result.lastKey(), fresh, Instant.now());
+                        old, result.lastKey(), fresh, instance, Instant.now());
                 try (Database db = Stores.open(context)) {
-                    new ReceiptHeadStore(db).set(head);
+                    ReceiptHeadStore heads = new ReceiptHeadStore(db);
+                    if (result.lastKey() != null) {
+                        heads.adopt(instance, result.lastKey());
+                    }
+                    heads.set(head);
                 }
                 if (old != null) {
                     Files.write(retiredKey(context, old.publicKey()), ReceiptKeys.publicPem(old.publicKey()));

@@ -9,6 +9,7 @@ import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.HealthPayload;
 import dev.aegis.json.Json;
+import dev.aegis.receipts.ReceiptInstance;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
-        description = {"Show whether the daemon runs, its URL, pid, version, uptime and requests served.",
+        description = {"Show whether the daemon runs, its URL, pid, version, uptime, requests served and receipt instance id.",
             "Exit code: 0 when running and healthy, 1 otherwise (usable in scripts)."})
 public final class StatusCommand implements Callable<Integer> {
 
@@ -55,6 +56,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("  uptime:    " + human(Duration.ofSeconds(h.uptimeSeconds())));
             out.println("  requests:  " + h.requestsServed() + " served, " + h.inFlight() + " in flight");
             out.println("  home:      " + context.home().root());
+            receiptInstance().ifPresent(id -> out.println("  receipts:  instance " + id));
             if (h.recordsFailing()) {
                 out.println("  records:   FAILING - " + h.recordsBacklog() + " usage rows/receipts wait in memory"
                         + " (locked database or full disk); see " + context.home().daemonLog());
@@ -68,12 +70,22 @@ public final class StatusCommand implements Callable<Integer> {
         n.put("running", health.isPresent());
         n.put("status", health.map(HealthPayload::status).orElse(lockHeld ? "unresponsive" : "stopped"));
         n.put("home", context.home().root().toString());
+        receiptInstance().ifPresent(id -> n.put("receipts_instance", id));
         state.ifPresent(s -> n.put("pid", s.pid()).put("url", s.url()).put("version", s.version())
                 .put("started_at", s.startedAt().toString()));
         health.ifPresent(h -> n.put("uptime_seconds", h.uptimeSeconds()).put("requests_served", h.requestsServed())
                 .put("in_flight", h.inFlight()).put("records_failing", h.recordsFailing())
                 .put("records_backlog", h.recordsBacklog()));
         return n.toString();
+    }
+
+    /** The id every receipt of this home's daemon carries (docs/RECEIPTS.md), once it has one. */
+    private Optional<String> receiptInstance() {
+        try {
+            return ReceiptInstance.read(context.home().keysDir().resolve(ReceiptInstance.FILE));
+        } catch (java.io.IOException e) {
+            return Optional.of("unreadable (" + e.getMessage() + ")");
+        }
     }
 
     private static String human(Duration d) {
