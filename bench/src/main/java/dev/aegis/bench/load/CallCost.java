@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What one call costs the daemon, in counters that other work on the machine hardly changes: CPU
+ * What one call costs the daemon, in counters that other work on the machine changes less than
+ * wall-clock figures (though contention still raises both, switches most at 1 connection): CPU
  * time per call (user and system, from {@code /proc/PID/stat}), and voluntary and involuntary
  * context switches per call, per group of the daemon's threads ({@code /proc/PID/task/*}: the
  * virtual threads' carriers, the JDK's poller, the record writers, ...). Wall-clock figures are
