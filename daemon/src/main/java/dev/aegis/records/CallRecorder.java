@@ -22,6 +22,8 @@ public final class CallRecorder implements AutoCloseable {
     private final BackgroundWriter<PromptLogInput> promptLog;
     private final int previewChars;
     private final int maxBacklog;
+    /** The writers of usage rows and receipts, in the order records pass through them (read on every call). */
+    private final List<BackgroundWriter<?>> recordWriters;
 
     /**
      * The recorder with receipts on: a receipt writer signing with {@code log}, and the writer that
@@ -70,29 +72,44 @@ public final class CallRecorder implements AutoCloseable {
         this.promptLog = promptLog;
         this.previewChars = previewChars;
         this.maxBacklog = maxBacklog;
-    }
-
-    /** The writers of usage rows and receipts, in the order records pass through them. */
-    private java.util.stream.Stream<BackgroundWriter<?>> recordWriters() {
-        return java.util.stream.Stream.<BackgroundWriter<?>>of(usage, receipts, signedRows).filter(java.util.Objects::nonNull);
+        this.recordWriters = java.util.stream.Stream.<BackgroundWriter<?>>of(usage, receipts, signedRows)
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     /** Records submitted and not yet written, usage rows and receipts together. */
     public long backlog() {
-        return recordWriters().mapToLong(BackgroundWriter::backlog).sum();
+        long sum = 0;
+        for (BackgroundWriter<?> w : recordWriters) {
+            sum += w.backlog();
+        }
+        return sum;
     }
 
     /** True while usage rows or receipts cannot be written. */
     public boolean failing() {
-        return recordWriters().anyMatch(BackgroundWriter::failing);
+        for (BackgroundWriter<?> w : recordWriters) {
+            if (w.failing()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
      * True when records cannot be written and too many wait in memory: new model calls are then
-     * refused, so no call goes unrecorded and memory stays bounded.
+     * refused, so no call goes unrecorded and memory stays bounded. Asked on every model call: plain
+     * loops over a fixed list (a stream per call showed in the call path's CPU profile).
      */
     public boolean full() {
-        return failing() && recordWriters().anyMatch(w -> w.backlog() >= maxBacklog);
+        if (!failing()) {
+            return false;
+        }
+        for (BackgroundWriter<?> w : recordWriters) {
+            if (w.backlog() >= maxBacklog) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -119,7 +136,7 @@ public final class CallRecorder implements AutoCloseable {
     /** Waits until every record submitted so far is written (usage, receipts, prompt log); false on timeout. */
     public boolean flush(Duration timeout) throws InterruptedException {
         // Receipts before the signed rows: their writer hands the rows on as it finishes.
-        for (BackgroundWriter<?> w : recordWriters().toList()) {
+        for (BackgroundWriter<?> w : recordWriters) {
             if (!w.flush(timeout)) {
                 return false;
             }
@@ -129,7 +146,7 @@ public final class CallRecorder implements AutoCloseable {
 
     /** Flushes all: receipts before the rows they hand on, then the prompt log. */
     public void close(Duration timeout) {
-        recordWriters().forEach(w -> w.close(timeout));
+        recordWriters.forEach(w -> w.close(timeout));
         if (promptLog != null) {
             promptLog.close(timeout);
         }
