@@ -88,6 +88,8 @@ final class Components implements AutoCloseable {
     final Authenticator authenticator;
     final TokenRoute tokenRoute;
     final UpstreamClient upstream;
+    /** Null when receipts are off. */
+    private final ReceiptLog receiptLog;
     final Pricing pricing;
     final CallRecorder recorder;
     final ProxyHandler proxy;
@@ -145,7 +147,7 @@ final class Components implements AutoCloseable {
             if (replayed > 0) {
                 LoggerFactory.getLogger(Components.class).info("wrote {} usage rows a stop had kept in {}", replayed, spoolDir);
             }
-            ReceiptLog receiptLog = receiptLog(initial.audit(), home, database);
+            this.receiptLog = receiptLog(initial.audit(), home, database);
             this.recorder = receiptLog != null
                     ? CallRecorder.withReceipts(receiptLog, usageStore, spoolDir, promptLogWriter,
                             promptLog.previewChars(), initial.audit().maxBacklog())
@@ -228,6 +230,17 @@ final class Components implements AutoCloseable {
      * ({@code keys/receipts.instance}) is made with the key; a head kept from before instance ids
      * becomes this instance's when this daemon's key signed it.
      */
+    /**
+     * Once the daemon listens: warms what its first calls would otherwise pay for on their way (the
+     * provider client's TLS, the receipt signer's native library), in the background.
+     */
+    void warmUp() {
+        upstream.warmUp();
+        if (receiptLog != null) {
+            Thread.ofVirtual().name("receipt-signer-warm-up").start(receiptLog::prepareSigner);
+        }
+    }
+
     private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)
             throws IOException, StartupException {
         if (!audit.receipts()) {

@@ -118,7 +118,7 @@ public final class Daemon {
             watcher = new ConfigWatcher(options.configFile(), new ConfigLoader(options.env(), options.home()),
                     options.overrides(), components.config, components.reloads);
         }
-        components.upstream.warmUp();
+        components.warmUp();
         idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(), IdleHeapReturn.QUIET);
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),

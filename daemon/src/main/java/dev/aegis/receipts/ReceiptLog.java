@@ -42,8 +42,12 @@ public final class ReceiptLog {
     private final ReceiptKeys.Pair keys;
     private final String keyFingerprint;
     private final String instance;
-    /** Made at the first receipt, not at start-up: loading the native signer takes a few hundred ms. */
-    private ReceiptSigner signer;
+    /**
+     * Made off the start's path (loading the native signer takes a few hundred ms): the daemon
+     * begins it once it listens ({@link #prepareSigner}), and the first receipt waits for it if it
+     * has not finished, so a cold daemon's first rows are not held up by it for long.
+     */
+    private volatile ReceiptSigner signer;
     private final InstantSource clock;
     private long seq;
     private String prev;
@@ -173,11 +177,21 @@ public final class ReceiptLog {
     }
 
     private ReceiptSigner signer() {
-        if (signer == null) {
-            signer = ReceiptSigner.forKeys(keys);
-            LOG.info("receipts are signed with {}'s Ed25519", signer.implementation());
+        ReceiptSigner s = signer;
+        if (s == null) {
+            prepareSigner();
+            s = signer;
         }
-        return signer;
+        return s;
+    }
+
+    /** Makes the signer, once; any thread may call it (the writer, or a warm-up after the start). */
+    public synchronized void prepareSigner() {
+        if (signer == null) {
+            ReceiptSigner s = ReceiptSigner.forKeys(keys);
+            LOG.info("receipts are signed with {}'s Ed25519", s.implementation());
+            signer = s;
+        }
     }
 
     private static void write(Path file, CharSequence lines) throws IOException {
