@@ -27,6 +27,9 @@ import dev.aegis.events.EventBus;
 import dev.aegis.events.EventsRoute;
 import dev.aegis.home.AegisHome;
 import dev.aegis.reload.ReloadCounts;
+import dev.aegis.mcp.McpRoute;
+import dev.aegis.mcp.McpServers;
+import dev.aegis.store.McpToolPins;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.PriceTable;
 import dev.aegis.pricing.Pricing;
@@ -89,6 +92,8 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
     final DashboardData.Sources dashboard;
     final CreditGuard credits;
+    final McpServers mcpServers;
+    final McpRoute mcp;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -153,6 +158,9 @@ final class Components implements AutoCloseable {
             this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger);
+            this.mcpServers = new McpServers(config::get);
+            this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events);
+            mcpServers.startAll();
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {
             database.close();
@@ -244,6 +252,8 @@ final class Components implements AutoCloseable {
         app.get("/api/proxy/openai/v1/models", models::handle);
         app.post("/api/ai/completion", proxy::handleAiCompletion);
         app.get("/api/prompt-log", promptLogRoute::handle);
+        mcp.controlToken(control::controlToken);
+        mcp.register(app);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             boolean get = method == HandlerType.GET;
             app.addHttpHandler(method, "/v1/*",
@@ -277,6 +287,7 @@ final class Components implements AutoCloseable {
 
     @Override
     public void close() {
+        mcpServers.close();
         upstream.close();
         recorder.close();
         credits.close();

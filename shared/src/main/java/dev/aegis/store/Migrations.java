@@ -37,7 +37,8 @@ final class Migrations {
     /** Every migration in order, the same names and numbers for each dialect; the number is its position + 1. Never edit one that has shipped. */
     private static final List<String> SCRIPTS = List.of("V1__keys_and_credits.sql", "V2__usage.sql", "V3__credit_reservations.sql",
             "V4__key_runs_and_token_budgets.sql", "V5__usage_rollup_and_prompt_log.sql",
-            "V6__secrets_per_key_and_findings.sql", "V7__key_sub_tenants.sql", "V8__receipt_head.sql");
+            "V6__secrets_per_key_and_findings.sql", "V7__key_sub_tenants.sql", "V8__receipt_head.sql",
+            "V9__mcp_tool_calls_and_pins.sql");
 
     /** One migration: its file name and its text. */
     record Script(String name, String sql) {

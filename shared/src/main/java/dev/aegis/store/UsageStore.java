@@ -12,8 +12,11 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings, receipt_seq) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings, mcp_server, mcp_tool, request_bytes, response_bytes, "
+            + "receipt_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The position of {@code receipt_seq}, the last parameter. */
+    private static final int RECEIPT_SEQ = 29;
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -48,9 +51,9 @@ public final class UsageStore {
                 for (UsageRow r : rows) {
                     bind(ps, r);
                     if (head == null) {
-                        ps.setNull(25, Types.INTEGER);
+                        ps.setNull(RECEIPT_SEQ, Types.INTEGER);
                     } else {
-                        ps.setLong(25, receiptSeq++);
+                        ps.setLong(RECEIPT_SEQ, receiptSeq++);
                     }
                     ps.addBatch();
                     if (++pending == ROWS_PER_STATEMENT_BATCH) {
@@ -94,7 +97,17 @@ public final class UsageStore {
         setDouble(ps, i++, r.firstByteMs());
         ps.setInt(i++, r.streamed() ? 1 : 0);
         ps.setInt(i++, r.complete() ? 1 : 0);
-        ps.setString(i, r.secrets().isEmpty() ? null : r.secrets().toJson());
+        ps.setString(i++, r.secrets().isEmpty() ? null : r.secrets().toJson());
+        UsageRow.ToolCall tool = r.toolCall();
+        ps.setString(i++, tool == null ? null : tool.server());
+        ps.setString(i++, tool == null ? null : tool.tool());
+        if (tool == null) {
+            ps.setNull(i++, Types.BIGINT);
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i++, tool.requestBytes());
+            ps.setLong(i, tool.responseBytes());
+        }
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
