@@ -16,6 +16,7 @@ import dev.aegis.cli.commands.StatusCommand;
 import dev.aegis.cli.commands.StopCommand;
 import dev.aegis.cli.commands.TailCommand;
 import dev.aegis.cli.commands.DashboardCommand;
+import dev.aegis.cli.commands.McpCommand;
 import dev.aegis.cli.commands.UsageCommand;
 import dev.aegis.control.AegisVersion;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class AegisCommand implements Runnable {
             DoctorCommand.class,
             TailCommand.class,
             DashboardCommand.class,
+            McpCommand.class,
             ConfigCommand.class,
             CompletionCommand.class,
             BenchCommand.class);

@@ -59,6 +59,7 @@ public final class McpRoute {
         app.get("/mcp/{name}", this::get);
         app.delete("/mcp/{name}", this::delete);
         app.post("/aegis/v1/mcp/{name}/approve", this::approve);
+        app.get("/aegis/v1/mcp/servers", this::status);
     }
 
     /** The server and the caller, or the HTTP refusal: unknown server (404), bad key (401), server not in the key's list (403). */
@@ -214,12 +215,46 @@ public final class McpRoute {
         return result;
     }
 
-    /** Approves the server's current tools (control token or an admin key): {@code aegis mcp approve <server>}. */
-    private void approve(Context ctx) {
-        String name = ctx.pathParam("name");
+    /** The operator: the control token, or an admin key. */
+    private void requireOperator(Context ctx) {
         if (!dev.aegis.control.ControlHandlers.carriesToken(ctx, controlToken.get())) {
             Authenticator.requireAdmin(authenticator.authenticate(ctx));
         }
+    }
+
+    /**
+     * Each configured server and whether it is served now ({@code aegis mcp list}, {@code aegis doctor}):
+     * {@code ok}, {@code not_approved}, {@code tools_changed} or {@code unavailable}, with the reason.
+     */
+    private void status(Context ctx) {
+        requireOperator(ctx);
+        ArrayNode out = Json.mapper().createArrayNode();
+        for (McpConfig.Server s : new java.util.TreeMap<>(config.get().mcp().servers()).values()) {
+            ObjectNode n = out.addObject();
+            n.put("name", s.name());
+            n.put("transport", s.stdio() ? "stdio" : "http");
+            n.put("target", s.stdio() ? String.join(" ", s.command()) : s.url().toString());
+            try {
+                List<ObjectNode> tools = servers.find(s.name()).orElseThrow().listTools();
+                n.put("tools", tools.size());
+                parts.pins().check(s.name(), tools);
+                n.put("state", "ok");
+            } catch (McpFailure f) {
+                n.put("state", switch (f.code()) {
+                    case "mcp_server_not_approved" -> "not_approved";
+                    case "mcp_tools_changed" -> "tools_changed";
+                    default -> "unavailable";
+                });
+                n.put("message", f.getMessage());
+            }
+        }
+        ctx.contentType("application/json").result(Json.mapper().createObjectNode().set("servers", out).toString());
+    }
+
+    /** Approves the server's current tools (control token or an admin key): {@code aegis mcp approve <server>}. */
+    private void approve(Context ctx) {
+        String name = ctx.pathParam("name");
+        requireOperator(ctx);
         McpUpstream server = servers.find(name).orElseThrow(() -> new ApiException(404, "mcp_server_not_found",
                 "no MCP server '" + name + "' is configured (mcp.servers)"));
         List<ObjectNode> tools;
