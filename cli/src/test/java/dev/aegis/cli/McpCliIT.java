@@ -37,6 +37,16 @@ class McpCliIT {
             assertThat(approve.out()).contains("Approved 1 tools of 'tiny': echo");
             assertThat(daemon.aegis("mcp", "list").out()).contains("tiny  ok  stdio").contains("1 tools");
 
+            Path codexHome = temp.resolve("codex-doctor");
+            Files.createDirectories(codexHome);
+            daemon.env.put("CODEX_HOME", codexHome.toString());
+            assertThat(daemon.aegis("init", "codex", "--write", "--mcp").exitCode()).isZero();
+            CliRun doctor = daemon.aegis("doctor", "--client", "codex");
+            assertThat(doctor.out()).as(doctor.all())
+                    .contains("tiny: served, 1 approved tools")
+                    .contains("lists the gateway's MCP servers: aegis_remote, aegis_tiny")
+                    .contains("the MCP server 'remote' is not available");
+
             CliRun unreachable = daemon.aegis("mcp", "approve", "remote");
             assertThat(unreachable.exitCode()).isNotZero();
             assertThat(unreachable.all()).contains("could not approve 'remote'").contains("not available");
