@@ -84,6 +84,10 @@ final class ToolCall {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "invalid_request", 400, "tools/call needs params.name, a string");
         }
         tool = name.asText();
+        if (parts.recorder().full()) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
+                    "Aegis cannot write its records right now, so it takes no tool call that would go unrecorded; retry shortly");
+        }
         if (!config.mcp().allows(key.id(), key.name(), serverName, tool)) {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
                     "unknown tool: '" + tool + "' is not among the tools this key may use on '" + serverName + "'");
