@@ -233,7 +233,9 @@ public final class McpRoute {
             ObjectNode n = out.addObject();
             n.put("name", s.name());
             n.put("transport", s.stdio() ? "stdio" : "http");
-            n.put("target", s.stdio() ? String.join(" ", s.command()) : s.url().toString());
+            // the program only: a command's arguments may carry a credential
+            n.put("target", s.stdio() ? s.command().getFirst() : s.url().getScheme() + "://" + s.url().getHost()
+                    + (s.url().getPort() > 0 ? ":" + s.url().getPort() : "") + s.url().getPath());
             try {
                 List<ObjectNode> tools = servers.find(s.name()).orElseThrow().listTools();
                 n.put("tools", tools.size());

@@ -43,11 +43,21 @@ public final class McpServers implements AutoCloseable {
             if (existing != null) {
                 existing.close();
             }
-            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted) : new HttpTransport(wanted);
+            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, this::redacted) : new HttpTransport(wanted);
             return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
         });
         return Optional.of(current);
     }
+
+    /** A line of a server's stderr with every secret the scanner knows replaced, whatever the secrets mode. */
+    private String redacted(String line) {
+        dev.aegis.security.SecretScanner scanner = scanners.computeIfAbsent(config.get().secrets(),
+                c -> dev.aegis.security.SecretGuard.scanner(c, dev.aegis.security.SecretKind.BUILT_IN));
+        java.util.List<dev.aegis.security.SecretScanner.Finding> found = scanner.scan(line);
+        return found.isEmpty() ? line : dev.aegis.security.SecretScanner.redact(line, found);
+    }
+
+    private final Map<dev.aegis.config.SecretsConfig, dev.aegis.security.SecretScanner> scanners = new ConcurrentHashMap<>();
 
     @Override
     public void close() {

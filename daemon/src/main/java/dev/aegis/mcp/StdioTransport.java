@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * A stdio MCP server: a process the daemon starts, talks newline-delimited JSON-RPC with over its
  * stdin and stdout, and restarts when it exits (after 250 ms, doubling per quick crash up to 30 s).
  * A request pending when the process exits fails at once; nothing waits for an answer that cannot
- * come. The server's stderr goes to the daemon's log, line by line.
+ * come. The server's stderr goes to the daemon's log, line by line, its secrets redacted.
  */
 final class StdioTransport implements McpTransport {
 
@@ -36,6 +36,7 @@ final class StdioTransport implements McpTransport {
     private static final long STABLE_MS = 10_000;
 
     private final McpConfig.Server server;
+    private final java.util.function.UnaryOperator<String> redact;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean toolsChanged = new AtomicBoolean();
@@ -48,8 +49,10 @@ final class StdioTransport implements McpTransport {
     private long backoffMs = FIRST_BACKOFF_MS;
     private volatile boolean closed;
 
-    StdioTransport(McpConfig.Server server) {
+    /** @param redact applied to each line of the server's stderr before it reaches the daemon's log */
+    StdioTransport(McpConfig.Server server, java.util.function.UnaryOperator<String> redact) {
         this.server = server;
+        this.redact = redact;
     }
 
     /** Starts the process now, so it is up before the first client (failures are logged and retried on use). */
@@ -155,7 +158,8 @@ final class StdioTransport implements McpTransport {
         try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
-                LOG.info("MCP server '{}': {}", server.name(), line.length() > 500 ? line.substring(0, 500) + "..." : line);
+                String shown = redact.apply(line.length() > 500 ? line.substring(0, 500) + "..." : line);
+                LOG.info("MCP server '{}': {}", server.name(), shown);
             }
         } catch (IOException e) {
             // gone
