@@ -137,6 +137,31 @@ class McpTransportIT {
     }
 
     @Test
+    void aRemoteServerThatDoesNotAnswerInTimeGivesTheClientAnError() throws Exception {
+        try (TestGateway quick = TestGateway.start(tmp, "mcp:\n  timeout: 2s\n  servers:\n    remote: { url: \"" + remote.url()
+                + "\" }\n", Map.of())) {
+            HTTP.send(HttpRequest.newBuilder(URI.create(quick.url() + "/aegis/v1/mcp/remote/approve"))
+                    .header(ControlRoutes.CONTROL_TOKEN_HEADER, quick.state().controlToken())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(quick.url())
+                    .endpoint("/mcp/remote")
+                    .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + quick.clientKey))
+                    .build();
+            try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build()) {
+                client.initialize();
+                long started = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> client.callTool(new McpSchema.CallToolRequest("slow", Map.of())))
+                        .isInstanceOf(io.modelcontextprotocol.spec.McpError.class)
+                        .hasMessageContaining("did not answer within 2000 ms");
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(10));
+                McpSchema.CallToolResult after = client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "after")));
+                assertThat(((McpSchema.TextContent) after.content().getFirst()).text()).isEqualTo("after");
+            }
+        }
+    }
+
+    @Test
     void aKeyIsRequiredAsForModelCallsAndUnknownServersAre404() throws Exception {
         HttpResponse<String> noKey = send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/remote"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(initialize("2025-11-25"))));
