@@ -36,7 +36,8 @@ final class HttpTransport implements McpTransport {
 
     HttpTransport(McpConfig.Server server) {
         this.server = server;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        // HTTP/1.1: the default (HTTP/2) asks a plain-http server to upgrade (h2c) on every new connection
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
     }
 
