@@ -17,6 +17,7 @@ import dev.aegis.cli.commands.StopCommand;
 import dev.aegis.cli.commands.StoreCommand;
 import dev.aegis.cli.commands.TailCommand;
 import dev.aegis.cli.commands.DashboardCommand;
+import dev.aegis.cli.commands.McpCommand;
 import dev.aegis.cli.commands.UsageCommand;
 import dev.aegis.control.AegisVersion;
 import java.util.List;
@@ -58,6 +59,7 @@ public final class AegisCommand implements Runnable {
             DoctorCommand.class,
             TailCommand.class,
             DashboardCommand.class,
+            McpCommand.class,
             ConfigCommand.class,
             CompletionCommand.class,
             BenchCommand.class);

@@ -34,12 +34,22 @@ public final class CodexProviderMerge {
 
     /** The merged text: {@code existing} without its aegis provider, then {@code table}. */
     public static String merge(String existing, String table) throws Refused {
+        return merge(existing, table, false);
+    }
+
+    /**
+     * The merged text: {@code existing} without the tables Aegis owns, then {@code tables}.
+     *
+     * @param mcp whether Aegis's MCP servers ({@code [mcp_servers.aegis_*]}) are among the tables
+     *     replaced (with {@code aegis init codex --mcp}); otherwise they are kept as they are
+     */
+    public static String merge(String existing, String tables, boolean mcp) throws Refused {
         JsonNode before = parse(existing, "is not valid TOML");
         List<String> kept = new ArrayList<>();
         boolean inAegis = false;
         for (String line : existing.split("\n", -1)) {
             if (line.strip().startsWith("[")) {
-                inAegis = isAegisHeader(line);
+                inAegis = isAegisHeader(line, mcp);
             }
             if (!inAegis) {
                 kept.add(line);
@@ -48,15 +58,20 @@ public final class CodexProviderMerge {
         while (!kept.isEmpty() && kept.getLast().isBlank()) {
             kept.removeLast();
         }
-        String merged = (kept.isEmpty() ? "" : String.join("\n", kept) + "\n\n") + table;
+        String merged = (kept.isEmpty() ? "" : String.join("\n", kept) + "\n\n") + tables;
         JsonNode after = parse(merged, "defines model_providers.aegis in a form aegis cannot replace (an inline table?)");
-        if (!withoutAegis(before).equals(withoutAegis(after)) || !after.at("/model_providers/aegis").equals(parse(table, "").at("/model_providers/aegis"))) {
+        if (!withoutAegis(before, mcp).equals(withoutAegis(after, mcp))
+                || !owned(after, mcp).equals(owned(parse(tables, ""), mcp))) {
             throw new Refused("defines model_providers.aegis in a form aegis cannot replace (an inline table?)");
         }
         return merged;
     }
 
     static boolean isAegisHeader(String line) {
+        return isAegisHeader(line, false);
+    }
+
+    static boolean isAegisHeader(String line, boolean mcp) {
         Matcher m = HEADER.matcher(line);
         if (!m.matches()) {
             return false;
@@ -66,7 +81,8 @@ public final class CodexProviderMerge {
         while (k.find()) {
             keys.add(unquote(k.group()));
         }
-        return keys.size() >= 2 && keys.get(0).equals("model_providers") && keys.get(1).equals("aegis");
+        return keys.size() >= 2 && (keys.get(0).equals("model_providers") && keys.get(1).equals("aegis")
+                || mcp && keys.get(0).equals("mcp_servers") && keys.get(1).startsWith(McpClientEntries.PREFIX));
     }
 
     private static String unquote(String key) {
@@ -76,7 +92,7 @@ public final class CodexProviderMerge {
         return key.startsWith("'") ? key.substring(1, key.length() - 1) : key;
     }
 
-    private static JsonNode withoutAegis(JsonNode tree) {
+    private static JsonNode withoutAegis(JsonNode tree, boolean mcp) {
         JsonNode copy = tree.deepCopy();
         if (copy.path("model_providers") instanceof ObjectNode providers) {
             providers.remove("aegis");
@@ -84,7 +100,28 @@ public final class CodexProviderMerge {
                 ((ObjectNode) copy).remove("model_providers");
             }
         }
+        if (mcp && copy.path("mcp_servers") instanceof ObjectNode servers) {
+            servers.properties().removeIf(e -> e.getKey().startsWith(McpClientEntries.PREFIX));
+            if (servers.isEmpty()) {
+                ((ObjectNode) copy).remove("mcp_servers");
+            }
+        }
         return copy;
+    }
+
+    /** Only the tables Aegis owns: its provider, and with {@code mcp} its MCP servers. */
+    private static JsonNode owned(JsonNode tree, boolean mcp) {
+        ObjectNode out = new TomlMapper().createObjectNode();
+        out.set("aegis", tree.at("/model_providers/aegis"));
+        if (mcp) {
+            ObjectNode servers = out.putObject("mcp");
+            tree.path("mcp_servers").properties().forEach(e -> {
+                if (e.getKey().startsWith(McpClientEntries.PREFIX)) {
+                    servers.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        return out;
     }
 
     private static JsonNode parse(String text, String problem) throws Refused {

@@ -34,6 +34,9 @@ import dev.aegis.events.EventBus;
 import dev.aegis.events.EventsRoute;
 import dev.aegis.home.AegisHome;
 import dev.aegis.reload.ReloadCounts;
+import dev.aegis.mcp.McpRoute;
+import dev.aegis.mcp.McpServers;
+import dev.aegis.store.McpToolPins;
 import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.pricing.PriceTable;
 import dev.aegis.pricing.Pricing;
@@ -103,6 +106,8 @@ final class Components implements AutoCloseable {
     /** Team mode's shared limits (null on SQLite): their background writers stop with the daemon. */
     private final SharedRateLimiter sharedRateLimits;
     private final SharedBudgets sharedBudgets;
+    final McpServers mcpServers;
+    final McpRoute mcp;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -175,6 +180,9 @@ final class Components implements AutoCloseable {
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
                     new ReceiptVerifications(database));
+            this.mcpServers = new McpServers(config::get);
+            this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events);
+            mcpServers.startAll();
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {
             database.close();
@@ -285,6 +293,8 @@ final class Components implements AutoCloseable {
         app.get("/api/proxy/openai/v1/models", models::handle);
         app.post("/api/ai/completion", proxy::handleAiCompletion);
         app.get("/api/prompt-log", promptLogRoute::handle);
+        mcp.controlToken(control::controlToken);
+        mcp.register(app);
         for (HandlerType method : GatewayServer.PROXIED_METHODS) {
             boolean get = method == HandlerType.GET;
             app.addHttpHandler(method, "/v1/*",
@@ -318,6 +328,7 @@ final class Components implements AutoCloseable {
 
     @Override
     public void close() {
+        mcpServers.close();
         upstream.close();
         recorder.close();
         credits.close();

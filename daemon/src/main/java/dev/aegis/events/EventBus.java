@@ -105,6 +105,13 @@ public final class EventBus {
         n.put("streamed", r.streamed());
         n.put("complete", r.complete());
         n.put("error", r.errorCode());
+        if (r.toolCall() != null) {
+            ObjectNode mcp = n.putObject("mcp");
+            mcp.put("server", r.toolCall().server());
+            mcp.put("tool", r.toolCall().tool());
+            mcp.put("request_bytes", r.toolCall().requestBytes());
+            mcp.put("response_bytes", r.toolCall().responseBytes());
+        }
         if (!r.secrets().isEmpty()) {
             ObjectNode secrets = n.putObject("secrets");
             r.secrets().counts().forEach(secrets::put);

@@ -21,7 +21,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  * timeout (the same length) for one that stalls, and by the watchdog closing the connection for
  * one that drips and then stalls.
  */
-final class BodyReader {
+public final class BodyReader {
 
     /** The first buffer: most bodies fit, and a client that sends nothing pins no more than this. */
     private static final int FIRST_BUFFER = 64 * 1024;
@@ -36,7 +36,8 @@ final class BodyReader {
      */
     static final long DISCARD_AT_MOST = 64L * 1024 * 1024;
 
-    static byte[] read(Context ctx, long limit) {
+    /** The request body, up to {@code limit} bytes (413 beyond), within the read timeout and the in-flight budget. */
+    public static byte[] read(Context ctx, long limit) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             if (declared <= DISCARD_AT_MOST) {

@@ -220,6 +220,14 @@ public final class ReceiptLog {
         m.put("streamed", r.streamed());
         m.put("complete", r.complete());
         m.put("secrets", r.secrets().counts());
+        if (r.toolCall() != null) {
+            TreeMap<String, Object> tool = new TreeMap<>();
+            tool.put("server", r.toolCall().server());
+            tool.put("tool", r.toolCall().tool());
+            tool.put("request_bytes", r.toolCall().requestBytes());
+            tool.put("response_bytes", r.toolCall().responseBytes());
+            m.put("mcp", tool);
+        }
         m.put("request_sha256", Receipts.sha256Hex(in.requestBody() == null ? new byte[0] : in.requestBody()));
         m.put("response_sha256", in.responseSha256() != null ? in.responseSha256()
                 : Receipts.sha256Hex(in.responseBody() == null ? new byte[0] : in.responseBody()));

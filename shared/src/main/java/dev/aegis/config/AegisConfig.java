@@ -12,6 +12,7 @@ import java.util.Optional;
  * @param storeUrl the JDBC URL of the database ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}, the
  *     password from {@code store.password_env} already in it: show it only through {@code StoreUrls.redacted})
  * @param passthrough what limited keys may reach beyond the endpoints Aegis reads
+ * @param mcp the MCP servers served at {@code /mcp/<name>} and their tool governance
  * @param source the file it was read from, or null for zero-config
  */
 public record AegisConfig(
@@ -29,11 +30,22 @@ public record AegisConfig(
         GovernanceConfig governance,
         SecretsConfig secrets,
         PassthroughConfig passthrough,
+        McpConfig mcp,
         Path source) {
 
     public AegisConfig {
         providers = Map.copyOf(providers);
         models = Map.copyOf(models);
         routes = List.copyOf(routes);
+        mcp = mcp == null ? McpConfig.NONE : mcp;
+    }
+
+    /** A config without MCP servers. */
+    public AegisConfig(ServerConfig server, Map<String, ProviderConfig> providers, Optional<String> defaultProvider,
+            Map<String, List<ModelTarget>> models, List<RouteRule> routes, RetryConfig retry, TimeoutConfig timeouts,
+            boolean streamIncludeUsage, String storeUrl, PricingConfig pricing, AuditConfig audit,
+            GovernanceConfig governance, SecretsConfig secrets, PassthroughConfig passthrough, Path source) {
+        this(server, providers, defaultProvider, models, routes, retry, timeouts, streamIncludeUsage, storeUrl, pricing,
+                audit, governance, secrets, passthrough, McpConfig.NONE, source);
     }
 }

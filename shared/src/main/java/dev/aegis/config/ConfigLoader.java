@@ -27,7 +27,7 @@ public final class ConfigLoader {
     /** Top-level sections; those not read yet are accepted so one file serves every version. */
     private static final Set<String> TOP_LEVEL = Set.of(
             "server", "providers", "default_provider", "models", "routes", "retry", "timeouts",
-            "governance", "security", "audit", "pricing", "store", "passthrough");
+            "governance", "security", "audit", "pricing", "store", "passthrough", "mcp");
 
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -72,6 +72,7 @@ public final class ConfigLoader {
         GovernanceConfig governance = GovernanceSection.read(root.child("governance"), env);
         SecretsConfig secrets = SecuritySection.secrets(root.child("security"));
         PassthroughConfig passthrough = PassthroughSection.read(root.child("passthrough"));
+        McpConfig mcp = McpSection.read(root.child("mcp"));
         ProvidersSection.rejectSelfLoops(server, providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
@@ -80,7 +81,7 @@ public final class ConfigLoader {
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
                 server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
-                audit, governance, secrets, passthrough, existing);
+                audit, governance, secrets, passthrough, mcp, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {

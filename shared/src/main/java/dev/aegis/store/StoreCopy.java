@@ -78,6 +78,7 @@ public final class StoreCopy {
             Rule.notCopied("rate_limit_state", Kind.NOT_COPIED, "team mode's shared rate-limit state: empty on SQLite"),
             Rule.notCopied("receipt_verifications", Kind.NOT_COPIED,
                     "the last verify of this machine's trail folders: run `aegis receipts verify` again"),
+            Rule.copy("mcp_tool_pins", "server", "tool"),
             Rule.notCopied("schema_version", Kind.NOT_COPIED, "each store migrates its own schema"));
 
     private final Database from;

@@ -12,11 +12,12 @@ public final class UsageStore {
     private static final String INSERT = "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, "
             + "model_requested, model, provider, status, error_code, input_tokens, cached_input_tokens, "
             + "cache_write_tokens, output_tokens, reasoning_tokens, cost_nanos, unpriced, price_version, latency_ms, "
-            + "first_byte_ms, streamed, complete, secret_findings, session_id, agent_id, client, receipt_seq, receipt_instance) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "first_byte_ms, streamed, complete, secret_findings, session_id, agent_id, client, mcp_server, mcp_tool, "
+            + "request_bytes, response_bytes, receipt_seq, receipt_instance) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** The parameters of {@code receipt_seq} and {@code receipt_instance}, the last two. */
-    private static final int RECEIPT_SEQ = 28;
-    private static final int RECEIPT_INSTANCE = 29;
+    private static final int RECEIPT_SEQ = 32;
+    private static final int RECEIPT_INSTANCE = 33;
 
     /** Rows handed to SQLite per native call; the writer may give way to calls between two (see {@link GiveWay}). */
     private static final int ROWS_PER_STATEMENT_BATCH = 16;
@@ -103,7 +104,17 @@ public final class UsageStore {
         ps.setString(i++, r.secrets().isEmpty() ? null : r.secrets().toJson());
         ps.setString(i++, r.agentSession().sessionId());
         ps.setString(i++, r.agentSession().agentId());
-        ps.setString(i, r.agentSession().client());
+        ps.setString(i++, r.agentSession().client());
+        UsageRow.ToolCall tool = r.toolCall();
+        ps.setString(i++, tool == null ? null : tool.server());
+        ps.setString(i++, tool == null ? null : tool.tool());
+        if (tool == null) {
+            ps.setNull(i++, Types.BIGINT);
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i++, tool.requestBytes());
+            ps.setLong(i, tool.responseBytes());
+        }
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {

@@ -56,6 +56,12 @@ public final class BenchGateway implements AutoCloseable {
      *     settings are passed on, so the user's own config, port and keys play no part
      */
     public static BenchGateway start(String upstreamBaseUrl, boolean receipts, Map<String, String> userEnv) {
+        return start(upstreamBaseUrl, receipts, userEnv, "");
+    }
+
+    /** @param extraConfig more YAML sections for the daemon's config (the MCP benchmark's {@code mcp:}) */
+    public static BenchGateway start(String upstreamBaseUrl, boolean receipts, Map<String, String> userEnv,
+            String extraConfig) {
         Path root;
         try {
             root = Files.createTempDirectory("aegis-bench-");
@@ -65,7 +71,7 @@ public final class BenchGateway implements AutoCloseable {
         try {
             AegisHome home = new AegisHome(root.resolve("home")).ensureCreated();
             Path config = home.configFile();
-            Files.writeString(config, config(upstreamBaseUrl, receipts));
+            Files.writeString(config, config(upstreamBaseUrl, receipts) + extraConfig);
             Map<String, String> env = environment(userEnv, home);
             String key = mintKey(env, home, config);
             DaemonState state = new DaemonLauncher(home, env)
@@ -125,6 +131,11 @@ public final class BenchGateway implements AutoCloseable {
                     new NewKey("bench", "default", false, List.of(), null, null, null, null), minted);
             return minted.key();
         }
+    }
+
+    /** The daemon's control token (what {@code aegis mcp approve} sends). */
+    public String controlToken() {
+        return state.controlToken();
     }
 
     /** The gateway's port on loopback. */

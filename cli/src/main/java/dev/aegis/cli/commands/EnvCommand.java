@@ -1,7 +1,10 @@
 package dev.aegis.cli.commands;
 
 import dev.aegis.cli.CliContext;
+import dev.aegis.cli.ClaudeMcpFile;
 import dev.aegis.cli.ClientSetup;
+import dev.aegis.cli.McpClientEntries;
+import dev.aegis.cli.Stores;
 import dev.aegis.cli.ExitCode;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -31,6 +34,13 @@ public final class EnvCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "Put this Aegis key in the exports instead of $AEGIS_API_KEY.")
     String key;
 
+    @Option(names = "--mcp", description = {"Also put the gateway's MCP servers (mcp.servers) into Claude Code's project file",
+        "(.mcp.json here, or --mcp-file) as aegis_<name>, with the key read from $AEGIS_API_KEY."})
+    boolean mcp;
+
+    @Option(names = "--mcp-file", paramLabel = "PATH", description = "The MCP file to update (default: ./.mcp.json).")
+    java.nio.file.Path mcpFile;
+
     public EnvCommand(CliContext context) {
         this.context = context;
     }
@@ -53,6 +63,17 @@ public final class EnvCommand implements Callable<Integer> {
             out.println("export ANTHROPIC_AUTH_TOKEN=" + token);
         }
         out.println("# Claude Code now goes through Aegis. Mint a key if you have none: aegis keygen --name claude");
+        if (mcp) {
+            java.nio.file.Path file = mcpFile != null ? mcpFile : java.nio.file.Path.of(".mcp.json");
+            java.util.Map<String, String> entries = McpClientEntries.of(Stores.config(context), url);
+            ClaudeMcpFile.merge(file, entries);
+            if (key != null) {
+                out.println(s == Shell.fish ? "set -gx " + ClientSetup.KEY_VARIABLE + " " + key + ";"
+                        : "export " + ClientSetup.KEY_VARIABLE + "=" + key);
+            }
+            out.println("# MCP servers through Aegis written into " + dev.aegis.cli.output.TerminalText.escape(file.toAbsolutePath().toString()) + ": "
+                    + (entries.isEmpty() ? "none configured (mcp.servers)" : String.join(", ", entries.keySet())));
+        }
         return ExitCode.OK;
     }
 }

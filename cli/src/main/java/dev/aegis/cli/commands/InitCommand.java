@@ -6,6 +6,8 @@ import dev.aegis.cli.ClientSetup;
 import dev.aegis.cli.CodexConfigFile;
 import dev.aegis.cli.CodexProviderMerge;
 import dev.aegis.cli.ExitCode;
+import dev.aegis.cli.McpClientEntries;
+import dev.aegis.cli.Stores;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,10 @@ public final class InitCommand extends GroupCommand {
         @Option(names = "--write", description = "Merge into $CODEX_HOME/config.toml (default ~/.codex/config.toml).")
         boolean write;
 
+        @Option(names = "--mcp", description = {"Also list the gateway's MCP servers (mcp.servers) as [mcp_servers.aegis_<name>],",
+            "replacing the aegis_ entries written before."})
+        boolean mcp;
+
         public Codex(CliContext context) {
             this.context = context;
         }
@@ -57,11 +63,15 @@ public final class InitCommand extends GroupCommand {
 
         @Override
         public Integer call() {
-            String table = table(ClientSetup.baseUrl(context));
+            String baseUrl = ClientSetup.baseUrl(context);
+            String table = table(baseUrl);
+            if (mcp) {
+                table += McpClientEntries.codexTables(McpClientEntries.of(Stores.config(context), baseUrl));
+            }
             PrintWriter out = context.out();
             if (write) {
                 Path file = CodexConfigFile.location(context);
-                Path backup = merge(file, table);
+                Path backup = merge(file, table, mcp);
                 out.println("Wrote the aegis model provider into " + file
                         + (backup == null ? "" : " (the previous file is kept as " + backup + ")"));
             } else {
@@ -81,12 +91,16 @@ public final class InitCommand extends GroupCommand {
          * checked result into place atomically; returns the backup, if any.
          */
         static Path merge(Path file, String table) {
+            return merge(file, table, false);
+        }
+
+        static Path merge(Path file, String table, boolean mcp) {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
                 String merged;
                 try {
-                    merged = CodexProviderMerge.merge(existing, table);
+                    merged = CodexProviderMerge.merge(existing, table, mcp);
                 } catch (CodexProviderMerge.Refused e) {
                     throw new CliException(file + " " + e.getMessage() + "; nothing was written. Fix or remove its aegis"
                             + " provider by hand, or print the table with `aegis init codex` and paste it.");

@@ -111,6 +111,36 @@ public final class DaemonClient {
         }
     }
 
+    /**
+     * Asks the daemon about its MCP servers ({@code GET /aegis/v1/mcp/servers}) or to approve one's
+     * tools ({@code POST /aegis/v1/mcp/<server>/approve}), with the control token.
+     *
+     * @throws IOException when the daemon does not answer or refuses (its error message)
+     */
+    public com.fasterxml.jackson.databind.JsonNode mcp(DaemonState state, String approveServer) throws IOException {
+        String path = approveServer == null ? "/aegis/v1/mcp/servers"
+                : "/aegis/v1/mcp/" + java.net.URLEncoder.encode(approveServer, StandardCharsets.UTF_8) + "/approve";
+        HttpURLConnection c = open(state, path, approveServer == null ? "GET" : "POST", Duration.ofSeconds(90));
+        c.setRequestProperty(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken());
+        if (approveServer != null) {
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(0);
+            c.getOutputStream().close();
+        }
+        try {
+            int status = c.getResponseCode();
+            try (InputStream body = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                com.fasterxml.jackson.databind.JsonNode json = body == null ? null : dev.aegis.json.Json.mapper().readTree(body);
+                if (status != 200) {
+                    throw new IOException(json == null ? "HTTP " + status : json.at("/error/message").asText("HTTP " + status));
+                }
+                return json;
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
     /** POSTs to a control route with the control token; the status, or -1 when the daemon does not answer. */
     private static int control(DaemonState state, String path, Duration timeout) {
         try {

@@ -40,6 +40,11 @@ public final class Doctor {
             report.add(Finding.fail("replay", "skipped: the config is not valid", "fix the config first"));
             return report;
         }
+        try {
+            report.addAll(McpCheck.check(client, context, config.config()));
+        } catch (CliException e) {
+            report.add(Finding.warn("mcp client", "cannot tell where Aegis listens: " + e.getMessage(), "fix the config first"));
+        }
         List<AgentClient> clients = client == null ? List.of(AgentClient.values()) : List.of(client);
         Set<ProviderConfig> reached = new LinkedHashSet<>();
         try (ReplayRig rig = ReplayRig.start(config.file(), config.config(), context.env())) {

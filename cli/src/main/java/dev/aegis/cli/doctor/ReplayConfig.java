@@ -38,6 +38,7 @@ final class ReplayConfig {
         JsonNode user = userFile != null && Files.exists(userFile) ? YAML.readTree(userFile.toFile()) : null;
         ObjectNode tree = user instanceof ObjectNode o ? o.deepCopy() : JsonNodeFactory.instance.objectNode();
         tree.remove("store");
+        tree.remove("mcp"); // the replay is of model calls: no MCP server is started for it
         if (tree.get("audit") instanceof ObjectNode audit) {
             audit.remove("dir");
         }

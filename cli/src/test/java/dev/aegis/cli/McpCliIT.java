@@ -1,0 +1,93 @@
+package dev.aegis.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.aegis.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code aegis mcp list|approve}, {@code aegis init codex --mcp}, {@code aegis env claude --mcp}. */
+class McpCliIT {
+
+    @TempDir
+    Path temp;
+
+    static String config() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return "mcp:\n  servers:\n"
+                + "    tiny: { command: [\"" + java + "\", \"-cp\", \"" + System.getProperty("java.class.path")
+                + "\", \"" + TinyStdioMcpServer.class.getName() + "\"] }\n"
+                + "    remote: { url: \"http://127.0.0.1:9/mcp\" }\n";
+    }
+
+    @Test
+    void listShowsEachServersStateAndApprovePinsItsTools() throws Exception {
+        try (RunningDaemon daemon = new RunningDaemon(temp, config())) {
+            CliRun before = daemon.aegis("mcp", "list");
+            assertThat(before.exitCode()).as(before.all()).isZero();
+            assertThat(before.out()).contains("tiny  not_approved  stdio").contains("remote  unavailable  http");
+
+            CliRun approve = daemon.aegis("mcp", "approve", "tiny");
+            assertThat(approve.exitCode()).as(approve.all()).isZero();
+            assertThat(approve.out()).contains("Approved 1 tools of 'tiny': echo");
+            assertThat(daemon.aegis("mcp", "list").out()).contains("tiny  ok  stdio").contains("1 tools");
+
+            Path codexHome = temp.resolve("codex-doctor");
+            Files.createDirectories(codexHome);
+            daemon.env.put("CODEX_HOME", codexHome.toString());
+            assertThat(daemon.aegis("init", "codex", "--write", "--mcp").exitCode()).isZero();
+            CliRun doctor = daemon.aegis("doctor", "--client", "codex");
+            assertThat(doctor.out()).as(doctor.all())
+                    .contains("tiny: served, 1 approved tools")
+                    .contains("lists the gateway's MCP servers: aegis_remote, aegis_tiny")
+                    .contains("the MCP server 'remote' is not available");
+
+            CliRun unreachable = daemon.aegis("mcp", "approve", "remote");
+            assertThat(unreachable.exitCode()).isNotZero();
+            assertThat(unreachable.all()).contains("could not approve 'remote'").contains("not available");
+        }
+    }
+
+    @Test
+    void initCodexAndEnvClaudeListTheGatewaysServers() throws Exception {
+        Path home = temp.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("aegis.yaml"), config());
+        Path codexHome = temp.resolve("codex");
+        Files.createDirectories(codexHome);
+        Path codexConfig = codexHome.resolve("config.toml");
+        Files.writeString(codexConfig, "[mcp_servers.docs]\ncommand = \"docs\"\n\n[mcp_servers.aegis_gone]\nurl = \"http://x\"\n");
+        Map<String, String> env = Map.of("CODEX_HOME", codexHome.toString(), "AEGIS_PORT", "9913");
+
+        CliRun plain = CliRun.run(env, CliRun.args(home.toString(), "init", "codex", "--write"));
+        assertThat(plain.exitCode()).as(plain.all()).isZero();
+        assertThat(Files.readString(codexConfig)).as("without --mcp the MCP entries stay").contains("aegis_gone");
+
+        CliRun init = CliRun.run(env, CliRun.args(home.toString(), "init", "codex", "--write", "--mcp"));
+        assertThat(init.exitCode()).as(init.all()).isZero();
+        JsonNode toml = new TomlMapper().readTree(Files.readString(codexConfig));
+        assertThat(toml.at("/mcp_servers/aegis_tiny/url").asText()).isEqualTo("http://127.0.0.1:9913/mcp/tiny");
+        assertThat(toml.at("/mcp_servers/aegis_remote/bearer_token_env_var").asText()).isEqualTo("AEGIS_API_KEY");
+        assertThat(toml.at("/mcp_servers/docs/command").asText()).isEqualTo("docs");
+        assertThat(toml.path("mcp_servers").has("aegis_gone")).isFalse();
+        assertThat(toml.at("/model_providers/aegis/base_url").asText()).isEqualTo("http://127.0.0.1:9913/v1");
+
+        Path mcpJson = temp.resolve("project/.mcp.json");
+        Files.createDirectories(mcpJson.getParent());
+        Files.writeString(mcpJson, "{\"mcpServers\":{\"mine\":{\"command\":\"x\"}}}");
+        CliRun envRun = CliRun.run(env, CliRun.args(home.toString(), "env", "claude", "--mcp", "--mcp-file", mcpJson.toString(),
+                "--shell", "bash"));
+        assertThat(envRun.exitCode()).as(envRun.all()).isZero();
+        assertThat(envRun.out()).contains("export ANTHROPIC_BASE_URL=http://127.0.0.1:9913").contains("aegis_remote, aegis_tiny");
+        JsonNode servers = Json.mapper().readTree(mcpJson.toFile()).path("mcpServers");
+        assertThat(servers.path("mine").path("command").asText()).isEqualTo("x");
+        assertThat(servers.path("aegis_tiny").path("type").asText()).isEqualTo("http");
+        assertThat(servers.path("aegis_tiny").path("url").asText()).isEqualTo("http://127.0.0.1:9913/mcp/tiny");
+        assertThat(servers.path("aegis_tiny").path("headers").path("Authorization").asText()).isEqualTo("Bearer ${AEGIS_API_KEY}");
+    }
+}

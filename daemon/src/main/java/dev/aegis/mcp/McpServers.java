@@ -1,0 +1,67 @@
+package dev.aegis.mcp;
+
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.McpConfig;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The configured MCP servers, each reached through one {@link McpUpstream}. Stdio servers are
+ * started with the daemon; a server whose config changes on reload is replaced (its process stopped),
+ * and one removed from the config is stopped on its next use.
+ */
+public final class McpServers implements AutoCloseable {
+
+    private final Supplier<AegisConfig> config;
+    private final Map<String, McpUpstream> upstreams = new ConcurrentHashMap<>();
+
+    public McpServers(Supplier<AegisConfig> config) {
+        this.config = config;
+    }
+
+    /** Starts every stdio server in the background. */
+    public void startAll() {
+        config.get().mcp().servers().keySet().forEach(name -> find(name).ifPresent(McpUpstream::startEarly));
+    }
+
+    /** The server of this name in the current config, or empty. */
+    Optional<McpUpstream> find(String name) {
+        McpConfig.Server wanted = config.get().mcp().servers().get(name);
+        if (wanted == null) {
+            McpUpstream gone = upstreams.remove(name);
+            if (gone != null) {
+                gone.close();
+            }
+            return Optional.empty();
+        }
+        McpUpstream current = upstreams.compute(name, (n, existing) -> {
+            if (existing != null && existing.config().equals(wanted)) {
+                return existing;
+            }
+            if (existing != null) {
+                existing.close();
+            }
+            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, this::redacted) : new HttpTransport(wanted);
+            return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
+        });
+        return Optional.of(current);
+    }
+
+    /** A line of a server's stderr with every secret the scanner knows replaced, whatever the secrets mode. */
+    private String redacted(String line) {
+        dev.aegis.security.SecretScanner scanner = scanners.computeIfAbsent(config.get().secrets(),
+                c -> dev.aegis.security.SecretGuard.scanner(c, dev.aegis.security.SecretKind.BUILT_IN));
+        java.util.List<dev.aegis.security.SecretScanner.Finding> found = scanner.scan(line);
+        return found.isEmpty() ? line : dev.aegis.security.SecretScanner.redact(line, found);
+    }
+
+    private final Map<dev.aegis.config.SecretsConfig, dev.aegis.security.SecretScanner> scanners = new ConcurrentHashMap<>();
+
+    @Override
+    public void close() {
+        upstreams.values().forEach(McpUpstream::close);
+        upstreams.clear();
+    }
+}

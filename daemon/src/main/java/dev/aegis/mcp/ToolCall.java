@@ -1,0 +1,163 @@
+package dev.aegis.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.admission.RateLimiter;
+import dev.aegis.config.AegisConfig;
+import dev.aegis.config.RateLimitRule;
+import dev.aegis.events.EventBus;
+import dev.aegis.http.ApiException;
+import dev.aegis.json.Json;
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.records.CallRecorder;
+import dev.aegis.records.Exchange;
+import dev.aegis.security.SecretGuard;
+import dev.aegis.store.AgentSession;
+import dev.aegis.store.SecretFindings;
+import dev.aegis.store.UsageRow;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One {@code tools/call} through the gateway, in order: the key's allowlist, its tool-call rate, the
+ * server's pinned tools, the arguments through the secret scanner, the call, the result through the
+ * scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
+ * provider {@code mcp:<server>}, model the tool), a signed receipt when receipts are on, and a live event.
+ */
+final class ToolCall {
+
+    /** What the gateway needs for every tool call. */
+    record Parts(ToolPins pins, RateLimiter limiter, SecretGuard secrets, CallRecorder recorder, EventBus events) {}
+
+    private final Parts parts;
+    private final AegisConfig config;
+    private final KeyRecord key;
+    private final McpUpstream server;
+    private final String requestId;
+    private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private final Map<String, Integer> secretCounts = new TreeMap<>();
+    private String tool;
+    private int status = 200;
+    private String errorCode;
+
+    ToolCall(Parts parts, AegisConfig config, KeyRecord key, McpUpstream server, String requestId) {
+        this.parts = parts;
+        this.config = config;
+        this.key = key;
+        this.server = server;
+        this.requestId = requestId;
+    }
+
+    /**
+     * Runs the call and records it.
+     *
+     * @param request the client's JSON-RPC request as sent
+     * @param answer makes the client's answer from the server's response (or a failure) and returns its bytes
+     */
+    byte[] run(byte[] request, JsonNode params, Answer answer) {
+        byte[] answerBytes = null;
+        try {
+            JsonNode response = call(params);
+            answerBytes = answer.of(response, null);
+        } catch (McpFailure f) {
+            status = f.status();
+            errorCode = f.code();
+            answerBytes = answer.of(null, f);
+        } finally {
+            record(request, answerBytes);
+        }
+        return answerBytes;
+    }
+
+    /** Turns the server's response or a failure into the bytes sent to the client. */
+    interface Answer {
+        byte[] of(JsonNode response, McpFailure failure);
+    }
+
+    private JsonNode call(JsonNode params) {
+        String serverName = server.config().name();
+        JsonNode name = params == null ? null : params.get("name");
+        if (name == null || !name.isTextual()) {
+            throw new McpFailure(McpFailure.INVALID_PARAMS, "invalid_request", 400, "tools/call needs params.name, a string");
+        }
+        tool = name.asText();
+        if (parts.recorder().full()) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
+                    "Aegis cannot write its records right now, so it takes no tool call that would go unrecorded; retry shortly");
+        }
+        if (!config.mcp().allows(key.id(), key.name(), serverName, tool)) {
+            throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
+                    "unknown tool: '" + tool + "' is not among the tools this key may use on '" + serverName + "'");
+        }
+        int perMinute = config.mcp().toolCallsPerMinute(key.id(), key.name());
+        if (perMinute > 0) {
+            RateLimiter.Verdict v = parts.limiter().acquire("mcp:" + key.id(),
+                    List.of(new RateLimitRule(Duration.ofMinutes(1), perMinute, 0, false)));
+            if (v != null && !v.allowed()) {
+                throw new McpFailure(McpFailure.SERVER_ERROR - 5, "rate_limited", 429, "this key may make " + perMinute
+                        + " tool calls a minute (mcp.tool_calls_per_minute); retry in " + v.retryAfterMs() + " ms");
+            }
+        }
+        List<ObjectNode> tools = server.currentTools();
+        parts.pins().check(serverName, tools);
+        if (tools.stream().noneMatch(t -> tool.equals(t.path("name").asText()))) {
+            throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_found", 404,
+                    "unknown tool: '" + serverName + "' has no tool '" + tool + "'");
+        }
+        ObjectNode forwarded = params.deepCopy();
+        if (forwarded.has("arguments")) {
+            forwarded.set("arguments", scanned(forwarded.get("arguments"), "arguments"));
+        }
+        JsonNode response = server.request("tools/call", forwarded);
+        if (response.has("result")) {
+            ObjectNode copy = response.deepCopy();
+            copy.set("result", scanned(response.get("result"), "result"));
+            if (copy.get("result").path("isError").asBoolean(false)) {
+                errorCode = "tool_error";
+            }
+            return copy;
+        }
+        status = 502;
+        errorCode = "mcp_error";
+        return response;
+    }
+
+    /** The value as it may pass: unchanged, or redacted; in block mode a secret refuses the call. */
+    private JsonNode scanned(JsonNode value, String what) {
+        SecretGuard.Scan scan = parts.secrets().scan(config.secrets(), key.secretsMode(config.secrets().mode()));
+        if (scan == null) {
+            return value;
+        }
+        try {
+            byte[] bytes = Json.mapper().writeValueAsBytes(value);
+            byte[] passed;
+            try {
+                passed = scan.opaque(bytes);
+            } finally {
+                scan.findings().counts().forEach((kind, n) -> secretCounts.merge(kind, n, Integer::sum));
+            }
+            return passed == bytes ? value : Json.mapper().readTree(passed);
+        } catch (ApiException e) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 6, "secret_detected", 403, "the tool call's " + what
+                    + " holds a secret (" + String.join(", ", scan.findings().counts().keySet())
+                    + "): Aegis blocked it. Add it to security.secrets.allow if it is not a secret.");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void record(byte[] request, byte[] answer) {
+        String serverName = server.config().name();
+        double latencyMs = (System.nanoTime() - startNanos) / 1e6;
+        UsageRow row = new UsageRow(startMillis, requestId, key.id(), key.tenant(), key.runId(), "/mcp/" + serverName,
+                tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null, latencyMs, null, false,
+                status < 500, SecretFindings.of(secretCounts), AgentSession.NONE,
+                new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length));
+        parts.events().publish(row, key.name());
+        parts.recorder().record(row, new Exchange(request, answer, null, null, false));
+    }
+}

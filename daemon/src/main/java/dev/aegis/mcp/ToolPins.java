@@ -1,0 +1,103 @@
+package dev.aegis.mcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.json.Json;
+import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.store.McpToolPins;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Tool definitions pinned by approval: each tool's SHA-256 over its canonical JSON (keys sorted, so
+ * the server's key order does not matter; every field counts: description, input and output schema,
+ * annotations). A server is served only while its tools are exactly the approved ones.
+ */
+final class ToolPins {
+
+    private final McpToolPins store;
+    private final Map<String, Map<String, McpToolPins.Pin>> cache = new ConcurrentHashMap<>();
+
+    ToolPins(McpToolPins store) {
+        this.store = store;
+    }
+
+    /**
+     * Refuses a server never approved, or whose tools differ from those approved.
+     *
+     * @throws McpFailure {@code mcp_server_not_approved} or {@code mcp_tools_changed}
+     */
+    void check(String server, List<ObjectNode> tools) {
+        Map<String, McpToolPins.Pin> pins = cache.computeIfAbsent(server, store::pins);
+        if (pins.isEmpty()) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 3, "mcp_server_not_approved", 403,
+                    "the MCP server '" + server + "' has not been approved: review its tools, then run "
+                            + "`aegis mcp approve " + server + "`");
+        }
+        Map<String, McpToolPins.Pin> now = pinsOf(tools);
+        TreeSet<String> changed = new TreeSet<>();
+        for (String name : now.keySet()) {
+            McpToolPins.Pin pin = pins.get(name);
+            if (pin == null || !pin.sha256().equals(now.get(name).sha256())) {
+                changed.add(name);
+            }
+        }
+        for (String name : pins.keySet()) {
+            if (!now.containsKey(name)) {
+                changed.add(name);
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 4, "mcp_tools_changed", 403,
+                    "the tools of MCP server '" + server + "' changed since they were approved (" + String.join(", ", changed)
+                            + "): it is refused until `aegis mcp approve " + server + "` approves them again");
+        }
+    }
+
+    /** Pins these tools as the server's approved ones; returns the names of those that differ from the old pins. */
+    List<String> approve(String server, List<ObjectNode> tools) {
+        Map<String, McpToolPins.Pin> old = store.pins(server);
+        Map<String, McpToolPins.Pin> now = pinsOf(tools);
+        store.approve(server, now, System.currentTimeMillis());
+        cache.remove(server);
+        TreeSet<String> changed = new TreeSet<>();
+        now.forEach((name, pin) -> {
+            if (!pin.equals(old.get(name))) {
+                changed.add(name);
+            }
+        });
+        old.keySet().stream().filter(n -> !now.containsKey(n)).forEach(changed::add);
+        return List.copyOf(changed);
+    }
+
+    /** True when the server was approved at some time (its tools may have changed since). */
+    boolean approved(String server) {
+        return !cache.computeIfAbsent(server, store::pins).isEmpty();
+    }
+
+    private static Map<String, McpToolPins.Pin> pinsOf(List<ObjectNode> tools) {
+        Map<String, McpToolPins.Pin> out = new LinkedHashMap<>();
+        for (ObjectNode tool : tools) {
+            @SuppressWarnings("unchecked")
+            TreeMap<String, Object> canonical = Json.mapper().convertValue(tool, TreeMap.class);
+            byte[] bytes = CanonicalJson.bytes(canonical);
+            out.put(tool.path("name").asText(), new McpToolPins.Pin(sha256(bytes), new String(bytes, StandardCharsets.UTF_8)));
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.aegis.mcp;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** A real Streamable HTTP MCP server (the SDK's servlet transport on Jetty) on a loopback port, in the test's JVM. */
+final class HttpMcpServer implements AutoCloseable {
+
+    private final Server jetty;
+    private final McpSyncServer mcp;
+
+    private HttpMcpServer(Server jetty, McpSyncServer mcp) {
+        this.jetty = jetty;
+        this.mcp = mcp;
+    }
+
+    static HttpMcpServer start() throws Exception {
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
+        McpSyncServer mcp = TestMcpServer.build(McpServer.sync(transport), false);
+        Server jetty = new Server();
+        ServerConnector connector = new ServerConnector(jetty);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        jetty.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(transport), "/mcp");
+        context.addServlet(new ServletHolder(transport), "/mcp/*");
+        jetty.setHandler(context);
+        jetty.start();
+        return new HttpMcpServer(jetty, mcp);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp";
+    }
+
+    @Override
+    public void close() throws Exception {
+        mcp.close();
+        jetty.stop();
+    }
+}
