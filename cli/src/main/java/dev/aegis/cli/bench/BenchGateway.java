@@ -108,7 +108,9 @@ public final class BenchGateway implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         for (String name : List.of("PATH", "LANG", "LC_ALL", "TMPDIR", Setting.AEGIS_DAEMON_OPTS.name(),
                 // so a memory profiler or another allocator can be put under the daemon (docs/BENCHMARKS.md)
-                "LD_PRELOAD", "MALLOC_CONF", "MALLOC_ARENA_MAX")) {
+                "LD_PRELOAD", "MALLOC_CONF", "MALLOC_ARENA_MAX",
+                // so the team-mode store (PostgreSQL) can be measured beside the SQLite default (docs/TEAM.md)
+                Setting.AEGIS_STORE_URL.name())) {
             if (userEnv.get(name) != null) {
                 env.put(name, userEnv.get(name));
             }
