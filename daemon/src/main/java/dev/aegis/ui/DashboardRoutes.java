@@ -138,16 +138,21 @@ public final class DashboardRoutes {
             default -> throw ApiException.invalidRequest("bucket must be hour or day");
         };
         UsageGroup by = UsageGroup.parse(Objects.requireNonNullElse(ctx.queryParam("by"), "model"))
-                .filter(g -> (g.rolledUp() || g == UsageGroup.RUN) && g != UsageGroup.DAY)
-                .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant, run"));
+                .filter(g -> (g.rolledUp() || fromRawRows(g)) && g != UsageGroup.DAY)
+                .orElseThrow(() -> ApiException.invalidRequest("by must be one of model, key, provider, tenant, run, session"));
         if (bucket == UsageSeries.Bucket.HOUR && !withinRawRange(filter)) {
             throw ApiException.invalidRequest("hourly buckets cover at most " + MAX_HOURLY.toDays() + " days: use bucket=day");
         }
-        if (by == UsageGroup.RUN && !withinRawRange(filter)) {
-            throw ApiException.invalidRequest("a chart by run covers at most " + MAX_HOURLY.toDays()
-                    + " days (runs are read from the raw rows): use since=7d or less");
+        if (fromRawRows(by) && !withinRawRange(filter)) {
+            throw ApiException.invalidRequest("a chart by " + by.label() + " covers at most " + MAX_HOURLY.toDays()
+                    + " days (" + by.label() + "s are read from the raw rows): use since=7d or less");
         }
         json(ctx, data.series(filter, bucket, by));
+    }
+
+    /** Runs and coding-agent sessions are not in the daily rollup: a chart by them reads the raw rows. */
+    private static boolean fromRawRows(UsageGroup by) {
+        return by == UsageGroup.RUN || by == UsageGroup.SESSION;
     }
 
     /** Whether a period is short enough to be read from the raw rows: at most {@link #MAX_HOURLY}. */

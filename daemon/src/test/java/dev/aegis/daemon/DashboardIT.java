@@ -352,6 +352,14 @@ class DashboardIT {
         assertThat(summary.at("/total/cache_hit_rate").decimalValue()).isEqualByComparingTo("0.2381");
         assertThat(summary.at("/by/model/0/cache_hit_rate").decimalValue()).isEqualByComparingTo("0.2381");
         assertThat(summary.path("sessions_since").asText()).isNotEmpty();
+        // spend over time stacked by session: from the raw rows, over at most 7 days, a key's own only
+        JsonNode bySession = Http.json(get(c, "/ui/api/series?since=24h&bucket=hour&by=session").body());
+        Map<String, Long> sessionCalls = new java.util.HashMap<>();
+        for (JsonNode p : bySession.path("points")) {
+            sessionCalls.merge(p.path("group").asText(), p.path("requests").asLong(), Long::sum);
+        }
+        assertThat(sessionCalls).as(bySession.toString()).isEqualTo(Map.of("dash-s1", 2L, "dash-s2", 1L));
+        assertThat(get(c, "/ui/api/series?since=30d&by=session").statusCode()).isEqualTo(400);
     }
 
     @Test
