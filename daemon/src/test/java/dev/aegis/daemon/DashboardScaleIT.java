@@ -74,10 +74,10 @@ class DashboardScaleIT {
                         + "(2, 'claude-sonnet-4', 'anthropic'), (3, 'o3', 'openai'), (4, 'gpt-4.1', 'azure')");
                 st.execute("WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < " + (ROWS - 1) + "), "
                         + "r AS (SELECT i AS row, abs(random()) AS a, abs(random()) AS b FROM n) "
-                        + "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, route, model_requested, model, provider, "
+                        + "INSERT INTO usage (ts_ms, request_id, key_id, tenant, run_id, session_id, route, model_requested, model, provider, "
                         + "status, error_code, input_tokens, output_tokens, cost_nanos, latency_ms, secret_findings) "
                         + "SELECT " + now + " - a % " + Duration.ofDays(DAYS).toMillis() + ", 'req_' || r.row, k.id, "
-                        + "'tenant-' || (k.i % 4), 'run-' || (b % 2000), '/v1/chat/completions', m.model, "
+                        + "'tenant-' || (k.i % 4), 'run-' || (b % 2000), 'session-' || (a % 5000), '/v1/chat/completions', m.model, "
                         + "CASE WHEN b % 100 = 0 THEN NULL ELSE m.model END, CASE WHEN b % 100 = 0 THEN NULL ELSE m.provider END, "
                         + "CASE WHEN b % 100 = 0 THEN 403 ELSE 200 END, CASE WHEN b % 100 = 0 THEN 'secret_detected' END, "
                         + "CASE WHEN b % 100 = 0 THEN 0 ELSE 100 + b % 5000 END, CASE WHEN b % 100 = 0 THEN 0 ELSE 10 + a % 1000 END, "
@@ -131,6 +131,7 @@ class DashboardScaleIT {
                 "/ui/api/series?since=all&bucket=day&by=model", "/ui/api/series?since=90d&bucket=day&by=key",
                 "/ui/api/series?since=7d&bucket=hour&by=model", "/ui/api/series?since=7d&bucket=hour&by=provider",
                 "/ui/api/series?since=7d&bucket=day&by=run", "/ui/api/series?since=7d&bucket=hour&by=run",
+                "/ui/api/series?since=7d&bucket=day&by=session", "/ui/api/series?since=7d&bucket=hour&by=session",
                 "/ui/api/credits", "/ui/api/limits", "/ui/api/receipts",
                 "/ui/api/secrets?since=all", "/ui/api/secrets?since=30d")) {
             long[] millis = time(path);
