@@ -3,11 +3,9 @@ package dev.aegis.mcp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.receipts.Receipts;
 import dev.aegis.store.McpToolPins;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,11 @@ final class ToolPins {
 
     private final McpToolPins store;
     private final Map<String, Map<String, McpToolPins.Pin>> cache = new ConcurrentHashMap<>();
+    /**
+     * Per server, the tool list last found to match its pins: the server's list is read again only
+     * now and then ({@link McpUpstream#currentTools}), so a tool call checks a list once, not every time.
+     */
+    private final Map<String, List<ObjectNode>> matched = new ConcurrentHashMap<>();
 
     ToolPins(McpToolPins store) {
         this.store = store;
@@ -35,6 +38,9 @@ final class ToolPins {
      * @throws McpFailure {@code mcp_server_not_approved} or {@code mcp_tools_changed}
      */
     void check(String server, List<ObjectNode> tools) {
+        if (matched.get(server) == tools) {
+            return;
+        }
         Map<String, McpToolPins.Pin> pins = cache.computeIfAbsent(server, store::pins);
         if (pins.isEmpty()) {
             throw new McpFailure(McpFailure.SERVER_ERROR - 3, "mcp_server_not_approved", 403,
@@ -59,6 +65,7 @@ final class ToolPins {
                     "the tools of MCP server '" + server + "' changed since they were approved (" + String.join(", ", changed)
                             + "): it is refused until `aegis mcp approve " + server + "` approves them again");
         }
+        matched.put(server, tools);
     }
 
     /** Pins these tools as the server's approved ones; returns the names of those that differ from the old pins. */
@@ -67,6 +74,7 @@ final class ToolPins {
         Map<String, McpToolPins.Pin> now = pinsOf(tools);
         store.approve(server, now, System.currentTimeMillis());
         cache.remove(server);
+        matched.remove(server);
         TreeSet<String> changed = new TreeSet<>();
         now.forEach((name, pin) -> {
             if (!pin.equals(old.get(name))) {
@@ -88,16 +96,9 @@ final class ToolPins {
             @SuppressWarnings("unchecked")
             TreeMap<String, Object> canonical = Json.mapper().convertValue(tool, TreeMap.class);
             byte[] bytes = CanonicalJson.bytes(canonical);
-            out.put(tool.path("name").asText(), new McpToolPins.Pin(sha256(bytes), new String(bytes, StandardCharsets.UTF_8)));
+            out.put(tool.path("name").asText(),
+                    new McpToolPins.Pin(Receipts.sha256Hex(bytes), new String(bytes, StandardCharsets.UTF_8)));
         }
         return out;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

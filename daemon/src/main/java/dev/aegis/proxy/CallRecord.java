@@ -3,8 +3,6 @@ package dev.aegis.proxy;
 import dev.aegis.admission.Admission;
 import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.CallerScope;
-import dev.aegis.store.AgentSession;
-import java.util.function.UnaryOperator;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
@@ -15,12 +13,14 @@ import dev.aegis.promptlog.AnswerPreview;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.records.Exchange;
 import dev.aegis.routing.RouteTarget;
+import dev.aegis.store.AgentSession;
 import dev.aegis.store.Money;
 import dev.aegis.store.Reservation;
 import dev.aegis.store.SecretFindings;
 import dev.aegis.store.UsageRow;
 import dev.aegis.usage.TokenUsage;
 import dev.aegis.usage.UsageExtractor;
+import java.util.function.UnaryOperator;
 
 /** What one call did, filled in as it goes and turned into its usage row at the end. */
 final class CallRecord {

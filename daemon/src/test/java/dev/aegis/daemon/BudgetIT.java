@@ -9,8 +9,6 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import java.net.http.HttpResponse;
@@ -52,17 +50,9 @@ class BudgetIT {
     @Test
     void chatStreamEndsWithFinishReasonLengthAndTheSdkEndsCleanly() {
         OpenAIClient client = client("run-chat");
-        StringBuilder text = new StringBuilder();
-        List<String> finish = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("hi").build())) {
-            stream.stream().forEach(chunk -> chunk.choices().forEach(c -> {
-                c.delta().content().ifPresent(text::append);
-                c.finishReason().ifPresent(r -> finish.add(r.asString()));
-            }));
-        }
-        assertThat(finish).containsExactly("length");
-        assertThat(text.length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
+        ChatStream read = ChatStream.read(client);
+        assertThat(read.finishReasons()).containsExactly("length");
+        assertThat(read.text().length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
         assertThat(gateway.fake.requests().getLast().bodyText()).containsPattern("\"max_completion_tokens\":\\d+");
         client.close();
     }

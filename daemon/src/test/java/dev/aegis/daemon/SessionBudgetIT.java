@@ -9,8 +9,6 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
-import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.aegis.keys.NewKey;
 import dev.aegis.keys.SessionBudget;
 import java.math.BigDecimal;
@@ -90,18 +88,10 @@ class SessionBudgetIT {
             g.fake.repeatText(30);
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(g.url() + "/v1").apiKey(g.clientKey)
                     .putHeader("x-claude-code-session-id", "s-stream").maxRetries(0).build();
-            StringBuilder text = new StringBuilder();
-            List<String> finish = new ArrayList<>();
-            try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                    ChatCompletionCreateParams.builder().model("gpt-4o-mini").addUserMessage("hi").build())) {
-                stream.stream().forEach(chunk -> chunk.choices().forEach(c -> {
-                    c.delta().content().ifPresent(text::append);
-                    c.finishReason().ifPresent(r -> finish.add(r.asString()));
-                }));
-            }
+            ChatStream read = ChatStream.read(client);
             client.close();
-            assertThat(finish).containsExactly("length");
-            assertThat(text.length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
+            assertThat(read.finishReasons()).containsExactly("length");
+            assertThat(read.text().length()).isPositive().isLessThan(30 * "Hello from the fake provider.".length());
             assertThat(g.fake.requests().getLast().bodyText()).containsPattern("\"max_completion_tokens\":\\d+");
         }
     }
