@@ -11,6 +11,8 @@ import dev.aegis.store.Money;
 import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,13 +39,15 @@ public final class BudgetGuard {
     /** A budget left and whether it stops hard. */
     private record Limit(BudgetTracker.Remaining left, boolean hard) {}
 
-    private static Limit hard(BudgetTracker.Remaining left) {
-        return left == null ? null : new Limit(left, true);
-    }
-
-    /** The one with fewer tokens left (either may be null: no limit). */
-    private static Limit tighter(Limit a, Limit b) {
-        return a == null ? b : b == null || a.left().tokens() <= b.left().tokens() ? a : b;
+    /** The one with fewer tokens left among those that stop hard (or only warn); null when there is none. */
+    private static Limit tightest(List<Limit> limits, boolean hard) {
+        Limit out = null;
+        for (Limit l : limits) {
+            if (l.hard() == hard && (out == null || l.left().tokens() < out.left().tokens())) {
+                out = l;
+            }
+        }
+        return out;
     }
 
     public BudgetGuard(BudgetTracker tracker, Pricing pricing) {
@@ -61,15 +65,11 @@ public final class BudgetGuard {
             GovernanceConfig governance, int bodyBytes, HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
         long prompt = bodyBytes / BYTES_PER_TOKEN;
-        Limit limit = null;
-        // One look at the call's token budgets and the key's own (one query when a team's daemons share them).
+        List<Limit> limits = new ArrayList<>(4);
         if (policy.any() || key.tokenBudget() != null) {
-            boolean apart = !policy.hardStop() && policy.any() && key.tokenBudget() != null;
-            BudgetTracker.Remaining left = tracker.remaining(key.id(), tenant, run, session, policy, apart ? null : key.tokenBudget());
-            // A key's own budget (aegis run --tokens) always stops hard.
-            limit = left == null ? null : new Limit(left, policy.hardStop() || left.scope().equals("key"));
-            if (apart) { // a soft policy's warning must not hide the key's own spent budget
-                limit = tighter(hard(tracker.remaining(key.id(), tenant, null, null, BudgetPolicy.NONE, key.tokenBudget())), limit);
+            for (BudgetTracker.Remaining left : tracker.every(key.id(), tenant, run, session, policy, key.tokenBudget())) {
+                // A key's own budget (aegis run --tokens) always stops hard.
+                limits.add(new Limit(left, policy.hardStop() || left.scope().equals("key")));
             }
         }
         SessionBudget own = session == null ? null : key.sessionBudget();
@@ -77,62 +77,64 @@ public final class BudgetGuard {
         if (policyUsd || own != null) {
             long[] spent = tracker.sessionSpent(key.id(), session);
             if (policyUsd) {
-                limit = tighter(usd(spent[1], policy.perSessionUsd(), model, prompt, policy.hardStop()), limit);
+                usd(spent[1], policy.perSessionUsd(), model, prompt, policy.hardStop()).ifPresent(limits::add);
             }
             if (own != null && own.tokens() != null) {
-                limit = tighter(hard(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1)), limit);
+                limits.add(new Limit(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1), true));
             }
             if (own != null && own.usd() != null) {
-                limit = tighter(usd(spent[1], own.usd(), model, prompt, true), limit);
+                usd(spent[1], own.usd(), model, prompt, true).ifPresent(limits::add);
             }
         }
-        if (limit == null) {
-            return null;
+        // A spent budget that stops hard refuses the call, and the others that stop hard cap its
+        // output; one that only warns never lifts the cap of one that stops.
+        Limit hard = tightest(limits, true);
+        if (hard != null && hard.left().tokens() - prompt <= 0) {
+            long retryMs = hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
+            res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
+            throw new ApiException(429, "budget_exceeded", spent(hard.left(), run, session));
         }
-        BudgetTracker.Remaining left = limit.left();
-        long forOutput = left.tokens() - prompt;
-        if (forOutput > 0) {
-            return limit.hard() ? forOutput : null;
+        Limit soft = tightest(limits, false);
+        if (soft != null && soft.left().tokens() - prompt <= 0) {
+            res.setHeader("X-Aegis-Budget-Warning", spent(soft.left(), run, session));
         }
-        String what = "the " + switch (left.scope()) {
+        return hard == null ? null : hard.left().tokens() - prompt;
+    }
+
+    /** Why a call meets a spent budget, for its refusal or warning. */
+    private static String spent(BudgetTracker.Remaining left, String run, String session) {
+        return "the " + switch (left.scope()) {
             case "run" -> "run token budget of run " + run;
             case "session" -> "session token budget of session " + session;
             case "session-usd" -> "session USD budget of session " + session;
             case "key" -> "key token budget of this key";
             default -> left.scope() + " token budget";
         } + " is spent" + (left.tokens() > 0 ? " (this prompt alone is larger than what remains)" : "");
-        if (!limit.hard()) {
-            res.setHeader("X-Aegis-Budget-Warning", what);
-            return null;
-        }
-        long retryMs = left.resetMs() < 0 ? 86_400_000 : left.resetMs();
-        res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
-        throw new ApiException(429, "budget_exceeded", what);
     }
 
     /**
      * A session's USD budget as tokens for this call: its prompt plus the output what remains after
      * the prompt buys; the prompt less one when even the prompt does not fit. An unpriced model costs
-     * nothing: only a budget already spent stops it (null: no limit otherwise).
+     * nothing: only a budget already spent stops it (empty: no limit otherwise).
      */
-    private Limit usd(long spentNanos, BigDecimal budget, String model, long prompt, boolean hard) {
+    private Optional<Limit> usd(long spentNanos, BigDecimal budget, String model, long prompt, boolean hard) {
         long leftNanos = Money.toNanos(budget) - spentNanos;
         if (leftNanos <= 0) {
-            return new Limit(new BudgetTracker.Remaining("session-usd", 0, -1), hard);
+            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", 0, -1), hard));
         }
         Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model);
         ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
         if (rates == null || rates.output().signum() <= 0) {
-            return null;
+            return Optional.empty();
         }
         BigDecimal promptNanos = rates.input().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION).multiply(BigDecimal.valueOf(prompt));
         BigDecimal afterPrompt = BigDecimal.valueOf(leftNanos).subtract(promptNanos);
         if (afterPrompt.signum() < 0) {
-            return new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1), hard);
+            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1), hard));
         }
         long output = afterPrompt.divide(rates.output().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION), 0, RoundingMode.FLOOR)
                 .min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
-        return new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1), hard);
+        return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1), hard));
     }
 
     public void charge(KeyRecord key, String tenant, String run, String session, GovernanceConfig governance, long tokens,

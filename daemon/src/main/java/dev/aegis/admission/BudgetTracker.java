@@ -192,9 +192,18 @@ public final class BudgetTracker {
      * @param keyBudget the key's own lifetime budget (scope {@code key}), or null
      */
     public Remaining remaining(String keyId, String tenant, String run, String session, BudgetPolicy policy, Long keyBudget) {
+        Remaining tightest = null;
+        for (Remaining r : every(keyId, tenant, run, session, policy, keyBudget)) {
+            tightest = tighter(tightest, r);
+        }
+        return tightest;
+    }
+
+    /** What is left of each budget that applies to a key's call (one query when a team's daemons share them). */
+    public List<Remaining> every(String keyId, String tenant, String run, String session, BudgetPolicy policy, Long keyBudget) {
         List<Limit> limits = limits(keyId, tenant, run, session, policy, keyBudget);
         if (limits.isEmpty()) {
-            return null;
+            return List.of();
         }
         long[] used = new long[limits.size()];
         for (int i = 0; i < used.length; i++) {
@@ -204,12 +213,12 @@ public final class BudgetTracker {
             // Outside the lock: the store's answer does not hold up this daemon's other calls.
             used = shared.used(limits.stream().map(Limit::counter).toList(), used);
         }
-        Remaining tightest = null;
+        List<Remaining> out = new ArrayList<>(used.length);
         for (int i = 0; i < used.length; i++) {
             Limit l = limits.get(i);
-            tightest = tighter(tightest, new Remaining(l.scope(), l.limit() - used[i], l.resetMs()));
+            out.add(new Remaining(l.scope(), l.limit() - used[i], l.resetMs()));
         }
-        return tightest;
+        return out;
     }
 
     private synchronized List<Limit> limits(String keyId, String tenant, String run, String session, BudgetPolicy policy,

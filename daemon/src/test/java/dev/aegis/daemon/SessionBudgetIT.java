@@ -158,4 +158,20 @@ class SessionBudgetIT {
             assertThat(status).isEqualTo(429);
         }
     }
+
+    @Test
+    void aKeysOwnSessionBudgetStopsEvenWhenATighterPolicyBudgetOnlyWarns() throws Exception {
+        // The policy's session budget (1 token, warn only) is always the tightest; the key's own (60, hard) must still stop.
+        try (TestGateway g = governed(temp, "{\"hardStop\": false, \"tokens\": {\"perSession\": 1}}")) {
+            String key = g.mintKey(new NewKey("own-and-policy", "default", false, List.of(), null, null, null, null,
+                    null, null, null, false, new SessionBudget(60L, null)));
+            HttpResponse<String> first = call(g, key, "mixed-1");
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(first.headers().firstValue("X-Aegis-Budget-Warning")).isPresent();
+            assertThat(call(g, key, "mixed-1").statusCode()).isEqualTo(200);
+            HttpResponse<String> third = call(g, key, "mixed-1");
+            assertThat(third.statusCode()).as(third.body()).isEqualTo(429);
+            assertThat(third.body()).contains("budget_exceeded").contains("session token budget of session mixed-1");
+        }
+    }
 }
