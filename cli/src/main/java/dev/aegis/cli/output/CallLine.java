@@ -2,7 +2,7 @@ package dev.aegis.cli.output;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One call as a terminal line, columns fitted to the width, coloured by status when asked; text escaped by {@link TerminalText}. */
+/** One call as a terminal line (time, key, coding-agent session, model, provider, status, latency, tokens, cost, error), columns fitted to the width, coloured by status when asked; text escaped by {@link TerminalText}. */
 public final class CallLine {
 
     private static final String RESET = "\u001b[0m";
@@ -21,8 +21,9 @@ public final class CallLine {
         time = time.length() >= 19 ? time.substring(11, 19) : time;
         String error = e.path("error").isNull() ? "" : text(e, "error", "");
         String keyName = e.path("key_name").isTextual() ? " " + text(e, "key_name", "") : "";
-        String line = String.format("%s  %-20s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
-                cut(text(e, "key_id", "-") + keyName, 20), cut(text(e, "model", "-"), 22),
+        String session = e.path("session").isTextual() ? text(e, "session", "-") : "-";
+        String line = String.format("%s  %-20s  %-14s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
+                cut(text(e, "key_id", "-") + keyName, 20), cut(session, 14), cut(text(e, "model", "-"), 22),
                 cut(text(e, "provider", "-"), 9), status, e.path("latency_ms").asDouble(),
                 e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), cost(e), error);
         line = line.stripTrailing();

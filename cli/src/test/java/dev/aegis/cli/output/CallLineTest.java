@@ -1,0 +1,35 @@
+package dev.aegis.cli.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.json.Json;
+import org.junit.jupiter.api.Test;
+
+class CallLineTest {
+
+    private static JsonNode event(String session) throws Exception {
+        String s = session == null ? "null" : Json.mapper().writeValueAsString(session);
+        return Json.mapper().readTree("""
+                {"ts":"2026-12-04T16:13:43.123Z","key_id":"5wtanacypnwz","key_name":"dev","session":%s,
+                 "model":"gpt-4o-mini","provider":"openai","status":200,"latency_ms":7.2,
+                 "input_tokens":21,"output_tokens":9,"cost_usd":0.00000855,"error":null}""".formatted(s));
+    }
+
+    @Test
+    void showsTheCodingAgentSessionBesideTheKey() throws Exception {
+        String line = new CallLine(160, false).format(event("sess-a"));
+        assertThat(line).matches("16:13:43  5wtanacypnwz dev +sess-a +gpt-4o-mini +openai +200 .*");
+    }
+
+    @Test
+    void aCallWithoutASessionShowsADash() throws Exception {
+        assertThat(new CallLine(160, false).format(event(null))).matches("16:13:43  5wtanacypnwz dev +- +gpt-4o-mini .*");
+    }
+
+    @Test
+    void aLongOrHostileSessionIsCutAndEscaped() throws Exception {
+        String line = new CallLine(160, false).format(event("0123456789abcdefghij\u001b[2J"));
+        assertThat(line).contains("0123456789abc…").doesNotContain("\u001b");
+    }
+}
