@@ -217,8 +217,8 @@ public final class ProxyHandler {
 
     /**
      * Inspects the body and scans it for secrets in one pass, in the key's secrets mode; a redacted
-     * body is read again. What was found is recorded, kinds and counts only, even when the call is
-     * refused.
+     * body is read again. What was found is recorded, kinds and counts only, and the model asked for,
+     * even when the call is refused.
      */
     private RequestBody inspect(byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
         SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
@@ -227,6 +227,7 @@ public final class ProxyHandler {
         }
         try {
             RequestBody body = BodyInspector.inspect(raw, scan);
+            record.requested(ModelId.checked(body.model())); // a call refused for a secret still names its model
             byte[] checked = scan.result(raw);
             return checked == raw ? body : BodyInspector.inspect(checked);
         } finally {

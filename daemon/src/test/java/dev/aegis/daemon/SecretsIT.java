@@ -117,9 +117,14 @@ class SecretsIT {
 
     /** The usage row's secret_findings, once the row is written. */
     private static String findings(TestGateway g, String requestId) throws Exception {
+        return usageColumn(g, requestId, "secret_findings");
+    }
+
+    /** One column of a call's usage row, once the row is written. */
+    private static String usageColumn(TestGateway g, String requestId, String column) throws Exception {
         g.awaitUsage(requestId);
         return g.db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT secret_findings FROM usage WHERE request_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + column + " FROM usage WHERE request_id = ?")) {
                 ps.setString(1, requestId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
@@ -205,6 +210,8 @@ class SecretsIT {
 
             assertThat(findings(g, redactedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
             assertThat(findings(g, blockedId)).isEqualTo("{\"aws_access_key_id\":2,\"github_token\":1}");
+            assertThat(usageColumn(g, blockedId, "model_requested")).as("a blocked call names the model it asked for")
+                    .isEqualTo("gpt-4o-mini");
             assertThat(findings(g, requestId(clean))).isNull();
             assertThat(Http.get(g.url() + "/metrics", "text/plain").body())
                     .containsPattern("aegis_secrets_found_total\\{kind=\"aws_access_key_id\",?} 4\\.0")
