@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.aegis.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +56,75 @@ class McpCliIT {
             assertThat(unreachable.exitCode()).isNotZero();
             assertThat(unreachable.all()).contains("could not approve 'remote'").contains("not available");
         }
+    }
+
+    @Test
+    void aStdioServersStderrReachesTheDaemonLogRedacted() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String config = "mcp:\n  servers:\n    noisy:\n      command: [\"" + java + "\", \"-cp\", \""
+                + System.getProperty("java.class.path") + "\", \"" + TinyStdioMcpServer.class.getName() + "\"]\n"
+                + "      env: { TINY_STDERR: \"1\" }\n";
+        try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
+            Path log = Path.of(daemon.home, "logs", "daemon.log");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.readString(log).contains(TinyStdioMcpServer.STDERR_DONE) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String written = Files.readString(log);
+            assertThat(written).contains("MCP server 'noisy': " + TinyStdioMcpServer.STDERR_DONE)
+                    .contains("MCP server 'noisy': connecting with token [REDACTED:github_token]")
+                    .contains("[REDACTED:private_key]")
+                    .doesNotContain("ghp_").doesNotContain("aegisTestKeyBody").doesNotContain("aegistestkeybody");
+        }
+    }
+
+    @Test
+    void toolCallsCountInTheirSessionInAegisUsage() throws Exception {
+        try (RunningDaemon daemon = new RunningDaemon(temp, config())) {
+            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> init = http.send(mcp(daemon, null, "session-id", "cli-session",
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"),
+                    HttpResponse.BodyHandlers.ofString());
+            String mcpSession = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> called = http.send(mcp(daemon, mcpSession, "session-id", "cli-session",
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                                + "\"arguments\":{\"text\":\"hi\"}}}"), HttpResponse.BodyHandlers.ofString());
+                assertThat(called.body()).contains("\"text\":\"hi\"");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode session = null;
+            while (System.nanoTime() < deadline) {
+                JsonNode bySession = Json.mapper().readTree(daemon.aegis("usage", "--by", "session", "--json").out());
+                session = null;
+                for (JsonNode g : bySession.path("groups")) {
+                    if (g.path("group").asText().equals("cli-session")) {
+                        session = g;
+                    }
+                }
+                if (session != null && session.path("requests").asLong() == 2) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(session).as("the session's group in aegis usage --by session").isNotNull();
+            assertThat(session.path("requests").asLong()).isEqualTo(2);
+        }
+    }
+
+    private static HttpRequest mcp(RunningDaemon daemon, String mcpSession, String header, String value,
+            String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                URI.create(daemon.state().url() + "/mcp/tiny"))
+                .header("Authorization", "Bearer " + daemon.key).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header(header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (mcpSession != null) {
+            b.header("Mcp-Session-Id", mcpSession);
+        }
+        return b.build();
     }
 
     @Test

@@ -118,7 +118,7 @@ class StoreMigrateIT {
         assertThat(counts(first, "already_there").values()).containsOnly(0L);
         assertThat(first.path("tables").findValuesAsText("table")).containsExactly("api_keys", "credit_accounts",
                 "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_heads", "budget_counters",
-                "rate_limit_state", "receipt_verifications", "mcp_tool_pins",
+                "rate_limit_state", "receipt_verifications", "mcp_tool_pins", "mcp_server_approvals",
                 "schema_version");
 
         JsonNode again = json(CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url, "--json")));

@@ -9,13 +9,28 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A minimal stdio MCP server (one tool, {@code echo}) for the CLI's tests of {@code aegis mcp} and
- * {@code aegis doctor}; the gateway's own tests use servers built with the official SDK.
+ * {@code aegis doctor}; the gateway's own tests use servers built with the official SDK. With
+ * {@code TINY_STDERR} set it first writes secrets to its stderr ({@link #STDERR}), then {@link #STDERR_DONE}.
  */
 public final class TinyStdioMcpServer {
+
+    static final String GITHUB = "ghp_0123456789abcdefghijklmnopqrstuvwxyz";
+    static final String KEY_BODY = "MIIEpAIBAAKCAQEAaegisTestKeyBody0123456789abcdefghijklmnopqrstuv";
+    /** A token on a short line, a private key across lines, a token where a long line is cut for the log. */
+    static final String STDERR = "connecting with token " + GITHUB + "\n"
+            + "-----BEGIN RSA PRIVATE KEY-----\n" + KEY_BODY + "\n" + KEY_BODY.toLowerCase(java.util.Locale.ROOT) + "==\n"
+            + "-----END RSA PRIVATE KEY-----\n"
+            + "x".repeat(480) + " " + GITHUB + "\n";
+    static final String STDERR_DONE = "tiny stderr done";
 
     private TinyStdioMcpServer() {}
 
     public static void main(String[] args) throws Exception {
+        if (System.getenv("TINY_STDERR") != null) {
+            System.err.print(STDERR);
+            System.err.println(STDERR_DONE);
+            System.err.flush();
+        }
         ObjectMapper json = new ObjectMapper();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;

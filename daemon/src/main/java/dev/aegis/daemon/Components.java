@@ -181,7 +181,8 @@ final class Components implements AutoCloseable {
                     new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
                     new ReceiptVerifications(database));
             this.mcpServers = new McpServers(config::get);
-            this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events);
+            this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events,
+                    metrics);
             mcpServers.startAll();
             steps.done("admission");
         } catch (IOException | StartupException | RuntimeException e) {

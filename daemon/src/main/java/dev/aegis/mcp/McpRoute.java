@@ -3,6 +3,7 @@ package dev.aegis.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
@@ -11,6 +12,7 @@ import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.RequestIds;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.proxy.BodyReader;
 import dev.aegis.records.CallRecorder;
 import io.javalin.http.Context;
@@ -24,7 +26,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code /mcp/<name>}: MCP's Streamable HTTP transport in front of each configured MCP server.
- * The caller authenticates with its Aegis key as for model calls. The gateway answers
+ * The caller authenticates with its Aegis key as for model calls, and its coding agent's session
+ * headers are read and checked as for model calls ({@link AgentHeaders}). The gateway answers
  * {@code initialize} (negotiating the protocol revision), {@code ping} and {@code tools/list}
  * (the key's allowed tools, once the server's tools match their approval) itself, governs and
  * records {@code tools/call} ({@link ToolCall}), and relays other requests (resources, prompts,
@@ -45,13 +48,14 @@ public final class McpRoute {
     private final McpSessions sessions = new McpSessions();
 
     public McpRoute(Supplier<AegisConfig> config, Authenticator authenticator, InFlightRequests inFlight,
-            McpServers servers, dev.aegis.store.McpToolPins pins, CallRecorder recorder, dev.aegis.events.EventBus events) {
+            McpServers servers, dev.aegis.store.McpToolPins pins, CallRecorder recorder, dev.aegis.events.EventBus events,
+            GatewayMetrics metrics) {
         this.config = config;
         this.authenticator = authenticator;
         this.inFlight = inFlight;
         this.servers = servers;
         this.parts = new ToolCall.Parts(new ToolPins(pins), new dev.aegis.admission.RateLimiter(System::nanoTime),
-                new dev.aegis.security.SecretGuard(), recorder, events);
+                new dev.aegis.security.SecretGuard(), recorder, events, metrics);
     }
 
     public void register(io.javalin.config.RoutesConfig app) {
@@ -122,6 +126,11 @@ public final class McpRoute {
         }
         JsonNode method = msg.get("method");
         JsonNode id = msg.get("id");
+        boolean toolCall = method != null && "tools/call".equals(method.asText()) && id != null && !id.isNull();
+        if (!toolCall) {
+            // Checked as on model calls (400 invalid_request); a tool call checks them itself, so its refusal is recorded.
+            AgentHeaders.of(ctx::header);
+        }
         if (method == null || !method.isTextual() || id == null || id.isNull()) {
             // A notification or a response to the server: nothing for the server to answer.
             ctx.status(202);
@@ -150,7 +159,7 @@ public final class McpRoute {
             case "ping" -> answer(ctx, 200, result(id, Json.mapper().createObjectNode()));
             case "tools/list" -> answer(ctx, 200, relayed(id, () -> toolsList(c)));
             case "tools/call" -> {
-                byte[] out = new ToolCall(parts, c.config(), c.key(), c.server(), RequestIds.of(ctx))
+                byte[] out = new ToolCall(parts, c.config(), c.key(), ctx::header, c.server(), RequestIds.of(ctx))
                         .run(body, params, (response, failure) -> bytes(failure != null
                                 ? error(id, failure.rpcCode(), failure.code(), failure.getMessage())
                                 : withId(response, id)));

@@ -2,6 +2,11 @@ package dev.aegis.mcp;
 
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
+import dev.aegis.config.SecretsConfig;
+import dev.aegis.security.LineRedactor;
+import dev.aegis.security.SecretGuard;
+import dev.aegis.security.SecretKind;
+import dev.aegis.security.SecretScanner;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,21 +48,19 @@ public final class McpServers implements AutoCloseable {
             if (existing != null) {
                 existing.close();
             }
-            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, this::redacted) : new HttpTransport(wanted);
+            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, () -> new LineRedactor(scanner())::line)
+                    : new HttpTransport(wanted);
             return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
         });
         return Optional.of(current);
     }
 
-    /** A line of a server's stderr with every secret the scanner knows replaced, whatever the secrets mode. */
-    private String redacted(String line) {
-        dev.aegis.security.SecretScanner scanner = scanners.computeIfAbsent(config.get().secrets(),
-                c -> dev.aegis.security.SecretGuard.scanner(c, dev.aegis.security.SecretKind.BUILT_IN));
-        java.util.List<dev.aegis.security.SecretScanner.Finding> found = scanner.scan(line);
-        return found.isEmpty() ? line : dev.aegis.security.SecretScanner.redact(line, found);
+    /** What a server's stderr is redacted with, whatever the secrets mode: every secret the scanner knows. */
+    private SecretScanner scanner() {
+        return scanners.computeIfAbsent(config.get().secrets(), c -> SecretGuard.scanner(c, SecretKind.BUILT_IN));
     }
 
-    private final Map<dev.aegis.config.SecretsConfig, dev.aegis.security.SecretScanner> scanners = new ConcurrentHashMap<>();
+    private final Map<SecretsConfig, SecretScanner> scanners = new ConcurrentHashMap<>();
 
     @Override
     public void close() {

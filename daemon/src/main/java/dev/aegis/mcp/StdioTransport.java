@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * A stdio MCP server: a process the daemon starts, talks newline-delimited JSON-RPC with over its
  * stdin and stdout, and restarts when it exits (after 250 ms, doubling per quick crash up to 30 s).
  * A request pending when the process exits fails at once; nothing waits for an answer that cannot
- * come. The server's stderr goes to the daemon's log, line by line, its secrets redacted.
+ * come. The server's stderr goes to the daemon's log, line by line, its secrets redacted (a secret
+ * spanning lines, such as a private key, included).
  */
 final class StdioTransport implements McpTransport {
 
@@ -36,7 +39,7 @@ final class StdioTransport implements McpTransport {
     private static final long STABLE_MS = 10_000;
 
     private final McpConfig.Server server;
-    private final java.util.function.UnaryOperator<String> redact;
+    private final Supplier<UnaryOperator<String>> redactor;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean toolsChanged = new AtomicBoolean();
@@ -49,10 +52,13 @@ final class StdioTransport implements McpTransport {
     private long backoffMs = FIRST_BACKOFF_MS;
     private volatile boolean closed;
 
-    /** @param redact applied to each line of the server's stderr before it reaches the daemon's log */
-    StdioTransport(McpConfig.Server server, java.util.function.UnaryOperator<String> redact) {
+    /**
+     * @param redactor makes, for each process's stderr, what each of its lines goes through before it reaches
+     *     the daemon's log (it may keep state from line to line: a secret can span lines)
+     */
+    StdioTransport(McpConfig.Server server, Supplier<UnaryOperator<String>> redactor) {
         this.server = server;
-        this.redact = redact;
+        this.redactor = redactor;
     }
 
     /** Starts the process now, so it is up before the first client (failures are logged and retried on use). */
@@ -155,11 +161,13 @@ final class StdioTransport implements McpTransport {
     }
 
     private void logErrors(Process p) {
+        UnaryOperator<String> redact = redactor.get();
         try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = err.readLine()) != null) {
-                String shown = redact.apply(line.length() > 500 ? line.substring(0, 500) + "..." : line);
-                LOG.info("MCP server '{}': {}", server.name(), shown);
+                // Redacted whole, then cut: a secret cut first would no longer be recognised, and its start would show.
+                String shown = redact.apply(line);
+                LOG.info("MCP server '{}': {}", server.name(), shown.length() > 500 ? shown.substring(0, 500) + "..." : shown);
             }
         } catch (IOException e) {
             // gone

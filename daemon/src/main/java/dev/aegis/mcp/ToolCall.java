@@ -3,12 +3,14 @@ package dev.aegis.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.admission.RateLimiter;
+import dev.aegis.auth.AgentHeaders;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.events.EventBus;
 import dev.aegis.http.ApiException;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.metrics.GatewayMetrics;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.records.Exchange;
 import dev.aegis.security.SecretGuard;
@@ -20,34 +22,43 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
- * One {@code tools/call} through the gateway, in order: the key's allowlist, its tool-call rate, the
+ * One {@code tools/call} through the gateway, in order: the coding agent's session headers (checked as
+ * on model calls: 400 {@code invalid_request}), the key's allowlist, its tool-call rate, the
  * server's pinned tools, the arguments through the secret scanner, the call, the result through the
  * scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
- * provider {@code mcp:<server>}, model the tool), a signed receipt when receipts are on, and a live event.
+ * provider {@code mcp:<server>}, model the tool, the agent's session), a signed receipt when receipts are
+ * on, a live event, and the tool-call metrics.
  */
 final class ToolCall {
 
     /** What the gateway needs for every tool call. */
-    record Parts(ToolPins pins, RateLimiter limiter, SecretGuard secrets, CallRecorder recorder, EventBus events) {}
+    record Parts(ToolPins pins, RateLimiter limiter, SecretGuard secrets, CallRecorder recorder, EventBus events,
+            GatewayMetrics metrics) {}
 
     private final Parts parts;
     private final AegisConfig config;
     private final KeyRecord key;
+    private final UnaryOperator<String> headers;
     private final McpUpstream server;
     private final String requestId;
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Map<String, Integer> secretCounts = new TreeMap<>();
     private String tool;
+    private AgentSession agentSession = AgentSession.NONE;
     private int status = 200;
     private String errorCode;
 
-    ToolCall(Parts parts, AegisConfig config, KeyRecord key, McpUpstream server, String requestId) {
+    /** @param headers the request's headers by name: the coding agent's session, as on model calls ({@link AgentHeaders}) */
+    ToolCall(Parts parts, AegisConfig config, KeyRecord key, UnaryOperator<String> headers, McpUpstream server,
+            String requestId) {
         this.parts = parts;
         this.config = config;
         this.key = key;
+        this.headers = headers;
         this.server = server;
         this.requestId = requestId;
     }
@@ -67,6 +78,11 @@ final class ToolCall {
             status = f.status();
             errorCode = f.code();
             answerBytes = answer.of(null, f);
+        } catch (ApiException e) {
+            // Refused before JSON-RPC (a bad session header): Aegis's usual error, and still a record.
+            status = e.status();
+            errorCode = e.code();
+            throw e;
         } finally {
             record(request, answerBytes);
         }
@@ -85,6 +101,7 @@ final class ToolCall {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "invalid_request", 400, "tools/call needs params.name, a string");
         }
         tool = name.asText();
+        agentSession = AgentHeaders.of(headers);
         if (parts.recorder().full()) {
             throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
                     "Aegis cannot write its records right now, so it takes no tool call that would go unrecorded; retry shortly");
@@ -155,8 +172,9 @@ final class ToolCall {
         double latencyMs = (System.nanoTime() - startNanos) / 1e6;
         UsageRow row = new UsageRow(startMillis, requestId, key.id(), key.tenant(), key.runId(), "/mcp/" + serverName,
                 tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null, latencyMs, null, false,
-                status < 500, SecretFindings.of(secretCounts), AgentSession.NONE,
+                status < 500, SecretFindings.of(secretCounts), agentSession,
                 new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length));
+        parts.metrics().toolCall(row, tool != null && parts.pins().pinned(serverName, tool));
         parts.events().publish(row, key.name());
         parts.recorder().record(row, new Exchange(request, answer, null, null, false));
     }

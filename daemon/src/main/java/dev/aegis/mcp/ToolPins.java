@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,12 +17,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Tool definitions pinned by approval: each tool's SHA-256 over its canonical JSON (keys sorted, so
  * the server's key order does not matter; every field counts: description, input and output schema,
- * annotations). A server is served only while its tools are exactly the approved ones.
+ * annotations). A server is served only while its tools are exactly the approved ones; a server
+ * approved with no tools is served while it has none.
  */
 final class ToolPins {
 
     private final McpToolPins store;
-    private final Map<String, Map<String, McpToolPins.Pin>> cache = new ConcurrentHashMap<>();
+    /** Per server, its approved tools; empty when it was never approved (an approval may pin no tool at all). */
+    private final Map<String, Optional<Map<String, McpToolPins.Pin>>> cache = new ConcurrentHashMap<>();
     /**
      * Per server, the tool list last found to match its pins: the server's list is read again only
      * now and then ({@link McpUpstream#currentTools}), so a tool call checks a list once, not every time.
@@ -41,12 +44,13 @@ final class ToolPins {
         if (matched.get(server) == tools) {
             return;
         }
-        Map<String, McpToolPins.Pin> pins = cache.computeIfAbsent(server, store::pins);
-        if (pins.isEmpty()) {
+        Optional<Map<String, McpToolPins.Pin>> approved = cache.computeIfAbsent(server, store::pins);
+        if (approved.isEmpty()) {
             throw new McpFailure(McpFailure.SERVER_ERROR - 3, "mcp_server_not_approved", 403,
                     "the MCP server '" + server + "' has not been approved: review its tools, then run "
                             + "`aegis mcp approve " + server + "`");
         }
+        Map<String, McpToolPins.Pin> pins = approved.get();
         Map<String, McpToolPins.Pin> now = pinsOf(tools);
         TreeSet<String> changed = new TreeSet<>();
         for (String name : now.keySet()) {
@@ -70,7 +74,7 @@ final class ToolPins {
 
     /** Pins these tools as the server's approved ones; returns the names of those that differ from the old pins. */
     List<String> approve(String server, List<ObjectNode> tools) {
-        Map<String, McpToolPins.Pin> old = store.pins(server);
+        Map<String, McpToolPins.Pin> old = store.pins(server).orElse(Map.of());
         Map<String, McpToolPins.Pin> now = pinsOf(tools);
         store.approve(server, now, System.currentTimeMillis());
         cache.remove(server);
@@ -85,9 +89,16 @@ final class ToolPins {
         return List.copyOf(changed);
     }
 
-    /** True when the server was approved at some time (its tools may have changed since). */
-    boolean approved(String server) {
-        return !cache.computeIfAbsent(server, store::pins).isEmpty();
+    /**
+     * True when the tool is one of the server's approved tools (which a metric label may name: a bounded
+     * set); false when the store cannot say (a call's record never fails on it).
+     */
+    boolean pinned(String server, String tool) {
+        try {
+            return cache.computeIfAbsent(server, store::pins).map(p -> p.containsKey(tool)).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static Map<String, McpToolPins.Pin> pinsOf(List<ObjectNode> tools) {

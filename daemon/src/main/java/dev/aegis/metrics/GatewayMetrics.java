@@ -37,7 +37,11 @@ public final class GatewayMetrics implements RetryListener {
     private final Map<String, Timer> upstreamDurations = new ConcurrentHashMap<>();
     private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+    private final Map<ToolCallLabels, Counter> toolCalls = new ConcurrentHashMap<>();
+    private final Map<String, Timer> toolCallDurations = new ConcurrentHashMap<>();
     private final Timer overhead;
+
+    private record ToolCallLabels(String server, String tool, String outcome) {}
 
     private record CallLabels(String route, String provider, String model, int status, boolean streamed) {}
 
@@ -79,8 +83,7 @@ public final class GatewayMetrics implements RetryListener {
         if (row.errorCode() != null && row.status() >= 400) {
             registry.counter("aegis.refusals", "reason", row.errorCode()).increment();
         }
-        row.secrets().counts().forEach((kind, count) ->
-                registry.counter("aegis.secrets.found", "kind", kind).increment(count));
+        secretsFound(row);
         tokens("input", model, row.inputTokens());
         tokens("cached_input", model, row.cachedInputTokens());
         tokens("cache_write", model, row.cacheWriteTokens());
@@ -90,6 +93,30 @@ public final class GatewayMetrics implements RetryListener {
             costs.computeIfAbsent(model, m -> Counter.builder("aegis.cost").baseUnit("usd").tag("model", m)
                     .register(registry)).increment(Money.toUsd(row.costNanos()).doubleValue());
         }
+    }
+
+    /**
+     * Counts one MCP tool call (its usage row): by server (a configured one), tool (one of the server's
+     * approved tools, else {@code other}: a caller may name any tool) and outcome ({@code ok}, or the
+     * row's error code), with its latency by server.
+     *
+     * @param approvedTool whether the tool is among the server's approved (pinned) tools
+     */
+    public void toolCall(UsageRow row, boolean approvedTool) {
+        UsageRow.ToolCall call = row.toolCall();
+        ToolCallLabels labels = new ToolCallLabels(call.server(), approvedTool ? call.tool() : "other",
+                row.errorCode() == null ? "ok" : row.errorCode());
+        toolCalls.computeIfAbsent(labels, l -> registry.counter("aegis.mcp.tool_calls", "server", l.server(), "tool", l.tool(),
+                "outcome", l.outcome())).increment();
+        toolCallDurations.computeIfAbsent(call.server(), s -> Timer.builder("aegis.mcp.tool_call.duration")
+                .description("a tool call through the MCP gateway, from its request to its answer").tag("server", s)
+                .publishPercentileHistogram().register(registry)).record(nanos(row.latencyMs()), TimeUnit.NANOSECONDS);
+        secretsFound(row);
+    }
+
+    private void secretsFound(UsageRow row) {
+        row.secrets().counts().forEach((kind, count) ->
+                registry.counter("aegis.secrets.found", "kind", kind).increment(count));
     }
 
     private Counter callCounter(CallLabels l) {

@@ -2,8 +2,10 @@ package dev.aegis.mcp;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -21,9 +23,14 @@ final class HttpMcpServer implements AutoCloseable {
     }
 
     static HttpMcpServer start() throws Exception {
+        return start(TestMcpServer.tools(false, false));
+    }
+
+    /** A server with these tools (none at all, for one). */
+    static HttpMcpServer start(List<SyncToolSpecification> tools) throws Exception {
         HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
-        McpSyncServer mcp = TestMcpServer.build(McpServer.sync(transport), false);
+        McpSyncServer mcp = TestMcpServer.build(McpServer.sync(transport), tools);
         Server jetty = new Server();
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
@@ -35,6 +42,11 @@ final class HttpMcpServer implements AutoCloseable {
         jetty.setHandler(context);
         jetty.start();
         return new HttpMcpServer(jetty, mcp);
+    }
+
+    /** Adds a tool while the server runs (the server notifies that its tools changed). */
+    void addTool(SyncToolSpecification tool) {
+        mcp.addTool(tool);
     }
 
     String url() {

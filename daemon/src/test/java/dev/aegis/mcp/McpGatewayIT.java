@@ -75,9 +75,14 @@ class McpGatewayIT {
     }
 
     private McpSyncClient client(String key) {
+        return client(key, "tools", HttpRequest.newBuilder());
+    }
+
+    /** An SDK client of {@code /mcp/<server>}, its requests made from {@code request} (extra headers). */
+    private McpSyncClient client(String key, String server, HttpRequest.Builder request) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(gw.url())
-                .endpoint("/mcp/tools")
-                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + key))
+                .endpoint("/mcp/" + server)
+                .requestBuilder(request.header("Authorization", "Bearer " + key))
                 .build();
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
         clients.add(client);
@@ -243,6 +248,143 @@ class McpGatewayIT {
         assertThat(text(call(client(gw.clientKey), "echo", Map.of("text", "other key")))).isEqualTo("other key");
     }
 
+    @Test
+    void toolCallsCarryTheCodingAgentsSessionAgentAndClient() throws Exception {
+        start("");
+        approve("tools");
+        McpSyncClient claude = client(gw.clientKey, "tools", HttpRequest.newBuilder()
+                .header("x-claude-code-session-id", "mcp-session-1").header("x-claude-code-agent-id", "sub-agent-1"));
+        call(claude, "echo", Map.of("text", "one"));
+        call(claude, "echo", Map.of("text", "two"));
+        McpSyncClient codex = client(gw.clientKey, "tools", HttpRequest.newBuilder()
+                .header("session-id", "codex-session").header("originator", "codex_cli_rs"));
+        call(codex, "echo", Map.of("text", "three"));
+
+        List<Map<String, Object>> rows = toolRows();
+        assertThat(rows).filteredOn(r -> "mcp-session-1".equals(r.get("session_id"))).hasSize(2)
+                .allSatisfy(r -> assertThat(r).containsEntry("agent_id", "sub-agent-1").containsEntry("client", "claude-code"));
+        assertThat(rows).filteredOn(r -> "codex-session".equals(r.get("session_id"))).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("client", "codex_cli_rs").containsEntry("agent_id", null));
+
+        // aegis usage --by session counts them (the same report, through the daemon)
+        HttpResponse<String> bySession = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url()
+                + "/aegis/v1/usage?by=session")).header("Authorization", "Bearer " + gw.clientKey).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode groups = Json.mapper().readTree(bySession.body()).path("groups");
+        assertThat(groups.findValuesAsText("group")).contains("mcp-session-1", "codex-session");
+        for (JsonNode g : groups) {
+            if (g.path("group").asText().equals("mcp-session-1")) {
+                assertThat(g.path("requests").asLong()).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void badSessionHeadersOnMcpRequestsAre400AndTheToolCallIsStillRecorded() throws Exception {
+        start("");
+        approve("tools");
+        HttpResponse<String> init = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
+                .header("Authorization", "Bearer " + gw.clientKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                        + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}}";
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}";
+
+        HttpResponse<String> tooLong = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
+                .header("Authorization", "Bearer " + gw.clientKey).header("Content-Type", "application/json")
+                .header("Mcp-Session-Id", session).header("x-claude-code-session-id", "s".repeat(129))
+                .POST(HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLong.statusCode()).as(tooLong.body()).isEqualTo(400);
+        JsonNode error = Json.mapper().readTree(tooLong.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("invalid_request");
+        assertThat(error.path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("message").asText()).contains("x-claude-code-session-id");
+        assertThat(error.has("param")).isTrue();
+
+        for (String header : List.of("x-claude-code-session-id: s\u009b2J", "session-id: a\tb", "x-claude-code-agent-id: a\u0085",
+                "originator: codex\u009d")) {
+            for (String body : List.of(call, list)) {
+                String answer = raw("/mcp/tools", "Mcp-Session-Id: " + session + "\r\n" + header, body);
+                assertThat(answer).as(header).startsWith("HTTP/1.1 400").contains("\"code\":\"invalid_request\"");
+                assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).doesNotContainPattern("\\p{Cc}");
+            }
+        }
+        List<Map<String, Object>> refused = toolRows().stream().filter(r -> Integer.valueOf(400).equals(r.get("status"))).toList();
+        assertThat(refused).hasSize(5).allSatisfy(r -> assertThat(r).containsEntry("mcp_tool", "echo")
+                .containsEntry("error_code", "invalid_request").containsEntry("session_id", null));
+    }
+
+    @Test
+    void toolCallsAreCountedInMetricsByServerToolAndOutcomeWithoutArgumentsOrSecrets() throws Exception {
+        start("security:\n  secrets:\n    mode: redact\n");
+        approve("tools");
+        McpSyncClient client = client(gw.clientKey);
+        call(client, "echo", Map.of("text", "one"));
+        call(client, "echo", Map.of("text", "argument-value-" + TestMcpServer.LEAKED));
+        assertThat(text(call(client, "leak", Map.of()))).contains("[REDACTED:github_token]");
+        assertThatThrownBy(() -> call(client, "no_such_tool", Map.of("text", "x"))).isInstanceOf(McpError.class);
+        assertThatThrownBy(() -> call(client, TestMcpServer.LEAKED, Map.of())).isInstanceOf(McpError.class);
+        String limited = gw.mintKey(new NewKey("limited", "default", false, List.of(), null, null, null, null));
+        assertThatThrownBy(() -> call(client(limited), "delete_all", Map.of())).isInstanceOf(McpError.class);
+
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url() + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics)
+                .contains("aegis_mcp_tool_calls_total{outcome=\"ok\",server=\"tools\",tool=\"echo\"} 2.0")
+                .contains("aegis_mcp_tool_calls_total{outcome=\"ok\",server=\"tools\",tool=\"leak\"} 1.0")
+                .contains("aegis_mcp_tool_calls_total{outcome=\"tool_not_found\",server=\"tools\",tool=\"other\"} 2.0")
+                .contains("aegis_mcp_tool_calls_total{outcome=\"tool_not_allowed\",server=\"tools\",tool=\"delete_all\"} 1.0")
+                .contains("aegis_mcp_tool_call_duration_seconds_count{server=\"tools\"} 6")
+                .contains("aegis_secrets_found_total{kind=\"github_token\"} 2.0")
+                .doesNotContain(TestMcpServer.LEAKED).doesNotContain("argument-value").doesNotContain("no_such_tool");
+    }
+
+    @Test
+    void aServerWithNoToolsCanBeApprovedAndAToolAddedLaterIsAChange() throws Exception {
+        try (HttpMcpServer empty = HttpMcpServer.start(List.of())) {
+            gw = TestGateway.start(tmp, "mcp:\n  servers:\n    empty: { url: \"" + empty.url() + "\" }\n", Map.of());
+            McpSyncClient client = client(gw.clientKey, "empty", HttpRequest.newBuilder());
+            assertThatThrownBy(client::listTools).hasMessageContaining("has not been approved");
+
+            JsonNode approved = approve("empty");
+            assertThat(approved.path("tools").isEmpty()).isTrue();
+            assertThat(client.listTools().tools()).isEmpty();
+            assertThat(servers().toString()).contains("\"name\":\"empty\"").contains("\"tools\":0,\"state\":\"ok\"");
+
+            empty.addTool(TestMcpServer.tools(false, false).getFirst()); // echo
+            assertThatThrownBy(client::listTools).isInstanceOf(McpError.class)
+                    .hasMessageContaining("changed since they were approved (echo)");
+            assertThatThrownBy(() -> call(client, "echo", Map.of("text", "x"))).hasMessageContaining("changed since they were approved");
+            assertThat(servers().toString()).contains("tools_changed");
+
+            JsonNode again = approve("empty");
+            assertThat(again.path("changed").toString()).isEqualTo("[\"echo\"]");
+            assertThat(text(call(client, "echo", Map.of("text", "now approved")))).isEqualTo("now approved");
+        }
+    }
+
+    private JsonNode servers() throws Exception {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url()
+                + "/aegis/v1/mcp/servers")).header(ControlRoutes.CONTROL_TOKEN_HEADER, gw.state().controlToken()).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(res.body());
+    }
+
+    /** A request written byte by byte (headers an HTTP client refuses to send); the whole answer. */
+    private String raw(String path, String headers, String body) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.state().port())) {
+            java.io.OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                    + "Authorization: Bearer " + gw.clientKey + "\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\n" + headers + "\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** Every tool call's usage row, once the recorder has written it. */
     private List<Map<String, Object>> toolRows() throws Exception {
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url() + ControlRoutes.FLUSH))
@@ -250,7 +392,8 @@ class McpGatewayIT {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         return gw.db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT mcp_server, mcp_tool, status, error_code, provider, route, "
-                    + "request_bytes, response_bytes, receipt_seq, secret_findings, latency_ms FROM usage WHERE mcp_server IS NOT NULL");
+                    + "request_bytes, response_bytes, receipt_seq, secret_findings, latency_ms, session_id, agent_id, client "
+                    + "FROM usage WHERE mcp_server IS NOT NULL");
                     ResultSet rs = ps.executeQuery()) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 while (rs.next()) {
@@ -266,6 +409,9 @@ class McpGatewayIT {
                     row.put("receipt_seq", rs.getLong(9));
                     row.put("secret_findings", rs.getString(10));
                     row.put("latency_ms", rs.getDouble(11));
+                    row.put("session_id", rs.getString(12));
+                    row.put("agent_id", rs.getString(13));
+                    row.put("client", rs.getString(14));
                     out.add(row);
                 }
                 return out;

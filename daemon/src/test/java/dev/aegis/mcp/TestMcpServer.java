@@ -40,9 +40,9 @@ public final class TestMcpServer {
         return spec.build();
     }
 
-    static McpSyncServer build(McpServer.StreamableSyncSpecification spec, boolean v2) {
+    static McpSyncServer build(McpServer.StreamableSyncSpecification spec, List<SyncToolSpecification> tools) {
         spec.serverInfo("aegis-test-http-server", "1.0").capabilities(McpSchema.ServerCapabilities.builder().tools(true).build());
-        tools(v2, false).forEach(spec::tools);
+        tools.forEach(spec::tools);
         return spec.build();
     }
 

@@ -4,10 +4,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The tool definitions approved per MCP server ({@code mcp_tool_pins}): each tool's SHA-256 over its
- * canonical JSON. Written by {@code aegis mcp approve <server>} (through the daemon), read by the
+ * canonical JSON; and which servers were approved ({@code mcp_server_approvals}), so a server approved
+ * with no tools is told from one never approved. Written by {@code aegis mcp approve <server>} (through the daemon), read by the
  * MCP gateway, which refuses a server whose tools no longer match.
  */
 public final class McpToolPins {
@@ -21,9 +23,17 @@ public final class McpToolPins {
         this.db = db;
     }
 
-    /** The server's approved tools by name; empty when it was never approved. */
-    public Map<String, Pin> pins(String server) {
+    /** The server's approved tools by name (none, for a server approved with no tools); empty when it was never approved. */
+    public Optional<Map<String, Pin>> pins(String server) {
         return db.read(c -> {
+            try (PreparedStatement approval = c.prepareStatement("SELECT 1 FROM mcp_server_approvals WHERE server = ?")) {
+                approval.setString(1, server);
+                try (ResultSet rs = approval.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT tool, sha256, definition FROM mcp_tool_pins WHERE server = ? ORDER BY tool")) {
                 ps.setString(1, server);
@@ -33,17 +43,25 @@ public final class McpToolPins {
                         out.put(rs.getString(1), new Pin(rs.getString(2), rs.getString(3)));
                     }
                 }
-                return out;
+                return Optional.of(out);
             }
         });
     }
 
-    /** Replaces the server's pins with these tools, in one transaction. */
+    /** Approves the server with these tools (perhaps none), replacing its pins, in one transaction. */
     public void approve(String server, Map<String, Pin> tools, long nowMillis) {
         db.write(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM mcp_tool_pins WHERE server = ?")) {
-                del.setString(1, server);
-                del.executeUpdate();
+            for (String table : new String[] {"mcp_tool_pins", "mcp_server_approvals"}) {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE server = ?")) {
+                    del.setString(1, server);
+                    del.executeUpdate();
+                }
+            }
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO mcp_server_approvals (server, approved_ms) VALUES (?, ?)")) {
+                ins.setString(1, server);
+                ins.setLong(2, nowMillis);
+                ins.executeUpdate();
             }
             try (PreparedStatement ins = c.prepareStatement(
                     "INSERT INTO mcp_tool_pins (server, tool, sha256, definition, approved_ms) VALUES (?, ?, ?, ?, ?)")) {

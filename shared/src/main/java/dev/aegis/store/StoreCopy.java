@@ -79,6 +79,7 @@ public final class StoreCopy {
             Rule.notCopied("receipt_verifications", Kind.NOT_COPIED,
                     "the last verify of this machine's trail folders: run `aegis receipts verify` again"),
             Rule.copy("mcp_tool_pins", "server", "tool"),
+            Rule.copy("mcp_server_approvals", "server"),
             Rule.notCopied("schema_version", Kind.NOT_COPIED, "each store migrates its own schema"));
 
     private final Database from;

@@ -22,13 +22,28 @@ class McpToolPinsTest {
     void approvalReplacesTheServersPinsOnly(Dialect dialect) {
         try (Database db = TestStores.open(dialect, temp)) {
             McpToolPins pins = new McpToolPins(db);
-            assertThat(pins.pins("files")).isEmpty();
+            assertThat(pins.pins("files")).isEmpty(); // never approved
             pins.approve("files", Map.of("read", new McpToolPins.Pin("aa", "{\"name\":\"read\"}"),
                     "write", new McpToolPins.Pin("bb", "{\"name\":\"write\"}")), 1_000);
             pins.approve("search", Map.of("query", new McpToolPins.Pin("cc", "{}")), 1_000);
             pins.approve("files", Map.of("read", new McpToolPins.Pin("dd", "{\"name\":\"read\",\"v\":2}")), 2_000);
-            assertThat(pins.pins("files")).containsExactly(Map.entry("read", new McpToolPins.Pin("dd", "{\"name\":\"read\",\"v\":2}")));
-            assertThat(pins.pins("search")).containsOnlyKeys("query");
+            assertThat(pins.pins("files").orElseThrow())
+                    .containsExactly(Map.entry("read", new McpToolPins.Pin("dd", "{\"name\":\"read\",\"v\":2}")));
+            assertThat(pins.pins("search").orElseThrow()).containsOnlyKeys("query");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aServerApprovedWithNoToolsIsApprovedAndToldFromOneNeverApproved(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            McpToolPins pins = new McpToolPins(db);
+            pins.approve("empty", Map.of(), 1_000);
+            assertThat(pins.pins("empty")).hasValue(Map.of());
+            assertThat(pins.pins("never")).isEmpty();
+            pins.approve("empty", Map.of("read", new McpToolPins.Pin("aa", "{}")), 2_000);
+            pins.approve("empty", Map.of(), 3_000);
+            assertThat(pins.pins("empty")).hasValue(Map.of());
         }
     }
 

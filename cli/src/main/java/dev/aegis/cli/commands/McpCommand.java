@@ -86,8 +86,10 @@ public final class McpCommand extends GroupCommand {
                 throw new CliException("could not approve '" + server + "': " + e.getMessage());
             }
             PrintWriter out = context.out();
-            out.println("Approved " + answer.path("tools").size() + " tools of '" + TerminalText.escape(server) + "': "
-                    + TerminalText.escape(join(answer.path("tools"))));
+            out.println(answer.path("tools").isEmpty()
+                    ? "Approved '" + TerminalText.escape(server) + "' with no tools: a tool it adds later is refused until approved"
+                    : "Approved " + answer.path("tools").size() + " tools of '" + TerminalText.escape(server) + "': "
+                            + TerminalText.escape(join(answer.path("tools"))));
             if (!answer.path("changed").isEmpty()) {
                 out.println("New or changed since the last approval: " + TerminalText.escape(join(answer.path("changed"))));
             }
