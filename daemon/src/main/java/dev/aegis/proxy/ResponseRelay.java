@@ -84,7 +84,8 @@ final class ResponseRelay {
         copyHeaders(res, response, target, timeline);
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
             HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
-            res.flushBuffer();
+            // The head goes out with the first event when the provider sent them together, else at once
+            // (StreamForwarder): either way within microseconds of now.
             record.firstByte();
             ForwardResult result = StreamForwarder.forward(in, out, tap);
             boolean finished = result.upstreamComplete() && usage.sawEnd();

@@ -10,6 +10,12 @@ import java.util.List;
  * whole events, and what the tap returns for each (normally its exact bytes) is written and flushed. When
  * the client goes away it keeps reading the provider's stream to its end, so the final usage event
  * is still seen and billed.
+ *
+ * <p>What the caller wrote before (the response head) is flushed with the first events when they came
+ * with it, else before the first wait for the provider: a provider that sends its head and first
+ * event in one packet (OpenAI's servers and most others do) gets them to the client in one write, as
+ * nginx does, instead of a head on its own that costs the client a second wake-up before its first
+ * event; a head whose first event has not arrived (or not whole) still goes out at once.
  */
 public final class StreamForwarder {
 
@@ -28,8 +34,14 @@ public final class StreamForwarder {
         byte[] buf = new byte[BUFFER];
         boolean complete;
         try {
-            int n;
-            while ((n = upstream.read(buf)) >= 0) {
+            while (true) {
+                if (relay.unflushed && nothingWaiting(upstream)) {
+                    relay.flush();
+                }
+                int n = upstream.read(buf);
+                if (n < 0) {
+                    break;
+                }
                 relay.send(splitter.feed(buf, 0, n));
             }
             complete = true;
@@ -44,12 +56,23 @@ public final class StreamForwarder {
         return new ForwardResult(relay.sent, complete, relay.clientGone);
     }
 
+    /** True when a read would wait for the provider: none of its bytes are already here. */
+    private static boolean nothingWaiting(InputStream upstream) {
+        try {
+            return upstream.available() <= 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Writes what the tap gives for each event and flushes once per read; notices a client that went away. */
     private static final class Relay {
         private final OutputStream client;
         private final EventTap tap;
         private long sent;
         private boolean clientGone;
+        /** Bytes written to the client and not flushed yet: at first, the caller's (the response head). */
+        private boolean unflushed = true;
 
         Relay(OutputStream client, EventTap tap) {
             this.client = client;
@@ -70,12 +93,22 @@ public final class StreamForwarder {
                 }
             }
             if (written > 0 && !clientGone) {
-                try {
-                    client.flush();
+                flush();
+                if (!clientGone) {
                     sent += written;
-                } catch (IOException ex) {
-                    clientGone = true;
                 }
+            }
+        }
+
+        void flush() {
+            unflushed = false;
+            if (clientGone) {
+                return;
+            }
+            try {
+                client.flush();
+            } catch (IOException ex) {
+                clientGone = true;
             }
         }
     }

@@ -103,4 +103,30 @@ public final class HttpInput {
     public boolean hasBuffered() {
         return pos < lim;
     }
+
+    /** How many bytes already read from the stream wait in the buffer. */
+    public int buffered() {
+        return lim - pos;
+    }
+
+    /**
+     * Looks at a line among the buffered bytes without consuming anything or reading: the offset
+     * (counted from the first buffered byte) just past the end of the line that starts at {@code from},
+     * or -1 when its end has not arrived yet.
+     */
+    public int bufferedLineEnd(int from) {
+        for (int i = pos + from; i < lim; i++) {
+            if (buf[i] == '\n') {
+                return i + 1 - pos;
+            }
+        }
+        return -1;
+    }
+
+    /** The buffered line from {@code from} to {@code end} (as {@link #bufferedLineEnd} gave it), without its line end. */
+    public String bufferedLine(int from, int end) {
+        int last = pos + end - 1; // the '\n'
+        int stop = last > pos + from && buf[last - 1] == '\r' ? last - 1 : last;
+        return new String(buf, pos + from, stop - pos - from, StandardCharsets.ISO_8859_1);
+    }
 }

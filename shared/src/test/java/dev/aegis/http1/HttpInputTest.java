@@ -62,6 +62,24 @@ class HttpInputTest {
     }
 
     @Test
+    void bufferedLinesAreFoundWithoutReadingOrConsuming() throws IOException {
+        HttpInput in = new HttpInput(new ByteArrayInputStream("H\r\n\r\n1a\r\nxy\nrest".getBytes(StandardCharsets.US_ASCII)),
+                64, 64, "p");
+        assertThat(in.bufferedLineEnd(0)).as("nothing read yet").isEqualTo(-1);
+        assertThat(in.line()).isEqualTo("H");
+        assertThat(in.buffered()).isEqualTo(13);
+        int first = in.bufferedLineEnd(0);
+        assertThat(first).isEqualTo(2);
+        assertThat(in.bufferedLine(0, first)).isEmpty();
+        int second = in.bufferedLineEnd(first);
+        assertThat(in.bufferedLine(first, second)).isEqualTo("1a");
+        assertThat(in.bufferedLine(second, in.bufferedLineEnd(second))).as("a bare LF ends a line too").isEqualTo("xy");
+        assertThat(in.bufferedLineEnd(in.bufferedLineEnd(second))).as("\"rest\" has no line end yet").isEqualTo(-1);
+        assertThat(in.buffered()).as("nothing consumed").isEqualTo(13);
+        assertThat(in.line()).isEmpty();
+    }
+
+    @Test
     void aCleanEndBetweenMessagesIsNullAnEndMidLineIsAnError() throws IOException {
         HttpInput in = new HttpInput(new ByteArrayInputStream("one\r\n".getBytes(StandardCharsets.US_ASCII)), 64, 64, "the provider");
         assertThat(in.lineOrNull()).isEqualTo("one");

@@ -130,6 +130,21 @@ final class Connection {
         return in.read(b, off, len);
     }
 
+    /** Bytes of the answer already read off the socket and not yet consumed (no system call). */
+    int buffered() {
+        return in.buffered();
+    }
+
+    /** See {@link HttpInput#bufferedLineEnd}: a line among the buffered bytes, found without reading. */
+    int bufferedLineEnd(int from) {
+        return in.bufferedLineEnd(from);
+    }
+
+    /** See {@link HttpInput#bufferedLine}. */
+    String bufferedLine(int from, int end) {
+        return in.bufferedLine(from, end);
+    }
+
     /** The TLS session of an https connection; null for plain http. */
     javax.net.ssl.SSLSession session() {
         return socket instanceof javax.net.ssl.SSLSocket ssl ? ssl.getSession() : null;

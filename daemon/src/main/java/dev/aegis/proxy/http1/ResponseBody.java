@@ -167,9 +167,45 @@ final class ResponseBody extends InputStream {
         conn.close();
     }
 
+    /**
+     * The body bytes that a read returns without waiting for the provider: those already read off the
+     * socket with the head or a previous read (no system call). At a chunk boundary they count only once
+     * the chunk's framing lines have arrived whole. The relay asks this before it waits on the provider,
+     * to send what it holds first ({@code StreamForwarder}).
+     */
     @Override
-    public int available() throws IOException {
-        return 0;
+    public int available() {
+        if (done || closed) {
+            return 0;
+        }
+        int buffered = conn.buffered();
+        return switch (framing) {
+            case LENGTH -> (int) Math.min(remaining, buffered);
+            case UNTIL_CLOSE -> buffered;
+            case CHUNKED -> remaining > 0 ? (int) Math.min(remaining, buffered) : bufferedChunkData(buffered);
+            case NONE -> 0;
+        };
+    }
+
+    /** At a chunk boundary: the next chunk's buffered data once its framing lines are all buffered, else 0. */
+    private int bufferedChunkData(int buffered) {
+        int at = 0;
+        if (inChunks) {
+            // the line break that ends the last chunk's data, still unread (see readChunked)
+            at = conn.bufferedLineEnd(0);
+            if (at < 0) {
+                return 0;
+            }
+        }
+        int end = conn.bufferedLineEnd(at);
+        if (end < 0) {
+            return 0;
+        }
+        try {
+            return (int) Math.min(chunkSize(conn.bufferedLine(at, end)), buffered - end);
+        } catch (IOException e) {
+            return 0; // the read reports it
+        }
     }
 
     /** Before the end: the connection is closed (a waiting read fails); after it: nothing to do. */

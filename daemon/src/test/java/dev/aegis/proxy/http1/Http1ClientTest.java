@@ -181,6 +181,52 @@ class Http1ClientTest {
     }
 
     @Test
+    void availableCountsTheBodyBytesAReadReturnsWithoutWaitingChunkFramingExcluded() throws Exception {
+        CountDownLatch rest = new CountDownLatch(1);
+        URI uri = serve((s, in, out) -> {
+            readRequest(in);
+            // One packet: the head, a whole chunk, the next chunk's framing and the start of its data.
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "d\r\ndata: first\n\n\r\ne\r\ndata: se");
+            rest.await(5, TimeUnit.SECONDS);
+            write(out, "cond\n\n\r\n0\r\n\r\n");
+        });
+
+        HttpResponse<InputStream> r = client.send(post(uri, "{}"));
+        InputStream body = r.body();
+        byte[] buf = new byte[1024];
+
+        assertThat(body.available()).as("the first chunk's data").isEqualTo(13);
+        assertThat(new String(buf, 0, body.read(buf), StandardCharsets.UTF_8)).isEqualTo("data: first\n\n");
+        assertThat(body.available()).as("the second chunk's data that arrived").isEqualTo(8);
+        assertThat(new String(buf, 0, body.read(buf), StandardCharsets.UTF_8)).isEqualTo("data: se");
+        assertThat(body.available()).as("nothing more until the provider sends it").isZero();
+        rest.countDown();
+        assertThat(text(r)).isEqualTo("cond\n\n");
+        assertThat(body.available()).as("after the end").isZero();
+    }
+
+    @Test
+    void aChunkWhoseSizeLineHasNotArrivedWholeIsNotAvailable() throws Exception {
+        CountDownLatch rest = new CountDownLatch(1);
+        URI uri = serve((s, in, out) -> {
+            readRequest(in);
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "d\r\ndata: first\n\n\r\ne");
+            rest.await(5, TimeUnit.SECONDS);
+            write(out, "\r\ndata: second\n\n\r\n0\r\n\r\n");
+        });
+
+        HttpResponse<InputStream> r = client.send(post(uri, "{}"));
+        byte[] buf = new byte[1024];
+        assertThat(new String(buf, 0, r.body().read(buf), StandardCharsets.UTF_8)).isEqualTo("data: first\n\n");
+
+        assertThat(r.body().available()).as("a read now would wait for the rest of the size line").isZero();
+        rest.countDown();
+        assertThat(text(r)).isEqualTo("data: second\n\n");
+    }
+
+    @Test
     void anAnswerEndedByClosingIsReadToTheEndAndItsConnectionNotReused() throws Exception {
         URI uri = serve((s, in, out) -> {
             readRequest(in);
