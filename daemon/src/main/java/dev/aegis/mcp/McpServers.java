@@ -2,6 +2,7 @@ package dev.aegis.mcp;
 
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
+import dev.aegis.proxy.UpstreamClient;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,10 +16,13 @@ import java.util.function.Supplier;
 public final class McpServers implements AutoCloseable {
 
     private final Supplier<AegisConfig> config;
+    private final UpstreamClient http;
     private final Map<String, McpUpstream> upstreams = new ConcurrentHashMap<>();
 
-    public McpServers(Supplier<AegisConfig> config) {
+    /** @param http the daemon's client of providers, which also reaches the remote (HTTP) servers */
+    public McpServers(Supplier<AegisConfig> config, UpstreamClient http) {
         this.config = config;
+        this.http = http;
     }
 
     /** Starts every stdio server in the background. */
@@ -43,7 +47,7 @@ public final class McpServers implements AutoCloseable {
             if (existing != null) {
                 existing.close();
             }
-            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, this::redacted) : new HttpTransport(wanted);
+            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, this::redacted) : new HttpTransport(wanted, http);
             return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
         });
         return Optional.of(current);
