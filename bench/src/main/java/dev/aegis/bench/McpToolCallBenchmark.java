@@ -1,24 +1,17 @@
 package dev.aegis.bench;
 
 import dev.aegis.cli.bench.BenchGateway;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,13 +25,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One MCP {@code tools/call} (a 100-character {@code echo}) to a Streamable HTTP MCP server built with
- * the official SDK (its servlet transport on Jetty, in this JVM): straight to the server, against
- * through an Aegis daemon of its own ({@link BenchGateway}: governance on, receipts on, the server
- * approved). Both use the same client (the JDK's HttpClient, one session each, the answer read to its
- * end), so the difference is what the gateway adds: authentication, the allowlist and rate check,
- * the pinned-tools check, the secret scan of arguments and result, one more loopback hop and the
- * call's record.
+ * One MCP {@code tools/call} (a 100-character {@code echo}) to a server built with the official SDK
+ * ({@link McpEchoServer}): over Streamable HTTP (its servlet transport on Jetty, in this JVM) and over
+ * stdio (a process), each straight to the server and through an Aegis daemon of its own
+ * ({@link BenchGateway}: governance on, receipts on, the servers approved). The HTTP paths use the same
+ * client (the JDK's HttpClient, one session each, the answer read to its end), so the difference is
+ * what the gateway adds: authentication, the allowlist and rate check, the pinned-tools check, the
+ * secret scan of arguments and result, one more loopback hop and the call's record.
+ * {@link dev.aegis.bench.load.McpCallCost} measures the same calls as daemon CPU and context switches
+ * per call, and counts the connections the gateway opens to the HTTP server.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,63 +46,57 @@ public class McpToolCallBenchmark {
     private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
             + "\"arguments\":{\"text\":\"" + "x".repeat(100) + "\"}}}";
 
-    private Server jetty;
-    private McpSyncServer mcp;
+    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}";
+    private static final byte[] CALL_LINE = (CALL + "\n").getBytes(StandardCharsets.UTF_8);
+
+    private McpEchoServer server;
+    private Process stdio;
+    private OutputStream stdioIn;
+    private BufferedReader stdioOut;
     private BenchGateway gateway;
     private HttpClient http;
     private HttpRequest direct;
     private HttpRequest throughGateway;
+    private HttpRequest throughGatewayStdio;
 
     @Setup
     public void setUp() throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
-        mcp = McpServer.sync(transport).serverInfo("bench", "1")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(SyncToolSpecification.builder()
-                        .tool(McpSchema.Tool.builder().name("echo").description("Returns its text")
-                                .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
-                                .build())
-                        .callHandler((exchange, req) -> McpSchema.CallToolResult.builder()
-                                .addTextContent(String.valueOf(req.arguments().get("text"))).build())
-                        .build())
-                .build();
-        jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty);
-        connector.setHost("127.0.0.1");
-        jetty.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addServlet(new ServletHolder(transport), "/mcp");
-        jetty.setHandler(context);
-        jetty.start();
-        String serverUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
-
+        server = McpEchoServer.startHttp();
         gateway = BenchGateway.start("http://127.0.0.1:9/v1", true, System.getenv(),
-                "mcp:\n  servers:\n    bench: { url: \"" + serverUrl + "\" }\n");
+                "mcp:\n  servers:\n    bench: { url: \"" + server.url() + "\" }\n"
+                        + "    benchstdio: { command: [\"" + String.join("\", \"", McpEchoServer.stdioCommand()) + "\"] }\n");
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String gatewayUrl = "http://127.0.0.1:" + gateway.port() + "/mcp/bench";
-        HttpResponse<String> approved = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.port() + "/aegis/v1/mcp/bench/approve"))
-                .header("X-Aegis-Control-Token", gateway.controlToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (approved.statusCode() != 200) {
-            throw new IllegalStateException("approval failed: " + approved.body());
+        for (String name : new String[] {"bench", "benchstdio"}) {
+            HttpResponse<String> approved = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.port() + "/aegis/v1/mcp/" + name + "/approve"))
+                    .header("X-Aegis-Control-Token", gateway.controlToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (approved.statusCode() != 200) {
+                throw new IllegalStateException("approval failed: " + approved.body());
+            }
         }
-        direct = session(serverUrl, null);
-        throughGateway = session(gatewayUrl, gateway.key());
-        for (HttpRequest r : new HttpRequest[] {direct, throughGateway}) {
+        direct = session(server.url(), null);
+        throughGateway = session("http://127.0.0.1:" + gateway.port() + "/mcp/bench", gateway.key());
+        throughGatewayStdio = session("http://127.0.0.1:" + gateway.port() + "/mcp/benchstdio", gateway.key());
+        for (HttpRequest r : new HttpRequest[] {direct, throughGateway, throughGatewayStdio}) {
             String body = http.send(r, HttpResponse.BodyHandlers.ofString()).body();
             if (!body.contains("x".repeat(100))) {
                 throw new IllegalStateException("the tool call did not answer its text: " + body);
             }
         }
+        stdio = new ProcessBuilder(McpEchoServer.stdioCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        stdioIn = stdio.getOutputStream();
+        stdioOut = new BufferedReader(new InputStreamReader(stdio.getInputStream(), StandardCharsets.UTF_8));
+        stdioIn.write((INIT + "\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
+                .getBytes(StandardCharsets.UTF_8));
+        stdioIn.flush();
+        stdioOut.readLine();
     }
 
     /** Initializes a session at {@code url} and returns the tools/call request that uses it. */
     private HttpRequest session(String url, String key) throws IOException, InterruptedException {
-        HttpRequest.Builder init = request(url, key, null,
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+        HttpRequest.Builder init = request(url, key, null, INIT);
         HttpResponse<String> res = http.send(init.build(), HttpResponse.BodyHandlers.ofString());
         String session = res.headers().firstValue("Mcp-Session-Id")
                 .orElseThrow(() -> new IllegalStateException("no session from " + url + ": " + res.body()));
@@ -140,10 +129,22 @@ public class McpToolCallBenchmark {
         return http.send(throughGateway, HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    @Benchmark
+    public String directStdio() throws Exception {
+        stdioIn.write(CALL_LINE);
+        stdioIn.flush();
+        return stdioOut.readLine();
+    }
+
+    @Benchmark
+    public String throughGatewayStdio() throws Exception {
+        return http.send(throughGatewayStdio, HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @TearDown
     public void tearDown() throws Exception {
+        stdio.destroy();
         gateway.close();
-        mcp.close();
-        jetty.stop();
+        server.close();
     }
 }

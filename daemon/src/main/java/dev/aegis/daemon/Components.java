@@ -180,7 +180,7 @@ final class Components implements AutoCloseable {
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
                     new ReceiptVerifications(database));
-            this.mcpServers = new McpServers(config::get);
+            this.mcpServers = new McpServers(config::get, upstream);
             this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events,
                     metrics);
             mcpServers.startAll();

@@ -4,41 +4,49 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.config.McpConfig;
 import dev.aegis.json.Json;
+import dev.aegis.proxy.UpstreamClient;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpClient;
+import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A remote MCP server over Streamable HTTP: each message is a POST; the answer is JSON or an SSE
  * stream read until the response to the request. The server's {@code Mcp-Session-Id} is kept and
  * sent back; a 404 on a request that carried it means the session is gone (a new generation).
+ *
+ * <p>Requests go over the daemon's {@link UpstreamClient}, as model calls do: the calling thread
+ * writes the request and reads the answer itself on a pooled keep-alive connection. An event stream
+ * usually ends right after the response; its rest is read in the background, so the connection
+ * goes back to the pool for the next call instead of being closed and opened again.
  */
 final class HttpTransport implements McpTransport {
 
+    /** How long the rest of an event stream, after the response, may take to end before its connection is dropped. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(10);
+    /** How long a notification or the session's closing may take. */
+    private static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(10);
+
     private final McpConfig.Server server;
-    private final HttpClient client;
+    private final UpstreamClient client;
     private final AtomicLong ids = new AtomicLong();
     private volatile String sessionId;
     private volatile String protocolVersion;
     private volatile long generation = 1;
 
-    HttpTransport(McpConfig.Server server) {
+    HttpTransport(McpConfig.Server server, UpstreamClient client) {
         this.server = server;
-        // HTTP/1.1: the default (HTTP/2) asks a plain-http server to upgrade (h2c) on every new connection
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+        this.client = client;
     }
 
     @Override
@@ -51,29 +59,19 @@ final class HttpTransport implements McpTransport {
         this.protocolVersion = version;
     }
 
+    /** The answer's head must come within {@code timeout}, and the response to the request within what is left of it. */
     @Override
     public JsonNode request(ObjectNode request, Duration timeout) {
         long id = ids.incrementAndGet();
         request.put("id", id);
         String session = sessionId;
-        CompletableFuture<JsonNode> answer = CompletableFuture.supplyAsync(() -> exchange(request, id, session),
-                runnable -> Thread.ofVirtual().start(runnable));
+        long start = System.nanoTime();
+        HttpResponse<InputStream> res = post(request, session, timeout);
+        InputStream body = res.body();
+        Duration left = timeout.minusNanos(System.nanoTime() - start);
+        Watch deadline = Watchdogs.SHARED.watch(left.isNegative() ? Duration.ZERO : left, body);
+        boolean draining = false;
         try {
-            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw McpFailure.timeout(server.name(), timeout);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof McpFailure f ? f : McpFailure.unavailable(server.name(), e.getCause().toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw McpFailure.unavailable(server.name(), "interrupted");
-        }
-    }
-
-    private JsonNode exchange(ObjectNode request, long id, String session) {
-        HttpResponse<InputStream> res = post(request, session);
-        try (InputStream body = res.body()) {
             if (res.statusCode() == 404 && session != null) {
                 lose(session);
                 throw McpFailure.sessionLost(server.name());
@@ -83,13 +81,54 @@ final class HttpTransport implements McpTransport {
             }
             res.headers().firstValue("Mcp-Session-Id").ifPresent(s -> sessionId = s);
             String type = res.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-            JsonNode answer = type.startsWith("text/event-stream") ? fromEvents(body, id) : Json.mapper().readTree(body);
+            JsonNode answer;
+            if (type.startsWith("text/event-stream")) {
+                BufferedReader events = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+                answer = fromEvents(events, id);
+                draining = answer != null;
+                if (draining) {
+                    drain(events);
+                }
+            } else {
+                // read whole, so the connection is free again before the answer is parsed
+                answer = Json.mapper().readTree(body.readAllBytes());
+            }
             if (answer == null || !answer.isObject()) {
                 throw McpFailure.unavailable(server.name(), "its answer held no response to the request");
             }
             return answer;
         } catch (IOException e) {
+            if (deadline.fired()) {
+                throw McpFailure.timeout(server.name(), timeout);
+            }
             throw McpFailure.unavailable(server.name(), "its answer could not be read (" + e.getMessage() + ")");
+        } finally {
+            deadline.close();
+            if (!draining) {
+                close(body);
+            }
+        }
+    }
+
+    /** Reads the rest of an event stream in the background: at its end the connection is reused; closed if it does not end. */
+    private static void drain(BufferedReader events) {
+        Thread.ofVirtual().name("mcp-drain").start(() -> {
+            try (events; Watch limit = Watchdogs.SHARED.watch(DRAIN_LIMIT, events)) {
+                char[] skip = new char[512];
+                while (events.read(skip) >= 0) {
+                    // messages after the response (notifications) are not relayed
+                }
+            } catch (IOException e) {
+                // the stream broke or was closed at the limit: its connection is dropped, nothing else
+            }
+        });
+    }
+
+    private static void close(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException e) {
+            // nothing more to read from it either way
         }
     }
 
@@ -101,8 +140,7 @@ final class HttpTransport implements McpTransport {
     }
 
     /** Reads an SSE answer until the event that holds the response to {@code id}. */
-    private static JsonNode fromEvents(InputStream body, long id) throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    private static JsonNode fromEvents(BufferedReader in, long id) throws IOException {
         StringBuilder data = new StringBuilder();
         String line;
         while ((line = in.readLine()) != null) {
@@ -119,8 +157,8 @@ final class HttpTransport implements McpTransport {
         return null;
     }
 
-    private HttpResponse<InputStream> post(ObjectNode message, String session) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(server.url())
+    private HttpResponse<InputStream> post(ObjectNode message, String session, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.url()).timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(message)));
@@ -131,7 +169,9 @@ final class HttpTransport implements McpTransport {
             b.header("MCP-Protocol-Version", protocolVersion);
         }
         try {
-            return client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            return client.send(b.build());
+        } catch (HttpTimeoutException e) {
+            throw McpFailure.timeout(server.name(), timeout);
         } catch (IOException e) {
             throw McpFailure.unavailable(server.name(), "cannot reach " + server.url() + " (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
@@ -150,8 +190,8 @@ final class HttpTransport implements McpTransport {
 
     @Override
     public void notify(ObjectNode notification) {
-        try {
-            post(notification, sessionId).body().close();
+        try (InputStream body = post(notification, sessionId, NOTIFY_TIMEOUT).body()) {
+            body.transferTo(OutputStream.nullOutputStream());
         } catch (IOException | McpFailure e) {
             // a lost notification is not an error of the call that sent it
         }
@@ -161,14 +201,12 @@ final class HttpTransport implements McpTransport {
     public void close() {
         String session = sessionId;
         if (session != null) {
-            try {
-                HttpRequest delete = HttpRequest.newBuilder(server.url()).header("Mcp-Session-Id", session)
-                        .timeout(Duration.ofSeconds(2)).DELETE().build();
-                client.send(delete, HttpResponse.BodyHandlers.discarding());
-            } catch (IOException | InterruptedException e) {
+            try (InputStream body = client.send(HttpRequest.newBuilder(server.url()).header("Mcp-Session-Id", session)
+                    .timeout(NOTIFY_TIMEOUT).DELETE().build()).body()) {
+                body.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException | InterruptedException | RuntimeException e) {
                 // best effort
             }
         }
-        client.close();
     }
 }

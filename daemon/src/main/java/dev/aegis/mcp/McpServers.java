@@ -3,6 +3,7 @@ package dev.aegis.mcp;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
 import dev.aegis.config.SecretsConfig;
+import dev.aegis.proxy.UpstreamClient;
 import dev.aegis.security.LineRedactor;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.security.SecretKind;
@@ -20,10 +21,13 @@ import java.util.function.Supplier;
 public final class McpServers implements AutoCloseable {
 
     private final Supplier<AegisConfig> config;
+    private final UpstreamClient http;
     private final Map<String, McpUpstream> upstreams = new ConcurrentHashMap<>();
 
-    public McpServers(Supplier<AegisConfig> config) {
+    /** @param http the daemon's client of providers, which also reaches the remote (HTTP) servers */
+    public McpServers(Supplier<AegisConfig> config, UpstreamClient http) {
         this.config = config;
+        this.http = http;
     }
 
     /** Starts every stdio server in the background. */
@@ -49,7 +53,7 @@ public final class McpServers implements AutoCloseable {
                 existing.close();
             }
             McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, () -> new LineRedactor(scanner())::line)
-                    : new HttpTransport(wanted);
+                    : new HttpTransport(wanted, http);
             return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
         });
         return Optional.of(current);

@@ -8,6 +8,7 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import java.util.List;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -16,10 +17,12 @@ final class HttpMcpServer implements AutoCloseable {
 
     private final Server jetty;
     private final McpSyncServer mcp;
+    private final ConnectionStatistics connections;
 
-    private HttpMcpServer(Server jetty, McpSyncServer mcp) {
+    private HttpMcpServer(Server jetty, McpSyncServer mcp, ConnectionStatistics connections) {
         this.jetty = jetty;
         this.mcp = mcp;
+        this.connections = connections;
     }
 
     static HttpMcpServer start() throws Exception {
@@ -35,13 +38,15 @@ final class HttpMcpServer implements AutoCloseable {
         ServerConnector connector = new ServerConnector(jetty);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        ConnectionStatistics connections = new ConnectionStatistics();
+        connector.addBean(connections);
         jetty.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(transport), "/mcp");
         context.addServlet(new ServletHolder(transport), "/mcp/*");
         jetty.setHandler(context);
         jetty.start();
-        return new HttpMcpServer(jetty, mcp);
+        return new HttpMcpServer(jetty, mcp, connections);
     }
 
     /** Adds a tool while the server runs (the server notifies that its tools changed). */
@@ -51,6 +56,11 @@ final class HttpMcpServer implements AutoCloseable {
 
     String url() {
         return "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp";
+    }
+
+    /** The TCP connections the server has accepted so far. */
+    long connectionsOpened() {
+        return connections.getConnectionsTotal();
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class CallCost {
     }
 
     /** CPU ticks and context switches: the whole process, and per group of threads. */
-    private record Reading(long userTicks, long systemTicks, Map<String, long[]> threads) {}
+    record Reading(long userTicks, long systemTicks, Map<String, long[]> threads) {}
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -69,12 +69,12 @@ public final class CallCost {
 
     private void run(String label, byte[] request, int connections, int calls, boolean perThread)
             throws IOException, InterruptedException {
-        Reading before = read();
+        Reading before = read(pid);
         long start = System.nanoTime();
         LoadGenerator.run(new LoadPlan(port, request, calls, connections));
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(500); // the writers' batches of these calls finish
-        Reading after = read();
+        Reading after = read(pid);
         long user = after.userTicks - before.userTicks;
         long system = after.systemTicks - before.systemTicks;
         long voluntary = 0;
@@ -101,7 +101,8 @@ public final class CallCost {
         }
     }
 
-    private Reading read() throws IOException {
+    /** The process's CPU ticks, and per group of its threads: voluntary and involuntary switches and CPU ticks. */
+    static Reading read(long pid) throws IOException {
         List<String> stat = fields(Path.of("/proc", Long.toString(pid), "stat"));
         Map<String, long[]> threads = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
