@@ -93,7 +93,7 @@ final class ConnectionPool implements AutoCloseable {
     /**
      * One origin's idle connections with their count kept beside them: {@link ConcurrentLinkedDeque#size()}
      * walks the whole queue, and was asked on every release (0.7 % of the daemon's CPU at 64 connections,
-     * docs/benchmarks/run-2026-12-04-1705-cpu-per-call.md).
+     * docs/benchmarks/run-2026-12-04-1616-cpu-per-call.md).
      */
     private final class Idle {
 
