@@ -24,13 +24,18 @@ import java.util.TreeMap;
  * and at 64 connections; the last round prints the per-thread breakdown.
  *
  * <p>Run: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/aegis-benchmarks.jar
- * dev.aegis.bench.load.CallCost [rounds]}. JVM options for the daemon go in
+ * dev.aegis.bench.load.CallCost [rounds]} ({@code -Daegis.callcost.scale=3} for a third of the calls). JVM options for the daemon go in
  * {@code AEGIS_DAEMON_OPTS} (e.g. a JFR recording). Linux only.
  */
 public final class CallCost {
 
-    private static final int ONE_CALLS = 20_000;
-    private static final int MANY_CALLS = 60_000;
+    /**
+     * {@code -Daegis.callcost.scale=N} divides every round's calls by N: shorter A/B rounds on a busy
+     * machine, at the price of fewer calls per figure.
+     */
+    private static final int SCALE = Math.max(1, Integer.getInteger("aegis.callcost.scale", 1));
+    private static final int ONE_CALLS = 20_000 / SCALE;
+    private static final int MANY_CALLS = 60_000 / SCALE;
     private static final int MANY = 64;
 
     /** Microseconds per clock tick of {@code /proc}'s CPU times (USER_HZ, 100 on Linux). */

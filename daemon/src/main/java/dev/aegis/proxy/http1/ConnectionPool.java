@@ -18,7 +18,7 @@ final class ConnectionPool implements AutoCloseable {
     static final Duration IDLE_LIMIT = Duration.ofSeconds(30);
     static final int MAX_IDLE_PER_ORIGIN = 1024;
 
-    private final Map<Origin, Deque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<Origin, Idle> idle = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private volatile boolean closed;
 
@@ -29,14 +29,13 @@ final class ConnectionPool implements AutoCloseable {
      * to a dead connection and no leftover byte becomes another call's answer.
      */
     Connection take(Origin origin) {
-        Deque<Connection> q = idle.get(origin);
+        Idle q = idle.get(origin);
         if (q == null) {
             return null;
         }
         long now = System.nanoTime();
         Connection c;
         while ((c = q.pollFirst()) != null) {
-            size.decrementAndGet();
             if (!c.isClosed() && now - c.idleSince() < IDLE_LIMIT.toNanos() && c.quietAndOpen()) {
                 return c;
             }
@@ -51,14 +50,12 @@ final class ConnectionPool implements AutoCloseable {
             c.close();
             return;
         }
-        Deque<Connection> q = idle.computeIfAbsent(c.origin, o -> new ConcurrentLinkedDeque<>());
-        if (q.size() >= MAX_IDLE_PER_ORIGIN) {
+        Idle q = idle.computeIfAbsent(c.origin, o -> new Idle());
+        c.idleSince(System.nanoTime());
+        if (!q.offerFirst(c)) {
             c.close();
             return;
         }
-        c.idleSince(System.nanoTime());
-        q.offerFirst(c);
-        size.incrementAndGet();
         if (closed) {
             close();
         }
@@ -67,11 +64,10 @@ final class ConnectionPool implements AutoCloseable {
     /** Closes connections idle for too long (the oldest wait at the end of each queue). */
     void sweep() {
         long now = System.nanoTime();
-        for (Deque<Connection> q : idle.values()) {
+        for (Idle q : idle.values()) {
             Connection c;
             while ((c = q.peekLast()) != null && now - c.idleSince() >= IDLE_LIMIT.toNanos()) {
-                if (q.removeLastOccurrence(c)) {
-                    size.decrementAndGet();
+                if (q.remove(c)) {
                     c.close();
                 }
             }
@@ -86,12 +82,58 @@ final class ConnectionPool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Deque<Connection> q : idle.values()) {
+        for (Idle q : idle.values()) {
             Connection c;
             while ((c = q.pollFirst()) != null) {
-                size.decrementAndGet();
                 c.close();
             }
+        }
+    }
+
+    /**
+     * One origin's idle connections with their count kept beside them: {@link ConcurrentLinkedDeque#size()}
+     * walks the whole queue, and was asked on every release (0.7 % of the daemon's CPU at 64 connections,
+     * docs/benchmarks/run-2026-12-04-1616-cpu-per-call.md).
+     */
+    private final class Idle {
+
+        private final Deque<Connection> queue = new ConcurrentLinkedDeque<>();
+        private final AtomicInteger count = new AtomicInteger();
+
+        /** False, and nothing added, when the origin already has {@link #MAX_IDLE_PER_ORIGIN} waiting. */
+        boolean offerFirst(Connection c) {
+            if (count.incrementAndGet() > MAX_IDLE_PER_ORIGIN) {
+                count.decrementAndGet();
+                return false;
+            }
+            queue.offerFirst(c);
+            size.incrementAndGet();
+            return true;
+        }
+
+        Connection pollFirst() {
+            Connection c = queue.pollFirst();
+            if (c != null) {
+                taken();
+            }
+            return c;
+        }
+
+        Connection peekLast() {
+            return queue.peekLast();
+        }
+
+        boolean remove(Connection c) {
+            if (queue.removeLastOccurrence(c)) {
+                taken();
+                return true;
+            }
+            return false;
+        }
+
+        private void taken() {
+            count.decrementAndGet();
+            size.decrementAndGet();
         }
     }
 }
