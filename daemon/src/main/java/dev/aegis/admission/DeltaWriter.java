@@ -11,16 +11,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Amounts added on the request path (a map update) and written to the shared store by one
- * background thread, summed per key. The thread writes as soon as something waits, without
- * lingering: the sooner the other daemons see an amount, the tighter a shared limit holds; what
- * arrives during a write goes in the next one. A failed write (the store down) is kept and
- * retried. Until its write commits, an amount is {@link #pending}, so this daemon's own checks
- * count it meanwhile.
+ * background thread, summed per key. Once something waits, the thread lingers {@link #LINGER} so
+ * that the calls ending meanwhile share its write (one transaction for many calls instead of one
+ * per call), then writes; what arrives during a write goes in the next one. The linger is short:
+ * the sooner the other daemons see an amount, the tighter a shared limit holds (docs/TEAM.md).
+ * A failed write (the store down) is kept and retried. Until its write commits, an amount is
+ * {@link #pending}, so this daemon's own checks count it meanwhile.
  */
 final class DeltaWriter<K> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeltaWriter.class);
+    /** How long a write waits for more amounts once one is waiting (docs/TEAM.md's bounds count it). */
+    static final Duration LINGER = Duration.ofMillis(5);
     private static final Duration RETRY = Duration.ofMillis(200);
+    /** The longest the writer sleeps while idle, in case a wake-up was missed. */
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final String name;
@@ -30,6 +35,8 @@ final class DeltaWriter<K> implements AutoCloseable {
     private final long housekeepingEveryNs;
     private final Thread writer;
     private volatile boolean closing;
+    /** The writer is asleep until something is added (only then does an addition wake it: one wake-up per write, not per call). */
+    private volatile boolean idle;
     private volatile long closeDeadline = Long.MAX_VALUE;
 
     /**
@@ -46,7 +53,9 @@ final class DeltaWriter<K> implements AutoCloseable {
 
     void add(K key, long amount) {
         pending.merge(key, amount, Long::sum);
-        LockSupport.unpark(writer);
+        if (idle) {
+            LockSupport.unpark(writer);
+        }
     }
 
     /** What was added to a key and is not written yet. */
@@ -73,9 +82,15 @@ final class DeltaWriter<K> implements AutoCloseable {
                         LOG.warn("{}: housekeeping failed ({}); tried again later", name, e.getMessage());
                     }
                 }
-                LockSupport.parkNanos(this, Math.max(1, nextHousekeeping - System.nanoTime()));
+                idle = true;
+                if (pending.isEmpty() && !closing) {
+                    LockSupport.parkNanos(this, Math.clamp(nextHousekeeping - System.nanoTime(), 1, IDLE_CHECK.toNanos()));
+                }
+                idle = false;
                 continue;
             }
+            linger();
+            batch = new HashMap<>(pending);
             try {
                 sink.accept(batch);
                 // Taken off only once committed; an amount added meanwhile stays for the next write.
@@ -95,6 +110,15 @@ final class DeltaWriter<K> implements AutoCloseable {
                 }
                 LockSupport.parkNanos(this, RETRY.toNanos());
             }
+        }
+    }
+
+    /** Waits {@link #LINGER} for more amounts (a stop cuts it short). */
+    private void linger() {
+        long until = System.nanoTime() + LINGER.toNanos();
+        long left;
+        while (!closing && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
         }
     }
 

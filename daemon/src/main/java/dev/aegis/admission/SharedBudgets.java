@@ -1,5 +1,7 @@
 package dev.aegis.admission;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.store.BudgetCounters;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -10,18 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token budgets counted in the shared store (team mode, docs/TEAM.md): a call's check reads
- * its counters (one query), this daemon's own calls' tokens count at once in memory and reach the
- * store in the background ({@link DeltaWriter}), so every daemon sees every other's spending as
- * soon as it is written.
+ * its counters (one query, whose answer the calls of the next {@link #READ_AGE} reuse), this
+ * daemon's own calls' tokens count at once in memory and reach the store in the background
+ * ({@link DeltaWriter}), so every daemon sees every other's spending soon after it is written.
  */
 public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable {
 
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long a counter read from the store answers the next checks: a busy key's calls share one
+     * read instead of one each. Only other daemons' spending can be missed meanwhile (this daemon's
+     * own calls count in its memory), which docs/TEAM.md's bound counts.
+     */
+    static final Duration READ_AGE = Duration.ofMillis(5);
+    /** A counter the store does not have yet. */
+    private static final long ABSENT = Long.MIN_VALUE;
 
     private final BudgetCounters counters;
     private final DeltaWriter<String> writer;
     /** Per counter: what this daemon counts for it (its seed if the store has none yet), and its expiry. */
     private final Map<String, long[]> latest = new ConcurrentHashMap<>();
+    /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE}. */
+    private final Cache<String, Long> stored = Caffeine.newBuilder().expireAfterWrite(READ_AGE).maximumSize(100_000)
+            .executor(Runnable::run).build();
 
     public SharedBudgets(BudgetCounters counters, InstantSource clock) {
         this.counters = counters;
@@ -36,12 +49,22 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
         for (int i = 0; i < pending.length; i++) {
             pending[i] = writer.pending(names.get(i));
         }
-        Map<String, Long> stored = counters.used(names);
+        Map<String, Long> read = stored.getAllPresent(names);
+        if (read.size() < names.size()) {
+            Map<String, Long> fresh = counters.used(names);
+            Map<String, Long> all = new HashMap<>();
+            for (String name : names) {
+                all.put(name, fresh.getOrDefault(name, ABSENT));
+            }
+            stored.putAll(all);
+            read = all;
+        }
         long[] used = new long[names.size()];
         for (int i = 0; i < used.length; i++) {
-            Long s = stored.get(names.get(i));
+            long s = read.get(names.get(i));
             // A counter not stored yet: what this daemon counts (usage recorded when it started, and its calls since).
-            used[i] = s == null ? local[i] : Math.max(local[i], s + pending[i]);
+            // Its own calls always count through local, so a reused read misses only other daemons' latest spending.
+            used[i] = s == ABSENT ? local[i] : Math.max(local[i], s + pending[i]);
         }
         return used;
     }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * Rate limits shared by the daemons of one PostgreSQL store (team mode, docs/TEAM.md): each
  * key's and rule's GCRA theoretical arrival time (TAT), in nanoseconds of the database's clock, so
  * daemons on machines whose clocks differ still share one timeline. A call is admitted by one
- * conditional statement per rule ({@code UPDATE ... WHERE} the new TAT is within the window), all of
- * its rules in one transaction: two daemons cannot both take the last place of a burst.
+ * statement that locks each of its request rules' rows, checks every rule and moves the TATs only
+ * when all admit: two daemons cannot both take the last place of a burst.
  */
 public final class RateLimitState {
 
@@ -38,13 +38,6 @@ public final class RateLimitState {
      */
     public record Outcome(boolean admitted, long nowNs, Map<String, Long> tatNs) {}
 
-    /** Refuses the transaction, so the steps already taken are rolled back. */
-    private static final class Refused extends RuntimeException {
-        Refused() {
-            super(null, null, false, false);
-        }
-    }
-
     private final Database db;
 
     public RateLimitState(Database db) {
@@ -52,44 +45,30 @@ public final class RateLimitState {
     }
 
     /**
-     * Takes every step, or none when one rule refuses. One rule (the usual case) is one statement
-     * committed by itself (one round trip); several are one transaction.
+     * Takes every step, or none when one rule refuses: one statement, one round trip however many
+     * rules ({@code aegis_rate_limit_admit}, migrations/postgresql/V15). A request rule's row is locked
+     * only within that statement, so calls of one key queue on the database, not on a round trip to a
+     * daemon; a token rule (increment 0) is only read.
      */
     public Outcome admit(String keyId, List<Step> steps) {
-        try {
-            return steps.size() == 1 ? db.read(c -> take(c, keyId, steps)) : db.write(c -> take(c, keyId, steps));
-        } catch (Refused r) {
-            return db.read(c -> read(c, keyId, steps));
-        }
-    }
-
-    private static Outcome take(Connection c, String keyId, List<Step> steps) throws SQLException {
-        Map<String, Long> before = new HashMap<>();
-        long now = 0;
-        for (Step step : ordered(steps)) {
-            // Committed without waiting for the disk (synchronous_commit off, for this transaction only): a call
-            // is not held up by a flush for state whose last moments a database crash may forget harmlessly.
-            try (PreparedStatement ps = c.prepareStatement("WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
-                    + "INSERT INTO rate_limit_state (key_id, rule, tat_ns) SELECT ?, ?, " + NOW_NS + " + ? FROM relaxed "
-                    + "ON CONFLICT (key_id, rule) DO UPDATE SET tat_ns = GREATEST(rate_limit_state.tat_ns, " + NOW_NS
-                    + ") + ? WHERE GREATEST(rate_limit_state.tat_ns, " + NOW_NS + ") + ? - " + NOW_NS + " <= ? "
-                    + "RETURNING tat_ns, " + NOW_NS)) {
+        List<Step> ordered = ordered(steps);
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT admitted, now_ns, tat_ns FROM aegis_rate_limit_admit(?, ?, ?, ?)")) {
                 ps.setString(1, keyId);
-                ps.setString(2, step.rule());
-                ps.setLong(3, step.incrementNs());
-                ps.setLong(4, step.incrementNs());
-                ps.setLong(5, step.incrementNs());
-                ps.setLong(6, step.windowNs());
+                ps.setArray(2, c.createArrayOf("text", ordered.stream().map(Step::rule).toArray()));
+                ps.setArray(3, c.createArrayOf("bigint", ordered.stream().map(Step::incrementNs).toArray()));
+                ps.setArray(4, c.createArrayOf("bigint", ordered.stream().map(Step::windowNs).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new Refused();
+                    rs.next();
+                    Long[] tat = (Long[]) rs.getArray(3).getArray();
+                    Map<String, Long> before = new HashMap<>();
+                    for (int i = 0; i < ordered.size(); i++) {
+                        before.put(ordered.get(i).rule(), tat[i]);
                     }
-                    now = rs.getLong(2);
-                    before.put(step.rule(), rs.getLong(1) - step.incrementNs());
+                    return new Outcome(rs.getBoolean(1), rs.getLong(2), before);
                 }
             }
-        }
-        return new Outcome(true, now, before);
+        });
     }
 
     /** Each rule's TAT now, taking nothing (the dashboard's bars). */

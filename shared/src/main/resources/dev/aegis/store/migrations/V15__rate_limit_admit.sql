@@ -1,0 +1,3 @@
+-- Team mode's rate-limit admission is a PostgreSQL function (migrations/postgresql/V15__rate_limit_admit.sql),
+-- so a call takes its places in one round trip. A single daemon on SQLite counts in its memory: nothing
+-- to do here; this version exists for the same schema history in both dialects.
