@@ -28,9 +28,9 @@ import java.util.function.UnaryOperator;
 /**
  * One {@code tools/call} through the gateway, in order: the tenant and run the caller names
  * ({@link CallerScope}) and the coding agent's session headers, checked as on model calls (400
- * {@code invalid_request}, 403 {@code tenant_not_allowed} / {@code run_not_allowed}), the key's allowlist, its tool-call rate, the
- * server's pinned tools, the arguments through the secret scanner, the call, the result through the
- * scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
+ * {@code invalid_request}, 403 {@code tenant_not_allowed} / {@code run_not_allowed}), the key's
+ * allowlist, its tool-call rate, the server's pinned tools, the arguments through the secret scanner,
+ * the call, the result through the scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
  * provider {@code mcp:<server>}, model the tool, the tenant, run and agent's session), a signed receipt when
  * receipts are on, a live event, and the tool-call metrics. A record names the tool only when it is one of
  * the server's approved tools, and {@link #UNKNOWN_TOOL} otherwise: the name is the client's own string,
