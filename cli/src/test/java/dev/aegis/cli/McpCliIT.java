@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +113,144 @@ class McpCliIT {
             assertThat(session).as("the session's group in aegis usage --by session").isNotNull();
             assertThat(session.path("requests").asLong()).isEqualTo(2);
         }
+    }
+
+    /** A GitHub token's shape, told apart by {@code tag}. */
+    private static String secret(String tag) {
+        return "ghp_" + tag + "0".repeat(36 - tag.length());
+    }
+
+    @Test
+    void aSecretInAToolNameOrAnyIdTheClientChoosesReachesNoRecord() throws Exception {
+        try (RunningDaemon daemon = new RunningDaemon(temp, config())) {
+            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
+            HttpClient http = HttpClient.newHttpClient();
+            StringBuffer events = new StringBuffer();
+            HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+                    URI.create(daemon.state().url() + "/aegis/v1/events"))
+                    .header(dev.aegis.control.ControlRoutes.CONTROL_TOKEN_HEADER, daemon.state().controlToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            Thread.ofVirtual().start(() -> stream.body().forEach(l -> events.append(l).append('\n')));
+            String mcpSession = init(http, daemon);
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                    + "\"arguments\":{\"text\":\"hi\"}}}";
+            Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+            answers.put("toolname", http.send(mcp(daemon, mcpSession, Map.of(), call.replace("\"echo\"",
+                    "\"" + secret("toolname") + "\"")), HttpResponse.BodyHandlers.ofString()));
+            answers.put("requestid", http.send(mcp(daemon, mcpSession, Map.of("X-Request-Id", secret("requestid")), call),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("rpcmethod", http.send(mcp(daemon, mcpSession, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\""
+                    + secret("rpcmethod") + "\"}"), HttpResponse.BodyHandlers.ofString()));
+            answers.put("rpcid", http.send(mcp(daemon, mcpSession, Map.of(), call.replace("\"id\":2", "\"id\":\""
+                    + secret("rpcid") + "\"")), HttpResponse.BodyHandlers.ofString()));
+            answers.put("runheader", http.send(mcp(daemon, mcpSession, Map.of("x-run-id", secret("runheader")), call),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("tenantheader", http.send(mcp(daemon, mcpSession, Map.of("x-tenant-id", secret("tenantheader")), call),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("sessionheader", http.send(mcp(daemon, mcpSession,
+                    Map.of("x-claude-code-session-id", secret("sessionheader")), call), HttpResponse.BodyHandlers.ofString()));
+            answers.put("marker", http.send(mcp(daemon, mcpSession, Map.of("X-Request-Id", "marker-done"), call),
+                    HttpResponse.BodyHandlers.ofString()));
+            assertThat(answers.get("marker").body()).contains("\"text\":\"hi\"");
+            assertThat(answers.get("toolname").body()).contains("unknown tool");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!events.toString().contains("marker-done") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(events.toString()).contains("marker-done");
+            assertThat(daemon.aegis("stop").exitCode()).isZero(); // writes every record
+            String written = everythingWritten(Path.of(daemon.home));
+            List<String> leaked = answers.keySet().stream().filter(tag -> !tag.equals("marker"))
+                    .filter(tag -> events.toString().contains(secret(tag)) || written.contains(secret(tag))).toList();
+            assertThat(leaked).as("the secrets that reached the store, receipts, daemon log or live events").isEmpty();
+            assertThat(events.toString()).contains("\"tool\":\"(unknown)\"");
+            for (String header : List.of("runheader", "tenantheader", "sessionheader")) {
+                assertThat(answers.get(header).body()).as(header).doesNotContain(secret(header)).contains("\"error\"");
+            }
+        }
+    }
+
+    /** Every byte the daemon wrote in its home (store and its journal, receipts, logs), as Latin-1 text. */
+    private static String everythingWritten(Path home) throws java.io.IOException {
+        StringBuilder all = new StringBuilder();
+        try (java.util.stream.Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                all.append(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    @Test
+    void aStdioServerWritingEndlesslyWithoutANewlineCostsTheDaemonNoMemoryAndLeaksNoSecret() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String config = "mcp:\n  servers:\n    tiny:\n      command: [\"" + java + "\", \"-cp\", \""
+                + System.getProperty("java.class.path") + "\", \"" + TinyStdioMcpServer.class.getName() + "\"]\n"
+                + "      env: { TINY_FLOOD_MB: \"64\" }\n";
+        try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
+            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
+            HttpClient http = HttpClient.newHttpClient();
+            String mcpSession = init(http, daemon);
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                    + "\"arguments\":{\"text\":\"%s\"}}}";
+            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("warm")), HttpResponse.BodyHandlers.ofString())
+                    .body()).contains("\"text\":\"warm\"");
+            long pid = daemon.state().pid();
+            long peakBefore = peakResidentKb(pid);
+
+            // The server answers once the daemon has read the whole flood from its stderr pipe.
+            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted(TinyStdioMcpServer.FLOOD)),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"flood\"");
+            Path log = Path.of(daemon.home, "logs", "daemon.log");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.readString(log).contains(TinyStdioMcpServer.FLOOD_DONE) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            long grew = peakResidentKb(pid) - peakBefore;
+            assertThat(grew).as("the daemon's peak resident memory grew by %d KB reading a 64 MB line", grew)
+                    .isLessThan(32 * 1024);
+            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("still here")),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"still here\"");
+
+            String written = Files.readString(log);
+            assertThat(written).contains("MCP server 'tiny': " + TinyStdioMcpServer.FLOOD_DONE)
+                    .contains("MCP server 'tiny': [REDACTED:github_token] [REDACTED:github_token]")
+                    .doesNotContain("ghp_").doesNotContain("klmnopqrstuvwxyz").doesNotContain("0123456789abc")
+                    .doesNotContain("floodKeyBody").doesNotContain("yyyyyyyyyy");
+            assertThat(written.lines().mapToInt(String::length).max().orElse(0)).isLessThan(1000);
+            assertThat(written.lines().filter(l -> l.contains("MCP server 'tiny': ")).filter(l -> l.contains("[REDACTED:private_key]")))
+                    .as("the key's body, on the line after the one cut").isNotEmpty();
+        }
+    }
+
+    /** The process's peak resident memory (VmHWM), in KB. */
+    private static long peakResidentKb(long pid) throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmHWM for " + pid);
+    }
+
+    private static String init(HttpClient http, RunningDaemon daemon) throws Exception {
+        HttpResponse<String> init = http.send(mcp(daemon, null, Map.of(),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                        + "\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"),
+                HttpResponse.BodyHandlers.ofString());
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow(() -> new AssertionError(init.body()));
+    }
+
+    private static HttpRequest mcp(RunningDaemon daemon, String mcpSession, Map<String, String> headers, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(daemon.state().url() + "/mcp/tiny"))
+                .header("Authorization", "Bearer " + daemon.key).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (mcpSession != null) {
+            b.header("Mcp-Session-Id", mcpSession);
+        }
+        headers.forEach(b::header);
+        return b.build();
     }
 
     private static HttpRequest mcp(RunningDaemon daemon, String mcpSession, String header, String value,

@@ -22,8 +22,30 @@ public final class TinyStdioMcpServer {
             + "-----END RSA PRIVATE KEY-----\n"
             + "x".repeat(480) + " " + GITHUB + "\n";
     static final String STDERR_DONE = "tiny stderr done";
+    /** With {@code TINY_FLOOD_MB} set, a tools/call of echo with this text first writes {@link #flood} to stderr. */
+    static final String FLOOD = "flood";
+    static final String FLOOD_DONE = "tiny flood done";
+    static final String FLOOD_KEY_BODY = "MIIEowIBAAKCAQEAfloodKeyBody9876543210zyxwvutsrqponmlkjihgfedcba";
 
     private TinyStdioMcpServer() {}
+
+    /**
+     * One stderr line of {@code mb} MB and more: tokens back to back over its first 256 KiB (so wherever the
+     * daemon cuts the line, one straddles the cut), then {@code mb} MB without a newline, then a private
+     * key's header ending the line and its body on the next lines, then {@link #FLOOD_DONE}.
+     */
+    static void flood(int mb) throws java.io.IOException {
+        java.io.OutputStream err = new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), 1 << 16);
+        byte[] tokens = (GITHUB + " ").repeat(256 * 1024 / (GITHUB.length() + 1)).getBytes(StandardCharsets.US_ASCII);
+        err.write(tokens);
+        byte[] block = "y".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < mb; i++) {
+            err.write(block);
+        }
+        err.write((" -----BEGIN RSA PRIVATE KEY-----\n" + FLOOD_KEY_BODY + "\n-----END RSA PRIVATE KEY-----\n" + FLOOD_DONE + "\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        err.flush();
+    }
 
     public static void main(String[] args) throws Exception {
         if (System.getenv("TINY_STDERR") != null) {
@@ -52,8 +74,14 @@ public final class TinyStdioMcpServer {
                     ObjectNode tool = result.putArray("tools").addObject().put("name", "echo").put("description", "echoes");
                     tool.putObject("inputSchema").put("type", "object");
                 }
-                case "tools/call" -> result.putArray("content").addObject().put("type", "text")
-                        .put("text", msg.path("params").path("arguments").path("text").asText());
+                case "tools/call" -> {
+                    String text = msg.path("params").path("arguments").path("text").asText();
+                    if (FLOOD.equals(text) && System.getenv("TINY_FLOOD_MB") != null) {
+                        flood(Integer.parseInt(System.getenv("TINY_FLOOD_MB")));
+                    }
+                    result.putArray("content").addObject().put("type", "text")
+                        .put("text", text);
+                }
                 default -> {
                 }
             }

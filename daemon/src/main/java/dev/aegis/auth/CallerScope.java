@@ -3,6 +3,7 @@ package dev.aegis.auth;
 import dev.aegis.http.ApiException;
 import dev.aegis.ids.Ids;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.security.SecretShapedIds;
 
 /**
  * The tenant and run a call counts against: its key's, which the {@code x-tenant-id} and
@@ -16,7 +17,8 @@ import dev.aegis.keys.KeyRecord;
  *       repeat it (403 {@code run_not_allowed}); any other key names its runs freely, and its run budgets
  *       are its own (see {@code BudgetTracker}).
  *   <li>Both ids: at most {@link Ids#TENANT_MAX} / {@link Ids#RUN_MAX} characters, none of them a control
- *       character (400 {@code invalid_request}). A blank header is no header.
+ *       character, and not the shape of a secret ({@link SecretShapedIds}: the id is recorded as it is)
+ *       (400 {@code invalid_request}). A blank header is no header.
  * </ul>
  */
 public record CallerScope(String tenant, String run) {
@@ -46,7 +48,10 @@ public record CallerScope(String tenant, String run) {
         return key.subTenants() && key.tenant() != null && tenant.length() > prefix.length() && tenant.startsWith(prefix);
     }
 
-    /** A header's id, stripped; null when absent or blank; 400 when too long or holding a control character. */
+    /**
+     * A header's id, stripped; null when absent or blank; 400 when too long, holding a control character or
+     * shaped like a secret (the message names the kind, never the value).
+     */
     static String headerId(String name, String value, int max) {
         if (value == null || value.isBlank()) {
             return null;
@@ -55,6 +60,11 @@ public record CallerScope(String tenant, String run) {
         String problem = Ids.problem(id, max);
         if (problem != null) {
             throw ApiException.invalidRequest(name + " " + problem);
+        }
+        String secret = SecretShapedIds.kindIn(id);
+        if (secret != null) {
+            throw ApiException.invalidRequest(name + " has the shape of a secret (" + secret
+                    + "); ids are recorded as they are, so send one that is not a credential");
         }
         return id;
     }

@@ -1,12 +1,16 @@
 package dev.aegis.http;
 
+import dev.aegis.security.SecretShapedIds;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
-/** Keeps a caller's {@code X-Request-Id} when it is sane, or makes one, and echoes it on every answer. */
+/**
+ * Keeps a caller's {@code X-Request-Id} when it is sane (and not shaped like a secret: it is recorded as it is,
+ * {@link SecretShapedIds}), or makes one, and echoes it on every answer.
+ */
 public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
@@ -25,7 +29,7 @@ public final class RequestIds {
 
     public static void assign(Context ctx) {
         String given = ctx.header(HEADER);
-        String id = given != null && SAFE.matcher(given).matches() ? given : made();
+        String id = given != null && SAFE.matcher(given).matches() && SecretShapedIds.kindIn(given) == null ? given : made();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.Authenticator;
+import dev.aegis.auth.CallerScope;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
 import dev.aegis.http.ApiException;
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code /mcp/<name>}: MCP's Streamable HTTP transport in front of each configured MCP server.
- * The caller authenticates with its Aegis key as for model calls, and its coding agent's session
- * headers are read and checked as for model calls ({@link AgentHeaders}). The gateway answers
+ * The caller authenticates with its Aegis key as for model calls, and the tenant and run it names
+ * ({@link CallerScope}) and its coding agent's session headers ({@link AgentHeaders}) are read and
+ * checked as for model calls. The gateway answers
  * {@code initialize} (negotiating the protocol revision), {@code ping} and {@code tools/list}
  * (the key's allowed tools, once the server's tools match their approval) itself, governs and
  * records {@code tools/call} ({@link ToolCall}), and relays other requests (resources, prompts,
@@ -128,7 +130,9 @@ public final class McpRoute {
         JsonNode id = msg.get("id");
         boolean toolCall = method != null && "tools/call".equals(method.asText()) && id != null && !id.isNull();
         if (!toolCall) {
-            // Checked as on model calls (400 invalid_request); a tool call checks them itself, so its refusal is recorded.
+            // Checked as on model calls (400 invalid_request, 403 for another tenant or run); a tool call checks
+            // them itself, so its refusal is recorded.
+            CallerScope.of(c.key(), ctx.header(CallerScope.TENANT_HEADER), ctx.header(CallerScope.RUN_HEADER));
             AgentHeaders.of(ctx::header);
         }
         if (method == null || !method.isTextual() || id == null || id.isNull()) {

@@ -52,7 +52,7 @@ public final class McpServers implements AutoCloseable {
             if (existing != null) {
                 existing.close();
             }
-            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, () -> new LineRedactor(scanner())::line)
+            McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, () -> new LineRedactor(scanner()))
                     : new HttpTransport(wanted, http);
             return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
         });

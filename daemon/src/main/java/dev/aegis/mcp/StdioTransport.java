@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.config.McpConfig;
 import dev.aegis.json.Json;
+import dev.aegis.security.LineRedactor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * stdin and stdout, and restarts when it exits (after 250 ms, doubling per quick crash up to 30 s).
  * A request pending when the process exits fails at once; nothing waits for an answer that cannot
  * come. The server's stderr goes to the daemon's log, line by line, its secrets redacted (a secret
- * spanning lines, such as a private key, included).
+ * spanning lines, such as a private key, included), each line read in bounded memory ({@link BoundedLines})
+ * and shown up to 500 characters.
  */
 final class StdioTransport implements McpTransport {
 
@@ -39,7 +40,10 @@ final class StdioTransport implements McpTransport {
     private static final long STABLE_MS = 10_000;
 
     private final McpConfig.Server server;
-    private final Supplier<UnaryOperator<String>> redactor;
+    /** The most of a stderr line the log shows. */
+    private static final int SHOWN = 500;
+
+    private final Supplier<LineRedactor> redactor;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicBoolean toolsChanged = new AtomicBoolean();
@@ -54,9 +58,9 @@ final class StdioTransport implements McpTransport {
 
     /**
      * @param redactor makes, for each process's stderr, what each of its lines goes through before it reaches
-     *     the daemon's log (it may keep state from line to line: a secret can span lines)
+     *     the daemon's log (it keeps state from line to line: a secret can span lines)
      */
-    StdioTransport(McpConfig.Server server, Supplier<UnaryOperator<String>> redactor) {
+    StdioTransport(McpConfig.Server server, Supplier<LineRedactor> redactor) {
         this.server = server;
         this.redactor = redactor;
     }
@@ -161,13 +165,16 @@ final class StdioTransport implements McpTransport {
     }
 
     private void logErrors(Process p) {
-        UnaryOperator<String> redact = redactor.get();
-        try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = err.readLine()) != null) {
-                // Redacted whole, then cut: a secret cut first would no longer be recognised, and its start would show.
-                String shown = redact.apply(line);
-                LOG.info("MCP server '{}': {}", server.name(), shown.length() > 500 ? shown.substring(0, 500) + "..." : shown);
+        LineRedactor redact = redactor.get();
+        try (InputStreamReader err = new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)) {
+            BoundedLines lines = new BoundedLines(err);
+            BoundedLines.Line line;
+            while ((line = lines.next()) != null) {
+                // Redacted with thousands of characters around what is shown, then cut: a secret cut first would no
+                // longer be recognised, and its start would show. A line too long to keep is cut in bounded memory.
+                String shown = line.cut() ? redact.cutLine(line.start(), line.end()) : redact.line(line.start());
+                LOG.info("MCP server '{}': {}", server.name(), shown.length() > SHOWN ? shown.substring(0, SHOWN) + "..."
+                        + (line.cut() ? " (a line of " + line.length() + " characters, cut)" : "") : shown);
             }
         } catch (IOException e) {
             // gone

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.admission.RateLimiter;
 import dev.aegis.auth.AgentHeaders;
+import dev.aegis.auth.CallerScope;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.events.EventBus;
@@ -25,18 +26,24 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * One {@code tools/call} through the gateway, in order: the coding agent's session headers (checked as
- * on model calls: 400 {@code invalid_request}), the key's allowlist, its tool-call rate, the
- * server's pinned tools, the arguments through the secret scanner, the call, the result through the
- * scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
- * provider {@code mcp:<server>}, model the tool, the agent's session), a signed receipt when receipts are
- * on, a live event, and the tool-call metrics.
+ * One {@code tools/call} through the gateway, in order: the tenant and run the caller names
+ * ({@link CallerScope}) and the coding agent's session headers, checked as on model calls (400
+ * {@code invalid_request}, 403 {@code tenant_not_allowed} / {@code run_not_allowed}), the key's
+ * allowlist, its tool-call rate, the server's pinned tools, the arguments through the secret scanner,
+ * the call, the result through the scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
+ * provider {@code mcp:<server>}, model the tool, the tenant, run and agent's session), a signed receipt when
+ * receipts are on, a live event, and the tool-call metrics. A record names the tool only when it is one of
+ * the server's approved tools, and {@link #UNKNOWN_TOOL} otherwise: the name is the client's own string,
+ * which could be anything (a secret included).
  */
 final class ToolCall {
 
     /** What the gateway needs for every tool call. */
     record Parts(ToolPins pins, RateLimiter limiter, SecretGuard secrets, CallRecorder recorder, EventBus events,
             GatewayMetrics metrics) {}
+
+    /** What a record names a tool that is not one of the server's approved tools (no MCP tool has this name). */
+    static final String UNKNOWN_TOOL = "(unknown)";
 
     private final Parts parts;
     private final AegisConfig config;
@@ -47,7 +54,10 @@ final class ToolCall {
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Map<String, Integer> secretCounts = new TreeMap<>();
+    /** The tool as recorded: an approved tool's name, or {@link #UNKNOWN_TOOL}; null when the request names none. */
     private String tool;
+    private String tenant;
+    private String runId;
     private AgentSession agentSession = AgentSession.NONE;
     private int status = 200;
     private String errorCode;
@@ -61,6 +71,8 @@ final class ToolCall {
         this.headers = headers;
         this.server = server;
         this.requestId = requestId;
+        this.tenant = key.tenant(); // a call refused for its scope is recorded under the key's own
+        this.runId = key.runId();
     }
 
     /**
@@ -100,15 +112,19 @@ final class ToolCall {
         if (name == null || !name.isTextual()) {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "invalid_request", 400, "tools/call needs params.name, a string");
         }
-        tool = name.asText();
+        String requested = name.asText();
+        tool = parts.pins().pinned(serverName, requested) ? requested : UNKNOWN_TOOL;
+        CallerScope scope = CallerScope.of(key, headers.apply(CallerScope.TENANT_HEADER), headers.apply(CallerScope.RUN_HEADER));
+        tenant = scope.tenant();
+        runId = scope.run();
         agentSession = AgentHeaders.of(headers);
         if (parts.recorder().full()) {
             throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
                     "Aegis cannot write its records right now, so it takes no tool call that would go unrecorded; retry shortly");
         }
-        if (!config.mcp().allows(key.id(), key.name(), serverName, tool)) {
+        if (!config.mcp().allows(key.id(), key.name(), serverName, requested)) {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
-                    "unknown tool: '" + tool + "' is not among the tools this key may use on '" + serverName + "'");
+                    "unknown tool: '" + requested + "' is not among the tools this key may use on '" + serverName + "'");
         }
         int perMinute = config.mcp().toolCallsPerMinute(key.id(), key.name());
         if (perMinute > 0) {
@@ -121,9 +137,9 @@ final class ToolCall {
         }
         List<ObjectNode> tools = server.currentTools();
         parts.pins().check(serverName, tools);
-        if (tools.stream().noneMatch(t -> tool.equals(t.path("name").asText()))) {
+        if (tools.stream().noneMatch(t -> requested.equals(t.path("name").asText()))) {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_found", 404,
-                    "unknown tool: '" + serverName + "' has no tool '" + tool + "'");
+                    "unknown tool: '" + serverName + "' has no tool '" + requested + "'");
         }
         ObjectNode forwarded = params.deepCopy();
         if (forwarded.has("arguments")) {
@@ -170,7 +186,7 @@ final class ToolCall {
     private void record(byte[] request, byte[] answer) {
         String serverName = server.config().name();
         double latencyMs = (System.nanoTime() - startNanos) / 1e6;
-        UsageRow row = new UsageRow(startMillis, requestId, key.id(), key.tenant(), key.runId(), "/mcp/" + serverName,
+        UsageRow row = new UsageRow(startMillis, requestId, key.id(), tenant, runId, "/mcp/" + serverName,
                 tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null, latencyMs, null, false,
                 status < 500, SecretFindings.of(secretCounts), agentSession,
                 new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length));

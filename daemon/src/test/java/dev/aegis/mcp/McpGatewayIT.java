@@ -365,6 +365,65 @@ class McpGatewayIT {
         }
     }
 
+    @Test
+    void toolCallsCountAgainstTheTenantAndRunTheirHeadersNameWithTheSameRefusalsAsModelCalls() throws Exception {
+        start("");
+        approve("tools");
+        String acme = gw.mintKey(new NewKey("acme-key", "acme", false, List.of(), null, null, null, null, null, null, null, true));
+        String session = mcpSession(acme);
+        HttpResponse<String> called = mcpPost(acme, session, Map.of("X-Request-Id", "scoped-1", "x-tenant-id", "acme/team-1",
+                "x-run-id", "run-7"), ECHO_CALL);
+        assertThat(called.statusCode()).as(called.body()).isEqualTo(200);
+        assertThat(called.body()).contains("\"text\":\"x\"");
+        dev.aegis.daemon.UsageRowView row = gw.awaitUsage("scoped-1");
+        assertThat(row.tenant()).isEqualTo("acme/team-1");
+        assertThat(row.runId()).isEqualTo("run-7");
+        HttpResponse<String> byRun = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url()
+                + "/aegis/v1/usage?run=run-7")).header("Authorization", "Bearer " + acme).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(Json.mapper().readTree(byRun.body()).at("/total/requests").asLong()).as(byRun.body()).isEqualTo(1);
+
+        // Another tenant: refused as on a model call, and the refused tool call is recorded under the key's own.
+        HttpResponse<String> other = mcpPost(acme, session, Map.of("X-Request-Id", "scoped-2", "x-tenant-id", "globex"),
+                ECHO_CALL);
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(other.body()).at("/error/code").asText()).isEqualTo("tenant_not_allowed");
+        assertThat(gw.awaitUsage("scoped-2").tenant()).isEqualTo("acme");
+        HttpResponse<String> list = mcpPost(acme, session, Map.of("x-tenant-id", "globex"),
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(403);
+
+        // A key minted for a run may only repeat it.
+        String runKey = gw.mintKey(new NewKey("run-key", "default", false, List.of(), null, null, null, null, "run-9", null));
+        String runSession = mcpSession(runKey);
+        HttpResponse<String> otherRun = mcpPost(runKey, runSession, Map.of("X-Request-Id", "scoped-3", "x-run-id", "run-10"),
+                ECHO_CALL);
+        assertThat(otherRun.statusCode()).as(otherRun.body()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(otherRun.body()).at("/error/code").asText()).isEqualTo("run_not_allowed");
+        assertThat(gw.awaitUsage("scoped-3").runId()).isEqualTo("run-9");
+    }
+
+    private static final String ECHO_CALL =
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}}";
+
+    /** A new MCP session of this key on {@code /mcp/tools}. */
+    private String mcpSession(String key) throws Exception {
+        HttpResponse<String> init = mcpPost(key, null, Map.of(), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow(() -> new AssertionError(init.body()));
+    }
+
+    private HttpResponse<String> mcpPost(String key, String session, Map<String, String> headers, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        headers.forEach(b::header);
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private JsonNode servers() throws Exception {
         HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url()
                 + "/aegis/v1/mcp/servers")).header(ControlRoutes.CONTROL_TOKEN_HEADER, gw.state().controlToken()).GET().build(),

@@ -28,4 +28,15 @@ class LineRedactorTest {
         assertThat(lines("token " + GITHUB, "next line", GITHUB + " first", "plain")).containsExactly(
                 "token [REDACTED:github_token]", "next line", "[REDACTED:github_token] first", "plain");
     }
+
+    @Test
+    void aCutLinesEndCarriesAPrivateKeyIntoTheNextLineAndItsStartIsRedactedAsALine() {
+        String start = "token " + GITHUB + " " + "x".repeat(100);
+        assertThat(redactor.cutLine(start, "y".repeat(1000) + " -----BEGIN RSA PRIVATE KEY-----"))
+                .isEqualTo("token [REDACTED:github_token] " + "x".repeat(100));
+        assertThat(lines("MIIEpAIBAAKCAQEAsecretbody0123456789", "-----END RSA PRIVATE KEY-----", "after"))
+                .containsExactly("[REDACTED:private_key]", "[REDACTED:private_key]", "after");
+        assertThat(redactor.cutLine("plain", "y".repeat(100))).isEqualTo("plain");
+        assertThat(lines("MIIEpAIBAAKCAQEAnotcarried")).containsExactly("MIIEpAIBAAKCAQEAnotcarried");
+    }
 }
