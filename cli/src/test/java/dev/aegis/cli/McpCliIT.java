@@ -24,11 +24,22 @@ class McpCliIT {
     Path temp;
 
     static String config() {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return "mcp:\n  servers:\n"
-                + "    tiny: { command: [\"" + java + "\", \"-cp\", \"" + System.getProperty("java.class.path")
-                + "\", \"" + TinyStdioMcpServer.class.getName() + "\"] }\n"
+                + "    tiny: { command: " + tinyCommand() + " }\n"
                 + "    remote: { url: \"http://127.0.0.1:9/mcp\" }\n";
+    }
+
+    /** The command line that runs {@link TinyStdioMcpServer} on this JVM, as a YAML list. */
+    private static String tinyCommand() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return "[\"" + java + "\", \"-cp\", \"" + System.getProperty("java.class.path") + "\", \""
+                + TinyStdioMcpServer.class.getName() + "\"]";
+    }
+
+    /** One stdio server {@code name} running {@link TinyStdioMcpServer} with one environment variable. */
+    private static String tinyServer(String name, String envName, String envValue) {
+        return "mcp:\n  servers:\n    " + name + ":\n      command: " + tinyCommand() + "\n"
+                + "      env: { " + envName + ": \"" + envValue + "\" }\n";
     }
 
     @Test
@@ -61,10 +72,7 @@ class McpCliIT {
 
     @Test
     void aStdioServersStderrReachesTheDaemonLogRedacted() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String config = "mcp:\n  servers:\n    noisy:\n      command: [\"" + java + "\", \"-cp\", \""
-                + System.getProperty("java.class.path") + "\", \"" + TinyStdioMcpServer.class.getName() + "\"]\n"
-                + "      env: { TINY_STDERR: \"1\" }\n";
+        String config = tinyServer("noisy", "TINY_STDERR", "1");
         try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
             Path log = Path.of(daemon.home, "logs", "daemon.log");
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -184,10 +192,7 @@ class McpCliIT {
 
     @Test
     void aStdioServerWritingEndlesslyWithoutANewlineCostsTheDaemonNoMemoryAndLeaksNoSecret() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String config = "mcp:\n  servers:\n    tiny:\n      command: [\"" + java + "\", \"-cp\", \""
-                + System.getProperty("java.class.path") + "\", \"" + TinyStdioMcpServer.class.getName() + "\"]\n"
-                + "      env: { TINY_FLOOD_MB: \"64\" }\n";
+        String config = tinyServer("tiny", "TINY_FLOOD_MB", "64");
         try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
             assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
             HttpClient http = HttpClient.newHttpClient();
@@ -221,6 +226,31 @@ class McpCliIT {
             assertThat(written.lines().mapToInt(String::length).max().orElse(0)).isLessThan(1000);
             assertThat(written.lines().filter(l -> l.contains("MCP server 'tiny': ")).filter(l -> l.contains("[REDACTED:private_key]")))
                     .as("the key's body, on the line after the one cut").isNotEmpty();
+        }
+    }
+
+    @Test
+    void aStdioServerAnsweringWithAnEndlessLineCostsTheDaemonBoundedMemoryAndTheNextAnswerGetsThrough() throws Exception {
+        String config = tinyServer("tiny", "TINY_STDOUT_FLOOD_MB", "160");
+        try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
+            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
+            HttpClient http = HttpClient.newHttpClient();
+            String mcpSession = init(http, daemon);
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                    + "\"arguments\":{\"text\":\"%s\"}}}";
+            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("warm")), HttpResponse.BodyHandlers.ofString())
+                    .body()).contains("\"text\":\"warm\"");
+            long pid = daemon.state().pid();
+            long peakBefore = peakResidentKb(pid);
+
+            // A 160 MB line on stdout, then the real answer: the line is dropped, the answer reaches the client.
+            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted(TinyStdioMcpServer.FLOOD)),
+                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"flood\"");
+            long grew = peakResidentKb(pid) - peakBefore;
+            assertThat(grew).as("the daemon's peak resident memory grew by %d KB reading a 160 MB message", grew)
+                    .isLessThan(96 * 1024);
+            assertThat(Files.readString(Path.of(daemon.home, "logs", "daemon.log")))
+                    .contains("MCP server 'tiny' wrote a message of 167772160 characters");
         }
     }
 

@@ -34,6 +34,16 @@ public final class TinyStdioMcpServer {
      * daemon cuts the line, one straddles the cut), then {@code mb} MB without a newline, then a private
      * key's header ending the line and its body on the next lines, then {@link #FLOOD_DONE}.
      */
+    /** With {@code TINY_STDOUT_FLOOD_MB} set, a tools/call of echo {@link #FLOOD} first writes a line of that many MB to stdout. */
+    static void floodStdout(int mb) {
+        byte[] chunk = "{\"x\":\"".concat("x".repeat(1 << 20)).substring(0, 1 << 20).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < mb; i++) {
+            System.out.write(chunk, 0, chunk.length);
+        }
+        System.out.write('\n');
+        System.out.flush();
+    }
+
     static void flood(int mb) throws java.io.IOException {
         java.io.OutputStream err = new java.io.BufferedOutputStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), 1 << 16);
         byte[] tokens = (GITHUB + " ").repeat(256 * 1024 / (GITHUB.length() + 1)).getBytes(StandardCharsets.US_ASCII);
@@ -78,6 +88,9 @@ public final class TinyStdioMcpServer {
                     String text = msg.path("params").path("arguments").path("text").asText();
                     if (FLOOD.equals(text) && System.getenv("TINY_FLOOD_MB") != null) {
                         flood(Integer.parseInt(System.getenv("TINY_FLOOD_MB")));
+                    }
+                    if (FLOOD.equals(text) && System.getenv("TINY_STDOUT_FLOOD_MB") != null) {
+                        floodStdout(Integer.parseInt(System.getenv("TINY_STDOUT_FLOOD_MB")));
                     }
                     result.putArray("content").addObject().put("type", "text")
                         .put("text", text);

@@ -4,14 +4,15 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Reads text line by line in bounded memory, whatever a line's length: a line longer than
- * {@link #MAX_KEPT} characters is cut, and of the rest only its last {@link #TAIL} characters are kept
- * (a stdio MCP server writing endlessly without a newline must not fill the daemon's memory). A line
- * ends at {@code \n}; a {@code \r} before it is dropped.
+ * Reads text line by line in bounded memory, whatever a line's length: a line longer than the limit
+ * ({@link #MAX_KEPT} characters unless told otherwise) is cut, and of the rest only its last
+ * {@link #TAIL} characters are kept (a stdio MCP server writing endlessly without a newline must not
+ * fill the daemon's memory, on stderr or stdout). A line ends at {@code \n}; a {@code \r} before it is
+ * dropped.
  */
 final class BoundedLines {
 
-    /** The most of a line's start kept: what is logged, and the text around it that redaction needs. */
+    /** The most of a stderr line's start kept: what is logged, and the text around it that redaction needs. */
     static final int MAX_KEPT = 16 * 1024;
     /** The most of a cut line's end kept: enough for any secret the next line may continue. */
     static final int TAIL = dev.aegis.security.LineRedactor.MAX_CARRY;
@@ -19,7 +20,7 @@ final class BoundedLines {
     /**
      * One line.
      *
-     * @param start the line, or its first {@link #MAX_KEPT} characters when it was cut
+     * @param start the line, or its first characters (up to the limit) when it was cut
      * @param end null for a whole line; for a cut one, its last characters (at most {@link #TAIL}) after {@code start}
      * @param length the line's length in characters
      */
@@ -30,12 +31,19 @@ final class BoundedLines {
     }
 
     private final Reader in;
+    private final int maxKept;
     private final char[] buffer = new char[8192];
     private int pos;
     private int limit;
 
     BoundedLines(Reader in) {
+        this(in, MAX_KEPT);
+    }
+
+    /** @param maxKept the most of a line's start kept; a longer line is {@link Line#cut() cut} */
+    BoundedLines(Reader in, int maxKept) {
         this.in = in;
+        this.maxKept = maxKept;
     }
 
     /** The next line, or null at the end of the stream (a last line without a newline is a line). */
@@ -60,7 +68,7 @@ final class BoundedLines {
             }
             int n = pos - from;
             length += n;
-            int toStart = end == null ? Math.min(n, MAX_KEPT - start.length()) : 0;
+            int toStart = end == null ? Math.min(n, maxKept - start.length()) : 0;
             start.append(buffer, from, toStart);
             if (toStart < n) {
                 if (end == null) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.config.McpConfig;
 import dev.aegis.json.Json;
 import dev.aegis.security.LineRedactor;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A request pending when the process exits fails at once; nothing waits for an answer that cannot
  * come. The server's stderr goes to the daemon's log, line by line, its secrets redacted (a secret
  * spanning lines, such as a private key, included), each line read in bounded memory ({@link BoundedLines})
- * and shown up to 500 characters.
+ * and shown up to 500 characters. Its stdout is read in bounded memory too: a message (a line) longer than
+ * {@link #MAX_MESSAGE_CHARS} is read past and dropped, with a warning.
  */
 final class StdioTransport implements McpTransport {
 
@@ -42,6 +42,8 @@ final class StdioTransport implements McpTransport {
     private final McpConfig.Server server;
     /** The most of a stderr line the log shows. */
     private static final int SHOWN = 500;
+    /** The longest JSON-RPC message (one stdout line) taken from a server, in characters. */
+    static final int MAX_MESSAGE_CHARS = 16 * 1024 * 1024;
 
     private final Supplier<LineRedactor> redactor;
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
@@ -122,11 +124,16 @@ final class StdioTransport implements McpTransport {
     }
 
     private void readAnswers(Process p, long gen) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    dispatch(line);
+        try (InputStreamReader out = new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)) {
+            BoundedLines lines = new BoundedLines(out, MAX_MESSAGE_CHARS);
+            BoundedLines.Line line;
+            while ((line = lines.next()) != null) {
+                if (line.cut()) {
+                    // Read past in bounded memory and dropped: the call it answered, if any, times out.
+                    LOG.warn("MCP server '{}' wrote a message of {} characters, over the {} the gateway takes (dropped)",
+                            server.name(), line.length(), MAX_MESSAGE_CHARS);
+                } else if (!line.start().isBlank()) {
+                    dispatch(line.start());
                 }
             }
         } catch (IOException e) {
