@@ -56,9 +56,10 @@ class TeamLimitsIT {
     /**
      * How recent the other daemon's calls a check may miss can be (docs/TEAM.md): a background write
      * waits 5 ms for more calls, a read of the counters answers checks for 5 ms, and the write itself
-     * (10 ms allowed, on a busy test machine).
+     * with its writer's wake-up, which on a test machine whose two cores run the build, two daemons and
+     * PostgreSQL took over 10 ms (a clean-clone CI run went 15 tokens past a 20 ms window): 50 ms allowed.
      */
-    private static final long RECENT_MS = 20;
+    private static final long RECENT_MS = 50;
 
     /**
      * {@link #CLIENTS} clients call at once, alternating daemons, each until it is refused with 429
