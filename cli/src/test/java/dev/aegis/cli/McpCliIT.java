@@ -194,19 +194,12 @@ class McpCliIT {
     void aStdioServerWritingEndlesslyWithoutANewlineCostsTheDaemonNoMemoryAndLeaksNoSecret() throws Exception {
         String config = tinyServer("tiny", "TINY_FLOOD_MB", "64");
         try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
-            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
-            HttpClient http = HttpClient.newHttpClient();
-            String mcpSession = init(http, daemon);
-            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
-                    + "\"arguments\":{\"text\":\"%s\"}}}";
-            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("warm")), HttpResponse.BodyHandlers.ofString())
-                    .body()).contains("\"text\":\"warm\"");
+            EchoSession echo = EchoSession.approvedAndWarm(daemon);
             long pid = daemon.state().pid();
             long peakBefore = peakResidentKb(pid);
 
             // The server answers once the daemon has read the whole flood from its stderr pipe.
-            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted(TinyStdioMcpServer.FLOOD)),
-                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"flood\"");
+            assertThat(echo.call(TinyStdioMcpServer.FLOOD)).contains("\"text\":\"flood\"");
             Path log = Path.of(daemon.home, "logs", "daemon.log");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!Files.readString(log).contains(TinyStdioMcpServer.FLOOD_DONE) && System.nanoTime() < deadline) {
@@ -215,8 +208,7 @@ class McpCliIT {
             long grew = peakResidentKb(pid) - peakBefore;
             assertThat(grew).as("the daemon's peak resident memory grew by %d KB reading a 64 MB line", grew)
                     .isLessThan(32 * 1024);
-            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("still here")),
-                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"still here\"");
+            assertThat(echo.call("still here")).contains("\"text\":\"still here\"");
 
             String written = Files.readString(log);
             assertThat(written).contains("MCP server 'tiny': " + TinyStdioMcpServer.FLOOD_DONE)
@@ -233,24 +225,36 @@ class McpCliIT {
     void aStdioServerAnsweringWithAnEndlessLineCostsTheDaemonBoundedMemoryAndTheNextAnswerGetsThrough() throws Exception {
         String config = tinyServer("tiny", "TINY_STDOUT_FLOOD_MB", "160");
         try (RunningDaemon daemon = new RunningDaemon(temp, config)) {
-            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
-            HttpClient http = HttpClient.newHttpClient();
-            String mcpSession = init(http, daemon);
-            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
-                    + "\"arguments\":{\"text\":\"%s\"}}}";
-            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted("warm")), HttpResponse.BodyHandlers.ofString())
-                    .body()).contains("\"text\":\"warm\"");
+            EchoSession echo = EchoSession.approvedAndWarm(daemon);
             long pid = daemon.state().pid();
             long peakBefore = peakResidentKb(pid);
 
             // A 160 MB line on stdout, then the real answer: the line is dropped, the answer reaches the client.
-            assertThat(http.send(mcp(daemon, mcpSession, Map.of(), call.formatted(TinyStdioMcpServer.FLOOD)),
-                    HttpResponse.BodyHandlers.ofString()).body()).contains("\"text\":\"flood\"");
+            assertThat(echo.call(TinyStdioMcpServer.FLOOD)).contains("\"text\":\"flood\"");
             long grew = peakResidentKb(pid) - peakBefore;
             assertThat(grew).as("the daemon's peak resident memory grew by %d KB reading a 160 MB message", grew)
                     .isLessThan(96 * 1024);
             assertThat(Files.readString(Path.of(daemon.home, "logs", "daemon.log")))
                     .contains("MCP server 'tiny' wrote a message of 167772160 characters");
+        }
+    }
+
+    /** An MCP session with the approved stdio server {@code tiny}, its {@code echo} tool called once already. */
+    private record EchoSession(RunningDaemon daemon, HttpClient http, String mcpSession) {
+
+        static EchoSession approvedAndWarm(RunningDaemon daemon) throws Exception {
+            assertThat(daemon.aegis("mcp", "approve", "tiny").exitCode()).isZero();
+            HttpClient http = HttpClient.newHttpClient();
+            EchoSession session = new EchoSession(daemon, http, init(http, daemon));
+            assertThat(session.call("warm")).contains("\"text\":\"warm\"");
+            return session;
+        }
+
+        /** The answer's body to a tools/call of echo with this text. */
+        String call(String text) throws Exception {
+            String call = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+                    + "\"arguments\":{\"text\":\"%s\"}}}";
+            return http.send(mcp(daemon, mcpSession, Map.of(), call.formatted(text)), HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 
