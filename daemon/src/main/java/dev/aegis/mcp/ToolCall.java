@@ -190,7 +190,8 @@ final class ToolCall {
                 tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null, latencyMs, null, false,
                 status < 500, SecretFindings.of(secretCounts), agentSession,
                 new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length));
-        parts.metrics().toolCall(row, tool != null && parts.pins().pinned(serverName, tool));
+        // tool was set from the server's approved tools already: no second look at the pins
+        parts.metrics().toolCall(row, tool != null && !UNKNOWN_TOOL.equals(tool));
         parts.events().publish(row, key.name());
         parts.recorder().record(row, new Exchange(request, answer, null, null, false));
     }
