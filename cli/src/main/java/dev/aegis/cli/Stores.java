@@ -30,7 +30,7 @@ public final class Stores {
     public static Database open(CliContext context) {
         AegisConfig config = config(context);
         try {
-            return Database.open(config.storeUrl());
+            return Database.open(config.storeUrl(), Database.PageCache.REPORTS, config.storeConnectionTimeout());
         } catch (StoreException e) {
             throw new CliException(e.getMessage());
         }

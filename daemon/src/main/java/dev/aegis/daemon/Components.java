@@ -118,7 +118,7 @@ final class Components implements AutoCloseable {
             throws IOException, StartupException {
         this.config = new AtomicReference<>(initial);
         InstantSource clock = InstantSource.system();
-        this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS);
+        this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS, initial.storeConnectionTimeout());
         steps.done("store");
         try {
             SqlKeyStore keyStore = new SqlKeyStore(database, clock);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,7 @@ public final class ConfigLoader {
         TimeoutConfig timeouts = timeouts(root.child("timeouts"));
         boolean includeUsage = Boolean.parseBoolean(Setting.AEGIS_STREAM_INCLUDE_USAGE.orDefault(env));
         String storeUrl = RecordsSections.store(root.child("store"), env, home);
+        Duration storeConnectionTimeout = RecordsSections.storeConnectionTimeout(root.child("store"), storeUrl);
         PricingConfig pricing = RecordsSections.pricing(root.child("pricing"));
         AuditConfig audit = RecordsSections.audit(root.child("audit"), env, home);
         GovernanceConfig governance = GovernanceSection.read(root.child("governance"), env);
@@ -80,8 +82,8 @@ public final class ConfigLoader {
         }
         Path existing = file != null && Files.exists(file) ? file : null;
         return new AegisConfig(
-                server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl, pricing,
-                audit, governance, secrets, passthrough, mcp, existing);
+                server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl,
+                storeConnectionTimeout, pricing, audit, governance, secrets, passthrough, mcp, existing);
     }
 
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {

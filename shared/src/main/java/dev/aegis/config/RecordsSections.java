@@ -7,6 +7,7 @@ import dev.aegis.store.StoreUrls;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,7 @@ final class RecordsSections {
      */
     static String store(ConfigNode n, Map<String, String> env, AegisHome home) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("url", "password_env"));
+        n.rejectUnknownKeys(Set.of("url", "password_env", "connection_timeout"));
         String fromEnv = Setting.AEGIS_STORE_URL.from(env);
         String url = fromEnv != null ? fromEnv : n.child("url").text(null);
         String passwordEnv = n.child("password_env").text(null);
@@ -59,6 +60,27 @@ final class RecordsSections {
         }
         return url;
     }
+
+    /**
+     * {@code store.connection_timeout}: how long a call or a record writer waits for a free
+     * PostgreSQL connection before the database counts as unavailable (a call then gets 503
+     * {@code store_unavailable}). SQLite has no pool to wait for.
+     */
+    static Duration storeConnectionTimeout(ConfigNode n, String storeUrl) {
+        ConfigNode t = n.child("connection_timeout");
+        Duration timeout = t.duration(Database.CONNECTION_TIMEOUT);
+        if (!t.isMissing() && Dialect.of(storeUrl) != Dialect.POSTGRESQL) {
+            t.error("is for a jdbc:postgresql: store.url; the default store is SQLite");
+        } else if (timeout.toMillis() < MIN_CONNECTION_TIMEOUT.toMillis() || timeout.compareTo(MAX_CONNECTION_TIMEOUT) > 0) {
+            t.error("must be between 250ms and 60s, not " + t.text(null));
+            return Database.CONNECTION_TIMEOUT;
+        }
+        return timeout;
+    }
+
+    /** Hikari's own floor is 250 ms; past a minute a caller has long given up. */
+    private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration MAX_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
 
     static PricingConfig pricing(ConfigNode n) {
         n.expectObject();

@@ -2,6 +2,7 @@ package dev.aegis.store;
 
 import dev.aegis.home.AegisHome;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The store: SQLite (one file, the zero-config default: {@link SqliteConnection}) or a PostgreSQL
@@ -61,13 +62,29 @@ public final class Database implements AutoCloseable {
         return AegisHome.expandTilde(q < 0 ? file : file.substring(0, q));
     }
 
-    /** Opens the database with the page cache for reports (see {@link #open(String, PageCache)}). */
+    /**
+     * How long work waits for a PostgreSQL connection before the database counts as unavailable,
+     * unless {@code store.connection_timeout} says otherwise: long enough for a burst of calls
+     * queueing on a busy but healthy server, short enough for a clear 503.
+     */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Opens the database with the page cache for reports (see {@link #open(String, PageCache, Duration)}). */
     public static Database open(String url) {
-        return open(url, PageCache.REPORTS);
+        return open(url, PageCache.REPORTS, CONNECTION_TIMEOUT);
     }
 
-    /** Opens (creating if needed, 0600) and migrates the database at a {@code jdbc:sqlite:} or {@code jdbc:postgresql:} URL. */
+    /** Opens the database with the default {@link #CONNECTION_TIMEOUT}. */
     public static Database open(String url, PageCache cache) {
+        return open(url, cache, CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * Opens (creating if needed, 0600) and migrates the database at a {@code jdbc:sqlite:} or
+     * {@code jdbc:postgresql:} URL; a PostgreSQL pool makes work wait at most {@code connectionTimeout}
+     * for a connection.
+     */
+    public static Database open(String url, PageCache cache, Duration connectionTimeout) {
         Dialect dialect = Dialect.of(url);
         if (dialect == null) {
             throw new StoreException("only jdbc:sqlite: and jdbc:postgresql: URLs are supported (store.url = "
@@ -75,7 +92,7 @@ public final class Database implements AutoCloseable {
         }
         Connections connections = switch (dialect) {
             case SQLITE -> SqliteConnection.open(file(url), cache);
-            case POSTGRESQL -> PostgresPool.open(url, cache.connections);
+            case POSTGRESQL -> PostgresPool.open(url, cache.connections, connectionTimeout);
         };
         Database db = new Database(dialect, connections);
         try {

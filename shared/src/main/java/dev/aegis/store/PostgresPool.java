@@ -12,15 +12,9 @@ import java.time.Duration;
  * request path do not wait for each other or for the background writers. Work runs in READ
  * COMMITTED transactions; what must not race between daemons is one conditional statement
  * (see {@link SqlCreditLedger}). A server that goes away is reconnected to by the pool by itself;
- * meanwhile work fails with {@link StoreUnavailableException} after {@link #CONNECTION_TIMEOUT}.
+ * meanwhile work fails with {@link StoreUnavailableException} after {@code store.connection_timeout} ({@link Database#CONNECTION_TIMEOUT} unless set).
  */
 final class PostgresPool implements Connections {
-
-    /**
-     * How long work waits for a connection before the database counts as unavailable: long enough
-     * for a burst of calls queueing on a busy but healthy server, short enough for a clear 503.
-     */
-    static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private static final String POOL_LOG_LEVEL = "org.slf4j.simpleLogger.log.com.zaxxer.hikari";
 
@@ -32,7 +26,7 @@ final class PostgresPool implements Connections {
         this.shownUrl = shownUrl;
     }
 
-    static PostgresPool open(String url, int maxConnections) {
+    static PostgresPool open(String url, int maxConnections, Duration connectionTimeout) {
         // The pool's start and stop are not news on every `aegis keys list`; its warnings are (-D... overrides).
         if (System.getProperty(POOL_LOG_LEVEL) == null) {
             System.setProperty(POOL_LOG_LEVEL, "warn");
@@ -42,7 +36,7 @@ final class PostgresPool implements Connections {
         config.setPoolName("aegis-store");
         config.setMaximumPoolSize(maxConnections);
         config.setMinimumIdle(maxConnections); // a fixed pool: a burst of calls does not wait for connections to open
-        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         config.setValidationTimeout(Duration.ofSeconds(1).toMillis());
         config.setAutoCommit(true);
         config.addDataSourceProperty("ApplicationName", "aegis");

@@ -261,4 +261,25 @@ class ConfigLoaderTest {
                     assertThat(e.getMessage()).doesNotContain("hunter2").contains("password=***");
                 });
     }
+
+    @Test
+    void howLongWorkWaitsForAPostgresqlConnectionIsFiveSecondsUnlessSetWithinItsBounds() throws Exception {
+        Map<String, String> env = Map.of("AEGIS_STORE_URL", "jdbc:postgresql://db/aegis");
+        assertThat(new ConfigLoader(env, HOME).load(null, false, ConfigOverrides.NONE).storeConnectionTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(5));
+        Path set = file("store: { connection_timeout: 750ms }\n");
+        assertThat(new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).storeConnectionTimeout())
+                .isEqualTo(java.time.Duration.ofMillis(750));
+        for (String bad : new String[] {"100ms", "2m", "soon"}) {
+            Path f = file("store: { connection_timeout: " + bad + " }\n");
+            assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(f, true, ConfigOverrides.NONE)).as(bad)
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
+                            .extracting(ConfigError::path).containsExactly("store.connection_timeout"));
+        }
+        // SQLite has no pool to wait for: the key is a mistake there, named by its path.
+        Path onSqlite = file("store: { connection_timeout: 750ms }\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(onSqlite, true, ConfigOverrides.NONE))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).as(e.getMessage())
+                        .extracting(ConfigError::path).containsExactly("store.connection_timeout"));
+    }
 }
