@@ -7,15 +7,18 @@ import java.util.List;
 
 /**
  * Relays a provider's server-sent events to the client as they arrive: each read is split into
- * whole events, and what the tap returns for each (normally its exact bytes) is written and flushed. When
- * the client goes away it keeps reading the provider's stream to its end, so the final usage event
- * is still seen and billed.
+ * whole events, and what the tap returns for each (normally its exact bytes) is written. When the
+ * client goes away it keeps reading the provider's stream to its end, so the final usage event is
+ * still seen and billed.
  *
- * <p>What the caller wrote before (the response head) is flushed with the first events when they came
- * with it, else before the first wait for the provider: a provider that sends its head and first
- * event in one packet (OpenAI's servers and most others do) gets them to the client in one write, as
- * nginx does, instead of a head on its own that costs the client a second wake-up before its first
- * event; a head whose first event has not arrived (or not whole) still goes out at once.
+ * <p>The client's bytes are flushed whenever the next read would wait for the provider (and at the
+ * end), not after every read: what arrived together leaves together, as nginx does. The caller's
+ * response head goes out with the first events when they came with it (OpenAI's servers and most
+ * others send both in one packet), instead of a head on its own that costs the client a second
+ * wake-up before its first event; events that came in one packet as several chunks (a last event,
+ * the usage event and {@code [DONE]}) go out in one write instead of one each. Nothing already here
+ * is held back for bytes still to come: a head whose first event has not arrived (or not whole) goes
+ * out before the wait.
  */
 public final class StreamForwarder {
 
@@ -42,7 +45,7 @@ public final class StreamForwarder {
                 if (n < 0) {
                     break;
                 }
-                relay.send(splitter.feed(buf, 0, n));
+                relay.write(splitter.feed(buf, 0, n));
             }
             complete = true;
         } catch (IOException e) {
@@ -50,7 +53,10 @@ public final class StreamForwarder {
         }
         if (complete && splitter.midEvent()) {
             // The provider ended without the blank line after its last event: that event is still whole.
-            relay.send(splitter.feed(END_OF_EVENT, 0, END_OF_EVENT.length));
+            relay.write(splitter.feed(END_OF_EVENT, 0, END_OF_EVENT.length));
+        }
+        if (relay.unflushed) {
+            relay.flush();
         }
         // After a cut, what is left is part of an event: the client never sees half an event.
         return new ForwardResult(relay.sent, complete, relay.clientGone);
@@ -65,11 +71,13 @@ public final class StreamForwarder {
         }
     }
 
-    /** Writes what the tap gives for each event and flushes once per read; notices a client that went away. */
+    /** Writes what the tap gives for each event and flushes when told; notices a client that went away. */
     private static final class Relay {
         private final OutputStream client;
         private final EventTap tap;
         private long sent;
+        /** Bytes of events written to the client and not flushed yet. */
+        private long pending;
         private boolean clientGone;
         /** Bytes written to the client and not flushed yet: at first, the caller's (the response head). */
         private boolean unflushed = true;
@@ -79,23 +87,17 @@ public final class StreamForwarder {
             this.tap = tap;
         }
 
-        void send(List<SseEvent> events) {
-            long written = 0;
+        void write(List<SseEvent> events) {
             for (SseEvent e : events) {
                 byte[] out = tap.relay(e);
                 if (out.length > 0 && !clientGone) {
                     try {
                         client.write(out);
-                        written += out.length;
+                        pending += out.length;
+                        unflushed = true;
                     } catch (IOException ex) {
                         clientGone = true;
                     }
-                }
-            }
-            if (written > 0 && !clientGone) {
-                flush();
-                if (!clientGone) {
-                    sent += written;
                 }
             }
         }
@@ -107,6 +109,8 @@ public final class StreamForwarder {
             }
             try {
                 client.flush();
+                sent += pending;
+                pending = 0;
             } catch (IOException ex) {
                 clientGone = true;
             }

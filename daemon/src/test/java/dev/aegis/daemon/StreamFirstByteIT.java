@@ -36,11 +36,13 @@ class StreamFirstByteIT {
     private static final String FIRST = event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"FIRST\"},"
             + "\"finish_reason\":null}]}");
-    private static final String REST = event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-            + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SECOND\"},\"finish_reason\":\"stop\"}]}")
-            + event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
-            + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}")
-            + "data: [DONE]\n\n";
+    private static final List<String> REST_EVENTS = List.of(
+            event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"SECOND\"},\"finish_reason\":\"stop\"}]}"),
+            event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                    + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}"),
+            "data: [DONE]\n\n");
+    private static final String REST = String.join("", REST_EVENTS);
     private static final String REQUEST_BODY = "{\"model\":\"gpt-4o-mini\",\"stream\":true,"
             + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
@@ -77,6 +79,48 @@ class StreamFirstByteIT {
             assertThat(bytes).as("the daemon's writes to the client until its first event (bytes of each)").hasSize(1);
             String rest = readUntil(client.getInputStream(), "0\r\n\r\n");
             assertThat(rest).contains("SECOND", "[DONE]");
+        }
+    }
+
+    @Test
+    void eventsThatArrivedTogetherReachTheClientInOneWrite() throws Exception {
+        CountDownLatch clientHasFirst = new CountDownLatch(1);
+        try (UpstreamFramingIT.RawProvider provider = new UpstreamFramingIT.RawProvider((p, conn, in, out) -> {
+                    p.read(in);
+                    write(out, HEAD + chunk(FIRST));
+                    clientHasFirst.await();
+                    // The last event, the usage event and [DONE], each its own chunk, in one packet (as the
+                    // external harness's Node provider ends its streams), then the end of the body.
+                    write(out, chunk(REST_EVENTS.get(0)) + chunk(REST_EVENTS.get(1)) + chunk(REST_EVENTS.get(2)) + "0\r\n\r\n");
+                    p.honestUntilClosed(in, out);
+                });
+                TestGateway g = TestGateway.start(temp, null, provider.env());
+                Socket client = new Socket("127.0.0.1", g.state().port());
+                Recording writes = new Recording()) {
+            client.setSoTimeout(20_000);
+            send(client, g);
+            readUntil(client.getInputStream(), "FIRST");
+            writes.enable("jdk.SocketWrite").withThreshold(Duration.ZERO).withoutStackTrace();
+            writes.start();
+            clientHasFirst.countDown();
+
+            String rest = readUntil(client.getInputStream(), "0\r\n\r\n");
+            assertThat(rest).contains("SECOND", "\"total_tokens\":5", "[DONE]");
+            // A write's event is committed after the write returns: wait until the recording has them all.
+            List<Long> bytes = List.of();
+            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < end; ) {
+                bytes = writesTo(writes, client.getLocalPort()).stream().map(e -> e.getLong("bytesWritten")).toList();
+                if (bytes.stream().mapToLong(Long::longValue).sum() >= rest.length()) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            writes.stop();
+            assertThat(bytes.stream().mapToLong(Long::longValue).sum())
+                    .as("the recorded writes carry every byte the client got (none missed)").isEqualTo(rest.length());
+            assertThat(bytes).as("the daemon's writes to the client after the first event: the three events"
+                    + " together, then the end of the body (bytes of each)").hasSize(2);
+            assertThat(bytes.getLast()).as("the end of the body on its own").isLessThanOrEqualTo(7);
         }
     }
 
