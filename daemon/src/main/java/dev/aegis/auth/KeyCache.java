@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * Key lookups by id without a database query on the call path. Entries refresh in the background
@@ -26,15 +25,15 @@ public final class KeyCache {
     private final LoadingCache<String, Optional<KeyRecord>> cache;
 
     public KeyCache(KeyStore store, Ticker ticker) {
-        this(store, ticker, 100_000, ForkJoinPool.commonPool());
+        this(store, ticker, 100_000, refresh -> Thread.ofVirtual().name("aegis-key-refresh").start(refresh));
     }
 
     /**
      * The cache's upkeep (draining its read buffer, evicting) runs on the calling thread, not handed to
      * another pool's thread: a handed-over drain every few lookups woke a {@code commonPool} thread, a
      * wake-up and a core taken in the middle of a call (docs/benchmarks/run-2026-12-04-1930-tails.md).
-     * Refreshes still run on {@code refreshes}, so a slow store never holds up the call that found a
-     * key due for one.
+     * Refreshes run on {@code refreshes} (a virtual thread each), so a slow store never holds up the
+     * call that found a key due for one.
      */
     KeyCache(KeyStore store, Ticker ticker, long maximumSize, Executor refreshes) {
         CacheLoader<String, Optional<KeyRecord>> loader = new CacheLoader<>() {
