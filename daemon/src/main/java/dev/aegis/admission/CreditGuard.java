@@ -54,7 +54,9 @@ public final class CreditGuard implements AutoCloseable {
         this.owed = new BackgroundWriter<>("settlements", this::settleOwed, spool == null ? null : spool::keep);
         this.ledger = ledger;
         this.pricing = pricing;
-        this.hasAccount = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
+        // Its upkeep runs on the calling thread: handed to the common pool, it woke a thread every few calls.
+        this.hasAccount = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker)
+                .expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
                 .build(keyId -> ledger.balance(keyId).isPresent());
     }
 

@@ -1,5 +1,6 @@
 package dev.aegis.auth;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -7,6 +8,8 @@ import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Key lookups by id without a database query on the call path. Entries refresh in the background
@@ -22,13 +25,36 @@ public final class KeyCache {
     private final LoadingCache<String, Optional<KeyRecord>> cache;
 
     public KeyCache(KeyStore store, Ticker ticker) {
+        this(store, ticker, 100_000, refresh -> Thread.ofVirtual().name("aegis-key-refresh").start(refresh));
+    }
+
+    /**
+     * The cache's upkeep (draining its read buffer, evicting) runs on the calling thread, not handed to
+     * another pool's thread: a handed-over drain every few lookups woke a {@code commonPool} thread, a
+     * wake-up and a core taken in the middle of a call (docs/benchmarks/run-2026-12-04-1930-tails.md).
+     * Refreshes run on {@code refreshes} (a virtual thread each), so a slow store never holds up the
+     * call that found a key due for one.
+     */
+    KeyCache(KeyStore store, Ticker ticker, long maximumSize, Executor refreshes) {
+        CacheLoader<String, Optional<KeyRecord>> loader = new CacheLoader<>() {
+            @Override
+            public Optional<KeyRecord> load(String id) {
+                return store.find(id);
+            }
+
+            @Override
+            public CompletableFuture<Optional<KeyRecord>> asyncReload(String id, Optional<KeyRecord> old, Executor unused) {
+                return CompletableFuture.supplyAsync(() -> store.find(id), refreshes);
+            }
+        };
         this.cache = Caffeine.newBuilder()
+                .executor(Runnable::run)
                 .ticker(ticker)
-                .maximumSize(100_000)
+                .maximumSize(maximumSize)
                 .refreshAfterWrite(REFRESH)
                 .expireAfterWrite(EXPIRE)
                 .recordStats()
-                .build(store::find);
+                .build(loader);
     }
 
     public Optional<KeyRecord> find(String id) {
