@@ -16,8 +16,8 @@
 #                                  [--aegis PATH] [--no-build] [--out FILE] [--keep]
 #   --quick      1 round of 3 s per target and row, 5 s warm-up: checks that it works (~2 min with --aegis)
 #   --rounds N   rounds (default 3); --duration S: seconds per target and row (default 8)
-#   --warmup S   warm up Aegis for at least S seconds (default 30) and until its rate holds (at most 3 x S):
-#                a fresh daemon's JIT compiles its hot code first
+#   --warmup S   warm up Aegis for at least S seconds (default 30) and until its rate holds and its JIT
+#                compilers are quiet (under 5 % of its CPU), at most 3 x S: a fresh daemon compiles its hot code first
 #   --idle S     how long the started daemon is left alone before its idle RSS is read (default 30)
 #   --aegis PATH use this installed `aegis` command instead of building and installing one
 #   --no-build   install the distribution already built in packaging/target/aegis
@@ -144,6 +144,9 @@ mem_kb() { # PID FIELD(VmRSS|VmHWM) -> the sum over the process tree, in kB
   echo "$total"
 }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+jit_and_all_ticks() { # PID -> "<CPU ticks of its JIT compiler threads> <CPU ticks of all its threads>"
+  thread_ticks "$1" | awk -F'\t' '{ all += $2 } $1 ~ /^C[12] CompilerThre/ { jit += $2 } END { printf "%d %d", jit, all }'
+}
 thread_ticks() { # PID -> "thread-group<TAB>ticks" per group of its threads (names without their numbers)
   local t stat rest name
   for t in /proc/"$1"/task/*; do
@@ -437,20 +440,27 @@ LOAD_BEFORE="$(loadavg)"
 STARTED_AT="$(date -u '+%Y-%m-%d %H:%M UTC')"
 # Warm-up: a fresh daemon's JIT keeps compiling the request path for a while (longer on shared
 # cores), and figures taken meanwhile measure the compiler. Aegis takes 64-connection whole answers
-# and streams in 6 s turns for at least --warmup seconds and until its rate holds (the last turn
-# within 10 % of the one before), for at most three times --warmup; then every target briefly.
+# and streams in 6 s turns for at least --warmup seconds and until it has settled: its rate holds
+# (the last turn within 10 % of the one before) and its JIT compilers used under 5 % of its CPU in
+# the last turn (a rate can hold while C2 still compiles the request path); for at most three times
+# --warmup; then every target briefly.
 rate_of() { awk -v c="$(field "$1" calls)" -v s="$(field "$1" seconds)" 'BEGIN { printf "%d", (s > 0 ? c / s : 0) }'; }
 WARMED=0 SETTLED=no prev=0 turn=0
 if [ "$WARMUP" -gt 0 ]; then
   say "warming up Aegis: at least ${WARMUP} s, until its rate holds, at most $(( WARMUP * 3 )) s..."
   while :; do
     turn=$(( turn + 1 ))
+    before_all="$(jit_and_all_ticks "$AEGIS_PID")"
     run_one "w$turn" whole-c64 aegis 4
     rate="$(rate_of "$LAST_LINE")"
     run_one "w$turn" stream-c64 aegis 2
+    after_all="$(jit_and_all_ticks "$AEGIS_PID")"
+    jit_pct="$(awk -v b="$before_all" -v a="$after_all" 'BEGIN { split(b, x, " "); split(a, y, " ");
+      all = y[2] - x[2]; printf "%d", (all > 0 ? 100 * (y[1] - x[1]) / all : 0) }')"
     WARMED=$(( WARMED + 8 ))   # 6 s of load and a second after each run
-    say "  warm-up turn $turn: $rate calls/s at 64 connections"
-    if [ "$WARMED" -ge "$WARMUP" ] && [ "$prev" -gt 0 ] && [ $(( (rate > prev ? rate - prev : prev - rate) * 10 )) -le "$prev" ]; then
+    say "  warm-up turn $turn: $rate calls/s at 64 connections, JIT ${jit_pct} % of the daemon's CPU"
+    if [ "$WARMED" -ge "$WARMUP" ] && [ "$prev" -gt 0 ] && [ $(( (rate > prev ? rate - prev : prev - rate) * 10 )) -le "$prev" ] \
+        && [ "$jit_pct" -lt 5 ]; then
       SETTLED=yes; break
     fi
     [ "$WARMED" -ge $(( WARMUP * 3 )) ] && break
