@@ -241,13 +241,16 @@ final class Components implements AutoCloseable {
      */
     /**
      * Once the daemon listens: warms what its first calls would otherwise pay for on their way (the
-     * provider client's TLS, the receipt signer's native library), in the background.
+     * provider client's TLS, the receipt signer's native library), in the background; done when both are.
      */
-    void warmUp() {
-        upstream.warmUp();
-        if (receiptLog != null) {
-            Thread.ofVirtual().name("receipt-signer-warm-up").start(receiptLog::prepareSigner);
+    CompletableFuture<Void> warmUp() {
+        CompletableFuture<Void> tls = upstream.warmUp();
+        if (receiptLog == null) {
+            return tls;
         }
+        CompletableFuture<Void> signer = CompletableFuture.runAsync(receiptLog::prepareSigner,
+                runnable -> Thread.ofVirtual().name("receipt-signer-warm-up").start(runnable));
+        return CompletableFuture.allOf(tls, signer);
     }
 
     private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)

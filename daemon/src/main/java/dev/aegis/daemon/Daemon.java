@@ -43,6 +43,7 @@ public final class Daemon {
     private GatewayServer server;
     private ConfigWatcher watcher;
     private IdleHeapReturn idleHeapReturn;
+    private volatile CompletableFuture<Void> warmUps = CompletableFuture.completedFuture(null);
     private DaemonState state;
 
     private Daemon(DaemonOptions options) {
@@ -118,7 +119,7 @@ public final class Daemon {
             watcher = new ConfigWatcher(options.configFile(), new ConfigLoader(options.env(), options.home()),
                     options.overrides(), components.config, components.reloads);
         }
-        components.warmUp();
+        warmUps = components.warmUp();
         idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(), IdleHeapReturn.QUIET);
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
@@ -179,6 +180,7 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            AotTrainingRun.awaitWarmUps(warmUps, AotTrainingRun.recording(), AotTrainingRun.WARM_UP_WAIT);
             releaseAll();
             LOG.info("stopped");
             stopped.countDown();

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -33,15 +34,15 @@ public final class UpstreamClient implements AutoCloseable {
         this.http1 = new Http1Client(timeouts.connect());
     }
 
-    /** Sets up TLS in the background, so the first https call does not wait for it. */
-    public void warmUp() {
-        Thread.ofVirtual().name("upstream-client-warm-up").start(() -> {
+    /** Sets up TLS in the background, so the first https call does not wait for it; done when it is. */
+    public CompletableFuture<Void> warmUp() {
+        return CompletableFuture.runAsync(() -> {
             try {
                 http1.warmUpTls();
             } catch (IllegalStateException e) {
                 // closed before it was built: nothing to warm up
             }
-        });
+        }, runnable -> Thread.ofVirtual().name("upstream-client-warm-up").start(runnable));
     }
 
     /** Sends the request and returns as soon as the response headers arrive; the body is read as it comes. */

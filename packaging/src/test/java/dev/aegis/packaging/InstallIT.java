@@ -14,8 +14,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -203,6 +207,59 @@ class InstallIT {
         } finally {
             service.destroyForcibly();
         }
+    }
+
+    /**
+     * What a daemon's start loads comes from its AOT cache (docs/STARTUP.md): the training daemon
+     * waits for the start's background warm-ups (TLS, the receipt signer) before it writes the cache,
+     * and no jar in lib/ is signed (the JVM keeps a signed jar's classes out of every cache, and
+     * verifying one costs each start CPU).
+     */
+    @Test
+    void theDaemonLoadsItsWarmUpsFromItsCacheAndNoJarIsSigned() throws Exception {
+        try (Stream<Path> jars = Files.list(prefix.resolve("lib"))) {
+            for (Path jar : jars.toList()) {
+                try (JarFile f = new JarFile(jar.toFile(), false)) {
+                    assertThat(f.stream().map(JarEntry::getName))
+                            .as(jar.getFileName().toString())
+                            .noneMatch(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".RSA")));
+                }
+            }
+        }
+        Assumptions.assumeTrue(Files.exists(prefix.resolve("aot/daemon.aot")), "no AOT cache (JDK < 25)");
+        Path home = Files.createDirectories(temp.resolve("cache-home"));
+        Path classes = temp.resolve("classes.log");
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-cache", "AEGIS_HOME", home.toString(), "AEGIS_PORT", "0",
+                "AEGIS_DAEMON_OPTS", "-Xlog:class+load=info:file=" + classes);
+        ProcessBuilder pb = new ProcessBuilder(aegis(), "start", "--foreground").redirectErrorStream(true)
+                .redirectOutput(temp.resolve("cache.out").toFile());
+        pb.environment().putAll(env);
+        Process daemon = pb.start();
+        String log = "";
+        try {
+            // The signer's warm-up runs last, after the daemon listens (and after TLS's has begun).
+            for (int i = 0; i < 600 && !log.contains("receipts are signed with") && daemon.isAlive(); i++) {
+                Thread.sleep(100);
+                log = Files.readString(temp.resolve("cache.out"));
+            }
+            assertThat(log).contains("receipts are signed with");
+        } finally {
+            daemon.destroy();
+            assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        String loaded = Files.readString(classes);
+        assertThat(sourceOf(loaded, "sun.security.ssl.SSLContextImpl")).isEqualTo("shared objects file");
+        if (log.contains("aws-lc")) {
+            assertThat(sourceOf(loaded, "com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider"))
+                    .isEqualTo("shared objects file");
+        }
+    }
+
+    /** Where the class+load log says a class came from ("shared objects file" is the AOT cache). */
+    private static String sourceOf(String classLoadLog, String className) {
+        Matcher m = Pattern.compile("\\] " + Pattern.quote(className) + " source: (.*)").matcher(classLoadLog);
+        assertThat(m.find()).as(className + " was loaded").isTrue();
+        return m.group(1).strip();
     }
 
     @Test
