@@ -1,5 +1,7 @@
 package dev.aegis.admission;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.store.RateLimitState;
 import java.time.Duration;
@@ -7,27 +9,80 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Rate limits kept in the shared PostgreSQL store (team mode, docs/TEAM.md): the same GCRA as
  * {@link RateLimiter}, with each key's and rule's state in the store and the database's clock, so the
- * daemons sharing a key share its limit exactly. A call is admitted by one transaction of
- * conditional statements ({@link RateLimitState#admit}); a finished call's tokens are added in the
- * background.
+ * daemons sharing a key share its limit. To keep most calls off the database, a daemon takes a
+ * request rule's places a few at a time ({@link #leaseSize}: a lease) in one statement
+ * ({@link RateLimitState#admit}) and admits its next calls from them; a token rule's state, read in
+ * that statement, answers the checks of the next {@link #READ_AGE}. A lease unused for
+ * {@link #LEASE_IDLE}, and every lease at a stop, is handed back. A finished call's tokens are added in
+ * the background.
  */
 public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
 
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    /** A request rule leases at most 1/LEASE_FRACTION of its limit per daemon (none below that many requests). */
+    static final int LEASE_FRACTION = 50;
+    /** ... and at most this many places. */
+    static final int MAX_LEASE = 100;
+    /** How long a token rule's state read from the store answers checks (as {@link SharedBudgets#READ_AGE}). */
+    static final Duration READ_AGE = SharedBudgets.READ_AGE;
+    /** A lease no call has taken from for this long goes back to the store. */
+    static final Duration LEASE_IDLE = Duration.ofSeconds(1);
 
-    /** A key's rule, as the background writer sums token charges. */
+    /** A key's rule, as the background writer sums token charges and leases handed back. */
     private record KeyRule(String keyId, String rule) {}
 
+    /** What this daemon knows of one of a key's rules. */
+    private static final class Known {
+        /** The store's TAT as last seen, moved by this daemon's grants and (token rules) its own calls' tokens since. */
+        long tatNs;
+        /** Places leased and not used yet (request rules). */
+        int held;
+        /** When the store's TAT was read (local nanoTime). */
+        long readAt;
+        /** What one place or token adds to the TAT. */
+        long incrementNs;
+    }
+
+    /** A key's leases and last known state; calls of the key take from it one at a time. */
+    private static final class KeyLease {
+        final ReentrantLock lock = new ReentrantLock();
+        final Map<String, Known> rules = new HashMap<>();
+        /** The database's clock minus the local nanoTime, as of the last statement. */
+        long clockOffsetNs;
+        /** When a call last took a place (local nanoTime). */
+        long usedAt;
+    }
+
     private final RateLimitState state;
-    private final DeltaWriter<KeyRule> tokens;
+    private final DeltaWriter<KeyRule> writer;
+    private final Cache<String, KeyLease> leases =
+            Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(2)).maximumSize(100_000).build();
+    private final ScheduledExecutorService idleLeases = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("aegis-rate-limit-leases").daemon(true).unstarted(r));
 
     public SharedRateLimiter(RateLimitState state) {
         this.state = state;
-        this.tokens = new DeltaWriter<>("token rate limits", this::write, state::prune, PRUNE_EVERY);
+        this.writer = new DeltaWriter<>("token rate limits", this::write, state::prune, PRUNE_EVERY);
+        long every = LEASE_IDLE.toMillis() / 2;
+        idleLeases.scheduleWithFixedDelay(() -> handBack(LEASE_IDLE.toNanos()), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The places a daemon leases of a request rule beyond the one a call takes: 1/{@link #LEASE_FRACTION}
+     * of the limit, at most {@link #MAX_LEASE}; none for a limit under {@link #LEASE_FRACTION} requests
+     * (every call then takes its place in the store, and the limit holds exactly). docs/TEAM.md's bound
+     * counts it once per daemon.
+     */
+    static int leaseSize(RateLimitRule rule) {
+        return rule.tokens() > 0 ? 0 : (int) Math.min(MAX_LEASE, rule.requests() / LEASE_FRACTION);
     }
 
     @Override
@@ -37,20 +92,89 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         }
         // The same rule twice (a key's --rpm and a configured rule alike) is one state, as in memory.
         List<RateLimitRule> rules = given.stream().distinct().toList();
-        List<RateLimitState.Step> steps = new ArrayList<>(rules.size());
+        KeyLease lease = leases.get(keyId, k -> new KeyLease());
+        lease.lock.lock();
+        try {
+            long local = System.nanoTime();
+            RateLimitState.Outcome refused = null;
+            if (!covered(lease, rules, local)) {
+                RateLimitState.Outcome outcome = fetch(keyId, lease, rules);
+                local = System.nanoTime();
+                if (!outcome.admitted()) {
+                    refused = outcome;
+                }
+            }
+            long now = local + lease.clockOffsetNs;
+            Map<RateLimitRule, Long> current = new HashMap<>();
+            for (RateLimitRule rule : rules) {
+                Known known = lease.rules.get(name(rule));
+                // Places this daemon holds are its own to use: the store's TAT less them, as one daemon sees its bucket.
+                current.put(rule, Math.max(known.tatNs - known.held * increment(rule), now));
+            }
+            RateLimiter.Verdict v = RateLimiter.decide(rules, now, current, new HashMap<>());
+            if (refused != null) {
+                // A place freed between the refusal and the read of the state: refused all the same, retry at once.
+                return v.allowed() ? new RateLimiter.Verdict(false, v.limit(), 0, v.resetMs(), 1) : v;
+            }
+            for (RateLimitRule rule : rules) {
+                if (rule.tokens() == 0) {
+                    lease.rules.get(name(rule)).held--;
+                }
+            }
+            lease.usedAt = local;
+            return v;
+        } finally {
+            lease.lock.unlock();
+        }
+    }
+
+    /** Whether the lease answers a call of these rules without the store: a place held for each request rule, fresh token rules. */
+    private static boolean covered(KeyLease lease, List<RateLimitRule> rules, long local) {
         for (RateLimitRule rule : rules) {
+            Known known = lease.rules.get(name(rule));
+            if (known == null || (rule.tokens() > 0 ? local - known.readAt > READ_AGE.toNanos() : known.held < 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One statement: tops up each request rule's lease (at least the call's own place if none is held), reads the token rules. */
+    private RateLimitState.Outcome fetch(String keyId, KeyLease lease, List<RateLimitRule> rules) {
+        List<RateLimitState.Step> steps = new ArrayList<>(rules.size());
+        Map<String, Long> pending = new HashMap<>();
+        for (RateLimitRule rule : rules) {
+            String name = name(rule);
+            Known known = lease.rules.get(name);
+            int held = known == null ? 0 : known.held;
             long window = rule.window().toNanos();
-            steps.add(new RateLimitState.Step(name(rule), rule.tokens() > 0 ? 0 : window / rule.requests(), window));
+            if (rule.tokens() > 0) {
+                // What waits to be written, read before the store: counted twice for a moment at worst, never missed.
+                pending.put(name, writer.pending(new KeyRule(keyId, name)));
+                steps.add(new RateLimitState.Step(name, 0, window, 0, 0));
+            } else {
+                steps.add(new RateLimitState.Step(name, increment(rule), window, 1 + leaseSize(rule) - held, held > 0 ? 0 : 1));
+            }
         }
+        long sent = System.nanoTime();
         RateLimitState.Outcome outcome = state.admit(keyId, steps);
-        Map<RateLimitRule, Long> current = new HashMap<>();
-        rules.forEach(rule -> current.put(rule, outcome.tatNs().get(name(rule))));
-        RateLimiter.Verdict v = RateLimiter.decide(rules, outcome.nowNs(), current, new HashMap<>());
-        if (!outcome.admitted() && v.allowed()) {
-            // A place freed between the refusal and the read of the state: refused all the same, retry at once.
-            return new RateLimiter.Verdict(false, v.limit(), 0, v.resetMs(), 1);
+        long received = System.nanoTime();
+        lease.clockOffsetNs = outcome.nowNs() - (sent + (received - sent) / 2);
+        for (RateLimitRule rule : rules) {
+            String name = name(rule);
+            Known known = lease.rules.computeIfAbsent(name, n -> new Known());
+            known.incrementNs = increment(rule);
+            long tat = Math.max(outcome.tatNs().get(name), outcome.nowNs());
+            if (rule.tokens() > 0) {
+                known.tatNs = tat + pending.get(name);
+                known.readAt = received;
+            } else {
+                int granted = outcome.granted().getOrDefault(name, 0);
+                known.held += granted;
+                known.tatNs = tat + granted * increment(rule);
+            }
         }
-        return v;
+        return outcome;
     }
 
     @Override
@@ -58,9 +182,23 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         if (used <= 0) {
             return;
         }
+        KeyLease lease = leases.getIfPresent(keyId);
         for (RateLimitRule rule : rules) {
             if (rule.tokens() > 0) {
-                tokens.add(new KeyRule(keyId, name(rule)), used * Math.max(1, rule.window().toNanos() / rule.tokens()));
+                long ns = used * increment(rule);
+                writer.add(new KeyRule(keyId, name(rule)), ns);
+                if (lease != null) {
+                    // This daemon's own tokens count at once in what its next checks read.
+                    lease.lock.lock();
+                    try {
+                        Known known = lease.rules.get(name(rule));
+                        if (known != null) {
+                            known.tatNs = Math.max(known.tatNs, System.nanoTime() + lease.clockOffsetNs) + ns;
+                        }
+                    } finally {
+                        lease.lock.unlock();
+                    }
+                }
             }
         }
     }
@@ -71,10 +209,41 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         return RateLimiter.used(rule, now.tatNs().get(name(rule)), now.nowNs());
     }
 
+    /** Hands back the places of leases no call has taken from for {@code idleNs} (all of them with 0): written in the background. */
+    private void handBack(long idleNs) {
+        long local = System.nanoTime();
+        leases.asMap().forEach((keyId, lease) -> {
+            if (!lease.lock.tryLock()) {
+                return;
+            }
+            try {
+                if (local - lease.usedAt < idleNs) {
+                    return;
+                }
+                lease.rules.forEach((name, known) -> {
+                    if (known.held > 0) {
+                        long back = known.held * known.incrementNs;
+                        writer.add(new KeyRule(keyId, name), -back);
+                        known.tatNs -= back;
+                        known.held = 0;
+                    }
+                });
+            } finally {
+                lease.lock.unlock();
+            }
+        });
+    }
+
     private void write(Map<KeyRule, Long> batch) {
         Map<String, Map<String, Long>> byKey = new HashMap<>();
         batch.forEach((kr, ns) -> byKey.computeIfAbsent(kr.keyId(), k -> new HashMap<>()).put(kr.rule(), ns));
         state.add(byKey);
+    }
+
+    /** What one place (a request) or one token adds to a rule's TAT. */
+    private static long increment(RateLimitRule rule) {
+        long window = rule.window().toNanos();
+        return rule.tokens() > 0 ? Math.max(1, window / rule.tokens()) : window / rule.requests();
     }
 
     /** A rule's name in the store: what it limits, over which window and routes. */
@@ -85,6 +254,13 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
 
     @Override
     public void close() {
-        tokens.close();
+        idleLeases.shutdownNow();
+        try {
+            idleLeases.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        handBack(0);
+        writer.close();
     }
 }

@@ -25,18 +25,27 @@ public final class RateLimitState {
      * One rule's step for a call.
      *
      * @param rule the rule's name
-     * @param incrementNs what the call adds to the TAT (0 for a token rule, checked only)
+     * @param incrementNs what one place adds to the TAT (0 for a token rule, checked only)
      * @param windowNs how far ahead of now the TAT may be once added to
+     * @param want how many places a request rule takes if its window has room (a daemon's lease: docs/TEAM.md)
+     * @param min how many it must grant for the call to be admitted (0 when the daemon still holds one)
      */
-    public record Step(String rule, long incrementNs, long windowNs) {}
+    public record Step(String rule, long incrementNs, long windowNs, int want, int min) {
+
+        /** One place for a request rule (all or nothing), a check for a token rule. */
+        public Step(String rule, long incrementNs, long windowNs) {
+            this(rule, incrementNs, windowNs, incrementNs > 0 ? 1 : 0, incrementNs > 0 ? 1 : 0);
+        }
+    }
 
     /**
      * What the store answered.
      *
      * @param nowNs the database's clock
      * @param tatNs each rule's TAT before this call (now when it had none, or an old one)
+     * @param granted the places each request rule granted (all 0 when refused)
      */
-    public record Outcome(boolean admitted, long nowNs, Map<String, Long> tatNs) {}
+    public record Outcome(boolean admitted, long nowNs, Map<String, Long> tatNs, Map<String, Integer> granted) {}
 
     private final Database db;
 
@@ -46,26 +55,34 @@ public final class RateLimitState {
 
     /**
      * Takes every step, or none when one rule refuses: one statement, one round trip however many
-     * rules ({@code aegis_rate_limit_admit}, migrations/postgresql/V15). A request rule's row is locked
+     * rules ({@code aegis_rate_limit_lease}, migrations/postgresql/V16). A request rule grants up to
+     * its step's {@code want} places, as many as its window has room for, and refuses the call when that
+     * is below its {@code min}. A request rule's row is locked
      * only within that statement, so calls of one key queue on the database, not on a round trip to a
      * daemon; a token rule (increment 0) is only read.
      */
     public Outcome admit(String keyId, List<Step> steps) {
         List<Step> ordered = ordered(steps);
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT admitted, now_ns, tat_ns FROM aegis_rate_limit_admit(?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT admitted, now_ns, tat_ns, granted FROM aegis_rate_limit_lease(?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, keyId);
                 ps.setArray(2, c.createArrayOf("text", ordered.stream().map(Step::rule).toArray()));
                 ps.setArray(3, c.createArrayOf("bigint", ordered.stream().map(Step::incrementNs).toArray()));
                 ps.setArray(4, c.createArrayOf("bigint", ordered.stream().map(Step::windowNs).toArray()));
+                ps.setArray(5, c.createArrayOf("integer", ordered.stream().map(Step::want).toArray()));
+                ps.setArray(6, c.createArrayOf("integer", ordered.stream().map(Step::min).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     Long[] tat = (Long[]) rs.getArray(3).getArray();
+                    Integer[] granted = (Integer[]) rs.getArray(4).getArray();
                     Map<String, Long> before = new HashMap<>();
+                    Map<String, Integer> places = new HashMap<>();
                     for (int i = 0; i < ordered.size(); i++) {
                         before.put(ordered.get(i).rule(), tat[i]);
+                        places.put(ordered.get(i).rule(), granted[i]);
                     }
-                    return new Outcome(rs.getBoolean(1), rs.getLong(2), before);
+                    return new Outcome(rs.getBoolean(1), rs.getLong(2), before, places);
                 }
             }
         });
@@ -76,7 +93,10 @@ public final class RateLimitState {
         return db.read(c -> read(c, keyId, steps));
     }
 
-    /** Adds to TATs unconditionally (a finished call's tokens), in one transaction. */
+    /**
+     * Adds to TATs unconditionally, in one transaction: a finished call's tokens, or (negative) the
+     * places of a lease handed back unused.
+     */
     public void add(Map<String, Map<String, Long>> incrementNsByKeyAndRule) {
         if (incrementNsByKeyAndRule.isEmpty()) {
             return;
@@ -130,7 +150,7 @@ public final class RateLimitState {
         for (Step step : steps) {
             before.put(step.rule(), Math.max(tat.getOrDefault(step.rule(), now), now));
         }
-        return new Outcome(false, now, before);
+        return new Outcome(false, now, before, Map.of());
     }
 
     /** Rules in name order: daemons lock a key's rows in the same order, so they never deadlock. */

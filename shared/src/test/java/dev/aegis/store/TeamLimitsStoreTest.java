@@ -98,4 +98,27 @@ class TeamLimitsStoreTest {
             assertThat(state.prune()).isZero();
         }
     }
+
+    /** A lease takes as many places as the window has room for, up to what is wanted; handed back (negative), they are free again. */
+    @Test
+    void aLeaseTakesWhatTheWindowHoldsAndHandsBackWhatIsUnused() {
+        String url = TestStores.url(Dialect.POSTGRESQL, temp);
+        try (Database db = Database.open(url, Database.PageCache.APPENDS)) {
+            RateLimitState state = new RateLimitState(db);
+            // 10 per minute: a lease of 4 (and the call's own place), then 5, then only the 1 left, then none.
+            RateLimitState.Step five = new RateLimitState.Step("r", MINUTE_NS / 10, MINUTE_NS, 5, 1);
+            assertThat(state.admit("k", List.of(five)).granted()).containsEntry("r", 5);
+            assertThat(state.admit("k", List.of(five)).granted()).containsEntry("r", 5);
+            RateLimitState.Outcome none = state.admit("k", List.of(five));
+            assertThat(none.admitted()).isFalse();
+            assertThat(none.granted()).containsEntry("r", 0);
+            // A daemon still holding a place (min 0) is admitted with what is left (nothing): its own place serves the call.
+            assertThat(state.admit("k", List.of(new RateLimitState.Step("r", MINUTE_NS / 10, MINUTE_NS, 5, 0))).admitted()).isTrue();
+            // Three places handed back: a lease of five gets those three.
+            state.add(Map.of("k", Map.of("r", -3 * MINUTE_NS / 10)));
+            RateLimitState.Outcome back = state.admit("k", List.of(five));
+            assertThat(back.admitted()).isTrue();
+            assertThat(back.granted()).containsEntry("r", 3);
+        }
+    }
 }

@@ -1,0 +1,3 @@
+-- Team mode's rate-limit leases are a PostgreSQL function (migrations/postgresql/V16__rate_limit_lease.sql).
+-- A single daemon on SQLite counts in its memory: nothing to do here; this version exists for the same schema
+-- history in both dialects.
