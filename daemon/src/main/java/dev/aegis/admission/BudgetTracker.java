@@ -1,7 +1,7 @@
 package dev.aegis.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.config.BudgetPolicy;
 import dev.aegis.store.UsageQueries;
 import java.time.Duration;
@@ -91,7 +91,7 @@ public final class BudgetTracker {
 
     /** A key's runs or sessions, bounded and forgotten a week after their last use. */
     private static final class Spans {
-        private final Cache<Span, Spent> spent = Caffeine.newBuilder().executor(Runnable::run)
+        private final Cache<Span, Spent> spent = CallPathCaches.builder()
                 .expireAfterAccess(Duration.ofDays(7)).maximumSize(MAX_RUNS).build();
 
         Spent of(String keyId, String id) {
@@ -106,13 +106,13 @@ public final class BudgetTracker {
 
     private final InstantSource clock;
     // Evicted and expired on the calling thread (these methods hold the lock anyway), so the bound holds at once.
-    private final Cache<String, Windows> tenants = Caffeine.newBuilder().executor(Runnable::run)
+    private final Cache<String, Windows> tenants = CallPathCaches.builder()
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_TENANTS).build();
     private final Spans runs = new Spans();
     private final Spans sessions = new Spans();
     private final Function<String, Long> keyUsage;
     private final Shared shared;
-    private final Cache<String, long[]> keys = Caffeine.newBuilder().executor(Runnable::run)
+    private final Cache<String, long[]> keys = CallPathCaches.builder()
             .expireAfterAccess(Duration.ofDays(1)).maximumSize(MAX_KEYS).build();
 
     public BudgetTracker(InstantSource clock) {

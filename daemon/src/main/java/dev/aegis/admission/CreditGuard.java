@@ -1,8 +1,8 @@
 package dev.aegis.admission;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.ModelPrice;
@@ -55,7 +55,7 @@ public final class CreditGuard implements AutoCloseable {
         this.ledger = ledger;
         this.pricing = pricing;
         // Its upkeep runs on the calling thread: handed to the common pool, it woke a thread every few calls.
-        this.hasAccount = Caffeine.newBuilder().executor(Runnable::run).ticker(ticker)
+        this.hasAccount = CallPathCaches.builder().ticker(ticker)
                 .expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
                 .build(keyId -> ledger.balance(keyId).isPresent());
     }

@@ -1,7 +1,7 @@
 package dev.aegis.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.config.RateLimitRule;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ public final class RateLimiter implements KeyRateLimits {
 
     private final LongSupplier nanoClock;
     // Its upkeep runs on the calling thread: handed to the common pool, it woke a thread every few calls.
-    private final Cache<String, KeyState> states = Caffeine.newBuilder().executor(Runnable::run)
+    private final Cache<String, KeyState> states = CallPathCaches.builder()
             .expireAfterAccess(Duration.ofHours(2)).maximumSize(100_000).build();
 
     /** @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime}; a fake one in tests) */

@@ -1,7 +1,7 @@
 package dev.aegis.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.store.BudgetCounters;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -33,8 +33,7 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
     /** Per counter: what this daemon counts for it (its seed if the store has none yet), and its expiry. */
     private final Map<String, long[]> latest = new ConcurrentHashMap<>();
     /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE}. */
-    private final Cache<String, Long> stored = Caffeine.newBuilder().expireAfterWrite(READ_AGE).maximumSize(100_000)
-            .executor(Runnable::run).build();
+    private final Cache<String, Long> stored = CallPathCaches.builder().expireAfterWrite(READ_AGE).maximumSize(100_000).build();
 
     public SharedBudgets(BudgetCounters counters, InstantSource clock) {
         this.counters = counters;

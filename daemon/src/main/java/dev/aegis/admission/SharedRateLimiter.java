@@ -1,7 +1,7 @@
 package dev.aegis.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.store.RateLimitState;
 import java.time.Duration;
@@ -64,7 +64,7 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
     private final RateLimitState state;
     private final DeltaWriter<KeyRule> writer;
     private final Cache<String, KeyLease> leases =
-            Caffeine.newBuilder().expireAfterAccess(Duration.ofHours(2)).maximumSize(100_000).build();
+            CallPathCaches.builder().expireAfterAccess(Duration.ofHours(2)).maximumSize(100_000).build();
     private final ScheduledExecutorService idleLeases = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("aegis-rate-limit-leases").daemon(true).unstarted(r));
 

@@ -1,9 +1,9 @@
 package dev.aegis.auth;
 
 import com.github.benmanes.caffeine.cache.CacheLoader;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.cache.CallPathCaches;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.KeyStore;
 import java.time.Duration;
@@ -47,8 +47,7 @@ public final class KeyCache {
                 return CompletableFuture.supplyAsync(() -> store.find(id), refreshes);
             }
         };
-        this.cache = Caffeine.newBuilder()
-                .executor(Runnable::run)
+        this.cache = CallPathCaches.builder()
                 .ticker(ticker)
                 .maximumSize(maximumSize)
                 .refreshAfterWrite(REFRESH)

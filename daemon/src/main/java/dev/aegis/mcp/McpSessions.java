@@ -1,7 +1,7 @@
 package dev.aegis.mcp;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aegis.cache.CallPathCaches;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -17,7 +17,7 @@ final class McpSessions {
     record Session(String id, String server, String keyId, String protocolVersion) {}
 
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Session> sessions = Caffeine.newBuilder()
+    private final Cache<String, Session> sessions = CallPathCaches.builder()
             .expireAfterAccess(Duration.ofHours(1)).maximumSize(100_000).build();
 
     Session open(String server, String keyId, String protocolVersion) {
