@@ -5,8 +5,10 @@ import dev.aegis.home.SecureFiles;
 import dev.aegis.store.Money;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.UsageRow;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -156,7 +158,7 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** Signs and writes the leading receipts of {@code batch} that belong to one day's file; returns how many. */
     private int appendOneFile(List<ReceiptInput> batch) throws IOException {
-        StringBuilder lines = new StringBuilder();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
         Path file = null;
         long nextSeq = seq;
         String nextPrev = prev;
@@ -174,11 +176,12 @@ public final class ReceiptLog implements AutoCloseable {
             receipt.put("prev", nextPrev);
             receipt.put("key", keyFingerprint);
             receipt.put("instance", instance);
-            receipt.put("sig", signer().sign(CanonicalJson.bytes(receipt)));
-            String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
-            lines.append(line).append('\n');
+            ReceiptSigner signer = signer();
+            byte[] line = CanonicalJson.withMember(receipt, "sig", signer::sign);
+            lines.write(line);
+            lines.write('\n');
             nextSeq++;
-            nextPrev = Receipts.hash(line);
+            nextPrev = Receipts.sha256Hex(line);
             n++;
             giveWay.point();
         }
@@ -207,8 +210,8 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /** Appends and forces the lines to the day's file {@code path}, opening it first when it is not the open one. */
-    private synchronized void write(Path path, CharSequence lines) throws IOException {
-        Receipts.append(channelFor(path), lines);
+    private synchronized void write(Path path, ByteArrayOutputStream lines) throws IOException {
+        Receipts.append(channelFor(path), ByteBuffer.wrap(lines.toByteArray()));
     }
 
     private FileChannel channelFor(Path path) throws IOException {

@@ -35,15 +35,14 @@ public final class Receipts {
     public static void append(Path file, CharSequence lines) throws IOException {
         SecureFiles.ensurePrivateFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            append(ch, lines);
+            append(ch, ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     /** The same on a file already open for appending (the daemon keeps the day's file open). */
-    public static void append(FileChannel ch, CharSequence lines) throws IOException {
+    public static void append(FileChannel ch, ByteBuffer buf) throws IOException {
         long before = ch.size();
         try {
-            ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
