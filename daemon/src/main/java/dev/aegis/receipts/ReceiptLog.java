@@ -277,7 +277,7 @@ public final class ReceiptLog implements AutoCloseable {
         m.put("error", r.errorCode());
         m.put("usage", Map.of("input", r.inputTokens(), "cached_input", r.cachedInputTokens(), "cache_write",
                 r.cacheWriteTokens(), "output", r.outputTokens(), "reasoning", r.reasoningTokens()));
-        m.put("cost_usd", Money.toUsd(r.costNanos()).stripTrailingZeros().toPlainString());
+        m.put("cost_usd", Money.toPlainUsd(r.costNanos()));
         m.put("unpriced", r.unpriced());
         m.put("price_version", r.priceVersion());
         m.put("streamed", r.streamed());
