@@ -335,6 +335,9 @@ final class Components implements AutoCloseable {
         mcpServers.close();
         upstream.close();
         recorder.close();
+        if (receiptLog != null) {
+            receiptLog.close();
+        }
         credits.close();
         if (sharedBudgets != null) {
             // Both write what waits at the same time, so a database down through the stop delays it once (5 s), not twice.

@@ -5,18 +5,23 @@ import dev.aegis.home.SecureFiles;
 import dev.aegis.store.Money;
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.UsageRow;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -33,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.aegis.store.ReceiptHeadStore}); when the trail ends before it (receipts deleted while
  * the daemon was stopped), the chain resumes from the stored head, so the gap stays visible to
  * {@code aegis receipts verify} instead of being papered over by re-used numbers.
+ *
+ * <p>The day's file stays open between batches (opening, checking and {@code chmod}-ing it per batch
+ * were five system calls per batch); before each batch one {@code stat} of the day's path checks it
+ * is still the open file, and a new day, or a file moved or deleted meanwhile (rotated away, cleaned
+ * up), opens the path anew, so receipts always go to the file named for their day.
  */
-public final class ReceiptLog {
+public final class ReceiptLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReceiptLog.class);
 
@@ -51,6 +61,10 @@ public final class ReceiptLog {
     private final InstantSource clock;
     private long seq;
     private String prev;
+    /** The day's file kept open between batches, its path and its identity (device and inode); null when none is. */
+    private FileChannel file;
+    private Path filePath;
+    private Object fileKey;
 
     private ReceiptLog(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock, long seq, String prev) {
         this.dir = dir;
@@ -144,7 +158,7 @@ public final class ReceiptLog {
 
     /** Signs and writes the leading receipts of {@code batch} that belong to one day's file; returns how many. */
     private int appendOneFile(List<ReceiptInput> batch) throws IOException {
-        StringBuilder lines = new StringBuilder();
+        ByteArrayOutputStream lines = new ByteArrayOutputStream();
         Path file = null;
         long nextSeq = seq;
         String nextPrev = prev;
@@ -162,11 +176,12 @@ public final class ReceiptLog {
             receipt.put("prev", nextPrev);
             receipt.put("key", keyFingerprint);
             receipt.put("instance", instance);
-            receipt.put("sig", signer().sign(CanonicalJson.bytes(receipt)));
-            String line = new String(CanonicalJson.bytes(receipt), StandardCharsets.UTF_8);
-            lines.append(line).append('\n');
+            ReceiptSigner signer = signer();
+            byte[] line = CanonicalJson.withMember(receipt, "sig", signer::sign);
+            lines.write(line);
+            lines.write('\n');
             nextSeq++;
-            nextPrev = Receipts.hash(line);
+            nextPrev = Receipts.sha256Hex(line);
             n++;
             giveWay.point();
         }
@@ -194,8 +209,56 @@ public final class ReceiptLog {
         }
     }
 
-    private static void write(Path file, CharSequence lines) throws IOException {
-        Receipts.append(file, lines);
+    /** Appends and forces the lines to the day's file {@code path}, opening it first when it is not the open one. */
+    private synchronized void write(Path path, ByteArrayOutputStream lines) throws IOException {
+        Receipts.append(channelFor(path), ByteBuffer.wrap(lines.toByteArray()));
+    }
+
+    private FileChannel channelFor(Path path) throws IOException {
+        if (file != null && path.equals(filePath) && isStillTheOpenFile(path)) {
+            return file;
+        }
+        closeFile();
+        SecureFiles.ensurePrivateFile(path);
+        FileChannel opened = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        try {
+            fileKey = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            opened.close();
+            throw e;
+        }
+        file = opened;
+        filePath = path;
+        return opened;
+    }
+
+    /** False when the path now names another file, or none: the open one was moved or deleted. */
+    private boolean isStillTheOpenFile(Path path) {
+        try {
+            return Objects.equals(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey(),
+                    fileKey);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void closeFile() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.warn("closing the receipt file {} failed: {}", filePath, e.getMessage());
+            }
+            file = null;
+            filePath = null;
+            fileKey = null;
+        }
+    }
+
+    /** Closes the open day's file (every receipt written is already forced to disk). */
+    @Override
+    public synchronized void close() {
+        closeFile();
     }
 
     private static TreeMap<String, Object> fields(ReceiptInput in, Instant now) {
@@ -214,7 +277,7 @@ public final class ReceiptLog {
         m.put("error", r.errorCode());
         m.put("usage", Map.of("input", r.inputTokens(), "cached_input", r.cachedInputTokens(), "cache_write",
                 r.cacheWriteTokens(), "output", r.outputTokens(), "reasoning", r.reasoningTokens()));
-        m.put("cost_usd", Money.toUsd(r.costNanos()).stripTrailingZeros().toPlainString());
+        m.put("cost_usd", Money.toPlainUsd(r.costNanos()));
         m.put("unpriced", r.unpriced());
         m.put("price_version", r.priceVersion());
         m.put("streamed", r.streamed());

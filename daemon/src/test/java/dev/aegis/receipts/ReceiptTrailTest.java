@@ -28,12 +28,14 @@ class ReceiptTrailTest {
     ReceiptKeys.Pair keys;
     AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-20T10:00:00Z"));
     InstantSource clock = () -> now.get();
+    /** The log that wrote the three days, still open (as a running daemon's is). */
+    ReceiptLog log;
 
     @BeforeEach
     void writeThreeDays() throws Exception {
         dir = temp.resolve("receipts");
         keys = ReceiptKeys.loadOrCreate(temp.resolve("keys/receipts.key"), temp.resolve("keys/receipts.pub"));
-        ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
+        log = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
         for (int day = 0; day < 3; day++) {
             List<ReceiptInput> batch = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -226,5 +228,56 @@ class ReceiptTrailTest {
         VerifyResult r = verify();
         assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:4");
         assertThat(r.reason()).startsWith("bad signature");
+    }
+
+    @Test
+    void eachDayOfARunningLogHasItsFileAndANewDayOpensANewOne() throws Exception {
+        assertThat(lines(day(0))).hasSize(4);
+        assertThat(lines(day(1))).hasSize(4);
+        assertThat(lines(day(2))).hasSize(4);
+        now.set(Instant.parse("2026-11-23T23:59:59.999Z"));
+        log.append(new ArrayList<>(List.of(input("before-midnight", 1))));
+        now.set(Instant.parse("2026-11-24T00:00:00Z"));
+        log.append(new ArrayList<>(List.of(input("after-midnight", 1))));
+
+        assertThat(lines(day(3))).singleElement().asString().contains("\"id\":\"before-midnight\"", "\"seq\":13");
+        assertThat(lines(day(4))).singleElement().asString().contains("\"id\":\"after-midnight\"", "\"seq\":14");
+        assertThat(verify().intact()).isTrue();
+        assertThat(verify().receipts()).isEqualTo(14);
+    }
+
+    @Test
+    void aDayFileDeletedWhileTheLogRunsIsCreatedAgainForTheNextReceipts() throws Exception {
+        log.append(new ArrayList<>(List.of(input("first", 1))));
+        assertThat(lines(day(3))).hasSize(1);
+        Files.delete(day(3));
+
+        log.append(new ArrayList<>(List.of(input("after-delete", 1))));
+
+        assertThat(lines(day(3))).as("written to the day's path, not to the deleted file still open")
+                .singleElement().asString().contains("\"id\":\"after-delete\"", "\"seq\":14");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(day(3))))
+                .isEqualTo("rw-------");
+        VerifyResult r = verify();
+        assertThat(r.intact()).as("the deleted receipt is a visible gap").isFalse();
+        assertThat(r.reason()).startsWith("missing: expected seq 13 but found seq 14");
+    }
+
+    @Test
+    void aDayFileMovedAsideWhileTheLogRunsIsNotWrittenToAgain() throws Exception {
+        log.append(new ArrayList<>(List.of(input("first", 1))));
+        Path rotated = dir.resolve("rotated-2026-11-23.jsonl.1");
+        Files.move(day(3), rotated);
+
+        log.append(new ArrayList<>(List.of(input("after-move", 1))));
+        log.append(new ArrayList<>(List.of(input("next", 1))));
+
+        assertThat(lines(rotated)).singleElement().asString().contains("\"id\":\"first\"");
+        assertThat(lines(day(3))).hasSize(2);
+        assertThat(lines(day(3)).getFirst()).contains("\"id\":\"after-move\"", "\"seq\":14");
+        Files.move(rotated, dir.resolve("2026-11-22b.jsonl.old"));
+        Files.writeString(day(3), Files.readString(dir.resolve("2026-11-22b.jsonl.old")) + Files.readString(day(3)));
+        assertThat(verify().intact()).as("moved back in front, the chain is whole").isTrue();
+        assertThat(verify().receipts()).isEqualTo(15);
     }
 }

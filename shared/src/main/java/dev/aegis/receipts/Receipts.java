@@ -1,5 +1,6 @@
 package dev.aegis.receipts;
 
+import dev.aegis.digest.Sha256;
 import dev.aegis.home.SecureFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Receipt file names and the hash that chains one receipt line to the next. */
 public final class Receipts {
@@ -25,32 +24,32 @@ public final class Receipts {
     }
 
     public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256().digest(bytes));
+        return Sha256.hex(bytes);
     }
 
     public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.newDigest();
     }
 
     /** Appends and forces the lines; on failure cuts the file back to where it was, so no line is left half written. */
     public static void append(Path file, CharSequence lines) throws IOException {
         SecureFiles.ensurePrivateFile(file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            long before = ch.size();
-            try {
-                ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(false);
-            } catch (IOException e) {
-                ch.truncate(before);
-                throw e;
+            append(ch, ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** The same on a file already open for appending (the daemon keeps the day's file open). */
+    public static void append(FileChannel ch, ByteBuffer buf) throws IOException {
+        long before = ch.size();
+        try {
+            while (buf.hasRemaining()) {
+                ch.write(buf);
             }
+            ch.force(false);
+        } catch (IOException e) {
+            ch.truncate(before);
+            throw e;
         }
     }
 

@@ -127,6 +127,11 @@ public final class Database implements AutoCloseable {
         return connections.write(work);
     }
 
+    /** Prepared statements for work running on {@code c} (inside {@link #write} or {@link #read}); see {@link Statements}. */
+    Statements statements(java.sql.Connection c) {
+        return sql -> connections.prepared(c, sql);
+    }
+
     @Override
     public void close() {
         connections.close();

@@ -17,4 +17,31 @@ public final class Money {
     public static BigDecimal toUsd(long nanos) {
         return BigDecimal.valueOf(nanos, SCALE);
     }
+
+    /**
+     * The amount as plain USD without trailing zeros ({@code "0.000001"}, {@code "1.5"}, {@code "0"}):
+     * exactly {@code toUsd(nanos).stripTrailingZeros().toPlainString()}, without making two
+     * {@link BigDecimal}s (it is written for every call, in its log line and its receipt).
+     */
+    public static String toPlainUsd(long nanos) {
+        if (nanos < 0) {
+            return toUsd(nanos).stripTrailingZeros().toPlainString();
+        }
+        long whole = nanos / 1_000_000_000L;
+        long fraction = nanos % 1_000_000_000L;
+        if (fraction == 0) {
+            return Long.toString(whole);
+        }
+        int digits = SCALE;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            digits--;
+        }
+        StringBuilder s = new StringBuilder(24).append(whole).append('.');
+        String f = Long.toString(fraction);
+        for (int i = f.length(); i < digits; i++) {
+            s.append('0');
+        }
+        return s.append(f).toString();
+    }
 }

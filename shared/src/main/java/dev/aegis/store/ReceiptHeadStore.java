@@ -89,7 +89,7 @@ public final class ReceiptHeadStore {
     /** Sets a head in its own transaction (a rotation receipt, which has no usage row). */
     public void set(ReceiptHead head) {
         db.write(c -> {
-            write(c, head);
+            write(db.statements(c), head);
             return null;
         });
     }
@@ -113,16 +113,17 @@ public final class ReceiptHeadStore {
     }
 
     /** Moves the head of the trail {@code head.instance()} forward; never back (a kept batch written late). */
-    static void write(Connection c, ReceiptHead head) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO receipt_heads (instance, seq, hash, key_fp, updated_ms) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
-                + "key_fp = excluded.key_fp, updated_ms = excluded.updated_ms WHERE receipt_heads.seq <= excluded.seq")) {
-            ps.setString(1, row(head.instance()));
-            ps.setLong(2, head.seq());
-            ps.setString(3, head.hash());
-            ps.setString(4, head.keyFingerprint());
-            ps.setLong(5, System.currentTimeMillis());
-            ps.executeUpdate();
-        }
+    static void write(Statements statements, ReceiptHead head) throws SQLException {
+        PreparedStatement ps = statements.prepare(WRITE_HEAD);
+        ps.setString(1, row(head.instance()));
+        ps.setLong(2, head.seq());
+        ps.setString(3, head.hash());
+        ps.setString(4, head.keyFingerprint());
+        ps.setLong(5, System.currentTimeMillis());
+        ps.executeUpdate();
     }
+
+    private static final String WRITE_HEAD = "INSERT INTO receipt_heads (instance, seq, hash, key_fp, updated_ms) "
+            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, "
+            + "key_fp = excluded.key_fp, updated_ms = excluded.updated_ms WHERE receipt_heads.seq <= excluded.seq";
 }

@@ -4,7 +4,10 @@ import dev.aegis.home.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 
@@ -26,6 +29,8 @@ final class SqliteConnection implements Connections {
      * rows fell seconds behind under load (seen once in {@code CrashUnderLoadIT}).
      */
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Statements of the background writers, compiled once and kept (used under {@link #lock}, as the connection is). */
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private SqliteConnection(Connection connection) {
         this.connection = connection;
@@ -88,6 +93,21 @@ final class SqliteConnection implements Connections {
         }
     }
 
+    /** Kept across transactions: SQLite compiles a statement on each prepare. */
+    @Override
+    public PreparedStatement prepared(Connection c, String sql) throws SQLException {
+        if (c != connection || !lock.isHeldByCurrentThread()) {
+            return c.prepareStatement(sql);
+        }
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null || ps.isClosed()) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        ps.clearParameters();
+        return ps;
+    }
+
     @Override
     public void close() {
         lock.lock();
@@ -96,6 +116,7 @@ final class SqliteConnection implements Connections {
                 try (var st = connection.createStatement()) {
                     st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
                 }
+                statements.clear();
                 connection.close();
             }
         } catch (SQLException e) {

@@ -313,7 +313,7 @@ public final class StoreCopy {
                             rs.getLong(9), rs.getLong(10), rs.getLong(11), rs.getLong(12), false, null, null, null, false, true));
                 }
             }
-            UsageRollup.add(c, added, new GiveWay());
+            UsageRollup.add(to.statements(c), added, new GiveWay());
             return added.size();
         }
     }

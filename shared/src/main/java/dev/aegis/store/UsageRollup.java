@@ -1,7 +1,6 @@
 package dev.aegis.store;
 
 import dev.aegis.background.GiveWay;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -62,21 +61,21 @@ final class UsageRollup {
     }
 
     /** Adds a batch of rows to the rollup; call inside the transaction that inserts them. */
-    static void add(Connection c, List<UsageRow> rows, GiveWay giveWay) throws SQLException {
+    static void add(Statements statements, List<UsageRow> rows, GiveWay giveWay) throws SQLException {
         Map<Cell, Sums> cells = new LinkedHashMap<>();
         for (UsageRow r : rows) {
             cells.computeIfAbsent(new Cell(day(r.tsMillis()), r.keyId(), r.tenant(), r.model(), r.modelRequested(),
                     r.provider()), k -> new Sums()).add(r);
         }
-        try (PreparedStatement update = c.prepareStatement(UPDATE); PreparedStatement insert = c.prepareStatement(INSERT)) {
-            for (Map.Entry<Cell, Sums> e : cells.entrySet()) {
-                bind(update, e.getKey(), e.getValue());
-                if (update.executeUpdate() == 0) {
-                    bind(insert, e.getKey(), e.getValue());
-                    insert.executeUpdate();
-                }
-                giveWay.point();
+        PreparedStatement update = statements.prepare(UPDATE);
+        PreparedStatement insert = statements.prepare(INSERT);
+        for (Map.Entry<Cell, Sums> e : cells.entrySet()) {
+            bind(update, e.getKey(), e.getValue());
+            if (update.executeUpdate() == 0) {
+                bind(insert, e.getKey(), e.getValue());
+                insert.executeUpdate();
             }
+            giveWay.point();
         }
     }
 

@@ -47,30 +47,31 @@ public final class UsageStore {
         }
         GiveWay giveWay = new GiveWay();
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
-                int pending = 0;
-                long receiptSeq = firstReceiptSeq;
-                for (UsageRow r : rows) {
-                    bind(ps, r);
-                    if (head == null) {
-                        ps.setNull(RECEIPT_SEQ, Types.INTEGER);
-                        ps.setNull(RECEIPT_INSTANCE, Types.VARCHAR);
-                    } else {
-                        ps.setLong(RECEIPT_SEQ, receiptSeq++);
-                        ps.setString(RECEIPT_INSTANCE, head.instance());
-                    }
-                    ps.addBatch();
-                    if (++pending == ROWS_PER_STATEMENT_BATCH) {
-                        ps.executeBatch();
-                        pending = 0;
-                        giveWay.point();
-                    }
+            Statements statements = db.statements(c);
+            PreparedStatement ps = statements.prepare(INSERT);
+            ps.clearBatch();
+            int pending = 0;
+            long receiptSeq = firstReceiptSeq;
+            for (UsageRow r : rows) {
+                bind(ps, r);
+                if (head == null) {
+                    ps.setNull(RECEIPT_SEQ, Types.INTEGER);
+                    ps.setNull(RECEIPT_INSTANCE, Types.VARCHAR);
+                } else {
+                    ps.setLong(RECEIPT_SEQ, receiptSeq++);
+                    ps.setString(RECEIPT_INSTANCE, head.instance());
                 }
-                ps.executeBatch();
+                ps.addBatch();
+                if (++pending == ROWS_PER_STATEMENT_BATCH) {
+                    ps.executeBatch();
+                    pending = 0;
+                    giveWay.point();
+                }
             }
-            UsageRollup.add(c, rows, giveWay);
+            ps.executeBatch();
+            UsageRollup.add(statements, rows, giveWay);
             if (head != null) {
-                ReceiptHeadStore.write(c, head);
+                ReceiptHeadStore.write(statements, head);
             }
             return null;
         });

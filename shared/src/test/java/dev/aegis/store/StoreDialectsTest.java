@@ -128,6 +128,40 @@ class StoreDialectsTest {
         }
     }
 
+    /** The writers' statements are kept across transactions (SQLite): a failed batch leaves nothing behind for the next. */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void signedRowsAfterAFailedBatchAreStoredOnceWithTheirHead(Dialect dialect) {
+        long day = 20_400L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            UsageStore store = new UsageStore(db);
+            List<UsageRow> first = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                first.add(call(day + i, null, "gpt-4o", 1, 100));
+            }
+            store.insertSigned(first, 1, new ReceiptHead(20, "a".repeat(64), "fp", "inst"));
+            List<UsageRow> failing = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                UsageRow r = call(day + 100 + i, null, "gpt-4o", 1000, 100);
+                // After the first 16 rows went to the database: the 19th cannot be stored (request_id is NOT NULL).
+                failing.add(i == 18 ? new UsageRow(r.tsMillis(), null, null, "team-a", "run-1", "/v1/chat/completions", "gpt-4o",
+                        "gpt-4o", "openai", 200, null, 1000, 1, 2, 10, 3, 100, false, "v", 1.5, null, true, true) : r);
+            }
+            assertThatThrownBy(() -> store.insertSigned(failing, 21, new ReceiptHead(40, "b".repeat(64), "fp", "inst")))
+                    .isInstanceOf(StoreException.class);
+            store.insertSigned(List.of(call(day + 200, null, "o3", 2, 100), call(day + 201, null, "o3", 4, 100)), 21,
+                    new ReceiptHead(22, "c".repeat(64), "fp", "inst"));
+            store.insertSigned(List.of(call(day + 300, null, "o3", 8, 100)), 23, new ReceiptHead(23, "d".repeat(64), "fp", "inst"));
+
+            UsageReport byModel = new UsageQueries(db).report(UsageFilter.ALL, UsageGroup.MODEL);
+            assertThat(byModel.total().requests()).isEqualTo(23);
+            assertThat(byModel.total().input()).as("no row of the failed batch").isEqualTo(20 + 2 + 4 + 8);
+            assertThat(new ReceiptHeadStore(db).head("inst")).get().extracting(ReceiptHead::seq, ReceiptHead::hash)
+                    .containsExactly(23L, "d".repeat(64));
+            assertThat(new ReceiptHeadStore(db).highestUsageReceipt("inst")).isEqualTo(23);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void aSeriesKeepsItsCostliestGroupsAndSumsTheRestAsOther(Dialect dialect) {

@@ -37,6 +37,8 @@ public final class CallCost {
     private static final int ONE_CALLS = 20_000 / SCALE;
     private static final int MANY_CALLS = 60_000 / SCALE;
     private static final int MANY = 64;
+    /** {@code -Daegis.callcost.threads=true} prints the per-thread table after every round, not only the last. */
+    private static final boolean EVERY_ROUND_THREADS = Boolean.getBoolean("aegis.callcost.threads");
 
     /** Microseconds per clock tick of {@code /proc}'s CPU times (USER_HZ, 100 on Linux). */
     private static final long TICK_MICROS = 10_000;
@@ -64,8 +66,8 @@ public final class CallCost {
             cost.run("warm-up", request, 1, ONE_CALLS / 2, false);
             cost.run("warm-up", request, MANY, MANY_CALLS, false);
             for (int r = 1; r <= rounds; r++) {
-                cost.run("round " + r, request, 1, ONE_CALLS, r == rounds);
-                cost.run("round " + r, request, MANY, MANY_CALLS, r == rounds);
+                cost.run("round " + r, request, 1, ONE_CALLS, EVERY_ROUND_THREADS || r == rounds);
+                cost.run("round " + r, request, MANY, MANY_CALLS, EVERY_ROUND_THREADS || r == rounds);
             }
             System.out.println("load average " + MachineInfo.loadAverage());
         }

@@ -1,0 +1,70 @@
+package dev.aegis.receipts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** A member spliced into canonical JSON gives exactly the bytes of the map with it put in. */
+class CanonicalJsonTest {
+
+    private static TreeMap<String, Object> receiptLike() {
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("cost_usd", "0.000001");
+        m.put("id", "req-é-\u2603-\uD83D\uDE00 \"quoted\" \\ back");
+        m.put("seq", 42L);
+        m.put("prev", "ab".repeat(32));
+        m.put("status", 200L);
+        m.put("usage", Map.of("output", 5L, "input", 21L, "cached_input", 0L));
+        m.put("secrets", Map.of());
+        m.put("streamed", true);
+        m.put("error", null);
+        m.put("tenant", "default");
+        m.put("mcp", new TreeMap<>(Map.of("tool", "sig", "server", "status")));
+        return m;
+    }
+
+    @Test
+    void theSplicedMemberGivesTheBytesOfTheMapWithIt() {
+        for (String name : List.of("sig", "aaa", "zzz", "seq0", "cost_usd0", "\u00e9t\u00e9")) {
+            TreeMap<String, Object> m = receiptLike();
+            List<byte[]> seen = new ArrayList<>();
+            byte[] line = CanonicalJson.withMember(m, name, without -> {
+                seen.add(without);
+                return "value of " + name + " \"x\"";
+            });
+            byte[] without = CanonicalJson.bytes(m);
+            assertThat(seen).singleElement().isEqualTo(without);
+            TreeMap<String, Object> with = receiptLike();
+            with.put(name, "value of " + name + " \"x\"");
+            assertThat(new String(line, StandardCharsets.UTF_8)).as(name)
+                    .isEqualTo(new String(CanonicalJson.bytes(with), StandardCharsets.UTF_8));
+            assertThat(m).as("the map is not changed").doesNotContainKey(name);
+        }
+    }
+
+    @Test
+    void aMapWithNothingBeforeOrAfterTheMemberJoinsWithoutStrayCommas() {
+        TreeMap<String, Object> empty = new TreeMap<>();
+        assertThat(new String(CanonicalJson.withMember(empty, "sig", b -> new String(b, StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8)).isEqualTo("{\"sig\":\"{}\"}");
+        TreeMap<String, Object> onlyBefore = new TreeMap<>(Map.of("a", 1L));
+        assertThat(new String(CanonicalJson.withMember(onlyBefore, "sig", b -> "s"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1,\"sig\":\"s\"}");
+        TreeMap<String, Object> onlyAfter = new TreeMap<>(Map.of("z", 1L));
+        assertThat(new String(CanonicalJson.withMember(onlyAfter, "sig", b -> "s"), StandardCharsets.UTF_8))
+                .isEqualTo("{\"sig\":\"s\",\"z\":1}");
+    }
+
+    @Test
+    void aMapThatAlreadyHasTheMemberIsRefused() {
+        TreeMap<String, Object> m = receiptLike();
+        m.put("sig", "old");
+        assertThatThrownBy(() -> CanonicalJson.withMember(m, "sig", b -> "new")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
