@@ -35,7 +35,9 @@ public final class CallLog {
     }
 
     private static void log(UsageRow row) {
-        CALLS.info(line(row));
+        if (CALLS.isInfoEnabled()) {
+            CALLS.info(line(row));
+        }
     }
 
     /**
