@@ -1,15 +1,11 @@
 package dev.aegis.bench;
 
 import dev.aegis.cli.bench.BenchGateway;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,17 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class McpToolCallBenchmark {
 
-    private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
-            + "\"arguments\":{\"text\":\"" + "x".repeat(100) + "\"}}}";
-
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}";
-    private static final byte[] CALL_LINE = (CALL + "\n").getBytes(StandardCharsets.UTF_8);
+    private static final String CALL = McpStdioClient.CALL;
+    private static final String INIT = McpStdioClient.INIT;
 
     private McpEchoServer server;
-    private Process stdio;
-    private OutputStream stdioIn;
-    private BufferedReader stdioOut;
+    private McpStdioClient stdio;
     private BenchGateway gateway;
     private HttpClient http;
     private HttpRequest direct;
@@ -85,13 +75,7 @@ public class McpToolCallBenchmark {
                 throw new IllegalStateException("the tool call did not answer its text: " + body);
             }
         }
-        stdio = new ProcessBuilder(McpEchoServer.stdioCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        stdioIn = stdio.getOutputStream();
-        stdioOut = new BufferedReader(new InputStreamReader(stdio.getInputStream(), StandardCharsets.UTF_8));
-        stdioIn.write((INIT + "\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n")
-                .getBytes(StandardCharsets.UTF_8));
-        stdioIn.flush();
-        stdioOut.readLine();
+        stdio = McpStdioClient.start();
     }
 
     /** Initializes a session at {@code url} and returns the tools/call request that uses it. */
@@ -131,9 +115,7 @@ public class McpToolCallBenchmark {
 
     @Benchmark
     public String directStdio() throws Exception {
-        stdioIn.write(CALL_LINE);
-        stdioIn.flush();
-        return stdioOut.readLine();
+        return stdio.call();
     }
 
     @Benchmark
@@ -143,7 +125,7 @@ public class McpToolCallBenchmark {
 
     @TearDown
     public void tearDown() throws Exception {
-        stdio.destroy();
+        stdio.close();
         gateway.close();
         server.close();
     }

@@ -1,16 +1,13 @@
 package dev.aegis.bench.load;
 
 import dev.aegis.bench.McpEchoServer;
+import dev.aegis.bench.McpStdioClient;
 import dev.aegis.cli.bench.BenchGateway;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,12 +27,10 @@ import java.util.Map;
  */
 public final class McpCallCost {
 
-    private static final String TEXT = "x".repeat(100);
-    private static final String CALL = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
-            + "\"arguments\":{\"text\":\"" + TEXT + "\"}}}";
-    private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-            + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}";
-    private static final String INITIALIZED = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    private static final String TEXT = McpStdioClient.TEXT;
+    private static final String CALL = McpStdioClient.CALL;
+    private static final String INIT = McpStdioClient.INIT;
+    private static final String INITIALIZED = McpStdioClient.INITIALIZED;
     private static final long TICK_MICROS = 10_000;
 
     /** One way of making the call. */
@@ -147,24 +142,16 @@ public final class McpCallCost {
 
     /** The stdio server as a process of this benchmark's own, one JSON-RPC line each way. */
     private static Route stdioPath() throws IOException {
-        Process p = new ProcessBuilder(McpEchoServer.stdioCommand()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        OutputStream out = p.getOutputStream();
-        BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        byte[] call = (CALL + "\n").getBytes(StandardCharsets.UTF_8);
-        out.write((INIT + "\n" + INITIALIZED + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-        in.readLine();
+        McpStdioClient stdio = McpStdioClient.start();
         return new Route() {
             @Override
             public String call() throws IOException {
-                out.write(call);
-                out.flush();
-                return in.readLine();
+                return stdio.call();
             }
 
             @Override
             public void close() {
-                p.destroy();
+                stdio.close();
             }
         };
     }
