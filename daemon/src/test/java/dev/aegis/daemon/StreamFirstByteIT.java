@@ -68,12 +68,10 @@ class StreamFirstByteIT {
             send(client, g);
 
             String first = readUntil(client.getInputStream(), "FIRST");
-            writes.stop();
+            List<Long> bytes = recordedWrites(writes, client.getLocalPort(), first.length());
             clientHasFirst.countDown();
 
             assertThat(first).startsWith("HTTP/1.1 200").contains("text/event-stream");
-            List<RecordedEvent> toClient = writesTo(writes, client.getLocalPort());
-            List<Long> bytes = toClient.stream().map(e -> e.getLong("bytesWritten")).toList();
             assertThat(bytes.stream().mapToLong(Long::longValue).sum())
                     .as("the recorded writes carry every byte the client got (none missed)").isEqualTo(first.length());
             assertThat(bytes).as("the daemon's writes to the client until its first event (bytes of each)").hasSize(1);
@@ -106,16 +104,7 @@ class StreamFirstByteIT {
 
             String rest = readUntil(client.getInputStream(), "0\r\n\r\n");
             assertThat(rest).contains("SECOND", "\"total_tokens\":5", "[DONE]");
-            // A write's event is committed after the write returns: wait until the recording has them all.
-            List<Long> bytes = List.of();
-            for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < end; ) {
-                bytes = writesTo(writes, client.getLocalPort()).stream().map(e -> e.getLong("bytesWritten")).toList();
-                if (bytes.stream().mapToLong(Long::longValue).sum() >= rest.length()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
-            writes.stop();
+            List<Long> bytes = recordedWrites(writes, client.getLocalPort(), rest.length());
             assertThat(bytes.stream().mapToLong(Long::longValue).sum())
                     .as("the recorded writes carry every byte the client got (none missed)").isEqualTo(rest.length());
             assertThat(bytes).as("the daemon's writes to the client after the first event: the three events"
@@ -178,6 +167,24 @@ class StreamFirstByteIT {
             seen.write(buf, 0, n);
         }
         return seen.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The bytes of each socket write the daemon made to the client, once the recording holds at least
+     * {@code clientGot} bytes of them (or 10 s passed), then stops the recording. A write's event is
+     * committed after the write returns, so the client can read the bytes before the event exists.
+     */
+    private List<Long> recordedWrites(Recording recording, int clientPort, long clientGot) throws Exception {
+        List<Long> bytes = List.of();
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < end; ) {
+            bytes = writesTo(recording, clientPort).stream().map(e -> e.getLong("bytesWritten")).toList();
+            if (bytes.stream().mapToLong(Long::longValue).sum() >= clientGot) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        recording.stop();
+        return bytes;
     }
 
     /** The socket writes (JFR's jdk.SocketWrite) whose far end was the client's port: the daemon's to the client. */
