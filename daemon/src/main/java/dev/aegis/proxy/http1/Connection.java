@@ -32,8 +32,11 @@ final class Connection {
     private final InputStream tlsIn;
     private final HttpInput in;
     private final OutputStream out;
+    /** The TCP socket's own stream, asked how many bytes wait ({@link #spinUntilReadable}); never read. */
+    private final InputStream rawIn;
     private final ByteBuffer peek = ByteBuffer.allocate(1);
     private long idleSince;
+    private long lastHeadNanos;
     private boolean used;
     private volatile boolean closed;
 
@@ -44,6 +47,7 @@ final class Connection {
         this.socket = socket;
         InputStream stream = socket.getInputStream();
         this.tlsIn = socket == channel.socket() ? null : stream;
+        this.rawIn = tlsIn == null ? stream : channel.socket().getInputStream();
         this.in = new HttpInput(stream, READ_BUFFER, MAX_LINE, "the provider");
         this.out = socket.getOutputStream();
     }
@@ -77,6 +81,37 @@ final class Connection {
             out.write(body, bodyOffset, bodyLength);
         }
         out.flush();
+    }
+
+    /**
+     * Asks the socket for the answer's first bytes until they are there or {@code until} ({@link
+     * System#nanoTime}) passes, without parking: one system call each time. True once bytes wait to be
+     * read. Under TLS the bytes asked for are the encrypted ones, which is what "the answer came" means.
+     */
+    boolean spinUntilReadable(long until) {
+        if (in.hasBuffered()) {
+            return true;
+        }
+        try {
+            do {
+                if (rawIn.available() > 0) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - until < 0);
+        } catch (IOException | RuntimeException e) {
+            // the read that follows reports it
+        }
+        return false;
+    }
+
+    /** How long the last answer's head took to start arriving after its request was written; 0 before the first. */
+    long lastHeadNanos() {
+        return lastHeadNanos;
+    }
+
+    void lastHeadNanos(long nanos) {
+        lastHeadNanos = nanos;
     }
 
     /** One line of the response head or of chunk framing, without its line end; EOF when the provider closed. */

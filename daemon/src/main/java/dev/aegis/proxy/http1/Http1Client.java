@@ -63,6 +63,7 @@ public final class Http1Client implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final ConnectionPool pool = new ConnectionPool();
+    private final HeadWait headWait = new HeadWait();
     private final Map<Origin, Boolean> direct = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aegis-upstream-pool");
@@ -149,7 +150,7 @@ public final class Http1Client implements AutoCloseable {
         try {
             conn.write(head, body.array(), body.arrayOffset() + body.position(), body.remaining());
             written = true;
-            String statusLine = conn.readLine();
+            String statusLine = headWait.statusLine(conn);
             answered = true;
             ResponseHead h = ResponseHead.read(conn, statusLine, headRequest);
             for (int interim = 1; h.status() / 100 == 1; interim++) {

@@ -1,0 +1,47 @@
+package dev.aegis.proxy.http1;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How a call waits for its answer's head once the request is written. A blocking read on a virtual
+ * thread parks it: when the bytes come, the JDK's poller thread wakes and then a carrier thread is
+ * woken to run the call again. On a daemon with nothing else to do, those two wake-ups cost more than a
+ * provider on the same machine takes to answer (issue 29: +0.06 ms at the median and 55 µs of CPU per
+ * call at one connection, docs/benchmarks/run-2026-12-04-2230-head-wait.md).
+ *
+ * <p>So the only call waiting for a head asks its socket for the first bytes, for up to {@link
+ * #SPIN_NANOS}, before it parks, when its connection's previous answer started within that time. A
+ * remote provider's answer never does, so it costs at most one spin per new connection; with other
+ * calls waiting, the carriers have their work to do and a park costs little.
+ */
+final class HeadWait {
+
+    /** The longest a call asks before it parks: a loopback provider's answer starts within it. */
+    static final long SPIN_NANOS = 100_000;
+
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicInteger spins = new AtomicInteger();
+
+    /** The status line of the answer to the request just written on {@code conn}. */
+    String statusLine(Connection conn) throws IOException {
+        long start = System.nanoTime();
+        boolean alone = waiting.incrementAndGet() == 1;
+        try {
+            if (alone && conn.lastHeadNanos() <= SPIN_NANOS) {
+                spins.incrementAndGet();
+                conn.spinUntilReadable(start + SPIN_NANOS);
+            }
+            String line = conn.readLine();
+            conn.lastHeadNanos(System.nanoTime() - start);
+            return line;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** How many calls asked before parking, for tests. */
+    int spins() {
+        return spins.get();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.aegis.proxy.http1;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wait for an answer's head: the only call waiting asks its socket before it parks, and reads the
+ * head whole either way; a connection whose last answer came late, or a call beside another waiting
+ * one, parks at once. Real loopback sockets; each "provider" answers one request line per request.
+ */
+class HeadWaitTest {
+
+    private static final String ANSWER = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+
+    private final HeadWait wait = new HeadWait();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    @Test
+    void theOnlyCallWaitingAsksBeforeParkingAndReadsTheWholeStatusLine() throws Exception {
+        Connection conn = connectTo(provider(0, null));
+
+        assertThat(exchange(conn)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.spins()).isEqualTo(1);
+        assertThat(conn.lastHeadNanos()).isPositive();
+        assertThat(conn.readLine()).as("the rest of the head, untouched by the asking").isEqualTo("Content-Length: 0");
+    }
+
+    @Test
+    void aConnectionWhoseLastAnswerCameLaterThanTheSpinParksAtOnceNextTime() throws Exception {
+        Connection conn = connectTo(provider(20, null));
+
+        assertThat(exchange(conn)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.spins()).as("the first answer on a connection: asked, in vain").isEqualTo(1);
+        assertThat(conn.lastHeadNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
+        conn.readLine();
+        conn.readLine();
+
+        assertThat(exchange(conn)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.spins()).as("the second: its last answer came too late to ask again").isEqualTo(1);
+    }
+
+    @Test
+    void aCallWaitingBesideAnotherParksAtOnce() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Connection held = connectTo(provider(0, release));
+        Connection quick = connectTo(provider(0, null));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return exchange(held);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, r -> Thread.ofVirtual().start(r));
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); wait.spins() == 0 && System.nanoTime() < end; ) {
+            Thread.onSpinWait();
+        }
+        assertThat(wait.spins()).as("the first call, alone, asked").isEqualTo(1);
+
+        assertThat(exchange(quick)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.spins()).as("the second call, beside a waiting one, did not").isEqualTo(1);
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 200 OK");
+    }
+
+    private String exchange(Connection conn) throws IOException {
+        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        conn.write(request, new byte[0], 0, 0);
+        return wait.statusLine(conn);
+    }
+
+    /** A provider that answers each request after {@code delayMillis}, and after {@code release} opens if given. */
+    private ServerSocket provider(long delayMillis, CountDownLatch release) throws IOException {
+        ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        open.add(server);
+        Thread.ofVirtual().start(() -> {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                StringBuilder seen = new StringBuilder();
+                for (int b; (b = in.read()) >= 0; ) {
+                    seen.append((char) b);
+                    if (seen.toString().endsWith("\r\n\r\n")) {
+                        seen.setLength(0);
+                        if (release != null) {
+                            release.await();
+                        }
+                        Thread.sleep(delayMillis);
+                        out.write(ANSWER.getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the test closed it
+            }
+        });
+        return server;
+    }
+
+    private Connection connectTo(ServerSocket server) throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+        Connection conn = new Connection(new Origin(false, "127.0.0.1", server.getLocalPort()), channel, channel.socket());
+        open.add(conn::close);
+        return conn;
+    }
+}
