@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread parks it: when the bytes come, the JDK's poller thread wakes and then a carrier thread is
  * woken to run the call again. On a daemon with nothing else to do, those two wake-ups cost more than a
  * provider on the same machine takes to answer (issue 29: +0.06 ms at the median and 55 µs of CPU per
- * call at one connection, docs/benchmarks/run-2026-12-04-2230-head-wait.md).
+ * call at one connection, docs/benchmarks/run-2026-12-04-2200-head-wait.md).
  *
  * <p>So the only call waiting for a head asks its socket for the first bytes, for up to {@link
  * #SPIN_NANOS}, before it parks, when its connection's previous answer started within that time. A
