@@ -160,7 +160,7 @@ final class Components implements AutoCloseable {
                             promptLogWriter, promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
             steps.done("records");
-            this.upstream = new UpstreamClient(initial.timeouts());
+            this.upstream = new UpstreamClient(initial.timeouts(), initial.server().busyPoll());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");

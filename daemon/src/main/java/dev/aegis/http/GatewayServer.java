@@ -62,7 +62,7 @@ public final class GatewayServer {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout()));
+                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout(), settings.busyPoll()));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);

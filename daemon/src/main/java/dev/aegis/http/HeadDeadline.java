@@ -3,6 +3,7 @@ package dev.aegis.http;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -10,7 +11,6 @@ import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.internal.HttpConnection;
 
 /**
  * Jetty's HTTP/1.1 connections, with a deadline for each request head: from the moment a
@@ -22,26 +22,31 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 final class HeadDeadline extends HttpConnectionFactory {
 
     private final Duration timeout;
+    private final Duration busyPoll;
+    private final AtomicInteger atWork = new AtomicInteger();
 
-    HeadDeadline(HttpConfiguration config, Duration timeout) {
+    /** @param busyPoll see {@link SpinningConnection} */
+    HeadDeadline(HttpConfiguration config, Duration timeout, Duration busyPoll) {
         super(config);
         this.timeout = timeout;
+        this.busyPoll = busyPoll;
     }
 
     @Override
     public Connection newConnection(Connector connector, EndPoint endPoint) {
-        TimedConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint, timeout);
+        TimedConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint, timeout, busyPoll, atWork);
         connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
         return configure(connection, connector, endPoint);
     }
 
-    private static final class TimedConnection extends HttpConnection {
+    private static final class TimedConnection extends SpinningConnection {
 
         private final Duration timeout;
         private final AtomicReference<Watch> head = new AtomicReference<>();
 
-        TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration timeout) {
-            super(config, connector, endPoint);
+        TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration timeout, Duration busyPoll,
+                AtomicInteger atWork) {
+            super(config, connector, endPoint, busyPoll, atWork);
             this.timeout = timeout;
         }
 

@@ -29,9 +29,10 @@ public final class UpstreamClient implements AutoCloseable {
     private volatile HttpClient jdk;
     private volatile boolean closed;
 
-    public UpstreamClient(TimeoutConfig timeouts) {
+    /** @param busyPoll {@code server.busy_poll}: see {@link Http1Client} */
+    public UpstreamClient(TimeoutConfig timeouts, java.time.Duration busyPoll) {
         this.timeouts = timeouts;
-        this.http1 = new Http1Client(timeouts.connect());
+        this.http1 = new Http1Client(timeouts.connect(), busyPoll);
     }
 
     /** Sets up TLS in the background, so the first https call does not wait for it; done when it is. */

@@ -109,7 +109,8 @@ public final class ConfigLoader {
 
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {
         n.expectObject();
-        n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout"));
+        n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout",
+                "busy_poll"));
         String host = n.child("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.child("port").integer(ServerConfig.DEFAULT_PORT, 0, 65535);
         port = envPort(Setting.PORT, port, n);
@@ -158,7 +159,11 @@ public final class ConfigLoader {
         if (readTimeout.isNegative() || readTimeout.isZero()) {
             n.child("read_timeout").error("must be positive");
         }
-        return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout);
+        java.time.Duration busyPoll = n.child("busy_poll").duration(ServerConfig.DEFAULT_BUSY_POLL);
+        if (busyPoll.isNegative() || busyPoll.compareTo(ServerConfig.MAX_BUSY_POLL) > 0) {
+            n.child("busy_poll").error("must be from 0 (never) to 10ms");
+        }
+        return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout, busyPoll);
     }
 
     private int envPort(Setting setting, int current, ConfigNode where) {

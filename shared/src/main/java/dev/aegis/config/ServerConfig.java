@@ -12,15 +12,20 @@ import java.util.List;
  * @param maxInflightBody request-body bytes all calls together may hold in memory (503 beyond)
  * @param readTimeout how long a client may take to send a request's body, and how long a
  *     connection may stay silent (mid-head, or idle between calls)
+ * @param busyPoll how long the daemon, when it has nothing else to do, asks a socket for bytes about
+ *     to come (a client's next request, a provider's answer) before it sleeps until they come; zero
+ *     never
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
-        List<String> allowedHosts, long maxInflightBody, Duration readTimeout) {
+        List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
     public static final long DEFAULT_MAX_INFLIGHT_BODY = 256L * 1024 * 1024;
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
+    public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
 
     public ServerConfig {
         corsOrigins = List.copyOf(corsOrigins);

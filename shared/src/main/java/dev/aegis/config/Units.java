@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /** Parses the human units the config and flags accept: durations ({@code 250ms}, {@code 30d}) and sizes ({@code 32MB}). */
 public final class Units {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(us|µs|ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|k|mb|m|gb|g)?");
 
     private Units() {}
@@ -29,6 +29,7 @@ public final class Units {
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
+            case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);

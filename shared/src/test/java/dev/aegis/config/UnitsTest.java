@@ -11,6 +11,8 @@ class UnitsTest {
     @Test
     void durations() {
         assertThat(Units.duration("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Units.duration("100us")).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(Units.duration("50µs")).isEqualTo(Duration.ofNanos(50_000));
         assertThat(Units.duration("30s")).isEqualTo(Duration.ofSeconds(30));
         assertThat(Units.duration("15m")).isEqualTo(Duration.ofMinutes(15));
         assertThat(Units.duration("2h")).isEqualTo(Duration.ofHours(2));

@@ -1,6 +1,7 @@
 package dev.aegis.proxy.http1;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,26 +12,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call at one connection, docs/benchmarks/run-2026-12-04-2200-head-wait.md).
  *
  * <p>So the only call waiting for a head asks its socket for the first bytes, for up to {@link
- * #SPIN_NANOS}, before it parks, when its connection's previous answer started within that time. A
+ * #spinNanos} ({@code server.busy_poll}, 100 µs unless set), before it parks, when its connection's previous answer started within that time. A
  * remote provider's answer never does, so it costs at most one spin per new connection; with other
  * calls waiting, the carriers have their work to do and a park costs little.
  */
 final class HeadWait {
 
-    /** The longest a call asks before it parks: a loopback provider's answer starts within it. */
-    static final long SPIN_NANOS = 100_000;
-
+    /** The longest a call asks before it parks ({@code server.busy_poll}); 0 never. */
+    private final long spinNanos;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger spins = new AtomicInteger();
+
+    HeadWait(Duration busyPoll) {
+        this.spinNanos = busyPoll.toNanos();
+    }
 
     /** The status line of the answer to the request just written on {@code conn}. */
     String statusLine(Connection conn) throws IOException {
         long start = System.nanoTime();
         boolean alone = waiting.incrementAndGet() == 1;
         try {
-            if (alone && conn.lastHeadNanos() <= SPIN_NANOS) {
+            if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos) {
                 spins.incrementAndGet();
-                conn.spinUntilReadable(start + SPIN_NANOS);
+                conn.spinUntilReadable(start + spinNanos);
             }
             String line = conn.readLine();
             conn.lastHeadNanos(System.nanoTime() - start);

@@ -63,7 +63,7 @@ public final class Http1Client implements AutoCloseable {
 
     private final Duration connectTimeout;
     private final ConnectionPool pool = new ConnectionPool();
-    private final HeadWait headWait = new HeadWait();
+    private final HeadWait headWait;
     private final Map<Origin, Boolean> direct = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "aegis-upstream-pool");
@@ -72,13 +72,15 @@ public final class Http1Client implements AutoCloseable {
     });
     private volatile SSLSocketFactory tls;
 
-    public Http1Client(Duration connectTimeout) {
-        this(connectTimeout, null);
+    /** @param busyPoll how long the only call waiting asks for an answer's head before it parks ({@link HeadWait}) */
+    public Http1Client(Duration connectTimeout, Duration busyPoll) {
+        this(connectTimeout, busyPoll, null);
     }
 
     /** @param tls how https connections are made; null for the JVM's default trust and settings */
-    Http1Client(Duration connectTimeout, SSLSocketFactory tls) {
+    Http1Client(Duration connectTimeout, Duration busyPoll, SSLSocketFactory tls) {
         this.connectTimeout = connectTimeout;
+        this.headWait = new HeadWait(busyPoll);
         this.tls = tls;
         long every = ConnectionPool.IDLE_LIMIT.toMillis() / 2;
         sweeper.scheduleWithFixedDelay(pool::sweep, every, every, TimeUnit.MILLISECONDS);

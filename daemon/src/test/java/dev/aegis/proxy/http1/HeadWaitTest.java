@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +29,7 @@ class HeadWaitTest {
 
     private static final String ANSWER = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
-    private final HeadWait wait = new HeadWait();
+    private final HeadWait wait = new HeadWait(Duration.ofNanos(100_000));
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach

@@ -1,0 +1,118 @@
+package dev.aegis.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.SelectableChannelEndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A client's HTTP/1.1 connection that, once an answer is sent and no next request has arrived, asks
+ * its socket for the next request for up to {@code server.busy_poll} before handing the connection back to
+ * Jetty's selector, when it is the only connection at work and its client's last request came within
+ * that time. Handing it back costs an otherwise idle daemon three thread wake-ups before the next
+ * request runs: the selector's, to watch the connection again; the selector's, when the request comes;
+ * and a carrier's, for the new virtual thread that handles it. A client that sends its next request
+ * at once (a load generator, an agent's tool loop) has it handled on the same thread instead. A client
+ * that pauses costs one spin; its connection then goes back to the selector at once after each answer,
+ * until a next request comes within {@link #PROMPT_NANOS} of that again.
+ */
+class SpinningConnection extends HttpConnection {
+
+    /** A next request that came within this of the connection going back to the selector came promptly. */
+    static final long PROMPT_NANOS = 1_000_000;
+
+    /** The server's connections handling a request, or asking for the next one, right now. */
+    private final AtomicInteger atWork;
+
+    /** The thread inside {@link #onFillable} whose own request for fill interest is held back. */
+    private volatile Thread holding;
+    /** What the holding thread asked to be called back with when the connection is readable; null if nothing. */
+    private Callback held;
+    private boolean lastCameInTime = true;
+    /** When the connection last went back to the selector after an answer; 0 when it has not since. */
+    private long handedBackAt;
+    /** The longest this connection asks for the next request before the selector watches it again. */
+    private final long spinNanos;
+    private InputStream probe;
+
+    /** @param atWork shared by all the server's connections */
+    SpinningConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration busyPoll,
+            AtomicInteger atWork) {
+        super(config, connector, endPoint);
+        this.spinNanos = busyPoll.toNanos();
+        this.atWork = atWork;
+    }
+
+    @Override
+    public void onFillable() {
+        atWork.incrementAndGet();
+        if (handedBackAt != 0) {
+            lastCameInTime = System.nanoTime() - handedBackAt <= PROMPT_NANOS;
+            handedBackAt = 0;
+        }
+        try {
+            while (true) {
+                held = null;
+                holding = Thread.currentThread();
+                try {
+                    super.onFillable();
+                } finally {
+                    holding = null;
+                }
+                Callback whenReadable = held;
+                if (whenReadable == null) {
+                    return; // the request is still being handled elsewhere, or the connection closed
+                }
+                if (spinNanos > 0 && atWork.get() == 1 && lastCameInTime && getEndPoint().isOpen()) {
+                    lastCameInTime = nextRequestArrives();
+                    if (lastCameInTime) {
+                        continue; // read and handle it here, as the selector would have had a thread do
+                    }
+                }
+                handedBackAt = System.nanoTime();
+                super.fillInterested(whenReadable);
+                return;
+            }
+        } finally {
+            atWork.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void fillInterested(Callback whenReadable) {
+        if (holding == Thread.currentThread()) {
+            held = whenReadable; // decided in onFillable, after the spin
+            return;
+        }
+        super.fillInterested(whenReadable);
+    }
+
+    /** True when bytes of a next request arrive within {@link #spinNanos}, asked without parking. */
+    private boolean nextRequestArrives() {
+        try {
+            if (probe == null) {
+                if (!(getEndPoint() instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel ch)) {
+                    return false;
+                }
+                probe = ch.socket().getInputStream();
+            }
+            long end = System.nanoTime() + spinNanos;
+            do {
+                if (probe.available() > 0) {
+                    return true;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - end < 0);
+        } catch (IOException | RuntimeException e) {
+            // the selector finds out what happened to the connection
+        }
+        return false;
+    }
+}
