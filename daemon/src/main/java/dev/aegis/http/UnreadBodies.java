@@ -20,8 +20,11 @@ import java.time.Duration;
  * socket. Under load the body of even a small POST often arrives after the answer is decided.
  *
  * <p>At most {@link #AT_MOST} bytes, within {@code server.read_timeout}, through a small buffer;
- * beyond that Jetty closes the connection as before. Not after a 408 (the client stalled) nor
- * once the answer is committed (a stream, which read its body).
+ * beyond that Jetty closes the connection and says so ({@code Connection: close}). Not after a 408
+ * (the client stalled) nor once the answer is committed (a stream, which read its body). An answer
+ * written complete (with its length) is sent at once, before this filter regains control: whoever
+ * writes one must {@link #drain} first (BrowserGuard does), or Jetty, finding the body unread after
+ * a keep-alive answer, closes the connection without saying so.
  */
 public final class UnreadBodies implements Filter {
 
