@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
@@ -27,9 +28,11 @@ final class BrowserGuard implements Filter {
     private static final byte[] ANTHROPIC_BODY = ErrorRenderer.body(true, STATUS, CODE, MESSAGE).getBytes(StandardCharsets.UTF_8);
 
     private final AllowedHosts hosts;
+    private final Duration readTimeout;
 
     BrowserGuard(ServerConfig server) {
         this.hosts = new AllowedHosts(server);
+        this.readTimeout = server.readTimeout();
     }
 
     @Override
@@ -41,6 +44,9 @@ final class BrowserGuard implements Filter {
             chain.doFilter(request, response);
             return;
         }
+        // Before the answer, which is complete and so sent at once: sent with the body unread, Jetty
+        // would close the connection after it without Connection: close (UnreadBodies).
+        UnreadBodies.drain(request, UnreadBodies.AT_MOST, readTimeout);
         byte[] body = ErrorRenderer.isAnthropicRoute(req.getRequestURI()) ? ANTHROPIC_BODY : OPENAI_BODY;
         HttpServletResponse res = (HttpServletResponse) response;
         res.setStatus(STATUS);

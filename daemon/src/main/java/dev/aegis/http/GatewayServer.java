@@ -72,6 +72,8 @@ public final class GatewayServer {
             });
             config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new BadMessageErrors()));
             config.jetty.modifyServletContextHandler(handler -> {
+                // First, so that whatever answers below it, what it left of the body is read away after.
+                handler.addFilter(new FilterHolder(new UnreadBodies(settings.readTimeout())), "/*", EnumSet.of(DispatcherType.REQUEST));
                 // In this order: the Host check and the browser headers come before anything answers.
                 handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));

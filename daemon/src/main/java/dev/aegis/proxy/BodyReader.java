@@ -2,6 +2,7 @@ package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
 import dev.aegis.http.BodyBudget;
+import dev.aegis.http.UnreadBodies;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
 import io.javalin.http.Context;
@@ -28,21 +29,11 @@ public final class BodyReader {
 
     private BodyReader() {}
 
-    /**
-     * How much of a refused body is read and thrown away so that its 413 reaches the client: a server
-     * that closes a connection with request bytes still unread makes the kernel reset it, and the
-     * client, still sending, loses the answer (seen with a 5 MB body over a 1 MB limit). Beyond this
-     * the connection is closed anyway. Only a small buffer is used, within {@code server.read_timeout}.
-     */
-    static final long DISCARD_AT_MOST = 64L * 1024 * 1024;
-
     /** The request body, up to {@code limit} bytes (413 beyond), within the read timeout and the in-flight budget. */
     public static byte[] read(Context ctx, long limit) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
-            if (declared <= DISCARD_AT_MOST) {
-                discard(ctx, declared);
-            }
+            discard(ctx);
             throw ApiException.tooLarge(limit);
         }
         BodyBudget budget = BodyBudget.of(ctx.req());
@@ -79,7 +70,7 @@ public final class BodyReader {
                 return bytes;
             }
             if (n > limit) {
-                discard(ctx, DISCARD_AT_MOST);
+                discard(ctx);
                 throw ApiException.tooLarge(limit);
             }
             return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
@@ -95,20 +86,13 @@ public final class BodyReader {
         }
     }
 
-    /** Reads and drops up to {@code atMost} bytes of the body, until it ends or the read timeout; never fails. */
-    private static void discard(Context ctx, long atMost) {
+    /**
+     * Reads the rest of a refused body away so that its 413 reaches the client ({@link
+     * UnreadBodies}: up to 64 MB within {@code server.read_timeout}, else the connection is closed).
+     */
+    private static void discard(Context ctx) {
         BodyBudget budget = BodyBudget.of(ctx.req());
-        long deadline = budget == null ? Long.MAX_VALUE : System.nanoTime() + budget.readTimeout().toNanos();
-        byte[] sink = new byte[8192];
-        try {
-            InputStream in = ctx.req().getInputStream();
-            long read = 0;
-            for (int r; read < atMost && System.nanoTime() < deadline && (r = in.read(sink)) >= 0; ) {
-                read += r;
-            }
-        } catch (IOException | RuntimeException e) {
-            // the client went away or stalled: the 413 is still sent, if it can be
-        }
+        UnreadBodies.drain(ctx.req(), UnreadBodies.AT_MOST, budget == null ? Duration.ofDays(1) : budget.readTimeout());
     }
 
     /** The next buffer size (double, up to {@code target}), counted against the budget first. */
