@@ -56,9 +56,12 @@ public final class UnreadBodies implements Filter {
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] sink = new byte[8192];
         try {
             ServletInputStream in = request.getInputStream();
+            if (in.isFinished()) {
+                return; // the usual case: the call read its whole body
+            }
+            byte[] sink = new byte[8192];
             long read = 0;
             for (int r; !in.isFinished() && read < atMost && System.nanoTime() - deadline < 0 && (r = in.read(sink)) >= 0; ) {
                 read += r;
