@@ -1,5 +1,6 @@
 package dev.aegis.http;
 
+import dev.aegis.http1.BusyPoll;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SocketChannel;
@@ -96,23 +97,16 @@ class SpinningConnection extends HttpConnection {
 
     /** True when bytes of a next request arrive within {@link #spinNanos}, asked without parking. */
     private boolean nextRequestArrives() {
-        try {
-            if (probe == null) {
-                if (!(getEndPoint() instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel ch)) {
-                    return false;
-                }
-                probe = ch.socket().getInputStream();
+        if (probe == null) {
+            if (!(getEndPoint() instanceof SelectableChannelEndPoint ep) || !(ep.getChannel() instanceof SocketChannel ch)) {
+                return false;
             }
-            long end = System.nanoTime() + spinNanos;
-            do {
-                if (probe.available() > 0) {
-                    return true;
-                }
-                Thread.onSpinWait();
-            } while (System.nanoTime() - end < 0);
-        } catch (IOException | RuntimeException e) {
-            // the selector finds out what happened to the connection
+            try {
+                probe = ch.socket().getInputStream();
+            } catch (IOException e) {
+                return false; // closed: the selector finds out
+            }
         }
-        return false;
+        return BusyPoll.readableBefore(probe, System.nanoTime() + spinNanos);
     }
 }

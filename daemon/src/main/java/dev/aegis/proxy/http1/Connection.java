@@ -1,5 +1,6 @@
 package dev.aegis.proxy.http1;
 
+import dev.aegis.http1.BusyPoll;
 import dev.aegis.http1.HttpInput;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,20 +90,7 @@ final class Connection {
      * read. Under TLS the bytes asked for are the encrypted ones, which is what "the answer came" means.
      */
     boolean spinUntilReadable(long until) {
-        if (in.hasBuffered()) {
-            return true;
-        }
-        try {
-            do {
-                if (rawIn.available() > 0) {
-                    return true;
-                }
-                Thread.onSpinWait();
-            } while (System.nanoTime() - until < 0);
-        } catch (IOException | RuntimeException e) {
-            // the read that follows reports it
-        }
-        return false;
+        return in.hasBuffered() || BusyPoll.readableBefore(rawIn, until);
     }
 
     /** How long the last answer's head took to start arriving after its request was written; 0 before the first. */
