@@ -81,6 +81,9 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
             try {
                 return underWay.join();
             } catch (CompletionException e) {
+                if (e.getCause() instanceof Error error) {
+                    throw error;
+                }
                 throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
@@ -93,8 +96,8 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
             stored.putAll(all);
             mine.complete(all);
             return all;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e); // the calls waiting for it fail as this one does, and none waits forever
             throw e;
         } finally {
             reading.remove(names, mine);
