@@ -128,6 +128,51 @@ class StoreDialectsTest {
         }
     }
 
+    /**
+     * A batch of any length stores each row once, with its own values and receipt number: on PostgreSQL
+     * the rows go in multi-row INSERTs of 64, 32, ... rows (103 = 64 + 32 + 4 + 2 + 1; 70 = 64 + 4 + 2).
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aBatchOfAnyLengthStoresEachRowOnceWithItsReceiptNumber(Dialect dialect) {
+        long day = 20_500L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            UsageStore store = new UsageStore(db);
+            List<UsageRow> signed = new java.util.ArrayList<>();
+            for (int i = 0; i < 103; i++) {
+                signed.add(call(day + i, null, "gpt-4o", i + 1, 100));
+            }
+            store.insertSigned(signed, 1, new ReceiptHead(103, "a".repeat(64), "fp", "inst"));
+            List<UsageRow> unsigned = new java.util.ArrayList<>();
+            for (int i = 0; i < 70; i++) {
+                unsigned.add(call(day + 1000 + i, null, "o3", 1000 + i, 100));
+            }
+            store.insert(unsigned);
+
+            List<String> rows = db.read(c -> {
+                List<String> out = new java.util.ArrayList<>();
+                try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(
+                        "SELECT ts_ms, request_id, input_tokens, receipt_seq, receipt_instance FROM usage ORDER BY ts_ms")) {
+                    while (rs.next()) {
+                        out.add((rs.getLong(1) - day) + " " + rs.getString(2).substring(4).equals(Long.toString(rs.getLong(1)))
+                                + " " + rs.getLong(3) + " " + rs.getObject(4) + " " + rs.getString(5));
+                    }
+                }
+                return out;
+            });
+            List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 103; i++) {
+                expected.add(i + " true " + (i + 1) + " " + (i + 1) + " inst");
+            }
+            for (int i = 0; i < 70; i++) {
+                expected.add((1000 + i) + " true " + (1000 + i) + " null null");
+            }
+            assertThat(rows).containsExactlyElementsOf(expected);
+            assertThat(new UsageQueries(db).report(UsageFilter.ALL, UsageGroup.MODEL).total().input())
+                    .as("the daily rollup in step").isEqualTo(103 * 104 / 2 + 70 * 1000 + 69 * 70 / 2);
+        }
+    }
+
     /** The writers' statements are kept across transactions (SQLite): a failed batch leaves nothing behind for the next. */
     @ParameterizedTest
     @EnumSource(Dialect.class)
