@@ -160,6 +160,6 @@ final class ResponseRelay {
         response.headers().firstValue("x-request-id").ifPresent(v -> res.setHeader("X-Upstream-Request-Id", v));
         res.setHeader("X-Aegis-Provider", target.provider().name());
         res.setHeader("X-Aegis-Model", target.model());
-        res.setHeader("X-Aegis-Overhead-Ms", String.format(Locale.ROOT, "%.3f", timeline.overheadMillis()));
+        res.setHeader("X-Aegis-Overhead-Ms", timeline.overheadHeader());
     }
 }

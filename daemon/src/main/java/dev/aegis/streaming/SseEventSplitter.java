@@ -62,7 +62,9 @@ public final class SseEventSplitter {
         String text = new String(raw, StandardCharsets.UTF_8);
         String event = null;
         StringBuilder data = null;
-        for (String line : text.split("\r\n|\r|\n")) {
+        for (int at = 0, end; at < text.length(); at = next(text, end)) {
+            end = lineEnd(text, at);
+            String line = text.substring(at, end);
             if (line.startsWith("event:")) {
                 event = value(line, 6);
             } else if (line.startsWith("data:")) {
@@ -75,6 +77,23 @@ public final class SseEventSplitter {
             }
         }
         return new SseEvent(raw, event, data == null ? null : data.toString());
+    }
+
+    /** Where the line starting at {@code from} ends (its CR, LF or the text's end). */
+    private static int lineEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+            i++;
+        }
+        return i;
+    }
+
+    /** Where the next line starts after a line ending at {@code end} (CRLF, CR or LF). */
+    private static int next(String text, int end) {
+        if (end < text.length() && text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n') {
+            return end + 2;
+        }
+        return end + 1;
     }
 
     private static String value(String line, int from) {

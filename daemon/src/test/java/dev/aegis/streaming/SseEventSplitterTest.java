@@ -43,4 +43,11 @@ class SseEventSplitterTest {
         assertThat(events).singleElement().satisfies(e -> assertThat(e.data()).isNull());
         assertThat(new String(s.remainder(), StandardCharsets.UTF_8)).isEqualTo("data: partial");
     }
+
+    @Test
+    void eachLineEndIsALineEndWhenAnEventIsRead() {
+        SseEvent e = SseEventSplitter.parse("event:x\rdata: a\r\ndata:b\ndata:  c\r\r\n: note\ndata:\n\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(e.event()).isEqualTo("x");
+        assertThat(e.data()).isEqualTo("a\nb\n c\n");
+    }
 }
