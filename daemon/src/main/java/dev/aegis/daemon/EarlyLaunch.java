@@ -120,12 +120,16 @@ final class EarlyLaunch {
 
     /**
      * {@code --port N}, {@code --host H}, {@code --config F}, each once, with values picocli reads
-     * as values (not options) and that need no tilde expansion: anything else is the CLI's to judge.
+     * as values (not options) and that need no tilde expansion (beside the script's
+     * {@code --instance}): anything else is the CLI's to judge.
      */
     static boolean readsLikeTheCli(String[] args) {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < args.length; i += 2) {
             String flag = args[i];
+            if (flag.equals("--instance") && i + 1 < args.length) {
+                continue; // the script's own, not start's
+            }
             if (!OWN_FLAGS.contains(flag) || !seen.add(flag) || i + 1 >= args.length) {
                 return false;
             }
