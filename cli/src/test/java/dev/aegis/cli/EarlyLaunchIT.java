@@ -9,6 +9,8 @@ import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.control.StartMessage;
 import dev.aegis.home.AegisHome;
 import java.io.BufferedReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -250,7 +252,9 @@ class EarlyLaunchIT {
         assertThat(s.pid()).isEqualTo(early.pid());
         assertThat(String.join("\n", said.subList(1, said.size() - 1)) + "\n")
                 .isEqualTo(StartMessage.running(s, AegisHome.resolve(home.toString(), env)));
-        assertThat(CliRun.run(env, "status").out()).contains("Aegis is running at " + s.url());
+        HttpURLConnection health = (HttpURLConnection) URI.create(s.url() + "/healthz").toURL().openConnection();
+        health.setReadTimeout(60_000); // a daemon from the test class path, no AOT cache, on a loaded machine
+        assertThat(health.getResponseCode()).isEqualTo(200);
         assertThat(startsLogged()).isEqualTo(1);
         assertThat(Files.readString(home.resolve("logs/daemon.log"))).contains("by the launcher script alone");
         // A start now finds it running, as after any start.
