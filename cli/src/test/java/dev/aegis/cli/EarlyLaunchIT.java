@@ -6,6 +6,11 @@ import dev.aegis.control.DaemonProcess;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.control.StartMessage;
+import dev.aegis.home.AegisHome;
+import java.io.BufferedReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -72,9 +77,46 @@ class EarlyLaunchIT {
 
     /** What bin/aegis does: replay daemon.launch with the instance and start's flags, stdin a pipe. */
     private Map<String, String> launchEarly(String instance, String... startFlags) throws Exception {
+        return launchEarly(List.of(), instance, startFlags);
+    }
+
+    /**
+     * As bin/aegis does when no daemon.json is there: also offers the daemon to finish the start
+     * alone, with what the CLI would build its launch from (the java and the class path this test's
+     * in-process CLI runs on), and a pipe to answer on.
+     */
+    private CompletableFuture<List<String>> launchOfferingToStartAlone(String instance, String... startFlags)
+            throws Exception {
+        Path reply = temp.resolve("reply-" + instance);
+        assertThat(new ProcessBuilder("mkfifo", reply.toString()).start().waitFor()).isZero();
+        CompletableFuture<List<String>> answer = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader in = Files.newBufferedReader(reply)) {
+                List<String> lines = new ArrayList<>();
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                    if (lines.getFirst().equals("cli") || line.equals(".")) {
+                        break;
+                    }
+                }
+                return lines;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, work -> Thread.ofPlatform().daemon().start(work)); // not the common pool: launchEarly's writer needs it
+        List<String> launch = Files.readAllLines(home.resolve("daemon.launch"));
+        String java = launch.getFirst();
+        String classPath = launch.get(launch.indexOf("-cp") + 1);
+        launchEarly(List.of("-Daegis.early.reply=" + reply, "-Daegis.early.java=" + java,
+                "-Daegis.early.classPath=" + classPath, "-Daegis.daemon.jvmOptions="), instance, startFlags);
+        return answer;
+    }
+
+    private Map<String, String> launchEarly(List<String> scriptProperties, String instance, String... startFlags)
+            throws Exception {
         Path pipe = temp.resolve("pipe-" + instance);
         assertThat(new ProcessBuilder("mkfifo", pipe.toString()).start().waitFor()).isZero();
         List<String> cmd = new ArrayList<>(Files.readAllLines(home.resolve("daemon.launch")));
+        cmd.addAll(scriptProperties);
         cmd.addAll(List.of(DaemonProcess.MAIN_CLASS, DaemonProcess.ARGUMENTS_FROM_STDIN, "--instance", instance));
         cmd.addAll(List.of(startFlags));
         // The script keeps the pipe's writing end open until its CLI ends: so does this test.
@@ -193,5 +235,65 @@ class EarlyLaunchIT {
         assertThat(early.waitFor(30, TimeUnit.SECONDS)).as("the dismissed JVM exits").isTrue();
         // The ordinary launch wrote the launch it made, for the next early one.
         assertThat(Files.readString(home.resolve("daemon.launch"))).doesNotContain("aegis.test.stale");
+    }
+
+    @Test
+    void offeredTheWholeStartTheEarlyDaemonFinishesItWithoutAnyCli() throws Exception {
+        startAndStopOnce();
+        CompletableFuture<List<String>> answer = launchOfferingToStartAlone("early-alone", "--port", "0");
+
+        // No CLI runs: the daemon publishes itself and gives the script what `aegis start` prints.
+        List<String> said = answer.get(120, TimeUnit.SECONDS);
+
+        assertThat(said.getFirst()).isEqualTo("started");
+        assertThat(said.getLast()).isEqualTo(".");
+        DaemonState s = state();
+        assertThat(s.instance()).isEqualTo("early-alone");
+        assertThat(s.pid()).isEqualTo(early.pid());
+        assertThat(String.join("\n", said.subList(1, said.size() - 1)) + "\n")
+                .isEqualTo(StartMessage.running(s, AegisHome.resolve(home.toString(), env)));
+        HttpURLConnection health = (HttpURLConnection) URI.create(s.url() + "/healthz").toURL().openConnection();
+        health.setReadTimeout(60_000); // a daemon from the test class path, no AOT cache, on a loaded machine
+        assertThat(health.getResponseCode()).isEqualTo(200);
+        assertThat(startsLogged()).isEqualTo(1);
+        assertThat(Files.readString(home.resolve("logs/daemon.log"))).contains("by the launcher script alone");
+        // A start now finds it running, as after any start.
+        assertThat(CliRun.run(env, "start", "--port", "0").out()).contains("already running");
+    }
+
+    @Test
+    void aLaunchTheCliWouldNoLongerMakeLeavesTheStartToTheCli() throws Exception {
+        startAndStopOnce();
+        List<String> launch = new ArrayList<>(Files.readAllLines(home.resolve("daemon.launch")));
+        launch.add(1, "-Daegis.test.stale=1");
+        Files.write(home.resolve("daemon.launch"), launch);
+        CompletableFuture<List<String>> answer = launchOfferingToStartAlone("early-stale-alone", "--port", "0");
+
+        assertThat(answer.get(120, TimeUnit.SECONDS)).containsExactly("cli");
+        assertThat(home.resolve("daemon.json")).doesNotExist();
+    }
+
+    @Test
+    void flagsOnlyTheCliReadsAndAStateLeftBehindLeaveTheStartToTheCli() throws Exception {
+        startAndStopOnce();
+        assertThat(launchOfferingToStartAlone("early-wait", "--port", "0", "--wait", "60s")
+                .get(120, TimeUnit.SECONDS)).containsExactly("cli");
+        scriptEnd.close();
+        assertThat(early.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        // A daemon.json whose daemon is gone: the CLI says it removed it, so the CLI must run.
+        Files.writeString(home.resolve("daemon.json"), "{\"pid\":999999999,\"host\":\"127.0.0.1\",\"port\":1,"
+                + "\"instance\":\"gone\",\"started_at\":\"2026-01-01T00:00:00Z\"}");
+        CompletableFuture<List<String>> answer = launchOfferingToStartAlone("early-stale-state", "--port", "0");
+        assertThat(answer.get(120, TimeUnit.SECONDS)).containsExactly("cli");
+        Map<String, String> announced = new HashMap<>(env);
+        announced.put("AEGIS_EARLY_DAEMON_PID", Long.toString(early.pid()));
+        announced.put("AEGIS_EARLY_DAEMON_PIPE", temp.resolve("pipe-early-stale-state").toString());
+        announced.put("AEGIS_EARLY_DAEMON_HOME", home.toString());
+        announced.put("AEGIS_EARLY_DAEMON_INSTANCE", "early-stale-state");
+        CliRun start = CliRun.run(announced, "start", "--port", "0");
+        assertThat(start.exitCode()).as(start.all()).isZero();
+        assertThat(start.out()).contains("Removed the state").contains("is running at");
+        assertThat(state().instance()).isEqualTo("early-stale-state");
     }
 }

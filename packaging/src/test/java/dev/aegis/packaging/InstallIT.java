@@ -127,12 +127,20 @@ class InstallIT {
             assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("listening on").contains("stopped")
                     .doesNotContain("sk-install-test");
 
-            // A second start: the launcher script starts the daemon's JVM beside the CLI's (docs/STARTUP.md).
+            // A second start: the launcher script starts the daemon's JVM at once, and the daemon
+            // finishes the start alone, with no CLI JVM (docs/STARTUP.md); it says what the CLI says.
             try {
                 Result again = run(env, aegis(), "start", "--port", "0");
                 assertThat(again.code()).as(again.output()).isZero();
-                assertThat(again.output()).contains("is running at").doesNotContain("already running");
-                assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).contains("started early");
+                assertThat(again.output()).containsPattern("^Aegis \\S+ is running at http://127\\.0\\.0\\.1:\\d+ \\(pid \\d+\\)\n"
+                        + "  OpenAI clients: {4}export OPENAI_BASE_URL=http://127\\.0\\.0\\.1:\\d+/v1\n"
+                        + "  Anthropic clients: export ANTHROPIC_BASE_URL=http://127\\.0\\.0\\.1:\\d+\n"
+                        + "  Logs: .*daemon\\.log {3}Stop: aegis stop\n$");
+                assertThat(Files.readString(Path.of(home, "logs", "daemon.log")))
+                        .contains("started early, by the launcher script alone");
+                Result running = run(env, aegis(), "start", "--port", "0");
+                assertThat(running.code()).as(running.output()).isZero();
+                assertThat(running.output()).contains("already running");
             } finally {
                 assertThat(run(env, aegis(), "stop").code()).isZero();
             }

@@ -11,6 +11,7 @@ import dev.aegis.cli.daemon.LaunchSpec;
 import dev.aegis.config.Setting;
 import dev.aegis.config.Units;
 import dev.aegis.control.DaemonState;
+import dev.aegis.control.StartMessage;
 import dev.aegis.home.AegisHome;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -94,10 +95,7 @@ public final class StartCommand implements Callable<Integer> {
             return launcher.runForeground(spec) == 0 ? ExitCode.OK : ExitCode.FAILED;
         }
         DaemonState s = launcher.startDetached(spec, waitTime());
-        out.println("Aegis " + s.version() + " is running at " + s.url() + " (pid " + s.pid() + ")");
-        out.println("  OpenAI clients:    export OPENAI_BASE_URL=" + s.url() + "/v1");
-        out.println("  Anthropic clients: export ANTHROPIC_BASE_URL=" + s.url());
-        out.println("  Logs: " + home.daemonLog() + "   Stop: aegis stop");
+        out.print(StartMessage.running(s, home));
         return ExitCode.OK;
     }
 

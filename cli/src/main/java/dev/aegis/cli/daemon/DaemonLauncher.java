@@ -2,6 +2,7 @@ package dev.aegis.cli.daemon;
 
 import dev.aegis.cli.CliException;
 import dev.aegis.config.Setting;
+import dev.aegis.control.DaemonJvm;
 import dev.aegis.control.DaemonProcess;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +28,6 @@ public final class DaemonLauncher {
     private static final Duration POLL = Duration.ofMillis(10);
     /** How long an early-launched JVM that does not fit may take to stop before a daemon is spawned. */
     private static final Duration DISMISS_WAIT = Duration.ofSeconds(15);
-    static final String INSTALL_OPTIONS = "aegis.daemon.jvmOptions";
 
     private final AegisHome home;
     private final Map<String, String> env;
@@ -186,7 +185,7 @@ public final class DaemonLauncher {
     /** For the launcher script's next early launch; without it the next start is only slower. */
     private void rememberLaunch(List<String> jvm) {
         try {
-            SecureFiles.writeAtomically(home.daemonLaunch(), EarlyDaemon.launchFile(jvm).getBytes(StandardCharsets.UTF_8));
+            SecureFiles.writeAtomically(home.daemonLaunch(), DaemonJvm.launchFile(jvm).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // the next start launches the usual way
         }
@@ -199,55 +198,10 @@ public final class DaemonLauncher {
         EarlyDaemon.ENV.forEach(pb.environment()::remove);
     }
 
-    /**
-     * The daemon's heap, measured in the soak of issue 11 (docs/BENCHMARKS.md, docs/RELIABILITY.md):
-     * a fixed 64 MB young generation (a call's garbage dies there; ~1.5 ms collections, live data
-     * ≈ 13 MB) and a 96 MB starting heap, so the old generation starts at 32 MB and only grows when
-     * live data needs it (large bodies), and shrinks back over full collections (the serial collector
-     * shrinks in steps; a quiet daemon runs them itself, see the daemon's IdleHeapReturn). With the JVM's
-     * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
-     * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
-     * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
-     * must never make the daemon run out of memory.
-     */
-    static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
-            "-XX:MaxHeapFreeRatio=50");
-
-    /**
-     * The JIT compilers' share of a start (docs/STARTUP.md): an AOT cache also holds its training
-     * run's method profiles (Java 25+, JEP 515), and replaying them had the compilers work on
-     * start-up code that runs once (reading jar manifests, string handling) straight away, with C2:
-     * ≈ 0.3 s of a start's ≈ 1 s of CPU on two cores. Without the replay the cache's classes are
-     * still loaded and linked ahead of time; only the profiles are not used. Higher compile
-     * thresholds would save more at start but keep the per-call code out of C2 for tens of
-     * thousands of calls (measured, docs/BENCHMARKS.md).
-     */
-    static List<String> startUpJit(int javaFeature) {
-        return javaFeature >= 25 ? List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining") : List.of();
-    }
-
     /** The daemon's java, JVM options and class path: what an early launch must match. */
     private List<String> jvmCommand() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
-        cmd.add("-XX:+UseSerialGC");
-        cmd.addAll(HEAP_SHAPE);
-        if (Runtime.version().feature() >= 22) {
-            // Give memory freed by the JIT compiler and the C heap back to the system (a product flag from 22 on).
-            cmd.add("-XX:TrimNativeHeapInterval=5000");
-        }
-        cmd.add("-XX:+ExitOnOutOfMemoryError");
-        cmd.addAll(startUpJit(Runtime.version().feature()));
-        // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.addAll(installOptions());
-        String opts = Setting.AEGIS_DAEMON_OPTS.from(env);
-        if (opts != null) {
-            cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        return cmd;
+        return DaemonJvm.command(javaBinary(), Runtime.version().feature(), System.getProperty(DaemonJvm.INSTALL_OPTIONS, ""),
+                Setting.AEGIS_DAEMON_OPTS.from(env), System.getProperty("java.class.path"));
     }
 
     /**
@@ -284,15 +238,6 @@ public final class DaemonLauncher {
             cmd.add("--foreground");
         }
         return cmd;
-    }
-
-    /**
-     * What the launcher prepared for the daemon's JVM in this install (SQLite's extracted native
-     * library, the daemon's AOT cache): one option per line of {@code aegis.daemon.jvmOptions}.
-     */
-    static List<String> installOptions() {
-        String lines = System.getProperty(INSTALL_OPTIONS, "");
-        return lines.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 
     private static String javaBinary() {

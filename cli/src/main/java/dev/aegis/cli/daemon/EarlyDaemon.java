@@ -1,5 +1,6 @@
 package dev.aegis.cli.daemon;
 
+import dev.aegis.control.DaemonJvm;
 import dev.aegis.home.AegisHome;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class EarlyDaemon {
             return false;
         }
         try {
-            return Files.readString(aegisHome.daemonLaunch(), StandardCharsets.UTF_8).equals(launchFile(jvmCommand));
+            return Files.readString(aegisHome.daemonLaunch(), StandardCharsets.UTF_8).equals(DaemonJvm.launchFile(jvmCommand));
         } catch (IOException e) {
             return false;
         }
@@ -115,10 +116,5 @@ final class EarlyDaemon {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** What {@link AegisHome#daemonLaunch()} holds for a launch: one word per line. */
-    static String launchFile(List<String> jvmCommand) {
-        return String.join("\n", jvmCommand) + "\n";
     }
 }

@@ -1,20 +1,20 @@
-package dev.aegis.cli.daemon;
+package dev.aegis.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class DaemonLauncherTest {
+class DaemonJvmTest {
 
     @Test
     void aJava25DaemonDoesNotReplayItsCachesTrainingProfiles() {
-        assertThat(DaemonLauncher.startUpJit(25))
+        assertThat(DaemonJvm.startUpJit(25))
                 .containsExactly("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining");
     }
 
     @Test
     void anOlderJavaIsNeverGivenAFlagItWouldRefuseToStartWith() {
         // An unknown -XX option stops a JVM at once: Java 21 has no AOTReplayTraining.
-        assertThat(DaemonLauncher.startUpJit(21)).isEmpty();
+        assertThat(DaemonJvm.startUpJit(21)).isEmpty();
     }
 }

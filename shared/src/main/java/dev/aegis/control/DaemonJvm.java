@@ -1,0 +1,86 @@
+package dev.aegis.control;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The daemon's java, JVM options and class path, as the CLI launches it, and as the launcher
+ * script's early launch must match (docs/STARTUP.md): the CLI builds it from its own runtime, and an
+ * early-launched daemon that starts alone checks from it that it runs exactly as the CLI would have
+ * launched it.
+ */
+public final class DaemonJvm {
+
+    /**
+     * System property the launcher script sets: what the install prepared for the daemon's JVM
+     * (SQLite's extracted native library, the daemon's AOT cache), one option per line.
+     */
+    public static final String INSTALL_OPTIONS = "aegis.daemon.jvmOptions";
+
+    /**
+     * The daemon's heap, measured in the soak of issue 11 (docs/BENCHMARKS.md, docs/RELIABILITY.md):
+     * a fixed 64 MB young generation (a call's garbage dies there; ~1.5 ms collections, live data
+     * ≈ 13 MB) and a 96 MB starting heap, so the old generation starts at 32 MB and only grows when
+     * live data needs it (large bodies), and shrinks back over full collections (the serial collector
+     * shrinks in steps; a quiet daemon runs them itself, see the daemon's IdleHeapReturn). With the JVM's
+     * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
+     * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
+     * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
+     * must never make the daemon run out of memory.
+     */
+    public static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
+            "-XX:MaxHeapFreeRatio=50");
+
+    private DaemonJvm() {}
+
+    /**
+     * The JIT compilers' share of a start (docs/STARTUP.md): an AOT cache also holds its training
+     * run's method profiles (Java 25+, JEP 515), and replaying them had the compilers work on
+     * start-up code that runs once (reading jar manifests, string handling) straight away, with C2:
+     * ≈ 0.3 s of a start's ≈ 1 s of CPU on two cores. Without the replay the cache's classes are
+     * still loaded and linked ahead of time; only the profiles are not used. Higher compile
+     * thresholds would save more at start but keep the per-call code out of C2 for tens of
+     * thousands of calls (measured, docs/BENCHMARKS.md).
+     */
+    public static List<String> startUpJit(int javaFeature) {
+        return javaFeature >= 25 ? List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining") : List.of();
+    }
+
+    /**
+     * @param java the java binary (as the running JVM names its own: the real path)
+     * @param javaFeature its feature release (21, 25, ...)
+     * @param installOptions the launcher's {@link #INSTALL_OPTIONS}, one per line
+     * @param daemonOpts {@code AEGIS_DAEMON_OPTS}, or null
+     * @param classPath the class path, expanded (as {@code java.class.path} holds it)
+     */
+    public static List<String> command(String java, int javaFeature, String installOptions, String daemonOpts,
+            String classPath) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.add("-XX:+UseSerialGC");
+        cmd.addAll(HEAP_SHAPE);
+        if (javaFeature >= 22) {
+            // Give memory freed by the JIT compiler and the C heap back to the system (a product flag from 22 on).
+            cmd.add("-XX:TrimNativeHeapInterval=5000");
+        }
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.addAll(startUpJit(javaFeature));
+        // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        if (installOptions != null) {
+            installOptions.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(cmd::add);
+        }
+        if (daemonOpts != null && !daemonOpts.isBlank()) {
+            cmd.addAll(Arrays.asList(daemonOpts.trim().split("\\s+")));
+        }
+        cmd.add("-cp");
+        cmd.add(classPath);
+        return cmd;
+    }
+
+    /** What {@code daemon.launch} holds for a launch (the launcher script replays it): one word per line. */
+    public static String launchFile(List<String> jvmCommand) {
+        return String.join("\n", jvmCommand) + "\n";
+    }
+}
