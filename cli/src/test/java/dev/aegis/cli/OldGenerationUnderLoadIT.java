@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A daemon process started like {@code aegis start} (the launcher's serial collector and heap shape),
  * waves of calls that each hold a 1 MB body while the provider takes its time: every wave's bodies are
  * alive at a young collection, overflow the survivor spaces and are promoted, then die. The serial
- * collector alone grows the old generation by each wave and never collects it while calls keep coming
- * (it only grows); the daemon runs a full collection that gives the grown part back (the old
- * generation's committed size, read from its own /metrics, goes down between waves).
+ * collector alone grows the old generation by each wave and never collects it while calls keep coming;
+ * the daemon runs a full collection when it has doubled, so its committed size (read from the
+ * daemon's own /metrics) stays bounded wave after wave.
  */
 class OldGenerationUnderLoadIT {
 
@@ -80,15 +80,11 @@ class OldGenerationUnderLoadIT {
                 }
                 System.out.printf("old generation committed: %.0f MB at start, after each wave (MB) %s%n",
                         initial / (1 << 20), afterEachWave);
-                // Without the bound: it only grows (≈ 90 MB a wave, every wave's bodies promoted) and never shrinks under load.
-                double largestDrop = 0;
-                for (int i = 1; i < afterEachWave.size(); i++) {
-                    largestDrop = Math.max(largestDrop, afterEachWave.get(i - 1) - afterEachWave.get(i));
-                }
-                assertThat(largestDrop).as("MB the old generation gave back between two waves: %s", afterEachWave)
-                        .isGreaterThan(20);
+                // Without the bound it only grows, by ≈ 95 MB a wave (every wave's bodies promoted), and never
+                // shrinks under load: 106, 201, 290, 384, 483, 585 MB. With it, a full collection runs once the
+                // old generation holds twice what the last one left live: 91, 148, 155, 161, 153, 157 MB.
                 assertThat(largest / (1 << 20)).as("old generation committed after each wave (MB): %s", afterEachWave)
-                        .isLessThan(400);
+                        .isLessThan(300);
             } finally {
                 CliRun.run(env, CliRun.args(home.toString(), "stop"));
             }
