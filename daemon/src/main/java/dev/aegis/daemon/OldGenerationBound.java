@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * buffers, a request's body) are promoted when the survivor spaces overflow and die soon after, so
  * under steady load the old generation grew by their size at every few young collections and was
  * never collected: the external harness measured the heap going from its starting 96 MB to 241 MB
- * committed (docs/benchmarks/run-2026-12-04-2340-memory.md), all of it resident.
+ * committed (docs/benchmarks/run-2026-12-04-2220-memory.md), all of it resident.
  *
  * <p>So after each young collection that left the old generation larger than it started, and at
  * least twice what the last full collection left live in it (never a collection per young one when
