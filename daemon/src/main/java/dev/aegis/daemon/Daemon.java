@@ -43,6 +43,7 @@ public final class Daemon {
     private GatewayServer server;
     private ConfigWatcher watcher;
     private IdleHeapReturn idleHeapReturn;
+    private OldGenerationBound oldGenerationBound;
     private volatile CompletableFuture<Void> warmUps = CompletableFuture.completedFuture(null);
     private DaemonState state;
 
@@ -121,6 +122,7 @@ public final class Daemon {
         }
         warmUps = components.warmUp();
         idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(), IdleHeapReturn.QUIET);
+        oldGenerationBound = OldGenerationBound.startOnThisJvm().orElse(null);
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source(), steps.summary());
@@ -198,6 +200,9 @@ public final class Daemon {
     private void releaseAll() {
         if (idleHeapReturn != null) {
             idleHeapReturn.close();
+        }
+        if (oldGenerationBound != null) {
+            oldGenerationBound.close();
         }
         if (watcher != null) {
             watcher.close();

@@ -27,10 +27,13 @@ public final class DaemonJvm {
      * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
      * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
      * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
-     * must never make the daemon run out of memory.
+     * must never make the daemon run out of memory. Under load the serial collector grows the old
+     * generation with promoted garbage instead of collecting it; the daemon's OldGenerationBound runs
+     * a full collection then, and -XX:-ShrinkHeapInSteps has that collection give the grown part back
+     * at once (the collector's default shrinks nothing at the first full collection after growing).
      */
     public static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
-            "-XX:MaxHeapFreeRatio=50");
+            "-XX:MaxHeapFreeRatio=50", "-XX:-ShrinkHeapInSteps");
 
     private DaemonJvm() {}
 
