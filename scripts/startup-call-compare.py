@@ -11,15 +11,8 @@ warm-up start (a returning user's start). Per run: `aegis start --port P`, one p
 On a shared machine judge by the CPU columns; wall clock moves with the load."""
 import http.client, http.server, subprocess, sys, time, os, json, statistics, tempfile, threading, socket
 rounds = int(sys.argv[1]); variants = [a.split("=", 1) for a in sys.argv[2:]]
-BODY = (b'{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,'
-        b'"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],'
-        b'"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}')
-class Fake(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length", "0")))
-        self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s" % (len(BODY), BODY))
-    def log_message(self, *a): pass
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fake_chat_provider import Fake  # noqa: E402
 up = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fake)
 threading.Thread(target=up.serve_forever, daemon=True).start()
 def free_port():

@@ -9,22 +9,7 @@ RUNS="${2:-5}"
 home="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port="$(free_port)" upstream_port="$(free_port)"
-python3 - "$upstream_port" <<'PY' &
-import http.server, sys
-BODY = (b'{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,'
-        b'"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],'
-        b'"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}')
-class Fake(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("content-length", "0")))
-        # Head and body in one write: two small writes would meet the daemon's delayed ACK (40 ms).
-        self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: %d\r\n\r\n%s"
-                         % (len(BODY), BODY))
-    def log_message(self, *args):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Fake).serve_forever()
-PY
+python3 "$(dirname "${BASH_SOURCE[0]}")/fake_chat_provider.py" "$upstream_port" &
 upstream_pid=$!
 trap 'AEGIS_HOME="$home" "$AEGIS" stop >/dev/null 2>&1 || true; kill "$upstream_pid" 2>/dev/null || true; rm -rf "$home"' EXIT
 export AEGIS_HOME="$home" OPENAI_API_KEY=sk-startup-times-unused AEGIS_OPENAI_BASE_URL="http://127.0.0.1:$upstream_port/v1"
