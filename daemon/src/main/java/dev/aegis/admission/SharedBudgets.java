@@ -8,8 +8,6 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,9 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * its counters (one query, whose answer the calls of the next {@link #READ_AGE} reuse), this
  * daemon's own calls' tokens count at once in memory and reach the store in the background
  * ({@link DeltaWriter}), so every daemon sees every other's spending soon after it is written.
- * Calls that need the same counters while a read of them is under way wait for its answer instead
- * of sending one each: a busy key's counters are read once per {@link #READ_AGE}, not once per call
- * that arrives during the round trip.
  */
 public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable {
 
@@ -39,8 +34,6 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
     private final Map<String, long[]> latest = new ConcurrentHashMap<>();
     /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE}. */
     private final Cache<String, Long> stored = CallPathCaches.builder().expireAfterWrite(READ_AGE).maximumSize(100_000).build();
-    /** Reads of the store under way, per set of counters: a call finding one takes its answer. */
-    private final Map<List<String>, CompletableFuture<Map<String, Long>>> reading = new ConcurrentHashMap<>();
 
     public SharedBudgets(BudgetCounters counters, InstantSource clock) {
         this.counters = counters;
@@ -57,7 +50,13 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
         }
         Map<String, Long> read = stored.getAllPresent(names);
         if (read.size() < names.size()) {
-            read = read(names);
+            Map<String, Long> fresh = counters.used(names);
+            Map<String, Long> all = new HashMap<>();
+            for (String name : names) {
+                all.put(name, fresh.getOrDefault(name, ABSENT));
+            }
+            stored.putAll(all);
+            read = all;
         }
         long[] used = new long[names.size()];
         for (int i = 0; i < used.length; i++) {
@@ -67,41 +66,6 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
             used[i] = s == ABSENT ? local[i] : Math.max(local[i], s + pending[i]);
         }
         return used;
-    }
-
-    /**
-     * Reads the counters, or takes the answer of the read of them already under way: that read was
-     * sent after the last one expired, so its answer is as recent as one this call would send, less a
-     * round trip (which a kept read is older by anyway).
-     */
-    private Map<String, Long> read(List<String> names) {
-        CompletableFuture<Map<String, Long>> mine = new CompletableFuture<>();
-        CompletableFuture<Map<String, Long>> underWay = reading.putIfAbsent(names, mine);
-        if (underWay != null) {
-            try {
-                return underWay.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof Error error) {
-                    throw error;
-                }
-                throw e.getCause() instanceof RuntimeException r ? r : e;
-            }
-        }
-        try {
-            Map<String, Long> fresh = counters.used(names);
-            Map<String, Long> all = new HashMap<>();
-            for (String name : names) {
-                all.put(name, fresh.getOrDefault(name, ABSENT));
-            }
-            stored.putAll(all);
-            mine.complete(all);
-            return all;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e); // the calls waiting for it fail as this one does, and none waits forever
-            throw e;
-        } finally {
-            reading.remove(names, mine);
-        }
     }
 
     @Override
