@@ -69,32 +69,34 @@ public final class UsageStore {
             Statements statements = db.statements(c);
             if (db.dialect() == Dialect.POSTGRESQL) {
                 insertMultiRow(statements, rows, firstReceiptSeq, head);
-                UsageRollup.add(statements, rows, giveWay);
-                if (head != null) {
-                    ReceiptHeadStore.write(statements, head);
-                }
-                return null;
+            } else {
+                insertBatched(statements, rows, firstReceiptSeq, head, giveWay);
             }
-            PreparedStatement ps = statements.prepare(INSERT);
-            ps.clearBatch();
-            int pending = 0;
-            long receiptSeq = firstReceiptSeq;
-            for (UsageRow r : rows) {
-                bind(ps, r, 0, head == null ? null : receiptSeq++, head);
-                ps.addBatch();
-                if (++pending == ROWS_PER_STATEMENT_BATCH) {
-                    ps.executeBatch();
-                    pending = 0;
-                    giveWay.point();
-                }
-            }
-            ps.executeBatch();
             UsageRollup.add(statements, rows, giveWay);
             if (head != null) {
                 ReceiptHeadStore.write(statements, head);
             }
             return null;
         });
+    }
+
+    /** SQLite: one prepared row, {@link #ROWS_PER_STATEMENT_BATCH} rows per native call, giving way between two. */
+    private static void insertBatched(Statements statements, List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head,
+            GiveWay giveWay) throws SQLException {
+        PreparedStatement ps = statements.prepare(INSERT);
+        ps.clearBatch();
+        int pending = 0;
+        long receiptSeq = firstReceiptSeq;
+        for (UsageRow r : rows) {
+            bind(ps, r, 0, head == null ? null : receiptSeq++, head);
+            ps.addBatch();
+            if (++pending == ROWS_PER_STATEMENT_BATCH) {
+                ps.executeBatch();
+                pending = 0;
+                giveWay.point();
+            }
+        }
+        ps.executeBatch();
     }
 
     /** PostgreSQL: the rows in as few multi-row INSERTs as their count's binary digits (at most 64 rows each). */
