@@ -25,15 +25,24 @@ public final class GiveWay {
 
     /**
      * A yield that kept this thread off its core this long means the cores are saturated: calls run
-     * anyway, and a writer that kept giving way would fall behind (its backlog, and the daemon's
-     * memory, growing at 64 connections). The rest of the stretch then runs without yielding.
+     * anyway, and a writer that kept giving way every {@link #STRETCH_NANOS} would fall behind (its
+     * backlog, and the daemon's memory, growing at 64 connections). The stretches after such a yield
+     * run {@link #SATURATED_STRETCH_NANOS}.
      */
     static final long BUSY_NANOS = 500_000;
+
+    /**
+     * The stretch after a yield that showed the cores saturated: still a yield a millisecond, so a
+     * batch never runs whole through a moment of saturation (one slow yield used to stop the yields
+     * for the rest of the batch, and a 3 ms batch then held a woken call's thread until the next
+     * scheduler tick: run-2026-12-05-0130-writer-stretches.md).
+     */
+    static final long SATURATED_STRETCH_NANOS = 1_000_000;
 
     private final LongSupplier clock;
     private final Runnable yield;
     private long since;
-    private boolean busy;
+    private long stretch = STRETCH_NANOS;
     private int yields;
 
     public GiveWay() {
@@ -46,17 +55,14 @@ public final class GiveWay {
         this.since = clock.getAsLong();
     }
 
-    /** Between two items of work: yields the core when this stretch has run {@link #STRETCH_NANOS}. */
+    /** Between two items of work: yields the core when this stretch has run its length. */
     public void point() {
-        if (busy) {
-            return;
-        }
         long now = clock.getAsLong();
-        if (now - since >= STRETCH_NANOS) {
+        if (now - since >= stretch) {
             yield.run();
             yields++;
             since = clock.getAsLong();
-            busy = since - now >= BUSY_NANOS;
+            stretch = since - now >= BUSY_NANOS ? SATURATED_STRETCH_NANOS : STRETCH_NANOS;
         }
     }
 

@@ -29,7 +29,7 @@ class GiveWayTest {
     }
 
     @Test
-    void stopsYieldingOnceAYieldShowsTheCoresSaturated() {
+    void aYieldThatShowsTheCoresSaturatedLengthensTheStretchesWithoutEndingThem() {
         yieldTakes = GiveWay.BUSY_NANOS - 1;
         for (int i = 0; i < 3; i++) {
             now.addAndGet(GiveWay.STRETCH_NANOS);
@@ -40,11 +40,20 @@ class GiveWayTest {
         yieldTakes = GiveWay.BUSY_NANOS;
         now.addAndGet(GiveWay.STRETCH_NANOS);
         giveWay.point();
-        for (int i = 0; i < 3; i++) {
-            now.addAndGet(GiveWay.STRETCH_NANOS);
-            giveWay.point();
-        }
-        assertThat(giveWay.yields()).as("after a yield that waited a whole slice, none").isEqualTo(4);
+        assertThat(giveWay.yields()).isEqualTo(4);
+        now.addAndGet(GiveWay.SATURATED_STRETCH_NANOS - 1);
+        giveWay.point();
+        assertThat(giveWay.yields()).as("after a yield that waited a whole slice, a longer stretch").isEqualTo(4);
+        now.addAndGet(1);
+        giveWay.point();
+        assertThat(giveWay.yields()).as("but the batch still gives way once that stretch has run").isEqualTo(5);
+
+        yieldTakes = 0;
+        now.addAndGet(GiveWay.SATURATED_STRETCH_NANOS);
+        giveWay.point();
+        now.addAndGet(GiveWay.STRETCH_NANOS);
+        giveWay.point();
+        assertThat(giveWay.yields()).as("a quick yield brings the short stretches back").isEqualTo(7);
     }
 
     @Test

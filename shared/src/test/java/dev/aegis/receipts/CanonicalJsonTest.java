@@ -24,7 +24,9 @@ class CanonicalJsonTest {
         m.put("secrets", Map.of());
         m.put("streamed", true);
         m.put("error", null);
-        m.put("tenant", "default");
+        m.put("tenant", "default\u0000\u0001\b\t\n\f\r\u001f\u007f\u2028 </script>");
+        m.put("count", 7);
+        m.put("nested", Map.of("b", Map.of("y", "\u0002", "x", false), "a", 1));
         m.put("mcp", new TreeMap<>(Map.of("tool", "sig", "server", "status")));
         return m;
     }
