@@ -301,6 +301,24 @@ class InstallIT {
                 assertThat(again.output()).containsPattern("^Aegis \\S+ is running at http://127\\.0\\.0\\.1:\\d+ \\(pid \\d+\\)\n");
                 assertThat(Files.readString(Path.of(home, "logs", "daemon.log")))
                         .contains("started early, by the launcher script alone");
+
+                // Started again: the early JVM is dismissed by the CLI through the pipe the script
+                // passed it as /dev/fd/3. Had the CLI not inherited that descriptor, /dev/fd/3 would
+                // name one of its own files (the runtime's lib/modules, its AOT cache) and the write
+                // would destroy it.
+                env.remove("PATH");
+                Map<Path, String> files = new HashMap<>();
+                for (Path f : new Path[] {prefix.resolve("runtime/lib/modules"), prefix.resolve("aot/cli.aot")}) {
+                    if (Files.exists(f)) {
+                        files.put(f, Files.size(f) + "@" + Files.getLastModifiedTime(f));
+                    }
+                }
+                Result running = run(env, aegis(), "start", "--port", "0");
+                assertThat(running.output()).contains("already running");
+                for (Map.Entry<Path, String> f : files.entrySet()) {
+                    assertThat(Files.size(f.getKey()) + "@" + Files.getLastModifiedTime(f.getKey())).as(f.getKey().toString())
+                            .isEqualTo(f.getValue());
+                }
             } finally {
                 env.remove("PATH");
                 assertThat(run(env, aegis(), "stop").code()).isZero();
