@@ -244,13 +244,11 @@ final class Components implements AutoCloseable {
      * provider client's TLS, the receipt signer's native library), in the background; done when both are.
      */
     CompletableFuture<Void> warmUp() {
-        CompletableFuture<Void> tls = upstream.warmUp();
+        CompletableFuture<Void> tls = StartupWarmUp.inBackground("upstream-client-warm-up", upstream::warmUp);
         if (receiptLog == null) {
             return tls;
         }
-        CompletableFuture<Void> signer = CompletableFuture.runAsync(receiptLog::prepareSigner,
-                runnable -> Thread.ofVirtual().name("receipt-signer-warm-up").start(runnable));
-        return CompletableFuture.allOf(tls, signer);
+        return CompletableFuture.allOf(tls, StartupWarmUp.inBackground("receipt-signer-warm-up", receiptLog::prepareSigner));
     }
 
     private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)

@@ -43,6 +43,16 @@ final class StartupWarmUp {
         return new StartupWarmUp(prices);
     }
 
+    /**
+     * Runs a warm-up of the running daemon (TLS, the receipt signer: CPU-bound for a few hundred ms
+     * of a cold start) on a platform thread of its own. On a virtual thread it held one of the
+     * carriers that run the calls (one per core) until it was done, and the first calls after the
+     * start waited for it (docs/STARTUP.md).
+     */
+    static CompletableFuture<Void> inBackground(String name, Runnable warmUp) {
+        return CompletableFuture.runAsync(warmUp, runnable -> Thread.ofPlatform().daemon().name(name).start(runnable));
+    }
+
     /** The release's price table (a cold JSON parse, 50–200 ms of a start). */
     CompletableFuture<PriceTable> builtInPrices() {
         return builtInPrices;

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -17,8 +16,8 @@ import java.util.concurrent.Executors;
  * handle, e.g. a provider behind a proxy configured for the JVM, goes over the JDK's HttpClient.
  *
  * <p>TLS set-up (the JDK's default context reads and parses every trusted CA certificate) is most of
- * a second of a cold daemon's start, so {@link #warmUp()}, which the daemon calls once it already
- * answers, does it in the background for the first https call. The JDK client itself is built on
+ * a second of a cold daemon's start, so {@link #warmUp()}, which the daemon calls in the background once
+ * it already answers, does it for the first https call. The JDK client itself is built on
  * first use only: most setups never need it, and building it at start cost the idle daemon memory.
  */
 public final class UpstreamClient implements AutoCloseable {
@@ -35,15 +34,16 @@ public final class UpstreamClient implements AutoCloseable {
         this.http1 = new Http1Client(timeouts.connect(), busyPoll);
     }
 
-    /** Sets up TLS in the background, so the first https call does not wait for it; done when it is. */
-    public CompletableFuture<Void> warmUp() {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                http1.warmUpTls();
-            } catch (IllegalStateException e) {
-                // closed before it was built: nothing to warm up
-            }
-        }, runnable -> Thread.ofVirtual().name("upstream-client-warm-up").start(runnable));
+    /**
+     * Sets up TLS (the JVM's trusted certificates) now, so the first https call does not wait for
+     * it: the daemon calls it in the background once it answers (daemon.StartupWarmUp#inBackground).
+     */
+    public void warmUp() {
+        try {
+            http1.warmUpTls();
+        } catch (IllegalStateException e) {
+            // closed before it was built: nothing to warm up
+        }
     }
 
     /** Sends the request and returns as soon as the response headers arrive; the body is read as it comes. */

@@ -270,6 +270,62 @@ class InstallIT {
         return m.group(1).strip();
     }
 
+    /**
+     * Until the daemon's JVM is launched, a returning user's {@code aegis start} runs no command but
+     * bash, readlink and setsid (docs/STARTUP.md: each one is 5–10 ms of a 2-core machine's start):
+     * with nothing else on the PATH, the daemon still finishes the start alone. Before, the script
+     * also ran dirname, cat, mktemp, mkfifo and rm on that path.
+     */
+    @Test
+    void aReturningUsersStartRunsOnlyReadlinkAndSetsidBeforeTheDaemon() throws Exception {
+        Path commands = Files.createDirectories(temp.resolve("path"));
+        for (String c : new String[] {"bash", "readlink", "setsid"}) {
+            Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, c)).filter(Files::isExecutable).findFirst()
+                    .orElseThrow();
+            Files.createSymbolicLink(commands.resolve(c), found);
+        }
+        try (FakeProvider fake = FakeProvider.start()) {
+            String home = temp.resolve("home").toString();
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-install-test",
+                    "AEGIS_OPENAI_BASE_URL", fake.baseUrl(), "AEGIS_HOME", home));
+            try {
+                Result first = run(env, aegis(), "start", "--port", "0");
+                assertThat(first.code()).as(first.output()).isZero();
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+            env.put("PATH", commands.toString());
+            try {
+                Result again = run(env, aegis(), "start", "--port", "0");
+                assertThat(again.code()).as(again.output()).isZero();
+                assertThat(again.output()).containsPattern("^Aegis \\S+ is running at http://127\\.0\\.0\\.1:\\d+ \\(pid \\d+\\)\n");
+                assertThat(Files.readString(Path.of(home, "logs", "daemon.log")))
+                        .contains("started early, by the launcher script alone");
+
+                // Started again: the early JVM is dismissed by the CLI through the pipe the script
+                // passed it as /dev/fd/3. Had the CLI not inherited that descriptor, /dev/fd/3 would
+                // name one of its own files (the runtime's lib/modules, its AOT cache) and the write
+                // would destroy it.
+                env.remove("PATH");
+                Map<Path, String> files = new HashMap<>();
+                for (Path f : new Path[] {prefix.resolve("runtime/lib/modules"), prefix.resolve("aot/cli.aot")}) {
+                    if (Files.exists(f)) {
+                        files.put(f, Files.size(f) + "@" + Files.getLastModifiedTime(f));
+                    }
+                }
+                Result running = run(env, aegis(), "start", "--port", "0");
+                assertThat(running.output()).contains("already running");
+                for (Map.Entry<Path, String> f : files.entrySet()) {
+                    assertThat(Files.size(f.getKey()) + "@" + Files.getLastModifiedTime(f.getKey())).as(f.getKey().toString())
+                            .isEqualTo(f.getValue());
+                }
+            } finally {
+                env.remove("PATH");
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+        }
+    }
+
     @Test
     void launcherSaysSoWhenNoJavaFits() throws Exception {
         Path launcher = ROOT.resolve("packaging/target/aegis/bin/aegis");

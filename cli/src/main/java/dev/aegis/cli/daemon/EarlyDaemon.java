@@ -2,12 +2,13 @@ package dev.aegis.cli.daemon;
 
 import dev.aegis.control.DaemonJvm;
 import dev.aegis.home.AegisHome;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -106,11 +107,23 @@ final class EarlyDaemon {
         return process;
     }
 
+    /**
+     * Writes to the pipe, which must be one: a name like {@code /dev/fd/3} that does not name the
+     * script's pipe in this JVM (the descriptor was not inherited) names one of the JVM's own files,
+     * e.g. its runtime's {@code lib/modules}, which a write would destroy.
+     */
     private boolean write(String text) {
         if (!process.isAlive()) {
             return false;
         }
-        try (OutputStream out = new FileOutputStream(pipe.toFile())) {
+        try {
+            if (!Files.readAttributes(pipe, BasicFileAttributes.class).isOther()) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        try (OutputStream out = Files.newOutputStream(pipe, StandardOpenOption.WRITE)) {
             out.write(text.getBytes(StandardCharsets.UTF_8));
             return true;
         } catch (IOException e) {
