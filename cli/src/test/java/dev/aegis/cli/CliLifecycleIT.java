@@ -116,6 +116,22 @@ class CliLifecycleIT {
     }
 
     @Test
+    void aNewStartAppendsToTheDaemonLogInsteadOfCuttingIt() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        assertThat(aegis("stop").exitCode()).isZero();
+        Path log = Path.of(home, "logs", "daemon.log");
+        byte[] first = Files.readAllBytes(log);
+        assertThat(first).as("the first run logged").isNotEmpty();
+
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        // The new daemon has written to the log once it answers; its lines follow the first run's.
+        byte[] both = Files.readAllBytes(log);
+        assertThat(both.length).isGreaterThan(first.length);
+        assertThat(java.util.Arrays.copyOf(both, first.length)).as("the first run's lines are kept").isEqualTo(first);
+        assertThat(new String(both, java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("\0");
+    }
+
+    @Test
     void keyRevokedFromTheCliIsRefusedByTheRunningDaemonWithinOneSecond() throws Exception {
         assertThat(aegis("start", "--port", "0").exitCode()).isZero();
         JsonNode minted = Json.mapper().readTree(aegis("keygen", "--name", "soon-revoked", "--json").out());

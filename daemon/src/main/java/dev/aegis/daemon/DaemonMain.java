@@ -5,7 +5,10 @@ import dev.aegis.config.Setting;
 import dev.aegis.control.DaemonProcess;
 import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -146,7 +149,13 @@ public final class DaemonMain {
         } else {
             LogRotation.rotate(options.home().daemonLog());
             SecureFiles.ensurePrivateFile(options.home().daemonLog());
-            System.setProperty("org.slf4j.simpleLogger.logFile", options.home().daemonLog().toString());
+            // slf4j-simple opens a named log file anew, cutting it: every start lost the last run's
+            // lines, and a start while a daemon ran (the launcher's early daemon) cut the running
+            // daemon's log under it (NUL bytes where it wrote next). So the log is opened here, to
+            // append, as the daemon's standard output, which it writes nothing else to.
+            System.setOut(new PrintStream(new FileOutputStream(options.home().daemonLog().toFile(), true), true,
+                    StandardCharsets.UTF_8));
+            System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");

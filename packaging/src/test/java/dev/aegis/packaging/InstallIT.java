@@ -141,6 +141,8 @@ class InstallIT {
                 Result running = run(env, aegis(), "start", "--port", "0");
                 assertThat(running.code()).as(running.output()).isZero();
                 assertThat(running.output()).contains("already running");
+                // The early JVM of that start opened the running daemon's log too: to append, not to cut it.
+                assertThat(Files.readString(Path.of(home, "logs", "daemon.log"))).doesNotContain("\0");
             } finally {
                 assertThat(run(env, aegis(), "stop").code()).isZero();
             }
