@@ -32,12 +32,14 @@ public final class DaemonJvm {
      * collection give the grown part back at once (the collector's default shrinks nothing at the
      * first full collection after growing).
      *
-     * <p>The young generation starts at 8 MB and grows to at most 64 MB: the serial collector never
+     * <p>The young generation starts at 4 MB and grows to at most 64 MB: the serial collector never
      * gives back a young-generation page it has touched, and a start allocates ≈ 40 MB that is
      * garbage by the time the daemon listens, so a young generation fixed at 64 MB kept ≈ 29 MB of
      * start-up garbage resident for as long as the daemon stayed idle (issue 29: idle RSS 111 MB).
-     * Starting at 8 MB, a start runs a few young collections (its CPU unchanged, measured) and the
-     * idle heap holds 8 MB of young generation and the live data. At each full collection the young
+     * Starting at 4 MB, a start runs about eight young collections (their pauses add up to what four
+     * took from 8 MB, ≈ 60 ms on a loaded machine: each copies the start's live data once; the
+     * start's CPU unchanged) and the idle heap holds 4 MB of young generation and the live data
+     * (≈ 9 MB). At each full collection the young
      * generation is resized to the old generation's size ({@code NewRatio=1}: 32 MB and up, at most
      * 64 MB), so under load, where OldGenerationBound runs full collections, calls get a young
      * generation of 32–64 MB again (docs/benchmarks/run-2026-12-05-*-idle-rss.md). -XX:MetaspaceSize=64m
@@ -45,7 +47,7 @@ public final class DaemonJvm {
      * class metadata passes the JVM's 21 MB default: that one (≈ 55 ms) would also size the young
      * generation to the old one's 32 MB before any call.
      */
-    public static final List<String> HEAP_SHAPE = List.of("-Xms40m", "-XX:NewSize=8m", "-XX:MaxNewSize=64m",
+    public static final List<String> HEAP_SHAPE = List.of("-Xms36m", "-XX:NewSize=4m", "-XX:MaxNewSize=64m",
             "-XX:NewRatio=1", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50", "-XX:-ShrinkHeapInSteps");
 
     private DaemonJvm() {}
