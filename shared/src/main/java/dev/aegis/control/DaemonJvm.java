@@ -42,7 +42,7 @@ public final class DaemonJvm {
      * (≈ 9 MB). At each full collection the young
      * generation is resized to the old generation's size ({@code NewRatio=1}: 32 MB and up, at most
      * 64 MB), so under load, where OldGenerationBound runs full collections, calls get a young
-     * generation of 32–64 MB again (docs/benchmarks/run-2026-12-05-*-idle-rss.md). -XX:MetaspaceSize=64m
+     * generation of 32–64 MB again (docs/benchmarks/run-2026-12-05-0225-idle-rss.md). -XX:MetaspaceSize=64m
      * keeps a start without an AOT cache (JDK 21–24, tests) from running a full collection when its
      * class metadata passes the JVM's 21 MB default: that one (≈ 55 ms) would also size the young
      * generation to the old one's 32 MB before any call.
