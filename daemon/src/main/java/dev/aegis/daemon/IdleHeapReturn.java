@@ -3,7 +3,9 @@ package dev.aegis.daemon;
 import dev.aegis.http.InFlightRequests;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * (none of the excess at the first one after growing, then a tenth, then 40 %, then all of it),
  * and an idle daemon runs no collection at all: after a mixed burst it held 286 MB for as long as
  * it stayed idle, 216 MB with this (docs/BENCHMARKS.md). So after {@link #QUIET} without a call, and only
- * when the heap is above its starting size, it runs up to {@link #COLLECTIONS} full collections
+ * when the old generation is above its starting size (the young one follows it: {@link Heap#ofThisJvm()}),
+ * it runs up to {@link #COLLECTIONS} full collections
  * (a few milliseconds each with the little a quiet daemon keeps live), stopping as soon as a call
- * comes in or the heap is back to its starting size. It waits on the end of calls, not on a timer:
+ * comes in or the old generation is back to its starting size. It waits on the end of calls, not on a timer:
  * a daemon that serves nothing wakes nothing.
  */
 final class IdleHeapReturn implements AutoCloseable {
@@ -27,7 +30,7 @@ final class IdleHeapReturn implements AutoCloseable {
     /** Enough full collections for the serial collector's stepwise shrinking to reach its end. */
     static final int COLLECTIONS = 4;
 
-    /** The heap's size and what to run to shrink it: the JVM's, or a test's. */
+    /** The heap's size (the part that shrinks at full collections) and what to run to shrink it: the JVM's, or a test's. */
     interface Heap {
         long committed();
 
@@ -38,7 +41,35 @@ final class IdleHeapReturn implements AutoCloseable {
         /** Told after each quiet spell how many collections ran (0 when the heap had not grown). */
         default void checked(int collections) {}
 
+        /**
+         * The serial collector's old generation when it runs (the daemon's: the young generation is
+         * sized to the old one's at each full collection, so the old generation's start is where the
+         * heap can shrink back to; the whole heap's start, 8 MB of young generation and 32 MB of old,
+         * is not, and would have every quiet spell run all its collections for nothing), else the
+         * whole heap.
+         */
         static Heap ofThisJvm() {
+            Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
+                    .filter(p -> p.getName().equals(OldGenerationBound.OLD_POOL)).findFirst();
+            if (old.isPresent()) {
+                MemoryPoolMXBean pool = old.get();
+                return new Heap() {
+                    @Override
+                    public long committed() {
+                        return pool.getUsage().getCommitted();
+                    }
+
+                    @Override
+                    public long initial() {
+                        return pool.getUsage().getInit();
+                    }
+
+                    @Override
+                    public void collect() {
+                        System.gc();
+                    }
+                };
+            }
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             return new Heap() {
                 @Override

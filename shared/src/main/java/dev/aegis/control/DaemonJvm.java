@@ -20,20 +20,35 @@ public final class DaemonJvm {
 
     /**
      * The daemon's heap, measured in the soak of issue 11 (docs/BENCHMARKS.md, docs/RELIABILITY.md):
-     * a fixed 64 MB young generation (a call's garbage dies there; ~1.5 ms collections, live data
-     * ≈ 13 MB) and a 96 MB starting heap, so the old generation starts at 32 MB and only grows when
-     * live data needs it (large bodies), and shrinks back over full collections (the serial collector
-     * shrinks in steps; a quiet daemon runs them itself, see the daemon's IdleHeapReturn). With the JVM's
-     * defaults (1/64 of the machine's memory to start) the old generation filled with promoted
-     * garbage and the daemon's resident memory climbed for the whole soak (180 → 320 MB); an -Xms8m
-     * without a fixed young generation was worse (1–2.5 GB under large bodies). No -Xmx: a 32 MB body
-     * must never make the daemon run out of memory. Under load the serial collector grows the old
-     * generation with promoted garbage instead of collecting it; the daemon's OldGenerationBound runs
-     * a full collection then, and -XX:-ShrinkHeapInSteps has that collection give the grown part back
-     * at once (the collector's default shrinks nothing at the first full collection after growing).
+     * a young generation where a call's garbage dies (~1.5 ms collections, live data ≈ 13 MB) and an
+     * old generation that starts at 32 MB and only grows when live data needs it (large bodies), and
+     * shrinks back over full collections (a quiet daemon runs them itself, see the daemon's
+     * IdleHeapReturn). With the JVM's defaults (1/64 of the machine's memory to start) the old
+     * generation filled with promoted garbage and the daemon's resident memory climbed for the whole
+     * soak (180 → 320 MB); an -Xms8m without a bounded young generation was worse (1–2.5 GB under
+     * large bodies). No -Xmx: a 32 MB body must never make the daemon run out of memory. Under load
+     * the serial collector grows the old generation with promoted garbage instead of collecting it;
+     * the daemon's OldGenerationBound runs a full collection then, and -XX:-ShrinkHeapInSteps has that
+     * collection give the grown part back at once (the collector's default shrinks nothing at the
+     * first full collection after growing).
+     *
+     * <p>The young generation starts at 4 MB and grows to at most 64 MB: the serial collector never
+     * gives back a young-generation page it has touched, and a start allocates ≈ 40 MB that is
+     * garbage by the time the daemon listens, so a young generation fixed at 64 MB kept ≈ 29 MB of
+     * start-up garbage resident for as long as the daemon stayed idle (issue 29: idle RSS 111 MB).
+     * Starting at 4 MB, a start runs about eight young collections (their pauses add up to what four
+     * took from 8 MB, ≈ 60 ms on a loaded machine: each copies the start's live data once; the
+     * start's CPU unchanged) and the idle heap holds 4 MB of young generation and the live data
+     * (≈ 9 MB). At each full collection the young
+     * generation is resized to the old generation's size ({@code NewRatio=1}: 32 MB and up, at most
+     * 64 MB), so under load, where OldGenerationBound runs full collections, calls get a young
+     * generation of 32–64 MB again (docs/benchmarks/run-2026-12-05-0225-idle-rss.md). -XX:MetaspaceSize=64m
+     * keeps a start without an AOT cache (JDK 21–24, tests) from running a full collection when its
+     * class metadata passes the JVM's 21 MB default: that one (≈ 55 ms) would also size the young
+     * generation to the old one's 32 MB before any call.
      */
-    public static final List<String> HEAP_SHAPE = List.of("-Xmn64m", "-Xms96m", "-XX:MinHeapFreeRatio=20",
-            "-XX:MaxHeapFreeRatio=50", "-XX:-ShrinkHeapInSteps");
+    public static final List<String> HEAP_SHAPE = List.of("-Xms36m", "-XX:NewSize=4m", "-XX:MaxNewSize=64m",
+            "-XX:NewRatio=1", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50", "-XX:-ShrinkHeapInSteps");
 
     private DaemonJvm() {}
 
