@@ -47,6 +47,11 @@ public final class Daemon {
     private volatile CompletableFuture<Void> warmUps = CompletableFuture.completedFuture(null);
     private DaemonState state;
 
+    /** The start's background warm-ups (TLS, the receipt signer): complete once they have run. */
+    CompletableFuture<Void> warmUps() {
+        return warmUps;
+    }
+
     private Daemon(DaemonOptions options) {
         this.options = options;
         this.stateFile = new DaemonStateFile(options.home().daemonState());

@@ -49,8 +49,10 @@ class TeamLimitsIT {
     }
 
     private TestGateway daemon(String storeUrl, String policyJson) throws Exception {
+        // The start's warm-ups (a few hundred ms of CPU on threads of their own) would compete with the
+        // background writes whose delay the bounds below allow for: the hammering begins after them.
         return TestGateway.start(temp, null, Map.of("AEGIS_STORE_URL", storeUrl, "AEGIS_GOVERNANCE_ENABLED", "true",
-                "AEGIS_DEFAULT_POLICY_JSON", policyJson));
+                "AEGIS_DEFAULT_POLICY_JSON", policyJson)).warmedUp();
     }
 
     /** What the hammering got: the usage rows of the calls served, and how many were. */

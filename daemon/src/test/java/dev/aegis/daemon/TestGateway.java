@@ -111,6 +111,15 @@ public final class TestGateway implements AutoCloseable {
         throw new AssertionError("no usage row for request " + requestId + " within 5 s");
     }
 
+    /**
+     * Waits (30 s at most) for the start's background warm-ups, which take a few hundred ms of CPU on
+     * threads of their own: for tests whose bounds depend on how soon background work runs.
+     */
+    public TestGateway warmedUp() throws Exception {
+        daemon.warmUps().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        return this;
+    }
+
     public DaemonState state() {
         return daemon.state();
     }
