@@ -2,10 +2,9 @@ package dev.aegis.daemon;
 
 import dev.aegis.http.InFlightRequests;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryUsage;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,44 +41,23 @@ final class IdleHeapReturn implements AutoCloseable {
         default void checked(int collections) {}
 
         /**
-         * The serial collector's old generation when it runs (the daemon's: the young generation is
-         * sized to the old one's at each full collection, so the old generation's start is where the
-         * heap can shrink back to; the whole heap's start, 8 MB of young generation and 32 MB of old,
-         * is not, and would have every quiet spell run all its collections for nothing), else the
-         * whole heap.
+         * The serial collector's old generation when it runs, else the whole heap. The daemon's young
+         * generation starts at 4 MB and is sized to the old one at each full collection, so the whole
+         * heap never shrinks back to its start and every quiet spell would run all its collections for
+         * nothing; the old generation's start is where it can shrink back to.
          */
         static Heap ofThisJvm() {
-            Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
-                    .filter(p -> p.getName().equals(OldGenerationBound.OLD_POOL)).findFirst();
-            if (old.isPresent()) {
-                MemoryPoolMXBean pool = old.get();
-                return new Heap() {
-                    @Override
-                    public long committed() {
-                        return pool.getUsage().getCommitted();
-                    }
-
-                    @Override
-                    public long initial() {
-                        return pool.getUsage().getInit();
-                    }
-
-                    @Override
-                    public void collect() {
-                        System.gc();
-                    }
-                };
-            }
-            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            Supplier<MemoryUsage> usage = OldGenerationBound.oldPool().<Supplier<MemoryUsage>>map(pool -> pool::getUsage)
+                    .orElse(ManagementFactory.getMemoryMXBean()::getHeapMemoryUsage);
             return new Heap() {
                 @Override
                 public long committed() {
-                    return memory.getHeapMemoryUsage().getCommitted();
+                    return usage.get().getCommitted();
                 }
 
                 @Override
                 public long initial() {
-                    return memory.getHeapMemoryUsage().getInit();
+                    return usage.get().getInit();
                 }
 
                 @Override

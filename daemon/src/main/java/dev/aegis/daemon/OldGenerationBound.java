@@ -66,12 +66,16 @@ final class OldGenerationBound implements AutoCloseable {
         this.thread = Thread.ofVirtual().name("aegis-old-generation-bound").start(this::run);
     }
 
+    /** The serial collector's old generation in this JVM; empty under another collector. */
+    static Optional<MemoryPoolMXBean> oldPool() {
+        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getName().equals(OLD_POOL)).findFirst();
+    }
+
     /** Started on this JVM's collector when it is the serial one; empty otherwise. */
     static Optional<OldGenerationBound> startOnThisJvm() {
         Optional<GarbageCollectorMXBean> young = collector(YOUNG);
         Optional<GarbageCollectorMXBean> full = collector(FULL);
-        Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getName().equals(OLD_POOL)).findFirst();
+        Optional<MemoryPoolMXBean> old = oldPool();
         if (young.isEmpty() || full.isEmpty() || old.isEmpty()
                 || !(young.get() instanceof NotificationEmitter youngEmitter)
                 || !(full.get() instanceof NotificationEmitter fullEmitter)) {
