@@ -77,15 +77,17 @@ public final class RateLimiter implements KeyRateLimits {
                 boolean ok = tatNow - now <= window;
                 retryAfter = ok ? retryAfter : Math.max(retryAfter, tatNow - window - now);
                 long perToken = Math.max(1, window / rule.tokens());
-                Verdict v = new Verdict(ok, rule.tokens(), Math.max(0, (window - (tatNow - now)) / perToken),
-                        millis(tatNow - now), 0);
+                // Capped: with more tokens than nanoseconds per window, perToken is rounded up to 1 ns.
+                long left = Math.min(rule.tokens(), Math.max(0, (window - (tatNow - now)) / perToken));
+                Verdict v = new Verdict(ok, rule.tokens(), left, millis(tatNow - now), 0);
                 tightest = tightest == null || v.remaining() < tightest.remaining() ? v : tightest;
                 continue;
             }
             long interval = window / rule.requests();
             long tat = tatNow + interval;
             boolean ok = tat - now <= window;
-            long remaining = ok ? (window - (tat - now)) / interval : 0;
+            // Capped: the interval is rounded down to whole nanoseconds, so a huge limit's quotient exceeds it.
+            long remaining = ok ? Math.min(rule.requests() - 1, (window - (tat - now)) / interval) : 0;
             retryAfter = ok ? retryAfter : Math.max(retryAfter, tat - window - now);
             next.put(rule, tat);
             Verdict v = new Verdict(ok, rule.requests(), remaining, millis((ok ? tat : tatNow) - now), 0);

@@ -38,6 +38,17 @@ class RateLimiterTest {
     }
 
     @Test
+    void remainingNeverExceedsTheLimitEvenWhenTheWindowDividesUnevenly() {
+        // 60 s / 2,147,483,647 = 27.9 ns per call or token: rounded to 27 ns, the quotient said 2,222,222,221.
+        long max = Integer.MAX_VALUE;
+        RateLimitRule calls = new RateLimitRule(Duration.ofMinutes(1), max, 0, false);
+        RateLimitRule tokens = new RateLimitRule(Duration.ofMinutes(1), 0, max, true);
+        assertThat(limiter.acquire("k", List.of(calls)).remaining()).isEqualTo(max - 1);
+        assertThat(limiter.acquire("t", List.of(tokens)).remaining()).isEqualTo(max);
+        assertThat(limiter.acquire("both", List.of(calls, tokens)).remaining()).isEqualTo(max - 1);
+    }
+
+    @Test
     void burstOfTheLimitThenOneCallPerInterval() {
         List<RateLimitRule> sixtyPerMinute = List.of(RateLimitRule.requestsPerMinute(60));
         for (int i = 0; i < 60; i++) {
