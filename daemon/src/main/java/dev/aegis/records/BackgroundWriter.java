@@ -17,9 +17,13 @@ import org.slf4j.LoggerFactory;
  * Writes records off the request path: callers enqueue (a few hundred nanoseconds), one thread
  * hands them to the sink in batches at most {@link #FLUSH_EVERY} apart. Once a record arrives the
  * writer lingers {@link #LINGER} for more before it writes (group commit), unless a {@link #flush}
- * or {@link #close} is waiting: a sink's cost per batch (a transaction, an fsync, opening the file)
- * is then shared by every record of that moment instead of paid for one or two, and callers do not
- * wake the writer for each record. {@link #close(Duration)}
+ * or {@link #close} is waiting or {@link #FULL_BATCH} records are already queued: a sink's cost per
+ * batch (a transaction, an fsync, opening the file) is then shared by every record of that moment
+ * instead of paid for one or two, and callers do not wake the writer for each record. The batch
+ * bound keeps what waits small under load: every queued record is alive at the next young
+ * collection, which copies it, and lingering the whole 20 ms at 9,000 calls/s kept ≈ 0.8 MB waiting
+ * across the receipts and usage writers, doubling each collection's pause (issue 29's 1-connection
+ * tail, docs/benchmarks/run-2026-12-05-0430-gc-pauses.md). {@link #close(Duration)}
  * writes everything still queued, so a graceful stop loses nothing; a crash loses at most one flush
  * window. A failing sink (a database locked by another process, a full disk) is retried with the
  * batch kept in memory, never dropped; a sink that wrote part of a batch before failing removes
@@ -32,6 +36,8 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     /** How long the first record of a batch waits for others; well inside {@link #FLUSH_EVERY}. */
     static final Duration LINGER = Duration.ofMillis(20);
     private static final int BATCH = 1000;
+    /** Queued records that end a linger at once: enough to share a batch's cost, few enough to stay young. */
+    static final int FULL_BATCH = 32;
     /** Longer than a store's wait for a connection (5 s), so a last failing write still ends in a spill. */
     static final Duration SPILL_GRACE = Duration.ofSeconds(6);
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWriter.class);
@@ -50,6 +56,8 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private volatile boolean failing;
     /** Callers of {@link #flush} waiting now: the writer does not linger while there are any. */
     private final AtomicInteger flushing = new AtomicInteger();
+    /** True while the writer lingers; the submitter that fills a batch wakes it. */
+    private volatile boolean lingering;
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
         this(name, sink, LINGER, null);
@@ -78,6 +86,10 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     public void submit(T item) {
         submitted.incrementAndGet();
         queue.add(item);
+        if (lingering && queue.size() >= FULL_BATCH - 1) { // the writer holds the batch's first record
+            lingering = false;
+            LockSupport.unpark(writer);
+        }
     }
 
     /** Waits until everything submitted before this call is written; false on timeout. */
@@ -148,15 +160,21 @@ public final class BackgroundWriter<T> implements AutoCloseable {
         }
     }
 
-    /** Lets a batch gather for the linger time, cut short by a flush or a close (both unpark the writer). */
+    /** Lets a batch gather for the linger time, cut short by a flush, a close or a full batch (each unparks the writer). */
     private void linger() {
         long until = System.nanoTime() + lingerNanos;
         long left;
-        while (!closing && flushing.get() == 0 && (left = until - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(this, left);
-            if (Thread.currentThread().isInterrupted()) {
-                return;
+        lingering = true;
+        try {
+            while (!closing && flushing.get() == 0 && queue.size() < FULL_BATCH - 1
+                    && (left = until - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.currentThread().isInterrupted()) {
+                    return;
+                }
             }
+        } finally {
+            lingering = false;
         }
     }
 

@@ -33,6 +33,31 @@ class BackgroundWriterTest {
     }
 
     @Test
+    void aFullBatchIsWrittenWithoutWaitingOutTheLinger() throws Exception {
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
+            for (int i = 0; i < BackgroundWriter.FULL_BATCH; i++) {
+                writer.submit("r" + i);
+            }
+            // Without the batch bound the writer lingers the whole five minutes.
+            assertThat(firstBatch.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(batches.stream().mapToInt(List::size).sum()).isGreaterThanOrEqualTo(BackgroundWriter.FULL_BATCH - 1);
+        }
+    }
+
+    @Test
+    void aBatchShortOfFullStillLingers() throws Exception {
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
+            for (int i = 0; i < BackgroundWriter.FULL_BATCH - 2; i++) {
+                writer.submit("r" + i);
+            }
+            assertThat(firstBatch.await(300, TimeUnit.MILLISECONDS)).isFalse();
+            assertThat(writer.flush(Duration.ofSeconds(20))).isTrue();
+            assertThat(batches).hasSize(1);
+            assertThat(batches.get(0)).hasSize(BackgroundWriter.FULL_BATCH - 2);
+        }
+    }
+
+    @Test
     void aFlushDoesNotWaitForTheLinger() throws Exception {
         try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
             writer.submit("a");
