@@ -37,6 +37,35 @@ public final class CanonicalPath {
         if (raw.isEmpty() || raw.charAt(0) != '/') {
             throw refused("it does not start with /");
         }
+        return isCanonical(raw) ? raw : canonicalize(raw);
+    }
+
+    /**
+     * True when {@code raw} (starting with {@code /}) is its own canonical form: every segment is
+     * non-empty, not a dot segment, and holds only characters the canonical form keeps as they are.
+     * One scan, nothing allocated: the spelling every client sends ({@code /v1/chat/completions})
+     * skips the decoding and encoding, ≈ 2.5 KB of garbage per call (issue 29).
+     */
+    static boolean isCanonical(String raw) {
+        int segmentStart = 1;
+        for (int i = 1; i <= raw.length(); i++) {
+            char c = i < raw.length() ? raw.charAt(i) : '/';
+            if (c == '/') {
+                int length = i - segmentStart;
+                if (length == 0 || raw.charAt(segmentStart) == '.' && (length == 1
+                        || length == 2 && raw.charAt(segmentStart + 1) == '.')) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            } else if (c >= 0x80 || !kept(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #of} by decoding and encoding each segment. */
+    static String canonicalize(String raw) {
         StringBuilder out = new StringBuilder(raw.length());
         int start = 1;
         while (true) {

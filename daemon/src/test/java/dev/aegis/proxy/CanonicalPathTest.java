@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aegis.http.ApiException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,5 +54,34 @@ class CanonicalPathTest {
     void originPathsOutsideTheVersionAreNotFound(String origin) {
         assertThatThrownBy(() -> CanonicalPath.belowVersion(origin))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    /** The one-scan check agrees with decoding and encoding on 200,000 random paths made of the characters that matter. */
+    @Test
+    void aPathTheScanAcceptsIsWhatDecodingAndEncodingMakeOfIt() {
+        String alphabet = "/////aZ09.-_~%2Fe;\\ :@!\u00e9\u0663\u0000\u007f";
+        Random random = new Random(29);
+        int canonical = 0;
+        for (int n = 0; n < 200_000; n++) {
+            StringBuilder raw = new StringBuilder("/");
+            for (int i = random.nextInt(12); i >= 0; i--) {
+                raw.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String path = raw.toString();
+            String slow;
+            try {
+                slow = CanonicalPath.canonicalize(path);
+            } catch (ApiException e) {
+                slow = null;
+            }
+            if (CanonicalPath.isCanonical(path)) {
+                canonical++;
+                assertThat(slow).as(path).isEqualTo(path);
+            } else if (path.equals(slow)) {
+                // the scan may send a canonical path the slow way (never the reverse): only a % can do that
+                assertThat(path).as(path).contains("%");
+            }
+        }
+        assertThat(canonical).isGreaterThan(1_000);
     }
 }
