@@ -36,8 +36,13 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     /** How long the first record of a batch waits for others; well inside {@link #FLUSH_EVERY}. */
     static final Duration LINGER = Duration.ofMillis(20);
     private static final int BATCH = 1000;
-    /** Queued records that end a linger at once: enough to share a batch's cost, few enough to stay young. */
-    static final int FULL_BATCH = 32;
+    /**
+     * Queued records that end a linger at once: enough to share a batch's cost, few enough to stay
+     * young. At one connection (≈ 9,000 calls/s) 32 cut the mean young pause about as much as a 2 ms
+     * linger did but cost the two writers ≈ 10 µs more CPU per call (an fsync and a transaction per
+     * batch); 64 and 128 cost less and paused about as briefly (the run file above).
+     */
+    static final int FULL_BATCH = 64;
     /** Longer than a store's wait for a connection (5 s), so a last failing write still ends in a spill. */
     static final Duration SPILL_GRACE = Duration.ofSeconds(6);
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundWriter.class);
