@@ -63,6 +63,8 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final AtomicInteger flushing = new AtomicInteger();
     /** True while the writer lingers; the submitter that fills a batch wakes it. */
     private volatile boolean lingering;
+    /** Set by {@link #submitAll}: a whole batch is queued, so the writer writes it without lingering. */
+    private volatile boolean wholeBatchQueued;
 
     public BackgroundWriter(String name, Consumer<List<T>> sink) {
         this(name, sink, LINGER, null);
@@ -86,6 +88,21 @@ public final class BackgroundWriter<T> implements AutoCloseable {
         this.spill = spill;
         this.lingerNanos = linger.toNanos();
         this.writer = Thread.ofPlatform().name("aegis-" + name + "-writer").daemon(true).start(this::run);
+    }
+
+    /**
+     * Queues records another writer already gathered into a batch (the usage rows of a batch of
+     * receipts): the writer writes them at once instead of lingering for more. A second linger would
+     * not make its batches larger, only keep every record alive longer (young collections copy it).
+     */
+    public void submitAll(List<T> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        submitted.addAndGet(items.size());
+        queue.addAll(items);
+        wholeBatchQueued = true;
+        LockSupport.unpark(writer);
     }
 
     public void submit(T item) {
@@ -165,13 +182,13 @@ public final class BackgroundWriter<T> implements AutoCloseable {
         }
     }
 
-    /** Lets a batch gather for the linger time, cut short by a flush, a close or a full batch (each unparks the writer). */
+    /** Lets a batch gather for the linger time, cut short by a flush, a close, a full batch or a whole batch handed over (each unparks the writer). */
     private void linger() {
         long until = System.nanoTime() + lingerNanos;
         long left;
         lingering = true;
         try {
-            while (!closing && flushing.get() == 0 && queue.size() < FULL_BATCH - 1
+            while (!closing && flushing.get() == 0 && !wholeBatchQueued && queue.size() < FULL_BATCH - 1
                     && (left = until - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(this, left);
                 if (Thread.currentThread().isInterrupted()) {
@@ -180,6 +197,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
             }
         } finally {
             lingering = false;
+            wholeBatchQueued = false; // what it announced is drained next
         }
     }
 

@@ -35,7 +35,7 @@ public final class CallRecorder implements AutoCloseable {
             java.nio.file.Path spoolDir, BackgroundWriter<PromptLogInput> promptLog, int previewChars, int maxBacklog) {
         BackgroundWriter<SignedRow> signedRows = new BackgroundWriter<>("usage", SignedRow.store(store::insertSigned),
                 signedSpool(spoolDir)::keep);
-        BackgroundWriter<ReceiptInput> receipts = new BackgroundWriter<>("receipts", new SignedUsage(log, signedRows::submit));
+        BackgroundWriter<ReceiptInput> receipts = new BackgroundWriter<>("receipts", new SignedUsage(log, signedRows::submitAll));
         return new CallRecorder(null, receipts, signedRows, promptLog, previewChars, maxBacklog);
     }
 

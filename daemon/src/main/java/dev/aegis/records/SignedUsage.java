@@ -10,7 +10,8 @@ import java.util.function.Consumer;
 
 /**
  * The receipt writer's sink: signs and appends a batch's receipts (one fsync per file), then hands
- * each call's usage row, naming its receipt's {@code seq}, to the signed-rows writer, which stores
+ * each call's usage row, naming its receipt's {@code seq}, to the signed-rows writer as one batch
+ * ({@link BackgroundWriter#submitAll}: written without a second linger), which stores
  * rows and the trail's head in one transaction ({@link SignedRow#store}). A row is therefore never
  * stored before its receipt is on disk, and signing and storing still run on two threads, as the
  * receipt and usage writers did before rows named their receipts: one thread doing both fell
@@ -22,13 +23,13 @@ import java.util.function.Consumer;
 final class SignedUsage implements Consumer<List<ReceiptInput>> {
 
     private final ReceiptLog log;
-    private final Consumer<SignedRow> next;
+    private final Consumer<List<SignedRow>> next;
     /** Leading receipts of the batch being written that are already in the trail. */
     private int signed;
     /** The seq of the batch's first receipt, once one is signed. */
     private long firstSeq;
 
-    SignedUsage(ReceiptLog log, Consumer<SignedRow> next) {
+    SignedUsage(ReceiptLog log, Consumer<List<SignedRow>> next) {
         this.log = log;
         this.next = next;
     }
@@ -49,9 +50,11 @@ final class SignedUsage implements Consumer<List<ReceiptInput>> {
             }
         }
         ReceiptHead head = log.head();
+        List<SignedRow> rows = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            next.accept(new SignedRow(batch.get(i).row(), firstSeq + i, head));
+            rows.add(new SignedRow(batch.get(i).row(), firstSeq + i, head));
         }
+        next.accept(rows);
         signed = 0;
     }
 }

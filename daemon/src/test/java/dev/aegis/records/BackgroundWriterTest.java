@@ -58,6 +58,16 @@ class BackgroundWriterTest {
     }
 
     @Test
+    void aWholeBatchHandedOverIsWrittenWithoutLingering() throws Exception {
+        try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
+            writer.submitAll(List.of("a", "b", "c"));
+            // Without the hand-over the writer lingers the whole five minutes for more.
+            assertThat(firstBatch.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(batches.stream().flatMap(List::stream)).containsExactly("a", "b", "c");
+        }
+    }
+
+    @Test
     void aFlushDoesNotWaitForTheLinger() throws Exception {
         try (BackgroundWriter<String> writer = new BackgroundWriter<>("test", this::sink, Duration.ofMinutes(5))) {
             writer.submit("a");

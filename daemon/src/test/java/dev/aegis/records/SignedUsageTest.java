@@ -28,7 +28,7 @@ class SignedUsageTest {
         Path dir = temp.resolve("receipts");
         ReceiptLog log = ReceiptLog.open(dir, keys, "0123456789abcdef", InstantSource.system());
         List<SignedRow> handed = new ArrayList<>();
-        SignedUsage sink = new SignedUsage(log, handed::add);
+        SignedUsage sink = new SignedUsage(log, handed::addAll);
 
         sink.accept(new ArrayList<>(List.of(input("a"), input("b"), input("c"))));
         assertThat(handed).extracting(r -> r.row().requestId()).containsExactly("a", "b", "c");
