@@ -265,6 +265,42 @@ class InstallIT {
         }
     }
 
+    /**
+     * install.sh's training daemon is launched the ordinary way; its stop rehearses the early
+     * launch's code (EarlyLaunchRehearsal), so that a returning user's start, launched early and
+     * finished by the daemon alone, finds those classes in the cache instead of loading, verifying
+     * and linking them from the jars (≈ 15 ms of the main thread's CPU, docs/STARTUP.md).
+     */
+    @Test
+    void anEarlyStartFindsTheEarlyLaunchCodeInTheCache() throws Exception {
+        Assumptions.assumeTrue(Files.exists(prefix.resolve("aot/daemon.aot")), "no AOT cache (JDK < 25)");
+        Path classes = temp.resolve("early-classes.log");
+        try (FakeProvider fake = FakeProvider.start()) {
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-install-test",
+                    "AEGIS_OPENAI_BASE_URL", fake.baseUrl(), "AEGIS_HOME", temp.resolve("early-home").toString(),
+                    "AEGIS_DAEMON_OPTS", "-Xlog:class+load=info:file=" + classes));
+            try {
+                Result first = run(env, aegis(), "start", "--port", "0");
+                assertThat(first.code()).as(first.output()).isZero();
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+            try {
+                Result again = run(env, aegis(), "start", "--port", "0");
+                assertThat(again.code()).as(again.output()).isZero();
+                assertThat(Files.readString(temp.resolve("early-home/logs/daemon.log")))
+                        .contains("started early, by the launcher script alone");
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+        }
+        String loaded = Files.readString(classes);
+        for (String c : new String[] {"dev.aegis.daemon.EarlyLaunch", "dev.aegis.daemon.StartAlone",
+                "dev.aegis.control.DaemonJvm", "dev.aegis.control.StartMessage"}) {
+            assertThat(sourceOf(loaded, c)).as(c).isEqualTo("shared objects file");
+        }
+    }
+
     /** Where the class+load log says a class came from ("shared objects file" is the AOT cache). */
     private static String sourceOf(String classLoadLog, String className) {
         Matcher m = Pattern.compile("\\] " + Pattern.quote(className) + " source: (.*)").matcher(classLoadLog);
