@@ -99,17 +99,20 @@ chmod 755 "$PREFIX"
 ln -sfn "$PREFIX/bin/aegis" "$BIN_DIR/aegis"
 
 # AOT caches (JDK 25+): one training run each, in the install's final place (a cache names its class
-# path, and the JVM checks the jars' sizes and times before it uses one; copies here keep times, so
-# reinstalling the same build can reuse them).
+# path). Reinstalling the same build reuses them, but only for the very same jars (aot/jars, their
+# checksums): the JVM's own check let a cache built from an older build's jars through (the build
+# gives every jar the same fixed time), and the daemon then ran the older classes the cache held.
 install_dir="$(cd -P "$PREFIX" && pwd)"
 run_java="$install_dir/runtime/bin/java"
 [ -x "$run_java" ] || run_java="$JAVA_HOME/bin/java"
 # The JVM itself judges whether a cache still fits (-XX:AOTMode=on fails when it does not).
 aot_usable() { AEGIS_CLI_OPTS="-XX:AOTCache=$1 -XX:AOTMode=on" "$PREFIX/bin/aegis" --version >/dev/null 2>&1; }
+jar_sums() { (cd "$PREFIX/lib" && cksum -- *.jar); }
 aot_reused=0
-if [ "$AOT" = 1 ] && [ "$JDK_MAJOR" -ge 25 ] && [ -f "$PREFIX.old/aot/cli.aot" ] && [ -f "$PREFIX.old/aot/daemon.aot" ]; then
+if [ "$AOT" = 1 ] && [ "$JDK_MAJOR" -ge 25 ] && [ -f "$PREFIX.old/aot/cli.aot" ] && [ -f "$PREFIX.old/aot/daemon.aot" ] \
+    && [ -f "$PREFIX.old/aot/jars" ] && [ "$(jar_sums)" = "$(cat "$PREFIX.old/aot/jars")" ]; then
   mkdir -p "$PREFIX/aot"
-  cp -p "$PREFIX.old/aot/cli.aot" "$PREFIX.old/aot/daemon.aot" "$PREFIX/aot/"
+  cp -p "$PREFIX.old/aot/cli.aot" "$PREFIX.old/aot/daemon.aot" "$PREFIX.old/aot/jars" "$PREFIX/aot/"
   if aot_usable "$PREFIX/aot/cli.aot" && aot_usable "$PREFIX/aot/daemon.aot"; then
     echo "Reusing the AOT caches of the previous install (same runtime and jars)."
     echo "$run_java" > "$PREFIX/aot/java"
@@ -135,6 +138,7 @@ if [ "$AOT" = 1 ] && [ "$JDK_MAJOR" -ge 25 ] && [ "$aot_reused" = 0 ]; then
   rm -rf "$train_home"
   if [ -f "$PREFIX/aot/cli.aot" ] && [ -f "$PREFIX/aot/daemon.aot" ]; then
     echo "$run_java" > "$PREFIX/aot/java"
+    jar_sums > "$PREFIX/aot/jars"
   else
     echo "Note: the AOT caches could not be built; Aegis runs without them (only start-up is slower)." >&2
     rm -rf "$PREFIX/aot"

@@ -127,8 +127,6 @@ final class Components implements AutoCloseable {
             this.authenticator = new Authenticator(keys, jwt, clock);
             steps.done("keys");
             this.tokenRoute = new TokenRoute(authenticator, jwt);
-            this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
-            steps.done("prices");
             SqlCreditLedger ledger = new SqlCreditLedger(database, clock, reservationHolder(home));
             Spool<CreditGuard.Owed> owedSpool = new Spool<>(home.root().resolve("spool"), "settlements", CreditGuard.Owed.class);
             int charged = CreditGuard.replay(owedSpool, ledger);
@@ -160,6 +158,9 @@ final class Components implements AutoCloseable {
                             promptLogWriter, promptLog.previewChars(), initial.audit().maxBacklog());
             this.promptLogRoute = new PromptLogRoute(authenticator, promptLogStore);
             steps.done("records");
+            // Joined only here: nothing before needs the prices, and the warm-up thread is often still reading them.
+            this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
+            steps.done("prices");
             this.upstream = new UpstreamClient(initial.timeouts(), initial.server().busyPoll());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));

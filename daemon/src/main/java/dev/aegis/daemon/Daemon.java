@@ -187,7 +187,11 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            AotTrainingRun.awaitWarmUps(warmUps, AotTrainingRun.recording(), AotTrainingRun.WARM_UP_WAIT);
+            boolean training = AotTrainingRun.recording();
+            if (training) {
+                EarlyLaunchRehearsal.run(this, state, options.home(), options.env());
+            }
+            AotTrainingRun.awaitWarmUps(warmUps, training, AotTrainingRun.WARM_UP_WAIT);
             releaseAll();
             LOG.info("stopped");
             stopped.countDown();

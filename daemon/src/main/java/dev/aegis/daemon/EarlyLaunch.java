@@ -43,8 +43,7 @@ final class EarlyLaunch {
             }
             speculative = DaemonMain.tryStart(guessed, steps, warmUp, false);
             // It serves already (on the default port, an agent may find it): SIGTERM stops it gracefully too.
-            Daemon started = speculative;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> started.stop(STOP_WAIT), "aegis-sigterm-early"));
+            Runtime.getRuntime().addShutdownHook(sigtermHook(speculative));
         } catch (IllegalArgumentException | IOException | StartupException e) {
             // decided by the CLI's arguments below
         }
@@ -85,13 +84,18 @@ final class EarlyLaunch {
         return Optional.of(DaemonMain.start(options, steps, warmUp));
     }
 
+    /** The shutdown hook of a daemon started early: SIGTERM stops it gracefully. */
+    static Thread sigtermHook(Daemon started) {
+        return new Thread(() -> started.stop(STOP_WAIT), "aegis-sigterm-early");
+    }
+
     /**
      * Whether nothing the CLI would say or decide can differ from this start: start's flags are only
      * ones this daemon reads exactly as the CLI does, no {@code daemon.json} is left behind (the CLI
      * would report removing it), the start timeout is one the CLI accepts, and this JVM runs as the
      * CLI would launch it.
      */
-    private static boolean mayFinishAlone(StartAlone alone, String[] guessedArgs, DaemonOptions guessed,
+    static boolean mayFinishAlone(StartAlone alone, String[] guessedArgs, DaemonOptions guessed,
             Map<String, String> env) {
         return readsLikeTheCli(guessedArgs) && !Files.exists(guessed.home().daemonState()) && startTimeoutValid(env)
                 && alone.launchedAsTheCliWould(guessed.home(), env);

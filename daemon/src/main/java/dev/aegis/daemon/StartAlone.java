@@ -69,6 +69,11 @@ final class StartAlone {
         }
     }
 
+    /** An offer answered on {@code reply} (the training run's rehearsal: {@link EarlyLaunchRehearsal}). */
+    static StartAlone answeringTo(OutputStream reply, String java, String classPath, String installOptions) {
+        return new StartAlone(reply, java, classPath, installOptions);
+    }
+
     /**
      * Whether this JVM was launched as the CLI would launch a daemon now: the home's
      * {@code daemon.launch} (which the script replayed) is what {@link DaemonJvm} builds from the

@@ -1,6 +1,7 @@
 package dev.aegis.daemon;
 
 import dev.aegis.pricing.PriceTable;
+import io.javalin.http.HandlerType;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +11,12 @@ import org.sqlite.SQLiteJDBCLoader;
 /**
  * Work every daemon start needs whatever its arguments say, begun on another core as soon as
  * {@code main} runs: while the main thread parses its arguments, or, launched early, waits for
- * them (docs/STARTUP.md). It reads the release's price table, and warms what the start would
- * otherwise do first on its own path: the JVM's management beans (metrics), the Ed25519 base-point
- * tables (receipt keys), SQLite's native library, and the static set-up of the config reader and
- * the web server. Warming is best effort: anything it fails to do is simply done later.
+ * them (docs/STARTUP.md). It computes the Ed25519 base-point tables (the receipt key, which the
+ * main thread reaches first), reads the release's price table (joined after the records step), and
+ * warms what the start would otherwise do first on its own path: the JVM's management beans
+ * (metrics), SQLite's native library, the static set-up of the config reader and the web server, and
+ * the link of the HTTP-method record's {@code equals} (route registration). Warming is best effort:
+ * anything it fails to do is simply done later.
  */
 final class StartupWarmUp {
 
@@ -33,6 +36,7 @@ final class StartupWarmUp {
     static StartupWarmUp begin() {
         CompletableFuture<PriceTable> prices = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("aegis-start-warm-up").start(() -> {
+            precomputeEd25519(); // the main thread needs it first (the receipt key), the prices after
             try {
                 prices.complete(PriceTable.builtIn());
             } catch (RuntimeException e) {
@@ -58,18 +62,29 @@ final class StartupWarmUp {
         return builtInPrices;
     }
 
+    /** BouncyCastle's Ed25519 base-point tables (tens of ms interpreted), which deriving the receipt key's public half uses. */
+    private static void precomputeEd25519() {
+        try {
+            Ed25519.precompute();
+        } catch (RuntimeException | LinkageError e) {
+            // done later, on the start's own path
+        }
+    }
+
     private static void warm() {
         try {
             ManagementFactory.getMemoryMXBean();
             ManagementFactory.getGarbageCollectorMXBeans();
             ManagementFactory.getThreadMXBean();
             ManagementFactory.getOperatingSystemMXBean();
-            Ed25519.precompute();
             SQLiteJDBCLoader.initialize();
             ClassLoader loader = StartupWarmUp.class.getClassLoader();
             for (String name : CLASSES) {
                 Class.forName(name, true, loader);
             }
+            // A record's equals links its call site on first use, spinning method handles (the AOT cache
+            // holds none): the routes' registration compares HTTP methods on the main thread.
+            HandlerType.GET.equals(HandlerType.POST);
         } catch (Exception | LinkageError e) {
             // done later, on the start's own path
         }

@@ -265,6 +265,64 @@ class InstallIT {
         }
     }
 
+    /**
+     * An upgrade in place reuses the AOT caches only when they were built from the very same jars
+     * (aot/jars). The JVM's own check let caches built from an older build's jars through (every jar
+     * carries the build's fixed time), and the daemon ran the older classes they held: measured
+     * 2026-12-05, a new Migrations class never ran after ./install.sh over the previous build.
+     */
+    @Test
+    void anUpgradeWithOtherJarsBuildsNewCachesInsteadOfReusingTheOldOnes() throws Exception {
+        Assumptions.assumeTrue(Files.exists(prefix.resolve("aot/jars")), "no AOT cache (JDK < 25)");
+        Path upgrade = temp.resolve("upgrade");
+        Path other = upgrade.resolve("share/aegis");
+        Files.createDirectories(other.getParent());
+        // A previous install whose caches were built from other jars: this one, with its record of them changed.
+        assertThat(run(Map.of(), "cp", "-a", prefix.toString(), other.toString()).code()).isZero();
+        Files.writeString(other.resolve("aot/jars"), "1234 5678 aegis-daemon-0.0.9.jar\n");
+        Result r = run(Map.of("PREFIX", other.toString(), "BIN_DIR", upgrade.resolve("bin").toString(),
+                "COMPLETION_DIR", upgrade.resolve("completions").toString()), "bash", "install.sh", "--no-build");
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).doesNotContain("Reusing the AOT caches").contains("Building AOT caches");
+        assertThat(other.resolve("aot/jars")).hasContent(Files.readString(prefix.resolve("aot/jars")));
+    }
+
+    /**
+     * install.sh's training daemon is launched the ordinary way; its stop rehearses the early
+     * launch's code (EarlyLaunchRehearsal), so that a returning user's start, launched early and
+     * finished by the daemon alone, finds those classes in the cache instead of loading, verifying
+     * and linking them from the jars (≈ 15 ms of the main thread's CPU, docs/STARTUP.md).
+     */
+    @Test
+    void anEarlyStartFindsTheEarlyLaunchCodeInTheCache() throws Exception {
+        Assumptions.assumeTrue(Files.exists(prefix.resolve("aot/daemon.aot")), "no AOT cache (JDK < 25)");
+        Path classes = temp.resolve("early-classes.log");
+        try (FakeProvider fake = FakeProvider.start()) {
+            Map<String, String> env = new HashMap<>(Map.of("OPENAI_API_KEY", "sk-install-test",
+                    "AEGIS_OPENAI_BASE_URL", fake.baseUrl(), "AEGIS_HOME", temp.resolve("early-home").toString(),
+                    "AEGIS_DAEMON_OPTS", "-Xlog:class+load=info:file=" + classes));
+            try {
+                Result first = run(env, aegis(), "start", "--port", "0");
+                assertThat(first.code()).as(first.output()).isZero();
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+            try {
+                Result again = run(env, aegis(), "start", "--port", "0");
+                assertThat(again.code()).as(again.output()).isZero();
+                assertThat(Files.readString(temp.resolve("early-home/logs/daemon.log")))
+                        .contains("started early, by the launcher script alone");
+            } finally {
+                assertThat(run(env, aegis(), "stop").code()).isZero();
+            }
+        }
+        String loaded = Files.readString(classes);
+        for (String c : new String[] {"dev.aegis.daemon.EarlyLaunch", "dev.aegis.daemon.StartAlone",
+                "dev.aegis.control.DaemonJvm", "dev.aegis.control.StartMessage"}) {
+            assertThat(sourceOf(loaded, c)).as(c).isEqualTo("shared objects file");
+        }
+    }
+
     /** Where the class+load log says a class came from ("shared objects file" is the AOT cache). */
     private static String sourceOf(String classLoadLog, String className) {
         Matcher m = Pattern.compile("\\] " + Pattern.quote(className) + " source: (.*)").matcher(classLoadLog);

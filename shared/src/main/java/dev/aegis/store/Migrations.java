@@ -71,7 +71,39 @@ final class Migrations {
                 st.execute("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
             }
         }
+        if (upToDate(c, dialect)) {
+            return null;
+        }
         return applyUpTo(c, dialect, SCRIPTS.size());
+    }
+
+    /**
+     * Whether the database holds exactly the shipped migrations, each recorded with its shipped
+     * checksum ({@link ShippedChecksums}): then there is nothing to apply, fill in or refuse, and a
+     * start reads no script. Anything else (an older or newer database, a missing or different
+     * checksum, no {@code schema_version} yet) goes the whole way, which applies, fills in or refuses.
+     */
+    static boolean upToDate(Connection c, Dialect dialect) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            ensureVersionTable(c); // on PostgreSQL a failed query would end the transaction
+        }
+        List<String> shipped = ShippedChecksums.of(dialect);
+        int applied = 0;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, checksum FROM schema_version ORDER BY version")) {
+            while (rs.next()) {
+                if (applied >= shipped.size() || rs.getInt(1) != applied + 1 || !shipped.get(applied).equals(rs.getString(2))) {
+                    return false;
+                }
+                applied++;
+            }
+        } catch (SQLException e) {
+            if (dialect == Dialect.SQLITE) {
+                return false; // no schema_version (or no checksum column) yet: the whole way makes them
+            }
+            throw e;
+        }
+        return applied == shipped.size();
     }
 
     /** Applies the shipped migrations up to a version (tests build older databases with it). */
@@ -80,11 +112,17 @@ final class Migrations {
     }
 
     static Void applyUpTo(Connection c, Dialect dialect, int target) throws SQLException {
+        List<Script> shipped = shippedScripts(dialect);
+        return apply(c, shipped, target);
+    }
+
+    /** This dialect's shipped scripts, read from the build's resources, version 1 first. */
+    static List<Script> shippedScripts(Dialect dialect) throws SQLException {
         List<Script> shipped = new java.util.ArrayList<>();
         for (String name : SCRIPTS) {
             shipped.add(load(dialect, name));
         }
-        return apply(c, shipped, target);
+        return shipped;
     }
 
     /** Applies the first {@code target} of these scripts, checking the ones already applied. */

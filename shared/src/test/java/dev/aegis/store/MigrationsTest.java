@@ -94,6 +94,54 @@ class MigrationsTest {
     }
 
     @Test
+    void theRecordedChecksumsAStartComparesAreThoseOfTheShippedScripts() throws Exception {
+        for (Dialect dialect : Dialect.values()) {
+            List<String> computed = Migrations.shippedScripts(dialect).stream().map(Migrations.Script::checksum).toList();
+            assertThat(ShippedChecksums.of(dialect)).as("ShippedChecksums of %s (a new migration adds its checksum)", dialect)
+                    .isEqualTo(computed);
+            assertThat(computed).hasSize(Migrations.latest());
+        }
+    }
+
+    @Test
+    void aDatabaseAtTheLatestVersionIsUpToDateWithoutItsScripts() throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("aegis.db");
+        Database.open(url).close();
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertThat(Migrations.upToDate(c, Dialect.SQLITE)).isTrue();
+        }
+        try (Connection c = open()) {
+            assertThat(Migrations.upToDate(c, Dialect.SQLITE)).as("no schema_version yet").isFalse();
+        }
+    }
+
+    @Test
+    void aRecordedChecksumThatDiffersIsStillRefusedOnOpen() throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("aegis.db");
+        Database.open(url).close();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE schema_version SET checksum = '" + "0".repeat(64) + "' WHERE version = 3");
+            assertThat(Migrations.upToDate(c, Dialect.SQLITE)).isFalse();
+        }
+        assertThatThrownBy(() -> Database.open(url)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("V3__credit_reservations.sql was changed after it was applied");
+    }
+
+    @Test
+    void aMissingRecordedChecksumIsStillFilledInOnOpen() throws Exception {
+        String url = "jdbc:sqlite:" + temp.resolve("aegis.db");
+        Database.open(url).close();
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE schema_version SET checksum = NULL WHERE version = 5");
+            assertThat(Migrations.upToDate(c, Dialect.SQLITE)).isFalse();
+        }
+        Database.open(url).close();
+        try (Connection c = DriverManager.getConnection(url)) {
+            assertThat(Migrations.upToDate(c, Dialect.SQLITE)).isTrue();
+        }
+    }
+
+    @Test
     void theShippedMigrationsOpenTwiceOnOneFile() {
         String url = "jdbc:sqlite:" + temp.resolve("aegis.db");
         Database.open(url).close();
