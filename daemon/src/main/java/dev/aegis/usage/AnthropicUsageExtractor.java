@@ -2,6 +2,7 @@ package dev.aegis.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.streaming.SseEvent;
+import java.util.Set;
 
 /**
  * Anthropic Messages: {@code message_start} carries the input side (with cache reads and writes),
@@ -9,6 +10,8 @@ import dev.aegis.streaming.SseEvent;
  * ends the answer.
  */
 final class AnthropicUsageExtractor implements UsageExtractor {
+
+    private static final Set<String> TYPE_AND_USAGE = Set.of("type", "usage");
 
     private long input;
     private long cacheRead;
@@ -47,7 +50,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
 
     @Override
     public void onBody(byte[] body) {
-        JsonNode root = JsonUsage.parse(body);
+        JsonNode root = JsonUsage.parseMembers(body, TYPE_AND_USAGE);
         if (root != null && "message".equals(root.path("type").asText())) {
             apply(root.path("usage"));
         }

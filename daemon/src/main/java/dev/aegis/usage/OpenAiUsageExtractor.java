@@ -1,6 +1,7 @@
 package dev.aegis.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -8,6 +9,8 @@ import java.util.function.Function;
  * object, read with the protocol's own field names.
  */
 abstract class OpenAiUsageExtractor implements UsageExtractor {
+
+    private static final Set<String> USAGE = Set.of("usage");
 
     private final Function<JsonNode, TokenUsage> reader;
     protected TokenUsage usage = TokenUsage.NONE;
@@ -24,7 +27,7 @@ abstract class OpenAiUsageExtractor implements UsageExtractor {
 
     @Override
     public final void onBody(byte[] body) {
-        JsonNode root = JsonUsage.parse(body);
+        JsonNode root = JsonUsage.parseMembers(body, USAGE);
         if (root != null && root.path("usage").isObject()) {
             usage = read(root.path("usage"));
         }

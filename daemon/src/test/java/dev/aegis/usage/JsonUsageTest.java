@@ -1,0 +1,88 @@
+package dev.aegis.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Reading only the members a whole answer's usage needs answers as reading the whole tree does. */
+class JsonUsageTest {
+
+    private static final Set<String> NAMES = Set.of("type", "usage");
+
+    private static final List<String> SEEDS = List.of(
+            "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1763900000,\"model\":\"gpt-4o-mini\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello \\u00e9\\n\\\"q\\\"\","
+                    + "\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":9,\"total_tokens\":30,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":2}},"
+                    + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp\"}",
+            "{\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"h\u00e9llo \u4e16\u754c \ud83d\ude00\"}],"
+                    + "\"usage\":{\"input_tokens\":10,\"cache_read_input_tokens\":3,\"output_tokens\":-1.5e3}}",
+            "{\"usage\":{\"prompt_tokens\":1},\"usage\":{\"prompt_tokens\":123456789012345678901234567890}}",
+            "{\"usage\":{\"prompt_tokens\":1},\"usage\":7,\"type\":null}",
+            "[{\"usage\":{\"prompt_tokens\":1}}]", "\"usage\"", "42", "null", "", "   ", "{}", "{\"a\":[[],{}]} trailing",
+            "{\"output\":[{\"type\":\"reasoning\",\"summary\":[]}],\"usage\":{\"input_tokens\":7,"
+                    + "\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":9}}");
+
+    @Test
+    void theMembersMatchTheWholeTreeOnManyMutatedBodies() {
+        Random random = new Random(29);
+        byte[] pieces = "{}[]\",:\\ u0aZ9-.eE\u00e9".getBytes(StandardCharsets.UTF_8);
+        int checked = 0;
+        int json = 0;
+        for (String seed : SEEDS) {
+            byte[] original = seed.getBytes(StandardCharsets.UTF_8);
+            agree(original);
+            for (int n = 0; n < 20_000; n++) {
+                byte[] body = mutate(original, random, pieces);
+                if (agree(body)) {
+                    json++;
+                }
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(SEEDS.size() * 20_000);
+        assertThat(json).as("mutations that stay JSON").isGreaterThan(10_000);
+    }
+
+    /** True when the body is JSON; fails the test when the two readings differ. */
+    private static boolean agree(byte[] body) {
+        JsonNode whole = JsonUsage.parse(body);
+        JsonNode members = JsonUsage.parseMembers(body, NAMES);
+        String shown = new String(body, StandardCharsets.UTF_8);
+        if (whole == null) {
+            assertThat(members).as(shown).isNull();
+            return false;
+        }
+        assertThat(members).as(shown).isNotNull();
+        for (String name : NAMES) {
+            assertThat(members.path(name)).as(name + " of " + shown).isEqualTo(whole.path(name));
+        }
+        return true;
+    }
+
+    private static byte[] mutate(byte[] original, Random random, byte[] pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(original.length + 8);
+        int at = random.nextInt(original.length + 1);
+        int kind = random.nextInt(5);
+        out.write(original, 0, at);
+        switch (kind) {
+            case 0 -> out.write(pieces[random.nextInt(pieces.length)]); // insert
+            case 1 -> at = Math.min(original.length, at + 1); // delete
+            case 2 -> { // replace with a byte that breaks UTF-8 or is a control character
+                out.write(random.nextBoolean() ? 0xC3 + random.nextInt(0x3D) : random.nextInt(0x20));
+                at = Math.min(original.length, at + 1);
+            }
+            case 3 -> at = original.length - random.nextInt(Math.max(1, original.length - at + 1)); // cut or keep
+            default -> { } // unchanged
+        }
+        out.write(original, at, original.length - at);
+        return out.toByteArray();
+    }
+}
