@@ -158,7 +158,7 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** Signs and writes the leading receipts of {@code batch} that belong to one day's file; returns how many. */
     private int appendOneFile(List<ReceiptInput> batch) throws IOException {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream();
+        Lines lines = new Lines(Math.min(batch.size(), 256) * LINE_BYTES);
         Path file = null;
         long nextSeq = seq;
         String nextPrev = prev;
@@ -210,8 +210,22 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /** Appends and forces the lines to the day's file {@code path}, opening it first when it is not the open one. */
-    private synchronized void write(Path path, ByteArrayOutputStream lines) throws IOException {
-        Receipts.append(channelFor(path), ByteBuffer.wrap(lines.toByteArray()));
+    private synchronized void write(Path path, Lines lines) throws IOException {
+        Receipts.append(channelFor(path), lines.buffer());
+    }
+
+    /** Room for a typical receipt line in bytes: a batch's lines are gathered without growing and copying much. */
+    private static final int LINE_BYTES = 1024;
+
+    /** A batch's lines, handed to the file as they lie in the buffer (no copy). */
+    private static final class Lines extends ByteArrayOutputStream {
+        Lines(int size) {
+            super(size);
+        }
+
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 
     private FileChannel channelFor(Path path) throws IOException {

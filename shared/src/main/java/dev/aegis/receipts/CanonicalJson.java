@@ -28,6 +28,9 @@ public final class CanonicalJson {
             .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .build();
 
+    /** Room for a typical receipt line in characters, so its text is not copied as it grows. */
+    private static final int LINE_CHARS = 1024;
+
     private CanonicalJson() {}
 
     public static byte[] bytes(Map<String, Object> value) {
@@ -52,7 +55,7 @@ public final class CanonicalJson {
         if (value.containsKey(name)) {
             throw new IllegalArgumentException("the receipt already has " + name);
         }
-        StringWriter out = new StringWriter(512);
+        StringWriter out = new StringWriter(LINE_CHARS);
         int cut;
         try (JsonGenerator g = MAPPER.createGenerator(out)) {
             g.writeStartObject();
@@ -64,13 +67,48 @@ public final class CanonicalJson {
         } catch (IOException e) {
             throw new IllegalArgumentException("receipt fields must be plain JSON values", e);
         }
-        StringBuffer json = out.getBuffer();
-        byte[] without = json.toString().getBytes(StandardCharsets.UTF_8);
+        String json = out.toString();
+        byte[] without = json.getBytes(StandardCharsets.UTF_8);
+        int cutByte = utf8Length(json, cut); // on the String: StringBuffer.charAt locks the buffer for each char
         boolean before = cut > 1;
         boolean after = json.length() - cut > 1;
-        String added = string(name) + ":" + string(member.apply(without));
-        json.insert(cut, before ? "," + added : after ? added + "," : added);
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] added = (string(name) + ":" + string(member.apply(without))).getBytes(StandardCharsets.UTF_8);
+        // The member goes in at the cut, with the comma that joins it to its neighbours: spliced
+        // into the bytes already made, rather than into the text and encoded a second time.
+        byte[] line = new byte[without.length + added.length + (before || after ? 1 : 0)];
+        System.arraycopy(without, 0, line, 0, cutByte);
+        int at = cutByte;
+        if (before) {
+            line[at++] = ',';
+        }
+        System.arraycopy(added, 0, line, at, added.length);
+        at += added.length;
+        if (!before && after) {
+            line[at++] = ',';
+        }
+        System.arraycopy(without, cutByte, line, at, without.length - cutByte);
+        return line;
+    }
+
+    /** How many bytes {@link String#getBytes} makes of {@code text}'s first {@code end} chars in UTF-8 (a lone surrogate is one: '?'). */
+    static int utf8Length(CharSequence text, int end) {
+        int bytes = 0;
+        for (int i = 0; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** A map's members in key order (a sorted map's own order; any other map is sorted first). */
@@ -98,8 +136,15 @@ public final class CanonicalJson {
         }
     }
 
+    /** A JSON string as the mapper writes it; printable ASCII without quotes or backslashes (names, signatures) needs no escaping. */
     private static String string(String s) {
-        return write(s);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return write(s);
+            }
+        }
+        return '"' + s + '"';
     }
 
     private static String write(Object value) {

@@ -69,4 +69,25 @@ class CanonicalJsonTest {
         m.put("sig", "old");
         assertThatThrownBy(() -> CanonicalJson.withMember(m, "sig", b -> "new")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theCutIsCountedInTheBytesGetBytesMakes() {
+        for (String text : List.of("", "ascii", "\u00e9t\u00e9", "\u2028x", "a\ud83d\ude00b", "lone \ud83d x", "lone \ude00", "\ud83d")) {
+            for (int end = 0; end <= text.length(); end++) {
+                assertThat(CanonicalJson.utf8Length(text, end)).as(text + " to " + end)
+                        .isEqualTo(text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
+            }
+        }
+    }
+
+    @Test
+    void aSplicedMemberAfterSurrogatesAndNonAsciiTextLandsBetweenMembers() {
+        TreeMap<String, Object> m = new TreeMap<>();
+        m.put("a", "emoji \ud83d\ude00 lone \ud83d and \u00e9");
+        m.put("z", "after");
+        byte[] line = CanonicalJson.withMember(m, "sig", b -> "s\"ig");
+        TreeMap<String, Object> with = new TreeMap<>(m);
+        with.put("sig", "s\"ig");
+        assertThat(line).isEqualTo(CanonicalJson.bytes(with));
+    }
 }
