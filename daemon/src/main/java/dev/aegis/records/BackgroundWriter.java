@@ -108,7 +108,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     public void submit(T item) {
         submitted.incrementAndGet();
         queue.add(item);
-        if (lingering && queue.size() >= FULL_BATCH - 1) { // the writer holds the batch's first record
+        if (lingering && batchFull()) {
             lingering = false;
             LockSupport.unpark(writer);
         }
@@ -188,7 +188,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
         long left;
         lingering = true;
         try {
-            while (!closing && flushing.get() == 0 && !wholeBatchQueued && queue.size() < FULL_BATCH - 1
+            while (!closing && flushing.get() == 0 && !wholeBatchQueued && !batchFull()
                     && (left = until - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(this, left);
                 if (Thread.currentThread().isInterrupted()) {
@@ -199,6 +199,11 @@ public final class BackgroundWriter<T> implements AutoCloseable {
             lingering = false;
             wholeBatchQueued = false; // what it announced is drained next
         }
+    }
+
+    /** Whether a lingering batch is full: {@link #FULL_BATCH} records with the first, which the writer holds. */
+    private boolean batchFull() {
+        return queue.size() >= FULL_BATCH - 1;
     }
 
     private synchronized void counted(int n) {

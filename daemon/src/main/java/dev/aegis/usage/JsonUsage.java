@@ -24,19 +24,11 @@ final class JsonUsage {
         }
     }
 
-    static JsonNode parse(byte[] bytes) {
-        try {
-            return Json.mapper().readTree(bytes);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     /**
      * A whole answer's body as a tree of only its top-level members {@code names}; the rest of the
      * body is read and checked but not built (the whole tree of a 639-byte chat completion was ≈ 1.7 KB
-     * of the ≈ 43 KB of garbage a call made, on its path: its text, its choices). Null exactly when {@link #parse}
-     * would be: the body is not one JSON value (bytes after it are not read), a string in it is not
+     * of the ≈ 43 KB of garbage a call made, on its path: its text, its choices). Null exactly when reading the
+     * whole tree ({@code readTree}) fails: the body is not one JSON value (bytes after it are not read), a string in it is not
      * UTF-8 or not well escaped. An empty body is a missing node, as the whole tree of it is; so is
      * a value that is not an object. Of repeated members the last counts, as in the whole tree.
      */
