@@ -126,8 +126,9 @@ public final class Daemon {
                     options.overrides(), components.config, components.reloads);
         }
         warmUps = components.warmUp();
-        idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(), IdleHeapReturn.QUIET);
         oldGenerationBound = OldGenerationBound.startOnThisJvm().orElse(null);
+        Runnable collectFully = oldGenerationBound != null ? oldGenerationBound::collectFully : System::gc;
+        idleHeapReturn = IdleHeapReturn.start(components.inFlight, IdleHeapReturn.Heap.ofThisJvm(collectFully), IdleHeapReturn.QUIET);
         steps.done("state");
         LOG.info("Aegis {} listening on {} (pid {}, config {}; started in {})", state.version(), state.url(), state.pid(),
                 config.source() == null ? "zero-config" : config.source(), steps.summary());

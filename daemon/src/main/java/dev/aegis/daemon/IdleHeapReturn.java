@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * (none of the excess at the first one after growing, then a tenth, then 40 %, then all of it),
  * and an idle daemon runs no collection at all: after a mixed burst it held 286 MB for as long as
  * it stayed idle, 216 MB with this (docs/BENCHMARKS.md). So after {@link #QUIET} without a call, and only
- * when the old generation is above its starting size (the young one follows it: {@link Heap#ofThisJvm()}),
+ * when the old generation is above its starting size (the young one follows it: {@link Heap#ofThisJvm}),
  * it runs up to {@link #COLLECTIONS} full collections
  * (a few milliseconds each with the little a quiet daemon keeps live), stopping as soon as a call
  * comes in or the old generation is back to its starting size. It waits on the end of calls, not on a timer:
@@ -45,8 +45,11 @@ final class IdleHeapReturn implements AutoCloseable {
          * generation starts at 4 MB and is sized to the old one at each full collection, so the whole
          * heap never shrinks back to its start and every quiet spell would run all its collections for
          * nothing; the old generation's start is where it can shrink back to.
+         *
+         * @param collectFully runs one full collection ({@link OldGenerationBound#collectFully} when
+         *     there is one, so that it watches from what the collection left)
          */
-        static Heap ofThisJvm() {
+        static Heap ofThisJvm(Runnable collectFully) {
             Supplier<MemoryUsage> usage = OldGenerationBound.oldPool().<Supplier<MemoryUsage>>map(pool -> pool::getUsage)
                     .orElse(ManagementFactory.getMemoryMXBean()::getHeapMemoryUsage);
             return new Heap() {
@@ -62,7 +65,7 @@ final class IdleHeapReturn implements AutoCloseable {
 
                 @Override
                 public void collect() {
-                    System.gc();
+                    collectFully.run();
                 }
             };
         }

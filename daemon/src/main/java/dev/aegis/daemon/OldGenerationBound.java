@@ -1,13 +1,12 @@
 package dev.aegis.daemon;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryUsage;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
-import javax.management.Notification;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.management.NotificationEmitter;
 import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
@@ -24,45 +23,51 @@ import org.slf4j.LoggerFactory;
  * never collected: the external harness measured the heap going from its starting 96 MB to 241 MB
  * committed (docs/benchmarks/run-2026-12-04-2220-memory.md), all of it resident.
  *
- * <p>So after each young collection that left the old generation larger than it started, and at
+ * <p>So once a young collection leaves the old generation using more than it started with, and at
  * least twice what the last full collection left live in it (never a collection per young one when
- * the live data itself is large: a 32 MB body), this runs one full collection, off the collector's
- * notification thread; with {@code -XX:-ShrinkHeapInSteps} (the launcher's) the full collection
- * also gives the grown part back. Only for the serial collector; with any other it does nothing.
+ * the live data itself is large: a 32 MB body), this runs one full collection on its own thread;
+ * with {@code -XX:-ShrinkHeapInSteps} (the launcher's) the full collection also gives the grown part
+ * back. The JVM itself watches for that point: it is the old generation's usage threshold, which
+ * the JVM checks after every collection and reports only when it is crossed. Listening to every
+ * collection's notification instead cost the JVM's notification thread ≈ 0.2 ms of CPU per young
+ * collection, tens of times a second under load, just as the calls the pause held up resumed
+ * (issue 29). Only for the serial collector; with any other it does nothing.
  */
 final class OldGenerationBound implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OldGenerationBound.class);
 
-    /** The serial collector's names: its young and full collections, and its old generation's pool. */
-    static final String YOUNG = "Copy";
-    static final String FULL = "MarkSweepCompact";
+    /** The serial collector's old generation's pool. */
     static final String OLD_POOL = "Tenured Gen";
 
-    /** The old generation's size and occupancy after a collection, in bytes. */
-    record Old(long used, long committed) {}
-
-    /** The decision alone: whether the old generation, as a young collection left it, needs a full collection. */
-    static boolean needsFullCollection(Old afterYoung, long initialCommitted, long liveAfterLastFull) {
-        return afterYoung.committed() > initialCommitted && afterYoung.used() > 2 * liveAfterLastFull;
+    /** The old generation's usage past which a young collection has promoted garbage worth a full collection. */
+    static long threshold(long initialCommitted, long liveAfterLastFull) {
+        return Math.max(initialCommitted, 2 * liveAfterLastFull);
     }
 
-    /** Runs a full collection: the JVM's, or a test's. */
-    interface Collector {
-        void collect();
+    /** The old generation as this needs it: the JVM's, or a test's. */
+    interface OldGeneration {
+        /** Runs a full collection. */
+        void collectFully();
+
+        /** What the last full collection left in use. */
+        long liveAfterLastFull();
+
+        /** Asks to be told ({@link #crossed}) after the first collection that leaves more than this in use. */
+        void watch(long threshold);
     }
 
     private final long initialCommitted;
-    private final Collector collector;
+    private final OldGeneration old;
     private final Semaphore requested = new Semaphore(0);
     private final Thread thread;
-    private volatile long liveAfterLastFull;
-    private volatile boolean pending;
+    private final AtomicBoolean pending = new AtomicBoolean();
     private Runnable unregister = () -> {};
 
-    OldGenerationBound(long initialCommitted, Collector collector) {
+    OldGenerationBound(long initialCommitted, OldGeneration old) {
         this.initialCommitted = initialCommitted;
-        this.collector = collector;
+        this.old = old;
+        old.watch(threshold(initialCommitted, 0));
         this.thread = Thread.ofVirtual().name("aegis-old-generation-bound").start(this::run);
     }
 
@@ -73,22 +78,39 @@ final class OldGenerationBound implements AutoCloseable {
 
     /** Started on this JVM's collector when it is the serial one; empty otherwise. */
     static Optional<OldGenerationBound> startOnThisJvm() {
-        Optional<GarbageCollectorMXBean> young = collector(YOUNG);
-        Optional<GarbageCollectorMXBean> full = collector(FULL);
-        Optional<MemoryPoolMXBean> old = oldPool();
-        if (young.isEmpty() || full.isEmpty() || old.isEmpty()
-                || !(young.get() instanceof NotificationEmitter youngEmitter)
-                || !(full.get() instanceof NotificationEmitter fullEmitter)) {
+        Optional<MemoryPoolMXBean> found = oldPool();
+        if (found.isEmpty() || !found.get().isUsageThresholdSupported()
+                || !(ManagementFactory.getMemoryMXBean() instanceof NotificationEmitter memory)) {
             return Optional.empty();
         }
-        OldGenerationBound bound = new OldGenerationBound(old.get().getUsage().getInit(), System::gc);
-        NotificationListener listener = (notification, handback) -> bound.collected(notification);
-        youngEmitter.addNotificationListener(listener, null, null);
-        fullEmitter.addNotificationListener(listener, null, null);
+        MemoryPoolMXBean pool = found.get();
+        OldGenerationBound bound = new OldGenerationBound(pool.getUsage().getInit(), new OldGeneration() {
+            @Override
+            public void collectFully() {
+                System.gc();
+            }
+
+            @Override
+            public long liveAfterLastFull() {
+                MemoryUsage after = pool.getCollectionUsage();
+                return after == null ? 0 : after.getUsed();
+            }
+
+            @Override
+            public void watch(long threshold) {
+                pool.setUsageThreshold(threshold);
+            }
+        });
+        NotificationListener listener = (notification, handback) -> {
+            if (MemoryNotificationInfo.MEMORY_THRESHOLD_EXCEEDED.equals(notification.getType())
+                    && OLD_POOL.equals(MemoryNotificationInfo.from((CompositeData) notification.getUserData()).getPoolName())) {
+                bound.crossed();
+            }
+        };
+        memory.addNotificationListener(listener, null, null);
         bound.unregister = () -> {
             try {
-                youngEmitter.removeNotificationListener(listener);
-                fullEmitter.removeNotificationListener(listener);
+                memory.removeNotificationListener(listener);
             } catch (javax.management.ListenerNotFoundException e) {
                 // already gone
             }
@@ -96,37 +118,29 @@ final class OldGenerationBound implements AutoCloseable {
         return Optional.of(bound);
     }
 
-    private static Optional<GarbageCollectorMXBean> collector(String name) {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream().filter(c -> c.getName().equals(name)).findFirst();
-    }
-
-    private void collected(Notification notification) {
-        if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            return;
-        }
-        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-        MemoryUsage after = info.getGcInfo().getMemoryUsageAfterGc().get(OLD_POOL);
-        if (after != null) {
-            afterCollection(FULL.equals(info.getGcName()), new Old(after.getUsed(), after.getCommitted()));
-        }
-    }
-
-    /** Told what a collection left in the old generation; asks for a full collection when a young one left too much. */
-    void afterCollection(boolean full, Old old) {
-        if (full) {
-            liveAfterLastFull = old.used();
-            pending = false;
-        } else if (!pending && needsFullCollection(old, initialCommitted, liveAfterLastFull)) {
-            pending = true;
+    /** Told that a collection left the old generation past the watched threshold: one full collection, unless one is coming. */
+    void crossed() {
+        if (pending.compareAndSet(false, true)) {
             requested.release();
         }
+    }
+
+    /**
+     * Runs a full collection on the caller's thread and watches again from what it left live. The
+     * daemon's other full collections (a quiet daemon's, {@link IdleHeapReturn}) run through here too,
+     * so the threshold never stays at twice a live size long gone.
+     */
+    void collectFully() {
+        old.collectFully();
+        old.watch(threshold(initialCommitted, old.liveAfterLastFull()));
     }
 
     private void run() {
         try {
             while (true) {
                 requested.acquire();
-                collector.collect();
+                collectFully();
+                pending.set(false);
                 LOG.debug("the old generation grew past its start with promoted garbage: one full collection ran");
             }
         } catch (InterruptedException e) {

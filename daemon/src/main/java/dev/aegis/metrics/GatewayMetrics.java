@@ -7,7 +7,6 @@ import dev.aegis.store.UsageRow;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -29,7 +28,6 @@ public final class GatewayMetrics implements RetryListener {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Predicate<String> knownModel;
-    private final JvmGcMetrics gc = new JvmGcMetrics();
     // Each call's meters, found by their labels without building Micrometer ids and tags per call.
     private final Map<CallLabels, Counter> callCounters = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
@@ -53,7 +51,7 @@ public final class GatewayMetrics implements RetryListener {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        gc.bindTo(registry);
+        new GcTimes().bindTo(registry);
         registry.gauge("aegis.requests.in_flight", inFlight, InFlightRequests::active);
         overhead = Timer.builder("aegis.overhead").description("time spent inside Aegis, not waiting on the provider")
                 .publishPercentileHistogram().register(registry);
@@ -191,7 +189,6 @@ public final class GatewayMetrics implements RetryListener {
     }
 
     public void close() {
-        gc.close();
         registry.close();
     }
 }

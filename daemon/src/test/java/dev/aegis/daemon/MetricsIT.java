@@ -54,6 +54,7 @@ class MetricsIT {
             assertThat(s).contains("aegis_request_duration_seconds_bucket{route=\"/v1/chat/completions\",le=\"");
             assertThat(value(s, "aegis_overhead_seconds_count")).isEqualTo(3);
             assertThat(s).contains("aegis_requests_in_flight").contains("jvm_memory_used_bytes");
+            assertThat(s).containsPattern("(?m)^jvm_gc_pause_seconds_count\\{gc=\"[^\"]+\"} ");
             assertThat(s).doesNotContain(g.clientKey).doesNotContain(TestGateway.PROVIDER_KEY);
         }
     }
