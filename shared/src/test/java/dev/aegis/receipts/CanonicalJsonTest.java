@@ -71,13 +71,34 @@ class CanonicalJsonTest {
     }
 
     @Test
-    void theCutIsCountedInTheBytesGetBytesMakes() {
-        for (String text : List.of("", "ascii", "\u00e9t\u00e9", "\u2028x", "a\ud83d\ude00b", "lone \ud83d x", "lone \ude00", "\ud83d")) {
-            for (int end = 0; end <= text.length(); end++) {
-                assertThat(CanonicalJson.utf8Length(text, end)).as(text + " to " + end)
-                        .isEqualTo(text.substring(0, end).getBytes(StandardCharsets.UTF_8).length);
+    void theTextIsCountedAndEncodedAsGetBytesDoes() {
+        for (String text : List.of("", "ascii", "\u00e9t\u00e9", "\u2028x", "a\ud83d\ude00b", "lone \ud83d x", "lone \ude00",
+                "\ud83d", "\ude00\ud83d", "\u007f\u0080\u07ff\u0800\uffff", "\udbff\udfff")) {
+            char[] chars = text.toCharArray();
+            for (int from = 0; from <= chars.length; from++) {
+                for (int to = from; to <= chars.length; to++) {
+                    byte[] expected = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
+                    assertThat(CanonicalJson.utf8Length(chars, from, to)).as(text + " [" + from + ", " + to + ")")
+                            .isEqualTo(expected.length);
+                    byte[] encoded = new byte[expected.length];
+                    CanonicalJson.encodeUtf8(chars, from, to, encoded);
+                    assertThat(encoded).as(text + " [" + from + ", " + to + ")").isEqualTo(expected);
+                }
             }
         }
+    }
+
+    @Test
+    void aHugeLineAndTheLinesAfterItComeOutWhole() {
+        TreeMap<String, Object> huge = receiptLike();
+        huge.put("body", "\u00e9x".repeat(100_000));
+        TreeMap<String, Object> hugeWith = new TreeMap<>(huge);
+        hugeWith.put("sig", "s");
+        assertThat(CanonicalJson.withMember(huge, "sig", b -> "s")).isEqualTo(CanonicalJson.bytes(hugeWith));
+        TreeMap<String, Object> small = receiptLike();
+        TreeMap<String, Object> smallWith = receiptLike();
+        smallWith.put("sig", "s");
+        assertThat(CanonicalJson.withMember(small, "sig", b -> "s")).isEqualTo(CanonicalJson.bytes(smallWith));
     }
 
     @Test
