@@ -75,4 +75,28 @@ class PricingTest {
         assertThat(p.cost("my-model", new TokenUsage(200_000, 0, 0, 0, 0)).usd()).isEqualByComparingTo("0.4");
         assertThat(p.cost("gpt-4o-mini", new TokenUsage(1_000_000, 0, 0, 1_000_000, 0)).usd()).isEqualByComparingTo("11");
     }
+
+    @Test
+    void aCostIsTheExactSumOverAMillionWithNoRounding() {
+        java.util.Random random = new java.util.Random(29);
+        for (int i = 0; i < 20_000; i++) {
+            ModelPrice.Rates r = new ModelPrice.Rates(rate(random), rate(random), rate(random), rate(random));
+            TokenUsage u = new TokenUsage(random.nextLong(2_000_000_000L), random.nextLong(1_000_000), random.nextLong(1_000_000),
+                    random.nextLong(200_000_000L), 0);
+            BigDecimal cost = Pricing.cost(new ModelPrice(r, null, java.util.List.of()), u);
+            long uncached = Math.max(0, u.input() - u.cachedInput() - u.cacheWrite());
+            BigDecimal expected = r.input().multiply(BigDecimal.valueOf(uncached))
+                    .add(r.cachedInput().multiply(BigDecimal.valueOf(u.cachedInput())))
+                    .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite())))
+                    .add(r.output().multiply(BigDecimal.valueOf(u.output())))
+                    .divide(BigDecimal.valueOf(1_000_000), java.math.MathContext.UNLIMITED);
+            assertThat(cost).as("%s %s", r, u).isEqualByComparingTo(expected);
+            assertThat(cost).isEqualTo(expected.stripTrailingZeros());
+        }
+    }
+
+    /** A price per million tokens: up to $1000 with up to 7 decimals, sometimes zero. */
+    private static BigDecimal rate(java.util.Random random) {
+        return random.nextInt(10) == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(random.nextLong(10_000_000_000L), random.nextInt(8));
+    }
 }
