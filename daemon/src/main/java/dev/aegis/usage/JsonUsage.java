@@ -1,6 +1,7 @@
 package dev.aegis.usage;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +10,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Reading usage objects out of provider JSON, tolerant of missing fields and non-JSON text. */
 final class JsonUsage {
@@ -79,8 +82,11 @@ final class JsonUsage {
         }
     }
 
+    /** The extractors' paths, compiled once each (the paths are constants in the code: a handful). */
+    private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
+
     static long count(JsonNode node, String path) {
-        JsonNode n = node.at(path);
+        JsonNode n = node.at(POINTERS.computeIfAbsent(path, JsonPointer::compile));
         return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
     }
 
