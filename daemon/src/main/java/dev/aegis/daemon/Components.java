@@ -161,7 +161,7 @@ final class Components implements AutoCloseable {
             // Joined only here: nothing before needs the prices, and the warm-up thread is often still reading them.
             this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
-            this.upstream = new UpstreamClient(initial.timeouts(), initial.server().busyPoll());
+            this.upstream = new UpstreamClient(initial.timeouts(), initial.server().headBusyPoll());
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");

@@ -28,7 +28,7 @@ public final class UpstreamClient implements AutoCloseable {
     private volatile HttpClient jdk;
     private volatile boolean closed;
 
-    /** @param busyPoll {@code server.busy_poll}: see {@link Http1Client} */
+    /** @param busyPoll {@code server.head_busy_poll}: see {@link Http1Client} */
     public UpstreamClient(TimeoutConfig timeouts, java.time.Duration busyPoll) {
         this.timeouts = timeouts;
         this.http1 = new Http1Client(timeouts.connect(), busyPoll);

@@ -110,7 +110,7 @@ public final class ConfigLoader {
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {
         n.expectObject();
         n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout",
-                "busy_poll"));
+                "busy_poll", "head_busy_poll"));
         String host = n.child("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.child("port").integer(ServerConfig.DEFAULT_PORT, 0, 65535);
         port = envPort(Setting.PORT, port, n);
@@ -159,11 +159,17 @@ public final class ConfigLoader {
         if (readTimeout.isNegative() || readTimeout.isZero()) {
             n.child("read_timeout").error("must be positive");
         }
-        java.time.Duration busyPoll = n.child("busy_poll").duration(ServerConfig.DEFAULT_BUSY_POLL);
-        if (busyPoll.isNegative() || busyPoll.compareTo(ServerConfig.MAX_BUSY_POLL) > 0) {
-            n.child("busy_poll").error("must be from 0 (never) to 10ms");
+        java.time.Duration busyPoll = busyPoll(n.child("busy_poll"), ServerConfig.DEFAULT_BUSY_POLL);
+        java.time.Duration headBusyPoll = busyPoll(n.child("head_busy_poll"), ServerConfig.DEFAULT_HEAD_BUSY_POLL);
+        return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout, busyPoll, headBusyPoll);
+    }
+
+    private static java.time.Duration busyPoll(ConfigNode n, java.time.Duration defaultValue) {
+        java.time.Duration d = n.duration(defaultValue);
+        if (d.isNegative() || d.compareTo(ServerConfig.MAX_BUSY_POLL) > 0) {
+            n.error("must be from 0 (never) to 10ms");
         }
-        return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout, busyPoll);
+        return d;
     }
 
     private int envPort(Setting setting, int current, ConfigNode where) {

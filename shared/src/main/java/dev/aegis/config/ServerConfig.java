@@ -12,12 +12,13 @@ import java.util.List;
  * @param maxInflightBody request-body bytes all calls together may hold in memory (503 beyond)
  * @param readTimeout how long a client may take to send a request's body, and how long a
  *     connection may stay silent (mid-head, or idle between calls)
- * @param busyPoll how long the daemon, when it has nothing else to do, asks a socket for bytes about
- *     to come (a client's next request, a provider's answer) before it sleeps until they come; zero
- *     never
+ * @param busyPoll how long the daemon, when it has nothing else to do, asks a client's connection
+ *     for its next request before it sleeps until it comes; zero never
+ * @param headBusyPoll the same for a provider's answer head, once the request is written; zero never
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
-        List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll) {
+        List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll,
+        Duration headBusyPoll) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
@@ -25,6 +26,12 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
     public static final long DEFAULT_MAX_INFLIGHT_BODY = 256L * 1024 * 1024;
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
+    /**
+     * Longer than {@link #DEFAULT_BUSY_POLL}: a provider works on the call the whole time and a local
+     * one's head comes within a millisecond, where a client's next request may never come (issue 29:
+     * a stream's first byte 0.15–0.3 ms sooner than with 100 µs, docs/BENCHMARKS.md).
+     */
+    public static final Duration DEFAULT_HEAD_BUSY_POLL = Duration.ofMillis(1);
     public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
 
     public ServerConfig {

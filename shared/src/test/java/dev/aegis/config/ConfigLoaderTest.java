@@ -153,19 +153,22 @@ class ConfigLoaderTest {
         assertThat(defaults.maxInflightBody()).isEqualTo(256L * 1024 * 1024);
         assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.busyPoll()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(defaults.headBusyPoll()).isEqualTo(Duration.ofMillis(1));
         Path set = file("server: { allowed_hosts: [aegis.internal, \"10.0.0.2\"], max_inflight_body: 64MB, read_timeout: 5s,"
-                + " busy_poll: 0 }\n");
+                + " busy_poll: 0, head_busy_poll: 250us }\n");
         ServerConfig server = new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).server();
         assertThat(server.allowedHosts()).containsExactly("aegis.internal", "10.0.0.2");
         assertThat(server.maxInflightBody()).isEqualTo(64L * 1024 * 1024);
         assertThat(server.readTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(server.busyPoll()).isZero();
-        Path bad = file("server: { allowed_hosts: aegis.internal, max_inflight_body: 1MB, read_timeout: 0s, busy_poll: 11ms }\n");
+        assertThat(server.headBusyPoll()).isEqualTo(Duration.ofNanos(250_000));
+        Path bad = file("server: { allowed_hosts: aegis.internal, max_inflight_body: 1MB, read_timeout: 0s, busy_poll: 11ms,"
+                + " head_busy_poll: -1ms }\n");
         assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::path)
                         .containsExactlyInAnyOrder("server.allowed_hosts", "server.max_inflight_body", "server.read_timeout",
-                                "server.busy_poll"));
+                                "server.busy_poll", "server.head_busy_poll"));
         Path url = file("server: { allowed_hosts: [\"http://aegis.internal/\"] }\n");
         assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(url, true, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("server.allowed_hosts[0]");
