@@ -153,7 +153,7 @@ class ConfigLoaderTest {
         assertThat(defaults.maxInflightBody()).isEqualTo(256L * 1024 * 1024);
         assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.busyPoll()).isEqualTo(Duration.ofNanos(100_000));
-        assertThat(defaults.headBusyPoll()).isEqualTo(Duration.ofMillis(1));
+        assertThat(defaults.headBusyPoll()).isEqualTo(Duration.ofNanos(100_000));
         Path set = file("server: { allowed_hosts: [aegis.internal, \"10.0.0.2\"], max_inflight_body: 64MB, read_timeout: 5s,"
                 + " busy_poll: 0, head_busy_poll: 250us }\n");
         ServerConfig server = new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).server();

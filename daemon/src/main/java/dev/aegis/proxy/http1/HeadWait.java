@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call at one connection, docs/benchmarks/run-2026-12-04-2200-head-wait.md).
  *
  * <p>So the only call waiting for a head asks its socket for the first bytes, for up to {@link
- * #spinNanos} ({@code server.head_busy_poll}, 1 ms unless set), before it parks, when its connection's previous answer started within that time. A
+ * #spinNanos} ({@code server.head_busy_poll}, 100 µs unless set), before it parks, when its connection's previous answer started within that time. A
  * remote provider's answer never does, so it costs at most one spin per new connection; with other
  * calls waiting, the carriers have their work to do and a park costs little.
  */
