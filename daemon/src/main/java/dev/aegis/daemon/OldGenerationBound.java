@@ -45,6 +45,14 @@ final class OldGenerationBound implements AutoCloseable {
         return Math.max(initialCommitted, 2 * liveAfterLastFull);
     }
 
+    /**
+     * A threshold the JVM accepts: no more than the old generation's maximum (when it has one). On a
+     * small machine twice a large live size can pass it, and the JVM refuses such a threshold.
+     */
+    static long withinMax(long threshold, long max) {
+        return max >= 0 ? Math.min(threshold, max) : threshold;
+    }
+
     /** The old generation as this needs it: the JVM's, or a test's. */
     interface OldGeneration {
         /** Runs a full collection. */
@@ -98,7 +106,7 @@ final class OldGenerationBound implements AutoCloseable {
 
             @Override
             public void watch(long threshold) {
-                pool.setUsageThreshold(threshold);
+                pool.setUsageThreshold(withinMax(threshold, pool.getUsage().getMax()));
             }
         });
         NotificationListener listener = (notification, handback) -> {

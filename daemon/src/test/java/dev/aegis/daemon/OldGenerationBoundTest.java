@@ -21,6 +21,13 @@ class OldGenerationBoundTest {
         assertThat(OldGenerationBound.threshold(INITIAL, 100 * MB)).isEqualTo(200 * MB);
     }
 
+    @Test
+    void aThresholdPastTheOldGenerationsMaximumIsItsMaximum() {
+        assertThat(OldGenerationBound.withinMax(200 * MB, 192 * MB)).isEqualTo(192 * MB);
+        assertThat(OldGenerationBound.withinMax(40 * MB, 192 * MB)).isEqualTo(40 * MB);
+        assertThat(OldGenerationBound.withinMax(40 * MB, -1)).as("no maximum").isEqualTo(40 * MB);
+    }
+
     /** An old generation whose full collections leave {@link #live} in use; the thresholds it was asked to watch, in order. */
     private static final class FakeOld implements OldGenerationBound.OldGeneration {
         final Semaphore collections = new Semaphore(0);
