@@ -51,7 +51,7 @@ public class UpstreamClientBenchmark {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).executor(executor).build();
-        http1 = new Http1Client(Duration.ofSeconds(5), dev.aegis.config.ServerConfig.DEFAULT_BUSY_POLL);
+        http1 = new Http1Client(Duration.ofSeconds(5), dev.aegis.config.ServerConfig.DEFAULT_HEAD_BUSY_POLL, () -> 1);
         byte[] body = BenchRequest.body(false, BenchRequest.DEFAULT_BODY_BYTES);
         request = HttpRequest.newBuilder(URI.create(upstream.baseUrl() + "/chat/completions"))
                 .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")

@@ -70,6 +70,7 @@ import java.util.concurrent.CompletionException;
 import java.time.InstantSource;
 import org.slf4j.LoggerFactory;
 import dev.aegis.control.ControlHandlers;
+import dev.aegis.http.CallsAtWork;
 import dev.aegis.http.Cors;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
@@ -113,9 +114,10 @@ final class Components implements AutoCloseable {
     /**
      * @param builtInPrices the release's price table, being read on another thread meanwhile (a cold
      *     JSON parse, 50–200 ms of a start)
+     * @param atWork the server's connections at work: a provider's head is only spun for by the one call at work
      */
-    Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices)
-            throws IOException, StartupException {
+    Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices,
+            CallsAtWork atWork) throws IOException, StartupException {
         this.config = new AtomicReference<>(initial);
         InstantSource clock = InstantSource.system();
         this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS, initial.storeConnectionTimeout());
@@ -161,7 +163,7 @@ final class Components implements AutoCloseable {
             // Joined only here: nothing before needs the prices, and the warm-up thread is often still reading them.
             this.pricing = Pricing.from(initial.pricing(), joined(builtInPrices));
             steps.done("prices");
-            this.upstream = new UpstreamClient(initial.timeouts(), initial.server().headBusyPoll());
+            this.upstream = new UpstreamClient(initial.timeouts(), initial.server().headBusyPoll(), atWork::now);
             this.metrics = new GatewayMetrics(inFlight,
                     model -> pricing.price(model).isPresent() || initial.models().containsKey(model));
             metrics.monitor(keys.cache(), "aegis.keys");

@@ -7,6 +7,7 @@ import dev.aegis.control.AegisVersion;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
+import dev.aegis.http.CallsAtWork;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.reload.ConfigWatcher;
 import dev.aegis.store.StoreException;
@@ -98,11 +99,12 @@ public final class Daemon {
         }
         steps.done("config");
         // Jetty's start and the opening of the store take about as long as each other: side by side.
+        CallsAtWork atWork = new CallsAtWork();
         CompletableFuture<GatewayServer> listening = CompletableFuture.supplyAsync(
-                () -> steps.alongside("jetty", () -> GatewayServer.listen(config.server())),
+                () -> steps.alongside("jetty", () -> GatewayServer.listen(config.server(), atWork)),
                 work -> Thread.ofPlatform().daemon().name("aegis-start-server").start(work));
         try {
-            components = new Components(config, options.home(), steps, warmUp.builtInPrices());
+            components = new Components(config, options.home(), steps, warmUp.builtInPrices(), atWork);
         } catch (IOException | StoreException e) {
             throw new StartupException("cannot open Aegis's files in " + options.home().root() + ": " + e.getMessage());
         } finally {

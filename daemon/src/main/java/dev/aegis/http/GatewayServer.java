@@ -53,7 +53,7 @@ public final class GatewayServer {
     private final Javalin app;
     private final CountDownLatch routed = new CountDownLatch(1);
 
-    private GatewayServer(ServerConfig settings) {
+    private GatewayServer(ServerConfig settings, CallsAtWork atWork) {
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -62,7 +62,7 @@ public final class GatewayServer {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout(), settings.busyPoll()));
+                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout(), settings.busyPoll(), atWork));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -117,9 +117,13 @@ public final class GatewayServer {
         });
     }
 
-    /** Binds and starts serving; calls wait until {@link #open} has registered the routes. */
-    public static GatewayServer listen(ServerConfig config) {
-        GatewayServer server = new GatewayServer(config);
+    /**
+     * Binds and starts serving; calls wait until {@link #open} has registered the routes.
+     *
+     * @param atWork counts the connections at work (the upstream client's head wait reads it too)
+     */
+    public static GatewayServer listen(ServerConfig config, CallsAtWork atWork) {
+        GatewayServer server = new GatewayServer(config, atWork);
         server.app.start();
         return server;
     }

@@ -3,7 +3,6 @@ package dev.aegis.http;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -23,13 +22,14 @@ final class HeadDeadline extends HttpConnectionFactory {
 
     private final Duration timeout;
     private final Duration busyPoll;
-    private final AtomicInteger atWork = new AtomicInteger();
+    private final CallsAtWork atWork;
 
     /** @param busyPoll see {@link SpinningConnection} */
-    HeadDeadline(HttpConfiguration config, Duration timeout, Duration busyPoll) {
+    HeadDeadline(HttpConfiguration config, Duration timeout, Duration busyPoll, CallsAtWork atWork) {
         super(config);
         this.timeout = timeout;
         this.busyPoll = busyPoll;
+        this.atWork = atWork;
     }
 
     @Override
@@ -45,7 +45,7 @@ final class HeadDeadline extends HttpConnectionFactory {
         private final AtomicReference<Watch> head = new AtomicReference<>();
 
         TimedConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration timeout, Duration busyPoll,
-                AtomicInteger atWork) {
+                CallsAtWork atWork) {
             super(config, connector, endPoint, busyPoll, atWork);
             this.timeout = timeout;
         }

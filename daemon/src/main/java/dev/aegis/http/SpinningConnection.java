@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.SelectableChannelEndPoint;
 import org.eclipse.jetty.server.Connector;
@@ -30,7 +29,7 @@ class SpinningConnection extends HttpConnection {
     static final long PROMPT_NANOS = 1_000_000;
 
     /** The server's connections handling a request, or asking for the next one, right now. */
-    private final AtomicInteger atWork;
+    private final CallsAtWork atWork;
 
     /** The thread inside {@link #onFillable} whose own request for fill interest is held back. */
     private volatile Thread holding;
@@ -45,7 +44,7 @@ class SpinningConnection extends HttpConnection {
 
     /** @param atWork shared by all the server's connections */
     SpinningConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Duration busyPoll,
-            AtomicInteger atWork) {
+            CallsAtWork atWork) {
         super(config, connector, endPoint);
         this.spinNanos = busyPoll.toNanos();
         this.atWork = atWork;
@@ -53,7 +52,7 @@ class SpinningConnection extends HttpConnection {
 
     @Override
     public void onFillable() {
-        atWork.incrementAndGet();
+        atWork.enter();
         if (handedBackAt != 0) {
             lastCameInTime = System.nanoTime() - handedBackAt <= PROMPT_NANOS;
             handedBackAt = 0;
@@ -71,7 +70,7 @@ class SpinningConnection extends HttpConnection {
                 if (whenReadable == null) {
                     return; // the request is still being handled elsewhere, or the connection closed
                 }
-                if (spinNanos > 0 && atWork.get() == 1 && lastCameInTime && getEndPoint().isOpen()) {
+                if (spinNanos > 0 && atWork.now() == 1 && lastCameInTime && getEndPoint().isOpen()) {
                     lastCameInTime = nextRequestArrives();
                     if (lastCameInTime) {
                         continue; // read and handle it here, as the selector would have had a thread do
@@ -82,7 +81,7 @@ class SpinningConnection extends HttpConnection {
                 return;
             }
         } finally {
-            atWork.decrementAndGet();
+            atWork.exit();
         }
     }
 

@@ -28,10 +28,13 @@ public final class UpstreamClient implements AutoCloseable {
     private volatile HttpClient jdk;
     private volatile boolean closed;
 
-    /** @param busyPoll {@code server.head_busy_poll}: see {@link Http1Client} */
-    public UpstreamClient(TimeoutConfig timeouts, java.time.Duration busyPoll) {
+    /**
+     * @param busyPoll {@code server.head_busy_poll}: see {@link Http1Client}
+     * @param callsAtWork how many calls the daemon is serving now, its own included
+     */
+    public UpstreamClient(TimeoutConfig timeouts, java.time.Duration busyPoll, java.util.function.IntSupplier callsAtWork) {
         this.timeouts = timeouts;
-        this.http1 = new Http1Client(timeouts.connect(), busyPoll);
+        this.http1 = new Http1Client(timeouts.connect(), busyPoll, callsAtWork);
     }
 
     /**

@@ -27,9 +27,10 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BUSY_POLL = Duration.ofNanos(100_000);
     /**
-     * The same as {@link #DEFAULT_BUSY_POLL} for now. 1 ms gave a local stream's first byte 0.15–0.3 ms
-     * sooner, but may cost calls/s at 64 connections, where a call alone in its wait for a head spins
-     * on CPUs the others need (issue 29, docs/benchmarks/run-2026-12-05-0700-per-collection-cold-path.md).
+     * The same as {@link #DEFAULT_BUSY_POLL}. 1 ms gave a local stream's first byte 0.15–0.3 ms sooner
+     * in one hour and 0.8 ms later in the next, on a host loaded enough that a spinning virtual CPU
+     * took time from the one running the provider (issue 29,
+     * docs/benchmarks/run-2026-12-05-0700-per-collection-cold-path.md).
      */
     public static final Duration DEFAULT_HEAD_BUSY_POLL = Duration.ofNanos(100_000);
     public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);

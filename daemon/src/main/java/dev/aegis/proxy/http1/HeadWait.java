@@ -3,6 +3,7 @@ package dev.aegis.proxy.http1;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * How a call waits for its answer's head once the request is written. A blocking read on a virtual
@@ -11,26 +12,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * provider on the same machine takes to answer (issue 29: +0.06 ms at the median and 55 µs of CPU per
  * call at one connection, docs/benchmarks/run-2026-12-04-2200-head-wait.md).
  *
- * <p>So the only call waiting for a head asks its socket for the first bytes, for up to {@link
- * #spinNanos} ({@code server.head_busy_poll}, 100 µs unless set), before it parks, when its connection's previous answer started within that time. A
- * remote provider's answer never does, so it costs at most one spin per new connection; with other
- * calls waiting, the carriers have their work to do and a park costs little.
+ * <p>So a call asks its socket for the first bytes, for up to {@link #spinNanos}
+ * ({@code server.head_busy_poll}, 100 µs unless set), before it parks, when it is the only call the
+ * daemon is serving and its connection's previous answer started within that time. A remote
+ * provider's answer never does, so it costs at most one spin per new connection. With other calls
+ * at work, the carriers have their work to do, a park costs little, and a spin would take a CPU they
+ * need: at 64 connections, a call alone in its wait for a head (not alone at work) spun on CPUs the
+ * others needed (issue 29, docs/benchmarks/run-2026-12-05-0700-per-collection-cold-path.md).
  */
 final class HeadWait {
 
     /** The longest a call asks before it parks ({@code server.head_busy_poll}); 0 never. */
     private final long spinNanos;
+    private final IntSupplier callsAtWork;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger spins = new AtomicInteger();
 
-    HeadWait(Duration busyPoll) {
+    /** @param callsAtWork how many calls the daemon is serving now, the caller's own included */
+    HeadWait(Duration busyPoll, IntSupplier callsAtWork) {
         this.spinNanos = busyPoll.toNanos();
+        this.callsAtWork = callsAtWork;
     }
 
     /** The status line of the answer to the request just written on {@code conn}. */
     String statusLine(Connection conn) throws IOException {
         long start = System.nanoTime();
-        boolean alone = waiting.incrementAndGet() == 1;
+        boolean alone = waiting.incrementAndGet() == 1 && callsAtWork.getAsInt() <= 1;
         try {
             if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos) {
                 spins.incrementAndGet();

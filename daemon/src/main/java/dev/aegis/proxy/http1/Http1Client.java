@@ -35,6 +35,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -72,15 +73,18 @@ public final class Http1Client implements AutoCloseable {
     });
     private volatile SSLSocketFactory tls;
 
-    /** @param busyPoll how long the only call waiting asks for an answer's head before it parks ({@link HeadWait}) */
-    public Http1Client(Duration connectTimeout, Duration busyPoll) {
-        this(connectTimeout, busyPoll, null);
+    /**
+     * @param busyPoll how long the only call at work asks for an answer's head before it parks ({@link HeadWait})
+     * @param callsAtWork how many calls are at work now, the caller's own included
+     */
+    public Http1Client(Duration connectTimeout, Duration busyPoll, IntSupplier callsAtWork) {
+        this(connectTimeout, busyPoll, callsAtWork, null);
     }
 
     /** @param tls how https connections are made; null for the JVM's default trust and settings */
-    Http1Client(Duration connectTimeout, Duration busyPoll, SSLSocketFactory tls) {
+    Http1Client(Duration connectTimeout, Duration busyPoll, IntSupplier callsAtWork, SSLSocketFactory tls) {
         this.connectTimeout = connectTimeout;
-        this.headWait = new HeadWait(busyPoll);
+        this.headWait = new HeadWait(busyPoll, callsAtWork);
         this.tls = tls;
         long every = ConnectionPool.IDLE_LIMIT.toMillis() / 2;
         sweeper.scheduleWithFixedDelay(pool::sweep, every, every, TimeUnit.MILLISECONDS);

@@ -29,7 +29,8 @@ class HeadWaitTest {
 
     private static final String ANSWER = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
 
-    private final HeadWait wait = new HeadWait(Duration.ofNanos(100_000));
+    private final java.util.concurrent.atomic.AtomicInteger callsAtWork = new java.util.concurrent.atomic.AtomicInteger(1);
+    private final HeadWait wait = new HeadWait(Duration.ofNanos(100_000), callsAtWork::get);
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
@@ -86,10 +87,31 @@ class HeadWaitTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 200 OK");
     }
 
+    @Test
+    void aCallWhileAnotherIsAtWorkParksAtOnceEvenAloneInItsWait() throws Exception {
+        // A spin long enough that the parked first answer's time never stops the second from spinning.
+        HeadWait longWait = new HeadWait(Duration.ofSeconds(10), callsAtWork::get);
+        Connection conn = connectTo(provider(0, null));
+        callsAtWork.set(2); // another call relaying its answer, reading its request, ...
+
+        assertThat(exchange(conn, longWait)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(longWait.spins()).as("not the only call at work: no spin").isZero();
+        conn.readLine();
+        conn.readLine();
+
+        callsAtWork.set(1);
+        assertThat(exchange(conn, longWait)).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(longWait.spins()).as("the only call at work again").isEqualTo(1);
+    }
+
     private String exchange(Connection conn) throws IOException {
+        return exchange(conn, wait);
+    }
+
+    private String exchange(Connection conn, HeadWait headWait) throws IOException {
         byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         conn.write(request, new byte[0], 0, 0);
-        return wait.statusLine(conn);
+        return headWait.statusLine(conn);
     }
 
     /** A provider that answers each request after {@code delayMillis}, and after {@code release} opens if given. */

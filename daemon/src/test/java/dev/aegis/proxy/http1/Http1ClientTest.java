@@ -45,7 +45,7 @@ class Http1ClientTest {
         void serve(Socket s, InputStream in, OutputStream out) throws Exception;
     }
 
-    private final Http1Client client = new Http1Client(Duration.ofSeconds(2), Duration.ofNanos(100_000));
+    private final Http1Client client = new Http1Client(Duration.ofSeconds(2), Duration.ofNanos(100_000), () -> 1);
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private ServerSocket server;
@@ -349,7 +349,7 @@ class Http1ClientTest {
             }
         }, "https");
 
-        try (Http1Client tls = new Http1Client(Duration.ofSeconds(5), Duration.ofNanos(100_000), clientTls.getSocketFactory())) {
+        try (Http1Client tls = new Http1Client(Duration.ofSeconds(5), Duration.ofNanos(100_000), () -> 1, clientTls.getSocketFactory())) {
             HttpResponse<InputStream> r = tls.send(post(uri, "{}"));
             assertThat(r.sslSession()).isPresent();
             assertThat(text(r)).isEqualTo("secret");
