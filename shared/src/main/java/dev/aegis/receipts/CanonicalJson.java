@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.SortedMap;
@@ -76,9 +80,8 @@ public final class CanonicalJson {
             writeMembers(g, value.tailMap(name, false));
             g.writeEndObject();
             g.flush();
-            cutByte = utf8Length(out.chars, 0, cut);
-            without = new byte[cutByte + utf8Length(out.chars, cut, out.length)];
-            encodeUtf8(out.chars, 0, out.length, without);
+            cutByte = out.encode(cut);
+            without = out.encoded();
         } catch (IOException e) {
             throw new IllegalArgumentException("receipt fields must be plain JSON values", e);
         } finally {
@@ -104,60 +107,52 @@ public final class CanonicalJson {
         return line;
     }
 
-    /** How many bytes {@link String#getBytes} makes of {@code text[from, to)} in UTF-8 (a lone surrogate is one: '?'). */
-    static int utf8Length(char[] text, int from, int to) {
-        int bytes = 0;
-        for (int i = from; i < to; i++) {
-            char c = text[i];
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text[i + 1])) {
-                bytes += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                bytes++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+    /**
+     * {@code text[0, length)} in UTF-8 into {@code out} (cleared first; room for 3 bytes a char),
+     * exactly as {@link String#getBytes} makes it (the JDK's encoder, a lone surrogate replaced by
+     * '?'); returns the byte where char {@code cut} begins. Encoded in two steps, so {@code cut} must
+     * not fall inside a surrogate pair (a member's boundary never does).
+     */
+    static int encodeUtf8(CharsetEncoder utf8, char[] text, int cut, int length, ByteBuffer out) {
+        out.clear();
+        utf8.reset();
+        utf8.encode(CharBuffer.wrap(text, 0, cut), out, true);
+        utf8.flush(out);
+        int cutByte = out.position();
+        utf8.reset();
+        utf8.encode(CharBuffer.wrap(text, cut, length - cut), out, true);
+        utf8.flush(out);
+        return cutByte;
+    }
+
+    /** An encoder that makes what {@link String#getBytes} makes in UTF-8, lone surrogates included. */
+    static CharsetEncoder utf8Encoder() {
+        return StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
 
     /**
-     * {@code text[from, to)} in UTF-8 into {@code bytes} from its start, exactly as {@link String#getBytes}
-     * encodes it ({@link #utf8Length} bytes; a lone surrogate is '?').
+     * A writer into a growable char array, reused line after line (no lock, unlike {@code StringWriter}),
+     * with the encoder and byte buffer its text is encoded with.
      */
-    static void encodeUtf8(char[] text, int from, int to, byte[] bytes) {
-        int at = 0;
-        for (int i = from; i < to; i++) {
-            char c = text[i];
-            if (c < 0x80) {
-                bytes[at++] = (byte) c;
-            } else if (c < 0x800) {
-                bytes[at++] = (byte) (0xc0 | c >> 6);
-                bytes[at++] = (byte) (0x80 | c & 0x3f);
-            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text[i + 1])) {
-                int cp = Character.toCodePoint(c, text[++i]);
-                bytes[at++] = (byte) (0xf0 | cp >> 18);
-                bytes[at++] = (byte) (0x80 | cp >> 12 & 0x3f);
-                bytes[at++] = (byte) (0x80 | cp >> 6 & 0x3f);
-                bytes[at++] = (byte) (0x80 | cp & 0x3f);
-            } else if (Character.isSurrogate(c)) {
-                bytes[at++] = '?';
-            } else {
-                bytes[at++] = (byte) (0xe0 | c >> 12);
-                bytes[at++] = (byte) (0x80 | c >> 6 & 0x3f);
-                bytes[at++] = (byte) (0x80 | c & 0x3f);
-            }
-        }
-    }
-
-    /** A writer into a growable char array, reused line after line (no lock, unlike {@code StringWriter}). */
     private static final class Chars extends Writer {
         char[] chars = new char[LINE_CHARS];
         int length;
+        private final CharsetEncoder utf8 = utf8Encoder();
+        private ByteBuffer bytes = ByteBuffer.allocate(3 * LINE_CHARS);
+
+        /** Encodes the text ({@link #encodeUtf8}); returns the byte where char {@code cut} begins. */
+        int encode(int cut) {
+            if (bytes.capacity() < 3 * length) {
+                bytes = ByteBuffer.allocate(3 * length);
+            }
+            return encodeUtf8(utf8, chars, cut, length, bytes);
+        }
+
+        /** The bytes {@link #encode} made. */
+        byte[] encoded() {
+            return java.util.Arrays.copyOf(bytes.array(), bytes.position());
+        }
 
         @Override
         public void write(char[] c, int off, int len) {
@@ -185,11 +180,12 @@ public final class CanonicalJson {
             }
         }
 
-        /** Empty for the next line; a buffer a huge line grew is let go. */
+        /** Empty for the next line; buffers a huge line grew are let go. */
         void clear() {
             length = 0;
             if (chars.length > KEPT_CHARS) {
                 chars = new char[LINE_CHARS];
+                bytes = ByteBuffer.allocate(3 * LINE_CHARS);
             }
         }
 

@@ -72,17 +72,22 @@ class CanonicalJsonTest {
 
     @Test
     void theTextIsCountedAndEncodedAsGetBytesDoes() {
+        java.nio.charset.CharsetEncoder utf8 = CanonicalJson.utf8Encoder();
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(3 * 64);
         for (String text : List.of("", "ascii", "\u00e9t\u00e9", "\u2028x", "a\ud83d\ude00b", "lone \ud83d x", "lone \ude00",
                 "\ud83d", "\ude00\ud83d", "\u007f\u0080\u07ff\u0800\uffff", "\udbff\udfff")) {
             char[] chars = text.toCharArray();
-            for (int from = 0; from <= chars.length; from++) {
-                for (int to = from; to <= chars.length; to++) {
-                    byte[] expected = text.substring(from, to).getBytes(StandardCharsets.UTF_8);
-                    assertThat(CanonicalJson.utf8Length(chars, from, to)).as(text + " [" + from + ", " + to + ")")
-                            .isEqualTo(expected.length);
-                    byte[] encoded = new byte[expected.length];
-                    CanonicalJson.encodeUtf8(chars, from, to, encoded);
-                    assertThat(encoded).as(text + " [" + from + ", " + to + ")").isEqualTo(expected);
+            for (int to = 0; to <= chars.length; to++) {
+                String whole = text.substring(0, to);
+                for (int cut = 0; cut <= to; cut++) {
+                    if (cut > 0 && cut < to && Character.isHighSurrogate(chars[cut - 1]) && Character.isLowSurrogate(chars[cut])) {
+                        continue; // a cut never splits a pair: it falls between members
+                    }
+                    int cutByte = CanonicalJson.encodeUtf8(utf8, chars, cut, to, out);
+                    assertThat(cutByte).as(text + " cut at " + cut + " of " + to)
+                            .isEqualTo(text.substring(0, cut).getBytes(StandardCharsets.UTF_8).length);
+                    assertThat(java.util.Arrays.copyOf(out.array(), out.position())).as(text + " to " + to)
+                            .isEqualTo(whole.getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
