@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * Token budgets counted in the shared store (team mode, docs/TEAM.md): a call's check reads
@@ -32,12 +33,17 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
     private final DeltaWriter<String> writer;
     /** Per counter: what this daemon counts for it (its seed if the store has none yet), and its expiry. */
     private final Map<String, long[]> latest = new ConcurrentHashMap<>();
-    /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE}. */
-    private final Cache<String, Long> stored = CallPathCaches.builder().expireAfterWrite(READ_AGE).maximumSize(100_000).build();
+    /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE} from when the query was sent. */
+    private final Cache<String, Read> stored = CallPathCaches.builder().expireAfterWrite(READ_AGE).maximumSize(100_000).build();
 
-    public SharedBudgets(BudgetCounters counters, InstantSource clock) {
+    /** A counter's value in the store, and when the query that read it was sent (nanoTime). */
+    private record Read(long used, long sentNs) {}
+
+    /** @param writeDelays told each background write's delay (docs/TEAM.md's bound counts it) */
+    public SharedBudgets(BudgetCounters counters, InstantSource clock, LongConsumer writeDelays) {
         this.counters = counters;
-        this.writer = new DeltaWriter<>("budget counters", this::write, () -> counters.prune(clock.millis()), PRUNE_EVERY);
+        this.writer = new DeltaWriter<>("budget counters", this::write, () -> counters.prune(clock.millis()), PRUNE_EVERY,
+                writeDelays);
     }
 
     @Override
@@ -48,24 +54,36 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
         for (int i = 0; i < pending.length; i++) {
             pending[i] = writer.pending(names.get(i));
         }
-        Map<String, Long> read = stored.getAllPresent(names);
-        if (read.size() < names.size()) {
+        Map<String, Read> read = stored.getAllPresent(names);
+        if (read.size() < names.size() || olderThanReadAge(read)) {
+            // The read's age counts from the query's sending: a slow answer is no fresher for arriving late.
+            long sent = System.nanoTime();
             Map<String, Long> fresh = counters.used(names);
-            Map<String, Long> all = new HashMap<>();
+            Map<String, Read> all = new HashMap<>();
             for (String name : names) {
-                all.put(name, fresh.getOrDefault(name, ABSENT));
+                all.put(name, new Read(fresh.getOrDefault(name, ABSENT), sent));
             }
             stored.putAll(all);
             read = all;
         }
         long[] used = new long[names.size()];
         for (int i = 0; i < used.length; i++) {
-            long s = read.get(names.get(i));
+            long s = read.get(names.get(i)).used();
             // A counter not stored yet: what this daemon counts (usage recorded when it started, and its calls since).
             // Its own calls always count through local, so a reused read misses only other daemons' latest spending.
             used[i] = s == ABSENT ? local[i] : Math.max(local[i], s + pending[i]);
         }
         return used;
+    }
+
+    private static boolean olderThanReadAge(Map<String, Read> reads) {
+        long now = System.nanoTime();
+        for (Read r : reads.values()) {
+            if (now - r.sentNs() > READ_AGE.toNanos()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

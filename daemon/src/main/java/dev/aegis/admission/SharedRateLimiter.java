@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * Rate limits kept in the shared PostgreSQL store (team mode, docs/TEAM.md): the same GCRA as
@@ -45,7 +46,7 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         long tatNs;
         /** Places leased and not used yet (request rules). */
         int held;
-        /** When the store's TAT was read (local nanoTime). */
+        /** When the statement that read the store's TAT was sent (local nanoTime). */
         long readAt;
         /** What one place or token adds to the TAT. */
         long incrementNs;
@@ -68,9 +69,10 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
     private final ScheduledExecutorService idleLeases = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("aegis-rate-limit-leases").daemon(true).unstarted(r));
 
-    public SharedRateLimiter(RateLimitState state) {
+    /** @param writeDelays told each background write's delay (docs/TEAM.md's bound counts it) */
+    public SharedRateLimiter(RateLimitState state, LongConsumer writeDelays) {
         this.state = state;
-        this.writer = new DeltaWriter<>("token rate limits", this::write, state::prune, PRUNE_EVERY);
+        this.writer = new DeltaWriter<>("token rate limits", this::write, state::prune, PRUNE_EVERY, writeDelays);
         long every = LEASE_IDLE.toMillis() / 2;
         idleLeases.scheduleWithFixedDelay(() -> handBack(LEASE_IDLE.toNanos()), every, every, TimeUnit.MILLISECONDS);
     }
@@ -167,7 +169,8 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
             long tat = Math.max(outcome.tatNs().get(name), outcome.nowNs());
             if (rule.tokens() > 0) {
                 known.tatNs = tat + pending.get(name);
-                known.readAt = received;
+                // Its age counts from the statement's sending: a slow answer is no fresher for arriving late.
+                known.readAt = sent;
             } else {
                 int granted = outcome.granted().getOrDefault(name, 0);
                 known.held += granted;

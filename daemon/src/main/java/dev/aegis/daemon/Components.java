@@ -171,8 +171,10 @@ final class Components implements AutoCloseable {
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
             // A team's daemons on one PostgreSQL share budgets and rate limits through it; SQLite's one daemon counts in memory.
             boolean team = database.dialect() == Dialect.POSTGRESQL;
-            this.sharedRateLimits = team ? new SharedRateLimiter(new RateLimitState(database)) : null;
-            this.sharedBudgets = team ? new SharedBudgets(new BudgetCounters(database), clock) : null;
+            this.sharedRateLimits = team ? new SharedRateLimiter(new RateLimitState(database),
+                    metrics.teamWriteDelays("token_rate_limits")) : null;
+            this.sharedBudgets = team ? new SharedBudgets(new BudgetCounters(database), clock,
+                    metrics.teamWriteDelays("budgets")) : null;
             BudgetTracker budgets = budgets(database, clock, sharedBudgets);
             KeyRateLimits rateLimits = team ? sharedRateLimits : new RateLimiter(System::nanoTime);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,

@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -134,6 +135,18 @@ public final class GatewayMetrics implements RetryListener {
     @Override
     public void fellBack(String fromProvider) {
         registry.counter("aegis.fallbacks", "provider", fromProvider).increment();
+    }
+
+    /**
+     * Team mode's background writes of shared counters ({@code budgets},
+     * {@code token_rate_limits}): each write's delay from its oldest amount to the commit, how late the other daemons
+     * may see this one's spending (docs/TEAM.md's bounds).
+     */
+    public LongConsumer teamWriteDelays(String counters) {
+        Timer timer = Timer.builder("aegis.team.write.delay")
+                .description("from a call's tokens being counted to their commit in the shared store")
+                .tag("counters", counters).register(registry);
+        return ns -> timer.record(ns, TimeUnit.NANOSECONDS);
     }
 
     /** Key lookups: hits, misses and loads of the key cache. */
