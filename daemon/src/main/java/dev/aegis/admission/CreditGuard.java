@@ -20,6 +20,7 @@ import java.math.MathContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * Credits: before a call is forwarded, its estimated cost is reserved against the key's balance
@@ -38,6 +39,10 @@ public final class CreditGuard implements AutoCloseable {
     /** A rough, deliberately generous prompt estimate: one token per 4 bytes of request body. */
     private static final int BYTES_PER_TOKEN = 4;
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
+    /** Whether a key has credits is re-read in the background once this old, as {@link dev.aegis.auth.KeyCache} does a key. */
+    static final Duration REFRESH = Duration.ofMillis(400);
+    /** ... and no answer older than this is used: a credit limit set by the CLI applies within it. */
+    static final Duration EXPIRE = Duration.ofMillis(900);
 
     private final CreditLedger ledger;
     private final Pricing pricing;
@@ -51,16 +56,20 @@ public final class CreditGuard implements AutoCloseable {
 
     /** @param spool keeps the charges a stop could not write (the store down throughout), or null */
     public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker, Spool<Owed> spool) {
+        this(ledger, pricing, ticker, spool, CallPathCaches.ownThreads("aegis-credit-refresh"));
+    }
+
+    /** @param refreshes runs the background re-reads of whether a key has credits */
+    CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker, Spool<Owed> spool, Executor refreshes) {
         this.owed = new BackgroundWriter<>("settlements", this::settleOwed, spool == null ? null : spool::keep);
         this.ledger = ledger;
         this.pricing = pricing;
-        // Its upkeep runs on the calling thread: handed to the common pool, it woke a thread every few calls.
-        this.hasAccount = CallPathCaches.builder().ticker(ticker)
-                .expireAfterWrite(Duration.ofMillis(900)).maximumSize(100_000)
-                .build(keyId -> ledger.balance(keyId).isPresent());
+        // As a key's record: re-read in the background while calls go on, never older than EXPIRE.
+        this.hasAccount = CallPathCaches.storeBacked(CallPathCaches.builder().ticker(ticker).maximumSize(100_000),
+                REFRESH, EXPIRE, keyId -> ledger.balance(keyId).isPresent(), refreshes);
     }
 
-    /** True when the key has a credit limit (cached: at most 900 ms behind the ledger). */
+    /** True when the key has a credit limit (cached: at most {@link #EXPIRE} behind the ledger). */
     public boolean hasCredits(KeyRecord key) {
         return hasAccount.get(key.id());
     }

@@ -1,6 +1,5 @@
 package dev.aegis.auth;
 
-import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.cache.CallPathCaches;
@@ -8,7 +7,6 @@ import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -25,7 +23,7 @@ public final class KeyCache {
     private final LoadingCache<String, Optional<KeyRecord>> cache;
 
     public KeyCache(KeyStore store, Ticker ticker) {
-        this(store, ticker, 100_000, refresh -> Thread.ofVirtual().name("aegis-key-refresh").start(refresh));
+        this(store, ticker, 100_000, CallPathCaches.ownThreads("aegis-key-refresh"));
     }
 
     /**
@@ -36,24 +34,8 @@ public final class KeyCache {
      * call that found a key due for one.
      */
     KeyCache(KeyStore store, Ticker ticker, long maximumSize, Executor refreshes) {
-        CacheLoader<String, Optional<KeyRecord>> loader = new CacheLoader<>() {
-            @Override
-            public Optional<KeyRecord> load(String id) {
-                return store.find(id);
-            }
-
-            @Override
-            public CompletableFuture<Optional<KeyRecord>> asyncReload(String id, Optional<KeyRecord> old, Executor unused) {
-                return CompletableFuture.supplyAsync(() -> store.find(id), refreshes);
-            }
-        };
-        this.cache = CallPathCaches.builder()
-                .ticker(ticker)
-                .maximumSize(maximumSize)
-                .refreshAfterWrite(REFRESH)
-                .expireAfterWrite(EXPIRE)
-                .recordStats()
-                .build(loader);
+        this.cache = CallPathCaches.storeBacked(CallPathCaches.builder().ticker(ticker).maximumSize(maximumSize).recordStats(),
+                REFRESH, EXPIRE, store::find, refreshes);
     }
 
     public Optional<KeyRecord> find(String id) {

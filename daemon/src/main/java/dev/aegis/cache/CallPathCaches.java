@@ -1,14 +1,20 @@
 package dev.aegis.cache;
 
+import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Builders for the Caffeine caches a call reads on its own path (keys, rate limits, budgets, credit
  * accounts, leases). Their upkeep (expiry, eviction, draining the read buffer) runs on the calling
  * thread: it is a few hundred nanoseconds, whereas Caffeine's default, the JDK's common pool, woke a
  * pool thread about every five calls, a context switch per call on two cores
- * (docs/benchmarks/run-2026-12-04-1930-tails.md). Work that may block (a key's refresh from the store)
- * is given its own executor by the cache that needs it.
+ * (docs/benchmarks/run-2026-12-04-1930-tails.md). Work that may block (a refresh from the store)
+ * runs on an executor of its own ({@link #storeBacked}).
  */
 public final class CallPathCaches {
 
@@ -17,5 +23,37 @@ public final class CallPathCaches {
     /** A Caffeine builder whose upkeep runs on the thread that reads or writes the cache. */
     public static Caffeine<Object, Object> builder() {
         return Caffeine.newBuilder().executor(Runnable::run);
+    }
+
+    /**
+     * A cache of what the store says (a key's record, whether it has credits), read on the call path
+     * and kept fresh off it: an entry read once {@code refresh} old is reloaded on {@code reloads} while
+     * the call goes on with it, and one {@code expire} old is dropped, so nothing served is older than
+     * {@code expire} and a key called more often than that never has a call wait for the store. A key
+     * called less often loads on the calling thread (a miss). A query on the calling thread every
+     * {@code expire} was one call in nine of a client streaming back to back (issue 29).
+     *
+     * @param builder from {@link #builder()}, with the size, ticker and statistics the cache wants
+     * @param reloads runs a refresh's query (a new virtual thread each: {@link #ownThreads})
+     */
+    public static <K, V> LoadingCache<K, V> storeBacked(Caffeine<Object, Object> builder, Duration refresh, Duration expire,
+            Function<K, V> load, Executor reloads) {
+        CacheLoader<K, V> loader = new CacheLoader<>() {
+            @Override
+            public V load(K key) {
+                return load.apply(key);
+            }
+
+            @Override
+            public CompletableFuture<V> asyncReload(K key, V old, Executor unused) {
+                return CompletableFuture.supplyAsync(() -> load.apply(key), reloads);
+            }
+        };
+        return builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader);
+    }
+
+    /** Runs each task on a new virtual thread of this name. */
+    public static Executor ownThreads(String name) {
+        return task -> Thread.ofVirtual().name(name).start(task);
     }
 }

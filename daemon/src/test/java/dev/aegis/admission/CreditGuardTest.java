@@ -1,0 +1,79 @@
+package dev.aegis.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aegis.keys.KeyRecord;
+import dev.aegis.pricing.Pricing;
+import dev.aegis.config.PricingConfig;
+import dev.aegis.store.CreditBalance;
+import dev.aegis.store.CreditLedger;
+import dev.aegis.store.Reservation;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Whether a key has credits: read from the ledger without holding up the calls of a key called often. */
+class CreditGuardTest {
+
+    private final AtomicLong nanos = new AtomicLong(1);
+    private final List<Thread> reads = new ArrayList<>();
+    private final List<Runnable> refreshes = new ArrayList<>();
+    private volatile boolean hasAccount;
+
+    private final CreditLedger ledger = new CreditLedger() {
+        @Override
+        public CreditBalance add(String keyId, BigDecimal usd) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public synchronized Optional<CreditBalance> balance(String keyId) {
+            reads.add(Thread.currentThread());
+            return hasAccount ? Optional.of(new CreditBalance(keyId, BigDecimal.ONE, BigDecimal.ZERO)) : Optional.empty();
+        }
+
+        @Override
+        public Optional<Reservation> reserve(String keyId, long estimateNanos) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long settle(Reservation reservation, long costNanos) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int releaseAll() {
+            return 0;
+        }
+    };
+
+    private final KeyRecord key = new KeyRecord("k1", "test", "default", "sha", false, List.of(), null, null,
+            Instant.EPOCH, null, null, null, null, null);
+
+    @Test
+    void aKeyCalledOftenIsReReadOffTheCallingThreadAndNeverServedOlderThanTheExpiry() throws Exception {
+        try (CreditGuard guard = new CreditGuard(ledger, Pricing.from(PricingConfig.DEFAULT), nanos::get, null, refreshes::add)) {
+            assertThat(guard.hasCredits(key)).isFalse();
+            assertThat(reads).as("a first call reads the ledger itself").containsExactly(Thread.currentThread());
+
+            hasAccount = true; // credits given by the CLI
+            nanos.addAndGet(CreditGuard.REFRESH.toNanos() + 1);
+            assertThat(guard.hasCredits(key)).as("the call goes on with what was read").isFalse();
+            assertThat(reads).as("no read of its own").hasSize(1);
+            assertThat(refreshes).as("the re-read was handed to the refresh executor").hasSize(1);
+            refreshes.getFirst().run();
+            assertThat(reads).hasSize(2);
+            assertThat(guard.hasCredits(key)).as("the next call sees the credits").isTrue();
+
+            hasAccount = false;
+            nanos.addAndGet(CreditGuard.EXPIRE.toNanos() + 1);
+            assertThat(guard.hasCredits(key)).as("past the expiry, nothing older is used").isFalse();
+            assertThat(reads.getLast()).as("read by the call itself").isSameAs(Thread.currentThread());
+        }
+    }
+}
