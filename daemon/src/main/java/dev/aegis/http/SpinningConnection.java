@@ -15,18 +15,14 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A client's HTTP/1.1 connection that, once an answer is sent and no next request has arrived, asks
  * its socket for the next request for up to {@code server.busy_poll} before handing the connection back to
- * Jetty's selector, when it is the only connection at work and its client's last request came within
- * that time. Handing it back costs an otherwise idle daemon three thread wake-ups before the next
- * request runs: the selector's, to watch the connection again; the selector's, when the request comes;
- * and a carrier's, for the new virtual thread that handles it. A client that sends its next request
- * at once (a load generator, an agent's tool loop) has it handled on the same thread instead. A client
- * that pauses costs one spin; its connection then goes back to the selector at once after each answer,
- * until a next request comes within {@link #PROMPT_NANOS} of that again.
+ * Jetty's selector, when it is the only connection at work and its client is prompt ({@link ClientTurnaround}: its
+ * last request came within a millisecond of the answer before it, and spins in vain back off). Handing it back costs an otherwise idle
+ * daemon three thread wake-ups before the next request runs: the selector's, to watch the connection
+ * again; the selector's, when the request comes; and a carrier's, for the new virtual thread that
+ * handles it. A client that sends its next request at once (a load generator, an agent's tool loop)
+ * has it handled on the same thread instead. A client that pauses costs one spin.
  */
 class SpinningConnection extends HttpConnection {
-
-    /** A next request that came within this of the connection going back to the selector came promptly. */
-    static final long PROMPT_NANOS = 1_000_000;
 
     /** The server's connections handling a request, or asking for the next one, right now. */
     private final CallsAtWork atWork;
@@ -35,9 +31,8 @@ class SpinningConnection extends HttpConnection {
     private volatile Thread holding;
     /** What the holding thread asked to be called back with when the connection is readable; null if nothing. */
     private Callback held;
-    private boolean lastCameInTime = true;
-    /** When the connection last went back to the selector after an answer; 0 when it has not since. */
-    private long handedBackAt;
+    /** Whether to ask for the next request after an answer. */
+    private final ClientTurnaround client;
     /** The longest this connection asks for the next request before the selector watches it again. */
     private final long spinNanos;
     private InputStream probe;
@@ -47,16 +42,14 @@ class SpinningConnection extends HttpConnection {
             CallsAtWork atWork) {
         super(config, connector, endPoint);
         this.spinNanos = busyPoll.toNanos();
+        this.client = new ClientTurnaround(spinNanos);
         this.atWork = atWork;
     }
 
     @Override
     public void onFillable() {
         atWork.enter();
-        if (handedBackAt != 0) {
-            lastCameInTime = System.nanoTime() - handedBackAt <= PROMPT_NANOS;
-            handedBackAt = 0;
-        }
+        client.requestCame(System.nanoTime());
         try {
             while (true) {
                 held = null;
@@ -70,13 +63,13 @@ class SpinningConnection extends HttpConnection {
                 if (whenReadable == null) {
                     return; // the request is still being handled elsewhere, or the connection closed
                 }
-                if (spinNanos > 0 && atWork.now() == 1 && lastCameInTime && getEndPoint().isOpen()) {
-                    lastCameInTime = nextRequestArrives();
-                    if (lastCameInTime) {
+                if (client.answered(System.nanoTime()) && atWork.now() == 1 && getEndPoint().isOpen()) {
+                    boolean arrived = nextRequestArrives();
+                    client.spun(arrived);
+                    if (arrived) {
                         continue; // read and handle it here, as the selector would have had a thread do
                     }
                 }
-                handedBackAt = System.nanoTime();
                 super.fillInterested(whenReadable);
                 return;
             }
