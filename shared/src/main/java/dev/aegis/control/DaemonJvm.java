@@ -32,7 +32,7 @@ public final class DaemonJvm {
      * collection give the grown part back at once (the collector's default shrinks nothing at the
      * first full collection after growing).
      *
-     * <p>The young generation starts at 4 MB and grows to at most 64 MB: the serial collector never
+     * <p>The young generation starts at 4 MB and grows to at most 48 MB: the serial collector never
      * gives back a young-generation page it has touched, and a start allocates ≈ 40 MB that is
      * garbage by the time the daemon listens, so a young generation fixed at 64 MB kept ≈ 29 MB of
      * start-up garbage resident for as long as the daemon stayed idle (issue 29: idle RSS 111 MB).
@@ -40,14 +40,19 @@ public final class DaemonJvm {
      * took from 8 MB, ≈ 60 ms on a loaded machine: each copies the start's live data once; the
      * start's CPU unchanged) and the idle heap holds 4 MB of young generation and the live data
      * (≈ 9 MB). At each full collection the young
-     * generation is resized to the old generation's size ({@code NewRatio=1}: 32 MB and up, at most
-     * 64 MB), so under load, where OldGenerationBound runs full collections, calls get a young
-     * generation of 32–64 MB again (docs/benchmarks/run-2026-12-05-0225-idle-rss.md). -XX:MetaspaceSize=64m
+     * generation is resized to the old generation's size ({@code NewRatio=1}), at most 48 MB, so under
+     * load, where OldGenerationBound runs full collections, calls get a young generation of 32–48 MB
+     * again (docs/benchmarks/run-2026-12-05-0225-idle-rss.md). At most 48 MB: with 2,000 streams open
+     * the old generation holds ≈ 90 MB, and a young one grown to 64 MB took the daemon to 303–317 MB
+     * (goal ≤ 300; 48 MB: 275–303, 32 MB: 273–281), while one connection's calls after a load had
+     * ≈ 45 MB, which fewer collections need: 32 MB made its p99 ≈ 0.4 ms worse
+     * (docs/benchmarks/run-2026-12-05-0945-quiet-host-first-byte.md).
+     * -XX:MetaspaceSize=64m
      * keeps a start without an AOT cache (JDK 21–24, tests) from running a full collection when its
      * class metadata passes the JVM's 21 MB default: that one (≈ 55 ms) would also size the young
      * generation to the old one's 32 MB before any call.
      */
-    public static final List<String> HEAP_SHAPE = List.of("-Xms36m", "-XX:NewSize=4m", "-XX:MaxNewSize=64m",
+    public static final List<String> HEAP_SHAPE = List.of("-Xms36m", "-XX:NewSize=4m", "-XX:MaxNewSize=48m",
             "-XX:NewRatio=1", "-XX:MetaspaceSize=64m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=50", "-XX:-ShrinkHeapInSteps");
 
     private DaemonJvm() {}
