@@ -1,6 +1,7 @@
 package dev.aegis.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Expiry;
 import dev.aegis.cache.CallPathCaches;
 import dev.aegis.store.BudgetCounters;
 import java.time.Duration;
@@ -33,8 +34,14 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
     private final DeltaWriter<String> writer;
     /** Per counter: what this daemon counts for it (its seed if the store has none yet), and its expiry. */
     private final Map<String, long[]> latest = new ConcurrentHashMap<>();
-    /** Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE} from when the query was sent. */
-    private final Cache<String, Read> stored = CallPathCaches.builder().expireAfterWrite(READ_AGE).maximumSize(100_000).build();
+    /**
+     * Counters as last read from the store (ABSENT: none there), for {@link #READ_AGE} from when the
+     * query was sent: a slow answer is no fresher for arriving late.
+     */
+    private final Cache<String, Read> stored = CallPathCaches.builder()
+            .expireAfter(Expiry.<String, Read>writing((name, read) ->
+                    READ_AGE.minusNanos(Math.min(READ_AGE.toNanos(), System.nanoTime() - read.sentNs()))))
+            .maximumSize(100_000).build();
 
     /** A counter's value in the store, and when the query that read it was sent (nanoTime). */
     private record Read(long used, long sentNs) {}
@@ -55,8 +62,7 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
             pending[i] = writer.pending(names.get(i));
         }
         Map<String, Read> read = stored.getAllPresent(names);
-        if (read.size() < names.size() || olderThanReadAge(read)) {
-            // The read's age counts from the query's sending: a slow answer is no fresher for arriving late.
+        if (read.size() < names.size()) {
             long sent = System.nanoTime();
             Map<String, Long> fresh = counters.used(names);
             Map<String, Read> all = new HashMap<>();
@@ -74,16 +80,6 @@ public final class SharedBudgets implements BudgetTracker.Shared, AutoCloseable 
             used[i] = s == ABSENT ? local[i] : Math.max(local[i], s + pending[i]);
         }
         return used;
-    }
-
-    private static boolean olderThanReadAge(Map<String, Read> reads) {
-        long now = System.nanoTime();
-        for (Read r : reads.values()) {
-            if (now - r.sentNs() > READ_AGE.toNanos()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -7,9 +7,9 @@ package dev.aegis.http;
  * wake-ups when the request came through the selector, so it is longer than any spin). And spins in
  * vain back off: after {@link #IN_VAIN_BEFORE_BACK_OFF} in a row, the next answer hands the
  * connection back at once, after one more the next 3, then 7, up to {@link #MAX_SKIPPED}. A client
- * that sends at once after every answer is spun for every time, one with hiccups too, and one whose turnaround is prompt but longer than the
- * spin (Node's HTTP client after a stream: ≈ 0.7 ms) costs a spin in vain every 64 answers instead of
- * every answer.
+ * that sends at once after every answer is spun for every time, one with hiccups too, and one whose
+ * turnaround is prompt but longer than the spin (Node's HTTP client after a stream: ≈ 0.7 ms) costs
+ * a spin in vain every 64 answers instead of every answer.
  *
  * <p>One per connection, used by the one thread handling it at a time.
  */
@@ -29,7 +29,10 @@ final class ClientTurnaround {
     private boolean prompt = true;
     /** When the last answer was done (nanoTime), while its next request has not come; 0 otherwise. */
     private long answeredAt;
+    /** Spins in vain in a row, counted up to {@link #IN_VAIN_BEFORE_BACK_OFF}. */
     private int inVain;
+    /** How many answers the last back-off skipped (0 before one): the next skips twice that, plus one. */
+    private int backOff;
     private int toSkip;
 
     ClientTurnaround(long spinNanos) {
@@ -54,9 +57,11 @@ final class ClientTurnaround {
         if (arrived) {
             answeredAt = 0;
             inVain = 0;
-        } else {
-            inVain = Math.min(inVain + 1, IN_VAIN_BEFORE_BACK_OFF + 6);
-            toSkip = inVain < IN_VAIN_BEFORE_BACK_OFF ? 0 : Math.min(MAX_SKIPPED, (1 << (inVain - IN_VAIN_BEFORE_BACK_OFF + 1)) - 1);
+            backOff = 0;
+        } else if (++inVain >= IN_VAIN_BEFORE_BACK_OFF) {
+            inVain = IN_VAIN_BEFORE_BACK_OFF;
+            backOff = Math.min(MAX_SKIPPED, 2 * backOff + 1);
+            toSkip = backOff;
         }
     }
 
