@@ -63,9 +63,9 @@ public final class BodyReader {
                 if (n < declared) {
                     throw new IOException("the body ended before its Content-Length");
                 }
-                // Reading on to the end lets Jetty give the connection's 8 KB request buffer back now
-                // rather than when the call ends: 2,000 open streams held 16 MB of them
-                // (docs/BENCHMARKS.md). HTTP framing ends the body at its Content-Length.
+                // Reading on to the end releases the body's last chunk now rather than when the call
+                // ends (the connection's request buffer itself stays with it while the call runs:
+                // GatewayServer.INPUT_BUFFER). HTTP framing ends the body at its Content-Length.
                 in.read();
                 return bytes;
             }

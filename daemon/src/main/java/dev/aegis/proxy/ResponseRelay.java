@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
+import dev.aegis.http.GatheredOutput;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
@@ -83,7 +84,7 @@ final class ResponseRelay {
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
-            HashingOutputStream out = new HashingOutputStream(res.getOutputStream());
+            HashingOutputStream out = new HashingOutputStream(GatheredOutput.of(res));
             // The head goes out with the first event when the provider sent them together, else at once
             // (StreamForwarder): either way within microseconds of now.
             record.firstByte();

@@ -273,6 +273,15 @@ class UpstreamFramingIT {
         private final Thread acceptor;
 
         RawProvider(FirstConnection first) throws IOException {
+            this(first, false);
+        }
+
+        /** A provider that serves every connection as {@code first} (not only the first one). */
+        static RawProvider servingEveryConnection(FirstConnection each) throws IOException {
+            return new RawProvider(each, true);
+        }
+
+        private RawProvider(FirstConnection first, boolean everyConnection) throws IOException {
             server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             acceptor = Thread.ofVirtual().start(() -> {
                 while (!server.isClosed()) {
@@ -285,7 +294,7 @@ class UpstreamFramingIT {
                     int n = connections.incrementAndGet();
                     Thread.ofVirtual().start(() -> {
                         try (s) {
-                            if (n == 1) {
+                            if (n == 1 || everyConnection) {
                                 first.serve(this, s, s.getInputStream(), s.getOutputStream());
                             } else {
                                 answerHonestly(s.getInputStream(), s.getOutputStream());
