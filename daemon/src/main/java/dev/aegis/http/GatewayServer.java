@@ -64,6 +64,7 @@ public final class GatewayServer {
     private GatewayServer(ServerConfig settings, CallsAtWork atWork) {
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
+            config.jetty.threadPool = new CallThreads();
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.startup.startupWatcherEnabled = false;
