@@ -19,6 +19,9 @@ import org.eclipse.jetty.ee10.servlet.HttpOutput;
  */
 public final class GatheredOutput extends OutputStream {
 
+    /** The most handed to Jetty in one write (the JDK copies a heap write into a direct buffer of its size, and keeps it). */
+    private static final int SLICE = 64 * 1024;
+
     private final OutputStream out;
     private final HttpOutput jetty;
     private byte[] pending;
@@ -58,10 +61,15 @@ public final class GatheredOutput extends OutputStream {
             out.flush();
             return;
         }
-        ByteBuffer gathered = ByteBuffer.wrap(pending, 0, count);
+        byte[] gathered = pending;
+        int length = count;
         pending = null;
         count = 0;
-        jetty.write(gathered); // bypasses Jetty's aggregation buffer, and is written at once
+        // Each write bypasses Jetty's aggregation buffer and is written at once; a large event goes
+        // in slices, so the JDK's per-thread cache of direct buffers for heap writes stays small.
+        for (int off = 0; off < length; off += SLICE) {
+            jetty.write(ByteBuffer.wrap(gathered, off, Math.min(SLICE, length - off)));
+        }
     }
 
     @Override

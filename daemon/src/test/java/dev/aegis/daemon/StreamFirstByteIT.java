@@ -156,6 +156,41 @@ class StreamFirstByteIT {
         }
     }
 
+    /** An event larger than one write to the client (64 KB) reaches it whole, byte for byte. */
+    @Test
+    void anEventLargerThanOneWriteArrivesWhole() throws Exception {
+        String big = event("{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + "0123456789abcdef".repeat(12_000) + "END\"},"
+                + "\"finish_reason\":null}]}");
+        try (UpstreamFramingIT.RawProvider provider = new UpstreamFramingIT.RawProvider((p, conn, in, out) -> {
+                    p.read(in);
+                    write(out, HEAD + chunk(FIRST) + chunk(big) + chunk(REST) + "0\r\n\r\n");
+                    p.honestUntilClosed(in, out);
+                });
+                TestGateway g = TestGateway.start(temp, null, provider.env());
+                Socket client = new Socket("127.0.0.1", g.state().port())) {
+            client.setSoTimeout(20_000);
+            send(client, g);
+            String answer = readUntil(client.getInputStream(), "0\r\n\r\n");
+            assertThat(dechunked(answer.substring(answer.indexOf("\r\n\r\n") + 4))).isEqualTo(FIRST + big + REST);
+        }
+    }
+
+    /** A chunked body's content, its chunks joined. */
+    private static String dechunked(String body) {
+        StringBuilder content = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = body.indexOf("\r\n", at);
+            int size = Integer.parseInt(body.substring(at, lineEnd).trim(), 16);
+            if (size == 0) {
+                return content.toString();
+            }
+            content.append(body, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
+    }
+
     /** A stream through the daemon whose head and first event the client has read. */
     private static Socket openStream(TestGateway g) throws IOException {
         Socket client = new Socket("127.0.0.1", g.state().port());
