@@ -99,25 +99,11 @@ class BrowserHardeningIT {
                     // Connection: close ends the body; a chunked one is read whole and unframed.
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     if (headers.containsKey("transfer-encoding")) {
-                        text = unchunked(text);
+                        text = Http.unchunked(text);
                     }
                 }
             }
             return new Answer(status, headers, text);
-        }
-    }
-
-    private static String unchunked(String framed) {
-        StringBuilder out = new StringBuilder();
-        int at = 0;
-        while (true) {
-            int eol = framed.indexOf("\r\n", at);
-            int size = Integer.parseInt(framed.substring(at, eol).trim(), 16);
-            if (size == 0) {
-                return out.toString();
-            }
-            out.append(framed, eol + 2, eol + 2 + size);
-            at = eol + 2 + size + 2;
         }
     }
 

@@ -19,6 +19,21 @@ final class Http {
 
     private Http() {}
 
+    /** A chunked body's content, its chunks joined (the framing read as it is, from the first chunk's size line). */
+    static String unchunked(String framed) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int eol = framed.indexOf("\r\n", at);
+            int size = Integer.parseInt(framed.substring(at, eol).trim(), 16);
+            if (size == 0) {
+                return out.toString();
+            }
+            out.append(framed, eol + 2, eol + 2 + size);
+            at = eol + 2 + size + 2;
+        }
+    }
+
     static HttpRequest.Builder post(String url, String body) {
         return HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
