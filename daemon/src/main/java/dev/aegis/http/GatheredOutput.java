@@ -22,20 +22,18 @@ public final class GatheredOutput extends OutputStream {
     /** The most handed to Jetty in one write (the JDK copies a heap write into a direct buffer of its size, and keeps it). */
     private static final int SLICE = 64 * 1024;
 
-    private final OutputStream out;
-    private final HttpOutput jetty;
+    private final HttpOutput out;
     private byte[] pending;
     private int count;
 
-    private GatheredOutput(OutputStream out) {
+    private GatheredOutput(HttpOutput out) {
         this.out = out;
-        this.jetty = out instanceof HttpOutput h ? h : null;
     }
 
     /** The response's body stream, gathered; a response Jetty does not own keeps its stream's own buffering. */
     public static OutputStream of(HttpServletResponse res) throws IOException {
         OutputStream out = res.getOutputStream();
-        return out instanceof HttpOutput ? new GatheredOutput(out) : out;
+        return out instanceof HttpOutput jetty ? new GatheredOutput(jetty) : out;
     }
 
     @Override
@@ -68,7 +66,7 @@ public final class GatheredOutput extends OutputStream {
         // Each write bypasses Jetty's aggregation buffer and is written at once; a large event goes
         // in slices, so the JDK's per-thread cache of direct buffers for heap writes stays small.
         for (int off = 0; off < length; off += SLICE) {
-            jetty.write(ByteBuffer.wrap(gathered, off, Math.min(SLICE, length - off)));
+            out.write(ByteBuffer.wrap(gathered, off, Math.min(SLICE, length - off)));
         }
     }
 
