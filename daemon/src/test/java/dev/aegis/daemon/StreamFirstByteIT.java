@@ -146,7 +146,9 @@ class StreamFirstByteIT {
                 for (Socket c : clients) {
                     assertThat(readUntil(c.getInputStream(), "0\r\n\r\n")).contains("SECOND", "[DONE]");
                 }
-                assertThat(perStream).as("direct memory per open stream (bytes)").isLessThanOrEqualTo(4 * 1024 + 512);
+                // 4 KB now; either buffer back would add 4 KB more. The bound sits between, so a few
+                // buffers the daemon allocates meanwhile for other reasons do not fail it.
+                assertThat(perStream).as("direct memory per open stream (bytes)").isLessThan(6 * 1024);
             } finally {
                 release.countDown();
                 for (Socket c : clients) {
