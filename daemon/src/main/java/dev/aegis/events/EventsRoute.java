@@ -3,6 +3,7 @@ package dev.aegis.events;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.http.Answered;
+import dev.aegis.http.GatheredOutput;
 import dev.aegis.http.InFlightRequests;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
@@ -44,7 +45,7 @@ public final class EventsRoute {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
-        try (EventBus.Subscription sub = subscription; OutputStream out = res.getOutputStream()) {
+        try (EventBus.Subscription sub = subscription; OutputStream out = GatheredOutput.of(res)) {
             out.write(": aegis events\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
             while (!lifecycle.isDraining()) {

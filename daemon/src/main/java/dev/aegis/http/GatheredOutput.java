@@ -8,9 +8,9 @@ import java.util.Arrays;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
- * A streamed answer's way to its client that holds no buffer while the stream waits for the
- * provider: what is written between two flushes is gathered in an array made for that flush and
- * handed to Jetty as one write at the flush, past Jetty's own aggregation buffer.
+ * A long-lived stream's way to its client (a streamed answer, the live events) that holds no
+ * buffer while the stream waits: what is written between two flushes is gathered in an array made
+ * for that flush and handed to Jetty as one write at the flush, past Jetty's own aggregation buffer.
  *
  * <p>Jetty copies small writes into a buffer of {@code outputBufferSize} (4 KB, direct memory) that
  * the response keeps until it ends: for an open stream, for minutes, and for 2,000 open streams 8 MB
