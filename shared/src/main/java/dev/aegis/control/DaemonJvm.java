@@ -44,7 +44,8 @@ public final class DaemonJvm {
      * load, where OldGenerationBound runs full collections, calls get a young generation of 32–48 MB
      * again (docs/benchmarks/run-2026-12-05-0225-idle-rss.md). At most 48 MB: with 2,000 streams open
      * the old generation holds ≈ 90 MB, and a young one grown to 64 MB took the daemon to 303–317 MB
-     * (goal ≤ 300; 48 MB: 275–303, 32 MB: 273–281), while one connection's calls after a load had
+     * (goal ≤ 300; 48 MB: 275–303, 32 MB: 273–281; since an open stream holds 4 KB of buffers instead
+     * of 12, 264–283 at 48 MB), while one connection's calls after a load had
      * ≈ 45 MB, which fewer collections need: 32 MB made its p99 ≈ 0.4 ms worse
      * (docs/benchmarks/run-2026-12-05-0945-quiet-host-first-byte.md).
      * -XX:MetaspaceSize=64m
