@@ -22,7 +22,9 @@
 #   --aegis PATH use this installed `aegis` command instead of building and installing one
 #   --no-build   install the distribution already built in packaging/target/aegis
 #   --keep       keep the temporary folder (configs, logs, raw results)
-# Needs: wrk, nginx, node (>= 18), curl; installed with apt-get when missing and run as root.
+# Needs: wrk, nginx, node (>= 18), curl; installed with apt-get when missing and run as root. With
+# tcpdump (installed too when run as root), it also splits a stream's first byte at each proxy into
+# the request's way in and the answer's way out (scripts/external-bench/first-byte-split.js).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO="$(pwd)"
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
     --no-build) BUILD=0 ;;
     --out) shift; OUT="${1:?--out needs a file}" ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "external-bench: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,6 +64,8 @@ need_tools() {
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { missing+=(nginx); pkgs+=(nginx-light); }
   command -v curl >/dev/null 2>&1 || { missing+=(curl); pkgs+=(curl); }
   command -v node >/dev/null 2>&1 || { missing+=(node); pkgs+=(nodejs); }
+  # Optional: the split of a stream's first byte at each proxy reads the loopback's packets.
+  command -v tcpdump >/dev/null 2>&1 || [ "$(id -u)" != 0 ] || { missing+=(tcpdump); pkgs+=(tcpdump); }
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing the missing tools (${missing[*]}) with apt-get: ${pkgs[*]}"
@@ -482,6 +486,37 @@ for round in $(seq "$ROUNDS"); do
 done
 LOAD_AFTER="$(loadavg)"
 
+# Where each proxy's added first byte goes, from the packets on the loopback (tcpdump, when it may
+# capture): one more one-connection stream run per proxy, outside the rounds (a capture costs every
+# packet a copy, so the figures above are taken without one).
+SPLIT="$TMP/split.tsv"
+: > "$SPLIT"
+split_run() { # TARGET PROXY_PORT
+  local cap="$TMP/split-$1.pcap" log="$TMP/split-$1-tcpdump.log" tp i line
+  tcpdump -i lo -n -B 4096 -w "$cap" "tcp port $2 or tcp port $P_SSE" > "$log" 2>&1 &
+  tp=$!
+  for i in $(seq 50); do grep -q 'listening on' "$log" 2>/dev/null && break; kill -0 "$tp" 2>/dev/null || break; sleep 0.1; done
+  if ! grep -q 'listening on' "$log" 2>/dev/null; then
+    kill "$tp" 2>/dev/null || true
+    say "tcpdump cannot capture on lo ($(head -n1 "$log")): no split of the first byte"
+    return 1
+  fi
+  node "$HERE/sse-client.js" "${URL_SSE[$1]}" "$TMP/stream.json" 1 "$DURATION" "$AUTH" > "$TMP/split-$1.log" 2>&1 || true
+  sleep 0.2
+  kill -INT "$tp" 2>/dev/null || true
+  wait "$tp" 2>/dev/null || true
+  line="$(tcpdump -tt -n -r "$cap" 2>/dev/null | node "$HERE/first-byte-split.js" "$2" "$P_SSE")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$(field "$line" calls)" "$(field "$line" in_p50_us)" "$(field "$line" in_p90_us)" \
+    "$(field "$line" provider_p50_us)" "$(field "$line" out_p50_us)" "$(field "$line" out_p90_us)" >> "$SPLIT"
+  say "  first-byte split, $1: $line"
+}
+if command -v tcpdump >/dev/null 2>&1; then
+  say "splitting a stream's first byte at each proxy (tcpdump on lo)..."
+  split_run nginx "$H_SSE" && split_run aegis "$P_AEGIS" || true
+else
+  say "no tcpdump: no split of the first byte (Debian: apt-get install tcpdump)"
+fi
+
 AEGIS_RSS_PEAK="$(mem_kb "$AEGIS_PID" VmHWM)"
 HOP_RSS_PEAK="$(mem_kb "$HOP_PID" VmHWM)"
 AEGIS_RSS_END="$(mem_kb "$AEGIS_PID" VmRSS)"
@@ -526,7 +561,7 @@ CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 } > "$TMP/meta.txt"
 
 touch "$TMP/threads.tsv"
-report="$(node "$HERE/report.js" "$TMP/meta.txt" "$RESULTS" "$TMP/threads.tsv")"
+report="$(node "$HERE/report.js" "$TMP/meta.txt" "$RESULTS" "$TMP/threads.tsv" "$SPLIT")"
 echo "$report"
 if [ -n "$OUT" ]; then
   echo "$report" > "$OUT"

@@ -2,11 +2,12 @@
 // The external harness's report (scripts/external-bench.sh): reads the run's facts (META, key=value
 // lines) and results (RESULTS, one tab-separated line per round, row and target) and prints a
 // markdown section: the median of the rounds per figure, then every round's figures.
-// Usage: node report.js META RESULTS [THREADS]  (THREADS: round, row, thread group, CPU µs per line)
+// Usage: node report.js META RESULTS [THREADS] [SPLIT]  (THREADS: round, row, thread group, CPU µs per
+// line; SPLIT: target, calls, in p50/p90, provider p50, out p50/p90 µs per line, from first-byte-split.js)
 'use strict';
 const fs = require('fs');
 
-const [metaFile, resultsFile, threadsFile] = process.argv.slice(2);
+const [metaFile, resultsFile, threadsFile, splitFile] = process.argv.slice(2);
 const meta = Object.fromEntries(fs.readFileSync(metaFile, 'utf8').split('\n').filter((l) => l.includes('='))
   .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 const lines = fs.readFileSync(resultsFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
@@ -86,6 +87,23 @@ out.push(`Aegis ${meta.aegis_version}: ${meta.aegis_setup}; ${meta.aegis_runtime
 const failed = rows.filter((r) => num(r.errors) > 0);
 for (const r of failed) out.push(`- round ${r.round} ${r.row} ${r.target}: ${r.errors} failed calls; first: ${r.first_error || 'see the run log'}`);
 
+const split = splitFile && fs.existsSync(splitFile)
+  ? fs.readFileSync(splitFile, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => l.split('\t')) : [];
+if (split.length > 0) {
+  // What each proxy adds to a stream's first byte, leg by leg, from the loopback's packets.
+  const us = (x) => `${int(Number(x))} µs`;
+  out.push('');
+  out.push('Where a stream\'s first byte goes at each proxy (one more one-connection stream run per proxy after the '
+    + 'rounds, its packets captured on the loopback with tcpdump; p50 / p90):');
+  out.push('');
+  out.push('| proxy | calls | in: client\'s request → request to the provider | the provider\'s head and first event (p50) '
+    + '| out: provider\'s first packet → first packet to the client | the proxy\'s two legs (p50) |');
+  out.push('|---|---|---|---|---|---|');
+  for (const [t, calls, inP50, inP90, prov, outP50, outP90] of split) {
+    out.push(`| ${t === 'aegis' ? 'Aegis' : 'nginx hop'} | ${calls} | ${us(inP50)} / ${us(inP90)} | ${us(prov)} `
+      + `| ${us(outP50)} / ${us(outP90)} | ${us(Number(inP50) + Number(outP50))} |`);
+  }
+}
 out.push('');
 out.push('<details><summary>Every round (p50 / p99 ms, or first byte p50 / p99 for streams; calls/s; CPU per call)</summary>');
 out.push('');
