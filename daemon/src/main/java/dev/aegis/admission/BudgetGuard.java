@@ -62,7 +62,7 @@ public final class BudgetGuard {
      * @param model the model the call goes to (prices a USD budget)
      */
     public Long admit(KeyRecord key, String tenant, String run, String session, String model,
-            GovernanceConfig governance, int bodyBytes, HttpServletResponse res) {
+            GovernanceConfig governance, int bodyBytes, int choices, HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
         long prompt = bodyBytes / BYTES_PER_TOKEN;
         List<Limit> limits = new ArrayList<>(4);
@@ -89,27 +89,41 @@ public final class BudgetGuard {
         // A spent budget that stops hard refuses the call, and the others that stop hard cap its
         // output; one that only warns never lifts the cap of one that stops.
         Limit hard = tightest(limits, true);
-        if (hard != null && hard.left().tokens() - prompt <= 0) {
+        if (hard != null && hard.left().tokens() - prompt < choices) {
             long retryMs = hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
-            throw new ApiException(429, "budget_exceeded", spent(hard.left(), run, session));
+            throw new ApiException(429, "budget_exceeded", spent(hard.left(), run, session, prompt, choices));
         }
         Limit soft = tightest(limits, false);
-        if (soft != null && soft.left().tokens() - prompt <= 0) {
-            res.setHeader("X-Aegis-Budget-Warning", spent(soft.left(), run, session));
+        if (soft != null && soft.left().tokens() - prompt < choices) {
+            res.setHeader("X-Aegis-Budget-Warning", spent(soft.left(), run, session, prompt, choices));
         }
         return hard == null ? null : hard.left().tokens() - prompt;
     }
 
+    /**
+     * The output limit each of a call's answers gets from what its budget leaves: the output the
+     * budget allows shared among the answers it asks for ({@code n}, {@code best_of}), whose output
+     * limit holds for each. At least 1: {@link #admit} refuses a call that cannot have one token an answer.
+     *
+     * @param output what {@link #admit} returned for the call
+     */
+    public static int outputCap(long output, int choices) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, output / choices));
+    }
+
     /** Why a call meets a spent budget, for its refusal or warning. */
-    private static String spent(BudgetTracker.Remaining left, String run, String session) {
+    private static String spent(BudgetTracker.Remaining left, String run, String session, long prompt, int choices) {
+        String why = left.tokens() <= 0 ? ""
+                : left.tokens() - prompt <= 0 ? " (this prompt alone is larger than what remains)"
+                : " (what remains is less than one token for each of the " + choices + " answers asked for)";
         return "the " + switch (left.scope()) {
             case "run" -> "run token budget of run " + run;
             case "session" -> "session token budget of session " + session;
             case "session-usd" -> "session USD budget of session " + session;
             case "key" -> "key token budget of this key";
             default -> left.scope() + " token budget";
-        } + " is spent" + (left.tokens() > 0 ? " (this prompt alone is larger than what remains)" : "");
+        } + " is spent" + why;
     }
 
     /**

@@ -30,7 +30,9 @@ import java.util.concurrent.Executor;
  *
  * <p>The estimate is for the most expensive model the call can end up on (a fallback chain may
  * go to a pricier model than its first), and counts the input a call reads from context the
- * provider stores ({@code governance.credits.stored_context_tokens}), which its body does not show.
+ * provider stores ({@code governance.credits.stored_context_tokens}), which its body does not show,
+ * and the output of every answer it asks for ({@code n}, {@code best_of}: the output limit holds for
+ * each, so a call for 8 answers may produce eight times its limit).
  */
 public final class CreditGuard implements AutoCloseable {
 
@@ -80,8 +82,17 @@ public final class CreditGuard implements AutoCloseable {
      * @param bodyBytes the size of its body
      * @param storedContextTokens input tokens it reads from context the provider stores (0 when none)
      * @param maxOutputTokens the client's output limit, or null
+     * @param choices the answers it asks for ({@code n}, {@code best_of}; at least 1): the output
+     *     limit holds for each
      */
-    public record CallSize(int bodyBytes, long storedContextTokens, Integer maxOutputTokens) {}
+    public record CallSize(int bodyBytes, long storedContextTokens, Integer maxOutputTokens, int choices) {
+
+        public CallSize {
+            if (choices < 1) {
+                throw new IllegalArgumentException("a call asks for at least one answer, not " + choices);
+            }
+        }
+    }
 
     /**
      * The reservation for a call, or empty for keys without a credit limit.
@@ -121,7 +132,7 @@ public final class CreditGuard implements AutoCloseable {
         }
         ModelPrice.Rates r = price.ratesFor(input);
         BigDecimal usd = r.input().multiply(BigDecimal.valueOf(input))
-                .add(r.output().multiply(BigDecimal.valueOf(output)))
+                .add(r.output().multiply(BigDecimal.valueOf(output)).multiply(BigDecimal.valueOf(size.choices())))
                 .divide(MILLION, MathContext.DECIMAL128);
         return Money.toNanos(usd);
     }

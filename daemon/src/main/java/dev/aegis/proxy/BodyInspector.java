@@ -19,9 +19,10 @@ import java.util.List;
  * streaming pass without building a tree (bodies of several MB are normal).
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
- * {@code stream_options}, an output limit) may appear only once, as a provider that keeps the last
- * of two values would otherwise see another one; an output limit must be a non-negative integer,
- * or a float with an integral value (then forwarded as that integer).
+ * {@code stream_options}, an output limit, {@code n}, {@code best_of}) may appear only once, as a
+ * provider that keeps the last of two values would otherwise see another one; an output limit must be
+ * a non-negative integer, or a float with an integral value (then forwarded as that integer); the
+ * number of answers asked for ({@code n}, {@code best_of}) a positive integer.
  */
 public final class BodyInspector {
 
@@ -59,6 +60,7 @@ public final class BodyInspector {
         int bodyStart;
         List<RequestBody.OutputLimit> outputLimits = List.of();
         boolean storedContext = false;
+        int choices = 1;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -90,6 +92,8 @@ public final class BodyInspector {
                     stream = value == JsonToken.VALUE_TRUE;
                 } else if (OUTPUT_LIMITS.contains(field)) {
                     outputLimits = with(outputLimits, outputLimit(field, value, p));
+                } else if ("n".equals(field) || "best_of".equals(field)) {
+                    choices = Math.max(choices, answers(field, value, p));
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p, visitor);
@@ -113,7 +117,8 @@ public final class BodyInspector {
             throw ApiException.invalidRequest("request body is not valid JSON");
         }
         return new RequestBody(
-                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext);
+                bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
+                choices);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -125,6 +130,8 @@ public final class BodyInspector {
             case "max_tokens" -> 8;
             case "max_completion_tokens" -> 16;
             case "max_output_tokens" -> 32;
+            case "n" -> 64;
+            case "best_of" -> 128;
             default -> 0;
         };
     }
@@ -157,6 +164,26 @@ public final class BodyInspector {
         }
         int tokens = number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
         return new RequestBody.OutputLimit(field, tokens, span, isFloat);
+    }
+
+    /**
+     * How many answers a call asks for ({@code n}, {@code best_of}): a positive integer, or a float
+     * with an integral value as the provider reads it; null means the provider's default, one. A
+     * number above {@link Integer#MAX_VALUE} counts as that (no provider serves it; the estimate
+     * and the cap refuse it). Anything else is refused: Aegis would count one answer where the
+     * provider generates another number.
+     */
+    private static int answers(String field, JsonToken value, JsonParser p) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return 1;
+        }
+        if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+            BigDecimal number = p.getDecimalValue();
+            if (number.signum() > 0 && number.stripTrailingZeros().scale() <= 0) {
+                return number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
+            }
+        }
+        throw ApiException.invalidRequest("'" + field + "' must be a positive integer");
     }
 
     private static List<RequestBody.OutputLimit> with(List<RequestBody.OutputLimit> limits, RequestBody.OutputLimit l) {

@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
+import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
@@ -157,11 +158,11 @@ public final class ProxyHandler {
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
-                        cfg.governance(), raw.length, ctx.res());
+                        cfg.governance(), raw.length, body.choices(), ctx.res());
         if (endpoint.inspectsBody()) {
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
-                    body.maxOutputTokens(endpoint.outputLimitFields()));
+                    body.maxOutputTokens(endpoint.outputLimitFields()), body.choices());
             admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size).ifPresent(r -> {
                 record.reservation(r);
                 ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
@@ -172,7 +173,8 @@ public final class ProxyHandler {
         AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;
         record.answerPreview(preview);
 
-        Integer outputCap = outputBudget == null ? null : (int) Math.min(Integer.MAX_VALUE, outputBudget);
+        // An output limit holds for each answer the call asks for (n, best_of): the budget is shared among them.
+        Integer outputCap = outputBudget == null ? null : BudgetGuard.outputCap(outputBudget, body.choices());
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);

@@ -22,6 +22,10 @@ import java.util.List;
  *     {@code max_output_tokens}) in the order sent, each at most once
  * @param storedContext the call continues context the provider keeps ({@code previous_response_id},
  *     {@code conversation}, a stored {@code prompt}), input the body does not show
+ * @param choices how many answers the provider is asked to generate: the largest of {@code n} and
+ *     {@code best_of} (a legacy completion's candidates, generated and billed though one is returned),
+ *     1 when neither is sent. An output limit holds for each answer, so a budget's cap and a credit
+ *     estimate count it that many times.
  */
 public record RequestBody(
         byte[] bytes,
@@ -32,7 +36,8 @@ public record RequestBody(
         Span streamOptions,
         int bodyStart,
         List<OutputLimit> outputLimits,
-        boolean storedContext) {
+        boolean storedContext,
+        int choices) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -66,7 +71,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */

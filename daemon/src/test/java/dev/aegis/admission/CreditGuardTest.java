@@ -3,6 +3,7 @@ package dev.aegis.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.pricing.ModelPrice;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.config.PricingConfig;
 import dev.aegis.store.CreditBalance;
@@ -54,6 +55,18 @@ class CreditGuardTest {
 
     private final KeyRecord key = new KeyRecord("k1", "test", "default", "sha", false, List.of(), null, null,
             Instant.EPOCH, null, null, null, null, null);
+
+    @Test
+    void theOutputOfEveryAnswerACallAsksForIsReserved() throws Exception {
+        ModelPrice price = Pricing.from(PricingConfig.DEFAULT).price("gpt-4o-mini").orElseThrow();
+        long one = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 1));
+        long moreOutput = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 2000, 1));
+        long eight = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 8));
+        long per1000Output = moreOutput - one;
+        assertThat(per1000Output).isPositive();
+        // n = 8 with max_tokens 1000 may produce 8,000 output tokens: seven more answers' worth.
+        assertThat(eight - one).isBetween(7 * per1000Output - 8, 7 * per1000Output + 8);
+    }
 
     @Test
     void aKeyCalledOftenIsReReadOffTheCallingThreadAndNeverServedOlderThanTheExpiry() throws Exception {

@@ -47,6 +47,36 @@ class BudgetIT {
                 .putHeader("x-run-id", run).maxRetries(0).build();
     }
 
+    /** The output limit a chat call was forwarded with. */
+    private int forwardedMaxTokens() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"max_tokens\":(\\d+)")
+                .matcher(gateway.fake.requests().getLast().bodyText());
+        assertThat(m.find()).as("max_tokens forwarded").isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void aCallForSeveralAnswersSharesTheBudgetAmongThem() throws Exception {
+        // n = 1 and n = 4 in bodies of the same size: the same prompt estimate, the same budget left.
+        String body = "{\"model\":\"gpt-4o-mini\",\"n\":%d,\"max_tokens\":100000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(Http.send(gateway.post("/v1/chat/completions", body.formatted(1)).header("x-run-id", "run-n1"))
+                .statusCode()).isEqualTo(200);
+        int one = forwardedMaxTokens();
+        assertThat(Http.send(gateway.post("/v1/chat/completions", body.formatted(4)).header("x-run-id", "run-n4"))
+                .statusCode()).isEqualTo(200);
+        int four = forwardedMaxTokens();
+
+        assertThat(one).isPositive().isLessThan(150);
+        // The limit holds for each answer: four of them may produce 4 x max_tokens, which must fit.
+        assertThat(4 * four).isLessThanOrEqualTo(one).isGreaterThan(one - 4);
+
+        // More answers than tokens left: refused, not one token each beyond the budget.
+        HttpResponse<String> tooMany = Http.send(gateway.post("/v1/chat/completions", body.formatted(900))
+                .header("x-run-id", "run-n900"));
+        assertThat(tooMany.statusCode()).isEqualTo(429);
+        assertThat(tooMany.body()).contains("budget_exceeded").contains("each of the 900 answers");
+    }
+
     @Test
     void chatStreamEndsWithFinishReasonLengthAndTheSdkEndsCleanly() {
         OpenAIClient client = client("run-chat");

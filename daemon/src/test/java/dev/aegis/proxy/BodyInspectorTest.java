@@ -41,6 +41,23 @@ class BodyInspectorTest {
     }
 
     @Test
+    void theAnswersACallAsksForAreReadFromNAndBestOfAtTopLevel() {
+        assertThat(inspect("{\"model\":\"m\"}").choices()).isEqualTo(1);
+        assertThat(inspect("{\"model\":\"m\",\"n\":4}").choices()).isEqualTo(4);
+        assertThat(inspect("{\"model\":\"m\",\"n\":null}").choices()).isEqualTo(1);
+        assertThat(inspect("{\"model\":\"m\",\"n\":2,\"best_of\":5}").choices()).as("best_of candidates are generated").isEqualTo(5);
+        assertThat(inspect("{\"best_of\":1,\"n\":3}").choices()).isEqualTo(3);
+        assertThat(inspect("{\"model\":\"m\",\"n\":3.0}").choices()).isEqualTo(3);
+        assertThat(inspect("{\"model\":\"m\",\"n\":1e40}").choices()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(inspect("{\"messages\":[{\"n\":9}],\"model\":\"m\"}").choices()).as("top level only").isEqualTo(1);
+        for (String bad : new String[] {"{\"n\":0}", "{\"n\":-2}", "{\"n\":2.5}", "{\"n\":\"3\"}", "{\"n\":true}",
+                "{\"best_of\":[2]}", "{\"n\":2,\"n\":9}", "{\"best_of\":2,\"best_of\":9}"}) {
+            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.status()).isEqualTo(400));
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         for (String bad : new String[] {"", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}"}) {
