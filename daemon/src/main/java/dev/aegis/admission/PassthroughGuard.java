@@ -6,10 +6,13 @@ import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
 
 /**
- * Pass-through calls (paths Aegis forwards without reading: files, images, batches, ...) cannot be
- * priced, budgeted or held to a model list. A key with any of those limits therefore reaches only
- * the paths {@code passthrough.allow} names (403 {@code passthrough_not_allowed} otherwise); a key
- * with none reaches every path.
+ * Calls whose cost Aegis cannot see. Pass-through calls (paths Aegis forwards without reading:
+ * files, images, batches, ...) cannot be priced, budgeted or held to a model list: a key with any of
+ * those limits reaches only the paths {@code passthrough.allow} names (403
+ * {@code passthrough_not_allowed} otherwise); a key with none reaches every path. A background
+ * response ({@code background: true}) is answered at once and generated afterwards, its usage only
+ * in what a later fetch returns: a key with credits or a budget cannot start one (403
+ * {@code background_not_allowed}).
  */
 public final class PassthroughGuard {
 
@@ -35,12 +38,29 @@ public final class PassthroughGuard {
     }
 
     /**
+     * Refuses a background response for a key whose spending Aegis holds to a limit: the tokens it
+     * generates after the answer would be neither charged nor counted.
+     */
+    public void admitBackground(KeyRecord key, GovernanceConfig governance) {
+        if (budgeted(key, governance)) {
+            throw new ApiException(403, "background_not_allowed", "a background response is generated after its "
+                    + "answer, where Aegis cannot count its tokens or cost, and this key has credits or a budget: "
+                    + "send the call without \"background\": true");
+        }
+    }
+
+    /**
      * True when the key has credits, a token budget of its own or a model list, or when governance
      * budgets are in force (they apply to every key).
      */
     boolean limited(KeyRecord key, GovernanceConfig governance) {
-        return !key.models().isEmpty()
-                || key.tokenBudget() != null
+        return !key.models().isEmpty() || budgeted(key, governance);
+    }
+
+    /** True when the key has credits or a token or session budget of its own, or governance budgets are in force. */
+    private boolean budgeted(KeyRecord key, GovernanceConfig governance) {
+        return key.tokenBudget() != null
+                || key.sessionBudget() != null
                 || (governance.enabled() && governance.policy().any())
                 || credits.hasCredits(key);
     }

@@ -19,7 +19,7 @@ import java.util.List;
  * streaming pass without building a tree (bodies of several MB are normal).
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
- * {@code stream_options}, an output limit, {@code n}, {@code best_of}) may appear only once, as a
+ * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code background}) may appear only once, as a
  * provider that keeps the last of two values would otherwise see another one; an output limit must be
  * a non-negative integer, or a float with an integral value (then forwarded as that integer); the
  * number of answers asked for ({@code n}, {@code best_of}) a positive integer.
@@ -61,6 +61,7 @@ public final class BodyInspector {
         List<RequestBody.OutputLimit> outputLimits = List.of();
         boolean storedContext = false;
         int choices = 1;
+        boolean background = false;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -94,6 +95,11 @@ public final class BodyInspector {
                     outputLimits = with(outputLimits, outputLimit(field, value, p));
                 } else if ("n".equals(field) || "best_of".equals(field)) {
                     choices = Math.max(choices, answers(field, value, p));
+                } else if ("background".equals(field)) {
+                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                        throw ApiException.invalidRequest("'background' must be true or false");
+                    }
+                    background = value == JsonToken.VALUE_TRUE;
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p, visitor);
@@ -118,7 +124,7 @@ public final class BodyInspector {
         }
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
-                choices);
+                choices, background);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -132,6 +138,7 @@ public final class BodyInspector {
             case "max_output_tokens" -> 32;
             case "n" -> 64;
             case "best_of" -> 128;
+            case "background" -> 256;
             default -> 0;
         };
     }

@@ -146,6 +146,9 @@ public final class ProxyHandler {
             admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), ctx.method().name(), path);
         }
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : opaque(raw, cfg, key, record);
+        if (body.background() && endpoint == Endpoint.RESPONSES) {
+            admission.passthrough().admitBackground(key, cfg.governance());
+        }
         record.requested(ModelId.checked(body.model()));
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);

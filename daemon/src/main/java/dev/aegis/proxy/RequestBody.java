@@ -26,6 +26,8 @@ import java.util.List;
  *     {@code best_of} (a legacy completion's candidates, generated and billed though one is returned),
  *     1 when neither is sent. An output limit holds for each answer, so a budget's cap and a credit
  *     estimate count it that many times.
+ * @param background {@code background: true} (Responses): the provider answers at once and generates
+ *     afterwards, so the answer Aegis relays holds none of the call's usage
  */
 public record RequestBody(
         byte[] bytes,
@@ -37,7 +39,8 @@ public record RequestBody(
         int bodyStart,
         List<OutputLimit> outputLimits,
         boolean storedContext,
-        int choices) {
+        int choices,
+        boolean background) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -71,7 +74,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */

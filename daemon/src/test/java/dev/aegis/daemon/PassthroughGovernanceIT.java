@@ -7,6 +7,7 @@ import dev.aegis.config.SecretsMode;
 import dev.aegis.fakeprovider.RecordedRequest;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
+import dev.aegis.keys.SessionBudget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +52,8 @@ class PassthroughGovernanceIT {
     static String modelsKey;
     /** A token budget of its own. */
     static String budgetKey;
+    /** A token budget per coding-agent session, nothing else. */
+    static String sessionKey;
     /** No limits at all. */
     static String openKey;
     /** No limits, secrets redacted. */
@@ -65,6 +68,8 @@ class PassthroughGovernanceIT {
                 new BigDecimal("0.01")));
         modelsKey = gateway.mintKey(new NewKey("models", "default", false, List.of("gpt-4o-mini"), null, null, null, null));
         budgetKey = gateway.mintKey(new NewKey("budget", "default", false, List.of(), null, null, null, null, null, 100_000L));
+        sessionKey = gateway.mintKey(new NewKey("session", "default", false, List.of(), null, null, null, null, null, null,
+                null, false, SessionBudget.of(100_000L, null)));
         openKey = gateway.mintKey(new NewKey("open", "default", false, List.of(), null, null, null, null));
         redactKey = gateway.mintKey(new NewKey("redact", "default", false, List.of(), null, null, null, null, null, null,
                 SecretsMode.REDACT));
@@ -136,12 +141,35 @@ class PassthroughGovernanceIT {
         assertThat(newRequests(seen)).extracting(RecordedRequest::path).containsExactly("/v1/files");
     }
 
+    // ---- background responses: generated after the answer, so not for keys with credits or a budget ----
+
+    @Test
+    void keysWithCreditsOrABudgetCannotStartABackgroundResponse() throws Exception {
+        String background = "{\"model\":\"gpt-4o-mini\",\"background\":true,\"input\":\"hi\"}";
+        int seen = gateway.fake.requests().size();
+        for (String key : List.of(creditKey, budgetKey, sessionKey)) {
+            Raw r = Raw.send(gateway, "POST", "/v1/responses", key, "application/json", background);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(Http.json(r.body()).path("error").path("code").asText()).isEqualTo("background_not_allowed");
+            UsageRowView row = gateway.awaitUsage(r.header("x-request-id"));
+            assertThat(row.errorCode()).isEqualTo("background_not_allowed");
+        }
+        assertThat(newRequests(seen)).isEmpty();
+
+        // A key held only to a model list, and one without limits, may: their spending has no bound to break.
+        for (String key : List.of(modelsKey, openKey)) {
+            Raw r = Raw.send(gateway, "POST", "/v1/responses", key, "application/json", background);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(newRequests(seen)).extracting(RecordedRequest::path).containsExactly("/v1/responses", "/v1/responses");
+    }
+
     // ---- pass-through for limited keys: only passthrough.allow -----------------------------------
 
     @Test
     void limitedKeysReachOnlyTheAllowedPassThroughPaths() throws Exception {
         int seen = gateway.fake.requests().size();
-        for (String key : List.of(creditKey, modelsKey, budgetKey)) {
+        for (String key : List.of(creditKey, modelsKey, budgetKey, sessionKey)) {
             for (String[] call : new String[][] {{"GET", "/v1/files"}, {"POST", "/v1/images/generations"},
                     {"POST", "/v1/batches"}, {"DELETE", "/v1/files/x"}, {"GET", "/openai/v1/files"},
                     {"POST", "/api/proxy/openai/v1/images/generations"}}) {

@@ -58,6 +58,21 @@ class BodyInspectorTest {
     }
 
     @Test
+    void aBackgroundResponseIsReadOnceAndOnlyAsABoolean() {
+        assertThat(inspect("{\"model\":\"m\"}").background()).isFalse();
+        assertThat(inspect("{\"model\":\"m\",\"background\":true}").background()).isTrue();
+        assertThat(inspect("{\"model\":\"m\",\"background\":false}").background()).isFalse();
+        assertThat(inspect("{\"model\":\"m\",\"background\":null}").background()).isFalse();
+        assertThat(inspect("{\"input\":[{\"background\":true}],\"model\":\"m\"}").background()).as("top level only").isFalse();
+        // A provider keeping the last of two values would start a background response Aegis did not see.
+        for (String bad : new String[] {"{\"background\":false,\"background\":true}", "{\"background\":\"true\"}",
+                "{\"background\":1}"}) {
+            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.status()).isEqualTo(400));
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         for (String bad : new String[] {"", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}"}) {
