@@ -50,11 +50,8 @@ class BodyInspectorTest {
         assertThat(inspect("{\"model\":\"m\",\"n\":3.0}").choices()).isEqualTo(3);
         assertThat(inspect("{\"model\":\"m\",\"n\":1e40}").choices()).isEqualTo(Integer.MAX_VALUE);
         assertThat(inspect("{\"messages\":[{\"n\":9}],\"model\":\"m\"}").choices()).as("top level only").isEqualTo(1);
-        for (String bad : new String[] {"{\"n\":0}", "{\"n\":-2}", "{\"n\":2.5}", "{\"n\":\"3\"}", "{\"n\":true}",
-                "{\"best_of\":[2]}", "{\"n\":2,\"n\":9}", "{\"best_of\":2,\"best_of\":9}"}) {
-            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
-                    e -> assertThat(e.status()).isEqualTo(400));
-        }
+        assertRefused("{\"n\":0}", "{\"n\":-2}", "{\"n\":2.5}", "{\"n\":\"3\"}", "{\"n\":true}",
+                "{\"best_of\":[2]}", "{\"n\":2,\"n\":9}", "{\"best_of\":2,\"best_of\":9}");
     }
 
     @Test
@@ -65,20 +62,14 @@ class BodyInspectorTest {
         assertThat(inspect("{\"model\":\"m\",\"background\":null}").background()).isFalse();
         assertThat(inspect("{\"input\":[{\"background\":true}],\"model\":\"m\"}").background()).as("top level only").isFalse();
         // A provider keeping the last of two values would start a background response Aegis did not see.
-        for (String bad : new String[] {"{\"background\":false,\"background\":true}", "{\"background\":\"true\"}",
-                "{\"background\":1}"}) {
-            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
-                    e -> assertThat(e.status()).isEqualTo(400));
-        }
+        assertRefused("{\"background\":false,\"background\":true}", "{\"background\":\"true\"}",
+                "{\"background\":1}");
     }
 
     @Test
     void rejectsWhatIsNotOneJsonObject() {
-        for (String bad : new String[] {"", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
-                "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}"}) {
-            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
-                    e -> assertThat(e.status()).isEqualTo(400));
-        }
+        assertRefused("", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
+                "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}");
     }
 
     @Test
@@ -164,5 +155,13 @@ class BodyInspectorTest {
         assertThat(inspect("{\"prompt\":{\"id\":\"pmpt_1\"}}").storedContext()).isTrue();
         assertThat(inspect("{\"previous_response_id\":null,\"prompt\":\"a legacy completion\"}").storedContext()).isFalse();
         assertThat(inspect("{\"input\":[{\"previous_response_id\":\"resp_1\"}]}").storedContext()).isFalse();
+    }
+
+    /** Each body is refused with 400. */
+    private static void assertRefused(String... bodies) {
+        for (String bad : bodies) {
+            assertThatThrownBy(() -> inspect(bad)).as(bad).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.status()).isEqualTo(400));
+        }
     }
 }
