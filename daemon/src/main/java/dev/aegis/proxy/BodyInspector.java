@@ -19,7 +19,7 @@ import java.util.List;
  * streaming pass without building a tree (bodies of several MB are normal).
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
- * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code background}) may appear only once, as a
+ * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt}, {@code background}) may appear only once, as a
  * provider that keeps the last of two values would otherwise see another one; an output limit must be
  * a non-negative integer, or a float with an integral value (then forwarded as that integer); the
  * number of answers asked for ({@code n}, {@code best_of}) a positive integer.
@@ -61,6 +61,7 @@ public final class BodyInspector {
         List<RequestBody.OutputLimit> outputLimits = List.of();
         boolean storedContext = false;
         int choices = 1;
+        int prompts = 1;
         boolean background = false;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
@@ -95,6 +96,8 @@ public final class BodyInspector {
                     outputLimits = with(outputLimits, outputLimit(field, value, p));
                 } else if ("n".equals(field) || "best_of".equals(field)) {
                     choices = Math.max(choices, answers(field, value, p));
+                } else if ("prompt".equals(field) && value == JsonToken.START_ARRAY) {
+                    prompts = prompts(p, visitor);
                 } else if ("background".equals(field)) {
                     if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
                         throw ApiException.invalidRequest("'background' must be true or false");
@@ -124,7 +127,7 @@ public final class BodyInspector {
         }
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
-                choices, background);
+                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -139,6 +142,7 @@ public final class BodyInspector {
             case "n" -> 64;
             case "best_of" -> 128;
             case "background" -> 256;
+            case "prompt" -> 512;
             default -> 0;
         };
     }
@@ -191,6 +195,26 @@ public final class BodyInspector {
             }
         }
         throw ApiException.invalidRequest("'" + field + "' must be a positive integer");
+    }
+
+    /**
+     * The prompts a legacy completion's {@code prompt} array holds, each answered on its own: one for
+     * an array of token ids, otherwise one per element (strings, or arrays of token ids). Shows its
+     * strings to the visitor like any other value.
+     */
+    private static int prompts(JsonParser p, StringVisitor visitor) throws IOException {
+        int elements = 0;
+        boolean tokenIds = true;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new IOException("unexpected end of input");
+            }
+            elements++;
+            tokenIds &= t == JsonToken.VALUE_NUMBER_INT;
+            skipValue(p, visitor);
+        }
+        return elements == 0 || tokenIds ? 1 : elements;
     }
 
     private static List<RequestBody.OutputLimit> with(List<RequestBody.OutputLimit> limits, RequestBody.OutputLimit l) {

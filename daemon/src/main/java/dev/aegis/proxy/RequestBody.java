@@ -24,7 +24,8 @@ import java.util.List;
  *     {@code conversation}, a stored {@code prompt}), input the body does not show
  * @param choices how many answers the provider is asked to generate: the largest of {@code n} and
  *     {@code best_of} (a legacy completion's candidates, generated and billed though one is returned),
- *     1 when neither is sent. An output limit holds for each answer, so a budget's cap and a credit
+ *     1 when neither is sent, times the prompts a legacy completion's {@code prompt} array holds (each
+ *     answered on its own). An output limit holds for each answer, so a budget's cap and a credit
  *     estimate count it that many times.
  * @param background {@code background: true} (Responses): the provider answers at once and generates
  *     afterwards, so the answer Aegis relays holds none of the call's usage

@@ -70,6 +70,16 @@ class BudgetIT {
         // The limit holds for each answer: four of them may produce 4 x max_tokens, which must fit.
         assertThat(4 * four).isLessThanOrEqualTo(one).isGreaterThan(one - 4);
 
+        // A legacy completion answers each prompt of an array on its own: four prompts, four answers.
+        String prompts = "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":%s,\"max_tokens\":100000}";
+        assertThat(Http.send(gateway.post("/v1/completions", prompts.formatted("[\"a\",\"b\",\"c\",\"d\"]"))
+                .header("x-run-id", "run-p4")).statusCode()).isEqualTo(200);
+        int perPrompt = forwardedMaxTokens();
+        assertThat(Http.send(gateway.post("/v1/completions", prompts.formatted("\"a b c d e f g h\""))
+                .header("x-run-id", "run-p1")).statusCode()).isEqualTo(200);
+        int single = forwardedMaxTokens();
+        assertThat(4 * perPrompt).isLessThanOrEqualTo(single).isGreaterThan(single - 4);
+
         // More answers than tokens left: refused, not one token each beyond the budget.
         HttpResponse<String> tooMany = Http.send(gateway.post("/v1/chat/completions", body.formatted(900))
                 .header("x-run-id", "run-n900"));

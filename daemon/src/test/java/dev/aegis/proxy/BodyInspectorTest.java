@@ -50,6 +50,13 @@ class BodyInspectorTest {
         assertThat(inspect("{\"model\":\"m\",\"n\":3.0}").choices()).isEqualTo(3);
         assertThat(inspect("{\"model\":\"m\",\"n\":1e40}").choices()).isEqualTo(Integer.MAX_VALUE);
         assertThat(inspect("{\"messages\":[{\"n\":9}],\"model\":\"m\"}").choices()).as("top level only").isEqualTo(1);
+        // A legacy completion answers each prompt of an array on its own (an array of token ids is one prompt).
+        assertThat(inspect("{\"model\":\"m\",\"prompt\":[\"a\",\"b\",\"c\"],\"n\":2}").choices()).isEqualTo(6);
+        assertThat(inspect("{\"model\":\"m\",\"prompt\":[[1,2],[3]],\"best_of\":3}").choices()).isEqualTo(6);
+        assertThat(inspect("{\"model\":\"m\",\"prompt\":[1,2,3]}").choices()).isEqualTo(1);
+        assertThat(inspect("{\"model\":\"m\",\"prompt\":\"abc\",\"n\":2}").choices()).isEqualTo(2);
+        assertThat(inspect("{\"model\":\"m\",\"prompt\":[]}").choices()).isEqualTo(1);
+        assertRefused("{\"prompt\":\"a\",\"prompt\":[\"a\",\"b\"]}");
         assertRefused("{\"n\":0}", "{\"n\":-2}", "{\"n\":2.5}", "{\"n\":\"3\"}", "{\"n\":true}",
                 "{\"best_of\":[2]}", "{\"n\":2,\"n\":9}", "{\"best_of\":2,\"best_of\":9}");
     }
