@@ -19,10 +19,11 @@ import java.util.List;
  * streaming pass without building a tree (bodies of several MB are normal).
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
- * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt}, {@code background}) may appear only once, as a
- * provider that keeps the last of two values would otherwise see another one; an output limit must be
- * a non-negative integer, or a float with an integral value (then forwarded as that integer); the
- * number of answers asked for ({@code n}, {@code best_of}) a positive integer.
+ * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt},
+ * {@code background}) may appear only once, as a provider that keeps the last of two values would
+ * otherwise see another one; an output limit must be a non-negative integer, or a float with an
+ * integral value (then forwarded as that integer); the number of answers asked for ({@code n},
+ * {@code best_of}) a positive integer.
  */
 public final class BodyInspector {
 
