@@ -170,12 +170,24 @@ public final class BodyInspector {
             }
             return new RequestBody.OutputLimit(field, tokens, span, false);
         }
-        BigDecimal number = p.getDecimalValue();
-        if (number.signum() < 0 || (number.signum() > 0 && number.stripTrailingZeros().scale() > 0)) {
+        Integer tokens = wholeNumber(p);
+        if (tokens == null) {
             throw ApiException.invalidRequest("'" + field + "' must be a non-negative integer");
         }
-        int tokens = number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
         return new RequestBody.OutputLimit(field, tokens, span, isFloat);
+    }
+
+    /**
+     * The current number token when it is a whole number that is not negative ({@code 100},
+     * {@code 100.0}, {@code 1e5}) as a provider reads it, one above {@link Integer#MAX_VALUE} read as
+     * that; null for a negative number or a fraction.
+     */
+    private static Integer wholeNumber(JsonParser p) throws IOException {
+        BigDecimal number = p.getDecimalValue();
+        if (number.signum() < 0 || (number.signum() > 0 && number.stripTrailingZeros().scale() > 0)) {
+            return null;
+        }
+        return number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
     }
 
     /**
@@ -189,13 +201,12 @@ public final class BodyInspector {
         if (value == JsonToken.VALUE_NULL) {
             return 1;
         }
-        if (value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
-            BigDecimal number = p.getDecimalValue();
-            if (number.signum() > 0 && number.stripTrailingZeros().scale() <= 0) {
-                return number.compareTo(INT_MAX) >= 0 ? Integer.MAX_VALUE : number.intValue();
-            }
+        boolean number = value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT;
+        Integer answers = number ? wholeNumber(p) : null;
+        if (answers == null || answers == 0) {
+            throw ApiException.invalidRequest("'" + field + "' must be a positive integer");
         }
-        throw ApiException.invalidRequest("'" + field + "' must be a positive integer");
+        return answers;
     }
 
     /**
