@@ -5,7 +5,8 @@ Usage: scripts/derive-price-table.py ../shared/pricing/model_prices_and_context_
          daemon/src/main/resources/dev/aegis/pricing/price-table.json
 
 Keeps the facts Aegis bills by: input, cached input (cache read), cache write, output, tiered
-prices above a prompt-size threshold, and the model's maximum output. Prices are exact decimals.
+prices above a prompt-size threshold, the prices of the service tiers that have their own
+(OpenAI's priority and flex), and the model's maximum output. Prices are exact decimals.
 """
 import json
 import re
@@ -18,6 +19,29 @@ def per_million(value):
         return None
     d = (Decimal(repr(value)) * Decimal(1_000_000)).normalize()
     return float(d) if d != d.to_integral() else int(d)
+
+
+# Service tiers with their own prices (OpenAI's service_tier); a price a tier does not list is the
+# standard one when Aegis reads the table.
+SERVICE_TIERS = ("priority", "flex")
+FIELDS = (("input", "input_cost_per_token"), ("cached_input", "cache_read_input_token_cost"),
+          ("cache_write", "cache_creation_input_token_cost"), ("output", "output_cost_per_token"))
+
+
+def prices(e, suffix):
+    """The prices of the fields with this suffix that the entry lists."""
+    return {field: per_million(e[f"{key}{suffix}"]) for field, key in FIELDS if f"{key}{suffix}" in e}
+
+
+def prompt_tiers(e, service_suffix):
+    """Higher prices above a prompt size, of the standard prices or of a service tier's."""
+    tiers = []
+    for key in e:
+        t = re.fullmatch(r"input_cost_per_token_above_(\d+)k_tokens" + re.escape(service_suffix), key)
+        if t:
+            k = t.group(1)
+            tiers.append({"threshold": int(k) * 1000, **prices(e, f"_above_{k}k_tokens{service_suffix}")})
+    return tiers
 
 
 def main(path, version, date):
@@ -37,18 +61,17 @@ def main(path, version, date):
         m["output"] = per_million(e.get("output_cost_per_token", 0))
         if e.get("max_output_tokens"):
             m["max_output"] = e["max_output_tokens"]
-        for key in e:
-            t = re.fullmatch(r"input_cost_per_token_above_(\d+)k_tokens", key)
-            if t:
-                k = t.group(1)
-                tier = {"threshold": int(k) * 1000, "input": per_million(e[key])}
-                for field, src_key in (("cached_input", "cache_read_input_token_cost"),
-                                       ("cache_write", "cache_creation_input_token_cost"),
-                                       ("output", "output_cost_per_token")):
-                    v = e.get(f"{src_key}_above_{k}k_tokens")
-                    if v is not None:
-                        tier[field] = per_million(v)
-                m.setdefault("tiers", []).append(tier)
+        tiers = prompt_tiers(e, "")
+        if tiers:
+            m["tiers"] = tiers
+        for service_tier in SERVICE_TIERS:
+            suffix = "_" + service_tier
+            if f"input_cost_per_token{suffix}" in e or f"output_cost_per_token{suffix}" in e:
+                st = prices(e, suffix)
+                st_tiers = prompt_tiers(e, suffix)
+                if st_tiers:
+                    st["tiers"] = st_tiers
+                m.setdefault("service_tiers", {})[service_tier] = st
         models[name] = m
     out = {
         "version": version,

@@ -60,8 +60,10 @@ public final class BudgetGuard {
      *
      * @param session the coding agent's session, or null
      * @param model the model the call goes to (prices a USD budget)
+     * @param serviceTier the {@code service_tier} the call asks for, or null (a dearer tier's prices
+     *     count against a USD budget)
      */
-    public Long admit(KeyRecord key, String tenant, String run, String session, String model,
+    public Long admit(KeyRecord key, String tenant, String run, String session, String model, String serviceTier,
             GovernanceConfig governance, int bodyBytes, int choices, HttpServletResponse res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
         long prompt = bodyBytes / BYTES_PER_TOKEN;
@@ -77,13 +79,13 @@ public final class BudgetGuard {
         if (policyUsd || own != null) {
             long[] spent = tracker.sessionSpent(key.id(), session);
             if (policyUsd) {
-                usd(spent[1], policy.perSessionUsd(), model, prompt, policy.hardStop()).ifPresent(limits::add);
+                usd(spent[1], policy.perSessionUsd(), model, serviceTier, prompt, policy.hardStop()).ifPresent(limits::add);
             }
             if (own != null && own.tokens() != null) {
                 limits.add(new Limit(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1), true));
             }
             if (own != null && own.usd() != null) {
-                usd(spent[1], own.usd(), model, prompt, true).ifPresent(limits::add);
+                usd(spent[1], own.usd(), model, serviceTier, prompt, true).ifPresent(limits::add);
             }
         }
         // A spent budget that stops hard refuses the call, and the others that stop hard cap its
@@ -131,12 +133,13 @@ public final class BudgetGuard {
      * the prompt buys; the prompt less one when even the prompt does not fit. An unpriced model costs
      * nothing: only a budget already spent stops it (empty: no limit otherwise).
      */
-    private Optional<Limit> usd(long spentNanos, BigDecimal budget, String model, long prompt, boolean hard) {
+    private Optional<Limit> usd(long spentNanos, BigDecimal budget, String model, String serviceTier, long prompt,
+            boolean hard) {
         long leftNanos = Money.toNanos(budget) - spentNanos;
         if (leftNanos <= 0) {
             return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", 0, -1), hard));
         }
-        Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model);
+        Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model, serviceTier);
         ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
         if (rates == null || rates.output().signum() <= 0) {
             return Optional.empty();

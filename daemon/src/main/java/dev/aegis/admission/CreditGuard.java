@@ -84,8 +84,11 @@ public final class CreditGuard implements AutoCloseable {
      * @param maxOutputTokens the client's output limit, or null
      * @param choices the answers it asks for ({@code n}, {@code best_of}; at least 1): the output
      *     limit holds for each
+     * @param serviceTier the {@code service_tier} it asks for, or null: estimated at that tier's prices
+     *     when they are dearer ({@code priority})
      */
-    public record CallSize(int bodyBytes, long storedContextTokens, Integer maxOutputTokens, int choices) {
+    public record CallSize(int bodyBytes, long storedContextTokens, Integer maxOutputTokens, int choices,
+            String serviceTier) {
 
         public CallSize {
             if (choices < 1) {
@@ -105,7 +108,7 @@ public final class CreditGuard implements AutoCloseable {
         }
         long estimate = 0;
         for (String model : models) {
-            Optional<ModelPrice> price = pricing.price(model);
+            Optional<ModelPrice> price = pricing.price(model, size.serviceTier());
             if (price.isEmpty() && pricing.refuseUnknown()) {
                 throw new ApiException(403, "model_not_allowed", "model '" + model
                         + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");

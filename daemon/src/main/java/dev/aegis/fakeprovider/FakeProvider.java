@@ -196,15 +196,16 @@ public final class FakeProvider implements AutoCloseable {
         JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
         String model = body.path("model").asText("gpt-4o-mini");
         String tool = body.at("/tools/0/function/name").asText(null);
+        String tier = servedTier(body);
         if (!body.path("stream").asBoolean(false)) {
             ctx.contentType("application/json").header("x-request-id", "req_fake_upstream").result(tool == null
-                    ? OpenAiTranscripts.chatCompletion(model) : OpenAiTranscripts.chatToolCall(model, tool));
+                    ? OpenAiTranscripts.chatCompletion(model, tier) : OpenAiTranscripts.chatToolCall(model, tier, tool));
             return;
         }
         boolean includeUsage = body.path("stream_options").path("include_usage").asBoolean(false);
         List<String> frames = new ArrayList<>();
-        for (String data : tool == null ? OpenAiTranscripts.chatStream(model, includeUsage, words())
-                : OpenAiTranscripts.chatToolCallStream(model, tool, includeUsage)) {
+        for (String data : tool == null ? OpenAiTranscripts.chatStream(model, tier, includeUsage, words())
+                : OpenAiTranscripts.chatToolCallStream(model, tier, tool, includeUsage)) {
             frames.add("data: " + data + "\n\n");
         }
         stream(ctx, frames);
@@ -216,18 +217,28 @@ public final class FakeProvider implements AutoCloseable {
         }
         JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
         String model = body.path("model").asText("gpt-4o-mini");
+        String tier = servedTier(body);
         long stored = body.path("previous_response_id").isTextual() || body.path("conversation").isTextual()
                 || body.path("conversation").isObject() || body.path("prompt").isObject() ? storedContextTokens : 0;
         if (!body.path("stream").asBoolean(false)) {
             ctx.contentType("application/json").result(
-                    OpenAiTranscripts.response(model, "completed", true, stored).toString());
+                    OpenAiTranscripts.response(model, tier, "completed", true, stored).toString());
             return;
         }
         List<String> frames = new ArrayList<>();
-        for (String[] e : OpenAiTranscripts.responsesStream(model, words(), stored)) {
+        for (String[] e : OpenAiTranscripts.responsesStream(model, tier, words(), stored)) {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);
+    }
+
+    /**
+     * The tier OpenAI names in its answer: the one asked for when it has its own capacity
+     * ({@code priority}, {@code flex}), the project's standard one otherwise (also for {@code auto}).
+     */
+    private static String servedTier(JsonNode body) {
+        String asked = body.path("service_tier").asText("");
+        return asked.equals("priority") || asked.equals("flex") ? asked : "default";
     }
 
     private void messages(Context ctx) throws IOException, InterruptedException {

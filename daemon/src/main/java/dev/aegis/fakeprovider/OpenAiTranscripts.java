@@ -22,7 +22,7 @@ final class OpenAiTranscripts {
 
     private OpenAiTranscripts() {}
 
-    static String chatCompletion(String model) {
+    static String chatCompletion(String model, String tier) {
         ObjectNode root = obj();
         root.put("id", "chatcmpl-fake1").put("object", "chat.completion").put("created", CREATED).put("model", model);
         ObjectNode choice = root.putArray("choices").addObject();
@@ -31,37 +31,37 @@ final class OpenAiTranscripts {
         choice.putNull("logprobs");
         choice.put("finish_reason", "stop");
         root.set("usage", chatUsage());
-        root.put("service_tier", "default").put("system_fingerprint", "fp_fake");
+        root.put("service_tier", tier).put("system_fingerprint", "fp_fake");
         return root.toString();
     }
 
     /** {@code data:} payloads of a streamed chat completion, ending with {@code [DONE]}. */
-    static List<String> chatStream(String model, boolean includeUsage, List<String> words) {
+    static List<String> chatStream(String model, String tier, boolean includeUsage, List<String> words) {
         List<String> out = new ArrayList<>();
-        ObjectNode first = chunk(model);
+        ObjectNode first = chunk(model, tier);
         first.withArray("choices").addObject().put("index", 0)
                 .<ObjectNode>set("delta", obj().put("role", "assistant").put("content", "").putNull("refusal"))
                 .putNull("logprobs").putNull("finish_reason");
         out.add(first.toString());
         for (String w : words) {
-            ObjectNode c = chunk(model);
+            ObjectNode c = chunk(model, tier);
             c.withArray("choices").addObject().put("index", 0)
                     .<ObjectNode>set("delta", obj().put("content", w))
                     .putNull("logprobs").putNull("finish_reason");
             out.add(c.toString());
         }
-        end(out, model, "stop", includeUsage);
+        end(out, model, tier, "stop", includeUsage);
         return out;
     }
 
     /** The finish chunk, the usage chunk when asked for, and {@code [DONE]}. */
-    private static void end(List<String> out, String model, String finishReason, boolean includeUsage) {
-        ObjectNode last = chunk(model);
+    private static void end(List<String> out, String model, String tier, String finishReason, boolean includeUsage) {
+        ObjectNode last = chunk(model, tier);
         last.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", obj())
                 .putNull("logprobs").put("finish_reason", finishReason);
         out.add(last.toString());
         if (includeUsage) {
-            ObjectNode usage = chunk(model);
+            ObjectNode usage = chunk(model, tier);
             usage.set("usage", chatUsage());
             out.add(usage.toString());
         }
@@ -72,7 +72,7 @@ final class OpenAiTranscripts {
     static final List<String> TOOL_ARGUMENT_PIECES = List.of("{\"location\":", "\"Paris\"}");
 
     /** A whole chat completion that calls {@code tool} (as a model does when the request offers tools). */
-    static String chatToolCall(String model, String tool) {
+    static String chatToolCall(String model, String tier, String tool) {
         ObjectNode root = obj();
         root.put("id", "chatcmpl-fake2").put("object", "chat.completion").put("created", CREATED).put("model", model);
         ObjectNode choice = root.putArray("choices").addObject();
@@ -84,13 +84,14 @@ final class OpenAiTranscripts {
         choice.putNull("logprobs");
         choice.put("finish_reason", "tool_calls");
         root.set("usage", chatUsage());
+        root.put("service_tier", tier).put("system_fingerprint", "fp_fake");
         return root.toString();
     }
 
     /** {@code data:} payloads of a streamed chat completion that calls {@code tool}, ending with {@code [DONE]}. */
-    static List<String> chatToolCallStream(String model, String tool, boolean includeUsage) {
+    static List<String> chatToolCallStream(String model, String tier, String tool, boolean includeUsage) {
         List<String> out = new ArrayList<>();
-        ObjectNode first = chunk(model);
+        ObjectNode first = chunk(model, tier);
         ObjectNode call = obj().put("index", 0).put("id", "call_fake01").put("type", "function");
         call.putObject("function").put("name", tool).put("arguments", "");
         ObjectNode delta = obj().put("role", "assistant").putNull("content");
@@ -99,21 +100,21 @@ final class OpenAiTranscripts {
                 .putNull("logprobs").putNull("finish_reason");
         out.add(first.toString());
         for (String piece : TOOL_ARGUMENT_PIECES) {
-            ObjectNode c = chunk(model);
+            ObjectNode c = chunk(model, tier);
             ObjectNode d = obj();
             d.putArray("tool_calls").addObject().put("index", 0).putObject("function").put("arguments", piece);
             c.withArray("choices").addObject().put("index", 0).<ObjectNode>set("delta", d)
                     .putNull("logprobs").putNull("finish_reason");
             out.add(c.toString());
         }
-        end(out, model, "tool_calls", includeUsage);
+        end(out, model, tier, "tool_calls", includeUsage);
         return out;
     }
 
-    private static ObjectNode chunk(String model) {
+    private static ObjectNode chunk(String model, String tier) {
         ObjectNode c = obj();
         c.put("id", "chatcmpl-fake1").put("object", "chat.completion.chunk").put("created", CREATED).put("model", model)
-                .put("service_tier", "default").put("system_fingerprint", "fp_fake");
+                .put("service_tier", tier).put("system_fingerprint", "fp_fake");
         c.putArray("choices");
         c.putNull("usage");
         return c;
@@ -130,12 +131,12 @@ final class OpenAiTranscripts {
     }
 
     /** A Responses API response object in the given state. */
-    static ObjectNode response(String model, String status, boolean withOutput) {
-        return response(model, status, withOutput, 0);
+    static ObjectNode response(String model, String tier, String status, boolean withOutput) {
+        return response(model, tier, status, withOutput, 0);
     }
 
     /** A Responses API response object whose usage counts {@code storedInput} more input tokens (stored context). */
-    static ObjectNode response(String model, String status, boolean withOutput, long storedInput) {
+    static ObjectNode response(String model, String tier, String status, boolean withOutput, long storedInput) {
         ObjectNode r = obj();
         r.put("id", "resp_fake1").put("object", "response").put("created_at", CREATED).put("status", status)
                 .putNull("error").putNull("incomplete_details").putNull("instructions").putNull("max_output_tokens")
@@ -144,7 +145,7 @@ final class OpenAiTranscripts {
         if (withOutput) {
             output.add(message("completed", TEXT));
         }
-        r.put("parallel_tool_calls", true).putNull("previous_response_id").put("store", false)
+        r.put("parallel_tool_calls", true).putNull("previous_response_id").put("service_tier", tier).put("store", false)
                 .put("temperature", 1.0).put("tool_choice", "auto").putArray("tools");
         r.put("top_p", 1.0).put("truncation", "disabled");
         r.putObject("reasoning").putNull("effort").putNull("summary");
@@ -181,16 +182,16 @@ final class OpenAiTranscripts {
     }
 
     /** The Responses API stream: {@code [event name, data JSON]} pairs in the order OpenAI sends them. */
-    static List<String[]> responsesStream(String model, List<String> words) {
-        return responsesStream(model, words, 0);
+    static List<String[]> responsesStream(String model, String tier, List<String> words) {
+        return responsesStream(model, tier, words, 0);
     }
 
     /** The Responses API stream whose final usage counts {@code storedInput} more input tokens (stored context). */
-    static List<String[]> responsesStream(String model, List<String> words, long storedInput) {
+    static List<String[]> responsesStream(String model, String tier, List<String> words, long storedInput) {
         List<String[]> events = new ArrayList<>();
         int[] seq = {0};
-        events.add(event(seq, "response.created", obj().set("response", response(model, "in_progress", false))));
-        events.add(event(seq, "response.in_progress", obj().set("response", response(model, "in_progress", false))));
+        events.add(event(seq, "response.created", obj().set("response", response(model, tier, "in_progress", false))));
+        events.add(event(seq, "response.in_progress", obj().set("response", response(model, tier, "in_progress", false))));
         events.add(event(seq, "response.output_item.added",
                 obj().put("output_index", 0).set("item", message("in_progress", null))));
         events.add(event(seq, "response.content_part.added", obj().put("item_id", "msg_fake1").put("output_index", 0)
@@ -207,7 +208,7 @@ final class OpenAiTranscripts {
                 .put("content_index", 0).set("part", outputText(String.join("", words)))));
         events.add(event(seq, "response.output_item.done",
                 obj().put("output_index", 0).set("item", message("completed", String.join("", words)))));
-        events.add(event(seq, "response.completed", obj().set("response", response(model, "completed", true, storedInput))));
+        events.add(event(seq, "response.completed", obj().set("response", response(model, tier, "completed", true, storedInput))));
         return events;
     }
 

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 public final class LiteLlmPriceFile {
 
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-    private static final Pattern TIER = Pattern.compile("input_cost_per_token_above_(\\d+)k_tokens");
+    private static final Pattern TIER = Pattern.compile("input_cost_per_token_above_(\\d+)k_tokens(|_priority|_flex)");
+    /** The service tiers whose prices the format lists with a suffix ({@code input_cost_per_token_priority}). */
+    private static final List<String> SERVICE_TIERS = List.of("priority", "flex");
 
     private LiteLlmPriceFile() {}
 
@@ -38,25 +40,45 @@ public final class LiteLlmPriceFile {
             if (!m.isObject() || !m.path("input_cost_per_token").isNumber()) {
                 continue;
             }
+            Integer maxOutput = m.path("max_output_tokens").canConvertToInt() ? m.path("max_output_tokens").asInt() : null;
             BigDecimal input = perMillion(m, "input_cost_per_token", BigDecimal.ZERO);
             Rates base = new Rates(input, perMillion(m, "cache_read_input_token_cost", input),
                     perMillion(m, "cache_creation_input_token_cost", input), perMillion(m, "output_cost_per_token", BigDecimal.ZERO));
-            List<ModelPrice.Tier> tiers = new ArrayList<>();
-            for (Iterator<String> names = m.fieldNames(); names.hasNext(); ) {
-                Matcher t = TIER.matcher(names.next());
-                if (t.matches()) {
-                    String k = t.group(1);
-                    BigDecimal tierInput = perMillion(m, t.group(), base.input());
-                    tiers.add(new ModelPrice.Tier(Long.parseLong(k) * 1000, new Rates(tierInput,
-                            perMillion(m, "cache_read_input_token_cost_above_" + k + "k_tokens", base.cachedInput()),
-                            perMillion(m, "cache_creation_input_token_cost_above_" + k + "k_tokens", base.cacheWrite()),
-                            perMillion(m, "output_cost_per_token_above_" + k + "k_tokens", base.output()))));
+            Map<String, ModelPrice> serviceTiers = new HashMap<>();
+            for (String tier : SERVICE_TIERS) {
+                if (m.path("input_cost_per_token_" + tier).isNumber() || m.path("output_cost_per_token_" + tier).isNumber()) {
+                    Rates rates = rates(m, "", "_" + tier, base);
+                    serviceTiers.put(tier, new ModelPrice(rates, maxOutput, tiers(m, "_" + tier, rates)));
                 }
             }
-            Integer maxOutput = m.path("max_output_tokens").canConvertToInt() ? m.path("max_output_tokens").asInt() : null;
-            out.put(e.getKey(), new ModelPrice(base, maxOutput, tiers));
+            out.put(e.getKey(), new ModelPrice(base, maxOutput, tiers(m, "", base), serviceTiers));
         }
         return out;
+    }
+
+    /**
+     * The prompt-size tiers ({@code *_above_200k_tokens}) of the standard prices ({@code serviceTier}
+     * empty) or of a service tier's ({@code _priority}); a missing price is {@code base}'s.
+     */
+    private static List<ModelPrice.Tier> tiers(JsonNode m, String serviceTier, Rates base) {
+        List<ModelPrice.Tier> tiers = new ArrayList<>();
+        for (Iterator<String> names = m.fieldNames(); names.hasNext(); ) {
+            Matcher t = TIER.matcher(names.next());
+            if (t.matches() && t.group(2).equals(serviceTier)) {
+                tiers.add(new ModelPrice.Tier(Long.parseLong(t.group(1)) * 1000,
+                        rates(m, "_above_" + t.group(1) + "k_tokens", serviceTier, base)));
+            }
+        }
+        return tiers;
+    }
+
+    /** The four prices with this suffix ({@code _above_200k_tokens}, then {@code _priority}); a missing one is {@code base}'s. */
+    private static Rates rates(JsonNode m, String above, String serviceTier, Rates base) {
+        String suffix = above + serviceTier;
+        return new Rates(perMillion(m, "input_cost_per_token" + suffix, base.input()),
+                perMillion(m, "cache_read_input_token_cost" + suffix, base.cachedInput()),
+                perMillion(m, "cache_creation_input_token_cost" + suffix, base.cacheWrite()),
+                perMillion(m, "output_cost_per_token" + suffix, base.output()));
     }
 
     private static BigDecimal perMillion(JsonNode m, String field, BigDecimal fallback) {

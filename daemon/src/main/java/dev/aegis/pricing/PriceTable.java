@@ -55,11 +55,22 @@ public final class PriceTable {
 
     private static ModelPrice read(JsonNode m) {
         Rates base = rates(m, null);
+        Integer maxOutput = m.hasNonNull("max_output") ? m.path("max_output").asInt() : null;
+        Map<String, ModelPrice> serviceTiers = new HashMap<>();
+        // A service tier's missing price is the standard one, as in the facts the table is derived from.
+        m.path("service_tiers").properties().forEach(st -> {
+            Rates rates = rates(st.getValue(), base);
+            serviceTiers.put(st.getKey(), new ModelPrice(rates, maxOutput, tiers(st.getValue(), rates)));
+        });
+        return new ModelPrice(base, maxOutput, tiers(m, base), serviceTiers);
+    }
+
+    private static List<ModelPrice.Tier> tiers(JsonNode m, Rates base) {
         List<ModelPrice.Tier> tiers = new ArrayList<>();
         for (JsonNode t : m.path("tiers")) {
             tiers.add(new ModelPrice.Tier(t.path("threshold").asLong(), rates(t, base)));
         }
-        return new ModelPrice(base, m.hasNonNull("max_output") ? m.path("max_output").asInt() : null, tiers);
+        return tiers;
     }
 
     private static Rates rates(JsonNode n, Rates fallback) {

@@ -63,12 +63,31 @@ public final class Pricing {
         return table.find(model);
     }
 
+    /** The prices to estimate a call by before its answer: see {@link ModelPrice#askedAt}. */
+    public Optional<ModelPrice> price(String model, String askedTier) {
+        return table.find(model).map(p -> p.askedAt(askedTier));
+    }
+
+    /** What a call cost at the standard prices. */
     public Cost cost(String model, TokenUsage usage) {
+        return cost(model, usage, null, null);
+    }
+
+    /**
+     * What a call cost: at the prices of the service tier its answer says served it, or, when the
+     * answer names none (a provider that does not say, a stream cut short), of the tier it asked for
+     * when that one is dearer ({@link ModelPrice#askedAt}).
+     *
+     * @param servedTier the answer's {@code service_tier}, or null
+     * @param askedTier the request's {@code service_tier}, or null
+     */
+    public Cost cost(String model, TokenUsage usage, String servedTier, String askedTier) {
         Optional<ModelPrice> price = table.find(model);
         if (price.isEmpty()) {
             return new Cost(BigDecimal.ZERO, true, table.version());
         }
-        return new Cost(cost(price.get(), usage), false, table.version());
+        ModelPrice p = servedTier != null ? price.get().servedAt(servedTier) : price.get().askedAt(askedTier);
+        return new Cost(cost(p, usage), false, table.version());
     }
 
     static BigDecimal cost(ModelPrice price, TokenUsage u) {

@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
  * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt},
- * {@code background}) may appear only once, as a provider that keeps the last of two values would
+ * {@code background}, {@code service_tier}) may appear only once, as a provider that keeps the last of two values would
  * otherwise see another one; an output limit must be a non-negative integer, or a float with an
  * integral value (then forwarded as that integer); the number of answers asked for ({@code n},
  * {@code best_of}) a positive integer.
@@ -64,6 +64,7 @@ public final class BodyInspector {
         int choices = 1;
         int prompts = 1;
         boolean background = false;
+        String serviceTier = null;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -104,6 +105,14 @@ public final class BodyInspector {
                         throw ApiException.invalidRequest("'background' must be true or false");
                     }
                     background = value == JsonToken.VALUE_TRUE;
+                } else if ("service_tier".equals(field)) {
+                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                        throw ApiException.invalidRequest("'service_tier' must be a string");
+                    }
+                    if (value == JsonToken.VALUE_STRING) {
+                        serviceTier = p.getText();
+                        visitor.visit(serviceTier, p);
+                    }
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p, visitor);
@@ -128,7 +137,7 @@ public final class BodyInspector {
         }
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
-                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background);
+                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, serviceTier);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -144,6 +153,7 @@ public final class BodyInspector {
             case "best_of" -> 128;
             case "background" -> 256;
             case "prompt" -> 512;
+            case "service_tier" -> 1024;
             default -> 0;
         };
     }

@@ -34,6 +34,7 @@ final class CallRecord {
     private String runId;
     private AgentSession agentSession = AgentSession.NONE;
     private String modelRequested;
+    private String serviceTierAsked;
     private RouteTarget target;
     private int status = 500;
     private String errorCode;
@@ -163,6 +164,11 @@ final class CallRecord {
         this.modelRequested = model;
     }
 
+    /** The {@code service_tier} the body asks for: the call's price when its answer names no tier. */
+    void serviceTierAsked(String serviceTier) {
+        this.serviceTierAsked = serviceTier;
+    }
+
     void target(RouteTarget target) {
         this.target = target;
     }
@@ -199,7 +205,7 @@ final class CallRecord {
         if (cost == null) {
             TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
             cost = target == null ? new Cost(java.math.BigDecimal.ZERO, false, pricing.version())
-                    : pricing.cost(target.model(), u);
+                    : pricing.cost(target.model(), u, usage == null ? null : usage.serviceTier(), serviceTierAsked);
         }
         return cost;
     }

@@ -150,6 +150,7 @@ public final class ProxyHandler {
             admission.passthrough().admitBackground(key, cfg.governance());
         }
         record.requested(ModelId.checked(body.model()));
+        record.serviceTierAsked(body.serviceTier());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))
@@ -161,11 +162,11 @@ public final class ProxyHandler {
         record.target(target);
         Long outputBudget = endpoint.outputLimitField() == null ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
-                        cfg.governance(), raw.length, body.choices(), ctx.res());
+                        body.serviceTier(), cfg.governance(), raw.length, body.choices(), ctx.res());
         if (endpoint.inspectsBody()) {
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
-                    body.maxOutputTokens(endpoint.outputLimitFields()), body.choices());
+                    body.maxOutputTokens(endpoint.outputLimitFields()), body.choices(), body.serviceTier());
             admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size).ifPresent(r -> {
                 record.reservation(r);
                 ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))

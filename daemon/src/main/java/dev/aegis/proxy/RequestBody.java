@@ -29,6 +29,8 @@ import java.util.List;
  *     estimate count it that many times.
  * @param background {@code background: true} (Responses): the provider answers at once and generates
  *     afterwards, so the answer Aegis relays holds none of the call's usage
+ * @param serviceTier the {@code service_tier} asked for ({@code priority}, {@code flex}, ...), or null:
+ *     a dearer tier is billed at its own prices, so credit and budget estimates count them
  */
 public record RequestBody(
         byte[] bytes,
@@ -41,7 +43,8 @@ public record RequestBody(
         List<OutputLimit> outputLimits,
         boolean storedContext,
         int choices,
-        boolean background) {
+        boolean background,
+        String serviceTier) {
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -75,7 +78,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false, null);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */

@@ -17,6 +17,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     private long cacheRead;
     private long cacheWrite;
     private long output;
+    private String serviceTier;
     private boolean end;
 
     @Override
@@ -46,6 +47,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
         cacheRead = u.has("cache_read_input_tokens") ? JsonUsage.count(u, "/cache_read_input_tokens") : cacheRead;
         cacheWrite = u.has("cache_creation_input_tokens") ? JsonUsage.count(u, "/cache_creation_input_tokens") : cacheWrite;
         output = u.has("output_tokens") ? JsonUsage.count(u, "/output_tokens") : output;
+        serviceTier = u.path("service_tier").isTextual() ? u.path("service_tier").asText() : serviceTier;
     }
 
     @Override
@@ -60,6 +62,11 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     @Override
     public TokenUsage usage() {
         return new TokenUsage(input + cacheRead + cacheWrite, cacheRead, cacheWrite, output, 0);
+    }
+
+    @Override
+    public String serviceTier() {
+        return serviceTier;
     }
 
     @Override

@@ -35,6 +35,7 @@ final class ChatUsageExtractor extends OpenAiUsageExtractor {
             return true;
         }
         usage = read(chunk.path("usage"));
+        tier(chunk.path("service_tier"));
         boolean usageOnly = chunk.path("choices").isArray() && chunk.path("choices").isEmpty();
         return !(hideUsageChunk && usageOnly);
     }

@@ -25,6 +25,9 @@ final class ResponsesUsageExtractor extends OpenAiUsageExtractor {
             if (data != null && data.at("/response/usage").isObject()) {
                 usage = read(data.at("/response/usage"));
             }
+            if (data != null) {
+                tier(data.at("/response/service_tier"));
+            }
             end = true;
         }
         return true;

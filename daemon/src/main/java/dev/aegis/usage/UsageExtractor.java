@@ -14,6 +14,12 @@ public interface UsageExtractor {
     /** The usage seen so far. */
     TokenUsage usage();
 
+    /**
+     * The service tier the answer says served the call ({@code default}, {@code priority}, {@code flex};
+     * Anthropic's {@code standard}, {@code priority}), or null when it named none: the call is priced at it.
+     */
+    String serviceTier();
+
     /** True once the protocol's own end of answer was seen (a final usage event, or a whole JSON body). */
     boolean sawEnd();
 }

@@ -41,6 +41,11 @@ public final class UsageExtractors {
             }
 
             @Override
+            public String serviceTier() {
+                return null;
+            }
+
+            @Override
             public boolean sawEnd() {
                 return end;
             }

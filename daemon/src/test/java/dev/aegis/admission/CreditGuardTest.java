@@ -59,9 +59,9 @@ class CreditGuardTest {
     @Test
     void theOutputOfEveryAnswerACallAsksForIsReserved() throws Exception {
         ModelPrice price = Pricing.from(PricingConfig.DEFAULT).price("gpt-4o-mini").orElseThrow();
-        long one = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 1));
-        long moreOutput = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 2000, 1));
-        long eight = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 8));
+        long one = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 1, null));
+        long moreOutput = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 2000, 1, null));
+        long eight = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(400, 0, 1000, 8, null));
         long per1000Output = moreOutput - one;
         assertThat(per1000Output).isPositive();
         // n = 8 with max_tokens 1000 may produce 8,000 output tokens: seven more answers' worth.

@@ -3,6 +3,7 @@ package dev.aegis.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
 import dev.aegis.store.CreditBalance;
@@ -109,6 +110,49 @@ class CreditsIT {
                     assertThat(new BigDecimal(v)).isEqualByComparingTo(BigDecimal.ONE.subtract(Money.toUsd(ESTIMATE_NANOS))));
             assertThat(Http.send(g.post("/v1/chat/completions", BODY)).headers().firstValue("X-Aegis-Credits-Remaining"))
                     .isEmpty();
+        }
+    }
+
+    /**
+     * gpt-5 as the fake bills it (21 input of which 5 cached, 5 output), per M: standard 1.25 / 0.125 / 10,
+     * priority 2.5 / 0.25 / 20.
+     */
+    private static final long GPT5_NANOS = 16 * 1250 + 5 * 125 + 5 * 10_000;
+    private static final long GPT5_PRIORITY_NANOS = 16 * 2500 + 5 * 250 + 5 * 20_000;
+
+    @Test
+    void aCallAtThePriorityTierIsReservedAndChargedAtItsPrices() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String key = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            String priority = "{\"model\":\"gpt-5\",\"service_tier\":\"priority\",\"max_tokens\":10,\"messages\":[]}";
+            HttpResponse<String> whole = Http.send(g.post("/v1/chat/completions", priority).setHeader("Authorization", "Bearer " + key));
+            assertThat(whole.statusCode()).isEqualTo(200);
+            long estimate = (priority.length() / 4) * 2500L + 10 * 20_000L;
+            assertThat(whole.headers().firstValue("X-Aegis-Credits-Remaining")).hasValueSatisfying(v ->
+                    assertThat(new BigDecimal(v)).isEqualByComparingTo(BigDecimal.ONE.subtract(Money.toUsd(estimate))));
+            assertThat(new BigDecimal(whole.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo(Money.toUsd(GPT5_PRIORITY_NANOS));
+            g.awaitUsage(whole.headers().firstValue("X-Request-Id").orElseThrow());
+
+            String streamed = priority.replace("\"messages\"", "\"stream\":true,\"messages\"");
+            HttpResponse<String> stream = Http.send(g.post("/v1/chat/completions", streamed).setHeader("Authorization", "Bearer " + key));
+            assertThat(stream.body()).contains("\"service_tier\":\"priority\"");
+            g.awaitUsage(stream.headers().firstValue("X-Request-Id").orElseThrow());
+
+            // Asked at priority, served at the standard tier (the provider's capacity was spent): standard prices.
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                    "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-5\",\"choices\":[],\"service_tier\":\"default\","
+                            + "\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":5,\"prompt_tokens_details\":{\"cached_tokens\":5}}}",
+                    Map.of()));
+            HttpResponse<String> downgraded = Http.send(g.post("/v1/chat/completions", priority).setHeader("Authorization", "Bearer " + key));
+            assertThat(new BigDecimal(downgraded.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo(Money.toUsd(GPT5_NANOS));
+            g.awaitUsage(downgraded.headers().firstValue("X-Request-Id").orElseThrow());
+
+            long charged = 2 * GPT5_PRIORITY_NANOS + GPT5_NANOS;
+            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(charged);
+            CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(key)).orElseThrow();
+            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(charged);
         }
     }
 

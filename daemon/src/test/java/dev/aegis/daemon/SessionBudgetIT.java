@@ -138,6 +138,22 @@ class SessionBudgetIT {
     }
 
     @Test
+    void aSessionsUsdBudgetCountsACallAtTheDearerTierItAsksFor() throws Exception {
+        try (TestGateway g = governed(temp, "{\"hardStop\": true, \"usd\": {\"perSession\": 0.001}}")) {
+            String body = "{\"model\":\"gpt-5\",\"service_tier\":\"priority\",\"messages\":[]}";
+            long prompt = body.length() / 4;
+            HttpResponse<String> r = Http.send(Http.post(g.url() + "/v1/chat/completions", body)
+                    .header("Authorization", "Bearer " + g.clientKey).header("x-claude-code-session-id", "s-priority"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            // $0.001 less the prompt at gpt-5's priority $2.5 per M buys this much output at $20 per M
+            // (at the standard $1.25 and $10 it would buy about twice as much).
+            long output = (1_000_000 - prompt * 2500) / 20_000;
+            assertThat(Http.json(g.fake.requests().getLast().bodyText()).path("max_completion_tokens").asLong())
+                    .isEqualTo(output);
+        }
+    }
+
+    @Test
     void aKeysOwnSessionBudgetStopsHardWithGovernanceOff() throws Exception {
         try (TestGateway g = TestGateway.start(temp)) {
             String tokensKey = g.mintKey(new NewKey("per-session", "default", false, List.of(), null, null, null, null,

@@ -20,7 +20,7 @@ class PricingTest {
 
     @Test
     void builtInTableIsVersionedAndHasTheCommonModels() {
-        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.1");
+        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.2");
         assertThat(BUILT_IN.price("gpt-4o-mini")).isPresent();
         assertThat(BUILT_IN.price("claude-sonnet-4-5")).hasValueSatisfying(p -> assertThat(p.maxOutput()).isEqualTo(64000));
         assertThat(BUILT_IN.price("openai/gpt-4o-mini")).isPresent();
@@ -69,11 +69,62 @@ class PricingTest {
         Pricing p = Pricing.from(new PricingConfig(true, file, Map.of("gpt-4o-mini",
                 new PricingConfig.PriceOverride(BigDecimal.ONE, null, null, BigDecimal.TEN))));
 
-        assertThat(p.version()).isEqualTo("2026-07-24.1+file+overrides");
+        assertThat(p.version()).isEqualTo("2026-07-24.2+file+overrides");
         assertThat(p.refuseUnknown()).isTrue();
         assertThat(p.cost("my-model", new TokenUsage(1000, 100, 0, 1000, 0)).usd()).isEqualByComparingTo("0.00291");
         assertThat(p.cost("my-model", new TokenUsage(200_000, 0, 0, 0, 0)).usd()).isEqualByComparingTo("0.4");
         assertThat(p.cost("gpt-4o-mini", new TokenUsage(1_000_000, 0, 0, 1_000_000, 0)).usd()).isEqualByComparingTo("11");
+    }
+
+    @Test
+    void aCallIsPricedAtTheServiceTierItsAnswerNames() {
+        TokenUsage u = new TokenUsage(1_000_000, 200_000, 0, 1_000_000, 0);
+        // gpt-5: 1.25 / 0.125 / 10 standard, 2.5 / 0.25 / 20 priority, 0.625 / 0.0625 / 5 flex per M.
+        assertThat(BUILT_IN.cost("gpt-5", u).usd()).isEqualByComparingTo("11.025");
+        assertThat(BUILT_IN.cost("gpt-5", u, "default", "priority").usd()).isEqualByComparingTo("11.025");
+        assertThat(BUILT_IN.cost("gpt-5", u, "priority", null).usd()).isEqualByComparingTo("22.05");
+        assertThat(BUILT_IN.cost("gpt-5-2025-08-07", u, "flex", null).usd()).isEqualByComparingTo("5.5125");
+        // An answer that names no tier is counted at the one asked for only when that one is dearer.
+        assertThat(BUILT_IN.cost("gpt-5", u, null, "priority").usd()).isEqualByComparingTo("22.05");
+        assertThat(BUILT_IN.cost("gpt-5", u, null, "flex").usd()).isEqualByComparingTo("11.025");
+        // A tier without prices of its own, or a model without tiers, is standard.
+        assertThat(BUILT_IN.cost("gpt-5", u, "scale", "priority").usd()).isEqualByComparingTo("11.025");
+        assertThat(BUILT_IN.cost("claude-sonnet-4-5", u, "priority", "priority").usd())
+                .isEqualByComparingTo(BUILT_IN.cost("claude-sonnet-4-5", u).usd());
+    }
+
+    @Test
+    void aServiceTiersPromptSizeTierAndMissingPricesComeFromTheFacts() {
+        // gemini-3-pro-preview priority: 3.6 / 0.36 / 21.6 per M, above 200k 7.2 / 0.72 / 32.4.
+        assertThat(BUILT_IN.cost("gemini-3-pro-preview", new TokenUsage(200_001, 0, 0, 1000, 0), "priority", null).usd())
+                .isEqualByComparingTo("1.4724072"); // 200001 × 7.2 + 1000 × 32.4 per M
+        // gpt-5-nano lists only a priority input price (2.5 per M): its output stays the standard one (0.4 per M).
+        assertThat(BUILT_IN.price("gpt-5-nano", "priority")).hasValueSatisfying(p -> {
+            assertThat(p.rates().input()).isEqualByComparingTo("2.5");
+            assertThat(p.rates().output()).isEqualByComparingTo("0.4");
+        });
+        assertThat(BUILT_IN.price("gpt-5", "flex")).hasValueSatisfying(p ->
+                assertThat(p.rates().output()).as("an estimate never counts less than standard").isEqualByComparingTo("10"));
+    }
+
+    @Test
+    void aUserPriceFileMayListServiceTierPrices() throws Exception {
+        Path file = temp.resolve("prices.json");
+        Files.writeString(file, """
+                {"my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+                              "input_cost_per_token_priority": 2e-06, "output_cost_per_token_priority": 4e-06,
+                              "input_cost_per_token_above_100k_tokens": 3e-06,
+                              "input_cost_per_token_above_100k_tokens_priority": 5e-06,
+                              "input_cost_per_token_flex": 5e-07}}
+                """);
+        Pricing p = Pricing.from(new PricingConfig(false, file, Map.of()));
+        TokenUsage small = new TokenUsage(1000, 0, 0, 1000, 0);
+        TokenUsage large = new TokenUsage(100_001, 0, 0, 0, 0);
+        assertThat(p.cost("my-model", small).usd()).isEqualByComparingTo("0.003");
+        assertThat(p.cost("my-model", small, "priority", null).usd()).isEqualByComparingTo("0.006");
+        assertThat(p.cost("my-model", small, "flex", null).usd()).isEqualByComparingTo("0.0025");
+        assertThat(p.cost("my-model", large).usd()).isEqualByComparingTo("0.300003");
+        assertThat(p.cost("my-model", large, "priority", null).usd()).isEqualByComparingTo("0.500005");
     }
 
     @Test

@@ -74,6 +74,17 @@ class BodyInspectorTest {
     }
 
     @Test
+    void theServiceTierIsReadOnceAndOnlyAsAString() {
+        assertThat(inspect("{\"model\":\"m\"}").serviceTier()).isNull();
+        assertThat(inspect("{\"service_tier\":\"priority\",\"model\":\"m\"}").serviceTier()).isEqualTo("priority");
+        assertThat(inspect("{\"service_tier\":null}").serviceTier()).isNull();
+        assertThat(inspect("{\"metadata\":{\"service_tier\":\"priority\"}}").serviceTier()).as("top level only").isNull();
+        // A provider keeping the last of two values would bill a tier Aegis did not estimate.
+        assertRefused("{\"service_tier\":\"default\",\"service_tier\":\"priority\"}", "{\"service_tier\":1}",
+                "{\"service_tier\":[\"priority\"]}");
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         assertRefused("", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}");

@@ -50,6 +50,31 @@ class UsageExtractorsTest {
     }
 
     @Test
+    void eachProtocolNamesTheServiceTierThatServedTheCall() {
+        UsageExtractor whole = UsageExtractors.openAiChat(false);
+        whole.onBody("{\"usage\":{\"prompt_tokens\":3},\"service_tier\":\"priority\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(whole.serviceTier()).isEqualTo("priority");
+
+        UsageExtractor chat = UsageExtractors.openAiChat(true);
+        chat.onEvent(event(null, "{\"choices\":[],\"service_tier\":\"flex\",\"usage\":{\"prompt_tokens\":3}}"));
+        assertThat(chat.serviceTier()).isEqualTo("flex");
+
+        UsageExtractor responses = UsageExtractors.openAiResponses();
+        responses.onEvent(event("response.completed", "{\"type\":\"response.completed\",\"response\":"
+                + "{\"service_tier\":\"priority\",\"usage\":{\"input_tokens\":7}}}"));
+        assertThat(responses.serviceTier()).isEqualTo("priority");
+
+        UsageExtractor anthropic = UsageExtractors.anthropicMessages();
+        anthropic.onBody("{\"type\":\"message\",\"usage\":{\"input_tokens\":1,\"service_tier\":\"priority\"}}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(anthropic.serviceTier()).isEqualTo("priority");
+
+        UsageExtractor silent = UsageExtractors.openAiChat(false);
+        silent.onBody("{\"usage\":{\"prompt_tokens\":3},\"service_tier\":7}".getBytes(StandardCharsets.UTF_8));
+        assertThat(silent.serviceTier()).as("a tier that is not a string names none").isNull();
+    }
+
+    @Test
     void garbageNeverThrows() {
         for (UsageExtractor x : new UsageExtractor[] {UsageExtractors.openAiChat(true), UsageExtractors.openAiResponses(),
                 UsageExtractors.anthropicMessages()}) {
