@@ -5,7 +5,7 @@ Usage: scripts/derive-price-table.py ../shared/pricing/model_prices_and_context_
          daemon/src/main/resources/dev/aegis/pricing/price-table.json
 
 Keeps the facts Aegis bills by: input, cached input (cache read), cache write, output, tiered
-prices above a prompt-size threshold, the prices of the service tiers that have their own
+prices above a prompt-size threshold, audio and one-hour cache write prices, the prices of the service tiers that have their own
 (OpenAI's priority and flex), and the model's maximum output. Prices are exact decimals.
 """
 import json
@@ -24,8 +24,12 @@ def per_million(value):
 # Service tiers with their own prices (OpenAI's service_tier); a price a tier does not list is the
 # standard one when Aegis reads the table.
 SERVICE_TIERS = ("priority", "flex")
+# Prices of the kinds Aegis counts apart; a model's audio and one-hour cache write prices are its
+# text and five-minute ones when it lists none.
 FIELDS = (("input", "input_cost_per_token"), ("cached_input", "cache_read_input_token_cost"),
-          ("cache_write", "cache_creation_input_token_cost"), ("output", "output_cost_per_token"))
+          ("cache_write", "cache_creation_input_token_cost"), ("output", "output_cost_per_token"),
+          ("audio_input", "input_cost_per_audio_token"), ("audio_output", "output_cost_per_audio_token"),
+          ("cache_write_1h", "cache_creation_input_token_cost_above_1hr"))
 
 
 def prices(e, suffix):
@@ -59,6 +63,9 @@ def main(path, version, date):
         if "cache_creation_input_token_cost" in e:
             m["cache_write"] = per_million(e["cache_creation_input_token_cost"])
         m["output"] = per_million(e.get("output_cost_per_token", 0))
+        for field, key in FIELDS[4:]:
+            if key in e:
+                m[field] = per_million(e[key])
         if e.get("max_output_tokens"):
             m["max_output"] = e["max_output_tokens"]
         tiers = prompt_tiers(e, "")

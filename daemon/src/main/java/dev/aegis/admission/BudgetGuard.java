@@ -141,7 +141,7 @@ public final class BudgetGuard {
         }
         Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model, serviceTier);
         ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
-        if (rates == null || rates.output().signum() <= 0) {
+        if (rates == null || rates.dearestOutput().signum() <= 0) {
             return Optional.empty();
         }
         BigDecimal promptNanos = rates.input().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION).multiply(BigDecimal.valueOf(prompt));
@@ -149,7 +149,7 @@ public final class BudgetGuard {
         if (afterPrompt.signum() < 0) {
             return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1), hard));
         }
-        long output = afterPrompt.divide(rates.output().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION), 0, RoundingMode.FLOOR)
+        long output = afterPrompt.divide(rates.dearestOutput().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION), 0, RoundingMode.FLOOR)
                 .min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
         return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1), hard));
     }

@@ -135,7 +135,7 @@ public final class CreditGuard implements AutoCloseable {
         }
         ModelPrice.Rates r = price.ratesFor(input);
         BigDecimal usd = r.input().multiply(BigDecimal.valueOf(input))
-                .add(r.output().multiply(BigDecimal.valueOf(output)).multiply(BigDecimal.valueOf(size.choices())))
+                .add(r.dearestOutput().multiply(BigDecimal.valueOf(output)).multiply(BigDecimal.valueOf(size.choices())))
                 .divide(MILLION, MathContext.DECIMAL128);
         return Money.toNanos(usd);
     }

@@ -42,8 +42,9 @@ public final class LiteLlmPriceFile {
             }
             Integer maxOutput = m.path("max_output_tokens").canConvertToInt() ? m.path("max_output_tokens").asInt() : null;
             BigDecimal input = perMillion(m, "input_cost_per_token", BigDecimal.ZERO);
-            Rates base = new Rates(input, perMillion(m, "cache_read_input_token_cost", input),
+            Rates text = new Rates(input, perMillion(m, "cache_read_input_token_cost", input),
                     perMillion(m, "cache_creation_input_token_cost", input), perMillion(m, "output_cost_per_token", BigDecimal.ZERO));
+            Rates base = rates(m, "", "", text);
             Map<String, ModelPrice> serviceTiers = new HashMap<>();
             for (String tier : SERVICE_TIERS) {
                 if (m.path("input_cost_per_token_" + tier).isNumber() || m.path("output_cost_per_token_" + tier).isNumber()) {
@@ -72,13 +73,16 @@ public final class LiteLlmPriceFile {
         return tiers;
     }
 
-    /** The four prices with this suffix ({@code _above_200k_tokens}, then {@code _priority}); a missing one is {@code base}'s. */
+    /** The prices with this suffix ({@code _above_200k_tokens}, then {@code _priority}); a missing one is {@code base}'s. */
     private static Rates rates(JsonNode m, String above, String serviceTier, Rates base) {
         String suffix = above + serviceTier;
         return new Rates(perMillion(m, "input_cost_per_token" + suffix, base.input()),
                 perMillion(m, "cache_read_input_token_cost" + suffix, base.cachedInput()),
                 perMillion(m, "cache_creation_input_token_cost" + suffix, base.cacheWrite()),
-                perMillion(m, "output_cost_per_token" + suffix, base.output()));
+                perMillion(m, "output_cost_per_token" + suffix, base.output()),
+                perMillion(m, "input_cost_per_audio_token" + suffix, base.audioInput()),
+                perMillion(m, "output_cost_per_audio_token" + suffix, base.audioOutput()),
+                perMillion(m, "cache_creation_input_token_cost_above_1hr" + suffix, base.cacheWriteHour()));
     }
 
     private static BigDecimal perMillion(JsonNode m, String field, BigDecimal fallback) {

@@ -18,8 +18,26 @@ import java.util.Map;
  */
 public record ModelPrice(Rates rates, Integer maxOutput, List<Tier> tiers, Map<String, ModelPrice> serviceTiers) {
 
-    /** USD per million tokens of each kind. */
-    public record Rates(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output) {
+    /**
+     * USD per million tokens of each kind: text input, cache reads, cache writes, text output, and
+     * the kinds some models price apart (audio input and output, cache writes kept an hour), which
+     * are the text or five-minute prices for a model that does not.
+     */
+    public record Rates(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output,
+            BigDecimal audioInput, BigDecimal audioOutput, BigDecimal cacheWriteHour) {
+
+        /** Text prices only. */
+        public Rates(BigDecimal input, BigDecimal cachedInput, BigDecimal cacheWrite, BigDecimal output) {
+            this(input, cachedInput, cacheWrite, output, input, output, cacheWrite);
+        }
+
+        /**
+         * The output price an estimate counts, before the answer says what it was: the dearest the
+         * model has (an audio model's spoken answer costs several times its text).
+         */
+        public BigDecimal dearestOutput() {
+            return output.max(audioOutput);
+        }
 
         /** True when these rates charge more than {@code other} for input or for output. */
         boolean dearerThan(Rates other) {

@@ -73,12 +73,18 @@ public final class PriceTable {
         return tiers;
     }
 
+    /** The prices {@code n} lists; a missing one is {@code fallback}'s, or for a model's own prices the text one. */
     private static Rates rates(JsonNode n, Rates fallback) {
         BigDecimal input = decimal(n, "input", fallback == null ? BigDecimal.ZERO : fallback.input());
+        BigDecimal cacheWrite = decimal(n, "cache_write", fallback == null ? input : fallback.cacheWrite());
+        BigDecimal output = decimal(n, "output", fallback == null ? BigDecimal.ZERO : fallback.output());
         return new Rates(input,
                 decimal(n, "cached_input", fallback == null ? input : fallback.cachedInput()),
-                decimal(n, "cache_write", fallback == null ? input : fallback.cacheWrite()),
-                decimal(n, "output", fallback == null ? BigDecimal.ZERO : fallback.output()));
+                cacheWrite,
+                output,
+                decimal(n, "audio_input", fallback == null ? input : fallback.audioInput()),
+                decimal(n, "audio_output", fallback == null ? output : fallback.audioOutput()),
+                decimal(n, "cache_write_1h", fallback == null ? cacheWrite : fallback.cacheWriteHour()));
     }
 
     private static BigDecimal decimal(JsonNode n, String field, BigDecimal fallback) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Prices calls: the built-in table, then the optional user price file, then config overrides.
  * Cost (SPEC §6) = uncached input × input + cache reads × cached input + cache writes × cache write
- * + output × output, in exact decimals.
+ * + output × output, in exact decimals; the parts of a kind with a price of their own (audio input and
+ * output, cache writes kept an hour: {@link TokenUsage}) at that price.
  */
 public final class Pricing {
 
@@ -93,10 +94,16 @@ public final class Pricing {
     static BigDecimal cost(ModelPrice price, TokenUsage u) {
         Rates r = price.ratesFor(u.input());
         long uncached = Math.max(0, u.input() - u.cachedInput() - u.cacheWrite());
-        BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(uncached))
+        long audioInput = Math.min(u.audioInput(), uncached);
+        long cacheWriteHour = Math.min(u.cacheWriteHour(), u.cacheWrite());
+        long audioOutput = Math.min(u.audioOutput(), u.output());
+        BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(uncached - audioInput))
+                .add(r.audioInput().multiply(BigDecimal.valueOf(audioInput)))
                 .add(r.cachedInput().multiply(BigDecimal.valueOf(u.cachedInput())))
-                .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite())))
-                .add(r.output().multiply(BigDecimal.valueOf(u.output())));
+                .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite() - cacheWriteHour)))
+                .add(r.cacheWriteHour().multiply(BigDecimal.valueOf(cacheWriteHour)))
+                .add(r.output().multiply(BigDecimal.valueOf(u.output() - audioOutput)))
+                .add(r.audioOutput().multiply(BigDecimal.valueOf(audioOutput)));
         // Exact: a division by a million only moves the point (a divide with a MathContext ran a long
         // division on every call).
         return perMillion.movePointLeft(6).stripTrailingZeros();

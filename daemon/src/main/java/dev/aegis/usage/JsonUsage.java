@@ -90,10 +90,14 @@ final class JsonUsage {
         return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
     }
 
-    /** OpenAI chat, legacy completions and embeddings: {@code prompt_tokens}, {@code completion_tokens}. */
+    /**
+     * OpenAI chat, legacy completions and embeddings: {@code prompt_tokens}, {@code completion_tokens},
+     * and the audio parts of each ({@code audio_tokens}, an audio model's spoken prompt or answer).
+     */
     static TokenUsage openAiChat(JsonNode usage) {
         return new TokenUsage(count(usage, "/prompt_tokens"), count(usage, "/prompt_tokens_details/cached_tokens"), 0,
-                count(usage, "/completion_tokens"), count(usage, "/completion_tokens_details/reasoning_tokens"));
+                count(usage, "/completion_tokens"), count(usage, "/completion_tokens_details/reasoning_tokens"),
+                count(usage, "/prompt_tokens_details/audio_tokens"), count(usage, "/completion_tokens_details/audio_tokens"), 0);
     }
 
     /** OpenAI Responses: {@code input_tokens} with {@code cached_tokens}, {@code output_tokens} with {@code reasoning_tokens}. */

@@ -4,10 +4,22 @@ package dev.aegis.usage;
  * Token counts normalised across protocols (SPEC §6): {@code input} is every prompt token, cached
  * or not; {@code cachedInput} the cache reads; {@code cacheWrite} the cache creation;
  * {@code output} every generated token including {@code reasoning}.
+ *
+ * <p>Some tokens of a kind have a price of their own, and are counted again apart as a part of it:
+ * {@code audioInput} of the uncached input and {@code audioOutput} of the output (OpenAI's
+ * {@code audio_tokens}: audio costs up to 16 times text), {@code cacheWriteHour} of the cache
+ * writes (Anthropic's {@code ephemeral_1h_input_tokens}: a cache kept an hour costs more to write
+ * than one kept five minutes).
  */
-public record TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning) {
+public record TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning,
+        long audioInput, long audioOutput, long cacheWriteHour) {
 
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0);
+
+    /** Counts without parts priced apart. */
+    public TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning) {
+        this(input, cachedInput, cacheWrite, output, reasoning, 0, 0, 0);
+    }
 
     public long total() {
         return input + output;

@@ -69,6 +69,14 @@ class CreditGuardTest {
     }
 
     @Test
+    void anAudioModelsOutputIsReservedAtItsAudioPrice() throws Exception {
+        // gpt-audio: text output 10 per M, audio 64; 100 bytes of body are 25 input tokens at 2.5.
+        ModelPrice price = Pricing.from(PricingConfig.DEFAULT).price("gpt-audio").orElseThrow();
+        assertThat(CreditGuard.estimateNanos(price, new CreditGuard.CallSize(100, 0, 1000, 1, null)))
+                .isEqualTo(25 * 2500 + 1000 * 64_000);
+    }
+
+    @Test
     void aKeyCalledOftenIsReReadOffTheCallingThreadAndNeverServedOlderThanTheExpiry() throws Exception {
         try (CreditGuard guard = new CreditGuard(ledger, Pricing.from(PricingConfig.DEFAULT), nanos::get, null, refreshes::add)) {
             assertThat(guard.hasCredits(key)).isFalse();

@@ -157,6 +157,43 @@ class CreditsIT {
     }
 
     @Test
+    void spokenAnswersAndHourLongCacheWritesAreChargedAtTheirOwnPrices() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String key = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            // gpt-audio per M: text 2.5 in / 10 out, audio 32 in / 64 out.
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                    "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-audio\",\"choices\":[],"
+                            + "\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,"
+                            + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":600},"
+                            + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":400}}}",
+                    Map.of()));
+            HttpResponse<String> spoken = Http.send(g.post("/v1/chat/completions",
+                    "{\"model\":\"gpt-audio\",\"modalities\":[\"text\",\"audio\"],\"max_tokens\":500,\"messages\":[]}")
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(new BigDecimal(spoken.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo("0.0468"); // 400 × 2.5 + 600 × 32 + 100 × 10 + 400 × 64 per M
+
+            // claude-sonnet-4-5 per M: input 3, cache reads 0.3, writes 3.75 for five minutes and 6 for an hour, output 15.
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                    "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                            + "\"content\":[],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":25,"
+                            + "\"cache_read_input_tokens\":400,\"cache_creation_input_tokens\":1100,\"cache_creation\":"
+                            + "{\"ephemeral_5m_input_tokens\":100,\"ephemeral_1h_input_tokens\":1000},\"output_tokens\":15}}",
+                    Map.of()));
+            HttpResponse<String> cached = Http.send(g.post("/v1/messages",
+                    "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"messages\":[]}").setHeader("Authorization", "Bearer " + key));
+            assertThat(new BigDecimal(cached.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo("0.006795"); // 25 × 3 + 400 × 0.3 + 100 × 3.75 + 1000 × 6 + 15 × 15 per M
+
+            g.awaitUsage(spoken.headers().firstValue("X-Request-Id").orElseThrow());
+            g.awaitUsage(cached.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(46_800_000L + 6_795_000L);
+            CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(key)).orElseThrow();
+            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(46_800_000L + 6_795_000L);
+        }
+    }
+
+    @Test
     void unpricedModelsAreRefusedForKeysWithCreditsWhenConfigured() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "pricing: { unknown: refuse }", Map.of())) {
             String funded = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));

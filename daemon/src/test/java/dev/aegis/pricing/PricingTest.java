@@ -20,7 +20,7 @@ class PricingTest {
 
     @Test
     void builtInTableIsVersionedAndHasTheCommonModels() {
-        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.2");
+        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.3");
         assertThat(BUILT_IN.price("gpt-4o-mini")).isPresent();
         assertThat(BUILT_IN.price("claude-sonnet-4-5")).hasValueSatisfying(p -> assertThat(p.maxOutput()).isEqualTo(64000));
         assertThat(BUILT_IN.price("openai/gpt-4o-mini")).isPresent();
@@ -69,7 +69,7 @@ class PricingTest {
         Pricing p = Pricing.from(new PricingConfig(true, file, Map.of("gpt-4o-mini",
                 new PricingConfig.PriceOverride(BigDecimal.ONE, null, null, BigDecimal.TEN))));
 
-        assertThat(p.version()).isEqualTo("2026-07-24.2+file+overrides");
+        assertThat(p.version()).isEqualTo("2026-07-24.3+file+overrides");
         assertThat(p.refuseUnknown()).isTrue();
         assertThat(p.cost("my-model", new TokenUsage(1000, 100, 0, 1000, 0)).usd()).isEqualByComparingTo("0.00291");
         assertThat(p.cost("my-model", new TokenUsage(200_000, 0, 0, 0, 0)).usd()).isEqualByComparingTo("0.4");
@@ -105,6 +105,35 @@ class PricingTest {
         });
         assertThat(BUILT_IN.price("gpt-5", "flex")).hasValueSatisfying(p ->
                 assertThat(p.rates().output()).as("an estimate never counts less than standard").isEqualByComparingTo("10"));
+    }
+
+    @Test
+    void audioAndHourLongCacheWritesArePricedApart() {
+        // gpt-audio per M: text 2.5 in / 10 out, audio 32 in / 64 out. 1000 input of which 600 audio,
+        // 500 output of which 400 audio.
+        assertThat(BUILT_IN.cost("gpt-audio", new TokenUsage(1000, 0, 0, 500, 0, 600, 400, 0)).usd())
+                .isEqualByComparingTo("0.0468"); // 400 × 2.5 + 600 × 32 + 100 × 10 + 400 × 64
+        // claude-sonnet-4-5 per M: cache writes 3.75 for five minutes, 6 for an hour (12 above 200k).
+        assertThat(BUILT_IN.cost("claude-sonnet-4-5", new TokenUsage(1525, 400, 1100, 15, 0, 0, 0, 1000)).usd())
+                .isEqualByComparingTo("0.006795"); // 25 × 3 + 400 × 0.3 + 100 × 3.75 + 1000 × 6 + 15 × 15
+        assertThat(BUILT_IN.cost("claude-sonnet-4-5", new TokenUsage(200_001, 0, 1000, 0, 0, 0, 0, 1000)).usd())
+                .isEqualByComparingTo("1.206006"); // 199001 × 6 + 1000 × 12
+        // Audio counted on a model without audio prices costs what text does.
+        assertThat(BUILT_IN.cost("gpt-4o-mini", new TokenUsage(1000, 0, 0, 500, 0, 600, 400, 0)).usd())
+                .isEqualByComparingTo(BUILT_IN.cost("gpt-4o-mini", new TokenUsage(1000, 0, 0, 500, 0)).usd());
+    }
+
+    @Test
+    void aUserPriceFileMayListAudioAndHourLongCacheWritePrices() throws Exception {
+        Path file = temp.resolve("prices.json");
+        Files.writeString(file, """
+                {"my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
+                              "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06,
+                              "input_cost_per_audio_token": 1e-05, "output_cost_per_audio_token": 2e-05}}
+                """);
+        Pricing p = Pricing.from(new PricingConfig(false, file, Map.of()));
+        assertThat(p.cost("my-model", new TokenUsage(3000, 0, 2000, 1000, 0, 500, 300, 1500)).usd())
+                .isEqualByComparingTo("0.016525"); // 500 × 1 + 500 × 10 + 500 × 1.25 + 1500 × 2 + 700 × 2 + 300 × 20 per M
     }
 
     @Test

@@ -50,6 +50,22 @@ class UsageExtractorsTest {
     }
 
     @Test
+    void theTokensPricedApartAreCountedAsPartsOfTheirKind() {
+        UsageExtractor chat = UsageExtractors.openAiChat(false);
+        chat.onBody(("{\"usage\":{\"prompt_tokens\":1000,\"completion_tokens\":500,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":0,\"audio_tokens\":600},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":400}}}").getBytes(StandardCharsets.UTF_8));
+        assertThat(chat.usage()).isEqualTo(new TokenUsage(1000, 0, 0, 500, 0, 600, 400, 0));
+
+        UsageExtractor anthropic = UsageExtractors.anthropicMessages();
+        anthropic.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
+                + "\"cache_read_input_tokens\":400,\"cache_creation_input_tokens\":1100,"
+                + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100,\"ephemeral_1h_input_tokens\":1000},\"output_tokens\":1}}}"));
+        anthropic.onEvent(event("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15}}"));
+        assertThat(anthropic.usage()).isEqualTo(new TokenUsage(1525, 400, 1100, 15, 0, 0, 0, 1000));
+    }
+
+    @Test
     void eachProtocolNamesTheServiceTierThatServedTheCall() {
         UsageExtractor whole = UsageExtractors.openAiChat(false);
         whole.onBody("{\"usage\":{\"prompt_tokens\":3},\"service_tier\":\"priority\"}".getBytes(StandardCharsets.UTF_8));
