@@ -5,7 +5,8 @@ Usage: scripts/derive-price-table.py ../shared/pricing/model_prices_and_context_
          daemon/src/main/resources/dev/aegis/pricing/price-table.json
 
 Keeps the facts Aegis bills by: input, cached input (cache read), cache write, output, tiered
-prices above a prompt-size threshold, audio and one-hour cache write prices, the prices of the service tiers that have their own
+prices above a prompt-size threshold, audio and one-hour cache write prices, the price of a web
+search (USD per search), the prices of the service tiers that have their own
 (OpenAI's priority and flex), and the model's maximum output. Prices are exact decimals.
 """
 import json
@@ -68,6 +69,9 @@ def main(path, version, date):
                 m[field] = per_million(e[key])
         if e.get("max_output_tokens"):
             m["max_output"] = e["max_output_tokens"]
+        search = e.get("search_context_cost_per_query", {}).get("search_context_size_medium")
+        if search is not None:
+            m["web_search"] = float(Decimal(repr(search)))  # USD per search, not per million
         tiers = prompt_tiers(e, "")
         if tiers:
             m["tiers"] = tiers

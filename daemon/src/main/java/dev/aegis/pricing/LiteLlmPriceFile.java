@@ -45,14 +45,17 @@ public final class LiteLlmPriceFile {
             Rates text = new Rates(input, perMillion(m, "cache_read_input_token_cost", input),
                     perMillion(m, "cache_creation_input_token_cost", input), perMillion(m, "output_cost_per_token", BigDecimal.ZERO));
             Rates base = rates(m, "", "", text);
+            // USD per search, the same for every context size at Anthropic; OpenAI's default size is medium.
+            JsonNode search = m.path("search_context_cost_per_query").path("search_context_size_medium");
+            BigDecimal perWebSearch = search.isNumber() ? new BigDecimal(search.asText()) : BigDecimal.ZERO;
             Map<String, ModelPrice> serviceTiers = new HashMap<>();
             for (String tier : SERVICE_TIERS) {
                 if (m.path("input_cost_per_token_" + tier).isNumber() || m.path("output_cost_per_token_" + tier).isNumber()) {
                     Rates rates = rates(m, "", "_" + tier, base);
-                    serviceTiers.put(tier, new ModelPrice(rates, maxOutput, tiers(m, "_" + tier, rates)));
+                    serviceTiers.put(tier, new ModelPrice(rates, maxOutput, tiers(m, "_" + tier, rates), Map.of(), perWebSearch));
                 }
             }
-            out.put(e.getKey(), new ModelPrice(base, maxOutput, tiers(m, "", base), serviceTiers));
+            out.put(e.getKey(), new ModelPrice(base, maxOutput, tiers(m, "", base), serviceTiers, perWebSearch));
         }
         return out;
     }

@@ -12,11 +12,13 @@ import java.util.Map;
  * {@code service_tier} and the answer names the one that served it).
  *
  * @param maxOutput the model's maximum output tokens, or null when unknown
+ * @param perWebSearch USD for each web search the provider runs for a call (a server tool), zero when unknown
  * @param serviceTiers the prices of each service tier that has its own, by the name the provider
  *     uses; a call served at any other tier ({@code default}, {@code auto}, {@code standard}) pays
  *     the standard prices
  */
-public record ModelPrice(Rates rates, Integer maxOutput, List<Tier> tiers, Map<String, ModelPrice> serviceTiers) {
+public record ModelPrice(Rates rates, Integer maxOutput, List<Tier> tiers, Map<String, ModelPrice> serviceTiers,
+        BigDecimal perWebSearch) {
 
     /**
      * USD per million tokens of each kind: text input, cache reads, cache writes, text output, and
@@ -51,11 +53,12 @@ public record ModelPrice(Rates rates, Integer maxOutput, List<Tier> tiers, Map<S
     public ModelPrice {
         tiers = tiers.stream().sorted(Comparator.comparingLong(Tier::threshold)).toList();
         serviceTiers = Map.copyOf(serviceTiers);
+        perWebSearch = perWebSearch == null ? BigDecimal.ZERO : perWebSearch;
     }
 
-    /** Standard prices only. */
+    /** Token prices only. */
     public ModelPrice(Rates rates, Integer maxOutput, List<Tier> tiers) {
-        this(rates, maxOutput, tiers, Map.of());
+        this(rates, maxOutput, tiers, Map.of(), BigDecimal.ZERO);
     }
 
     /** The rates for a prompt of this many tokens. */

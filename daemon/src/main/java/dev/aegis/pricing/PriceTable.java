@@ -56,13 +56,14 @@ public final class PriceTable {
     private static ModelPrice read(JsonNode m) {
         Rates base = rates(m, null);
         Integer maxOutput = m.hasNonNull("max_output") ? m.path("max_output").asInt() : null;
+        BigDecimal perWebSearch = decimal(m, "web_search", BigDecimal.ZERO);
         Map<String, ModelPrice> serviceTiers = new HashMap<>();
         // A service tier's missing price is the standard one, as in the facts the table is derived from.
         m.path("service_tiers").properties().forEach(st -> {
             Rates rates = rates(st.getValue(), base);
-            serviceTiers.put(st.getKey(), new ModelPrice(rates, maxOutput, tiers(st.getValue(), rates)));
+            serviceTiers.put(st.getKey(), new ModelPrice(rates, maxOutput, tiers(st.getValue(), rates), Map.of(), perWebSearch));
         });
-        return new ModelPrice(base, maxOutput, tiers(m, base), serviceTiers);
+        return new ModelPrice(base, maxOutput, tiers(m, base), serviceTiers, perWebSearch);
     }
 
     private static List<ModelPrice.Tier> tiers(JsonNode m, Rates base) {

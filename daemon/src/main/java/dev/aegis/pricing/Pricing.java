@@ -14,7 +14,8 @@ import java.util.Optional;
  * Prices calls: the built-in table, then the optional user price file, then config overrides.
  * Cost (SPEC §6) = uncached input × input + cache reads × cached input + cache writes × cache write
  * + output × output, in exact decimals; the parts of a kind with a price of their own (audio input and
- * output, cache writes kept an hour: {@link TokenUsage}) at that price.
+ * output, cache writes kept an hour: {@link TokenUsage}) at that price; plus each web search the
+ * provider ran at its price.
  */
 public final class Pricing {
 
@@ -106,6 +107,10 @@ public final class Pricing {
                 .add(r.audioOutput().multiply(BigDecimal.valueOf(audioOutput)));
         // Exact: a division by a million only moves the point (a divide with a MathContext ran a long
         // division on every call).
-        return perMillion.movePointLeft(6).stripTrailingZeros();
+        BigDecimal usd = perMillion.movePointLeft(6);
+        if (u.webSearches() > 0) {
+            usd = usd.add(price.perWebSearch().multiply(BigDecimal.valueOf(u.webSearches())));
+        }
+        return usd.stripTrailingZeros();
     }
 }

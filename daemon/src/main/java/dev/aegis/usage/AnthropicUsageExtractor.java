@@ -8,7 +8,7 @@ import java.util.Set;
  * Anthropic Messages: {@code message_start} carries the input side (with cache reads and writes),
  * {@code message_delta} cumulative counts that replace whichever fields it names; {@code message_stop}
  * ends the answer. Of the cache writes, those kept an hour ({@code cache_creation.ephemeral_1h_input_tokens})
- * are priced apart.
+ * are priced apart, and the web searches it ran ({@code server_tool_use.web_search_requests}) are counted.
  */
 final class AnthropicUsageExtractor implements UsageExtractor {
 
@@ -18,6 +18,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     private long cacheRead;
     private long cacheWrite;
     private long cacheWriteHour;
+    private long webSearches;
     private long output;
     private String serviceTier;
     private boolean end;
@@ -49,6 +50,8 @@ final class AnthropicUsageExtractor implements UsageExtractor {
         cacheRead = u.has("cache_read_input_tokens") ? JsonUsage.count(u, "/cache_read_input_tokens") : cacheRead;
         cacheWrite = u.has("cache_creation_input_tokens") ? JsonUsage.count(u, "/cache_creation_input_tokens") : cacheWrite;
         output = u.has("output_tokens") ? JsonUsage.count(u, "/output_tokens") : output;
+        webSearches = u.path("server_tool_use").has("web_search_requests")
+                ? JsonUsage.count(u, "/server_tool_use/web_search_requests") : webSearches;
         cacheWriteHour = u.path("cache_creation").has("ephemeral_1h_input_tokens")
                 ? JsonUsage.count(u, "/cache_creation/ephemeral_1h_input_tokens") : cacheWriteHour;
         serviceTier = u.path("service_tier").isTextual() ? u.path("service_tier").asText() : serviceTier;
@@ -66,7 +69,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     @Override
     public TokenUsage usage() {
         return new TokenUsage(input + cacheRead + cacheWrite, cacheRead, cacheWrite, output, 0, 0, 0,
-                Math.min(cacheWriteHour, cacheWrite));
+                Math.min(cacheWriteHour, cacheWrite), webSearches);
     }
 
     @Override

@@ -9,16 +9,23 @@ package dev.aegis.usage;
  * {@code audioInput} of the uncached input and {@code audioOutput} of the output (OpenAI's
  * {@code audio_tokens}: audio costs up to 16 times text), {@code cacheWriteHour} of the cache
  * writes (Anthropic's {@code ephemeral_1h_input_tokens}: a cache kept an hour costs more to write
- * than one kept five minutes).
+ * than one kept five minutes). {@code webSearches} counts the searches the provider ran for the call
+ * (Anthropic's {@code server_tool_use.web_search_requests}), priced per search on top of the tokens.
  */
 public record TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning,
-        long audioInput, long audioOutput, long cacheWriteHour) {
+        long audioInput, long audioOutput, long cacheWriteHour, long webSearches) {
 
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0);
 
     /** Counts without parts priced apart. */
     public TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning) {
-        this(input, cachedInput, cacheWrite, output, reasoning, 0, 0, 0);
+        this(input, cachedInput, cacheWrite, output, reasoning, 0, 0, 0, 0);
+    }
+
+    /** Counts with the token parts priced apart, and no searches. */
+    public TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning,
+            long audioInput, long audioOutput, long cacheWriteHour) {
+        this(input, cachedInput, cacheWrite, output, reasoning, audioInput, audioOutput, cacheWriteHour, 0);
     }
 
     public long total() {

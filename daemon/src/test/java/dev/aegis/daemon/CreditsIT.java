@@ -157,7 +157,7 @@ class CreditsIT {
     }
 
     @Test
-    void spokenAnswersAndHourLongCacheWritesAreChargedAtTheirOwnPrices() throws Exception {
+    void spokenAnswersHourLongCacheWritesAndWebSearchesAreChargedAtTheirOwnPrices() throws Exception {
         try (TestGateway g = TestGateway.start(temp)) {
             String key = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
             // gpt-audio per M: text 2.5 in / 10 out, audio 32 in / 64 out.
@@ -173,23 +173,25 @@ class CreditsIT {
             assertThat(new BigDecimal(spoken.headers().firstValue("X-Cost-USD").orElseThrow()))
                     .isEqualByComparingTo("0.0468"); // 400 × 2.5 + 600 × 32 + 100 × 10 + 400 × 64 per M
 
-            // claude-sonnet-4-5 per M: input 3, cache reads 0.3, writes 3.75 for five minutes and 6 for an hour, output 15.
+            // claude-sonnet-4-5 per M: input 3, cache reads 0.3, writes 3.75 for five minutes and 6 for an hour,
+            // output 15; and $0.01 a web search.
             g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
                     "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
                             + "\"content\":[],\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":25,"
                             + "\"cache_read_input_tokens\":400,\"cache_creation_input_tokens\":1100,\"cache_creation\":"
-                            + "{\"ephemeral_5m_input_tokens\":100,\"ephemeral_1h_input_tokens\":1000},\"output_tokens\":15}}",
+                            + "{\"ephemeral_5m_input_tokens\":100,\"ephemeral_1h_input_tokens\":1000},\"output_tokens\":15,"
+                            + "\"server_tool_use\":{\"web_search_requests\":2}}}",
                     Map.of()));
             HttpResponse<String> cached = Http.send(g.post("/v1/messages",
                     "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"messages\":[]}").setHeader("Authorization", "Bearer " + key));
             assertThat(new BigDecimal(cached.headers().firstValue("X-Cost-USD").orElseThrow()))
-                    .isEqualByComparingTo("0.006795"); // 25 × 3 + 400 × 0.3 + 100 × 3.75 + 1000 × 6 + 15 × 15 per M
+                    .isEqualByComparingTo("0.026795"); // 25 × 3 + 400 × 0.3 + 100 × 3.75 + 1000 × 6 + 15 × 15 per M + 2 × $0.01
 
             g.awaitUsage(spoken.headers().firstValue("X-Request-Id").orElseThrow());
             g.awaitUsage(cached.headers().firstValue("X-Request-Id").orElseThrow());
-            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(46_800_000L + 6_795_000L);
+            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(46_800_000L + 26_795_000L);
             CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(key)).orElseThrow();
-            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(46_800_000L + 6_795_000L);
+            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(46_800_000L + 26_795_000L);
         }
     }
 

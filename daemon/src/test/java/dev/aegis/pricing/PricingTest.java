@@ -20,7 +20,7 @@ class PricingTest {
 
     @Test
     void builtInTableIsVersionedAndHasTheCommonModels() {
-        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.3");
+        assertThat(BUILT_IN.version()).isEqualTo("2026-07-24.4");
         assertThat(BUILT_IN.price("gpt-4o-mini")).isPresent();
         assertThat(BUILT_IN.price("claude-sonnet-4-5")).hasValueSatisfying(p -> assertThat(p.maxOutput()).isEqualTo(64000));
         assertThat(BUILT_IN.price("openai/gpt-4o-mini")).isPresent();
@@ -69,7 +69,7 @@ class PricingTest {
         Pricing p = Pricing.from(new PricingConfig(true, file, Map.of("gpt-4o-mini",
                 new PricingConfig.PriceOverride(BigDecimal.ONE, null, null, BigDecimal.TEN))));
 
-        assertThat(p.version()).isEqualTo("2026-07-24.3+file+overrides");
+        assertThat(p.version()).isEqualTo("2026-07-24.4+file+overrides");
         assertThat(p.refuseUnknown()).isTrue();
         assertThat(p.cost("my-model", new TokenUsage(1000, 100, 0, 1000, 0)).usd()).isEqualByComparingTo("0.00291");
         assertThat(p.cost("my-model", new TokenUsage(200_000, 0, 0, 0, 0)).usd()).isEqualByComparingTo("0.4");
@@ -124,16 +124,30 @@ class PricingTest {
     }
 
     @Test
-    void aUserPriceFileMayListAudioAndHourLongCacheWritePrices() throws Exception {
+    void eachWebSearchTheProviderRanIsPricedOnTopOfTheTokens() {
+        TokenUsage tokens = new TokenUsage(525, 400, 100, 15, 0);
+        TokenUsage searched = new TokenUsage(525, 400, 100, 15, 0, 0, 0, 0, 3);
+        // Anthropic: $10 per 1,000 searches.
+        assertThat(BUILT_IN.cost("claude-sonnet-4-5", searched).usd())
+                .isEqualByComparingTo(BUILT_IN.cost("claude-sonnet-4-5", tokens).usd().add(new BigDecimal("0.03")));
+        assertThat(BUILT_IN.cost("claude-sonnet-4-5", searched, "priority", null).usd())
+                .as("a service tier keeps the model's search price").isEqualByComparingTo("0.030795");
+    }
+
+    @Test
+    void aUserPriceFileMayListAudioHourLongCacheWriteAndSearchPrices() throws Exception {
         Path file = temp.resolve("prices.json");
         Files.writeString(file, """
                 {"my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
                               "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06,
-                              "input_cost_per_audio_token": 1e-05, "output_cost_per_audio_token": 2e-05}}
+                              "input_cost_per_audio_token": 1e-05, "output_cost_per_audio_token": 2e-05,
+                              "search_context_cost_per_query": {"search_context_size_low": 0.01,
+                                  "search_context_size_medium": 0.02, "search_context_size_high": 0.03}}}
                 """);
         Pricing p = Pricing.from(new PricingConfig(false, file, Map.of()));
         assertThat(p.cost("my-model", new TokenUsage(3000, 0, 2000, 1000, 0, 500, 300, 1500)).usd())
                 .isEqualByComparingTo("0.016525"); // 500 × 1 + 500 × 10 + 500 × 1.25 + 1500 × 2 + 700 × 2 + 300 × 20 per M
+        assertThat(p.cost("my-model", new TokenUsage(0, 0, 0, 0, 0, 0, 0, 0, 2)).usd()).isEqualByComparingTo("0.04");
     }
 
     @Test

@@ -61,8 +61,9 @@ class UsageExtractorsTest {
         anthropic.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
                 + "\"cache_read_input_tokens\":400,\"cache_creation_input_tokens\":1100,"
                 + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100,\"ephemeral_1h_input_tokens\":1000},\"output_tokens\":1}}}"));
-        anthropic.onEvent(event("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15}}"));
-        assertThat(anthropic.usage()).isEqualTo(new TokenUsage(1525, 400, 1100, 15, 0, 0, 0, 1000));
+        anthropic.onEvent(event("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15,"
+                + "\"server_tool_use\":{\"web_search_requests\":2}}}"));
+        assertThat(anthropic.usage()).isEqualTo(new TokenUsage(1525, 400, 1100, 15, 0, 0, 0, 1000, 2));
     }
 
     @Test
