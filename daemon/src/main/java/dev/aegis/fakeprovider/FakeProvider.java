@@ -59,6 +59,7 @@ public final class FakeProvider implements AutoCloseable {
             routes.before(this::record);
             routes.post("/v1/chat/completions", this::chat);
             routes.post("/v1/responses", this::responses);
+            routes.post("/v1/responses/compact", this::compact);
             routes.post("/v1/embeddings", this::embeddings);
             routes.post("/v1/completions", this::completions);
             routes.post("/v1/messages", this::messages);
@@ -259,6 +260,14 @@ public final class FakeProvider implements AutoCloseable {
             frames.add("event: " + e[0] + "\ndata: " + e[1] + "\n\n");
         }
         stream(ctx, frames);
+    }
+
+    private void compact(Context ctx) throws IOException {
+        if (answeredCanned(ctx)) {
+            return;
+        }
+        String model = Json.mapper().readTree(ctx.bodyAsBytes()).path("model").asText("gpt-5");
+        ctx.contentType("application/json").result(OpenAiTranscripts.compaction(model));
     }
 
     private void embeddings(Context ctx) {

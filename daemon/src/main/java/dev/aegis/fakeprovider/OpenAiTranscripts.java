@@ -164,6 +164,28 @@ final class OpenAiTranscripts {
         return r;
     }
 
+    /** Input and output tokens a compaction reports: the conversation read, the compaction item written. */
+    static final int COMPACTION_INPUT_TOKENS = 1200;
+    static final int COMPACTION_OUTPUT_TOKENS = 300;
+
+    /** The answer of {@code /v1/responses/compact}: the user's messages, then one opaque compaction item. */
+    static String compaction(String model) {
+        ObjectNode r = obj();
+        r.put("id", "resp_fake_compact1").put("object", "response.compaction").put("created_at", CREATED).put("model", model);
+        ArrayNode output = r.putArray("output");
+        ObjectNode user = output.addObject().put("id", "msg_fake_user1").put("type", "message").put("status", "completed")
+                .put("role", "user");
+        user.putArray("content").addObject().put("type", "input_text").put("text", "Hello");
+        output.addObject().put("id", "cmp_fake1").put("type", "compaction").put("encrypted_content", "gAAAAfake");
+        ObjectNode u = r.putObject("usage");
+        u.put("input_tokens", COMPACTION_INPUT_TOKENS);
+        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.put("output_tokens", COMPACTION_OUTPUT_TOKENS);
+        u.putObject("output_tokens_details").put("reasoning_tokens", COMPACTION_OUTPUT_TOKENS);
+        u.put("total_tokens", COMPACTION_INPUT_TOKENS + COMPACTION_OUTPUT_TOKENS);
+        return r.toString();
+    }
+
     private static ObjectNode message(String status, String text) {
         ObjectNode m = obj();
         m.put("id", "msg_fake1").put("type", "message").put("status", status).put("role", "assistant");

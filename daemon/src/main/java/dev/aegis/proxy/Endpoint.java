@@ -12,6 +12,11 @@ import java.util.List;
 public enum Endpoint {
     CHAT_COMPLETIONS("/chat/completions"),
     RESPONSES("/responses"),
+    /**
+     * A Responses conversation compacted into one item (Codex's compaction): a whole answer, billed
+     * like a response, with no output limit to cap.
+     */
+    RESPONSES_COMPACT("/responses/compact"),
     COMPLETIONS("/completions"),
     EMBEDDINGS("/embeddings"),
     MESSAGES("/messages"),
@@ -38,11 +43,16 @@ public enum Endpoint {
         return this != PASSTHROUGH;
     }
 
+    /** True when the provider bills the call in tokens Aegis reads from its answer (budgets hold it). */
+    public boolean billed() {
+        return this != PASSTHROUGH && this != COUNT_TOKENS;
+    }
+
     /** Reads this endpoint's usage from its answer. */
     public UsageExtractor usageExtractor(boolean hideUsageChunk) {
         return switch (this) {
             case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> UsageExtractors.openAiChat(hideUsageChunk);
-            case RESPONSES -> UsageExtractors.openAiResponses();
+            case RESPONSES, RESPONSES_COMPACT -> UsageExtractors.openAiResponses();
             case MESSAGES -> UsageExtractors.anthropicMessages();
             case COUNT_TOKENS, PASSTHROUGH -> UsageExtractors.none();
         };
@@ -60,7 +70,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS -> CHAT_LIMITS;
             case RESPONSES -> RESPONSES_LIMITS;
             case COMPLETIONS, MESSAGES -> MAX_TOKENS;
-            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> List.of();
+            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> List.of();
         };
     }
 
@@ -74,7 +84,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS -> BudgetCutoffs.chat(budget);
             case RESPONSES -> BudgetCutoffs.responses(budget);
             case MESSAGES -> BudgetCutoffs.messages(budget);
-            case COMPLETIONS, EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> null;
+            case COMPLETIONS, EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> null;
         };
     }
 
@@ -84,7 +94,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS, COMPLETIONS -> FailureEndings.chat();
             case RESPONSES -> FailureEndings.responses();
             case MESSAGES -> FailureEndings.messages();
-            case EMBEDDINGS, COUNT_TOKENS, PASSTHROUGH -> FailureEnding.NONE;
+            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> FailureEnding.NONE;
         };
     }
 

@@ -160,7 +160,8 @@ public final class ProxyHandler {
                 body.model());
         RouteTarget target = targets.getFirst();
         record.target(target);
-        Long outputBudget = endpoint.outputLimitField() == null ? null
+        // Every billed call meets its budgets (a spent one refuses it); only one with an output limit is capped.
+        Long outputBudget = !endpoint.billed() ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
                         body.serviceTier(), cfg.governance(), raw.length, body.choices(), ctx.res());
         if (endpoint.inspectsBody()) {
@@ -178,7 +179,8 @@ public final class ProxyHandler {
         record.answerPreview(preview);
 
         // An output limit holds for each answer the call asks for (n, best_of): the budget is shared among them.
-        Integer outputCap = outputBudget == null ? null : BudgetGuard.outputCap(outputBudget, body.choices());
+        Integer outputCap = outputBudget == null || endpoint.outputLimitField() == null ? null
+                : BudgetGuard.outputCap(outputBudget, body.choices());
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);

@@ -54,7 +54,7 @@ sealed interface Translation {
 
     /**
      * The translation for a call on {@code client} served by a provider of {@code type}; empty when
-     * no translation exists (legacy completions or embeddings to Anthropic; token counting to an
+     * no translation exists (legacy completions, embeddings or compaction to Anthropic; token counting to an
      * OpenAI-protocol provider).
      *
      * @param includeUsage the client asked for a chat stream's usage chunk
@@ -72,7 +72,7 @@ sealed interface Translation {
             case RESPONSES -> Optional.of(anthropic ? new ViaMessages(ResponsesRequestAsMessages::translate,
                     body -> MessagesAnswerAsResponse.translate(body, clock), () -> new MessagesEventsAsResponses(clock))
                     : new Same(client));
-            case COMPLETIONS, EMBEDDINGS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
+            case COMPLETIONS, EMBEDDINGS, RESPONSES_COMPACT -> anthropic ? Optional.empty() : Optional.of(new Same(client));
         };
     }
 

@@ -180,6 +180,29 @@ class BudgetIT {
     }
 
     @Test
+    void aSpentRunRefusesEveryBilledCallNotOnlyThoseWithAnOutputLimit() throws Exception {
+        String embed = "{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}";
+        String compact = "{\"model\":\"gpt-5\",\"input\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+        // A compaction bills 1,500 tokens (1,200 read, 300 written): more than the run's 150.
+        HttpResponse<String> compacted = Http.send(gateway.post("/v1/responses/compact", compact).header("x-run-id", "run-c"));
+        assertThat(compacted.statusCode()).isEqualTo(200);
+        assertThat(Http.json(compacted.body()).path("object").asText()).isEqualTo("response.compaction");
+        UsageRowView row = gateway.awaitUsage(compacted.headers().firstValue("X-Request-Id").orElseThrow());
+        assertThat(row.route()).isEqualTo("/v1/responses/compact");
+        assertThat(row.input()).isEqualTo(1200);
+        assertThat(row.output()).isEqualTo(300);
+        assertThat(row.costNanos()).isEqualTo(1200 * 1250 + 300 * 10_000); // gpt-5: 1.25 in, 10 out per M
+
+        for (String[] call : new String[][] {{"/v1/embeddings", embed}, {"/v1/responses/compact", compact},
+                {"/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}"}}) {
+            HttpResponse<String> spent = Http.send(gateway.post(call[0], call[1]).header("x-run-id", "run-c"));
+            assertThat(spent.statusCode()).as(call[0]).isEqualTo(429);
+            assertThat(Http.json(spent.body()).at("/error/code").asText()).isEqualTo("budget_exceeded");
+        }
+        assertThat(Http.send(gateway.post("/v1/embeddings", embed).header("x-run-id", "run-d")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void withoutHardStopCallsGoOnWithAWarning(@TempDir Path own) throws Exception {
         try (TestGateway soft = TestGateway.start(own, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
                 "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": false, \"tokens\": {\"perRun\": 30}}"))) {
