@@ -29,15 +29,33 @@ public final class BodyReader {
 
     private BodyReader() {}
 
-    /** The request body, up to {@code limit} bytes (413 beyond), within the read timeout and the in-flight budget. */
+    /**
+     * The request body, up to {@code limit} bytes (413 beyond), within the read timeout and the
+     * in-flight budget; decoded when it was sent compressed ({@link ContentCoding}).
+     */
     public static byte[] read(Context ctx, long limit) {
+        BodyBudget budget = BodyBudget.of(ctx.req());
+        BodyBudget.Claim claim = budget == null ? null : budget.claim(ctx.req());
+        byte[] sent = readAsSent(ctx, limit, budget, claim);
+        // Every Content-Encoding line counts: two lines are one list of codings, as HTTP reads them.
+        String coding = ctx.req().getHeaders("Content-Encoding").hasMoreElements()
+                ? String.join(",", java.util.Collections.list(ctx.req().getHeaders("Content-Encoding"))) : null;
+        if (coding == null || sent.length == 0) {
+            return sent;
+        }
+        return ContentCoding.decode(coding, sent, limit, decoded -> {
+            if (claim != null) {
+                claim.growTo(sent.length + decoded);
+            }
+        });
+    }
+
+    private static byte[] readAsSent(Context ctx, long limit, BodyBudget budget, BodyBudget.Claim claim) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             discard(ctx);
             throw ApiException.tooLarge(limit);
         }
-        BodyBudget budget = BodyBudget.of(ctx.req());
-        BodyBudget.Claim claim = budget == null ? null : budget.claim(ctx.req());
         // With a length, read exactly it; without, read one byte past the limit to see it exceeded.
         long target = declared >= 0 ? declared : Math.min(limit, Integer.MAX_VALUE - 16) + 1;
         Duration timeout = budget == null ? null : budget.readTimeout();

@@ -50,6 +50,8 @@ public final class HeaderPolicy {
                 && !n.startsWith("x-aegis-")
                 // Aegis reads usage from the body as it passes, so it asks for it uncompressed.
                 && !n.equals("accept-encoding")
+                // A compressed request body is decoded before Aegis reads it, and forwarded decoded.
+                && !n.equals("content-encoding")
                 && !connectionTokens.contains(n);
     }
 
