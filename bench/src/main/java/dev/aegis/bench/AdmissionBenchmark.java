@@ -84,6 +84,6 @@ public class AdmissionBenchmark {
         KeyRecord k = authenticator.check(key).orElseThrow();
         RateLimiter.Verdict v = limiter.acquire(k.id(), rules);
         BudgetTracker.Remaining left = budgets.remaining(k.id(), k.tenant(), null, policy);
-        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1)).isPresent() || v.allowed() && left.tokens() > 0;
+        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1, null)).isPresent() || v.allowed() && left.tokens() > 0;
     }
 }
