@@ -12,7 +12,9 @@ import dev.aegis.keys.KeyRecord;
  * {@code passthrough_not_allowed} otherwise); a key with none reaches every path. A background
  * response ({@code background: true}) is answered at once and generated afterwards, its usage only
  * in what a later fetch returns: a key with credits or a budget cannot start one (403
- * {@code background_not_allowed}).
+ * {@code background_not_allowed}). Anthropic's fast mode ({@code speed: "fast"}) bills every token at
+ * a premium (2 to 6 times) the price facts do not list: a key with credits or a budget cannot ask for
+ * it (403 {@code fast_mode_not_allowed}).
  */
 public final class PassthroughGuard {
 
@@ -42,10 +44,24 @@ public final class PassthroughGuard {
      * generates after the answer would be neither charged nor counted.
      */
     public void admitBackground(KeyRecord key, GovernanceConfig governance) {
+        refuseIfBudgeted(key, governance, "background_not_allowed", "a background response is generated after its "
+                + "answer, where Aegis cannot count its tokens or cost, and this key has credits or a budget: "
+                + "send the call without \"background\": true");
+    }
+
+    /**
+     * Refuses Anthropic's fast mode for a key whose spending Aegis holds to a limit: its premium is in
+     * no price Aegis has, so the call's cost would be counted at a fraction of what it is.
+     */
+    public void admitFastMode(KeyRecord key, GovernanceConfig governance) {
+        refuseIfBudgeted(key, governance, "fast_mode_not_allowed", "fast mode (\"speed\": \"fast\") bills a "
+                + "premium Aegis has no price for, so it could not hold this key's credits or budget: "
+                + "send the call without it (in Claude Code, turn /fast off)");
+    }
+
+    private void refuseIfBudgeted(KeyRecord key, GovernanceConfig governance, String code, String message) {
         if (budgeted(key, governance)) {
-            throw new ApiException(403, "background_not_allowed", "a background response is generated after its "
-                    + "answer, where Aegis cannot count its tokens or cost, and this key has credits or a budget: "
-                    + "send the call without \"background\": true");
+            throw new ApiException(403, code, message);
         }
     }
 

@@ -20,7 +20,7 @@ import java.util.List;
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
  * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt},
- * {@code background}, {@code service_tier}) may appear only once, as a provider that keeps the last of two values would
+ * {@code background}, {@code speed}, {@code service_tier}) may appear only once, as a provider that keeps the last of two values would
  * otherwise see another one; an output limit must be a non-negative integer, or a float with an
  * integral value (then forwarded as that integer); the number of answers asked for ({@code n},
  * {@code best_of}) a positive integer.
@@ -65,6 +65,7 @@ public final class BodyInspector {
         int prompts = 1;
         boolean background = false;
         String serviceTier = null;
+        boolean fastMode = false;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -105,6 +106,14 @@ public final class BodyInspector {
                         throw ApiException.invalidRequest("'background' must be true or false");
                     }
                     background = value == JsonToken.VALUE_TRUE;
+                } else if ("speed".equals(field)) {
+                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
+                        throw ApiException.invalidRequest("'speed' must be a string");
+                    }
+                    if (value == JsonToken.VALUE_STRING) {
+                        fastMode = !"standard".equals(p.getText());
+                        visitor.visit(p.getText(), p);
+                    }
                 } else if ("service_tier".equals(field)) {
                     if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
                         throw ApiException.invalidRequest("'service_tier' must be a string");
@@ -137,7 +146,7 @@ public final class BodyInspector {
         }
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
-                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, serviceTier);
+                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, fastMode, serviceTier);
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */
@@ -154,6 +163,7 @@ public final class BodyInspector {
             case "background" -> 256;
             case "prompt" -> 512;
             case "service_tier" -> 1024;
+            case "speed" -> 2048;
             default -> 0;
         };
     }

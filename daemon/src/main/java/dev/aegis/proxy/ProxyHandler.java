@@ -149,6 +149,9 @@ public final class ProxyHandler {
         if (body.background() && endpoint == Endpoint.RESPONSES) {
             admission.passthrough().admitBackground(key, cfg.governance());
         }
+        if (body.fastMode() && endpoint == Endpoint.MESSAGES) {
+            admission.passthrough().admitFastMode(key, cfg.governance());
+        }
         record.requested(ModelId.checked(body.model()));
         record.serviceTierAsked(body.serviceTier());
         Authenticator.requireModel(key, body.model());

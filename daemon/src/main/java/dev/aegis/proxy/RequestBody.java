@@ -29,6 +29,7 @@ import java.util.List;
  *     estimate count it that many times.
  * @param background {@code background: true} (Responses): the provider answers at once and generates
  *     afterwards, so the answer Aegis relays holds none of the call's usage
+ * @param fastMode {@code speed: "fast"} (Anthropic's fast mode: a premium on every token)
  * @param serviceTier the {@code service_tier} asked for ({@code priority}, {@code flex}, ...), or null:
  *     a dearer tier is billed at its own prices, so credit and budget estimates count them
  */
@@ -44,6 +45,7 @@ public record RequestBody(
         boolean storedContext,
         int choices,
         boolean background,
+        boolean fastMode,
         String serviceTier) {
 
     /** A byte range {@code [start, end)} of the body. */
@@ -78,7 +80,7 @@ public record RequestBody(
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false, null);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false, false, null);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */

@@ -164,6 +164,27 @@ class PassthroughGovernanceIT {
         assertThat(newRequests(seen)).extracting(RecordedRequest::path).containsExactly("/v1/responses", "/v1/responses");
     }
 
+    @Test
+    void keysWithCreditsOrABudgetCannotAskForFastMode() throws Exception {
+        String fast = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"speed\":\"fast\",\"messages\":[]}";
+        int seen = gateway.fake.requests().size();
+        for (String key : List.of(creditKey, budgetKey, sessionKey)) {
+            Raw r = Raw.send(gateway, "POST", "/v1/messages", key, "application/json", fast);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(Http.json(r.body()).at("/error/type").asText()).isEqualTo("permission_error");
+            assertThat(r.body()).contains("/fast");
+            assertThat(gateway.awaitUsage(r.header("x-request-id")).errorCode()).isEqualTo("fast_mode_not_allowed");
+        }
+        assertThat(newRequests(seen)).isEmpty();
+
+        // The standard speed is priced; a key without limits may ask for either.
+        Raw standard = Raw.send(gateway, "POST", "/v1/messages", creditKey, "application/json", fast.replace("fast", "standard"));
+        Raw open = Raw.send(gateway, "POST", "/v1/messages", openKey, "application/json", fast);
+        assertThat(standard.status()).as(standard.body()).isEqualTo(200);
+        assertThat(open.status()).as(open.body()).isEqualTo(200);
+        assertThat(newRequests(seen)).hasSize(2);
+    }
+
     // ---- pass-through for limited keys: only passthrough.allow -----------------------------------
 
     @Test

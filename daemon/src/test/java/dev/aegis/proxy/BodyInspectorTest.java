@@ -85,6 +85,16 @@ class BodyInspectorTest {
     }
 
     @Test
+    void fastModeIsAnySpeedButTheStandardOneReadOnce() {
+        assertThat(inspect("{\"model\":\"m\"}").fastMode()).isFalse();
+        assertThat(inspect("{\"speed\":\"fast\"}").fastMode()).isTrue();
+        assertThat(inspect("{\"speed\":\"turbo\"}").fastMode()).as("an unknown speed may cost more").isTrue();
+        assertThat(inspect("{\"speed\":\"standard\"}").fastMode()).isFalse();
+        assertThat(inspect("{\"speed\":null}").fastMode()).isFalse();
+        assertRefused("{\"speed\":\"standard\",\"speed\":\"fast\"}", "{\"speed\":true}");
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         assertRefused("", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}");
