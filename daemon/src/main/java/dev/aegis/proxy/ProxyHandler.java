@@ -238,7 +238,8 @@ public final class ProxyHandler {
         }
         try {
             RequestBody body = BodyInspector.inspect(raw, scan);
-            record.requested(ModelId.checked(body.model())); // a call refused for a secret still names its model
+            // A call refused for a secret still names its model, never a secret the model field held.
+            record.requested(ModelId.checked(scan.recordable(body.model())));
             byte[] checked = scan.result(raw);
             return checked == raw ? body : BodyInspector.inspect(checked);
         } finally {

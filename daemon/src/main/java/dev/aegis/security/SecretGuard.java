@@ -69,6 +69,18 @@ public final class SecretGuard {
             return key ? "a key of " + (path.isEmpty() ? "/" : path) : path.isEmpty() ? "/" : path;
         }
 
+        /**
+         * A string of the body as Aegis may write it down (a usage row, a log line, a receipt): itself,
+         * or with each secret in it redacted, whatever the mode. Null stays null.
+         */
+        public String recordable(String value) {
+            if (value == null) {
+                return null;
+            }
+            List<SecretScanner.Finding> findings = scanner.scan(value, budget);
+            return findings.isEmpty() ? value : SecretScanner.redact(value, findings);
+        }
+
         /** Kinds and counts of the secrets seen so far (all of them once the pass is over). */
         public SecretFindings findings() {
             return SecretFindings.of(counts);

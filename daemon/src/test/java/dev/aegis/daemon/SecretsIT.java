@@ -226,6 +226,25 @@ class SecretsIT {
         assertThat(everythingWritten(home)).doesNotContain(AWS).doesNotContain(GITHUB);
     }
 
+    @Test
+    void aSecretSentAsTheModelIsNeverWrittenDown() throws Exception {
+        Path home;
+        try (TestGateway g = TestGateway.start(temp)) {
+            home = g.homeDir;
+            String body = "{\"model\":\"" + GITHUB + "\",\"messages\":[]}";
+            HttpResponse<String> blocked = call(g, g.clientKey, body);
+            assertThat(blocked.statusCode()).isEqualTo(403);
+            assertThat(blocked.body()).contains("github_token").doesNotContain(GITHUB);
+            assertThat(usageColumn(g, requestId(blocked), "model_requested")).isEqualTo("[REDACTED:github_token]");
+
+            HttpResponse<String> redacted = call(g, g.mintKey(keyWithSecrets("redacting", SecretsMode.REDACT)), body);
+            assertThat(redacted.body()).doesNotContain(GITHUB);
+            assertThat(usageColumn(g, requestId(redacted), "model_requested")).isEqualTo("[REDACTED:github_token]");
+            assertThat(g.fake.requests()).allSatisfy(r -> assertThat(r.bodyText()).doesNotContain(GITHUB));
+        }
+        assertThat(everythingWritten(home)).doesNotContain(GITHUB);
+    }
+
     private static final String OPENAI = "sk-proj-aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_aB3_";
     private static final String OPENAI_2 = "sk-proj-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-Zz9-";
 
