@@ -91,18 +91,25 @@ final class JsonUsage {
     }
 
     /**
-     * OpenAI chat, legacy completions and embeddings: {@code prompt_tokens}, {@code completion_tokens},
-     * and the audio parts of each ({@code audio_tokens}, an audio model's spoken prompt or answer).
+     * OpenAI chat, legacy completions and embeddings: {@code prompt_tokens} with its cache reads and
+     * writes ({@code cached_tokens}, {@code cache_write_tokens}: models that bill a cache write),
+     * {@code completion_tokens}, and the audio parts of each ({@code audio_tokens}, an audio model's
+     * spoken prompt or answer).
      */
     static TokenUsage openAiChat(JsonNode usage) {
-        return new TokenUsage(count(usage, "/prompt_tokens"), count(usage, "/prompt_tokens_details/cached_tokens"), 0,
+        return new TokenUsage(count(usage, "/prompt_tokens"), count(usage, "/prompt_tokens_details/cached_tokens"),
+                count(usage, "/prompt_tokens_details/cache_write_tokens"),
                 count(usage, "/completion_tokens"), count(usage, "/completion_tokens_details/reasoning_tokens"),
                 count(usage, "/prompt_tokens_details/audio_tokens"), count(usage, "/completion_tokens_details/audio_tokens"), 0);
     }
 
-    /** OpenAI Responses: {@code input_tokens} with {@code cached_tokens}, {@code output_tokens} with {@code reasoning_tokens}. */
+    /**
+     * OpenAI Responses: {@code input_tokens} with {@code cached_tokens} and {@code cache_write_tokens},
+     * {@code output_tokens} with {@code reasoning_tokens}.
+     */
     static TokenUsage openAiResponses(JsonNode usage) {
-        return new TokenUsage(count(usage, "/input_tokens"), count(usage, "/input_tokens_details/cached_tokens"), 0,
+        return new TokenUsage(count(usage, "/input_tokens"), count(usage, "/input_tokens_details/cached_tokens"),
+                count(usage, "/input_tokens_details/cache_write_tokens"),
                 count(usage, "/output_tokens"), count(usage, "/output_tokens_details/reasoning_tokens"));
     }
 }

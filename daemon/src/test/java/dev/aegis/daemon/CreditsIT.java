@@ -157,7 +157,7 @@ class CreditsIT {
     }
 
     @Test
-    void spokenAnswersHourLongCacheWritesAndWebSearchesAreChargedAtTheirOwnPrices() throws Exception {
+    void tokensAndSearchesWithPricesOfTheirOwnAreChargedAtThem() throws Exception {
         try (TestGateway g = TestGateway.start(temp)) {
             String key = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
             // gpt-audio per M: text 2.5 in / 10 out, audio 32 in / 64 out.
@@ -187,11 +187,23 @@ class CreditsIT {
             assertThat(new BigDecimal(cached.headers().firstValue("X-Cost-USD").orElseThrow()))
                     .isEqualByComparingTo("0.026795"); // 25 × 3 + 400 × 0.3 + 100 × 3.75 + 1000 × 6 + 15 × 15 per M + 2 × $0.01
 
+            // gpt-5.6 per M: input 5, cache reads 0.5, cache writes 6.25 (a Responses answer's cache_write_tokens), output 30.
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                    "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"model\":\"gpt-5.6\",\"output\":[],"
+                            + "\"usage\":{\"input_tokens\":10000,\"input_tokens_details\":{\"cached_tokens\":2000,"
+                            + "\"cache_write_tokens\":4000},\"output_tokens\":100,\"output_tokens_details\":{\"reasoning_tokens\":0}}}",
+                    Map.of()));
+            HttpResponse<String> written = Http.send(g.post("/v1/responses",
+                    "{\"model\":\"gpt-5.6\",\"max_output_tokens\":100,\"input\":\"hi\"}").setHeader("Authorization", "Bearer " + key));
+            assertThat(new BigDecimal(written.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo("0.049"); // 4000 × 5 + 2000 × 0.5 + 4000 × 6.25 + 100 × 30 per M
+
             g.awaitUsage(spoken.headers().firstValue("X-Request-Id").orElseThrow());
             g.awaitUsage(cached.headers().firstValue("X-Request-Id").orElseThrow());
-            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(46_800_000L + 26_795_000L);
+            g.awaitUsage(written.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(usageCostNanos(g, keyId(key))).isEqualTo(46_800_000L + 26_795_000L + 49_000_000L);
             CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(key)).orElseThrow();
-            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(46_800_000L + 26_795_000L);
+            assertThat(Money.toNanos(BigDecimal.ONE) - Money.toNanos(after.balanceUsd())).isEqualTo(46_800_000L + 26_795_000L + 49_000_000L);
         }
     }
 

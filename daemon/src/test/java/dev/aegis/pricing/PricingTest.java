@@ -124,6 +124,13 @@ class PricingTest {
     }
 
     @Test
+    void anOpenAiCacheWriteIsPricedAtItsOwnPrice() {
+        // gpt-5.6 per M: input 5, cache reads 0.5, cache writes 6.25, output 30.
+        assertThat(BUILT_IN.cost("gpt-5.6", new TokenUsage(10000, 2000, 4000, 100, 0)).usd())
+                .isEqualByComparingTo("0.049"); // 4000 × 5 + 2000 × 0.5 + 4000 × 6.25 + 100 × 30
+    }
+
+    @Test
     void eachWebSearchTheProviderRanIsPricedOnTopOfTheTokens() {
         TokenUsage tokens = new TokenUsage(525, 400, 100, 15, 0);
         TokenUsage searched = new TokenUsage(525, 400, 100, 15, 0, 0, 0, 0, 3);

@@ -57,6 +57,17 @@ class UsageExtractorsTest {
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":400}}}").getBytes(StandardCharsets.UTF_8));
         assertThat(chat.usage()).isEqualTo(new TokenUsage(1000, 0, 0, 500, 0, 600, 400, 0));
 
+        // Models that bill a cache write (gpt-5.6) count it in prompt_tokens / input_tokens, like the reads.
+        UsageExtractor writes = UsageExtractors.openAiChat(false);
+        writes.onBody("{\"usage\":{\"prompt_tokens\":10000,\"completion_tokens\":100,\"prompt_tokens_details\":{\"cached_tokens\":2000,\"cache_write_tokens\":4000}}}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertThat(writes.usage()).isEqualTo(new TokenUsage(10000, 2000, 4000, 100, 0));
+        UsageExtractor responses = UsageExtractors.openAiResponses();
+        responses.onEvent(event("response.completed", "{\"type\":\"response.completed\",\"response\":{\"usage\":{\"input_tokens\":10000,"
+                + "\"input_tokens_details\":{\"cached_tokens\":2000,\"cache_write_tokens\":4000,\"cache_write_tokens_details\":"
+                + "{\"ttl_30m_tokens\":4000,\"ttl_12h_tokens\":0}},\"output_tokens\":100}}}"));
+        assertThat(responses.usage()).isEqualTo(new TokenUsage(10000, 2000, 4000, 100, 0));
+
         UsageExtractor anthropic = UsageExtractors.anthropicMessages();
         anthropic.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
                 + "\"cache_read_input_tokens\":400,\"cache_creation_input_tokens\":1100,"
