@@ -147,14 +147,9 @@ class PassthroughGovernanceIT {
     void keysWithCreditsOrABudgetCannotStartABackgroundResponse() throws Exception {
         String background = "{\"model\":\"gpt-4o-mini\",\"background\":true,\"input\":\"hi\"}";
         int seen = gateway.fake.requests().size();
-        for (String key : List.of(creditKey, budgetKey, sessionKey)) {
-            Raw r = Raw.send(gateway, "POST", "/v1/responses", key, "application/json", background);
-            assertThat(r.status()).as(r.body()).isEqualTo(403);
+        for (Raw r : refusedToKeysWithCreditsOrABudget("/v1/responses", background, "background_not_allowed")) {
             assertThat(Http.json(r.body()).path("error").path("code").asText()).isEqualTo("background_not_allowed");
-            UsageRowView row = gateway.awaitUsage(r.header("x-request-id"));
-            assertThat(row.errorCode()).isEqualTo("background_not_allowed");
         }
-        assertThat(newRequests(seen)).isEmpty();
 
         // A key held only to a model list, and one without limits, may: their spending has no bound to break.
         for (String key : List.of(modelsKey, openKey)) {
@@ -168,14 +163,9 @@ class PassthroughGovernanceIT {
     void keysWithCreditsOrABudgetCannotAskForFastMode() throws Exception {
         String fast = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"speed\":\"fast\",\"messages\":[]}";
         int seen = gateway.fake.requests().size();
-        for (String key : List.of(creditKey, budgetKey, sessionKey)) {
-            Raw r = Raw.send(gateway, "POST", "/v1/messages", key, "application/json", fast);
-            assertThat(r.status()).as(r.body()).isEqualTo(403);
-            assertThat(Http.json(r.body()).at("/error/type").asText()).isEqualTo("permission_error");
+        for (Raw r : refusedToKeysWithCreditsOrABudget("/v1/messages", fast, "fast_mode_not_allowed")) {
             assertThat(r.body()).contains("/fast");
-            assertThat(gateway.awaitUsage(r.header("x-request-id")).errorCode()).isEqualTo("fast_mode_not_allowed");
         }
-        assertThat(newRequests(seen)).isEmpty();
 
         // The standard speed is priced; a key without limits may ask for either.
         Raw standard = Raw.send(gateway, "POST", "/v1/messages", creditKey, "application/json", fast.replace("fast", "standard"));
@@ -183,6 +173,24 @@ class PassthroughGovernanceIT {
         assertThat(standard.status()).as(standard.body()).isEqualTo(200);
         assertThat(open.status()).as(open.body()).isEqualTo(200);
         assertThat(newRequests(seen)).hasSize(2);
+    }
+
+    /**
+     * Sends the call with each key that has credits or a budget: each is refused with 403 (a
+     * {@code permission_error}) and recorded with {@code code}, and nothing reaches the provider.
+     */
+    private List<Raw> refusedToKeysWithCreditsOrABudget(String path, String body, String code) throws Exception {
+        int seen = gateway.fake.requests().size();
+        List<Raw> refused = new java.util.ArrayList<>();
+        for (String key : List.of(creditKey, budgetKey, sessionKey)) {
+            Raw r = Raw.send(gateway, "POST", path, key, "application/json", body);
+            assertThat(r.status()).as(r.body()).isEqualTo(403);
+            assertThat(Http.json(r.body()).at("/error/type").asText()).isEqualTo("permission_error");
+            assertThat(gateway.awaitUsage(r.header("x-request-id")).errorCode()).isEqualTo(code);
+            refused.add(r);
+        }
+        assertThat(newRequests(seen)).isEmpty();
+        return refused;
     }
 
     // ---- pass-through for limited keys: only passthrough.allow -----------------------------------

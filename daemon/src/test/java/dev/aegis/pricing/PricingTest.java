@@ -143,15 +143,13 @@ class PricingTest {
 
     @Test
     void aUserPriceFileMayListAudioHourLongCacheWriteAndSearchPrices() throws Exception {
-        Path file = temp.resolve("prices.json");
-        Files.writeString(file, """
+        Pricing p = fromPriceFile("""
                 {"my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
                               "cache_creation_input_token_cost": 1.25e-06, "cache_creation_input_token_cost_above_1hr": 2e-06,
                               "input_cost_per_audio_token": 1e-05, "output_cost_per_audio_token": 2e-05,
                               "search_context_cost_per_query": {"search_context_size_low": 0.01,
                                   "search_context_size_medium": 0.02, "search_context_size_high": 0.03}}}
                 """);
-        Pricing p = Pricing.from(new PricingConfig(false, file, Map.of()));
         assertThat(p.cost("my-model", new TokenUsage(3000, 0, 2000, 1000, 0, 500, 300, 1500)).usd())
                 .isEqualByComparingTo("0.016525"); // 500 × 1 + 500 × 10 + 500 × 1.25 + 1500 × 2 + 700 × 2 + 300 × 20 per M
         assertThat(p.cost("my-model", new TokenUsage(0, 0, 0, 0, 0, 0, 0, 0, 2)).usd()).isEqualByComparingTo("0.04");
@@ -159,15 +157,13 @@ class PricingTest {
 
     @Test
     void aUserPriceFileMayListServiceTierPrices() throws Exception {
-        Path file = temp.resolve("prices.json");
-        Files.writeString(file, """
+        Pricing p = fromPriceFile("""
                 {"my-model": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06,
                               "input_cost_per_token_priority": 2e-06, "output_cost_per_token_priority": 4e-06,
                               "input_cost_per_token_above_100k_tokens": 3e-06,
                               "input_cost_per_token_above_100k_tokens_priority": 5e-06,
                               "input_cost_per_token_flex": 5e-07}}
                 """);
-        Pricing p = Pricing.from(new PricingConfig(false, file, Map.of()));
         TokenUsage small = new TokenUsage(1000, 0, 0, 1000, 0);
         TokenUsage large = new TokenUsage(100_001, 0, 0, 0, 0);
         assertThat(p.cost("my-model", small).usd()).isEqualByComparingTo("0.003");
@@ -175,6 +171,13 @@ class PricingTest {
         assertThat(p.cost("my-model", small, "flex", null).usd()).isEqualByComparingTo("0.0025");
         assertThat(p.cost("my-model", large).usd()).isEqualByComparingTo("0.300003");
         assertThat(p.cost("my-model", large, "priority", null).usd()).isEqualByComparingTo("0.500005");
+    }
+
+    /** Built-in prices with a user price file of this content (LiteLLM format). */
+    private Pricing fromPriceFile(String json) throws Exception {
+        Path file = temp.resolve("prices.json");
+        Files.writeString(file, json);
+        return Pricing.from(new PricingConfig(false, file, Map.of()));
     }
 
     @Test
