@@ -16,9 +16,12 @@ final class AnthropicTranscripts {
 
     private AnthropicTranscripts() {}
 
+    /** Usage as the API gives it now: the cache writes split by how long they are kept, and the tier served. */
     private static ObjectNode usage(int output) {
-        return obj().put("input_tokens", INPUT_TOKENS).put("cache_creation_input_tokens", CACHE_CREATION)
-                .put("cache_read_input_tokens", CACHE_READ).put("output_tokens", output);
+        ObjectNode u = obj().put("input_tokens", INPUT_TOKENS).put("cache_creation_input_tokens", CACHE_CREATION)
+                .put("cache_read_input_tokens", CACHE_READ);
+        u.putObject("cache_creation").put("ephemeral_5m_input_tokens", CACHE_CREATION).put("ephemeral_1h_input_tokens", 0);
+        return u.put("output_tokens", output).put("service_tier", "standard");
     }
 
     private static ObjectNode message(String model, boolean whole) {
