@@ -60,6 +60,8 @@ public final class FakeProvider implements AutoCloseable {
             routes.post("/v1/chat/completions", this::chat);
             routes.post("/v1/responses", this::responses);
             routes.post("/v1/responses/compact", this::compact);
+            routes.post("/v1/responses/input_tokens", ctx -> ctx.contentType("application/json")
+                    .result("{\"object\":\"response.input_tokens\",\"input_tokens\":42}"));
             routes.post("/v1/embeddings", this::embeddings);
             routes.post("/v1/completions", this::completions);
             routes.post("/v1/messages", this::messages);

@@ -21,6 +21,8 @@ public enum Endpoint {
     EMBEDDINGS("/embeddings"),
     MESSAGES("/messages"),
     COUNT_TOKENS("/messages/count_tokens"),
+    /** OpenAI's free token count of a Responses request: read and scanned like one, not billed. */
+    RESPONSES_INPUT_TOKENS("/responses/input_tokens"),
     /**
      * Forwarded unchanged to the default provider: the body is not inspected or priced, only scanned
      * for secrets; limited keys reach only {@code passthrough.allow} ({@code admission.PassthroughGuard}).
@@ -45,7 +47,7 @@ public enum Endpoint {
 
     /** True when the provider bills the call in tokens Aegis reads from its answer (budgets hold it). */
     public boolean billed() {
-        return this != PASSTHROUGH && this != COUNT_TOKENS;
+        return this != PASSTHROUGH && this != COUNT_TOKENS && this != RESPONSES_INPUT_TOKENS;
     }
 
     /** Reads this endpoint's usage from its answer. */
@@ -54,7 +56,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS, COMPLETIONS, EMBEDDINGS -> UsageExtractors.openAiChat(hideUsageChunk);
             case RESPONSES, RESPONSES_COMPACT -> UsageExtractors.openAiResponses();
             case MESSAGES -> UsageExtractors.anthropicMessages();
-            case COUNT_TOKENS, PASSTHROUGH -> UsageExtractors.none();
+            case COUNT_TOKENS, RESPONSES_INPUT_TOKENS, PASSTHROUGH -> UsageExtractors.none();
         };
     }
 
@@ -70,7 +72,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS -> CHAT_LIMITS;
             case RESPONSES -> RESPONSES_LIMITS;
             case COMPLETIONS, MESSAGES -> MAX_TOKENS;
-            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> List.of();
+            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, RESPONSES_INPUT_TOKENS, PASSTHROUGH -> List.of();
         };
     }
 
@@ -84,7 +86,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS -> BudgetCutoffs.chat(budget);
             case RESPONSES -> BudgetCutoffs.responses(budget);
             case MESSAGES -> BudgetCutoffs.messages(budget);
-            case COMPLETIONS, EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> null;
+            case COMPLETIONS, EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, RESPONSES_INPUT_TOKENS, PASSTHROUGH -> null;
         };
     }
 
@@ -94,7 +96,7 @@ public enum Endpoint {
             case CHAT_COMPLETIONS, COMPLETIONS -> FailureEndings.chat();
             case RESPONSES -> FailureEndings.responses();
             case MESSAGES -> FailureEndings.messages();
-            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, PASSTHROUGH -> FailureEnding.NONE;
+            case EMBEDDINGS, RESPONSES_COMPACT, COUNT_TOKENS, RESPONSES_INPUT_TOKENS, PASSTHROUGH -> FailureEnding.NONE;
         };
     }
 

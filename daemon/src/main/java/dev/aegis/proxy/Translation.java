@@ -66,6 +66,7 @@ sealed interface Translation {
             case MESSAGES -> Optional.of(anthropic ? new Same(client) : new MessagesViaChat(
                     type == ProviderType.OPENAI_COMPATIBLE ? "max_tokens" : "max_completion_tokens"));
             case COUNT_TOKENS -> anthropic ? Optional.of(new Same(client)) : Optional.empty();
+            case RESPONSES_INPUT_TOKENS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
             case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ViaMessages(ChatRequestAsMessages::translate,
                     body -> MessagesAnswerAsChat.translate(body, clock), () -> new MessagesEventsAsChat(includeUsage, clock))
                     : new Same(client));

@@ -196,6 +196,31 @@ class PassthroughGovernanceIT {
     // ---- pass-through for limited keys: only passthrough.allow -----------------------------------
 
     @Test
+    void countingAResponsesCallsTokensIsReadLikeTheCallAndFreeForEveryKey() throws Exception {
+        int seen = gateway.fake.requests().size();
+        String count = "{\"model\":\"gpt-4o-mini\",\"input\":\"hi\"}";
+        for (String key : List.of(creditKey, budgetKey, modelsKey, openKey)) {
+            Raw r = Raw.send(gateway, "POST", "/v1/responses/input_tokens", key, "application/json", count);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(Http.json(r.body()).path("input_tokens").asInt()).isEqualTo(42);
+            UsageRowView row = gateway.awaitUsage(r.header("x-request-id"));
+            assertThat(row.modelRequested()).isEqualTo("gpt-4o-mini");
+            assertThat(row.costNanos()).isZero();
+        }
+        assertThat(newRequests(seen)).extracting(RecordedRequest::path).containsOnly("/v1/responses/input_tokens").hasSize(4);
+
+        // Held to the key's model list and scanned, as the call it counts would be.
+        Raw otherModel = Raw.send(gateway, "POST", "/v1/responses/input_tokens", modelsKey, "application/json",
+                count.replace("gpt-4o-mini", "gpt-5"));
+        assertThat(otherModel.status()).isEqualTo(403);
+        Raw secret = Raw.send(gateway, "POST", "/v1/responses/input_tokens", openKey, "application/json",
+                count.replace("hi", GITHUB));
+        assertThat(secret.status()).isEqualTo(403);
+        assertThat(secret.body()).contains("secret_detected").doesNotContain(GITHUB);
+        assertThat(newRequests(seen)).hasSize(4);
+    }
+
+    @Test
     void limitedKeysReachOnlyTheAllowedPassThroughPaths() throws Exception {
         int seen = gateway.fake.requests().size();
         for (String key : List.of(creditKey, modelsKey, budgetKey, sessionKey)) {
