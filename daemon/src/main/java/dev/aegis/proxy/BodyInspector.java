@@ -200,10 +200,15 @@ public final class BodyInspector {
     /**
      * The current number token when it is a whole number that is not negative ({@code 100},
      * {@code 100.0}, {@code 1e5}) as a provider reads it, one above {@link Integer#MAX_VALUE} read as
-     * that; null for a negative number or a fraction.
+     * that; null for a negative number, a fraction, or a number too large to read at all.
      */
     private static Integer wholeNumber(JsonParser p) throws IOException {
-        BigDecimal number = p.getDecimalValue();
+        BigDecimal number;
+        try {
+            number = p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            return null; // an exponent beyond what any number reads ({"max_tokens": 2e10111111111})
+        }
         if (number.signum() < 0 || (number.signum() > 0 && number.stripTrailingZeros().scale() > 0)) {
             return null;
         }

@@ -47,7 +47,9 @@ class HostileInputIT {
     void malformedBodiesOnEveryRoute() throws Exception {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
         List<String> bodies = List.of("", "not json", "{", "[]", "null", "42", "{\"model\":[1]}", "{\"model\":\"m\",\"stream\":7}",
-                "{\"model\":\"m\",\"max_tokens\":\"many\"}", "{\"apiKey\":{}}", deep, "{\"model\":\"m\"}garbage");
+                "{\"model\":\"m\",\"max_tokens\":\"many\"}", "{\"apiKey\":{}}", deep, "{\"model\":\"m\"}garbage",
+                // A number too large to read (found by RequestParsersFuzzTest: a 500 before).
+                "{\"model\":\"m\",\"max_tokens\":2e10111111111}", "{\"model\":\"m\",\"n\":1e99999999999}");
         for (String route : ROUTES) {
             for (String body : bodies) {
                 HttpResponse<String> r = Http.send(gateway.post(route, body));

@@ -95,6 +95,13 @@ class BodyInspectorTest {
     }
 
     @Test
+    void aNumberTooLargeToReadIsRefusedLikeAnyOtherBadLimit() {
+        // Found by RequestParsersFuzzTest: the exponent overflowed the decimal reader (a 500 before).
+        assertRefused("{\"max_tokens\":2e10111111111}", "{\"n\":1e99999999999}",
+                "{\"max_output_tokens\":-3e-10111111111}");
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         assertRefused("", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}");
