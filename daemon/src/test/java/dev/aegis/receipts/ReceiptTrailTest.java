@@ -179,6 +179,18 @@ class ReceiptTrailTest {
     }
 
     @Test
+    void aLineWithNulBytesIsUnparsableNotACrash() throws Exception {
+        // Found by ReceiptLinesFuzzTest: NUL bytes made the parser read the line as UTF-32 and throw.
+        List<String> l = lines(day(0));
+        l.set(1, "{\u0000\u0000\u0000" + l.get(1).substring(1));
+        write(day(0), l);
+
+        VerifyResult r = verify();
+        assertThat(r.file() + ":" + r.line()).isEqualTo("2026-11-20.jsonl:2");
+        assertThat(r.reason()).startsWith("unparsable");
+    }
+
+    @Test
     void garbageLineIsUnparsable() throws Exception {
         List<String> l = lines(day(0));
         l.set(1, "{not json");

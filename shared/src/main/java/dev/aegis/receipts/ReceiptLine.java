@@ -29,6 +29,21 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
 
     private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
+    /**
+     * True when the line holds a NUL byte among its first four or starts with a UTF-16 byte order
+     * mark: the marks by which a JSON parser takes bytes for UTF-16 or UTF-32, which a receipt
+     * (canonical UTF-8 JSON, control characters escaped) never has.
+     */
+    private static boolean notUtf8(byte[] buf, int from, int to) {
+        for (int i = from; i < Math.min(to, from + 4); i++) {
+            if (buf[i] == 0) {
+                return true;
+            }
+        }
+        return to - from >= 2 && ((buf[from] == (byte) 0xFE && buf[from + 1] == (byte) 0xFF)
+                || (buf[from] == (byte) 0xFF && buf[from + 1] == (byte) 0xFE));
+    }
+
     /** Reads {@code buf[from, to)}; throws when it is not exactly one JSON object. */
     static ReceiptLine parse(byte[] buf, int from, int to) throws JsonProcessingException {
         Long seq = null;
@@ -40,6 +55,10 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
         String instance = null;
         int sigFrom = -1;
         int sigTo = -1;
+        if (notUtf8(buf, from, to)) {
+            // The parser would read it as UTF-16 or UTF-32 (and count its offsets in characters).
+            throw new JsonParseException(null, "a receipt line is UTF-8 JSON");
+        }
         try (JsonParser p = FACTORY.createParser(buf, from, to - from)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new JsonParseException(p, "a receipt is a JSON object");
@@ -71,7 +90,8 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
         } catch (JsonProcessingException e) {
             throw e;
         } catch (IOException e) {
-            throw new IllegalStateException("reading from memory cannot fail", e);
+            // Bytes the parser cannot decode (CharConversionException): not a receipt, like any other.
+            throw new JsonParseException(null, "a receipt line is UTF-8 JSON: " + e.getMessage(), e);
         }
         return new ReceiptLine(seq, prev, sig, key, type, newKey, instance, sig == null ? null : without(buf, from, to, sigFrom, sigTo));
     }
