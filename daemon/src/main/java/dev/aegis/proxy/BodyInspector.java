@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.json.Json;
+import dev.aegis.json.Utf8Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -52,6 +53,10 @@ public final class BodyInspector {
     public static RequestBody inspect(byte[] bytes, StringVisitor visitor) {
         if (bytes.length == 0) {
             throw ApiException.invalidRequest("request body is empty; expected a JSON object");
+        }
+        if (Utf8Json.notUtf8(bytes, 0, bytes.length)) {
+            // The parser would read it as UTF-16 or UTF-32, its offsets in characters where Aegis edits bytes.
+            throw ApiException.invalidRequest("request body must be JSON in UTF-8");
         }
         String model = null;
         boolean stream = false;

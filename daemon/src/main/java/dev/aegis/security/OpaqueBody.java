@@ -3,6 +3,7 @@ package dev.aegis.security;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.aegis.json.Json;
+import dev.aegis.json.Utf8Json;
 import dev.aegis.proxy.StringVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,11 +14,12 @@ import java.nio.charset.StandardCharsets;
 /**
  * A body Aegis forwards without reading it (a pass-through call), as the secret scan sees it. What
  * it is comes from its bytes, not its {@code Content-Type} (which the caller chooses): JSON when it
- * is one JSON value or several (JSON lines), else text when it is UTF-8, else binary.
+ * is one JSON value or several (JSON lines) in UTF-8, else text when it is UTF-8, else wide text when
+ * it is UTF-16 or UTF-32 (by its byte order mark or NUL pattern, {@link Utf8Json}), else binary.
  */
 final class OpaqueBody {
 
-    enum Kind { JSON, TEXT, BINARY }
+    enum Kind { JSON, TEXT, WIDE_TEXT, BINARY }
 
     private OpaqueBody() {}
 
@@ -25,16 +27,29 @@ final class OpaqueBody {
         if (body.length == 0) {
             return Kind.BINARY;
         }
+        if (Utf8Json.notUtf8(body, 0, body.length)) {
+            return wideText(body) != null ? Kind.WIDE_TEXT : Kind.BINARY;
+        }
         if (isJson(body)) {
             return Kind.JSON;
         }
         return text(body) != null ? Kind.TEXT : Kind.BINARY;
     }
 
+    /** The body as UTF-16 or UTF-32 text (the form its first bytes show), or null when it is not that. */
+    static String wideText(byte[] body) {
+        java.nio.charset.Charset wide = Utf8Json.wideCharset(body, 0, body.length);
+        return wide == null ? null : decode(body, wide);
+    }
+
     /** The body as UTF-8 text, or null when it is not valid UTF-8. */
     static String text(byte[] body) {
+        return decode(body, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(byte[] body, java.nio.charset.Charset charset) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(body))

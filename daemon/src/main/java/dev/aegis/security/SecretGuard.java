@@ -126,6 +126,19 @@ public final class SecretGuard {
                     refuseInBlockMode();
                     return SecretScanner.redact(text, findings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
+                case WIDE_TEXT -> {
+                    List<SecretScanner.Finding> findings = scanner.scan(OpaqueBody.wideText(body));
+                    if (findings.isEmpty()) {
+                        return body;
+                    }
+                    firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
+                    findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+                    refuseInBlockMode();
+                    // Redacted text would change the body's encoding under its sender: refused in redact mode too.
+                    throw new ApiException(403, "secret_detected", "the body (UTF-16 or UTF-32 text) holds a secret ("
+                            + firstKind + "), which Aegis redacts only in UTF-8: it blocked the call so the secret never "
+                            + "leaves this machine. Send the body as UTF-8, or remove the secret.");
+                }
                 default -> {
                     return body;
                 }

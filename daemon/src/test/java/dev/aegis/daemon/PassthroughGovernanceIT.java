@@ -330,6 +330,30 @@ class PassthroughGovernanceIT {
     }
 
     @Test
+    void aPassThroughBodyInUtf16IsScannedAndNeverForwardedWithASecret() throws Exception {
+        int seen = gateway.fake.requests().size();
+        for (java.nio.charset.Charset wide : List.of(StandardCharsets.UTF_16, StandardCharsets.UTF_16LE,
+                java.nio.charset.Charset.forName("UTF-32LE"))) {
+            byte[] body = ("AWS_KEY=" + AWS + "\n").getBytes(wide);
+            for (String key : List.of(openKey, redactKey)) {
+                Raw r = Raw.sendBytes(gateway, "POST", "/v1/files", key, "text/plain", body);
+                assertThat(r.status()).as(wide + " " + r.body()).isEqualTo(403);
+                assertThat(r.body()).contains("secret_detected").contains("aws_access_key_id");
+            }
+            // JSON in UTF-16 is read as text too: its strings are scanned, not skipped as binary.
+            Raw json = Raw.sendBytes(gateway, "POST", "/v1/batches", openKey, "application/json",
+                    ("{\"note\":\"" + GITHUB + "\"}").getBytes(wide));
+            assertThat(json.status()).as(wide.name()).isEqualTo(403);
+        }
+        assertThat(newRequests(seen)).isEmpty();
+
+        byte[] clean = "nothing secret here\n".getBytes(StandardCharsets.UTF_16LE);
+        Raw passed = Raw.sendBytes(gateway, "POST", "/v1/files", redactKey, "text/plain", clean);
+        assertThat(passed.status()).isNotEqualTo(403);
+        assertThat(newRequests(seen)).singleElement().satisfies(r -> assertThat(r.body()).isEqualTo(clean));
+    }
+
+    @Test
     void passThroughBodiesAreRedactedBeforeForwardingInRedactMode() throws Exception {
         int seen = gateway.fake.requests().size();
         Raw json = Raw.send(gateway, "POST", "/v1/batches", redactKey, "application/json",
@@ -428,7 +452,12 @@ class PassthroughGovernanceIT {
 
         static Raw send(TestGateway g, String method, String path, String key, String contentType, String body)
                 throws IOException {
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            return sendBytes(g, method, path, key, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Raw sendBytes(TestGateway g, String method, String path, String key, String contentType, byte[] body)
+                throws IOException {
+            byte[] bytes = body == null ? new byte[0] : body;
             StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:"
                     + g.state().port() + "\r\nConnection: close\r\nAuthorization: Bearer " + key + "\r\n");
             if (contentType != null) {

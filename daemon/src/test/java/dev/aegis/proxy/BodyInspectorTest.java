@@ -102,6 +102,19 @@ class BodyInspectorTest {
     }
 
     @Test
+    void aBodyInAnotherEncodingThanUtf8IsRefused() {
+        // JSON between systems is UTF-8 (RFC 8259 §8.1); the parser would read these too, with offsets in
+        // characters where Aegis edits bytes.
+        for (java.nio.charset.Charset cs : List.of(java.nio.charset.StandardCharsets.UTF_16BE,
+                java.nio.charset.StandardCharsets.UTF_16LE, java.nio.charset.Charset.forName("UTF-32BE"),
+                java.nio.charset.Charset.forName("UTF-32LE"), java.nio.charset.StandardCharsets.UTF_16)) {
+            byte[] body = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10}".getBytes(cs);
+            assertThatThrownBy(() -> BodyInspector.inspect(body)).as(cs.name()).isInstanceOfSatisfying(ApiException.class,
+                    e -> assertThat(e.getMessage()).contains("UTF-8"));
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotOneJsonObject() {
         assertRefused("", "nope", "[]", "{\"model\":1}", "{\"a\":1", "{} []", "{\"stream\":1}",
                 "{\"a\":" + "[".repeat(BodyInspector.MAX_NESTING + 5) + "}");

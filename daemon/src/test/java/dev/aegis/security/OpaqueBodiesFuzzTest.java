@@ -22,6 +22,8 @@ class OpaqueBodiesFuzzTest {
             OpaqueBody.visitJson(body, StringVisitor.NONE);
         } else if (kind == OpaqueBody.Kind.TEXT) {
             assertThat(OpaqueBody.text(body)).isNotNull();
+        } else if (kind == OpaqueBody.Kind.WIDE_TEXT) {
+            assertThat(OpaqueBody.wideText(body)).isNotNull();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.aegis.receipts;
 
 import dev.aegis.json.Json;
+import dev.aegis.json.Utf8Json;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -29,21 +30,6 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
 
     private static final JsonFactory FACTORY = Json.factoryBuilder().build();
 
-    /**
-     * True when the line holds a NUL byte among its first four or starts with a UTF-16 byte order
-     * mark: the marks by which a JSON parser takes bytes for UTF-16 or UTF-32, which a receipt
-     * (canonical UTF-8 JSON, control characters escaped) never has.
-     */
-    private static boolean notUtf8(byte[] buf, int from, int to) {
-        for (int i = from; i < Math.min(to, from + 4); i++) {
-            if (buf[i] == 0) {
-                return true;
-            }
-        }
-        return to - from >= 2 && ((buf[from] == (byte) 0xFE && buf[from + 1] == (byte) 0xFF)
-                || (buf[from] == (byte) 0xFF && buf[from + 1] == (byte) 0xFE));
-    }
-
     /** Reads {@code buf[from, to)}; throws when it is not exactly one JSON object. */
     static ReceiptLine parse(byte[] buf, int from, int to) throws JsonProcessingException {
         Long seq = null;
@@ -55,7 +41,7 @@ record ReceiptLine(Long seq, String prev, String sig, String key, String type, S
         String instance = null;
         int sigFrom = -1;
         int sigTo = -1;
-        if (notUtf8(buf, from, to)) {
+        if (Utf8Json.notUtf8(buf, from, to)) {
             // The parser would read it as UTF-16 or UTF-32 (and count its offsets in characters).
             throw new JsonParseException(null, "a receipt line is UTF-8 JSON");
         }
