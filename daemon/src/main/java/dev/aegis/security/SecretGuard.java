@@ -103,7 +103,8 @@ public final class SecretGuard {
         /**
          * Scans a body Aegis forwards without reading it (a pass-through call) and returns the bytes
          * to forward, as {@link #result} does: JSON (one value, or several as JSON lines) string by
-         * string, other UTF-8 text as a whole, binary bodies not at all.
+         * string, other UTF-8 text as a whole, UTF-16 or UTF-32 text as a whole (refused when it holds
+         * a secret, whatever the mode), binary bodies not at all.
          */
         public byte[] opaque(byte[] body) {
             switch (OpaqueBody.kind(body)) {
@@ -118,21 +119,16 @@ public final class SecretGuard {
                 case TEXT -> {
                     String text = OpaqueBody.text(body);
                     List<SecretScanner.Finding> findings = scanner.scan(text);
-                    if (findings.isEmpty()) {
+                    if (!counted(findings)) {
                         return body;
                     }
-                    firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
-                    findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
                     refuseInBlockMode();
                     return SecretScanner.redact(text, findings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
                 case WIDE_TEXT -> {
-                    List<SecretScanner.Finding> findings = scanner.scan(OpaqueBody.wideText(body));
-                    if (findings.isEmpty()) {
+                    if (!counted(scanner.scan(OpaqueBody.wideText(body)))) {
                         return body;
                     }
-                    firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
-                    findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
                     refuseInBlockMode();
                     // Redacted text would change the body's encoding under its sender: refused in redact mode too.
                     throw new ApiException(403, "secret_detected", "the body (UTF-16 or UTF-32 text) holds a secret ("
@@ -143,6 +139,16 @@ public final class SecretGuard {
                     return body;
                 }
             }
+        }
+
+        /** Counts the findings of a body scanned as a whole, by kind; false when there are none. */
+        private boolean counted(List<SecretScanner.Finding> findings) {
+            if (findings.isEmpty()) {
+                return false;
+            }
+            firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
+            findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
+            return true;
         }
 
         private void refuseInBlockMode() {
