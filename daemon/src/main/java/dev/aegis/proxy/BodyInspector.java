@@ -21,10 +21,10 @@ import java.util.List;
  *
  * <p>What Aegis reads is what the provider gets: a field Aegis reads ({@code model}, {@code stream},
  * {@code stream_options}, an output limit, {@code n}, {@code best_of}, {@code prompt},
- * {@code background}, {@code speed}, {@code service_tier}) may appear only once, as a provider that keeps the last of two values would
- * otherwise see another one; an output limit must be a non-negative integer, or a float with an
- * integral value (then forwarded as that integer); the number of answers asked for ({@code n},
- * {@code best_of}) a positive integer.
+ * {@code background}, {@code speed}, {@code service_tier}) may appear only once, as a provider that
+ * keeps the last of two values would otherwise see another one; an output limit must be a
+ * non-negative integer, or a float with an integral value (then forwarded as that integer); the
+ * number of answers asked for ({@code n}, {@code best_of}) a positive integer.
  */
 public final class BodyInspector {
 
@@ -96,10 +96,7 @@ public final class BodyInspector {
                     visitor.visit(model, p);
                     modelSpan = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else if ("stream".equals(field)) {
-                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
-                        throw ApiException.invalidRequest("'stream' must be true or false");
-                    }
-                    stream = value == JsonToken.VALUE_TRUE;
+                    stream = flag(field, value);
                 } else if (OUTPUT_LIMITS.contains(field)) {
                     outputLimits = with(outputLimits, outputLimit(field, value, p));
                 } else if ("n".equals(field) || "best_of".equals(field)) {
@@ -107,26 +104,12 @@ public final class BodyInspector {
                 } else if ("prompt".equals(field) && value == JsonToken.START_ARRAY) {
                     prompts = prompts(p, visitor);
                 } else if ("background".equals(field)) {
-                    if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
-                        throw ApiException.invalidRequest("'background' must be true or false");
-                    }
-                    background = value == JsonToken.VALUE_TRUE;
+                    background = flag(field, value);
                 } else if ("speed".equals(field)) {
-                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-                        throw ApiException.invalidRequest("'speed' must be a string");
-                    }
-                    if (value == JsonToken.VALUE_STRING) {
-                        fastMode = !"standard".equals(p.getText());
-                        visitor.visit(p.getText(), p);
-                    }
+                    String speed = text(field, value, p, visitor);
+                    fastMode = speed != null && !speed.equals("standard");
                 } else if ("service_tier".equals(field)) {
-                    if (value != JsonToken.VALUE_STRING && value != JsonToken.VALUE_NULL) {
-                        throw ApiException.invalidRequest("'service_tier' must be a string");
-                    }
-                    if (value == JsonToken.VALUE_STRING) {
-                        serviceTier = p.getText();
-                        visitor.visit(serviceTier, p);
-                    }
+                    serviceTier = text(field, value, p, visitor);
                 } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     includeUsage = readIncludeUsage(p, visitor);
@@ -152,6 +135,27 @@ public final class BodyInspector {
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
                 (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, fastMode, serviceTier);
+    }
+
+    /** A field read as {@code true}, {@code false} or {@code null} (false); 400 for any other value. */
+    private static boolean flag(String field, JsonToken value) {
+        if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+            throw ApiException.invalidRequest("'" + field + "' must be true or false");
+        }
+        return value == JsonToken.VALUE_TRUE;
+    }
+
+    /** A field read as a string (shown to the visitor) or {@code null}; 400 for any other value. */
+    private static String text(String field, JsonToken value, JsonParser p, StringVisitor visitor) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value != JsonToken.VALUE_STRING) {
+            throw ApiException.invalidRequest("'" + field + "' must be a string");
+        }
+        String text = p.getText();
+        visitor.visit(text, p);
+        return text;
     }
 
     /** A bit for each field Aegis reads (which may appear once), 0 for the others. */

@@ -37,12 +37,11 @@ public final class BodyReader {
         BodyBudget budget = BodyBudget.of(ctx.req());
         BodyBudget.Claim claim = budget == null ? null : budget.claim(ctx.req());
         byte[] sent = readAsSent(ctx, limit, budget, claim);
-        // Every Content-Encoding line counts: two lines are one list of codings, as HTTP reads them.
-        String coding = ctx.req().getHeaders("Content-Encoding").hasMoreElements()
-                ? String.join(",", java.util.Collections.list(ctx.req().getHeaders("Content-Encoding"))) : null;
-        if (coding == null || sent.length == 0) {
+        if (sent.length == 0 || ctx.req().getHeader("Content-Encoding") == null) {
             return sent;
         }
+        // Every Content-Encoding line counts: two lines are one list of codings, as HTTP reads them.
+        String coding = String.join(",", java.util.Collections.list(ctx.req().getHeaders("Content-Encoding")));
         return ContentCoding.decode(coding, sent, limit, decoded -> {
             if (claim != null) {
                 claim.growTo(sent.length + decoded);
@@ -113,9 +112,14 @@ public final class BodyReader {
         UnreadBodies.drain(ctx.req(), UnreadBodies.AT_MOST, budget == null ? Duration.ofDays(1) : budget.readTimeout());
     }
 
-    /** The next buffer size (double, up to {@code target}), counted against the budget first. */
+    /** The next size of a body's buffer: 64 KB first, then double, up to {@code target}. */
+    static long nextBuffer(long current, long target) {
+        return Math.min(target, Math.max(FIRST_BUFFER, current * 2));
+    }
+
+    /** The next buffer size ({@link #nextBuffer}), counted against the budget first. */
     private static long grow(BodyBudget.Claim claim, long current, long target) {
-        long next = Math.min(target, Math.max(FIRST_BUFFER, current * 2));
+        long next = nextBuffer(current, target);
         if (claim != null) {
             claim.growTo(next);
         }

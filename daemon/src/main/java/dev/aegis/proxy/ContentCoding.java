@@ -23,8 +23,6 @@ import java.util.zip.InflaterInputStream;
  */
 final class ContentCoding {
 
-    private static final int FIRST_BUFFER = 64 * 1024;
-
     private ContentCoding() {}
 
     /**
@@ -109,7 +107,7 @@ final class ContentCoding {
     }
 
     private static long grow(LongConsumer reserve, long current, long cap) {
-        long next = Math.min(cap, Math.max(FIRST_BUFFER, current * 2));
+        long next = BodyReader.nextBuffer(current, cap);
         reserve.accept(next);
         return next;
     }

@@ -8,6 +8,7 @@ import dev.aegis.proxy.StringVisitor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
@@ -38,7 +39,7 @@ final class OpaqueBody {
 
     /** The body as UTF-16 or UTF-32 text (the form its first bytes show), or null when it is not that. */
     static String wideText(byte[] body) {
-        java.nio.charset.Charset wide = Utf8Json.wideCharset(body, 0, body.length);
+        Charset wide = Utf8Json.wideCharset(body, 0, body.length);
         return wide == null ? null : decode(body, wide);
     }
 
@@ -47,7 +48,7 @@ final class OpaqueBody {
         return decode(body, StandardCharsets.UTF_8);
     }
 
-    private static String decode(byte[] body, java.nio.charset.Charset charset) {
+    private static String decode(byte[] body, Charset charset) {
         try {
             return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

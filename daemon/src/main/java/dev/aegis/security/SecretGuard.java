@@ -70,12 +70,12 @@ public final class SecretGuard {
         }
 
         /**
-         * A string of the body as Aegis may write it down (a usage row, a log line, a receipt): itself,
-         * or with each secret in it redacted, whatever the mode. Null stays null.
+         * A string of the body, after the pass over it, as Aegis may write it down (a usage row, a log
+         * line, a receipt): itself, or with each secret in it redacted, whatever the mode. Null stays null.
          */
         public String recordable(String value) {
-            if (value == null) {
-                return null;
+            if (value == null || firstKind == null) {
+                return value; // a body the pass found no secret in holds none in this string either
             }
             List<SecretScanner.Finding> findings = scanner.scan(value, budget);
             return findings.isEmpty() ? value : SecretScanner.redact(value, findings);

@@ -14,7 +14,7 @@ abstract class OpenAiUsageExtractor implements UsageExtractor {
 
     private final Function<JsonNode, TokenUsage> reader;
     protected TokenUsage usage = TokenUsage.NONE;
-    protected String serviceTier;
+    private String serviceTier;
     protected boolean end;
 
     OpenAiUsageExtractor(Function<JsonNode, TokenUsage> reader) {
