@@ -3,12 +3,12 @@ package dev.aegis.admission;
 import dev.aegis.config.BudgetPolicy;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.http.ApiException;
+import dev.aegis.http.ResponseHeaders;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.keys.SessionBudget;
 import dev.aegis.pricing.ModelPrice;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Money;
-import jakarta.servlet.http.HttpServletResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ public final class BudgetGuard {
      *     count against a USD budget)
      */
     public Long admit(KeyRecord key, String tenant, String run, String session, String model, String serviceTier,
-            GovernanceConfig governance, int bodyBytes, int choices, HttpServletResponse res) {
+            GovernanceConfig governance, int bodyBytes, int choices, ResponseHeaders res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
         long prompt = bodyBytes / BYTES_PER_TOKEN;
         List<Limit> limits = new ArrayList<>(4);

@@ -3,8 +3,8 @@ package dev.aegis.admission;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.http.ApiException;
+import dev.aegis.http.ResponseHeaders;
 import dev.aegis.keys.KeyRecord;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +41,7 @@ public final class RateLimitGuard {
         limiter.chargeTokens(key.id(), rules(key, governance), tokens);
     }
 
-    public void admit(KeyRecord key, GovernanceConfig governance, HttpServletResponse res) {
+    public void admit(KeyRecord key, GovernanceConfig governance, ResponseHeaders res) {
         RateLimiter.Verdict v = limiter.acquire(key.id(), rules(key, governance));
         if (v == null) {
             return;

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Finds the caller's Aegis key in any accepted header ({@code Authorization: Bearer},
@@ -17,8 +18,6 @@ import java.util.Set;
  * Never echoes what was sent.
  */
 public final class Authenticator {
-
-    private static final String KEY_ATTRIBUTE = "aegis.key";
 
     private final KeyCache keys;
     private final JwtTokens jwt;
@@ -32,7 +31,15 @@ public final class Authenticator {
 
     /** The caller's key, or 401 {@code invalid_api_key}. */
     public KeyRecord authenticate(Context ctx) {
-        Set<String> candidates = candidates(ctx);
+        return authenticate(ctx::header);
+    }
+
+    /**
+     * The caller's key, presented in the request's headers ({@code header} gives a header's first
+     * value by name, or null), or 401 {@code invalid_api_key}.
+     */
+    public KeyRecord authenticate(UnaryOperator<String> header) {
+        Set<String> candidates = candidates(header);
         if (candidates.isEmpty()) {
             throw unauthorized("no Aegis key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'"
                     + " (mint one with: aegis keygen --name NAME)");
@@ -40,7 +47,6 @@ public final class Authenticator {
         for (String candidate : candidates) {
             Optional<KeyRecord> key = check(candidate);
             if (key.isPresent()) {
-                ctx.attribute(KEY_ATTRIBUTE, key.get());
                 return key.get();
             }
         }
@@ -57,22 +63,17 @@ public final class Authenticator {
                 .filter(k -> k.active(clock.instant()));
     }
 
-    /** The key a previous {@link #authenticate} found for this request. */
-    public static Optional<KeyRecord> of(Context ctx) {
-        return Optional.ofNullable(ctx.attribute(KEY_ATTRIBUTE));
-    }
-
-    private static Set<String> candidates(Context ctx) {
+    private static Set<String> candidates(UnaryOperator<String> header) {
         Set<String> out = new LinkedHashSet<>();
-        String authorization = ctx.header("Authorization");
+        String authorization = header.apply("Authorization");
         if (authorization != null) {
             String a = authorization.trim();
             if (a.length() > 7 && a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
                 add(out, a.substring(7));
             }
         }
-        add(out, ctx.header("x-api-key"));
-        add(out, ctx.header("X-Daemon-Token"));
+        add(out, header.apply("x-api-key"));
+        add(out, header.apply("X-Daemon-Token"));
         return out;
     }
 

@@ -72,9 +72,11 @@ import org.slf4j.LoggerFactory;
 import dev.aegis.control.ControlHandlers;
 import dev.aegis.http.CallsAtWork;
 import dev.aegis.http.Cors;
+import dev.aegis.http.Exchange;
 import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
 import dev.aegis.http.InFlightRequests;
+import dev.aegis.http.JavalinExchange;
 import dev.aegis.proxy.CanonicalPath;
 import dev.aegis.proxy.ProxyHandler;
 import dev.aegis.proxy.UpstreamClient;
@@ -297,7 +299,7 @@ final class Components implements AutoCloseable {
         usageRoutes.register(app);
         new DashboardRoutes(dashboard, config.get().audit(), authenticator, keys, events, inFlight, control.controlToken(),
                 InstantSource.system()).register(app);
-        app.post("/api/ai/completion", proxy::handleAiCompletion);
+        app.post("/api/ai/completion", ctx -> proxy.handleAiCompletion(JavalinExchange.of(ctx)));
         app.get("/api/prompt-log", promptLogRoute::handle);
         mcp.controlToken(control::controlToken);
         mcp.register(app);
@@ -315,11 +317,11 @@ final class Components implements AutoCloseable {
             boolean get = method == HandlerType.GET;
             app.addHttpHandler(method, "/v1/*",
                     modelsOrProxied(get, models, "/v1", p -> CanonicalPath.names(p, "/models"), proxy::handle));
-            app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(ctx, "/chat/completions"));
+            app.addHttpHandler(method, "/api/proxy/openai", ctx -> proxy.handle(JavalinExchange.of(ctx), "/chat/completions"));
             for (String provider : new String[] {"openai", "anthropic"}) {
                 String prefix = "/" + provider + "/v1";
                 app.addHttpHandler(method, prefix + "/*",
-                        ctx -> proxy.handle(ctx, ctx.path().substring(prefix.length()), provider));
+                        ctx -> proxy.handle(JavalinExchange.of(ctx), ctx.path().substring(prefix.length()), provider));
             }
             app.addHttpHandler(method, "/api/proxy/openai/*", modelsOrProxied(get, models, "/api/proxy/openai",
                     p -> CanonicalPath.namesBelowVersion(p, "/models"), proxy::handleAtOrigin));
@@ -331,13 +333,13 @@ final class Components implements AutoCloseable {
      * however the client spelled the path ({@code /v1/%6Dodels}); everything else is proxied.
      */
     private static io.javalin.http.Handler modelsOrProxied(boolean get, ModelsRoute models, String mount,
-            java.util.function.Predicate<String> isModelList, java.util.function.BiConsumer<io.javalin.http.Context, String> proxied) {
+            java.util.function.Predicate<String> isModelList, java.util.function.BiConsumer<Exchange, String> proxied) {
         return ctx -> {
             String path = ctx.path().substring(mount.length());
             if (get && isModelList.test(path)) {
                 models.handle(ctx);
             } else {
-                proxied.accept(ctx, path);
+                proxied.accept(JavalinExchange.of(ctx), path);
             }
         };
     }

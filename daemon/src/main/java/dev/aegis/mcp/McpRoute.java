@@ -10,6 +10,7 @@ import dev.aegis.config.AegisConfig;
 import dev.aegis.config.McpConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
+import dev.aegis.http.JavalinExchange;
 import dev.aegis.http.RequestIds;
 import dev.aegis.json.Json;
 import dev.aegis.keys.KeyRecord;
@@ -112,7 +113,7 @@ public final class McpRoute {
     private void handle(Context ctx) {
         Caller c = caller(ctx);
         String serverName = c.server().config().name();
-        byte[] body = BodyReader.read(ctx, c.config().server().maxBodyBytes());
+        byte[] body = BodyReader.read(JavalinExchange.of(ctx), c.config().server().maxBodyBytes());
         JsonNode msg;
         try {
             msg = Json.mapper().readTree(body);

@@ -2,16 +2,14 @@ package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
 import dev.aegis.http.BodyBudget;
-import dev.aegis.http.UnreadBodies;
+import dev.aegis.http.Exchange;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Reads a request body up to the configured limit; 413 beyond it, before reading it all. The
@@ -33,15 +31,14 @@ public final class BodyReader {
      * The request body, up to {@code limit} bytes (413 beyond), within the read timeout and the
      * in-flight budget; decoded when it was sent compressed ({@link ContentCoding}).
      */
-    public static byte[] read(Context ctx, long limit) {
-        BodyBudget budget = BodyBudget.of(ctx.req());
-        BodyBudget.Claim claim = budget == null ? null : budget.claim(ctx.req());
-        byte[] sent = readAsSent(ctx, limit, budget, claim);
-        if (sent.length == 0 || ctx.req().getHeader("Content-Encoding") == null) {
+    public static byte[] read(Exchange call, long limit) {
+        BodyBudget.Claim claim = call.claimBody();
+        byte[] sent = readAsSent(call, limit, claim);
+        if (sent.length == 0 || call.header("Content-Encoding") == null) {
             return sent;
         }
         // Every Content-Encoding line counts: two lines are one list of codings, as HTTP reads them.
-        String coding = String.join(",", java.util.Collections.list(ctx.req().getHeaders("Content-Encoding")));
+        String coding = String.join(",", call.headers("Content-Encoding"));
         return ContentCoding.decode(coding, sent, limit, decoded -> {
             if (claim != null) {
                 claim.growTo(sent.length + decoded);
@@ -49,18 +46,18 @@ public final class BodyReader {
         });
     }
 
-    private static byte[] readAsSent(Context ctx, long limit, BodyBudget budget, BodyBudget.Claim claim) {
-        long declared = ctx.req().getContentLengthLong();
+    private static byte[] readAsSent(Exchange call, long limit, BodyBudget.Claim claim) {
+        long declared = call.declaredLength();
         if (declared > limit) {
-            discard(ctx);
+            call.discardBody();
             throw ApiException.tooLarge(limit);
         }
         // With a length, read exactly it; without, read one byte past the limit to see it exceeded.
         long target = declared >= 0 ? declared : Math.min(limit, Integer.MAX_VALUE - 16) + 1;
-        Duration timeout = budget == null ? null : budget.readTimeout();
+        Duration timeout = call.bodyReadTimeout();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        Watch watch = timeout == null ? null : Watchdogs.SHARED.watch(timeout, () -> closeConnection(ctx));
-        try (InputStream in = ctx.req().getInputStream()) {
+        Watch watch = timeout == null ? null : Watchdogs.SHARED.watch(timeout, call::closeConnection);
+        try (InputStream in = call.body()) {
             byte[] bytes = new byte[(int) grow(claim, 0, target)];
             int n = 0;
             while (n < target) {
@@ -87,7 +84,7 @@ public final class BodyReader {
                 return bytes;
             }
             if (n > limit) {
-                discard(ctx);
+                call.discardBody();
                 throw ApiException.tooLarge(limit);
             }
             return n == bytes.length ? bytes : Arrays.copyOf(bytes, n);
@@ -101,15 +98,6 @@ public final class BodyReader {
                 watch.close();
             }
         }
-    }
-
-    /**
-     * Reads the rest of a refused body away so that its 413 reaches the client ({@link
-     * UnreadBodies}: up to 64 MB within {@code server.read_timeout}, else the connection is closed).
-     */
-    private static void discard(Context ctx) {
-        BodyBudget budget = BodyBudget.of(ctx.req());
-        UnreadBodies.drain(ctx.req(), UnreadBodies.AT_MOST, budget == null ? Duration.ofDays(1) : budget.readTimeout());
     }
 
     /** The next size of a body's buffer: 64 KB first, then double, up to {@code target}. */
@@ -139,10 +127,5 @@ public final class BodyReader {
             }
         }
         return false;
-    }
-
-    /** Fails the read that waits on a silent client: closing its connection is all that reaches it. */
-    private static void closeConnection(Context ctx) {
-        ServletContextRequest.getServletContextRequest(ctx.req()).getConnectionMetaData().getConnection().getEndPoint().close();
     }
 }

@@ -5,11 +5,10 @@ import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
-import dev.aegis.http.Answered;
 import dev.aegis.http.ApiException;
+import dev.aegis.http.Exchange;
 import dev.aegis.store.StoreUnavailableException;
 import dev.aegis.http.InFlightRequests;
-import dev.aegis.http.RequestIds;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.events.EventBus;
 import dev.aegis.keys.KeyRecord;
@@ -22,7 +21,6 @@ import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
-import io.javalin.http.Context;
 import java.io.InputStream;
 import java.time.Clock;
 import java.net.http.HttpResponse;
@@ -66,8 +64,8 @@ public final class ProxyHandler {
      * @param apiPath the path below the API version as it came (still percent-encoded), e.g.
      *     {@code /chat/completions}; {@link CanonicalPath} decodes it before anything matches it
      */
-    public void handle(Context ctx, String apiPath) {
-        handle(ctx, apiPath, null);
+    public void handle(Exchange call, String apiPath) {
+        handle(call, apiPath, null);
     }
 
     /**
@@ -77,16 +75,16 @@ public final class ProxyHandler {
      *
      * @param originPath the path after {@code /api/proxy/openai}, as it came
      */
-    public void handleAtOrigin(Context ctx, String originPath) {
-        call(ctx, () -> CanonicalPath.belowVersion(originPath), null);
+    public void handleAtOrigin(Exchange call, String originPath) {
+        proxy(call, () -> CanonicalPath.belowVersion(originPath), null);
     }
 
     /**
      * {@code POST /api/ai/completion}: an OpenAI-compatible completion body, served as chat
      * completions when it has {@code messages} and as legacy completions otherwise.
      */
-    public void handleAiCompletion(Context ctx) {
-        handle(ctx, AI_COMPLETION, null);
+    public void handleAiCompletion(Exchange call) {
+        handle(call, AI_COMPLETION, null);
     }
 
     /**
@@ -94,22 +92,22 @@ public final class ProxyHandler {
      *
      * @param provider the provider every call on this path goes to, whatever its model; null to route by model
      */
-    public void handle(Context ctx, String apiPath, String provider) {
-        call(ctx, () -> CanonicalPath.of(apiPath), provider);
+    public void handle(Exchange call, String apiPath, String provider) {
+        proxy(call, () -> CanonicalPath.of(apiPath), provider);
     }
 
     /** @param apiPath the canonical path below the API version; 400 (or 404) and recorded when there is none */
-    private void call(Context ctx, Supplier<String> apiPath, String provider) {
+    private void proxy(Exchange call, Supplier<String> apiPath, String provider) {
         if (!inFlight.enter()) {
             throw ApiException.shuttingDown();
         }
-        CallRecord record = new CallRecord(RequestIds.of(ctx), ctx.path());
+        CallRecord record = new CallRecord(call.requestId(), call.path());
         AegisConfig cfg = config.get();
         try {
             if (recorder.full()) {
                 throw ApiException.recordsUnavailable(recorder.backlog());
             }
-            serve(ctx, cfg, apiPath, provider, record);
+            serve(call, cfg, apiPath, provider, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
             throw e;
@@ -126,24 +124,24 @@ public final class ProxyHandler {
         }
     }
 
-    private void serve(Context ctx, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
+    private void serve(Exchange call, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
         String apiPath = canonicalPath.get();
         // Recorded, counted and labelled as spelled canonically: /v1/chat/%63ompletions is /v1/chat/completions.
-        record.route(CanonicalPath.of(ctx.path()));
-        RequestTimeline timeline = RequestTimeline.of(ctx);
-        KeyRecord key = authenticator.authenticate(ctx);
-        record.caller(key, ctx.header("x-tenant-id"), ctx.header("x-run-id"));
-        record.agentSession(ctx::header);
-        admission.rateLimits().admit(key, cfg.governance(), ctx.res());
-        byte[] raw = BodyReader.read(ctx, cfg.server().maxBodyBytes());
+        record.route(CanonicalPath.of(call.path()));
+        RequestTimeline timeline = call.timeline();
+        KeyRecord key = authenticator.authenticate(call::header);
+        record.caller(key, call.header("x-tenant-id"), call.header("x-run-id"));
+        record.agentSession(call::header);
+        admission.rateLimits().admit(key, cfg.governance(), call);
+        byte[] raw = BodyReader.read(call, cfg.server().maxBodyBytes());
         String path = !AI_COMPLETION.equals(apiPath) ? apiPath
                 : TopLevelFields.has(raw, "messages") ? Endpoint.CHAT_COMPLETIONS.apiPath()
                 : Endpoint.COMPLETIONS.apiPath();
-        Endpoint endpoint = Endpoint.of(ctx.method().name(), path);
+        Endpoint endpoint = Endpoint.of(call.method(), path);
         record.endpoint(endpoint);
         record.requestBody(raw);
         if (endpoint == Endpoint.PASSTHROUGH) {
-            admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), ctx.method().name(), path);
+            admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), call.method(), path);
         }
         RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : opaque(raw, cfg, key, record);
         if (body.background() && endpoint == Endpoint.RESPONSES) {
@@ -159,21 +157,21 @@ public final class ProxyHandler {
         List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))
                 : endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
         List<RouteTarget> targets = servable(endpoint, ModelRouter.allowedFor(routed,
-                ModelRouter.classificationOf(ctx.header("x-aegis-classification"), cfg.secrets().defaultClassification())),
+                ModelRouter.classificationOf(call.header("x-aegis-classification"), cfg.secrets().defaultClassification())),
                 body.model());
         RouteTarget target = targets.getFirst();
         record.target(target);
         // Every billed call meets its budgets (a spent one refuses it); only one with an output limit is capped.
         Long outputBudget = !endpoint.billed() ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
-                        body.serviceTier(), cfg.governance(), raw.length, body.choices(), ctx.res());
+                        body.serviceTier(), cfg.governance(), raw.length, body.choices(), call);
         if (endpoint.inspectsBody()) {
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
                     body.maxOutputTokens(endpoint.outputLimitFields()), body.choices(), body.serviceTier());
             admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size).ifPresent(r -> {
                 record.reservation(r);
-                ctx.res().setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
+                call.setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());
             });
         }
@@ -187,7 +185,7 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);
-            return UpstreamCall.build(ctx, cfg, t, translation, path, translation.request(body, t, outputCap));
+            return UpstreamCall.build(call, cfg, t, translation, path, translation.request(body, t, outputCap));
         }, metrics);
         timeline.upstreamHeaders();
         target = answer.target();
@@ -198,10 +196,10 @@ public final class ProxyHandler {
         UsageExtractor usage = translation.upstream().usageExtractor(hideUsageChunk);
         record.usage(usage);
         HttpResponse<InputStream> response = answer.response();
-        Answered.mark(ctx);
+        call.answered();
         StreamTap tap = new StreamTap(usage, translation.events(),
                 outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding(), preview);
-        ResponseRelay.relay(ctx.res(), response, target, timeline, record, usage, tap, translation, pricing,
+        ResponseRelay.relay(call, response, target, timeline, record, usage, tap, translation, pricing,
                 cfg.timeouts().idle(), () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
     }
 

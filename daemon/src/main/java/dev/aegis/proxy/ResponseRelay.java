@@ -1,7 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.http.ApiException;
-import dev.aegis.http.GatheredOutput;
+import dev.aegis.http.Exchange;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.pricing.Pricing;
 import dev.aegis.routing.RouteTarget;
@@ -11,9 +11,9 @@ import dev.aegis.watchdog.WatchedInput;
 import dev.aegis.watchdog.Watchdogs;
 import dev.aegis.streaming.StreamForwarder;
 import dev.aegis.usage.UsageExtractor;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
@@ -42,7 +42,7 @@ final class ResponseRelay {
      * @param beforeComplete runs once the usage is known and before the client has the whole answer (it
      *     settles and records the call)
      */
-    static void relay(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
+    static void relay(Exchange res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Translation translation,
             Pricing pricing, Duration idle, Runnable beforeComplete) {
         record.answered(response.statusCode());
@@ -65,26 +65,27 @@ final class ResponseRelay {
         byte[] bytes = translation.answer(upstreamBytes, response.statusCode());
         copyHeaders(res, response, target, timeline);
         res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
-        res.setContentLength(bytes.length);
+        res.contentLength(bytes.length);
         record.responseBody(bytes);
         record.firstByte();
         beforeComplete.run();
         try {
-            res.getOutputStream().write(bytes);
+            OutputStream out = res.output();
+            out.write(bytes);
             // Complete the response here, so a call counted as finished has really reached the client
             // (a graceful stop waits for exactly that).
-            res.getOutputStream().close();
+            out.close();
         } catch (IOException e) {
             LOG.debug("client went away before the answer was written: {}", e.toString());
         }
     }
 
-    private static void relayStream(HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target,
+    private static void relayStream(Exchange res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
             Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
-            HashingOutputStream out = new HashingOutputStream(GatheredOutput.of(res));
+            HashingOutputStream out = new HashingOutputStream(res.streamOutput());
             // The head goes out with the first event when the provider sent them together, else at once
             // (StreamForwarder): either way within microseconds of now.
             record.firstByte();
@@ -144,13 +145,13 @@ final class ResponseRelay {
     }
 
     private static void copyHeaders(
-            HttpServletResponse res, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
-        res.setStatus(response.statusCode());
+            Exchange res, HttpResponse<InputStream> response, RouteTarget target, RequestTimeline timeline) {
+        res.status(response.statusCode());
         for (Map.Entry<String, List<String>> h : response.headers().map().entrySet()) {
             if (HeaderPolicy.forwardResponseHeader(h.getKey())) {
                 if (h.getKey().equalsIgnoreCase("content-type")) {
                     // Replaces Javalin's default; Jetty 12's addHeader would send it as a second one.
-                    res.setContentType(h.getValue().getLast());
+                    res.contentType(h.getValue().getLast());
                     continue;
                 }
                 for (String v : h.getValue()) {

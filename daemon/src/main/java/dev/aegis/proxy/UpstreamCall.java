@@ -6,8 +6,7 @@ import dev.aegis.proxy.http1.MalformedAnswerException;
 import dev.aegis.proxy.providers.ProviderAdapter;
 import dev.aegis.proxy.providers.ProviderAdapters;
 import dev.aegis.routing.RouteTarget;
-import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.aegis.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -15,7 +14,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.util.Collections;
 import java.util.Set;
 
 /** Builds the provider request (URL, passed-through headers, provider key) and sends it; 502/504 on failure. */
@@ -24,19 +22,19 @@ final class UpstreamCall {
     private UpstreamCall() {}
 
     /** The request for one target, in the protocol {@code translation} leads to. */
-    static HttpRequest build(Context ctx, AegisConfig cfg, RouteTarget target, Translation translation, String apiPath,
+    static HttpRequest build(Exchange call, AegisConfig cfg, RouteTarget target, Translation translation, String apiPath,
             byte[] body) {
         ProviderAdapter adapter = ProviderAdapters.forType(target.provider().type());
-        String query = translation.keepsQuery() ? ctx.queryString() : null;
+        String query = translation.keepsQuery() ? call.query() : null;
         HttpRequest.Builder b = HttpRequest.newBuilder(
                         adapter.uri(target.provider(), translation.upstreamPath(apiPath), query, target.model()))
                 .timeout(cfg.timeouts().firstByte());
-        String method = ctx.method().name();
+        String method = call.method();
         b.method(method, body.length == 0 && !"POST".equals(method)
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body));
-        copyRequestHeaders(ctx.req(), b);
-        translation.addHeaders(b, ctx.header("anthropic-version"));
+        copyRequestHeaders(call, b);
+        translation.addHeaders(b, call.header("anthropic-version"));
         adapter.authorize(b, target.provider());
         try {
             return b.build();
@@ -45,11 +43,11 @@ final class UpstreamCall {
         }
     }
 
-    private static void copyRequestHeaders(HttpServletRequest req, HttpRequest.Builder b) {
-        Set<String> connectionTokens = HeaderPolicy.connectionTokens(req.getHeader("Connection"));
-        for (String name : Collections.list(req.getHeaderNames())) {
+    private static void copyRequestHeaders(Exchange call, HttpRequest.Builder b) {
+        Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
+        for (String name : call.headerNames()) {
             if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
-                for (String value : Collections.list(req.getHeaders(name))) {
+                for (String value : call.headers(name)) {
                     try {
                         b.header(name, value);
                     } catch (IllegalArgumentException e) {

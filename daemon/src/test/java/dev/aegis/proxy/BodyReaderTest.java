@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.http.ApiException;
+import dev.aegis.http.JavalinExchange;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +30,7 @@ class BodyReaderTest {
             c.startup.showJavalinBanner = false;
             c.routes.post("/read", ctx -> {
                 try {
-                    byte[] body = BodyReader.read(ctx, LIMIT);
+                    byte[] body = BodyReader.read(JavalinExchange.of(ctx), LIMIT);
                     // Whether Jetty has seen the end of the body: only then does it give the
                     // connection's request buffer back before the call ends.
                     ctx.result(body.length + " " + ctx.req().getInputStream().isFinished());
@@ -39,7 +40,7 @@ class BodyReaderTest {
             });
             c.routes.post("/read-big", ctx -> {
                 // Bodies past the first 64 KB buffer: the buffer grows as bytes arrive.
-                byte[] body = BodyReader.read(ctx, 4 * 1024 * 1024);
+                byte[] body = BodyReader.read(JavalinExchange.of(ctx), 4 * 1024 * 1024);
                 ctx.result(body.length + " " + Arrays.hashCode(body) + " " + ctx.req().getInputStream().isFinished());
             });
         }).start("127.0.0.1", 0);
