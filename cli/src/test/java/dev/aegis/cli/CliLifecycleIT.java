@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.fakeprovider.FakeProvider;
@@ -107,7 +108,8 @@ class CliLifecycleIT {
         assertThat(stop.exitCode()).as(stop.all()).isZero();
         assertThat(stop.out()).contains("Aegis stopped");
         assertThat(Path.of(home, "daemon.json")).doesNotExist();
-        assertThat(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        // Exited (a zombie until whatever adopted it reaps it: ProcessLiveness).
+        assertThat(ProcessHandle.of(s.pid()).map(ProcessLiveness::running).orElse(false)).isFalse();
 
         CliRun after = aegis("status");
         assertThat(after.exitCode()).isEqualTo(ExitCode.FAILED);

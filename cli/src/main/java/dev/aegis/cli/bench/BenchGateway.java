@@ -4,6 +4,7 @@ import dev.aegis.cli.CliException;
 import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLauncher;
 import dev.aegis.cli.daemon.LaunchSpec;
+import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.ConfigException;
 import dev.aegis.config.ConfigLoader;
@@ -25,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -175,9 +175,7 @@ public final class BenchGateway implements AutoCloseable {
         try {
             new DaemonClient().requestShutdown(state, Duration.ofSeconds(10));
             ProcessHandle.of(state.pid()).ifPresent(p -> {
-                try {
-                    p.onExit().get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
+                if (!ProcessLiveness.awaitExit(p, Duration.ofSeconds(30))) {
                     p.destroyForcibly();
                 }
             });

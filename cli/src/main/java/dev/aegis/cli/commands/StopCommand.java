@@ -7,6 +7,7 @@ import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
+import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.control.DaemonState;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class StopCommand implements Callable<Integer> {
     private static boolean waitForExit(DaemonLocator locator, Optional<ProcessHandle> process, Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!locator.lockHeld() && process.map(p -> !p.isAlive()).orElse(true)) {
+            if (!locator.lockHeld() && process.map(p -> !ProcessLiveness.running(p)).orElse(true)) {
                 return true;
             }
             try {

@@ -141,7 +141,7 @@ public final class DaemonLauncher {
                 }
                 return state.get();
             }
-            if (daemon.isEmpty() || !daemon.get().isAlive()) {
+            if (daemon.isEmpty() || !ProcessLiveness.running(daemon.get())) {
                 throw new CliException(DaemonDiagnostics.failure(home, outStart, logStart, "the daemon exited"));
             }
             sleep(POLL);

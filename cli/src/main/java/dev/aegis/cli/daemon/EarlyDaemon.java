@@ -97,10 +97,7 @@ final class EarlyDaemon {
      */
     void dismiss(Duration wait) {
         write("\n");
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (process.isAlive() && System.nanoTime() < deadline) {
-            DaemonLauncher.sleep(Duration.ofMillis(20)); // not onExit(): see DaemonLauncher#spawn
-        }
+        ProcessLiveness.awaitExit(process, wait);
     }
 
     ProcessHandle process() {
@@ -113,7 +110,7 @@ final class EarlyDaemon {
      * e.g. its runtime's {@code lib/modules}, which a write would destroy.
      */
     private boolean write(String text) {
-        if (!process.isAlive()) {
+        if (!ProcessLiveness.running(process)) {
             return false;
         }
         try {

@@ -1,0 +1,60 @@
+package dev.aegis.cli.daemon;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Whether a process still runs. {@link ProcessHandle#isAlive} also says yes for a process that has
+ * exited but that its parent has not reaped yet (a zombie): the daemon, whose parent is whatever
+ * adopted it after the launcher left (init, a container's first process), stays one until that
+ * process gets round to it, seconds on some systems, never under a container's first process that
+ * reaps nothing. A zombie holds no port, lock or file: for Aegis it has stopped.
+ */
+public final class ProcessLiveness {
+
+    /** How often a wait looks again (not {@code onExit()}, which waits for the reaping too). */
+    private static final Duration POLL = Duration.ofMillis(20);
+
+    private ProcessLiveness() {}
+
+    /** True while the process runs: alive and, where Linux's {@code /proc} tells, not exited. */
+    public static boolean running(ProcessHandle process) {
+        return process.isAlive() && !exited(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    }
+
+    /** Waits up to {@code limit} for the process to stop running; whether it has. */
+    public static boolean awaitExit(ProcessHandle process, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (running(process)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            DaemonLauncher.sleep(POLL);
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code /proc/PID/stat} says the process has exited: state {@code Z} (zombie) or
+     * {@code X} (dead). False when the file cannot be read (not Linux, or gone: then {@link
+     * ProcessHandle#isAlive} is false already).
+     */
+    static boolean exited(Path stat) {
+        String line;
+        try {
+            line = Files.readString(stat, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return false;
+        }
+        // "pid (command) S ...": the command may hold spaces and parentheses; the state follows the last ')'.
+        int end = line.lastIndexOf(')');
+        if (end < 0 || end + 2 >= line.length()) {
+            return false;
+        }
+        char state = line.charAt(end + 2);
+        return state == 'Z' || state == 'X';
+    }
+}
