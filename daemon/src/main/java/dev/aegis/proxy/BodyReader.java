@@ -18,12 +18,16 @@ import java.util.concurrent.TimeoutException;
  * server.max_inflight_body}). A body still arriving after {@code server.read_timeout} is answered
  * 408 {@code request_timeout}: checked after each read for a client that drips, by Jetty's idle
  * timeout (the same length) for one that stalls, and by the watchdog closing the connection for
- * one that drips and then stalls.
+ * one that drips and then stalls ({@link #closeGrace} after the timeout, so that one still
+ * dripping gets its 408 first).
  */
 public final class BodyReader {
 
     /** The first buffer: most bodies fit, and a client that sends nothing pins no more than this. */
     private static final int FIRST_BUFFER = 64 * 1024;
+
+    /** The longest {@link #closeGrace}. */
+    private static final Duration MAX_CLOSE_GRACE = Duration.ofSeconds(1);
 
     private BodyReader() {}
 
@@ -56,7 +60,7 @@ public final class BodyReader {
         long target = declared >= 0 ? declared : Math.min(limit, Integer.MAX_VALUE - 16) + 1;
         Duration timeout = call.bodyReadTimeout();
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        Watch watch = timeout == null ? null : Watchdogs.SHARED.watch(timeout, call::closeConnection);
+        Watch watch = timeout == null ? null : Watchdogs.SHARED.watch(timeout.plus(closeGrace(timeout)), call::closeConnection);
         try (InputStream in = call.body()) {
             byte[] bytes = new byte[(int) grow(claim, 0, target)];
             int n = 0;
@@ -98,6 +102,17 @@ public final class BodyReader {
                 watch.close();
             }
         }
+    }
+
+    /**
+     * How long past the read timeout the watchdog waits before it closes the connection: a client
+     * still sending gets its 408 from the check after its next read within this, and only one that
+     * has stopped sending is cut off (closing the connection is all that reaches a blocked read).
+     * Half the timeout, at most a second.
+     */
+    static Duration closeGrace(Duration timeout) {
+        Duration half = timeout.dividedBy(2);
+        return half.compareTo(MAX_CLOSE_GRACE) < 0 ? half : MAX_CLOSE_GRACE;
     }
 
     /** The next size of a body's buffer: 64 KB first, then double, up to {@code target}. */

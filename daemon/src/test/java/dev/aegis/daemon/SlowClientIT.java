@@ -140,6 +140,42 @@ class SlowClientIT {
         }
     }
 
+    /**
+     * A client still sending its body when the read timeout passes is answered 408, not cut off: the
+     * watchdog that closes the connection of one that stopped sending waits past the timeout
+     * (BodyReader.closeGrace), long enough for the next byte of one that still sends to meet the
+     * check after each read. Bytes 600 ms apart with a 2 s timeout: without the grace the watchdog
+     * closed the connection before the next byte in most runs.
+     */
+    @Test
+    void anUploadStillDrippingAtTheReadTimeoutIsAnswered408() throws Exception {
+        try (TestGateway gateway = TestGateway.start(temp, "server: { read_timeout: 2s }", Map.of())) {
+            try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+                s.setSoTimeout(10_000);
+                long started = System.nanoTime();
+                OutputStream out = s.getOutputStream();
+                out.write((head(gateway, 100_000) + "{\"model\":\"gpt-4o-mini\",\"pad\":\"").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread dripper = Thread.ofVirtual().start(() -> {
+                    try {
+                        while (true) {
+                            Thread.sleep(600); // the client's pace
+                            out.write('a');
+                            out.flush();
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // closed by the daemon, or by the test
+                    }
+                });
+                String answer = answer(s);
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                dripper.interrupt();
+                assertThat(answer).isEqualTo("HTTP/1.1 408 Request Timeout");
+                assertThat(tookMs).isBetween(1_900L, 3_500L);
+            }
+        }
+    }
+
     @Test
     void aStalledUploadIsAnsweredOrClosedWithinTheReadTimeout() throws Exception {
         try (TestGateway gateway = TestGateway.start(temp, "server: { read_timeout: 1s }", Map.of())) {
