@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -169,7 +170,7 @@ class CliLifecycleIT {
         DaemonState first = state();
         ProcessHandle daemon = ProcessHandle.of(first.pid()).orElseThrow();
         daemon.destroyForcibly();
-        daemon.onExit().get(10, TimeUnit.SECONDS);
+        assertThat(ProcessLiveness.awaitExit(daemon, Duration.ofSeconds(10))).as("the killed daemon exited").isTrue();
         assertThat(Path.of(home, "daemon.json")).exists();
 
         CliRun start = aegis("start", "--port", "0");

@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.fakeprovider.FakeProvider;
@@ -118,7 +119,7 @@ class CrashUnderLoadIT {
             ProcessHandle daemon = ProcessHandle.of(state.pid()).orElseThrow();
             long killedAt = System.nanoTime();
             daemon.destroyForcibly();
-            daemon.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(ProcessLiveness.awaitExit(daemon, Duration.ofSeconds(10))).as("the killed daemon exited").isTrue();
             load.stop().set(true);
             assertThat(load.done().await(30, TimeUnit.SECONDS)).isTrue();
             long answeredWellBefore = load.answeredAt().stream()

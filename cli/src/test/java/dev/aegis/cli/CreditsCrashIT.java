@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.fakeprovider.FakeProvider;
@@ -54,7 +55,7 @@ class CreditsCrashIT {
 
             ProcessHandle daemon = ProcessHandle.of(state.pid()).orElseThrow();
             daemon.destroyForcibly();
-            daemon.onExit().get(10, TimeUnit.SECONDS);
+            assertThat(ProcessLiveness.awaitExit(daemon, Duration.ofSeconds(10))).as("the killed daemon exited").isTrue();
             fake.headerDelay(Duration.ZERO);
 
             assertThat(CliRun.run(env, CliRun.args(home, "start", "--port", "0")).exitCode()).isZero();

@@ -11,7 +11,8 @@ import java.time.Duration;
  * exited but that its parent has not reaped yet (a zombie): the daemon, whose parent is whatever
  * adopted it after the launcher left (init, a container's first process), stays one until that
  * process gets round to it, seconds on some systems, never under a container's first process that
- * reaps nothing. A zombie holds no port, lock or file: for Aegis it has stopped.
+ * reaps nothing. A zombie holds no port, lock or file: for Aegis it has stopped, once its last
+ * thread has gone.
  */
 public final class ProcessLiveness {
 
@@ -22,7 +23,7 @@ public final class ProcessLiveness {
 
     /** True while the process runs: alive and, where Linux's {@code /proc} tells, not exited. */
     public static boolean running(ProcessHandle process) {
-        return process.isAlive() && !exited(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return process.isAlive() && !exited(Path.of("/proc", Long.toString(process.pid()), "status"));
     }
 
     /** Waits up to {@code limit} for the process to stop running; whether it has. */
@@ -38,23 +39,35 @@ public final class ProcessLiveness {
     }
 
     /**
-     * Whether {@code /proc/PID/stat} says the process has exited: state {@code Z} (zombie) or
-     * {@code X} (dead). False when the file cannot be read (not Linux, or gone: then {@link
-     * ProcessHandle#isAlive} is false already).
+     * Whether {@code /proc/PID/status} says the whole process has exited: its state {@code Z}
+     * (zombie) or {@code X} (dead) and no thread but the first left. The first thread of a process
+     * killed with many shows {@code Z} as soon as it has gone itself, while the others are still
+     * being torn down and the process still holds its files, locks and ports. False when the file
+     * cannot be read (not Linux, or gone: then {@link ProcessHandle#isAlive} is false already).
      */
-    static boolean exited(Path stat) {
-        String line;
+    static boolean exited(Path status) {
+        String text;
         try {
-            line = Files.readString(stat, StandardCharsets.ISO_8859_1);
+            text = Files.readString(status, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return false;
         }
-        // "pid (command) S ...": the command may hold spaces and parentheses; the state follows the last ')'.
-        int end = line.lastIndexOf(')');
-        if (end < 0 || end + 2 >= line.length()) {
+        String state = field(text, "State:");
+        String threads = field(text, "Threads:");
+        if (state.isEmpty() || threads.isEmpty()) {
             return false;
         }
-        char state = line.charAt(end + 2);
-        return state == 'Z' || state == 'X';
+        char s = state.charAt(0);
+        return (s == 'Z' || s == 'X') && threads.equals("1");
+    }
+
+    /** The value of one {@code Name:\tvalue} line, trimmed; empty when absent. */
+    private static String field(String text, String name) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(name)) {
+                return line.substring(name.length()).strip();
+            }
+        }
+        return "";
     }
 }

@@ -51,14 +51,19 @@ class ProcessLivenessTest {
     }
 
     @Test
-    void theStateIsReadAfterTheCommandWhateverItsName(@TempDir Path dir) throws Exception {
-        Path stat = dir.resolve("stat");
-        Files.writeString(stat, "123 (a (weird) name) Z 1 123 123 0 -1");
-        assertThat(ProcessLiveness.exited(stat)).isTrue();
-        Files.writeString(stat, "123 (Z) S 1 123 123 0 -1");
-        assertThat(ProcessLiveness.exited(stat)).isFalse();
-        Files.writeString(stat, "123 (java) X 1");
-        assertThat(ProcessLiveness.exited(stat)).isTrue();
+    void exitedMeansAZombieWithNoThreadLeft(@TempDir Path dir) throws Exception {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nState:\tZ (zombie)\nTgid:\t123\nThreads:\t1\n");
+        assertThat(ProcessLiveness.exited(status)).isTrue();
+        // The first thread gone, another still being torn down: the process still holds its lock.
+        Files.writeString(status, "Name:\tjava\nState:\tZ (zombie)\nThreads:\t2\n");
+        assertThat(ProcessLiveness.exited(status)).isFalse();
+        Files.writeString(status, "Name:\tjava\nState:\tS (sleeping)\nThreads:\t31\n");
+        assertThat(ProcessLiveness.exited(status)).isFalse();
+        Files.writeString(status, "Name:\tjava\nState:\tX (dead)\nThreads:\t1\n");
+        assertThat(ProcessLiveness.exited(status)).isTrue();
+        Files.writeString(status, "Name:\tjava\nState:\tZ (zombie)\n");
+        assertThat(ProcessLiveness.exited(status)).as("threads not told").isFalse();
         assertThat(ProcessLiveness.exited(dir.resolve("absent"))).isFalse();
     }
 }
