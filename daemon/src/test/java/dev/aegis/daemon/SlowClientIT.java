@@ -156,17 +156,7 @@ class SlowClientIT {
                 OutputStream out = s.getOutputStream();
                 out.write((head(gateway, 100_000) + "{\"model\":\"gpt-4o-mini\",\"pad\":\"").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                Thread dripper = Thread.ofVirtual().start(() -> {
-                    try {
-                        while (true) {
-                            Thread.sleep(600); // the client's pace
-                            out.write('a');
-                            out.flush();
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        // closed by the daemon, or by the test
-                    }
-                });
+                Thread dripper = drip(out, 600);
                 String answer = answer(s);
                 long tookMs = (System.nanoTime() - started) / 1_000_000;
                 dripper.interrupt();
@@ -201,17 +191,7 @@ class SlowClientIT {
                 OutputStream out = s.getOutputStream();
                 out.write("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Drip: ".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                Thread dripper = Thread.ofVirtual().start(() -> {
-                    try {
-                        while (true) {
-                            out.write('a');
-                            out.flush();
-                            Thread.sleep(100); // the client's pace
-                        }
-                    } catch (IOException | InterruptedException e) {
-                        // closed by the daemon, or by the test
-                    }
-                });
+                Thread dripper = drip(out, 100);
                 String answer = answer(s);
                 long tookMs = (System.nanoTime() - started) / 1_000_000;
                 dripper.interrupt();
@@ -230,6 +210,21 @@ class SlowClientIT {
                 }
             }
         }
+    }
+
+    /** A client sending one byte every {@code everyMs} (its pace, not synchronisation) until the connection closes or it is interrupted. */
+    private static Thread drip(OutputStream out, long everyMs) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    out.write('a');
+                    out.flush();
+                    Thread.sleep(everyMs);
+                }
+            } catch (IOException | InterruptedException e) {
+                // closed by the daemon, or by the test
+            }
+        });
     }
 
     /** Reads the rest of a small answer's head and its Content-Length body. */
