@@ -24,28 +24,30 @@ final class OpaqueBody {
 
     private OpaqueBody() {}
 
-    static Kind kind(byte[] body) {
+    /** What a body is, with its text when it is text (UTF-8, or UTF-16/32 for wide text); null otherwise. */
+    record Read(Kind kind, String text) {
+
+        private static final Read BINARY = new Read(Kind.BINARY, null);
+        private static final Read JSON = new Read(Kind.JSON, null);
+    }
+
+    /** Tells what the body is, decoding it once when it is text. */
+    static Read read(byte[] body) {
         if (body.length == 0) {
-            return Kind.BINARY;
+            return Read.BINARY;
         }
-        if (Utf8Json.notUtf8(body, 0, body.length)) {
-            return wideText(body) != null ? Kind.WIDE_TEXT : Kind.BINARY;
+        Charset wide = Utf8Json.wideCharset(body, 0, body.length);
+        if (wide != null) {
+            return textOrBinary(Kind.WIDE_TEXT, decode(body, wide));
         }
         if (isJson(body)) {
-            return Kind.JSON;
+            return Read.JSON;
         }
-        return text(body) != null ? Kind.TEXT : Kind.BINARY;
+        return textOrBinary(Kind.TEXT, decode(body, StandardCharsets.UTF_8));
     }
 
-    /** The body as UTF-16 or UTF-32 text (the form its first bytes show), or null when it is not that. */
-    static String wideText(byte[] body) {
-        Charset wide = Utf8Json.wideCharset(body, 0, body.length);
-        return wide == null ? null : decode(body, wide);
-    }
-
-    /** The body as UTF-8 text, or null when it is not valid UTF-8. */
-    static String text(byte[] body) {
-        return decode(body, StandardCharsets.UTF_8);
+    private static Read textOrBinary(Kind kind, String text) {
+        return text == null ? Read.BINARY : new Read(kind, text);
     }
 
     private static String decode(byte[] body, Charset charset) {
@@ -60,7 +62,7 @@ final class OpaqueBody {
         }
     }
 
-    /** Shows every string of a JSON body (checked by {@link #kind}), object keys included, to the visitor. */
+    /** Shows every string of a JSON body (checked by {@link #read}), object keys included, to the visitor. */
     static void visitJson(byte[] body, StringVisitor visitor) {
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             JsonToken t;

@@ -107,7 +107,8 @@ public final class SecretGuard {
          * a secret, whatever the mode), binary bodies not at all.
          */
         public byte[] opaque(byte[] body) {
-            switch (OpaqueBody.kind(body)) {
+            OpaqueBody.Read read = OpaqueBody.read(body);
+            switch (read.kind()) {
                 case JSON -> {
                     OpaqueBody.visitJson(body, this);
                     if (firstKind == null) {
@@ -117,7 +118,7 @@ public final class SecretGuard {
                     return redact(body, scanner);
                 }
                 case TEXT -> {
-                    String text = OpaqueBody.text(body);
+                    String text = read.text();
                     List<SecretScanner.Finding> findings = scanner.scan(text);
                     if (!counted(findings)) {
                         return body;
@@ -126,7 +127,7 @@ public final class SecretGuard {
                     return SecretScanner.redact(text, findings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
                 case WIDE_TEXT -> {
-                    if (!counted(scanner.scan(OpaqueBody.wideText(body)))) {
+                    if (!counted(scanner.scan(read.text()))) {
                         return body;
                     }
                     refuseInBlockMode();

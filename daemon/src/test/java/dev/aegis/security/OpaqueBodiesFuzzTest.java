@@ -17,13 +17,13 @@ class OpaqueBodiesFuzzTest {
         if (body == null) {
             return;
         }
-        OpaqueBody.Kind kind = OpaqueBody.kind(body);
-        if (kind == OpaqueBody.Kind.JSON) {
+        OpaqueBody.Read read = OpaqueBody.read(body);
+        if (read.kind() == OpaqueBody.Kind.JSON) {
             OpaqueBody.visitJson(body, StringVisitor.NONE);
-        } else if (kind == OpaqueBody.Kind.TEXT) {
-            assertThat(OpaqueBody.text(body)).isNotNull();
-        } else if (kind == OpaqueBody.Kind.WIDE_TEXT) {
-            assertThat(OpaqueBody.wideText(body)).isNotNull();
+        } else if (read.kind() == OpaqueBody.Kind.TEXT) {
+            assertThat(read.text()).isNotNull();
+        } else if (read.kind() == OpaqueBody.Kind.WIDE_TEXT) {
+            assertThat(read.text()).isNotNull();
         }
     }
 }
