@@ -77,6 +77,7 @@ import dev.aegis.http.GatewayServer;
 import dev.aegis.http.HomePage;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.http.JavalinExchange;
+import dev.aegis.front.FrontRoutes;
 import dev.aegis.proxy.CanonicalPath;
 import dev.aegis.proxy.ProxyHandler;
 import dev.aegis.proxy.UpstreamClient;
@@ -303,6 +304,30 @@ final class Components implements AutoCloseable {
         app.get("/api/prompt-log", promptLogRoute::handle);
         mcp.controlToken(control::controlToken);
         mcp.register(app);
+    }
+
+    /**
+     * What the front serves itself (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md): the
+     * model calls, {@code POST} under {@code /v1/} and the provider prefixes, as the mounts below
+     * serve them; everything else (and any path ending in a slash, which Javalin's matching treats
+     * its own way) Jetty serves.
+     */
+    FrontRoutes frontRoutes() {
+        return (method, path) -> {
+            if (!"POST".equals(method) || path.endsWith("/")) {
+                return null;
+            }
+            if (path.startsWith("/v1/")) {
+                return call -> proxy.handle(call, path.substring("/v1".length()));
+            }
+            for (String provider : new String[] {"openai", "anthropic"}) {
+                String prefix = "/" + provider + "/v1";
+                if (path.startsWith(prefix + "/")) {
+                    return call -> proxy.handle(call, path.substring(prefix.length()), provider);
+                }
+            }
+            return null;
+        };
     }
 
     /**

@@ -117,7 +117,7 @@ public final class Daemon {
         DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
         ControlHandlers control = new ControlHandlers(initial, components.inFlight, components.reloads, this::stopInBackground);
-        server.open(app -> components.routes(app, control));
+        server.open(app -> components.routes(app, control), components.frontRoutes());
         state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),
                 initial.instance(), initial.controlToken());
         if (publish) {

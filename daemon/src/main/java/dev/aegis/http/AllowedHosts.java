@@ -12,14 +12,14 @@ import java.util.Set;
  * another name (DNS rebinding: {@code evil.example} answering 127.0.0.1) sends its own name, so it
  * cannot read the daemon's answers. A request without {@code Host} (HTTP/1.0, no browser) passes.
  */
-final class AllowedHosts {
+public final class AllowedHosts {
 
     private static final List<String> LOOPBACK = List.of("127.0.0.1", "localhost", "[::1]");
 
     private final Set<String> names = new HashSet<>();
     private final boolean any;
 
-    AllowedHosts(ServerConfig server) {
+    public AllowedHosts(ServerConfig server) {
         LOOPBACK.forEach(names::add);
         names.add(normalized(server.host()));
         server.allowedHosts().forEach(h -> names.add(normalized(h)));
@@ -27,7 +27,7 @@ final class AllowedHosts {
     }
 
     /** True when {@code hostHeader} (the raw header, possibly with a port) names this daemon. */
-    boolean permits(String hostHeader) {
+    public boolean permits(String hostHeader) {
         return any || hostHeader == null || names.contains(nameOf(hostHeader));
     }
 

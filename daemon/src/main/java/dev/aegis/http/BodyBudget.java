@@ -25,7 +25,7 @@ public final class BodyBudget implements Filter {
     private final Duration readTimeout;
     private final AtomicLong held = new AtomicLong();
 
-    BodyBudget(ServerConfig server) {
+    public BodyBudget(ServerConfig server) {
         this.limit = server.maxInflightBody();
         this.readTimeout = server.readTimeout();
     }
@@ -55,9 +55,14 @@ public final class BodyBudget implements Filter {
 
     /** Starts counting this request's body; grow it before each allocation. */
     public Claim claim(ServletRequest request) {
-        Claim claim = new Claim();
+        Claim claim = newClaim();
         request.setAttribute(CLAIM, claim);
         return claim;
+    }
+
+    /** A claim its caller gives back itself ({@link Claim#release}) when the call ends. */
+    public Claim newClaim() {
+        return new Claim();
     }
 
     /** Bytes all calls hold now. */
@@ -83,7 +88,8 @@ public final class BodyBudget implements Filter {
             bytes = total;
         }
 
-        void release() {
+        /** Gives the call's share back. */
+        public void release() {
             held.addAndGet(-bytes);
             bytes = 0;
         }

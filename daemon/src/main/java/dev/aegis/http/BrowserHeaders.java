@@ -1,5 +1,6 @@
 package dev.aegis.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,6 +31,12 @@ public final class BrowserHeaders {
     /** Their names, lower-cased: a provider's own values for them are not relayed. */
     public static final Set<String> NAMES =
             Stream.of(FIELDS).map(f -> f.getName().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+
+    /** The same as head lines ({@code Name: value\r\n} each), for a server that writes its own heads. */
+    public static final byte[] LINES = Stream.of(FIELDS)
+            .map(f -> f.getName() + ": " + f.getValue() + "\r\n")
+            .collect(Collectors.joining())
+            .getBytes(StandardCharsets.ISO_8859_1);
 
     private BrowserHeaders() {}
 

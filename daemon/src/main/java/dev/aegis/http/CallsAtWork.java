@@ -11,11 +11,11 @@ public final class CallsAtWork {
 
     private final AtomicInteger count = new AtomicInteger();
 
-    void enter() {
+    public void enter() {
         count.incrementAndGet();
     }
 
-    void exit() {
+    public void exit() {
         count.decrementAndGet();
     }
 

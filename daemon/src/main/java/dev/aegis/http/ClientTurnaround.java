@@ -13,7 +13,7 @@ package dev.aegis.http;
  *
  * <p>One per connection, used by the one thread handling it at a time.
  */
-final class ClientTurnaround {
+public final class ClientTurnaround {
 
     /** A next request that came within this of its answer came promptly. */
     static final long PROMPT_NANOS = 1_000_000;
@@ -35,12 +35,12 @@ final class ClientTurnaround {
     private int backOff;
     private int toSkip;
 
-    ClientTurnaround(long spinNanos) {
+    public ClientTurnaround(long spinNanos) {
         this.spinNanos = spinNanos;
     }
 
     /** An answer is done at {@code now}: true to ask for the next request before handing the connection back. */
-    boolean answered(long now) {
+    public boolean answered(long now) {
         answeredAt = now;
         if (spinNanos <= 0 || !prompt) {
             return false;
@@ -53,7 +53,7 @@ final class ClientTurnaround {
     }
 
     /** What the spin after an answer found: the next request's bytes, or nothing within the spin. */
-    void spun(boolean arrived) {
+    public void spun(boolean arrived) {
         if (arrived) {
             answeredAt = 0;
             inVain = 0;
@@ -66,7 +66,7 @@ final class ClientTurnaround {
     }
 
     /** A request came through the selector at {@code now}: after an answer, it tells whether the client is prompt. */
-    void requestCame(long now) {
+    public void requestCame(long now) {
         if (answeredAt != 0) {
             prompt = now - answeredAt <= PROMPT_NANOS;
             answeredAt = 0;

@@ -24,6 +24,21 @@ public final class ErrorRenderer {
         ctx.result(body(isAnthropicRoute(ctx.path()), status, code, message));
     }
 
+    /** The same on any server: the answer of a call carried through an {@link Exchange}. */
+    public static void render(Exchange call, ApiException e) {
+        call.answered();
+        call.status(e.status());
+        call.contentType("application/json");
+        byte[] bytes = body(isAnthropicRoute(call.path()), e.status(), e.code(), e.getMessage())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        call.contentLength(bytes.length);
+        try (java.io.OutputStream out = call.output()) {
+            out.write(bytes);
+        } catch (java.io.IOException gone) {
+            // the client went away; nothing is left to tell it
+        }
+    }
+
     static String body(boolean anthropic, int status, String code, String message) {
         ObjectNode root = Json.mapper().createObjectNode();
         if (anthropic) {

@@ -14,9 +14,8 @@ import io.javalin.http.HttpStatus;
 import java.util.function.Consumer;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ServerConnector;
-import dev.aegis.store.StoreUnavailableException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.aegis.front.Front;
+import dev.aegis.front.FrontRoutes;
 
 /**
  * The Javalin server: virtual threads, no compression (it would buffer streams), no Javalin body
@@ -31,8 +30,6 @@ import org.slf4j.LoggerFactory;
  * state, behind the latch those handlers wait on (docs/adr/0006-javalin-7-jetty-12.md).
  */
 public final class GatewayServer {
-
-    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
     /** Large enough for the ~1 KB JSON headers Codex sends, with room to spare. */
     private static final int MAX_HEADER_BYTES = 64 * 1024;
@@ -60,8 +57,12 @@ public final class GatewayServer {
 
     private final Javalin app;
     private final CountDownLatch routed = new CountDownLatch(1);
+    /** Aegis's own front for the model-call routes; null when {@code server.front} is off. */
+    private final Front front;
 
     private GatewayServer(ServerConfig settings, CallsAtWork atWork) {
+        BodyBudget budget = new BodyBudget(settings);
+        this.front = settings.front() ? new Front(settings, budget, atWork) : null;
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.jetty.threadPool = new CallThreads();
@@ -71,7 +72,8 @@ public final class GatewayServer {
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HeadDeadline(http, settings.readTimeout(), settings.busyPoll(), atWork));
+                ServerConnector connector = new FrontConnector(server,
+                        new HeadDeadline(http, settings.readTimeout(), settings.busyPoll(), atWork), front);
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);
@@ -86,7 +88,7 @@ public final class GatewayServer {
                 // In this order: the Host check and the browser headers come before anything answers.
                 handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));
-                handler.addFilter(new FilterHolder(new BodyBudget(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(budget), "/*", EnumSet.of(DispatcherType.REQUEST));
             });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
@@ -103,15 +105,8 @@ public final class GatewayServer {
             routes.before(this::awaitRoutes);
             routes.before(RequestTimeline::start);
             routes.before(RequestIds::assign);
-            routes.exception(ApiException.class, (e, ctx) -> ErrorRenderer.render(ctx, e));
-            routes.exception(StoreUnavailableException.class, (e, ctx) -> {
-                LOG.warn("{} {} (request {}): {}", ctx.method(), ctx.path(), RequestIds.of(ctx), e.getMessage());
-                ErrorRenderer.render(ctx, ApiException.storeUnavailable());
-            });
-            routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure on {} {} (request {})", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
-                ErrorRenderer.render(ctx, 500, "internal_error", "Aegis failed to handle this request; see the daemon log");
-            });
+            routes.exception(Exception.class, (e, ctx) ->
+                    ErrorRenderer.render(ctx, FailureAnswers.of(e, ctx.method().name(), ctx.path(), RequestIds.of(ctx))));
             // Javalin's own 404/405 pages are text; answers already decided (relayed or errors) stay as they are.
             routes.error(HttpStatus.NOT_FOUND, ctx -> {
                 if (!Answered.is(ctx)) {
@@ -138,10 +133,16 @@ public final class GatewayServer {
         return server;
     }
 
-    /** Registers the routes and lets the calls that were waiting for them through. */
-    public void open(Consumer<RoutesConfig> routes) {
+    /**
+     * Registers the routes and lets the calls that were waiting for them through; from now on the
+     * front (when on) serves {@code frontRoutes} on the connections it accepts.
+     */
+    public void open(Consumer<RoutesConfig> routes, FrontRoutes frontRoutes) {
         routes.accept(app.unsafe.routes);
         routed.countDown();
+        if (front != null) {
+            front.open(frontRoutes);
+        }
     }
 
     private void awaitRoutes(Context ctx) throws InterruptedException {
@@ -162,6 +163,9 @@ public final class GatewayServer {
     /** Stops serving; calls still waiting for routes that never came are answered 404. */
     public void stop() {
         routed.countDown();
+        if (front != null) {
+            front.stop();
+        }
         app.stop();
     }
 }

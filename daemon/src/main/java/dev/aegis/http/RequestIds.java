@@ -28,10 +28,14 @@ public final class RequestIds {
     private RequestIds() {}
 
     public static void assign(Context ctx) {
-        String given = ctx.header(HEADER);
-        String id = given != null && SAFE.matcher(given).matches() && SecretShapedIds.kindIn(given) == null ? given : made();
+        String id = choose(ctx.header(HEADER));
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
+    }
+
+    /** The caller's id when it is sane and not secret-shaped, else a made one. */
+    public static String choose(String given) {
+        return given != null && SAFE.matcher(given).matches() && SecretShapedIds.kindIn(given) == null ? given : made();
     }
 
     static String made() {

@@ -134,10 +134,13 @@ public final class BodyReader {
                 + timeout.toMillis() + " ms (server.read_timeout)");
     }
 
-    /** Jetty's idle timeout (also {@code server.read_timeout}) failed the read of a silent client. */
+    /**
+     * The server's read timeout (also {@code server.read_timeout}: Jetty's idle timeout, the front's
+     * socket timeout) failed the read of a silent client.
+     */
     private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException) {
+            if (t instanceof TimeoutException || t instanceof java.net.SocketTimeoutException) {
                 return true;
             }
         }

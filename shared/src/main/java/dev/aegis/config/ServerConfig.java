@@ -15,10 +15,12 @@ import java.util.List;
  * @param busyPoll how long the daemon, when it has nothing else to do, asks a client's connection
  *     for its next request before it sleeps until it comes; zero never
  * @param headBusyPoll the same for a provider's answer head, once the request is written; zero never
+ * @param front whether Aegis's own HTTP/1.1 front serves the model-call routes (Jetty serves the rest,
+ *     and everything when false)
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
         List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll,
-        Duration headBusyPoll) {
+        Duration headBusyPoll, boolean front) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;

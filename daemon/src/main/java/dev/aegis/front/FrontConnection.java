@@ -1,0 +1,239 @@
+package dev.aegis.front;
+
+import dev.aegis.http.ClientTurnaround;
+import dev.aegis.http1.BusyPoll;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection on the {@link Front}: its virtual thread reads a request head, serves the
+ * call, sends the answer, and waits on the socket for the next request, until the client closes,
+ * goes silent for {@code server.read_timeout} (mid-head or between calls), or sends a request the
+ * front leaves to Jetty.
+ */
+final class FrontConnection implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontConnection.class);
+
+    /**
+     * The buffer a head is read into: the size of Jetty's own request buffer (GatewayServer's
+     * INPUT_BUFFER), which takes these bytes when the connection is handed over. A head that does not
+     * fit goes to Jetty, whose head limit is larger.
+     */
+    static final int BUFFER = 4 * 1024;
+
+    private enum Next { SERVE, CLOSE, HANDED_OFF }
+
+    private final Front front;
+    private final SocketChannel channel;
+    private final FrontRoutes routes;
+    private final Front.HandOff jetty;
+    private final Duration readTimeout;
+    private final long spinNanos;
+    private final ClientTurnaround client;
+    private final byte[] buf = new byte[BUFFER];
+    private InputStream in;
+    private int pos;
+    private int limit;
+    /** What is left of the body of the request being served. */
+    private long bodyLeft;
+
+    FrontConnection(Front front, SocketChannel channel, FrontRoutes routes, Front.HandOff jetty) {
+        this.front = front;
+        this.channel = channel;
+        this.routes = routes;
+        this.jetty = jetty;
+        this.readTimeout = front.settings().readTimeout();
+        this.spinNanos = front.settings().busyPoll().toNanos();
+        this.client = new ClientTurnaround(spinNanos);
+    }
+
+    @Override
+    public void run() {
+        Next next = Next.CLOSE;
+        try {
+            in = channel.socket().getInputStream();
+            do {
+                next = serveOne();
+            } while (next == Next.SERVE);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("front connection ended: {}", e.toString());
+            next = Next.CLOSE;
+        } finally {
+            if (next != Next.HANDED_OFF) {
+                front.ended(channel);
+                close();
+            }
+        }
+    }
+
+    private Next serveOne() throws IOException {
+        FrontHead.Parsed parsed = readHead();
+        if (parsed == null) {
+            return Next.CLOSE;
+        }
+        if (!(parsed instanceof RequestHead head)) {
+            LOG.debug("front leaves a request to Jetty: {}", parsed);
+            front.handOff(channel, ByteBuffer.wrap(Arrays.copyOfRange(buf, pos, limit)), jetty);
+            return Next.HANDED_OFF;
+        }
+        pos += head.length();
+        bodyLeft = head.contentLength();
+        front.atWork().enter();
+        try {
+            FrontExchange call = new FrontExchange(this, head, front);
+            call.serve(routes.route(head.method(), head.path()));
+            if (!call.finish()) {
+                return Next.CLOSE;
+            }
+            if (pos == limit && client.answered(System.nanoTime()) && front.atWork().now() == 1) {
+                client.spun(BusyPoll.readableBefore(in, System.nanoTime() + spinNanos));
+            }
+            return Next.SERVE;
+        } finally {
+            front.atWork().exit();
+        }
+    }
+
+    /**
+     * The next request's head, within {@code server.read_timeout} of the connection being ready for
+     * it; null when the client closed or stayed silent (the watchdog closed the connection).
+     */
+    private FrontHead.Parsed readHead() throws IOException {
+        Watch deadline = null;
+        try {
+            FrontHead.Parsed parsed;
+            while ((parsed = FrontHead.parse(buf, pos, limit, (m, p) -> routes.route(m, p) != null,
+                    front.hosts()::permits)) instanceof FrontHead.Incomplete) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, limit - pos);
+                    limit -= pos;
+                    pos = 0;
+                }
+                if (limit == buf.length) {
+                    return new FrontHead.Defer("a head larger than the front's buffer");
+                }
+                if (deadline == null) {
+                    // A watch, not a socket timeout: a timed read on a virtual thread costs two timer wake-ups (Watchdogs).
+                    deadline = Watchdogs.SHARED.watch(readTimeout, channel);
+                }
+                boolean first = limit == 0;
+                int r = in.read(buf, limit, buf.length - limit);
+                if (r < 0) {
+                    return null;
+                }
+                if (first) {
+                    client.requestCame(System.nanoTime());
+                }
+                limit += r;
+            }
+            return parsed;
+        } catch (IOException e) {
+            if (deadline != null && deadline.fired()) {
+                return null;
+            }
+            throw e;
+        } finally {
+            if (deadline != null) {
+                deadline.close();
+            }
+        }
+    }
+
+    /** Reads body bytes of the request being served: first what came with the head, then the socket's. */
+    int readBody(byte[] b, int off, int len) throws IOException {
+        if (bodyLeft == 0) {
+            return -1;
+        }
+        int want = (int) Math.min(len, bodyLeft);
+        int r;
+        if (pos < limit) {
+            r = Math.min(want, limit - pos);
+            System.arraycopy(buf, pos, b, off, r);
+            pos += r;
+        } else {
+            r = in.read(b, off, want);
+            if (r < 0) {
+                return -1;
+            }
+        }
+        bodyLeft -= r;
+        return r;
+    }
+
+    long bodyLeft() {
+        return bodyLeft;
+    }
+
+    /** A read of the body fails after {@code server.read_timeout} of silence (Jetty's idle timeout did the same). */
+    void bodyTimeout(boolean on) {
+        try {
+            channel.socket().setSoTimeout(on ? (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()) : 0);
+        } catch (IOException e) {
+            LOG.debug("setting the body's read timeout: {}", e.toString());
+        }
+    }
+
+    /**
+     * Reads away what is left of the body, up to {@code atMost} bytes and within {@code server.read_timeout};
+     * false when it could not (too large, too slow, gone): the connection must then close.
+     */
+    boolean drainBody(long atMost) {
+        if (bodyLeft == 0) {
+            return true;
+        }
+        if (bodyLeft > atMost) {
+            return false;
+        }
+        byte[] sink = new byte[(int) Math.min(8192, bodyLeft)];
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        bodyTimeout(true);
+        try {
+            while (bodyLeft > 0) {
+                if (System.nanoTime() - deadline > 0 || readBody(sink, 0, sink.length) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            bodyTimeout(false);
+        }
+    }
+
+    /** Writes all of {@code parts}; a client that takes none of it for {@code server.read_timeout} is cut off. */
+    void write(ByteBuffer... parts) throws IOException {
+        Watch stalled = Watchdogs.SHARED.watch(readTimeout, channel);
+        try {
+            long left = 0;
+            for (ByteBuffer p : parts) {
+                left += p.remaining();
+            }
+            while (left > 0) {
+                left -= channel.write(parts);
+            }
+        } finally {
+            stalled.close();
+        }
+    }
+
+    void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("closing a front connection: {}", e.toString());
+        }
+    }
+}
