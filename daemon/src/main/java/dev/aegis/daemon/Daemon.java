@@ -117,6 +117,9 @@ public final class Daemon {
         DaemonState initial = new DaemonState(ProcessHandle.current().pid(), config.server().host(), config.server().port(),
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
         ControlHandlers control = new ControlHandlers(initial, components.inFlight, components.reloads, this::stopInBackground);
+        if (server.front() != null) {
+            components.metrics.bindFront(server.front()::served, server.front()::handedOff);
+        }
         server.open(app -> components.routes(app, control), components.frontRoutes());
         state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),
                 initial.instance(), initial.controlToken());

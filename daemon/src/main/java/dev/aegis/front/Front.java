@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class Front {
     private final BodyBudget budget;
     private final CallsAtWork atWork;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    private final LongAdder served = new LongAdder();
+    private final LongAdder handedOff = new LongAdder();
     private volatile FrontRoutes routes;
     private volatile boolean stopped;
 
@@ -76,7 +79,22 @@ public final class Front {
         }
     }
 
+    /** Requests the front has served. */
+    public long served() {
+        return served.sum();
+    }
+
+    /** Connections the front has handed to Jetty (once their routes were open). */
+    public long handedOff() {
+        return handedOff.sum();
+    }
+
+    void servedOne() {
+        served.increment();
+    }
+
     void handOff(SocketChannel channel, ByteBuffer already, HandOff jetty) throws IOException {
+        handedOff.increment();
         open.remove(channel);
         jetty.take(channel, already);
     }

@@ -88,6 +88,7 @@ final class FrontConnection implements Runnable {
         }
         pos += head.length();
         bodyLeft = head.contentLength();
+        front.servedOne();
         front.atWork().enter();
         try {
             FrontExchange call = new FrontExchange(this, head, front);

@@ -35,6 +35,7 @@ final class FrontHead {
             "http2-settings", "sec-websocket-key", "sec-websocket-version", "content-range");
 
     private static final int MAX_METHOD = 16;
+    private static final String LOOPBACK_V6 = "[::1]";
 
     private FrontHead() {}
 
@@ -150,7 +151,7 @@ final class FrontHead {
         if (contentLength < 0) {
             return new Defer("no Content-Length");
         }
-        if (host == null || host.isEmpty() || !hostAllowed.test(host)) {
+        if (host == null || !hostPort(host) || !hostAllowed.test(host)) {
             return new Defer("Host");
         }
         return new RequestHead(method, path, names.toArray(String[]::new), values.toArray(String[]::new), length,
@@ -248,6 +249,38 @@ final class FrontHead {
         return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
                 || b == '!' || b == '#' || b == '$' || b == '%' || b == '&' || b == '\'' || b == '*' || b == '+'
                 || b == '-' || b == '.' || b == '^' || b == '_' || b == '`' || b == '|' || b == '~';
+    }
+
+    /**
+     * A {@code Host} value as Jetty reads one without refusing it: a name or IPv4 address (letters,
+     * digits, dots, hyphens) or {@code [::1]}, and an optional port of 1 to 5 digits up to 65535.
+     */
+    static boolean hostPort(String host) {
+        int i = 0;
+        int n = host.length();
+        if (host.startsWith("[")) {
+            // IPv6 literals are Jetty's to validate, but for the loopback one.
+            if (!host.startsWith(LOOPBACK_V6)) {
+                return false;
+            }
+            i = LOOPBACK_V6.length();
+        } else {
+            for (; i < n && host.charAt(i) != ':'; i++) {
+                char c = host.charAt(i);
+                if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-')) {
+                    return false;
+                }
+            }
+            if (i == 0) {
+                return false;
+            }
+        }
+        if (i == n) {
+            return true;
+        }
+        String port = host.substring(i + 1);
+        return host.charAt(i) == ':' && !port.isEmpty() && port.length() <= 5 && digits(port)
+                && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
     }
 
     private static boolean digits(String s) {

@@ -155,6 +155,11 @@ public final class GatewayServer {
         HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE
     };
 
+    /** Aegis's own front; null when {@code server.front} is off. */
+    public Front front() {
+        return front;
+    }
+
     /** The port actually bound (useful when configured as 0). */
     public int port() {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();

@@ -6,6 +6,7 @@ import dev.aegis.store.Money;
 import dev.aegis.store.UsageRow;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -39,6 +41,8 @@ public final class GatewayMetrics implements RetryListener {
     private final Map<ToolCallLabels, Counter> toolCalls = new ConcurrentHashMap<>();
     private final Map<String, Timer> toolCallDurations = new ConcurrentHashMap<>();
     private final Timer overhead;
+    private LongSupplier frontServed;
+    private LongSupplier frontHandedOff;
 
     private record ToolCallLabels(String server, String tool, String outcome) {}
 
@@ -56,6 +60,21 @@ public final class GatewayMetrics implements RetryListener {
         registry.gauge("aegis.requests.in_flight", inFlight, InFlightRequests::active);
         overhead = Timer.builder("aegis.overhead").description("time spent inside Aegis, not waiting on the provider")
                 .publishPercentileHistogram().register(registry);
+    }
+
+    /**
+     * The front's traffic (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md): requests it
+     * served itself, and connections it handed to Jetty (another route, or a request out of the
+     * ordinary).
+     */
+    public void bindFront(LongSupplier served, LongSupplier handedOff) {
+        // Micrometer holds a function counter's object weakly: these fields keep the suppliers alive.
+        this.frontServed = served;
+        this.frontHandedOff = handedOff;
+        FunctionCounter.builder("aegis.front.requests", served, LongSupplier::getAsLong)
+                .description("requests served by Aegis's own front").register(registry);
+        FunctionCounter.builder("aegis.front.handoffs", handedOff, LongSupplier::getAsLong)
+                .description("connections the front handed to Jetty").register(registry);
     }
 
     /** Counts one finished or refused call. */
