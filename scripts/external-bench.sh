@@ -22,6 +22,7 @@
 #   --aegis PATH use this installed `aegis` command instead of building and installing one
 #   --no-build   install the distribution already built in packaging/target/aegis
 #   --keep       keep the temporary folder (configs, logs, raw results)
+#   --front-off  run Aegis with server.front: false (Jetty serves every call), to compare with the front
 # Needs: wrk, nginx, node (>= 18), curl; installed with apt-get when missing and run as root. With
 # tcpdump (installed too when run as root), it also splits a stream's first byte at each proxy into
 # the request's way in and the answer's way out (scripts/external-bench/first-byte-split.js).
@@ -30,7 +31,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO="$(pwd)"
 HERE="$REPO/scripts/external-bench"
 
-ROUNDS=3 DURATION=8 WARMUP=30 IDLE=30 AEGIS_CMD="" BUILD=1 OUT="" KEEP=0 QUICK=0
+ROUNDS=3 DURATION=8 WARMUP=30 IDLE=30 AEGIS_CMD="" BUILD=1 OUT="" KEEP=0 QUICK=0 FRONT=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ROUNDS=1 DURATION=3 WARMUP=5 IDLE=3 ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
     --idle) shift; IDLE="${1:?--idle needs seconds}" ;;
     --aegis) shift; AEGIS_CMD="${1:?--aegis needs the path of an installed aegis command}" ;;
     --no-build) BUILD=0 ;;
+    --front-off) FRONT=false ;;
     --out) shift; OUT="${1:?--out needs a file}" ;;
     --keep) KEEP=1 ;;
     -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -291,7 +293,7 @@ export AEGIS_PORT=0
 HIGH=2147483647
 cat > "$AEGIS_HOME/aegis.yaml" <<EOF
 # written by scripts/external-bench.sh: a governed setup whose limits never bind
-server: { host: 127.0.0.1, port: 0 }
+server: { host: 127.0.0.1, port: 0, front: $FRONT }
 providers:
   openai: { type: openai, base_url: "http://127.0.0.1:$P_WHOLE/v1", api_key_env: OPENAI_API_KEY }
   sse: { type: openai, base_url: "http://127.0.0.1:$P_SSE/v1", api_key_env: OPENAI_API_KEY }
@@ -545,7 +547,7 @@ CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
   echo "aegis_setup=$AEGIS_SETUP"
   echo "aegis_version=$AEGIS_VERSION"
   echo "aegis_runtime=$RUNTIME, AOT caches: $AOT"
-  echo "aegis_shape=$AEGIS_SHAPE"
+  echo "aegis_shape=$AEGIS_SHAPE, server.front: $FRONT"
   echo "aegis_procs=$AEGIS_PROCS"
   echo "aegis_rss_idle_kb=$AEGIS_RSS_IDLE"
   echo "aegis_idle_cpu_ms_per_s=$AEGIS_IDLE_CPU_MS_PER_S"
