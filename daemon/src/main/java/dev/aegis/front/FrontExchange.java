@@ -6,6 +6,7 @@ import dev.aegis.http.BrowserHeaders;
 import dev.aegis.http.ErrorRenderer;
 import dev.aegis.http.Exchange;
 import dev.aegis.http.FailureAnswers;
+import dev.aegis.http.FlushGather;
 import dev.aegis.http.RequestIds;
 import dev.aegis.http.RequestTimeline;
 import dev.aegis.http.UnreadBodies;
@@ -13,8 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -281,7 +284,7 @@ final class FrontExchange implements Exchange {
                 return;
             }
             if (held.length - count < len) {
-                held = java.util.Arrays.copyOf(held, Math.max(count + len, held.length * 2));
+                held = Arrays.copyOf(held, Math.max(count + len, held.length * 2));
             }
             System.arraycopy(b, off, held, count, len);
             count += len;
@@ -313,8 +316,7 @@ final class FrontExchange implements Exchange {
         private static final byte[] CRLF = {'\r', '\n'};
         private static final byte[] LAST = {'0', '\r', '\n', '\r', '\n'};
 
-        private byte[] pending;
-        private int count;
+        private final FlushGather gathered = new FlushGather();
         private boolean ended;
 
         @Override
@@ -324,13 +326,10 @@ final class FrontExchange implements Exchange {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            if (pending == null) {
-                pending = new byte[Math.max(len, 256)];
-            } else if (pending.length - count < len) {
-                pending = java.util.Arrays.copyOf(pending, Math.max(count + len, pending.length * 2));
+            if (ended) {
+                throw new IOException("the stream has ended");
             }
-            System.arraycopy(b, off, pending, count, len);
-            count += len;
+            gathered.add(b, off, len);
         }
 
         @Override
@@ -358,12 +357,12 @@ final class FrontExchange implements Exchange {
                 parts.add(ByteBuffer.wrap(answer.encode(-1, closeAfter || head.close())));
                 committed = true;
             }
+            int count = gathered.size();
             if (count > 0) {
-                parts.add(ByteBuffer.wrap((Integer.toHexString(count) + "\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
-                parts.add(ByteBuffer.wrap(pending, 0, count));
+                parts.add(ByteBuffer.wrap((Integer.toHexString(count) + "\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+                parts.add(ByteBuffer.wrap(gathered.array(), 0, count));
                 parts.add(ByteBuffer.wrap(CRLF));
-                pending = null;
-                count = 0;
+                gathered.clear();
             }
             if (last) {
                 ended = true;

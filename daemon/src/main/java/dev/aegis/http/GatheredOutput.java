@@ -4,7 +4,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 
 /**
@@ -23,8 +22,7 @@ public final class GatheredOutput extends OutputStream {
     private static final int SLICE = 64 * 1024;
 
     private final HttpOutput out;
-    private byte[] pending;
-    private int count;
+    private final FlushGather gathered = new FlushGather();
 
     private GatheredOutput(HttpOutput out) {
         this.out = out;
@@ -43,36 +41,29 @@ public final class GatheredOutput extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        if (pending == null) {
-            pending = new byte[Math.max(len, 256)];
-        } else if (pending.length - count < len) {
-            pending = Arrays.copyOf(pending, Math.max(count + len, pending.length * 2));
-        }
-        System.arraycopy(b, off, pending, count, len);
-        count += len;
+        gathered.add(b, off, len);
     }
 
     /** Writes what was gathered (or, with nothing gathered, sends the head if it has not gone yet). */
     @Override
     public void flush() throws IOException {
-        if (count == 0) {
+        if (gathered.size() == 0) {
             out.flush();
             return;
         }
-        byte[] gathered = pending;
-        int length = count;
-        pending = null;
-        count = 0;
+        byte[] bytes = gathered.array();
+        int length = gathered.size();
+        gathered.clear();
         // Each write bypasses Jetty's aggregation buffer and is written at once; a large event goes
         // in slices, so the JDK's per-thread cache of direct buffers for heap writes stays small.
         for (int off = 0; off < length; off += SLICE) {
-            out.write(ByteBuffer.wrap(gathered, off, Math.min(SLICE, length - off)));
+            out.write(ByteBuffer.wrap(bytes, off, Math.min(SLICE, length - off)));
         }
     }
 
     @Override
     public void close() throws IOException {
-        if (count > 0) {
+        if (gathered.size() > 0) {
             flush();
         }
         out.close();
