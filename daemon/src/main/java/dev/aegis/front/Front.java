@@ -36,6 +36,11 @@ public final class Front {
     private final BodyBudget budget;
     private final CallsAtWork atWork;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+    /** EXPERIMENT: the first connections get a platform thread of their own (no poller hop on a read). */
+    private static final int PLATFORM = Integer.getInteger("aegis.front.platform", 0);
+    private final java.util.concurrent.Semaphore platformSlots = new java.util.concurrent.Semaphore(Math.max(PLATFORM, 0));
+    private final java.util.concurrent.ExecutorService platformThreads = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("aegis-front-p", 0).daemon(true).factory());
     private final LongAdder served = new LongAdder();
     private final LongAdder handedOff = new LongAdder();
     private volatile FrontRoutes routes;
@@ -64,7 +69,23 @@ public final class Front {
             return;
         }
         open.add(channel);
-        Thread.ofVirtual().name("aegis-front").start(new FrontConnection(this, channel, served, jetty));
+        if (stopped) { // stop() may have closed the others between the check above and the add
+            open.remove(channel);
+            channel.close();
+            return;
+        }
+        FrontConnection connection = new FrontConnection(this, channel, served, jetty);
+        if (PLATFORM > 0 && platformSlots.tryAcquire()) {
+            platformThreads.execute(() -> {
+                try {
+                    connection.run();
+                } finally {
+                    platformSlots.release();
+                }
+            });
+        } else {
+            Thread.ofVirtual().name("aegis-front").start(connection);
+        }
     }
 
     /** Closes every connection the front still holds (the daemon is stopping; calls have drained). */

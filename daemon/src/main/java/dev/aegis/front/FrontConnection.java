@@ -33,6 +33,10 @@ final class FrontConnection implements Runnable {
 
     private enum Next { SERVE, CLOSE, HANDED_OFF }
 
+    /** How long, and how much, a closing connection's unread bytes are read away ({@link #closeGently}). */
+    private static final int LINGER_MS = 200;
+    private static final int LINGER_BYTES = 64 * 1024;
+
     private final Front front;
     private final SocketChannel channel;
     private final FrontRoutes routes;
@@ -71,7 +75,7 @@ final class FrontConnection implements Runnable {
         } finally {
             if (next != Next.HANDED_OFF) {
                 front.ended(channel);
-                close();
+                closeGently();
             }
         }
     }
@@ -90,8 +94,8 @@ final class FrontConnection implements Runnable {
         bodyLeft = head.contentLength();
         front.servedOne();
         front.atWork().enter();
+        FrontExchange call = new FrontExchange(this, head, front);
         try {
-            FrontExchange call = new FrontExchange(this, head, front);
             call.serve(routes.route(head.method(), head.path()));
             if (!call.finish()) {
                 return Next.CLOSE;
@@ -101,6 +105,7 @@ final class FrontConnection implements Runnable {
             }
             return Next.SERVE;
         } finally {
+            call.release();
             front.atWork().exit();
         }
     }
@@ -178,7 +183,7 @@ final class FrontConnection implements Runnable {
     /** A read of the body fails after {@code server.read_timeout} of silence (Jetty's idle timeout did the same). */
     void bodyTimeout(boolean on) {
         try {
-            channel.socket().setSoTimeout(on ? (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()) : 0);
+            channel.socket().setSoTimeout(on ? (int) Math.clamp(readTimeout.toMillis(), 1, Integer.MAX_VALUE) : 0);
         } catch (IOException e) {
             LOG.debug("setting the body's read timeout: {}", e.toString());
         }
@@ -214,7 +219,10 @@ final class FrontConnection implements Runnable {
         }
     }
 
-    /** Writes all of {@code parts}; a client that takes none of it for {@code server.read_timeout} is cut off. */
+    /**
+     * Writes all of {@code parts}; a client that takes none of it for {@code server.read_timeout} is
+     * cut off (each write that moves bytes starts the clock again, as Jetty's idle timeout does).
+     */
     void write(ByteBuffer... parts) throws IOException {
         Watch stalled = Watchdogs.SHARED.watch(readTimeout, channel);
         try {
@@ -224,9 +232,35 @@ final class FrontConnection implements Runnable {
             }
             while (left > 0) {
                 left -= channel.write(parts);
+                stalled.activity();
             }
         } finally {
             stalled.close();
+        }
+    }
+
+    /**
+     * Ends the connection as Jetty does after a last answer: the sending side first, then what the
+     * client still sends read away for a moment (at most {@link #LINGER_BYTES}), then the socket
+     * closed. Closed at once with bytes unread, the kernel would reset the connection, and a client
+     * still sending could lose the answer it was sent.
+     */
+    private void closeGently() {
+        if (in == null || !channel.isOpen()) {
+            close();
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+            channel.socket().setSoTimeout(LINGER_MS);
+            byte[] sink = new byte[4096];
+            for (int read = 0, r; read < LINGER_BYTES && (r = in.read(sink)) >= 0; read += r) {
+                // the rest of what the client sent
+            }
+        } catch (IOException e) {
+            // gone, or silent for the linger: close either way
+        } finally {
+            close();
         }
     }
 

@@ -32,6 +32,10 @@ import java.util.function.Consumer;
 final class FrontExchange implements Exchange {
 
     private static final String OVERHEAD = "X-Aegis-Overhead-Ms";
+    /** Javalin's default on every answer that sets none. */
+    private static final String DEFAULT_CONTENT_TYPE = "text/plain";
+    /** For {@link ResponseHead#encode}: a 204 or 304, which has neither a length nor a body. */
+    private static final long NO_LENGTH = -2;
 
     private final FrontConnection conn;
     private final RequestHead head;
@@ -72,7 +76,7 @@ final class FrontExchange implements Exchange {
     boolean finish() {
         try {
             if (stream != null) {
-                if (!stream.ended()) {
+                if (!stream.ended() || conn.bodyLeft() > 0) {
                     closeAfter = true; // the client went away mid-stream, or the call failed in it
                 }
             } else if (!committed) {
@@ -81,10 +85,14 @@ final class FrontExchange implements Exchange {
             return !closeAfter && !head.close();
         } catch (IOException e) {
             return false;
-        } finally {
-            if (claim != null) {
-                claim.release();
-            }
+        }
+    }
+
+    /** Gives the body budget's claim back; the call has ended, however it ended. */
+    void release() {
+        if (claim != null) {
+            claim.release();
+            claim = null;
         }
     }
 
@@ -227,11 +235,19 @@ final class FrontExchange implements Exchange {
         for (ByteBuffer b : body) {
             length += b.remaining();
         }
-        ByteBuffer[] parts = new ByteBuffer[body.length + 1];
-        parts[0] = ByteBuffer.wrap(answer.encode(length, closeAfter || head.close()));
+        boolean bodiless = answer.status == 204 || answer.status == 304;
+        ByteBuffer[] parts = new ByteBuffer[bodiless ? 1 : body.length + 1];
+        parts[0] = ByteBuffer.wrap(answer.encode(bodiless ? NO_LENGTH : length, closeAfter || head.close()));
         committed = true;
-        System.arraycopy(body, 0, parts, 1, body.length);
-        conn.write(parts);
+        if (!bodiless) {
+            System.arraycopy(body, 0, parts, 1, body.length);
+        }
+        try {
+            conn.write(parts);
+        } catch (IOException e) {
+            closeAfter = true;
+            throw e;
+        }
     }
 
     /** The request body as it arrives, its framing (the Content-Length) removed. */
@@ -414,7 +430,7 @@ final class FrontExchange implements Exchange {
             return -1;
         }
 
-        /** @param length the body's length, or -1 for a chunked body */
+        /** @param length the body's length, -1 for a chunked body, {@link #NO_LENGTH} for none */
         byte[] encode(long length, boolean close) {
             HeadBytes out = new HeadBytes();
             out.raw(StatusLine.of(status));
@@ -422,9 +438,12 @@ final class FrontExchange implements Exchange {
             for (int i = 0; i < names.size(); i++) {
                 out.field(names.get(i), values.get(i));
             }
+            if (indexOf("Content-Type") < 0) {
+                out.field("Content-Type", DEFAULT_CONTENT_TYPE);
+            }
             if (length >= 0) {
                 out.field("Content-Length", Long.toString(length));
-            } else {
+            } else if (length == -1) {
                 out.field("Transfer-Encoding", "chunked");
             }
             if (close) {

@@ -64,7 +64,10 @@ final class FrontConnector extends ServerConnector implements Front.HandOff {
             @Override
             public Connection newConnection(SelectableChannel channel, EndPoint endPoint, Object attachment) throws IOException {
                 Connection connection = super.newConnection(channel, endPoint, attachment);
-                if (attachment instanceof ByteBuffer already && already.hasRemaining() && connection instanceof Connection.UpgradeTo to) {
+                if (attachment instanceof ByteBuffer already && already.hasRemaining()) {
+                    if (!(connection instanceof Connection.UpgradeTo to)) {
+                        throw new IOException("a connection handed over with bytes read cannot take them");
+                    }
                     to.onUpgradeTo(already);
                     if (already.hasRemaining()) {
                         throw new IOException("the bytes read before the hand-off did not fit Jetty's request buffer");

@@ -76,8 +76,10 @@ final class HeadDeadline extends HttpConnectionFactory {
 
         @Override
         public void onOpen() {
-            super.onOpen();
+            // First: a connection handed over by the front opens with its head already buffered, and
+            // super.onOpen has another thread parse it at once, whose headerComplete stops the watch.
             startWatch();
+            super.onOpen();
         }
 
         @Override

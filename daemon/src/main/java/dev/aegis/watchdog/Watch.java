@@ -2,6 +2,7 @@ package dev.aegis.watchdog;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One watched connection or stream: closed by the sweeper once it has been silent for its limit. */
 public final class Watch implements AutoCloseable {
@@ -11,6 +12,8 @@ public final class Watch implements AutoCloseable {
     private final Closeable target;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean fired;
+    /** Set by whichever comes first, the close or the fire: a watch closed in time never fires. */
+    private final AtomicBoolean settled = new AtomicBoolean();
 
     Watch(Watchdogs owner, long limitNanos, Closeable target) {
         this.owner = owner;
@@ -33,6 +36,9 @@ public final class Watch implements AutoCloseable {
     }
 
     void fire() {
+        if (!settled.compareAndSet(false, true)) {
+            return; // closed first: the work finished in time
+        }
         fired = true;
         try {
             target.close();
@@ -44,6 +50,7 @@ public final class Watch implements AutoCloseable {
     /** Stops watching (the work finished, or failed on its own). */
     @Override
     public void close() {
+        settled.compareAndSet(false, true);
         owner.forget(this);
     }
 }
