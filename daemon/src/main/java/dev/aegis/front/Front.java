@@ -36,11 +36,6 @@ public final class Front {
     private final BodyBudget budget;
     private final CallsAtWork atWork;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
-    /** EXPERIMENT: the first connections get a platform thread of their own (no poller hop on a read). */
-    private static final int PLATFORM = Integer.getInteger("aegis.front.platform", 0);
-    private final java.util.concurrent.Semaphore platformSlots = new java.util.concurrent.Semaphore(Math.max(PLATFORM, 0));
-    private final java.util.concurrent.ExecutorService platformThreads = java.util.concurrent.Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("aegis-front-p", 0).daemon(true).factory());
     private final LongAdder served = new LongAdder();
     private final LongAdder handedOff = new LongAdder();
     private volatile FrontRoutes routes;
@@ -74,18 +69,7 @@ public final class Front {
             channel.close();
             return;
         }
-        FrontConnection connection = new FrontConnection(this, channel, served, jetty);
-        if (PLATFORM > 0 && platformSlots.tryAcquire()) {
-            platformThreads.execute(() -> {
-                try {
-                    connection.run();
-                } finally {
-                    platformSlots.release();
-                }
-            });
-        } else {
-            Thread.ofVirtual().name("aegis-front").start(connection);
-        }
+        Thread.ofVirtual().name("aegis-front").start(new FrontConnection(this, channel, served, jetty));
     }
 
     /** Closes every connection the front still holds (the daemon is stopping; calls have drained). */
