@@ -6,11 +6,12 @@ import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ final class FrontConnection implements Runnable {
     private final SocketChannel channel;
     private final FrontRoutes routes;
     private final Front.HandOff jetty;
+    private final BiPredicate<String, String> serves;
+    private final Predicate<String> hostAllowed;
     private final Duration readTimeout;
     private final long spinNanos;
     private final ClientTurnaround client;
@@ -56,6 +59,8 @@ final class FrontConnection implements Runnable {
         this.channel = channel;
         this.routes = routes;
         this.jetty = jetty;
+        this.serves = (method, path) -> routes.route(method, path) != null;
+        this.hostAllowed = front.hosts()::permits;
         this.readTimeout = front.settings().readTimeout();
         this.spinNanos = front.settings().busyPoll().toNanos();
         this.client = new ClientTurnaround(spinNanos);
@@ -118,8 +123,7 @@ final class FrontConnection implements Runnable {
         Watch deadline = null;
         try {
             FrontHead.Parsed parsed;
-            while ((parsed = FrontHead.parse(buf, pos, limit, (m, p) -> routes.route(m, p) != null,
-                    front.hosts()::permits)) instanceof FrontHead.Incomplete) {
+            while ((parsed = FrontHead.parse(buf, pos, limit, serves, hostAllowed)) instanceof FrontHead.Incomplete) {
                 if (pos > 0) {
                     System.arraycopy(buf, pos, buf, 0, limit - pos);
                     limit -= pos;
@@ -210,10 +214,8 @@ final class FrontConnection implements Runnable {
                 }
             }
             return true;
-        } catch (SocketTimeoutException e) {
-            return false;
         } catch (IOException e) {
-            return false;
+            return false; // silent for the timeout (SocketTimeoutException), or gone
         } finally {
             bodyTimeout(false);
         }

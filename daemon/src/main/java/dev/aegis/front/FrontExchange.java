@@ -32,8 +32,11 @@ import java.util.function.Consumer;
 final class FrontExchange implements Exchange {
 
     private static final String OVERHEAD = "X-Aegis-Overhead-Ms";
+    private static final byte[] CRLF = {'\r', '\n'};
     /** Javalin's default on every answer that sets none. */
     private static final String DEFAULT_CONTENT_TYPE = "text/plain";
+    /** For {@link ResponseHead#encode}: a chunked body. */
+    private static final long CHUNKED = -1;
     /** For {@link ResponseHead#encode}: a 204 or 304, which has neither a length nor a body. */
     private static final long NO_LENGTH = -2;
 
@@ -67,6 +70,7 @@ final class FrontExchange implements Exchange {
                 closeAfter = true;
             } else {
                 whole = null;
+                stream = null;
                 ErrorRenderer.render(this, refusal);
             }
         }
@@ -224,26 +228,23 @@ final class FrontExchange implements Exchange {
      * sending it would otherwise lose the answer to the reset its rest causes), or, when it cannot
      * be, the answer says {@code Connection: close} and the connection closes after it.
      */
-    private void sendWhole(ByteBuffer... body) throws IOException {
-        if (conn.bodyLeft() > 0 && (answer.status == 408 || !conn.drainBody(UnreadBodies.AT_MOST))) {
+    private void sendWhole(ByteBuffer body) throws IOException {
+        // Not again after a discardBody that could not read it away (closeAfter already says so).
+        if (conn.bodyLeft() > 0 && (closeAfter || answer.status == 408 || !conn.drainBody(UnreadBodies.AT_MOST))) {
             closeAfter = true;
         }
         if (answer.get(OVERHEAD) == null) {
             answer.set(OVERHEAD, timeline.overheadHeader());
         }
-        long length = 0;
-        for (ByteBuffer b : body) {
-            length += b.remaining();
-        }
         boolean bodiless = answer.status == 204 || answer.status == 304;
-        ByteBuffer[] parts = new ByteBuffer[bodiless ? 1 : body.length + 1];
-        parts[0] = ByteBuffer.wrap(answer.encode(bodiless ? NO_LENGTH : length, closeAfter || head.close()));
+        ByteBuffer encoded = answer.encode(bodiless ? NO_LENGTH : body.remaining(), closeAfter || head.close());
         committed = true;
-        if (!bodiless) {
-            System.arraycopy(body, 0, parts, 1, body.length);
-        }
         try {
-            conn.write(parts);
+            if (bodiless) {
+                conn.write(encoded);
+            } else {
+                conn.write(encoded, body);
+            }
         } catch (IOException e) {
             closeAfter = true;
             throw e;
@@ -329,7 +330,6 @@ final class FrontExchange implements Exchange {
      */
     private final class ChunkedBody extends OutputStream {
 
-        private static final byte[] CRLF = {'\r', '\n'};
         private static final byte[] LAST = {'0', '\r', '\n', '\r', '\n'};
 
         private final FlushGather gathered = new FlushGather();
@@ -370,7 +370,7 @@ final class FrontExchange implements Exchange {
             }
             List<ByteBuffer> parts = new ArrayList<>(5);
             if (!committed) {
-                parts.add(ByteBuffer.wrap(answer.encode(-1, closeAfter || head.close())));
+                parts.add(answer.encode(CHUNKED, closeAfter || head.close()));
                 committed = true;
             }
             int count = gathered.size();
@@ -430,8 +430,8 @@ final class FrontExchange implements Exchange {
             return -1;
         }
 
-        /** @param length the body's length, -1 for a chunked body, {@link #NO_LENGTH} for none */
-        byte[] encode(long length, boolean close) {
+        /** @param length the body's length, {@link #CHUNKED}, or {@link #NO_LENGTH} for none */
+        ByteBuffer encode(long length, boolean close) {
             HeadBytes out = new HeadBytes();
             out.raw(StatusLine.of(status));
             out.raw(BrowserHeaders.LINES);
@@ -443,14 +443,14 @@ final class FrontExchange implements Exchange {
             }
             if (length >= 0) {
                 out.field("Content-Length", Long.toString(length));
-            } else if (length == -1) {
+            } else if (length == CHUNKED) {
                 out.field("Transfer-Encoding", "chunked");
             }
             if (close) {
                 out.field("Connection", "close");
             }
-            out.raw(new byte[] {'\r', '\n'});
-            return out.bytes();
+            out.raw(CRLF);
+            return out.buffer();
         }
     }
 }

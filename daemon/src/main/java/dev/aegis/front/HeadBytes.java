@@ -1,5 +1,6 @@
 package dev.aegis.front;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /** An answer head being encoded: header values sanitised as Jetty does (no line breaks, Latin-1 only). */
@@ -24,8 +25,9 @@ final class HeadBytes {
         bytes[count++] = '\n';
     }
 
-    byte[] bytes() {
-        return Arrays.copyOf(bytes, count);
+    /** The head as encoded, not copied. */
+    ByteBuffer buffer() {
+        return ByteBuffer.wrap(bytes, 0, count);
     }
 
     private void put(String s) {

@@ -3,6 +3,9 @@ package dev.aegis.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Renders errors in the dialect of the route that was called: Anthropic's shape on the Messages API,
@@ -30,11 +33,11 @@ public final class ErrorRenderer {
         call.status(e.status());
         call.contentType("application/json");
         byte[] bytes = body(isAnthropicRoute(call.path()), e.status(), e.code(), e.getMessage())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         call.contentLength(bytes.length);
-        try (java.io.OutputStream out = call.output()) {
+        try (OutputStream out = call.output()) {
             out.write(bytes);
-        } catch (java.io.IOException gone) {
+        } catch (IOException gone) {
             // the client went away; nothing is left to tell it
         }
     }

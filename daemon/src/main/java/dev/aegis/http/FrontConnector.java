@@ -53,8 +53,7 @@ final class FrontConnector extends ServerConnector implements Front.HandOff {
 
     @Override
     public void take(SocketChannel channel, ByteBuffer already) throws IOException {
-        channel.configureBlocking(false);
-        configure(channel.socket());
+        channel.configureBlocking(false); // its socket options were set when it was accepted
         getSelectorManager().accept(channel, already);
     }
 
