@@ -1,14 +1,14 @@
 package dev.aegis.daemon;
 
+import dev.aegis.records.LogOutput;
 import dev.aegis.config.ConfigOverrides;
 import dev.aegis.config.Setting;
 import dev.aegis.control.DaemonProcess;
 import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -145,6 +145,7 @@ public final class DaemonMain {
         }
         loggingConfigured = true;
         if (options.foreground()) {
+            System.setErr(LogOutput.install(new FileOutputStream(FileDescriptor.err)));
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         } else {
             LogRotation.rotate(options.home().daemonLog());
@@ -153,8 +154,7 @@ public final class DaemonMain {
             // lines, and a start while a daemon ran (the launcher's early daemon) cut the running
             // daemon's log under it (NUL bytes where it wrote next). So the log is opened here, to
             // append, as the daemon's standard output, which it writes nothing else to.
-            System.setOut(new PrintStream(new FileOutputStream(options.home().daemonLog().toFile(), true), true,
-                    StandardCharsets.UTF_8));
+            System.setOut(LogOutput.install(new FileOutputStream(options.home().daemonLog().toFile(), true)));
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");

@@ -2,9 +2,7 @@ package dev.aegis.receipts;
 
 import dev.aegis.background.GiveWay;
 import dev.aegis.home.SecureFiles;
-import dev.aegis.store.Money;
 import dev.aegis.store.ReceiptHead;
-import dev.aegis.store.UsageRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,9 +16,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -156,28 +153,29 @@ public final class ReceiptLog implements AutoCloseable {
         }
     }
 
+    private static final long SECONDS_PER_DAY = 86_400;
+
     /** Signs and writes the leading receipts of {@code batch} that belong to one day's file; returns how many. */
     private int appendOneFile(List<ReceiptInput> batch) throws IOException {
         lines.clear();
         Path file = null;
+        long fileDay = 0;
         long nextSeq = seq;
         String nextPrev = prev;
         int n = 0;
         GiveWay giveWay = new GiveWay();
+        ReceiptSigner signer = signer();
         for (ReceiptInput in : batch) {
-            Instant now = clock.instant();
-            Path target = dir.resolve(now.atZone(ZoneOffset.UTC).toLocalDate() + ".jsonl");
-            if (file != null && !file.equals(target)) {
+            // The day's file by the clock at each receipt: a batch across midnight goes to two files.
+            long day = Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_DAY);
+            if (file == null) {
+                file = dir.resolve(LocalDate.ofEpochDay(day) + ".jsonl");
+                fileDay = day;
+            } else if (day != fileDay) {
                 break;
             }
-            file = target;
-            TreeMap<String, Object> receipt = fields(in, now);
-            receipt.put("seq", nextSeq + 1);
-            receipt.put("prev", nextPrev);
-            receipt.put("key", keyFingerprint);
-            receipt.put("instance", instance);
-            ReceiptSigner signer = signer();
-            byte[] line = CanonicalJson.withMember(receipt, "sig", signer::sign);
+            byte[] line = ReceiptMembers.line(
+                    new ReceiptMembers.Receipt(in, nextSeq + 1, nextPrev, keyFingerprint, instance), signer::sign);
             lines.write(line);
             lines.write('\n');
             nextSeq++;
@@ -289,41 +287,5 @@ public final class ReceiptLog implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeFile();
-    }
-
-    private static TreeMap<String, Object> fields(ReceiptInput in, Instant now) {
-        UsageRow r = in.row();
-        TreeMap<String, Object> m = new TreeMap<>();
-        m.put("id", r.requestId());
-        m.put("ts", Instant.ofEpochMilli(r.tsMillis()).toString());
-        m.put("key_id", r.keyId());
-        m.put("tenant", r.tenant());
-        m.put("run", r.runId());
-        m.put("route", r.route());
-        m.put("model_requested", r.modelRequested());
-        m.put("model", r.model());
-        m.put("provider", r.provider());
-        m.put("status", (long) r.status());
-        m.put("error", r.errorCode());
-        m.put("usage", Map.of("input", r.inputTokens(), "cached_input", r.cachedInputTokens(), "cache_write",
-                r.cacheWriteTokens(), "output", r.outputTokens(), "reasoning", r.reasoningTokens()));
-        m.put("cost_usd", Money.toPlainUsd(r.costNanos()));
-        m.put("unpriced", r.unpriced());
-        m.put("price_version", r.priceVersion());
-        m.put("streamed", r.streamed());
-        m.put("complete", r.complete());
-        m.put("secrets", r.secrets().counts());
-        if (r.toolCall() != null) {
-            TreeMap<String, Object> tool = new TreeMap<>();
-            tool.put("server", r.toolCall().server());
-            tool.put("tool", r.toolCall().tool());
-            tool.put("request_bytes", r.toolCall().requestBytes());
-            tool.put("response_bytes", r.toolCall().responseBytes());
-            m.put("mcp", tool);
-        }
-        m.put("request_sha256", Receipts.sha256Hex(in.requestBody() == null ? new byte[0] : in.requestBody()));
-        m.put("response_sha256", in.responseSha256() != null ? in.responseSha256()
-                : Receipts.sha256Hex(in.responseBody() == null ? new byte[0] : in.responseBody()));
-        return m;
     }
 }

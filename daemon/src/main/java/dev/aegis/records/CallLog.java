@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * The daemon log's line per call, written by the usage writer once the call's row is stored: off
  * the call's thread (formatting and the log's lock cost a call ≈ 3 % of the gateway's CPU at 64
  * connections, and its virtual threads queued on that lock), and only for what was recorded.
- * Nothing secret: ids, names, numbers and codes only.
+ * A batch's lines leave in one write ({@link LogOutput#batch}). Nothing secret: ids, names, numbers
+ * and codes only.
  */
 public final class CallLog {
 
@@ -25,11 +26,13 @@ public final class CallLog {
         return rows -> {
             store.accept(rows);
             if (CALLS.isInfoEnabled()) {
-                GiveWay giveWay = new GiveWay();
-                for (UsageRow row : rows) {
-                    log(row);
-                    giveWay.point();
-                }
+                LogOutput.batch(() -> {
+                    GiveWay giveWay = new GiveWay();
+                    for (UsageRow row : rows) {
+                        log(row);
+                        giveWay.point();
+                    }
+                });
             }
         };
     }

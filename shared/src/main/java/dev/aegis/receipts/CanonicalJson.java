@@ -68,16 +68,33 @@ public final class CanonicalJson {
         if (value.containsKey(name)) {
             throw new IllegalArgumentException("the receipt already has " + name);
         }
+        return withMember(g -> writeMembers(g, value.headMap(name, false)), name,
+                g -> writeMembers(g, value.tailMap(name, false)), member);
+    }
+
+    /** Writes members of an object (names and values), in key order, into a generator. */
+    @FunctionalInterface
+    public interface MemberWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * {@link #withMember(TreeMap, String, Function)} for an object whose members are written by
+     * code instead of held in a map (a receipt written straight from its call, {@code ReceiptMembers}):
+     * {@code head} writes the members whose keys sort before {@code name}, {@code tail} those after
+     * it, each in key order, with values as {@link #bytes} writes them.
+     */
+    public static byte[] withMember(MemberWriter head, String name, MemberWriter tail, Function<byte[], String> member) {
         Chars out = TEXT.get();
         int cut;
         byte[] without;
         int cutByte;
         try (JsonGenerator g = MAPPER.createGenerator(out)) {
             g.writeStartObject();
-            writeMembers(g, value.headMap(name, false));
+            head.write(g);
             g.flush();
             cut = out.length;
-            writeMembers(g, value.tailMap(name, false));
+            tail.write(g);
             g.writeEndObject();
             g.flush();
             cutByte = out.encode(cut);
@@ -205,7 +222,8 @@ public final class CanonicalJson {
         }
     }
 
-    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+    /** A value as {@link #bytes} writes it: strings, whole numbers, booleans, null and maps of them (keys sorted). */
+    public static void writeValue(JsonGenerator g, Object v) throws IOException {
         switch (v) {
             case null -> g.writeNull();
             case String s -> g.writeString(s);
