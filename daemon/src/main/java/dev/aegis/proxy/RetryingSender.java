@@ -5,7 +5,7 @@ import dev.aegis.http.ApiException;
 import dev.aegis.routing.RouteTarget;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -34,12 +34,12 @@ final class RetryingSender {
     private RetryingSender() {}
 
     static Answer send(UpstreamClient upstream, List<RouteTarget> targets, RetryConfig retry,
-            Function<RouteTarget, HttpRequest> requestFor, RetryListener listener) {
+            Function<RouteTarget, OutgoingRequest> requestFor, RetryListener listener) {
         ApiException lastFailure = null;
         for (int t = 0; t < targets.size(); t++) {
             RouteTarget target = targets.get(t);
             boolean lastTarget = t == targets.size() - 1;
-            HttpRequest request = requestFor.apply(target);
+            OutgoingRequest request = requestFor.apply(target);
             for (int attempt = 1; ; attempt++) {
                 boolean lastAttempt = attempt >= retry.attempts();
                 HttpResponse<InputStream> response;

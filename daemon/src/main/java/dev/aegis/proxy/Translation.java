@@ -13,7 +13,7 @@ import dev.aegis.translate.MessagesEventsAsResponses;
 import dev.aegis.translate.ResponsesRequestAsMessages;
 import dev.aegis.translate.MessagesEventsAsChat;
 import dev.aegis.translate.MessagesRequestAsChat;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
@@ -50,7 +50,7 @@ sealed interface Translation {
     EventTranslator events();
 
     /** Headers the provider's protocol needs that the client's does not send. */
-    default void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {}
+    default void addHeaders(OutgoingRequest.Builder request, String clientAnthropicVersion) {}
 
     /**
      * The translation for a call on {@code client} served by a provider of {@code type}; empty when
@@ -143,7 +143,7 @@ sealed interface Translation {
         }
 
         @Override
-        public void addHeaders(HttpRequest.Builder request, String clientAnthropicVersion) {
+        public void addHeaders(OutgoingRequest.Builder request, String clientAnthropicVersion) {
             if (clientAnthropicVersion == null) {
                 request.header("anthropic-version", ANTHROPIC_VERSION);
             }

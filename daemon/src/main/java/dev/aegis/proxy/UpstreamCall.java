@@ -3,6 +3,7 @@ package dev.aegis.proxy;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.proxy.http1.MalformedAnswerException;
+import dev.aegis.proxy.http1.OutgoingRequest;
 import dev.aegis.proxy.providers.ProviderAdapter;
 import dev.aegis.proxy.providers.ProviderAdapters;
 import dev.aegis.routing.RouteTarget;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.Set;
@@ -22,28 +22,25 @@ final class UpstreamCall {
     private UpstreamCall() {}
 
     /** The request for one target, in the protocol {@code translation} leads to. */
-    static HttpRequest build(Exchange call, AegisConfig cfg, RouteTarget target, Translation translation, String apiPath,
+    static OutgoingRequest build(Exchange call, AegisConfig cfg, RouteTarget target, Translation translation, String apiPath,
             byte[] body) {
         ProviderAdapter adapter = ProviderAdapters.forType(target.provider().type());
         String query = translation.keepsQuery() ? call.query() : null;
-        HttpRequest.Builder b = HttpRequest.newBuilder(
-                        adapter.uri(target.provider(), translation.upstreamPath(apiPath), query, target.model()))
-                .timeout(cfg.timeouts().firstByte());
-        String method = call.method();
-        b.method(method, body.length == 0 && !"POST".equals(method)
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body));
-        copyRequestHeaders(call, b);
-        translation.addHeaders(b, call.header("anthropic-version"));
-        adapter.authorize(b, target.provider());
         try {
+            OutgoingRequest.Builder b = OutgoingRequest.newBuilder(
+                            adapter.uri(target.provider(), translation.upstreamPath(apiPath), query, target.model()))
+                    .timeout(cfg.timeouts().firstByte())
+                    .method(call.method(), body);
+            copyRequestHeaders(call, b);
+            translation.addHeaders(b, call.header("anthropic-version"));
+            adapter.authorize(b, target.provider());
             return b.build();
         } catch (IllegalArgumentException e) {
             throw ApiException.invalidRequest("the request cannot be forwarded: a header or the URL is invalid");
         }
     }
 
-    private static void copyRequestHeaders(Exchange call, HttpRequest.Builder b) {
+    private static void copyRequestHeaders(Exchange call, OutgoingRequest.Builder b) {
         Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
         for (String name : call.headerNames()) {
             if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
@@ -62,7 +59,7 @@ final class UpstreamCall {
      * Sends the request: the answer's head, or an {@link ApiException}, or {@link BrokenAnswer} when the
      * provider answered but its answer's framing is broken (it may have acted on the call).
      */
-    static HttpResponse<InputStream> send(UpstreamClient upstream, HttpRequest request, RouteTarget target) {
+    static HttpResponse<InputStream> send(UpstreamClient upstream, OutgoingRequest request, RouteTarget target) {
         String provider = target.provider().name();
         try {
             return upstream.send(request);

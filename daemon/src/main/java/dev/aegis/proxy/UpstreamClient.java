@@ -2,6 +2,7 @@ package dev.aegis.proxy;
 
 import dev.aegis.config.TimeoutConfig;
 import dev.aegis.proxy.http1.Http1Client;
+import dev.aegis.proxy.http1.OutgoingRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -55,6 +56,14 @@ public final class UpstreamClient implements AutoCloseable {
             return http1.send(request);
         }
         return jdk().send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /** {@link #send(HttpRequest)} for a request the gateway built itself (a model call's). */
+    public HttpResponse<InputStream> send(OutgoingRequest request) throws IOException, InterruptedException {
+        if (http1.handles(request)) {
+            return http1.send(request);
+        }
+        return jdk().send(request.toHttpRequest(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private HttpClient jdk() {

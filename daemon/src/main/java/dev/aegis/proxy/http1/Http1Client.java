@@ -92,12 +92,20 @@ public final class Http1Client implements AutoCloseable {
 
     /** True for http and https URLs reached without a proxy, with a body of known length. */
     public boolean handles(HttpRequest request) {
-        URI uri = request.uri();
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+        if (request.bodyPublisher().map(p -> p.contentLength() < 0).orElse(false)) {
             return false;
         }
-        if (request.bodyPublisher().map(p -> p.contentLength() < 0).orElse(false)) {
+        return handles(request.uri());
+    }
+
+    /** True for http and https URLs reached without a proxy. */
+    public boolean handles(OutgoingRequest request) {
+        return handles(request.uri());
+    }
+
+    private boolean handles(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             return false;
         }
         return direct.computeIfAbsent(Origin.of(uri), o -> noProxyFor(uri));
@@ -124,10 +132,15 @@ public final class Http1Client implements AutoCloseable {
      * decides ({@code retry.attempts}).
      */
     public HttpResponse<java.io.InputStream> send(HttpRequest request) throws IOException, InterruptedException {
+        return send(OutgoingRequest.of(request));
+    }
+
+    /** {@link #send(HttpRequest)} for a request the gateway built itself. */
+    public HttpResponse<java.io.InputStream> send(OutgoingRequest request) throws IOException {
         Origin origin = Origin.of(request.uri());
-        ByteBuffer body = bodyOf(request);
+        ByteBuffer body = ByteBuffer.wrap(request.body());
         byte[] head = head(request, origin, body.remaining());
-        Duration timeout = request.timeout().orElse(null);
+        Duration timeout = request.timeout();
         Connection conn = pool.take(origin);
         if (conn != null) {
             try {
@@ -143,7 +156,7 @@ public final class Http1Client implements AutoCloseable {
         }
     }
 
-    private HttpResponse<java.io.InputStream> exchange(Connection conn, HttpRequest request, byte[] head, ByteBuffer body,
+    private HttpResponse<java.io.InputStream> exchange(Connection conn, OutgoingRequest request, byte[] head, ByteBuffer body,
             Duration timeout) throws IOException, StaleConnection {
         boolean reused = conn.reused();
         conn.markUsed();
@@ -237,7 +250,7 @@ public final class Http1Client implements AutoCloseable {
     }
 
     /** The request line and headers: the request's own, plus Host, Content-Length and a User-Agent if none. */
-    static byte[] head(HttpRequest request, Origin origin, int bodyLength) {
+    static byte[] head(OutgoingRequest request, Origin origin, int bodyLength) {
         URI uri = request.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         StringBuilder sb = new StringBuilder(512).append(request.method()).append(' ').append(path);
@@ -246,11 +259,10 @@ public final class Http1Client implements AutoCloseable {
         }
         sb.append(" HTTP/1.1\r\nHost: ").append(origin.hostHeader()).append("\r\n");
         boolean userAgent = false;
-        for (Map.Entry<String, List<String>> h : request.headers().map().entrySet()) {
-            userAgent |= h.getKey().equalsIgnoreCase("user-agent");
-            for (String v : h.getValue()) {
-                sb.append(h.getKey()).append(": ").append(v).append("\r\n");
-            }
+        for (int i = 0; i < request.headerCount(); i++) {
+            String name = request.headerName(i);
+            userAgent |= name.equalsIgnoreCase("user-agent");
+            sb.append(name).append(": ").append(request.headerValue(i)).append("\r\n");
         }
         if (!userAgent) {
             sb.append("User-Agent: ").append(USER_AGENT).append("\r\n");

@@ -10,8 +10,14 @@ import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
 /** A provider's answer as the rest of the proxy knows answers: status and headers now, the body as it arrives. */
-record Http1Response(HttpRequest request, int statusCode, HttpHeaders headers, InputStream body, SSLSession session)
+record Http1Response(OutgoingRequest sent, int statusCode, HttpHeaders headers, InputStream body, SSLSession session)
         implements HttpResponse<InputStream> {
+
+    /** The request as {@code java.net.http} holds one (made when asked: the proxy never asks). */
+    @Override
+    public HttpRequest request() {
+        return sent.toHttpRequest();
+    }
 
     @Override
     public Optional<HttpResponse<InputStream>> previousResponse() {
@@ -25,7 +31,7 @@ record Http1Response(HttpRequest request, int statusCode, HttpHeaders headers, I
 
     @Override
     public URI uri() {
-        return request.uri();
+        return sent.uri();
     }
 
     @Override

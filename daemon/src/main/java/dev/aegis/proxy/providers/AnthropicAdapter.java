@@ -2,7 +2,7 @@ package dev.aegis.proxy.providers;
 
 import dev.aegis.config.ProviderConfig;
 import java.net.URI;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 
 /** Anthropic: the base URL is the host, the key goes in {@code x-api-key}. */
 final class AnthropicAdapter implements ProviderAdapter {
@@ -13,7 +13,7 @@ final class AnthropicAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void authorize(HttpRequest.Builder request, ProviderConfig provider) {
+    public void authorize(OutgoingRequest.Builder request, ProviderConfig provider) {
         if (provider.hasKey()) {
             request.header("x-api-key", provider.apiKey());
         }

@@ -3,7 +3,7 @@ package dev.aegis.proxy.providers;
 import dev.aegis.config.ProviderConfig;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 import java.nio.charset.StandardCharsets;
 
 /** Azure OpenAI: one deployment per model in the URL, {@code api-version} in the query, key in {@code api-key}. */
@@ -18,7 +18,7 @@ final class AzureAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void authorize(HttpRequest.Builder request, ProviderConfig provider) {
+    public void authorize(OutgoingRequest.Builder request, ProviderConfig provider) {
         if (provider.hasKey()) {
             request.header("api-key", provider.apiKey());
         }

@@ -2,7 +2,7 @@ package dev.aegis.proxy.providers;
 
 import dev.aegis.config.ProviderConfig;
 import java.net.URI;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 
 /**
  * OpenAI and OpenAI-compatible servers (vLLM, Ollama, LM Studio): the base URL already ends in {@code /v1}.
@@ -16,7 +16,7 @@ final class OpenAiAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void authorize(HttpRequest.Builder request, ProviderConfig provider) {
+    public void authorize(OutgoingRequest.Builder request, ProviderConfig provider) {
         if (provider.hasKey()) {
             request.header("Authorization", "Bearer " + provider.apiKey());
         }

@@ -2,7 +2,7 @@ package dev.aegis.proxy.providers;
 
 import dev.aegis.config.ProviderConfig;
 import java.net.URI;
-import java.net.http.HttpRequest;
+import dev.aegis.proxy.http1.OutgoingRequest;
 
 /** How one kind of provider is addressed and authenticated. */
 public interface ProviderAdapter {
@@ -17,7 +17,7 @@ public interface ProviderAdapter {
     URI uri(ProviderConfig provider, String apiPath, String query, String model);
 
     /** Adds the provider's own credentials, the account they bill when configured, and any headers it requires. */
-    void authorize(HttpRequest.Builder request, ProviderConfig provider);
+    void authorize(OutgoingRequest.Builder request, ProviderConfig provider);
 
     static String withQuery(String url, String query) {
         return query == null || query.isEmpty() ? url : url + (url.contains("?") ? "&" : "?") + query;
