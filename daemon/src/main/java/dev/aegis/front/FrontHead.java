@@ -1,5 +1,6 @@
 package dev.aegis.front;
 
+import dev.aegis.http1.Tchar;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ final class FrontHead {
                 return new Defer("a folded header line");
             }
             int colon = at;
-            while (colon < end - 1 && token(buf[colon])) {
+            while (colon < end - 1 && Tchar.is(buf[colon])) {
                 colon++;
             }
             if (colon == at || buf[colon] != ':') {
@@ -242,13 +243,6 @@ final class FrontHead {
             }
         }
         return true;
-    }
-
-    /** RFC 9110's tchar. */
-    private static boolean token(byte b) {
-        return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-                || b == '!' || b == '#' || b == '$' || b == '%' || b == '&' || b == '\'' || b == '*' || b == '+'
-                || b == '-' || b == '.' || b == '^' || b == '_' || b == '`' || b == '|' || b == '~';
     }
 
     /**

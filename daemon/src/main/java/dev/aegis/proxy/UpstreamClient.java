@@ -52,10 +52,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** Sends the request and returns as soon as the response headers arrive; the body is read as it comes. */
     public HttpResponse<InputStream> send(HttpRequest request) throws IOException, InterruptedException {
-        if (http1.handles(request)) {
-            return http1.send(request);
-        }
-        return jdk().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        return send(OutgoingRequest.of(request));
     }
 
     /** {@link #send(HttpRequest)} for a request the gateway built itself (a model call's). */

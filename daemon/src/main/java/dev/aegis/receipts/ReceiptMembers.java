@@ -53,11 +53,12 @@ final class ReceiptMembers {
             this.members = List.copyOf(byName.values());
         }
 
-        /** The members whose keys sort before {@code name}, or from after it ({@code before} false). */
+        /** The members whose keys sort before {@code name}, or after it ({@code before} false). */
         Members<T> split(String name, boolean before) {
-            TreeMap<String, Member<T>> byName = new TreeMap<>();
-            members.forEach(m -> byName.put(m.name(), m));
-            return new Members<>(List.copyOf((before ? byName.headMap(name, false) : byName.tailMap(name, false)).values()));
+            return new Members<>(members.stream().filter(m -> {
+                int order = m.name().compareTo(name);
+                return before ? order < 0 : order > 0;
+            }).toList());
         }
 
         void write(JsonGenerator g, T from) throws IOException {

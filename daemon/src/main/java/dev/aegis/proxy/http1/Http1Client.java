@@ -47,8 +47,8 @@ import javax.net.ssl.SSLSocketFactory;
  * {@code java.net.http.HttpClient} for what Aegis sends (a known body, HTTP/1.1, no redirects, no
  * compression) without its selector thread, futures and hand-offs between threads, which made it the
  * largest cost of a proxied call after the gateway's own work (docs/BENCHMARKS.md). Requests it does
- * not handle (a proxy configured for the JVM, another scheme, a body of unknown length) are for
- * {@link #handles} to refuse, so the caller can send them with the JDK client.
+ * not handle (a proxy configured for the JVM) are for {@link #handles} to refuse, so the caller can
+ * send them with the JDK client.
  *
  * <p>Its exceptions are the JDK client's: {@link HttpConnectTimeoutException}, {@link ConnectException},
  * {@link HttpTimeoutException} when no response head arrives within the request's timeout, other
@@ -90,20 +90,9 @@ public final class Http1Client implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(pool::sweep, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** True for http and https URLs reached without a proxy, with a body of known length. */
-    public boolean handles(HttpRequest request) {
-        if (request.bodyPublisher().map(p -> p.contentLength() < 0).orElse(false)) {
-            return false;
-        }
-        return handles(request.uri());
-    }
-
     /** True for http and https URLs reached without a proxy. */
     public boolean handles(OutgoingRequest request) {
-        return handles(request.uri());
-    }
-
-    private boolean handles(URI uri) {
+        URI uri = request.uri();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
             return false;

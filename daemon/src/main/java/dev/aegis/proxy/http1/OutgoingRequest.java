@@ -1,5 +1,6 @@
 package dev.aegis.proxy.http1;
 
+import dev.aegis.http1.Tchar;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -30,14 +31,7 @@ public final class OutgoingRequest {
 
     /** The headers the HTTP client sets itself and refuses from its caller (as {@code java.net.http} does). */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
-    private static final boolean[] TOKEN = new boolean[256];
     private static final byte[] NO_BODY = new byte[0];
-
-    static {
-        for (char c : "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
 
     private final String method;
     private final URI uri;
@@ -72,8 +66,8 @@ public final class OutgoingRequest {
     public static OutgoingRequest of(HttpRequest request) throws IOException, InterruptedException {
         Builder b = newBuilder(request.uri());
         ByteBuffer body = Http1Client.bodyOf(request);
-        byte[] bytes = body.hasArray() && body.arrayOffset() == 0 && body.position() == 0 && body.remaining() == body.array().length
-                ? body.array() : copy(body);
+        byte[] bytes = new byte[body.remaining()];
+        body.get(bytes);
         b.method(request.method(), bytes);
         request.timeout().ifPresent(b::timeout);
         for (Map.Entry<String, List<String>> h : request.headers().map().entrySet()) {
@@ -82,12 +76,6 @@ public final class OutgoingRequest {
             }
         }
         return b.build();
-    }
-
-    private static byte[] copy(ByteBuffer body) {
-        byte[] bytes = new byte[body.remaining()];
-        body.duplicate().get(bytes);
-        return bytes;
     }
 
     public String method() {
@@ -118,16 +106,6 @@ public final class OutgoingRequest {
 
     public String headerValue(int i) {
         return headers[2 * i + 1];
-    }
-
-    /** The first value of a header (names compared ignoring case), or null. */
-    public String header(String name) {
-        for (int i = 0; i < headerCount; i++) {
-            if (headers[2 * i].equalsIgnoreCase(name)) {
-                return headers[2 * i + 1];
-            }
-        }
-        return null;
     }
 
     /** The same request for {@code java.net.http.HttpClient} (a provider behind a proxy, another scheme). */
@@ -163,7 +141,7 @@ public final class OutgoingRequest {
 
         /** @param body the body's bytes, not copied (empty for none) */
         public Builder method(String method, byte[] body) {
-            if (!validName(method) || method.equals("CONNECT")) {
+            if (!Tchar.token(method) || method.equals("CONNECT")) {
                 throw new IllegalArgumentException("invalid method: \"" + method + "\"");
             }
             this.method = method;
@@ -186,7 +164,7 @@ public final class OutgoingRequest {
          *     itself, or a value with a character other than visible ones, space and tab up to U+00FF
          */
         public Builder header(String name, String value) {
-            if (!validName(name)) {
+            if (!Tchar.token(name)) {
                 throw new IllegalArgumentException("invalid header name: \"" + name + "\"");
             }
             if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -211,19 +189,6 @@ public final class OutgoingRequest {
         public OutgoingRequest build() {
             return new OutgoingRequest(this);
         }
-    }
-
-    private static boolean validName(String name) {
-        if (name == null || name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c > 255 || !TOKEN[c]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Visible characters (0x21–0xFF but DEL), space and tab: no CR or LF, nothing that ends a line. */

@@ -101,8 +101,7 @@ class OutgoingRequestTest {
                 .header("X-B", "2").header("x-a", "1").header("X-B", "3").build();
         assertThat(r.headerCount()).isEqualTo(3);
         assertThat(List.of(r.headerName(0), r.headerName(1), r.headerName(2))).containsExactly("X-B", "x-a", "X-B");
-        assertThat(r.header("x-b")).isEqualTo("2");
-        assertThat(r.header("absent")).isNull();
+        assertThat(r.headerValue(0)).isEqualTo("2");
         assertThat(r.body()).isSameAs(body);
 
         HttpRequest jdk = r.toHttpRequest();
@@ -121,7 +120,7 @@ class OutgoingRequestTest {
         assertThat(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo("hello");
         assertThat(r.timeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(r.headerCount()).isEqualTo(2);
-        assertThat(r.header("A")).isEqualTo("1");
+        assertThat(List.of(r.headerName(0), r.headerValue(0))).containsExactly("A", "1");
         assertThat(r.method()).isEqualTo("POST");
         assertThat(OutgoingRequest.of(HttpRequest.newBuilder(URL).GET().build()).body()).isEmpty();
     }
