@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Aegis's own HTTP/1.1 front for the model-call routes (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md):
- * every connection the daemon accepts comes here first and is read by a virtual thread of its own
- * with blocking reads, so a request's bytes wake the thread that serves the call. A request the
+ * every connection the daemon accepts comes here first and is read by a thread of its own with
+ * blocking reads, so a request's bytes wake the thread that serves the call ({@link ConnectionThreads}:
+ * a platform thread while its calls are alone, a virtual thread under load). A request the
  * front does not take ({@link FrontHead}: another route, anything unusual) is handed to Jetty with
  * the bytes read so far, and the connection is Jetty's from then on.
  */
@@ -35,6 +36,7 @@ public final class Front {
     private final AllowedHosts hosts;
     private final BodyBudget budget;
     private final CallsAtWork atWork;
+    private final ConnectionThreads threads;
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final LongAdder served = new LongAdder();
     private final LongAdder handedOff = new LongAdder();
@@ -46,6 +48,7 @@ public final class Front {
         this.hosts = new AllowedHosts(settings);
         this.budget = budget;
         this.atWork = atWork;
+        this.threads = new ConnectionThreads(atWork, settings.platformThreads());
     }
 
     /** Starts taking the routes' requests; until then every connection goes to Jetty as it came. */
@@ -54,8 +57,8 @@ public final class Front {
     }
 
     /**
-     * A connection just accepted (blocking, its options set): served on a virtual thread of its own,
-     * or handed to {@code jetty} at once while the routes are not open yet.
+     * A connection just accepted (blocking, its options set): served on a thread of its own
+     * ({@link ConnectionThreads}), or handed to {@code jetty} at once while the routes are not open yet.
      */
     public void accepted(SocketChannel channel, HandOff jetty) throws IOException {
         FrontRoutes served = routes;
@@ -69,12 +72,13 @@ public final class Front {
             channel.close();
             return;
         }
-        Thread.ofVirtual().name("aegis-front").start(new FrontConnection(this, channel, served, jetty));
+        threads.start(new FrontConnection(this, channel, served, jetty));
     }
 
     /** Closes every connection the front still holds (the daemon is stopping; calls have drained). */
     public void stop() {
         stopped = true;
+        threads.stop();
         for (SocketChannel c : open) {
             try {
                 c.close();
@@ -122,5 +126,9 @@ public final class Front {
 
     CallsAtWork atWork() {
         return atWork;
+    }
+
+    ConnectionThreads threads() {
+        return threads;
     }
 }

@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection on the {@link Front}: its virtual thread reads a request head, serves the
- * call, sends the answer, and waits on the socket for the next request, until the client closes,
+ * One client connection on the {@link Front}: its thread reads a request head, serves the call,
+ * sends the answer, and waits on the socket for the next request (at a request boundary it may move
+ * to another thread, {@link ConnectionThreads}), until the client closes,
  * goes silent for {@code server.read_timeout} (mid-head or between calls), or sends a request the
  * front leaves to Jetty.
  */
@@ -32,7 +33,7 @@ final class FrontConnection implements Runnable {
      */
     static final int BUFFER = 4 * 1024;
 
-    private enum Next { SERVE, CLOSE, HANDED_OFF }
+    private enum Next { SERVE, CLOSE, HANDED_OFF, MOVED }
 
     /** How long, and how much, a closing connection's unread bytes are read away ({@link #closeGently}). */
     private static final int LINGER_MS = 200;
@@ -53,6 +54,8 @@ final class FrontConnection implements Runnable {
     private int limit;
     /** What is left of the body of the request being served. */
     private long bodyLeft;
+    /** The spin after the last answer found the client's next request. */
+    private boolean nextCame;
 
     FrontConnection(Front front, SocketChannel channel, FrontRoutes routes, Front.HandOff jetty) {
         this.front = front;
@@ -70,15 +73,20 @@ final class FrontConnection implements Runnable {
     public void run() {
         Next next = Next.CLOSE;
         try {
-            in = channel.socket().getInputStream();
+            if (in == null) {
+                in = channel.socket().getInputStream();
+            }
             do {
                 next = serveOne();
+                if (next == Next.SERVE && front.threads().moved(this, nextCame || pos < limit)) {
+                    next = Next.MOVED; // another thread goes on with this connection: touch nothing
+                }
             } while (next == Next.SERVE);
         } catch (IOException | RuntimeException e) {
             LOG.debug("front connection ended: {}", e.toString());
             next = Next.CLOSE;
         } finally {
-            if (next != Next.HANDED_OFF) {
+            if (next != Next.HANDED_OFF && next != Next.MOVED) {
                 front.ended(channel);
                 closeGently();
             }
@@ -105,8 +113,10 @@ final class FrontConnection implements Runnable {
             if (!call.finish()) {
                 return Next.CLOSE;
             }
+            nextCame = false;
             if (pos == limit && client.answered(System.nanoTime()) && front.atWork().now() == 1) {
-                client.spun(BusyPoll.readableBefore(in, System.nanoTime() + spinNanos));
+                nextCame = BusyPoll.readableBefore(in, System.nanoTime() + spinNanos);
+                client.spun(nextCame);
             }
             return Next.SERVE;
         } finally {

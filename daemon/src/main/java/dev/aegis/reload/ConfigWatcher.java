@@ -124,11 +124,11 @@ public final class ConfigWatcher implements AutoCloseable {
         diff(out, "server.max_body", a.server().maxBodyBytes(), b.server().maxBodyBytes(), false);
         diff(out, "server.host/port", a.server().host() + ":" + a.server().port(),
                 b.server().host() + ":" + b.server().port(), true);
-        diff(out, "server.allowed_hosts/max_inflight_body/read_timeout/busy_poll/head_busy_poll",
+        diff(out, "server.allowed_hosts/max_inflight_body/read_timeout/busy_poll/head_busy_poll/front/platform_threads",
                 List.of(a.server().allowedHosts(), a.server().maxInflightBody(), a.server().readTimeout(), a.server().busyPoll(),
-                        a.server().headBusyPoll()),
+                        a.server().headBusyPoll(), a.server().front(), a.server().platformThreads()),
                 List.of(b.server().allowedHosts(), b.server().maxInflightBody(), b.server().readTimeout(), b.server().busyPoll(),
-                        b.server().headBusyPoll()), true);
+                        b.server().headBusyPoll(), b.server().front(), b.server().platformThreads()), true);
         diff(out, "timeouts", a.timeouts(), b.timeouts(), true);
         diff(out, "pricing", a.pricing(), b.pricing(), true);
         diff(out, "audit", a.audit(), b.audit(), true);

@@ -9,8 +9,11 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -224,6 +227,78 @@ class FrontIT {
                     s.close();
                 }
             }
+        }
+    }
+
+    /** Whether a platform thread of the front's is waiting on a connection for its next request. */
+    private static boolean platformThreadWaitsForARequest() {
+        return Thread.getAllStackTraces().entrySet().stream() // platform threads only
+                .filter(e -> e.getKey().getName().startsWith("aegis-front-lone"))
+                .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("readHead")));
+    }
+
+    private static boolean within(long ms, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    @Test
+    void aConnectionMovesOffItsPlatformThreadUnderLoadAndBackWhenCalmLosingNoCall() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "server: { platform_threads: 1 }", Map.of());
+                Socket s = new Socket("127.0.0.1", g.state().port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            int[] n = {0};
+            Runnable call = () -> {
+                try {
+                    String id = "call-" + n[0]++;
+                    out.write(post(g, id, "").getBytes(StandardCharsets.US_ASCII));
+                    Answer a = read(in);
+                    assertThat(a.status()).isEqualTo(200);
+                    assertThat(a.headers()).containsEntry("x-request-id", id);
+                    assertThat(a.body()).contains("chat.completion");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            call.run();
+            assertThat(within(5_000, FrontIT::platformThreadWaitsForARequest))
+                    .as("a lone connection waits on a platform thread").isTrue();
+
+            // Two streams held open by the provider: calls at work beside this connection's.
+            g.fake.holdStreamsAfterFirstEvent();
+            List<HttpResponse<InputStream>> streams = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    HttpResponse<InputStream> r = Http.open(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":true}"));
+                    assertThat(Http.readEvent(r.body())).startsWith("data: ");
+                    streams.add(r);
+                }
+                call.run();
+                assertThat(within(5_000, () -> !platformThreadWaitsForARequest()))
+                        .as("under load the connection went on on a virtual thread").isTrue();
+                call.run();
+            } finally {
+                g.fake.releaseStreams();
+            }
+            for (HttpResponse<InputStream> r : streams) {
+                assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).endsWith("data: [DONE]\n\n");
+            }
+
+            // Calm again (no load for a second): at a request boundary it moves back.
+            assertThat(within(10_000, () -> {
+                call.run();
+                return platformThreadWaitsForARequest();
+            })).as("alone and calm, the connection waits on a platform thread again").isTrue();
+            call.run();
+            assertThat(g.fake.requests()).hasSize(n[0] + 2);
         }
     }
 

@@ -49,16 +49,17 @@ class ConfigWatcherTest {
     }
 
     @Test
-    void busyPollingChangesAreSaidToNeedARestart() throws Exception {
+    void serverThreadingChangesAreSaidToNeedARestart() throws Exception {
         ConfigLoader loader = new ConfigLoader(Map.of(), new AegisHome(temp));
         Path before = temp.resolve("before.yaml");
         Files.writeString(before, "server: { busy_poll: 100us }\n");
-        for (String after : new String[] {"server: { busy_poll: 1ms }\n", "server: { head_busy_poll: 1ms }\n"}) {
+        for (String after : new String[] {"server: { busy_poll: 1ms }\n", "server: { head_busy_poll: 1ms }\n",
+                "server: { busy_poll: 100us, front: false }\n", "server: { busy_poll: 100us, platform_threads: 0 }\n"}) {
             Path file = temp.resolve("after.yaml");
             Files.writeString(file, after);
             assertThat(ConfigWatcher.changes(loader.load(before, false, ConfigOverrides.NONE), loader.load(file, false, ConfigOverrides.NONE)))
                     .as(after).singleElement().asString()
-                    .contains("busy_poll").contains("takes effect after aegis stop && aegis start");
+                    .contains("server.allowed_hosts/").contains("takes effect after aegis stop && aegis start");
         }
     }
 }

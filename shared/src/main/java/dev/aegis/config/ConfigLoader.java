@@ -110,7 +110,7 @@ public final class ConfigLoader {
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {
         n.expectObject();
         n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout",
-                "busy_poll", "head_busy_poll", "front"));
+                "busy_poll", "head_busy_poll", "front", "platform_threads"));
         String host = n.child("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.child("port").integer(ServerConfig.DEFAULT_PORT, 0, 65535);
         port = envPort(Setting.PORT, port, n);
@@ -162,8 +162,10 @@ public final class ConfigLoader {
         java.time.Duration busyPoll = busyPoll(n.child("busy_poll"), ServerConfig.DEFAULT_BUSY_POLL);
         java.time.Duration headBusyPoll = busyPoll(n.child("head_busy_poll"), ServerConfig.DEFAULT_HEAD_BUSY_POLL);
         boolean front = n.child("front").bool(true);
+        int platformThreads = n.child("platform_threads").integer(ServerConfig.defaultPlatformThreads(), 0,
+                ServerConfig.MAX_PLATFORM_THREADS);
         return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout, busyPoll, headBusyPoll,
-                front);
+                front, platformThreads);
     }
 
     private static java.time.Duration busyPoll(ConfigNode n, java.time.Duration defaultValue) {

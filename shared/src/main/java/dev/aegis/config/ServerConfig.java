@@ -17,10 +17,12 @@ import java.util.List;
  * @param headBusyPoll the same for a provider's answer head, once the request is written; zero never
  * @param front whether Aegis's own HTTP/1.1 front serves the model-call routes (Jetty serves the rest,
  *     and everything when false)
+ * @param platformThreads how many of the front's connections may be served on platform threads at once
+ *     while the daemon is quiet (the rest, and all under load, on virtual threads); zero never
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
         List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll,
-        Duration headBusyPoll, boolean front) {
+        Duration headBusyPoll, boolean front, int platformThreads) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8787;
@@ -36,6 +38,12 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
      */
     public static final Duration DEFAULT_HEAD_BUSY_POLL = Duration.ofNanos(100_000);
     public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
+    public static final int MAX_PLATFORM_THREADS = 256;
+
+    /** One platform thread per CPU: as many calls as can run at once. */
+    public static int defaultPlatformThreads() {
+        return Math.min(MAX_PLATFORM_THREADS, Runtime.getRuntime().availableProcessors());
+    }
 
     public ServerConfig {
         corsOrigins = List.copyOf(corsOrigins);

@@ -154,21 +154,23 @@ class ConfigLoaderTest {
         assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.busyPoll()).isEqualTo(Duration.ofNanos(100_000));
         assertThat(defaults.headBusyPoll()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(defaults.platformThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
         Path set = file("server: { allowed_hosts: [aegis.internal, \"10.0.0.2\"], max_inflight_body: 64MB, read_timeout: 5s,"
-                + " busy_poll: 0, head_busy_poll: 250us }\n");
+                + " busy_poll: 0, head_busy_poll: 250us, platform_threads: 0 }\n");
         ServerConfig server = new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).server();
         assertThat(server.allowedHosts()).containsExactly("aegis.internal", "10.0.0.2");
         assertThat(server.maxInflightBody()).isEqualTo(64L * 1024 * 1024);
         assertThat(server.readTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(server.busyPoll()).isZero();
         assertThat(server.headBusyPoll()).isEqualTo(Duration.ofNanos(250_000));
+        assertThat(server.platformThreads()).isZero();
         Path bad = file("server: { allowed_hosts: aegis.internal, max_inflight_body: 1MB, read_timeout: 0s, busy_poll: 11ms,"
-                + " head_busy_poll: -1ms }\n");
+                + " head_busy_poll: -1ms, platform_threads: -1 }\n");
         assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
                         .extracting(ConfigError::path)
                         .containsExactlyInAnyOrder("server.allowed_hosts", "server.max_inflight_body", "server.read_timeout",
-                                "server.busy_poll", "server.head_busy_poll"));
+                                "server.busy_poll", "server.head_busy_poll", "server.platform_threads"));
         Path url = file("server: { allowed_hosts: [\"http://aegis.internal/\"] }\n");
         assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(url, true, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("server.allowed_hosts[0]");
