@@ -9,22 +9,25 @@
 #   whole:    wrk at 1 connection, A B A B (p50 / p90 / p99), and at 64 connections, A B (calls/s,
 #             p99); the daemon's CPU per call from /proc for both
 # Usage: scripts/external-ab.sh --aegis PATH [--aegis-b PATH] [--a 'SERVER KEYS'] [--b 'SERVER KEYS']
-#                               [--rounds N] [--seconds S]
+#                               [--a-jvm 'OPTIONS'] [--b-jvm 'OPTIONS'] [--rounds N] [--seconds S]
 #   --aegis PATH    an installed aegis command (./install.sh) for A, and for B unless --aegis-b is given
 #   --a / --b KEYS  extra keys for that daemon's server: map, e.g. --a 'platform_threads: 0'
+#   --a-jvm / --b-jvm OPTIONS  that daemon's AEGIS_DAEMON_OPTS (JVM options after the daemon's own)
 #   --rounds N      rounds (default 3); --seconds S: seconds of paired streams per round (default 30)
 # Needs: wrk, nginx, node (>= 18), curl; tcpdump (and the right to capture on lo) for the split.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 HERE="$(pwd)/scripts/external-bench"
 
-A_CMD="" B_CMD="" A_KEYS="" B_KEYS="" ROUNDS=3 SECONDS_AB=30
+A_CMD="" B_CMD="" A_KEYS="" B_KEYS="" A_JVM="" B_JVM="" ROUNDS=3 SECONDS_AB=30
 while [ $# -gt 0 ]; do
   case "$1" in
     --aegis) shift; A_CMD="${1:?--aegis needs a path}" ;;
     --aegis-b) shift; B_CMD="${1:?--aegis-b needs a path}" ;;
     --a) shift; A_KEYS="${1?--a needs server keys}" ;;
     --b) shift; B_KEYS="${1?--b needs server keys}" ;;
+    --a-jvm) shift; A_JVM="${1?--a-jvm needs JVM options}" ;;
+    --b-jvm) shift; B_JVM="${1?--b-jvm needs JVM options}" ;;
     --rounds) shift; ROUNDS="${1:?--rounds needs a number}" ;;
     --seconds) shift; SECONDS_AB="${1:?--seconds needs a number}" ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -73,8 +76,8 @@ PIDS+=($!)
 wait_http "http://127.0.0.1:$P_WHOLE/" 10 || die "the nginx provider did not start: $(cat "$TMP/nginx/error.log")"
 
 HIGH=2147483647
-start_daemon() { # NAME CMD SERVER_KEYS -> PORT_x, PID_x, KEY_x, SSE_x
-  local name="$1" cmd="$2" keys="$3" home="$TMP/home-$1" port sse key
+start_daemon() { # NAME CMD SERVER_KEYS JVM_OPTIONS -> PORT_x, PID_x, KEY_x, SSE_x
+  local name="$1" cmd="$2" keys="$3" jvm="$4" home="$TMP/home-$1" port sse key
   port="$(free_port)" sse="$(free_port)"
   node "$HERE/sse-provider.js" "$sse" 20 5 > "$TMP/sse-$name.log" 2>&1 &
   PIDS+=($!)
@@ -96,14 +99,14 @@ governance:
 audit: { receipts: true }
 EOF
   key="$(AEGIS_HOME="$home" OPENAI_API_KEY=sk-ab "$cmd" keygen --name ab --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')"
-  AEGIS_HOME="$home" OPENAI_API_KEY=sk-ab "$cmd" start --foreground > "$TMP/aegis-$name.log" 2>&1 &
+  AEGIS_HOME="$home" OPENAI_API_KEY=sk-ab AEGIS_DAEMON_OPTS="$jvm" "$cmd" start --foreground > "$TMP/aegis-$name.log" 2>&1 &
   PIDS+=($!)
   printf -v "PID_$name" '%s' "$!"; printf -v "PORT_$name" '%s' "$port"; printf -v "KEY_$name" '%s' "$key"; printf -v "SSE_$name" '%s' "$sse"
   wait_http "http://127.0.0.1:$port/healthz" 60 || die "daemon $name did not start: $(tail -5 "$TMP/aegis-$name.log")"
 }
-start_daemon A "$A_CMD" "$A_KEYS"
-start_daemon B "$B_CMD" "$B_KEYS"
-say "A: $A_CMD${A_KEYS:+ (server: $A_KEYS)}; B: $B_CMD${B_KEYS:+ (server: $B_KEYS)}"
+start_daemon A "$A_CMD" "$A_KEYS" "$A_JVM"
+start_daemon B "$B_CMD" "$B_KEYS" "$B_JVM"
+say "A: $A_CMD${A_KEYS:+ (server: $A_KEYS)}${A_JVM:+ (JVM: $A_JVM)}; B: $B_CMD${B_KEYS:+ (server: $B_KEYS)}${B_JVM:+ (JVM: $B_JVM)}"
 
 node -e 'console.log(JSON.stringify({model:"gpt-4o-mini",messages:[{role:"user",content:"Say hello to the A/B benchmark, please, and keep the answer short. Thank you very much for that. Say hello, please."}]}))' > "$TMP/whole.json"
 node -e 'console.log(JSON.stringify({model:"extbench-stream-model",stream:true,messages:[{role:"user",content:"Say hello to the A/B benchmark, please, and keep the answer short. Thank you very much for that."}]}))' > "$TMP/stream.json"
