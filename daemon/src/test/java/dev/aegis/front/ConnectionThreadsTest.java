@@ -28,61 +28,69 @@ class ConnectionThreadsTest {
         return threads;
     }
 
-    /** Where a connection started by {@code start} runs: true for a virtual thread. */
-    private static boolean ranVirtual(java.util.function.Consumer<Runnable> start) throws Exception {
-        CompletableFuture<Boolean> virtual = new CompletableFuture<>();
-        start.accept(() -> virtual.complete(Thread.currentThread().isVirtual()));
-        return virtual.get(10, TimeUnit.SECONDS);
-    }
-
     private void callsAtWork(int n) {
         for (int i = 0; i < n; i++) {
             atWork.enter();
         }
     }
 
-    @Test
-    void aConnectionAcceptedWhileTheDaemonIsQuietRunsOnAPlatformThread() throws Exception {
-        ConnectionThreads t = threads(2);
-        assertThat(ranVirtual(t::start)).isFalse();
-        callsAtWork(1);
-        assertThat(ranVirtual(t::start)).as("one call at work, one platform thread left").isFalse();
+    /**
+     * A boundary on a virtual thread: whether the connection moved, and if it did, whether it went on on
+     * a virtual thread (null when it stayed).
+     */
+    private static Boolean boundaryOnAVirtualThread(ConnectionThreads t, boolean requestWaiting) throws Exception {
+        CompletableFuture<Boolean> wentOnVirtual = new CompletableFuture<>();
+        CompletableFuture<Boolean> moved = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> moved.complete(
+                t.moved(() -> wentOnVirtual.complete(Thread.currentThread().isVirtual()), requestWaiting)));
+        return moved.get(10, TimeUnit.SECONDS) ? wentOnVirtual.get(10, TimeUnit.SECONDS) : null;
     }
 
     @Test
-    void underLoadAndForALittleWhileAfterItConnectionsRunOnVirtualThreads() throws Exception {
+    void aNewConnectionStartsOnAVirtualThreadEvenWhenTheDaemonIsQuiet() throws Exception {
+        CompletableFuture<Boolean> virtual = new CompletableFuture<>();
+        threads(2).start(() -> virtual.complete(Thread.currentThread().isVirtual()));
+        assertThat(virtual.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aVirtualConnectionMovesToAPlatformThreadOnlyWhenAloneCalmAndNoRequestWaits() throws Exception {
         ConnectionThreads t = threads(2);
         callsAtWork(2);
-        assertThat(ranVirtual(t::start)).isTrue();
+        assertThat(boundaryOnAVirtualThread(t, false)).as("under load").isNull();
         atWork.exit();
         atWork.exit();
-        assertThat(ranVirtual(t::start)).as("the load was just seen").isTrue();
+        assertThat(boundaryOnAVirtualThread(t, false)).as("load seen less than a second ago").isNull();
+
         now.addAndGet(ConnectionThreads.CALM_NANOS + 1);
-        assertThat(ranVirtual(t::start)).as("calm for long enough").isFalse();
+        callsAtWork(1);
+        assertThat(boundaryOnAVirtualThread(t, false)).as("another call at work").isNull();
+        atWork.exit();
+        assertThat(boundaryOnAVirtualThread(t, true)).as("its next request is already here").isNull();
+        assertThat(boundaryOnAVirtualThread(t, false)).as("alone and calm: goes on on a platform thread").isFalse();
     }
 
     @Test
-    void withNoPlatformThreadsEveryConnectionIsVirtual() throws Exception {
-        ConnectionThreads t = threads(0);
-        assertThat(ranVirtual(t::start)).isTrue();
+    void withNoPlatformThreadsNothingMoves() throws Exception {
+        assertThat(boundaryOnAVirtualThread(threads(0), false)).isNull();
     }
 
     @Test
-    void whenEveryPlatformThreadIsBusyTheNextConnectionIsVirtual() throws Exception {
+    void whenEveryPlatformThreadIsBusyAConnectionStaysOnItsVirtualThread() throws Exception {
         ConnectionThreads t = threads(1);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch holding = new CountDownLatch(1);
-        t.start(() -> {
+        Thread.ofVirtual().start(() -> t.moved(() -> {
             holding.countDown();
             try {
                 release.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, false));
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
         try {
-            assertThat(ranVirtual(t::start)).isTrue();
+            assertThat(boundaryOnAVirtualThread(t, false)).isNull();
         } finally {
             release.countDown();
         }
@@ -92,48 +100,15 @@ class ConnectionThreadsTest {
     void aPlatformConnectionMovesToAVirtualThreadAtABoundaryUnderLoadAndNotWhileQuiet() throws Exception {
         ConnectionThreads t = threads(2);
         CompletableFuture<Boolean> stayed = new CompletableFuture<>();
-        t.start(() -> stayed.complete(!t.moved(() -> { }, false)));
-        assertThat(stayed.get(10, TimeUnit.SECONDS)).as("quiet: stays").isTrue();
-
         CompletableFuture<Boolean> movedTo = new CompletableFuture<>();
-        CompletableFuture<Boolean> moved = new CompletableFuture<>();
-        t.start(() -> {
+        CompletableFuture<Boolean> movedUnderLoad = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> t.moved(() -> { // now on a platform thread
+            stayed.complete(!Thread.currentThread().isVirtual() && !t.moved(() -> { }, false));
             callsAtWork(2); // other connections' calls came meanwhile
-            moved.complete(t.moved(() -> movedTo.complete(Thread.currentThread().isVirtual()), false));
-        });
-        assertThat(moved.get(10, TimeUnit.SECONDS)).isTrue();
+            movedUnderLoad.complete(t.moved(() -> movedTo.complete(Thread.currentThread().isVirtual()), false));
+        }, false));
+        assertThat(stayed.get(10, TimeUnit.SECONDS)).as("quiet: stays on its platform thread").isTrue();
+        assertThat(movedUnderLoad.get(10, TimeUnit.SECONDS)).isTrue();
         assertThat(movedTo.get(10, TimeUnit.SECONDS)).as("goes on on a virtual thread").isTrue();
-    }
-
-    @Test
-    void aVirtualConnectionMovesToAPlatformThreadOnlyWhenAloneCalmAndNoRequestWaits() throws Exception {
-        ConnectionThreads t = threads(2);
-        callsAtWork(2);
-        CompletableFuture<Boolean> underLoad = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> underLoad.complete(t.moved(() -> { }, false)));
-        assertThat(underLoad.get(10, TimeUnit.SECONDS)).isFalse();
-        atWork.exit();
-        atWork.exit();
-
-        CompletableFuture<Boolean> justAfter = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> justAfter.complete(t.moved(() -> { }, false)));
-        assertThat(justAfter.get(10, TimeUnit.SECONDS)).as("load seen less than a second ago").isFalse();
-
-        now.addAndGet(ConnectionThreads.CALM_NANOS + 1);
-        callsAtWork(1);
-        CompletableFuture<Boolean> notAlone = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> notAlone.complete(t.moved(() -> { }, false)));
-        assertThat(notAlone.get(10, TimeUnit.SECONDS)).as("another call at work").isFalse();
-        atWork.exit();
-
-        CompletableFuture<Boolean> waiting = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> waiting.complete(t.moved(() -> { }, true)));
-        assertThat(waiting.get(10, TimeUnit.SECONDS)).as("its next request is already here").isFalse();
-
-        CompletableFuture<Boolean> movedTo = new CompletableFuture<>();
-        CompletableFuture<Boolean> moved = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> moved.complete(t.moved(() -> movedTo.complete(Thread.currentThread().isVirtual()), false)));
-        assertThat(moved.get(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(movedTo.get(10, TimeUnit.SECONDS)).as("goes on on a platform thread").isFalse();
     }
 }
