@@ -9,17 +9,18 @@
 #   whole:    wrk at 1 connection, A B A B (p50 / p90 / p99), and at 64 connections, A B (calls/s,
 #             p99); the daemon's CPU per call from /proc for both
 # Usage: scripts/external-ab.sh --aegis PATH [--aegis-b PATH] [--a 'SERVER KEYS'] [--b 'SERVER KEYS']
-#                               [--a-jvm 'OPTIONS'] [--b-jvm 'OPTIONS'] [--rounds N] [--seconds S]
+#                               [--a-jvm 'OPTIONS'] [--b-jvm 'OPTIONS'] [--rounds N] [--seconds S] [--new-connections]
 #   --aegis PATH    an installed aegis command (./install.sh) for A, and for B unless --aegis-b is given
 #   --a / --b KEYS  extra keys for that daemon's server: map, e.g. --a 'platform_threads: 0'
 #   --a-jvm / --b-jvm OPTIONS  that daemon's AEGIS_DAEMON_OPTS (JVM options after the daemon's own)
 #   --rounds N      rounds (default 3); --seconds S: seconds of paired streams per round (default 30)
+#   --new-connections  the paired streams open a new connection for every call (else one kept-alive each)
 # Needs: wrk, nginx, node (>= 18), curl; tcpdump (and the right to capture on lo) for the split.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 HERE="$(pwd)/scripts/external-bench"
 
-A_CMD="" B_CMD="" A_KEYS="" B_KEYS="" A_JVM="" B_JVM="" ROUNDS=3 SECONDS_AB=30
+A_CMD="" B_CMD="" A_KEYS="" B_KEYS="" A_JVM="" B_JVM="" ROUNDS=3 SECONDS_AB=30 CONNECTIONS=keep
 while [ $# -gt 0 ]; do
   case "$1" in
     --aegis) shift; A_CMD="${1:?--aegis needs a path}" ;;
@@ -30,7 +31,8 @@ while [ $# -gt 0 ]; do
     --b-jvm) shift; B_JVM="${1?--b-jvm needs JVM options}" ;;
     --rounds) shift; ROUNDS="${1:?--rounds needs a number}" ;;
     --seconds) shift; SECONDS_AB="${1:?--seconds needs a number}" ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --new-connections) CONNECTIONS=new ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "external-ab: unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -142,7 +144,7 @@ for round in $(seq "$ROUNDS"); do
     tcpdump -i lo -n -B 8192 -w "$TMP/ab.pcap" "tcp port $PORT_A or tcp port $SSE_A or tcp port $PORT_B or tcp port $SSE_B" > "$TMP/tcpdump.log" 2>&1 &
     tp=$!; sleep 1
   fi
-  out="$(node "$HERE/ab-client.js" "$SECONDS_AB" "$TMP/stream.json" "$(url A)" "$(auth A)" "$(url B)" "$(auth B)")"
+  out="$(node "$HERE/ab-client.js" "$SECONDS_AB" "$TMP/stream.json" "$(url A)" "$(auth A)" "$(url B)" "$(auth B)" "$CONNECTIONS")"
   split_a="" split_b=""
   if [ "$CAPTURE" = 1 ]; then
     sleep 0.2; kill -INT "$tp"; wait "$tp" 2>/dev/null || true
@@ -152,7 +154,7 @@ for round in $(seq "$ROUNDS"); do
   for t in A B; do
     line="$(grep "target=$t" <<< "$out")"
     s="$( [ "$t" = A ] && echo "$split_a" || echo "$split_b")"
-    echo "round $round $t streams, 1 connection in turn: first byte p50 / p90 $(field "$line" fb_p50_us) / $(field "$line" fb_p90_us) us ($(field "$line" calls) calls, $(field "$line" errors) errors)${s:+; in $(field "$s" in_p50_us) / $(field "$s" in_p90_us) us, provider $(field "$s" provider_p50_us), out $(field "$s" out_p50_us) / $(field "$s" out_p90_us) us}"
+    echo "round $round $t streams, one at a time in turn ($( [ "$CONNECTIONS" = new ] && echo "a new connection each" || echo "1 connection kept alive")): first byte p50 / p90 $(field "$line" fb_p50_us) / $(field "$line" fb_p90_us) us ($(field "$line" calls) calls, $(field "$line" errors) errors)${s:+; in $(field "$s" in_p50_us) / $(field "$s" in_p90_us) us, provider $(field "$s" provider_p50_us), out $(field "$s" out_p50_us) / $(field "$s" out_p90_us) us}"
   done
   for t in A B A B; do
     whole "$t" 1 5

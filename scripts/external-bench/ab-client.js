@@ -4,13 +4,15 @@
 // other stream, so both are exactly as idle, and the host's slow and quiet moments fall on both
 // alike. First byte = the first body byte of the answer, timed from just before the request is
 // sent, as sse-client.js times it. Not Aegis code: plain Node, no dependencies.
-// Usage: node ab-client.js SECONDS BODY_FILE URL_A AUTH_A URL_B AUTH_B
+// Usage: node ab-client.js SECONDS BODY_FILE URL_A AUTH_A URL_B AUTH_B [new]
+//   new: a new connection for every call (as a client that lets its connection go between calls)
 // Prints one line per target: AB target=A calls=N errors=N fb_p50_us=.. fb_p90_us=.. fb_p99_us=..
 'use strict';
 const http = require('http');
 const fs = require('fs');
 
-const [secondsArg, bodyFile, urlA, authA, urlB, authB] = process.argv.slice(2);
+const [secondsArg, bodyFile, urlA, authA, urlB, authB, mode] = process.argv.slice(2);
+const keepAlive = mode !== 'new';
 if (!(Number(secondsArg) > 0) || !bodyFile || !urlA || !urlB) {
   console.error('usage: node ab-client.js SECONDS BODY_FILE URL_A AUTH_A URL_B AUTH_B');
   process.exit(2);
@@ -18,7 +20,7 @@ if (!(Number(secondsArg) > 0) || !bodyFile || !urlA || !urlB) {
 const body = fs.readFileSync(bodyFile);
 const targets = [['A', urlA, authA], ['B', urlB, authB]].map(([name, url, auth]) => ({
   name, url: new URL(url), auth, firstByte: [], errors: 0,
-  agent: new http.Agent({keepAlive: true, maxSockets: 1}),
+  agent: new http.Agent({keepAlive, maxSockets: 1}),
 }));
 const deadline = process.hrtime.bigint() + BigInt(Math.round(Number(secondsArg) * 1e9));
 let turn = 0;

@@ -21,14 +21,14 @@ import java.util.function.LongSupplier;
  * seen for {@link #CALM_NANOS} (under load the calls at work drop to none now and then, between a
  * load generator's batches, and a connection moving back and forth would cost two wake-ups a move).
  *
- * <p>A new connection starts on a virtual thread, and moves at the end of its first call: starting
- * a virtual thread costs the accepting thread next to nothing, where handing the connection to a
- * parked platform thread woke it (≈ 0.14 ms on a 2-vCPU virtual machine) and creating one took
- * ≈ 0.7 ms, both before the first request could be read. A move happens after an answer, while
- * the client has not sent its next request.
+ * <p>A connection accepted while the daemon is quiet starts on a platform thread too (one that has
+ * no connection), so that its first call is woken by the kernel on the way out as well: a client
+ * that opens a connection for each call got its first byte sooner so than from a virtual thread
+ * that moves at the end of the call (docs/benchmarks/run-2026-12-06-0540-platform-threads-when-quiet.md).
  *
  * <p>At most {@link #platformMax} platform threads ({@code server.platform_threads}), pooled, each
- * made when a move first needs it and then kept, parked, for the next.
+ * made when first needed and then kept, parked, for the next connection: on a 2-vCPU virtual
+ * machine starting one took ≈ 0.7 ms, waking a parked one ≈ 0.14 ms.
  */
 final class ConnectionThreads {
 
@@ -55,15 +55,18 @@ final class ConnectionThreads {
         this.platformMax = platformMax;
         this.clock = clock;
         this.loadSeen = clock.getAsLong() - CALM_NANOS - 1;
-        // As many core threads as the most: a core thread never times out, and until there are that
-        // many a move makes a new one rather than waiting for a busy one.
-        this.platform = platformMax <= 0 ? null : new ThreadPoolExecutor(platformMax, platformMax, 0, TimeUnit.SECONDS,
+        // No core threads (with them the pool would make a new thread while one was parked), and the
+        // others kept for good: a connection goes to a parked thread, else to a new one while there are
+        // fewer than the most, else stays on a virtual thread.
+        this.platform = platformMax <= 0 ? null : new ThreadPoolExecutor(0, platformMax, Long.MAX_VALUE, TimeUnit.NANOSECONDS,
                 new SynchronousQueue<>(), Thread.ofPlatform().name("aegis-front-lone").daemon(true).factory());
     }
 
-    /** Starts a connection just accepted, on a virtual thread. */
+    /** Starts a connection just accepted: on a platform thread when the daemon is quiet and one is free. */
     void start(Runnable connection) {
-        VIRTUAL.newThread(connection).start();
+        if (!calm(atWork.now()) || !onPlatform(connection)) {
+            VIRTUAL.newThread(connection).start();
+        }
     }
 
     /**

@@ -46,11 +46,31 @@ class ConnectionThreadsTest {
         return moved.get(10, TimeUnit.SECONDS) ? wentOnVirtual.get(10, TimeUnit.SECONDS) : null;
     }
 
-    @Test
-    void aNewConnectionStartsOnAVirtualThreadEvenWhenTheDaemonIsQuiet() throws Exception {
+    /** Where a connection started by {@code start} runs: true for a virtual thread. */
+    private static boolean startedVirtual(ConnectionThreads t) throws Exception {
         CompletableFuture<Boolean> virtual = new CompletableFuture<>();
-        threads(2).start(() -> virtual.complete(Thread.currentThread().isVirtual()));
-        assertThat(virtual.get(10, TimeUnit.SECONDS)).isTrue();
+        t.start(() -> virtual.complete(Thread.currentThread().isVirtual()));
+        return virtual.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aConnectionAcceptedWhileTheDaemonIsQuietStartsOnAPlatformThread() throws Exception {
+        ConnectionThreads t = threads(2);
+        assertThat(startedVirtual(t)).isFalse();
+        callsAtWork(1);
+        assertThat(startedVirtual(t)).as("one call at work, fewer than the platform threads").isFalse();
+    }
+
+    @Test
+    void underLoadAndForASecondAfterItNewConnectionsStartOnVirtualThreads() throws Exception {
+        ConnectionThreads t = threads(2);
+        callsAtWork(2);
+        assertThat(startedVirtual(t)).isTrue();
+        atWork.exit();
+        atWork.exit();
+        assertThat(startedVirtual(t)).as("the load was just seen").isTrue();
+        now.addAndGet(ConnectionThreads.CALM_NANOS + 1);
+        assertThat(startedVirtual(t)).as("calm for long enough").isFalse();
     }
 
     @Test
@@ -71,8 +91,26 @@ class ConnectionThreadsTest {
     }
 
     @Test
-    void withNoPlatformThreadsNothingMoves() throws Exception {
-        assertThat(boundaryOnAVirtualThread(threads(0), false)).isNull();
+    void aParkedPlatformThreadTakesTheNextConnectionInsteadOfANewOne() throws Exception {
+        ConnectionThreads t = threads(2);
+        CompletableFuture<Thread> first = new CompletableFuture<>();
+        t.start(() -> first.complete(Thread.currentThread()));
+        Thread ran = first.get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ran.getState() != Thread.State.WAITING && ran.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // until it is parked for the next connection
+        }
+        CompletableFuture<Thread> second = new CompletableFuture<>();
+        t.start(() -> second.complete(Thread.currentThread()));
+        assertThat(second.get(10, TimeUnit.SECONDS)).isSameAs(ran);
+    }
+
+    @Test
+    void withNoPlatformThreadsEveryConnectionIsVirtualAndNothingMoves() throws Exception {
+        ConnectionThreads t = threads(0);
+        assertThat(startedVirtual(t)).isTrue();
+        assertThat(boundaryOnAVirtualThread(t, false)).isNull();
     }
 
     @Test
@@ -91,6 +129,7 @@ class ConnectionThreadsTest {
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
         try {
             assertThat(boundaryOnAVirtualThread(t, false)).isNull();
+            assertThat(startedVirtual(t)).as("a new connection too").isTrue();
         } finally {
             release.countDown();
         }
