@@ -77,29 +77,15 @@ EOF
 PIDS+=($!)
 wait_http "http://127.0.0.1:$P_WHOLE/" 10 || die "the nginx provider did not start: $(cat "$TMP/nginx/error.log")"
 
-HIGH=2147483647
+# shellcheck source=external-bench/governed-config.sh
+. "$HERE/governed-config.sh"
 start_daemon() { # NAME CMD SERVER_KEYS JVM_OPTIONS -> PORT_x, PID_x, KEY_x, SSE_x
   local name="$1" cmd="$2" keys="$3" jvm="$4" home="$TMP/home-$1" port sse key
   port="$(free_port)" sse="$(free_port)"
   node "$HERE/sse-provider.js" "$sse" 20 5 > "$TMP/sse-$name.log" 2>&1 &
   PIDS+=($!)
   mkdir -p "$home"; chmod 700 "$home"
-  cat > "$home/aegis.yaml" <<EOF
-# written by scripts/external-ab.sh: a governed setup whose limits never bind
-server: { host: 127.0.0.1, port: $port${keys:+, $keys} }
-providers:
-  openai: { type: openai, base_url: "http://127.0.0.1:$P_WHOLE/v1", api_key_env: OPENAI_API_KEY }
-  sse: { type: openai, base_url: "http://127.0.0.1:$sse/v1", api_key_env: OPENAI_API_KEY }
-default_provider: openai
-routes:
-  "extbench-stream*": sse
-governance:
-  enabled: true
-  policy: { hardStop: true, tokens: { perRun: $HIGH, perMinute: $HIGH, perDay: $HIGH } }
-  rate_limits:
-    - { window: 1m, requests: $HIGH, scope: all }
-audit: { receipts: true }
-EOF
+  governed_config scripts/external-ab.sh "{ host: 127.0.0.1, port: $port${keys:+, $keys} }" "$P_WHOLE" "$sse" > "$home/aegis.yaml"
   key="$(AEGIS_HOME="$home" OPENAI_API_KEY=sk-ab "$cmd" keygen --name ab --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).key))')"
   AEGIS_HOME="$home" OPENAI_API_KEY=sk-ab AEGIS_DAEMON_OPTS="$jvm" "$cmd" start --foreground > "$TMP/aegis-$name.log" 2>&1 &
   PIDS+=($!)

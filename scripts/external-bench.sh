@@ -290,24 +290,9 @@ chmod 700 "$AEGIS_HOME"
 export AEGIS_OPENAI_BASE_URL="http://127.0.0.1:$P_WHOLE/v1"
 export OPENAI_API_KEY="sk-extbench-provider-key"
 export AEGIS_PORT=0
-HIGH=2147483647
-cat > "$AEGIS_HOME/aegis.yaml" <<EOF
-# written by scripts/external-bench.sh: a governed setup whose limits never bind
-server: { host: 127.0.0.1, port: 0, front: $FRONT }
-providers:
-  openai: { type: openai, base_url: "http://127.0.0.1:$P_WHOLE/v1", api_key_env: OPENAI_API_KEY }
-  sse: { type: openai, base_url: "http://127.0.0.1:$P_SSE/v1", api_key_env: OPENAI_API_KEY }
-default_provider: openai
-routes:
-  "extbench-stream*": sse
-governance:
-  enabled: true
-  policy: { hardStop: true, tokens: { perRun: $HIGH, perMinute: $HIGH, perDay: $HIGH } }
-  rate_limits:
-    - { window: 1m, requests: $HIGH, scope: all }
-    - { window: 1m, tokens: $HIGH, scope: model }
-audit: { receipts: true }
-EOF
+# shellcheck source=external-bench/governed-config.sh
+. "$HERE/governed-config.sh"
+governed_config scripts/external-bench.sh "{ host: 127.0.0.1, port: 0, front: $FRONT }" "$P_WHOLE" "$P_SSE" > "$AEGIS_HOME/aegis.yaml"
 KEY="$("$AEGIS_CMD" keygen --name external-bench --json 2> "$TMP/keygen.err" | node -e '
   let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).key)}catch(e){process.exit(1)}})')" ||
   { cat "$TMP/keygen.err" >&2; die "aegis keygen failed"; }
