@@ -16,15 +16,15 @@ import java.util.function.LongSupplier;
  * (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md). Under load, platform threads would
  * compete with the carriers for the CPUs, scheduled by the kernel beside them (the 64-connection p99
  * doubled when the first connections kept theirs for good), so connections move between the two
- * kinds at a request boundary: to a virtual thread once more calls are at work than there are
+ * kinds at a request boundary: to a virtual thread once as many other calls are at work as there are
  * platform threads, back to a platform thread when their calls are alone again and no load has been
  * seen for {@link #CALM_NANOS} (under load the calls at work drop to none now and then, between a
  * load generator's batches, and a connection moving back and forth would cost two wake-ups a move).
  *
  * <p>A connection accepted while the daemon is quiet starts on a platform thread too (one that has
  * no connection), so that its first call is woken by the kernel on the way out as well: a client
- * that opens a connection for each call got its first byte sooner so than from a virtual thread
- * that moves at the end of the call (docs/benchmarks/run-2026-12-06-0540-platform-threads-when-quiet.md).
+ * that opens a connection for each call got its first byte sooner that way than from a virtual
+ * thread moved at the end of the call (docs/benchmarks/run-2026-12-06-0540-platform-threads-when-quiet.md).
  *
  * <p>At most {@link #platformMax} platform threads ({@code server.platform_threads}), pooled, each
  * made when first needed and then kept, parked, for the next connection: on a 2-vCPU virtual
