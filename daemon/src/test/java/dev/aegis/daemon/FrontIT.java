@@ -237,17 +237,6 @@ class FrontIT {
                 .anyMatch(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getMethodName().equals("readHead")));
     }
 
-    private static boolean within(long ms, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + ms * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
-    }
-
     @Test
     void aConnectionMovesOffItsPlatformThreadUnderLoadAndBackWhenCalmLosingNoCall() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "server: { platform_threads: 1 }", Map.of());
@@ -269,7 +258,7 @@ class FrontIT {
                 }
             };
             call.run();
-            assertThat(within(5_000, FrontIT::platformThreadWaitsForARequest))
+            assertThat(Poll.within(5_000, FrontIT::platformThreadWaitsForARequest))
                     .as("a lone connection waits on a platform thread").isTrue();
 
             // Two streams held open by the provider: calls at work beside this connection's.
@@ -282,7 +271,7 @@ class FrontIT {
                     streams.add(r);
                 }
                 call.run();
-                assertThat(within(5_000, () -> !platformThreadWaitsForARequest()))
+                assertThat(Poll.within(5_000, () -> !platformThreadWaitsForARequest()))
                         .as("under load the connection went on on a virtual thread").isTrue();
                 call.run();
             } finally {
@@ -293,7 +282,7 @@ class FrontIT {
             }
 
             // Calm again (no load for a second): at a request boundary it moves back.
-            assertThat(within(10_000, () -> {
+            assertThat(Poll.within(10_000, () -> {
                 call.run();
                 return platformThreadWaitsForARequest();
             })).as("alone and calm, the connection waits on a platform thread again").isTrue();

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +21,6 @@ class ReloadIT {
         return Http.send(g.post("/v1/chat/completions", "{\"model\":\"" + model + "\"}")).statusCode();
     }
 
-    private static boolean within(long millis, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() < deadline) {
-            if (condition.call()) {
-                return true;
-            }
-            Thread.sleep(25);
-        }
-        return false;
-    }
-
     @Test
     void addedAliasWorksWithinTwoSecondsAndAnInvalidEditKeepsTheOldConfig() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "default_provider: none\n", Map.of())) {
@@ -44,13 +32,13 @@ class ReloadIT {
                     models:
                       fast: [ { provider: openai, model: gpt-4o-mini } ]
                     """);
-            assertThat(within(2000, () -> status(g, "fast") == 200)).as("alias live within 2 s").isTrue();
+            assertThat(Poll.within(2000, () -> status(g, "fast") == 200)).as("alias live within 2 s").isTrue();
             assertThat(Http.json(Http.get(g.url() + "/aegis/v1/status", "application/json").body())
                     .path("config_reloads").asLong()).isEqualTo(1);
             assertThat(g.fake.requests().getLast().bodyText()).isEqualTo("{\"model\":\"gpt-4o-mini\"}");
 
             Files.writeString(config, "default_provider: none\nmodels: { fast: [ { provider: ghost, model: x } ] }\nserver: [\n");
-            assertThat(within(2000, () -> Http.json(Http.get(g.url() + "/aegis/v1/status", "application/json").body())
+            assertThat(Poll.within(2000, () -> Http.json(Http.get(g.url() + "/aegis/v1/status", "application/json").body())
                     .path("config_rejected").asLong() == 1)).as("the edit is refused").isTrue();
             assertThat(status(g, "fast")).isEqualTo(200);
             assertThat(g.fake.requests().getLast().bodyText()).isEqualTo("{\"model\":\"gpt-4o-mini\"}");
@@ -67,7 +55,7 @@ class ReloadIT {
             assertThat(Http.readEvent(stream.body())).startsWith("data: ");
 
             Files.writeString(g.homeDir.resolve("aegis.yaml"), "default_provider: none\n");
-            assertThat(within(2000, () -> status(g, "fast") == 404)).as("the alias is gone after the reload").isTrue();
+            assertThat(Poll.within(2000, () -> status(g, "fast") == 404)).as("the alias is gone after the reload").isTrue();
 
             g.fake.releaseStreams();
             assertThat(new String(stream.body().readAllBytes(), StandardCharsets.UTF_8)).endsWith("data: [DONE]\n\n");
