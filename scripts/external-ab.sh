@@ -55,10 +55,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-wait_http() { local i; for i in $(seq $(( $2 * 10 ))); do curl -s -o /dev/null -m 1 "$1" && return 0; sleep 0.1; done; return 1; }
-cpu_ticks() { local total=0 p; for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-  [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$total"; }
+# shellcheck source=external-bench/common.sh
+. "$HERE/common.sh" # free_port, wait_http, cpu_ticks, CLK_TCK, governed_config
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1"; }
 
 # The providers: nginx with a fixed chat completion, and one Node SSE provider per daemon.
@@ -77,8 +75,6 @@ EOF
 PIDS+=($!)
 wait_http "http://127.0.0.1:$P_WHOLE/" 10 || die "the nginx provider did not start: $(cat "$TMP/nginx/error.log")"
 
-# shellcheck source=external-bench/governed-config.sh
-. "$HERE/governed-config.sh"
 start_daemon() { # NAME CMD SERVER_KEYS JVM_OPTIONS -> PORT_x, PID_x, KEY_x, SSE_x
   local name="$1" cmd="$2" keys="$3" jvm="$4" home="$TMP/home-$1" port sse key
   port="$(free_port)" sse="$(free_port)"
@@ -109,7 +105,7 @@ whole() { # TARGET CONNECTIONS SECONDS -> line (wrk's) and cpu (the daemon's, us
   local pid before after
   pid="$(eval echo "\$PID_$1")"
   before="$(cpu_ticks "$pid")"; line="$(wrk_run "$@")"; after="$(cpu_ticks "$pid")"
-  cpu="$(awk -v d=$(( after - before )) -v c="$(field "$line" calls)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%d", (c > 0 ? d * 1e6 / hz / c : 0) }')"
+  cpu="$(awk -v d=$(( after - before )) -v c="$(field "$line" calls)" -v hz="$CLK_TCK" 'BEGIN { printf "%d", (c > 0 ? d * 1e6 / hz / c : 0) }')"
 }
 
 say "warming both up (64 connections: whole answers 15 s, streams 10 s each)..."

@@ -105,42 +105,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
-}
-
-wait_http() { # URL SECONDS: until something answers on it (any status)
-  local i
-  for i in $(seq $(( $2 * 10 ))); do
-    curl -s -o /dev/null -m 1 "$1" && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=external-bench/common.sh
+. "$HERE/common.sh" # free_port, wait_http, tree_pids, cpu_ticks, CLK_TCK, governed_config
 
 # ---------------------------------------------------------------------------------------------
-# /proc readings: a target is a process and its descendants
+# /proc readings: a target is a process and its descendants (tree_pids, cpu_ticks: common.sh)
 # ---------------------------------------------------------------------------------------------
-CLK_TCK="$(getconf CLK_TCK)"
-tree_pids() { # PID -> PID and all its descendants
-  local p c
-  for p in "$@"; do
-    [ -d "/proc/$p" ] || continue
-    echo "$p"
-    for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do tree_pids "$c"; done
-  done
-}
-cpu_ticks() { # PID -> utime+stime of the process tree, in clock ticks
-  local total=0 p stat rest
-  for p in $(tree_pids "$1"); do
-    stat="$(cat "/proc/$p/stat" 2>/dev/null)" || continue
-    rest="${stat##*) }"
-    # shellcheck disable=SC2086
-    set -- $rest
-    total=$(( total + ${12} + ${13} ))   # fields 14 and 15 of /proc/PID/stat
-  done
-  echo "$total"
-}
 mem_kb() { # PID FIELD(VmRSS|VmHWM) -> the sum over the process tree, in kB
   local total=0 p v
   for p in $(tree_pids "$1"); do
@@ -290,8 +260,6 @@ chmod 700 "$AEGIS_HOME"
 export AEGIS_OPENAI_BASE_URL="http://127.0.0.1:$P_WHOLE/v1"
 export OPENAI_API_KEY="sk-extbench-provider-key"
 export AEGIS_PORT=0
-# shellcheck source=external-bench/governed-config.sh
-. "$HERE/governed-config.sh"
 governed_config scripts/external-bench.sh "{ host: 127.0.0.1, port: 0, front: $FRONT }" "$P_WHOLE" "$P_SSE" > "$AEGIS_HOME/aegis.yaml"
 KEY="$("$AEGIS_CMD" keygen --name external-bench --json 2> "$TMP/keygen.err" | node -e '
   let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).key)}catch(e){process.exit(1)}})')" ||
