@@ -40,6 +40,7 @@ public final class Front {
     private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
     private final LongAdder served = new LongAdder();
     private final LongAdder handedOff = new LongAdder();
+    private final LongAdder nextRequestPolls = new LongAdder();
     private volatile FrontRoutes routes;
     private volatile boolean stopped;
 
@@ -98,8 +99,20 @@ public final class Front {
         return handedOff.sum();
     }
 
+    /**
+     * Times a connection asked its socket for the client's next request before waiting for it
+     * ({@code server.busy_poll}; only on a virtual thread, {@link dev.aegis.http1.BusyPoll#worthOnThisThread}).
+     */
+    public long nextRequestPolls() {
+        return nextRequestPolls.sum();
+    }
+
     void servedOne() {
         served.increment();
+    }
+
+    void polledForNextRequest() {
+        nextRequestPolls.increment();
     }
 
     void handOff(SocketChannel channel, ByteBuffer already, HandOff jetty) throws IOException {

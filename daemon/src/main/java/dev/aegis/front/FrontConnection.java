@@ -114,7 +114,9 @@ final class FrontConnection implements Runnable {
                 return Next.CLOSE;
             }
             nextCame = false;
-            if (pos == limit && client.answered(System.nanoTime()) && front.atWork().now() == 1) {
+            if (pos == limit && BusyPoll.worthOnThisThread() && client.answered(System.nanoTime())
+                    && front.atWork().now() == 1) {
+                front.polledForNextRequest();
                 nextCame = BusyPoll.readableBefore(in, System.nanoTime() + spinNanos);
                 client.spun(nextCame);
             }

@@ -63,7 +63,8 @@ class SpinningConnection extends HttpConnection {
                 if (whenReadable == null) {
                     return; // the request is still being handled elsewhere, or the connection closed
                 }
-                if (client.answered(System.nanoTime()) && atWork.now() == 1 && getEndPoint().isOpen()) {
+                if (BusyPoll.worthOnThisThread() && client.answered(System.nanoTime()) && atWork.now() == 1
+                        && getEndPoint().isOpen()) {
                     boolean arrived = nextRequestArrives();
                     client.spun(arrived);
                     if (arrived) {

@@ -43,6 +43,7 @@ public final class GatewayMetrics implements RetryListener {
     private final Timer overhead;
     private LongSupplier frontServed;
     private LongSupplier frontHandedOff;
+    private LongSupplier frontNextRequestPolls;
 
     private record ToolCallLabels(String server, String tool, String outcome) {}
 
@@ -64,17 +65,22 @@ public final class GatewayMetrics implements RetryListener {
 
     /**
      * The front's traffic (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md): requests it
-     * served itself, and connections it handed to Jetty (another route, or a request out of the
-     * ordinary).
+     * served itself, connections it handed to Jetty (another route, or a request out of the
+     * ordinary), and the times a connection asked for its client's next request before waiting
+     * ({@code server.busy_poll}).
      */
-    public void bindFront(LongSupplier served, LongSupplier handedOff) {
+    public void bindFront(LongSupplier served, LongSupplier handedOff, LongSupplier nextRequestPolls) {
         // Micrometer holds a function counter's object weakly: these fields keep the suppliers alive.
         this.frontServed = served;
         this.frontHandedOff = handedOff;
+        this.frontNextRequestPolls = nextRequestPolls;
         FunctionCounter.builder("aegis.front.requests", served, LongSupplier::getAsLong)
                 .description("requests served by Aegis's own front").register(registry);
         FunctionCounter.builder("aegis.front.handoffs", handedOff, LongSupplier::getAsLong)
                 .description("connections the front handed to Jetty").register(registry);
+        FunctionCounter.builder("aegis.front.next.request.polls", nextRequestPolls, LongSupplier::getAsLong)
+                .description("times a connection asked for its client's next request before waiting (server.busy_poll)")
+                .register(registry);
     }
 
     /** Counts one finished or refused call. */

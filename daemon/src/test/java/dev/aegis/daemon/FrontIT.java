@@ -292,6 +292,37 @@ class FrontIT {
     }
 
     @Test
+    void aLoneConnectionOnAPlatformThreadWaitsForItsNextRequestWithoutAsking() throws Exception {
+        assertThat(pollsForCallsSentAtOnce("server: { busy_poll: 10ms }"))
+                .as("asks for the next request on a platform thread (the kernel wakes it directly)").isZero();
+    }
+
+    @Test
+    void aLoneConnectionOnAVirtualThreadAsksForItsNextRequestBeforeParking() throws Exception {
+        assertThat(pollsForCallsSentAtOnce("server: { busy_poll: 10ms, platform_threads: 0 }"))
+                .as("asks for the next request on a virtual thread").isPositive();
+    }
+
+    /**
+     * Sends calls on one connection, each as soon as the answer before it is read, and returns how
+     * many times the front asked for the next request before waiting ({@code aegis_front_next_request_polls_total}).
+     */
+    private double pollsForCallsSentAtOnce(String yaml) throws Exception {
+        try (TestGateway g = TestGateway.start(temp, yaml, Map.of()); Socket s = new Socket("127.0.0.1", g.state().port())) {
+            s.setSoTimeout(10_000);
+            s.setTcpNoDelay(true);
+            for (int i = 0; i < 20; i++) {
+                s.getOutputStream().write(post(g, "at-once-" + i, "").getBytes(StandardCharsets.US_ASCII));
+                Answer a = read(s.getInputStream());
+                assertThat(a.status()).as("call %d", i).isEqualTo(200);
+                assertThat(a.headers()).containsEntry("x-request-id", "at-once-" + i);
+            }
+            assertThat(metric(g, "aegis_front_requests_total")).as("every call served by the front").isGreaterThanOrEqualTo(20);
+            return metric(g, "aegis_front_next_request_polls_total");
+        }
+    }
+
+    @Test
     void withTheFrontOffJettyServesTheCallsItself() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "server: { front: false }", Map.of());
                 Socket s = new Socket("127.0.0.1", g.state().port())) {

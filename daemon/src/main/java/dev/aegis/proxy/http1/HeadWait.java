@@ -1,5 +1,6 @@
 package dev.aegis.proxy.http1;
 
+import dev.aegis.http1.BusyPoll;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,8 @@ import java.util.function.IntSupplier;
  * provider on the same machine takes to answer (issue 29: +0.06 ms at the median and 55 µs of CPU per
  * call at one connection, docs/benchmarks/run-2026-12-04-2200-head-wait.md).
  *
- * <p>So a call asks its socket for the first bytes, for up to {@link #spinNanos}
+ * <p>So a call on a virtual thread ({@link BusyPoll#worthOnThisThread}: a platform thread is woken by
+ * the kernel directly) asks its socket for the first bytes, for up to {@link #spinNanos}
  * ({@code server.head_busy_poll}, 100 µs unless set), before it parks, when it is the only call the
  * daemon is serving and its connection's previous answer started within that time. A remote
  * provider's answer never does, so it costs at most one spin per new connection. With other calls
@@ -39,7 +41,7 @@ final class HeadWait {
         long start = System.nanoTime();
         boolean alone = waiting.incrementAndGet() == 1 && callsAtWork.getAsInt() <= 1;
         try {
-            if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos) {
+            if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos && BusyPoll.worthOnThisThread()) {
                 spins.incrementAndGet();
                 conn.spinUntilReadable(start + spinNanos);
             }

@@ -21,9 +21,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wait for an answer's head: the only call waiting asks its socket before it parks, and reads the
- * head whole either way; a connection whose last answer came late, or a call beside another waiting
- * one, parks at once. Real loopback sockets; each "provider" answers one request line per request.
+ * The wait for an answer's head: the only call waiting on a virtual thread asks its socket before it
+ * parks, and reads the head whole either way; a connection whose last answer came late, a call beside
+ * another waiting one, and a call on a platform thread (which the kernel wakes directly) wait at once.
+ * Real loopback sockets; each "provider" answers one request line per request. Calls run on virtual
+ * threads, as the daemon's do under load, unless a test says otherwise.
  */
 class HeadWaitTest {
 
@@ -48,6 +50,17 @@ class HeadWaitTest {
         assertThat(wait.spins()).isEqualTo(1);
         assertThat(conn.lastHeadNanos()).isPositive();
         assertThat(conn.readLine()).as("the rest of the head, untouched by the asking").isEqualTo("Content-Length: 0");
+    }
+
+    @Test
+    void aCallOnAPlatformThreadWaitsAtOnceAndReadsTheWholeStatusLine() throws Exception {
+        Connection conn = connectTo(provider(0, null));
+        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        conn.write(request, new byte[0], 0, 0);
+
+        assertThat(wait.statusLine(conn)).as("read on this (platform) test thread").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.spins()).as("the only call at work, but on a platform thread: no asking").isZero();
+        assertThat(conn.readLine()).isEqualTo("Content-Length: 0");
     }
 
     @Test
@@ -110,10 +123,25 @@ class HeadWaitTest {
         return exchange(conn, wait);
     }
 
+    /** Writes a request and reads its answer's status line, on a virtual thread of its own. */
     private String exchange(Connection conn, HeadWait headWait) throws IOException {
-        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        conn.write(request, new byte[0], 0, 0);
-        return headWait.statusLine(conn);
+        CompletableFuture<String> line = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+                conn.write(request, new byte[0], 0, 0);
+                line.complete(headWait.statusLine(conn));
+            } catch (IOException | RuntimeException e) {
+                line.completeExceptionally(e);
+            }
+        });
+        try {
+            return line.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(e);
+        }
     }
 
     /** A provider that answers each request after {@code delayMillis}, and after {@code release} opens if given. */
