@@ -55,8 +55,7 @@ class HeadWaitTest {
     @Test
     void aCallOnAPlatformThreadWaitsAtOnceAndReadsTheWholeStatusLine() throws Exception {
         Connection conn = connectTo(provider(0, null));
-        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        conn.write(request, new byte[0], 0, 0);
+        sendRequest(conn);
 
         assertThat(wait.statusLine(conn)).as("read on this (platform) test thread").isEqualTo("HTTP/1.1 200 OK");
         assertThat(wait.spins()).as("the only call at work, but on a platform thread: no asking").isZero();
@@ -123,13 +122,17 @@ class HeadWaitTest {
         return exchange(conn, wait);
     }
 
+    private static void sendRequest(Connection conn) throws IOException {
+        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        conn.write(request, new byte[0], 0, 0);
+    }
+
     /** Writes a request and reads its answer's status line, on a virtual thread of its own. */
     private String exchange(Connection conn, HeadWait headWait) throws IOException {
         CompletableFuture<String> line = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-                conn.write(request, new byte[0], 0, 0);
+                sendRequest(conn);
                 line.complete(headWait.statusLine(conn));
             } catch (IOException | RuntimeException e) {
                 line.completeExceptionally(e);
