@@ -14,7 +14,7 @@ const fs = require('fs');
 const [secondsArg, bodyFile, urlA, authA, urlB, authB, mode] = process.argv.slice(2);
 const keepAlive = mode !== 'new';
 if (!(Number(secondsArg) > 0) || !bodyFile || !urlA || !urlB) {
-  console.error('usage: node ab-client.js SECONDS BODY_FILE URL_A AUTH_A URL_B AUTH_B');
+  console.error('usage: node ab-client.js SECONDS BODY_FILE URL_A AUTH_A URL_B AUTH_B [new]');
   process.exit(2);
 }
 const body = fs.readFileSync(bodyFile);
