@@ -118,7 +118,8 @@ public final class Daemon {
                 AegisVersion.get(), Instant.now().truncatedTo(ChronoUnit.MILLIS), options.instance(), randomToken());
         ControlHandlers control = new ControlHandlers(initial, components.inFlight, components.reloads, this::stopInBackground);
         if (server.front() != null) {
-            components.metrics.bindFront(server.front()::served, server.front()::handedOff, server.front()::nextRequestPolls);
+            components.metrics.bindFront(server.front()::served, server.front()::handedOff, server.front()::nextRequestPolls,
+                    server.front()::readYields);
         }
         server.open(app -> components.routes(app, control), components.frontRoutes());
         state = new DaemonState(initial.pid(), initial.host(), server.port(), initial.version(), initial.startedAt(),

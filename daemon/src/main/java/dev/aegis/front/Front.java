@@ -41,6 +41,7 @@ public final class Front {
     private final LongAdder served = new LongAdder();
     private final LongAdder handedOff = new LongAdder();
     private final LongAdder nextRequestPolls = new LongAdder();
+    private final LongAdder readYields = new LongAdder();
     private volatile FrontRoutes routes;
     private volatile boolean stopped;
 
@@ -107,12 +108,24 @@ public final class Front {
         return nextRequestPolls.sum();
     }
 
+    /**
+     * Times a connection's virtual thread let the other calls at work run before reading its
+     * client's next request ({@link dev.aegis.http1.YieldFirst}).
+     */
+    public long readYields() {
+        return readYields.sum();
+    }
+
     void servedOne() {
         served.increment();
     }
 
     void polledForNextRequest() {
         nextRequestPolls.increment();
+    }
+
+    void yieldedBeforeRead() {
+        readYields.increment();
     }
 
     void handOff(SocketChannel channel, ByteBuffer already, HandOff jetty) throws IOException {

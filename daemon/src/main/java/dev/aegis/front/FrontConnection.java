@@ -2,6 +2,7 @@ package dev.aegis.front;
 
 import dev.aegis.http.ClientTurnaround;
 import dev.aegis.http1.BusyPoll;
+import dev.aegis.http1.YieldFirst;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
 import java.io.IOException;
@@ -149,6 +150,9 @@ final class FrontConnection implements Runnable {
                     deadline = Watchdogs.SHARED.watch(readTimeout, channel);
                 }
                 boolean first = limit == 0;
+                if (first && YieldFirst.beforeRead(front.atWork().now() > 0)) {
+                    front.yieldedBeforeRead();
+                }
                 int r = in.read(buf, limit, buf.length - limit);
                 if (r < 0) {
                     return null;

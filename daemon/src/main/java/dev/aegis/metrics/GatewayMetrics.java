@@ -44,6 +44,7 @@ public final class GatewayMetrics implements RetryListener {
     private LongSupplier frontServed;
     private LongSupplier frontHandedOff;
     private LongSupplier frontNextRequestPolls;
+    private LongSupplier frontReadYields;
 
     private record ToolCallLabels(String server, String tool, String outcome) {}
 
@@ -66,20 +67,25 @@ public final class GatewayMetrics implements RetryListener {
     /**
      * The front's traffic (docs/adr/0007-a-front-of-our-own-for-the-proxy-routes.md): requests it
      * served itself, connections it handed to Jetty (another route, or a request out of the
-     * ordinary), and the times a connection asked for its client's next request before waiting
-     * ({@code server.busy_poll}).
+     * ordinary), the times a connection asked for its client's next request before waiting
+     * ({@code server.busy_poll}), and the times it let the other calls at work run before reading it
+     * ({@link dev.aegis.http1.YieldFirst}).
      */
-    public void bindFront(LongSupplier served, LongSupplier handedOff, LongSupplier nextRequestPolls) {
+    public void bindFront(LongSupplier served, LongSupplier handedOff, LongSupplier nextRequestPolls, LongSupplier readYields) {
         // Micrometer holds a function counter's object weakly: these fields keep the suppliers alive.
         this.frontServed = served;
         this.frontHandedOff = handedOff;
         this.frontNextRequestPolls = nextRequestPolls;
+        this.frontReadYields = readYields;
         FunctionCounter.builder("aegis.front.requests", served, LongSupplier::getAsLong)
                 .description("requests served by Aegis's own front").register(registry);
         FunctionCounter.builder("aegis.front.handoffs", handedOff, LongSupplier::getAsLong)
                 .description("connections the front handed to Jetty").register(registry);
         FunctionCounter.builder("aegis.front.next.request.polls", nextRequestPolls, LongSupplier::getAsLong)
                 .description("times a connection asked for its client's next request before waiting (server.busy_poll)")
+                .register(registry);
+        FunctionCounter.builder("aegis.front.read.yields", readYields, LongSupplier::getAsLong)
+                .description("times a connection let the other calls at work run before reading its client's next request")
                 .register(registry);
     }
 

@@ -303,6 +303,41 @@ class FrontIT {
                 .as("asks for the next request on a virtual thread").isPositive();
     }
 
+    @Test
+    void aConnectionOnAVirtualThreadLetsTheCallsAtWorkRunBeforeReadingItsNextRequest() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "server: { platform_threads: 0 }", Map.of());
+                Socket s = new Socket("127.0.0.1", g.state().port())) {
+            s.setSoTimeout(10_000);
+            callsInTurn(g, s, "alone-", 5);
+            // At most the read after the last call, which may overlap this scrape of /metrics (a call at work).
+            double alone = metric(g, "aegis_front_read_yields_total");
+            assertThat(alone).as("no other call at work: read at once").isLessThanOrEqualTo(1);
+
+            // A stream held open by the provider: a call at work beside this connection's.
+            g.fake.holdStreamsAfterFirstEvent();
+            try {
+                HttpResponse<InputStream> held = Http.open(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"stream\":true}"));
+                assertThat(Http.readEvent(held.body())).startsWith("data: ");
+                callsInTurn(g, s, "beside-", 5);
+                // Before the reads of beside-1 to beside-4 at least (the one after beside-4 may come after the scrape).
+                assertThat(metric(g, "aegis_front_read_yields_total") - alone)
+                        .as("the held call at work: yields before reading the next request").isGreaterThanOrEqualTo(4);
+            } finally {
+                g.fake.releaseStreams();
+            }
+        }
+    }
+
+    /** Sends {@code count} calls on {@code s}, each once the answer before it is read. */
+    private static void callsInTurn(TestGateway g, Socket s, String prefix, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            s.getOutputStream().write(post(g, prefix + i, "").getBytes(StandardCharsets.US_ASCII));
+            Answer a = read(s.getInputStream());
+            assertThat(a.status()).as("call %s%d", prefix, i).isEqualTo(200);
+            assertThat(a.headers()).containsEntry("x-request-id", prefix + i);
+        }
+    }
+
     /**
      * Sends calls on one connection, each as soon as the answer before it is read, and returns how
      * many times the front asked for the next request before waiting ({@code aegis_front_next_request_polls_total}).
@@ -311,12 +346,7 @@ class FrontIT {
         try (TestGateway g = TestGateway.start(temp, yaml, Map.of()); Socket s = new Socket("127.0.0.1", g.state().port())) {
             s.setSoTimeout(10_000);
             s.setTcpNoDelay(true);
-            for (int i = 0; i < 20; i++) {
-                s.getOutputStream().write(post(g, "at-once-" + i, "").getBytes(StandardCharsets.US_ASCII));
-                Answer a = read(s.getInputStream());
-                assertThat(a.status()).as("call %d", i).isEqualTo(200);
-                assertThat(a.headers()).containsEntry("x-request-id", "at-once-" + i);
-            }
+            callsInTurn(g, s, "at-once-", 20);
             assertThat(metric(g, "aegis_front_requests_total")).as("every call served by the front").isGreaterThanOrEqualTo(20);
             return metric(g, "aegis_front_next_request_polls_total");
         }

@@ -1,6 +1,7 @@
 package dev.aegis.proxy.http1;
 
 import dev.aegis.http1.BusyPoll;
+import dev.aegis.http1.YieldFirst;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,9 +19,11 @@ import java.util.function.IntSupplier;
  * ({@code server.head_busy_poll}, 100 µs unless set), before it parks, when it is the only call the
  * daemon is serving and its connection's previous answer started within that time. A remote
  * provider's answer never does, so it costs at most one spin per new connection. With other calls
- * at work, the carriers have their work to do, a park costs little, and a spin would take a CPU they
- * need: at 64 connections, a call alone in its wait for a head (not alone at work) spun on CPUs the
- * others needed (issue 29, docs/benchmarks/run-2026-12-05-0700-per-collection-cold-path.md).
+ * at work, the carriers have their work to do and a spin would take a CPU they need: at 64
+ * connections, a call alone in its wait for a head (not alone at work) spun on CPUs the others
+ * needed (issue 29, docs/benchmarks/run-2026-12-05-0700-per-collection-cold-path.md). There a call on
+ * a virtual thread lets the others run once before it reads instead ({@link YieldFirst}): by then
+ * the head has nearly always come, and the read finds it without a park.
  */
 final class HeadWait {
 
@@ -29,6 +32,7 @@ final class HeadWait {
     private final IntSupplier callsAtWork;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger spins = new AtomicInteger();
+    private final AtomicInteger yields = new AtomicInteger();
 
     /** @param callsAtWork how many calls the daemon is serving now, the caller's own included */
     HeadWait(Duration busyPoll, IntSupplier callsAtWork) {
@@ -44,6 +48,8 @@ final class HeadWait {
             if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos && BusyPoll.worthOnThisThread()) {
                 spins.incrementAndGet();
                 conn.spinUntilReadable(start + spinNanos);
+            } else if (!alone && conn.nothingBuffered() && YieldFirst.beforeRead(true)) {
+                yields.incrementAndGet();
             }
             String line = conn.readLine();
             conn.lastHeadNanos(System.nanoTime() - start);
@@ -56,5 +62,10 @@ final class HeadWait {
     /** How many calls asked before parking, for tests. */
     int spins() {
         return spins.get();
+    }
+
+    /** How many calls let the others run before reading ({@link YieldFirst}), for tests. */
+    int yields() {
+        return yields.get();
     }
 }

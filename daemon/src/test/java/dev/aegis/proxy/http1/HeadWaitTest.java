@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wait for an answer's head: the only call waiting on a virtual thread asks its socket before it
- * parks, and reads the head whole either way; a connection whose last answer came late, a call beside
- * another waiting one, and a call on a platform thread (which the kernel wakes directly) wait at once.
+ * parks, and reads the head whole either way; a connection whose last answer came late and a call on a
+ * platform thread (which the kernel wakes directly) wait at once; a call on a virtual thread beside
+ * other calls at work lets them run once before it reads.
  * Real loopback sockets; each "provider" answers one request line per request. Calls run on virtual
  * threads, as the daemon's do under load, unless a test says otherwise.
  */
@@ -79,7 +80,7 @@ class HeadWaitTest {
     }
 
     @Test
-    void aCallWaitingBesideAnotherParksAtOnce() throws Exception {
+    void aCallWaitingBesideAnotherDoesNotAskButLetsItRunFirst() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         Connection held = connectTo(provider(0, release));
         Connection quick = connectTo(provider(0, null));
@@ -97,12 +98,13 @@ class HeadWaitTest {
 
         assertThat(exchange(quick)).isEqualTo("HTTP/1.1 200 OK");
         assertThat(wait.spins()).as("the second call, beside a waiting one, did not").isEqualTo(1);
+        assertThat(wait.yields()).as("it yielded once before reading instead").isEqualTo(1);
         release.countDown();
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("HTTP/1.1 200 OK");
     }
 
     @Test
-    void aCallWhileAnotherIsAtWorkParksAtOnceEvenAloneInItsWait() throws Exception {
+    void aCallWhileAnotherIsAtWorkYieldsInsteadOfAskingEvenAloneInItsWait() throws Exception {
         // A spin long enough that the parked first answer's time never stops the second from spinning.
         HeadWait longWait = new HeadWait(Duration.ofSeconds(10), callsAtWork::get);
         Connection conn = connectTo(provider(0, null));
@@ -110,12 +112,26 @@ class HeadWaitTest {
 
         assertThat(exchange(conn, longWait)).isEqualTo("HTTP/1.1 200 OK");
         assertThat(longWait.spins()).as("not the only call at work: no spin").isZero();
+        assertThat(longWait.yields()).as("it let the other call run once before reading instead").isEqualTo(1);
         conn.readLine();
         conn.readLine();
 
         callsAtWork.set(1);
         assertThat(exchange(conn, longWait)).isEqualTo("HTTP/1.1 200 OK");
         assertThat(longWait.spins()).as("the only call at work again").isEqualTo(1);
+        assertThat(longWait.yields()).as("alone: nothing to let run first").isEqualTo(1);
+    }
+
+    @Test
+    void aCallOnAPlatformThreadWhileAnotherIsAtWorkReadsWithoutYielding() throws Exception {
+        Connection conn = connectTo(provider(0, null));
+        callsAtWork.set(2);
+        sendRequest(conn);
+
+        assertThat(wait.statusLine(conn)).as("read on this (platform) test thread").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(wait.yields()).as("the kernel runs the others and wakes a platform thread itself").isZero();
+        assertThat(wait.spins()).isZero();
+        assertThat(conn.readLine()).isEqualTo("Content-Length: 0");
     }
 
     private String exchange(Connection conn) throws IOException {
