@@ -5,6 +5,7 @@ import dev.aegis.http1.YieldFirst;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 /**
@@ -32,7 +33,8 @@ final class HeadWait {
     private final IntSupplier callsAtWork;
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicInteger spins = new AtomicInteger();
-    private final AtomicInteger yields = new AtomicInteger();
+    /** Counted on every call under load: an adder, not a contended atomic. */
+    private final LongAdder yields = new LongAdder();
 
     /** @param callsAtWork how many calls the daemon is serving now, the caller's own included */
     HeadWait(Duration busyPoll, IntSupplier callsAtWork) {
@@ -49,7 +51,7 @@ final class HeadWait {
                 spins.incrementAndGet();
                 conn.spinUntilReadable(start + spinNanos);
             } else if (!alone && conn.nothingBuffered() && YieldFirst.beforeRead(true)) {
-                yields.incrementAndGet();
+                yields.increment();
             }
             String line = conn.readLine();
             conn.lastHeadNanos(System.nanoTime() - start);
@@ -65,7 +67,7 @@ final class HeadWait {
     }
 
     /** How many calls let the others run before reading ({@link YieldFirst}), for tests. */
-    int yields() {
-        return yields.get();
+    long yields() {
+        return yields.sum();
     }
 }
