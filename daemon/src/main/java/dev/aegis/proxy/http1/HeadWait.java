@@ -50,7 +50,7 @@ final class HeadWait {
             if (alone && spinNanos > 0 && conn.lastHeadNanos() <= spinNanos && BusyPoll.worthOnThisThread()) {
                 spins.incrementAndGet();
                 conn.spinUntilReadable(start + spinNanos);
-            } else if (!alone && conn.nothingBuffered() && YieldFirst.beforeRead(true)) {
+            } else if (conn.nothingBuffered() && YieldFirst.beforeRead(!alone)) {
                 yields.increment();
             }
             String line = conn.readLine();
