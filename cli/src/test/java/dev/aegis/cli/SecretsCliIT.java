@@ -107,7 +107,13 @@ class SecretsCliIT {
         assertThat(verify.out()).contains("Intact: 2 receipts");
 
         String log = Files.readString(Path.of(home, "logs", "daemon.log"));
-        assertThat(log).contains("secrets=" + expected);
+        // One line per call, in the daemon log's format (time, level, logger), as its other lines.
+        String time = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)";
+        assertThat(log.lines().filter(l -> l.contains(" listening on "))).singleElement().asString()
+                .matches(time + " INFO dev\\.aegis\\.daemon\\.Daemon - Aegis .*");
+        assertThat(log.lines().filter(l -> l.contains("call request="))).hasSize(2).allSatisfy(line -> assertThat(line)
+                .matches(time + " INFO dev\\.aegis\\.calls - call request=req_\\w+ key=\\w+ tenant=default .* status=(200|403) .*")
+                .endsWith(" secrets=" + expected));
         try (Stream<Path> files = Files.walk(Path.of(home))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);

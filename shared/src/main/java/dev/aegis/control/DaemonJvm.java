@@ -72,6 +72,18 @@ public final class DaemonJvm {
     }
 
     /**
+     * Core reflection through the JVM's native accessors instead of method handles (JEP 416's
+     * {@code jdk.reflect.useNativeAccessorOnly}). Since Java 18 the first call of each reflected
+     * method or constructor (Jackson's set-up, Javalin's, the security providers', the JDK's own)
+     * builds a method handle for it, and a start spins and compiles the classes behind them: at the
+     * daemon's start that was ≈ 75 ms of CPU and ≈ 45 ms to the first answered call on a 2-vCPU AMD
+     * EPYC (docs/STARTUP.md). A native accessor costs more per call, but no call's path reflects
+     * (`perf` at 64 connections: no reflective invocation at all) and the calls' figures stayed
+     * within the host's spread in paired runs.
+     */
+    public static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
+
+    /**
      * @param java the java binary (as the running JVM names its own: the real path)
      * @param javaFeature its feature release (21, 25, ...)
      * @param installOptions the launcher's {@link #INSTALL_OPTIONS}, one per line
@@ -90,6 +102,7 @@ public final class DaemonJvm {
         }
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(startUpJit(javaFeature));
+        cmd.add(NATIVE_REFLECTION);
         // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
         cmd.add("--enable-native-access=ALL-UNNAMED");
         if (installOptions != null) {

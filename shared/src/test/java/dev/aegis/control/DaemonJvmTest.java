@@ -2,6 +2,7 @@ package dev.aegis.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DaemonJvmTest {
@@ -16,5 +17,14 @@ class DaemonJvmTest {
     void anOlderJavaIsNeverGivenAFlagItWouldRefuseToStartWith() {
         // An unknown -XX option stops a JVM at once: Java 21 has no AOTReplayTraining.
         assertThat(DaemonJvm.startUpJit(21)).isEmpty();
+    }
+
+    @Test
+    void theDaemonReflectsThroughNativeAccessorsAndEveryOptionComesBeforeTheClassPath() {
+        List<String> cmd = DaemonJvm.command("/opt/java/bin/java", 25, "-XX:AOTCache=/x/daemon.aot\n", "-Xlog:gc", "/x/lib/*");
+        assertThat(cmd).contains(DaemonJvm.NATIVE_REFLECTION);
+        assertThat(cmd.subList(cmd.size() - 2, cmd.size())).containsExactly("-cp", "/x/lib/*");
+        assertThat(cmd.indexOf(DaemonJvm.NATIVE_REFLECTION)).isLessThan(cmd.indexOf("-XX:AOTCache=/x/daemon.aot"))
+                .isLessThan(cmd.indexOf("-Xlog:gc")); // the user's AEGIS_DAEMON_OPTS come last: they can turn it off
     }
 }
