@@ -76,7 +76,7 @@ public final class DaemonJvm {
      * {@code jdk.reflect.useNativeAccessorOnly}). Since Java 18 the first call of each reflected
      * method or constructor (Jackson's set-up, Javalin's, the security providers', the JDK's own)
      * builds a method handle for it, and a start spins and compiles the classes behind them: at the
-     * daemon's start that was ≈ 75 ms of CPU and ≈ 45 ms to the first answered call on a 2-vCPU AMD
+     * daemon's start that was 75–115 ms of CPU and 45–70 ms to the first answered call on a 2-vCPU AMD
      * EPYC (docs/STARTUP.md). A native accessor costs more per call, but no call's path reflects
      * (`perf` at 64 connections: no reflective invocation at all) and the calls' figures stayed
      * within the host's spread in paired runs.
