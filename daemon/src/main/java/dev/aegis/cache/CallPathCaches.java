@@ -3,6 +3,7 @@ package dev.aegis.cache;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.aegis.background.AfterTheAnswer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,7 +35,7 @@ public final class CallPathCaches {
      * {@code expire} was one call in nine of a client streaming back to back (issue 29).
      *
      * @param builder from {@link #builder()}, with the size, ticker and statistics the cache wants
-     * @param reloads runs a refresh's query (a new virtual thread each: {@link #ownThreads})
+     * @param reloads runs a refresh's query (a new virtual thread each, after the call's answer: {@link #ownThreads})
      */
     public static <K, V> LoadingCache<K, V> storeBacked(Caffeine<Object, Object> builder, Duration refresh, Duration expire,
             Function<K, V> load, Executor reloads) {
@@ -52,8 +53,11 @@ public final class CallPathCaches {
         return builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader);
     }
 
-    /** Runs each task on a new virtual thread of this name. */
+    /**
+     * Runs each task on a new virtual thread of this name, once the answer of the call that set it
+     * off is out ({@link AfterTheAnswer}): starting the thread mid-call woke a carrier beside it.
+     */
     public static Executor ownThreads(String name) {
-        return task -> Thread.ofVirtual().name(name).start(task);
+        return AfterTheAnswer.holding(task -> Thread.ofVirtual().name(name).start(task));
     }
 }

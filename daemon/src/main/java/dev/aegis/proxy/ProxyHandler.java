@@ -4,6 +4,7 @@ import dev.aegis.admission.Admission;
 import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.auth.Authenticator;
+import dev.aegis.background.AfterTheAnswer;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.Exchange;
@@ -103,6 +104,7 @@ public final class ProxyHandler {
         }
         CallRecord record = new CallRecord(call.requestId(), call.path());
         AegisConfig cfg = config.get();
+        AfterTheAnswer.open();
         try {
             if (recorder.full()) {
                 throw ApiException.recordsUnavailable(recorder.backlog());
@@ -119,8 +121,12 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
-            inFlight.exit();
+            try {
+                record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
+            } finally {
+                AfterTheAnswer.close(); // the answer is out (a refusal's is written by the caller next)
+                inFlight.exit();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.aegis.streaming;
 
+import dev.aegis.background.AfterTheAnswer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -114,6 +115,7 @@ public final class StreamForwarder {
             } catch (IOException ex) {
                 clientGone = true;
             }
+            AfterTheAnswer.answered(); // the head and first event are out (nothing held after the first time)
         }
     }
 }

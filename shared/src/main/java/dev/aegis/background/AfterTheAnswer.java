@@ -1,0 +1,62 @@
+package dev.aegis.background;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * Background work a call sets off on its way in (a cache entry's refresh from the store), held until
+ * the call's answer has reached its client: the whole answer written, or a stream's head and first
+ * event flushed.
+ *
+ * <p>Why: starting that work (a virtual thread for the refresh) woke one of the scheduler's carrier
+ * threads in the middle of the call, and the query then ran beside it. On two vCPUs the calls that
+ * set off a refresh of the key's record and of its credit account (every 400 ms for a key in use)
+ * took ≈ 0.23 ms longer on their way in, at the median of a client pausing 100 ms between calls
+ * (`perf sched`; docs/benchmarks/run-2026-12-06-1440-native-reflection.md): the tail of a stream's
+ * first byte. Held back, the work starts a fraction of a millisecond later, when the call has
+ * nothing left to wait for.
+ *
+ * <p>A call opens its hold ({@link #open}) on the thread that serves it and ends it ({@link #close})
+ * whatever happens; work set off on a thread without an open hold starts at once.
+ */
+public final class AfterTheAnswer {
+
+    private static final ThreadLocal<List<Runnable>> HELD = new ThreadLocal<>();
+
+    private AfterTheAnswer() {}
+
+    /** An executor that holds a task until the answer of the call open on the submitting thread is out. */
+    public static Executor holding(Executor then) {
+        return task -> {
+            List<Runnable> held = HELD.get();
+            if (held == null) {
+                then.execute(task);
+            } else {
+                held.add(() -> then.execute(task));
+            }
+        };
+    }
+
+    /** This thread serves a call from now on: work set off through {@link #holding} waits for its answer. */
+    public static void open() {
+        HELD.set(new ArrayList<>(2));
+    }
+
+    /** The answer has reached the client (or its first event has): starts what was held, holds nothing more. */
+    public static void answered() {
+        List<Runnable> held = HELD.get();
+        if (held == null) {
+            return;
+        }
+        HELD.remove();
+        for (Runnable task : held) {
+            task.run();
+        }
+    }
+
+    /** The call is over, however it ended: starts what is still held. */
+    public static void close() {
+        answered();
+    }
+}
