@@ -13,7 +13,7 @@ import java.util.concurrent.Executor;
  * threads in the middle of the call, and the query then ran beside it. On two vCPUs the calls that
  * set off a refresh of the key's record and of its credit account (every 400 ms for a key in use)
  * took ≈ 0.23 ms longer on their way in, at the median of a client pausing 100 ms between calls
- * (`perf sched`; docs/benchmarks/run-2026-12-06-1440-native-reflection.md): the tail of a stream's
+ * (`perf sched`; docs/benchmarks/run-2026-12-06-1545-refresh-after-the-answer.md): the tail of a stream's
  * first byte. Held back, the work starts a fraction of a millisecond later, when the call has
  * nothing left to wait for.
  *
