@@ -108,14 +108,18 @@ public final class StreamForwarder {
             if (clientGone) {
                 return;
             }
+            boolean events = pending > 0;
             try {
                 client.flush();
                 sent += pending;
                 pending = 0;
             } catch (IOException ex) {
                 clientGone = true;
+                return;
             }
-            AfterTheAnswer.answered(); // the head and first event are out (nothing held after the first time)
+            if (events) {
+                AfterTheAnswer.answered(); // the first event is out (a no-op after the first time)
+            }
         }
     }
 }
