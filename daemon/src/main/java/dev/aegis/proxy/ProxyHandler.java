@@ -121,12 +121,9 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            try {
-                record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
-            } finally {
-                AfterTheAnswer.close(); // the answer is out (a refusal's is written by the caller next)
-                inFlight.exit();
-            }
+            AfterTheAnswer.answered(); // the answer is out (a refusal's is written by the caller next)
+            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
+            inFlight.exit();
         }
     }
 

@@ -32,7 +32,7 @@ class CallPathCachesTest {
             AfterTheAnswer.answered();
             assertThat(started).hasSize(1);
         } finally {
-            AfterTheAnswer.close();
+            AfterTheAnswer.answered();
         }
         started.getFirst().run();
         assertThat(cache.get("k")).isEqualTo(2);

@@ -58,7 +58,7 @@ class StreamForwarderTest {
                     EventTap.FORWARD_ALL);
             assertThat(result.upstreamComplete()).isTrue();
         } finally {
-            AfterTheAnswer.close();
+            AfterTheAnswer.answered();
         }
         // The head alone goes first (the caller's, flushed while the provider is quiet); the refresh waits for the first event.
         assertThat(log).containsExactly("flush", "read 0", "flush", "refresh", "read 1", "flush");

@@ -17,46 +17,54 @@ import java.util.concurrent.Executor;
  * first byte. Held back, the work starts a fraction of a millisecond later, when the call has
  * nothing left to wait for.
  *
- * <p>A call opens its hold ({@link #open}) on the thread that serves it and ends it ({@link #close})
+ * <p>A call opens its hold ({@link #open}) on the thread that serves it and ends it ({@link #answered})
  * whatever happens; work set off on a thread without an open hold starts at once.
  */
 public final class AfterTheAnswer {
 
-    private static final ThreadLocal<List<Runnable>> HELD = new ThreadLocal<>();
+    /** A thread's hold: made once per thread, so a call that sets nothing off allocates nothing. */
+    private static final class Hold {
+        boolean open;
+        final List<Runnable> tasks = new ArrayList<>(2);
+    }
+
+    private static final ThreadLocal<Hold> HOLD = ThreadLocal.withInitial(Hold::new);
 
     private AfterTheAnswer() {}
 
     /** An executor that holds a task until the answer of the call open on the submitting thread is out. */
     public static Executor holding(Executor then) {
         return task -> {
-            List<Runnable> held = HELD.get();
-            if (held == null) {
-                then.execute(task);
+            Hold hold = HOLD.get();
+            if (hold.open) {
+                hold.tasks.add(() -> then.execute(task));
             } else {
-                held.add(() -> then.execute(task));
+                then.execute(task);
             }
         };
     }
 
     /** This thread serves a call from now on: work set off through {@link #holding} waits for its answer. */
     public static void open() {
-        HELD.set(new ArrayList<>(2));
+        HOLD.get().open = true;
     }
 
-    /** The answer has reached the client (or its first event has): starts what was held, holds nothing more. */
+    /**
+     * The answer has reached the client (or its first event has), or the call is over however it
+     * ended: starts what was held, and holds nothing more.
+     */
     public static void answered() {
-        List<Runnable> held = HELD.get();
-        if (held == null) {
+        Hold hold = HOLD.get();
+        if (!hold.open) {
             return;
         }
-        HELD.remove();
-        for (Runnable task : held) {
-            task.run();
+        hold.open = false;
+        try {
+            for (Runnable task : hold.tasks) {
+                task.run();
+            }
+        } finally {
+            hold.tasks.clear();
         }
-    }
-
-    /** The call is over, however it ended: starts what is still held. */
-    public static void close() {
-        answered();
     }
 }

@@ -16,7 +16,7 @@ class AfterTheAnswerTest {
 
     @AfterEach
     void noHoldLeftOnThisThread() {
-        AfterTheAnswer.close();
+        AfterTheAnswer.answered();
     }
 
     private Runnable task(String name) {
@@ -39,7 +39,6 @@ class AfterTheAnswerTest {
         assertThat(started).containsExactly("key", "credits");
         holding.execute(task("after the first event"));
         AfterTheAnswer.answered();
-        AfterTheAnswer.close();
         assertThat(started).containsExactly("key", "credits", "after the first event");
     }
 
@@ -47,7 +46,7 @@ class AfterTheAnswerTest {
     void aCallThatEndsWithoutAnAnswerStillStartsWhatItHeld() {
         AfterTheAnswer.open();
         holding.execute(task("refresh"));
-        AfterTheAnswer.close();
+        AfterTheAnswer.answered();
         assertThat(started).containsExactly("refresh");
         holding.execute(task("next"));
         assertThat(started).containsExactly("refresh", "next");
