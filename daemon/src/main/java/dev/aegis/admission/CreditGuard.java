@@ -1,8 +1,8 @@
 package dev.aegis.admission;
 
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.cache.CallPathCaches;
+import dev.aegis.cache.StoreBackedCache;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.ModelPrice;
@@ -49,7 +49,7 @@ public final class CreditGuard implements AutoCloseable {
     private final CreditLedger ledger;
     private final Pricing pricing;
     /** Most keys have no credit limit: knowing that from a cache keeps their calls off the database. */
-    private final LoadingCache<String, Boolean> hasAccount;
+    private final StoreBackedCache<String, Boolean> hasAccount;
     private final BackgroundWriter<Owed> owed;
 
     public CreditGuard(CreditLedger ledger, Pricing pricing, Ticker ticker) {

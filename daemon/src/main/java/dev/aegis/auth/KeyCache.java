@@ -1,8 +1,8 @@
 package dev.aegis.auth;
 
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.cache.CallPathCaches;
+import dev.aegis.cache.StoreBackedCache;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.KeyStore;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public final class KeyCache {
     static final Duration REFRESH = Duration.ofMillis(400);
     static final Duration EXPIRE = Duration.ofMillis(900);
 
-    private final LoadingCache<String, Optional<KeyRecord>> cache;
+    private final StoreBackedCache<String, Optional<KeyRecord>> cache;
 
     public KeyCache(KeyStore store, Ticker ticker) {
         this(store, ticker, 100_000, CallPathCaches.ownThreads("aegis-key-refresh"));
@@ -44,7 +44,7 @@ public final class KeyCache {
 
     /** The cache itself, for its hit and miss metrics. */
     public com.github.benmanes.caffeine.cache.Cache<String, Optional<KeyRecord>> cache() {
-        return cache;
+        return cache.cache();
     }
 
     /** Forgets every entry (tests, and a config reload that changes the store). */

@@ -2,7 +2,6 @@ package dev.aegis.cache;
 
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.aegis.background.AfterTheAnswer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,7 +28,8 @@ public final class CallPathCaches {
     /**
      * A cache of what the store says (a key's record, whether it has credits), read on the call path
      * and kept fresh off it: an entry read once {@code refresh} old is reloaded on {@code reloads} while
-     * the call goes on with it, and one {@code expire} old is dropped, so nothing served is older than
+     * the call goes on with it (decided and started after the call's answer: {@link StoreBackedCache}),
+     * and one {@code expire} old is dropped, so nothing served is older than
      * {@code expire} and a key called more often than that never has a call wait for the store. A key
      * called less often loads on the calling thread (a miss). A query on the calling thread every
      * {@code expire} was one call in nine of a client streaming back to back (issue 29).
@@ -37,7 +37,7 @@ public final class CallPathCaches {
      * @param builder from {@link #builder()}, with the size, ticker and statistics the cache wants
      * @param reloads runs a refresh's query (a new virtual thread each, after the call's answer: {@link #ownThreads})
      */
-    public static <K, V> LoadingCache<K, V> storeBacked(Caffeine<Object, Object> builder, Duration refresh, Duration expire,
+    public static <K, V> StoreBackedCache<K, V> storeBacked(Caffeine<Object, Object> builder, Duration refresh, Duration expire,
             Function<K, V> load, Executor reloads) {
         CacheLoader<K, V> loader = new CacheLoader<>() {
             @Override
@@ -50,7 +50,7 @@ public final class CallPathCaches {
                 return CompletableFuture.supplyAsync(() -> load.apply(key), reloads);
             }
         };
-        return builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader);
+        return new StoreBackedCache<>(builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader));
     }
 
     /**

@@ -2,39 +2,65 @@ package dev.aegis.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.aegis.background.AfterTheAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A store-backed entry due for a refresh is served as it is, and re-read only once the call's answer is out. */
+/**
+ * A store-backed entry due for a refresh is served as it is; the read that decides on the refresh, and
+ * the refresh, come once the call's answer is out.
+ */
 class CallPathCachesTest {
 
+    private final AtomicLong now = new AtomicLong();
+    private final AtomicInteger version = new AtomicInteger();
+    /** Refreshes handed to the reload executor, not run yet. */
+    private final List<Runnable> reloads = new ArrayList<>();
+    private final StoreBackedCache<String, Integer> cache = CallPathCaches.storeBacked(
+            CallPathCaches.builder().ticker(now::get).recordStats(), Duration.ofMillis(400), Duration.ofMillis(900),
+            key -> version.incrementAndGet(), reloads::add);
+
+    @AfterEach
+    void endCall() {
+        AfterTheAnswer.answered();
+    }
+
     @Test
-    void aRefreshSetOffByACallStartsAfterItsAnswer() {
-        AtomicLong now = new AtomicLong();
-        AtomicInteger version = new AtomicInteger();
-        List<Runnable> started = new ArrayList<>();
-        LoadingCache<String, Integer> cache = CallPathCaches.storeBacked(CallPathCaches.builder().ticker(now::get),
-                Duration.ofMillis(400), Duration.ofMillis(900), key -> version.incrementAndGet(),
-                AfterTheAnswer.holding(started::add));
+    void aRefreshIsDecidedAndStartedOnlyAfterTheCallsAnswer() {
         assertThat(cache.get("k")).isEqualTo(1);
         now.addAndGet(Duration.ofMillis(500).toNanos());
 
         AfterTheAnswer.open();
-        try {
-            assertThat(cache.get("k")).isEqualTo(1); // due for a refresh: served as it is
-            assertThat(started).isEmpty();
-            AfterTheAnswer.answered();
-            assertThat(started).hasSize(1);
-        } finally {
-            AfterTheAnswer.answered();
-        }
-        started.getFirst().run();
+        assertThat(cache.get("k")).isEqualTo(1); // due for a refresh: served as it is
+        assertThat(reloads).as("nothing decided on the call's way").isEmpty();
+        assertThat(cache.cache().stats().hitCount()).isZero();
+        AfterTheAnswer.answered();
+
+        assertThat(reloads).hasSize(1);
+        assertThat(cache.cache().stats().hitCount()).as("the read, recorded after the answer").isEqualTo(1);
+        reloads.getFirst().run();
         assertThat(cache.get("k")).isEqualTo(2);
+    }
+
+    @Test
+    void aMissOrAnExpiredEntryLoadsOnTheCallingThreadAtOnce() {
+        AfterTheAnswer.open();
+        assertThat(cache.get("k")).isEqualTo(1);
+        now.addAndGet(Duration.ofMillis(901).toNanos());
+        assertThat(cache.get("k")).as("never older than the expiry").isEqualTo(2);
+        assertThat(reloads).isEmpty();
+    }
+
+    @Test
+    void outsideACallTheOrdinaryReadHappensAtOnce() {
+        cache.get("k");
+        now.addAndGet(Duration.ofMillis(500).toNanos());
+        assertThat(cache.get("k")).isEqualTo(1);
+        assertThat(reloads).hasSize(1);
     }
 }

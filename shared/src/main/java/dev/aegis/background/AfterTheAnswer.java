@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Background work a call sets off on its way in (a cache entry's refresh from the store), held until
- * the call's answer has reached its client: the whole answer written, or a stream's head and first
- * event flushed.
+ * Work a call sets off on its way in (a cache entry's refresh from the store, and the bookkeeping that
+ * decides on it), held until the call's answer has reached its client: the whole answer written, or a
+ * stream's head and first event flushed.
  *
  * <p>Why: starting that work (a virtual thread for the refresh) woke one of the scheduler's carrier
  * threads in the middle of the call, and the query then ran beside it. On two vCPUs the calls that
@@ -18,7 +18,8 @@ import java.util.concurrent.Executor;
  * nothing left to wait for.
  *
  * <p>A call opens its hold ({@link #open}) on the thread that serves it and ends it ({@link #answered})
- * whatever happens; work set off on a thread without an open hold starts at once.
+ * whatever happens; work set off on a thread without an open hold starts at once. Held work runs on
+ * the call's own thread ({@link #later}), or hands a task to another executor from there ({@link #holding}).
  */
 public final class AfterTheAnswer {
 
@@ -34,14 +35,20 @@ public final class AfterTheAnswer {
 
     /** An executor that holds a task until the answer of the call open on the submitting thread is out. */
     public static Executor holding(Executor then) {
-        return task -> {
-            Hold hold = HOLD.get();
-            if (hold.open) {
-                hold.tasks.add(() -> then.execute(task));
-            } else {
-                then.execute(task);
-            }
-        };
+        return task -> later(() -> then.execute(task));
+    }
+
+    /**
+     * Runs {@code work} on this thread once the answer of the call open on it is out, or now when no
+     * call is open on it.
+     */
+    public static void later(Runnable work) {
+        Hold hold = HOLD.get();
+        if (hold.open) {
+            hold.tasks.add(work);
+        } else {
+            work.run();
+        }
     }
 
     /** This thread serves a call from now on: work set off through {@link #holding} waits for its answer. */
