@@ -27,12 +27,12 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     public boolean onEvent(SseEvent event) {
         String type = event.event();
         if ("message_start".equals(type)) {
-            JsonNode data = JsonUsage.parse(event.data());
+            JsonNode data = event.json();
             if (data != null) {
                 apply(data.at("/message/usage"));
             }
         } else if ("message_delta".equals(type)) {
-            JsonNode data = JsonUsage.parse(event.data());
+            JsonNode data = event.json();
             if (data != null) {
                 apply(data.path("usage"));
             }

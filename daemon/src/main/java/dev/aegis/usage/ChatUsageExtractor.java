@@ -27,10 +27,10 @@ final class ChatUsageExtractor extends OpenAiUsageExtractor {
             end = true;
             return true;
         }
-        if (!data.contains("\"usage\"")) {
+        if (!JsonUsage.mayHoldUsageObject(data)) {
             return true;
         }
-        JsonNode chunk = JsonUsage.parse(data);
+        JsonNode chunk = event.json();
         if (chunk == null || !chunk.path("usage").isObject()) {
             return true;
         }

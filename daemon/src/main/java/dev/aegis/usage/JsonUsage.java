@@ -19,12 +19,31 @@ final class JsonUsage {
 
     private JsonUsage() {}
 
-    static JsonNode parse(String text) {
-        try {
-            return text == null ? null : Json.mapper().readTree(text);
-        } catch (IOException e) {
-            return null;
+    private static final String USAGE_NAME = "\"usage\"";
+
+    /**
+     * Whether a streamed chunk may carry a usage object: some {@code "usage"} followed, past JSON
+     * whitespace, by {@code :} and <code>{</code>. False for the chunks that only say {@code "usage":null}
+     * (every chunk of an OpenAI stream that asked for usage), which then need no parse for it.
+     */
+    static boolean mayHoldUsageObject(String text) {
+        for (int i = text.indexOf(USAGE_NAME); i >= 0; i = text.indexOf(USAGE_NAME, i + 1)) {
+            int j = pastWhitespace(text, i + USAGE_NAME.length());
+            if (j < text.length() && text.charAt(j) == ':') {
+                j = pastWhitespace(text, j + 1);
+                if (j < text.length() && text.charAt(j) == '{') {
+                    return true;
+                }
+            }
         }
+        return false;
+    }
+
+    private static int pastWhitespace(String text, int i) {
+        while (i < text.length() && switch (text.charAt(i)) { case ' ', '\t', '\n', '\r' -> true; default -> false; }) {
+            i++;
+        }
+        return i;
     }
 
     /**

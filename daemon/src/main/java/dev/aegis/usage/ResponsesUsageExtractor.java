@@ -17,11 +17,11 @@ final class ResponsesUsageExtractor extends OpenAiUsageExtractor {
     public boolean onEvent(SseEvent event) {
         String type = event.event();
         if (type == null && event.data() != null && event.data().contains("\"response.")) {
-            JsonNode data = JsonUsage.parse(event.data());
+            JsonNode data = event.json();
             type = data == null ? null : data.path("type").asText(null);
         }
         if (type != null && FINAL.contains(type)) {
-            JsonNode data = JsonUsage.parse(event.data());
+            JsonNode data = event.json();
             if (data != null && data.at("/response/usage").isObject()) {
                 usage = read(data.at("/response/usage"));
             }

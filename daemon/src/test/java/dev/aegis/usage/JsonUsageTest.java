@@ -96,4 +96,34 @@ class JsonUsageTest {
         out.write(original, at, original.length - at);
         return out.toByteArray();
     }
+
+    @Test
+    void aChunkIsParsedForUsageWheneverItHoldsAUsageObject() throws IOException {
+        assertThat(JsonUsage.mayHoldUsageObject("{\"choices\":[],\"usage\":null}")).isFalse();
+        assertThat(JsonUsage.mayHoldUsageObject("{\"choices\":[{\"delta\":{\"content\":\"say \\\"usage\\\":{\"}}]}")).isFalse();
+        assertThat(JsonUsage.mayHoldUsageObject("{\"usage\" :\r\n\t {\"prompt_tokens\":1}}")).isTrue();
+        assertThat(JsonUsage.mayHoldUsageObject("{\"a\":\"usage\",\"usage\":null,\"usage\":{}}")).isTrue();
+        // No false negative: every text whose tree has a usage object at its top is let through.
+        Random random = new Random(30);
+        byte[] pieces = "{}\":\\ \t\nusage0".getBytes(StandardCharsets.UTF_8);
+        int objects = 0;
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder(SEEDS.get(random.nextInt(SEEDS.size())));
+            for (int m = random.nextInt(4); m > 0 && !text.isEmpty(); m--) {
+                int at = random.nextInt(text.length());
+                text.insert(at, (char) pieces[random.nextInt(pieces.length)]);
+            }
+            JsonNode tree;
+            try {
+                tree = Json.mapper().readTree(text.toString());
+            } catch (IOException e) {
+                continue;
+            }
+            if (tree != null && tree.path("usage").isObject()) {
+                objects++;
+                assertThat(JsonUsage.mayHoldUsageObject(text.toString())).as(text.toString()).isTrue();
+            }
+        }
+        assertThat(objects).isGreaterThan(1_000);
+    }
 }

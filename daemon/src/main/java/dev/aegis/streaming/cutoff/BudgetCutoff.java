@@ -1,10 +1,8 @@
 package dev.aegis.streaming.cutoff;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.aegis.json.Json;
 import dev.aegis.streaming.EventTap;
 import dev.aegis.streaming.SseEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -48,14 +46,6 @@ public abstract class BudgetCutoff {
 
     protected static long tokens(String text) {
         return text == null || text.isEmpty() ? 0 : Math.max(1, (text.length() + 3) / 4);
-    }
-
-    protected static JsonNode json(String data) {
-        try {
-            return data == null ? null : Json.mapper().readTree(data);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     protected static String event(String name, JsonNode data) {

@@ -21,7 +21,7 @@ final class ChatCutoff extends BudgetCutoff {
         if (event.data() == null || !event.data().startsWith("{")) {
             return 0;
         }
-        JsonNode chunk = json(event.data());
+        JsonNode chunk = event.json();
         if (chunk == null) {
             return 0;
         }

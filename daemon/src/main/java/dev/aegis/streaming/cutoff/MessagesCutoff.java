@@ -22,12 +22,12 @@ final class MessagesCutoff extends BudgetCutoff {
     protected long observe(SseEvent event) {
         String type = event.event();
         if ("content_block_start".equals(type)) {
-            JsonNode data = json(event.data());
+            JsonNode data = event.json();
             openBlock = data == null ? openBlock : data.path("index").asInt(openBlock);
         } else if ("content_block_stop".equals(type)) {
             openBlock = -1;
         } else if ("content_block_delta".equals(type)) {
-            JsonNode data = json(event.data());
+            JsonNode data = event.json();
             if (data != null) {
                 JsonNode delta = data.path("delta");
                 long t = tokens(delta.path("text").asText(null)) + tokens(delta.path("partial_json").asText(null))

@@ -24,7 +24,7 @@ final class ResponsesCutoff extends BudgetCutoff {
 
     @Override
     protected long observe(SseEvent event) {
-        JsonNode data = json(event.data());
+        JsonNode data = event.json();
         if (data == null) {
             return 0;
         }
