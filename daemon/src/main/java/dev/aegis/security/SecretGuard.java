@@ -164,6 +164,13 @@ public final class SecretGuard {
 
     /** Scanners per config (the config can be reloaded; the same one is reused while it stands). */
     private final Map<SecretsConfig, SecretScanner> scanners = new ConcurrentHashMap<>();
+    /**
+     * The scanner of the config object calls carry until a reload, found without hashing the config
+     * (a record's hash of its lists, through method handles, on every call's way: issue 29).
+     */
+    private volatile LastScanner last;
+
+    private record LastScanner(SecretsConfig config, SecretScanner scanner) {}
 
     /**
      * A scan for one body, or null when secret scanning is off.
@@ -175,7 +182,13 @@ public final class SecretGuard {
     }
 
     private SecretScanner scanner(SecretsConfig config) {
-        return scanners.computeIfAbsent(config, c -> scanner(c, SecretKind.BUILT_IN));
+        LastScanner last = this.last;
+        if (last != null && last.config == config) {
+            return last.scanner;
+        }
+        SecretScanner scanner = scanners.computeIfAbsent(config, c -> scanner(c, SecretKind.BUILT_IN));
+        this.last = new LastScanner(config, scanner);
+        return scanner;
     }
 
     /** A scanner for the given kinds plus the config's extra patterns, honouring its allow-list. */

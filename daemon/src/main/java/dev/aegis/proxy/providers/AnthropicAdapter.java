@@ -9,7 +9,7 @@ final class AnthropicAdapter implements ProviderAdapter {
 
     @Override
     public URI uri(ProviderConfig provider, String apiPath, String query, String model) {
-        return URI.create(ProviderAdapter.withQuery(provider.baseUrl() + "/v1" + apiPath, query));
+        return UpstreamUris.of(ProviderAdapter.withQuery(provider.baseUrl() + "/v1" + apiPath, query));
     }
 
     @Override

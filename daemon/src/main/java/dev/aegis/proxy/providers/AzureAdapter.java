@@ -14,7 +14,7 @@ final class AzureAdapter implements ProviderAdapter {
         String deployment = URLEncoder.encode(model == null ? "" : model, StandardCharsets.UTF_8);
         String url = provider.baseUrl() + "/openai/deployments/" + deployment + apiPath + "?api-version="
                 + URLEncoder.encode(provider.apiVersion(), StandardCharsets.UTF_8);
-        return URI.create(ProviderAdapter.withQuery(url, query));
+        return UpstreamUris.of(ProviderAdapter.withQuery(url, query));
     }
 
     @Override

@@ -12,7 +12,7 @@ final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public URI uri(ProviderConfig provider, String apiPath, String query, String model) {
-        return URI.create(ProviderAdapter.withQuery(provider.baseUrl() + apiPath, query));
+        return UpstreamUris.of(ProviderAdapter.withQuery(provider.baseUrl() + apiPath, query));
     }
 
     @Override
