@@ -50,7 +50,10 @@ final class ConnectionPool implements AutoCloseable {
             c.close();
             return;
         }
-        Idle q = idle.computeIfAbsent(c.origin, o -> new Idle());
+        Idle q = idle.get(c.origin);
+        if (q == null) { // the origin's first connection (no lambda made for each release)
+            q = idle.computeIfAbsent(c.origin, o -> new Idle());
+        }
         c.idleSince(System.nanoTime());
         if (!q.offerFirst(c)) {
             c.close();
