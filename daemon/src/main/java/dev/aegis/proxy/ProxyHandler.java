@@ -121,9 +121,12 @@ public final class ProxyHandler {
             record.refused(500, "internal_error");
             throw e;
         } finally {
-            AfterTheAnswer.answered(); // the answer is out (a refusal's is written by the caller next)
-            record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
-            inFlight.exit();
+            AfterTheAnswer.answered(); // the answer is out (a refusal's is written by the caller next); never throws
+            try {
+                record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events);
+            } finally {
+                inFlight.exit(); // a stop waits for in-flight calls: this one is over whatever recording did
+            }
         }
     }
 

@@ -58,7 +58,10 @@ public final class AfterTheAnswer {
 
     /**
      * The answer has reached the client (or its first event has), or the call is over however it
-     * ended: starts what was held, and holds nothing more.
+     * ended: starts what was held, and holds nothing more. Never throws: held work is the call's
+     * side business, and a task that fails goes to this thread's uncaught-exception handler (as it
+     * would have on a thread of its own) while the others still run and the call goes on to its
+     * record.
      */
     public static void answered() {
         Hold hold = HOLD.get();
@@ -66,12 +69,14 @@ public final class AfterTheAnswer {
             return;
         }
         hold.open = false;
-        try {
-            for (Runnable task : hold.tasks) {
+        for (Runnable task : hold.tasks) {
+            try {
                 task.run();
+            } catch (RuntimeException e) {
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, e);
             }
-        } finally {
-            hold.tasks.clear();
         }
+        hold.tasks.clear();
     }
 }

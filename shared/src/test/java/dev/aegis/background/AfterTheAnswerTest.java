@@ -58,4 +58,26 @@ class AfterTheAnswerTest {
         CompletableFuture.runAsync(() -> holding.execute(task("elsewhere")), r -> new Thread(r).start()).join();
         assertThat(started).containsExactly("elsewhere");
     }
+
+    @Test
+    void aHeldTaskThatFailsKeepsNeitherTheOthersNorTheCallFromGoingOn() {
+        Thread self = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = self.getUncaughtExceptionHandler();
+        List<Throwable> reported = new ArrayList<>();
+        self.setUncaughtExceptionHandler((t, e) -> reported.add(e));
+        try {
+            AfterTheAnswer.open();
+            AfterTheAnswer.later(() -> {
+                throw new IllegalStateException("refresh failed");
+            });
+            holding.execute(task("credits"));
+            AfterTheAnswer.answered();
+            assertThat(started).containsExactly("credits");
+            assertThat(reported).extracting(Throwable::getMessage).containsExactly("refresh failed");
+            holding.execute(task("next"));
+            assertThat(started).containsExactly("credits", "next");
+        } finally {
+            self.setUncaughtExceptionHandler(before);
+        }
+    }
 }
