@@ -84,6 +84,22 @@ public final class DaemonJvm {
     public static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
 
     /**
+     * The packages a call runs through from its first byte in to its last byte out, and the share of
+     * the JIT's thresholds their methods are compiled at: a fifth, so they reach C2 after about a
+     * thousand calls instead of five thousand. A fresh daemon ran {@code ProxyHandler.serve} and
+     * {@code FrontExchange.serve} at tier 3 (profiled C1, the slowest compiled code) for its first
+     * 5,000 calls, and its stream's first byte was ≈ 2.1–2.5 ms after 600 calls against ≈ 1.5 warmed
+     * (docs/benchmarks/run-2026-12-06-1750-quiet-reads.md): with these two packages at a fifth it was
+     * ≈ 10–25 % lower from the 240th call on in 5 of 6 fresh-daemon pairs, the start unchanged (12
+     * alternating starts: start-up code is not in these packages) and the warmed path unchanged. All
+     * sixteen call-path packages at a fifth cost the start ≈ 45 ms. {@code quiet}: the JVM prints each
+     * CompileCommand it accepts on its standard output otherwise.
+     */
+    public static final List<String> CALL_PATH_JIT = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling,dev.aegis.front.*::*,0.2",
+            "-XX:CompileCommand=CompileThresholdScaling,dev.aegis.proxy.*::*,0.2");
+
+    /**
      * @param java the java binary (as the running JVM names its own: the real path)
      * @param javaFeature its feature release (21, 25, ...)
      * @param installOptions the launcher's {@link #INSTALL_OPTIONS}, one per line
@@ -103,6 +119,7 @@ public final class DaemonJvm {
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(startUpJit(javaFeature));
         cmd.add(NATIVE_REFLECTION);
+        cmd.addAll(CALL_PATH_JIT);
         // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.
         cmd.add("--enable-native-access=ALL-UNNAMED");
         if (installOptions != null) {

@@ -27,4 +27,12 @@ class DaemonJvmTest {
         assertThat(cmd.indexOf(DaemonJvm.NATIVE_REFLECTION)).isLessThan(cmd.indexOf("-XX:AOTCache=/x/daemon.aot"))
                 .isLessThan(cmd.indexOf("-Xlog:gc")); // the user's AEGIS_DAEMON_OPTS come last: they can turn it off
     }
+
+    @Test
+    void theCallPathsPackagesAreCompiledAtAFifthOfTheThresholdsAndTheJvmSaysNothingAboutIt() {
+        List<String> cmd = DaemonJvm.command("/opt/java/bin/java", 21, null, null, "/x/lib/*");
+        assertThat(cmd).containsSubsequence("-XX:CompileCommand=quiet",
+                "-XX:CompileCommand=CompileThresholdScaling,dev.aegis.front.*::*,0.2",
+                "-XX:CompileCommand=CompileThresholdScaling,dev.aegis.proxy.*::*,0.2");
+    }
 }
