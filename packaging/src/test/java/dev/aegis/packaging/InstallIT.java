@@ -106,6 +106,11 @@ class InstallIT {
                         .build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(call.statusCode()).isEqualTo(200);
                 assertThat(call.body()).contains("Hello from the fake provider.");
+                // The Prometheus text format, from the distribution's jars (without the protobuf format's).
+                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(m.group(1) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(metrics.statusCode()).isEqualTo(200);
+                assertThat(metrics.body()).contains("# TYPE aegis_overhead_seconds");
 
                 // The call is counted once its handler has returned, a moment after the client has the answer.
                 Result status = run(env, aegis(), "status");
