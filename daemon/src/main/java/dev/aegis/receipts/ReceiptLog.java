@@ -96,17 +96,20 @@ public final class ReceiptLog implements AutoCloseable {
         return new ReceiptLog(dir, keys, instance, clock, trail.seq(), trail.hash());
     }
 
-    /** The last complete receipt of the trail (seq 0 and the genesis hash when there is none). */
+    /**
+     * The last complete receipt of the trail (seq 0 and the genesis hash when there is none), read from
+     * the end of the newest file that has one: a start reads a few KB whatever the day's file holds.
+     */
     public static ReceiptHead trailEnd(Path dir) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
-        if (!files.isEmpty()) {
-            setTornTailAside(files.getLast());
-        }
         for (int i = files.size() - 1; i >= 0; i--) {
-            String content = Files.readString(files.get(i), StandardCharsets.UTF_8);
-            if (!content.isEmpty()) {
-                String lastLine = content.substring(content.lastIndexOf('\n', content.length() - 2) + 1, content.length() - 1);
+            ReceiptFileEnd end = ReceiptFileEnd.of(files.get(i));
+            if (i == files.size() - 1 && end.torn()) {
+                setTornTailAside(files.get(i), end);
+            }
+            if (end.lastLine() != null) {
+                String lastLine = end.lastLine();
                 TreeMap<String, Object> last = CanonicalJson.parse(lastLine);
                 return new ReceiptHead(last.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
                         last.get("key") instanceof String k ? k : null, last.get("instance") instanceof String id ? id : null);
@@ -121,16 +124,11 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /** A crash mid-write can leave a last line without its newline: keep its bytes aside and say so. */
-    private static void setTornTailAside(Path last) throws IOException {
-        String content = Files.readString(last, StandardCharsets.UTF_8);
-        int end = content.lastIndexOf('\n');
-        if (end == content.length() - 1) {
-            return;
-        }
+    private static void setTornTailAside(Path last, ReceiptFileEnd end) throws IOException {
         Path torn = last.resolveSibling(last.getFileName() + "." + Instant.now().toEpochMilli() + ".torn");
-        SecureFiles.writeAtomically(torn, content.substring(end + 1).getBytes(StandardCharsets.UTF_8));
+        SecureFiles.writeAtomically(torn, end.tornBytes(last));
         try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
-            ch.truncate(end + 1L);
+            ch.truncate(end.completeLength());
         }
         LOG.error("the last receipt in {} was torn (a crash mid-write); its bytes are kept in {}", last, torn);
     }

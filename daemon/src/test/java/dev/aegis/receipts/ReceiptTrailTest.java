@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.UsageRow;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -160,6 +163,28 @@ class ReceiptTrailTest {
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".torn"));
         }
+    }
+
+    @Test
+    void aDayFileOfGigabytesIsResumedFromItsEndAndWalkedWithoutBeingReadWhole() throws Exception {
+        // A busy daemon's day: 3 GB before the day's receipts (a hole in the file, nothing on disk). Read
+        // whole, a start held the file in memory twice (a 1 GB day took 17 s and 3.4 GB), and a file
+        // over 2 GB could not be read at all.
+        List<String> l = lines(day(2));
+        try (FileChannel ch = FileChannel.open(day(2), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(("\n" + String.join("\n", l) + "\n").getBytes(StandardCharsets.UTF_8)), 3L << 30);
+        }
+        assertThat(Files.size(day(2))).isGreaterThan(3L << 30);
+
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
+        assertThat(resumed.head().seq()).isEqualTo(12);
+        assertThat(resumed.head().hash()).isEqualTo(Receipts.hash(l.getLast()));
+
+        // The walk reads the file a block at a time: the hole's zeros are the first line, and unparsable.
+        VerifyResult r = verify();
+        assertThat(r.intact()).isFalse();
+        assertThat(r.where()).isEqualTo("2026-11-22.jsonl:1");
+        assertThat(r.reason()).startsWith("unparsable");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.aegis.receipts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,40 +75,21 @@ public record ReceiptTrail(Path where, List<Path> files, String instance) {
         return null;
     }
 
+    /** The seq of a file's first receipt (Long.MAX_VALUE when it names none): its first line only is read. */
     private static long firstSeq(Path file) {
-        try {
-            byte[] content = Files.readAllBytes(file);
-            int end = 0;
-            while (end < content.length && content[end] != '\n') {
-                end++;
+        try (FileLines lines = new FileLines(file, 16 * 1024)) {
+            if (!lines.next()) {
+                return Long.MAX_VALUE;
             }
-            Long seq = ReceiptLine.parse(content, 0, end).seq();
+            Long seq = ReceiptLine.parse(lines.buffer(), lines.from(), lines.to()).seq();
             return seq == null ? Long.MAX_VALUE : seq;
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
     }
 
-    /** The last complete line of a file (the receipts are well under 64 KB), or null when it has none. */
+    /** The last complete line of a file, or null when it has none (read from its end: a day's file can be GBs). */
     private static String lastLine(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long length = f.length();
-            int n = (int) Math.min(length, 65_536);
-            byte[] tail = new byte[n];
-            f.seek(length - n);
-            f.readFully(tail);
-            int end = n;
-            while (end > 0 && (tail[end - 1] == '\n')) {
-                end--;
-            }
-            if (end == 0) {
-                return null;
-            }
-            int start = end;
-            while (start > 0 && tail[start - 1] != '\n') {
-                start--;
-            }
-            return new String(tail, start, end - start, StandardCharsets.UTF_8);
-        }
+        return ReceiptFileEnd.of(file).lastLine();
     }
 }

@@ -109,66 +109,66 @@ public final class ReceiptVerifier {
         for (int f = 0; f < files.size(); f++) {
             Path file = files.get(f);
             String name = file.getFileName().toString();
-            byte[] content = Files.readAllBytes(file);
-            boolean endsWithNewline = content.length > 0 && content[content.length - 1] == '\n';
-            List<int[]> lines = lines(content);
-            for (int i = 0; i < lines.size(); i++) {
-                int from = lines.get(i)[0];
-                int to = lines.get(i)[1];
-                boolean tornCandidate = f == files.size() - 1 && i == lines.size() - 1 && !endsWithNewline;
-                ReceiptLine receipt;
-                try {
-                    receipt = ReceiptLine.parse(content, from, to);
-                } catch (JsonProcessingException e) {
-                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, tornCandidate
-                            ? "truncated: the last line is incomplete (a torn write)"
-                            : "unparsable: not a JSON receipt"));
+            try (FileLines lines = new FileLines(file)) {
+                for (int i = 0; lines.next(); i++) {
+                    byte[] content = lines.buffer();
+                    int from = lines.from();
+                    int to = lines.to();
+                    boolean tornCandidate = f == files.size() - 1 && lines.torn();
+                    ReceiptLine receipt;
+                    try {
+                        receipt = ReceiptLine.parse(content, from, to);
+                    } catch (JsonProcessingException e) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, tornCandidate
+                                ? "truncated: the last line is incomplete (a torn write)"
+                                : "unparsable: not a JSON receipt"));
+                    }
+                    if (receipt.seq() == null || receipt.prev() == null || receipt.sig() == null) {
+                        return firstBadOr(checks, files.size(),
+                                VerifyResult.broken(good, files.size(), name, i + 1, "unparsable: seq, prev or sig is missing"));
+                    }
+                    long seq = receipt.seq();
+                    if (seq != expectedSeq || !receipt.prev().equals(prevHash)) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1,
+                                seq != expectedSeq
+                                        ? seqProblem(file, i, seq, expectedSeq)
+                                        : "broken chain: prev is not the hash of the receipt before it"));
+                    }
+                    String otherInstance = otherInstance(receipt.instance(), instance);
+                    if (otherInstance != null) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, otherInstance));
+                    }
+                    instance = receipt.instance();
+                    KeyStep step = signingKey(receipt, current, known);
+                    if (step.problem() == null && !expect.expectKeys().isEmpty()
+                            && !expect.expectKeys().contains(step.key().fingerprint())) {
+                        step = KeyStep.problem("unexpected key: signed by " + step.key().fingerprint() + ", not by "
+                                + String.join(" or ", expect.expectKeys()));
+                    }
+                    if (step.problem() != null) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, step.problem()));
+                    }
+                    checks.add(new SignatureChecks.Signed(name, i + 1, good, receipt.signed(), receipt.sig()), step.key());
+                    if (checks.badSeen()) {
+                        return firstBadOr(checks, files.size(), null);
+                    }
+                    if (step.rotatesTo() != null) {
+                        rotations.add(name + ":" + (i + 1) + " " + (current == null ? "(none)" : current.fingerprint()) + " -> "
+                                + step.rotatesTo().fingerprint() + (step.key() == step.rotatesTo()
+                                        ? " (not signed by the old key: it was missing)" : " (signed by the old key)"));
+                        current = step.rotatesTo();
+                    } else {
+                        current = step.key();
+                    }
+                    sha256.update(content, from, to - from);
+                    prevHash = hex.formatHex(sha256.digest());
+                    String replaced = replaced(expect, seq, prevHash);
+                    if (replaced != null) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, replaced));
+                    }
+                    expectedSeq = seq + 1;
+                    good++;
                 }
-                if (receipt.seq() == null || receipt.prev() == null || receipt.sig() == null) {
-                    return firstBadOr(checks, files.size(),
-                            VerifyResult.broken(good, files.size(), name, i + 1, "unparsable: seq, prev or sig is missing"));
-                }
-                long seq = receipt.seq();
-                if (seq != expectedSeq || !receipt.prev().equals(prevHash)) {
-                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1,
-                            seq != expectedSeq
-                                    ? seqProblem(content, lines, i, seq, expectedSeq)
-                                    : "broken chain: prev is not the hash of the receipt before it"));
-                }
-                String otherInstance = otherInstance(receipt.instance(), instance);
-                if (otherInstance != null) {
-                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, otherInstance));
-                }
-                instance = receipt.instance();
-                KeyStep step = signingKey(receipt, current, known);
-                if (step.problem() == null && !expect.expectKeys().isEmpty()
-                        && !expect.expectKeys().contains(step.key().fingerprint())) {
-                    step = KeyStep.problem("unexpected key: signed by " + step.key().fingerprint() + ", not by "
-                            + String.join(" or ", expect.expectKeys()));
-                }
-                if (step.problem() != null) {
-                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, step.problem()));
-                }
-                checks.add(new SignatureChecks.Signed(name, i + 1, good, receipt.signed(), receipt.sig()), step.key());
-                if (checks.badSeen()) {
-                    return firstBadOr(checks, files.size(), null);
-                }
-                if (step.rotatesTo() != null) {
-                    rotations.add(name + ":" + (i + 1) + " " + (current == null ? "(none)" : current.fingerprint()) + " -> "
-                            + step.rotatesTo().fingerprint() + (step.key() == step.rotatesTo()
-                                    ? " (not signed by the old key: it was missing)" : " (signed by the old key)"));
-                    current = step.rotatesTo();
-                } else {
-                    current = step.key();
-                }
-                sha256.update(content, from, to - from);
-                prevHash = hex.formatHex(sha256.digest());
-                String replaced = replaced(expect, seq, prevHash);
-                if (replaced != null) {
-                    return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, replaced));
-                }
-                expectedSeq = seq + 1;
-                good++;
             }
         }
         return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size(), expectedSeq - 1, prevHash,
@@ -255,7 +255,7 @@ public final class ReceiptVerifier {
         }
         Path newest = files.getLast();
         return VerifyResult.broken(walked.receipts(), files.size(), newest.getFileName().toString(),
-                lines(Files.readAllBytes(newest)).size() + 1, problem);
+                lineCount(newest) + 1, problem);
     }
 
     private static String missing(long last, long known, String source) {
@@ -270,34 +270,33 @@ public final class ReceiptVerifier {
                 "bad signature: the receipt was changed or signed with another key");
     }
 
-    /** The lines of a file as {@code [from, to)} byte ranges, without their newlines (a last line may lack one). */
-    private static List<int[]> lines(byte[] content) {
-        List<int[]> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < content.length; i++) {
-            if (content[i] == '\n') {
-                out.add(new int[] {start, i});
-                start = i + 1;
+    private static int lineCount(Path file) throws IOException {
+        try (FileLines lines = new FileLines(file)) {
+            int n = 0;
+            while (lines.next()) {
+                n++;
             }
+            return n;
         }
-        if (start < content.length) {
-            out.add(new int[] {start, content.length});
-        }
-        return out;
     }
 
     /** Tells a gap (receipts deleted) from a swap (the expected receipt comes later in the file). */
-    private static String seqProblem(byte[] content, List<int[]> lines, int at, long seq, long expected) {
+    private static String seqProblem(Path file, int at, long seq, long expected) throws IOException {
         if (seq < expected) {
             return "reordered: seq " + seq + " comes after seq " + (expected - 1);
         }
-        for (int j = at + 1; j < lines.size(); j++) {
-            try {
-                if (Long.valueOf(expected).equals(ReceiptLine.parse(content, lines.get(j)[0], lines.get(j)[1]).seq())) {
-                    return "reordered: seq " + seq + " comes before seq " + expected;
+        try (FileLines lines = new FileLines(file)) {
+            for (int j = 0; lines.next(); j++) {
+                if (j <= at) {
+                    continue;
                 }
-            } catch (JsonProcessingException e) {
-                break;
+                try {
+                    if (Long.valueOf(expected).equals(ReceiptLine.parse(lines.buffer(), lines.from(), lines.to()).seq())) {
+                        return "reordered: seq " + seq + " comes before seq " + expected;
+                    }
+                } catch (JsonProcessingException e) {
+                    break;
+                }
             }
         }
         return "missing: expected seq " + expected + " but found seq " + seq + " (" + (seq - expected)
