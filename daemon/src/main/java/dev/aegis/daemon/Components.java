@@ -234,9 +234,9 @@ final class Components implements AutoCloseable {
         UsageQueries queries = new UsageQueries(database);
         BudgetTracker tracker = new BudgetTracker(clock, queries::tokensOfKey, shared);
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
-        tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT),
-                queries.runTokensSince(clock.millis() - Duration.ofDays(7).toMillis()));
-        tracker.seedSessions(queries.sessionSpendSince(clock.millis() - Duration.ofDays(7).toMillis()));
+        UsageQueries.Spans week = queries.spansSince(clock.millis() - Duration.ofDays(7).toMillis());
+        tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT), week.runTokens());
+        tracker.seedSessions(week.sessions());
         return tracker;
     }
 

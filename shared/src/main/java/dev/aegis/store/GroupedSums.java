@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Sums per group gathered from several grouped queries (rollup and raw rows), then ordered as a
@@ -46,6 +47,14 @@ final class GroupedSums {
             s[i] += values[i];
         }
     }
+
+    /** Each group's input and output tokens, unordered; the group is null for calls without one. */
+    void forEach(BiConsumer<String, Tokens> action) {
+        sums.forEach((group, s) -> action.accept(group, new Tokens(s[1], s[4])));
+    }
+
+    /** A group's input and output tokens. */
+    record Tokens(long input, long output) {}
 
     List<UsageTotals> ordered() {
         List<Map.Entry<String, long[]>> entries = new ArrayList<>(sums.entrySet());

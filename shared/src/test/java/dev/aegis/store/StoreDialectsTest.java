@@ -252,7 +252,7 @@ class StoreDialectsTest {
             assertThat(q.report(UsageFilter.ALL, UsageGroup.CLIENT).groups().getFirst().group()).isEqualTo("codex_cli_rs");
             assertThat(q.report(UsageFilter.ALL, UsageGroup.SESSION).groups().getFirst().cacheHitRate())
                     .isEqualByComparingTo("0.05");
-            assertThat(q.sessionSpendSince(0)).isEqualTo(Map.of(k.id(), Map.of("sess-1", new UsageQueries.Spent(30, 700))));
+            assertThat(q.spansSince(0).sessions()).isEqualTo(Map.of(k.id(), Map.of("sess-1", new UsageQueries.Spent(30, 700))));
         }
     }
 

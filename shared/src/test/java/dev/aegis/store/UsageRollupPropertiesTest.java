@@ -72,6 +72,7 @@ class UsageRollupPropertiesTest {
                     UsageFilter filter = filter(r, rows, baseDay);
                     UsageGroup by = UsageGroup.values()[r.nextInt(UsageGroup.values().length)];
                     UsageReport report = queries.report(filter, by);
+                    budgetSeedsEqualTheRows(queries, rows, filter);
                     assertThat(report.groups()).as("%s by %s", filter, by).isEqualTo(expected(rows, filter, by));
                     assertThat(report.total().requests()).isEqualTo(report.groups().stream().mapToLong(UsageTotals::requests).sum());
                     if (by != UsageGroup.DAY && by.rolledUp()) {
@@ -96,6 +97,47 @@ class UsageRollupPropertiesTest {
             try (var files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * What budgets start from (the tokens since a time per tenant and run, per key's runs and sessions;
+     * a key's lifetime tokens) are the rows' sums too.
+     */
+    private static void budgetSeedsEqualTheRows(UsageQueries queries, List<UsageRow> rows, UsageFilter filter) {
+        if (filter.sinceMillis() != null) {
+            long since = filter.sinceMillis();
+            for (UsageGroup by : List.of(UsageGroup.TENANT, UsageGroup.RUN)) {
+                Function<UsageRow, String> group = by == UsageGroup.TENANT ? UsageRow::tenant : UsageRow::runId;
+                Map<String, Long> expected = new HashMap<>();
+                rows.stream().filter(row -> row.tsMillis() >= since && group.apply(row) != null)
+                        .forEach(row -> expected.merge(group.apply(row), (long) row.inputTokens() + row.outputTokens(), Long::sum));
+                assertThat(queries.tokensSince(since, by)).as("tokens since %d by %s", since, by).isEqualTo(expected);
+            }
+            Map<String, Map<String, Long>> runs = new HashMap<>();
+            Map<String, Map<String, UsageQueries.Spent>> sessions = new HashMap<>();
+            for (UsageRow row : rows) {
+                if (row.tsMillis() < since || row.keyId() == null) {
+                    continue;
+                }
+                long tokens = (long) row.inputTokens() + row.outputTokens();
+                if (row.runId() != null) {
+                    runs.computeIfAbsent(row.keyId(), k -> new HashMap<>()).merge(row.runId(), tokens, Long::sum);
+                }
+                String session = row.agentSession() == null ? null : row.agentSession().sessionId();
+                if (session != null) {
+                    sessions.computeIfAbsent(row.keyId(), k -> new HashMap<>()).merge(session,
+                            new UsageQueries.Spent(tokens, row.costNanos()),
+                            (a, b) -> new UsageQueries.Spent(a.tokens() + b.tokens(), a.costNanos() + b.costNanos()));
+                }
+            }
+            assertThat(queries.spansSince(since)).as("runs and sessions since %d", since)
+                    .isEqualTo(new UsageQueries.Spans(runs, sessions));
+        }
+        if (filter.keyId() != null) {
+            long expected = rows.stream().filter(row -> filter.keyId().equals(row.keyId()))
+                    .mapToLong(row -> (long) row.inputTokens() + row.outputTokens()).sum();
+            assertThat(queries.tokensOfKey(filter.keyId())).as("tokens of key %s", filter.keyId()).isEqualTo(expected);
         }
     }
 
