@@ -90,7 +90,8 @@ public final class DaemonJvm {
      * {@code FrontExchange.serve} at tier 3 (profiled C1, the slowest compiled code) for its first
      * 5,000 calls, and its stream's first byte was ≈ 2.1–2.5 ms after 600 calls against ≈ 1.5 warmed
      * (docs/benchmarks/run-2026-12-06-1750-quiet-reads.md): with these two packages at a fifth it was
-     * ≈ 10–25 % lower from the 240th call on in 5 of 6 fresh-daemon pairs, the start unchanged (12
+     * ≈ 10–25 % lower from the 240th call on in 5 of 6 fresh-daemon pairs (as installed: 21 of 24 spans
+     * of 8 s over 3 more pairs, docs/STARTUP.md), the start unchanged (12
      * alternating starts: start-up code is not in these packages) and the warmed path unchanged. All
      * sixteen call-path packages at a fifth cost the start ≈ 45 ms. {@code quiet}: the JVM prints each
      * CompileCommand it accepts on its standard output otherwise.
