@@ -5,7 +5,6 @@ import dev.aegis.config.ConfigOverrides;
 import dev.aegis.config.Setting;
 import dev.aegis.control.DaemonProcess;
 import dev.aegis.home.AegisHome;
-import dev.aegis.home.SecureFiles;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -148,13 +147,11 @@ public final class DaemonMain {
             System.setErr(LogOutput.install(new FileOutputStream(FileDescriptor.err)));
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         } else {
-            LogRotation.rotate(options.home().daemonLog());
-            SecureFiles.ensurePrivateFile(options.home().daemonLog());
             // slf4j-simple opens a named log file anew, cutting it: every start lost the last run's
             // lines, and a start while a daemon ran (the launcher's early daemon) cut the running
             // daemon's log under it (NUL bytes where it wrote next). So the log is opened here, to
             // append, as the daemon's standard output, which it writes nothing else to.
-            System.setOut(LogOutput.install(new FileOutputStream(options.home().daemonLog().toFile(), true)));
+            System.setOut(LogOutput.install(new RotatingLogFile(options.home().daemonLog())));
             System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");

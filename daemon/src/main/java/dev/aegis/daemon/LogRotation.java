@@ -5,7 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Rotates the daemon log at start once it is large: {@code daemon.log.1} ... {@code .3}, the oldest dropped. */
+/**
+ * Rotates the daemon log once it is large ({@link RotatingLogFile}: at a start and while the daemon
+ * runs): {@code daemon.log.1} ... {@code .3}, the oldest dropped.
+ */
 final class LogRotation {
 
     static final long MAX_BYTES = 10L * 1024 * 1024;
@@ -14,7 +17,11 @@ final class LogRotation {
     private LogRotation() {}
 
     static void rotate(Path log) throws IOException {
-        if (!Files.exists(log) || Files.size(log) < MAX_BYTES) {
+        rotate(log, MAX_BYTES);
+    }
+
+    static void rotate(Path log, long maxBytes) throws IOException {
+        if (!Files.exists(log) || Files.size(log) < maxBytes) {
             return;
         }
         Files.deleteIfExists(log.resolveSibling(log.getFileName() + "." + KEEP));
