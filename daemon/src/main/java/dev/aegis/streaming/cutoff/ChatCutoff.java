@@ -30,9 +30,9 @@ final class ChatCutoff extends BudgetCutoff {
         created = chunk.path("created").asLong(created);
         long tokens = 0;
         for (JsonNode choice : chunk.path("choices")) {
-            tokens += tokens(choice.at("/delta/content").asText(null));
-            for (JsonNode call : choice.at("/delta/tool_calls")) {
-                tokens += tokens(call.at("/function/arguments").asText(null));
+            tokens += tokens(choice.path("delta").path("content").asText(null));
+            for (JsonNode call : choice.path("delta").path("tool_calls")) {
+                tokens += tokens(call.path("function").path("arguments").asText(null));
             }
         }
         return tokens;

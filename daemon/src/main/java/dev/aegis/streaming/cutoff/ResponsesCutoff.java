@@ -33,7 +33,7 @@ final class ResponsesCutoff extends BudgetCutoff {
         if (type.equals("response.created") && data.path("response").isObject()) {
             response = (ObjectNode) data.path("response").deepCopy();
         } else if (type.equals("response.output_item.added")) {
-            itemId = data.at("/item/id").asText(itemId);
+            itemId = data.path("item").path("id").asText(itemId);
             outputIndex = data.path("output_index").asInt(outputIndex);
         } else if (type.equals("response.output_text.delta")) {
             String delta = data.path("delta").asText("");
