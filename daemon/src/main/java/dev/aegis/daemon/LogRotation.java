@@ -16,10 +16,6 @@ final class LogRotation {
 
     private LogRotation() {}
 
-    static void rotate(Path log) throws IOException {
-        rotate(log, MAX_BYTES);
-    }
-
     static void rotate(Path log, long maxBytes) throws IOException {
         if (!Files.exists(log) || Files.size(log) < maxBytes) {
             return;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
@@ -103,17 +102,17 @@ public final class ReceiptLog implements AutoCloseable {
     public static ReceiptHead trailEnd(Path dir) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
-        for (int i = files.size() - 1; i >= 0; i--) {
-            ReceiptFileEnd end = ReceiptFileEnd.of(files.get(i));
-            if (i == files.size() - 1 && end.torn()) {
-                setTornTailAside(files.get(i), end);
+        if (!files.isEmpty()) {
+            ReceiptFileEnd newest = ReceiptFileEnd.of(files.getLast());
+            if (newest.torn()) {
+                setTornTailAside(files.getLast(), newest);
             }
-            if (end.lastLine() != null) {
-                String lastLine = end.lastLine();
-                TreeMap<String, Object> last = CanonicalJson.parse(lastLine);
-                return new ReceiptHead(last.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
-                        last.get("key") instanceof String k ? k : null, last.get("instance") instanceof String id ? id : null);
-            }
+        }
+        ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(files);
+        if (last != null) {
+            TreeMap<String, Object> receipt = CanonicalJson.parse(last.line());
+            return new ReceiptHead(receipt.get("seq") instanceof Long l ? l : 0, Receipts.hash(last.line()),
+                    receipt.get("key") instanceof String k ? k : null, receipt.get("instance") instanceof String id ? id : null);
         }
         return new ReceiptHead(0, Receipts.GENESIS, null);
     }

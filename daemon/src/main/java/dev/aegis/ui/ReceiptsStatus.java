@@ -3,16 +3,14 @@ package dev.aegis.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.json.Json;
+import dev.aegis.receipts.ReceiptFileEnd;
 import dev.aegis.receipts.ReceiptVerifier;
 import dev.aegis.receipts.Receipts;
 import dev.aegis.store.ReceiptVerification;
 import dev.aegis.store.ReceiptVerifications;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,9 +20,6 @@ import java.util.Optional;
  * verify} of this trail, which the CLI records in the store.
  */
 final class ReceiptsStatus {
-
-    /** The newest line is in this many bytes at the end of the file (receipts are well under it). */
-    private static final int TAIL = 64 * 1024;
 
     private final boolean enabled;
     private final Path dir;
@@ -43,17 +38,14 @@ final class ReceiptsStatus {
             return n;
         }
         try {
-            List<Path> files = ReceiptVerifier.files(dir);
-            for (int i = files.size() - 1; i >= 0; i--) {
-                String line = lastLine(files.get(i));
-                if (line != null) {
-                    JsonNode receipt = Json.mapper().readTree(line);
-                    n.putObject("head").put("seq", receipt.path("seq").asLong()).put("ts", receipt.path("ts").asText())
-                            .put("hash", Receipts.hash(line)).put("file", files.get(i).getFileName().toString());
-                    return n;
-                }
+            ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(ReceiptVerifier.files(dir));
+            if (last == null) {
+                n.putNull("head");
+                return n;
             }
-            n.putNull("head");
+            JsonNode receipt = Json.mapper().readTree(last.line());
+            n.putObject("head").put("seq", receipt.path("seq").asLong()).put("ts", receipt.path("ts").asText())
+                    .put("hash", Receipts.hash(last.line())).put("file", last.file().getFileName().toString());
         } catch (IOException e) {
             n.put("error", "cannot read the receipts: " + e.getMessage());
         }
@@ -79,26 +71,5 @@ final class ReceiptsStatus {
             out.put("head_seq", v.headSeq());
         }
         out.put("problem", v.problem());
-    }
-
-    /** The last complete line of a file, or null when it has none. */
-    private static String lastLine(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
-            long length = f.length();
-            int size = (int) Math.min(length, TAIL);
-            byte[] tail = new byte[size];
-            f.seek(length - size);
-            f.readFully(tail);
-            String text = new String(tail, StandardCharsets.UTF_8);
-            int end = text.lastIndexOf('\n');
-            if (end < 0) {
-                return null;
-            }
-            int start = text.lastIndexOf('\n', end - 1) + 1;
-            if (start == 0 && size < length) {
-                return null;
-            }
-            return text.substring(start, end);
-        }
     }
 }

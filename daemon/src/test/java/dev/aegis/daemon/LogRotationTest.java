@@ -18,7 +18,7 @@ class LogRotationTest {
         for (int round = 1; round <= 5; round++) {
             Files.write(log, new byte[(int) LogRotation.MAX_BYTES]);
             Files.writeString(temp.resolve("marker-" + round), "");
-            LogRotation.rotate(log);
+            LogRotation.rotate(log, LogRotation.MAX_BYTES);
         }
         assertThat(log).doesNotExist();
         assertThat(temp.resolve("daemon.log.1")).exists();
@@ -26,7 +26,7 @@ class LogRotationTest {
         assertThat(temp.resolve("daemon.log.4")).doesNotExist();
 
         Files.writeString(log, "small");
-        LogRotation.rotate(log);
+        LogRotation.rotate(log, LogRotation.MAX_BYTES);
         assertThat(log).hasContent("small");
     }
 }

@@ -26,8 +26,8 @@ final class FileLines implements Closeable {
     private int end;
     private int from;
     private int to;
-    private boolean newline;
-    private boolean whole;
+    /** The line handed out is the file's last and has no newline: a write that did not finish. */
+    private boolean torn;
     private boolean eof;
     /** Where the search for the next newline resumes (bytes before it, from {@code start} on, hold none). */
     private int searched;
@@ -53,25 +53,24 @@ final class FileLines implements Closeable {
         while (true) {
             for (int i = Math.max(start, searched); i < end; i++) {
                 if (buffer[i] == '\n') {
-                    return handOut(i, i + 1, true, true);
+                    return handOut(i, i + 1, false);
                 }
             }
             searched = end;
             if (end - start >= maxLine) {
-                return handOut(start + maxLine, start + maxLine, false, false);
+                return handOut(start + maxLine, start + maxLine, false);
             }
             if (eof) {
-                return start < end && handOut(end, end, false, true);
+                return start < end && handOut(end, end, true);
             }
             fill();
         }
     }
 
-    private boolean handOut(int lineEnd, int nextStart, boolean withNewline, boolean wholeLine) {
+    private boolean handOut(int lineEnd, int nextStart, boolean lastWithoutNewline) {
         from = start;
         to = lineEnd;
-        newline = withNewline;
-        whole = wholeLine;
+        torn = lastWithoutNewline;
         start = nextStart;
         searched = nextStart;
         return true;
@@ -110,7 +109,7 @@ final class FileLines implements Closeable {
 
     /** True for the file's last line when the file does not end with a newline: a write that did not finish. */
     boolean torn() {
-        return !newline && whole;
+        return torn;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * The end of a receipt file, read backwards from its last byte: its last complete line, and the
@@ -50,6 +51,23 @@ public record ReceiptFileEnd(String lastLine, long completeLength, long length) 
             }
             return new ReceiptFileEnd(null, completeLength, length);
         }
+    }
+
+    /** A file's last complete line. */
+    public record LastLine(Path file, String line) {}
+
+    /**
+     * The last complete line of the newest of these files (oldest first) that has one; null when none
+     * has: where a trail ends.
+     */
+    public static LastLine lastOf(List<Path> files) throws IOException {
+        for (int i = files.size() - 1; i >= 0; i--) {
+            String line = of(files.get(i)).lastLine();
+            if (line != null) {
+                return new LastLine(files.get(i), line);
+            }
+        }
+        return null;
     }
 
     /** The torn bytes after the last newline (empty when the file is not torn). */

@@ -61,18 +61,16 @@ public record ReceiptTrail(Path where, List<Path> files, String instance) {
 
     /** The instance named by the newest receipt of these files (oldest first), or null when it names none. */
     static String instanceOf(List<Path> files) throws IOException {
-        for (int i = files.size() - 1; i >= 0; i--) {
-            String last = lastLine(files.get(i));
-            if (last != null) {
-                try {
-                    byte[] bytes = last.getBytes(StandardCharsets.UTF_8);
-                    return ReceiptLine.parse(bytes, 0, bytes.length).instance();
-                } catch (JsonProcessingException e) {
-                    return null; // a torn or foreign line: the walk names it
-                }
-            }
+        ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(files);
+        if (last == null) {
+            return null;
         }
-        return null;
+        try {
+            byte[] bytes = last.line().getBytes(StandardCharsets.UTF_8);
+            return ReceiptLine.parse(bytes, 0, bytes.length).instance();
+        } catch (JsonProcessingException e) {
+            return null; // a foreign line: the walk names it
+        }
     }
 
     /** The seq of a file's first receipt (Long.MAX_VALUE when it names none): its first line only is read. */
@@ -86,10 +84,5 @@ public record ReceiptTrail(Path where, List<Path> files, String instance) {
         } catch (IOException e) {
             return Long.MAX_VALUE;
         }
-    }
-
-    /** The last complete line of a file, or null when it has none (read from its end: a day's file can be GBs). */
-    private static String lastLine(Path file) throws IOException {
-        return ReceiptFileEnd.of(file).lastLine();
     }
 }

@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /**
  * Sums per group gathered from several grouped queries (rollup and raw rows), then ordered as a
@@ -48,13 +47,12 @@ final class GroupedSums {
         }
     }
 
-    /** Each group's input and output tokens, unordered; the group is null for calls without one. */
-    void forEach(BiConsumer<String, Tokens> action) {
-        sums.forEach((group, s) -> action.accept(group, new Tokens(s[1], s[4])));
+    /** Each group's tokens (input + output); the group is null for calls without one. */
+    Map<String, Long> tokensByGroup() {
+        Map<String, Long> out = new HashMap<>();
+        sums.forEach((group, s) -> out.put(group, s[1] + s[4]));
+        return out;
     }
-
-    /** A group's input and output tokens. */
-    record Tokens(long input, long output) {}
 
     List<UsageTotals> ordered() {
         List<Map.Entry<String, long[]>> entries = new ArrayList<>(sums.entrySet());

@@ -89,12 +89,8 @@ public final class UsageQueries {
      */
     public Map<String, Long> tokensSince(long sinceMillis, UsageGroup by) {
         return db.read(c -> {
-            Map<String, Long> out = new HashMap<>();
-            sums(c, new UsageFilter(sinceMillis, null, null, null, null, null), by).forEach((group, s) -> {
-                if (group != null) {
-                    out.put(group, s.input() + s.output());
-                }
-            });
+            Map<String, Long> out = sums(c, new UsageFilter(sinceMillis, null, null, null, null, null), by).tokensByGroup();
+            out.remove(null);
             return out;
         });
     }
@@ -147,12 +143,8 @@ public final class UsageQueries {
      * million calls).
      */
     public long tokensOfKey(String keyId) {
-        return db.read(c -> {
-            long[] tokens = {0};
-            sums(c, new UsageFilter(null, null, keyId, null, null, null), UsageGroup.KEY)
-                    .forEach((group, s) -> tokens[0] += s.input() + s.output());
-            return tokens[0];
-        });
+        return db.read(c -> sums(c, new UsageFilter(null, null, keyId, null, null, null), UsageGroup.KEY).tokensByGroup()
+                .values().stream().mapToLong(Long::longValue).sum());
     }
 
     private static PreparedStatement prepare(Connection c, ReportSources.Source source) throws SQLException {
