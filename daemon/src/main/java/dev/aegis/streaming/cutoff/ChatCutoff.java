@@ -21,7 +21,18 @@ final class ChatCutoff extends BudgetCutoff {
         if (event.data() == null || !event.data().startsWith("{")) {
             return 0;
         }
-        JsonNode chunk = event.json();
+        ChatChunkFields fields = ChatChunkFields.read(event.data());
+        if (fields == null) {
+            return observe(event.json());
+        }
+        id = fields.id() == null ? id : fields.id();
+        model = fields.model() == null ? model : fields.model();
+        created = fields.created() == null ? created : fields.created();
+        return fields.tokens();
+    }
+
+    /** A chunk of an unusual form (a field twice, or of another type), or not JSON: read as a tree. */
+    private long observe(JsonNode chunk) {
         if (chunk == null) {
             return 0;
         }
