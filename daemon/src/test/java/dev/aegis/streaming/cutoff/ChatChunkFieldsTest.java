@@ -2,8 +2,6 @@ package dev.aegis.streaming.cutoff;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.aegis.json.Json;
 import dev.aegis.streaming.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +21,7 @@ class ChatChunkFieldsTest {
     void aProvidersChunkIsReadWithoutATree() {
         ChatChunkFields fields = ChatChunkFields.read(PROVIDER_CHUNK);
         assertThat(fields).isEqualTo(new ChatChunkFields("chatcmpl-1", "gpt-4o-mini", 1763900000L, 2));
-        assertThat(fields).isEqualTo(treeReading(PROVIDER_CHUNK));
+        assertThat(fields).isEqualTo(TreeReading.of(PROVIDER_CHUNK));
     }
 
     @Test
@@ -31,7 +29,7 @@ class ChatChunkFieldsTest {
         String chunk = "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}},"
                 + "{\"function\":{\"name\":\"f\",\"arguments\":\"\"}}]}},{\"delta\":{\"content\":\"\uD83D\uDE00\"}}]}";
         assertThat(ChatChunkFields.read(chunk)).isEqualTo(new ChatChunkFields(null, null, null, 2 + 1))
-                .isEqualTo(treeReading(chunk));
+                .isEqualTo(TreeReading.of(chunk));
     }
 
     @Test
@@ -71,36 +69,10 @@ class ChatChunkFieldsTest {
             ChatChunkFields fields = ChatChunkFields.read(chunk);
             if (fields != null) {
                 answered++;
-                assertThat(fields).as(chunk).isEqualTo(treeReading(chunk));
+                assertThat(fields).as(chunk).isEqualTo(TreeReading.of(chunk));
             }
         }
         assertThat(answered).as("chunks the streaming pass read itself").isBetween(rounds / 5, rounds * 9 / 10);
-    }
-
-    /** ChatCutoff's reading before the streaming pass, with "absent" made visible. */
-    private static ChatChunkFields treeReading(String json) {
-        JsonNode chunk;
-        try {
-            chunk = Json.mapper().readTree(json);
-        } catch (Exception e) {
-            return null;
-        }
-        if (chunk == null) {
-            return null;
-        }
-        String absent = "\u0000absent";
-        String id = chunk.path("id").asText(absent);
-        String model = chunk.path("model").asText(absent);
-        long created = chunk.path("created").asLong(Long.MIN_VALUE);
-        long tokens = 0;
-        for (JsonNode choice : chunk.path("choices")) {
-            tokens += BudgetCutoff.tokens(choice.path("delta").path("content").asText(null));
-            for (JsonNode call : choice.path("delta").path("tool_calls")) {
-                tokens += BudgetCutoff.tokens(call.path("function").path("arguments").asText(null));
-            }
-        }
-        return new ChatChunkFields(id.equals(absent) ? null : id, model.equals(absent) ? null : model,
-                created == Long.MIN_VALUE ? null : created, tokens);
     }
 
     /** Chunks mostly of the providers' form, with odd types, repeated fields, junk and cuts mixed in. */
