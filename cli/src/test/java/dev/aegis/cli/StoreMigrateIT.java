@@ -14,7 +14,7 @@ import dev.aegis.store.ReceiptHead;
 import dev.aegis.store.SecretFindings;
 import dev.aegis.store.UsageRow;
 import dev.aegis.store.UsageStore;
-import java.net.ServerSocket;
+import dev.aegis.testing.RefusedPort;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -223,14 +223,13 @@ class StoreMigrateIT {
         assertThat(sqlite.exitCode()).isNotZero();
         assertThat(sqlite.err()).contains("--to must be a PostgreSQL store");
 
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
+        try (RefusedPort refused = RefusedPort.open()) {
+            int closed = refused.port();
+            CliRun away = CliRun.run(Map.of("PGPW", "s3cret"), CliRun.args(home, "store", "migrate", "--to",
+                    "jdbc:postgresql://127.0.0.1:" + closed + "/aegis?user=aegis", "--password-env", "PGPW"));
+            assertThat(away.exitCode()).isNotZero();
+            assertThat(away.err()).contains("cannot connect to the database").contains("127.0.0.1:" + closed)
+                    .doesNotContain("\tat ").doesNotContain("s3cret");
         }
-        CliRun away = CliRun.run(Map.of("PGPW", "s3cret"), CliRun.args(home, "store", "migrate", "--to",
-                "jdbc:postgresql://127.0.0.1:" + closed + "/aegis?user=aegis", "--password-env", "PGPW"));
-        assertThat(away.exitCode()).isNotZero();
-        assertThat(away.err()).contains("cannot connect to the database").contains("127.0.0.1:" + closed)
-                .doesNotContain("\tat ").doesNotContain("s3cret");
     }
 }

@@ -7,8 +7,8 @@ import dev.aegis.keys.NewKey;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
+import dev.aegis.testing.RefusedPort;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,29 +51,28 @@ class CreditReservationIT {
 
     @Test
     void fallbackChainsReserveForTheirMostExpensiveModel() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
-        try (TestGateway g = TestGateway.start(temp, """
-                retry: { attempts: 1 }
-                providers:
-                  down: { type: openai-compatible, base_url: "http://127.0.0.1:%d/v1" }
-                models:
-                  fast:
-                    - { provider: down, model: cheap-model }
-                    - { provider: openai, model: dear-model }
-                pricing:
-                  overrides:
-                    cheap-model: { input: 0.01, output: 0.01 }
-                    dear-model: { input: 100, output: 100 }
-                """.formatted(closed), Map.of())) {
-            // The first target is unreachable, so every call is served (and billed) by the dear model.
-            String body = "{\"model\":\"fast\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\""
-                    + "word ".repeat(40) + "\"}]}";
-            long oneCall = realCostOfOneCall(g, "/v1/chat/completions", body);
+        try (RefusedPort refused = RefusedPort.open()) {
+            int closed = refused.port();
+            try (TestGateway g = TestGateway.start(temp, """
+                    retry: { attempts: 1 }
+                    providers:
+                      down: { type: openai-compatible, base_url: "http://127.0.0.1:%d/v1" }
+                    models:
+                      fast:
+                        - { provider: down, model: cheap-model }
+                        - { provider: openai, model: dear-model }
+                    pricing:
+                      overrides:
+                        cheap-model: { input: 0.01, output: 0.01 }
+                        dear-model: { input: 100, output: 100 }
+                    """.formatted(closed), Map.of())) {
+                // The first target is unreachable, so every call is served (and billed) by the dear model.
+                String body = "{\"model\":\"fast\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\""
+                        + "word ".repeat(40) + "\"}]}";
+                long oneCall = realCostOfOneCall(g, "/v1/chat/completions", body);
 
-            overdrawsByAtMostOneCall(g, "/v1/chat/completions", body, oneCall);
+                overdrawsByAtMostOneCall(g, "/v1/chat/completions", body, oneCall);
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.fakeprovider.FakeProvider.CannedResponse;
-import java.net.ServerSocket;
+import dev.aegis.testing.RefusedPort;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,21 +75,20 @@ class FallbackIT {
 
     @Test
     void unreachableFirstTargetFallsBackToo() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closed = s.getLocalPort();
-        }
-        try (TestGateway g = TestGateway.start(temp, """
-                retry: { attempts: 2, base_delay: 10ms }
-                providers:
-                  down: { type: openai-compatible, base_url: "http://127.0.0.1:%d/v1" }
-                models:
-                  fast: [ { provider: down, model: x }, { provider: openai, model: gpt-4o-mini } ]
-                """.formatted(closed), Map.of())) {
-            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"fast\"}"));
+        try (RefusedPort refused = RefusedPort.open()) {
+            int closed = refused.port();
+            try (TestGateway g = TestGateway.start(temp, """
+                    retry: { attempts: 2, base_delay: 10ms }
+                    providers:
+                      down: { type: openai-compatible, base_url: "http://127.0.0.1:%d/v1" }
+                    models:
+                      fast: [ { provider: down, model: x }, { provider: openai, model: gpt-4o-mini } ]
+                    """.formatted(closed), Map.of())) {
+                HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"fast\"}"));
 
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("X-Aegis-Provider")).hasValue("openai");
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("X-Aegis-Provider")).hasValue("openai");
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aegis.fakeprovider.FakeProvider.CannedResponse;
 import dev.aegis.keys.NewKey;
+import dev.aegis.testing.RefusedPort;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -31,17 +32,16 @@ class UpstreamFailureIT {
 
     @Test
     void unreachableProviderIs502() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
-        try (TestGateway g = TestGateway.start(temp, null,
-                Map.of("AEGIS_OPENAI_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1"))) {
-            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
+        try (RefusedPort refused = RefusedPort.open()) {
+            int closedPort = refused.port();
+            try (TestGateway g = TestGateway.start(temp, null,
+                    Map.of("AEGIS_OPENAI_BASE_URL", "http://127.0.0.1:" + closedPort + "/v1"))) {
+                HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
 
-            assertThat(r.statusCode()).isEqualTo(502);
-            assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("upstream_unavailable");
-            assertThat(r.body()).doesNotContain(TestGateway.PROVIDER_KEY);
+                assertThat(r.statusCode()).isEqualTo(502);
+                assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("upstream_unavailable");
+                assertThat(r.body()).doesNotContain(TestGateway.PROVIDER_KEY);
+            }
         }
     }
 
