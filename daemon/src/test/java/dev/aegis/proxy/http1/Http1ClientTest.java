@@ -3,6 +3,7 @@ package dev.aegis.proxy.http1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aegis.testing.RefusedPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -267,13 +268,11 @@ class Http1ClientTest {
 
     @Test
     void nothingListeningIsAConnectException() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        HttpRequest request = post(URI.create("http://127.0.0.1:" + port + "/v1/x"), "{}");
+        try (RefusedPort refused = RefusedPort.open()) {
+            HttpRequest request = post(URI.create("http://127.0.0.1:" + refused.port() + "/v1/x"), "{}");
 
-        assertThatThrownBy(() -> client.send(request)).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> client.send(request)).isInstanceOf(ConnectException.class);
+        }
     }
 
     @Test
