@@ -241,14 +241,17 @@ class Http1ClientTest {
 
     @Test
     void aPooledConnectionTheProviderClosedIsReplacedOnce() throws Exception {
+        CountDownLatch closed = new CountDownLatch(1);
         URI uri = serve((s, in, out) -> {
             readRequest(in);
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             // then closes the connection, as a provider does with idle keep-alive connections
+            s.close();
+            closed.countDown();
         });
 
         assertThat(text(client.send(post(uri, "{}")))).isEqualTo("ok");
-        Thread.sleep(50);
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("the provider closed the first connection").isTrue();
         assertThat(text(client.send(post(uri, "{}")))).isEqualTo("ok");
         assertThat(connections.get()).isEqualTo(2);
     }
