@@ -102,19 +102,25 @@ public final class ReceiptLog implements AutoCloseable {
     public static ReceiptHead trailEnd(Path dir) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
-        if (!files.isEmpty()) {
-            ReceiptFileEnd newest = ReceiptFileEnd.of(files.getLast());
-            if (newest.torn()) {
-                setTornTailAside(files.getLast(), newest);
+        if (files.isEmpty()) {
+            return new ReceiptHead(0, Receipts.GENESIS, null);
+        }
+        // The newest file's end is read once: for a torn tail to set aside and, most often, the last receipt.
+        ReceiptFileEnd newest = ReceiptFileEnd.of(files.getLast());
+        if (newest.torn()) {
+            setTornTailAside(files.getLast(), newest);
+        }
+        String lastLine = newest.lastLine();
+        if (lastLine == null) {
+            ReceiptFileEnd.LastLine older = ReceiptFileEnd.lastOf(files.subList(0, files.size() - 1));
+            if (older == null) {
+                return new ReceiptHead(0, Receipts.GENESIS, null);
             }
+            lastLine = older.line();
         }
-        ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(files);
-        if (last != null) {
-            TreeMap<String, Object> receipt = CanonicalJson.parse(last.line());
-            return new ReceiptHead(receipt.get("seq") instanceof Long l ? l : 0, Receipts.hash(last.line()),
-                    receipt.get("key") instanceof String k ? k : null, receipt.get("instance") instanceof String id ? id : null);
-        }
-        return new ReceiptHead(0, Receipts.GENESIS, null);
+        TreeMap<String, Object> receipt = CanonicalJson.parse(lastLine);
+        return new ReceiptHead(receipt.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
+                receipt.get("key") instanceof String k ? k : null, receipt.get("instance") instanceof String id ? id : null);
     }
 
     /** The last receipt written: its seq, the hash of its line, this log's key and instance. */

@@ -166,6 +166,18 @@ class ReceiptTrailTest {
     }
 
     @Test
+    void aNewDaysFileHoldingOnlyATornReceiptResumesFromTheDayBefore() throws Exception {
+        // A crash in the middle of a new day's first write: that file has no complete receipt.
+        String last = lines(day(2)).getLast();
+        Files.writeString(dir.resolve("2026-11-23.jsonl"), "{\"seq\":13,\"id\":\"req-cut");
+
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock);
+        assertThat(resumed.head().seq()).isEqualTo(12);
+        assertThat(resumed.head().hash()).isEqualTo(Receipts.hash(last));
+        assertThat(Files.size(dir.resolve("2026-11-23.jsonl"))).as("the torn bytes set aside").isZero();
+    }
+
+    @Test
     void aDayFileOfGigabytesIsResumedFromItsEndAndWalkedWithoutBeingReadWhole() throws Exception {
         // A busy daemon's day: 3 GB before the day's receipts (a hole in the file, nothing on disk). Read
         // whole, a start held the file in memory twice (a 1 GB day took 17 s and 3.4 GB), and a file
