@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aegis.streaming.SseEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -125,7 +126,7 @@ class ChatChunkFieldsTest {
                     parts.add(part);
                 }
             }
-            java.util.Collections.shuffle(parts, random);
+            Collections.shuffle(parts, random);
             return "{" + String.join(random.nextBoolean() ? "," : " , ", parts) + "}";
         }
 
