@@ -49,6 +49,7 @@ import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import dev.aegis.store.UsageRow;
 import dev.aegis.records.Spool;
@@ -112,6 +113,10 @@ final class Components implements AutoCloseable {
     private final SharedBudgets sharedBudgets;
     final McpServers mcpServers;
     final McpRoute mcp;
+    /** The server's connections at work; the warm-ups wait for a moment with none. */
+    private final CallsAtWork atWork;
+    /** Set when {@link #close} begins: warm-ups not yet begun are left out. */
+    private volatile boolean closed;
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
@@ -122,6 +127,7 @@ final class Components implements AutoCloseable {
     Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices,
             CallsAtWork atWork) throws IOException, StartupException {
         this.config = new AtomicReference<>(initial);
+        this.atWork = atWork;
         InstantSource clock = InstantSource.system();
         this.database = Database.open(initial.storeUrl(), Database.PageCache.APPENDS, initial.storeConnectionTimeout());
         steps.done("store");
@@ -248,15 +254,15 @@ final class Components implements AutoCloseable {
      * becomes this instance's when this daemon's key signed it.
      */
     /**
-     * Once the daemon listens: warms what its first calls would otherwise pay for on their way (the
-     * provider client's TLS, the receipt signer's native library), in the background; done when both are.
+     * Once the daemon listens: warms what its calls would otherwise pay for on their way (the provider
+     * client's TLS, the receipt signer's native library), in the background and after the start's first
+     * calls ({@link StartupWarmUp.Pace}); done when both are, or when the daemon stopped first.
      */
     CompletableFuture<Void> warmUp() {
-        CompletableFuture<Void> tls = StartupWarmUp.inBackground("upstream-client-warm-up", upstream::warmUp);
-        if (receiptLog == null) {
-            return tls;
-        }
-        return CompletableFuture.allOf(tls, StartupWarmUp.inBackground("receipt-signer-warm-up", receiptLog::prepareSigner));
+        List<Runnable> warmUps = receiptLog == null
+                ? List.of(upstream::warmUp)
+                : List.of(upstream::warmUp, receiptLog::prepareSigner);
+        return StartupWarmUp.afterStart(StartupWarmUp.Pace.DAEMON, atWork::now, () -> closed, warmUps);
     }
 
     private static ReceiptLog receiptLog(AuditConfig audit, AegisHome home, Database database)
@@ -371,6 +377,7 @@ final class Components implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         mcpServers.close();
         upstream.close();
         recorder.close();
