@@ -90,6 +90,16 @@ if [ -n "$sqlite_jar" ]; then
   fi
 fi
 
+# AWS-LC's native library (the receipt signer's), extracted once here too: its provider otherwise copies
+# the 9.6 MB library out of its jar into a temporary folder at every daemon start (≈ 40 ms of CPU), and
+# cannot load it at all where that folder is mounted noexec (receipts are then signed more slowly).
+accp_jar="$(ls "$staging"/lib/AmazonCorrettoCryptoProvider-*.jar 2>/dev/null | head -n1 || true)"
+accp_entry=com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so
+if [ -n "$accp_jar" ] && "$JAVA_HOME/bin/jar" tf "$accp_jar" | grep -qx "$accp_entry"; then
+  mkdir -p "$staging/native"
+  (cd "$staging/native" && "$JAVA_HOME/bin/jar" xf "$accp_jar" "$accp_entry" && mv "$accp_entry" . && rm -rf com)
+fi
+
 # Replace the previous install as a whole, so no stale jar from an older version stays on the class path.
 rm -rf "$PREFIX.old"
 [ -e "$PREFIX" ] && mv "$PREFIX" "$PREFIX.old"

@@ -258,6 +258,12 @@ class InstallIT {
                 log = Files.readString(temp.resolve("cache.out"));
             }
             assertThat(log).contains("receipts are signed with");
+            if (log.contains("aws-lc")) {
+                // AWS-LC's library is the one install.sh extracted, not a copy its provider made in a temporary folder.
+                String maps = Files.readString(Path.of("/proc", String.valueOf(daemon.pid()), "maps"));
+                assertThat(maps).contains(prefix.toRealPath().resolve("native/libamazonCorrettoCryptoProvider.so").toString())
+                        .doesNotContain("libamazonCorrettoCryptoProvider.so (deleted)");
+            }
         } finally {
             daemon.destroy();
             assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
