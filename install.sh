@@ -91,7 +91,7 @@ if [ -n "$sqlite_jar" ]; then
 fi
 
 # AWS-LC's native library (the receipt signer's), extracted once here too: its provider otherwise copies
-# the 9.6 MB library out of its jar into a temporary folder at every daemon start (≈ 40 ms of CPU), and
+# the 9.6 MB library out of its jar into a temporary folder at every daemon start (60–90 ms of CPU), and
 # cannot load it at all where that folder is mounted noexec (receipts are then signed more slowly).
 accp_jar="$(ls "$staging"/lib/AmazonCorrettoCryptoProvider-*.jar 2>/dev/null | head -n1 || true)"
 accp_entry=com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so
