@@ -1,6 +1,7 @@
 package dev.aegis.pricing;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.aegis.json.Json;
 import dev.aegis.pricing.ModelPrice.Rates;
 import java.io.IOException;
@@ -39,57 +40,77 @@ public final class PriceTable {
             if (in == null) {
                 throw new IllegalStateException("price-table.json is missing from the build");
             }
-            JsonNode root = Json.mapper().readTree(in);
-            Map<String, ModelPrice> models = new HashMap<>();
-            Map<String, String> providers = new HashMap<>();
-            root.path("models").properties().forEach(e -> {
-                String id = e.getKey().toLowerCase(Locale.ROOT);
-                models.put(id, read(e.getValue()));
-                providers.put(id, e.getValue().path("provider").asText(""));
-            });
-            return new PriceTable(root.path("version").asText(), models, providers);
+            return read(in);
         } catch (IOException e) {
             throw new IllegalStateException("price-table.json cannot be read", e);
         }
     }
 
-    private static ModelPrice read(JsonNode m) {
-        Rates base = rates(m, null);
-        Integer maxOutput = m.hasNonNull("max_output") ? m.path("max_output").asInt() : null;
-        BigDecimal perWebSearch = decimal(m, "web_search", BigDecimal.ZERO);
-        Map<String, ModelPrice> serviceTiers = new HashMap<>();
-        // A service tier's missing price is the standard one, as in the facts the table is derived from.
-        m.path("service_tiers").properties().forEach(st -> {
-            Rates rates = rates(st.getValue(), base);
-            serviceTiers.put(st.getKey(), new ModelPrice(rates, maxOutput, tiers(st.getValue(), rates), Map.of(), perWebSearch));
-        });
-        return new ModelPrice(base, maxOutput, tiers(m, base), serviceTiers, perWebSearch);
+    /** A table in {@code price-table.json}'s form: {@code version}, and {@code models} by name. */
+    static PriceTable read(InputStream in) throws IOException {
+        try (JsonParser p = Json.mapper().createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("a price table is a JSON object");
+            }
+            String version = "";
+            Map<String, ModelPrice> models = new HashMap<>();
+            Map<String, String> providers = new HashMap<>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if (name.equals("version") && value.isScalarValue()) {
+                    version = p.getText();
+                } else if (name.equals("models") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String id = p.currentName().toLowerCase(Locale.ROOT);
+                        p.nextToken();
+                        PriceFacts model = PriceFacts.readOrSkip(p);
+                        models.put(id, price(model));
+                        providers.put(id, model.text("provider", ""));
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return new PriceTable(version, models, providers);
+        }
     }
 
-    private static List<ModelPrice.Tier> tiers(JsonNode m, Rates base) {
+    private static ModelPrice price(PriceFacts m) {
+        Rates base = rates(m, null);
+        String maxOutput = m.text("max_output", null);
+        Integer max = maxOutput == null ? null : new BigDecimal(maxOutput).intValue();
+        BigDecimal perWebSearch = m.decimal("web_search", BigDecimal.ZERO);
+        Map<String, ModelPrice> serviceTiers = new HashMap<>();
+        // A service tier's missing price is the standard one, as in the facts the table is derived from.
+        m.serviceTiers().forEach((name, st) -> {
+            Rates rates = rates(st, base);
+            serviceTiers.put(name, new ModelPrice(rates, max, tiers(st, rates), Map.of(), perWebSearch));
+        });
+        return new ModelPrice(base, max, tiers(m, base), serviceTiers, perWebSearch);
+    }
+
+    private static List<ModelPrice.Tier> tiers(PriceFacts m, Rates base) {
         List<ModelPrice.Tier> tiers = new ArrayList<>();
-        for (JsonNode t : m.path("tiers")) {
-            tiers.add(new ModelPrice.Tier(t.path("threshold").asLong(), rates(t, base)));
+        for (PriceFacts t : m.tiers()) {
+            String threshold = t.text("threshold", null);
+            tiers.add(new ModelPrice.Tier(threshold == null ? 0 : new BigDecimal(threshold).longValue(), rates(t, base)));
         }
         return tiers;
     }
 
     /** The prices {@code n} lists; a missing one is {@code fallback}'s, or for a model's own prices the text one. */
-    private static Rates rates(JsonNode n, Rates fallback) {
-        BigDecimal input = decimal(n, "input", fallback == null ? BigDecimal.ZERO : fallback.input());
-        BigDecimal cacheWrite = decimal(n, "cache_write", fallback == null ? input : fallback.cacheWrite());
-        BigDecimal output = decimal(n, "output", fallback == null ? BigDecimal.ZERO : fallback.output());
+    private static Rates rates(PriceFacts n, Rates fallback) {
+        BigDecimal input = n.decimal("input", fallback == null ? BigDecimal.ZERO : fallback.input());
+        BigDecimal cacheWrite = n.decimal("cache_write", fallback == null ? input : fallback.cacheWrite());
+        BigDecimal output = n.decimal("output", fallback == null ? BigDecimal.ZERO : fallback.output());
         return new Rates(input,
-                decimal(n, "cached_input", fallback == null ? input : fallback.cachedInput()),
+                n.decimal("cached_input", fallback == null ? input : fallback.cachedInput()),
                 cacheWrite,
                 output,
-                decimal(n, "audio_input", fallback == null ? input : fallback.audioInput()),
-                decimal(n, "audio_output", fallback == null ? output : fallback.audioOutput()),
-                decimal(n, "cache_write_1h", fallback == null ? cacheWrite : fallback.cacheWriteHour()));
-    }
-
-    private static BigDecimal decimal(JsonNode n, String field, BigDecimal fallback) {
-        return n.hasNonNull(field) ? new BigDecimal(n.path(field).asText()) : fallback;
+                n.decimal("audio_input", fallback == null ? input : fallback.audioInput()),
+                n.decimal("audio_output", fallback == null ? output : fallback.audioOutput()),
+                n.decimal("cache_write_1h", fallback == null ? cacheWrite : fallback.cacheWriteHour()));
     }
 
     public String version() {
