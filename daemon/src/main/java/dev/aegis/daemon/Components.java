@@ -120,8 +120,8 @@ final class Components implements AutoCloseable {
 
     /** Opens the database and the JWT secret; on failure nothing stays open. */
     /**
-     * @param builtInPrices the release's price table, being read on another thread meanwhile (a cold
-     *     JSON parse, 50–200 ms of a start)
+     * @param builtInPrices the release's price table, being read on another thread meanwhile (tens of
+     *     ms of a cold start's CPU, docs/STARTUP.md)
      * @param atWork the server's connections at work: a provider's head is only spun for by the one call at work
      */
     Components(AegisConfig initial, AegisHome home, StartupSteps steps, CompletableFuture<PriceTable> builtInPrices,

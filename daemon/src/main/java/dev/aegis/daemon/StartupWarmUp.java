@@ -104,7 +104,7 @@ final class StartupWarmUp {
         return false;
     }
 
-    /** The release's price table (a cold JSON parse, 50–200 ms of a start). */
+    /** The release's price table (read in one streaming pass: tens of ms of a cold start's CPU). */
     CompletableFuture<PriceTable> builtInPrices() {
         return builtInPrices;
     }
