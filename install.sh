@@ -79,25 +79,30 @@ elif [ "$RUNTIME" = 1 ]; then
   echo "Note: $JAVA_HOME has no jlink; Aegis will use that JDK at run time."
 fi
 
-# SQLite's native library, extracted once here instead of by the driver on every start.
+# Native libraries are extracted once, here, into native/ (the launcher points the JVMs at them).
+# extract_native JAR ENTRY: the jar's file ENTRY, as native/<its file name>.
+extract_native() {
+  mkdir -p "$staging/native"
+  (cd "$staging/native" && "$JAVA_HOME/bin/jar" xf "$1" "$2" && mv "$2" . && rm -rf "${2%%/*}")
+}
+
+# SQLite's, instead of by the driver on every start.
 sqlite_jar="$(ls "$staging"/lib/sqlite-jdbc-*.jar 2>/dev/null | head -n1 || true)"
 if [ -n "$sqlite_jar" ]; then
   folder="$("$JAVA_HOME/bin/java" -cp "$sqlite_jar" org.sqlite.util.OSInfo 2>/dev/null || true)"
   entry="$("$JAVA_HOME/bin/jar" tf "$sqlite_jar" | grep "^org/sqlite/native/$folder/[^/]*sqlitejdbc[^/]*$" | head -n1 || true)"
   if [ -n "$folder" ] && [ -n "$entry" ]; then
-    mkdir -p "$staging/native"
-    (cd "$staging/native" && "$JAVA_HOME/bin/jar" xf "$sqlite_jar" "$entry" && mv "$entry" . && rm -rf org)
+    extract_native "$sqlite_jar" "$entry"
   fi
 fi
 
-# AWS-LC's native library (the receipt signer's), extracted once here too: its provider otherwise copies
-# the 9.6 MB library out of its jar into a temporary folder at every daemon start (60–90 ms of CPU), and
-# cannot load it at all where that folder is mounted noexec (receipts are then signed more slowly).
+# AWS-LC's (the receipt signer's): its provider otherwise copies the 9.6 MB library out of its jar
+# into a temporary folder at every daemon start (60–90 ms of CPU), and cannot load it at all where that
+# folder is mounted noexec (receipts are then signed more slowly).
 accp_jar="$(ls "$staging"/lib/AmazonCorrettoCryptoProvider-*.jar 2>/dev/null | head -n1 || true)"
 accp_entry=com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so
 if [ -n "$accp_jar" ] && "$JAVA_HOME/bin/jar" tf "$accp_jar" | grep -qx "$accp_entry"; then
-  mkdir -p "$staging/native"
-  (cd "$staging/native" && "$JAVA_HOME/bin/jar" xf "$accp_jar" "$accp_entry" && mv "$accp_entry" . && rm -rf com)
+  extract_native "$accp_jar" "$accp_entry"
 fi
 
 # Replace the previous install as a whole, so no stale jar from an older version stays on the class path.
