@@ -110,9 +110,15 @@ public final class BodyInspector {
                     fastMode = speed != null && !speed.equals("standard");
                 } else if ("service_tier".equals(field)) {
                     serviceTier = text(field, value, p, visitor);
-                } else if ("stream_options".equals(field) && value == JsonToken.START_OBJECT) {
+                } else if ("stream_options".equals(field)) {
+                    // An object, or null (the same as none, but its member is there to replace): any other
+                    // value the provider would refuse, and a second member would leave which one counts to it.
                     int start = (int) p.currentTokenLocation().getByteOffset();
-                    includeUsage = readIncludeUsage(p, visitor);
+                    if (value == JsonToken.START_OBJECT) {
+                        includeUsage = readIncludeUsage(p, visitor);
+                    } else if (value != JsonToken.VALUE_NULL) {
+                        throw ApiException.invalidRequest("'stream_options' must be an object or null");
+                    }
                     streamOptions = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else {
                     storedContext |= storedContext(field, value);

@@ -104,8 +104,10 @@ public record RequestBody(
             edits.replace(modelSpan.start(), modelSpan.end(), JsonStrings.quote(changes.upstreamModel()));
         }
         if (changes.askForUsage() && stream && !includeUsage && bodyStart >= 0) {
-            if (streamOptions.present()) {
+            if (streamOptions.present() && bytes[streamOptions.start()] == '{') {
                 askForUsage(edits);
+            } else if (streamOptions.present()) { // null: the member is replaced, never sent twice
+                edits.replace(streamOptions.start(), streamOptions.end(), "{\"include_usage\":true}");
             } else {
                 edits.insert(bodyStart + 1, "\"stream_options\":{\"include_usage\":true},");
             }
@@ -145,6 +147,7 @@ public record RequestBody(
                 p.nextToken();
                 int start = offset + (int) p.currentTokenLocation().getByteOffset();
                 p.skipChildren();
+                p.finishToken(); // a string's text is read only on demand: its end is where the value ends
                 if (includeUsage) {
                     found = true;
                     edits.replace(start, offset + (int) p.currentLocation().getByteOffset(), "true");

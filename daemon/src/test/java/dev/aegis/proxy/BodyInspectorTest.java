@@ -196,6 +196,34 @@ class BodyInspectorTest {
     }
 
     @Test
+    void aNullStreamOptionsIsReplacedNotSentTwice() {
+        // A provider that keeps the last of two members would read the client's null: no usage, no bill.
+        RequestBody b = inspect("{\"model\":\"m\",\"stream\":true,\"stream_options\" : null,\"x\":1}");
+        assertThat(new String(b.forUpstream(new RequestBody.Changes(null, true, null, null)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"stream\":true,\"stream_options\" : {\"include_usage\":true},\"x\":1}");
+    }
+
+    @Test
+    void anIncludeUsageOfAnyTypeIsReplacedWhole() {
+        for (String v : new String[] {"\"true\"", "\"a \\\" quote\"", "0", "1.5e3", "[true]", "{\"a\":[1]}"}) {
+            RequestBody b = inspect("{\"stream\":true,\"stream_options\":{\"include_usage\":" + v + ",\"x\":2},\"model\":\"m\"}");
+            assertThat(new String(b.forUpstream(new RequestBody.Changes(null, true, null, null)), StandardCharsets.UTF_8))
+                    .as(v).isEqualTo("{\"stream\":true,\"stream_options\":{\"include_usage\":true,\"x\":2},\"model\":\"m\"}");
+        }
+    }
+
+    @Test
+    void streamOptionsThatAreNeitherAnObjectNorNullAreRefused() {
+        for (String v : new String[] {"\"x\"", "1", "true", "[]", "[{\"include_usage\":true}]"}) {
+            assertThatThrownBy(() -> inspect("{\"model\":\"m\",\"stream\":true,\"stream_options\":" + v + "}")).as(v)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("'stream_options'");
+                    });
+        }
+    }
+
+    @Test
     void storedContextIsWhatTheResponsesApiReadsFromTheProvider() {
         assertThat(inspect("{\"previous_response_id\":\"resp_1\"}").storedContext()).isTrue();
         assertThat(inspect("{\"conversation\":\"conv_1\"}").storedContext()).isTrue();
