@@ -224,6 +224,8 @@ class BodyFidelityIT {
                 "\"stream_options\": {\"include_usage\": true, \"x\": 1e3},"},
             {"\"stream_options\": { },", "\"stream_options\": {\"include_usage\":true },"},
             {"\"stream_options\": {\"include_usage\" : null},", "\"stream_options\": {\"include_usage\" : true},"},
+            {"\"stream_options\": {\"include_usage\": \"true\"},", "\"stream_options\": {\"include_usage\": true},"},
+            {"\"stream_options\" : null,", "\"stream_options\" : {\"include_usage\":true},"},
         };
         for (String[] c : cases) {
             String template = "{%s\n  \"model\" : \"gpt-4o-mini\", \"stream\" : true,\n  \"messages\": [{\"role\": \"user\","
