@@ -40,6 +40,11 @@ public final class SecretGuard {
         private final Map<String, Integer> counts = new TreeMap<>();
         private String firstKind;
         private String firstPath;
+        /**
+         * A secret seen only once escapes were undone ({@link EncodedText}) or in a binary body: there is
+         * no place in the bytes to redact it, so the call is refused whatever the mode.
+         */
+        private boolean hidden;
 
         private Scan(SecretsConfig config, SecretsMode mode) {
             this.mode = mode;
@@ -48,7 +53,7 @@ public final class SecretGuard {
 
         @Override
         public void visit(String value, JsonParser at) {
-            List<SecretScanner.Finding> findings = scanner.scan(value, budget);
+            List<SecretScanner.Finding> findings = withEncoded(value, scanner.scan(value, budget));
             if (findings.isEmpty()) {
                 return;
             }
@@ -59,6 +64,29 @@ public final class SecretGuard {
             for (SecretScanner.Finding f : findings) {
                 counts.merge(f.kind(), 1, Integer::sum);
             }
+        }
+
+        /**
+         * The findings of {@code text} ({@code plain}), or when its escapes undone show a secret they do
+         * not, those of the decoded text, the call then {@link #hidden}.
+         */
+        private List<SecretScanner.Finding> withEncoded(String text, List<SecretScanner.Finding> plain) {
+            String decoded = EncodedText.decoded(text);
+            if (decoded == null) {
+                return plain;
+            }
+            List<SecretScanner.Finding> all = scanner.scan(decoded, budget);
+            if (values(decoded, all).equals(values(text, plain))) {
+                return plain;
+            }
+            hidden = true;
+            return all;
+        }
+
+        private static java.util.Set<String> values(String text, List<SecretScanner.Finding> findings) {
+            java.util.Set<String> values = new HashSet<>();
+            findings.forEach(f -> values.add(text.substring(f.start(), f.end())));
+            return values;
         }
 
         /** The JSON path of the string, or for a key its object's (the key itself is the secret). */
@@ -97,6 +125,7 @@ public final class SecretGuard {
                 return body;
             }
             refuseInBlockMode();
+            refuseHidden();
             return redact(body, scanner);
         }
 
@@ -104,30 +133,30 @@ public final class SecretGuard {
          * Scans a body Aegis forwards without reading it (a pass-through call) and returns the bytes
          * to forward, as {@link #result} does: JSON (one value, or several as JSON lines) string by
          * string, other UTF-8 text as a whole, UTF-16 or UTF-32 text as a whole (refused when it holds
-         * a secret, whatever the mode), binary bodies not at all.
+         * a secret, whatever the mode), a binary body by its runs of ASCII text (refused when one holds a
+         * secret, whatever the mode). A secret behind escapes ({@code \\u0041}, {@code %41}) is refused
+         * whatever the mode too.
          */
         public byte[] opaque(byte[] body) {
             OpaqueBody.Read read = OpaqueBody.read(body);
             switch (read.kind()) {
                 case JSON -> {
                     OpaqueBody.visitJson(body, this);
-                    if (firstKind == null) {
-                        return body;
-                    }
-                    refuseInBlockMode();
-                    return redact(body, scanner);
+                    return result(body);
                 }
                 case TEXT -> {
                     String text = read.text();
-                    List<SecretScanner.Finding> findings = scanner.scan(text);
-                    if (!counted(findings)) {
+                    List<SecretScanner.Finding> findings = scanner.scan(text, budget);
+                    if (!counted(withEncoded(text, findings))) {
                         return body;
                     }
                     refuseInBlockMode();
+                    refuseHidden();
                     return SecretScanner.redact(text, findings).getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 }
                 case WIDE_TEXT -> {
-                    if (!counted(scanner.scan(read.text()))) {
+                    String text = read.text();
+                    if (!counted(withEncoded(text, scanner.scan(text, budget)))) {
                         return body;
                     }
                     refuseInBlockMode();
@@ -137,7 +166,14 @@ public final class SecretGuard {
                             + "leaves this machine. Send the body as UTF-8, or remove the secret.");
                 }
                 default -> {
-                    return body;
+                    // Binary as a whole (an image, audio, one byte that is not UTF-8): its text parts are scanned.
+                    for (String run : EncodedText.printableRuns(body)) {
+                        counted(withEncoded(run, scanner.scan(run, budget)));
+                    }
+                    if (firstKind == null) {
+                        return body;
+                    }
+                    throw hiddenSecret();
                 }
             }
         }
@@ -150,6 +186,20 @@ public final class SecretGuard {
             firstKind = firstKind == null ? findings.getFirst().kind() : firstKind;
             findings.forEach(f -> counts.merge(f.kind(), 1, Integer::sum));
             return true;
+        }
+
+        /** 403 in any mode: a secret Aegis found but cannot redact in place. */
+        private void refuseHidden() {
+            if (hidden) {
+                throw hiddenSecret();
+            }
+        }
+
+        private ApiException hiddenSecret() {
+            return new ApiException(403, "secret_detected", "the prompt holds a secret (" + firstKind
+                    + (firstPath == null ? " in the body" : " at " + firstPath) + ") behind escapes (\\u, %) or in a "
+                    + "body that is not text, where Aegis cannot redact it: it blocked the call so the secret never "
+                    + "leaves this machine. Remove it, or add it to security.secrets.allow if it is not a secret.");
         }
 
         private void refuseInBlockMode() {
