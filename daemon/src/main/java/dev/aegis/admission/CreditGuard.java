@@ -3,6 +3,7 @@ package dev.aegis.admission;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.aegis.cache.CallPathCaches;
 import dev.aegis.cache.StoreBackedCache;
+import dev.aegis.config.GovernanceConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.pricing.ModelPrice;
@@ -37,7 +38,6 @@ import java.util.concurrent.Executor;
 public final class CreditGuard implements AutoCloseable {
 
     /** Output assumed when neither the request nor the price table bounds it. */
-    static final int DEFAULT_OUTPUT_TOKENS = 4096;
     /** A rough, deliberately generous prompt estimate: one token per 4 bytes of request body. */
     private static final int BYTES_PER_TOKEN = 4;
     private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
@@ -126,7 +126,7 @@ public final class CreditGuard implements AutoCloseable {
 
     static long estimateNanos(ModelPrice price, CallSize size) {
         long input = size.bodyBytes() / BYTES_PER_TOKEN + size.storedContextTokens();
-        long output = DEFAULT_OUTPUT_TOKENS;
+        long output = GovernanceConfig.Credits.DEFAULT_OUTPUT_TOKENS;
         if (size.maxOutputTokens() != null && size.maxOutputTokens() > 0) {
             output = size.maxOutputTokens();
         }

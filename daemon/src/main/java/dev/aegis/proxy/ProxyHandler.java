@@ -20,12 +20,14 @@ import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
+import dev.aegis.store.Reservation;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import java.io.InputStream;
 import java.time.Clock;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The spine of a proxied call: admit -> route -> forward -> relay -> record. */
@@ -130,6 +132,11 @@ public final class ProxyHandler {
         }
     }
 
+    /** The lower of two output limits, either of which may be absent (null). */
+    private static Integer tighter(Integer a, Integer b) {
+        return a == null ? b : b == null ? a : Integer.valueOf(Math.min(a, b));
+    }
+
     private void serve(Exchange call, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
         String apiPath = canonicalPath.get();
         // Recorded, counted and labelled as spelled canonically: /v1/chat/%63ompletions is /v1/chat/completions.
@@ -171,23 +178,31 @@ public final class ProxyHandler {
         Long outputBudget = !endpoint.billed() ? null
                 : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
                         body.serviceTier(), cfg.governance(), raw.length, body.choices(), call);
+        // A key with credits: a call without an output limit gets the configured one, reserved for and sent.
+        Integer creditCap = null;
         if (endpoint.inspectsBody()) {
+            Integer asked = body.maxOutputTokens(endpoint.outputLimitFields());
+            int byDefault = cfg.governance().credits().defaultOutputTokens();
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
-                    body.maxOutputTokens(endpoint.outputLimitFields()), body.choices(), body.serviceTier());
-            admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size).ifPresent(r -> {
+                    asked != null && asked > 0 ? asked : byDefault, body.choices(), body.serviceTier());
+            Optional<Reservation> reserved =
+                    admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size);
+            reserved.ifPresent(r -> {
                 record.reservation(r);
                 call.setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());
             });
+            creditCap = reserved.isPresent() && (asked == null || asked <= 0) ? byDefault : null;
         }
 
         AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;
         record.answerPreview(preview);
 
         // An output limit holds for each answer the call asks for (n, best_of): the budget is shared among them.
-        Integer outputCap = outputBudget == null || endpoint.outputLimitField() == null ? null
+        Integer budgetCap = outputBudget == null || endpoint.outputLimitField() == null ? null
                 : BudgetGuard.outputCap(outputBudget, body.choices());
+        Integer outputCap = endpoint.outputLimitField() == null ? null : tighter(budgetCap, creditCap);
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);

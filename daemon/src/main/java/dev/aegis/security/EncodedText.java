@@ -26,6 +26,9 @@ final class EncodedText {
      * URL decoder downstream may make of it), levels deep; null when it holds neither.
      */
     static String decoded(String text) {
+        if (text.indexOf('\\') < 0 && text.indexOf('%') < 0) {
+            return null; // most strings: two vectorised searches, no walk of each character
+        }
         String out = null;
         String in = text;
         for (int level = 0; level < LEVELS; level++) {

@@ -77,6 +77,36 @@ class CreditReservationIT {
     }
 
     @Test
+    void aCallWithoutAnOutputLimitByAKeyWithCreditsGetsTheOneItWasReservedFor() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "governance: { credits: { default_output_tokens: 1000 } }",
+                Map.of())) {
+            String funded = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            String unlimited = g.mintKey(new NewKey("plain", "default", false, List.of(), null, null, null, null));
+            String chat = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            String responses = "{\"model\":\"gpt-4o-mini\",\"input\":\"hi\"}";
+            String own = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"messages\":[]}";
+
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", chat).setHeader("Authorization", "Bearer " + funded));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).startsWith("{\"max_completion_tokens\":1000,");
+            // (body bytes / 4) x $0.15 + 1000 x $0.60 per million held: the output the call may now produce.
+            assertThat(new BigDecimal(r.headers().firstValue("X-Aegis-Credits-Remaining").orElseThrow()))
+                    .isEqualByComparingTo(BigDecimal.ONE.subtract(Money.toUsd((chat.length() / 4) * 150L + 1000 * 600L)));
+            assertThat(Http.send(g.post("/v1/responses", responses).setHeader("Authorization", "Bearer " + funded))
+                    .statusCode()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).startsWith("{\"max_output_tokens\":1000,");
+
+            // The client's own limit, or a key without credits: the body goes as sent.
+            assertThat(Http.send(g.post("/v1/chat/completions", own).setHeader("Authorization", "Bearer " + funded))
+                    .statusCode()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).isEqualTo(own);
+            assertThat(Http.send(g.post("/v1/chat/completions", chat).setHeader("Authorization", "Bearer " + unlimited))
+                    .statusCode()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().bodyText()).isEqualTo(chat);
+        }
+    }
+
+    @Test
     void theStoredContextFloorIsConfigurable() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "governance: { credits: { stored_context_tokens: 2000000 } }",
                 Map.of())) {

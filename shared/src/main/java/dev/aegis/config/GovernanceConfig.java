@@ -22,10 +22,13 @@ public record GovernanceConfig(boolean enabled, List<RateLimitRule> rateLimits, 
      * @param storedContextTokens input tokens a call is assumed to read from context the provider
      *     stores ({@code previous_response_id}, {@code conversation}, a stored {@code prompt}), on top
      *     of its body, when its credits are reserved
+     * @param defaultOutputTokens the output limit of a call whose client sets none, by a key with credits:
+     *     reserved for, and added to the call, so that it cannot cost more than it holds
      */
-    public record Credits(int storedContextTokens) {
+    public record Credits(int storedContextTokens, int defaultOutputTokens) {
         /** 128k tokens: the context window of most current models. */
         public static final int DEFAULT_STORED_CONTEXT_TOKENS = 128_000;
-        public static final Credits DEFAULT = new Credits(DEFAULT_STORED_CONTEXT_TOKENS);
+        public static final int DEFAULT_OUTPUT_TOKENS = 4096;
+        public static final Credits DEFAULT = new Credits(DEFAULT_STORED_CONTEXT_TOKENS, DEFAULT_OUTPUT_TOKENS);
     }
 }

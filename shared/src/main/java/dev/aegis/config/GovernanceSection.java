@@ -47,9 +47,10 @@ final class GovernanceSection {
         if (n.isMissing() || !n.expectObject()) {
             return GovernanceConfig.Credits.DEFAULT;
         }
-        n.rejectUnknownKeys(Set.of("stored_context_tokens"));
-        return new GovernanceConfig.Credits(n.child("stored_context_tokens")
-                .integer(GovernanceConfig.Credits.DEFAULT_STORED_CONTEXT_TOKENS, 0, 100_000_000));
+        n.rejectUnknownKeys(Set.of("stored_context_tokens", "default_output_tokens"));
+        return new GovernanceConfig.Credits(
+                n.child("stored_context_tokens").integer(GovernanceConfig.Credits.DEFAULT_STORED_CONTEXT_TOKENS, 0, 100_000_000),
+                n.child("default_output_tokens").integer(GovernanceConfig.Credits.DEFAULT_OUTPUT_TOKENS, 1, 100_000_000));
     }
 
     /** The file's {@code policy}, or {@code AEGIS_DEFAULT_POLICY_JSON} when set (same shape, as JSON). */

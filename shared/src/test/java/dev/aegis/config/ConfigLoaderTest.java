@@ -213,7 +213,7 @@ class ConfigLoaderTest {
                 .governance().credits().storedContextTokens()).isEqualTo(128_000);
         Path set = file("governance: { credits: { stored_context_tokens: 400000 } }\n");
         assertThat(new ConfigLoader(env, HOME).load(set, true, ConfigOverrides.NONE).governance().credits())
-                .isEqualTo(new GovernanceConfig.Credits(400_000));
+                .isEqualTo(new GovernanceConfig.Credits(400_000, GovernanceConfig.Credits.DEFAULT_OUTPUT_TOKENS));
         Path bad = file("governance: { credits: { stored_context_tokens: -1, floor: 2 } }\n");
         assertThatThrownBy(() -> new ConfigLoader(env, HOME).load(bad, true, ConfigOverrides.NONE))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors())
