@@ -322,6 +322,59 @@ class ReceiptTrailEvidenceIT {
                 .contains("missing: the trail ends at seq 4 but the store's head is seq 6 (2 receipt(s) missing at the end)");
     }
 
+    @Test
+    void aHeadRemovedWithTheTrailsEndLeavesTheNextStartAGapNotASecondSeq() throws Exception {
+        Path home = home();
+        dropLastLines(trail(home).getLast(), 2);
+        sql(home, "DELETE FROM receipt_heads");
+        calls(home, 1);
+        List<String> lines = Files.readAllLines(trail(home).getLast());
+        assertThat(lines).hasSize(4);
+        assertThat(lines.getLast()).contains("\"seq\":6,"); // 4 and 5 are named by usage rows: never given again
+        CliRun verify = aegis(home, "receipts", "verify");
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(verify.out()).contains(":4: missing");
+    }
+
+    @Test
+    void aTrailOfAnotherInstanceInPlaceOfTheHomesIsNotIntact() throws Exception {
+        Path home = home();
+        String own = Files.readString(home.resolve("keys/receipts.instance")).strip();
+        Files.writeString(home.resolve("keys/receipts.instance"), "00000000000000aa\n");
+        CliRun verify = aegis(home, "receipts", "verify");
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(verify.out()).contains("BROKEN at ").contains("another instance: the receipt is of instance " + own
+                + ", this home's daemon is instance 00000000000000aa");
+    }
+
+    @Test
+    void aLostInstanceFileIsTakenBackFromTheTrailNotMadeAnew() throws Exception {
+        Path home = home();
+        String own = Files.readString(home.resolve("keys/receipts.instance")).strip();
+        Files.delete(home.resolve("keys/receipts.instance"));
+        calls(home, 2);
+        assertThat(Files.readString(home.resolve("keys/receipts.instance")).strip()).isEqualTo(own);
+        CliRun verify = aegis(home, "receipts", "verify");
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
+        assertThat(verify.out()).contains("Intact: 7 receipts");
+    }
+
+    @Test
+    void aLastReceiptThatLostOnlyItsNewlineIsKeptByTheNextStart() throws Exception {
+        Path home = home();
+        Path newest = trail(home).getLast();
+        byte[] bytes = Files.readAllBytes(newest);
+        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+        assertThat(aegis(home, "receipts", "verify").exitCode()).isZero();
+        calls(home, 1);
+        CliRun verify = aegis(home, "receipts", "verify");
+        assertThat(verify.exitCode()).as(verify.all()).isZero();
+        assertThat(verify.out()).contains("Intact: 6 receipts");
+        try (Stream<Path> s = Files.list(home.resolve("receipts"))) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".torn"));
+        }
+    }
+
     private static String fingerprintLine(String pubkeyOut) {
         return pubkeyOut.lines().filter(l -> l.startsWith("fingerprint: ")).findFirst().orElseThrow()
                 .substring("fingerprint: ".length());

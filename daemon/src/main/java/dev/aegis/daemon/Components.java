@@ -285,9 +285,16 @@ final class Components implements AutoCloseable {
             }
         }
         ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
-        String instance = ReceiptInstance.loadOrCreate(home.keysDir().resolve(ReceiptInstance.FILE));
+        String trailInstance = known.isPresent() ? null : ReceiptLog.trailEnd(audit.dir()).instance();
+        String instance = ReceiptInstance.loadOrAdopt(home.keysDir().resolve(ReceiptInstance.FILE), trailInstance);
+        if (trailInstance != null) {
+            LoggerFactory.getLogger(Components.class).warn(
+                    "{} was missing: this daemon goes on as instance {}, the one its receipt trail names",
+                    home.keysDir().resolve(ReceiptInstance.FILE), instance);
+        }
         heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
-        return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance));
+        return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance),
+                heads.newestUsageReceipt(instance));
     }
 
     /** Registers every route. */

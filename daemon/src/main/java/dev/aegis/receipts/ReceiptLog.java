@@ -74,23 +74,29 @@ public final class ReceiptLog implements AutoCloseable {
 
     /** @param clock decides which day's file a receipt goes to */
     public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock) throws IOException {
-        return open(dir, keys, instance, clock, Optional.empty());
+        return open(dir, keys, instance, clock, Optional.empty(), 0);
     }
 
     /**
      * @param instance the daemon's instance id, carried in every receipt
      * @param storedHead the head the store remembers for this instance; the chain resumes from it when
      *     the trail ends before it (logged as an error: receipts were removed)
+     * @param namedByRows the highest receipt the store's usage rows name: the chain resumes after it too
+     *     when the trail and the head end before it (the head's row removed with the trail's end), so
+     *     that no seq is given to two calls and the gap stays visible
      */
     public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock,
-            Optional<ReceiptHead> storedHead) throws IOException {
+            Optional<ReceiptHead> storedHead, long namedByRows) throws IOException {
         ReceiptHead trail = trailEnd(dir);
-        if (storedHead.isPresent() && storedHead.get().seq() > trail.seq()) {
-            ReceiptHead head = storedHead.get();
-            LOG.error("the receipt trail in {} ends at seq {} but the store's head is seq {}: {} receipt(s) are missing; "
+        long headSeq = storedHead.map(ReceiptHead::seq).orElse(0L);
+        long known = Math.max(headSeq, namedByRows);
+        if (known > trail.seq()) {
+            LOG.error("the receipt trail in {} ends at seq {} but the store {} seq {}: {} receipt(s) are missing; "
                     + "new receipts continue from seq {} so the gap stays visible to `aegis receipts verify`", dir,
-                    trail.seq(), head.seq(), head.seq() - trail.seq(), head.seq() + 1);
-            return new ReceiptLog(dir, keys, instance, clock, head.seq(), head.hash());
+                    trail.seq(), headSeq == known ? "'s head is" : "'s usage rows name receipts up to", known,
+                    known - trail.seq(), known + 1);
+            // The head's hash chains on from the missing receipt; without it the chain is broken at the gap anyway.
+            return new ReceiptLog(dir, keys, instance, clock, known, headSeq == known ? storedHead.get().hash() : trail.hash());
         }
         return new ReceiptLog(dir, keys, instance, clock, trail.seq(), trail.hash());
     }
@@ -108,7 +114,7 @@ public final class ReceiptLog implements AutoCloseable {
         // The newest file's end is read once: for a torn tail to set aside and, most often, the last receipt.
         ReceiptFileEnd newest = ReceiptFileEnd.of(files.getLast());
         if (newest.torn()) {
-            setTornTailAside(files.getLast(), newest);
+            newest = completeOrSetAside(files.getLast(), newest);
         }
         String lastLine = newest.lastLine();
         if (lastLine == null) {
@@ -126,6 +132,32 @@ public final class ReceiptLog implements AutoCloseable {
     /** The last receipt written: its seq, the hash of its line, this log's key and instance. */
     public ReceiptHead head() {
         return new ReceiptHead(seq, prev, keyFingerprint, instance);
+    }
+
+    /**
+     * A last line without its newline: a whole receipt that lost only the newline (a crash between the
+     * two, or a copy that dropped it) gets it back, as `aegis receipts verify` reads it; anything else is
+     * a torn write, set aside. Returns the file's end after.
+     */
+    private static ReceiptFileEnd completeOrSetAside(Path last, ReceiptFileEnd end) throws IOException {
+        byte[] tail = end.tornBytes(last);
+        boolean whole;
+        try {
+            ReceiptLine receipt = ReceiptLine.parse(tail, 0, tail.length);
+            whole = receipt.seq() != null && receipt.prev() != null && receipt.sig() != null;
+        } catch (IOException e) {
+            whole = false;
+        }
+        if (!whole) {
+            setTornTailAside(last, end);
+            return ReceiptFileEnd.of(last);
+        }
+        try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) 10}));
+            ch.force(false);
+        }
+        LOG.warn("the last receipt in {} had lost its newline; it was whole, and the newline is back", last);
+        return ReceiptFileEnd.of(last);
     }
 
     /** A crash mid-write can leave a last line without its newline: keep its bytes aside and say so. */

@@ -206,7 +206,7 @@ class ReceiptTrailTest {
         List<String> l = lines(day(2));
         Files.writeString(day(2), String.join("\n", l.subList(0, 2)) + "\n");
 
-        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock, java.util.Optional.of(storedHead));
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock, java.util.Optional.of(storedHead), 0);
         resumed.append(new ArrayList<>(List.of(input("after-cut", 1))));
         assertThat(resumed.head().seq()).as("continues after the stored head, not the cut trail").isEqualTo(13);
         VerifyResult r = verify();

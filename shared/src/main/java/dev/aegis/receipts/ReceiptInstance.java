@@ -37,6 +37,23 @@ public final class ReceiptInstance {
         return id;
     }
 
+    /**
+     * The id in {@code file}; when the file is gone but the trail's receipts name an instance ({@code
+     * trailInstance}, non-null), that one, kept in the file again: a daemon that made a new id would
+     * mix two instances in one chain, which no verification accepts.
+     */
+    public static String loadOrAdopt(Path file, String trailInstance) throws IOException {
+        if (trailInstance == null || read(file).isPresent()) {
+            return loadOrCreate(file);
+        }
+        if (!trailInstance.matches(FORMAT)) {
+            throw new IOException("the receipt trail names instance '" + trailInstance + "', not a receipt instance id");
+        }
+        SecureFiles.createPrivateDirectories(file.getParent());
+        SecureFiles.writeAtomically(file, (trailInstance + "\n").getBytes(StandardCharsets.US_ASCII));
+        return trailInstance;
+    }
+
     /** The id in {@code file}, or empty when there is none; an IOException when the file holds something else. */
     public static Optional<String> read(Path file) throws IOException {
         if (!Files.exists(file)) {

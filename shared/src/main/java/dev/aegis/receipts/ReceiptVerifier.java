@@ -33,10 +33,16 @@ public final class ReceiptVerifier {
      * @param usageReceipts the highest receipt seq a usage row names (the trail must reach it); 0 for none
      * @param checkpoint a checkpoint kept elsewhere (the trail must hold its receipt, same hash), or null
      * @param expectKeys fingerprints every receipt must be signed with; empty for any known key
+     * @param instance the instance every receipt that names one must name (a home's own daemon), or null
      */
     public record Expectations(dev.aegis.store.ReceiptHead storedHead, long usageReceipts, Checkpoint checkpoint,
-            Set<String> expectKeys) {
+            Set<String> expectKeys, String instance) {
         public static final Expectations NONE = new Expectations(null, 0, null, Set.of());
+
+        public Expectations(dev.aegis.store.ReceiptHead storedHead, long usageReceipts, Checkpoint checkpoint,
+                Set<String> expectKeys) {
+            this(storedHead, usageReceipts, checkpoint, expectKeys, null);
+        }
     }
 
     /** Known public keys by fingerprint; the first also checks receipts that name no key (written before keys were named). */
@@ -134,7 +140,11 @@ public final class ReceiptVerifier {
                                         ? seqProblem(file, i, seq, expectedSeq)
                                         : "broken chain: prev is not the hash of the receipt before it"));
                     }
-                    String otherInstance = otherInstance(receipt.instance(), instance);
+                    String otherInstance = expect.instance() != null && receipt.instance() != null
+                            && !expect.instance().equals(receipt.instance())
+                            ? "another instance: the receipt is of instance " + receipt.instance() + ", this home's daemon is "
+                                    + "instance " + expect.instance()
+                            : otherInstance(receipt.instance(), instance);
                     if (otherInstance != null) {
                         return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, otherInstance));
                     }

@@ -63,6 +63,26 @@ public final class ReceiptHeadStore {
     }
 
     /**
+     * The {@code receipt_seq} of the newest usage row of {@code instance}'s trail that names one, 0 when
+     * none does: rows are stored in the order of their receipts, so it is the highest, read from the end
+     * of the table's primary key (a daemon's start reads it whatever the history; {@link
+     * #highestUsageReceipt} reads every row).
+     */
+    public long newestUsageReceipt(String instance) {
+        boolean ownStore = db.dialect() == Dialect.SQLITE;
+        String where = ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT receipt_seq FROM usage WHERE receipt_seq IS NOT NULL AND "
+                    + where + " ORDER BY id DESC LIMIT 1")) {
+                ps.setString(1, instance);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /**
      * The highest {@code receipt_seq} of the usage rows of {@code instance}'s trail; 0 when none names
      * a receipt. A home's own store (SQLite) holds one trail, so its rows from before instance ids count
      * for it too; in a shared store such rows cannot be told apart by daemon and count for none.

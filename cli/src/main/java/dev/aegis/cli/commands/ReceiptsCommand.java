@@ -86,19 +86,24 @@ public final class ReceiptsCommand extends GroupCommand {
     }
 
     /**
-     * The home's own trail: its folder, of the instance its receipts name, or, when they name none (an
-     * emptied folder, receipts from before instance ids), of this home's instance id.
+     * The home's own trail: its folder, of this home's instance id (its receipts must name it: another
+     * daemon's trail in its place is not this home's), or, for a home without one, of the instance its
+     * receipts name.
      */
     private static ReceiptTrail homeTrail(CliContext context, Path folder) throws IOException {
         ReceiptTrail trail = ReceiptTrail.folder(folder);
-        return trail.instance() != null ? trail : new ReceiptTrail(trail.where(), trail.files(), homeInstance(context));
+        String home = homeInstance(context);
+        return home == null ? trail : new ReceiptTrail(trail.where(), trail.files(), home);
     }
 
-    /** What the store knows of an instance's trail: its head and the highest receipt its usage rows name. */
+    /**
+     * What the store knows of an instance's trail: its head and the highest receipt its usage rows name;
+     * for the home's own trail ({@code own}), also the instance its receipts must name.
+     */
     private static ReceiptVerifier.Expectations fromStore(ReceiptHeadStore heads, String instance, Checkpoint checkpoint,
-            Set<String> expectKeys) {
+            Set<String> expectKeys, boolean own) {
         return new ReceiptVerifier.Expectations(heads.head(instance).orElse(null), heads.highestUsageReceipt(instance), checkpoint,
-                expectKeys);
+                expectKeys, own ? instance : null);
     }
 
     /** Verifies this home's trail against its keys and its store; a CliException when it cannot be read. */
@@ -107,7 +112,7 @@ public final class ReceiptsCommand extends GroupCommand {
             List<ReceiptKeys.ReceiptPublicKey> keys = homeKeys(context);
             ReceiptTrail trail = homeTrail(context, folder);
             return new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors())
-                    .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of()));
+                    .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of(), true));
         } catch (IOException e) {
             throw new CliException("cannot verify: " + e.getMessage());
         }
@@ -180,7 +185,7 @@ public final class ReceiptsCommand extends GroupCommand {
                     try (Database db = Stores.open(context)) {
                         ReceiptHeadStore heads = new ReceiptHeadStore(db);
                         for (ReceiptTrail trail : trails) {
-                            results.add(verifier.verify(trail, fromStore(heads, trail.instance(), cp, expected)));
+                            results.add(verifier.verify(trail, fromStore(heads, trail.instance(), cp, expected, paths.isEmpty())));
                         }
                         if (!paths.isEmpty()) {
                             Set<String> given = new java.util.HashSet<>();
