@@ -87,6 +87,30 @@ class KeysCliIT {
     }
 
     @Test
+    void usdAmountsOutOfRangeAreUsageErrorsNotArithmeticOnes() throws Exception {
+        String[][] bad = {
+            {"keygen", "--name", "x", "--credits", "10000000000"}, {"keygen", "--name", "x", "--credits", "1e400"},
+            {"keygen", "--name", "x", "--credits", "-5"}, {"keygen", "--name", "x", "--credits", "0.0000000001"},
+            {"keygen", "--name", "x", "--session-budget", "1e400"}, {"run", "--budget", "1e400", "--", "true"},
+            {"run", "--budget", "-1", "--", "true"}, {"credits", "add", "somekey", "1e-20"},
+        };
+        for (String[] args : bad) {
+            CliRun run = aegis(args);
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.all()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).as(String.join(" ", args)).contains("Invalid value").doesNotContain("Exception");
+        }
+        // Ten top-ups of the most one may give reach the balance's ceiling: refused, the balance as it was.
+        String id = json(aegis("keygen", "--name", "rich", "--credits", "1000000000", "--json")).path("id").asText();
+        for (int i = 0; i < 8; i++) {
+            assertThat(aegis("credits", "add", id, "1000000000").exitCode()).isZero();
+        }
+        CliRun over = aegis("credits", "add", id, "1000000000");
+        assertThat(over.exitCode()).as(over.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(over.err()).contains("would exceed $9000000000").doesNotContain("Exception");
+        assertThat(json(aegis("credits", "show", id, "--json")).path("balance_usd").asText()).isEqualTo("9000000000");
+    }
+
+    @Test
     void mistakesAreClearAndExitNonZero() {
         assertThat(aegis("keygen").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(aegis("keygen", "--name", "x", "--credits", "lots").exitCode()).isEqualTo(ExitCode.USAGE);

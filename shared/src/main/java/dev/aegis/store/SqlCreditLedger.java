@@ -45,10 +45,19 @@ public final class SqlCreditLedger implements CreditLedger {
         }
     }
 
+    /** The most a balance may hold, in nano-dollars ($9 billion): well inside a 64-bit integer's range. */
+    public static final long MAX_BALANCE_NANOS = 9_000_000_000_000_000_000L;
+
     @Override
     public CreditBalance add(String keyId, BigDecimal usd) {
+        long nanos = Money.toNanos(usd);
         return db.write(c -> {
-            open(c, keyId, Money.toNanos(usd), clock.instant());
+            Optional<CreditBalance> before = read(c, keyId);
+            if (before.isPresent() && Money.toNanos(before.get().balanceUsd()) > MAX_BALANCE_NANOS - nanos) {
+                // SQLite would turn the sum into a floating-point number, and every later change would be lost in it.
+                throw new IllegalArgumentException("the balance would exceed $" + Money.toUsd(MAX_BALANCE_NANOS).toPlainString());
+            }
+            open(c, keyId, nanos, clock.instant());
             return read(c, keyId).orElseThrow();
         });
     }

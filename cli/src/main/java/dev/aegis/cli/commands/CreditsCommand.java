@@ -53,7 +53,7 @@ public final class CreditsCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The key's id.")
         String id;
 
-        @Parameters(index = "1", paramLabel = "USD", description = "Amount in USD, e.g. 5 or 0.50.")
+        @Parameters(index = "1", paramLabel = "USD", converter = UsdAmount.class, description = "Amount in USD, e.g. 5 or 0.50.")
         BigDecimal usd;
 
         @Option(names = "--json", description = "Print JSON.")
@@ -67,7 +67,13 @@ public final class CreditsCommand extends GroupCommand {
         public Integer call() {
             try (Database db = Stores.open(context)) {
                 requireKey(db, id);
-                print(context.out(), new SqlCreditLedger(db, InstantSource.system()).add(id, usd), json);
+                CreditBalance balance;
+                try {
+                    balance = new SqlCreditLedger(db, InstantSource.system()).add(id, usd);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("cannot add $" + usd.toPlainString() + " to " + id + ": " + e.getMessage());
+                }
+                print(context.out(), balance, json);
             }
             return ExitCode.OK;
         }

@@ -47,7 +47,7 @@ public final class KeygenCommand implements Callable<Integer> {
             + "of its tenant, sharing its tenant's budget); without it, x-tenant-id may only repeat T.")
     boolean subTenants;
 
-    @Option(names = "--credits", paramLabel = "USD", description = "Credit balance in USD; calls are refused once it is spent. Default: no limit.")
+    @Option(names = "--credits", paramLabel = "USD", converter = UsdAmount.class, description = "Credit balance in USD; calls are refused once it is spent. Default: no limit.")
     BigDecimal credits;
 
     @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.")
@@ -69,7 +69,7 @@ public final class KeygenCommand implements Callable<Integer> {
             + "session of this key may use (the session its client names:", "x-claude-code-session-id, session-id, ...); a hard stop."})
     Long sessionTokens;
 
-    @Option(names = "--session-budget", paramLabel = "USD", description = "USD each coding-agent session of this key may "
+    @Option(names = "--session-budget", paramLabel = "USD", converter = UsdAmount.class, description = "USD each coding-agent session of this key may "
             + "spend; a hard stop.")
     BigDecimal sessionBudget;
 

@@ -54,7 +54,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private final CliContext context;
 
-    @Option(names = "--budget", paramLabel = "USD", description = "Credits for this run; calls are refused once spent.")
+    @Option(names = "--budget", paramLabel = "USD", converter = UsdAmount.class, description = "Credits for this run; calls are refused once spent.")
     BigDecimal budget;
 
     @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) for this run; a hard stop.")

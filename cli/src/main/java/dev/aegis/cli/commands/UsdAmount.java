@@ -1,0 +1,36 @@
+package dev.aegis.cli.commands;
+
+import java.math.BigDecimal;
+import picocli.CommandLine;
+
+/**
+ * A USD amount given on the command line ({@code --credits}, {@code --budget}, {@code --session-budget},
+ * {@code credits add}): a plain number, zero or more, at most one billion and at most nine decimal
+ * places (Aegis counts money in nano-dollars). Anything else is a usage error (exit 2) naming the value,
+ * never an arithmetic failure further on.
+ */
+public final class UsdAmount implements CommandLine.ITypeConverter<BigDecimal> {
+
+    /** The largest amount one command may give: far below what a balance in nano-dollars can hold. */
+    public static final BigDecimal MAX = new BigDecimal(1_000_000_000);
+
+    @Override
+    public BigDecimal convert(String value) {
+        BigDecimal usd;
+        try {
+            usd = new BigDecimal(value.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an amount in USD (e.g. 5 or 0.50)");
+        }
+        if (usd.signum() < 0) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is negative: give zero or more USD");
+        }
+        if (usd.compareTo(MAX) > 0) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is more than $1,000,000,000");
+        }
+        if (usd.signum() > 0 && usd.stripTrailingZeros().scale() > 9) {
+            throw new CommandLine.TypeConversionException("'" + value + "' has more than 9 decimal places (a nano-dollar)");
+        }
+        return usd;
+    }
+}
