@@ -23,6 +23,11 @@ public final class PriceTable {
     private final String version;
     private final Map<String, ModelPrice> models;
     private final Map<String, String> providers;
+    /**
+     * Names a provider serves a dated model under, when the table has only the dated id: {@code o1} is
+     * {@code o1-2024-12-17}, {@code claude-opus-4} is {@code claude-opus-4-20250514} (the newest date).
+     */
+    private final Map<String, ModelPrice> undatedAliases;
 
     public PriceTable(String version, Map<String, ModelPrice> models) {
         this(version, models, Map.of());
@@ -32,6 +37,42 @@ public final class PriceTable {
         this.version = version;
         this.models = Map.copyOf(models);
         this.providers = Map.copyOf(providers);
+        this.undatedAliases = undatedAliases(this.models);
+    }
+
+    private static Map<String, ModelPrice> undatedAliases(Map<String, ModelPrice> models) {
+        Map<String, String> newest = new HashMap<>();
+        for (String id : models.keySet()) {
+            String base = withoutDate(id);
+            if (base != null && !models.containsKey(base)) {
+                newest.merge(base, id, (a, b) -> a.compareTo(b) >= 0 ? a : b);
+            }
+        }
+        Map<String, ModelPrice> out = new HashMap<>();
+        newest.forEach((base, id) -> out.put(base, models.get(id)));
+        return Map.copyOf(out);
+    }
+
+    /** The id without its date suffix ({@code -20250514}, {@code -2024-12-17}), or null when it has none. */
+    private static String withoutDate(String id) {
+        int n = id.length();
+        if (n > 9 && id.charAt(n - 9) == '-' && digits(id, n - 8, n)) {
+            return id.substring(0, n - 9);
+        }
+        if (n > 11 && id.charAt(n - 11) == '-' && digits(id, n - 10, n - 6) && id.charAt(n - 6) == '-'
+                && digits(id, n - 5, n - 3) && id.charAt(n - 3) == '-' && digits(id, n - 2, n)) {
+            return id.substring(0, n - 11);
+        }
+        return null;
+    }
+
+    private static boolean digits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The table built into this release ({@code price-table.json}, derived from the shared price facts). */
@@ -147,7 +188,13 @@ public final class PriceTable {
         if (slash >= 0) {
             return find(m.substring(slash + 1));
         }
-        String undated = m.replaceFirst("-(\\d{4}-\\d{2}-\\d{2}|\\d{8})$", "");
-        return undated.equals(m) ? Optional.empty() : Optional.ofNullable(models.get(undated));
+        String undated = withoutDate(m);
+        if (undated != null) {
+            return Optional.ofNullable(models.get(undated));
+        }
+        // A provider's alias of a dated model: o1, claude-opus-4, and its -0 and -latest names.
+        String base = m.endsWith("-latest") ? m.substring(0, m.length() - "-latest".length())
+                : m.endsWith("-0") ? m.substring(0, m.length() - 2) : m;
+        return Optional.ofNullable(undatedAliases.get(base));
     }
 }

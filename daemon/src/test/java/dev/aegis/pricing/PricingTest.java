@@ -29,6 +29,20 @@ class PricingTest {
     }
 
     @Test
+    void aProvidersAliasOfADatedModelIsPricedAsItsNewestDate() {
+        assertThat(BUILT_IN.price("o1")).isEqualTo(BUILT_IN.price("o1-2024-12-17")).isPresent();
+        assertThat(BUILT_IN.price("claude-opus-4-0")).isEqualTo(BUILT_IN.price("claude-opus-4-20250514")).isPresent();
+        assertThat(BUILT_IN.price("claude-sonnet-4-0")).isEqualTo(BUILT_IN.price("claude-sonnet-4-20250514")).isPresent();
+        assertThat(BUILT_IN.price("anthropic/claude-opus-4")).isEqualTo(BUILT_IN.price("claude-opus-4-20250514"));
+        assertThat(BUILT_IN.price("claude-3-7-sonnet-latest")).isEqualTo(BUILT_IN.price("claude-3-7-sonnet-20250219")).isPresent();
+        // A name with a price of its own keeps it; a name the table has no date of stays unpriced.
+        assertThat(BUILT_IN.price("o1-pro")).isNotEqualTo(BUILT_IN.price("o1"));
+        assertThat(BUILT_IN.price("gpt-4o")).isNotEqualTo(BUILT_IN.price("gpt-4o-2024-05-13"));
+        assertThat(BUILT_IN.price("o7")).isEmpty();
+        assertThat(BUILT_IN.price("o1-latest-2")).isEmpty();
+    }
+
+    @Test
     void cacheReadsAndWritesAreBilledOnceAtTheirOwnRates() {
         // 525 input of which 400 cache reads and 100 cache writes: only 25 at the input rate.
         Cost c = BUILT_IN.cost("claude-sonnet-4-5", new TokenUsage(525, 400, 100, 15, 0));
