@@ -64,8 +64,8 @@ public final class DaemonJvm {
      * start-up code that runs once (reading jar manifests, string handling) straight away, with C2:
      * ≈ 0.3 s of a start's ≈ 1 s of CPU on two cores. Without the replay the cache's classes are
      * still loaded and linked ahead of time; only the profiles are not used. Higher compile
-     * thresholds would save more at start but keep the per-call code out of C2 for tens of
-     * thousands of calls (measured, docs/BENCHMARKS.md).
+     * thresholds for C1 too would save more at start but keep the per-call code out of C2 for tens of
+     * thousands of calls (measured, docs/BENCHMARKS.md); C2's alone: {@link #C2_LATER}.
      */
     public static List<String> startUpJit(int javaFeature) {
         return javaFeature >= 25 ? List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTReplayTraining") : List.of();
@@ -82,6 +82,20 @@ public final class DaemonJvm {
      * within the host's spread in paired runs.
      */
     public static final String NATIVE_REFLECTION = "-Djdk.reflect.useNativeAccessorOnly=true";
+
+    /**
+     * C2's thresholds at three times the JVM's (C1's as they are): a start runs thousands of methods a few
+     * thousand times (string, hash map, zip and jar reading, BigDecimal's own set-up, which squares its
+     * way to 5^65536), and C2 compiled ≈ 90–170 of them before the first call, ≈ 0.2 s of CPU beside the
+     * start on two cores. Three alternating comparisons on a 2-vCPU AMD EPYC (16–20 starts each,
+     * 2026-12-07): the first answered call 31–62 ms sooner, the daemon's CPU at it 85–100 ms lower; a
+     * fresh daemon serving streams at one connection had the same first byte over its first minute (2
+     * pairs) with 15–25 % less CPU. What C2 would have compiled at start it compiles during the first
+     * calls instead, once they run the code that often (docs/STARTUP.md): a load generator's first two
+     * seconds against a fresh daemon are slower, the warmed daemon the same.
+     */
+    public static final List<String> C2_LATER = List.of("-XX:Tier4InvocationThreshold=15000",
+            "-XX:Tier4MinInvocationThreshold=1800", "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=120000");
 
     /**
      * The packages a call runs through from its first byte in to its last byte out, and the share of
@@ -119,6 +133,7 @@ public final class DaemonJvm {
         }
         cmd.add("-XX:+ExitOnOutOfMemoryError");
         cmd.addAll(startUpJit(javaFeature));
+        cmd.addAll(C2_LATER);
         cmd.add(NATIVE_REFLECTION);
         cmd.addAll(CALL_PATH_JIT);
         // SQLite's JDBC driver loads its native library; say so, or Java 24+ warns on every start.

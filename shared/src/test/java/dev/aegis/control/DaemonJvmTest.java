@@ -26,6 +26,8 @@ class DaemonJvmTest {
         assertThat(cmd.subList(cmd.size() - 2, cmd.size())).containsExactly("-cp", "/x/lib/*");
         assertThat(cmd.indexOf(DaemonJvm.NATIVE_REFLECTION)).isLessThan(cmd.indexOf("-XX:AOTCache=/x/daemon.aot"))
                 .isLessThan(cmd.indexOf("-Xlog:gc")); // the user's AEGIS_DAEMON_OPTS come last: they can turn it off
+        assertThat(cmd).containsSequence(DaemonJvm.C2_LATER);
+        assertThat(cmd.indexOf(DaemonJvm.C2_LATER.getLast())).isLessThan(cmd.indexOf("-Xlog:gc"));
     }
 
     @Test
