@@ -63,10 +63,10 @@ public final class AegisCli {
             run.setStopAtPositional(true);
         }
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof CliException) {
+            if (ex instanceof CliException failure) {
                 commandLine.getErr().println("aegis: " + ex.getMessage());
                 commandLine.getErr().flush();
-                return ExitCode.FAILED;
+                return failure.exitCode();
             }
             commandLine.getErr().println("aegis: unexpected error: " + ex);
             commandLine.getErr().flush();

@@ -94,6 +94,16 @@ class KeysCliIT {
             {"keygen", "--name", "x", "--session-budget", "1e400"}, {"run", "--budget", "1e400", "--", "true"},
             {"run", "--budget", "-1", "--", "true"}, {"credits", "add", "somekey", "1e-20"},
         };
+        String[][] outOfRange = {
+            {"keygen", "--name", "x", "--rpm", "-1"}, {"keygen", "--name", " "}, {"run", "--tokens", "0", "--", "true"},
+            {"usage", "--since", "-5d"}, {"usage", "--by", "nosuch"}, {"start", "--port", "99999"},
+            {"receipts", "verify", "--dir", "x", "y"},
+        };
+        for (String[] args : outOfRange) {
+            CliRun run = aegis(args);
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.all()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.err()).as(String.join(" ", args)).startsWith("aegis: ").doesNotContain("Exception");
+        }
         for (String[] args : bad) {
             CliRun run = aegis(args);
             assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.all()).isEqualTo(ExitCode.USAGE);
@@ -106,8 +116,11 @@ class KeysCliIT {
         }
         CliRun over = aegis("credits", "add", id, "1000000000");
         assertThat(over.exitCode()).as(over.all()).isEqualTo(ExitCode.FAILED);
-        assertThat(over.err()).contains("would exceed $9000000000").doesNotContain("Exception");
+        assertThat(over.err()).contains("would go beyond $9000000000").doesNotContain("Exception");
         assertThat(json(aegis("credits", "show", id, "--json")).path("balance_usd").asText()).isEqualTo("9000000000");
+        // A negative amount takes credits back, within the same bounds.
+        assertThat(json(aegis("credits", "add", id, "-1000000000", "--json")).path("balance_usd").asText()).isEqualTo("8000000000");
+        assertThat(aegis("credits", "add", id, "-1000000001").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 
     @Test

@@ -37,7 +37,8 @@ class SessionsCliIT {
             assertThat(call(daemon, daemon.key, "s-1")).isEqualTo(200);
 
             assertThat(daemon.aegis("keygen", "--name", "x", "--session-tokens", "0").err()).contains("must be positive");
-            assertThat(daemon.aegis("keygen", "--name", "x", "--session-budget", "-1").err()).contains("must be");
+            assertThat(daemon.aegis("keygen", "--name", "x", "--session-budget", "-1").err()).contains("is negative");
+            assertThat(daemon.aegis("keygen", "--name", "x", "--session-budget", "0").err()).contains("must be more than zero");
         }
     }
 

@@ -53,9 +53,11 @@ public final class SqlCreditLedger implements CreditLedger {
         long nanos = Money.toNanos(usd);
         return db.write(c -> {
             Optional<CreditBalance> before = read(c, keyId);
-            if (before.isPresent() && Money.toNanos(before.get().balanceUsd()) > MAX_BALANCE_NANOS - nanos) {
+            long balance = before.isPresent() ? Money.toNanos(before.get().balanceUsd()) : 0;
+            if (nanos > 0 ? balance > MAX_BALANCE_NANOS - nanos : balance < -MAX_BALANCE_NANOS - nanos) {
                 // SQLite would turn the sum into a floating-point number, and every later change would be lost in it.
-                throw new IllegalArgumentException("the balance would exceed $" + Money.toUsd(MAX_BALANCE_NANOS).toPlainString());
+                throw new IllegalArgumentException("the balance would go beyond $" + Money.toUsd(MAX_BALANCE_NANOS).toPlainString()
+                        + " either way");
             }
             open(c, keyId, nanos, clock.instant());
             return read(c, keyId).orElseThrow();

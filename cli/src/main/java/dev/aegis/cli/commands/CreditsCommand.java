@@ -53,7 +53,7 @@ public final class CreditsCommand extends GroupCommand {
         @Parameters(index = "0", paramLabel = "ID", description = "The key's id.")
         String id;
 
-        @Parameters(index = "1", paramLabel = "USD", converter = UsdAmount.class, description = "Amount in USD, e.g. 5 or 0.50.")
+        @Parameters(index = "1", paramLabel = "USD", converter = UsdAmount.Adjustment.class, description = "Amount in USD, e.g. 5 or 0.50 (negative: take credits back).")
         BigDecimal usd;
 
         @Option(names = "--json", description = "Print JSON.")

@@ -91,22 +91,22 @@ public final class KeygenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (name.isBlank()) {
-            throw new CliException("--name must not be empty");
+            throw CliException.usage("--name must not be empty");
         }
         if (tenant.isBlank()) {
-            throw new CliException("--tenant must not be empty");
+            throw CliException.usage("--tenant must not be empty");
         }
         requireId("--name", name.strip(), Ids.NAME_MAX);
         requireId("--tenant", tenant.strip(), Ids.TENANT_MAX);
         if (credits != null && credits.signum() < 0) {
-            throw new CliException("--credits must be zero or more");
+            throw CliException.usage("--credits must be zero or more");
         }
         if ((rpm != null && rpm <= 0) || (tpm != null && tpm <= 0) || (tokens != null && tokens <= 0)
                 || (sessionTokens != null && sessionTokens <= 0)) {
-            throw new CliException("--rpm, --tpm, --tokens and --session-tokens must be positive");
+            throw CliException.usage("--rpm, --tpm, --tokens and --session-tokens must be positive");
         }
         if (sessionBudget != null && sessionBudget.signum() <= 0) {
-            throw new CliException("--session-budget must be more than zero");
+            throw CliException.usage("--session-budget must be more than zero");
         }
         InstantSource clock = InstantSource.system();
         Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
@@ -143,7 +143,7 @@ public final class KeygenCommand implements Callable<Integer> {
     private static void requireId(String option, String value, int max) {
         String problem = Ids.problem(value, max);
         if (problem != null) {
-            throw new CliException(option + " " + problem);
+            throw CliException.usage(option + " " + problem);
         }
     }
 }

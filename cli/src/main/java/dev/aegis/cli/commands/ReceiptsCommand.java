@@ -157,7 +157,7 @@ public final class ReceiptsCommand extends GroupCommand {
         @Override
         public Integer call() {
             if (dir != null && !paths.isEmpty()) {
-                throw new CliException("give receipts either as PATH (checked against the store) or with --dir (checked by itself)");
+                throw CliException.usage("give receipts either as PATH (checked against the store) or with --dir (checked by itself)");
             }
             List<VerifyResult> results = new ArrayList<>();
             List<ReceiptTrail> trails;

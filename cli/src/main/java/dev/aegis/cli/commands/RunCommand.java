@@ -76,6 +76,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (tokens != null && tokens <= 0) {
+            throw CliException.usage("--tokens must be positive");
+        }
         PrintWriter out = context.out();
         ensureDaemon(out);
         String url = ClientSetup.baseUrl(context);

@@ -64,7 +64,7 @@ public final class StartCommand implements Callable<Integer> {
                     + "); pass --home DIR or set AEGIS_HOME to a writable folder");
         }
         if (port != null && (port < 0 || port > 65535)) {
-            throw new CliException("--port must be from 0 to 65535");
+            throw CliException.usage("--port must be from 0 to 65535");
         }
         PrintWriter out = context.out();
         DaemonStatus status = new DaemonLocator(home).locate();

@@ -76,14 +76,14 @@ public final class UsageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         UsageGroup group = UsageGroup.parse(by)
-                .orElseThrow(() -> new CliException("--by must be one of " + UsageGroup.names()));
+                .orElseThrow(() -> CliException.usage("--by must be one of " + UsageGroup.names()));
         Instant now = Instant.now();
         UsageFilter filter;
         try {
             filter = new UsageFilter(Units.instant(since, now, false).toEpochMilli(),
                     until == null ? null : Units.instant(until, now, true).toEpochMilli(), key, tenant, run, model);
         } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
+            throw CliException.usage(e.getMessage());
         }
         UsageReport report;
         try (Database db = Stores.open(context)) {

@@ -5,11 +5,11 @@ import picocli.CommandLine;
 
 /**
  * A USD amount given on the command line ({@code --credits}, {@code --budget}, {@code --session-budget},
- * {@code credits add}): a plain number, zero or more, at most one billion and at most nine decimal
- * places (Aegis counts money in nano-dollars). Anything else is a usage error (exit 2) naming the value,
+ * {@code credits add}): a plain number, zero or more ({@link Adjustment}: of either sign), at most one
+ * billion and at most nine decimal places (Aegis counts money in nano-dollars). Anything else is a usage error (exit 2) naming the value,
  * never an arithmetic failure further on.
  */
-public final class UsdAmount implements CommandLine.ITypeConverter<BigDecimal> {
+public class UsdAmount implements CommandLine.ITypeConverter<BigDecimal> {
 
     /** The largest amount one command may give: far below what a balance in nano-dollars can hold. */
     public static final BigDecimal MAX = new BigDecimal(1_000_000_000);
@@ -22,15 +22,27 @@ public final class UsdAmount implements CommandLine.ITypeConverter<BigDecimal> {
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not an amount in USD (e.g. 5 or 0.50)");
         }
-        if (usd.signum() < 0) {
+        if (usd.signum() < 0 && !signed()) {
             throw new CommandLine.TypeConversionException("'" + value + "' is negative: give zero or more USD");
         }
-        if (usd.compareTo(MAX) > 0) {
+        if (usd.abs().compareTo(MAX) > 0) {
             throw new CommandLine.TypeConversionException("'" + value + "' is more than $1,000,000,000");
         }
-        if (usd.signum() > 0 && usd.stripTrailingZeros().scale() > 9) {
+        if (usd.signum() != 0 && usd.stripTrailingZeros().scale() > 9) {
             throw new CommandLine.TypeConversionException("'" + value + "' has more than 9 decimal places (a nano-dollar)");
         }
         return usd;
+    }
+
+    boolean signed() {
+        return false;
+    }
+
+    /** A change to a balance ({@code credits add}): a negative amount takes credits back. */
+    public static final class Adjustment extends UsdAmount {
+        @Override
+        boolean signed() {
+            return true;
+        }
     }
 }
