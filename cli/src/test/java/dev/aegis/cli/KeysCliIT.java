@@ -97,7 +97,7 @@ class KeysCliIT {
         String[][] outOfRange = {
             {"keygen", "--name", "x", "--rpm", "-1"}, {"keygen", "--name", " "}, {"run", "--tokens", "0", "--", "true"},
             {"usage", "--since", "-5d"}, {"usage", "--by", "nosuch"}, {"start", "--port", "99999"},
-            {"receipts", "verify", "--dir", "x", "y"},
+            {"receipts", "verify", "--dir", "x", "y"}, {"tail", "--status", "nosuch"}, {"tail", "--status", "6xx"},
         };
         for (String[] args : outOfRange) {
             CliRun run = aegis(args);
@@ -121,6 +121,18 @@ class KeysCliIT {
         // A negative amount takes credits back, within the same bounds.
         assertThat(json(aegis("credits", "add", id, "-1000000000", "--json")).path("balance_usd").asText()).isEqualTo("8000000000");
         assertThat(aegis("credits", "add", id, "-1000000001").exitCode()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    void filesVerifyCannotReadAreNamedWithWhatIsWrong() throws Exception {
+        java.nio.file.Path latin1 = temp.resolve("checkpoint.json");
+        java.nio.file.Files.write(latin1, new byte[] {'{', (byte) 0xE9, '}'});
+        CliRun missing = aegis("receipts", "verify", "--checkpoint", temp.resolve("nonexist.json").toString());
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(missing.err()).contains("no such file or folder: " + temp.resolve("nonexist.json"));
+        CliRun notText = aegis("receipts", "verify", "--checkpoint", latin1.toString());
+        assertThat(notText.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(notText.err()).contains("not UTF-8 text").doesNotContain("Input length");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
+import dev.aegis.cli.IoProblems;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.home.AegisHome;
@@ -114,7 +115,7 @@ public final class ReceiptsCommand extends GroupCommand {
             return new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors())
                     .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of(), true));
         } catch (IOException e) {
-            throw new CliException("cannot verify: " + e.getMessage());
+            throw new CliException("cannot verify: " + IoProblems.describe(e));
         }
     }
 
@@ -195,7 +196,7 @@ public final class ReceiptsCommand extends GroupCommand {
                     }
                 }
             } catch (IOException e) {
-                throw new CliException("cannot verify: " + e.getMessage());
+                throw new CliException("cannot verify: " + IoProblems.describe(e));
             }
             if (dir == null) { // checked against this home's store: the dashboard shows each trail's last verify
                 for (int i = 0; i < results.size(); i++) {
@@ -311,7 +312,7 @@ public final class ReceiptsCommand extends GroupCommand {
                 context.out().print(new String(ReceiptKeys.publicPem(key), StandardCharsets.US_ASCII));
                 context.out().println("fingerprint: " + ReceiptKeys.fingerprint(key));
             } catch (IOException e) {
-                throw new CliException("cannot read " + keyFile + ": " + e.getMessage());
+                throw new CliException("cannot read " + keyFile + ": " + IoProblems.describe(e));
             }
             return ExitCode.OK;
         }
@@ -352,7 +353,7 @@ public final class ReceiptsCommand extends GroupCommand {
                 }
                 context.out().println(Checkpoint.sign(keys, result.lastSeq(), result.lastHash(), Instant.now()).line());
             } catch (IOException e) {
-                throw new CliException("cannot read " + keyFile + ": " + e.getMessage());
+                throw new CliException("cannot read " + keyFile + ": " + IoProblems.describe(e));
             }
             return ExitCode.OK;
         }
@@ -409,7 +410,7 @@ public final class ReceiptsCommand extends GroupCommand {
                         + " -> " + ReceiptKeys.fingerprint(fresh.publicKey()) + (old != null ? " (signed by the old key)"
                                 : " (the old key is lost: the rotation is signed by the new key, and verify says so)"));
             } catch (IOException e) {
-                throw new CliException("cannot rotate: " + e.getMessage());
+                throw new CliException("cannot rotate: " + IoProblems.describe(e));
             }
             return ExitCode.OK;
         }

@@ -2,6 +2,7 @@ package dev.aegis.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.cli.CliContext;
+import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
@@ -60,6 +61,9 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (status != null && !TailFilter.isStatus(status)) {
+            throw CliException.usage("--status must be a class (2xx, 4xx, 5xx) or a status (e.g. 429), not '" + status + "'");
+        }
         TailFilter filter = new TailFilter(key, model, status);
         Optional<Terminal> terminal = json || count != null ? Optional.empty() : SystemTerminal.interactive();
         if (terminal.isPresent()) {

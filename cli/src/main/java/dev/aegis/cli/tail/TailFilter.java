@@ -25,6 +25,13 @@ public record TailFilter(String key, String model, String status) {
         return true;
     }
 
+    /** A status filter this can match: a class {@code 1xx}–{@code 5xx}, or a status {@code 100}–{@code 599}. */
+    public static boolean isStatus(String value) {
+        String s = value.strip();
+        return s.length() == 3 && s.charAt(0) >= '1' && s.charAt(0) <= '5'
+                && (s.endsWith("xx") || (Character.isDigit(s.charAt(1)) && Character.isDigit(s.charAt(2))));
+    }
+
     public TailFilter withKey(String value) {
         return new TailFilter(blankToNull(value), model, status);
     }
