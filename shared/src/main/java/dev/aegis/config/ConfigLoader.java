@@ -1,11 +1,18 @@
 package dev.aegis.config;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.aegis.home.AegisHome;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -30,7 +37,8 @@ public final class ConfigLoader {
             "server", "providers", "default_provider", "models", "routes", "retry", "timeouts",
             "governance", "security", "audit", "pricing", "store", "passthrough", "mcp");
 
-    private static final YAMLMapper YAML = new YAMLMapper();
+    /** Two members of one name in a mapping are an error: which one counts would be the parser's choice. */
+    private static final YAMLMapper YAML = YAMLMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final Map<String, String> env;
     private final AegisHome home;
@@ -92,6 +100,11 @@ public final class ConfigLoader {
         }
         try {
             byte[] bytes = Files.readAllBytes(file);
+            int bad = notUtf8At(bytes);
+            if (bad >= 0) {
+                errors.add(new ConfigError("(file)", "not UTF-8 text (byte " + bad + " is not): save it as UTF-8"));
+                return MissingNode.getInstance();
+            }
             JsonNode tree = YAML.readTree(bytes);
             return tree == null ? MissingNode.getInstance() : tree;
         } catch (NoSuchFileException e) {
@@ -105,6 +118,16 @@ public final class ConfigLoader {
             errors.add(new ConfigError("(file)", "cannot read " + file + ": " + e.getMessage()));
         }
         return MissingNode.getInstance();
+    }
+
+    /** The offset of the first byte that is not valid UTF-8, or -1 when all are. */
+    private static int notUtf8At(byte[] bytes) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CoderResult result = decoder.decode(in, CharBuffer.allocate(Math.max(16, bytes.length)), true);
+        return result.isError() ? in.position() : -1;
     }
 
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {

@@ -186,6 +186,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8OrNamesAKeyTwiceIsAnErrorInWords() throws Exception {
+        Path latin1 = temp.resolve("latin1.yaml");
+        Files.write(latin1, new byte[] {'s', 'e', 'r', 'v', 'e', 'r', ':', ' ', '{', 'h', 'o', 's', 't', ':', ' ', 'c', (byte) 0xE9, '}', '\n'});
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(latin1, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not UTF-8 text (byte 16")
+                .hasMessageNotContaining("Exception");
+        Path twice = file("server:\n  port: 1\nserver:\n  port: 2\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(twice, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate field 'server'");
+        Path nested = file("server:\n  port: 1\n  port: 2\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(nested, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("Duplicate field 'port'");
+    }
+
+    @Test
     void badPortInEnvironmentIsNamed() {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_PORT", "http"), HOME).load(null, false, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("AEGIS_PORT");
