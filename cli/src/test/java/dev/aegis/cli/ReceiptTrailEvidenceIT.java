@@ -348,6 +348,17 @@ class ReceiptTrailEvidenceIT {
     }
 
     @Test
+    void anotherDaemonsFileAfterTheTrailIsNamedAnotherInstanceNotReordered() throws Exception {
+        Path home = home();
+        Path other = Files.createDirectories(temp.resolve("other"));
+        calls(other, 1);
+        Files.copy(trail(other).getLast(), home.resolve("receipts/2999-12-31.jsonl"));
+        CliRun verify = aegis(home, "receipts", "verify");
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(verify.out()).contains("BROKEN at 2999-12-31.jsonl:1: another instance");
+    }
+
+    @Test
     void aLostInstanceFileIsTakenBackFromTheTrailNotMadeAnew() throws Exception {
         Path home = home();
         String own = Files.readString(home.resolve("keys/receipts.instance")).strip();

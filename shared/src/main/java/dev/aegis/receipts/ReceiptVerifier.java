@@ -133,13 +133,6 @@ public final class ReceiptVerifier {
                         return firstBadOr(checks, files.size(),
                                 VerifyResult.broken(good, files.size(), name, i + 1, "unparsable: seq, prev or sig is missing"));
                     }
-                    long seq = receipt.seq();
-                    if (seq != expectedSeq || !receipt.prev().equals(prevHash)) {
-                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1,
-                                seq != expectedSeq
-                                        ? seqProblem(file, i, seq, expectedSeq)
-                                        : "broken chain: prev is not the hash of the receipt before it"));
-                    }
                     String otherInstance = expect.instance() != null && receipt.instance() != null
                             && !expect.instance().equals(receipt.instance())
                             ? "another instance: the receipt is of instance " + receipt.instance() + ", this home's daemon is "
@@ -147,6 +140,13 @@ public final class ReceiptVerifier {
                             : otherInstance(receipt.instance(), instance);
                     if (otherInstance != null) {
                         return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, otherInstance));
+                    }
+                    long seq = receipt.seq();
+                    if (seq != expectedSeq || !receipt.prev().equals(prevHash)) {
+                        return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1,
+                                seq != expectedSeq
+                                        ? seqProblem(file, i, seq, expectedSeq)
+                                        : "broken chain: prev is not the hash of the receipt before it"));
                     }
                     instance = receipt.instance();
                     KeyStep step = signingKey(receipt, current, known);
