@@ -104,8 +104,9 @@ public final class ProxyHandler {
         if (!inFlight.enter()) {
             throw ApiException.shuttingDown();
         }
-        CallRecord record = new CallRecord(call.requestId(), call.path());
         AegisConfig cfg = config.get();
+        // The path is written down (usage row, log line, receipt): never a secret a caller put in it.
+        CallRecord record = new CallRecord(call.requestId(), secrets.recordable(cfg.secrets(), call.path()));
         AfterTheAnswer.open();
         try {
             if (recorder.full()) {
@@ -140,7 +141,7 @@ public final class ProxyHandler {
     private void serve(Exchange call, AegisConfig cfg, Supplier<String> canonicalPath, String provider, CallRecord record) {
         String apiPath = canonicalPath.get();
         // Recorded, counted and labelled as spelled canonically: /v1/chat/%63ompletions is /v1/chat/completions.
-        record.route(CanonicalPath.of(call.path()));
+        record.route(secrets.recordable(cfg.secrets(), CanonicalPath.of(call.path())));
         RequestTimeline timeline = call.timeline();
         KeyRecord key = authenticator.authenticate(call::header);
         record.caller(key, call.header("x-tenant-id"), call.header("x-run-id"));
@@ -156,7 +157,7 @@ public final class ProxyHandler {
         if (endpoint == Endpoint.PASSTHROUGH) {
             admission.passthrough().admit(key, cfg.governance(), cfg.passthrough(), call.method(), path);
         }
-        RequestBody body = endpoint.inspectsBody() ? inspect(raw, cfg, key, record) : opaque(raw, cfg, key, record);
+        RequestBody body = endpoint.inspectsBody() ? inspect(call, raw, cfg, key, record) : opaque(call, raw, cfg, key, record);
         if (body.background() && endpoint == Endpoint.RESPONSES) {
             admission.passthrough().admitBackground(key, cfg.governance());
         }
@@ -250,12 +251,13 @@ public final class ProxyHandler {
      * body is read again. What was found is recorded, kinds and counts only, and the model asked for,
      * even when the call is refused.
      */
-    private RequestBody inspect(byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
+    private RequestBody inspect(Exchange call, byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
         SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
         if (scan == null) {
             return BodyInspector.inspect(raw);
         }
         try {
+            scan.address(call.path(), call.query());
             RequestBody body = BodyInspector.inspect(raw, scan);
             // A call refused for a secret still names its model, never a secret the model field held.
             record.requested(ModelId.checked(scan.recordable(body.model())));
@@ -266,13 +268,14 @@ public final class ProxyHandler {
         }
     }
 
-    /** A pass-through body, not read but scanned for secrets all the same (JSON or text; binary is not). */
-    private RequestBody opaque(byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
+    /** A pass-through body, not read but scanned for secrets all the same (JSON, text, or a binary body's text runs). */
+    private RequestBody opaque(Exchange call, byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
         SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
         if (scan == null) {
             return RequestBody.opaque(raw);
         }
         try {
+            scan.address(call.path(), call.query());
             return RequestBody.opaque(scan.opaque(raw));
         } finally {
             record.secrets(scan.findings());

@@ -109,6 +109,21 @@ public final class SecretGuard {
             return findings.isEmpty() ? value : SecretScanner.redact(value, findings);
         }
 
+        /**
+         * Scans the request's address, its path and its query (escapes undone), before its body: a secret
+         * there would reach the provider and the records whatever the body holds, and it has no place to
+         * be redacted in, so it is refused with 403 in every mode.
+         */
+        public void address(String path, String query) {
+            for (String part : query == null ? List.of(path) : List.of(path, query)) {
+                if (counted(withEncoded(part, scanner.scan(part, budget)))) {
+                    throw new ApiException(403, "secret_detected", "the request's path or query holds a secret ("
+                            + firstKind + "): Aegis blocked the call so it never leaves this machine. Send it in the "
+                            + "body, where it can be redacted, or remove it.");
+                }
+            }
+        }
+
         /** Kinds and counts of the secrets seen so far (all of them once the pass is over). */
         public SecretFindings findings() {
             return SecretFindings.of(counts);
@@ -210,6 +225,24 @@ public final class SecretGuard {
                         + "a secret.");
             }
         }
+    }
+
+    /**
+     * {@code value} (a request's path, say) as Aegis may write it down, whatever the secrets mode: with
+     * each secret redacted, or when one shows only with its escapes undone, the decoded text redacted.
+     */
+    public String recordable(SecretsConfig config, String value) {
+        if (value == null) {
+            return null;
+        }
+        SecretScanner scanner = scanner(config);
+        List<SecretScanner.Finding> plain = scanner.scan(value);
+        if (!plain.isEmpty()) {
+            return SecretScanner.redact(value, plain);
+        }
+        String decoded = EncodedText.decoded(value);
+        List<SecretScanner.Finding> hidden = decoded == null ? List.of() : scanner.scan(decoded);
+        return hidden.isEmpty() ? value : SecretScanner.redact(decoded, hidden);
     }
 
     /** Scanners per config (the config can be reloaded; the same one is reused while it stands). */

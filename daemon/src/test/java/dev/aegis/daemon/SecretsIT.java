@@ -60,6 +60,24 @@ class SecretsIT {
     }
 
     @Test
+    void aSecretInThePathOrQueryIsRefusedInEveryModeAndNeverRecorded() throws Exception {
+        for (String mode : new String[] {"block", "redact"}) {
+            try (TestGateway g = TestGateway.start(temp.resolve(mode), "security: { secrets: { mode: " + mode + " } }", Map.of())) {
+                for (String address : new String[] {"/v1/files/" + GITHUB, "/v1/files/x?token=" + AWS,
+                        "/v1/files/%41" + AWS.substring(1), "/v1/chat/completions?k=" + GITHUB}) {
+                    HttpResponse<String> r = Http.send(g.post(address, "{\"model\":\"gpt-4o-mini\",\"messages\":[]}"));
+                    assertThat(r.statusCode()).as(mode + " " + address).isEqualTo(403);
+                    assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("secret_detected");
+                    assertThat(r.body()).doesNotContain(GITHUB).doesNotContain(AWS.substring(1));
+                    String route = g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).route();
+                    assertThat(route).as(address).doesNotContain(GITHUB).doesNotContain(AWS.substring(1));
+                }
+                assertThat(g.fake.requests()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void redactModeForwardsWithTheSecretReplaced() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "security: { secrets: { mode: redact } }", Map.of())) {
             HttpResponse<String> r = Http.send(g.post("/v1/chat/completions",
