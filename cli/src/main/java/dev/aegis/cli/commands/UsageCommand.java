@@ -160,8 +160,16 @@ public final class UsageCommand implements Callable<Integer> {
         out.println("total" + (byKey ? "," : "") + "," + csvLine(report.total()));
     }
 
+    /**
+     * A text cell: terminal escapes escaped, and a value a caller chose (a run id, a model) that starts
+     * like a formula ({@code = + - @}, a tab or a carriage return) led by {@code '}, so that a spreadsheet
+     * opening the file shows it instead of evaluating it (OWASP's CSV injection advice).
+     */
     private static String csvField(String value) {
         String field = value == null ? "" : TerminalText.escape(value);
+        if (!field.isEmpty() && "=+-@\t\r".indexOf(field.charAt(0)) >= 0) {
+            field = "'" + field;
+        }
         if (field.contains(",") || field.contains("\"") || field.contains("\n")) {
             field = "\"" + field.replace("\"", "\"\"") + "\"";
         }
