@@ -281,9 +281,19 @@ public final class FakeProvider implements AutoCloseable {
                 + "\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
     }
 
-    /** A legacy completion (no stream). */
-    private void completions(Context ctx) {
+    /** A legacy completion, whole or streamed. */
+    private void completions(Context ctx) throws IOException, InterruptedException {
         if (answeredCanned(ctx)) {
+            return;
+        }
+        JsonNode body = Json.mapper().readTree(ctx.bodyAsBytes());
+        if (body.path("stream").asBoolean(false)) {
+            List<String> frames = new ArrayList<>();
+            for (String data : OpenAiTranscripts.completionStream(body.path("model").asText("gpt-3.5-turbo-instruct"),
+                    body.path("stream_options").path("include_usage").asBoolean(false), words())) {
+                frames.add("data: " + data + "\n\n");
+            }
+            stream(ctx, frames);
             return;
         }
         ctx.contentType("application/json").result("{\"id\":\"cmpl-fake1\",\"object\":\"text_completion\","

@@ -54,6 +54,35 @@ final class OpenAiTranscripts {
         return out;
     }
 
+    /**
+     * {@code data:} payloads of a streamed legacy completion ({@code /v1/completions}) as OpenAI sends them:
+     * {@code text_completion} chunks with {@code choices[].text}, the last with its {@code finish_reason},
+     * then, when {@code stream_options.include_usage} asked for it, a chunk with no choices and the usage.
+     */
+    static List<String> completionStream(String model, boolean includeUsage, List<String> words) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            ObjectNode c = completionChunk(model);
+            c.withArray("choices").addObject().put("text", words.get(i)).put("index", 0).putNull("logprobs")
+                    .put("finish_reason", i == words.size() - 1 ? "stop" : null);
+            out.add(c.toString());
+        }
+        if (includeUsage) {
+            ObjectNode usage = completionChunk(model);
+            usage.putArray("choices");
+            usage.set("usage", obj().put("prompt_tokens", 5).put("completion_tokens", words.size())
+                    .put("total_tokens", 5 + words.size()));
+            out.add(usage.toString());
+        }
+        out.add("[DONE]");
+        return out;
+    }
+
+    private static ObjectNode completionChunk(String model) {
+        return obj().put("id", "cmpl-fake1").put("object", "text_completion").put("created", 1700000000)
+                .put("model", model);
+    }
+
     /** The finish chunk, the usage chunk when asked for, and {@code [DONE]}. */
     private static void end(List<String> out, String model, String tier, String finishReason, boolean includeUsage) {
         ObjectNode last = chunk(model, tier);

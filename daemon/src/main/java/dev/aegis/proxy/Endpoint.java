@@ -60,6 +60,15 @@ public enum Endpoint {
         };
     }
 
+    /**
+     * True when a stream of this endpoint carries its usage only if the request asks for it
+     * ({@code stream_options.include_usage}): chat completions and legacy completions. Aegis asks, so
+     * that the call is billed, and hides the extra chunk from a client that did not ask.
+     */
+    public boolean streamsUsageOnRequest() {
+        return this == CHAT_COMPLETIONS || this == COMPLETIONS;
+    }
+
     /** The request field that limits output, for a budget to lower; null when the endpoint has none. */
     public String outputLimitField() {
         List<String> fields = outputLimitFields();

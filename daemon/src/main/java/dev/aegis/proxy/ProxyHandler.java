@@ -213,7 +213,7 @@ public final class ProxyHandler {
         target = answer.target();
         record.target(target);
         Translation translation = translation(endpoint, target, body);
-        boolean hideUsageChunk = translation.upstream() == Endpoint.CHAT_COMPLETIONS && body.stream()
+        boolean hideUsageChunk = translation.upstream().streamsUsageOnRequest() && body.stream()
                 && !body.includeUsage() && !cfg.streamIncludeUsage();
         UsageExtractor usage = translation.upstream().usageExtractor(hideUsageChunk);
         record.usage(usage);

@@ -94,7 +94,7 @@ sealed interface Translation {
 
         @Override
         public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
-            boolean askForUsage = upstream == Endpoint.CHAT_COMPLETIONS;
+            boolean askForUsage = upstream.streamsUsageOnRequest();
             return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap,
                     upstream.outputLimitFields()));
         }

@@ -93,6 +93,21 @@ class UsageIT {
     }
 
     @Test
+    void aStreamedLegacyCompletionIsAskedForItsUsageAndBilled() throws Exception {
+        HttpResponse<String> r = Http.send(gateway.post("/v1/completions",
+                "{\"model\":\"gpt-3.5-turbo-instruct\",\"prompt\":\"hi\",\"stream\":true}"));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(gateway.fake.requests().getLast().bodyText()).startsWith("{\"stream_options\":{\"include_usage\":true},");
+        assertThat(r.body()).contains("text_completion").doesNotContain("\"prompt_tokens\"").endsWith("data: [DONE]\n\n");
+        UsageRowView u = gateway.awaitUsage(requestId(r));
+        assertThat(u.input()).isEqualTo(5);
+        assertThat(u.output()).isPositive();
+        assertThat(u.costNanos()).isPositive();
+        assertThat(u.complete()).isTrue();
+    }
+
+    @Test
     void chatStreamShowsTheUsageChunkWhenTheClientAskedForIt() throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}";
         HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", body));
