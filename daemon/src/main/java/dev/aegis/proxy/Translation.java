@@ -15,6 +15,8 @@ import dev.aegis.translate.MessagesEventsAsChat;
 import dev.aegis.translate.MessagesRequestAsChat;
 import dev.aegis.proxy.http1.OutgoingRequest;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -69,7 +71,7 @@ sealed interface Translation {
             case RESPONSES_INPUT_TOKENS -> anthropic ? Optional.empty() : Optional.of(new Same(client));
             case CHAT_COMPLETIONS -> Optional.of(anthropic ? new ViaMessages(ChatRequestAsMessages::translate,
                     body -> MessagesAnswerAsChat.translate(body, clock), () -> new MessagesEventsAsChat(includeUsage, clock))
-                    : new Same(client));
+                    : Same.to(client, type));
             case RESPONSES -> Optional.of(anthropic ? new ViaMessages(ResponsesRequestAsMessages::translate,
                     body -> MessagesAnswerAsResponse.translate(body, clock), () -> new MessagesEventsAsResponses(clock))
                     : new Same(client));
@@ -81,7 +83,33 @@ sealed interface Translation {
     String ANTHROPIC_VERSION = "2023-06-01";
 
     /** Client and provider speak the same protocol: the body goes byte for byte, with Aegis's few edits. */
-    record Same(Endpoint upstream) implements Translation {
+    /**
+     * The call as sent, but for the changes Aegis makes (model, usage, output cap).
+     *
+     * @param limitFields the output-limit fields, the one Aegis adds when it caps a call that set none first
+     */
+    record Same(Endpoint upstream, List<String> limitFields) implements Translation {
+
+        Same(Endpoint upstream) {
+            this(upstream, upstream.outputLimitFields());
+        }
+
+        /**
+         * For a provider of {@code type}: an OpenAI-compatible server (Ollama, vLLM, llama.cpp) is given a
+         * chat call's cap as {@code max_tokens}, the field they all read ({@code max_completion_tokens} is
+         * OpenAI's newer name, which some of them ignore), as a translated Messages call already is.
+         */
+        static Same to(Endpoint upstream, ProviderType type) {
+            List<String> fields = upstream.outputLimitFields();
+            if (type == ProviderType.OPENAI_COMPATIBLE && fields.contains("max_tokens")) {
+                List<String> reordered = new ArrayList<>(fields);
+                reordered.remove("max_tokens");
+                reordered.addFirst("max_tokens");
+                fields = List.copyOf(reordered);
+            }
+            return new Same(upstream, fields);
+        }
+
         @Override
         public String upstreamPath(String clientPath) {
             return clientPath;
@@ -95,8 +123,7 @@ sealed interface Translation {
         @Override
         public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
             boolean askForUsage = upstream.streamsUsageOnRequest();
-            return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap,
-                    upstream.outputLimitFields()));
+            return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap, limitFields));
         }
 
         @Override

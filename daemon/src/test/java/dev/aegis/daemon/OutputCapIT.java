@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,29 @@ class OutputCapIT {
             assertThat(values).as(what + " upstream: " + lastForwarded().bodyText()).hasSize(1);
             assertThat(values.getFirst()).as(what).matches("[0-9]+");
             assertThat(Long.parseLong(values.getFirst())).as(what).isPositive().isLessThan(BUDGET);
+        }
+    }
+
+    @Test
+    void anOpenAiCompatibleServerGetsTheCapAsMaxTokensTheFieldItReads() throws Exception {
+        try (TestGateway g = TestGateway.start(temp.resolve("compatible"), """
+                providers:
+                  local: { type: openai-compatible, base_url: "%s" }
+                routes: { "llama*": local }
+                """.formatted(gateway.fake.baseUrl()), Map.of())) {
+            String key = g.mintKey(new NewKey("capped", "default", false, List.of(), null, null, null, null, null, BUDGET));
+            int before = gateway.fake.requests().size();
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"llama3.2\",\"messages\":[]}")
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(gateway.fake.requests()).hasSize(before + 1);
+            byte[] upstream = gateway.fake.requests().getLast().body();
+            assertThat(topLevel(upstream, "max_completion_tokens")).isEmpty();
+            assertThat(topLevel(upstream, "max_tokens")).hasSize(1).allSatisfy(v -> assertThat(Long.parseLong(v)).isLessThan(BUDGET));
+            // OpenAI itself still gets its own field.
+            Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                    .setHeader("Authorization", "Bearer " + key));
+            assertThat(topLevel(g.fake.requests().getLast().body(), "max_completion_tokens")).hasSize(1);
         }
     }
 
