@@ -42,7 +42,21 @@ public final class RateLimitGuard {
     }
 
     public void admit(KeyRecord key, GovernanceConfig governance, ResponseHeaders res) {
-        RateLimiter.Verdict v = limiter.acquire(key.id(), rules(key, governance));
+        apply(key, rules(key, governance), res);
+    }
+
+    /**
+     * Admits a call on one of the daemon's own routes (not a model call): only the configured request
+     * rules of {@code scope: all} count it, on the same counters as the model calls.
+     */
+    public void admitRoute(KeyRecord key, GovernanceConfig governance, ResponseHeaders res) {
+        if (governance.enabled()) {
+            apply(key, governance.rateLimits().stream().filter(r -> !r.modelCallsOnly() && r.requests() > 0).toList(), res);
+        }
+    }
+
+    private void apply(KeyRecord key, List<RateLimitRule> rules, ResponseHeaders res) {
+        RateLimiter.Verdict v = limiter.acquire(key.id(), rules);
         if (v == null) {
             return;
         }

@@ -6,6 +6,7 @@ import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimitGuard;
+import dev.aegis.admission.RouteAdmission;
 import dev.aegis.admission.KeyRateLimits;
 import dev.aegis.admission.RateLimiter;
 import dev.aegis.admission.SharedBudgets;
@@ -108,6 +109,8 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
     final DashboardData.Sources dashboard;
     final CreditGuard credits;
+    /** The daemon's own key routes' admission: the key, and the {@code scope: all} rate limits. */
+    private final RouteAdmission routeAdmission;
     /** Team mode's shared limits (null on SQLite): their background writers stop with the daemon. */
     private final SharedRateLimiter sharedRateLimits;
     private final SharedBudgets sharedBudgets;
@@ -186,16 +189,18 @@ final class Components implements AutoCloseable {
                     metrics.teamWriteDelays("budgets")) : null;
             BudgetTracker budgets = budgets(database, clock, sharedBudgets);
             KeyRateLimits rateLimits = team ? sharedRateLimits : new RateLimiter(System::nanoTime);
+            RateLimitGuard rateLimitGuard = new RateLimitGuard(rateLimits);
             this.proxy = new ProxyHandler(config::get, upstream, inFlight, authenticator, pricing, recorder,
-                    new Admission(new RateLimitGuard(rateLimits),
+                    new Admission(rateLimitGuard,
                             new BudgetGuard(budgets, pricing),
                             credits), metrics, events);
-            this.usageRoutes = new UsageRoutes(authenticator, new UsageQueries(database), ledger);
+            this.routeAdmission = new RouteAdmission(authenticator, rateLimitGuard, config::get);
+            this.usageRoutes = new UsageRoutes(routeAdmission, new UsageQueries(database), ledger);
             this.dashboard = new DashboardData.Sources(new UsageQueries(database), new UsageCells(database), new UsageSeries(database),
                     new SecretCounts(database), keyStore, ledger, budgets, rateLimits, () -> config.get().governance(),
                     new ReceiptVerifications(database));
             this.mcpServers = new McpServers(config::get, upstream);
-            this.mcp = new McpRoute(config::get, authenticator, inFlight, mcpServers, new McpToolPins(database), recorder, events,
+            this.mcp = new McpRoute(config::get, authenticator, routeAdmission, inFlight, mcpServers, new McpToolPins(database), recorder, events,
                     metrics);
             mcpServers.startAll();
             steps.done("admission");
@@ -302,7 +307,7 @@ final class Components implements AutoCloseable {
         Cors cors = new Cors(config::get);
         app.before(cors::headers);
         app.options("/*", cors::preflight);
-        ModelsRoute models = new ModelsRoute(config::get, authenticator, pricing);
+        ModelsRoute models = new ModelsRoute(config::get, routeAdmission, pricing);
         proxiedMounts(app, models);
         control.recorder(recorder);
         control.register(app);

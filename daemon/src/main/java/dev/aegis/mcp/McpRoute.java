@@ -3,6 +3,7 @@ package dev.aegis.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aegis.admission.RouteAdmission;
 import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.CallerScope;
@@ -45,16 +46,18 @@ public final class McpRoute {
 
     private final Supplier<AegisConfig> config;
     private final Authenticator authenticator;
+    private final RouteAdmission admission;
     private final InFlightRequests inFlight;
     private final McpServers servers;
     private final ToolCall.Parts parts;
     private final McpSessions sessions = new McpSessions();
 
-    public McpRoute(Supplier<AegisConfig> config, Authenticator authenticator, InFlightRequests inFlight,
+    public McpRoute(Supplier<AegisConfig> config, Authenticator authenticator, RouteAdmission admission, InFlightRequests inFlight,
             McpServers servers, dev.aegis.store.McpToolPins pins, CallRecorder recorder, dev.aegis.events.EventBus events,
             GatewayMetrics metrics) {
         this.config = config;
         this.authenticator = authenticator;
+        this.admission = admission;
         this.inFlight = inFlight;
         this.servers = servers;
         this.parts = new ToolCall.Parts(new ToolPins(pins), new dev.aegis.admission.RateLimiter(System::nanoTime),
@@ -77,7 +80,7 @@ public final class McpRoute {
         String name = ctx.pathParam("name");
         McpUpstream server = servers.find(name).orElseThrow(() -> new ApiException(404, "mcp_server_not_found",
                 "no MCP server '" + name + "' is configured (mcp.servers)"));
-        KeyRecord key = authenticator.authenticate(ctx);
+        KeyRecord key = admission.admit(ctx);
         if (!cfg.mcp().allowsServer(key.id(), key.name(), name)) {
             throw new ApiException(403, "mcp_server_not_allowed", "this key may not use the MCP server '" + name + "'");
         }

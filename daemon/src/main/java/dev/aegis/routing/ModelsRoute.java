@@ -2,7 +2,7 @@ package dev.aegis.routing;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aegis.auth.Authenticator;
+import dev.aegis.admission.RouteAdmission;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.ProviderConfig;
 import dev.aegis.config.ProviderType;
@@ -34,17 +34,17 @@ public final class ModelsRoute {
             "anthropic", Set.of(ProviderType.ANTHROPIC));
 
     private final Supplier<AegisConfig> config;
-    private final Authenticator authenticator;
+    private final RouteAdmission admission;
     private final Pricing pricing;
 
-    public ModelsRoute(Supplier<AegisConfig> config, Authenticator authenticator, Pricing pricing) {
+    public ModelsRoute(Supplier<AegisConfig> config, RouteAdmission admission, Pricing pricing) {
         this.config = config;
-        this.authenticator = authenticator;
+        this.admission = admission;
         this.pricing = pricing;
     }
 
     public void handle(Context ctx) {
-        KeyRecord key = authenticator.authenticate(ctx);
+        KeyRecord key = admission.admit(ctx);
         List<String> models = models(config.get(), key);
         Answered.mark(ctx);
         String body = ctx.header("anthropic-version") != null ? anthropicList(models).toString()

@@ -2,7 +2,7 @@ package dev.aegis.usage;
 
 import dev.aegis.json.JsonMoney;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.aegis.auth.Authenticator;
+import dev.aegis.admission.RouteAdmission;
 import dev.aegis.config.Units;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
@@ -23,12 +23,12 @@ import java.time.Instant;
  */
 public final class UsageRoutes {
 
-    private final Authenticator authenticator;
+    private final RouteAdmission admission;
     private final UsageQueries queries;
     private final CreditLedger credits;
 
-    public UsageRoutes(Authenticator authenticator, UsageQueries queries, CreditLedger credits) {
-        this.authenticator = authenticator;
+    public UsageRoutes(RouteAdmission admission, UsageQueries queries, CreditLedger credits) {
+        this.admission = admission;
         this.queries = queries;
         this.credits = credits;
     }
@@ -40,7 +40,7 @@ public final class UsageRoutes {
     }
 
     private void usage(Context ctx) {
-        KeyRecord caller = authenticator.authenticate(ctx);
+        KeyRecord caller = admission.admit(ctx);
         UsageGroup by = UsageGroup.parse(ctx.queryParamAsClass("by", String.class).getOrDefault("model"))
                 .orElseThrow(() -> ApiException.invalidRequest("by must be one of " + UsageGroup.names()));
         UsageFilter filter = filter(ctx);
@@ -54,13 +54,13 @@ public final class UsageRoutes {
     }
 
     private void costs(Context ctx) {
-        KeyRecord caller = authenticator.authenticate(ctx);
+        KeyRecord caller = admission.admit(ctx);
         UsageFilter filter = caller.admin() ? filter(ctx) : filter(ctx).withKey(caller.id());
         ctx.contentType("application/json").result(queries.report(filter, UsageGroup.KEY).toJson().toString());
     }
 
     private void costsOfKey(Context ctx) {
-        KeyRecord caller = authenticator.authenticate(ctx);
+        KeyRecord caller = admission.admit(ctx);
         String keyId = ctx.pathParam("keyId");
         if (!caller.admin() && !caller.id().equals(keyId)) {
             throw new ApiException(403, "forbidden", "a key sees only its own costs; admin keys see all");

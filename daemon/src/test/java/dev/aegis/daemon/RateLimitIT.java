@@ -56,6 +56,33 @@ class RateLimitIT {
     }
 
     @Test
+    void aScopeAllRuleCountsTheDaemonsOwnKeyRoutesTooAndAModelRuleDoesNot() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, """
+                governance:
+                  enabled: true
+                  rate_limits:
+                    - { window: 15m, requests: 3, scope: all }
+                    - { window: 15m, requests: 1, scope: model }
+                """, Map.of())) {
+            String key = g.mintKey(new NewKey("reader", "default", false, List.of(), null, null, null, null));
+            for (String route : List.of("/aegis/v1/usage", "/api/costs", "/v1/models")) {
+                HttpResponse<String> ok = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(g.url() + route))
+                        .header("Authorization", "Bearer " + key).GET());
+                assertThat(ok.statusCode()).as(route).isEqualTo(200);
+                assertThat(ok.headers().firstValue("X-RateLimit-Limit")).as(route).hasValue("3");
+            }
+            HttpResponse<String> refused = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(g.url()
+                    + "/aegis/v1/usage")).header("Authorization", "Bearer " + key).GET());
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(Http.json(refused.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            // The model calls share the scope: all counter, spent by the reads above.
+            assertThat(Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}")
+                    .setHeader("Authorization", "Bearer " + key)).statusCode()).isEqualTo(429);
+        }
+    }
+
+    @Test
     void perKeyTokensPerMinute() throws Exception {
         try (TestGateway g = TestGateway.start(temp)) {
             String key = g.mintKey(new NewKey("tpm30", "default", false, List.of(), null, 30, null, null));
