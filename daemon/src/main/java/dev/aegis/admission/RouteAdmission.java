@@ -2,9 +2,10 @@ package dev.aegis.admission;
 
 import dev.aegis.auth.Authenticator;
 import dev.aegis.config.AegisConfig;
+import dev.aegis.http.ResponseHeaders;
 import dev.aegis.keys.KeyRecord;
-import io.javalin.http.Context;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The caller of one of the daemon's own key routes (usage and costs, the model list, MCP), admitted:
@@ -23,10 +24,16 @@ public final class RouteAdmission {
         this.config = config;
     }
 
-    /** The caller's key; 401 without a valid one, 429 when a {@code scope: all} rule is spent. */
-    public KeyRecord admit(Context ctx) {
-        KeyRecord key = authenticator.authenticate(ctx);
-        limits.admitRoute(key, config.get().governance(), ctx::header);
+    /**
+     * The caller's key; 401 without a valid one, 429 when a {@code scope: all} rule is spent (server
+     * neutral, like the rest of admission: a route passes {@code ctx::header} for both).
+     *
+     * @param header a request header's first value by name, or null
+     * @param res where the {@code X-RateLimit-*} headers go
+     */
+    public KeyRecord admit(UnaryOperator<String> header, ResponseHeaders res) {
+        KeyRecord key = authenticator.authenticate(header);
+        limits.admitRoute(key, config.get().governance(), res);
         return key;
     }
 }

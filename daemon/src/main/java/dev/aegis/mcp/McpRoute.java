@@ -80,7 +80,7 @@ public final class McpRoute {
         String name = ctx.pathParam("name");
         McpUpstream server = servers.find(name).orElseThrow(() -> new ApiException(404, "mcp_server_not_found",
                 "no MCP server '" + name + "' is configured (mcp.servers)"));
-        KeyRecord key = admission.admit(ctx);
+        KeyRecord key = admission.admit(ctx::header, ctx::header);
         if (!cfg.mcp().allowsServer(key.id(), key.name(), name)) {
             throw new ApiException(403, "mcp_server_not_allowed", "this key may not use the MCP server '" + name + "'");
         }

@@ -44,7 +44,7 @@ public final class ModelsRoute {
     }
 
     public void handle(Context ctx) {
-        KeyRecord key = admission.admit(ctx);
+        KeyRecord key = admission.admit(ctx::header, ctx::header);
         List<String> models = models(config.get(), key);
         Answered.mark(ctx);
         String body = ctx.header("anthropic-version") != null ? anthropicList(models).toString()

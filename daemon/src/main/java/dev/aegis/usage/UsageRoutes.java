@@ -40,7 +40,7 @@ public final class UsageRoutes {
     }
 
     private void usage(Context ctx) {
-        KeyRecord caller = admission.admit(ctx);
+        KeyRecord caller = admission.admit(ctx::header, ctx::header);
         UsageGroup by = UsageGroup.parse(ctx.queryParamAsClass("by", String.class).getOrDefault("model"))
                 .orElseThrow(() -> ApiException.invalidRequest("by must be one of " + UsageGroup.names()));
         UsageFilter filter = filter(ctx);
@@ -54,13 +54,13 @@ public final class UsageRoutes {
     }
 
     private void costs(Context ctx) {
-        KeyRecord caller = admission.admit(ctx);
+        KeyRecord caller = admission.admit(ctx::header, ctx::header);
         UsageFilter filter = caller.admin() ? filter(ctx) : filter(ctx).withKey(caller.id());
         ctx.contentType("application/json").result(queries.report(filter, UsageGroup.KEY).toJson().toString());
     }
 
     private void costsOfKey(Context ctx) {
-        KeyRecord caller = admission.admit(ctx);
+        KeyRecord caller = admission.admit(ctx::header, ctx::header);
         String keyId = ctx.pathParam("keyId");
         if (!caller.admin() && !caller.id().equals(keyId)) {
             throw new ApiException(403, "forbidden", "a key sees only its own costs; admin keys see all");
