@@ -15,7 +15,6 @@ import dev.aegis.translate.MessagesEventsAsChat;
 import dev.aegis.translate.MessagesRequestAsChat;
 import dev.aegis.proxy.http1.OutgoingRequest;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -100,15 +99,11 @@ sealed interface Translation {
          * OpenAI's newer name, which some of them ignore), as a translated Messages call already is.
          */
         static Same to(Endpoint upstream, ProviderType type) {
-            List<String> fields = upstream.outputLimitFields();
-            if (type == ProviderType.OPENAI_COMPATIBLE && fields.contains("max_tokens")) {
-                List<String> reordered = new ArrayList<>(fields);
-                reordered.remove("max_tokens");
-                reordered.addFirst("max_tokens");
-                fields = List.copyOf(reordered);
-            }
-            return new Same(upstream, fields);
+            return type == ProviderType.OPENAI_COMPATIBLE && upstream == Endpoint.CHAT_COMPLETIONS
+                    ? new Same(upstream, COMPATIBLE_CHAT_LIMITS) : new Same(upstream);
         }
+
+        private static final List<String> COMPATIBLE_CHAT_LIMITS = List.of("max_tokens", "max_completion_tokens");
 
         @Override
         public String upstreamPath(String clientPath) {

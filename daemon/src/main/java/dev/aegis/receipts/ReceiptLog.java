@@ -150,7 +150,7 @@ public final class ReceiptLog implements AutoCloseable {
         }
         if (!whole) {
             setTornTailAside(last, end);
-            return ReceiptFileEnd.of(last);
+            return end; // its last line is still the last complete one: the file was cut back to it
         }
         try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(new byte[] {(byte) 10}));

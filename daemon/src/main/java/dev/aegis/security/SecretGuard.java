@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -83,8 +84,8 @@ public final class SecretGuard {
             return all;
         }
 
-        private static java.util.Set<String> values(String text, List<SecretScanner.Finding> findings) {
-            java.util.Set<String> values = new HashSet<>();
+        private static Set<String> values(String text, List<SecretScanner.Finding> findings) {
+            Set<String> values = new HashSet<>();
             findings.forEach(f -> values.add(text.substring(f.start(), f.end())));
             return values;
         }

@@ -69,17 +69,7 @@ public final class ReceiptHeadStore {
      * #highestUsageReceipt} reads every row).
      */
     public long newestUsageReceipt(String instance) {
-        boolean ownStore = db.dialect() == Dialect.SQLITE;
-        String where = ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT receipt_seq FROM usage WHERE receipt_seq IS NOT NULL AND "
-                    + where + " ORDER BY id DESC LIMIT 1")) {
-                ps.setString(1, instance);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
-            }
-        });
+        return usageReceipt(instance, "receipt_seq", " AND receipt_seq IS NOT NULL ORDER BY id DESC LIMIT 1");
     }
 
     /**
@@ -88,6 +78,11 @@ public final class ReceiptHeadStore {
      * for it too; in a shared store such rows cannot be told apart by daemon and count for none.
      */
     public long highestUsageReceipt(String instance) {
+        return usageReceipt(instance, "COALESCE(MAX(receipt_seq), 0)", "");
+    }
+
+    /** {@code SELECT value FROM usage} over the rows of {@code instance}'s trail, then {@code tail}; 0 for no row. */
+    private long usageReceipt(String instance, String value, String tail) {
         boolean ownStore = db.dialect() == Dialect.SQLITE;
         if (instance == null && !ownStore) {
             return 0;
@@ -95,7 +90,7 @@ public final class ReceiptHeadStore {
         String where = instance == null ? "receipt_instance IS NULL"
                 : ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(MAX(receipt_seq), 0) FROM usage WHERE " + where)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + value + " FROM usage WHERE " + where + tail)) {
                 if (instance != null) {
                     ps.setString(1, instance);
                 }
