@@ -234,6 +234,34 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void aLinkOpenedOverASessionAsksBeforeSwitchingToIt() throws Exception {
+        openFresh(dashboardUrl());
+        assertThat(browser.findElement(By.id("viewer")).getText()).contains("admin");
+
+        // A key's holder mints a link for its key and sends it to the operator, who opens it.
+        browser.get("about:blank");
+        browser.get(dashboardUrl("--key", bobId));
+        await(Duration.ofSeconds(15), "the question",
+                () -> browser.findElement(By.id("login-switch")).isDisplayed() ? true : null);
+        assertThat(browser.findElement(By.id("login-switch-current")).getText()).contains("admin");
+        assertThat(browser.findElement(By.id("dashboard")).isDisplayed()).isFalse();
+        browser.findElement(By.id("login-switch-stay")).click();
+        await(Duration.ofSeconds(15), "the dashboard back", () -> attribute("total-requests", "data-value"));
+        assertThat(browser.findElement(By.id("viewer")).getText()).contains("admin");
+        assertThat(browser.findElement(By.id("by-key")).getText()).contains("alice");
+
+        // Asked for, the switch is made.
+        browser.get("about:blank");
+        browser.get(dashboardUrl("--key", bobId));
+        await(Duration.ofSeconds(15), "the question again",
+                () -> browser.findElement(By.id("login-switch")).isDisplayed() ? true : null);
+        browser.findElement(By.id("login-switch-use")).click();
+        await(Duration.ofSeconds(15), "bob's dashboard",
+                () -> browser.findElement(By.id("viewer")).getText().contains("bob") ? true : null);
+        assertThat(browser.findElement(By.id("login-switch")).isDisplayed()).isFalse();
+    }
+
+    @Test
     void aPlainKeyNeverSeesAnotherKeysCalls() throws Exception {
         openFresh(dashboardUrl("--key", bobId));
         assertThat(browser.findElement(By.id("viewer")).getText()).contains("bob");

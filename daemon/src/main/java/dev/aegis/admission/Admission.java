@@ -48,15 +48,16 @@ public final class Admission {
      * budgets, its cost against the credits it reserved (exactly the cost its usage row records).
      *
      * @param key null when the call was refused before its key was known
+     * @param hold what the call held of its budgets, or null
      * @param reservation null when the key has no credit limit or nothing was reserved
      */
     public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, String session,
-            Reservation reservation, UsageRow row) {
+            BudgetTracker.Hold hold, Reservation reservation, UsageRow row) {
         long tokens = row.inputTokens() + row.outputTokens();
         if (key != null) {
             rateLimits.charge(key, governance, tokens);
         }
-        budgets.charge(key, tenant, run, session, governance, tokens, row.costNanos());
+        budgets.charge(key, tenant, run, session, governance, tokens, row.costNanos(), hold);
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

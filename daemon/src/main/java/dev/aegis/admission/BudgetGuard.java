@@ -11,9 +11,12 @@ import dev.aegis.pricing.Pricing;
 import dev.aegis.store.Money;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Token budgets while governance is on, and a key's own budgets (its life's tokens, each session's
@@ -25,6 +28,12 @@ import java.util.Optional;
  * <p>A USD budget (per session) is turned into tokens at the call's model's prices: the prompt (one
  * token per 4 bytes) at the input price, and what remains after it at the output price, so the same
  * output cap and stream cut-off enforce it.
+ *
+ * <p>A call that a budget stops hard holds, until it is charged, its prompt and the most output it
+ * may produce (its own limit, else its model's maximum, else the configured default), and is capped
+ * and cut off at that output: calls started at once share what remains instead of each getting all
+ * of it, so a hard budget is passed by no more than the estimates' error (4 bytes a prompt token, 4
+ * streamed characters an output token). A call that does not fit beside the holds waits for them.
  */
 public final class BudgetGuard {
 
@@ -35,6 +44,12 @@ public final class BudgetGuard {
 
     private final BudgetTracker tracker;
     private final Pricing pricing;
+    /** Held while a call is checked and takes its hold: the next call's check sees it. */
+    private final ReentrantLock admitting = new ReentrantLock();
+    /** Signalled when a call gives back what it held, for the calls waiting for it. */
+    private final Condition released = admitting.newCondition();
+    /** Calls being checked or waiting (changed under {@link #admitting}). */
+    private volatile int checking;
 
     /** A budget left and whether it stops hard. */
     private record Limit(BudgetTracker.Remaining left, boolean hard) {}
@@ -50,57 +65,148 @@ public final class BudgetGuard {
         return out;
     }
 
+    /** How long a call waits for the calls in flight to give back what they hold before it takes what is left. */
+    static final Duration HOLD_WAIT = Duration.ofSeconds(60);
+
     public BudgetGuard(BudgetTracker tracker, Pricing pricing) {
         this.tracker = tracker;
         this.pricing = pricing;
     }
 
     /**
-     * The output tokens this call may produce, or null when no budget limits it.
+     * A call as its budgets see it.
      *
+     * @param tenant its tenant ({@code x-tenant-id} or the key's)
+     * @param run its run, or null
      * @param session the coding agent's session, or null
-     * @param model the model the call goes to (prices a USD budget)
+     * @param model the model the call goes to (its maximum output, and its prices for a USD budget)
      * @param serviceTier the {@code service_tier} the call asks for, or null (a dearer tier's prices
      *     count against a USD budget)
+     * @param bodyBytes its body's size (its prompt is estimated from it)
+     * @param choices the answers it asks for ({@code n}, {@code best_of}; at least 1)
+     * @param outputLimit the output tokens each answer may have as the client asked, or null when
+     *     the client sets no limit; 0 for an API that generates none (embeddings)
      */
-    public Long admit(KeyRecord key, String tenant, String run, String session, String model, String serviceTier,
-            GovernanceConfig governance, int bodyBytes, int choices, ResponseHeaders res) {
+    public record Call(String tenant, String run, String session, String model, String serviceTier, int bodyBytes,
+            int choices, Integer outputLimit) {}
+
+    /**
+     * What a call's budgets let it do.
+     *
+     * @param output the output tokens it may produce over all its answers, or null when no budget
+     *     that stops hard limits it
+     * @param hold what it holds of its budgets until it is charged, or null when it holds nothing
+     */
+    public record Admitted(Long output, BudgetTracker.Hold hold) {
+        static final Admitted UNLIMITED = new Admitted(null, null);
+    }
+
+    /**
+     * Checks a call against its budgets: refuses it when one that stops hard is spent (429), warns
+     * when one that only warns is, and otherwise lets it produce at most what the tightest hard one
+     * leaves, which it holds until it is charged. A call that would get less than it may produce
+     * because calls in flight hold the rest waits for them (up to {@link #HOLD_WAIT}), instead of
+     * being cut short or refused for a budget that is not spent. Calls are checked one after the
+     * other, so that each sees what the others hold.
+     */
+    public Admitted admit(KeyRecord key, Call call, GovernanceConfig governance, ResponseHeaders res) {
         BudgetPolicy policy = governance.enabled() ? governance.policy() : BudgetPolicy.NONE;
-        long prompt = bodyBytes / BYTES_PER_TOKEN;
+        SessionBudget own = call.session() == null ? null : key.sessionBudget();
+        boolean policyUsd = call.session() != null && policy.perSessionUsd() != null;
+        if (!policy.any() && key.tokenBudget() == null && !policyUsd && own == null) {
+            return Admitted.UNLIMITED;
+        }
+        long most = mostOutput(call, governance.credits().defaultOutputTokens());
+        long waitUntil = System.nanoTime() + HOLD_WAIT.toNanos();
+        admitting.lock();
+        try {
+            checking++; // before the check: a hold released after this point signals
+            try {
+                while (true) {
+                    boolean mayWait = System.nanoTime() < waitUntil;
+                    Admitted admitted = admitNow(key, call, policy, own, policyUsd, most, mayWait, res);
+                    if (admitted != null) {
+                        return admitted;
+                    }
+                    released.awaitNanos(waitUntil - System.nanoTime());
+                }
+            } finally {
+                checking--;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "server_busy", "the call was stopped while it waited for its budget");
+        } finally {
+            admitting.unlock();
+        }
+    }
+
+    /** The admission of a call now, or null when it should wait for the holds of calls in flight. */
+    private Admitted admitNow(KeyRecord key, Call call, BudgetPolicy policy, SessionBudget own, boolean policyUsd,
+            long most, boolean mayWait, ResponseHeaders res) {
+        long prompt = call.bodyBytes() / BYTES_PER_TOKEN;
         List<Limit> limits = new ArrayList<>(4);
         if (policy.any() || key.tokenBudget() != null) {
-            for (BudgetTracker.Remaining left : tracker.every(key.id(), tenant, run, session, policy, key.tokenBudget())) {
+            for (BudgetTracker.Remaining left : tracker.every(key.id(), call.tenant(), call.run(), call.session(), policy,
+                    key.tokenBudget())) {
                 // A key's own budget (aegis run --tokens) always stops hard.
                 limits.add(new Limit(left, policy.hardStop() || left.scope().equals("key")));
             }
         }
-        SessionBudget own = session == null ? null : key.sessionBudget();
-        boolean policyUsd = session != null && policy.perSessionUsd() != null;
+        boolean holdsCost = false;
         if (policyUsd || own != null) {
-            long[] spent = tracker.sessionSpent(key.id(), session);
+            long[] spent = tracker.sessionSpent(key.id(), call.session());
             if (policyUsd) {
-                usd(spent[1], policy.perSessionUsd(), model, serviceTier, prompt, policy.hardStop()).ifPresent(limits::add);
+                usd(spent[1], spent[3], policy.perSessionUsd(), call, prompt, policy.hardStop()).ifPresent(limits::add);
+                holdsCost = policy.hardStop();
             }
             if (own != null && own.tokens() != null) {
-                limits.add(new Limit(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1), true));
+                limits.add(new Limit(new BudgetTracker.Remaining("session", own.tokens() - spent[0], -1, spent[2]), true));
             }
             if (own != null && own.usd() != null) {
-                usd(spent[1], own.usd(), model, serviceTier, prompt, true).ifPresent(limits::add);
+                usd(spent[1], spent[3], own.usd(), call, prompt, true).ifPresent(limits::add);
+                holdsCost = true;
             }
         }
         // A spent budget that stops hard refuses the call, and the others that stop hard cap its
         // output; one that only warns never lifts the cap of one that stops.
         Limit hard = tightest(limits, true);
-        if (hard != null && hard.left().tokens() - prompt < choices) {
-            long retryMs = hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
+        long allowed = hard == null ? Long.MAX_VALUE : hard.left().tokens() - prompt;
+        long output = Math.min(allowed, most);
+        // Waiting helps only when calls in flight hold some of the budget that limits this one.
+        boolean heldByOthers = allowed < most && hard.left().held() > 0;
+        if (heldByOthers && mayWait) {
+            return null;
+        }
+        if (allowed < call.choices()) {
+            long retryMs = heldByOthers ? 1_000 : hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
-            throw new ApiException(429, "budget_exceeded", spent(hard.left(), run, session, prompt, choices));
+            throw new ApiException(429, "budget_exceeded", spent(hard.left(), call, prompt)
+                    + (heldByOthers ? "; what is left is held by calls still running" : ""));
         }
         Limit soft = tightest(limits, false);
-        if (soft != null && soft.left().tokens() - prompt < choices) {
-            res.setHeader("X-Aegis-Budget-Warning", spent(soft.left(), run, session, prompt, choices));
+        if (soft != null && soft.left().tokens() - prompt < call.choices()) {
+            res.setHeader("X-Aegis-Budget-Warning", spent(soft.left(), call, prompt));
         }
-        return hard == null ? null : hard.left().tokens() - prompt;
+        if (hard == null) {
+            return Admitted.UNLIMITED;
+        }
+        long costNanos = holdsCost ? costNanos(call, prompt, output) : 0;
+        return new Admitted(output, tracker.hold(key.id(), call.tenant(), call.run(), call.session(), prompt + output,
+                costNanos));
+    }
+
+    /**
+     * The most output a call can produce over its answers: its own limit, else its model's (the
+     * price table's), else the configured default ({@code governance.credits.default_output_tokens}).
+     */
+    private long mostOutput(Call call, int byDefault) {
+        Integer perAnswer = call.outputLimit();
+        if (perAnswer == null) {
+            perAnswer = call.model() == null ? null
+                    : pricing.price(call.model(), call.serviceTier()).map(ModelPrice::maxOutput).orElse(null);
+        }
+        return (long) (perAnswer == null ? byDefault : perAnswer) * call.choices();
     }
 
     /**
@@ -115,14 +221,14 @@ public final class BudgetGuard {
     }
 
     /** Why a call meets a spent budget, for its refusal or warning. */
-    private static String spent(BudgetTracker.Remaining left, String run, String session, long prompt, int choices) {
+    private static String spent(BudgetTracker.Remaining left, Call call, long prompt) {
         String why = left.tokens() <= 0 ? ""
                 : left.tokens() - prompt <= 0 ? " (this prompt alone is larger than what remains)"
-                : " (what remains is less than one token for each of the " + choices + " answers asked for)";
+                : " (what remains is less than one token for each of the " + call.choices() + " answers asked for)";
         return "the " + switch (left.scope()) {
-            case "run" -> "run token budget of run " + run;
-            case "session" -> "session token budget of session " + session;
-            case "session-usd" -> "session USD budget of session " + session;
+            case "run" -> "run token budget of run " + call.run();
+            case "session" -> "session token budget of session " + call.session();
+            case "session-usd" -> "session USD budget of session " + call.session();
             case "key" -> "key token budget of this key";
             default -> left.scope() + " token budget";
         } + " is spent" + why;
@@ -133,33 +239,75 @@ public final class BudgetGuard {
      * the prompt buys; the prompt less one when even the prompt does not fit. An unpriced model costs
      * nothing: only a budget already spent stops it (empty: no limit otherwise).
      */
-    private Optional<Limit> usd(long spentNanos, BigDecimal budget, String model, String serviceTier, long prompt,
-            boolean hard) {
+    private Optional<Limit> usd(long spentNanos, long heldNanos, BigDecimal budget, Call call, long prompt, boolean hard) {
         long leftNanos = Money.toNanos(budget) - spentNanos;
+        // Calls in flight holding some of it: a token each, enough for the call to wait for them.
+        long held = heldNanos > 0 ? 1 : 0;
         if (leftNanos <= 0) {
-            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", 0, -1), hard));
+            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", 0, -1, held), hard));
         }
-        Optional<ModelPrice> price = model == null ? Optional.empty() : pricing.price(model, serviceTier);
-        ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
-        if (rates == null || rates.dearestOutput().signum() <= 0) {
+        ModelPrice.Rates rates = rates(call, prompt);
+        if (rates == null) {
             return Optional.empty();
         }
-        BigDecimal promptNanos = rates.input().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION).multiply(BigDecimal.valueOf(prompt));
-        BigDecimal afterPrompt = BigDecimal.valueOf(leftNanos).subtract(promptNanos);
+        BigDecimal afterPrompt = BigDecimal.valueOf(leftNanos).subtract(nanos(rates.input(), prompt));
         if (afterPrompt.signum() < 0) {
-            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1), hard));
+            return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", Math.max(0, prompt - 1), -1, held), hard));
         }
-        long output = afterPrompt.divide(rates.dearestOutput().multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION), 0, RoundingMode.FLOOR)
+        long output = afterPrompt.divide(nanos(rates.dearestOutput(), 1), 0, RoundingMode.FLOOR)
                 .min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
-        return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1), hard));
+        return Optional.of(new Limit(new BudgetTracker.Remaining("session-usd", prompt + output, -1, held), hard));
     }
 
+    /** What a call's prompt and output cost at most, in nano-USD: 0 for an unpriced model. */
+    private long costNanos(Call call, long prompt, long output) {
+        ModelPrice.Rates rates = rates(call, prompt);
+        return rates == null ? 0 : nanos(rates.input(), prompt).add(nanos(rates.dearestOutput(), output))
+                .min(BigDecimal.valueOf(Long.MAX_VALUE / 2)).longValue();
+    }
+
+    /** The call's model's prices for a prompt this long, or null when it has none (or its output is free). */
+    private ModelPrice.Rates rates(Call call, long prompt) {
+        Optional<ModelPrice> price = call.model() == null ? Optional.empty() : pricing.price(call.model(), call.serviceTier());
+        ModelPrice.Rates rates = price.map(p -> p.ratesFor(prompt)).orElse(null);
+        return rates == null || rates.dearestOutput().signum() <= 0 ? null : rates;
+    }
+
+    /** The nano-USD of so many tokens at a price in USD per million. */
+    private static BigDecimal nanos(BigDecimal usdPerMillion, long tokens) {
+        return usdPerMillion.multiply(NANOS_PER_TOKEN_PER_USD_PER_MILLION).multiply(BigDecimal.valueOf(tokens));
+    }
+
+    /**
+     * Counts a call's tokens and cost, then releases what it held.
+     *
+     * @param hold what {@link #admit} held for it, or null
+     */
     public void charge(KeyRecord key, String tenant, String run, String session, GovernanceConfig governance, long tokens,
-            long costNanos) {
-        tracker.charge(key == null ? null : key.id(), tenant, run, session, tokens, costNanos,
-                counted(governance.enabled() ? governance.policy() : BudgetPolicy.NONE, key));
-        if (key != null && key.tokenBudget() != null && tokens > 0) {
-            tracker.chargeKey(key.id(), tokens);
+            long costNanos, BudgetTracker.Hold hold) {
+        try {
+            tracker.charge(key == null ? null : key.id(), tenant, run, session, tokens, costNanos,
+                    counted(governance.enabled() ? governance.policy() : BudgetPolicy.NONE, key));
+            if (key != null && key.tokenBudget() != null && tokens > 0) {
+                tracker.chargeKey(key.id(), tokens);
+            }
+        } finally {
+            if (hold != null) {
+                release(hold);
+            }
+        }
+    }
+
+    /** Gives back what a call held, and wakes the calls waiting for it. */
+    private void release(BudgetTracker.Hold hold) {
+        hold.release();
+        if (checking > 0) {
+            admitting.lock();
+            try {
+                released.signalAll();
+            } finally {
+                admitting.unlock();
+            }
         }
     }
 

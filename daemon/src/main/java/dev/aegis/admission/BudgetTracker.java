@@ -7,6 +7,7 @@ import dev.aegis.store.UsageQueries;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,6 +23,10 @@ import java.util.function.Function;
  * <p>Daemons sharing a PostgreSQL store share their budgets ({@link Shared}, docs/TEAM.md): each
  * budget is then a counter in the store, read when a call is checked; this daemon still counts in
  * memory, for its own calls until they are written and for budgets the store has no counter for yet.
+ *
+ * <p>A call that a hard budget limits holds what it may still spend ({@link #hold}) until it is
+ * charged: the calls in flight at once share what remains instead of each being allowed all of it.
+ * Holds are this daemon's; in team mode the other daemons' calls in flight are not seen (docs/TEAM.md).
  *
  * <p>Every table is bounded: at most {@link #MAX_TENANTS} tenants, {@link #MAX_RUNS} runs and as many
  * sessions, kept while used (a tenant for a day, a run or session for a week); beyond that the least
@@ -41,9 +46,16 @@ public final class BudgetTracker {
      * The tightest budget for a call.
      *
      * @param scope {@code run}, {@code session}, {@code minute}, {@code day} or {@code key}
+     * @param tokens what is left, less what calls in flight hold
      * @param resetMs until that budget starts over; -1 for a run's budget, which never does
+     * @param held what calls in flight hold of it (given back, less what they use, when they end)
      */
-    public record Remaining(String scope, long tokens, long resetMs) {}
+    public record Remaining(String scope, long tokens, long resetMs, long held) {
+
+        public Remaining(String scope, long tokens, long resetMs) {
+            this(scope, tokens, resetMs, 0);
+        }
+    }
 
     /** What a tenant has spent in the current minute and day (UTC). */
     public record TenantUse(String tenant, long minuteUsed, long dayUsed) {}
@@ -76,8 +88,44 @@ public final class BudgetTracker {
         void add(String name, long tokens, long localAfter, long expiresMs);
     }
 
-    /** One budget a call is checked against: its counter's name and this daemon's count for it. */
-    private record Limit(String scope, String counter, long limit, long localUsed, long resetMs) {}
+    /** One budget a call is checked against: its counter's name, this daemon's count for it and what its calls in flight hold. */
+    private record Limit(String scope, String counter, long limit, long localUsed, long held, long resetMs) {}
+
+    /**
+     * What one call in flight holds of its budgets, until {@link #release()}: its tokens on each
+     * counter it will be charged to, and its cost on its session's.
+     */
+    public final class Hold {
+        private final List<String> counters;
+        private final long tokens;
+        private final String costCounter;
+        private final long costNanos;
+        private boolean released;
+
+        private Hold(List<String> counters, long tokens, String costCounter, long costNanos) {
+            this.counters = counters;
+            this.tokens = tokens;
+            this.costCounter = costCounter;
+            this.costNanos = costNanos;
+        }
+
+        /** Gives back what the call held (once; call after it is charged, so that nothing is counted as free between). */
+        public void release() {
+            synchronized (BudgetTracker.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                counters.forEach(c -> unhold(c, tokens));
+                if (costCounter != null) {
+                    unhold(costCounter, costNanos);
+                }
+            }
+        }
+    }
+
+    /** Tokens (nano-USD for a session's cost) held by the calls in flight, per counter; only counters held now. */
+    private final Map<String, Long> held = new HashMap<>();
 
     /** A run or a session as one key sees it. */
     private record Span(String keyId, String id) {}
@@ -169,15 +217,22 @@ public final class BudgetTracker {
         }));
     }
 
-    /** The tokens and nano-USD a key's session has spent so far (over every daemon of a team). */
+    /**
+     * The tokens and nano-USD a key's session has spent so far (over every daemon of a team) with
+     * what this daemon's calls of it in flight hold, then what they hold (tokens, nano-USD).
+     */
     public long[] sessionSpent(String keyId, String session) {
         long[] local;
+        long[] inFlight;
+        String tokens = sessionCounter(keyId, session);
+        String cost = sessionCostCounter(keyId, session);
         synchronized (this) {
             Spent s = sessions.of(keyId, session);
             local = new long[] {s.tokens, s.costNanos};
+            inFlight = new long[] {held.getOrDefault(tokens, 0L), held.getOrDefault(cost, 0L)};
         }
-        return shared == null ? local
-                : shared.used(List.of(sessionCounter(keyId, session), sessionCostCounter(keyId, session)), local);
+        long[] spent = shared == null ? local : shared.used(List.of(tokens, cost), local);
+        return new long[] {spent[0] + inFlight[0], spent[1] + inFlight[1], inFlight[0], inFlight[1]};
     }
 
     /** The tightest budget left for a key's call, or null when the policy sets none that applies. */
@@ -199,7 +254,10 @@ public final class BudgetTracker {
         return tightest;
     }
 
-    /** What is left of each budget that applies to a key's call (one query when a team's daemons share them). */
+    /**
+     * What is left of each budget that applies to a key's call, less what calls in flight hold (one
+     * query when a team's daemons share them).
+     */
     public List<Remaining> every(String keyId, String tenant, String run, String session, BudgetPolicy policy, Long keyBudget) {
         List<Limit> limits = limits(keyId, tenant, run, session, policy, keyBudget);
         if (limits.isEmpty()) {
@@ -216,7 +274,7 @@ public final class BudgetTracker {
         List<Remaining> out = new ArrayList<>(used.length);
         for (int i = 0; i < used.length; i++) {
             Limit l = limits.get(i);
-            out.add(new Remaining(l.scope(), l.limit() - used[i], l.resetMs()));
+            out.add(new Remaining(l.scope(), l.limit() - used[i] - l.held(), l.resetMs(), l.held()));
         }
         return out;
     }
@@ -226,29 +284,72 @@ public final class BudgetTracker {
         long now = clock.millis();
         List<Limit> limits = new ArrayList<>(4);
         if (policy.perRun() > 0 && run != null) {
-            limits.add(new Limit("run", runCounter(keyId, run), policy.perRun(), runs.of(keyId, run).tokens, -1));
+            limits.add(limit("run", runCounter(keyId, run), policy.perRun(), runs.of(keyId, run).tokens, -1));
         }
         if (policy.perSession() > 0 && session != null) {
-            limits.add(new Limit("session", sessionCounter(keyId, session), policy.perSession(),
+            limits.add(limit("session", sessionCounter(keyId, session), policy.perSession(),
                     sessions.of(keyId, session).tokens, -1));
         }
         if (policy.perMinute() > 0 || policy.perDay() > 0) {
             for (String t : withParents(tenant)) {
                 Windows w = windows(t, now);
                 if (policy.perMinute() > 0) {
-                    limits.add(new Limit("minute", minuteCounter(t, w), policy.perMinute(), w.minuteUsed,
+                    limits.add(limit("minute", minuteCounter(t, w), policy.perMinute(), w.minuteUsed,
                             (w.minute + 1) * MINUTE - now));
                 }
                 if (policy.perDay() > 0) {
-                    limits.add(new Limit("day", dayCounter(t, w), policy.perDay(), w.dayUsed, (w.day + 1) * DAY - now));
+                    limits.add(limit("day", dayCounter(t, w), policy.perDay(), w.dayUsed, (w.day + 1) * DAY - now));
                 }
             }
         }
         if (keyBudget != null) {
-            limits.add(new Limit("key", keyCounter(keyId), keyBudget,
+            limits.add(limit("key", keyCounter(keyId), keyBudget,
                     keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0], -1));
         }
         return limits;
+    }
+
+    private Limit limit(String scope, String counter, long limit, long localUsed, long resetMs) {
+        return new Limit(scope, counter, limit, localUsed, held.getOrDefault(counter, 0L), resetMs);
+    }
+
+    /**
+     * Holds a call's tokens on every budget it will be charged to (its run, session, tenants' minute
+     * and day, key), and its cost on its session's, until it is charged and the hold released.
+     *
+     * @param run the call's run, or null
+     * @param session the call's session, or null
+     */
+    public synchronized Hold hold(String keyId, String tenant, String run, String session, long tokens, long costNanos) {
+        long now = clock.millis();
+        List<String> counters = new ArrayList<>(6);
+        if (run != null) {
+            counters.add(runCounter(keyId, run));
+        }
+        if (session != null) {
+            counters.add(sessionCounter(keyId, session));
+        }
+        for (String t : withParents(tenant)) {
+            Windows w = windows(t, now);
+            counters.add(minuteCounter(t, w));
+            counters.add(dayCounter(t, w));
+        }
+        counters.add(keyCounter(keyId));
+        counters.forEach(c -> held.merge(c, tokens, Long::sum));
+        String costCounter = session != null && costNanos > 0 ? sessionCostCounter(keyId, session) : null;
+        if (costCounter != null) {
+            held.merge(costCounter, costNanos, Long::sum);
+        }
+        return new Hold(counters, tokens, costCounter, costNanos);
+    }
+
+    private void unhold(String counter, long amount) {
+        held.computeIfPresent(counter, (c, h) -> h - amount == 0 ? null : h - amount);
+    }
+
+    /** How many counters calls in flight hold now (tests: a released hold leaves nothing behind). */
+    synchronized int heldCounters() {
+        return held.size();
     }
 
     /** Counts a call's tokens against every budget it may have (in team mode, adds them to every shared counter). */

@@ -139,10 +139,22 @@ public final class GatewayServer {
      */
     public void open(Consumer<RoutesConfig> routes, FrontRoutes frontRoutes) {
         routes.accept(app.unsafe.routes);
+        headAsGet();
         routed.countDown();
         if (front != null) {
             front.open(frontRoutes);
         }
+    }
+
+    /**
+     * A {@code HEAD} runs its path's {@code GET} handler (a key checked, a call proxied), whose body
+     * Jetty leaves out: Javalin on its own answers 200 to a {@code HEAD} of any path a {@code GET}
+     * route matches, without running it.
+     */
+    private void headAsGet() {
+        app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint)
+                .filter(e -> e.method == HandlerType.GET).toList()
+                .forEach(e -> app.unsafe.routes.addHttpHandler(HandlerType.HEAD, e.path, e.handler));
     }
 
     private void awaitRoutes(Context ctx) throws InterruptedException {

@@ -1,6 +1,7 @@
 package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
+import dev.aegis.admission.BudgetTracker;
 import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.CallerScope;
 import dev.aegis.config.GovernanceConfig;
@@ -44,6 +45,7 @@ final class CallRecord {
     private boolean complete = true;
     private Cost cost;
     private Reservation reservation;
+    private BudgetTracker.Hold budgetHold;
     private double overheadMs = -1;
     private boolean settled;
     private byte[] requestBody;
@@ -123,7 +125,10 @@ final class CallRecord {
         this.reservation = r;
     }
 
-    /** Settles the call's limits, budgets and credits, then hands it to the recorder. */
+    void budgetHold(BudgetTracker.Hold hold) {
+        this.budgetHold = hold;
+    }
+
     /**
      * Counts the call against limits, budgets and credits, once. Called before the answer is
      * completed, so the client's next call already sees what this one spent.
@@ -133,7 +138,7 @@ final class CallRecord {
     void settle(Pricing pricing, Admission admission, GovernanceConfig governance) {
         if (!settled) {
             settled = true;
-            admission.settle(key, governance, tenant, runId, agentSession.sessionId(), reservation, toRow(pricing));
+            admission.settle(key, governance, tenant, runId, agentSession.sessionId(), budgetHold, reservation, toRow(pricing));
         }
     }
 

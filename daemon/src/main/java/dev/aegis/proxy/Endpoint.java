@@ -50,6 +50,11 @@ public enum Endpoint {
         return this != PASSTHROUGH && this != COUNT_TOKENS && this != RESPONSES_INPUT_TOKENS;
     }
 
+    /** True when the provider answers with generated tokens, billed as output (embeddings have none). */
+    public boolean generates() {
+        return billed() && this != EMBEDDINGS;
+    }
+
     /** Reads this endpoint's usage from its answer. */
     public UsageExtractor usageExtractor(boolean hideUsageChunk) {
         return switch (this) {

@@ -175,18 +175,26 @@ public final class ProxyHandler {
                 body.model());
         RouteTarget target = targets.getFirst();
         record.target(target);
-        // Every billed call meets its budgets (a spent one refuses it); only one with an output limit is capped.
-        Long outputBudget = !endpoint.billed() ? null
-                : admission.budgets().admit(key, record.tenant(), record.runId(), record.sessionId(), target.model(),
-                        body.serviceTier(), cfg.governance(), raw.length, body.choices(), call);
+        Integer asked = endpoint.inspectsBody() ? body.maxOutputTokens(endpoint.outputLimitFields()) : null;
+        if (asked != null && asked <= 0) {
+            asked = null;
+        }
+        // Every billed call meets its budgets (a spent one refuses it, a hard one caps and holds its output).
+        Long outputBudget = null;
+        if (endpoint.billed()) {
+            BudgetGuard.Admitted admitted = admission.budgets().admit(key, new BudgetGuard.Call(record.tenant(),
+                    record.runId(), record.sessionId(), target.model(), body.serviceTier(), raw.length, body.choices(),
+                    endpoint.generates() ? asked : Integer.valueOf(0)), cfg.governance(), call);
+            record.budgetHold(admitted.hold());
+            outputBudget = admitted.output();
+        }
         // A key with credits: a call without an output limit gets the configured one, reserved for and sent.
         Integer creditCap = null;
         if (endpoint.inspectsBody()) {
-            Integer asked = body.maxOutputTokens(endpoint.outputLimitFields());
             int byDefault = cfg.governance().credits().defaultOutputTokens();
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
                     body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
-                    asked != null && asked > 0 ? asked : byDefault, body.choices(), body.serviceTier());
+                    asked != null ? asked : byDefault, body.choices(), body.serviceTier());
             Optional<Reservation> reserved =
                     admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size);
             reserved.ifPresent(r -> {
@@ -194,7 +202,7 @@ public final class ProxyHandler {
                 call.setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
                         .stripTrailingZeros().toPlainString());
             });
-            creditCap = reserved.isPresent() && (asked == null || asked <= 0) ? byDefault : null;
+            creditCap = reserved.isPresent() && asked == null ? byDefault : null;
         }
 
         AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;

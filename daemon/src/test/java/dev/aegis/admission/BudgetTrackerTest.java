@@ -1,6 +1,7 @@
 package dev.aegis.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.aegis.config.BudgetPolicy;
 import java.time.Duration;
@@ -91,6 +92,26 @@ class BudgetTrackerTest {
             tracker.charge("k" + i, id, id, 10);
         }
         assertThat(tracker.tracked()).isLessThanOrEqualTo(BudgetTracker.MAX_TENANTS + BudgetTracker.MAX_RUNS);
+    }
+
+    @Test
+    void aHoldCountsOnEveryBudgetOfItsCallUntilReleasedOnce() {
+        BudgetPolicy everything = new BudgetPolicy(true, 500, 100, 1000, 300, null);
+        BudgetTracker.Hold hold = tracker.hold("k", "acme/red", "r", "s", 40, 7_000);
+        assertThat(tracker.every("k", "acme/red", "r", "s", everything, 200L))
+                .extracting(BudgetTracker.Remaining::scope, BudgetTracker.Remaining::tokens)
+                .containsExactly(tuple("run", 460L), tuple("session", 260L), tuple("minute", 60L), tuple("day", 960L),
+                        tuple("minute", 60L), tuple("day", 960L), tuple("key", 160L));
+        assertThat(tracker.sessionSpent("k", "s")).containsExactly(40, 7_000, 40, 7_000);
+        // Another key's run and session of the same names hold nothing; the tenant's windows are shared.
+        assertThat(tracker.remaining("k2", "acme", "r", everything).tokens()).isEqualTo(60);
+
+        tracker.charge("k", "acme/red", "r", "s", 25, 3_000, everything);
+        hold.release();
+        hold.release();
+        assertThat(tracker.sessionSpent("k", "s")).containsExactly(25, 3_000, 0, 0);
+        assertThat(tracker.remaining("k", "acme/red", "r", "s", everything, null).tokens()).isEqualTo(75);
+        assertThat(tracker.heldCounters()).isZero();
     }
 
     @Test

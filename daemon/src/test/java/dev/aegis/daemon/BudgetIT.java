@@ -202,6 +202,79 @@ class BudgetIT {
         assertThat(Http.send(gateway.post("/v1/embeddings", embed).header("x-run-id", "run-d")).statusCode()).isEqualTo(200);
     }
 
+    /** Opens a stream the fake provider holds after its first event: admitted and running, or refused. */
+    private static HttpResponse<java.io.InputStream> openHeld(TestGateway g, String body, String run) throws Exception {
+        HttpResponse<java.io.InputStream> r = Http.open(g.post("/v1/chat/completions", body).header("x-run-id", run));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(Http.readEvent(r.body())).startsWith("data: "); // answering, and held there
+        return r;
+    }
+
+    /** The output limit of each call the fake provider got, in order. */
+    private static List<Integer> forwardedLimits(TestGateway g, String field) {
+        return g.fake.requests().stream().map(req -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + field + "\":(\\d+)").matcher(req.bodyText());
+            assertThat(m.find()).as(field + " forwarded").isTrue();
+            return Integer.parseInt(m.group(1));
+        }).toList();
+    }
+
+    @Test
+    void callsInFlightHoldWhatTheyMayProduceAndACallThatDoesNotFitBesideThemWaits() throws Exception {
+        gateway.fake.holdStreamsAfterFirstEvent();
+        // 67 bytes: a prompt of 16 tokens, and at most 30 out: each call holds 46 of the run's 150.
+        String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"max_tokens\":30,\"messages\":[]}";
+        assertThat(body).hasSize(67);
+        List<HttpResponse<java.io.InputStream>> running = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            running.add(openHeld(gateway, body, "run-parallel"));
+        }
+        // The fourth finds 12 left beside the 138 held, less than its prompt: it waits for them instead
+        // of being refused for a budget that is not spent. Without holds all four would each have been
+        // let produce 30, together past the budget.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> fourth = Http.CLIENT.sendAsync(
+                gateway.post("/v1/chat/completions", body).header("x-run-id", "run-parallel").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(fourth).as("the fourth call waits while the others hold the budget")
+                .failsWithin(java.time.Duration.ofMillis(500));
+        assertThat(gateway.fake.requests()).hasSize(3);
+
+        gateway.fake.releaseStreams();
+        for (HttpResponse<java.io.InputStream> r : running) {
+            r.body().readAllBytes();
+        }
+        // They are charged what they used (26 tokens each: 78) and give back the rest: 72 left, the
+        // fourth holds 46 of it and gets its whole 30.
+        HttpResponse<String> answered = fourth.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(forwardedLimits(gateway, "max_tokens")).containsExactly(30, 30, 30, 30);
+        // With nothing in flight, a call takes what is left: 46 (30 out), then 20 (4 out), then nothing.
+        assertThat(Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-parallel")).statusCode())
+                .isEqualTo(200);
+        assertThat(Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-parallel")).statusCode())
+                .isEqualTo(200);
+        assertThat(forwardedLimits(gateway, "max_tokens")).containsExactly(30, 30, 30, 30, 30, 4);
+        HttpResponse<String> refused = Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-parallel"));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("run token budget of run run-parallel").doesNotContain("held");
+    }
+
+    @Test
+    void aCallWithoutAnOutputLimitHoldsItsModelsMaximumNotTheWholeBudget(@TempDir Path own) throws Exception {
+        try (TestGateway g = TestGateway.start(own, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": true, \"tokens\": {\"perRun\": 40000}}"))) {
+            g.fake.holdStreamsAfterFirstEvent();
+            // gpt-4o-mini writes at most 16,384 tokens: two such calls fit in 40,000 at once.
+            String body = "{\"model\":\"gpt-4o-mini\",\"stream\":true,\"messages\":[]}";
+            List<HttpResponse<java.io.InputStream>> running = List.of(openHeld(g, body, "r"), openHeld(g, body, "r"));
+            assertThat(forwardedLimits(g, "max_completion_tokens")).containsExactly(16_384, 16_384);
+            g.fake.releaseStreams();
+            for (HttpResponse<java.io.InputStream> r : running) {
+                r.body().readAllBytes();
+            }
+        }
+    }
+
     @Test
     void withoutHardStopCallsGoOnWithAWarning(@TempDir Path own) throws Exception {
         try (TestGateway soft = TestGateway.start(own, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",

@@ -26,13 +26,37 @@
     return body;
   }
 
+  // A link opened over a session asks first: anyone with a key can mint a link and send it, and
+  // redeeming it silently would swap the operator's session for that key's.
   async function login() {
     const m = /(?:^#|&)login=([A-Za-z0-9_-]+)/.exec(location.hash);
-    if (m) {
-      history.replaceState(null, "", location.pathname + location.search);
-      return api("/ui/api/session", {method: "POST", body: JSON.stringify({token: m[1]})});
+    if (!m) return api("/ui/api/me");
+    history.replaceState(null, "", location.pathname + location.search);
+    let current = null;
+    try {
+      current = await api("/ui/api/me");
+    } catch (e) {
+      if (e.status !== 401) throw e;
     }
-    return api("/ui/api/me");
+    if (current && !(await switchSessions(current.viewer))) return current;
+    return api("/ui/api/session", {method: "POST", body: JSON.stringify({token: m[1]})});
+  }
+
+  function switchSessions(current) {
+    $("login-switch-current").textContent = describe(current);
+    $("login-switch").hidden = false;
+    return new Promise(resolve => {
+      const choose = use => () => {
+        $("login-switch").hidden = true;
+        resolve(use);
+      };
+      $("login-switch-stay").addEventListener("click", choose(false), {once: true});
+      $("login-switch-use").addEventListener("click", choose(true), {once: true});
+    });
+  }
+
+  function describe(v) {
+    return v.admin ? `${v.name} (admin: every key)` : `key ${v.name} (${v.key_id}): its own calls`;
   }
 
   function period() {
@@ -445,7 +469,7 @@
     } catch (e) {
       return needLogin(e.message);
     }
-    $("viewer").textContent = viewer.admin ? `${viewer.name} (admin: every key)` : `key ${viewer.name} (${viewer.key_id}): its own calls`;
+    $("viewer").textContent = describe(viewer);
     $("viewer").dataset.keyId = viewer.key_id || "";
     $("login-needed").hidden = true;
     $("dashboard").hidden = false;
