@@ -33,6 +33,19 @@ class ReceiptsCliIT {
     Path temp;
 
     @Test
+    void verifyWithJsonAnswersInJsonWhenItCannotVerify() throws Exception {
+        String home = temp.resolve("home-nothing").toString();
+        Path missing = temp.resolve("no-such-folder");
+        CliRun verify = CliRun.run(Map.of(), CliRun.args(home, "receipts", "verify", "--dir", missing.toString(), "--json"));
+        assertThat(verify.exitCode()).as(verify.all()).isEqualTo(1);
+        JsonNode result = Json.mapper().readTree(verify.out());
+        assertThat(result.path("intact").isBoolean()).isTrue();
+        assertThat(result.path("intact").asBoolean()).isFalse();
+        assertThat(result.path("error").asText()).startsWith("cannot verify").contains(missing.toString());
+        assertThat(verify.err()).contains("aegis: cannot verify");
+    }
+
+    @Test
     void receiptsOfRealCallsVerifyAndMatchTheUsageRows() throws Exception {
         String home = temp.resolve("home").toString();
         try (FakeProvider fake = FakeProvider.start()) {

@@ -157,6 +157,17 @@ public final class ReceiptsCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            try {
+                return verify();
+            } catch (CliException e) {
+                if (json) { // a script reading the JSON gets JSON too; the message still goes to stderr
+                    context.out().println(Json.mapper().createObjectNode().put("intact", false).put("error", e.getMessage()));
+                }
+                throw e;
+            }
+        }
+
+        private int verify() {
             if (dir != null && !paths.isEmpty()) {
                 throw CliException.usage("give receipts either as PATH (checked against the store) or with --dir (checked by itself)");
             }
