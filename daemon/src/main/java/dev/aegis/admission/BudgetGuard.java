@@ -48,8 +48,8 @@ public final class BudgetGuard {
     private final ReentrantLock admitting = new ReentrantLock();
     /** Signalled when a call gives back what it held, for the calls waiting for it. */
     private final Condition released = admitting.newCondition();
-    /** Calls being checked or waiting (changed under {@link #admitting}). */
-    private volatile int checking;
+    /** Calls waiting for holds to be given back (changed under {@link #admitting}). */
+    private volatile int waiting;
 
     /** A budget left and whether it stops hard. */
     private record Limit(BudgetTracker.Remaining left, boolean hard) {}
@@ -119,24 +119,29 @@ public final class BudgetGuard {
         long most = mostOutput(call, governance.credits().defaultOutputTokens());
         long waitUntil = System.nanoTime() + HOLD_WAIT.toNanos();
         admitting.lock();
+        boolean counted = false;
         try {
-            checking++; // before the check: a hold released after this point signals
-            try {
-                while (true) {
-                    boolean mayWait = System.nanoTime() < waitUntil;
-                    Admitted admitted = admitNow(key, call, policy, own, policyUsd, most, mayWait, res);
-                    if (admitted != null) {
-                        return admitted;
-                    }
-                    released.awaitNanos(waitUntil - System.nanoTime());
+            while (true) {
+                boolean mayWait = System.nanoTime() < waitUntil;
+                Admitted admitted = admitNow(key, call, policy, own, policyUsd, most, mayWait, res);
+                if (admitted != null) {
+                    return admitted;
                 }
-            } finally {
-                checking--;
+                if (!counted) {
+                    // Counted first, then checked again: a hold given back after that check signals.
+                    waiting++;
+                    counted = true;
+                    continue;
+                }
+                released.awaitNanos(waitUntil - System.nanoTime());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "server_busy", "the call was stopped while it waited for its budget");
         } finally {
+            if (counted) {
+                waiting--;
+            }
             admitting.unlock();
         }
     }
@@ -301,7 +306,7 @@ public final class BudgetGuard {
     /** Gives back what a call held, and wakes the calls waiting for it. */
     private void release(BudgetTracker.Hold hold) {
         hold.release();
-        if (checking > 0) {
+        if (waiting > 0) {
             admitting.lock();
             try {
                 released.signalAll();
