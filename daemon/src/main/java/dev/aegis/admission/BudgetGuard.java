@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * output cap and stream cut-off enforce it.
  *
  * <p>A call that a budget stops hard holds, until it is charged, its prompt and the most output it
- * may produce (its own limit, else its model's maximum, else the configured default), and is capped
+ * may produce (its own limit or its model's maximum, the lower, else the configured default), and is capped
  * and cut off at that output: calls started at once share what remains instead of each getting all
  * of it, so a hard budget is passed by no more than the estimates' error (4 bytes a prompt token, 4
  * streamed characters an output token). A call that does not fit beside the holds waits for them.
@@ -202,16 +202,17 @@ public final class BudgetGuard {
     }
 
     /**
-     * The most output a call can produce over its answers: its own limit, else its model's (the
-     * price table's), else the configured default ({@code governance.credits.default_output_tokens}).
+     * The most output a call can produce over its answers: its own limit or its model's maximum (the
+     * price table's), the lower of the two, else the configured default
+     * ({@code governance.credits.default_output_tokens}).
      */
     private long mostOutput(Call call, int byDefault) {
-        Integer perAnswer = call.outputLimit();
-        if (perAnswer == null) {
-            perAnswer = call.model() == null ? null
-                    : pricing.price(call.model(), call.serviceTier()).map(ModelPrice::maxOutput).orElse(null);
-        }
-        return (long) (perAnswer == null ? byDefault : perAnswer) * call.choices();
+        Integer asked = call.outputLimit();
+        Integer modelMax = asked != null && asked == 0 || call.model() == null ? null
+                : pricing.price(call.model(), call.serviceTier()).map(ModelPrice::maxOutput).orElse(null);
+        long perAnswer = asked == null ? (modelMax == null ? byDefault : modelMax)
+                : modelMax == null ? asked : Math.min(asked, modelMax);
+        return perAnswer * call.choices();
     }
 
     /**
