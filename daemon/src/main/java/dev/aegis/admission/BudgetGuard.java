@@ -25,20 +25,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * what remains (its output limit lowered, and its stream ended cleanly if it still gets there). Without
  * it: the call goes through with {@code X-Aegis-Budget-Warning}.
  *
- * <p>A USD budget (per session) is turned into tokens at the call's model's prices: the prompt (one
- * token per 4 bytes) at the input price, and what remains after it at the output price, so the same
+ * <p>A USD budget (per session) is turned into tokens at the call's model's prices: the prompt
+ * ({@link PromptEstimate}) at the input price, and what remains after it at the output price, so the same
  * output cap and stream cut-off enforce it.
  *
  * <p>A call that a budget stops hard holds, until it is charged, its prompt and the most output it
  * may produce (its own limit or its model's maximum, the lower, else the configured default), and is capped
  * and cut off at that output: calls started at once share what remains instead of each getting all
- * of it, so a hard budget is passed by no more than the estimates' error (4 bytes a prompt token, 4
- * streamed characters an output token). A call that does not fit beside the holds waits for them.
+ * of it, so a hard budget is passed by no more than the estimates' error (4 bytes of the body a prompt
+ * token, 4 streamed characters an output token). A call that does not fit beside the holds waits for them.
  */
 public final class BudgetGuard {
 
-    /** A rough prompt size: one token per 4 bytes of request body. */
-    private static final int BYTES_PER_TOKEN = 4;
     /** USD per million tokens, as nano-USD per token. */
     private static final BigDecimal NANOS_PER_TOKEN_PER_USD_PER_MILLION = BigDecimal.valueOf(1000);
 
@@ -82,13 +80,15 @@ public final class BudgetGuard {
      * @param model the model the call goes to (its maximum output, and its prices for a USD budget)
      * @param serviceTier the {@code service_tier} the call asks for, or null (a dearer tier's prices
      *     count against a USD budget)
-     * @param bodyBytes its body's size (its prompt is estimated from it)
+     * @param body its body (its prompt is estimated from it: {@link PromptEstimate})
+     * @param storedContextTokens input it reads from context the provider stores (a Responses call's
+     *     {@code previous_response_id}, {@code conversation} or {@code prompt}), as credits estimate it
      * @param choices the answers it asks for ({@code n}, {@code best_of}; at least 1)
      * @param outputLimit the output tokens each answer may have as the client asked, or null when
      *     the client sets no limit; 0 for an API that generates none (embeddings)
      */
-    public record Call(String tenant, String run, String session, String model, String serviceTier, int bodyBytes,
-            int choices, Integer outputLimit) {}
+    public record Call(String tenant, String run, String session, String model, String serviceTier, byte[] body,
+            long storedContextTokens, int choices, Integer outputLimit) {}
 
     /**
      * What a call's budgets let it do.
@@ -117,13 +117,14 @@ public final class BudgetGuard {
             return Admitted.UNLIMITED;
         }
         long most = mostOutput(call, governance.credits().defaultOutputTokens());
+        long prompt = PromptEstimate.tokens(call.body(), call.storedContextTokens());
         long waitUntil = System.nanoTime() + HOLD_WAIT.toNanos();
         admitting.lock();
         boolean counted = false;
         try {
             while (true) {
                 boolean mayWait = System.nanoTime() < waitUntil;
-                Admitted admitted = admitNow(key, call, policy, own, policyUsd, most, mayWait, res);
+                Admitted admitted = admitNow(key, call, policy, own, policyUsd, prompt, most, mayWait, res);
                 if (admitted != null) {
                     return admitted;
                 }
@@ -148,8 +149,7 @@ public final class BudgetGuard {
 
     /** The admission of a call now, or null when it should wait for the holds of calls in flight. */
     private Admitted admitNow(KeyRecord key, Call call, BudgetPolicy policy, SessionBudget own, boolean policyUsd,
-            long most, boolean mayWait, ResponseHeaders res) {
-        long prompt = call.bodyBytes() / BYTES_PER_TOKEN;
+            long prompt, long most, boolean mayWait, ResponseHeaders res) {
         List<Limit> limits = new ArrayList<>(4);
         if (policy.any() || key.tokenBudget() != null) {
             for (BudgetTracker.Remaining left : tracker.every(key.id(), call.tenant(), call.run(), call.session(), policy,
@@ -186,8 +186,7 @@ public final class BudgetGuard {
         if (allowed < call.choices()) {
             long retryMs = heldByOthers ? 1_000 : hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
-            throw new ApiException(429, "budget_exceeded", spent(hard.left(), call, prompt)
-                    + (heldByOthers ? "; what is left is held by calls still running" : ""));
+            throw new ApiException(429, "budget_exceeded", heldByOthers ? held(hard.left(), call) : spent(hard.left(), call, prompt));
         }
         Limit soft = tightest(limits, false);
         if (soft != null && soft.left().tokens() - prompt < call.choices()) {
@@ -231,13 +230,23 @@ public final class BudgetGuard {
         String why = left.tokens() <= 0 ? ""
                 : left.tokens() - prompt <= 0 ? " (this prompt alone is larger than what remains)"
                 : " (what remains is less than one token for each of the " + call.choices() + " answers asked for)";
-        return "the " + switch (left.scope()) {
+        return "the " + name(left, call) + " is spent" + why;
+    }
+
+    /** Why a call is refused after waiting for calls in flight that hold what is left of its budget. */
+    private static String held(BudgetTracker.Remaining left, Call call) {
+        return "what is left of the " + name(left, call) + " is held by calls still running (given back as they"
+                + " end, less what they use): retry when they have ended";
+    }
+
+    private static String name(BudgetTracker.Remaining left, Call call) {
+        return switch (left.scope()) {
             case "run" -> "run token budget of run " + call.run();
             case "session" -> "session token budget of session " + call.session();
             case "session-usd" -> "session USD budget of session " + call.session();
             case "key" -> "key token budget of this key";
             default -> left.scope() + " token budget";
-        } + " is spent" + why;
+        };
     }
 
     /**

@@ -124,7 +124,10 @@ public final class BudgetTracker {
         }
     }
 
-    /** Tokens (nano-USD for a session's cost) held by the calls in flight, per counter; only counters held now. */
+    /**
+     * Tokens (nano-USD for a session's cost) held by the calls in flight, per counter (a tenant's
+     * windows: {@link #windowHold}); only counters held now.
+     */
     private final Map<String, Long> held = new HashMap<>();
 
     /** A run or a session as one key sees it. */
@@ -284,33 +287,44 @@ public final class BudgetTracker {
         long now = clock.millis();
         List<Limit> limits = new ArrayList<>(4);
         if (policy.perRun() > 0 && run != null) {
-            limits.add(limit("run", runCounter(keyId, run), policy.perRun(), runs.of(keyId, run).tokens, -1));
+            String counter = runCounter(keyId, run);
+            limits.add(limit("run", counter, counter, policy.perRun(), runs.of(keyId, run).tokens, -1));
         }
         if (policy.perSession() > 0 && session != null) {
-            limits.add(limit("session", sessionCounter(keyId, session), policy.perSession(),
-                    sessions.of(keyId, session).tokens, -1));
+            String counter = sessionCounter(keyId, session);
+            limits.add(limit("session", counter, counter, policy.perSession(), sessions.of(keyId, session).tokens, -1));
         }
         if (policy.perMinute() > 0 || policy.perDay() > 0) {
             for (String t : withParents(tenant)) {
                 Windows w = windows(t, now);
                 if (policy.perMinute() > 0) {
-                    limits.add(limit("minute", minuteCounter(t, w), policy.perMinute(), w.minuteUsed,
-                            (w.minute + 1) * MINUTE - now));
+                    limits.add(limit("minute", minuteCounter(t, w), windowHold("minute", t), policy.perMinute(),
+                            w.minuteUsed, (w.minute + 1) * MINUTE - now));
                 }
                 if (policy.perDay() > 0) {
-                    limits.add(limit("day", dayCounter(t, w), policy.perDay(), w.dayUsed, (w.day + 1) * DAY - now));
+                    limits.add(limit("day", dayCounter(t, w), windowHold("day", t), policy.perDay(), w.dayUsed,
+                            (w.day + 1) * DAY - now));
                 }
             }
         }
         if (keyBudget != null) {
-            limits.add(limit("key", keyCounter(keyId), keyBudget,
-                    keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0], -1));
+            String counter = keyCounter(keyId);
+            limits.add(limit("key", counter, counter, keyBudget, keys.get(keyId, k -> new long[] {keyUsage.apply(k)})[0], -1));
         }
         return limits;
     }
 
-    private Limit limit(String scope, String counter, long limit, long localUsed, long resetMs) {
-        return new Limit(scope, counter, limit, localUsed, held.getOrDefault(counter, 0L), resetMs);
+    /** @param holdKey where calls in flight hold this budget ({@link #held}) */
+    private Limit limit(String scope, String counter, String holdKey, long limit, long localUsed, long resetMs) {
+        return new Limit(scope, counter, limit, localUsed, held.getOrDefault(holdKey, 0L), resetMs);
+    }
+
+    /**
+     * Where calls in flight hold a tenant's minute or day: not one window's counter, since a call is
+     * charged to the window it ends in, which may be the next one.
+     */
+    private static String windowHold(String window, String tenant) {
+        return "held-" + window + ":" + tenant;
     }
 
     /**
@@ -321,7 +335,6 @@ public final class BudgetTracker {
      * @param session the call's session, or null
      */
     public synchronized Hold hold(String keyId, String tenant, String run, String session, long tokens, long costNanos) {
-        long now = clock.millis();
         List<String> counters = new ArrayList<>(6);
         if (run != null) {
             counters.add(runCounter(keyId, run));
@@ -330,9 +343,8 @@ public final class BudgetTracker {
             counters.add(sessionCounter(keyId, session));
         }
         for (String t : withParents(tenant)) {
-            Windows w = windows(t, now);
-            counters.add(minuteCounter(t, w));
-            counters.add(dayCounter(t, w));
+            counters.add(windowHold("minute", t));
+            counters.add(windowHold("day", t));
         }
         counters.add(keyCounter(keyId));
         counters.forEach(c -> held.merge(c, tokens, Long::sum));

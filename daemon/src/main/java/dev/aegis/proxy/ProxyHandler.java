@@ -168,13 +168,17 @@ public final class ProxyHandler {
         record.serviceTierAsked(body.serviceTier());
         Authenticator.requireModel(key, body.model());
         ModelRouter router = new ModelRouter(cfg);
-        List<RouteTarget> routed = provider != null ? List.of(router.onProvider(provider, body.model()))
-                : endpoint.inspectsBody() ? router.resolve(body.model()) : List.of(router.defaultTarget(null));
+        List<RouteTarget> routed = !endpoint.inspectsBody()
+                ? List.of(provider != null ? router.onProvider(provider, null) : router.defaultTarget(null))
+                : provider != null ? List.of(router.onProvider(provider, ModelRouter.named(body.model())))
+                : router.resolve(body.model());
         List<RouteTarget> targets = servable(endpoint, ModelRouter.allowedFor(routed,
                 ModelRouter.classificationOf(call.header("x-aegis-classification"), cfg.secrets().defaultClassification())),
                 body.model());
         RouteTarget target = targets.getFirst();
         record.target(target);
+        // Input the provider reads from context it stores: estimated alike by budgets and credits.
+        long storedContext = body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0;
         Integer asked = endpoint.inspectsBody() ? body.maxOutputTokens(endpoint.outputLimitFields()) : null;
         if (asked != null && asked <= 0) {
             asked = null;
@@ -183,8 +187,8 @@ public final class ProxyHandler {
         Long outputBudget = null;
         if (endpoint.billed()) {
             BudgetGuard.Admitted admitted = admission.budgets().admit(key, new BudgetGuard.Call(record.tenant(),
-                    record.runId(), record.sessionId(), target.model(), body.serviceTier(), raw.length, body.choices(),
-                    endpoint.generates() ? asked : Integer.valueOf(0)), cfg.governance(), call);
+                    record.runId(), record.sessionId(), target.model(), body.serviceTier(), raw, storedContext,
+                    body.choices(), endpoint.generates() ? asked : Integer.valueOf(0)), cfg.governance(), call);
             record.budgetHold(admitted.hold());
             outputBudget = admitted.output();
         }
@@ -192,8 +196,7 @@ public final class ProxyHandler {
         Integer creditCap = null;
         if (endpoint.inspectsBody()) {
             int byDefault = cfg.governance().credits().defaultOutputTokens();
-            CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length,
-                    body.storedContext() ? cfg.governance().credits().storedContextTokens() : 0,
+            CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length, storedContext,
                     asked != null ? asked : byDefault, body.choices(), body.serviceTier());
             Optional<Reservation> reserved =
                     admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size);

@@ -24,9 +24,7 @@ public final class ModelRouter {
     }
 
     public List<RouteTarget> resolve(String model) {
-        if (model == null || model.isEmpty()) {
-            throw ApiException.invalidRequest("request body has no 'model'");
-        }
+        named(model);
         List<ModelTarget> chain = config.models().get(model);
         if (chain != null) {
             return chain.stream().map(t -> new RouteTarget(provider(t.provider()), t.model())).toList();
@@ -85,6 +83,17 @@ public final class ModelRouter {
             throw ApiException.notFound("no provider named '" + name + "' is configured");
         }
         return new RouteTarget(p, model);
+    }
+
+    /**
+     * The model a model API's call names; 400 when it names none. Every such call names one, on a
+     * provider's own route too: a call without one would meet no model list, price or credit.
+     */
+    public static String named(String model) {
+        if (model == null || model.isEmpty()) {
+            throw ApiException.invalidRequest("request body has no 'model'");
+        }
+        return model;
     }
 
     /** The default provider, for routes that carry no model (pass-through paths). */

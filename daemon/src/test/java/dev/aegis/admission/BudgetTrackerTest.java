@@ -115,6 +115,18 @@ class BudgetTrackerTest {
     }
 
     @Test
+    void aHoldOnATenantsWindowsCarriesIntoTheNextWindowWhereItsCallWillBeCharged() {
+        BudgetPolicy perMinute = new BudgetPolicy(true, 0, 100, 0);
+        BudgetTracker.Hold hold = tracker.hold("k", "t", null, null, 70, 0);
+        assertThat(tracker.remaining("k", "t", null, perMinute).tokens()).isEqualTo(30);
+        now.set(now.get().plus(Duration.ofSeconds(30))); // 23:59:00: a new minute, the call still running
+        assertThat(tracker.remaining("k", "t", null, perMinute).tokens()).isEqualTo(30);
+        tracker.charge("k", "t", null, 60);
+        hold.release();
+        assertThat(tracker.remaining("k", "t", null, perMinute).tokens()).isEqualTo(40);
+    }
+
+    @Test
     void noApplicableBudgetMeansNoLimit() {
         assertThat(tracker.remaining("k", "t", null, new BudgetPolicy(true, 500, 0, 0))).isNull();
     }

@@ -164,6 +164,17 @@ class AuthIT {
                 call("/v1/chat/completions", "{\"model\":\"o3\"}").header("x-api-key", limited));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(Http.json(refused.body()).at("/error/code").asText()).isEqualTo("model_not_allowed");
+
+        // A model call names its model on a provider's own route too: one without would meet no model
+        // list, price or credit (a Responses call with a stored prompt picks its model upstream).
+        int forwarded = gateway.fake.requests().size();
+        for (String[] unnamed : new String[][] {{"/openai/v1/responses", "{\"prompt\":{\"id\":\"pmpt_1\"},\"input\":\"hi\"}"},
+                {"/anthropic/v1/messages", "{\"max_tokens\":10,\"messages\":[]}"}}) {
+            HttpResponse<String> r = Http.send(call(unnamed[0], unnamed[1]).header("x-api-key", limited));
+            assertThat(r.statusCode()).as(unnamed[0]).isEqualTo(400);
+            assertThat(r.body()).contains("request body has no 'model'");
+        }
+        assertThat(gateway.fake.requests()).hasSize(forwarded);
     }
 
     @Test

@@ -276,6 +276,18 @@ class BudgetIT {
     }
 
     @Test
+    void aResponsesCallOnStoredContextCountsItsEstimate() throws Exception {
+        // The provider bills the stored conversation as input: estimated as credits estimate it
+        // (governance.credits.stored_context_tokens, 128,000), far more than the run's 150.
+        String follow = "{\"model\":\"gpt-4o-mini\",\"previous_response_id\":\"resp_1\",\"input\":\"next\",\"max_output_tokens\":16}";
+        HttpResponse<String> refused = Http.send(gateway.post("/v1/responses", follow).header("x-run-id", "run-stored"));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("this prompt alone is larger than what remains");
+        String fresh = "{\"model\":\"gpt-4o-mini\",\"input\":\"next\",\"max_output_tokens\":16}";
+        assertThat(Http.send(gateway.post("/v1/responses", fresh).header("x-run-id", "run-stored")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void withoutHardStopCallsGoOnWithAWarning(@TempDir Path own) throws Exception {
         try (TestGateway soft = TestGateway.start(own, null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
                 "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": false, \"tokens\": {\"perRun\": 30}}"))) {
