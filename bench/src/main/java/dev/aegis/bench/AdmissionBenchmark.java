@@ -1,6 +1,7 @@
 package dev.aegis.bench;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
 import dev.aegis.admission.RateLimiter;
@@ -8,6 +9,7 @@ import dev.aegis.auth.Authenticator;
 import dev.aegis.auth.JwtTokens;
 import dev.aegis.auth.KeyCache;
 import dev.aegis.config.BudgetPolicy;
+import dev.aegis.config.GovernanceConfig;
 import dev.aegis.config.PricingConfig;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.keys.ApiKeys;
@@ -57,6 +59,11 @@ public class AdmissionBenchmark {
     private String key;
     private final List<RateLimitRule> rules = List.of(new RateLimitRule(Duration.ofMinutes(1), 1_000_000_000, 0, true));
     private final BudgetPolicy policy = new BudgetPolicy(true, 0, 1_000_000_000, 1_000_000_000);
+    private final GovernanceConfig governance = new GovernanceConfig(true, List.of(), policy, GovernanceConfig.Credits.DEFAULT);
+    /** A 200-byte chat body, the external harness's. */
+    private static final byte[] BODY = ("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\""
+            + "x".repeat(140) + "\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private BudgetGuard budgetGuard;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -70,8 +77,9 @@ public class AdmissionBenchmark {
                 JwtTokens.fromFile(dir.resolve("jwt.secret"), InstantSource.system()), InstantSource.system());
         limiter = new RateLimiter(System::nanoTime);
         budgets = new BudgetTracker(InstantSource.system());
-        credits = new CreditGuard(new SqlCreditLedger(db, InstantSource.system()), Pricing.from(PricingConfig.DEFAULT),
-                Ticker.systemTicker());
+        Pricing pricing = Pricing.from(PricingConfig.DEFAULT);
+        budgetGuard = new BudgetGuard(budgets, pricing);
+        credits = new CreditGuard(new SqlCreditLedger(db, InstantSource.system()), pricing, Ticker.systemTicker());
     }
 
     @TearDown(Level.Trial)
@@ -83,7 +91,11 @@ public class AdmissionBenchmark {
     public Object admit() {
         KeyRecord k = authenticator.check(key).orElseThrow();
         RateLimiter.Verdict v = limiter.acquire(k.id(), rules);
-        BudgetTracker.Remaining left = budgets.remaining(k.id(), k.tenant(), null, policy);
-        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1, null)).isPresent() || v.allowed() && left.tokens() > 0;
+        // A hard budget's check and hold, and its release when the call is charged (as every governed call).
+        BudgetGuard.Admitted admitted = budgetGuard.admit(k, new BudgetGuard.Call(k.tenant(), null, null, "gpt-4o-mini", null,
+                BODY, 0, 1, 1_000), governance, (name, value) -> { });
+        budgetGuard.charge(k, k.tenant(), null, null, governance, 0, 0, admitted.hold());
+        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1, null)).isPresent()
+                || v.allowed() && admitted.output() > 0;
     }
 }
