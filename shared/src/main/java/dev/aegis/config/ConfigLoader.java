@@ -57,7 +57,9 @@ public final class ConfigLoader {
     public AegisConfig load(Path file, boolean mustExist, ConfigOverrides overrides) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
         JsonNode tree = readTree(file, mustExist, errors);
-        String source = file == null ? "(defaults)" : file.toString();
+        // A home without aegis.yaml: the values come from the defaults and the environment, not from a file.
+        String source = file == null || !mustExist && !Files.exists(file) ? "(no config file: the defaults and the environment)"
+                : file.toString();
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);
         }
@@ -84,6 +86,7 @@ public final class ConfigLoader {
         PassthroughConfig passthrough = PassthroughSection.read(root.child("passthrough"));
         McpConfig mcp = McpSection.read(root.child("mcp"));
         ProvidersSection.rejectSelfLoops(server, providers, root.child("providers"));
+        ProvidersSection.rejectAegisKeys(providers, root.child("providers"));
 
         if (!errors.isEmpty()) {
             throw new ConfigException(source, errors);

@@ -1,5 +1,6 @@
 package dev.aegis.config;
 
+import dev.aegis.keys.ApiKeys;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -132,6 +133,20 @@ final class ProvidersSection {
                 n.child(p.name()).child("base_url").error("points back at this daemon (" + u
                         + "); set it to the real provider, not to Aegis (AEGIS_"
                         + p.name().toUpperCase(Locale.ROOT) + "_BASE_URL, not OPENAI_BASE_URL)");
+            }
+        }
+    }
+
+    /**
+     * A provider key that is an Aegis key (say, {@code aegis keygen}'s hint followed in the shell that
+     * then ran {@code aegis start}): the daemon would send it to the provider with every call.
+     */
+    static void rejectAegisKeys(Map<String, ProviderConfig> providers, ConfigNode n) {
+        for (ProviderConfig p : providers.values()) {
+            if (p.apiKey() != null && p.apiKey().startsWith(ApiKeys.PREFIX)) {
+                n.child(p.name()).child("api_key_env").error("$" + p.apiKeyEnv() + " holds an Aegis key (" + ApiKeys.PREFIX
+                        + "...), which this daemon would send to " + p.baseUrl() + ": set it to the provider's own key "
+                        + "where the daemon starts, and give the Aegis key to the clients (AEGIS_API_KEY in the README)");
             }
         }
     }

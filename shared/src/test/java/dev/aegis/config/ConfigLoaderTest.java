@@ -216,6 +216,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAegisKeyAsTheProvidersKeyIsRefusedAndNoFileIsNamedWhenThereIsNone() {
+        String aegisKey = dev.aegis.keys.ApiKeys.mint().key();
+        assertThatThrownBy(() -> new ConfigLoader(Map.of("OPENAI_API_KEY", aegisKey), HOME)
+                        .load(HOME.configFile(), false, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers.openai.api_key_env")
+                .hasMessageContaining("$OPENAI_API_KEY holds an Aegis key")
+                .hasMessageContaining("(no config file: the defaults and the environment)")
+                .hasMessageNotContaining("aegis.yaml")
+                .hasMessageNotContaining(aegisKey);
+    }
+
+    @Test
     void defaultProviderNoneRefusesUnroutedModels() throws Exception {
         AegisConfig c = new ConfigLoader(Map.of("AEGIS_DEFAULT_PROVIDER", "none"), HOME).load(null, false, ConfigOverrides.NONE);
         assertThat(c.defaultProvider()).isEmpty();

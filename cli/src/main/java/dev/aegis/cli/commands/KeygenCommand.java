@@ -134,7 +134,9 @@ public final class KeygenCommand implements Callable<Integer> {
                 out.println();
                 out.println("  " + minted.key());
                 out.println();
-                out.println("Use it as the client's API key, e.g.  export OPENAI_API_KEY=" + minted.key());
+                out.println("Give it to the clients, e.g.  export AEGIS_API_KEY=" + minted.key());
+                out.println("(aegis init codex and aegis env claude read AEGIS_API_KEY; the daemon's own OPENAI_API_KEY"
+                        + " stays the provider's key)");
             }
         }
         return ExitCode.OK;
