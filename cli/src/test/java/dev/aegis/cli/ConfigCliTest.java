@@ -20,6 +20,11 @@ class ConfigCliTest {
 
     @Test
     void initWritesACommentedConfigThatChecksOk() throws Exception {
+        // A zero-config home: the defaults apply, as they do for the daemon.
+        CliRun zero = aegis("config", "check");
+        assertThat(zero.exitCode()).as(zero.all()).isZero();
+        assertThat(zero.out()).contains("(the defaults and the environment): OK");
+
         CliRun init = aegis("config", "init");
         assertThat(init.exitCode()).as(init.all()).isZero();
         Path file = temp.resolve("home/aegis.yaml");

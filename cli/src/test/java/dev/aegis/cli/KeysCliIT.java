@@ -58,7 +58,8 @@ class KeysCliIT {
     void textKeygenShowsTheSecretAndHowToUseIt() {
         CliRun run = aegis("keygen", "--name", "ci");
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("shown only this once").containsPattern("aegis_[a-z2-7]{12}_\\S{43}");
+        assertThat(run.out()).contains("shown only this once").containsPattern("aegis_[a-z2-7]{12}_\\S{43}")
+                .contains("export AEGIS_API_KEY=aegis_").doesNotContain("OPENAI_API_KEY=aegis_");
     }
 
     @Test
@@ -67,6 +68,7 @@ class KeysCliIT {
 
         JsonNode credits = json(aegis("credits", "show", id, "--json"));
         assertThat(credits.path("id").asText()).isEqualTo(id);
+        assertThat(credits.path("name").asText()).as("SPEC §2: id, name, balance_usd, reserved_usd").isEqualTo("a");
         assertThat(credits.path("balance_usd").asText()).isEqualTo("1.25");
         assertThat(credits.path("reserved_usd").asText()).isEqualTo("0");
         assertThat(json(aegis("credits", "add", id, "0.75", "--json")).path("balance_usd").asText()).isEqualTo("2");
@@ -98,6 +100,7 @@ class KeysCliIT {
             {"keygen", "--name", "x", "--rpm", "-1"}, {"keygen", "--name", " "}, {"run", "--tokens", "0", "--", "true"},
             {"usage", "--since", "-5d"}, {"usage", "--by", "nosuch"}, {"start", "--port", "99999"},
             {"receipts", "verify", "--dir", "x", "y"}, {"tail", "--status", "nosuch"}, {"tail", "--status", "6xx"},
+            {"tail", "--count", "0"}, {"tail", "--count", "-1"}, {"bench", "--requests", "0"},
         };
         for (String[] args : outOfRange) {
             CliRun run = aegis(args);

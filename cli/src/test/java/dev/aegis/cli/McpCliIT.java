@@ -53,6 +53,10 @@ class McpCliIT {
             assertThat(approve.exitCode()).as(approve.all()).isZero();
             assertThat(approve.out()).contains("Approved 1 tools of 'tiny': echo");
             assertThat(daemon.aegis("mcp", "list").out()).contains("tiny  ok  stdio").contains("1 tools");
+            com.fasterxml.jackson.databind.JsonNode listed = dev.aegis.json.Json.mapper().readTree(
+                    daemon.aegis("mcp", "list", "--json").out());
+            assertThat(listed.at("/servers/0/name").asText() + " " + listed.at("/servers/0/state").asText()
+                    + " " + listed.at("/servers/1/name").asText()).isIn("tiny ok remote", "remote unavailable tiny");
 
             Path codexHome = temp.resolve("codex-doctor");
             Files.createDirectories(codexHome);

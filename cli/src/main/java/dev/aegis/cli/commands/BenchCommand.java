@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = {"Measure what Aegis adds on this machine: the same chat calls sent straight",
-            "to a built-in loopback provider and through an Aegis daemon of the bench's own",
+        description = {"Measure what Aegis adds on this machine.",
+            "The same chat calls are sent straight to a built-in loopback provider and through an Aegis daemon of the bench's own",
             "(a minted key, rate limits, usage rows and signed receipts on; your own daemon,",
             "config and keys are not used). Prints p50/p99 latency of both, what Aegis",
             "added, the first-byte delay on streams, calls per second and the daemon's memory.",
@@ -71,7 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         if (requests < 1 || concurrency < 1 || bodyBytes < 0) {
-            throw new CliException("--requests and --concurrency must be at least 1, --body-size at least 0");
+            throw CliException.usage("--requests and --concurrency must be at least 1, --body-size at least 0");
         }
         PrintWriter err = context.err();
         try (FixedUpstream upstream = FixedUpstream.start()) {

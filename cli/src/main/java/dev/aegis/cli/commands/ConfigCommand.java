@@ -62,7 +62,7 @@ public final class ConfigCommand extends GroupCommand {
 
     /** {@code aegis config check [FILE]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validate a config file (default: $AEGIS_HOME/aegis.yaml) and name each error by its path; exit 1 on errors.")
+            description = "Validate a config file (default: the daemon's, $AEGIS_HOME/aegis.yaml, or the defaults and the environment when there is none) and name each error by its path; exit 1 on errors.")
     public static final class Check implements Callable<Integer> {
         private final CliContext context;
 
@@ -76,15 +76,19 @@ public final class ConfigCommand extends GroupCommand {
         @Override
         public Integer call() {
             Path file = file(context, target);
-            ConfigCheck check = ConfigCheck.of(context, file, true);
+            // Without a FILE, a home with no aegis.yaml runs on the defaults (and the environment), as the daemon does.
+            boolean mustExist = target != null || ConfigCheck.daemonConfigRequired(context);
+            ConfigCheck check = ConfigCheck.of(context, file, mustExist);
+            String name = mustExist || java.nio.file.Files.exists(file) ? file.toString()
+                    : "no " + file + " (the defaults and the environment)";
             if (!check.valid()) {
-                context.out().println(file + ": " + check.errors().size() + " error(s)");
+                context.out().println(name + ": " + check.errors().size() + " error(s)");
                 for (ConfigError error : check.errors()) {
                     context.out().println("  " + error.path() + ": " + error.message());
                 }
                 return ExitCode.FAILED;
             }
-            context.out().println(file + ": OK");
+            context.out().println(name + ": OK");
             return ExitCode.OK;
         }
     }

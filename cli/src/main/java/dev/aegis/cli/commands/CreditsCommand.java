@@ -8,6 +8,7 @@ import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
 import dev.aegis.json.Json;
 import dev.aegis.store.CreditBalance;
+import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.Database;
 import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.SqlKeyStore;
@@ -28,21 +29,21 @@ import picocli.CommandLine.Parameters;
         subcommands = {CreditsCommand.Add.class, CreditsCommand.Show.class})
 public final class CreditsCommand extends GroupCommand {
 
-    static void print(PrintWriter out, CreditBalance b, boolean json) {
+    static void print(PrintWriter out, String name, CreditBalance b, boolean json) {
         if (json) {
-            ObjectNode n = Json.mapper().createObjectNode().put("id", b.keyId());
+            ObjectNode n = Json.mapper().createObjectNode().put("id", b.keyId()).put("name", name);
             JsonMoney.put(JsonMoney.put(n, "balance_usd", b.balanceUsd()), "reserved_usd", b.reservedUsd());
             out.println(n);
         } else {
-            out.println("Key " + b.keyId() + ": $" + JsonMoney.plain(b.balanceUsd()) + " balance, $"
+            out.println("Key " + b.keyId() + " (" + name + "): $" + JsonMoney.plain(b.balanceUsd()) + " balance, $"
                     + JsonMoney.plain(b.reservedUsd()) + " reserved by calls in flight.");
         }
     }
 
-    private static void requireKey(Database db, String id) {
-        if (new SqlKeyStore(db, InstantSource.system()).find(id).isEmpty()) {
-            throw new CliException("no key with id '" + id + "' (see: aegis keys list)");
-        }
+    /** The key's name; an error when there is no such key. */
+    private static String requireKey(Database db, String id) {
+        return new SqlKeyStore(db, InstantSource.system()).find(id).map(KeyRecord::name)
+                .orElseThrow(() -> new CliException("no key with id '" + id + "' (see: aegis keys list)"));
     }
 
     /** {@code aegis credits add ID USD}. */
@@ -66,14 +67,14 @@ public final class CreditsCommand extends GroupCommand {
         @Override
         public Integer call() {
             try (Database db = Stores.open(context)) {
-                requireKey(db, id);
+                String name = requireKey(db, id);
                 CreditBalance balance;
                 try {
                     balance = new SqlCreditLedger(db, InstantSource.system()).add(id, usd);
                 } catch (IllegalArgumentException e) {
                     throw new CliException("cannot add $" + usd.toPlainString() + " to " + id + ": " + e.getMessage());
                 }
-                print(context.out(), balance, json);
+                print(context.out(), name, balance, json);
             }
             return ExitCode.OK;
         }
@@ -97,17 +98,17 @@ public final class CreditsCommand extends GroupCommand {
         @Override
         public Integer call() {
             try (Database db = Stores.open(context)) {
-                requireKey(db, id);
+                String name = requireKey(db, id);
                 Optional<CreditBalance> b = new SqlCreditLedger(db, InstantSource.system()).balance(id);
                 if (b.isEmpty()) {
                     if (json) {
-                        context.out().println(Json.mapper().createObjectNode().put("id", id).putNull("balance_usd")
-                                .putNull("reserved_usd"));
+                        context.out().println(Json.mapper().createObjectNode().put("id", id).put("name", name)
+                                .putNull("balance_usd").putNull("reserved_usd"));
                     } else {
                         context.out().println("Key " + id + " has no credit limit (add some: aegis credits add " + id + " 5).");
                     }
                 } else {
-                    print(context.out(), b.get(), json);
+                    print(context.out(), name, b.get(), json);
                 }
             }
             return ExitCode.OK;

@@ -14,10 +14,11 @@ import picocli.CommandLine.Option;
         name = "doctor",
         mixinStandardHelpOptions = true,
         description = {
-            "Check the setup end to end: the daemon, the config, the client's settings and key, and a replay of the",
+            "Check the setup end to end and print each problem with its fix.",
+            "It checks the daemon, the config, the client's settings and key, and replays the",
             "client's real request (a streamed Codex Responses call, a streamed Claude Code Messages call) through a",
             "throwaway daemon that reads your config but whose providers are a built-in fake: no tokens are spent.",
-            "Each problem is printed with its fix. Exit code: 0 when nothing failed, 1 otherwise."
+            "Exit code: 0 when nothing failed, 1 otherwise."
         })
 public final class DoctorCommand implements Callable<Integer> {
 

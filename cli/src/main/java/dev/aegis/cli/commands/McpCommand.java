@@ -3,6 +3,7 @@ package dev.aegis.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
+import dev.aegis.json.Json;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code aegis mcp list|approve}: the MCP servers the daemon serves at {@code /mcp/<name>}, and their tool approvals. */
@@ -35,6 +37,9 @@ public final class McpCommand extends GroupCommand {
     public static final class ListServers implements Callable<Integer> {
         private final CliContext context;
 
+        @Option(names = "--json", description = "Print the daemon's answer as JSON: {\"servers\": [{\"name\", \"state\", \"transport\", \"target\", ...}]}.")
+        boolean json;
+
         public ListServers(CliContext context) {
             this.context = context;
         }
@@ -48,6 +53,10 @@ public final class McpCommand extends GroupCommand {
                 throw new CliException("could not read the daemon's MCP servers: " + e.getMessage());
             }
             PrintWriter out = context.out();
+            if (json) {
+                out.println(Json.mapper().createObjectNode().set("servers", servers));
+                return ExitCode.OK;
+            }
             if (servers.isEmpty()) {
                 out.println("No MCP servers are configured (mcp.servers in the config; see docs/MCP.md).");
             }

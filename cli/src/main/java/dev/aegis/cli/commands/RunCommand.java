@@ -47,9 +47,9 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = {"Run a coding agent through Aegis: a key for this run (with --budget / --tokens enforced),",
-            "one run id for all its calls, the client pointed here for this process only, and the cost at the end.",
-            "Exit code: the agent's."})
+        description = {"Run a coding agent through Aegis and print the run's cost at the end.",
+            "A key for this run (with --budget / --tokens enforced), one run id for all its calls, and the client",
+            "pointed here for this process only. Exit code: the agent's."})
 public final class RunCommand implements Callable<Integer> {
 
     private final CliContext context;

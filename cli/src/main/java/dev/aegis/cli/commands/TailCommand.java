@@ -64,6 +64,9 @@ public final class TailCommand implements Callable<Integer> {
         if (status != null && !TailFilter.isStatus(status)) {
             throw CliException.usage("--status must be a class (2xx, 4xx, 5xx) or a status (e.g. 429), not '" + status + "'");
         }
+        if (count != null && count < 1) {
+            throw CliException.usage("--count must be at least 1, not " + count);
+        }
         TailFilter filter = new TailFilter(key, model, status);
         Optional<Terminal> terminal = json || count != null ? Optional.empty() : SystemTerminal.interactive();
         if (terminal.isPresent()) {
@@ -78,7 +81,8 @@ public final class TailCommand implements Callable<Integer> {
         PrintWriter out = context.out();
         PrintWriter err = context.err();
         AtomicInteger shown = new AtomicInteger();
-        CallLine lines = new CallLine(width(), color());
+        // Piped (a script, a file): whole lines, the reason included; cut to the width on a terminal only.
+        CallLine lines = new CallLine(System.console() != null ? width() : Integer.MAX_VALUE, color());
         follow(e -> {
             if (filter.matches(e)) {
                 out.println(json ? TerminalText.json(e) : lines.format(e));

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "usage",
         mixinStandardHelpOptions = true,
-        description = {"Cost report: requests, input, cached-input, cache-write, output and reasoning tokens, USD and",
-            "the cache-hit rate (cached input / input), per group and in total. Works whether or not the daemon runs."})
+        description = {"Cost report: requests, tokens and USD per group and in total.",
+            "Tokens: input, cached input, cache writes, output and reasoning; the cache-hit rate is cached input / input.",
+            "Works whether or not the daemon runs."})
 public final class UsageCommand implements Callable<Integer> {
 
     /** Output formats. */
