@@ -63,12 +63,26 @@ class DoctorIT {
                 .contains("✓ client key: $AEGIS_API_KEY holds Aegis key")
                 .contains("✓ replay codex: POST /v1/responses (stream, gpt-5-codex) -> provider openai (openai)")
                 .contains("ending with response.completed")
-                .contains("✓ provider key: openai: $OPENAI_API_KEY is set")
+                .containsPattern("✓ provider key: openai: the daemon \\(pid \\d+\\) has \\$OPENAI_API_KEY set")
                 .contains("All checks passed.")
                 .doesNotContain("✗").doesNotContain(key).doesNotContain("sk-user-provider");
         // The replay went to the built-in fake through a throwaway daemon, not to the user's provider.
         assertThat(userProvider.requests()).isEmpty();
         assertThat(Json.mapper().readTree(aegis("usage", "--json").out()).at("/total/requests").asLong()).isZero();
+    }
+
+    @Test
+    void theProviderKeyIsCheckedWhereTheDaemonReadsItNotInTheShell() throws Exception {
+        assertThat(aegis("start").exitCode()).isZero(); // started without OPENAI_API_KEY
+        env.put("OPENAI_API_KEY", "sk-only-in-this-shell");
+
+        CliRun doctor = aegis("doctor", "--client", "codex", "--json");
+
+        JsonNode key = check(Json.mapper().readTree(doctor.out()), "provider key");
+        assertThat(key.path("status").asText()).isEqualTo("fail");
+        assertThat(key.path("message").asText()).contains("was started without $OPENAI_API_KEY");
+        assertThat(key.path("fix").asText()).contains("aegis stop && aegis start");
+        assertThat(doctor.out()).doesNotContain("sk-only-in-this-shell");
     }
 
     @Test

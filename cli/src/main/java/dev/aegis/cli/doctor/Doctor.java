@@ -4,9 +4,13 @@ import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ClientSetup;
 import dev.aegis.cli.ConfigCheck;
+import dev.aegis.cli.daemon.DaemonLocator;
+import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.config.ProviderConfig;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -60,7 +64,10 @@ public final class Doctor {
         if (reached.isEmpty()) {
             config.config().defaultProvider().map(name -> config.config().providers().get(name)).ifPresent(reached::add);
         }
-        reached.forEach(p -> report.add(SetupChecks.providerKey(p)));
+        DaemonStatus status = new DaemonLocator(context.home()).locate();
+        Optional<Map.Entry<Long, Map<String, String>>> daemon = status.state().filter(s -> status.running())
+                .flatMap(s -> DaemonEnvironment.of(s.pid()).map(env -> Map.entry(s.pid(), env)));
+        reached.forEach(p -> report.add(SetupChecks.providerKey(p, daemon)));
         return report;
     }
 

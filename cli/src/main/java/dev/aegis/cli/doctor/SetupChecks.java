@@ -11,6 +11,7 @@ import dev.aegis.control.AegisVersion;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.HealthPayload;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -51,11 +52,26 @@ final class SetupChecks {
                 + (check.errors().size() > 3 ? "; ..." : ""), "edit " + check.file() + " (aegis config check lists every error)");
     }
 
-    /** The provider's key, read from the variable its {@code api_key_env} names, in this shell's environment. */
-    static Finding providerKey(ProviderConfig p) {
+    /**
+     * The provider's key, from the variable its {@code api_key_env} names: in the running daemon's
+     * environment when it can be read (where the daemon took it from), else in this shell's.
+     *
+     * @param daemon the running daemon's pid and environment, or empty
+     */
+    static Finding providerKey(ProviderConfig p, Optional<Map.Entry<Long, Map<String, String>>> daemon) {
         String check = "provider key";
         if (p.apiKeyEnv() == null) {
             return Finding.pass(check, p.name() + " needs no key (no api_key_env)");
+        }
+        if (daemon.isPresent()) {
+            String value = daemon.get().getValue().get(p.apiKeyEnv());
+            String who = "the daemon (pid " + daemon.get().getKey() + ")";
+            if (value != null && !value.isEmpty()) {
+                return Finding.pass(check, p.name() + ": " + who + " has $" + p.apiKeyEnv() + " set");
+            }
+            return Finding.fail(check, p.name() + ": " + who + " was started without $" + p.apiKeyEnv()
+                    + ", so its calls routed to " + p.name() + " fail (whatever this shell has)",
+                    "export " + p.apiKeyEnv() + "=<your " + p.name() + " key> in the shell that starts it, then aegis stop && aegis start");
         }
         if (p.hasKey()) {
             return Finding.pass(check, p.name() + ": $" + p.apiKeyEnv() + " is set");
