@@ -108,7 +108,7 @@ class TerminalIT {
     @Test
     void tailOnATerminalIsALiveViewThatFiltersAndQuitsCleanly() throws Exception {
         try (Pty tail = new Pty(140, daemon.home, "tail")) {
-            tail.awaitShown("last minute:");
+            tail.awaitShown("since opened:");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!tail.output.toString().contains("gpt-4o-mini") && System.nanoTime() < deadline) {
                 daemon.call(daemon.key, "gpt-4o-mini");

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class CallLine {
 
     private static final String RESET = "\u001b[0m";
+    /** The width from which every column is shown (session and provider too). */
+    static final int WIDE = 128;
 
     private final int width;
     private final boolean color;
@@ -22,10 +24,18 @@ public final class CallLine {
         String error = e.path("error").isNull() ? "" : text(e, "error", "");
         String keyName = e.path("key_name").isTextual() ? " " + text(e, "key_name", "") : "";
         String session = e.path("session").isTextual() ? text(e, "session", "-") : "-";
-        String line = String.format("%s  %-20s  %-14s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time,
-                cut(text(e, "key_id", "-") + keyName, 20), cut(session, 14), cut(text(e, "model", "-"), 22),
-                cut(text(e, "provider", "-"), 9), status, e.path("latency_ms").asDouble(),
-                e.path("input_tokens").asLong(), e.path("output_tokens").asLong(), cost(e), error);
+        String key = text(e, "key_id", "-") + keyName;
+        String model = text(e, "model", "-");
+        // Narrower than the whole line: the session and provider go, the key and model are cut shorter,
+        // so that the status, tokens, cost and reason stay in view.
+        String line = width >= WIDE
+                ? String.format("%s  %-20s  %-14s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time, cut(key, 20),
+                        cut(session, 14), cut(model, 22), cut(text(e, "provider", "-"), 9), status,
+                        e.path("latency_ms").asDouble(), e.path("input_tokens").asLong(), e.path("output_tokens").asLong(),
+                        cost(e), error)
+                : String.format("%s  %-12s  %-16s  %3d %5.0fms %-11s $%-10s %s", time, cut(key, 12), cut(model, 16),
+                        status, e.path("latency_ms").asDouble(),
+                        e.path("input_tokens").asLong() + "→" + e.path("output_tokens").asLong(), cost(e), error);
         line = line.stripTrailing();
         if (line.length() > width) {
             line = line.substring(0, width - 1) + "…";

@@ -37,6 +37,7 @@ public final class LiveView {
     private final Terminal terminal;
     private final boolean color;
     private final RecentCalls recent = new RecentCalls();
+    private final long openedMillis = System.currentTimeMillis();
     private final Deque<JsonNode> history = new ArrayDeque<>();
     private TailFilter filter;
     private String connection = "connecting…";
@@ -173,7 +174,9 @@ public final class LiveView {
         List<AttributedString> lines = new ArrayList<>(rows);
         AttributedStringBuilder header = new AttributedStringBuilder()
                 .style(AttributedStyle.BOLD).append("aegis tail").style(AttributedStyle.DEFAULT)
-                .append("  last minute: ").append(recent.summary(nowMillis).line())
+                // The calls it has seen: within its first minute, those since it opened, not the whole minute's.
+                .append(nowMillis - openedMillis < 60_000 ? "  since opened: " : "  last minute: ")
+                .append(recent.summary(nowMillis).line())
                 .append("  [").append(TerminalText.escape(connection)).append(']');
         String filters = filter.describe();
         if (!filters.isEmpty()) {

@@ -32,4 +32,11 @@ class CallLineTest {
         String line = new CallLine(160, false).format(event("0123456789abcdefghij\u001b[2J"));
         assertThat(line).contains("0123456789abc…").doesNotContain("\u001b");
     }
+
+    @Test
+    void onAnEightyColumnTerminalTheStatusTokensAndCostStayInView() throws Exception {
+        String line = new CallLine(80, false).format(event("sess-a"));
+        assertThat(line).hasSizeLessThanOrEqualTo(80).matches("16:13:43  5wtanacypnw… +gpt-4o-mini +200 +7ms +21→9 +\\$0\\.00000855.*")
+                .doesNotContain("sess-a").doesNotContain("openai");
+    }
 }
