@@ -58,7 +58,7 @@ final class AnthropicTranscripts {
         events.add(new String[] {"content_block_stop", obj().put("type", "content_block_stop").put("index", 0).toString()});
         ObjectNode delta = obj().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
-        delta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        deltaUsage(delta);
         events.add(new String[] {"message_delta", delta.toString()});
         events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
         return events;
@@ -101,10 +101,19 @@ final class AnthropicTranscripts {
         events.add(new String[] {"content_block_stop", obj().put("type", "content_block_stop").put("index", 1).toString()});
         ObjectNode delta = obj().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", "tool_use").putNull("stop_sequence");
-        delta.putObject("usage").put("output_tokens", OUTPUT_TOKENS);
+        deltaUsage(delta);
         events.add(new String[] {"message_delta", delta.toString()});
         events.add(new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
         return events;
+    }
+
+    /**
+     * A {@code message_delta}'s usage as the SDK's {@code MessageDeltaUsage} has it: every count
+     * present, the input side null (not resent), the output cumulative.
+     */
+    private static void deltaUsage(ObjectNode delta) {
+        delta.putObject("usage").putNull("input_tokens").putNull("cache_creation_input_tokens")
+                .putNull("cache_read_input_tokens").put("output_tokens", OUTPUT_TOKENS).putNull("server_tool_use");
     }
 
     private static ObjectNode obj() {

@@ -8,7 +8,8 @@ import java.util.Set;
  * Anthropic Messages: {@code message_start} carries the input side (with cache reads and writes),
  * {@code message_delta} cumulative counts that replace whichever fields it names; {@code message_stop}
  * ends the answer. Of the cache writes, those kept an hour ({@code cache_creation.ephemeral_1h_input_tokens})
- * are priced apart, and the web searches it ran ({@code server_tool_use.web_search_requests}) are counted.
+ * are priced apart, and the web searches it ran ({@code server_tool_use.web_search_requests}) are counted;
+ * the thinking part of the output ({@code output_tokens_details.thinking_tokens}) is its reasoning.
  */
 final class AnthropicUsageExtractor implements UsageExtractor {
 
@@ -20,6 +21,8 @@ final class AnthropicUsageExtractor implements UsageExtractor {
     private long cacheWriteHour;
     private long webSearches;
     private long output;
+    /** The thinking part of the output ({@code output_tokens_details.thinking_tokens}): its reasoning. */
+    private long thinking;
     private String serviceTier;
     private boolean end;
 
@@ -46,15 +49,21 @@ final class AnthropicUsageExtractor implements UsageExtractor {
         if (!u.isObject()) {
             return;
         }
-        input = u.has("input_tokens") ? JsonUsage.count(u, "/input_tokens") : input;
-        cacheRead = u.has("cache_read_input_tokens") ? JsonUsage.count(u, "/cache_read_input_tokens") : cacheRead;
-        cacheWrite = u.has("cache_creation_input_tokens") ? JsonUsage.count(u, "/cache_creation_input_tokens") : cacheWrite;
-        output = u.has("output_tokens") ? JsonUsage.count(u, "/output_tokens") : output;
-        webSearches = u.path("server_tool_use").has("web_search_requests")
-                ? JsonUsage.count(u, "/server_tool_use/web_search_requests") : webSearches;
-        cacheWriteHour = u.path("cache_creation").has("ephemeral_1h_input_tokens")
-                ? JsonUsage.count(u, "/cache_creation/ephemeral_1h_input_tokens") : cacheWriteHour;
+        // A field the event names as null (message_delta always has the input and cache ones) keeps
+        // what an earlier event said: only a number replaces it.
+        input = counted(u, "/input_tokens", input);
+        cacheRead = counted(u, "/cache_read_input_tokens", cacheRead);
+        cacheWrite = counted(u, "/cache_creation_input_tokens", cacheWrite);
+        output = counted(u, "/output_tokens", output);
+        thinking = counted(u, "/output_tokens_details/thinking_tokens", thinking);
+        webSearches = counted(u, "/server_tool_use/web_search_requests", webSearches);
+        cacheWriteHour = counted(u, "/cache_creation/ephemeral_1h_input_tokens", cacheWriteHour);
         serviceTier = u.path("service_tier").isTextual() ? u.path("service_tier").asText() : serviceTier;
+    }
+
+    /** The count at {@code path} when the event gives it as a number, else what was known. */
+    private static long counted(JsonNode u, String path, long known) {
+        return u.at(path).isNumber() ? JsonUsage.count(u, path) : known;
     }
 
     @Override
@@ -68,7 +77,7 @@ final class AnthropicUsageExtractor implements UsageExtractor {
 
     @Override
     public TokenUsage usage() {
-        return new TokenUsage(input + cacheRead + cacheWrite, cacheRead, cacheWrite, output, 0, 0, 0,
+        return new TokenUsage(input + cacheRead + cacheWrite, cacheRead, cacheWrite, output, Math.min(thinking, output), 0, 0,
                 Math.min(cacheWriteHour, cacheWrite), webSearches);
     }
 

@@ -27,6 +27,18 @@ class UsageExtractorsTest {
     }
 
     @Test
+    void anthropicDeltaWithNullCountsKeepsTheStartsAndItsThinkingIsTheReasoning() {
+        // The SDK's MessageDeltaUsage: every count present, the input side null when not resent.
+        UsageExtractor x = UsageExtractors.anthropicMessages();
+        x.onEvent(event("message_start", "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":500,"
+                + "\"cache_read_input_tokens\":3000,\"cache_creation_input_tokens\":25,\"output_tokens\":1}}}"));
+        x.onEvent(event("message_delta", "{\"type\":\"message_delta\",\"usage\":{\"input_tokens\":null,"
+                + "\"cache_creation_input_tokens\":null,\"cache_read_input_tokens\":null,\"output_tokens\":90,"
+                + "\"server_tool_use\":null,\"output_tokens_details\":{\"thinking_tokens\":60}}}"));
+        assertThat(x.usage()).isEqualTo(new TokenUsage(3525, 3000, 25, 90, 60));
+    }
+
+    @Test
     void chatUsageChunkIsHiddenOnlyWhenAegisAskedForIt() {
         String chunk = "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,"
                 + "\"completion_tokens_details\":{\"reasoning_tokens\":1}}}";
