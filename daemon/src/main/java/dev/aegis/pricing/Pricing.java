@@ -89,7 +89,16 @@ public final class Pricing {
             return new Cost(BigDecimal.ZERO, true, table.version());
         }
         ModelPrice p = servedTier != null ? price.get().servedAt(servedTier) : price.get().askedAt(askedTier);
-        return new Cost(cost(p, usage), false, table.version());
+        return new Cost(cost(p, withImpliedSearch(model, usage)), false, table.version());
+    }
+
+    /**
+     * OpenAI's search models ({@code gpt-4o-search-preview}, {@code gpt-4o-mini-search-preview},
+     * {@code gpt-5-search-api}) search the web before every answer, billed per search on top of the
+     * tokens, and their usage does not count it: an answered call of one is one search.
+     */
+    static TokenUsage withImpliedSearch(String model, TokenUsage u) {
+        return u.webSearches() == 0 && u.total() > 0 && model.contains("-search-") ? u.withWebSearches(1) : u;
     }
 
     static BigDecimal cost(ModelPrice price, TokenUsage u) {

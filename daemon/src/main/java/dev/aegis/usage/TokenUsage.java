@@ -28,6 +28,12 @@ public record TokenUsage(long input, long cachedInput, long cacheWrite, long out
         this(input, cachedInput, cacheWrite, output, reasoning, audioInput, audioOutput, cacheWriteHour, 0);
     }
 
+    /** The same counts with this many web searches. */
+    public TokenUsage withWebSearches(long searches) {
+        return new TokenUsage(input, cachedInput, cacheWrite, output, reasoning, audioInput, audioOutput, cacheWriteHour,
+                searches);
+    }
+
     public long total() {
         return input + output;
     }

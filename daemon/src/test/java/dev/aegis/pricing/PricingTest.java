@@ -29,6 +29,18 @@ class PricingTest {
     }
 
     @Test
+    void anOpenAiSearchModelsAnswerIsOneSearchOnTopOfItsTokens() {
+        TokenUsage answered = new TokenUsage(10, 0, 0, 100, 0);
+        // gpt-4o-search-preview: 2.5 in, 10 out per million, and $0.035 a search.
+        assertThat(BUILT_IN.cost("gpt-4o-search-preview", answered).usd())
+                .isEqualByComparingTo(new BigDecimal("0.001025").add(new BigDecimal("0.035")));
+        // Another model of the same family without search: tokens only (it has a search price for its tool).
+        assertThat(BUILT_IN.cost("gpt-4o-mini-2024-07-18", answered).usd()).isEqualByComparingTo("0.0000615");
+        // A call that produced nothing ran no search.
+        assertThat(BUILT_IN.cost("gpt-4o-search-preview", TokenUsage.NONE).usd()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void aProvidersAliasOfADatedModelIsPricedAsItsNewestDate() {
         assertThat(BUILT_IN.price("o1")).isEqualTo(BUILT_IN.price("o1-2024-12-17")).isPresent();
         assertThat(BUILT_IN.price("claude-opus-4-0")).isEqualTo(BUILT_IN.price("claude-opus-4-20250514")).isPresent();
