@@ -182,7 +182,7 @@ final class OpenAiTranscripts {
         if (withOutput) {
             ObjectNode u = r.putObject("usage");
             u.put("input_tokens", PROMPT_TOKENS + storedInput);
-            u.putObject("input_tokens_details").put("cached_tokens", CACHED_TOKENS);
+            u.putObject("input_tokens_details").put("cached_tokens", CACHED_TOKENS).put("cache_write_tokens", 0);
             u.put("output_tokens", COMPLETION_TOKENS);
             u.putObject("output_tokens_details").put("reasoning_tokens", REASONING_TOKENS);
             u.put("total_tokens", PROMPT_TOKENS + storedInput + COMPLETION_TOKENS);
@@ -208,7 +208,7 @@ final class OpenAiTranscripts {
         output.addObject().put("id", "cmp_fake1").put("type", "compaction").put("encrypted_content", "gAAAAfake");
         ObjectNode u = r.putObject("usage");
         u.put("input_tokens", COMPACTION_INPUT_TOKENS);
-        u.putObject("input_tokens_details").put("cached_tokens", 0);
+        u.putObject("input_tokens_details").put("cached_tokens", 0).put("cache_write_tokens", 0);
         u.put("output_tokens", COMPACTION_OUTPUT_TOKENS);
         u.putObject("output_tokens_details").put("reasoning_tokens", COMPACTION_OUTPUT_TOKENS);
         u.put("total_tokens", COMPACTION_INPUT_TOKENS + COMPACTION_OUTPUT_TOKENS);

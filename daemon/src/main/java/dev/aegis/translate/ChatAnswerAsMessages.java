@@ -36,11 +36,12 @@ public final class ChatAnswerAsMessages {
         return chatId.isEmpty() ? "msg_aegis" : chatId.startsWith("msg_") ? chatId : "msg_" + chatId;
     }
 
-    /** OpenAI usage as Anthropic's: uncached input apart from cache reads. */
+    /** OpenAI usage as Anthropic's: the uncached input apart from cache reads and cache writes. */
     static ObjectNode usage(JsonNode u) {
         long cached = u.at("/prompt_tokens_details/cached_tokens").asLong(0);
-        return Translated.object().put("input_tokens", Math.max(0, u.path("prompt_tokens").asLong(0) - cached))
-                .put("cache_creation_input_tokens", 0).put("cache_read_input_tokens", cached)
+        long written = u.at("/prompt_tokens_details/cache_write_tokens").asLong(0);
+        return Translated.object().put("input_tokens", Math.max(0, u.path("prompt_tokens").asLong(0) - cached - written))
+                .put("cache_creation_input_tokens", written).put("cache_read_input_tokens", cached)
                 .put("output_tokens", u.path("completion_tokens").asLong(0));
     }
 }

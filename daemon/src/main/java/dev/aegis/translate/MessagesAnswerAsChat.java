@@ -45,14 +45,17 @@ public final class MessagesAnswerAsChat {
         return Translated.bytes(out);
     }
 
-    /** Anthropic usage as OpenAI's: prompt tokens count cache reads and writes, as §6 of the SPEC does. */
+    /**
+     * Anthropic usage as OpenAI's: prompt tokens count cache reads and writes, as §6 of the SPEC does,
+     * with each in its detail ({@code cached_tokens}, {@code cache_write_tokens}); the thinking part of
+     * the output is its {@code reasoning_tokens}.
+     */
     static ObjectNode usage(JsonNode u) {
-        long cacheRead = u.path("cache_read_input_tokens").asLong(0);
-        long input = u.path("input_tokens").asLong(0) + cacheRead + u.path("cache_creation_input_tokens").asLong(0);
-        long output = u.path("output_tokens").asLong(0);
-        ObjectNode out = Translated.object().put("prompt_tokens", input).put("completion_tokens", output)
-                .put("total_tokens", input + output);
-        out.putObject("prompt_tokens_details").put("cached_tokens", cacheRead);
+        AnthropicCounts c = AnthropicCounts.of(u);
+        ObjectNode out = Translated.object().put("prompt_tokens", c.input()).put("completion_tokens", c.output())
+                .put("total_tokens", c.input() + c.output());
+        out.putObject("prompt_tokens_details").put("cached_tokens", c.cacheRead()).put("cache_write_tokens", c.cacheWrite());
+        out.putObject("completion_tokens_details").put("reasoning_tokens", c.thinking());
         return out;
     }
 }

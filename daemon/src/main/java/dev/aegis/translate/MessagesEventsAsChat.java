@@ -22,8 +22,7 @@ public final class MessagesEventsAsChat implements EventTranslator {
     private final Map<Integer, Integer> toolByBlock = new HashMap<>();
     private String id = "msg_aegis";
     private String model = "";
-    private JsonNode startUsage = Translated.object();
-    private long output;
+    private final StreamedAnthropicUsage usage = new StreamedAnthropicUsage();
 
     /** @param includeUsage the client asked for {@code stream_options.include_usage} */
     public MessagesEventsAsChat(boolean includeUsage, Clock clock) {
@@ -43,13 +42,13 @@ public final class MessagesEventsAsChat implements EventTranslator {
                 JsonNode msg = data.path("message");
                 id = msg.path("id").asText(id);
                 model = msg.path("model").asText(model);
-                startUsage = msg.path("usage");
+                usage.lay(msg.path("usage"));
                 yield List.of(chunk(Translated.object().put("role", "assistant").put("content", ""), null));
             }
             case "content_block_start" -> blockStart(data);
             case "content_block_delta" -> blockDelta(data);
             case "message_delta" -> {
-                output = data.at("/usage/output_tokens").asLong(output);
+                usage.lay(data.path("usage"));
                 String finish = StopReasons.toFinishReason(data.at("/delta/stop_reason").asText(null));
                 yield finish == null ? List.of() : List.of(chunk(Translated.object(), finish));
             }
@@ -124,11 +123,9 @@ public final class MessagesEventsAsChat implements EventTranslator {
     }
 
     private SseEvent usageChunk() {
-        ObjectNode usage = Translated.object().setAll((ObjectNode) startUsage.deepCopy());
-        usage.put("output_tokens", output);
         ObjectNode chunk = base();
         chunk.putArray("choices");
-        chunk.set("usage", MessagesAnswerAsChat.usage(usage));
+        chunk.set("usage", MessagesAnswerAsChat.usage(usage.current()));
         return Sse.data(chunk.toString());
     }
 }

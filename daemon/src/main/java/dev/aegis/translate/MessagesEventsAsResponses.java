@@ -23,8 +23,7 @@ public final class MessagesEventsAsResponses implements EventTranslator {
     private long sequence;
     private ObjectNode response = ResponsesShapes.response("resp_aegis", "", 0, "in_progress");
     private String messageId = "msg_aegis";
-    private JsonNode startUsage = Translated.object();
-    private long output;
+    private final StreamedAnthropicUsage usage = new StreamedAnthropicUsage();
     private String stopReason;
     private final List<ObjectNode> done = new ArrayList<>();
     private Open open;
@@ -59,7 +58,7 @@ public final class MessagesEventsAsResponses implements EventTranslator {
             case "message_start" -> {
                 JsonNode msg = data.path("message");
                 messageId = msg.path("id").asText(messageId);
-                startUsage = msg.path("usage");
+                usage.lay(msg.path("usage"));
                 response = ResponsesShapes.response(ResponsesShapes.responseId(messageId), msg.path("model").asText(),
                         createdAt, "in_progress");
                 out.add(withResponse("response.created"));
@@ -69,7 +68,7 @@ public final class MessagesEventsAsResponses implements EventTranslator {
             case "content_block_delta" -> delta(data.path("delta"), out);
             case "content_block_stop" -> stop(out);
             case "message_delta" -> {
-                output = data.at("/usage/output_tokens").asLong(output);
+                usage.lay(data.path("usage"));
                 stopReason = data.at("/delta/stop_reason").asText(stopReason);
             }
             case "message_stop" -> {
@@ -77,9 +76,7 @@ public final class MessagesEventsAsResponses implements EventTranslator {
                 ArrayNode items = response.putArray("output");
                 done.forEach(items::add);
                 ResponsesShapes.finish(response, stopReason);
-                ObjectNode usage = Translated.object().setAll((ObjectNode) startUsage.deepCopy());
-                usage.put("output_tokens", output);
-                response.set("usage", ResponsesShapes.usage(usage));
+                response.set("usage", ResponsesShapes.usage(usage.current()));
                 out.add(withResponse("incomplete".equals(response.path("status").asText())
                         ? "response.incomplete" : "response.completed"));
             }

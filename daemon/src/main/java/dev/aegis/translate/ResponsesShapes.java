@@ -52,16 +52,17 @@ final class ResponsesShapes {
                 .put("name", name).put("arguments", arguments).put("status", status);
     }
 
-    /** Anthropic usage as the Responses API's: input counts cache reads and writes (SPEC §6). */
+    /**
+     * Anthropic usage as the Responses API's: input counts cache reads and writes (SPEC §6), each in
+     * its detail; the thinking part of the output is its {@code reasoning_tokens}.
+     */
     static ObjectNode usage(JsonNode u) {
-        long cacheRead = u.path("cache_read_input_tokens").asLong(0);
-        long input = u.path("input_tokens").asLong(0) + cacheRead + u.path("cache_creation_input_tokens").asLong(0);
-        long output = u.path("output_tokens").asLong(0);
-        ObjectNode out = Translated.object().put("input_tokens", input);
-        out.putObject("input_tokens_details").put("cached_tokens", cacheRead);
-        out.put("output_tokens", output);
-        out.putObject("output_tokens_details").put("reasoning_tokens", 0);
-        out.put("total_tokens", input + output);
+        AnthropicCounts c = AnthropicCounts.of(u);
+        ObjectNode out = Translated.object().put("input_tokens", c.input());
+        out.putObject("input_tokens_details").put("cached_tokens", c.cacheRead()).put("cache_write_tokens", c.cacheWrite());
+        out.put("output_tokens", c.output());
+        out.putObject("output_tokens_details").put("reasoning_tokens", c.thinking());
+        out.put("total_tokens", c.input() + c.output());
         return out;
     }
 

@@ -104,6 +104,7 @@ class TranslationIT {
         assertThat(c.usage().orElseThrow().promptTokens()).isEqualTo(525);
         assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(15);
         assertThat(c.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens()).contains(400L);
+        assertThat(c.usage().orElseThrow().promptTokensDetails().orElseThrow().cacheWriteTokens()).contains(100L);
 
         assertThat(upstream().path()).isEqualTo("/v1/messages");
         assertThat(upstream().header("anthropic-version")).isEqualTo("2023-06-01");
@@ -328,6 +329,8 @@ class TranslationIT {
         assertThat(Http.json(call.arguments()).path("location").asText()).isEqualTo("Paris");
         assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(525);
         assertThat(r.usage().orElseThrow().inputTokensDetails().cachedTokens()).isEqualTo(400);
+        // The SDK requires the cache writes (it throws reading an answer without them): 100 written.
+        assertThat(r.usage().orElseThrow().inputTokensDetails().cacheWriteTokens()).isEqualTo(100);
 
         JsonNode sent = upstreamBody();
         assertThat(upstream().path()).isEqualTo("/v1/messages");
