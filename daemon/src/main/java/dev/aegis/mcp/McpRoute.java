@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -173,7 +174,7 @@ public final class McpRoute {
                                 : withId(response, id)));
                 answerBytes(ctx, 200, out);
             }
-            default -> answer(ctx, 200, relayed(id, () -> withId(c.server().request(method.asText(), params), id)));
+            default -> answer(ctx, 200, relayed(id, () -> withId(relay(c, method.asText(), params), id)));
         }
     }
 
@@ -214,6 +215,33 @@ public final class McpRoute {
             }
         }
         return caps;
+    }
+
+    /**
+     * A method other than the tools' (resources, prompts, completion, ...), relayed as it is: for a key
+     * that may use some of the server's tools, once those are approved, with what goes out and what
+     * comes back scanned for secrets as a tool call's are.
+     */
+    private JsonNode relay(Caller c, String method, JsonNode params) {
+        String serverName = c.server().config().name();
+        List<ObjectNode> tools = c.server().currentTools();
+        parts.pins().check(serverName, tools);
+        if (tools.stream().noneMatch(t -> c.config().mcp().allows(c.key().id(), c.key().name(), serverName,
+                t.path("name").asText()))) {
+            throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
+                    "this key may use none of the tools of '" + serverName + "', so nothing else of it either");
+        }
+        Map<String, Integer> found = new java.util.TreeMap<>();
+        JsonNode sent = params == null ? null
+                : ToolCall.scanned(parts.secrets(), c.config(), c.key(), params, "the " + method + " call's params", found);
+        JsonNode response = c.server().request(method, sent);
+        if (!response.has("result")) {
+            return response;
+        }
+        ObjectNode copy = response.deepCopy();
+        copy.set("result", ToolCall.scanned(parts.secrets(), c.config(), c.key(), response.get("result"),
+                "the " + method + " call's result", found));
+        return copy;
     }
 
     /** The server's tools this key may see; the whole server is refused when its tools are not the approved ones. */

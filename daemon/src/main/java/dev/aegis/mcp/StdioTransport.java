@@ -113,8 +113,11 @@ final class StdioTransport implements McpTransport {
         startedAtMs = System.currentTimeMillis();
         long gen = generation;
         LOG.info("MCP server '{}' started (pid {})", server.name(), p.pid());
-        Thread.ofVirtual().name("mcp-out-" + server.name()).start(() -> readAnswers(p, gen));
-        Thread.ofVirtual().name("mcp-err-" + server.name()).start(() -> logErrors(p));
+        // Platform threads: a read of a child's pipe blocks in the kernel and would hold a virtual
+        // thread's carrier for as long as the server is quiet (two quiet servers held both carriers of a
+        // 2-core machine, and the daemon answered nothing more).
+        Thread.ofPlatform().daemon().name("mcp-out-" + server.name()).start(() -> readAnswers(p, gen));
+        Thread.ofPlatform().daemon().name("mcp-err-" + server.name()).start(() -> logErrors(p));
     }
 
     private long nextBackoff() {

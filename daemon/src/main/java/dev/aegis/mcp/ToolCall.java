@@ -161,7 +161,19 @@ final class ToolCall {
 
     /** The value as it may pass: unchanged, or redacted; in block mode a secret refuses the call. */
     private JsonNode scanned(JsonNode value, String what) {
-        SecretGuard.Scan scan = parts.secrets().scan(config.secrets(), key.secretsMode(config.secrets().mode()));
+        return scanned(parts.secrets(), config, key, value, "the tool call's " + what, secretCounts);
+    }
+
+    /**
+     * A value going to or coming from an MCP server as it may pass, scanned in the key's secrets mode:
+     * unchanged, or redacted; in block mode a secret refuses it (403 {@code secret_detected}).
+     *
+     * @param what names the value in a refusal ("the tool call's arguments")
+     * @param counts receives the kinds and counts found
+     */
+    static JsonNode scanned(SecretGuard secrets, AegisConfig config, KeyRecord key, JsonNode value, String what,
+            Map<String, Integer> counts) {
+        SecretGuard.Scan scan = secrets.scan(config.secrets(), key.secretsMode(config.secrets().mode()));
         if (scan == null) {
             return value;
         }
@@ -171,11 +183,11 @@ final class ToolCall {
             try {
                 passed = scan.opaque(bytes);
             } finally {
-                scan.findings().counts().forEach((kind, n) -> secretCounts.merge(kind, n, Integer::sum));
+                scan.findings().counts().forEach((kind, n) -> counts.merge(kind, n, Integer::sum));
             }
             return passed == bytes ? value : Json.mapper().readTree(passed);
         } catch (ApiException e) {
-            throw new McpFailure(McpFailure.SERVER_ERROR - 6, "secret_detected", 403, "the tool call's " + what
+            throw new McpFailure(McpFailure.SERVER_ERROR - 6, "secret_detected", 403, what
                     + " holds a secret (" + String.join(", ", scan.findings().counts().keySet())
                     + "): Aegis blocked it. Add it to security.secrets.allow if it is not a secret.");
         } catch (IOException e) {

@@ -65,6 +65,7 @@ class McpGatewayIT {
                 + "  timeout: 3s\n"
                 + "  keys:\n"
                 + "    limited: { allow: [\"tools/echo\", \"tools/leak\"] }\n"
+                + "    elsewhere: { allow: [\"tools/no_such_tool\"] }\n"
                 + "    metered: { tool_calls_per_minute: 2 }\n"
                 + "  servers:\n"
                 + "    tools:\n"
@@ -134,6 +135,40 @@ class McpGatewayIT {
         assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
                 .containsExactlyInAnyOrder("echo", "leak", "slow", "delete_all", "crash");
         assertThat(text(call(client, "echo", Map.of("text", "hello through aegis")))).isEqualTo("hello through aegis");
+    }
+
+    /** Initializes a session with plain HTTP, then sends one JSON-RPC request in it: the answer's body. */
+    private JsonNode rpc(String key, String method, String params) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                        + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(() -> new AssertionError(init.body()));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\""
+                        + (params == null ? "" : ",\"params\":" + params) + "}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void otherMethodsAreRelayedOnlyOnceApprovedToAKeyThatMayUseTheServerAndAreScanned() throws Exception {
+        start("");
+        // Not approved: refused like its tools (before, relayed to the server, which knows no resources).
+        assertThat(rpc(gw.clientKey, "resources/list", null).at("/error/message").asText()).contains("has not been approved");
+        approve("tools");
+        assertThat(rpc(gw.clientKey, "resources/list", null).at("/error/message").asText()).doesNotContain("approved");
+        // A secret in what goes out is blocked as in a tool call's arguments.
+        assertThat(rpc(gw.clientKey, "resources/read", "{\"uri\":\"file:///AKIAIOSFODNN7EXAMPLE\"}").at("/error/message").asText())
+                .contains("the resources/read call's params holds a secret");
+        // A key that may use none of the server's tools gets nothing else of it either.
+        String elsewhere = gw.mintKey(new NewKey("elsewhere", "default", false, List.of(), null, null, null, null));
+        assertThat(rpc(elsewhere, "resources/list", null).at("/error/message").asText())
+                .contains("may use none of the tools of 'tools'");
     }
 
     @Test
