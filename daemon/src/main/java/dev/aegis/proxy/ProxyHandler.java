@@ -167,6 +167,10 @@ public final class ProxyHandler {
         record.requested(ModelId.checked(body.model()));
         record.serviceTierAsked(body.serviceTier());
         Authenticator.requireModel(key, body.model());
+        if (!key.models().isEmpty() && endpoint == Endpoint.RESPONSES) {
+            // A hosted tool that runs a model of its own (image_generation's gpt-image-1) is held to the key's list too.
+            TopLevelFields.toolModels(raw).forEach(m -> Authenticator.requireModel(key, m));
+        }
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = !endpoint.inspectsBody()
                 ? List.of(provider != null ? router.onProvider(provider, null) : router.defaultTarget(null))

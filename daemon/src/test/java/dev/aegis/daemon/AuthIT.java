@@ -175,6 +175,13 @@ class AuthIT {
             assertThat(r.body()).contains("request body has no 'model'");
         }
         assertThat(gateway.fake.requests()).hasSize(forwarded);
+
+        // A hosted tool that runs a model of its own is held to the list too.
+        HttpResponse<String> image = Http.send(call("/v1/responses", "{\"model\":\"gpt-4o-mini\",\"input\":\"draw\","
+                + "\"tools\":[{\"type\":\"image_generation\",\"model\":\"gpt-image-1\"}]}").header("x-api-key", limited));
+        assertThat(image.statusCode()).isEqualTo(403);
+        assertThat(image.body()).contains("model_not_allowed").contains("gpt-image-1");
+        assertThat(gateway.fake.requests()).hasSize(forwarded);
     }
 
     @Test
