@@ -53,6 +53,25 @@ public final class Authenticator {
         throw unauthorized("the Aegis key is not valid: unknown, revoked or expired, or a bad or expired token");
     }
 
+    /**
+     * The caller's key, presented as the key itself, not as a short-lived token from
+     * {@code /auth/token}: for what would outlive the token (a dashboard session); or 401.
+     */
+    public KeyRecord authenticateKey(UnaryOperator<String> header) {
+        Set<String> candidates = candidates(header);
+        for (String candidate : candidates) {
+            if (!JwtTokens.looksLikeJwt(candidate)) {
+                Optional<KeyRecord> key = check(candidate);
+                if (key.isPresent()) {
+                    return key.get();
+                }
+            }
+        }
+        throw unauthorized(candidates.stream().anyMatch(JwtTokens::looksLikeJwt)
+                ? "a login link needs the Aegis key itself, not a token from /auth/token (its session would outlive the token)"
+                : "the Aegis key is not valid: unknown, revoked or expired");
+    }
+
     /** Checks one presented key or token. */
     public Optional<KeyRecord> check(String presented) {
         if (JwtTokens.looksLikeJwt(presented)) {

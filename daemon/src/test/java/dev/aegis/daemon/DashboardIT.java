@@ -341,6 +341,14 @@ class DashboardIT {
         gateway.awaitUsage(last);
         HttpResponse<String> own = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", carol));
         Login c = login(Http.json(own.body()).path("url").asText());
+        // Not with a short-lived token minted from the key: the session would outlive it.
+        String jwt = Http.json(Http.send(Http.post(gateway.url() + "/auth/token", "{\"apiKey\":\"" + carol + "\"}")).body())
+                .path("token").asText();
+        assertThat(jwt).isNotEmpty();
+        HttpResponse<String> byToken = Http.send(Http.post(gateway.url() + "/ui/login-link", "")
+                .header("Authorization", "Bearer " + jwt));
+        assertThat(byToken.statusCode()).isEqualTo(401);
+        assertThat(byToken.body()).contains("needs the Aegis key itself");
         JsonNode summary = Http.json(get(c, "/ui/api/summary?since=30d").body());
         JsonNode sessions = summary.at("/by/session");
         assertThat(sessions.findValuesAsText("group")).containsExactly("dash-s1", "dash-s2");
