@@ -44,13 +44,21 @@ public final class Authenticator {
             throw unauthorized("no Aegis key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'"
                     + " (mint one with: aegis keygen --name NAME)");
         }
+        return firstValid(candidates, candidate -> true).orElseThrow(() ->
+                unauthorized("the Aegis key is not valid: unknown, revoked or expired, or a bad or expired token"));
+    }
+
+    /** The key of the first presented candidate that {@code considered} takes and that checks out. */
+    private Optional<KeyRecord> firstValid(Set<String> candidates, java.util.function.Predicate<String> considered) {
         for (String candidate : candidates) {
-            Optional<KeyRecord> key = check(candidate);
-            if (key.isPresent()) {
-                return key.get();
+            if (considered.test(candidate)) {
+                Optional<KeyRecord> key = check(candidate);
+                if (key.isPresent()) {
+                    return key;
+                }
             }
         }
-        throw unauthorized("the Aegis key is not valid: unknown, revoked or expired, or a bad or expired token");
+        return Optional.empty();
     }
 
     /**
@@ -59,17 +67,10 @@ public final class Authenticator {
      */
     public KeyRecord authenticateKey(UnaryOperator<String> header) {
         Set<String> candidates = candidates(header);
-        for (String candidate : candidates) {
-            if (!JwtTokens.looksLikeJwt(candidate)) {
-                Optional<KeyRecord> key = check(candidate);
-                if (key.isPresent()) {
-                    return key.get();
-                }
-            }
-        }
-        throw unauthorized(candidates.stream().anyMatch(JwtTokens::looksLikeJwt)
+        return firstValid(candidates, candidate -> !JwtTokens.looksLikeJwt(candidate)).orElseThrow(() -> unauthorized(
+                candidates.stream().anyMatch(JwtTokens::looksLikeJwt)
                 ? "a login link needs the Aegis key itself, not a token from /auth/token (its session would outlive the token)"
-                : "the Aegis key is not valid: unknown, revoked or expired");
+                : "the Aegis key is not valid: unknown, revoked or expired"));
     }
 
     /** Checks one presented key or token. */
