@@ -4,8 +4,6 @@ import dev.aegis.config.ServerConfig;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
-import io.javalin.http.Context;
-import java.util.concurrent.CountDownLatch;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -25,9 +23,9 @@ import dev.aegis.front.FrontRoutes;
  *
  * <p>It starts listening before the daemon's components exist, so that Jetty's start and the
  * opening of the store run side by side; calls that arrive before {@link #open} wait for the
- * routes instead of finding none. Javalin 7 wants routes declared before the start: the server's
- * own handlers are, and the daemon's routes go in afterwards through Javalin's {@code unsafe}
- * state, behind the latch those handlers wait on (docs/adr/0006-javalin-7-jetty-12.md).
+ * routes instead of finding none ({@link RoutesGate}). Javalin 7 wants routes declared before the
+ * start: the server's own handlers are, and the daemon's routes go in afterwards through Javalin's
+ * {@code unsafe} state, behind the gate (docs/adr/0006-javalin-7-jetty-12.md).
  */
 public final class GatewayServer {
 
@@ -56,7 +54,7 @@ public final class GatewayServer {
     private static final int INPUT_BUFFER = 4 * 1024;
 
     private final Javalin app;
-    private final CountDownLatch routed = new CountDownLatch(1);
+    private final RoutesGate routed = new RoutesGate();
     /** Aegis's own front for the model-call routes; null when {@code server.front} is off. */
     private final Front front;
 
@@ -85,6 +83,7 @@ public final class GatewayServer {
             config.jetty.modifyServletContextHandler(handler -> {
                 // First, so that whatever answers below it, what it left of the body is read away after.
                 handler.addFilter(new FilterHolder(new UnreadBodies(settings.readTimeout())), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(routed), "/*", EnumSet.of(DispatcherType.REQUEST));
                 // In this order: the Host check and the browser headers come before anything answers.
                 handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -102,7 +101,6 @@ public final class GatewayServer {
                 http.setUriCompliance(UriCompliance.LEGACY.with("AEGIS", UriCompliance.Violation.BAD_UTF8_ENCODING));
             });
             RoutesConfig routes = config.routes;
-            routes.before(this::awaitRoutes);
             routes.before(RequestTimeline::start);
             routes.before(RequestIds::assign);
             routes.exception(Exception.class, (e, ctx) ->
@@ -140,7 +138,7 @@ public final class GatewayServer {
     public void open(Consumer<RoutesConfig> routes, FrontRoutes frontRoutes) {
         routes.accept(app.unsafe.routes);
         headAsGet();
-        routed.countDown();
+        routed.open();
         if (front != null) {
             front.open(frontRoutes);
         }
@@ -157,10 +155,9 @@ public final class GatewayServer {
                 .forEach(e -> app.unsafe.routes.addHttpHandler(HandlerType.HEAD, e.path, e.handler));
     }
 
-    private void awaitRoutes(Context ctx) throws InterruptedException {
-        if (routed.getCount() > 0) {
-            routed.await();
-        }
+    /** Requests waiting for {@link #open} now (for tests). */
+    int waitingForRoutes() {
+        return routed.waiting();
     }
 
     public static final HandlerType[] PROXIED_METHODS = {
@@ -177,9 +174,9 @@ public final class GatewayServer {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
-    /** Stops serving; calls still waiting for routes that never came are answered 404. */
+    /** Stops serving; calls still waiting for routes that never came are let go as the server closes their connections. */
     public void stop() {
-        routed.countDown();
+        routed.open();
         if (front != null) {
             front.stop();
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
@@ -19,7 +20,6 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,9 +124,11 @@ public final class ReceiptLog implements AutoCloseable {
             }
             lastLine = older.line();
         }
-        TreeMap<String, Object> receipt = CanonicalJson.parse(lastLine);
-        return new ReceiptHead(receipt.get("seq") instanceof Long l ? l : 0, Receipts.hash(lastLine),
-                receipt.get("key") instanceof String k ? k : null, receipt.get("instance") instanceof String id ? id : null);
+        // One streaming pass, as the verifier reads lines: a tree of the receipt would build Jackson's map
+        // deserializers on every start (≈ 30 classes from the jar, tens of ms of a start: docs/STARTUP.md).
+        byte[] line = lastLine.getBytes(StandardCharsets.UTF_8);
+        ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
+        return new ReceiptHead(receipt.seq() != null ? receipt.seq() : 0, Receipts.hash(lastLine), receipt.key(), receipt.instance());
     }
 
     /** The last receipt written: its seq, the hash of its line, this log's key and instance. */
