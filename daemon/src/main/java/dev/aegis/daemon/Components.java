@@ -141,7 +141,7 @@ final class Components implements AutoCloseable {
             this.authenticator = new Authenticator(keys, jwt, clock);
             steps.done("keys");
             this.tokenRoute = new TokenRoute(authenticator, jwt);
-            SqlCreditLedger ledger = new SqlCreditLedger(database, clock, reservationHolder(home));
+            SqlCreditLedger ledger = new SqlCreditLedger(database, clock, ReservationHolder.of(home));
             Spool<CreditGuard.Owed> owedSpool = new Spool<>(home.root().resolve("spool"), "settlements", CreditGuard.Owed.class);
             int charged = CreditGuard.replay(owedSpool, ledger);
             if (charged > 0) {
@@ -208,28 +208,6 @@ final class Components implements AutoCloseable {
             database.close();
             throw e;
         }
-    }
-
-    /**
-     * The name this daemon's credit reservations carry: the same across its restarts (host and home
-     * folder), different for every other daemon sharing the store, so a start releases only the
-     * holds this daemon's crash left (docs/TEAM.md).
-     */
-    static String reservationHolder(AegisHome home) {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            host = "localhost";
-        }
-        byte[] digest;
-        try {
-            digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(home.root().toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        return host.replace("/", "_") + "-" + java.util.HexFormat.of().formatHex(digest, 0, 6);
     }
 
     private static PriceTable joined(CompletableFuture<PriceTable> table) {
