@@ -86,23 +86,23 @@ extract_native() {
   (cd "$staging/native" && "$JAVA_HOME/bin/jar" xf "$1" "$2" && mv "$2" . && rm -rf "${2%%/*}")
 }
 
+# Both are entries of lib/aegis.jar (the CLI, the daemon and their libraries in one jar: docs/STARTUP.md).
+one_jar="$staging/lib/aegis.jar"
+entries="$("$JAVA_HOME/bin/jar" tf "$one_jar" 2>/dev/null || true)"
+
 # SQLite's, instead of by the driver on every start.
-sqlite_jar="$(ls "$staging"/lib/sqlite-jdbc-*.jar 2>/dev/null | head -n1 || true)"
-if [ -n "$sqlite_jar" ]; then
-  folder="$("$JAVA_HOME/bin/java" -cp "$sqlite_jar" org.sqlite.util.OSInfo 2>/dev/null || true)"
-  entry="$("$JAVA_HOME/bin/jar" tf "$sqlite_jar" | grep "^org/sqlite/native/$folder/[^/]*sqlitejdbc[^/]*$" | head -n1 || true)"
-  if [ -n "$folder" ] && [ -n "$entry" ]; then
-    extract_native "$sqlite_jar" "$entry"
-  fi
+folder="$("$JAVA_HOME/bin/java" -cp "$one_jar" org.sqlite.util.OSInfo 2>/dev/null || true)"
+entry="$(grep "^org/sqlite/native/$folder/[^/]*sqlitejdbc[^/]*$" <<< "$entries" | head -n1 || true)"
+if [ -n "$folder" ] && [ -n "$entry" ]; then
+  extract_native "$one_jar" "$entry"
 fi
 
 # AWS-LC's (the receipt signer's): its provider otherwise copies the 9.6 MB library out of its jar
 # into a temporary folder at every daemon start (60–90 ms of CPU), and cannot load it at all where that
 # folder is mounted noexec (receipts are then signed more slowly).
-accp_jar="$(ls "$staging"/lib/AmazonCorrettoCryptoProvider-*.jar 2>/dev/null | head -n1 || true)"
 accp_entry=com/amazon/corretto/crypto/provider/libamazonCorrettoCryptoProvider.so
-if [ -n "$accp_jar" ] && "$JAVA_HOME/bin/jar" tf "$accp_jar" | grep -qx "$accp_entry"; then
-  extract_native "$accp_jar" "$accp_entry"
+if grep -qx "$accp_entry" <<< "$entries"; then
+  extract_native "$one_jar" "$accp_entry"
 fi
 
 # Replace the previous install as a whole, so no stale jar from an older version stays on the class path.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -18,6 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,28 +28,73 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the distribution's lib/ holds (docs/STARTUP.md: every start reads the whole directory of each
- * jar there once): BouncyCastle trimmed to the packages its Ed25519 code reaches, no jar that only
- * holds annotations, and not the Prometheus protobuf format (/metrics writes text; InstallIT scrapes it). That the trimmed jar still signs and verifies receipts, InstallIT shows with the
- * installed launcher.
+ * jar there once): one jar, the CLI, the daemon and their libraries merged, with BouncyCastle trimmed
+ * to the packages its Ed25519 code reaches, nothing of the annotation-only jars nor of the Prometheus
+ * protobuf format (/metrics writes text; InstallIT scrapes it), the libraries' ServiceLoader files
+ * joined, and each library's licence beside it in licenses/. That the trimmed BouncyCastle still
+ * signs and verifies receipts, InstallIT shows with the installed launcher.
  */
 class DistributionJarsIT {
 
-    private static final Path LIB = Path.of(System.getProperty("aegis.projectRoot", ".."), "packaging/target/aegis/lib");
+    private static final Path DISTRIBUTION = Path.of(System.getProperty("aegis.projectRoot", ".."), "packaging/target/aegis");
+    private static final Path LIB = DISTRIBUTION.resolve("lib");
+    private static final Path ONE_JAR = LIB.resolve("aegis.jar");
 
-    private static Path bouncyCastle() throws IOException {
-        try (Stream<Path> jars = Files.list(LIB)) {
-            return jars.filter(j -> j.getFileName().toString().startsWith("bcprov-")).findFirst().orElseThrow();
+    private static List<String> entries() throws IOException {
+        try (ZipFile jar = new ZipFile(ONE_JAR.toFile())) {
+            return jar.stream().map(ZipEntry::getName).toList();
+        }
+    }
+
+    private static String text(String entry) throws IOException {
+        try (ZipFile jar = new ZipFile(ONE_JAR.toFile())) {
+            ZipEntry e = jar.getEntry(entry);
+            assertThat(e).as(entry).isNotNull();
+            return new String(jar.getInputStream(e).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void libIsOneMultiReleaseJarWithoutSignaturesOrModuleDescriptors() throws IOException {
+        try (Stream<Path> files = Files.list(LIB)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("aegis.jar");
+        }
+        try (JarFile jar = new JarFile(ONE_JAR.toFile())) {
+            assertThat(jar.isMultiRelease()).as("Jackson's jars are multi-release").isTrue();
+        }
+        assertThat(entries())
+                .contains("dev/aegis/cli/Main.class", "dev/aegis/daemon/DaemonMain.class", "io/javalin/Javalin.class",
+                        "org/sqlite/JDBC.class", "com/fasterxml/jackson/core/JsonFactory.class")
+                .noneMatch(n -> n.startsWith("META-INF/") && (n.endsWith(".SF") || n.endsWith(".RSA") || n.endsWith(".DSA")))
+                .noneMatch(n -> n.endsWith("module-info.class"));
+    }
+
+    @Test
+    void theLibrariesServiceLoaderFilesAreJoined() throws IOException {
+        // Two jars each named providers of these; merged, one file must name them all.
+        assertThat(text("META-INF/services/java.sql.Driver")).contains("org.postgresql.Driver", "org.sqlite.JDBC");
+        assertThat(text("META-INF/services/com.fasterxml.jackson.core.JsonFactory"))
+                .contains("com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.dataformat.yaml.YAMLFactory");
+    }
+
+    @Test
+    void eachLibrarysLicenceIsKept() throws IOException {
+        Path licenses = DISTRIBUTION.resolve("licenses");
+        for (String library : List.of("slf4j-api", "jackson-databind", "javalin", "postgresql", "HdrHistogram", "caffeine")) {
+            try (Stream<Path> files = Files.walk(licenses.resolve(library))) {
+                assertThat(files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()))
+                        .as(library).anyMatch(n -> n.toUpperCase(java.util.Locale.ROOT).contains("LICENSE"));
+            }
         }
     }
 
     @Test
     void bouncyCastleHoldsItsEd25519CodeAndLittleElse() throws IOException {
-        try (ZipFile jar = new ZipFile(bouncyCastle().toFile())) {
-            assertThat(jar.getEntry("org/bouncycastle/math/ec/rfc8032/Ed25519.class")).isNotNull();
-            assertThat(jar.getEntry("org/bouncycastle/math/ec/rfc7748/X25519Field.class")).isNotNull();
-            assertThat(jar.getEntry("org/bouncycastle/jce/provider/BouncyCastleProvider.class")).isNull();
-            assertThat(jar.size()).as("entries (the whole jar has 6,125)").isLessThan(1_500);
-        }
+        List<String> entries = entries();
+        assertThat(entries).contains("org/bouncycastle/math/ec/rfc8032/Ed25519.class", "org/bouncycastle/math/ec/rfc7748/X25519Field.class")
+                .doesNotContain("org/bouncycastle/jce/provider/BouncyCastleProvider.class");
+        assertThat(entries).filteredOn(n -> n.contains("org/bouncycastle/"))
+                .as("entries (the whole jar has 6,125)").hasSizeLessThan(1_500);
     }
 
     /**
@@ -60,7 +108,7 @@ class DistributionJarsIT {
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
         StringWriter out = new StringWriter();
         int code = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none",
-                "--multi-release", String.valueOf(javaRelease), bouncyCastle().toString());
+                "-include", "org\\.bouncycastle\\..*", "--multi-release", String.valueOf(javaRelease), ONE_JAR.toString());
         assertThat(code).as(out.toString()).isZero();
         Map<String, Set<String>> uses = new HashMap<>();
         Set<String> notFound = new HashSet<>();
@@ -85,13 +133,9 @@ class DistributionJarsIT {
     }
 
     @Test
-    void libHoldsNoAnnotationOnlyJarNorThePrometheusProtobufFormat() throws IOException {
-        try (Stream<Path> jars = Files.list(LIB)) {
-            assertThat(jars.map(j -> j.getFileName().toString()))
-                    .isNotEmpty()
-                    .noneMatch(n -> n.startsWith("checker-qual-") || n.startsWith("annotations-")
-                            || n.startsWith("jspecify-") || n.startsWith("error_prone_annotations-")
-                            || n.startsWith("prometheus-metrics-exposition-formats-"));
-        }
+    void holdsNothingOfTheAnnotationOnlyJarsNorThePrometheusProtobufFormat() throws IOException {
+        assertThat(entries()).noneMatch(n -> n.startsWith("org/checkerframework/") || n.startsWith("org/jetbrains/annotations/")
+                || n.startsWith("org/jspecify/") || n.startsWith("com/google/errorprone/annotations/")
+                || n.startsWith("io/prometheus/metrics/expositionformats/generated/"));
     }
 }
