@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * checked as for model calls. The gateway answers
  * {@code initialize} (negotiating the protocol revision), {@code ping} and {@code tools/list}
  * (the key's allowed tools, once the server's tools match their approval) itself, governs and
- * records {@code tools/call} ({@link ToolCall}), and relays other requests (resources, prompts,
- * completion). Answers are JSON, or one SSE event for a client that accepts only
+ * records {@code tools/call} and relays other requests (resources, prompts, completion), governed and
+ * recorded the same way ({@link ToolCall}). Answers are JSON, or one SSE event for a client that accepts only
  * {@code text/event-stream}; {@code GET} (a server-to-client stream) is 405: the gateway sends no
  * server-initiated messages.
  */
@@ -167,14 +167,14 @@ public final class McpRoute {
         switch (method.asText()) {
             case "ping" -> answer(ctx, 200, result(id, Json.mapper().createObjectNode()));
             case "tools/list" -> answer(ctx, 200, relayed(id, () -> toolsList(c)));
-            case "tools/call" -> {
-                byte[] out = new ToolCall(parts, c.config(), c.key(), ctx::header, c.server(), RequestIds.of(ctx))
+            // tools/call and every other method go to the server, checked and recorded (ToolCall).
+            default -> {
+                byte[] out = new ToolCall(parts, c.config(), c.key(), ctx::header, c.server(), RequestIds.of(ctx), method.asText())
                         .run(body, params, (response, failure) -> bytes(failure != null
                                 ? error(id, failure.rpcCode(), failure.code(), failure.getMessage())
                                 : withId(response, id)));
                 answerBytes(ctx, 200, out);
             }
-            default -> answer(ctx, 200, relayed(id, () -> withId(relay(c, method.asText(), params), id)));
         }
     }
 
@@ -215,33 +215,6 @@ public final class McpRoute {
             }
         }
         return caps;
-    }
-
-    /**
-     * A method other than the tools' (resources, prompts, completion, ...), relayed as it is: for a key
-     * that may use some of the server's tools, once those are approved, with what goes out and what
-     * comes back scanned for secrets as a tool call's are.
-     */
-    private JsonNode relay(Caller c, String method, JsonNode params) {
-        String serverName = c.server().config().name();
-        List<ObjectNode> tools = c.server().currentTools();
-        parts.pins().check(serverName, tools);
-        if (tools.stream().noneMatch(t -> c.config().mcp().allows(c.key().id(), c.key().name(), serverName,
-                t.path("name").asText()))) {
-            throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
-                    "this key may use none of the tools of '" + serverName + "', so nothing else of it either");
-        }
-        Map<String, Integer> found = new java.util.TreeMap<>();
-        JsonNode sent = params == null ? null
-                : ToolCall.scanned(parts.secrets(), c.config(), c.key(), params, "the " + method + " call's params", found);
-        JsonNode response = c.server().request(method, sent);
-        if (!response.has("result")) {
-            return response;
-        }
-        ObjectNode copy = response.deepCopy();
-        copy.set("result", ToolCall.scanned(parts.secrets(), c.config(), c.key(), response.get("result"),
-                "the " + method + " call's result", found));
-        return copy;
     }
 
     /** The server's tools this key may see; the whole server is refused when its tools are not the approved ones. */

@@ -26,7 +26,8 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * One {@code tools/call} through the gateway, in order: the tenant and run the caller names
+ * One request the gateway forwards to an MCP server, {@code tools/call} or a relayed method
+ * ({@code resources/read}, {@code prompts/get}, ...: {@link #relay}). A {@code tools/call}, in order: the tenant and run the caller names
  * ({@link CallerScope}) and the coding agent's session headers, checked as on model calls (400
  * {@code invalid_request}, 403 {@code tenant_not_allowed} / {@code run_not_allowed}), the key's
  * allowlist, its tool-call rate, the server's pinned tools, the arguments through the secret scanner,
@@ -35,6 +36,11 @@ import java.util.function.UnaryOperator;
  * receipts are on, a live event, and the tool-call metrics. A record names the tool only when it is one of
  * the server's approved tools, and {@link #UNKNOWN_TOOL} otherwise: the name is the client's own string,
  * which could be anything (a secret included).
+ *
+ * <p>A relayed method goes through the same scope, session, records and rate checks, then only to a
+ * key that may use at least one of the server's approved tools, its params and result through the
+ * scanner, and is recorded the same way with the method as the tool, in parentheses
+ * ({@code (resources/read)}; a method outside MCP's own is {@link #OTHER_METHOD}).
  */
 final class ToolCall {
 
@@ -45,12 +51,24 @@ final class ToolCall {
     /** What a record names a tool that is not one of the server's approved tools (no MCP tool has this name). */
     static final String UNKNOWN_TOOL = "(unknown)";
 
+    static final String TOOLS_CALL = "tools/call";
+
+    /** MCP's methods a server's clients send, other than the tools' and the session's, as records name them. */
+    private static final java.util.Set<String> RELAYED_METHODS = java.util.Set.of("resources/list",
+            "resources/templates/list", "resources/read", "resources/subscribe", "resources/unsubscribe", "prompts/list",
+            "prompts/get", "completion/complete", "logging/setLevel");
+
+    /** What a record names a relayed method that is not one of MCP's own (any string a client sends). */
+    static final String OTHER_METHOD = "(other method)";
+
     private final Parts parts;
     private final AegisConfig config;
     private final KeyRecord key;
     private final UnaryOperator<String> headers;
     private final McpUpstream server;
     private final String requestId;
+    /** {@link #TOOLS_CALL} or a method relayed as it is. */
+    private final String method;
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Map<String, Integer> secretCounts = new TreeMap<>();
@@ -64,13 +82,14 @@ final class ToolCall {
 
     /** @param headers the request's headers by name: the coding agent's session, as on model calls ({@link AgentHeaders}) */
     ToolCall(Parts parts, AegisConfig config, KeyRecord key, UnaryOperator<String> headers, McpUpstream server,
-            String requestId) {
+            String requestId, String method) {
         this.parts = parts;
         this.config = config;
         this.key = key;
         this.headers = headers;
         this.server = server;
         this.requestId = requestId;
+        this.method = method;
         this.tenant = key.tenant(); // a call refused for its scope is recorded under the key's own
         this.runId = key.runId();
     }
@@ -84,7 +103,7 @@ final class ToolCall {
     byte[] run(byte[] request, JsonNode params, Answer answer) {
         byte[] answerBytes = null;
         try {
-            JsonNode response = call(params);
+            JsonNode response = TOOLS_CALL.equals(method) ? call(params) : relay(params);
             answerBytes = answer.of(response, null);
         } catch (McpFailure f) {
             status = f.status();
@@ -114,27 +133,12 @@ final class ToolCall {
         }
         String requested = name.asText();
         tool = parts.pins().pinned(serverName, requested) ? requested : UNKNOWN_TOOL;
-        CallerScope scope = CallerScope.of(key, headers.apply(CallerScope.TENANT_HEADER), headers.apply(CallerScope.RUN_HEADER));
-        tenant = scope.tenant();
-        runId = scope.run();
-        agentSession = AgentHeaders.of(headers);
-        if (parts.recorder().full()) {
-            throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
-                    "Aegis cannot write its records right now, so it takes no tool call that would go unrecorded; retry shortly");
-        }
+        admit();
         if (!config.mcp().allows(key.id(), key.name(), serverName, requested)) {
             throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
                     "unknown tool: '" + requested + "' is not among the tools this key may use on '" + serverName + "'");
         }
-        int perMinute = config.mcp().toolCallsPerMinute(key.id(), key.name());
-        if (perMinute > 0) {
-            RateLimiter.Verdict v = parts.limiter().acquire("mcp:" + key.id(),
-                    List.of(new RateLimitRule(Duration.ofMinutes(1), perMinute, 0, false)));
-            if (v != null && !v.allowed()) {
-                throw new McpFailure(McpFailure.SERVER_ERROR - 5, "rate_limited", 429, "this key may make " + perMinute
-                        + " tool calls a minute (mcp.tool_calls_per_minute); retry in " + v.retryAfterMs() + " ms");
-            }
-        }
+        rateLimit();
         List<ObjectNode> tools = server.currentTools();
         parts.pins().check(serverName, tools);
         if (tools.stream().noneMatch(t -> requested.equals(t.path("name").asText()))) {
@@ -143,12 +147,12 @@ final class ToolCall {
         }
         ObjectNode forwarded = params.deepCopy();
         if (forwarded.has("arguments")) {
-            forwarded.set("arguments", scanned(forwarded.get("arguments"), "arguments"));
+            forwarded.set("arguments", scanned(forwarded.get("arguments"), "the tool call's arguments"));
         }
-        JsonNode response = server.request("tools/call", forwarded);
+        JsonNode response = server.request(TOOLS_CALL, forwarded);
         if (response.has("result")) {
             ObjectNode copy = response.deepCopy();
-            copy.set("result", scanned(response.get("result"), "result"));
+            copy.set("result", scanned(response.get("result"), "the tool call's result"));
             if (copy.get("result").path("isError").asBoolean(false)) {
                 errorCode = "tool_error";
             }
@@ -159,9 +163,63 @@ final class ToolCall {
         return response;
     }
 
+    /**
+     * A method other than the tools' (resources, prompts, completion, ...), relayed as it is: for a key
+     * that may use some of the server's tools, once those are approved, with what goes out and what
+     * comes back scanned for secrets as a tool call's are.
+     */
+    private JsonNode relay(JsonNode params) {
+        String serverName = server.config().name();
+        tool = RELAYED_METHODS.contains(method) ? "(" + method + ")" : OTHER_METHOD;
+        admit();
+        List<ObjectNode> tools = server.currentTools();
+        parts.pins().check(serverName, tools);
+        if (tools.stream().noneMatch(t -> config.mcp().allows(key.id(), key.name(), serverName, t.path("name").asText()))) {
+            throw new McpFailure(McpFailure.INVALID_PARAMS, "tool_not_allowed", 403,
+                    "this key may use none of the tools of '" + serverName + "', so nothing else of it either");
+        }
+        rateLimit();
+        String what = "the " + method.substring(0, Math.min(64, method.length())) + " call's ";
+        JsonNode response = server.request(method, params == null ? null : scanned(params, what + "params"));
+        if (!response.has("result")) {
+            status = 502;
+            errorCode = "mcp_error";
+            return response;
+        }
+        ObjectNode copy = response.deepCopy();
+        copy.set("result", scanned(response.get("result"), what + "result"));
+        return copy;
+    }
+
+    /** The tenant and run the caller names, the agent's session, and room in the records: as on model calls. */
+    private void admit() {
+        CallerScope scope = CallerScope.of(key, headers.apply(CallerScope.TENANT_HEADER), headers.apply(CallerScope.RUN_HEADER));
+        tenant = scope.tenant();
+        runId = scope.run();
+        agentSession = AgentHeaders.of(headers);
+        if (parts.recorder().full()) {
+            throw new McpFailure(McpFailure.SERVER_ERROR - 7, "records_unavailable", 503,
+                    "Aegis cannot write its records right now, so it takes no MCP request that would go unrecorded; retry shortly");
+        }
+    }
+
+    /** The key's {@code mcp.tool_calls_per_minute}: tool calls and relayed requests alike. */
+    private void rateLimit() {
+        int perMinute = config.mcp().toolCallsPerMinute(key.id(), key.name());
+        if (perMinute > 0) {
+            RateLimiter.Verdict v = parts.limiter().acquire("mcp:" + key.id(),
+                    List.of(new RateLimitRule(Duration.ofMinutes(1), perMinute, 0, false)));
+            if (v != null && !v.allowed()) {
+                throw new McpFailure(McpFailure.SERVER_ERROR - 5, "rate_limited", 429, "this key may make " + perMinute
+                        + " tool calls a minute (mcp.tool_calls_per_minute; other requests to MCP servers count too); retry in "
+                        + v.retryAfterMs() + " ms");
+            }
+        }
+    }
+
     /** The value as it may pass: unchanged, or redacted; in block mode a secret refuses the call. */
     private JsonNode scanned(JsonNode value, String what) {
-        return scanned(parts.secrets(), config, key, value, "the tool call's " + what, secretCounts);
+        return scanned(parts.secrets(), config, key, value, what, secretCounts);
     }
 
     /**

@@ -169,6 +169,37 @@ class McpGatewayIT {
         String elsewhere = gw.mintKey(new NewKey("elsewhere", "default", false, List.of(), null, null, null, null));
         assertThat(rpc(elsewhere, "resources/list", null).at("/error/message").asText())
                 .contains("may use none of the tools of 'tools'");
+        // A method outside MCP's own is relayed too; the client's string reaches no record.
+        rpc(gw.clientKey, "x/AKIAIOSFODNN7EXAMPLE", null);
+
+        // Each of them is recorded as a tool call is, the method standing for the tool.
+        List<Map<String, Object>> rows = toolRows();
+        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(resources/list)")
+                .containsEntry("error_code", "mcp_server_not_approved"));
+        assertThat(rows).anySatisfy(r -> {
+            assertThat(r).containsEntry("mcp_tool", "(resources/list)").containsEntry("status", 502)
+                    .containsEntry("error_code", "mcp_error").containsEntry("provider", "mcp:tools");
+            assertThat((Long) r.get("receipt_seq")).isPositive();
+        });
+        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(resources/read)")
+                .containsEntry("status", 403).containsEntry("error_code", "secret_detected")
+                .extractingByKey("secret_findings").asString().contains("aws_access_key"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(resources/list)")
+                .containsEntry("status", 403).containsEntry("error_code", "tool_not_allowed"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(other method)"));
+        assertThat(rows).extracting(r -> String.valueOf(r.get("mcp_tool"))).noneMatch(t -> t.contains("AKIA"));
+    }
+
+    @Test
+    void otherMethodsCountAgainstTheKeysToolCallRate() throws Exception {
+        start("");
+        approve("tools");
+        String metered = gw.mintKey(new NewKey("metered", "default", false, List.of(), null, null, null, null));
+        call(client(metered), "echo", Map.of("text", "1"));
+        assertThat(rpc(metered, "prompts/list", null).at("/error/message").asText()).doesNotContain("tool calls a minute");
+        assertThat(rpc(metered, "resources/list", null).at("/error/message").asText()).contains("2 tool calls a minute");
+        assertThatThrownBy(() -> call(client(metered), "echo", Map.of("text", "3"))).hasMessageContaining("2 tool calls a minute");
+        assertThat(toolRows()).filteredOn(r -> "rate_limited".equals(r.get("error_code"))).hasSize(2);
     }
 
     @Test
