@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import io.javalin.http.HandlerType;
@@ -174,9 +175,14 @@ public final class GatewayServer {
         return ((ServerConnector) app.jettyServer().server().getConnectors()[0]).getLocalPort();
     }
 
-    /** Stops serving; calls still waiting for routes that never came are let go as the server closes their connections. */
+    /** Stops serving; calls still waiting for routes that never came get 503 {@code shutting_down}. */
     public void stop() {
-        routed.open();
+        routed.closeWithoutRoutes();
+        try {
+            routed.awaitAnswered(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (front != null) {
             front.stop();
         }

@@ -69,4 +69,20 @@ class GatewayServerTest {
         assertThat(posted.body()).isEqualTo("routed post");
         assertThat(server.waitingForRoutes()).isZero();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/v1/chat/completions", "/v1/messages"})
+    void aStartThatEndsBeforeTheRoutesCameAnswersTheWaitingCalls503(String path) throws Exception {
+        server = GatewayServer.listen(loopback(true), new CallsAtWork());
+        CompletableFuture<HttpResponse<String>> post = send("POST", path);
+        awaitWaiting(1);
+
+        server.stop();
+        server = null;
+
+        HttpResponse<String> got = post.get(20, TimeUnit.SECONDS);
+        assertThat(got.statusCode()).isEqualTo(503);
+        assertThat(got.body()).contains("\"shutting_down\"", "stopped before it was ready");
+        assertThat(got.body().startsWith("{\"type\":\"error\"")).as(got.body()).isEqualTo(path.equals("/v1/messages"));
+    }
 }
