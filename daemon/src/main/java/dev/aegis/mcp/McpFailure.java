@@ -7,6 +7,8 @@ package dev.aegis.mcp;
  */
 final class McpFailure extends RuntimeException {
 
+    /** JSON-RPC's "method not found". */
+    static final int METHOD_NOT_FOUND = -32601;
     /** JSON-RPC's "invalid params", which MCP uses for an unknown tool. */
     static final int INVALID_PARAMS = -32602;
     /** JSON-RPC's range for implementation-defined server errors. */

@@ -44,6 +44,8 @@ public final class McpRoute {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
+    /** What the gateway answers itself; every other request goes to the server through {@link ToolCall}. */
+    private static final java.util.Set<String> ANSWERED_HERE = java.util.Set.of("initialize", "ping", "tools/list");
 
     private final Supplier<AegisConfig> config;
     private final Authenticator authenticator;
@@ -133,10 +135,11 @@ public final class McpRoute {
         }
         JsonNode method = msg.get("method");
         JsonNode id = msg.get("id");
-        boolean toolCall = method != null && "tools/call".equals(method.asText()) && id != null && !id.isNull();
-        if (!toolCall) {
-            // Checked as on model calls (400 invalid_request, 403 for another tenant or run); a tool call checks
-            // them itself, so its refusal is recorded.
+        boolean toServer = method != null && method.isTextual() && id != null && !id.isNull()
+                && !ANSWERED_HERE.contains(method.asText());
+        if (!toServer) {
+            // Checked as on model calls (400 invalid_request, 403 for another tenant or run); a request that
+            // goes to the server checks them itself (ToolCall), so its refusal is recorded.
             CallerScope.of(c.key(), ctx.header(CallerScope.TENANT_HEADER), ctx.header(CallerScope.RUN_HEADER));
             AgentHeaders.of(ctx::header);
         }

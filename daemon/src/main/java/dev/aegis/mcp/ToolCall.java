@@ -40,7 +40,9 @@ import java.util.function.UnaryOperator;
  * <p>A relayed method goes through the same scope, session, records and rate checks, then only to a
  * key that may use at least one of the server's approved tools, its params and result through the
  * scanner, and is recorded the same way with the method as the tool, in parentheses
- * ({@code (resources/read)}; a method outside MCP's own is {@link #OTHER_METHOD}).
+ * ({@code (resources/read)}). A method outside MCP's own is not relayed (its name is the client's
+ * string, which could carry a secret to the server): refused {@code method_not_found} and recorded
+ * as {@link #OTHER_METHOD}. A server's error answer goes through the scanner too.
  */
 final class ToolCall {
 
@@ -149,6 +151,12 @@ final class ToolCall {
         if (forwarded.has("arguments")) {
             forwarded.set("arguments", scanned(forwarded.get("arguments"), "the tool call's arguments"));
         }
+        // Whatever else the client put in params (_meta, fields of its own) goes to the server too.
+        ObjectNode rest = forwarded.deepCopy();
+        rest.remove(List.of("name", "arguments"));
+        if (!rest.isEmpty()) {
+            scanned(rest, "the tool call's params").properties().forEach(e -> forwarded.set(e.getKey(), e.getValue()));
+        }
         JsonNode response = server.request(TOOLS_CALL, forwarded);
         if (response.has("result")) {
             ObjectNode copy = response.deepCopy();
@@ -160,7 +168,7 @@ final class ToolCall {
         }
         status = 502;
         errorCode = "mcp_error";
-        return response;
+        return scannedError(response, "the tool call's error");
     }
 
     /**
@@ -170,8 +178,15 @@ final class ToolCall {
      */
     private JsonNode relay(JsonNode params) {
         String serverName = server.config().name();
-        tool = RELAYED_METHODS.contains(method) ? "(" + method + ")" : OTHER_METHOD;
+        boolean known = RELAYED_METHODS.contains(method);
+        tool = known ? "(" + method + ")" : OTHER_METHOD;
         admit();
+        if (!known) {
+            // Not relayed: its name is the client's own string, which could carry anything to the server.
+            throw new McpFailure(McpFailure.METHOD_NOT_FOUND, "method_not_found", 404,
+                    "Aegis relays MCP's own methods only (" + String.join(", ", new java.util.TreeSet<>(RELAYED_METHODS))
+                            + ", and the tools'); this one is not among them");
+        }
         List<ObjectNode> tools = server.currentTools();
         parts.pins().check(serverName, tools);
         if (tools.stream().noneMatch(t -> config.mcp().allows(key.id(), key.name(), serverName, t.path("name").asText()))) {
@@ -179,15 +194,25 @@ final class ToolCall {
                     "this key may use none of the tools of '" + serverName + "', so nothing else of it either");
         }
         rateLimit();
-        String what = "the " + method.substring(0, Math.min(64, method.length())) + " call's ";
+        String what = "the " + method + " call's ";
         JsonNode response = server.request(method, params == null ? null : scanned(params, what + "params"));
         if (!response.has("result")) {
             status = 502;
             errorCode = "mcp_error";
-            return response;
+            return scannedError(response, what + "error");
         }
         ObjectNode copy = response.deepCopy();
         copy.set("result", scanned(response.get("result"), what + "result"));
+        return copy;
+    }
+
+    /** A server's JSON-RPC error, its message and data through the scanner as a result's are. */
+    private JsonNode scannedError(JsonNode response, String what) {
+        if (!response.has("error")) {
+            return response;
+        }
+        ObjectNode copy = response.deepCopy();
+        copy.set("error", scanned(response.get("error"), what));
         return copy;
     }
 

@@ -139,6 +139,11 @@ class McpGatewayIT {
 
     /** Initializes a session with plain HTTP, then sends one JSON-RPC request in it: the answer's body. */
     private JsonNode rpc(String key, String method, String params) throws Exception {
+        return rpcWith(key, method, params);
+    }
+
+    /** {@link #rpc}, the request sent with the extra headers (name, value, ...). */
+    private JsonNode rpcWith(String key, String method, String params, String... headers) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> init = http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
@@ -149,6 +154,7 @@ class McpGatewayIT {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/tools"))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
                 .header("Mcp-Session-Id", session)
+                .headers(headers.length == 0 ? new String[] {"X-Test", "1"} : headers)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"" + method + "\""
                         + (params == null ? "" : ",\"params\":" + params) + "}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -169,8 +175,9 @@ class McpGatewayIT {
         String elsewhere = gw.mintKey(new NewKey("elsewhere", "default", false, List.of(), null, null, null, null));
         assertThat(rpc(elsewhere, "resources/list", null).at("/error/message").asText())
                 .contains("may use none of the tools of 'tools'");
-        // A method outside MCP's own is relayed too; the client's string reaches no record.
-        rpc(gw.clientKey, "x/AKIAIOSFODNN7EXAMPLE", null);
+        // A method outside MCP's own is not relayed (its name could carry a secret to the server), and is recorded
+        // without the client's string.
+        assertThat(rpc(gw.clientKey, "x/AKIAIOSFODNN7EXAMPLE", null).at("/error/data/code").asText()).isEqualTo("method_not_found");
 
         // Each of them is recorded as a tool call is, the method standing for the tool.
         List<Map<String, Object>> rows = toolRows();
@@ -186,7 +193,12 @@ class McpGatewayIT {
                 .extractingByKey("secret_findings").asString().contains("aws_access_key"));
         assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(resources/list)")
                 .containsEntry("status", 403).containsEntry("error_code", "tool_not_allowed"));
-        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(other method)"));
+        assertThat(rows).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(other method)")
+                .containsEntry("status", 404).containsEntry("error_code", "method_not_found"));
+        // Refused for the tenant it names: still recorded, as a tool call is.
+        rpcWith(gw.clientKey, "resources/list", null, "x-tenant-id", "someone-else");
+        assertThat(toolRows()).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "(resources/list)")
+                .containsEntry("error_code", "tenant_not_allowed"));
         assertThat(rows).extracting(r -> String.valueOf(r.get("mcp_tool"))).noneMatch(t -> t.contains("AKIA"));
     }
 
@@ -271,6 +283,15 @@ class McpGatewayIT {
                 .hasMessageContaining("result holds a secret (github_token)").hasMessageNotContaining(TestMcpServer.LEAKED);
         assertThatThrownBy(() -> call(blocked, "echo", Map.of("text", "key " + TestMcpServer.LEAKED)))
                 .hasMessageContaining("arguments holds a secret");
+        // Whatever else params hold goes to the server too, and is scanned as the arguments are.
+        assertThat(rpc(blocking, "tools/call", "{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"},\"_meta\":{\"k\":\""
+                + TestMcpServer.LEAKED + "\"}}").at("/error/message").asText()).contains("the tool call's params holds a secret");
+        // A server's error answer comes back through the scanner as a result does.
+        JsonNode failed = rpc(gw.clientKey, "tools/call", "{\"name\":\"leak\",\"arguments\":{\"as\":\"error\"}}");
+        assertThat(failed.toString()).doesNotContain(TestMcpServer.LEAKED);
+        assertThat(failed.at("/error/message").asText()).as(failed.toString()).contains("[REDACTED:github_token]");
+        assertThat(rpc(blocking, "tools/call", "{\"name\":\"leak\",\"arguments\":{\"as\":\"error\"}}").toString())
+                .contains("the tool call's error holds a secret").doesNotContain(TestMcpServer.LEAKED);
 
         assertThat(toolRows()).anySatisfy(r -> assertThat(r).containsEntry("mcp_tool", "leak")
                 .containsEntry("error_code", "secret_detected")

@@ -56,8 +56,12 @@ public final class TestMcpServer {
         List<SyncToolSpecification> tools = new ArrayList<>();
         tools.add(tool("echo", "Returns its text", echoSchema,
                 req -> text(String.valueOf(req.arguments().get("text")))));
-        tools.add(tool("leak", "Returns a configuration value", Map.of("type", "object"),
-                req -> text("the token is " + LEAKED)));
+        tools.add(tool("leak", "Returns a configuration value", Map.of("type", "object"), req -> {
+            if ("error".equals(req.arguments().get("as"))) {
+                throw new IllegalStateException("the token is " + LEAKED); // a JSON-RPC error answer that leaks
+            }
+            return text("the token is " + LEAKED);
+        }));
         tools.add(tool("slow", "Answers after 30 seconds", Map.of("type", "object"), req -> {
             try {
                 Thread.sleep(30_000);
