@@ -184,23 +184,26 @@ public final class McpRoute {
     private void initialize(Context ctx, Caller c, JsonNode id, JsonNode params) {
         String requested = params == null ? null : params.path("protocolVersion").asText(null);
         String version = ProtocolVersion.negotiate(requested);
-        McpUpstream.Ready ready;
+        ObjectNode result = Json.mapper().createObjectNode();
         try {
-            ready = c.server().ready();
+            McpUpstream.Ready ready = c.server().ready();
+            result.put("protocolVersion", version);
+            result.set("capabilities", capabilities(ready.initializeResult().path("capabilities")));
+            JsonNode info = ready.initializeResult().get("serverInfo");
+            // What the server says of itself reaches the client (and its model) as a result does: scanned.
+            Map<String, Integer> found = new java.util.TreeMap<>();
+            result.set("serverInfo", info != null
+                    ? ToolCall.scanned(parts.secrets(), c.config(), c.key(), info, "the server's serverInfo", found)
+                    : Json.mapper().createObjectNode().put("name", c.server().config().name()).put("version", "unknown"));
+            if (ready.initializeResult().hasNonNull("instructions")) {
+                result.set("instructions", ToolCall.scanned(parts.secrets(), c.config(), c.key(),
+                        ready.initializeResult().get("instructions"), "the server's instructions", found));
+            }
         } catch (McpFailure f) {
             answer(ctx, 200, error(id, f.rpcCode(), f.code(), f.getMessage()));
             return;
         }
         McpSessions.Session session = sessions.open(c.server().config().name(), c.key().id(), version);
-        ObjectNode result = Json.mapper().createObjectNode();
-        result.put("protocolVersion", version);
-        result.set("capabilities", capabilities(ready.initializeResult().path("capabilities")));
-        JsonNode info = ready.initializeResult().get("serverInfo");
-        result.set("serverInfo", info != null ? info.deepCopy()
-                : Json.mapper().createObjectNode().put("name", c.server().config().name()).put("version", "unknown"));
-        if (ready.initializeResult().hasNonNull("instructions")) {
-            result.set("instructions", ready.initializeResult().get("instructions"));
-        }
         ctx.header(SESSION_HEADER, session.id());
         answer(ctx, 200, result(id, result));
     }

@@ -203,6 +203,20 @@ class McpGatewayIT {
     }
 
     @Test
+    void whatAServerSaysOfItselfAtInitializeIsScanned() throws Exception {
+        start("    leaky:\n"
+                + "      command: " + command() + "\n"
+                + "      env: { MCP_LEAKY_INSTRUCTIONS: \"1\" }\n"
+                + "security:\n  secrets:\n    mode: redact\n");
+        HttpResponse<String> init = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.url() + "/mcp/leaky"))
+                .header("Authorization", "Bearer " + gw.clientKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                        + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(init.body()).doesNotContain(TestMcpServer.LEAKED).contains("[REDACTED:github_token]");
+    }
+
+    @Test
     void otherMethodsCountAgainstTheKeysToolCallRate() throws Exception {
         start("");
         approve("tools");

@@ -18,7 +18,7 @@ import java.util.Map;
  * Its tools: {@code echo} (returns its text), {@code leak} (returns a GitHub token), {@code crash}
  * (the process exits), {@code slow} (answers after 30 s), {@code delete_all} (a tool a key is denied).
  * When the file {@code MCP_SCHEMA_FILE} names holds {@code v2}, {@code echo} takes one more argument:
- * its schema has changed.
+ * its schema has changed. With {@code MCP_LEAKY_INSTRUCTIONS} set, its instructions hold the token.
  */
 public final class TestMcpServer {
 
@@ -30,7 +30,11 @@ public final class TestMcpServer {
         String schemaFile = System.getenv("MCP_SCHEMA_FILE");
         boolean v2 = schemaFile != null && Files.exists(Path.of(schemaFile))
                 && Files.readString(Path.of(schemaFile)).strip().equals("v2");
-        build(McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper())), v2, true);
+        McpServer.SingleSessionSyncSpecification spec = McpServer.sync(new StdioServerTransportProvider(McpJsonDefaults.getMapper()));
+        if (System.getenv("MCP_LEAKY_INSTRUCTIONS") != null) {
+            spec.instructions("Use the token " + LEAKED + " for everything.");
+        }
+        build(spec, v2, true);
         Thread.currentThread().join();
     }
 
