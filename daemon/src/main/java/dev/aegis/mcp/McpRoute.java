@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * {@code initialize} (negotiating the protocol revision), {@code ping} and {@code tools/list}
  * (the key's allowed tools, once the server's tools match their approval) itself, governs and
  * records {@code tools/call} and relays other requests (resources, prompts, completion), governed and
- * recorded the same way ({@link ToolCall}). Answers are JSON, or one SSE event for a client that accepts only
+ * recorded the same way ({@link ServerRequest}). Answers are JSON, or one SSE event for a client that accepts only
  * {@code text/event-stream}; {@code GET} (a server-to-client stream) is 405: the gateway sends no
  * server-initiated messages.
  */
@@ -44,7 +44,7 @@ public final class McpRoute {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
-    /** What the gateway answers itself; every other request goes to the server through {@link ToolCall}. */
+    /** What the gateway answers itself; every other request goes to the server through {@link ServerRequest}. */
     private static final java.util.Set<String> ANSWERED_HERE = java.util.Set.of("initialize", "ping", "tools/list");
 
     private final Supplier<AegisConfig> config;
@@ -52,7 +52,7 @@ public final class McpRoute {
     private final RouteAdmission admission;
     private final InFlightRequests inFlight;
     private final McpServers servers;
-    private final ToolCall.Parts parts;
+    private final ServerRequest.Parts parts;
     private final McpSessions sessions = new McpSessions();
 
     public McpRoute(Supplier<AegisConfig> config, Authenticator authenticator, RouteAdmission admission, InFlightRequests inFlight,
@@ -63,7 +63,7 @@ public final class McpRoute {
         this.admission = admission;
         this.inFlight = inFlight;
         this.servers = servers;
-        this.parts = new ToolCall.Parts(new ToolPins(pins), new dev.aegis.admission.RateLimiter(System::nanoTime),
+        this.parts = new ServerRequest.Parts(new ToolPins(pins), new dev.aegis.admission.RateLimiter(System::nanoTime),
                 new dev.aegis.security.SecretGuard(), recorder, events, metrics);
     }
 
@@ -139,7 +139,7 @@ public final class McpRoute {
                 && !ANSWERED_HERE.contains(method.asText());
         if (!toServer) {
             // Checked as on model calls (400 invalid_request, 403 for another tenant or run); a request that
-            // goes to the server checks them itself (ToolCall), so its refusal is recorded.
+            // goes to the server checks them itself (ServerRequest), so its refusal is recorded.
             CallerScope.of(c.key(), ctx.header(CallerScope.TENANT_HEADER), ctx.header(CallerScope.RUN_HEADER));
             AgentHeaders.of(ctx::header);
         }
@@ -170,9 +170,9 @@ public final class McpRoute {
         switch (method.asText()) {
             case "ping" -> answer(ctx, 200, result(id, Json.mapper().createObjectNode()));
             case "tools/list" -> answer(ctx, 200, relayed(id, () -> toolsList(c)));
-            // tools/call and every other method go to the server, checked and recorded (ToolCall).
+            // tools/call and every other method go to the server, checked and recorded (ServerRequest).
             default -> {
-                byte[] out = new ToolCall(parts, c.config(), c.key(), ctx::header, c.server(), RequestIds.of(ctx), method.asText())
+                byte[] out = new ServerRequest(parts, c.config(), c.key(), ctx::header, c.server(), RequestIds.of(ctx), method.asText())
                         .run(body, params, (response, failure) -> bytes(failure != null
                                 ? error(id, failure.rpcCode(), failure.code(), failure.getMessage())
                                 : withId(response, id)));
@@ -193,10 +193,10 @@ public final class McpRoute {
             // What the server says of itself reaches the client (and its model) as a result does: scanned.
             Map<String, Integer> found = new java.util.TreeMap<>();
             result.set("serverInfo", info != null
-                    ? ToolCall.scanned(parts.secrets(), c.config(), c.key(), info, "the server's serverInfo", found)
+                    ? ServerRequest.scanned(parts.secrets(), c.config(), c.key(), info, "the server's serverInfo", found)
                     : Json.mapper().createObjectNode().put("name", c.server().config().name()).put("version", "unknown"));
             if (ready.initializeResult().hasNonNull("instructions")) {
-                result.set("instructions", ToolCall.scanned(parts.secrets(), c.config(), c.key(),
+                result.set("instructions", ServerRequest.scanned(parts.secrets(), c.config(), c.key(),
                         ready.initializeResult().get("instructions"), "the server's instructions", found));
             }
         } catch (McpFailure f) {

@@ -30,8 +30,8 @@ import java.util.function.UnaryOperator;
  * ({@code resources/read}, {@code prompts/get}, ...: {@link #relay}). A {@code tools/call}, in order: the tenant and run the caller names
  * ({@link CallerScope}) and the coding agent's session headers, checked as on model calls (400
  * {@code invalid_request}, 403 {@code tenant_not_allowed} / {@code run_not_allowed}), the key's
- * allowlist, its tool-call rate, the server's pinned tools, the arguments through the secret scanner,
- * the call, the result through the scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
+ * allowlist, its tool-call rate, the server's pinned tools, the arguments (and the rest of its
+ * params) through the secret scanner, the call, the result (or the server's error) through the scanner. Whatever the outcome, the call is recorded: a usage row (route {@code /mcp/<server>},
  * provider {@code mcp:<server>}, model the tool, the tenant, run and agent's session), a signed receipt when
  * receipts are on, a live event, and the tool-call metrics. A record names the tool only when it is one of
  * the server's approved tools, and {@link #UNKNOWN_TOOL} otherwise: the name is the client's own string,
@@ -44,9 +44,9 @@ import java.util.function.UnaryOperator;
  * string, which could carry a secret to the server): refused {@code method_not_found} and recorded
  * as {@link #OTHER_METHOD}. A server's error answer goes through the scanner too.
  */
-final class ToolCall {
+final class ServerRequest {
 
-    /** What the gateway needs for every tool call. */
+    /** What the gateway needs for every request to a server. */
     record Parts(ToolPins pins, RateLimiter limiter, SecretGuard secrets, CallRecorder recorder, EventBus events,
             GatewayMetrics metrics) {}
 
@@ -83,7 +83,7 @@ final class ToolCall {
     private String errorCode;
 
     /** @param headers the request's headers by name: the coding agent's session, as on model calls ({@link AgentHeaders}) */
-    ToolCall(Parts parts, AegisConfig config, KeyRecord key, UnaryOperator<String> headers, McpUpstream server,
+    ServerRequest(Parts parts, AegisConfig config, KeyRecord key, UnaryOperator<String> headers, McpUpstream server,
             String requestId, String method) {
         this.parts = parts;
         this.config = config;
