@@ -33,11 +33,14 @@ def one(aegis, env, port, key):
     before = os.times()
     cli = subprocess.Popen([aegis, "start", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     first = None
+    others = []  # answers other than 200 on the way (a daemon must never answer 404 while it starts)
     while first is None and time.monotonic() - t0 < 60:
         try:
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
             c.request("GET", "/healthz")
-            if c.getresponse().status == 200: first = time.monotonic() - t0
+            status = c.getresponse().status
+            if status == 200: first = time.monotonic() - t0
+            else: others.append(status)
             c.close()
         except OSError: pass
         if first is None: time.sleep(0.005)
@@ -47,12 +50,12 @@ def one(aegis, env, port, key):
         c.request("POST", "/v1/chat/completions", CALL, {"authorization": "Bearer " + key, "content-type": "application/json"})
         r = c.getresponse(); r.read(); c.close()
         if r.status == 200: call = time.monotonic() - t0
-        else: time.sleep(0.005)
+        else: others.append(r.status); time.sleep(0.005)
     out = cli.stdout.read().decode()
     code = cli.wait()
     returned = time.monotonic() - t0
     after = os.times()
-    return returned*1000, first*1000, call*1000, (after.children_user + after.children_system - before.children_user - before.children_system)*1000, code, out
+    return returned*1000, first*1000, call*1000, (after.children_user + after.children_system - before.children_user - before.children_system)*1000, code, out + (f" NOT 200: {others}" if others else "")
 for r in range(rounds):
     for label, _ in variants:
         aegis, env, port, key, home = setup[label]
@@ -64,7 +67,8 @@ for r in range(rounds):
         load = open("/proc/loadavg").read().split()[0]
 
         res[label].append((ret, first, call, ccpu, dcpu))
-        print(f"{label:5s} start {ret:5.0f} healthz {first:5.0f} call {call:5.0f} | CPU: script+CLI {ccpu:4.0f} daemon {dcpu:4d} | exit {code} load {load} {'ok' if 'is running at' in out else 'OUT?'+out[:60]}", flush=True)
+        verdict = ("ok" if "is running at" in out else "OUT?" + out[:60]) + (out[out.find(" NOT 200"):] if " NOT 200" in out else "")
+        print(f"{label:5s} start {ret:5.0f} healthz {first:5.0f} call {call:5.0f} | CPU: script+CLI {ccpu:4.0f} daemon {dcpu:4d} | exit {code} load {load} {verdict}", flush=True)
         subprocess.run([aegis, "stop"], env=env, capture_output=True)
         time.sleep(0.5)
 print("medians (ms): start returns / first /healthz / first call / script+CLI CPU / daemon CPU at the call")
