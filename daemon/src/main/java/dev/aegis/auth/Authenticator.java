@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,7 +50,7 @@ public final class Authenticator {
     }
 
     /** The key of the first presented candidate that {@code considered} takes and that checks out. */
-    private Optional<KeyRecord> firstValid(Set<String> candidates, java.util.function.Predicate<String> considered) {
+    private Optional<KeyRecord> firstValid(Set<String> candidates, Predicate<String> considered) {
         for (String candidate : candidates) {
             if (considered.test(candidate)) {
                 Optional<KeyRecord> key = check(candidate);

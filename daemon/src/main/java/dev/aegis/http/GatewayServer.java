@@ -55,7 +55,7 @@ public final class GatewayServer {
     private static final int INPUT_BUFFER = 4 * 1024;
 
     private final Javalin app;
-    private final RoutesGate routed = new RoutesGate();
+    private final RoutesGate gate = new RoutesGate();
     /** Aegis's own front for the model-call routes; null when {@code server.front} is off. */
     private final Front front;
 
@@ -84,7 +84,7 @@ public final class GatewayServer {
             config.jetty.modifyServletContextHandler(handler -> {
                 // First, so that whatever answers below it, what it left of the body is read away after.
                 handler.addFilter(new FilterHolder(new UnreadBodies(settings.readTimeout())), "/*", EnumSet.of(DispatcherType.REQUEST));
-                handler.addFilter(new FilterHolder(routed), "/*", EnumSet.of(DispatcherType.REQUEST));
+                handler.addFilter(new FilterHolder(gate), "/*", EnumSet.of(DispatcherType.REQUEST));
                 // In this order: the Host check and the browser headers come before anything answers.
                 handler.addFilter(new FilterHolder(new BrowserGuard(settings)), "/*", EnumSet.of(DispatcherType.REQUEST));
                 handler.addFilter(new FilterHolder(new WebSocketRefusal()), "/*", EnumSet.of(DispatcherType.REQUEST));
@@ -139,7 +139,7 @@ public final class GatewayServer {
     public void open(Consumer<RoutesConfig> routes, FrontRoutes frontRoutes) {
         routes.accept(app.unsafe.routes);
         headAsGet();
-        routed.open();
+        gate.open();
         if (front != null) {
             front.open(frontRoutes);
         }
@@ -158,7 +158,7 @@ public final class GatewayServer {
 
     /** Requests waiting for {@link #open} now (for tests). */
     int waitingForRoutes() {
-        return routed.waiting();
+        return gate.waiting();
     }
 
     public static final HandlerType[] PROXIED_METHODS = {
@@ -177,9 +177,9 @@ public final class GatewayServer {
 
     /** Stops serving; calls still waiting for routes that never came get 503 {@code shutting_down}. */
     public void stop() {
-        routed.closeWithoutRoutes();
+        gate.closeWithoutRoutes();
         try {
-            routed.awaitAnswered(Duration.ofSeconds(2));
+            gate.awaitAnswered(Duration.ofSeconds(2));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -64,7 +64,7 @@ final class RoutesGate implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (decided.getCount() > 0) {
+        if (!routed) { // still starting (wait for the routes), or the routes will not come (answer 503)
             synchronized (this) {
                 held++;
             }
@@ -83,9 +83,6 @@ final class RoutesGate implements Filter {
                     notifyAll();
                 }
             }
-        } else if (!routed) {
-            refuse(request, response);
-            return;
         }
         chain.doFilter(request, response);
     }

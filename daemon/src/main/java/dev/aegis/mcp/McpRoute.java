@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -45,7 +47,7 @@ public final class McpRoute {
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
     /** What the gateway answers itself; every other request goes to the server through {@link ServerRequest}. */
-    private static final java.util.Set<String> ANSWERED_HERE = java.util.Set.of("initialize", "ping", "tools/list");
+    private static final Set<String> ANSWERED_HERE = Set.of("initialize", "ping", "tools/list");
 
     private final Supplier<AegisConfig> config;
     private final Authenticator authenticator;
@@ -191,7 +193,8 @@ public final class McpRoute {
             result.set("capabilities", capabilities(ready.initializeResult().path("capabilities")));
             JsonNode info = ready.initializeResult().get("serverInfo");
             // What the server says of itself reaches the client (and its model) as a result does: scanned.
-            Map<String, Integer> found = new java.util.TreeMap<>();
+            // (initialize has no record: what the scan finds is not kept)
+            Map<String, Integer> found = new TreeMap<>();
             result.set("serverInfo", info != null
                     ? ServerRequest.scanned(parts.secrets(), c.config(), c.key(), info, "the server's serverInfo", found)
                     : Json.mapper().createObjectNode().put("name", c.server().config().name()).put("version", "unknown"));

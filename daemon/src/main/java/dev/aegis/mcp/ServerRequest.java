@@ -22,7 +22,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -56,7 +58,7 @@ final class ServerRequest {
     static final String TOOLS_CALL = "tools/call";
 
     /** MCP's methods a server's clients send, other than the tools' and the session's, as records name them. */
-    private static final java.util.Set<String> RELAYED_METHODS = java.util.Set.of("resources/list",
+    private static final Set<String> RELAYED_METHODS = Set.of("resources/list",
             "resources/templates/list", "resources/read", "resources/subscribe", "resources/unsubscribe", "prompts/list",
             "prompts/get", "completion/complete", "logging/setLevel");
 
@@ -157,18 +159,11 @@ final class ServerRequest {
         if (!rest.isEmpty()) {
             scanned(rest, "the tool call's params").properties().forEach(e -> forwarded.set(e.getKey(), e.getValue()));
         }
-        JsonNode response = server.request(TOOLS_CALL, forwarded);
-        if (response.has("result")) {
-            ObjectNode copy = response.deepCopy();
-            copy.set("result", scanned(response.get("result"), "the tool call's result"));
-            if (copy.get("result").path("isError").asBoolean(false)) {
-                errorCode = "tool_error";
-            }
-            return copy;
+        ObjectNode answer = scannedAnswer(server.request(TOOLS_CALL, forwarded), "the tool call's ");
+        if (answer.path("result").path("isError").asBoolean(false)) {
+            errorCode = "tool_error";
         }
-        status = 502;
-        errorCode = "mcp_error";
-        return scannedError(response, "the tool call's error");
+        return answer;
     }
 
     /**
@@ -184,7 +179,7 @@ final class ServerRequest {
         if (!known) {
             // Not relayed: its name is the client's own string, which could carry anything to the server.
             throw new McpFailure(McpFailure.METHOD_NOT_FOUND, "method_not_found", 404,
-                    "Aegis relays MCP's own methods only (" + String.join(", ", new java.util.TreeSet<>(RELAYED_METHODS))
+                    "Aegis relays MCP's own methods only (" + String.join(", ", new TreeSet<>(RELAYED_METHODS))
                             + ", and the tools'); this one is not among them");
         }
         List<ObjectNode> tools = server.currentTools();
@@ -195,24 +190,26 @@ final class ServerRequest {
         }
         rateLimit();
         String what = "the " + method + " call's ";
-        JsonNode response = server.request(method, params == null ? null : scanned(params, what + "params"));
-        if (!response.has("result")) {
-            status = 502;
-            errorCode = "mcp_error";
-            return scannedError(response, what + "error");
-        }
-        ObjectNode copy = response.deepCopy();
-        copy.set("result", scanned(response.get("result"), what + "result"));
-        return copy;
+        return scannedAnswer(server.request(method, params == null ? null : scanned(params, what + "params")), what);
     }
 
-    /** A server's JSON-RPC error, its message and data through the scanner as a result's are. */
-    private JsonNode scannedError(JsonNode response, String what) {
-        if (!response.has("error")) {
-            return response;
-        }
+    /**
+     * The server's answer as it may reach the client: its result, or else its JSON-RPC error (its
+     * message and data), through the scanner; an answer without a result is recorded 502 {@code mcp_error}.
+     *
+     * @param what names the request in a refusal ("the tool call's "), "result" or "error" follows
+     */
+    private ObjectNode scannedAnswer(JsonNode response, String what) {
         ObjectNode copy = response.deepCopy();
-        copy.set("error", scanned(response.get("error"), what));
+        if (response.has("result")) {
+            copy.set("result", scanned(response.get("result"), what + "result"));
+            return copy;
+        }
+        status = 502;
+        errorCode = "mcp_error";
+        if (response.has("error")) {
+            copy.set("error", scanned(response.get("error"), what + "error"));
+        }
         return copy;
     }
 

@@ -51,19 +51,14 @@ final class AnthropicUsageExtractor implements UsageExtractor {
         }
         // A field the event names as null (message_delta always has the input and cache ones) keeps
         // what an earlier event said: only a number replaces it.
-        input = counted(u, "/input_tokens", input);
-        cacheRead = counted(u, "/cache_read_input_tokens", cacheRead);
-        cacheWrite = counted(u, "/cache_creation_input_tokens", cacheWrite);
-        output = counted(u, "/output_tokens", output);
-        thinking = counted(u, "/output_tokens_details/thinking_tokens", thinking);
-        webSearches = counted(u, "/server_tool_use/web_search_requests", webSearches);
-        cacheWriteHour = counted(u, "/cache_creation/ephemeral_1h_input_tokens", cacheWriteHour);
+        input = JsonUsage.countOr(u, "/input_tokens", input);
+        cacheRead = JsonUsage.countOr(u, "/cache_read_input_tokens", cacheRead);
+        cacheWrite = JsonUsage.countOr(u, "/cache_creation_input_tokens", cacheWrite);
+        output = JsonUsage.countOr(u, "/output_tokens", output);
+        thinking = JsonUsage.countOr(u, "/output_tokens_details/thinking_tokens", thinking);
+        webSearches = JsonUsage.countOr(u, "/server_tool_use/web_search_requests", webSearches);
+        cacheWriteHour = JsonUsage.countOr(u, "/cache_creation/ephemeral_1h_input_tokens", cacheWriteHour);
         serviceTier = u.path("service_tier").isTextual() ? u.path("service_tier").asText() : serviceTier;
-    }
-
-    /** The count at {@code path} when the event gives it as a number, else what was known. */
-    private static long counted(JsonNode u, String path, long known) {
-        return u.at(path).isNumber() ? JsonUsage.count(u, path) : known;
     }
 
     @Override

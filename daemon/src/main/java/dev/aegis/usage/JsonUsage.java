@@ -105,7 +105,16 @@ final class JsonUsage {
     private static final Map<String, JsonPointer> POINTERS = new ConcurrentHashMap<>();
 
     static long count(JsonNode node, String path) {
+        return count(node.at(POINTERS.computeIfAbsent(path, JsonPointer::compile)));
+    }
+
+    /** The count at {@code path} when the node gives it as a number; {@code known} when it is null or absent. */
+    static long countOr(JsonNode node, String path, long known) {
         JsonNode n = node.at(POINTERS.computeIfAbsent(path, JsonPointer::compile));
+        return n.isNumber() ? count(n) : known;
+    }
+
+    private static long count(JsonNode n) {
         return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
     }
 
