@@ -48,14 +48,15 @@ public final class Admission {
      * budgets, its cost against the credits it reserved (exactly the cost its usage row records).
      *
      * @param key null when the call was refused before its key was known
+     * @param tokenHold what the call held of its key's token limits, or null
      * @param hold what the call held of its budgets, or null
      * @param reservation null when the key has no credit limit or nothing was reserved
      */
     public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, String session,
-            BudgetTracker.Hold hold, Reservation reservation, UsageRow row) {
+            RateLimitGuard.TokenHold tokenHold, BudgetTracker.Hold hold, Reservation reservation, UsageRow row) {
         long tokens = row.inputTokens() + row.outputTokens();
         if (key != null) {
-            rateLimits.charge(key, governance, tokens);
+            rateLimits.charge(key, governance, tokenHold, tokens);
         }
         budgets.charge(key, tenant, run, session, governance, tokens, row.costNanos(), hold);
         if (reservation != null) {

@@ -36,9 +36,50 @@ public final class RateLimitGuard {
         return rules;
     }
 
-    /** Counts a finished call's tokens against the key's token limits. */
-    public void charge(KeyRecord key, GovernanceConfig governance, long tokens) {
-        limiter.chargeTokens(key.id(), rules(key, governance), tokens);
+    /**
+     * What a call holds of its key's token limits from its admission until it ends.
+     *
+     * @param rules the token rules it was held against
+     * @param tokens its estimate
+     */
+    public record TokenHold(List<RateLimitRule> rules, long tokens) {}
+
+    /**
+     * Counts a call's estimated tokens against the key's token limits as it is admitted, after
+     * checking them again in the same step: calls started together each see the others' estimates,
+     * so together they cannot pass a limit that one call at a time could not (the limit is still
+     * checked, not reserved: the call that finds a key just under its limit is admitted, and its
+     * estimate may take the key over). Refused with 429 {@code rate_limit_exceeded} when a limit is
+     * over. The estimate: its prompt (4 bytes of its body a token, as budgets hold it) and, for each
+     * answer it asks for, its output limit or {@code governance.credits.default_output_tokens}.
+     *
+     * @param outputPerAnswer the output limit each answer runs with (0 for an API that generates none)
+     * @return what the call holds, or null when the key has no token limit
+     */
+    public TokenHold holdTokens(KeyRecord key, GovernanceConfig governance, byte[] body, long storedContextTokens,
+            long outputPerAnswer, int choices, ResponseHeaders res) {
+        List<RateLimitRule> rules = rules(key, governance).stream().filter(r -> r.tokens() > 0).toList();
+        if (rules.isEmpty()) {
+            return null;
+        }
+        long tokens = PromptEstimate.tokens(body, storedContextTokens) + outputPerAnswer * Math.max(1, choices);
+        RateLimiter.Verdict v = limiter.holdTokens(key.id(), rules, tokens);
+        if (!v.allowed()) {
+            answer(v, res); // an admitted call keeps the headers of its admission (all its rules, the tightest)
+        }
+        return new TokenHold(rules, tokens);
+    }
+
+    /**
+     * Counts a finished call's tokens against the key's token limits: what it used less what it held
+     * (given back when it used less), or all of them when it held nothing.
+     */
+    public void charge(KeyRecord key, GovernanceConfig governance, TokenHold hold, long tokens) {
+        if (hold == null) {
+            limiter.chargeTokens(key.id(), rules(key, governance), tokens, 0);
+        } else {
+            limiter.chargeTokens(key.id(), hold.rules(), tokens, hold.tokens());
+        }
     }
 
     public void admit(KeyRecord key, GovernanceConfig governance, ResponseHeaders res) {
@@ -56,7 +97,11 @@ public final class RateLimitGuard {
     }
 
     private void apply(KeyRecord key, List<RateLimitRule> rules, ResponseHeaders res) {
-        RateLimiter.Verdict v = limiter.acquire(key.id(), rules);
+        answer(limiter.acquire(key.id(), rules), res);
+    }
+
+    /** Sets the {@code X-RateLimit-*} headers of a verdict (none when no rule applied); refuses with 429. */
+    private static void answer(RateLimiter.Verdict v, ResponseHeaders res) {
         if (v == null) {
             return;
         }
@@ -65,8 +110,10 @@ public final class RateLimitGuard {
         res.setHeader("X-RateLimit-Reset-Ms", String.valueOf(v.resetMs()));
         if (!v.allowed()) {
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (v.retryAfterMs() + 999) / 1000)));
-            throw new ApiException(429, "rate_limit_exceeded", "rate limit of " + v.limit()
-                    + " per window reached for this key; retry in " + v.retryAfterMs() + " ms");
+            throw new ApiException(429, "rate_limit_exceeded", v.held()
+                    ? "what is left of the rate limit of " + v.limit() + " tokens per window is held by this key's calls"
+                            + " in flight (given back as they end, less what they use); retry in " + v.retryAfterMs() + " ms"
+                    : "rate limit of " + v.limit() + " per window reached for this key; retry in " + v.retryAfterMs() + " ms");
         }
     }
 }

@@ -23,12 +23,26 @@ public final class RateLimiter implements KeyRateLimits {
      *
      * @param resetMs until that rule is back to its full burst
      * @param retryAfterMs when refused, how long until a call would be admitted
+     * @param held refused only because of what the key's calls in flight hold of a token rule
+     *     ({@link #holdTokens}), given back as they end
      */
-    public record Verdict(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs) {}
+    public record Verdict(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs, boolean held) {
 
-    /** Per key: the theoretical arrival time of each rule, in clock nanoseconds. */
+        public Verdict(boolean allowed, long limit, long remaining, long resetMs, long retryAfterMs) {
+            this(allowed, limit, remaining, resetMs, retryAfterMs, false);
+        }
+    }
+
+    /** When to retry a call refused for what calls in flight hold: they end and give it back meanwhile. */
+    static final long HELD_RETRY_MS = 1_000;
+
+    /**
+     * Per key: the theoretical arrival time of each rule, in clock nanoseconds, and what of it the
+     * key's calls in flight hold (token rules).
+     */
     private static final class KeyState {
         final Map<RateLimitRule, Long> tat = new HashMap<>();
+        final Map<RateLimitRule, Long> heldNs = new HashMap<>();
     }
 
     private final LongSupplier nanoClock;
@@ -50,7 +64,9 @@ public final class RateLimiter implements KeyRateLimits {
         synchronized (state) {
             long now = nanoClock.getAsLong();
             Map<RateLimitRule, Long> current = new HashMap<>();
-            rules.forEach(rule -> current.put(rule, Math.max(state.tat.getOrDefault(rule, now), now)));
+            // A token rule is checked here without what calls in flight hold: holdTokens weighs those.
+            rules.forEach(rule -> current.put(rule,
+                    Math.max(state.tat.getOrDefault(rule, now) - state.heldNs.getOrDefault(rule, 0L), now)));
             Map<RateLimitRule, Long> next = new HashMap<>();
             Verdict v = decide(rules, now, current, next);
             if (v.allowed()) {
@@ -102,20 +118,90 @@ public final class RateLimiter implements KeyRateLimits {
     }
 
     @Override
-    public void chargeTokens(String keyId, List<RateLimitRule> rules, long tokens) {
-        if (tokens <= 0 || rules.stream().noneMatch(r -> r.tokens() > 0)) {
+    public Verdict holdTokens(String keyId, List<RateLimitRule> rules, long tokens) {
+        KeyState state = states.get(keyId, k -> new KeyState());
+        synchronized (state) {
+            long now = nanoClock.getAsLong();
+            Map<RateLimitRule, Long> current = new HashMap<>();
+            rules.forEach(rule -> current.put(rule, Math.max(state.tat.getOrDefault(rule, now), now)));
+            Verdict v = decideHold(rules, now, current, state.heldNs);
+            if (v.allowed()) {
+                add(state.tat, rules, tokens, 0, now);
+                rules.forEach(rule -> state.heldNs.merge(rule, tokensNs(rule, tokens), RateLimiter::saturatedSum));
+            }
+            return v;
+        }
+    }
+
+    /**
+     * The verdict of token rules for a call about to hold its estimate: refused as any call is when the
+     * key's tokens are over without what its calls in flight hold; refused for {@link #HELD_RETRY_MS}
+     * ({@code held}) when only those holds take it over; admitted otherwise.
+     *
+     * @param tat each rule's arrival time, at least {@code now}, holds included
+     * @param heldNs what the key's calls in flight hold of each rule, in nanoseconds of its arrival time
+     */
+    static Verdict decideHold(List<RateLimitRule> rules, long now, Map<RateLimitRule, Long> tat,
+            Map<RateLimitRule, Long> heldNs) {
+        Map<RateLimitRule, Long> spent = new HashMap<>();
+        rules.forEach(rule -> spent.put(rule, Math.max(tat.get(rule) - heldNs.getOrDefault(rule, 0L), now)));
+        Verdict used = decide(rules, now, spent, new HashMap<>());
+        if (!used.allowed()) {
+            return used;
+        }
+        Verdict withHolds = decide(rules, now, tat, new HashMap<>());
+        return withHolds.allowed() ? withHolds
+                : new Verdict(false, withHolds.limit(), 0, withHolds.resetMs(), HELD_RETRY_MS, true);
+    }
+
+    @Override
+    public void chargeTokens(String keyId, List<RateLimitRule> rules, long used, long held) {
+        if (used == held || rules.stream().noneMatch(r -> r.tokens() > 0)) {
             return;
         }
         KeyState state = states.get(keyId, k -> new KeyState());
         synchronized (state) {
-            long now = nanoClock.getAsLong();
-            for (RateLimitRule rule : rules) {
-                if (rule.tokens() > 0) {
-                    long perToken = Math.max(1, rule.window().toNanos() / rule.tokens());
-                    state.tat.put(rule, Math.max(state.tat.getOrDefault(rule, now), now) + tokens * perToken);
+            add(state.tat, rules, used, held, nanoClock.getAsLong());
+            if (held != 0) {
+                for (RateLimitRule rule : rules) {
+                    if (rule.tokens() > 0 && state.heldNs.merge(rule, -tokensNs(rule, held), RateLimiter::saturatedSum) <= 0) {
+                        state.heldNs.remove(rule);
+                    }
                 }
             }
         }
+    }
+
+    /** Moves each token rule's arrival time by {@code used} tokens in place of {@code held} ones (back when fewer). */
+    private static void add(Map<RateLimitRule, Long> tat, List<RateLimitRule> rules, long used, long held, long now) {
+        for (RateLimitRule rule : rules) {
+            if (rule.tokens() > 0) {
+                tat.put(rule, Math.min(Math.max(tat.getOrDefault(rule, now), now) + delta(rule, used, held),
+                        now + MAX_AHEAD_NS));
+            }
+        }
+    }
+
+    /** What {@code used} tokens in place of {@code held} ones move a token rule's arrival time by (each within {@link #MAX_AHEAD_NS}). */
+    static long delta(RateLimitRule rule, long used, long held) {
+        return tokensNs(rule, used) - tokensNs(rule, held);
+    }
+
+    /** A sum of two values within {@link #MAX_AHEAD_NS} each, kept there. */
+    static long saturatedSum(long a, long b) {
+        return Math.clamp(a + b, -MAX_AHEAD_NS, MAX_AHEAD_NS);
+    }
+
+    /**
+     * How far a token rule's arrival time is ever ahead of now (2^58 ns, about 9 years): a key that
+     * far over its tokens is refused all the same, and its arithmetic cannot overflow.
+     */
+    static final long MAX_AHEAD_NS = 1L << 58;
+
+    /** What {@code tokens} (negative: given back) add to a token rule's arrival time, within {@link #MAX_AHEAD_NS}. */
+    static long tokensNs(RateLimitRule rule, long tokens) {
+        long perToken = Math.max(1, rule.window().toNanos() / rule.tokens());
+        return Math.abs(tokens) >= MAX_AHEAD_NS / perToken ? Long.signum(tokens) * MAX_AHEAD_NS : tokens * perToken;
     }
 
     /**

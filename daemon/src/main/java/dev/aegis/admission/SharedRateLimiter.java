@@ -22,8 +22,9 @@ import java.util.function.LongConsumer;
  * request rule's places a few at a time ({@link #leaseSize}: a lease) in one statement
  * ({@link RateLimitState#admit}) and admits its next calls from them; a token rule's state, read in
  * that statement, answers the checks of the next {@link #READ_AGE}. A lease unused for
- * {@link #LEASE_IDLE}, and every lease at a stop, is handed back. A finished call's tokens are added in
- * the background.
+ * {@link #LEASE_IDLE}, and every lease at a stop, is handed back. A call's estimated tokens, held as it
+ * is admitted ({@link #holdTokens}), and the correction to its real tokens when it ends are added in
+ * the background, and at once to what this daemon's next checks read.
  */
 public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
 
@@ -50,6 +51,8 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
         long readAt;
         /** What one place or token adds to the TAT. */
         long incrementNs;
+        /** What this daemon's calls in flight hold of a token rule's TAT (other daemons' holds count as spent here). */
+        long heldNs;
     }
 
     /** A key's leases and last known state; calls of the key take from it one at a time. */
@@ -111,7 +114,8 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
             for (RateLimitRule rule : rules) {
                 Known known = lease.rules.get(name(rule));
                 // Places this daemon holds are its own to use: the store's TAT less them, as one daemon sees its bucket.
-                current.put(rule, Math.max(known.tatNs - known.held * increment(rule), now));
+                // A token rule is checked without what this daemon's calls in flight hold: holdTokens weighs those.
+                current.put(rule, Math.max(known.tatNs - known.held * increment(rule) - known.heldNs, now));
             }
             RateLimiter.Verdict v = RateLimiter.decide(rules, now, current, new HashMap<>());
             if (refused != null) {
@@ -181,28 +185,68 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
     }
 
     @Override
-    public void chargeTokens(String keyId, List<RateLimitRule> rules, long used) {
-        if (used <= 0) {
+    public RateLimiter.Verdict holdTokens(String keyId, List<RateLimitRule> given, long tokens) {
+        List<RateLimitRule> rules = given.stream().distinct().toList();
+        KeyLease lease = leases.get(keyId, k -> new KeyLease());
+        lease.lock.lock();
+        try {
+            if (!covered(lease, rules, System.nanoTime())) {
+                fetch(keyId, lease, rules);
+            }
+            long now = System.nanoTime() + lease.clockOffsetNs;
+            Map<RateLimitRule, Long> current = new HashMap<>();
+            Map<RateLimitRule, Long> held = new HashMap<>();
+            for (RateLimitRule rule : rules) {
+                Known known = lease.rules.get(name(rule));
+                current.put(rule, Math.max(known.tatNs, now));
+                held.put(rule, known.heldNs);
+            }
+            RateLimiter.Verdict v = RateLimiter.decideHold(rules, now, current, held);
+            if (v.allowed()) {
+                for (RateLimitRule rule : rules) {
+                    add(keyId, lease, rule, RateLimiter.tokensNs(rule, tokens), now);
+                    Known known = lease.rules.get(name(rule));
+                    known.heldNs = RateLimiter.saturatedSum(known.heldNs, RateLimiter.tokensNs(rule, tokens));
+                }
+            }
+            return v;
+        } finally {
+            lease.lock.unlock();
+        }
+    }
+
+    @Override
+    public void chargeTokens(String keyId, List<RateLimitRule> rules, long used, long held) {
+        if (used == held) {
             return;
         }
-        KeyLease lease = leases.getIfPresent(keyId);
-        for (RateLimitRule rule : rules) {
-            if (rule.tokens() > 0) {
-                long ns = used * increment(rule);
-                writer.add(new KeyRule(keyId, name(rule)), ns);
-                if (lease != null) {
-                    // This daemon's own tokens count at once in what its next checks read.
-                    lease.lock.lock();
-                    try {
-                        Known known = lease.rules.get(name(rule));
-                        if (known != null) {
-                            known.tatNs = Math.max(known.tatNs, System.nanoTime() + lease.clockOffsetNs) + ns;
-                        }
-                    } finally {
-                        lease.lock.unlock();
+        KeyLease lease = leases.get(keyId, k -> new KeyLease());
+        lease.lock.lock();
+        try {
+            long now = System.nanoTime() + lease.clockOffsetNs;
+            for (RateLimitRule rule : rules) {
+                if (rule.tokens() > 0) {
+                    add(keyId, lease, rule, RateLimiter.delta(rule, used, held), now);
+                    Known known = lease.rules.get(name(rule));
+                    if (known != null && held != 0) {
+                        known.heldNs = Math.max(0, known.heldNs - RateLimiter.tokensNs(rule, held));
                     }
                 }
             }
+        } finally {
+            lease.lock.unlock();
+        }
+    }
+
+    /**
+     * Moves a token rule's TAT by {@code ns} (negative: given back): written to the store in the background,
+     * and at once to what this daemon's next checks read (under the lease's lock).
+     */
+    private void add(String keyId, KeyLease lease, RateLimitRule rule, long ns, long now) {
+        writer.add(new KeyRule(keyId, name(rule)), ns);
+        Known known = lease.rules.get(name(rule));
+        if (known != null) {
+            known.tatNs = Math.min(Math.max(known.tatNs, now) + ns, now + RateLimiter.MAX_AHEAD_NS);
         }
     }
 
@@ -239,7 +283,9 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
 
     private void write(Map<KeyRule, Long> batch) {
         Map<String, Map<String, Long>> byKey = new HashMap<>();
-        batch.forEach((kr, ns) -> byKey.computeIfAbsent(kr.keyId(), k -> new HashMap<>()).put(kr.rule(), ns));
+        // A batch's sum stays within how far ahead a rule's state may be (the store keeps it there too).
+        batch.forEach((kr, ns) -> byKey.computeIfAbsent(kr.keyId(), k -> new HashMap<>()).put(kr.rule(),
+                Math.clamp(ns, -RateLimiter.MAX_AHEAD_NS, RateLimiter.MAX_AHEAD_NS)));
         state.add(byKey);
     }
 

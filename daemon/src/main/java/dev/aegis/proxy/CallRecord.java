@@ -2,6 +2,7 @@ package dev.aegis.proxy;
 
 import dev.aegis.admission.Admission;
 import dev.aegis.admission.BudgetTracker;
+import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.auth.AgentHeaders;
 import dev.aegis.auth.CallerScope;
 import dev.aegis.config.GovernanceConfig;
@@ -46,6 +47,7 @@ final class CallRecord {
     private Cost cost;
     private Reservation reservation;
     private BudgetTracker.Hold budgetHold;
+    private RateLimitGuard.TokenHold tokenHold;
     private double overheadMs = -1;
     private boolean settled;
     private byte[] requestBody;
@@ -129,6 +131,10 @@ final class CallRecord {
         this.budgetHold = hold;
     }
 
+    void tokenHold(RateLimitGuard.TokenHold hold) {
+        this.tokenHold = hold;
+    }
+
     /**
      * Counts the call against limits, budgets and credits, once. Called before the answer is
      * completed, so the client's next call already sees what this one spent.
@@ -138,7 +144,8 @@ final class CallRecord {
     void settle(Pricing pricing, Admission admission, GovernanceConfig governance) {
         if (!settled) {
             settled = true;
-            admission.settle(key, governance, tenant, runId, agentSession.sessionId(), budgetHold, reservation, toRow(pricing));
+            admission.settle(key, governance, tenant, runId, agentSession.sessionId(), tokenHold, budgetHold, reservation,
+                    toRow(pricing));
         }
     }
 

@@ -190,6 +190,10 @@ public final class ProxyHandler {
         // Every billed call meets its budgets (a spent one refuses it, a hard one caps and holds its output).
         Long outputBudget = null;
         if (endpoint.billed()) {
+            // Its estimate counts against the key's token limits until its real tokens do.
+            long outputPerAnswer = !endpoint.generates() ? 0 : asked != null ? asked : cfg.governance().credits().defaultOutputTokens();
+            record.tokenHold(admission.rateLimits().holdTokens(key, cfg.governance(), raw, storedContext, outputPerAnswer,
+                    body.choices(), call));
             BudgetGuard.Admitted admitted = admission.budgets().admit(key, new BudgetGuard.Call(record.tenant(),
                     record.runId(), record.sessionId(), target.model(), body.serviceTier(), raw, storedContext,
                     body.choices(), endpoint.generates() ? asked : Integer.valueOf(0)), cfg.governance(), call);

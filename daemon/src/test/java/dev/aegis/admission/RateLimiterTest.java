@@ -26,7 +26,7 @@ class RateLimiterTest {
         for (int i = 0; i < 3; i++) {
             limiter.acquire("k", List.of(tenPerMinute, tokens));
         }
-        limiter.chargeTokens("k", List.of(tenPerMinute, tokens), 120);
+        limiter.chargeTokens("k", List.of(tenPerMinute, tokens), 120, 0);
         assertThat(limiter.used("k", tenPerMinute)).isEqualTo(3);
         assertThat(limiter.used("k", tokens)).isEqualTo(120);
         advance(Duration.ofSeconds(6)); // one call's interval, 60 tokens' worth
@@ -109,16 +109,72 @@ class RateLimiterTest {
     void tokenRulesCheckBeforeAndChargeAfter() {
         List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
         assertThat(limiter.acquire("k", thirtyTokensPerMinute).allowed()).isTrue();
-        limiter.chargeTokens("k", thirtyTokensPerMinute, 26);
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 26, 0);
         RateLimiter.Verdict second = limiter.acquire("k", thirtyTokensPerMinute);
         assertThat(second.allowed()).isTrue();
         assertThat(second.remaining()).isEqualTo(4);
-        limiter.chargeTokens("k", thirtyTokensPerMinute, 26);
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 26, 0);
 
         RateLimiter.Verdict third = limiter.acquire("k", thirtyTokensPerMinute);
         assertThat(third.allowed()).isFalse();
         assertThat(third.retryAfterMs()).isEqualTo(44_000); // 52 tokens at 2 s each, less the 60 s window
         advance(Duration.ofSeconds(44));
         assertThat(limiter.acquire("k", thirtyTokensPerMinute).allowed()).isTrue();
+    }
+
+    @Test
+    void callsStartedTogetherEachSeeTheOthersHeldTokens() {
+        List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 20).allowed()).isTrue();
+        // Admitted beside the first: the key is not over yet (20 of 30); its own estimate takes it over.
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 20).allowed()).isTrue();
+        RateLimiter.Verdict third = limiter.holdTokens("k", thirtyTokensPerMinute, 20);
+        assertThat(third.allowed()).as("40 tokens held of 30: over until the calls end").isFalse();
+        assertThat(third.held()).as("held, not spent: retry once they end").isTrue();
+        assertThat(third.retryAfterMs()).isEqualTo(RateLimiter.HELD_RETRY_MS);
+        assertThat(limiter.used("k", thirtyTokensPerMinute.getFirst())).isEqualTo(40);
+
+        // Both end having used 5 each: what they held and did not use is given back.
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 5, 20);
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 5, 20);
+        assertThat(limiter.used("k", thirtyTokensPerMinute.getFirst())).isEqualTo(10);
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 20).allowed()).isTrue();
+    }
+
+    @Test
+    void aKeyOverItsTokensWithoutTheHoldsIsRefusedAsSpent() {
+        List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 10).allowed()).isTrue();
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 40, 10); // it used 40
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 10).allowed()).isFalse();
+        RateLimiter.Verdict spent = limiter.holdTokens("k", thirtyTokensPerMinute, 10);
+        assertThat(spent.held()).isFalse();
+        assertThat(spent.retryAfterMs()).isEqualTo(20_000); // 40 tokens at 2 s each, less the 60 s window
+    }
+
+    @Test
+    void givingBackNeverGoesBelowAFullBurst() {
+        List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 30).allowed()).isTrue();
+        advance(Duration.ofMinutes(5)); // a long call: its hold drained meanwhile
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 10, 30);
+        assertThat(limiter.used("k", thirtyTokensPerMinute.getFirst())).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 11).allowed()).isTrue();
+        }
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 11).allowed())
+                .as("given back to a full burst, not beyond it").isFalse();
+    }
+
+    @Test
+    void aHugeEstimateSaturatesInsteadOfWrappingAround() {
+        List<RateLimitRule> onePerDay = List.of(new RateLimitRule(Duration.ofDays(1), 0, 1, true));
+        assertThat(limiter.holdTokens("k", onePerDay, Long.MAX_VALUE / 2).allowed()).isTrue();
+        assertThat(limiter.holdTokens("k", onePerDay, Long.MAX_VALUE / 2).allowed())
+                .as("held far past the window: refused, not wrapped around to the past").isFalse();
+        // It used more than a window's worth too: the key stays over once the hold is given back.
+        limiter.chargeTokens("k", onePerDay, Integer.MAX_VALUE, Long.MAX_VALUE / 2);
+        assertThat(limiter.acquire("k", onePerDay).allowed()).isFalse();
+        assertThat(limiter.used("k", onePerDay.getFirst())).isPositive();
     }
 }

@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aegis.keys.NewKey;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +105,49 @@ class RateLimitIT {
             assertThat(refused.headers().firstValue("X-RateLimit-Limit")).hasValue("30");
             assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
                     assertThat(Integer.parseInt(v)).isBetween(40, 45));
+        }
+    }
+
+    /** Calls sent at once each hold their estimate: together they cannot walk past a token limit that is not over yet. */
+    @Test
+    void callsSentAtOnceCannotPassATokenLimitTogether() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String key = g.mintKey(new NewKey("tpm5000", "default", false, List.of(), null, 5_000, null, null));
+            // Each holds its prompt (a few tokens) and its 2,000-token output limit until it ends.
+            String body = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":2000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            g.fake.headerDelay(Duration.ofMillis(1500));
+            List<HttpResponse<String>> answers;
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    sent.add(clients.submit(() -> Http.send(g.post("/v1/chat/completions", body)
+                            .setHeader("Authorization", "Bearer " + key))));
+                }
+                answers = new ArrayList<>();
+                for (Future<HttpResponse<String>> f : sent) {
+                    answers.add(f.get(30, TimeUnit.SECONDS));
+                }
+            }
+            g.fake.headerDelay(Duration.ZERO);
+            List<HttpResponse<String>> refused = answers.stream().filter(a -> a.statusCode() == 429).toList();
+            assertThat(answers).extracting(HttpResponse::statusCode).as("two holds leave the key under 5,000, the third"
+                    + " takes it over: three admitted, three refused").containsOnly(200, 429);
+            assertThat(refused).hasSize(3);
+            for (HttpResponse<String> r : refused) {
+                assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+                assertThat(Http.json(r.body()).at("/error/message").asText()).contains("held by this key's calls in flight");
+                assertThat(r.headers().firstValue("Retry-After")).as("held, not spent: given back in moments").hasValue("1");
+                assertThat(g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).errorCode())
+                        .isEqualTo("rate_limit_exceeded");
+            }
+            for (HttpResponse<String> ok : answers) {
+                if (ok.statusCode() == 200) {
+                    g.awaitUsage(ok.headers().firstValue("X-Request-Id").orElseThrow());
+                }
+            }
+            // Ended, the three admitted calls count their real tokens (a few dozen), not the 6,000 they held.
+            HttpResponse<String> after = Http.send(g.post("/v1/chat/completions", body).setHeader("Authorization", "Bearer " + key));
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
         }
     }
 }

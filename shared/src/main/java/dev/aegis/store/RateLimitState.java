@@ -20,6 +20,8 @@ public final class RateLimitState {
 
     /** The database's clock, constant within a statement. */
     private static final String NOW_NS = "(extract(epoch from statement_timestamp()) * 1000000000)::bigint";
+    /** How far ahead of now a TAT is kept (2^58 ns, about 9 years): a key that far over is refused all the same. */
+    private static final long MAX_AHEAD_NS = 1L << 58;
 
     /**
      * One rule's step for a call.
@@ -94,7 +96,8 @@ public final class RateLimitState {
     }
 
     /**
-     * Adds to TATs unconditionally, in one transaction: a finished call's tokens, or (negative) the
+     * Adds to TATs unconditionally, in one transaction: a call's estimated tokens as it is admitted and
+     * the correction to its real tokens when it ends (negative when it used less), or (negative) the
      * places of a lease handed back unused.
      */
     public void add(Map<String, Map<String, Long>> incrementNsByKeyAndRule) {
@@ -103,8 +106,8 @@ public final class RateLimitState {
         }
         db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO rate_limit_state (key_id, rule, tat_ns) VALUES (?, ?, "
-                    + NOW_NS + " + ?) ON CONFLICT (key_id, rule) DO UPDATE SET tat_ns = GREATEST(rate_limit_state.tat_ns, "
-                    + NOW_NS + ") + ?")) {
+                    + NOW_NS + " + ?) ON CONFLICT (key_id, rule) DO UPDATE SET tat_ns = LEAST(GREATEST(rate_limit_state.tat_ns, "
+                    + NOW_NS + ") + ?, " + NOW_NS + " + " + MAX_AHEAD_NS + ")")) {
                 for (Map.Entry<String, Map<String, Long>> key : new TreeMap<>(incrementNsByKeyAndRule).entrySet()) {
                     for (Map.Entry<String, Long> rule : new TreeMap<>(key.getValue()).entrySet()) {
                         ps.setString(1, key.getKey());
