@@ -229,7 +229,7 @@ public final class McpRoute {
     /** The server's tools this key may see; the whole server is refused when its tools are not the approved ones. */
     private ObjectNode toolsList(Caller c) {
         String serverName = c.server().config().name();
-        List<ObjectNode> tools = c.server().listTools();
+        List<ObjectNode> tools = c.server().listedTools();
         parts.pins().check(serverName, tools);
         ArrayNode visible = Json.mapper().createArrayNode();
         for (ObjectNode tool : tools) {

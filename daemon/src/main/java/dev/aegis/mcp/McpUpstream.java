@@ -26,6 +26,11 @@ final class McpUpstream implements AutoCloseable {
 
     /** The tool list is read again before a call once it is older than this. */
     private static final long TOOLS_MAX_AGE_MS = 30_000;
+    /**
+     * A client's {@code tools/list} reads the server's list again once it is older than this: a change
+     * shows within a second, and keys listing in a loop cost the server one read a second, not one each.
+     */
+    static final long LISTED_TOOLS_MAX_AGE_MS = 1_000;
 
     /** What the server said when it was initialized, and its tools. */
     record Ready(JsonNode initializeResult, List<ObjectNode> tools) {}
@@ -112,10 +117,19 @@ final class McpUpstream implements AutoCloseable {
         return tools;
     }
 
+    /** The server's tools for a client's {@code tools/list}: read again when older than {@link #LISTED_TOOLS_MAX_AGE_MS}. */
+    synchronized List<ObjectNode> listedTools() {
+        return tools(LISTED_TOOLS_MAX_AGE_MS);
+    }
+
     /** The server's tools, read again when the server said they changed or the list is old. */
     synchronized List<ObjectNode> currentTools() {
+        return tools(TOOLS_MAX_AGE_MS);
+    }
+
+    private List<ObjectNode> tools(long maxAgeMs) {
         ready();
-        if (transport.toolsChanged() || System.currentTimeMillis() - toolsReadAtMs > TOOLS_MAX_AGE_MS) {
+        if (transport.toolsChanged() || System.currentTimeMillis() - toolsReadAtMs > maxAgeMs) {
             readTools();
         }
         return tools;

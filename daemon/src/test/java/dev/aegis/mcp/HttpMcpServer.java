@@ -11,6 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.ConnectionStatistics;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 
 /** A real Streamable HTTP MCP server (the SDK's servlet transport on Jetty) on a loopback port, in the test's JVM. */
 final class HttpMcpServer implements AutoCloseable {
@@ -19,10 +20,13 @@ final class HttpMcpServer implements AutoCloseable {
     private final McpSyncServer mcp;
     private final ConnectionStatistics connections;
 
-    private HttpMcpServer(Server jetty, McpSyncServer mcp, ConnectionStatistics connections) {
+    private final StatisticsHandler statistics;
+
+    private HttpMcpServer(Server jetty, McpSyncServer mcp, ConnectionStatistics connections, StatisticsHandler statistics) {
         this.jetty = jetty;
         this.mcp = mcp;
         this.connections = connections;
+        this.statistics = statistics;
     }
 
     static HttpMcpServer start() throws Exception {
@@ -44,9 +48,10 @@ final class HttpMcpServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler();
         context.addServlet(new ServletHolder(transport), "/mcp");
         context.addServlet(new ServletHolder(transport), "/mcp/*");
-        jetty.setHandler(context);
+        StatisticsHandler statistics = new StatisticsHandler(context);
+        jetty.setHandler(statistics);
         jetty.start();
-        return new HttpMcpServer(jetty, mcp, connections);
+        return new HttpMcpServer(jetty, mcp, connections, statistics);
     }
 
     /** Adds a tool while the server runs (the server notifies that its tools changed). */
@@ -61,6 +66,11 @@ final class HttpMcpServer implements AutoCloseable {
     /** The TCP connections the server has accepted so far. */
     long connectionsOpened() {
         return connections.getConnectionsTotal();
+    }
+
+    /** The HTTP requests the server has received so far (every JSON-RPC message is one). */
+    long requestsReceived() {
+        return statistics.getRequestTotal();
     }
 
     @Override
