@@ -137,6 +137,11 @@ public final class McpRoute {
         }
         JsonNode method = msg.get("method");
         JsonNode id = msg.get("id");
+        if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
+            // JSON-RPC's ids are strings or integers: another (an object, 1e999999) would be echoed as read.
+            answer(ctx, 400, error(null, -32600, "invalid_request", "the id must be a string or an integer"));
+            return;
+        }
         boolean toServer = method != null && method.isTextual() && id != null && !id.isNull()
                 && !ANSWERED_HERE.contains(method.asText());
         if (!toServer) {

@@ -404,6 +404,13 @@ class McpGatewayIT {
         assertThat(error.path("message").asText()).contains("x-claude-code-session-id");
         assertThat(error.has("param")).isTrue();
 
+        // JSON-RPC ids are strings or integers: anything else is refused, never echoed as read.
+        for (String id : List.of("{\"a\":1}", "1e999999", "1.5", "[1]", "true")) {
+            String answer = raw("/mcp/tools", "Mcp-Session-Id: " + session, list.replace("\"id\":3", "\"id\":" + id));
+            assertThat(answer).as(id).startsWith("HTTP/1.1 400").contains("\"code\":-32600").contains("\"id\":null")
+                    .doesNotContain("Infinity");
+        }
+
         for (String header : List.of("x-claude-code-session-id: s\u009b2J", "session-id: a\tb", "x-claude-code-agent-id: a\u0085",
                 "originator: codex\u009d")) {
             for (String body : List.of(call, list)) {
