@@ -95,7 +95,7 @@ public class AdmissionBenchmark {
         BudgetGuard.Admitted admitted = budgetGuard.admit(k, new BudgetGuard.Call(k.tenant(), null, null, "gpt-4o-mini", null,
                 BODY, 0, 1, 1_000), governance, (name, value) -> { });
         budgetGuard.charge(k, k.tenant(), null, null, governance, 0, 0, admitted.hold());
-        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1, null)).isPresent()
+        return credits.reserve(k, List.of("gpt-4o-mini"), new CreditGuard.CallSize(40_000, 0, null, 1, null), true).isPresent()
                 || v.allowed() && admitted.output() > 0;
     }
 }

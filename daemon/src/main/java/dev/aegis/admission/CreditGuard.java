@@ -98,30 +98,76 @@ public final class CreditGuard implements AutoCloseable {
     }
 
     /**
-     * The reservation for a call, or empty for keys without a credit limit.
+     * A call's credit reservation.
+     *
+     * @param outputCap the output limit each of its answers must be sent with so that what the key had
+     *     left pays for the call, or null when its own limit (or the default) already fits
+     */
+    public record Reserved(Reservation reservation, Integer outputCap) {}
+
+    /**
+     * The reservation for a call, or empty for keys without a credit limit. A call whose estimate is
+     * more than the key has left is capped to it: its output limit is lowered to what is left after
+     * its prompt (for an API with an output limit), and it is refused (402) when what is left does
+     * not pay for its prompt and one token of each answer. So one call cannot overdraw a balance by
+     * more than its estimate's error either.
      *
      * @param models the models the call may be served by, in the order tried (a fallback chain)
+     * @param capsOutput whether the call's API has an output limit the gateway can lower
      */
-    public Optional<Reservation> reserve(KeyRecord key, List<String> models, CallSize size) {
+    public Optional<Reserved> reserve(KeyRecord key, List<String> models, CallSize size, boolean capsOutput) {
         if (!hasAccount.get(key.id())) {
             return Optional.empty();
         }
         long estimate = 0;
+        ModelPrice dearest = null;
         for (String model : models) {
             Optional<ModelPrice> price = pricing.price(model, size.serviceTier());
             if (price.isEmpty() && pricing.refuseUnknown()) {
                 throw new ApiException(403, "model_not_allowed", "model '" + model
                         + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
             }
-            if (price.isPresent()) {
-                estimate = Math.max(estimate, estimateNanos(price.get(), size));
+            if (price.isPresent() && (dearest == null || estimateNanos(price.get(), size) > estimate)) {
+                estimate = estimateNanos(price.get(), size);
+                dearest = price.get();
             }
         }
+        Reservation reservation;
         try {
-            return ledger.reserve(key.id(), estimate);
+            reservation = ledger.reserve(key.id(), estimate).orElse(null);
         } catch (InsufficientCreditsException e) {
             throw new ApiException(402, "insufficient_credits", e.getMessage());
         }
+        if (reservation == null) {
+            return Optional.empty();
+        }
+        long left = reservation.availableNanos() + reservation.amountNanos(); // before this call
+        if (estimate <= left || dearest == null) {
+            return Optional.of(new Reserved(reservation, null));
+        }
+        long perAnswer = affordableOutput(dearest, size, left);
+        if (perAnswer < 1) {
+            ledger.settle(reservation, 0);
+            throw new ApiException(402, "insufficient_credits", "the key's credits left (" + Money.toUsd(Math.max(0, left))
+                    .stripTrailingZeros().toPlainString() + " USD) do not pay for this call's prompt and one token of output");
+        }
+        return Optional.of(new Reserved(reservation, capsOutput ? (int) Math.min(Integer.MAX_VALUE, perAnswer) : null));
+    }
+
+    /** The output tokens each answer may have for {@code leftNanos} to pay for the call: what is left after its prompt. */
+    static long affordableOutput(ModelPrice price, CallSize size, long leftNanos) {
+        long input = size.bodyBytes() / BYTES_PER_TOKEN + size.storedContextTokens();
+        ModelPrice.Rates r = price.ratesFor(input);
+        BigDecimal afterPrompt = Money.toUsd(leftNanos).subtract(r.input().multiply(BigDecimal.valueOf(input))
+                .divide(MILLION, MathContext.DECIMAL128));
+        if (afterPrompt.signum() < 0) {
+            return 0;
+        }
+        if (r.dearestOutput().signum() == 0) {
+            return Long.MAX_VALUE;
+        }
+        return afterPrompt.multiply(MILLION).divide(r.dearestOutput().multiply(BigDecimal.valueOf(size.choices())),
+                MathContext.DECIMAL128).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
     }
 
     static long estimateNanos(ModelPrice price, CallSize size) {

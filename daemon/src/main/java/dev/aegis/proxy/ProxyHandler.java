@@ -20,7 +20,6 @@ import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
-import dev.aegis.store.Reservation;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import java.io.InputStream;
@@ -206,14 +205,16 @@ public final class ProxyHandler {
             int byDefault = cfg.governance().credits().defaultOutputTokens();
             CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length, storedContext,
                     asked != null ? asked : byDefault, body.choices(), body.serviceTier());
-            Optional<Reservation> reserved =
-                    admission.credits().reserve(key, targets.stream().map(RouteTarget::model).toList(), size);
+            Optional<CreditGuard.Reserved> reserved = admission.credits().reserve(key,
+                    targets.stream().map(RouteTarget::model).toList(), size, endpoint.outputLimitField() != null);
             reserved.ifPresent(r -> {
-                record.reservation(r);
-                call.setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.availableNanos()))
+                record.reservation(r.reservation());
+                call.setHeader("X-Aegis-Credits-Remaining", Money.toUsd(Math.max(0, r.reservation().availableNanos()))
                         .stripTrailingZeros().toPlainString());
             });
-            creditCap = reserved.isPresent() && asked == null ? byDefault : null;
+            // Sent: what the credits left pay for, else the configured default when the client set no limit.
+            creditCap = reserved.isEmpty() ? null : reserved.get().outputCap() != null ? reserved.get().outputCap()
+                    : asked == null ? Integer.valueOf(byDefault) : null;
         }
 
         AnswerPreview preview = endpoint.inspectsBody() ? recorder.answerPreview(endpoint == Endpoint.RESPONSES) : null;

@@ -11,6 +11,7 @@ import dev.aegis.store.Money;
 import dev.aegis.store.SqlCreditLedger;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -219,6 +220,36 @@ class CreditsIT {
             assertThat(error.path("message").asText()).contains("pricing.unknown");
 
             assertThat(Http.send(g.post("/v1/chat/completions", "{\"model\":\"my-local-model\"}")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** One call asking for more than the key has left is capped to it, and refused when its prompt alone is more. */
+    @Test
+    void oneCallCannotSpendMoreThanWhatIsLeft() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String cent = g.mintKey(new NewKey("cent", "default", false, List.of(), null, null, null, new BigDecimal("0.01")));
+            // 128 answers of up to 16,384 tokens at $0.60 per M: $1.26 asked of a $0.01 balance.
+            String greedy = "{\"model\":\"gpt-4o-mini\",\"n\":128,\"max_completion_tokens\":16384,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            int forwarded = g.fake.requests().size();
+            HttpResponse<String> capped = Http.send(g.post("/v1/chat/completions", greedy).setHeader("Authorization", "Bearer " + cent));
+            assertThat(capped.statusCode()).as(capped.body()).isEqualTo(200);
+            JsonNode sent = Http.json(new String(g.fake.requests().get(forwarded).body(), StandardCharsets.UTF_8));
+            long perAnswer = sent.path("max_completion_tokens").asLong();
+            // What $0.01 pays after the prompt (about 25 tokens of body at $0.15 per M), shared by 128 answers.
+            assertThat(perAnswer).isBetween(120L, 130L);
+            assertThat(BigDecimal.valueOf(perAnswer * 128 * 600L).add(BigDecimal.valueOf(greedy.length() / 4 * 150L)))
+                    .as("the most the capped call can cost, in nano-USD").isLessThanOrEqualTo(BigDecimal.valueOf(10_000_000));
+
+            String tenth = g.mintKey(new NewKey("tenth", "default", false, List.of(), null, null, null, new BigDecimal("0.0001")));
+            // 4,000 prompt tokens at $0.15 per M: $0.0006, more than the $0.0001 left.
+            String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(16_000) + "\"}]}";
+            HttpResponse<String> refused = Http.send(g.post("/v1/chat/completions", big).setHeader("Authorization", "Bearer " + tenth));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(402);
+            assertThat(Http.json(refused.body()).at("/error/code").asText()).isEqualTo("insufficient_credits");
+            // Its reservation was given back: a small call still fits what is left.
+            HttpResponse<String> small = Http.send(g.post("/v1/chat/completions", BODY).setHeader("Authorization", "Bearer " + tenth));
+            assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
         }
     }
 }
