@@ -277,7 +277,7 @@ public final class ProxyHandler {
             return BodyInspector.inspect(raw);
         }
         try {
-            scan.address(call.path(), call.query());
+            scanOutsideTheBody(call, scan);
             RequestBody body = BodyInspector.inspect(raw, scan);
             // A call refused for a secret still names its model, never a secret the model field held.
             record.requested(ModelId.checked(scan.recordable(body.model())));
@@ -288,6 +288,12 @@ public final class ProxyHandler {
         }
     }
 
+    /** The request's path, query and the headers that go to the provider: refused (403) when one holds a secret. */
+    private static void scanOutsideTheBody(Exchange call, SecretGuard.Scan scan) {
+        scan.address(call.path(), call.query());
+        scan.headers(UpstreamCall.forwardedHeaders(call));
+    }
+
     /** A pass-through body, not read but scanned for secrets all the same (JSON, text, or a binary body's text runs). */
     private RequestBody opaque(Exchange call, byte[] raw, AegisConfig cfg, KeyRecord key, CallRecord record) {
         SecretGuard.Scan scan = secrets.scan(cfg.secrets(), key.secretsMode(cfg.secrets().mode()));
@@ -295,7 +301,7 @@ public final class ProxyHandler {
             return RequestBody.opaque(raw);
         }
         try {
-            scan.address(call.path(), call.query());
+            scanOutsideTheBody(call, scan);
             return RequestBody.opaque(scan.opaque(raw));
         } finally {
             record.secrets(scan.findings());

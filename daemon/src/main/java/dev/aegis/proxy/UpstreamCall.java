@@ -40,6 +40,20 @@ final class UpstreamCall {
         }
     }
 
+    /** The client's headers that go to the provider, one {@code name: value} line each (for the secret scanner). */
+    static String forwardedHeaders(Exchange call) {
+        Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
+        StringBuilder out = new StringBuilder(256);
+        for (String name : call.headerNames()) {
+            if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
+                for (String value : call.headers(name)) {
+                    out.append(name).append(": ").append(value).append('\n');
+                }
+            }
+        }
+        return out.toString();
+    }
+
     private static void copyRequestHeaders(Exchange call, OutgoingRequest.Builder b) {
         Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
         for (String name : call.headerNames()) {

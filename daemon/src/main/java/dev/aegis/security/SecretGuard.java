@@ -125,6 +125,19 @@ public final class SecretGuard {
             }
         }
 
+        /**
+         * Scans the headers the request's provider call will carry ({@code name: value} lines), as its
+         * address is: a secret there has no place to be redacted in, so it is refused with 403 in every
+         * mode. The message names no header: a header's name is the client's own string too.
+         */
+        public void headers(String forwarded) {
+            if (!forwarded.isEmpty() && counted(scanner.scan(forwarded, budget))) {
+                throw new ApiException(403, "secret_detected", "a request header holds a secret (" + firstKind
+                        + "): Aegis blocked the call so it never leaves this machine. Send it in the body, where it can"
+                        + " be redacted, or remove it.");
+            }
+        }
+
         /** Kinds and counts of the secrets seen so far (all of them once the pass is over). */
         public SecretFindings findings() {
             return SecretFindings.of(counts);

@@ -78,6 +78,32 @@ class SecretsIT {
     }
 
     @Test
+    void aSecretInAForwardedHeaderIsRefusedInEveryModeAndNeverSent() throws Exception {
+        for (String mode : new String[] {"block", "redact"}) {
+            try (TestGateway g = TestGateway.start(temp.resolve(mode), "security: { secrets: { mode: " + mode + " } }", Map.of())) {
+                for (String route : new String[] {"/v1/chat/completions", "/v1/files"}) {
+                    for (String[] header : new String[][] {{"X-Note", GITHUB}, {"X-Foo", "k=" + AWS}, {"X-" + AWS, "1"}}) {
+                        HttpResponse<String> r = Http.send(g.post(route, "{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                                .setHeader(header[0], header[1]));
+                        assertThat(r.statusCode()).as(mode + " " + route + " " + header[0]).isEqualTo(403);
+                        assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("secret_detected");
+                        assertThat(r.body()).contains("a request header holds a secret")
+                                .doesNotContain(GITHUB).doesNotContain(AWS.substring(1));
+                        assertThat(g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).errorCode())
+                                .isEqualTo("secret_detected");
+                    }
+                }
+                assertThat(g.fake.requests()).isEmpty();
+                // The headers clients send every call go through.
+                HttpResponse<String> ok = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                        .setHeader("X-Stainless-Lang", "java").setHeader("session-id", "0199a2b3-7c4d-7e8f-9a0b-1c2d3e4f5a6b")
+                        .setHeader("User-Agent", "codex_cli_rs/0.63.0 (Debian 12; x86_64)"));
+                assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void redactModeForwardsWithTheSecretReplaced() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "security: { secrets: { mode: redact } }", Map.of())) {
             HttpResponse<String> r = Http.send(g.post("/v1/chat/completions",
