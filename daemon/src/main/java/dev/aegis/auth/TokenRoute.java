@@ -5,10 +5,13 @@ import dev.aegis.http.ApiException;
 import dev.aegis.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code POST /auth/token {"apiKey": "..."}}: a short-lived JWT usable as a Bearer key. */
 public final class TokenRoute {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRoute.class);
     private static final int MAX_BODY = 16 * 1024;
 
     private final Authenticator authenticator;
@@ -27,7 +30,7 @@ public final class TokenRoute {
             throw ApiException.invalidRequest("could not read the request body");
         }
         if (body.length > MAX_BODY) {
-            throw ApiException.tooLarge(MAX_BODY);
+            throw ApiException.tooLarge(MAX_BODY, "a token request's fixed limit");
         }
         JsonNode apiKey;
         try {
@@ -38,9 +41,11 @@ public final class TokenRoute {
         if (!apiKey.isTextual() || JwtTokens.looksLikeJwt(apiKey.asText())) {
             throw ApiException.invalidRequest("body must be JSON: {\"apiKey\": \"<your Aegis key>\"} (a key, not a token)");
         }
-        String keyId = authenticator.check(apiKey.asText())
-                .orElseThrow(() -> new ApiException(401, "invalid_api_key", "the Aegis key is not valid"))
-                .id();
+        String keyId = authenticator.check(apiKey.asText()).orElseThrow(() -> {
+            // Not a model call (no usage row): a log line keeps the trail of keys tried, never the key.
+            LOG.warn("refused a token for a key that is not valid (from {})", ctx.req().getRemoteAddr());
+            return new ApiException(401, "invalid_api_key", "the Aegis key is not valid");
+        }).id();
         ctx.contentType("application/json").result(Json.mapper().createObjectNode()
                 .put("token", jwt.issue(keyId))
                 .put("token_type", "Bearer")

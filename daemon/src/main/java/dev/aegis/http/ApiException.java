@@ -27,9 +27,15 @@ public final class ApiException extends RuntimeException {
         return new ApiException(400, "invalid_request", message);
     }
 
+    /** 413 for a body over {@code server.max_body}. */
     public static ApiException tooLarge(long limit) {
+        return tooLarge(limit, "server.max_body");
+    }
+
+    /** 413 for a body over a limit, named by what sets it. */
+    public static ApiException tooLarge(long limit, String setBy) {
         return new ApiException(413, "request_too_large",
-                "request body is larger than the limit of " + limit + " bytes (server.max_body)");
+                "request body is larger than the limit of " + limit + " bytes (" + setBy + ")");
     }
 
     public static ApiException notFound(String message) {

@@ -152,6 +152,10 @@ class AuthIT {
         assertThat(status(call("/auth/token", "not json"))).isEqualTo(400);
         assertThat(status(call("/auth/token", "{\"apiKey\":42}"))).isEqualTo(400);
         assertThat(status(call("/auth/token", "{\"apiKey\":\"" + token(gateway.clientKey) + "\"}"))).isEqualTo(400);
+        HttpResponse<String> large = Http.send(call("/auth/token", "{\"apiKey\":\"" + "x".repeat(20_000) + "\"}"));
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(Http.json(large.body()).at("/error/message").asText())
+                .contains("16384 bytes").contains("a token request's fixed limit").doesNotContain("server.max_body");
     }
 
     @Test
