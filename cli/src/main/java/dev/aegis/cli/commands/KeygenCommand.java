@@ -66,11 +66,13 @@ public final class KeygenCommand implements Callable<Integer> {
     Long tokens;
 
     @Option(names = "--session-tokens", paramLabel = "N", description = {"Tokens (input + output) each coding-agent "
-            + "session of this key may use (the session its client names:", "x-claude-code-session-id, session-id, ...); a hard stop."})
+            + "session of this key may use (the session its client names:", "x-claude-code-session-id, session-id, ...); a hard stop"
+            + " for that session. A call naming no session, or a new one, is not held to it: cap the key with --credits"
+            + " or --tokens."})
     Long sessionTokens;
 
     @Option(names = "--session-budget", paramLabel = "USD", converter = UsdAmount.class, description = "USD each coding-agent session of this key may "
-            + "spend; a hard stop.")
+            + "spend; a hard stop for that session (not a cap on the key: see --credits).")
     BigDecimal sessionBudget;
 
     @Option(names = "--secrets", paramLabel = "MODE", converter = SecretsModeConverter.class,
