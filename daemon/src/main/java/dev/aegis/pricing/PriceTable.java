@@ -179,7 +179,8 @@ public final class PriceTable {
         if (model == null) {
             return Optional.empty();
         }
-        String m = model.toLowerCase(Locale.ROOT);
+        // A name the provider reads with its spaces trimmed is billed as that model.
+        String m = model.strip().toLowerCase(Locale.ROOT);
         ModelPrice exact = models.get(m);
         if (exact != null) {
             return Optional.of(exact);
@@ -187,6 +188,11 @@ public final class PriceTable {
         int slash = m.lastIndexOf('/');
         if (slash >= 0) {
             return find(m.substring(slash + 1));
+        }
+        int at = m.lastIndexOf('@');
+        if (at > 0) {
+            // Vertex AI's dated ids: claude-sonnet-4-5@20250929 is claude-sonnet-4-5-20250929.
+            return find(m.substring(0, at) + "-" + m.substring(at + 1));
         }
         String undated = withoutDate(m);
         if (undated != null) {

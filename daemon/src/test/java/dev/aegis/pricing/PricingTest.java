@@ -55,6 +55,14 @@ class PricingTest {
     }
 
     @Test
+    void vertexDatedIdsAndNamesPaddedWithSpacesArePricedAsTheModelTheyName() {
+        assertThat(BUILT_IN.price("claude-sonnet-4-5@20250929")).isEqualTo(BUILT_IN.price("claude-sonnet-4-5-20250929")).isPresent();
+        assertThat(BUILT_IN.price("vertex_ai/claude-sonnet-4-5@20250929")).isEqualTo(BUILT_IN.price("claude-sonnet-4-5-20250929"));
+        assertThat(BUILT_IN.price(" gpt-4o-mini ")).isEqualTo(BUILT_IN.price("gpt-4o-mini")).isPresent();
+        assertThat(BUILT_IN.price("@20250929")).isEmpty();
+    }
+
+    @Test
     void cacheReadsAndWritesAreBilledOnceAtTheirOwnRates() {
         // 525 input of which 400 cache reads and 100 cache writes: only 25 at the input rate.
         Cost c = BUILT_IN.cost("claude-sonnet-4-5", new TokenUsage(525, 400, 100, 15, 0));
