@@ -14,7 +14,7 @@ public record SecretKind(String name, List<String> prefixes, Pattern pattern, St
 
     /** Which character right before a prefix keeps it from being one (it is then inside a word). */
     public enum Start {
-        /** Nothing: the prefix counts anywhere ({@code -----BEGIN}, {@code aws_secret...=}). */
+        /** Nothing: the prefix counts anywhere ({@code -----BEGIN}, {@code aws_secret...=}, GitHub's {@code ghp_}). */
         ANYWHERE,
         /**
          * A letter or digit: {@code task-...} and {@code XAKIA...} are words, but {@code KEY_sk-proj-...} and
@@ -55,7 +55,8 @@ public record SecretKind(String name, List<String> prefixes, Pattern pattern, St
                     Pattern.compile("(?i:aws[_-]?secret[_-]?(?:access[_-]?)?key|SecretAccessKey)[\"']?\\s*+[:=]\\s*+[\"']?"
                             + "[A-Za-z0-9/+]{40}+(?![A-Za-z0-9/+])"), Start.ANYWHERE),
             new SecretKind("github_token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-                    Pattern.compile("(?:gh[pousr]_[A-Za-z0-9]{36}+|github_pat_[A-Za-z0-9_]{82}+)(?![A-Za-z0-9_])")),
+                    // Anywhere: a prefix this particular is a token even glued to a word (xghp_..., from a log line).
+                    Pattern.compile("(?:gh[pousr]_[A-Za-z0-9]{36}+|github_pat_[A-Za-z0-9_]{82}+)(?![A-Za-z0-9_])"), Start.ANYWHERE),
             new SecretKind("anthropic_api_key", List.of("sk-ant-"), Pattern.compile("sk-ant-[A-Za-z0-9_-]{32,}+")),
             new SecretKind("openai_api_key", List.of("sk-"),
                     Pattern.compile("sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}+")),

@@ -86,6 +86,9 @@ class SecretScannerTest {
                 .containsExactly("aws_access_key_id");
         assertThat(scanner.scan("risk" + openai.substring(2))).isEmpty();
         assertThat(scanner.scan("XAKIAIOSFODNN7EXAMPLE")).isEmpty();
+        // GitHub's prefixes are particular enough to count glued to a word too.
+        assertThat(scanner.scan("tokenghp_0123456789abcdefghijklmnopqrstuvwxyz")).extracting(SecretScanner.Finding::kind)
+                .containsExactly("github_token");
         // a JWT keeps the stricter rule (its body runs through _ and -): after a separator it is not tried
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpM";
         assertThat(scanner.scan("Bearer " + jwt)).hasSize(1);
