@@ -90,6 +90,12 @@ public final class ReceiptLog implements AutoCloseable {
         ReceiptHead trail = trailEnd(dir);
         long headSeq = storedHead.map(ReceiptHead::seq).orElse(0L);
         long known = Math.max(headSeq, namedByRows);
+        if (trail.seq() == UNREADABLE_SEQ) {
+            LOG.error("the last line of the receipt trail in {} has no sequence number Aegis can read (altered, or not"
+                    + " written by Aegis): new receipts chain on from that line, from seq {}; `aegis receipts verify`"
+                    + " reports it", dir, known + 1);
+            return new ReceiptLog(dir, keys, instance, clock, known, trail.hash());
+        }
         if (known > trail.seq()) {
             LOG.error("the receipt trail in {} ends at seq {} but the store {} seq {}: {} receipt(s) are missing; "
                     + "new receipts continue from seq {} so the gap stays visible to `aegis receipts verify`", dir,
@@ -102,7 +108,8 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /**
-     * The last complete receipt of the trail (seq 0 and the genesis hash when there is none), read from
+     * The last complete receipt of the trail (seq 0 and the genesis hash when there is none; seq
+     * {@link #UNREADABLE_SEQ} when its last line has no seq Aegis can read), read from
      * the end of the newest file that has one: a start reads a few KB whatever the day's file holds.
      */
     public static ReceiptHead trailEnd(Path dir) throws IOException {
@@ -128,8 +135,12 @@ public final class ReceiptLog implements AutoCloseable {
         // deserializers on every start (≈ 30 classes from the jar, tens of ms of a start: docs/STARTUP.md).
         byte[] line = lastLine.getBytes(StandardCharsets.UTF_8);
         ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
-        return new ReceiptHead(receipt.seq() != null ? receipt.seq() : 0, Receipts.hash(lastLine), receipt.key(), receipt.instance());
+        return new ReceiptHead(receipt.seq() != null ? receipt.seq() : UNREADABLE_SEQ, Receipts.hash(lastLine), receipt.key(),
+                receipt.instance());
     }
+
+    /** {@link #trailEnd}'s seq when the trail's last line has none Aegis can read (none, or not a long). */
+    public static final long UNREADABLE_SEQ = -1;
 
     /** The last receipt written: its seq, the hash of its line, this log's key and instance. */
     public ReceiptHead head() {

@@ -216,6 +216,24 @@ class ReceiptTrailTest {
     }
 
     @Test
+    void aTrailWhoseLastSeqCannotBeReadResumesAfterTheStoredHeadAndChainsOnFromThatLine() throws Exception {
+        ReceiptHead storedHead = ReceiptLog.open(dir, keys, "0123456789abcdef", clock).head();
+        List<String> l = lines(day(2));
+        String last = l.getLast();
+        l.set(l.size() - 1, last.replaceFirst("\"seq\":\\d+", "\"seq\":99999999999999999999"));
+        write(day(2), l);
+        assertThat(ReceiptLog.trailEnd(dir).seq()).isEqualTo(ReceiptLog.UNREADABLE_SEQ);
+
+        ReceiptLog resumed = ReceiptLog.open(dir, keys, "0123456789abcdef", clock, java.util.Optional.of(storedHead), 0);
+        resumed.append(new ArrayList<>(List.of(input("after-edit", 1))));
+        assertThat(resumed.head().seq()).as("continues after the stored head").isEqualTo(13);
+        VerifyResult r = verify();
+        assertThat(r.intact()).isFalse();
+        assertThat(r.file() + ":" + r.line()).as(r.reason()).isEqualTo("2026-11-22.jsonl:" + l.size());
+        assertThat(r.reason()).doesNotStartWith("missing");
+    }
+
+    @Test
     void aLineWithNulBytesIsUnparsableNotACrash() throws Exception {
         // Found by ReceiptLinesFuzzTest: NUL bytes made the parser read the line as UTF-32 and throw.
         List<String> l = lines(day(0));
