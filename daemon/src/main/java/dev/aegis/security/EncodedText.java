@@ -2,6 +2,7 @@ package dev.aegis.security;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -85,6 +86,74 @@ final class EncodedText {
             v = v * 16 + d;
         }
         return v;
+    }
+
+    /** The shortest base64 looked at: the encoding of the shortest secret the scan knows (20 characters). */
+    private static final int MIN_BASE64 = 28;
+    /** How much of a base64 string is decoded first to see whether it holds text. */
+    private static final int PROBE_CHARS = 96;
+
+    /**
+     * The text a base64 string holds, as its runs of printable ASCII (a document or file sent as
+     * base64: Anthropic's {@code source.data}, a Responses {@code file_data} data URL), which the provider
+     * decodes for its model; null when the string is not base64 as a whole (a {@code data:...;base64,} URL's
+     * payload counts) or what it holds starts as binary (an image, a PDF), which is not decoded.
+     */
+    static String base64Text(String s) {
+        int start = 0;
+        if (s.startsWith("data:")) {
+            int comma = s.indexOf(',');
+            if (comma < 0 || !s.regionMatches(true, comma - 7, ";base64", 0, 7)) {
+                return null;
+            }
+            start = comma + 1;
+        }
+        int n = s.length();
+        if (n - start < MIN_BASE64) {
+            return null;
+        }
+        StringBuilder probe = new StringBuilder(PROBE_CHARS);
+        for (int i = start; i < n && probe.length() < PROBE_CHARS; i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n') {
+                continue; // MIME's line breaks
+            }
+            if (!base64(c)) {
+                return null;
+            }
+            probe.append(c);
+        }
+        int whole = probe.length() - probe.length() % 4;
+        try {
+            if (!text(decode(probe.substring(0, whole)))) {
+                return null;
+            }
+            List<String> runs = printableRuns(decode(s.substring(start)));
+            return runs.isEmpty() ? null : String.join("\n", runs);
+        } catch (IllegalArgumentException e) {
+            return null; // not base64 after all (a letter run, a hash)
+        }
+    }
+
+    private static boolean base64(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
+    }
+
+    /** Base64 or base64url, MIME's line breaks skipped. */
+    private static byte[] decode(String b64) {
+        String standard = b64.indexOf('-') < 0 && b64.indexOf('_') < 0 ? b64 : b64.replace('-', '+').replace('_', '/');
+        return Base64.getMimeDecoder().decode(standard);
+    }
+
+    /** True when decoded bytes read as text: no control character but tabs and line ends (UTF-8 allowed). */
+    private static boolean text(byte[] bytes) {
+        for (byte b : bytes) {
+            if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
+                return false;
+            }
+        }
+        return bytes.length > 0;
     }
 
     /** The runs of printable ASCII (tabs and line ends included) at least {@link #MIN_RUN} long in a body. */

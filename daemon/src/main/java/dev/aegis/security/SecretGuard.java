@@ -68,19 +68,32 @@ public final class SecretGuard {
         }
 
         /**
-         * The findings of {@code text} ({@code plain}), or when its escapes undone show a secret they do
-         * not, those of the decoded text, the call then {@link #hidden}.
+         * The findings of {@code text} ({@code plain}), or when its escapes undone (or, for a base64 string,
+         * the text it holds) show a secret they do not, those of the decoded text, the call then {@link #hidden}.
          */
         private List<SecretScanner.Finding> withEncoded(String text, List<SecretScanner.Finding> plain) {
             String decoded = EncodedText.decoded(text);
             if (decoded == null) {
-                return plain;
+                return withBase64(text, plain);
             }
             List<SecretScanner.Finding> all = scanner.scan(decoded, budget);
             if (values(decoded, all).equals(values(text, plain))) {
                 return plain;
             }
             hidden = true;
+            return all;
+        }
+
+        /** The findings of {@code text}, and when it is base64 holding text, those of that text too (the call then {@link #hidden}). */
+        private List<SecretScanner.Finding> withBase64(String text, List<SecretScanner.Finding> plain) {
+            String held = EncodedText.base64Text(text);
+            List<SecretScanner.Finding> inside = held == null ? List.of() : scanner.scan(held, budget);
+            if (inside.isEmpty()) {
+                return plain;
+            }
+            hidden = true;
+            List<SecretScanner.Finding> all = new ArrayList<>(plain);
+            all.addAll(inside);
             return all;
         }
 
@@ -226,8 +239,8 @@ public final class SecretGuard {
 
         private ApiException hiddenSecret() {
             return new ApiException(403, "secret_detected", "the prompt holds a secret (" + firstKind
-                    + (firstPath == null ? " in the body" : " at " + firstPath) + ") behind escapes (\\u, %) or in a "
-                    + "body that is not text, where Aegis cannot redact it: it blocked the call so the secret never "
+                    + (firstPath == null ? " in the body" : " at " + firstPath) + ") behind escapes (\\u, %), in base64 or "
+                    + "in a body that is not text, where Aegis cannot redact it: it blocked the call so the secret never "
                     + "leaves this machine. Remove it, or add it to security.secrets.allow if it is not a secret.");
         }
 

@@ -104,6 +104,35 @@ class SecretsIT {
     }
 
     @Test
+    void aSecretInADocumentSentAsBase64IsRefusedInEveryMode() throws Exception {
+        String b64 = java.util.Base64.getEncoder().encodeToString(("AWS_ACCESS_KEY_ID=" + AWS + "\n").getBytes());
+        String b64url = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(("token: " + GITHUB + " ??>>").getBytes());
+        String png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+        String clean = java.util.Base64.getEncoder().encodeToString("just some notes about the build, nothing secret".getBytes());
+        for (String mode : new String[] {"block", "redact"}) {
+            try (TestGateway g = TestGateway.start(temp.resolve(mode), "security: { secrets: { mode: " + mode + " } }", Map.of())) {
+                String document = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":["
+                        + "{\"type\":\"document\",\"source\":{\"type\":\"base64\",\"media_type\":\"text/plain\",\"data\":\"%s\"}}]}]}";
+                String file = "{\"model\":\"gpt-4o-mini\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\","
+                        + "\"filename\":\"a.txt\",\"file_data\":\"data:text/plain;base64,%s\"}]}]}";
+                for (String[] call : new String[][] {{"/v1/messages", document.formatted(b64)}, {"/v1/responses", file.formatted(b64)},
+                        {"/v1/messages", document.formatted(b64url)}}) {
+                    HttpResponse<String> r = Http.send(g.post(call[0], call[1]));
+                    assertThat(r.statusCode()).as(mode + " " + call[0] + " " + r.body()).isEqualTo(403);
+                    assertThat(r.body()).doesNotContain(AWS).doesNotContain(GITHUB);
+                    if (mode.equals("redact")) {
+                        assertThat(r.body()).as("nowhere to redact it").contains("in base64");
+                    }
+                }
+                assertThat(g.fake.requests()).isEmpty();
+                // An image, and a document without a secret, go through.
+                assertThat(Http.send(g.post("/v1/messages", document.formatted(png))).statusCode()).isEqualTo(200);
+                assertThat(Http.send(g.post("/v1/responses", file.formatted(clean))).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
     void redactModeForwardsWithTheSecretReplaced() throws Exception {
         try (TestGateway g = TestGateway.start(temp, "security: { secrets: { mode: redact } }", Map.of())) {
             HttpResponse<String> r = Http.send(g.post("/v1/chat/completions",
