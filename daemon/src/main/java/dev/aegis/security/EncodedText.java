@@ -146,14 +146,25 @@ final class EncodedText {
         return Base64.getMimeDecoder().decode(standard);
     }
 
-    /** True when decoded bytes read as text: no control character but tabs and line ends (UTF-8 allowed). */
+    /**
+     * True when decoded bytes read as text: UTF-8 (the probe may end inside a character) without a
+     * control character but tabs and line ends. A PDF's binary comment on its second line is not UTF-8.
+     */
     private static boolean text(byte[] bytes) {
         for (byte b : bytes) {
             if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
                 return false;
             }
         }
-        return bytes.length > 0;
+        for (int cut = 0; cut <= 3 && cut < bytes.length; cut++) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, 0, bytes.length - cut));
+                return true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                // a character cut by the probe's end, or not UTF-8
+            }
+        }
+        return false;
     }
 
     /** The runs of printable ASCII (tabs and line ends included) at least {@link #MIN_RUN} long in a body. */

@@ -127,6 +127,10 @@ class SecretsIT {
                 assertThat(g.fake.requests()).isEmpty();
                 // An image, and a document without a secret, go through.
                 assertThat(Http.send(g.post("/v1/messages", document.formatted(png))).statusCode()).isEqualTo(200);
+                String pdf = java.util.Base64.getEncoder().encodeToString(("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Key ("
+                        + AWS + ") >>\nendobj\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                assertThat(Http.send(g.post("/v1/messages", document.formatted(pdf))).statusCode())
+                        .as("a PDF is not decoded (binary from its second line)").isEqualTo(200);
                 assertThat(Http.send(g.post("/v1/responses", file.formatted(clean))).statusCode()).isEqualTo(200);
             }
         }
