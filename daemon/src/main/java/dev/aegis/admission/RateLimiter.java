@@ -126,8 +126,8 @@ public final class RateLimiter implements KeyRateLimits {
             rules.forEach(rule -> current.put(rule, Math.max(state.tat.getOrDefault(rule, now), now)));
             Verdict v = decideHold(rules, now, current, state.heldNs);
             if (v.allowed()) {
-                add(state.tat, rules, tokens, 0, now);
-                rules.forEach(rule -> state.heldNs.merge(rule, tokensNs(rule, tokens), RateLimiter::saturatedSum));
+                add(state.tat, rules, 0, -tokens, now);
+                rules.forEach(rule -> state.heldNs.merge(rule, heldNs(rule, tokens), RateLimiter::saturatedSum));
             }
             return v;
         }
@@ -156,7 +156,7 @@ public final class RateLimiter implements KeyRateLimits {
 
     @Override
     public void chargeTokens(String keyId, List<RateLimitRule> rules, long used, long held) {
-        if (used == held || rules.stream().noneMatch(r -> r.tokens() > 0)) {
+        if ((used == 0 && held == 0) || rules.stream().noneMatch(r -> r.tokens() > 0)) {
             return;
         }
         KeyState state = states.get(keyId, k -> new KeyState());
@@ -164,7 +164,7 @@ public final class RateLimiter implements KeyRateLimits {
             add(state.tat, rules, used, held, nanoClock.getAsLong());
             if (held != 0) {
                 for (RateLimitRule rule : rules) {
-                    if (rule.tokens() > 0 && state.heldNs.merge(rule, -tokensNs(rule, held), RateLimiter::saturatedSum) <= 0) {
+                    if (rule.tokens() > 0 && state.heldNs.merge(rule, -heldNs(rule, held), RateLimiter::saturatedSum) <= 0) {
                         state.heldNs.remove(rule);
                     }
                 }
@@ -172,7 +172,10 @@ public final class RateLimiter implements KeyRateLimits {
         }
     }
 
-    /** Moves each token rule's arrival time by {@code used} tokens in place of {@code held} ones (back when fewer). */
+    /**
+     * Moves each token rule's arrival time by {@code used} tokens in place of {@code held} ones (back when
+     * fewer); a hold is {@code held} negative and {@code used} 0.
+     */
     private static void add(Map<RateLimitRule, Long> tat, List<RateLimitRule> rules, long used, long held, long now) {
         for (RateLimitRule rule : rules) {
             if (rule.tokens() > 0) {
@@ -182,9 +185,22 @@ public final class RateLimiter implements KeyRateLimits {
         }
     }
 
-    /** What {@code used} tokens in place of {@code held} ones move a token rule's arrival time by (each within {@link #MAX_AHEAD_NS}). */
+    /**
+     * What {@code used} tokens in place of {@code held} ones move a token rule's arrival time by; a
+     * negative {@code held} takes a hold of that many.
+     */
     static long delta(RateLimitRule rule, long used, long held) {
-        return tokensNs(rule, used) - tokensNs(rule, held);
+        return tokensNs(rule, used) - Long.signum(held) * heldNs(rule, Math.abs(held));
+    }
+
+    /**
+     * What a call's hold of {@code tokens} adds to a token rule's arrival time: at most one token more
+     * than the rule's own limit (enough to take the key over it: more would refuse the same calls until
+     * it ends), so a hold never reaches {@link #MAX_AHEAD_NS}, where what the key had used would be lost
+     * under it, and gives back exactly what it took.
+     */
+    static long heldNs(RateLimitRule rule, long tokens) {
+        return tokensNs(rule, Math.min(tokens, rule.tokens() + 1));
     }
 
     /** A sum of two values within {@link #MAX_AHEAD_NS} each, kept there. */

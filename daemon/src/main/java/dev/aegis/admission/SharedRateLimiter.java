@@ -204,9 +204,9 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
             RateLimiter.Verdict v = RateLimiter.decideHold(rules, now, current, held);
             if (v.allowed()) {
                 for (RateLimitRule rule : rules) {
-                    add(keyId, lease, rule, RateLimiter.tokensNs(rule, tokens), now);
+                    add(keyId, lease, rule, RateLimiter.heldNs(rule, tokens), now);
                     Known known = lease.rules.get(name(rule));
-                    known.heldNs = RateLimiter.saturatedSum(known.heldNs, RateLimiter.tokensNs(rule, tokens));
+                    known.heldNs = RateLimiter.saturatedSum(known.heldNs, RateLimiter.heldNs(rule, tokens));
                 }
             }
             return v;
@@ -217,7 +217,7 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
 
     @Override
     public void chargeTokens(String keyId, List<RateLimitRule> rules, long used, long held) {
-        if (used == held) {
+        if (used == 0 && held == 0) {
             return;
         }
         KeyLease lease = leases.get(keyId, k -> new KeyLease());
@@ -229,7 +229,7 @@ public final class SharedRateLimiter implements KeyRateLimits, AutoCloseable {
                     add(keyId, lease, rule, RateLimiter.delta(rule, used, held), now);
                     Known known = lease.rules.get(name(rule));
                     if (known != null && held != 0) {
-                        known.heldNs = Math.max(0, known.heldNs - RateLimiter.tokensNs(rule, held));
+                        known.heldNs = Math.max(0, known.heldNs - RateLimiter.heldNs(rule, held));
                     }
                 }
             }

@@ -177,4 +177,29 @@ class RateLimiterTest {
         assertThat(limiter.acquire("k", onePerDay).allowed()).isFalse();
         assertThat(limiter.used("k", onePerDay.getFirst())).isPositive();
     }
+
+    @Test
+    void anAbsurdEstimateNeitherWipesOutWhatTheKeyUsedNorLeavesAHoldBehind() {
+        List<RateLimitRule> tenThousandPerMinute = List.of(RateLimitRule.tokensPerMinute(10_000));
+        limiter.chargeTokens("k", tenThousandPerMinute, 9_999, 0);
+        // n = 64 answers of 2^31 - 1 tokens: held, then refused upstream and given back whole.
+        assertThat(limiter.holdTokens("k", tenThousandPerMinute, 64L * Integer.MAX_VALUE).allowed()).isTrue();
+        limiter.chargeTokens("k", tenThousandPerMinute, 0, 64L * Integer.MAX_VALUE);
+        assertThat(limiter.used("k", tenThousandPerMinute.getFirst())).as("what the key had used").isEqualTo(9_999);
+        limiter.chargeTokens("k", tenThousandPerMinute, 10_000, 0);
+        RateLimiter.Verdict refused = limiter.acquire("k", tenThousandPerMinute);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(limiter.holdTokens("k", tenThousandPerMinute, 10).held()).as("spent, not held").isFalse();
+    }
+
+    @Test
+    void aCallThatUsesExactlyItsEstimateGivesBackItsHold() {
+        List<RateLimitRule> thirtyTokensPerMinute = List.of(RateLimitRule.tokensPerMinute(30));
+        assertThat(limiter.holdTokens("k", thirtyTokensPerMinute, 40).allowed()).isTrue();
+        limiter.chargeTokens("k", thirtyTokensPerMinute, 40, 40);
+        RateLimiter.Verdict next = limiter.holdTokens("k", thirtyTokensPerMinute, 1);
+        assertThat(next.allowed()).isFalse();
+        assertThat(next.held()).as("40 tokens spent, nothing in flight").isFalse();
+        assertThat(next.retryAfterMs()).isEqualTo(20_000);
+    }
 }
