@@ -94,16 +94,17 @@ final class EncodedText {
     private static final int PROBE_CHARS = 96;
 
     /**
-     * The text a base64 string holds, as its runs of printable ASCII (a document or file sent as
-     * base64: Anthropic's {@code source.data}, a Responses {@code file_data} data URL), which the provider
-     * decodes for its model; null when the string is not base64 as a whole (a {@code data:...;base64,} URL's
-     * payload counts) or what it holds starts as binary (an image, a PDF), which is not decoded.
+     * The text a base64 string holds (a document or file sent as base64: Anthropic's {@code source.data},
+     * a Responses {@code file_data} data URL), which the provider decodes for its model: its runs of
+     * printable ASCII, or the whole of it when it is UTF-16. Null when the string is not base64 as a
+     * whole (a {@code data:...;base64,} URL's payload counts; line breaks and spaces are skipped, as a
+     * decoder skips them) or what it holds starts as binary (an image), which is not decoded.
      */
     static String base64Text(String s) {
         int start = 0;
-        if (s.startsWith("data:")) {
+        if (s.regionMatches(true, 0, "data:", 0, 5)) {
             int comma = s.indexOf(',');
-            if (comma < 0 || !s.regionMatches(true, comma - 7, ";base64", 0, 7)) {
+            if (comma < 7 || !s.regionMatches(true, comma - 7, ";base64", 0, 7)) {
                 return null;
             }
             start = comma + 1;
@@ -115,8 +116,8 @@ final class EncodedText {
         StringBuilder probe = new StringBuilder(PROBE_CHARS);
         for (int i = start; i < n && probe.length() < PROBE_CHARS; i++) {
             char c = s.charAt(i);
-            if (c == '\r' || c == '\n') {
-                continue; // MIME's line breaks
+            if (c == '\r' || c == '\n' || c == ' ' || c == '\t') {
+                continue;
             }
             if (!base64(c)) {
                 return null;
@@ -125,7 +126,11 @@ final class EncodedText {
         }
         int whole = probe.length() - probe.length() % 4;
         try {
-            if (!text(decode(probe.substring(0, whole)))) {
+            byte[] head = decode(probe.substring(0, whole));
+            if (utf16(head)) {
+                return new String(decode(s.substring(start)), utf16Charset(head));
+            }
+            if (!mostlyText(head)) {
                 return null;
             }
             List<String> runs = printableRuns(decode(s.substring(start)));
@@ -140,31 +145,52 @@ final class EncodedText {
                 || c == '+' || c == '/' || c == '=' || c == '-' || c == '_';
     }
 
-    /** Base64 or base64url, MIME's line breaks skipped. */
+    /** Base64 or base64url; line breaks, spaces and anything else outside the alphabet skipped. */
     private static byte[] decode(String b64) {
         String standard = b64.indexOf('-') < 0 && b64.indexOf('_') < 0 ? b64 : b64.replace('-', '+').replace('_', '/');
         return Base64.getMimeDecoder().decode(standard);
     }
 
     /**
-     * True when decoded bytes read as text: UTF-8 (the probe may end inside a character) without a
-     * control character but tabs and line ends. A PDF's binary comment on its second line is not UTF-8.
+     * True when decoded bytes read as text in a one-byte encoding: at least 70% printable ASCII (a
+     * Latin-1 or UTF-8 file, one with a stray control character, a PDF with its text streams), where
+     * an image's first bytes are mostly binary.
      */
-    private static boolean text(byte[] bytes) {
+    private static boolean mostlyText(byte[] bytes) {
+        int printable = 0;
         for (byte b : bytes) {
-            if ((b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r') || b == 0x7f) {
-                return false;
+            if (printable(b)) {
+                printable++;
             }
         }
-        for (int cut = 0; cut <= 3 && cut < bytes.length; cut++) {
-            try {
-                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes, 0, bytes.length - cut));
-                return true;
-            } catch (java.nio.charset.CharacterCodingException e) {
-                // a character cut by the probe's end, or not UTF-8
-            }
+        return bytes.length > 0 && printable * 10 >= bytes.length * 7;
+    }
+
+    /** A byte-order mark, or a zero in every other byte with text between: UTF-16 text. */
+    private static boolean utf16(byte[] bytes) {
+        if (bytes.length >= 2 && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+                || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+            return true;
         }
-        return false;
+        int zeros = 0;
+        int text = 0;
+        for (int i = 0; i + 1 < bytes.length; i += 2) {
+            boolean zeroFirst = bytes[i] == 0;
+            byte other = zeroFirst ? bytes[i + 1] : bytes[i];
+            if ((zeroFirst || bytes[i + 1] == 0) && printable(other)) {
+                zeros++;
+            }
+            text++;
+        }
+        return text > 0 && zeros * 10 >= text * 9;
+    }
+
+    /** UTF-16 by its byte-order mark, else by where the zeros are (little-endian: after each character). */
+    private static java.nio.charset.Charset utf16Charset(byte[] head) {
+        if (head[0] == (byte) 0xFE || head[0] == (byte) 0xFF) {
+            return StandardCharsets.UTF_16;
+        }
+        return head[0] == 0 ? StandardCharsets.UTF_16BE : StandardCharsets.UTF_16LE;
     }
 
     /** The runs of printable ASCII (tabs and line ends included) at least {@link #MIN_RUN} long in a body. */
