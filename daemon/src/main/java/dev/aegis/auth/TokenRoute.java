@@ -5,6 +5,7 @@ import dev.aegis.http.ApiException;
 import dev.aegis.json.Json;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,12 +15,32 @@ public final class TokenRoute {
     private static final Logger LOG = LoggerFactory.getLogger(TokenRoute.class);
     private static final int MAX_BODY = 16 * 1024;
 
+    private static final long LOG_EVERY_NANOS = 10_000_000_000L;
+
+    private final AtomicLong nextLogAt = new AtomicLong(System.nanoTime());
+    private final AtomicLong unlogged = new AtomicLong();
     private final Authenticator authenticator;
     private final JwtTokens jwt;
 
     public TokenRoute(Authenticator authenticator, JwtTokens jwt) {
         this.authenticator = authenticator;
         this.jwt = jwt;
+    }
+
+    /**
+     * Not a model call (no usage row): a log line keeps the trail of keys tried, never the key; at most
+     * one every {@link #LOG_EVERY_NANOS}, counting those in between, so a loop of bad keys cannot flood the log.
+     */
+    private void refused(String from) {
+        long now = System.nanoTime();
+        long next = nextLogAt.get();
+        if (now - next < 0 || !nextLogAt.compareAndSet(next, now + LOG_EVERY_NANOS)) {
+            unlogged.incrementAndGet();
+            return;
+        }
+        long before = unlogged.getAndSet(0);
+        LOG.warn("refused a token for a key that is not valid (from {}){}", from,
+                before == 0 ? "" : "; " + before + " more refused since the last such line");
     }
 
     public void handle(Context ctx) {
@@ -42,8 +63,7 @@ public final class TokenRoute {
             throw ApiException.invalidRequest("body must be JSON: {\"apiKey\": \"<your Aegis key>\"} (a key, not a token)");
         }
         String keyId = authenticator.check(apiKey.asText()).orElseThrow(() -> {
-            // Not a model call (no usage row): a log line keeps the trail of keys tried, never the key.
-            LOG.warn("refused a token for a key that is not valid (from {})", ctx.req().getRemoteAddr());
+            refused(ctx.req().getRemoteAddr());
             return new ApiException(401, "invalid_api_key", "the Aegis key is not valid");
         }).id();
         ctx.contentType("application/json").result(Json.mapper().createObjectNode()

@@ -190,7 +190,7 @@ public final class PriceTable {
             return find(m.substring(slash + 1));
         }
         int at = m.lastIndexOf('@');
-        if (at > 0) {
+        if (at > 0 && at < m.length() - 1 && m.substring(at + 1).chars().allMatch(Character::isDigit)) {
             // Vertex AI's dated ids: claude-sonnet-4-5@20250929 is claude-sonnet-4-5-20250929.
             return find(m.substring(0, at) + "-" + m.substring(at + 1));
         }

@@ -60,6 +60,7 @@ class PricingTest {
         assertThat(BUILT_IN.price("vertex_ai/claude-sonnet-4-5@20250929")).isEqualTo(BUILT_IN.price("claude-sonnet-4-5-20250929"));
         assertThat(BUILT_IN.price(" gpt-4o-mini ")).isEqualTo(BUILT_IN.price("gpt-4o-mini")).isPresent();
         assertThat(BUILT_IN.price("@20250929")).isEmpty();
+        assertThat(BUILT_IN.price("gpt-4o@mini")).as("only a date or version after the @").isEmpty();
     }
 
     @Test
