@@ -53,7 +53,8 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.")
     Integer rpm;
 
-    @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key.")
+    @Option(names = "--tpm", paramLabel = "N", description = {"Tokens per minute for this key (input + output). A call holds",
+            "its estimate while it runs (its prompt and output limit, 4096 without one), so calls sent at once share it."})
     Integer tpm;
 
     @Option(names = "--models", split = ",", paramLabel = "a,b", description = "Models this key may call (patterns like gpt-4o* allowed). Default: any.")
