@@ -152,7 +152,8 @@ public final class SecretGuard {
             if (aegisKey) {
                 counted(List.of(new SecretScanner.Finding(SecretKind.AEGIS_KEY.name(), 0, 0)));
             }
-            if (aegisKey || counted(scanner.scan(forwarded, budget))) {
+            // Escapes undone too (%41KIA...): a server behind the provider's front may decode them.
+            if (aegisKey || counted(withEncoded(forwarded, scanner.scan(forwarded, budget)))) {
                 throw new ApiException(403, "secret_detected", "a request header holds a secret (" + firstKind
                         + "): Aegis blocked the call so it never leaves this machine. Send it in the body, where it can"
                         + " be redacted, or remove it.");

@@ -83,7 +83,7 @@ class SecretsIT {
             try (TestGateway g = TestGateway.start(temp.resolve(mode), "security: { secrets: { mode: " + mode + " } }", Map.of())) {
                 for (String route : new String[] {"/v1/chat/completions", "/v1/files"}) {
                     for (String[] header : new String[][] {{"X-Note", GITHUB}, {"X-Foo", "k=" + AWS}, {"X-" + AWS, "1"},
-                            {"X-Backup-Key", g.clientKey}}) {
+                            {"X-Backup-Key", g.clientKey}, {"X-Escaped", "%41" + AWS.substring(1)}}) {
                         HttpResponse<String> r = Http.send(g.post(route, "{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
                                 .setHeader(header[0], header[1]));
                         assertThat(r.statusCode()).as(mode + " " + route + " " + header[0]).isEqualTo(403);
