@@ -103,14 +103,17 @@ public final class Pricing {
 
     static BigDecimal cost(ModelPrice price, TokenUsage u) {
         Rates r = price.ratesFor(u.input());
-        long uncached = Math.max(0, u.input() - u.cachedInput() - u.cacheWrite());
+        // Parts of the input never more than it (a provider's count of cache reads beyond its prompt, say).
+        long cached = Math.min(u.cachedInput(), u.input());
+        long cacheWrite = Math.min(u.cacheWrite(), u.input() - cached);
+        long uncached = u.input() - cached - cacheWrite;
         long audioInput = Math.min(u.audioInput(), uncached);
-        long cacheWriteHour = Math.min(u.cacheWriteHour(), u.cacheWrite());
+        long cacheWriteHour = Math.min(u.cacheWriteHour(), cacheWrite);
         long audioOutput = Math.min(u.audioOutput(), u.output());
         BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(uncached - audioInput))
                 .add(r.audioInput().multiply(BigDecimal.valueOf(audioInput)))
-                .add(r.cachedInput().multiply(BigDecimal.valueOf(u.cachedInput())))
-                .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite() - cacheWriteHour)))
+                .add(r.cachedInput().multiply(BigDecimal.valueOf(cached)))
+                .add(r.cacheWrite().multiply(BigDecimal.valueOf(cacheWrite - cacheWriteHour)))
                 .add(r.cacheWriteHour().multiply(BigDecimal.valueOf(cacheWriteHour)))
                 .add(r.output().multiply(BigDecimal.valueOf(u.output() - audioOutput)))
                 .add(r.audioOutput().multiply(BigDecimal.valueOf(audioOutput)));

@@ -55,6 +55,8 @@ final class CallRecord {
     private String responseSha256;
     private SecretFindings secrets = SecretFindings.NONE;
     private boolean modelCall;
+    /** A call the provider bills, whose answer reports its usage. */
+    private boolean billed;
     private AnswerPreview answerPreview;
 
     CallRecord(String requestId, String route) {
@@ -116,6 +118,7 @@ final class CallRecord {
     /** The API called: model APIs (those whose body Aegis reads) go to the prompt log. */
     void endpoint(Endpoint endpoint) {
         this.modelCall = endpoint.inspectsBody();
+        this.billed = endpoint.billed();
     }
 
     /** Collects the start of a streamed answer's text for the prompt log. */
@@ -225,11 +228,15 @@ final class CallRecord {
     UsageRow toRow(Pricing pricing) {
         Cost c = price(pricing);
         TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
-        boolean unpriced = c.unpriced() && u.total() > 0;
+        // A billed call answered without any usage (a server that ignores include_usage, a stream cut
+        // before its usage): flagged unpriced, and a key with credits pays what was reserved for it.
+        boolean noUsage = billed && status / 100 == 2 && target != null && u.total() == 0;
+        boolean unpriced = c.unpriced() && u.total() > 0 || noUsage;
+        long costNanos = noUsage && reservation != null ? reservation.amountNanos() : Money.toNanos(c.usd());
         return new UsageRow(startMillis, requestId, key == null ? null : key.id(), tenant, runId, route, modelRequested,
                 target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
                 errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),
-                Money.toNanos(c.usd()), unpriced, c.priceVersion(), (System.nanoTime() - startNanos) / 1_000_000.0,
+                costNanos, unpriced, c.priceVersion(), (System.nanoTime() - startNanos) / 1_000_000.0,
                 firstByteMs, streamed, complete, secrets, agentSession);
     }
 }

@@ -17,6 +17,25 @@ public record TokenUsage(long input, long cachedInput, long cacheWrite, long out
 
     public static final TokenUsage NONE = new TokenUsage(0, 0, 0, 0, 0);
 
+    /**
+     * The most a count is taken as (2^32, about 4.3 billion tokens, a thousand times the largest
+     * context): a provider's count beyond it is that, so that a cost stays a number a row can hold and
+     * a report can add up.
+     */
+    public static final long MAX_COUNT = 1L << 32;
+
+    public TokenUsage {
+        input = Math.clamp(input, 0, MAX_COUNT);
+        cachedInput = Math.clamp(cachedInput, 0, MAX_COUNT);
+        cacheWrite = Math.clamp(cacheWrite, 0, MAX_COUNT);
+        output = Math.clamp(output, 0, MAX_COUNT);
+        reasoning = Math.clamp(reasoning, 0, MAX_COUNT);
+        audioInput = Math.clamp(audioInput, 0, MAX_COUNT);
+        audioOutput = Math.clamp(audioOutput, 0, MAX_COUNT);
+        cacheWriteHour = Math.clamp(cacheWriteHour, 0, MAX_COUNT);
+        webSearches = Math.clamp(webSearches, 0, MAX_COUNT);
+    }
+
     /** Counts without parts priced apart. */
     public TokenUsage(long input, long cachedInput, long cacheWrite, long output, long reasoning) {
         this(input, cachedInput, cacheWrite, output, reasoning, 0, 0, 0, 0);

@@ -252,4 +252,35 @@ class CreditsIT {
             assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
         }
     }
+
+    /** A provider's absurd count is capped and recorded; an answer without usage is flagged and paid at its reservation. */
+    @Test
+    void usageTooLargeOrAbsentIsStillRecordedAndCharged() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            String key = g.mintKey(new NewKey("funded", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json", "{\"id\":\"c1\",\"object\":\"chat.completion\","
+                    + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9223372036854775807,\"completion_tokens\":5}}", Map.of()));
+            HttpResponse<String> huge = Http.send(g.post("/v1/chat/completions", BODY).setHeader("Authorization", "Bearer " + key));
+            assertThat(huge.statusCode()).as(huge.body()).isEqualTo(200);
+            UsageRowView hugeRow = g.awaitUsage(huge.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(hugeRow.input()).isEqualTo(1L << 32);
+            assertThat(hugeRow.costNanos()).isPositive();
+
+            String funded = g.mintKey(new NewKey("funded2", "default", false, List.of(), null, null, null, BigDecimal.ONE));
+            // A stream that ends without usage (a server that ignores include_usage).
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "text/event-stream", "data: {\"id\":\"c2\",\"object\":"
+                    + "\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"},"
+                    + "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", Map.of()));
+            String stream = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"stream\":true,\"messages\":[]}";
+            HttpResponse<String> none = Http.send(g.post("/v1/chat/completions", stream).setHeader("Authorization", "Bearer " + funded));
+            assertThat(none.statusCode()).isEqualTo(200);
+            UsageRowView noneRow = g.awaitUsage(none.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(noneRow.unpriced()).as("no usage reported: flagged").isTrue();
+            long reserved = (stream.length() / 4) * 150L + 10 * 600L;
+            assertThat(noneRow.costNanos()).as("paid at what was reserved for it").isEqualTo(reserved);
+            CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(funded)).orElseThrow();
+            assertThat(BigDecimal.ONE.subtract(after.balanceUsd())).isEqualByComparingTo(Money.toUsd(reserved));
+        }
+    }
 }

@@ -223,10 +223,12 @@ class PricingTest {
             TokenUsage u = new TokenUsage(random.nextLong(2_000_000_000L), random.nextLong(1_000_000), random.nextLong(1_000_000),
                     random.nextLong(200_000_000L), 0);
             BigDecimal cost = Pricing.cost(new ModelPrice(r, null, java.util.List.of()), u);
-            long uncached = Math.max(0, u.input() - u.cachedInput() - u.cacheWrite());
-            BigDecimal expected = r.input().multiply(BigDecimal.valueOf(uncached))
-                    .add(r.cachedInput().multiply(BigDecimal.valueOf(u.cachedInput())))
-                    .add(r.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWrite())))
+            // Cache reads and writes are parts of the input: never more than it.
+            long cached = Math.min(u.cachedInput(), u.input());
+            long written = Math.min(u.cacheWrite(), u.input() - cached);
+            BigDecimal expected = r.input().multiply(BigDecimal.valueOf(u.input() - cached - written))
+                    .add(r.cachedInput().multiply(BigDecimal.valueOf(cached)))
+                    .add(r.cacheWrite().multiply(BigDecimal.valueOf(written)))
                     .add(r.output().multiply(BigDecimal.valueOf(u.output())))
                     .divide(BigDecimal.valueOf(1_000_000), java.math.MathContext.UNLIMITED);
             assertThat(cost).as("%s %s", r, u).isEqualByComparingTo(expected);
@@ -237,5 +239,13 @@ class PricingTest {
     /** A price per million tokens: up to $1000 with up to 7 decimals, sometimes zero. */
     private static BigDecimal rate(java.util.Random random) {
         return random.nextInt(10) == 0 ? BigDecimal.ZERO : BigDecimal.valueOf(random.nextLong(10_000_000_000L), random.nextInt(8));
+    }
+
+    @Test
+    void cacheReadsBeyondThePromptAreNotPricedBeyondIt() {
+        // A provider's count of 500 cache reads in a prompt of 100: the prompt, all of it read from the cache.
+        assertThat(BUILT_IN.cost("gpt-4o-mini", new TokenUsage(100, 500, 0, 10, 0)).usd())
+                .isEqualByComparingTo(BUILT_IN.cost("gpt-4o-mini", new TokenUsage(100, 100, 0, 10, 0)).usd());
+        assertThat(new TokenUsage(Long.MAX_VALUE, 0, 0, 5, 0).input()).isEqualTo(TokenUsage.MAX_COUNT);
     }
 }

@@ -10,9 +10,18 @@ public final class Money {
 
     private Money() {}
 
+    /**
+     * USD as nano-USD, rounded up; an amount beyond {@link #MAX_NANOS} (about $9 million) is that, so
+     * that a row always holds a number and a thousand such rows still add up in a report.
+     */
     public static long toNanos(BigDecimal usd) {
-        return usd.setScale(SCALE, RoundingMode.CEILING).unscaledValue().longValueExact();
+        java.math.BigInteger nanos = usd.setScale(SCALE, RoundingMode.CEILING).unscaledValue();
+        return nanos.bitLength() < 63 ? Math.clamp(nanos.longValue(), -MAX_NANOS, MAX_NANOS)
+                : nanos.signum() > 0 ? MAX_NANOS : -MAX_NANOS;
     }
+
+    /** The most one amount is taken as, in nano-USD (2^63 / 1024). */
+    public static final long MAX_NANOS = Long.MAX_VALUE / 1024;
 
     public static BigDecimal toUsd(long nanos) {
         return BigDecimal.valueOf(nanos, SCALE);
