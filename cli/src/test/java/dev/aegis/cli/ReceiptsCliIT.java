@@ -7,6 +7,7 @@ import dev.aegis.control.DaemonStateFile;
 import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.json.Json;
 import dev.aegis.receipts.CanonicalJson;
+import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.store.Database;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,6 +128,35 @@ class ReceiptsCliIT {
                 assertThat(broken.exitCode()).isEqualTo(ExitCode.FAILED);
                 assertThat(broken.out()).contains("BROKEN at " + f.getFileName() + ":1: bad signature");
             }
+
+            // Someone who can write to keys/ but not read receipts.key puts a key of their own in receipts.pub and
+            // re-signs the last receipt with it (its cost made 0): not trusted, so the trail is broken, and said.
+            ReceiptKeys.Pair other = ReceiptKeys.generate();
+            Path forged = temp.resolve("forged");
+            Files.createDirectories(forged);
+            Path last;
+            try (Stream<Path> files = Files.list(Path.of(home, "receipts"))) {
+                last = files.sorted().toList().getLast();
+            }
+            List<String> trail = new ArrayList<>(Files.readAllLines(last));
+            TreeMap<String, Object> receipt = CanonicalJson.parse(trail.getLast());
+            receipt.remove("sig");
+            receipt.put("cost_usd", "0");
+            if (receipt.containsKey("key")) {
+                receipt.put("key", ReceiptKeys.fingerprint(other.publicKey()));
+            }
+            receipt.put("sig", ReceiptKeys.sign(other, CanonicalJson.bytes(receipt)));
+            trail.set(trail.size() - 1, new String(CanonicalJson.bytes(receipt), java.nio.charset.StandardCharsets.UTF_8));
+            try (Stream<Path> files = Files.list(Path.of(home, "receipts"))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, forged.resolve(f.getFileName()));
+                }
+            }
+            Files.writeString(forged.resolve(last.getFileName()), String.join("\n", trail) + "\n");
+            Files.write(Path.of(home, "keys", "receipts.pub"), ReceiptKeys.publicPem(other.publicKey()));
+            CliRun swapped = CliRun.run(env, CliRun.args(home, "receipts", "verify", "--dir", forged.toString()));
+            assertThat(swapped.exitCode()).as(swapped.all()).isEqualTo(ExitCode.FAILED);
+            assertThat(swapped.err()).contains("keys/receipts.pub").contains("is not the public half of keys/receipts.key");
         }
     }
 }

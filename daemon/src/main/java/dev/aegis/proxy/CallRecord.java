@@ -232,7 +232,7 @@ final class CallRecord {
         // before its usage): flagged unpriced, and a key with credits pays what was reserved for it.
         boolean noUsage = billed && status / 100 == 2 && target != null && u.total() == 0;
         boolean unpriced = c.unpriced() && u.total() > 0 || noUsage;
-        long costNanos = noUsage && reservation != null ? reservation.amountNanos() : Money.toNanos(c.usd());
+        long costNanos = noUsage && reservation != null ? reservation.amountNanos() : Money.callCostNanos(c.usd());
         return new UsageRow(startMillis, requestId, key == null ? null : key.id(), tenant, runId, route, modelRequested,
                 target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
                 errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),

@@ -10,18 +10,21 @@ public final class Money {
 
     private Money() {}
 
-    /**
-     * USD as nano-USD, rounded up; an amount beyond {@link #MAX_NANOS} (about $9 million) is that, so
-     * that a row always holds a number and a thousand such rows still add up in a report.
-     */
     public static long toNanos(BigDecimal usd) {
-        java.math.BigInteger nanos = usd.setScale(SCALE, RoundingMode.CEILING).unscaledValue();
-        return nanos.bitLength() < 63 ? Math.clamp(nanos.longValue(), -MAX_NANOS, MAX_NANOS)
-                : nanos.signum() > 0 ? MAX_NANOS : -MAX_NANOS;
+        return usd.setScale(SCALE, RoundingMode.CEILING).unscaledValue().longValueExact();
     }
 
-    /** The most one amount is taken as, in nano-USD (2^63 / 1024). */
-    public static final long MAX_NANOS = Long.MAX_VALUE / 1024;
+    /**
+     * A call's cost as nano-USD, rounded up, at most {@link #MAX_CALL_NANOS} (about $9 million): what a
+     * provider reports is not trusted to fit, and a row always holds a number a report can add up.
+     */
+    public static long callCostNanos(BigDecimal usd) {
+        java.math.BigInteger nanos = usd.setScale(SCALE, RoundingMode.CEILING).unscaledValue();
+        return nanos.bitLength() < 63 ? Math.clamp(nanos.longValue(), 0, MAX_CALL_NANOS) : nanos.signum() > 0 ? MAX_CALL_NANOS : 0;
+    }
+
+    /** The most one call's cost is recorded as, in nano-USD (2^63 / 1024). */
+    public static final long MAX_CALL_NANOS = Long.MAX_VALUE / 1024;
 
     public static BigDecimal toUsd(long nanos) {
         return BigDecimal.valueOf(nanos, SCALE);

@@ -60,16 +60,27 @@ public final class ReceiptsCommand extends GroupCommand {
     }
 
     /**
-     * The public keys of this home: the one derived from {@code receipts.key}, {@code receipts.pub},
-     * and the keys retired by rotations.
+     * The public keys of this home: the one derived from {@code receipts.key}, {@code receipts.pub} (when
+     * there is no private key, or it is its public half), and the keys retired by rotations.
      */
     private static List<ReceiptKeys.ReceiptPublicKey> homeKeys(CliContext context) throws IOException {
         List<ReceiptKeys.ReceiptPublicKey> keys = new ArrayList<>();
+        ReceiptKeys.ReceiptPublicKey derived = null;
         if (Files.exists(privateKey(context))) {
-            keys.add(ReceiptKeys.load(privateKey(context)).publicKey());
+            derived = ReceiptKeys.load(privateKey(context)).publicKey();
+            keys.add(derived);
         }
         if (Files.exists(publicKey(context))) {
-            keys.add(ReceiptKeys.readPublic(publicKey(context)));
+            ReceiptKeys.ReceiptPublicKey pub = ReceiptKeys.readPublic(publicKey(context));
+            if (derived == null || ReceiptKeys.fingerprint(pub).equals(ReceiptKeys.fingerprint(derived))) {
+                keys.add(pub);
+            } else {
+                // A public key beside the private one that is not its half: trusted, it would let receipts signed
+                // with any key verify. Not trusted, and said.
+                context.err().println("aegis: warning: keys/receipts.pub (" + ReceiptKeys.fingerprint(pub) + ") is not the"
+                        + " public half of keys/receipts.key (" + ReceiptKeys.fingerprint(derived) + "): it is not trusted"
+                        + " (`aegis receipts pubkey` prints the real one)");
+            }
         }
         if (Files.isDirectory(context.home().keysDir())) {
             try (Stream<Path> s = Files.list(context.home().keysDir())) {
