@@ -277,21 +277,16 @@ public final class ProxyHandler {
             return BodyInspector.inspect(raw);
         }
         try {
-            scanOutsideTheBody(call, scan);
+            scan.address(call.path(), call.query());
             RequestBody body = BodyInspector.inspect(raw, scan);
             // A call refused for a secret still names its model, never a secret the model field held.
             record.requested(ModelId.checked(scan.recordable(body.model())));
+            scan.headers(UpstreamCall.forwardedHeaders(call));
             byte[] checked = scan.result(raw);
             return checked == raw ? body : BodyInspector.inspect(checked);
         } finally {
             record.secrets(scan.findings());
         }
-    }
-
-    /** The request's path, query and the headers that go to the provider: refused (403) when one holds a secret. */
-    private static void scanOutsideTheBody(Exchange call, SecretGuard.Scan scan) {
-        scan.address(call.path(), call.query());
-        scan.headers(UpstreamCall.forwardedHeaders(call));
     }
 
     /** A pass-through body, not read but scanned for secrets all the same (JSON, text, or a binary body's text runs). */
@@ -301,7 +296,8 @@ public final class ProxyHandler {
             return RequestBody.opaque(raw);
         }
         try {
-            scanOutsideTheBody(call, scan);
+            scan.address(call.path(), call.query());
+            scan.headers(UpstreamCall.forwardedHeaders(call));
             return RequestBody.opaque(scan.opaque(raw));
         } finally {
             record.secrets(scan.findings());

@@ -90,8 +90,11 @@ class SecretsIT {
                         assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("secret_detected");
                         assertThat(r.body()).contains("a request header holds a secret")
                                 .doesNotContain(GITHUB).doesNotContain(AWS.substring(1));
-                        assertThat(g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).errorCode())
-                                .isEqualTo("secret_detected");
+                        UsageRowView row = g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+                        assertThat(row.errorCode()).isEqualTo("secret_detected");
+                        if (route.equals("/v1/chat/completions")) {
+                            assertThat(row.modelRequested()).as("recorded with the model it asked for").isEqualTo("gpt-4o-mini");
+                        }
                     }
                 }
                 assertThat(g.fake.requests()).isEmpty();
