@@ -127,8 +127,9 @@ public final class CreditGuard implements AutoCloseable {
                 throw new ApiException(403, "model_not_allowed", "model '" + model
                         + "' has no price and pricing.unknown is 'refuse': keys with credits cannot call it");
             }
-            if (price.isPresent() && (dearest == null || estimateNanos(price.get(), size) > estimate)) {
-                estimate = estimateNanos(price.get(), size);
+            long thisOne = price.isPresent() ? estimateNanos(price.get(), size) : -1;
+            if (price.isPresent() && (dearest == null || thisOne > estimate)) {
+                estimate = thisOne;
                 dearest = price.get();
             }
         }
