@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Request rate limits per key with GCRA (the generic cell rate algorithm): a limit of N per window
@@ -126,7 +127,7 @@ public final class RateLimiter implements KeyRateLimits {
             rules.forEach(rule -> current.put(rule, Math.max(state.tat.getOrDefault(rule, now), now)));
             Verdict v = decideHold(rules, now, current, state.heldNs);
             if (v.allowed()) {
-                add(state.tat, rules, 0, -tokens, now);
+                add(state.tat, rules, rule -> heldNs(rule, tokens), now);
                 rules.forEach(rule -> state.heldNs.merge(rule, heldNs(rule, tokens), RateLimiter::saturatedSum));
             }
             return v;
@@ -161,7 +162,7 @@ public final class RateLimiter implements KeyRateLimits {
         }
         KeyState state = states.get(keyId, k -> new KeyState());
         synchronized (state) {
-            add(state.tat, rules, used, held, nanoClock.getAsLong());
+            add(state.tat, rules, rule -> delta(rule, used, held), nanoClock.getAsLong());
             if (held != 0) {
                 for (RateLimitRule rule : rules) {
                     if (rule.tokens() > 0 && state.heldNs.merge(rule, -heldNs(rule, held), RateLimiter::saturatedSum) <= 0) {
@@ -172,25 +173,19 @@ public final class RateLimiter implements KeyRateLimits {
         }
     }
 
-    /**
-     * Moves each token rule's arrival time by {@code used} tokens in place of {@code held} ones (back when
-     * fewer); a hold is {@code held} negative and {@code used} 0.
-     */
-    private static void add(Map<RateLimitRule, Long> tat, List<RateLimitRule> rules, long used, long held, long now) {
+    /** Moves each token rule's arrival time by {@code ns} of it (back for a negative amount). */
+    private static void add(Map<RateLimitRule, Long> tat, List<RateLimitRule> rules, ToLongFunction<RateLimitRule> ns,
+            long now) {
         for (RateLimitRule rule : rules) {
             if (rule.tokens() > 0) {
-                tat.put(rule, Math.min(Math.max(tat.getOrDefault(rule, now), now) + delta(rule, used, held),
-                        now + MAX_AHEAD_NS));
+                tat.put(rule, Math.min(Math.max(tat.getOrDefault(rule, now), now) + ns.applyAsLong(rule), now + MAX_AHEAD_NS));
             }
         }
     }
 
-    /**
-     * What {@code used} tokens in place of {@code held} ones move a token rule's arrival time by; a
-     * negative {@code held} takes a hold of that many.
-     */
+    /** What {@code used} tokens in place of a hold of {@code held} move a token rule's arrival time by. */
     static long delta(RateLimitRule rule, long used, long held) {
-        return tokensNs(rule, used) - Long.signum(held) * heldNs(rule, Math.abs(held));
+        return tokensNs(rule, used) - heldNs(rule, held);
     }
 
     /**

@@ -186,11 +186,14 @@ public final class ProxyHandler {
         if (asked != null && asked <= 0) {
             asked = null;
         }
+        // The output limit each answer runs with, as limits and credits estimate it: the client's, else the default.
+        int byDefault = cfg.governance().credits().defaultOutputTokens();
+        int runsWith = asked != null ? asked : byDefault;
         // Every billed call meets its budgets (a spent one refuses it, a hard one caps and holds its output).
         Long outputBudget = null;
         if (endpoint.billed()) {
             // Its estimate counts against the key's token limits until its real tokens do.
-            long outputPerAnswer = !endpoint.generates() ? 0 : asked != null ? asked : cfg.governance().credits().defaultOutputTokens();
+            long outputPerAnswer = endpoint.generates() ? runsWith : 0;
             record.tokenHold(admission.rateLimits().holdTokens(key, cfg.governance(), raw, storedContext, outputPerAnswer,
                     body.choices(), call));
             BudgetGuard.Admitted admitted = admission.budgets().admit(key, new BudgetGuard.Call(record.tenant(),
@@ -202,9 +205,8 @@ public final class ProxyHandler {
         // A key with credits: a call without an output limit gets the configured one, reserved for and sent.
         Integer creditCap = null;
         if (endpoint.inspectsBody()) {
-            int byDefault = cfg.governance().credits().defaultOutputTokens();
-            CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length, storedContext,
-                    asked != null ? asked : byDefault, body.choices(), body.serviceTier());
+            CreditGuard.CallSize size = new CreditGuard.CallSize(raw.length, storedContext, runsWith, body.choices(),
+                    body.serviceTier());
             Optional<CreditGuard.Reserved> reserved = admission.credits().reserve(key,
                     targets.stream().map(RouteTarget::model).toList(), size, endpoint.outputLimitField() != null);
             reserved.ifPresent(r -> {

@@ -15,6 +15,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /** Builds the provider request (URL, passed-through headers, provider key) and sends it; 502/504 on failure. */
 final class UpstreamCall {
@@ -42,28 +43,28 @@ final class UpstreamCall {
 
     /** The client's headers that go to the provider, one {@code name: value} line each (for the secret scanner). */
     static String forwardedHeaders(Exchange call) {
-        Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
         StringBuilder out = new StringBuilder(256);
-        for (String name : call.headerNames()) {
-            if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
-                for (String value : call.headers(name)) {
-                    out.append(name).append(": ").append(value).append('\n');
-                }
-            }
-        }
+        forEachForwarded(call, (name, value) -> out.append(name).append(": ").append(value).append('\n'));
         return out.toString();
     }
 
     private static void copyRequestHeaders(Exchange call, OutgoingRequest.Builder b) {
+        forEachForwarded(call, (name, value) -> {
+            try {
+                b.header(name, value);
+            } catch (IllegalArgumentException e) {
+                // A header the HTTP client refuses to send (restricted or malformed): leave it out.
+            }
+        });
+    }
+
+    /** Each value of each client header that goes to the provider ({@link HeaderPolicy#forwardRequestHeader}). */
+    private static void forEachForwarded(Exchange call, BiConsumer<String, String> header) {
         Set<String> connectionTokens = HeaderPolicy.connectionTokens(call.header("Connection"));
         for (String name : call.headerNames()) {
             if (HeaderPolicy.forwardRequestHeader(name, connectionTokens)) {
                 for (String value : call.headers(name)) {
-                    try {
-                        b.header(name, value);
-                    } catch (IllegalArgumentException e) {
-                        // A header the HTTP client refuses to send (restricted or malformed): leave it out.
-                    }
+                    header.accept(name, value);
                 }
             }
         }

@@ -147,13 +147,9 @@ public final class SecretGuard {
             if (forwarded.isEmpty()) {
                 return;
             }
-            // An Aegis key under another header's name would reach the provider: one too.
-            boolean aegisKey = forwarded.contains("aegis_") && SecretKind.AEGIS_KEY.pattern().matcher(forwarded).find();
-            if (aegisKey) {
-                counted(List.of(new SecretScanner.Finding(SecretKind.AEGIS_KEY.name(), 0, 0)));
-            }
-            // Escapes undone too (%41KIA...): a server behind the provider's front may decode them.
-            if (aegisKey || counted(withEncoded(forwarded, scanner.scan(forwarded, budget)))) {
+            // An Aegis key under another header's name would reach the provider: one too. Escapes undone too
+            // (%41KIA...): a server behind the provider's front may decode them. Both counted (no short circuit).
+            if (counted(AEGIS_KEYS.scan(forwarded)) | counted(withEncoded(forwarded, scanner.scan(forwarded, budget)))) {
                 throw new ApiException(403, "secret_detected", "a request header holds a secret (" + firstKind
                         + "): Aegis blocked the call so it never leaves this machine. Send it in the body, where it can"
                         + " be redacted, or remove it.");
@@ -299,6 +295,9 @@ public final class SecretGuard {
     public Scan scan(SecretsConfig config, SecretsMode mode) {
         return mode == SecretsMode.OFF ? null : new Scan(config, mode);
     }
+
+    /** Aegis's own keys, looked for in the headers a call forwards (not in prompts: {@link SecretKind#AEGIS_KEY}). */
+    private static final SecretScanner AEGIS_KEYS = new SecretScanner(List.of(SecretKind.AEGIS_KEY), Set.of());
 
     private SecretScanner scanner(SecretsConfig config) {
         LastScanner last = this.last;
