@@ -53,8 +53,8 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--rpm", paramLabel = "N", description = "Requests per minute for this key.")
     Integer rpm;
 
-    @Option(names = "--tpm", paramLabel = "N", description = {"Tokens per minute for this key (input + output). A call holds",
-            "its estimate while it runs (its prompt and output limit, 4096 without one), so calls sent at once share it."})
+    @Option(names = "--tpm", paramLabel = "N", description = "Tokens per minute for this key (input + output). A call holds its"
+            + " estimate while it runs (its prompt and output limit, 4096 without one), so calls sent at once share it.")
     Integer tpm;
 
     @Option(names = "--models", split = ",", paramLabel = "a,b", description = "Models this key may call (patterns like gpt-4o* allowed). Default: any.")
@@ -66,10 +66,10 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop.")
     Long tokens;
 
-    @Option(names = "--session-tokens", paramLabel = "N", description = {"Tokens (input + output) each coding-agent "
-            + "session of this key may use (the session its client names:", "x-claude-code-session-id, session-id, ...); a hard stop"
+    @Option(names = "--session-tokens", paramLabel = "N", description = "Tokens (input + output) each coding-agent "
+            + "session of this key may use (the session its client names: x-claude-code-session-id, session-id, ...); a hard stop"
             + " for that session. A call naming no session, or a new one, is not held to it: cap the key with --credits"
-            + " or --tokens."})
+            + " or --tokens.")
     Long sessionTokens;
 
     @Option(names = "--session-budget", paramLabel = "USD", converter = UsdAmount.class, description = "USD each coding-agent session of this key may "
