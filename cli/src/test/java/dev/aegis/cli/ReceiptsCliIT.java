@@ -157,6 +157,38 @@ class ReceiptsCliIT {
             CliRun swapped = CliRun.run(env, CliRun.args(home, "receipts", "verify", "--dir", forged.toString()));
             assertThat(swapped.exitCode()).as(swapped.all()).isEqualTo(ExitCode.FAILED);
             assertThat(swapped.err()).contains("keys/receipts.pub").contains("is not the public half of keys/receipts.key");
+            Files.delete(Path.of(home, "keys", "receipts.pub"));
+
+            // The same person drops their key as a retired one (keys/receipts-<fp>.pub, trusted for older receipts)
+            // and re-signs the whole trail with it, chain and all: every line consistent, but the trail no longer
+            // ends in this home's key, which vouches for every line before its receipts.
+            String prev = dev.aegis.receipts.Receipts.GENESIS;
+            try (Stream<Path> files = Files.list(Path.of(home, "receipts"))) {
+                for (Path f : files.sorted().toList()) {
+                    List<String> resigned = new ArrayList<>();
+                    for (String line : Files.readAllLines(f)) {
+                        TreeMap<String, Object> r = CanonicalJson.parse(line);
+                        r.remove("sig");
+                        r.put("prev", prev);
+                        r.put("cost_usd", "0");
+                        r.put("key", ReceiptKeys.fingerprint(other.publicKey()));
+                        r.put("sig", ReceiptKeys.sign(other, CanonicalJson.bytes(r)));
+                        byte[] bytes = CanonicalJson.bytes(r);
+                        prev = dev.aegis.receipts.Receipts.sha256Hex(bytes);
+                        resigned.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    Files.writeString(forged.resolve(f.getFileName()), String.join("\n", resigned) + "\n");
+                }
+            }
+            Path planted = Path.of(home, "keys", "receipts-"
+                    + ReceiptKeys.fingerprint(other.publicKey()).substring("ed25519:".length()) + ".pub");
+            Files.write(planted, ReceiptKeys.publicPem(other.publicKey()));
+            CliRun resigned = CliRun.run(env, CliRun.args(home, "receipts", "verify", "--dir", forged.toString()));
+            assertThat(resigned.exitCode()).as(resigned.all()).isEqualTo(ExitCode.FAILED);
+            assertThat(resigned.out()).contains(":1: another key at the end")
+                    .contains("signed by " + ReceiptKeys.fingerprint(other.publicKey()));
+            CliRun own = CliRun.run(env, CliRun.args(home, "receipts", "verify"));
+            assertThat(own.exitCode()).as("the real trail still verifies beside the planted key: %s", own.all()).isZero();
         }
     }
 }

@@ -34,14 +34,17 @@ public final class ReceiptVerifier {
      * @param checkpoint a checkpoint kept elsewhere (the trail must hold its receipt, same hash), or null
      * @param expectKeys fingerprints every receipt must be signed with; empty for any known key
      * @param instance the instance every receipt that names one must name (a home's own daemon), or null
+     * @param endKey the fingerprint of the key the trail's last receipt must be signed by (a home's own key: the
+     *     hash chain pins every line before a receipt it signed, so a key trusted only for older receipts, a
+     *     retired key's file, cannot vouch for a trail re-signed to its end), or null
      */
     public record Expectations(dev.aegis.store.ReceiptHead storedHead, long usageReceipts, Checkpoint checkpoint,
-            Set<String> expectKeys, String instance) {
+            Set<String> expectKeys, String instance, String endKey) {
         public static final Expectations NONE = new Expectations(null, 0, null, Set.of());
 
         public Expectations(dev.aegis.store.ReceiptHead storedHead, long usageReceipts, Checkpoint checkpoint,
                 Set<String> expectKeys) {
-            this(storedHead, usageReceipts, checkpoint, expectKeys, null);
+            this(storedHead, usageReceipts, checkpoint, expectKeys, null, null);
         }
     }
 
@@ -110,6 +113,7 @@ public final class ReceiptVerifier {
         long expectedSeq = 1;
         String prevHash = Receipts.GENESIS;
         TrailKey current = null;
+        KeyRun currentRun = null;
         String instance = null;
         List<String> rotations = new ArrayList<>();
         for (int f = 0; f < files.size(); f++) {
@@ -162,6 +166,7 @@ public final class ReceiptVerifier {
                     if (checks.badSeen()) {
                         return firstBadOr(checks, files.size(), null);
                     }
+                    TrailKey before = current;
                     if (step.rotatesTo() != null) {
                         rotations.add(name + ":" + (i + 1) + " " + (current == null ? "(none)" : current.fingerprint()) + " -> "
                                 + step.rotatesTo().fingerprint() + (step.key() == step.rotatesTo()
@@ -169,6 +174,9 @@ public final class ReceiptVerifier {
                         current = step.rotatesTo();
                     } else {
                         current = step.key();
+                    }
+                    if (current != before) {
+                        currentRun = new KeyRun(name, i + 1, good);
                     }
                     sha256.update(content, from, to - from);
                     prevHash = hex.formatHex(sha256.digest());
@@ -181,8 +189,18 @@ public final class ReceiptVerifier {
                 }
             }
         }
+        if (expect.endKey() != null && current != null && !expect.endKey().equals(current.fingerprint())) {
+            return firstBadOr(checks, files.size(), VerifyResult.broken(currentRun.before(), files.size(), currentRun.file(),
+                    currentRun.line(), "another key at the end: the receipts from here on are signed by " + current.fingerprint()
+                            + ", not by this home's key " + expect.endKey() + " (a trail re-signed with a key trusted only for"
+                            + " older receipts, a retired key's file, ends so)"));
+        }
         return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size(), expectedSeq - 1, prevHash,
                 current == null ? null : current.fingerprint(), rotations));
+    }
+
+    /** Where the trail's current key began signing: its first receipt's file and line, and how many came before. */
+    private record KeyRun(String file, int line, long before) {
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.List;
  *     were due in, or the folder when there is no file), or null when intact
  * @param line its line number (1-based); 0 when {@code file} is the folder
  * @param reason why it is bad: bad signature, broken chain, missing, reordered, unparsable, truncated,
- *     replaced, unknown key, another key, unexpected key, another instance
+ *     replaced, unknown key, another key, another key at the end, unexpected key, another instance
  * @param lastSeq the seq of the last good receipt (0 when none)
  * @param lastHash the SHA-256 of the last good receipt's line ({@link Receipts#GENESIS} when none)
  * @param lastKey the fingerprint of the key that signed the last good receipt, or null when none

@@ -113,9 +113,17 @@ public final class ReceiptsCommand extends GroupCommand {
      * for the home's own trail ({@code own}), also the instance its receipts must name.
      */
     private static ReceiptVerifier.Expectations fromStore(ReceiptHeadStore heads, String instance, Checkpoint checkpoint,
-            Set<String> expectKeys, boolean own) {
+            Set<String> expectKeys, boolean own, String ownKey) {
         return new ReceiptVerifier.Expectations(heads.head(instance).orElse(null), heads.highestUsageReceipt(instance), checkpoint,
-                expectKeys, own ? instance : null);
+                expectKeys, own ? instance : null, own ? ownKey : null);
+    }
+
+    /**
+     * The fingerprint of the key this home's daemon signs with (from {@code receipts.key}), which its own trail
+     * must end in; null when the home has no private key.
+     */
+    private static String ownKey(CliContext context) throws IOException {
+        return Files.exists(privateKey(context)) ? ReceiptKeys.fingerprint(ReceiptKeys.load(privateKey(context)).publicKey()) : null;
     }
 
     /** Verifies this home's trail against its keys and its store; a CliException when it cannot be read. */
@@ -124,7 +132,7 @@ public final class ReceiptsCommand extends GroupCommand {
             List<ReceiptKeys.ReceiptPublicKey> keys = homeKeys(context);
             ReceiptTrail trail = homeTrail(context, folder);
             return new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors())
-                    .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of(), true));
+                    .verify(trail, fromStore(new ReceiptHeadStore(db), trail.instance(), null, Set.of(), true, ownKey(context)));
         } catch (IOException e) {
             throw new CliException("cannot verify: " + IoProblems.describe(e));
         }
@@ -190,8 +198,10 @@ public final class ReceiptsCommand extends GroupCommand {
                 for (String p : pubkeys) {
                     keys.add(ReceiptKeys.readPublic(AegisHome.expandTilde(p)));
                 }
+                String ownKey = null; // with --pubkey the keys are the user's choice, the home's key no anchor
                 if (keys.isEmpty()) {
                     keys = homeKeys(context);
+                    ownKey = ownKey(context);
                 }
                 Checkpoint cp = checkpoint == null ? null : readCheckpoint(AegisHome.expandTilde(checkpoint));
                 Set<String> expected = new LinkedHashSet<>(expectKeys);
@@ -203,12 +213,12 @@ public final class ReceiptsCommand extends GroupCommand {
                 }
                 ReceiptVerifier verifier = new ReceiptVerifier(keys, Runtime.getRuntime().availableProcessors());
                 if (dir != null) {
-                    results.add(verifier.verify(trails.getFirst(), new ReceiptVerifier.Expectations(null, 0, cp, expected)));
+                    results.add(verifier.verify(trails.getFirst(), new ReceiptVerifier.Expectations(null, 0, cp, expected, null, ownKey)));
                 } else {
                     try (Database db = Stores.open(context)) {
                         ReceiptHeadStore heads = new ReceiptHeadStore(db);
                         for (ReceiptTrail trail : trails) {
-                            results.add(verifier.verify(trail, fromStore(heads, trail.instance(), cp, expected, paths.isEmpty())));
+                            results.add(verifier.verify(trail, fromStore(heads, trail.instance(), cp, expected, paths.isEmpty(), ownKey)));
                         }
                         if (!paths.isEmpty()) {
                             Set<String> given = new java.util.HashSet<>();
