@@ -27,7 +27,7 @@ import java.util.concurrent.Executor;
  * Credits: before a call is forwarded, its estimated cost is reserved against the key's balance
  * (402 {@code insufficient_credits} once nothing is left); when it ends, the real cost is charged
  * and the reservation dropped. Concurrent calls therefore cannot overdraw a balance by more than
- * one call's estimate error.
+ * the estimate errors of the calls in flight at once (docs/GOVERNANCE.md).
  *
  * <p>The estimate is for the most expensive model the call can end up on (a fallback chain may
  * go to a pricier model than its first), and counts the input a call reads from context the

@@ -5,6 +5,7 @@ import dev.aegis.admission.Admission;
 import dev.aegis.admission.BudgetGuard;
 import dev.aegis.admission.BudgetTracker;
 import dev.aegis.admission.CreditGuard;
+import dev.aegis.admission.CreditLeases;
 import dev.aegis.admission.RateLimitGuard;
 import dev.aegis.admission.RouteAdmission;
 import dev.aegis.admission.KeyRateLimits;
@@ -109,6 +110,7 @@ final class Components implements AutoCloseable {
     final PromptLogRoute promptLogRoute;
     final DashboardData.Sources dashboard;
     final CreditGuard credits;
+    private final CreditLeases creditLeases;
     /** The daemon's own key routes' admission: the key, and the {@code scope: all} rate limits. */
     private final RouteAdmission routeAdmission;
     /** Team mode's shared limits (null on SQLite): their background writers stop with the daemon. */
@@ -181,6 +183,7 @@ final class Components implements AutoCloseable {
             metrics.monitor(keys.cache(), "aegis.keys");
             steps.done("metrics");
             this.credits = new CreditGuard(ledger, pricing, Ticker.systemTicker(), owedSpool);
+            this.creditLeases = new CreditLeases(ledger);
             // A team's daemons on one PostgreSQL share budgets and rate limits through it; SQLite's one daemon counts in memory.
             boolean team = database.dialect() == Dialect.POSTGRESQL;
             this.sharedRateLimits = team ? new SharedRateLimiter(new RateLimitState(database),
@@ -374,6 +377,7 @@ final class Components implements AutoCloseable {
         if (receiptLog != null) {
             receiptLog.close();
         }
+        creditLeases.close();
         credits.close();
         if (sharedBudgets != null) {
             // Both write what waits at the same time, so a database down through the stop delays it once (5 s), not twice.

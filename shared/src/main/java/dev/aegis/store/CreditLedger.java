@@ -23,4 +23,17 @@ public interface CreditLedger {
 
     /** Drops every reservation (a daemon starting after a crash); how many there were. */
     int releaseAll();
+
+    /**
+     * Renews the lease of every reservation this ledger's holder keeps (its calls in flight), so no
+     * other daemon takes them for a dead daemon's; how many it renewed (none when it holds none).
+     */
+    int renew();
+
+    /**
+     * Releases the reservations of other holders not renewed for {@code unrenewedFor}: holds a daemon
+     * left when it died and will not start again as the same holder (another machine, a new container);
+     * how many.
+     */
+    int releaseAbandoned(java.time.Duration unrenewedFor);
 }

@@ -17,6 +17,8 @@ public final class SqlCreditLedger implements CreditLedger {
     private final InstantSource clock;
     /** Who holds the reservations this ledger makes: a daemon's instance name, the prefix of their ids. */
     private final String holder;
+    /** Reservations this ledger made and has not settled: {@link #renew} has nothing to do while there are none. */
+    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
 
     /** A ledger for reading and topping up (the CLI); reservations it made would be held by {@code local}. */
     public SqlCreditLedger(Database db, InstantSource clock) {
@@ -71,7 +73,7 @@ public final class SqlCreditLedger implements CreditLedger {
 
     @Override
     public Optional<Reservation> reserve(String keyId, long estimateNanos) {
-        return db.write(c -> {
+        Optional<Reservation> made = db.write(c -> {
             long balance;
             long reserved;
             // One conditional statement: the check and the hold cannot be split by another daemon's call.
@@ -101,20 +103,24 @@ public final class SqlCreditLedger implements CreditLedger {
             }
             return Optional.of(new Reservation(id, keyId, estimateNanos, balance - reserved));
         });
+        made.ifPresent(r -> held.incrementAndGet());
+        return made;
     }
 
     @Override
     public long settle(Reservation r, long costNanos) {
-        return db.write(c -> {
+        long balance = db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
                 ps.setString(1, r.id());
                 if (ps.executeUpdate() == 0) {
-                    // Already released (a restart in between): the hold is gone, the cost is still charged.
+                    // Already released (a restart in between, or its lease let go): the hold is gone, the cost is still charged.
                     return charge(c, r.keyId(), costNanos, 0);
                 }
             }
             return charge(c, r.keyId(), costNanos, r.amountNanos());
         });
+        held.updateAndGet(n -> Math.max(0, n - 1)); // a settlement kept from an earlier run's calls counts none
+        return balance;
     }
 
     /** One statement: the charge is relative, so concurrent settlements on other daemons add up. */
@@ -150,6 +156,65 @@ public final class SqlCreditLedger implements CreditLedger {
                 return ps.executeUpdate();
             }
         });
+    }
+
+    /**
+     * A reservation's {@code created_at} is its lease: when it was made, or last renewed by its daemon. A
+     * daemon renews its own every {@code CreditLeases.RENEW} while it holds any; one not renewed for long
+     * belongs to a daemon that died (another daemon releases it: {@link #releaseAbandoned}).
+     */
+    @Override
+    public int renew() {
+        if (held.get() <= 0) {
+            return 0;
+        }
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE credit_reservations SET created_at = ? WHERE substr(id, 1, "
+                    + (holder.length() + 1) + ") = ?")) {
+                ps.setString(1, clock.instant().toString());
+                ps.setString(2, holder + "/");
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int releaseAbandoned(java.time.Duration unrenewedFor) {
+        Instant before = clock.instant().minus(unrenewedFor);
+        return db.write(c -> {
+            java.util.List<Reservation> abandoned = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, key_id, amount_nanos, created_at FROM credit_reservations "
+                    + "WHERE substr(id, 1, " + (holder.length() + 1) + ") <> ?")) {
+                ps.setString(1, holder + "/");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (leaseEnded(rs.getString(4), before)) {
+                            abandoned.add(new Reservation(rs.getString(1), rs.getString(2), rs.getLong(3), 0));
+                        }
+                    }
+                }
+            }
+            int released = 0;
+            for (Reservation r : abandoned) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
+                    ps.setString(1, r.id());
+                    if (ps.executeUpdate() == 1) {
+                        charge(c, r.keyId(), 0, r.amountNanos());
+                        released++;
+                    }
+                }
+            }
+            return released;
+        });
+    }
+
+    /** Whether a lease written as {@code renewedAt} ended before {@code before}; an unreadable one has. */
+    private static boolean leaseEnded(String renewedAt, Instant before) {
+        try {
+            return Instant.parse(renewedAt).isBefore(before);
+        } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+            return true;
+        }
     }
 
     /** This holder's reservation ids (one parameter: the prefix), and ids from before holders. */

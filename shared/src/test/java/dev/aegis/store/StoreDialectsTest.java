@@ -104,6 +104,38 @@ class StoreDialectsTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void anotherDaemonReleasesHoldsTheirDaemonStoppedRenewing(Dialect dialect) {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-07T10:00:00Z"));
+        InstantSource clock = now::get;
+        java.time.Duration abandoned = java.time.Duration.ofMinutes(2);
+        try (Database db = TestStores.open(dialect, temp)) {
+            String id = key(db, "0.000001").id(); // 1000 nano-USD
+            SqlCreditLedger live = new SqlCreditLedger(db, clock, "daemon-live");
+            SqlCreditLedger dead = new SqlCreditLedger(db, clock, "daemon-dead"); // killed, never to start again as itself
+            SqlCreditLedger other = new SqlCreditLedger(db, clock, "daemon-other");
+            Reservation kept = live.reserve(id, 300).orElseThrow();
+            dead.reserve(id, 400).orElseThrow();
+            assertThat(other.renew()).as("holds nothing: nothing to renew").isZero();
+
+            now.set(now.get().plusSeconds(90));
+            assertThat(live.renew()).isEqualTo(1);
+            assertThat(other.releaseAbandoned(abandoned)).as("both renewed or made within 2 minutes").isZero();
+            now.set(now.get().plusSeconds(60)); // the dead daemon's hold is 150 s old, the live one's renewed 60 s ago
+            assertThat(live.releaseAbandoned(abandoned)).isEqualTo(1);
+            assertThat(other.balance(id).orElseThrow().reservedUsd()).isEqualByComparingTo(Money.toUsd(300));
+            assertThat(other.releaseAbandoned(abandoned)).as("released once").isZero();
+            assertThat(other.reserve(id, 100)).as("the key's credits are no longer held by the dead daemon").isPresent();
+
+            now.set(now.get().plusSeconds(150)); // the live daemon stops renewing too (its store unreachable)
+            assertThat(other.releaseAbandoned(abandoned)).isEqualTo(1);
+            assertThat(live.settle(kept, 250)).as("released meanwhile: still charged, once").isEqualTo(750);
+            assertThat(live.renew()).as("nothing of its own left to renew").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void usageReportsAreTheSameFromRowsAndRollup(Dialect dialect) {
         long day = 20_400L * UsageRollup.DAY_MS;
         try (Database db = TestStores.open(dialect, temp)) {

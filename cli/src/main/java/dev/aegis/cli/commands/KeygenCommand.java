@@ -63,7 +63,7 @@ public final class KeygenCommand implements Callable<Integer> {
     @Option(names = "--expires", paramLabel = "DURATION", converter = DurationConverter.class, description = "Lifetime, e.g. 30d or 12h. Default: never expires.")
     Duration expires;
 
-    @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop.")
+    @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) the key may use in its life; a hard stop (calls at the same moment on a team's several daemons can pass it: docs/TEAM.md).")
     Long tokens;
 
     @Option(names = "--session-tokens", paramLabel = "N", description = "Tokens (input + output) each coding-agent "
