@@ -51,6 +51,16 @@ class CreditGuardTest {
         public int releaseAll() {
             return 0;
         }
+
+        @Override
+        public int renew() {
+            return 0;
+        }
+
+        @Override
+        public int releaseAbandoned(java.time.Duration unrenewedFor) {
+            return 0;
+        }
     };
 
     private final KeyRecord key = new KeyRecord("k1", "test", "default", "sha", false, List.of(), null, null,
