@@ -260,7 +260,8 @@ public final class Http1Client implements AutoCloseable {
         if (bodyLength > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             sb.append("Content-Length: ").append(bodyLength).append("\r\n");
         }
-        return sb.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
+        // One byte a char: a header's value holds chars up to 0xFF only (OutgoingRequest), each a byte the client sent.
+        return sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**

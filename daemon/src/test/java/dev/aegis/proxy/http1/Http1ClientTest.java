@@ -134,9 +134,12 @@ class Http1ClientTest {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         });
 
-        HttpResponse<InputStream> r = client.send(post(uri, "{\"model\":\"x\"}"));
+        // A header's bytes above 0x7F (obs-text: a client's UTF-8, read by the front one byte a char) go out as they came.
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(post(uri, "{\"model\":\"x\"}"), (n, v) -> true)
+                .header("X-Note", "a\u00c4\u008d\u008ab").build());
 
         assertThat(text(r)).isEqualTo("ok");
+        assertThat(requests.getFirst()).contains("\r\nX-Note: a\u00c4\u008d\u008ab\r\n");
         assertThat(requests.getFirst()).startsWith("POST /v1/chat/completions?beta=true HTTP/1.1\r\n")
                 .contains("\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n", "\r\nContent-Type: application/json\r\n",
                         "\r\nX-Stainless-Lang: js\r\n", "\r\nContent-Length: 13\r\n", "\r\nUser-Agent: Aegis/")
