@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aegis.background.AfterTheAnswer;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -45,9 +46,23 @@ public final class CallPathCaches {
                 return load.apply(key);
             }
 
+            /**
+             * A refresh the store fails (it is down) ends as cancelled: the entry is served until it expires,
+             * as after any failed refresh, and Caffeine, which logs other failures with their stack trace
+             * (a warning in daemon.out every refresh period of an outage), leaves a cancellation unlogged.
+             * The calls that find the entry expired get the store's error themselves (503).
+             */
             @Override
             public CompletableFuture<V> asyncReload(K key, V old, Executor unused) {
-                return CompletableFuture.supplyAsync(() -> load.apply(key), reloads);
+                CompletableFuture<V> reloaded = new CompletableFuture<>();
+                reloads.execute(() -> {
+                    try {
+                        reloaded.complete(load.apply(key));
+                    } catch (RuntimeException e) {
+                        reloaded.completeExceptionally(new CancellationException(e.toString()));
+                    }
+                });
+                return reloaded;
             }
         };
         return new StoreBackedCache<>(builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader));

@@ -57,6 +57,45 @@ class CallPathCachesTest {
     }
 
     @Test
+    void aRefreshTheStoreFailsLeavesTheEntryToExpireAndLogsNoStackTrace() {
+        java.util.logging.Logger caffeine = java.util.logging.Logger.getLogger("com.github.benmanes.caffeine.cache.BoundedLocalCache");
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        caffeine.addHandler(handler);
+        try {
+            AtomicInteger loads = new AtomicInteger();
+            StoreBackedCache<String, Integer> failing = CallPathCaches.storeBacked(CallPathCaches.builder().ticker(now::get),
+                    Duration.ofMillis(400), Duration.ofMillis(900), key -> {
+                        if (loads.incrementAndGet() > 1) {
+                            throw new IllegalStateException("the store is unavailable");
+                        }
+                        return 1;
+                    }, Runnable::run);
+            assertThat(failing.get("k")).isEqualTo(1);
+            now.addAndGet(Duration.ofMillis(500).toNanos());
+            assertThat(failing.get("k")).as("served while its refresh fails").isEqualTo(1);
+            assertThat(loads).hasValue(2);
+            assertThat(logged).as("a store outage's refreshes are not logged with their stack").isEmpty();
+            now.addAndGet(Duration.ofMillis(401).toNanos());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> failing.get("k"))
+                    .as("never served older than the expiry").hasMessageContaining("unavailable");
+        } finally {
+            caffeine.removeHandler(handler);
+        }
+    }
+
+    @Test
     void outsideACallTheOrdinaryReadHappensAtOnce() {
         cache.get("k");
         now.addAndGet(Duration.ofMillis(500).toNanos());
