@@ -30,13 +30,20 @@ final class BadMessageErrors extends ErrorHandler {
                 reason = failure.getReason();
             }
         }
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // A request line without a version (a CR LF inside its target, which ends the line early) reads as
+            // HTTP/0.9, which Jetty refuses as a version it does not serve: a malformed request line (RFC 9112: 400).
+            status = HttpStatus.BAD_REQUEST_400;
+            response.setStatus(status);
+            reason = "the request line is not METHOD TARGET HTTP/1.x (a CR or LF inside the target?)";
+        }
         BrowserHeaders.addTo(response.getHeaders());
         if (HttpStatus.hasNoBody(status) || "HEAD".equals(request.getMethod())) {
             callback.succeeded();
             return true;
         }
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        String code = status == 431 ? "request_header_too_large" : status >= 500 ? "internal_error" : "bad_request";
+        String code = status == 431 ? "request_header_too_large" : status >= 500 ? "internal_error" : "invalid_request";
         String message = "Aegis could not read this HTTP request" + (reason == null ? "" : ": " + reason);
         byte[] body = ErrorRenderer.body(false, status, code, message).getBytes(StandardCharsets.UTF_8);
         response.write(true, ByteBuffer.wrap(body), callback);

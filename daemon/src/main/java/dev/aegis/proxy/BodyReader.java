@@ -96,7 +96,10 @@ public final class BodyReader {
             if (watch != null && (watch.fired() || timedOut(e))) {
                 throw tooSlow(timeout);
             }
-            throw ApiException.invalidRequest("could not read the request body: the client stopped sending");
+            // Jetty reports a malformed chunk as the body's early end, as it does a client gone mid-body (which reads
+            // no answer): the message names both.
+            throw ApiException.invalidRequest("could not read the request body: it ended early, or its chunked framing is "
+                    + "malformed");
         } finally {
             if (watch != null) {
                 watch.close();

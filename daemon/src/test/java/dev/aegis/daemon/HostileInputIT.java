@@ -177,6 +177,46 @@ class HostileInputIT {
         }
     }
 
+    /** Sends raw bytes on a connection of their own; the answer, up to the connection's end or 5 s. */
+    private static String raw(String request) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", gateway.state().port())) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = s.getInputStream().read(buffer)) >= 0; ) {
+                    answer.write(buffer, 0, n);
+                    String text = answer.toString(StandardCharsets.ISO_8859_1);
+                    if (text.contains("\r\n\r\n{") && text.endsWith("}")) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what came is the answer
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void aBrokenRequestLineOrChunkedBodyIsTheClientsError() throws Exception {
+        String host = "Host: 127.0.0.1:" + gateway.state().port() + "\r\nAuthorization: Bearer " + gateway.clientKey + "\r\n";
+        // A CR LF inside the target ends the request line early: a line without a version, HTTP/0.9 to a parser.
+        String line = raw("POST /v1/chat/completions?beta=true\r\nX-Injected: yes HTTP/1.1\r\n" + host
+                + "Content-Length: 2\r\n\r\n{}");
+        assertThat(line).startsWith("HTTP/1.1 400 ").contains("\"code\":\"invalid_request\"")
+                .contains("\"type\":\"invalid_request_error\"").doesNotContain("internal_error");
+        for (String chunks : List.of("-5\r\nhello\r\n0\r\n\r\n", "ffffffffffffffff1\r\nhello\r\n0\r\n\r\n",
+                "2\r\nhello\r\n0\r\n\r\n")) {
+            String body = raw("POST /v1/chat/completions HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n" + chunks);
+            assertThat(body).as(chunks).startsWith("HTTP/1.1 400 ").contains("\"code\":\"invalid_request\"")
+                    .contains("chunked").doesNotContain("stopped sending");
+        }
+    }
+
     @Test
     void invalidUtf8AndHugeHeaders() throws Exception {
         byte[] invalid = {'{', '"', 'm', 'o', 'd', 'e', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
