@@ -33,9 +33,17 @@ public final class RequestIds {
         ctx.header(HEADER, id);
     }
 
-    /** The caller's id when it is sane and not secret-shaped, else a made one. */
+    /**
+     * The shape of the ids Aegis makes. A caller's id of that shape is not kept: the made ids are unique across
+     * a team's daemons and restarts, which a usage row or receipt looked up by its id relies on, and one key
+     * could otherwise record its calls under the ids of another's (the prefix shows in every answer).
+     */
+    private static final Pattern MADE = Pattern.compile("req_[0-9a-fA-F]{32}");
+
+    /** The caller's id when it is sane, not secret-shaped and not shaped like a made one, else a made one. */
     public static String choose(String given) {
-        return given != null && SAFE.matcher(given).matches() && SecretShapedIds.kindIn(given) == null ? given : made();
+        return given != null && SAFE.matcher(given).matches() && !MADE.matcher(given).matches()
+                && SecretShapedIds.kindIn(given) == null ? given : made();
     }
 
     static String made() {
