@@ -11,7 +11,22 @@ public final class ClientSetup {
     /** The variable `init codex` and `env claude` read the Aegis key from. */
     public static final String KEY_VARIABLE = "AEGIS_API_KEY";
 
+    /** What a key given with {@code --key} may hold: an Aegis key's characters, or a token's (JWT, base64url). */
+    private static final java.util.regex.Pattern KEY_TEXT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,4096}");
+
     private ClientSetup() {}
+
+    /**
+     * A key given on the command line to be printed into shell code a user evaluates ({@code eval "$(aegis env
+     * claude --key K)"}): only an Aegis key's or a token's characters, so nothing in it is code to the shell.
+     */
+    public static String keyForShell(String key) {
+        if (!KEY_TEXT.matcher(key).matches()) {
+            throw CliException.usage("--key holds characters no Aegis key or token has (only A-Z a-z 0-9 . _ -): it is"
+                    + " printed into shell code, so it is refused");
+        }
+        return key;
+    }
 
     public static String baseUrl(CliContext context) {
         DaemonStatus status = new DaemonLocator(context.home()).locate();

@@ -28,6 +28,33 @@ class CommandLineTest {
         assertThat(CliRun.run(ENV, "doctor", "--client", "vim").exitCode()).isEqualTo(ExitCode.USAGE);
     }
 
+    /** Found by an outside review: each was an "unexpected error" with an exception's name, or exit 0 doing harm. */
+    @Test
+    void hostileValuesAreUsageErrorsThatDoNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) throws Exception {
+        String home = temp.resolve("home").toString();
+        String[][] refused = {
+            {"start", "--port", "0", "--host", ""}, {"start", "--port", "0", "--host", "127.0.0.1 x"},
+            {"start", "--port", "0", "--wait", "999999999d"}, {"stop", "--timeout", "9223372036854775807"},
+            {"keygen", "--name", "t", "--expires", "9223372036854775807"}, {"keygen", "--name", "t", "--expires", "0"},
+            {"keygen", "--name", "t", "--expires", " 5 "}, {"keygen", "--name", "t", "--models", ""},
+            {"keygen", "--name", "t", "--models", ","}, {"keygen", "--name", "t", "--models", "gpt\u001b[31m"},
+            {"usage", "--since", "99999999999999d"}, {"env", "claude", "--key", "x$(touch " + temp.resolve("pwned") + ")"},
+            {"init", "codex", "--key", "x\nexport EVIL=1"}, {"receipts", "verify", "--dir", ""},
+        };
+        for (String[] args : refused) {
+            CliRun run = CliRun.run(ENV, CliRun.args(home, args));
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.all()).isEqualTo(ExitCode.USAGE);
+            assertThat(run.all()).as(String.join(" ", args)).doesNotContain("Exception").doesNotContain("unexpected error");
+        }
+        assertThat(temp.resolve("pwned")).doesNotExist();
+        assertThat(java.nio.file.Path.of(home, "daemon.json")).as("no daemon started").doesNotExist();
+        assertThat(CliRun.run(ENV, CliRun.args(home, "keys", "list", "--json")).out()).as("no key minted").doesNotContain("\"t\"");
+        java.nio.file.Path empty = java.nio.file.Files.createDirectory(temp.resolve("no-receipts"));
+        CliRun nothing = CliRun.run(ENV, CliRun.args(home, "receipts", "verify", "--dir", empty.toString()));
+        assertThat(nothing.exitCode()).isEqualTo(ExitCode.FAILED);
+        assertThat(nothing.err()).contains("nothing to verify");
+    }
+
     @Test
     void homeIsAcceptedBeforeOrAfterTheCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
         String dir = temp.resolve("h").toString();

@@ -130,7 +130,9 @@ class DashboardReceiptsIT {
 
         // A folder checked by itself (--dir) is not this home's trail: it is not recorded.
         Path other = Files.createDirectory(temp.resolve("empty-trail"));
-        assertThat(aegis("receipts", "verify", "--dir", other.toString()).exitCode()).isZero();
+        CliRun empty = aegis("receipts", "verify", "--dir", other.toString());
+        assertThat(empty.exitCode()).as("a folder without receipts is nothing verified, not an intact trail").isEqualTo(1);
+        assertThat(empty.err()).contains("nothing to verify");
         assertThat(receiptsPanel().path("last_verify").path("result").asText()).isEqualTo("broken");
     }
 }

@@ -147,6 +147,10 @@ public final class ConfigLoader {
         if (overrides.host() != null) {
             host = overrides.host();
         }
+        String hostProblem = ServerConfig.hostProblem(host);
+        if (hostProblem != null) {
+            n.child("host").error(hostProblem);
+        }
         long maxBody = n.child("max_body").bytes(ServerConfig.DEFAULT_MAX_BODY);
         if (maxBody <= 0) {
             n.child("max_body").error("must be positive");

@@ -25,6 +25,18 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
         Duration headBusyPoll, boolean front, int platformThreads) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
+
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9.:%\\[\\]-]{1,253}");
+
+    /**
+     * Why {@code host} cannot be an address to bind (an IP literal or a name), or null when it can. An empty one
+     * was taken and bound to loopback while every command after it built the URL {@code http://:PORT} and failed.
+     */
+    public static String hostProblem(String host) {
+        return HOST.matcher(host).matches() ? null
+                : host.isBlank() ? "is empty (give an address to bind, e.g. 127.0.0.1)"
+                : "is not an address to bind (an IP address or a host name, e.g. 127.0.0.1 or 0.0.0.0)";
+    }
     public static final int DEFAULT_PORT = 8787;
     public static final long DEFAULT_MAX_BODY = 32L * 1024 * 1024;
     public static final long DEFAULT_MAX_INFLIGHT_BODY = 256L * 1024 * 1024;

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,25 +16,37 @@ public final class Units {
 
     private Units() {}
 
+    /**
+     * The longest duration accepted: a hundred years. Longer ones mean nothing here, and added to now they
+     * overflowed the clock's arithmetic (an error with a stack's message instead of a usage error).
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     /** Parses {@code 250ms}, {@code 5s}, {@code 15m}, {@code 2h}, {@code 30d}; a bare number means seconds. */
     public static Duration duration(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        if (t.matches("\\d+")) {
-            return Duration.ofSeconds(Long.parseLong(t));
-        }
-        Matcher m = DURATION.matcher(t);
+        Matcher m = DURATION.matcher(t.matches("\\d+") ? t + "s" : t);
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 250ms, 5s, 15m, 2h, 30d)");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "us", "µs" -> Duration.ofNanos(Math.multiplyExact(n, 1000L));
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (ArithmeticException | NumberFormatException e) { // more digits than a long holds, or a unit's overflow
+            d = null;
+        }
+        if (d == null || d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than the longest duration accepted (36500d)");
+        }
+        return d;
     }
 
     /**
@@ -55,7 +66,7 @@ public final class Units {
                 return Instant.parse(t);
             }
             return now.minus(duration(t));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
+        } catch (java.time.DateTimeException | IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a time: use a duration back from now (7d, 12h),"
                     + " a date (2026-11-01) or an instant (2026-11-01T10:00:00Z)");
         }
@@ -67,13 +78,17 @@ public final class Units {
         if (!m.matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a size (use e.g. 512KB, 32MB)");
         }
-        long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "b" : m.group(2);
-        return switch (unit) {
-            case "kb", "k" -> n * 1024;
-            case "mb", "m" -> n * 1024 * 1024;
-            case "gb", "g" -> n * 1024 * 1024 * 1024;
-            default -> n;
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (unit) {
+                case "kb", "k" -> Math.multiplyExact(n, 1024L);
+                case "mb", "m" -> Math.multiplyExact(n, 1024L * 1024);
+                case "gb", "g" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                default -> n;
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is larger than any size accepted");
+        }
     }
 }

@@ -19,6 +19,15 @@ class UnitsTest {
         assertThat(Units.duration("30d")).isEqualTo(Duration.ofDays(30));
         assertThat(Units.duration("7")).isEqualTo(Duration.ofSeconds(7));
         assertThatThrownBy(() -> Units.duration("soon")).hasMessageContaining("not a duration");
+        assertThat(Units.duration("36500d")).isEqualTo(Units.MAX_DURATION);
+        // Beyond a hundred years, or beyond a long: the same plain error, never an overflow's (found by an outside review).
+        for (String huge : new String[] {"36501d", "999999999d", "9223372036854775807", "9223372036854775808",
+                "99999999999999999999999ms", "9223372036854775807us"}) {
+            assertThatThrownBy(() -> Units.duration(huge)).as(huge).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("longer than the longest duration accepted");
+        }
+        assertThatThrownBy(() -> Units.instant("99999999999999d", java.time.Instant.now(), false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not a time");
     }
 
     @Test
@@ -28,5 +37,7 @@ class UnitsTest {
         assertThat(Units.bytes("1G")).isEqualTo(1024L * 1024 * 1024);
         assertThat(Units.bytes("100")).isEqualTo(100);
         assertThatThrownBy(() -> Units.bytes("lots")).hasMessageContaining("not a size");
+        assertThatThrownBy(() -> Units.bytes("9999999999999GB")).hasMessageContaining("larger than any size");
+        assertThatThrownBy(() -> Units.bytes("99999999999999999999")).hasMessageContaining("larger than any size");
     }
 }

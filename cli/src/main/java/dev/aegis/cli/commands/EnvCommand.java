@@ -53,7 +53,7 @@ public final class EnvCommand implements Callable<Integer> {
         }
         String url = ClientSetup.baseUrl(context);
         Shell s = shell != null ? shell : context.env().getOrDefault("SHELL", "").endsWith("fish") ? Shell.fish : Shell.bash;
-        String token = key != null ? key : (s == Shell.fish ? "$" : "\"$") + ClientSetup.KEY_VARIABLE + (s == Shell.fish ? "" : "\"");
+        String token = key != null ? ClientSetup.keyForShell(key) : (s == Shell.fish ? "$" : "\"$") + ClientSetup.KEY_VARIABLE + (s == Shell.fish ? "" : "\"");
         PrintWriter out = context.out();
         if (s == Shell.fish) {
             out.println("set -gx ANTHROPIC_BASE_URL " + url + ";");

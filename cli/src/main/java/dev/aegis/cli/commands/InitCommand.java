@@ -63,6 +63,7 @@ public final class InitCommand extends GroupCommand {
 
         @Override
         public Integer call() {
+            String exportedKey = key == null ? null : ClientSetup.keyForShell(key); // refused before anything is written
             String baseUrl = ClientSetup.baseUrl(context);
             String table = table(baseUrl);
             if (mcp) {
@@ -82,7 +83,7 @@ public final class InitCommand extends GroupCommand {
             out.println("# Select it: codex -c model_provider=aegis   (or put model_provider = \"aegis\" at the top of config.toml)");
             out.println("# Give Codex your Aegis key (mint one with: aegis keygen --name codex):");
             out.println(key == null ? "# export " + ClientSetup.KEY_VARIABLE + "=<your Aegis key>"
-                    : "export " + ClientSetup.KEY_VARIABLE + "=" + key);
+                    : "export " + ClientSetup.KEY_VARIABLE + "=" + exportedKey);
             return ExitCode.OK;
         }
 

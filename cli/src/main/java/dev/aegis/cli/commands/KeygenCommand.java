@@ -111,13 +111,24 @@ public final class KeygenCommand implements Callable<Integer> {
         if (sessionBudget != null && sessionBudget.signum() <= 0) {
             throw CliException.usage("--session-budget must be more than zero");
         }
+        if (expires != null && expires.toSeconds() < 60) {
+            throw CliException.usage("--expires must be a minute or more (a bare number means seconds: 30d for 30 days)");
+        }
+        List<String> allowed = models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList();
+        if (models != null && allowed.isEmpty()) {
+            // An empty list would mean any model: a script's unset variable must not mint an unrestricted key.
+            throw CliException.usage("--models names no model; leave it out for a key that may call any model");
+        }
+        for (String model : allowed) {
+            requireId("--models", model, Ids.MODEL_MAX);
+        }
         InstantSource clock = InstantSource.system();
         Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
         ApiKeys.Minted minted = ApiKeys.mint();
         KeyRecord record;
         try (Database db = Stores.open(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
-                    models == null ? List.of() : models.stream().map(String::strip).filter(m -> !m.isEmpty()).toList(),
+                    allowed,
                     rpm, tpm, expiresAt, credits, null, tokens, secrets, subTenants,
                     SessionBudget.of(sessionTokens, sessionBudget)), minted);
             PrintWriter out = context.out();

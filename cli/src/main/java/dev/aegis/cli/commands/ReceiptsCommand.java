@@ -205,9 +205,18 @@ public final class ReceiptsCommand extends GroupCommand {
                 }
                 Checkpoint cp = checkpoint == null ? null : readCheckpoint(AegisHome.expandTilde(checkpoint));
                 Set<String> expected = new LinkedHashSet<>(expectKeys);
+                if ((dir != null && dir.isBlank()) || paths.stream().anyMatch(String::isBlank)) {
+                    throw CliException.usage("an empty receipts folder name (an unset variable?): give the folder to check");
+                }
                 trails = dir != null ? List.of(ReceiptTrail.folder(AegisHome.expandTilde(dir)))
                         : paths.isEmpty() ? List.of(homeTrail(context, Stores.config(context).audit().dir()))
                         : ReceiptTrail.given(paths.stream().map(AegisHome::expandTilde).toList());
+                for (ReceiptTrail trail : dir != null || !paths.isEmpty() ? trails : List.<ReceiptTrail>of()) {
+                    if (trail.files().isEmpty()) {
+                        // A folder given by name that holds no receipt: a mistyped path, not an intact trail.
+                        throw new CliException("no receipt files (YYYY-MM-DD.jsonl) in " + trail.where() + ": nothing to verify");
+                    }
+                }
                 if (cp != null && trails.size() > 1) {
                     throw new CliException("--checkpoint names one trail's receipt: give one trail with it");
                 }

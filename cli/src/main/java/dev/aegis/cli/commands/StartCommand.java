@@ -66,6 +66,9 @@ public final class StartCommand implements Callable<Integer> {
         if (port != null && (port < 0 || port > 65535)) {
             throw CliException.usage("--port must be from 0 to 65535");
         }
+        if (host != null && dev.aegis.config.ServerConfig.hostProblem(host) != null) {
+            throw CliException.usage("--host " + dev.aegis.config.ServerConfig.hostProblem(host));
+        }
         PrintWriter out = context.out();
         DaemonStatus status = new DaemonLocator(home).locate();
         // Launched early by the launcher script (docs/STARTUP.md), the daemon may already be starting,

@@ -176,10 +176,13 @@ public final class DaemonClient {
         return c;
     }
 
-    /** A wildcard bind address is reached through loopback. */
+    /**
+     * A wildcard bind address is reached through loopback, and so is a daemon whose state names none (an empty
+     * {@code --host} that versions before 2026-12-07 took and bound to loopback): stop and status still reach it.
+     */
     private static String localUrl(DaemonState state) {
         String host = state.host();
-        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+        if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
             return "http://127.0.0.1:" + state.port();
         }
         return state.url();
