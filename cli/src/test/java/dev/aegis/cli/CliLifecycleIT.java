@@ -165,6 +165,20 @@ class CliLifecycleIT {
     }
 
     @Test
+    void stopFindsADaemonWhoseStateFileWasDeleted() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        ProcessHandle daemon = ProcessHandle.of(state().pid()).orElseThrow();
+        java.nio.file.Files.delete(Path.of(home, "daemon.json"));
+
+        CliRun stop = aegis("stop");
+        assertThat(stop.exitCode()).as(stop.all()).isZero();
+        assertThat(stop.out()).contains("daemon.json is missing").contains("pid " + daemon.pid()).contains("Aegis stopped");
+        assertThat(ProcessLiveness.awaitExit(daemon, Duration.ofSeconds(10))).as("the daemon exited").isTrue();
+        CliRun start = aegis("start", "--port", "0");
+        assertThat(start.exitCode()).as("the home is usable again: %s", start.all()).isZero();
+    }
+
+    @Test
     void startAfterKillNineCleansUpAndStarts() throws Exception {
         assertThat(aegis("start", "--port", "0").exitCode()).isZero();
         DaemonState first = state();

@@ -149,6 +149,7 @@ public final class Daemon {
     void publish() throws StartupException {
         try {
             stateFile.write(state);
+            lock.recordHolder();
         } catch (IOException e) {
             throw new StartupException("cannot write " + stateFile.path() + ": " + e.getMessage());
         }

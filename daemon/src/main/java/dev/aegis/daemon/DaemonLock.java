@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The lock a daemon holds on {@code daemon.lock} for its whole life. The OS releases it when the
- * process dies, however it dies, so a leftover {@code daemon.json} without a held lock is stale.
+ * process dies, however it dies, so a leftover {@code daemon.json} without a held lock is stale. The
+ * file holds the holder's pid once it has started ({@link #recordHolder}).
  */
 final class DaemonLock implements AutoCloseable {
 
@@ -33,11 +34,23 @@ final class DaemonLock implements AutoCloseable {
                 channel.close();
                 return Optional.empty();
             }
+            channel.truncate(0); // no pid while it starts: see recordHolder
             return Optional.of(new DaemonLock(channel, lock));
         } catch (OverlappingFileLockException e) {
             channel.close();
             return Optional.empty();
         }
+    }
+
+    /**
+     * Writes this process's pid into the lock file once the daemon has published {@code daemon.json}: `aegis stop`
+     * finds a running daemon by it when that file is gone (deleted while the daemon runs), and an empty lock file
+     * still means a daemon that is starting.
+     */
+    void recordHolder() throws IOException {
+        channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+        channel.force(false);
     }
 
     @Override

@@ -45,8 +45,21 @@ public final class StopCommand implements Callable<Integer> {
         DaemonStatus status = locator.locate();
         if (!status.running()) {
             if (status.lockHeld()) {
-                throw new CliException("a daemon holds " + context.home().daemonLock()
-                        + " but has published no state yet; it may still be starting; try again in a moment");
+                // No daemon.json but a daemon holds the lock: starting, or its state file was deleted while it ran.
+                Optional<ProcessHandle> holder = locator.lockHolder();
+                if (holder.isEmpty()) {
+                    throw new CliException("a daemon holds " + context.home().daemonLock()
+                            + " but has published no state yet; it may still be starting; try again in a moment");
+                }
+                out.println("Aegis's daemon.json is missing; stopping the daemon that holds its lock (pid " + holder.get().pid()
+                        + ") with SIGTERM.");
+                holder.get().destroy(); // its shutdown hook drains the calls in flight and writes their records
+                if (waitForExit(locator, holder, timeout.plus(GRACE))) {
+                    out.println("Aegis stopped.");
+                    return ExitCode.OK;
+                }
+                throw new CliException("the daemon (pid " + holder.get().pid() + ") did not stop within " + timeout.plus(GRACE)
+                        .toSeconds() + " s of SIGTERM");
             }
             out.println(status.staleStateRemoved()
                     ? "Aegis is not running (removed the state a stopped daemon left behind)."

@@ -41,6 +41,19 @@ public final class DaemonLocator {
         return new DaemonStatus(java.util.Optional.empty(), false, stale);
     }
 
+    /**
+     * The started daemon holding the lock, by the pid it wrote into the lock file once it had published its state
+     * (the file is empty while a daemon starts); empty when there is none, or it is not alive.
+     */
+    public java.util.Optional<ProcessHandle> lockHolder() {
+        try {
+            long pid = Long.parseLong(Files.readString(home.daemonLock()).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** True when another process holds the lock; probes by taking it for an instant. */
     public boolean lockHeld() {
         if (!Files.exists(home.daemonLock())) {
