@@ -42,8 +42,11 @@ public final class BenchGateway implements AutoCloseable {
     private final Path root;
     private final DaemonState state;
     private final String key;
+    /** Stops the daemon and deletes the folder if the CLI is interrupted (Ctrl-C, SIGTERM) before {@link #close}. */
+    private final Thread interrupted;
 
-    private BenchGateway(Path root, DaemonState state, String key) {
+    private BenchGateway(Path root, DaemonState state, String key, Thread interrupted) {
+        this.interrupted = interrupted;
         this.root = root;
         this.state = state;
         this.key = key;
@@ -68,15 +71,18 @@ public final class BenchGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new CliException("cannot create a temporary folder for the benchmark: " + e.getMessage());
         }
+        AegisHome home = new AegisHome(root.resolve("home"));
+        Thread interrupted = new Thread(() -> abandon(home, root), "aegis-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try {
-            AegisHome home = new AegisHome(root.resolve("home")).ensureCreated();
+            home.ensureCreated();
             Path config = home.configFile();
             Files.writeString(config, config(upstreamBaseUrl, receipts) + extraConfig);
             Map<String, String> env = environment(userEnv, home);
             String key = mintKey(env, home, config);
             DaemonState state = new DaemonLauncher(home, env)
                     .startDetached(new LaunchSpec("127.0.0.1", 0, config.toString()), START_WAIT);
-            return new BenchGateway(root, state, key);
+            return new BenchGateway(root, state, key, interrupted);
         } catch (IOException e) {
             delete(root);
             throw new CliException("cannot set up the benchmark's daemon in " + root + ": " + e.getMessage());
@@ -84,6 +90,20 @@ public final class BenchGateway implements AutoCloseable {
             delete(root);
             throw e;
         }
+    }
+
+    /**
+     * The CLI is exiting with the benchmark unfinished (Ctrl-C, SIGTERM): its daemon, started or starting (found by
+     * its state, or by the pid in its lock file), is killed, and the folder with its keys deleted.
+     */
+    private static void abandon(AegisHome home, Path root) {
+        java.util.Optional<ProcessHandle> daemon = new dev.aegis.control.DaemonStateFile(home.daemonState()).read()
+                .flatMap(s -> ProcessHandle.of(s.pid())).or(() -> new dev.aegis.cli.daemon.DaemonLocator(home).lockHolder());
+        daemon.ifPresent(p -> {
+            p.destroyForcibly();
+            ProcessLiveness.awaitExit(p, Duration.ofSeconds(5));
+        });
+        delete(root);
     }
 
     static String config(String upstreamBaseUrl, boolean receipts) {
@@ -172,6 +192,11 @@ public final class BenchGateway implements AutoCloseable {
     /** Stops the daemon gracefully (records flushed) and deletes its home. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(interrupted);
+        } catch (IllegalStateException e) {
+            return; // the JVM is exiting: the hook does the cleanup
+        }
         try {
             new DaemonClient().requestShutdown(state, Duration.ofSeconds(10));
             ProcessHandle.of(state.pid()).ifPresent(p -> {
