@@ -97,12 +97,25 @@ public final class ConfigLoader {
                 storeConnectionTimeout, pricing, audit, governance, secrets, passthrough, mcp, existing);
     }
 
+    /**
+     * The largest config file read: a real one is a few KB. The YAML parser took seconds per megabyte (a 50 MB
+     * file: minutes and GBs of heap, in the CLI and again in the running daemon's reload).
+     */
+    static final int MAX_FILE_BYTES = 1024 * 1024;
+
     private static JsonNode readTree(Path file, boolean mustExist, List<ConfigError> errors) {
         if (file == null) {
             return MissingNode.getInstance();
         }
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                errors.add(new ConfigError("(file)", "larger than " + MAX_FILE_BYTES / 1024 + " KB: not a config file"));
+                return MissingNode.getInstance();
+            }
             int bad = notUtf8At(bytes);
             if (bad >= 0) {
                 errors.add(new ConfigError("(file)", "not UTF-8 text (byte " + bad + " is not): save it as UTF-8"));

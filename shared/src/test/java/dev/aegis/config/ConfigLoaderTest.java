@@ -183,6 +183,14 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML");
         assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(temp.resolve("nope.yaml"), true, ConfigOverrides.NONE))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("not found");
+        Path huge = file("# " + "x".repeat(ConfigLoader.MAX_FILE_BYTES) + "\n");
+        long began = System.nanoTime();
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(huge, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("larger than 1024 KB");
+        assertThat(System.nanoTime() - began).as("refused without parsing").isLessThan(java.time.Duration.ofSeconds(2).toNanos());
+        Path empty = file("server: { host: \"\" }\n");
+        assertThatThrownBy(() -> new ConfigLoader(Map.of(), HOME).load(empty, true, ConfigOverrides.NONE))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("server.host").hasMessageContaining("is empty");
     }
 
     @Test
