@@ -1,5 +1,6 @@
 package dev.aegis.cli;
 
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.cli.commands.CompletionCommand;
 import java.io.PrintWriter;
 import java.util.List;
@@ -64,11 +65,11 @@ public final class AegisCli {
         }
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (ex instanceof CliException failure) {
-                commandLine.getErr().println("aegis: " + ex.getMessage());
+                commandLine.getErr().println("aegis: " + TerminalText.escapeLines(ex.getMessage()));
                 commandLine.getErr().flush();
                 return failure.exitCode();
             }
-            commandLine.getErr().println("aegis: unexpected error: " + ex);
+            commandLine.getErr().println("aegis: unexpected error: " + TerminalText.escapeLines(ex.toString()));
             commandLine.getErr().flush();
             return ExitCode.FAILED;
         });

@@ -56,6 +56,13 @@ class CommandLineTest {
     }
 
     @Test
+    void anErrorQuotingAnArgumentShowsItsControlCharactersAsText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
+        CliRun run = CliRun.run(ENV, CliRun.args(temp.resolve("home").toString(), "keys", "show", "k\u001b[2J\u001b]0;x\u0007"));
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.err()).contains("\\x1b[2J").doesNotContain("\u001b").doesNotContain("\u0007");
+    }
+
+    @Test
     void homeIsAcceptedBeforeOrAfterTheCommand(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
         String dir = temp.resolve("h").toString();
         assertThat(CliRun.run(ENV, "status", "--home", dir, "--json").out()).contains("\"home\":\"" + dir + "\"");

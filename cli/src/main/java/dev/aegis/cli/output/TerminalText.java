@@ -56,6 +56,17 @@ public final class TerminalText {
         }
     }
 
+    /**
+     * A message for the terminal: each line {@link #escape}d, the line breaks kept. An error may quote what it was
+     * given (an id, a path, a value from a file), and an escape sequence in that must reach the terminal as text.
+     */
+    public static String escapeLines(String text) {
+        if (text == null || allPrintable(text.replace('\n', ' '))) {
+            return text;
+        }
+        return String.join("\n", text.lines().map(TerminalText::escape).toList());
+    }
+
     /** The text with every non-printable character escaped; null stays null. */
     public static String escape(String text) {
         if (text == null || allPrintable(text)) {
