@@ -40,6 +40,7 @@ class CommandLineTest {
             {"keygen", "--name", "t", "--models", ","}, {"keygen", "--name", "t", "--models", "gpt\u001b[31m"},
             {"usage", "--since", "99999999999999d"}, {"env", "claude", "--key", "x$(touch " + temp.resolve("pwned") + ")"},
             {"init", "codex", "--key", "x\nexport EVIL=1"}, {"receipts", "verify", "--dir", ""},
+            {"usage", "--since", "2026-12-05", "--until", "2026-12-01"}, {"usage", "--json", "--format", "csv"},
         };
         for (String[] args : refused) {
             CliRun run = CliRun.run(ENV, CliRun.args(home, args));

@@ -86,6 +86,12 @@ public final class UsageCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CliException.usage(e.getMessage());
         }
+        if (filter.untilMillis() != null && filter.untilMillis() <= filter.sinceMillis()) {
+            throw CliException.usage("--until (" + until + ") is not after --since (" + since + "): no time between them");
+        }
+        if (json && format != Format.table && format != Format.json) {
+            throw CliException.usage("--json and --format " + format + " ask for two formats: give one");
+        }
         UsageReport report;
         try (Database db = Stores.open(context)) {
             report = new UsageQueries(db).report(filter, group);
