@@ -49,6 +49,33 @@ public record CallerScope(String tenant, String run) {
     }
 
     /**
+     * A header's value as its client wrote it. HTTP carries a header's bytes, which the server reads one to a
+     * char; a client's UTF-8 ({@code x-run-id: 漢}) was recorded as its bytes' Latin-1 letters ({@code æ¼¢}), or
+     * refused when one of them is a C1 control. Bytes that are valid UTF-8 are decoded; others stay as they were.
+     */
+    static String utf8(String value) {
+        boolean high = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c > 0xFF) {
+                return value; // already decoded
+            }
+            high |= c >= 0x80;
+        }
+        if (!high) {
+            return value;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return value;
+        }
+    }
+
+    /**
      * A header's id, stripped; null when absent or blank; 400 when too long, holding a control character or
      * shaped like a secret (the message names the kind, never the value).
      */
@@ -56,7 +83,7 @@ public record CallerScope(String tenant, String run) {
         if (value == null || value.isBlank()) {
             return null;
         }
-        String id = value.strip();
+        String id = utf8(value.strip());
         String problem = Ids.problem(id, max);
         if (problem != null) {
             throw ApiException.invalidRequest(name + " " + problem);
