@@ -1,7 +1,7 @@
 package dev.aegis.cli;
 
-import dev.aegis.cli.output.TerminalText;
 import dev.aegis.cli.commands.CompletionCommand;
+import dev.aegis.cli.output.TerminalText;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.control.DaemonState;
+import java.util.regex.Pattern;
 
 /** Where clients should point: the running daemon's URL, or the one the config would give it. */
 public final class ClientSetup {
@@ -12,7 +13,7 @@ public final class ClientSetup {
     public static final String KEY_VARIABLE = "AEGIS_API_KEY";
 
     /** What a key given with {@code --key} may hold: an Aegis key's characters, or a token's (JWT, base64url). */
-    private static final java.util.regex.Pattern KEY_TEXT = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,4096}");
+    private static final Pattern KEY_TEXT = Pattern.compile("[A-Za-z0-9._-]{1,4096}");
 
     private ClientSetup() {}
 

@@ -2,9 +2,11 @@ package dev.aegis.daemon;
 
 import dev.aegis.home.SecureFiles;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
@@ -48,8 +50,8 @@ final class DaemonLock implements AutoCloseable {
      * still means a daemon that is starting.
      */
     void recordHolder() throws IOException {
-        channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), 0);
+        channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n")
+                .getBytes(StandardCharsets.US_ASCII)), 0);
         channel.force(false);
     }
 

@@ -1,5 +1,6 @@
 package dev.aegis.config;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -66,7 +67,7 @@ public final class Units {
                 return Instant.parse(t);
             }
             return now.minus(duration(t));
-        } catch (java.time.DateTimeException | IllegalArgumentException e) {
+        } catch (DateTimeException | IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not a time: use a duration back from now (7d, 12h),"
                     + " a date (2026-11-01) or an instant (2026-11-01T10:00:00Z)");
         }

@@ -1,6 +1,7 @@
 package dev.aegis.store;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Credit balances per key. */
@@ -35,5 +36,5 @@ public interface CreditLedger {
      * left when it died and will not start again as the same holder (another machine, a new container);
      * how many.
      */
-    int releaseAbandoned(java.time.Duration unrenewedFor);
+    int releaseAbandoned(Duration unrenewedFor);
 }

@@ -5,10 +5,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link CreditLedger} on the {@link Database}. */
 public final class SqlCreditLedger implements CreditLedger {
@@ -18,7 +23,7 @@ public final class SqlCreditLedger implements CreditLedger {
     /** Who holds the reservations this ledger makes: a daemon's instance name, the prefix of their ids. */
     private final String holder;
     /** Reservations this ledger made and has not settled: {@link #renew} has nothing to do while there are none. */
-    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong held = new AtomicLong();
 
     /** A ledger for reading and topping up (the CLI); reservations it made would be held by {@code local}. */
     public SqlCreditLedger(Database db, InstantSource clock) {
@@ -179,10 +184,10 @@ public final class SqlCreditLedger implements CreditLedger {
     }
 
     @Override
-    public int releaseAbandoned(java.time.Duration unrenewedFor) {
+    public int releaseAbandoned(Duration unrenewedFor) {
         Instant before = clock.instant().minus(unrenewedFor);
         return db.write(c -> {
-            java.util.List<Reservation> abandoned = new java.util.ArrayList<>();
+            List<Reservation> abandoned = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT id, key_id, amount_nanos, created_at FROM credit_reservations "
                     + "WHERE substr(id, 1, " + (holder.length() + 1) + ") <> ?")) {
                 ps.setString(1, holder + "/");
@@ -212,7 +217,7 @@ public final class SqlCreditLedger implements CreditLedger {
     private static boolean leaseEnded(String renewedAt, Instant before) {
         try {
             return Instant.parse(renewedAt).isBefore(before);
-        } catch (java.time.format.DateTimeParseException | NullPointerException e) {
+        } catch (DateTimeParseException | NullPointerException e) {
             return true;
         }
     }

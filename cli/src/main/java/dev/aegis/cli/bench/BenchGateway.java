@@ -25,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -97,7 +98,7 @@ public final class BenchGateway implements AutoCloseable {
      * its state, or by the pid in its lock file), is killed, and the folder with its keys deleted.
      */
     private static void abandon(AegisHome home, Path root) {
-        java.util.Optional<ProcessHandle> daemon = new dev.aegis.control.DaemonStateFile(home.daemonState()).read()
+        Optional<ProcessHandle> daemon = new dev.aegis.control.DaemonStateFile(home.daemonState()).read()
                 .flatMap(s -> ProcessHandle.of(s.pid())).or(() -> new dev.aegis.cli.daemon.DaemonLocator(home).lockHolder());
         daemon.ifPresent(p -> {
             p.destroyForcibly();

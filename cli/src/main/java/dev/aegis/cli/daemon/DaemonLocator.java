@@ -9,6 +9,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * Finds the daemon of a home folder from its lifetime lock and {@code daemon.json}. The lock is the
@@ -38,19 +39,19 @@ public final class DaemonLocator {
                 // Reported as stale either way; a later start overwrites it.
             }
         }
-        return new DaemonStatus(java.util.Optional.empty(), false, stale);
+        return new DaemonStatus(Optional.empty(), false, stale);
     }
 
     /**
      * The started daemon holding the lock, by the pid it wrote into the lock file once it had published its state
      * (the file is empty while a daemon starts); empty when there is none, or it is not alive.
      */
-    public java.util.Optional<ProcessHandle> lockHolder() {
+    public Optional<ProcessHandle> lockHolder() {
         try {
             long pid = Long.parseLong(Files.readString(home.daemonLock()).strip());
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         } catch (IOException | NumberFormatException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
