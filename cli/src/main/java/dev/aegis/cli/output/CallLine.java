@@ -28,18 +28,17 @@ public final class CallLine {
         String model = text(e, "model", "-");
         // Narrower than the whole line: the session and provider go, the key and model are cut shorter,
         // so that the status, tokens, cost and reason stay in view.
+        // Caller-chosen text (key name, session, model) is fitted in terminal columns, so a wide character cannot push
+        // the status, tokens and cost out of their place.
         String line = width >= WIDE
-                ? String.format("%s  %-20s  %-14s  %-22s  %-9s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time, cut(key, 20),
-                        cut(session, 14), cut(model, 22), cut(text(e, "provider", "-"), 9), status,
-                        e.path("latency_ms").asDouble(), e.path("input_tokens").asLong(), e.path("output_tokens").asLong(),
-                        cost(e), error)
-                : String.format("%s  %-12s  %-16s  %3d %5.0fms %-11s $%-10s %s", time, cut(key, 12), cut(model, 16),
-                        status, e.path("latency_ms").asDouble(),
+                ? String.format("%s  %s  %s  %s  %s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time, TerminalText.fit(key, 20),
+                        TerminalText.fit(session, 14), TerminalText.fit(model, 22), TerminalText.fit(text(e, "provider", "-"), 9),
+                        status, e.path("latency_ms").asDouble(), e.path("input_tokens").asLong(),
+                        e.path("output_tokens").asLong(), cost(e), error)
+                : String.format("%s  %s  %s  %3d %5.0fms %-11s $%-10s %s", time, TerminalText.fit(key, 12),
+                        TerminalText.fit(model, 16), status, e.path("latency_ms").asDouble(),
                         e.path("input_tokens").asLong() + "→" + e.path("output_tokens").asLong(), cost(e), error);
-        line = line.stripTrailing();
-        if (line.length() > width) {
-            line = line.substring(0, width - 1) + "…";
-        }
+        line = TerminalText.cut(line.stripTrailing(), width);
         if (!color) {
             return line;
         }
@@ -56,7 +55,4 @@ public final class CallLine {
         return TerminalText.escape(e.path(field).asText(missing));
     }
 
-    private static String cut(String s, int n) {
-        return s.length() <= n ? s : s.substring(0, n - 1) + "…";
-    }
 }

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A plain text table: a header row, columns padded to their widest cell, numbers right-aligned; every
- * cell escaped by {@link TerminalText}.
+ * A plain text table: a header row, columns padded to their widest cell (in terminal columns: a CJK
+ * character takes two), numbers right-aligned; every cell escaped by {@link TerminalText}.
  */
 public final class Table {
 
@@ -33,9 +33,9 @@ public final class Table {
     public void print(PrintWriter out) {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) {
-            widths[i] = headers.get(i).length();
+            widths[i] = TerminalText.width(headers.get(i));
             for (List<String> r : rows) {
-                widths[i] = Math.max(widths[i], r.get(i).length());
+                widths[i] = Math.max(widths[i], TerminalText.width(r.get(i)));
             }
         }
         line(out, headers, widths, false);
@@ -49,7 +49,7 @@ public final class Table {
         for (int i = 0; i < cells.size(); i++) {
             String c = cells.get(i);
             boolean number = alignNumbers && c.matches("[-+]?[0-9.,$]+");
-            String pad = " ".repeat(widths[i] - c.length());
+            String pad = " ".repeat(widths[i] - TerminalText.width(c));
             sb.append(number ? pad + c : c + pad);
             if (i < cells.size() - 1) {
                 sb.append("  ");

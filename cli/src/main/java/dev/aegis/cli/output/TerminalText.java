@@ -1,5 +1,6 @@
 package dev.aegis.cli.output;
 
+import org.jline.utils.WCWidth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
@@ -65,6 +66,43 @@ public final class TerminalText {
             return text;
         }
         return String.join("\n", text.lines().map(TerminalText::escape).toList());
+    }
+
+    /** How many terminal columns {@code text} takes: two for a wide character (CJK, most emoji), none for a combining one. */
+    public static int width(String text) {
+        int w = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            w += Math.max(0, WCWidth.wcwidth(c));
+            i += Character.charCount(c);
+        }
+        return w;
+    }
+
+    /** {@code text} in at most {@code columns} terminal columns: cut with an ellipsis when wider. */
+    public static String cut(String text, int columns) {
+        if (width(text) <= columns) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        int w = 0;
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            int cw = Math.max(0, WCWidth.wcwidth(c));
+            if (w + cw > columns - 1) {
+                break;
+            }
+            sb.appendCodePoint(c);
+            w += cw;
+            i += Character.charCount(c);
+        }
+        return sb.append('…').toString();
+    }
+
+    /** {@code text} in exactly {@code columns} terminal columns: cut, or padded with spaces on the right. */
+    public static String fit(String text, int columns) {
+        String cut = cut(text, columns);
+        return cut + " ".repeat(Math.max(0, columns - width(cut)));
     }
 
     /** The text with every non-printable character escaped; null stays null. */

@@ -34,6 +34,17 @@ class CallLineTest {
     }
 
     @Test
+    void aWideSessionTakesItsColumnsSoTheStatusStaysInPlace() throws Exception {
+        String plain = new CallLine(160, false).format(event("sess-a"));
+        String wide = new CallLine(160, false).format(event("漢字漢字漢字漢字漢字"));
+        assertThat(TerminalText.width(wide.substring(0, wide.indexOf(" 200 "))))
+                .as("the status column starts where it does for a narrow session").isEqualTo(plain.indexOf(" 200 "));
+        assertThat(wide).contains("漢字漢字漢字…");
+        String narrowTerminal = new CallLine(80, false).format(event("s"));
+        assertThat(TerminalText.width(narrowTerminal)).isLessThanOrEqualTo(80);
+    }
+
+    @Test
     void onAnEightyColumnTerminalTheStatusTokensAndCostStayInView() throws Exception {
         String line = new CallLine(80, false).format(event("sess-a"));
         assertThat(line).hasSizeLessThanOrEqualTo(80).matches("16:13:43  5wtanacypnw… +gpt-4o-mini +200 +7ms +21→9 +\\$0\\.00000855.*")
