@@ -152,7 +152,14 @@ public final class CreditGuard implements AutoCloseable {
             throw new ApiException(402, "insufficient_credits", "the key's credits left (" + Money.toUsd(Math.max(0, left))
                     .stripTrailingZeros().toPlainString() + " USD) do not pay for this call's prompt and one token of output");
         }
-        return Optional.of(new Reserved(reservation, capsOutput ? (int) Math.min(Integer.MAX_VALUE, perAnswer) : null));
+        if (!capsOutput) {
+            return Optional.of(new Reserved(reservation, null));
+        }
+        int cap = (int) Math.min(Integer.MAX_VALUE, perAnswer);
+        // The call can cost no more than its capped estimate now: it holds that, and is charged that if no usage comes.
+        long capped = estimateNanos(dearest, new CallSize(size.bodyBytes(), size.storedContextTokens(), cap, size.choices(),
+                size.serviceTier()));
+        return Optional.of(new Reserved(ledger.shrink(reservation, capped), cap));
     }
 
     /** The output tokens each answer may have for {@code leftNanos} to pay for the call: what is left after its prompt. */

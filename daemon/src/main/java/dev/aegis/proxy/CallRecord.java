@@ -225,14 +225,26 @@ final class CallRecord {
         return cost;
     }
 
+    /**
+     * A billed call answered without any usage (a server that ignores include_usage, a stream cut before its
+     * usage): flagged unpriced, and a key with credits pays what was reserved for it.
+     */
+    private boolean noUsage() {
+        TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
+        return billed && status / 100 == 2 && target != null && u.total() == 0;
+    }
+
+    /** What the call costs its key: its usage at its model's prices, or its reservation when it has no usage. */
+    java.math.BigDecimal costUsd(Pricing pricing) {
+        return noUsage() && reservation != null ? Money.toUsd(reservation.amountNanos()).stripTrailingZeros() : price(pricing).usd();
+    }
+
     UsageRow toRow(Pricing pricing) {
         Cost c = price(pricing);
         TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();
-        // A billed call answered without any usage (a server that ignores include_usage, a stream cut
-        // before its usage): flagged unpriced, and a key with credits pays what was reserved for it.
-        boolean noUsage = billed && status / 100 == 2 && target != null && u.total() == 0;
+        boolean noUsage = noUsage();
         boolean unpriced = c.unpriced() && u.total() > 0 || noUsage;
-        long costNanos = noUsage && reservation != null ? reservation.amountNanos() : Money.callCostNanos(c.usd());
+        long costNanos = Money.callCostNanos(costUsd(pricing));
         return new UsageRow(startMillis, requestId, key == null ? null : key.id(), tenant, runId, route, modelRequested,
                 target == null ? null : target.model(), target == null ? null : target.provider().name(), status,
                 errorCode, u.input(), u.cachedInput(), u.cacheWrite(), u.output(), u.reasoning(),

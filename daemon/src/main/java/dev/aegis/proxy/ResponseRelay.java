@@ -64,7 +64,7 @@ final class ResponseRelay {
         }
         byte[] bytes = translation.answer(upstreamBytes, response.statusCode());
         copyHeaders(res, response, target, timeline);
-        res.setHeader("X-Cost-USD", record.price(pricing).usd().toPlainString());
+        res.setHeader("X-Cost-USD", record.costUsd(pricing).toPlainString());
         res.contentLength(bytes.length);
         record.responseBody(bytes);
         record.firstByte();

@@ -53,6 +53,11 @@ class CreditGuardTest {
         }
 
         @Override
+        public Reservation shrink(Reservation reservation, long amountNanos) {
+            return reservation;
+        }
+
+        @Override
         public int renew() {
             return 0;
         }

@@ -281,6 +281,25 @@ class CreditsIT {
             assertThat(noneRow.costNanos()).as("paid at what was reserved for it").isEqualTo(reserved);
             CreditBalance after = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(funded)).orElseThrow();
             assertThat(BigDecimal.ONE.subtract(after.balanceUsd())).isEqualByComparingTo(Money.toUsd(reserved));
+
+            // A call capped to a small balance and answered without usage pays its capped estimate, never more than the
+            // balance (an outside review saw a $0.01 key charged $0.041: the reservation from before the cap), and its
+            // X-Cost-USD says what its row records.
+            String cent = g.mintKey(new NewKey("cent", "default", false, List.of(), null, null, null, new BigDecimal("0.01")));
+            g.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json", "{\"id\":\"c3\",\"object\":\"chat.completion\","
+                    + "\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"hi\"},"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0}}", Map.of()));
+            HttpResponse<String> capped = Http.send(g.post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                    .setHeader("Authorization", "Bearer " + cent));
+            assertThat(capped.statusCode()).as(capped.body()).isEqualTo(200);
+            UsageRowView cappedRow = g.awaitUsage(capped.headers().firstValue("X-Request-Id").orElseThrow());
+            assertThat(cappedRow.costNanos()).as("at most the balance").isPositive().isLessThanOrEqualTo(10_000_000L);
+            assertThat(new BigDecimal(capped.headers().firstValue("X-Cost-USD").orElseThrow()))
+                    .isEqualByComparingTo(Money.toUsd(cappedRow.costNanos()));
+            CreditBalance centAfter = new SqlCreditLedger(g.db, InstantSource.system()).balance(keyId(cent)).orElseThrow();
+            assertThat(centAfter.balanceUsd()).as("not overdrawn").isGreaterThanOrEqualTo(BigDecimal.ZERO);
+            assertThat(centAfter.reservedUsd()).isZero();
         }
     }
 }

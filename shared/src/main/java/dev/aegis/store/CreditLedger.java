@@ -19,6 +19,12 @@ public interface CreditLedger {
      */
     Optional<Reservation> reserve(String keyId, long estimateNanos);
 
+    /**
+     * Lowers a reservation to {@code amountNanos} (a call whose output was capped to what the key had left
+     * holds, and without usage is charged, what it can cost now); the reservation as it is after.
+     */
+    Reservation shrink(Reservation reservation, long amountNanos);
+
     /** Charges the real cost and drops the reservation, in one transaction; the key's new balance. */
     long settle(Reservation reservation, long costNanos);
 

@@ -113,6 +113,30 @@ public final class SqlCreditLedger implements CreditLedger {
     }
 
     @Override
+    public Reservation shrink(Reservation r, long amountNanos) {
+        long less = r.amountNanos() - amountNanos;
+        if (less <= 0) {
+            return r;
+        }
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE credit_reservations SET amount_nanos = ? WHERE id = ?")) {
+                ps.setLong(1, amountNanos);
+                ps.setString(2, r.id());
+                if (ps.executeUpdate() == 0) {
+                    return r; // released meanwhile (its lease let go): nothing held to lower
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE credit_accounts SET reserved_nanos = reserved_nanos - ? WHERE key_id = ?")) {
+                ps.setLong(1, less);
+                ps.setString(2, r.keyId());
+                ps.executeUpdate();
+            }
+            return new Reservation(r.id(), r.keyId(), amountNanos, r.availableNanos() + less);
+        });
+    }
+
+    @Override
     public long settle(Reservation r, long costNanos) {
         long balance = db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
