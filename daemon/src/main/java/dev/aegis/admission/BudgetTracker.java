@@ -211,6 +211,19 @@ public final class BudgetTracker {
                 byRun.forEach((run, used) -> runs.of(keyId, run).tokens += used));
     }
 
+    /**
+     * Tokens already used in the current minute (UTC) when the daemon starts, per tenant: the calls recorded
+     * since the minute began, so a restart within a minute does not give its per-minute budget back.
+     */
+    public synchronized void seedMinute(Map<String, Long> thisMinuteByTenant) {
+        long now = clock.millis();
+        thisMinuteByTenant.forEach((tenant, used) -> {
+            for (String t : withParents(tenant)) {
+                windows(t, now).minuteUsed += used;
+            }
+        });
+    }
+
     /** Tokens and cost already spent when the daemon starts, per key id and session id. */
     public synchronized void seedSessions(Map<String, Map<String, UsageQueries.Spent>> byKeyAndSession) {
         byKeyAndSession.forEach((keyId, bySession) -> bySession.forEach((session, spent) -> {

@@ -228,6 +228,7 @@ final class Components implements AutoCloseable {
         long startOfDay = clock.millis() / 86_400_000 * 86_400_000;
         UsageQueries.Spans week = queries.spansSince(clock.millis() - Duration.ofDays(7).toMillis());
         tracker.seed(queries.tokensSince(startOfDay, UsageGroup.TENANT), week.runTokens());
+        tracker.seedMinute(queries.tokensSince(clock.millis() / 60_000 * 60_000, UsageGroup.TENANT));
         tracker.seedSessions(week.sessions());
         return tracker;
     }

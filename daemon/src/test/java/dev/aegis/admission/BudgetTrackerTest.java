@@ -49,6 +49,16 @@ class BudgetTrackerTest {
     }
 
     @Test
+    void seededMinuteUsageCountsUntilTheMinuteEnds() {
+        BudgetPolicy perMinute = new BudgetPolicy(true, 0, 1000, 0);
+        tracker.seedMinute(Map.of("acme/red", 600L));
+        assertThat(tracker.remaining("k", "acme/red", null, perMinute).tokens()).isEqualTo(400);
+        assertThat(tracker.remaining("k", "acme", null, perMinute).tokens()).as("the parent's minute too").isEqualTo(400);
+        now.set(now.get().plus(Duration.ofMinutes(1)));
+        assertThat(tracker.remaining("k", "acme/red", null, perMinute).tokens()).isEqualTo(1000);
+    }
+
+    @Test
     void theUseOfEachTenantAndRunIsReadWithoutResettingIt() {
         tracker.seed(Map.of("acme", 50L), Map.of("k", Map.of("old-run", 20L)));
         tracker.charge("k", "acme/red", "r", 30);
