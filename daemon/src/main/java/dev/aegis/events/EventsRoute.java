@@ -10,6 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code GET /aegis/v1/events}: server-sent events, one per finished or refused call. For admin
@@ -32,15 +33,31 @@ public final class EventsRoute {
     }
 
     public void handle(Context ctx) throws InterruptedException {
-        if (!ControlHandlers.carriesToken(ctx, controlToken)) {
-            Authenticator.requireAdmin(authenticator.authenticate(ctx));
+        if (ControlHandlers.carriesToken(ctx, controlToken)) {
+            stream(ctx, bus.subscribe(), lifecycle, () -> true);
+            return;
         }
-        stream(ctx, bus.subscribe(), lifecycle);
+        Authenticator.requireAdmin(authenticator.authenticate(ctx));
+        stream(ctx, bus.subscribe(), lifecycle, () -> stillAdmin(ctx));
     }
 
-    /** Streams a subscription's events as server-sent events until the reader goes or the daemon drains; closes it. */
-    public static void stream(Context ctx, EventBus.Subscription subscription, InFlightRequests lifecycle)
-            throws InterruptedException {
+    /** Whether the key (or token) the stream was opened with still authenticates as an admin: not revoked, not expired. */
+    private boolean stillAdmin(Context ctx) {
+        try {
+            Authenticator.requireAdmin(authenticator.authenticate(ctx));
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Streams a subscription's events as server-sent events until the reader goes, the daemon drains or
+     * {@code allowed} says the viewer may no longer see them (its key revoked or expired, its session closed:
+     * asked before each event and each heartbeat, so a revoked viewer gets no event after it); closes it.
+     */
+    public static void stream(Context ctx, EventBus.Subscription subscription, InFlightRequests lifecycle,
+            BooleanSupplier allowed) throws InterruptedException {
         Answered.mark(ctx);
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
@@ -50,6 +67,9 @@ public final class EventsRoute {
             out.flush();
             while (!lifecycle.isDraining()) {
                 String event = sub.next(HEARTBEAT_MS);
+                if (!allowed.getAsBoolean()) {
+                    break;
+                }
                 String frame = event == null ? ": keep-alive\n\n" : "event: call\ndata: " + event + "\n\n";
                 out.write(frame.getBytes(StandardCharsets.UTF_8));
                 out.flush();

@@ -173,7 +173,14 @@ public final class DashboardRoutes {
 
     private void events(Context ctx) throws InterruptedException {
         String only = viewer(ctx).onlyKey();
-        EventsRoute.stream(ctx, events.subscribe(row -> only == null || only.equals(row.keyId())), lifecycle);
+        EventsRoute.stream(ctx, events.subscribe(row -> only == null || only.equals(row.keyId())), lifecycle,
+                () -> stillSignedIn(ctx));
+    }
+
+    /** Whether the request's session is still open and its key still active (without touching the answer, already begun). */
+    private boolean stillSignedIn(Context ctx) {
+        return sessions.find(ctx).filter(s -> s.viewer().keyId() == null
+                || keyCache.find(s.viewer().keyId()).filter(k -> k.active(clock.instant())).isPresent()).isPresent();
     }
 
     private void revoke(Context ctx) {
