@@ -17,12 +17,20 @@ final class LoginLinks {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Links one viewer may have waiting at once: minting more drops its oldest. */
+    static final int PER_VIEWER = 8;
+
     private final Cache<String, Viewer> pending = Caffeine.newBuilder().expireAfterWrite(TTL).maximumSize(10_000).build();
+    private final ViewerQuota quota = new ViewerQuota(PER_VIEWER);
 
     /** A fresh token for the viewer. */
     String mint(Viewer viewer) {
         String token = randomToken();
         pending.put(token, viewer);
+        String pushedOut = quota.add(viewer, token);
+        if (pushedOut != null) {
+            pending.invalidate(pushedOut);
+        }
         return token;
     }
 
@@ -31,7 +39,11 @@ final class LoginLinks {
         if (token == null || token.length() > 100) {
             return Optional.empty();
         }
-        return Optional.ofNullable(pending.asMap().remove(token));
+        Viewer viewer = pending.asMap().remove(token);
+        if (viewer != null) {
+            quota.remove(viewer, token);
+        }
+        return Optional.ofNullable(viewer);
     }
 
     /** 32 random bytes, URL-safe. */

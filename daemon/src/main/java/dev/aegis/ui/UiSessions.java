@@ -22,12 +22,20 @@ final class UiSessions {
     /** One logged-in browser. */
     record Session(String id, String csrf, Viewer viewer) {}
 
+    /** Sessions one viewer may have open at once (browsers, tabs logged in anew): opening more closes its oldest. */
+    static final int PER_VIEWER = 16;
+
     private final Cache<String, Session> sessions = Caffeine.newBuilder().expireAfterAccess(IDLE).maximumSize(10_000).build();
+    private final ViewerQuota quota = new ViewerQuota(PER_VIEWER);
 
     /** Opens a session for the viewer and sets its cookie on the answer. */
     Session open(Context ctx, Viewer viewer) {
         Session s = new Session(LoginLinks.randomToken(), LoginLinks.randomToken(), viewer);
         sessions.put(s.id(), s);
+        String pushedOut = quota.add(viewer, s.id());
+        if (pushedOut != null) {
+            sessions.invalidate(pushedOut);
+        }
         ctx.header("Set-Cookie", COOKIE + "=" + s.id() + "; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=" + IDLE.toSeconds());
         return s;
     }
@@ -40,7 +48,10 @@ final class UiSessions {
 
     /** Ends the request's session and clears its cookie. */
     void close(Context ctx) {
-        find(ctx).ifPresent(s -> sessions.invalidate(s.id()));
+        find(ctx).ifPresent(s -> {
+            sessions.invalidate(s.id());
+            quota.remove(s.viewer(), s.id());
+        });
         ctx.header("Set-Cookie", COOKIE + "=; Path=/ui; HttpOnly; SameSite=Strict; Max-Age=0");
     }
 

@@ -370,6 +370,35 @@ class DashboardIT {
         assertThat(get(c, "/ui/api/series?since=30d&by=session").statusCode()).isEqualTo(400);
     }
 
+    /**
+     * One key minting links and sessions in a loop pushes out only its own oldest: the operator's link and session
+     * live on (an outside review logged everyone out, and kept the operator's link from working, with one plain key).
+     */
+    @Test
+    void aKeyMintingLinksInALoopPushesOutOnlyItsOwn() throws Exception {
+        String operatorsLink = operatorLink("");
+        Login operator = login(operatorLink(""));
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) { // one more than a viewer may have waiting
+            HttpResponse<String> r = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", bob));
+            assertThat(r.statusCode()).isEqualTo(200);
+            tokens.add(token(Http.json(r.body()).path("url").asText()));
+        }
+        assertThat(exchange(tokens.getFirst()).statusCode()).as("bob's oldest link, pushed out by his ninth").isEqualTo(401);
+        List<Login> bobs = new java.util.ArrayList<>();
+        for (String t : tokens.subList(1, 9)) {
+            bobs.add(login(gateway, "#login=" + t));
+        }
+        for (int i = 0; i < 9; i++) { // 17 sessions in all: one more than a viewer may have open
+            HttpResponse<String> r = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", bob));
+            bobs.add(login(Http.json(r.body()).path("url").asText()));
+        }
+        assertThat(get(bobs.getFirst(), "/ui/api/me").statusCode()).as("bob's oldest session, closed by his 17th").isEqualTo(401);
+        assertThat(get(bobs.getLast(), "/ui/api/me").statusCode()).isEqualTo(200);
+        assertThat(get(operator, "/ui/api/me").statusCode()).as("the operator's session").isEqualTo(200);
+        assertThat(exchange(token(operatorsLink)).statusCode()).as("the operator's waiting link").isEqualTo(200);
+    }
+
     @Test
     void aPlainKeySeesOnlyItsOwnCallsLiveAndInTheNumbers() throws Exception {
         HttpResponse<String> own = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", alice));
