@@ -48,24 +48,51 @@ public final class CallLog {
      * (fourteen arguments boxed into an array and the pattern scanned for each call).
      */
     static String line(UsageRow row) {
-        StringBuilder s = new StringBuilder(256).append("call request=").append(row.requestId())
-                .append(" key=").append(row.keyId())
-                .append(" tenant=").append(row.tenant())
-                .append(" run=").append(row.runId())
-                .append(" route=").append(row.route())
-                .append(" model=").append(row.model())
-                .append(" provider=").append(row.provider())
-                .append(" status=").append(row.status())
+        StringBuilder s = new StringBuilder(256).append("call request=");
+        value(s, row.requestId()).append(" key=");
+        value(s, row.keyId()).append(" tenant=");
+        value(s, row.tenant()).append(" run=");
+        value(s, row.runId()).append(" route=");
+        value(s, row.route()).append(" model=");
+        value(s, row.model()).append(" provider=");
+        value(s, row.provider()).append(" status=").append(row.status())
                 .append(" latency_ms=").append(Math.round(row.latencyMs()))
                 .append(" tokens_in=").append(row.inputTokens())
                 .append(" tokens_out=").append(row.outputTokens())
                 .append(" cost_usd=").append(Money.toPlainUsd(row.costNanos()));
         if (row.errorCode() != null) {
-            s.append(" error=").append(row.errorCode());
+            value(s.append(" error="), row.errorCode());
         }
         if (!row.secrets().isEmpty()) {
             s.append(" secrets=").append(row.secrets().toJson());
         }
         return s.toString();
+    }
+
+    /**
+     * A field's value as is when it is one word, else quoted (logfmt: {@code "…"} with {@code \"} and {@code \\}): a
+     * caller's run id or model name {@code r status=200 key=…} otherwise wrote fields of its own into the line.
+     */
+    static StringBuilder value(StringBuilder s, String v) {
+        if (v == null) {
+            return s.append("null");
+        }
+        boolean plain = !v.isEmpty();
+        for (int i = 0; i < v.length() && plain; i++) {
+            char c = v.charAt(i);
+            plain = c > ' ' && c != '=' && c != '"' && c != '\\';
+        }
+        if (plain) {
+            return s.append(v);
+        }
+        s.append('"');
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '"' || c == '\\') {
+                s.append('\\');
+            }
+            s.append(c);
+        }
+        return s.append('"');
     }
 }

@@ -40,4 +40,15 @@ class CallLogTest {
                 + "model=null provider=null status=402 latency_ms=0 tokens_in=0 tokens_out=0 cost_usd=0 error=insufficient_credits "
                 + "secrets=" + refused.secrets().toJson());
     }
+
+    @Test
+    void aCallersValueWithSpacesOrEqualsIsQuotedSoItCannotWriteFieldsOfItsOwn() {
+        UsageRow forged = new UsageRow(1_763_600_000_000L, "req-4", "k1", "default", "r route=/v1/x status=200 key=admin",
+                "/v1/chat/completions", "gpt-4o-mini status=200", "gpt-4o-mini status=200", "openai", 403, "secret_detected",
+                0, 0, 0, 0, 0, 0, false, null, 1.0, null, false, false);
+        assertThat(CallLog.line(forged)).startsWith("call request=req-4 key=k1 tenant=default run=\"r route=/v1/x status=200 "
+                + "key=admin\" route=/v1/chat/completions model=\"gpt-4o-mini status=200\" provider=openai status=403 ");
+        StringBuilder quoted = CallLog.value(new StringBuilder(), "a \"b\\");
+        assertThat(quoted.toString()).isEqualTo("\"a \\\"b\\\\\"");
+    }
 }
