@@ -35,15 +35,25 @@ public final class CallLine {
                         TerminalText.fit(session, 14), TerminalText.fit(model, 22), TerminalText.fit(text(e, "provider", "-"), 9),
                         status, e.path("latency_ms").asDouble(), e.path("input_tokens").asLong(),
                         e.path("output_tokens").asLong(), cost(e), error)
-                : String.format("%s  %s  %s  %3d %5.0fms %-11s $%-10s %s", time, TerminalText.fit(key, 12),
-                        TerminalText.fit(model, 16), status, e.path("latency_ms").asDouble(),
-                        e.path("input_tokens").asLong() + "→" + e.path("output_tokens").asLong(), cost(e), error);
+                : String.format("%s  %s  %s  %3d %5.0fms %s", time, TerminalText.fit(key, 12), TerminalText.fit(model, 16),
+                        status, e.path("latency_ms").asDouble(), refusedUnbilled(e, error) ? error
+                                : String.format("%-11s $%-10s %s", e.path("input_tokens").asLong() + "→"
+                                        + e.path("output_tokens").asLong(), cost(e), error));
         line = TerminalText.cut(line.stripTrailing(), width);
         if (!color) {
             return line;
         }
         String c = status >= 500 ? "\u001b[31m" : status >= 400 ? "\u001b[33m" : "\u001b[32m";
         return c + line + RESET;
+    }
+
+    /**
+     * A call refused or failed before any token or cost: on a narrow line its reason takes the place of the empty
+     * tokens and cost, which left it a column or two ("s…" for secret_detected at 80 columns).
+     */
+    private static boolean refusedUnbilled(JsonNode e, String error) {
+        return !error.isEmpty() && e.path("input_tokens").asLong() == 0 && e.path("output_tokens").asLong() == 0
+                && e.path("cost_usd").asDouble() == 0;
     }
 
     private static String cost(JsonNode e) {

@@ -172,16 +172,18 @@ public final class LiveView {
         int rows = Math.max(3, size.getRows());
         int cols = Math.max(20, size.getColumns());
         List<AttributedString> lines = new ArrayList<>(rows);
+        // The connection and the filter first: a narrow terminal cuts the line's end, and a filter out of view
+        // made a filtered screen look like one without calls.
         AttributedStringBuilder header = new AttributedStringBuilder()
                 .style(AttributedStyle.BOLD).append("aegis tail").style(AttributedStyle.DEFAULT)
-                // The calls it has seen: within its first minute, those since it opened, not the whole minute's.
-                .append(nowMillis - openedMillis < 60_000 ? "  since opened: " : "  last minute: ")
-                .append(recent.summary(nowMillis).line())
-                .append("  [").append(TerminalText.escape(connection)).append(']');
+                .append(" [").append(TerminalText.escape(connection)).append(']');
         String filters = filter.describe();
         if (!filters.isEmpty()) {
             header.append("  filter: ").append(TerminalText.escape(filters));
         }
+        // The calls it has seen: within its first minute, those since it opened, not the whole minute's.
+        header.append(nowMillis - openedMillis < 60_000 ? "  since opened: " : "  last minute: ")
+                .append(recent.summary(nowMillis).line());
         lines.add(header.toAttributedString().columnSubSequence(0, cols));
 
         CallLine format = new CallLine(cols, color);

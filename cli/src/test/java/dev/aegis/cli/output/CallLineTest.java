@@ -45,6 +45,16 @@ class CallLineTest {
     }
 
     @Test
+    void onAnEightyColumnTerminalARefusalShowsItsReason() throws Exception {
+        JsonNode refused = Json.mapper().readTree("{\"ts\":\"2026-12-04T16:13:43.123Z\",\"key_id\":\"5wtanacypnwz\","
+                + "\"key_name\":\"dev\",\"session\":null,\"model\":\"gpt-4o-mini\",\"provider\":\"openai\",\"status\":403,"
+                + "\"latency_ms\":1.2,\"input_tokens\":0,\"output_tokens\":0,\"cost_usd\":0,\"error\":\"secret_detected\"}");
+        String line = new CallLine(80, false).format(refused);
+        assertThat(line).contains(" 403 ").contains("secret_detected");
+        assertThat(TerminalText.width(line)).isLessThanOrEqualTo(80);
+    }
+
+    @Test
     void onAnEightyColumnTerminalTheStatusTokensAndCostStayInView() throws Exception {
         String line = new CallLine(80, false).format(event("sess-a"));
         assertThat(line).hasSizeLessThanOrEqualTo(80).matches("16:13:43  5wtanacypnw… +gpt-4o-mini +200 +7ms +21→9 +\\$0\\.00000855.*")
