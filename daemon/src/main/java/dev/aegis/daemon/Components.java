@@ -30,6 +30,7 @@ import dev.aegis.receipts.ReceiptInput;
 import dev.aegis.receipts.ReceiptInstance;
 import dev.aegis.receipts.ReceiptKeys;
 import dev.aegis.receipts.ReceiptLog;
+import dev.aegis.receipts.ReceiptRows;
 import dev.aegis.records.BackgroundWriter;
 import dev.aegis.records.CallRecorder;
 import dev.aegis.events.EventBus;
@@ -280,8 +281,32 @@ final class Components implements AutoCloseable {
                     home.keysDir().resolve(ReceiptInstance.FILE), instance);
         }
         heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
+        rowsFromReceiptsPastHead(audit.dir(), heads, instance, keys, database);
         return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance),
                 heads.newestUsageReceipt(instance));
+    }
+
+    /**
+     * Writes the usage rows of receipts the trail holds past what the store recorded (a daemon killed between
+     * signing a batch and storing its rows: {@link ReceiptRows}), and moves the head with them.
+     */
+    private static void rowsFromReceiptsPastHead(Path dir, ReceiptHeadStore heads, String instance, ReceiptKeys.Pair keys,
+            Database database) throws IOException {
+        Optional<ReceiptHead> head = heads.head(instance);
+        if (head.isEmpty()) {
+            return; // a trail the store has never tracked: nothing says which of its receipts have rows
+        }
+        long recorded = Math.max(head.get().seq(), heads.newestUsageReceipt(instance));
+        if (ReceiptLog.trailEnd(dir).seq() <= recorded) {
+            return;
+        }
+        ReceiptRows.Recovered recovered = ReceiptRows.pastHead(dir, recorded, instance, keys.publicKey());
+        if (!recovered.isEmpty()) {
+            new UsageStore(database).insertSigned(recovered.rows(), recovered.firstSeq(), recovered.head());
+            LoggerFactory.getLogger(Components.class).warn("wrote {} usage rows from the receipts past the store's head (seq {}"
+                    + " to {}): the daemon before stopped between signing them and storing their rows", recovered.rows().size(),
+                    recovered.firstSeq(), recovered.head().seq());
+        }
     }
 
     /** Registers every route. */

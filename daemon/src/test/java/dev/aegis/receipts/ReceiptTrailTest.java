@@ -347,4 +347,31 @@ class ReceiptTrailTest {
         assertThat(verify().intact()).as("moved back in front, the chain is whole").isTrue();
         assertThat(verify().receipts()).isEqualTo(15);
     }
+
+    /** A start after a kill between signing and storing: the rows of the receipts past the store's head, across day files. */
+    @Test
+    void theRowsOfReceiptsPastTheStoresHeadAreReadBackFromTheTrailsEnd() throws Exception {
+        // Twelve receipts over three days' files; the store recorded up to seq 6 (the second day's second).
+        ReceiptRows.Recovered recovered = ReceiptRows.pastHead(dir, 6, "0123456789abcdef", keys.publicKey());
+        assertThat(recovered.firstSeq()).isEqualTo(7);
+        assertThat(recovered.rows()).extracting(UsageRow::requestId)
+                .containsExactly("req-1-2", "req-1-3", "req-2-0", "req-2-1", "req-2-2", "req-2-3");
+        UsageRow row = recovered.rows().getFirst();
+        assertThat(row.costNanos()).isEqualTo(3000);
+        assertThat(row.keyId()).isEqualTo("k1");
+        assertThat(row.model()).isEqualTo("gpt-4o-mini");
+        assertThat(row.inputTokens()).isEqualTo(21);
+        assertThat(row.cachedInputTokens()).isEqualTo(5);
+        assertThat(row.outputTokens()).isEqualTo(5);
+        assertThat(row.reasoningTokens()).isEqualTo(2);
+        assertThat(row.tsMillis()).isEqualTo(1_763_600_000_000L);
+        assertThat(row.status()).isEqualTo(200);
+        assertThat(row.streamed()).isTrue();
+        assertThat(recovered.head()).isEqualTo(log.head());
+
+        assertThat(ReceiptRows.pastHead(dir, 12, "0123456789abcdef", keys.publicKey()).isEmpty()).as("nothing past").isTrue();
+        assertThat(ReceiptRows.pastHead(dir, 6, "another-instance", keys.publicKey()).isEmpty()).isTrue();
+        assertThat(ReceiptRows.pastHead(dir, 6, "0123456789abcdef", ReceiptKeys.generate().publicKey()).isEmpty())
+                .as("receipts another key signed are not this daemon's to write rows from").isTrue();
+    }
 }
