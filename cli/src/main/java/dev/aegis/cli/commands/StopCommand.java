@@ -9,6 +9,7 @@ import dev.aegis.cli.daemon.DaemonLocator;
 import dev.aegis.cli.daemon.DaemonStatus;
 import dev.aegis.cli.daemon.ProcessLiveness;
 import dev.aegis.control.DaemonState;
+import dev.aegis.control.HealthPayload;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Optional;
@@ -68,10 +69,12 @@ public final class StopCommand implements Callable<Integer> {
         }
         DaemonState state = status.state().orElseThrow();
         Optional<ProcessHandle> process = ProcessHandle.of(state.pid());
-        long served = new DaemonClient().health(state).map(h -> h.requestsServed()).orElse(-1L);
+        Optional<HealthPayload> health = new DaemonClient().health(state);
         boolean accepted = new DaemonClient().requestShutdown(state, timeout);
         if (accepted && waitForExit(locator, process, timeout.plus(GRACE))) {
-            out.println("Aegis stopped" + (served >= 0 ? " (served " + served + " requests)." : "."));
+            // Read before the stop: the calls then in flight finished during it, and are served too.
+            out.println("Aegis stopped" + health.map(h -> " (served " + (h.requestsServed() + h.inFlight()) + " requests"
+                    + (h.inFlight() > 0 ? ", " + h.inFlight() + " of them in flight when asked to stop" : "") + ").").orElse("."));
             return ExitCode.OK;
         }
         if (process.isEmpty()) {
