@@ -58,6 +58,11 @@ public final class AegisCli {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        // Whole numbers in ASCII digits only: Java's parse reads any script's digits (`--port ١٢٣` bound port 123).
+        cmd.registerConverter(Integer.class, v -> (int) asciiWholeNumber(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cmd.registerConverter(Integer.TYPE, v -> (int) asciiWholeNumber(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cmd.registerConverter(Long.class, v -> asciiWholeNumber(v, Long.MIN_VALUE, Long.MAX_VALUE));
+        cmd.registerConverter(Long.TYPE, v -> asciiWholeNumber(v, Long.MIN_VALUE, Long.MAX_VALUE));
         // `aegis run codex --model x`: everything from the command on belongs to the command.
         CommandLine run = cmd.getSubcommands().get("run");
         if (run != null) {
@@ -74,6 +79,23 @@ public final class AegisCli {
             return ExitCode.FAILED;
         });
         return cmd;
+    }
+
+    /** A whole number written in ASCII digits (an optional sign), within the type's range. */
+    static long asciiWholeNumber(String value, long min, long max) {
+        String v = value.strip();
+        if (!v.matches("[-+]?[0-9]{1,19}")) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a whole number (digits 0-9)");
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is out of range (" + min + " to " + max + ")");
+        }
     }
 
     /** Gives every command its {@link CliContext} through a constructor taking it. */

@@ -79,6 +79,10 @@ public final class AegisCommand implements Runnable {
             scope = ScopeType.INHERIT,
             description = "Aegis home folder (default: $AEGIS_HOME or ~/.aegis).")
     void home(String home) {
+        if (home.isBlank()) {
+            // An unset variable (`--home "$DIR"`) silently meant $AEGIS_HOME or ~/.aegis: another home than asked.
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--home is empty: give the home folder");
+        }
         context.homeFlag(home);
     }
 

@@ -41,12 +41,18 @@ class CommandLineTest {
             {"usage", "--since", "99999999999999d"}, {"env", "claude", "--key", "x$(touch " + temp.resolve("pwned") + ")"},
             {"init", "codex", "--key", "x\nexport EVIL=1"}, {"receipts", "verify", "--dir", ""},
             {"usage", "--since", "2026-12-05", "--until", "2026-12-01"}, {"usage", "--json", "--format", "csv"},
+            {"start", "--port", "\u0661\u0662\u0663"}, {"keygen", "--name", "t", "--rpm", "\u0665"},
+            {"keygen", "--name", "t", "--credits", "\u0665"}, {"keygen", "--name", "t", "--credits", "1e3"},
+            {"keygen", "--name", "t", "--rpm", "99999999999"},
         };
         for (String[] args : refused) {
             CliRun run = CliRun.run(ENV, CliRun.args(home, args));
             assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.all()).isEqualTo(ExitCode.USAGE);
             assertThat(run.all()).as(String.join(" ", args)).doesNotContain("Exception").doesNotContain("unexpected error");
         }
+        CliRun emptyHome = CliRun.run(ENV, "--home", "", "keys", "list");
+        assertThat(emptyHome.exitCode()).as(emptyHome.all()).isEqualTo(ExitCode.USAGE);
+        assertThat(emptyHome.err()).contains("--home is empty");
         assertThat(temp.resolve("pwned")).doesNotExist();
         assertThat(java.nio.file.Path.of(home, "daemon.json")).as("no daemon started").doesNotExist();
         assertThat(CliRun.run(ENV, CliRun.args(home, "keys", "list", "--json")).out()).as("no key minted").doesNotContain("\"t\"");

@@ -66,8 +66,8 @@ public final class KeysCommand extends GroupCommand {
                 Table t = new Table("ID", "NAME", "TENANT", "STATE", "ADMIN", "CREDITS", "CREATED", "EXPIRES");
                 for (KeyRecord k : keys) {
                     t.row(k.id(), k.name(), k.tenant(), state(k, now), k.admin() ? "yes" : "no",
-                            credits.balance(k.id()).map(b -> "$" + b.balanceUsd().stripTrailingZeros().toPlainString())
-                                    .orElse("-"),
+                            credits.balance(k.id()).map(b -> (b.balanceUsd().signum() < 0 ? "-$" : "$")
+                                    + b.balanceUsd().abs().stripTrailingZeros().toPlainString()).orElse("-"),
                             k.createdAt().toString().substring(0, 10),
                             k.expiresAt() == null ? "never" : k.expiresAt().toString().substring(0, 10));
                 }

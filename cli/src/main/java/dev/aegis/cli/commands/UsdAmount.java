@@ -14,10 +14,16 @@ public class UsdAmount implements CommandLine.ITypeConverter<BigDecimal> {
     /** The largest amount one command may give: far below what a balance in nano-dollars can hold. */
     public static final BigDecimal MAX = new BigDecimal(1_000_000_000);
 
+    /** A plain decimal in ASCII digits, with an optional sign. */
+    private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)");
+
     @Override
     public BigDecimal convert(String value) {
         BigDecimal usd;
         try {
+            if (!PLAIN.matcher(value.strip()).matches()) {
+                throw new NumberFormatException(); // BigDecimal reads any script's digits, and exponents
+            }
             usd = new BigDecimal(value.strip());
         } catch (NumberFormatException e) {
             throw new CommandLine.TypeConversionException("'" + value + "' is not an amount in USD (e.g. 5 or 0.50)");
