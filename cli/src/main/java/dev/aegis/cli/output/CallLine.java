@@ -31,10 +31,11 @@ public final class CallLine {
         // Caller-chosen text (key name, session, model) is fitted in terminal columns, so a wide character cannot push
         // the status, tokens and cost out of their place.
         String line = width >= WIDE
-                ? String.format("%s  %s  %s  %s  %s  %3d  %7.0fms  %6d→%-6d  $%-10s %s", time, TerminalText.fit(key, 20),
+                ? String.format("%s  %s  %s  %s  %s  %3d  %7.0fms  %s", time, TerminalText.fit(key, 20),
                         TerminalText.fit(session, 14), TerminalText.fit(model, 22), TerminalText.fit(text(e, "provider", "-"), 9),
-                        status, e.path("latency_ms").asDouble(), e.path("input_tokens").asLong(),
-                        e.path("output_tokens").asLong(), cost(e), error)
+                        status, e.path("latency_ms").asDouble(), refusedUnbilled(e, error) ? error
+                                : String.format("%6d→%-6d  $%-10s %s", e.path("input_tokens").asLong(),
+                                        e.path("output_tokens").asLong(), cost(e), error))
                 : String.format("%s  %s  %s  %3d %5.0fms %s", time, TerminalText.fit(key, 12), TerminalText.fit(model, 16),
                         status, e.path("latency_ms").asDouble(), refusedUnbilled(e, error) ? error
                                 : String.format("%-11s $%-10s %s", e.path("input_tokens").asLong() + "→"
@@ -48,8 +49,8 @@ public final class CallLine {
     }
 
     /**
-     * A call refused or failed before any token or cost: on a narrow line its reason takes the place of the empty
-     * tokens and cost, which left it a column or two ("s…" for secret_detected at 80 columns).
+     * A call refused or failed before any token or cost: its reason takes the place of the empty tokens and cost,
+     * which left it a column or two on a narrow line ("s…" for secret_detected at 80 columns).
      */
     private static boolean refusedUnbilled(JsonNode e, String error) {
         return !error.isEmpty() && e.path("input_tokens").asLong() == 0 && e.path("output_tokens").asLong() == 0
