@@ -159,7 +159,12 @@ public final class CreditGuard implements AutoCloseable {
         // The call can cost no more than its capped estimate now: it holds that, and is charged that if no usage comes.
         long capped = estimateNanos(dearest, new CallSize(size.bodyBytes(), size.storedContextTokens(), cap, size.choices(),
                 size.serviceTier()));
-        return Optional.of(new Reserved(ledger.shrink(reservation, capped), cap));
+        try {
+            return Optional.of(new Reserved(ledger.shrink(reservation, capped), cap));
+        } catch (RuntimeException e) {
+            settle(reservation, 0); // the store failed between the hold and its lowering: the hold must not stay
+            throw e;
+        }
     }
 
     /** The output tokens each answer may have for {@code leftNanos} to pay for the call: what is left after its prompt. */

@@ -30,7 +30,7 @@ final class BadMessageErrors extends ErrorHandler {
                 reason = failure.getReason();
             }
         }
-        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 && reason != null && reason.contains("0.9")) {
             // A request line without a version (a CR LF inside its target, which ends the line early) reads as
             // HTTP/0.9, which Jetty refuses as a version it does not serve: a malformed request line (RFC 9112: 400).
             status = HttpStatus.BAD_REQUEST_400;

@@ -51,7 +51,13 @@ public final class ReceiptRows {
         }
         List<UsageRow> rows = new ArrayList<>();
         String hash = null;
+        long expected = recordedSeq + 1;
         for (TrailTail.Receipt r : receipts) {
+            if (r.seq() != expected++) {
+                LOG.error("the receipts past the store's head in {} are not in order (seq {} where {} was due): no usage rows"
+                        + " are written from them (`aegis receipts verify` names the line)", dir, r.seq(), expected - 1);
+                return new Recovered(List.of(), 0, null);
+            }
             if (!r.signed()) {
                 LOG.error("receipt seq {} in {} does not verify with this daemon's key: no usage rows are written from the"
                         + " receipts past the store's head (`aegis receipts verify` names the receipt)", r.seq(), dir);

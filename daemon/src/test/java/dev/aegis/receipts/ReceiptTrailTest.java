@@ -374,4 +374,26 @@ class ReceiptTrailTest {
         assertThat(ReceiptRows.pastHead(dir, 6, "0123456789abcdef", ReceiptKeys.generate().publicKey()).isEmpty())
                 .as("receipts another key signed are not this daemon's to write rows from").isTrue();
     }
+
+    /**
+     * A rotation signed by its own new key (the old key lost) counts only where the store's head or a checkpoint reaches
+     * it: appended past the head, it let anyone go on with receipts of a key of their own (found by a review).
+     */
+    @Test
+    void aRotationSignedByItsOwnNewKeyCountsOnlyWhereTheStoreReachesIt() throws Exception {
+        ReceiptHead end = log.head();
+        log.close();
+        ReceiptKeys.Pair theirs = ReceiptKeys.generate();
+        ReceiptHead rotated = KeyRotation.append(dir, end, null, end.keyFingerprint(), theirs, "0123456789abcdef", now.get());
+        ReceiptVerifier verifier = new ReceiptVerifier(List.of(keys.publicKey()), 2);
+
+        VerifyResult pastTheHead = verifier.verify(dir, new ReceiptVerifier.Expectations(end, 0, null, java.util.Set.of()));
+        assertThat(pastTheHead.intact()).isFalse();
+        assertThat(pastTheHead.reason()).startsWith("unvouched rotation");
+        assertThat(pastTheHead.receipts()).isEqualTo(end.seq());
+
+        VerifyResult reached = verifier.verify(dir, new ReceiptVerifier.Expectations(rotated, 0, null, java.util.Set.of()));
+        assertThat(reached.intact()).as("%s", reached).isTrue();
+        assertThat(reached.rotations()).singleElement().asString().contains("not signed by the old key");
+    }
 }

@@ -27,7 +27,7 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.:%\\[\\]-]{1,253}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:%\\[\\]-]{1,253}");
 
     /**
      * Why {@code host} cannot be an address to bind (an IP literal or a name), or null when it can. An empty one

@@ -159,6 +159,14 @@ public final class ReceiptVerifier {
                         step = KeyStep.problem("unexpected key: signed by " + step.key().fingerprint() + ", not by "
                                 + String.join(" or ", expect.expectKeys()));
                     }
+                    if (step.problem() == null && step.rotatesTo() != null && step.key() == step.rotatesTo() && current != null
+                            && !vouched(expect, seq)) {
+                        // A rotation signed by its own new key (the old one lost) vouches for nothing by itself: anyone
+                        // could append one and go on with receipts of a key of their own. It counts when the store's
+                        // head or a checkpoint reaches it (`aegis receipts rotate` moves the head to it).
+                        step = KeyStep.problem("unvouched rotation: signed by its own new key " + step.rotatesTo().fingerprint()
+                                + ", and neither the store's head nor a checkpoint reaches it");
+                    }
                     if (step.problem() != null) {
                         return firstBadOr(checks, files.size(), VerifyResult.broken(good, files.size(), name, i + 1, step.problem()));
                     }
@@ -193,10 +201,17 @@ public final class ReceiptVerifier {
             return firstBadOr(checks, files.size(), VerifyResult.broken(currentRun.before(), files.size(), currentRun.file(),
                     currentRun.line(), "another key at the end: the receipts from here on are signed by " + current.fingerprint()
                             + ", not by this home's key " + expect.endKey() + " (a trail re-signed with a key trusted only for"
-                            + " older receipts, a retired key's file, ends so)"));
+                            + " older receipts, a retired key's file, ends so; a copy made before a rotation: give its key with"
+                            + " --pubkey)"));
         }
         return firstBadOr(checks, files.size(), VerifyResult.intact(good, files.size(), expectedSeq - 1, prevHash,
                 current == null ? null : current.fingerprint(), rotations));
+    }
+
+    /** Whether the store's head or the checkpoint is at or past {@code seq}: the chain back from it pins that line. */
+    private static boolean vouched(Expectations expect, long seq) {
+        return expect.storedHead() != null && expect.storedHead().seq() >= seq
+                || expect.checkpoint() != null && expect.checkpoint().seq() >= seq;
     }
 
     /** Where the trail's current key began signing: its first receipt's file and line, and how many came before. */

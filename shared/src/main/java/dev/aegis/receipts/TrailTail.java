@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class TrailTail {
 
-    /** The most read back from the end for one recovery: far beyond what a batch in flight signs. */
+    /** The most read back from the trail's end for one recovery, over all files: far beyond what a batch in flight signs. */
     static final int MAX_BYTES = 64 * 1024 * 1024;
 
     /** A receipt line after the seq: the line, its seq, and whether its signature verified with the key given. */
@@ -33,16 +33,19 @@ public final class TrailTail {
      */
     public static List<Receipt> after(List<Path> files, long afterSeq, ReceiptKeys.Verifier verifier) throws IOException {
         List<Receipt> newestFirst = new ArrayList<>();
-        for (int f = files.size() - 1; f >= 0; f--) {
-            long length = fileLength(files.get(f));
+        long budget = MAX_BYTES; // over every file: a store restored from an old backup is not this recovery's to redo
+        for (int f = files.size() - 1; f >= 0 && budget > 0; f--) {
+            long fileLength = fileLength(files.get(f));
+            long most = Math.min(fileLength, budget); // what this file may be read back to
             // Growing reads from the end: most recoveries need one block; a file read whole goes on to the one before.
-            for (long size = Math.min(length, FIRST_READ); ; size = Math.min(length, Math.min(size * 4, MAX_BYTES))) {
+            for (long size = Math.min(most, FIRST_READ); ; size = Math.min(most, size * 4)) {
                 List<Receipt> found = new ArrayList<>();
-                Scan scan = scan(tail(files.get(f), size), size == length, afterSeq, verifier, found);
-                if (scan == Scan.MORE && size < length && size < MAX_BYTES) {
+                Scan scan = scan(tail(files.get(f), size), size == fileLength, afterSeq, verifier, found);
+                if (scan == Scan.MORE && size < most) {
                     continue;
                 }
                 newestFirst.addAll(found);
+                budget -= size;
                 if (scan != Scan.FILE_DONE) {
                     return oldestFirst(newestFirst); // reached the seq, an unreadable line, or the most it reads
                 }

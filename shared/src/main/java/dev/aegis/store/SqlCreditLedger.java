@@ -211,25 +211,31 @@ public final class SqlCreditLedger implements CreditLedger {
     public int releaseAbandoned(Duration unrenewedFor) {
         Instant before = clock.instant().minus(unrenewedFor);
         return db.write(c -> {
-            List<Reservation> abandoned = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, key_id, amount_nanos, created_at FROM credit_reservations "
+            List<String[]> abandoned = new ArrayList<>(); // id, key, lease as read
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, key_id, created_at FROM credit_reservations "
                     + "WHERE substr(id, 1, " + (holder.length() + 1) + ") <> ?")) {
                 ps.setString(1, holder + "/");
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (leaseEnded(rs.getString(4), before)) {
-                            abandoned.add(new Reservation(rs.getString(1), rs.getString(2), rs.getLong(3), 0));
+                        if (leaseEnded(rs.getString(3), before)) {
+                            abandoned.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                         }
                     }
                 }
             }
             int released = 0;
-            for (Reservation r : abandoned) {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
-                    ps.setString(1, r.id());
-                    if (ps.executeUpdate() == 1) {
-                        charge(c, r.keyId(), 0, r.amountNanos());
-                        released++;
+            for (String[] r : abandoned) {
+                // Only as read: a lease renewed, or a hold lowered, since the read is its daemon's, not abandoned; the
+                // amount released is the one deleted.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM credit_reservations WHERE id = ? AND created_at = ? RETURNING amount_nanos")) {
+                    ps.setString(1, r[0]);
+                    ps.setString(2, r[2]);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            charge(c, r[1], 0, rs.getLong(1));
+                            released++;
+                        }
                     }
                 }
             }
