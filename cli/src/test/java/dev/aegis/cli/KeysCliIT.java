@@ -81,6 +81,25 @@ class KeysCliIT {
         assertThat(aegis("keys", "list").out()).contains(id).contains("revoked");
     }
 
+    /** A typo elsewhere in aegis.yaml must not keep a leaked key from being revoked (found by an outside review). */
+    @Test
+    void aKeyIsRevokedWhileTheConfigHasAnErrorOutsideTheStore() throws Exception {
+        String id = json(aegis("keygen", "--name", "leaked", "--json")).path("id").asText();
+        java.nio.file.Path config = temp.resolve("home").resolve("aegis.yaml");
+        java.nio.file.Files.writeString(config, "server: { port: lots }\n");
+        CliRun revoke = aegis("keys", "revoke", id);
+        assertThat(revoke.exitCode()).as(revoke.all()).isZero();
+        assertThat(revoke.err()).contains("has errors").contains("uses its store settings only");
+        assertThat(json(aegis("keys", "show", id, "--json")).path("revoked").asBoolean()).isTrue();
+
+        java.nio.file.Files.writeString(config, "server: [\n"); // not YAML: where the store is cannot be read
+        CliRun broken = aegis("keys", "list");
+        assertThat(broken.exitCode()).isNotZero();
+        assertThat(broken.err()).contains("not valid YAML");
+        java.nio.file.Files.writeString(config, "store: { url: 42 }\nserver: { port: lots }\n");
+        assertThat(aegis("keys", "list").exitCode()).as("the store's own settings wrong: refused").isNotZero();
+    }
+
     @Test
     void keysWithoutCreditsHaveNoLimit() throws Exception {
         String id = json(aegis("keygen", "--name", "free", "--json")).path("id").asText();

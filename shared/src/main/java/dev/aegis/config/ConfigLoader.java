@@ -50,6 +50,33 @@ public final class ConfigLoader {
         this.home = home;
     }
 
+    /** Where the store is: its URL and how long to wait for a connection. */
+    public record StoreLocation(String url, Duration connectionTimeout) {}
+
+    /**
+     * The store's settings alone ({@code store:} with the environment), for the CLI's commands that need only the
+     * database while the rest of the file has errors: a typo elsewhere in {@code aegis.yaml} must not keep a
+     * leaked key from being revoked. Throws when the file cannot be read as YAML or its {@code store:} has errors.
+     */
+    public StoreLocation storeOnly(Path file, boolean mustExist) throws ConfigException {
+        List<ConfigError> errors = new ArrayList<>();
+        JsonNode tree = readTree(file, mustExist, errors);
+        String source = file == null ? "(no config file)" : file.toString();
+        if (!errors.isEmpty()) {
+            throw new ConfigException(source, errors);
+        }
+        ConfigNode root = new ConfigNode(tree, "", errors);
+        if (!root.expectObject()) {
+            throw new ConfigException(source, errors);
+        }
+        String url = RecordsSections.store(root.child("store"), env, home);
+        Duration timeout = RecordsSections.storeConnectionTimeout(root.child("store"), url);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(source, errors);
+        }
+        return new StoreLocation(url, timeout);
+    }
+
     /**
      * Loads the config.
      *
