@@ -260,11 +260,12 @@ final class Components implements AutoCloseable {
         }
         Path privateKey = home.keysDir().resolve("receipts.key");
         ReceiptHeadStore heads = new ReceiptHeadStore(database);
+        ReceiptHead trailEnd = ReceiptLog.trailEnd(audit.dir()); // read once: a torn last line set aside first
         Optional<String> known = ReceiptInstance.read(home.keysDir().resolve(ReceiptInstance.FILE));
         if (!Files.exists(privateKey)) {
             long stored = known.flatMap(heads::head).or(() -> database.dialect() == Dialect.SQLITE ? heads.head(null) : Optional.empty())
                     .map(ReceiptHead::seq).orElse(0L);
-            long written = Math.max(ReceiptLog.trailEnd(audit.dir()).seq(), stored);
+            long written = Math.max(trailEnd.seq(), stored);
             if (written > 0) {
                 throw new StartupException("the receipt signing key " + privateKey + " is missing but the trail in "
                         + audit.dir() + " already holds receipts (up to seq " + written + "): restore the key, or run "
@@ -273,7 +274,7 @@ final class Components implements AutoCloseable {
             }
         }
         ReceiptKeys.Pair keys = ReceiptKeys.loadOrCreate(privateKey, home.keysDir().resolve("receipts.pub"));
-        String trailInstance = known.isPresent() ? null : ReceiptLog.trailEnd(audit.dir()).instance();
+        String trailInstance = known.isPresent() ? null : trailEnd.instance();
         String instance = ReceiptInstance.loadOrAdopt(home.keysDir().resolve(ReceiptInstance.FILE), trailInstance);
         if (trailInstance != null) {
             LoggerFactory.getLogger(Components.class).warn(
@@ -281,23 +282,23 @@ final class Components implements AutoCloseable {
                     home.keysDir().resolve(ReceiptInstance.FILE), instance);
         }
         heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
-        rowsFromReceiptsPastHead(audit.dir(), heads, instance, keys, database);
+        rowsFromReceiptsPastHead(audit.dir(), trailEnd, heads, instance, keys, database);
         return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance),
-                heads.newestUsageReceipt(instance));
+                heads.newestUsageReceipt(instance), trailEnd);
     }
 
     /**
      * Writes the usage rows of receipts the trail holds past what the store recorded (a daemon killed between
      * signing a batch and storing its rows: {@link ReceiptRows}), and moves the head with them.
      */
-    private static void rowsFromReceiptsPastHead(Path dir, ReceiptHeadStore heads, String instance, ReceiptKeys.Pair keys,
-            Database database) throws IOException {
+    private static void rowsFromReceiptsPastHead(Path dir, ReceiptHead trailEnd, ReceiptHeadStore heads, String instance,
+            ReceiptKeys.Pair keys, Database database) throws IOException {
         Optional<ReceiptHead> head = heads.head(instance);
         if (head.isEmpty()) {
             return; // a trail the store has never tracked: nothing says which of its receipts have rows
         }
         long recorded = Math.max(head.get().seq(), heads.newestUsageReceipt(instance));
-        if (ReceiptLog.trailEnd(dir).seq() <= recorded) {
+        if (trailEnd.seq() <= recorded) {
             return;
         }
         ReceiptRows.Recovered recovered = ReceiptRows.pastHead(dir, recorded, instance, keys.publicKey());

@@ -87,7 +87,12 @@ public final class ReceiptLog implements AutoCloseable {
      */
     public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock,
             Optional<ReceiptHead> storedHead, long namedByRows) throws IOException {
-        ReceiptHead trail = trailEnd(dir);
+        return open(dir, keys, instance, clock, storedHead, namedByRows, trailEnd(dir));
+    }
+
+    /** @param trail the trail's end as {@link #trailEnd} read it (a start reads it once for all it decides) */
+    public static ReceiptLog open(Path dir, ReceiptKeys.Pair keys, String instance, InstantSource clock,
+            Optional<ReceiptHead> storedHead, long namedByRows, ReceiptHead trail) {
         long headSeq = storedHead.map(ReceiptHead::seq).orElse(0L);
         long known = Math.max(headSeq, namedByRows);
         if (trail.seq() == UNREADABLE_SEQ) {

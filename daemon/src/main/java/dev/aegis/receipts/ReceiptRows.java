@@ -31,6 +31,8 @@ public final class ReceiptRows {
 
     /** The rows to store and the head they move the store to; empty when nothing is past the head. */
     public record Recovered(List<UsageRow> rows, long firstSeq, ReceiptHead head) {
+        static final Recovered NONE = new Recovered(List.of(), 0, null);
+
         public boolean isEmpty() {
             return rows.isEmpty();
         }
@@ -47,7 +49,7 @@ public final class ReceiptRows {
             throws IOException {
         List<TrailTail.Receipt> receipts = TrailTail.after(ReceiptVerifier.files(dir), recordedSeq, new ReceiptKeys.Verifier(key));
         if (receipts.isEmpty() || receipts.getFirst().seq() != recordedSeq + 1) {
-            return new Recovered(List.of(), 0, null); // none, or not the next ones: the gap is verify's to report
+            return Recovered.NONE; // none, or not the next ones: the gap is verify's to report
         }
         List<UsageRow> rows = new ArrayList<>();
         String hash = null;
@@ -56,24 +58,24 @@ public final class ReceiptRows {
             if (r.seq() != expected++) {
                 LOG.error("the receipts past the store's head in {} are not in order (seq {} where {} was due): no usage rows"
                         + " are written from them (`aegis receipts verify` names the line)", dir, r.seq(), expected - 1);
-                return new Recovered(List.of(), 0, null);
+                return Recovered.NONE;
             }
             if (!r.signed()) {
                 LOG.error("receipt seq {} in {} does not verify with this daemon's key: no usage rows are written from the"
                         + " receipts past the store's head (`aegis receipts verify` names the receipt)", r.seq(), dir);
-                return new Recovered(List.of(), 0, null);
+                return Recovered.NONE;
             }
             TreeMap<String, Object> fields;
             try {
                 fields = CanonicalJson.parse(r.line());
             } catch (JsonProcessingException e) {
-                return new Recovered(List.of(), 0, null);
+                return Recovered.NONE;
             }
             if (!instance.equals(fields.get("instance")) || "rotation".equals(fields.get("type"))) {
-                return new Recovered(List.of(), 0, null);
+                return Recovered.NONE;
             }
             rows.add(row(fields));
-            hash = Receipts.sha256Hex(r.line().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            hash = Receipts.hash(r.line());
         }
         return new Recovered(rows, recordedSeq + 1,
                 new ReceiptHead(receipts.getLast().seq(), hash, ReceiptKeys.fingerprint(key), instance));

@@ -60,15 +60,8 @@ public final class ConfigLoader {
      */
     public StoreLocation storeOnly(Path file, boolean mustExist) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
-        JsonNode tree = readTree(file, mustExist, errors);
-        String source = file == null ? "(no config file)" : file.toString();
-        if (!errors.isEmpty()) {
-            throw new ConfigException(source, errors);
-        }
-        ConfigNode root = new ConfigNode(tree, "", errors);
-        if (!root.expectObject()) {
-            throw new ConfigException(source, errors);
-        }
+        String source = source(file, mustExist);
+        ConfigNode root = root(file, mustExist, source, errors);
         String url = RecordsSections.store(root.child("store"), env, home);
         Duration timeout = RecordsSections.storeConnectionTimeout(root.child("store"), url);
         if (!errors.isEmpty()) {
@@ -84,17 +77,8 @@ public final class ConfigLoader {
      */
     public AegisConfig load(Path file, boolean mustExist, ConfigOverrides overrides) throws ConfigException {
         List<ConfigError> errors = new ArrayList<>();
-        JsonNode tree = readTree(file, mustExist, errors);
-        // A home without aegis.yaml: the values come from the defaults and the environment, not from a file.
-        String source = file == null || !mustExist && !Files.exists(file) ? "(no config file: the defaults and the environment)"
-                : file.toString();
-        if (!errors.isEmpty()) {
-            throw new ConfigException(source, errors);
-        }
-        ConfigNode root = new ConfigNode(tree, "", errors);
-        if (!root.expectObject()) {
-            throw new ConfigException(source, errors);
-        }
+        String source = source(file, mustExist);
+        ConfigNode root = root(file, mustExist, source, errors);
         root.rejectUnknownKeys(TOP_LEVEL);
 
         ServerConfig server = server(root.child("server"), overrides);
@@ -123,6 +107,25 @@ public final class ConfigLoader {
         return new AegisConfig(
                 server, providers, defaultProvider, models, routes, retry, timeouts, includeUsage, storeUrl,
                 storeConnectionTimeout, pricing, audit, governance, secrets, passthrough, mcp, existing);
+    }
+
+    /** What errors name as the config's source. A home without aegis.yaml: the defaults and the environment. */
+    private static String source(Path file, boolean mustExist) {
+        return file == null || !mustExist && !Files.exists(file) ? "(no config file: the defaults and the environment)"
+                : file.toString();
+    }
+
+    /** The file's top-level mapping; a ConfigException when it cannot be read as one. */
+    private static ConfigNode root(Path file, boolean mustExist, String source, List<ConfigError> errors) throws ConfigException {
+        JsonNode tree = readTree(file, mustExist, errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException(source, errors);
+        }
+        ConfigNode root = new ConfigNode(tree, "", errors);
+        if (!root.expectObject()) {
+            throw new ConfigException(source, errors);
+        }
+        return root;
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.aegis.cli.output;
 
-import org.jline.utils.WCWidth;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.aegis.ids.Ids;
+import org.jline.utils.AttributedString;
 
 /**
  * Text from the store or the daemon made safe to print: every character a terminal would act on
@@ -68,35 +68,18 @@ public final class TerminalText {
         return String.join("\n", text.lines().map(TerminalText::escape).toList());
     }
 
-    /** How many terminal columns {@code text} takes: two for a wide character (CJK, most emoji), none for a combining one. */
+    /**
+     * How many terminal columns {@code text} takes (jline's measure, as the live view's: two for a wide character,
+     * CJK and most emoji, none for a combining one).
+     */
     public static int width(String text) {
-        int w = 0;
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            w += Math.max(0, WCWidth.wcwidth(c));
-            i += Character.charCount(c);
-        }
-        return w;
+        return new AttributedString(text).columnLength();
     }
 
     /** {@code text} in at most {@code columns} terminal columns: cut with an ellipsis when wider. */
     public static String cut(String text, int columns) {
-        if (width(text) <= columns) {
-            return text;
-        }
-        StringBuilder sb = new StringBuilder();
-        int w = 0;
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            int cw = Math.max(0, WCWidth.wcwidth(c));
-            if (w + cw > columns - 1) {
-                break;
-            }
-            sb.appendCodePoint(c);
-            w += cw;
-            i += Character.charCount(c);
-        }
-        return sb.append('…').toString();
+        AttributedString s = new AttributedString(text);
+        return s.columnLength() <= columns ? text : s.columnSubSequence(0, columns - 1) + "…";
     }
 
     /** {@code text} in exactly {@code columns} terminal columns: cut, or padded with spaces on the right. */
