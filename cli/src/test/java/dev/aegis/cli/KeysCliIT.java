@@ -158,7 +158,8 @@ class KeysCliIT {
     }
 
     @Test
-    void mistakesAreClearAndExitNonZero() {
+    void mistakesAreClearAndExitNonZero() throws Exception {
+        Files.createDirectories(temp.resolve("home")); // a home with nothing recorded yet
         assertThat(aegis("keygen").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(aegis("keygen", "--name", "x", "--credits", "lots").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(aegis("keygen", "--name", "x", "--expires", "soon").exitCode()).isEqualTo(ExitCode.USAGE);
@@ -169,5 +170,21 @@ class KeysCliIT {
         assertThat(aegis("credits", "add", "nosuchkey123", "5").exitCode()).isEqualTo(ExitCode.FAILED);
         assertThat(aegis("keys").exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(aegis("keys", "list").out()).contains("No keys yet");
+    }
+
+    @Test
+    void commandsOnAHomeThatDoesNotExistSaySoAndCreateNothing() {
+        Path home = temp.resolve("home");
+        for (String[] command : new String[][] {{"usage"}, {"usage", "--json"}, {"keys", "list"}, {"keys", "show", "k1"},
+                {"keys", "revoke", "k1"}, {"credits", "show", "k1"}, {"credits", "add", "k1", "5"}, {"receipts", "verify"}}) {
+            CliRun run = aegis(command);
+            assertThat(run.exitCode()).as(run.all()).isEqualTo(ExitCode.FAILED);
+            assertThat(run.err()).as(run.all()).contains(command[0].equals("receipts")
+                    ? "no receipts folder at " + home.resolve("receipts") : "no Aegis home at " + home + ": nothing is recorded");
+            assertThat(home).as(String.join(" ", command)).doesNotExist();
+        }
+        assertThat(aegis("keygen", "--name", "first").exitCode()).isZero();
+        assertThat(home.resolve("aegis.db")).exists();
+        assertThat(aegis("keys", "list").out()).contains("first");
     }
 }

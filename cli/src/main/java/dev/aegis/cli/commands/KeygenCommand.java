@@ -126,7 +126,7 @@ public final class KeygenCommand implements Callable<Integer> {
         Instant expiresAt = expires == null ? null : clock.instant().plus(expires);
         ApiKeys.Minted minted = ApiKeys.mint();
         KeyRecord record;
-        try (Database db = Stores.open(context)) {
+        try (Database db = Stores.create(context)) {
             record = new SqlKeyStore(db, clock).create(new NewKey(name.strip(), tenant.strip(), admin,
                     allowed,
                     rpm, tpm, expiresAt, credits, null, tokens, secrets, subTenants,

@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private String mintKey(String runId) {
-        try (Database db = Stores.open(context)) {
+        try (Database db = Stores.create(context)) {
             ApiKeys.Minted minted = ApiKeys.mint();
             new SqlKeyStore(db, InstantSource.system()).create(new NewKey(runId, "default", false, List.of(), null, null,
                     InstantSource.system().instant().plus(Duration.ofDays(1)), budget, runId, tokens), minted);
