@@ -63,7 +63,9 @@ class CommandLineTest {
     }
 
     @Test
-    void anErrorQuotingAnArgumentShowsItsControlCharactersAsText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) {
+    void anErrorQuotingAnArgumentShowsItsControlCharactersAsText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp)
+            throws Exception {
+        java.nio.file.Files.createDirectories(temp.resolve("home"));
         CliRun run = CliRun.run(ENV, CliRun.args(temp.resolve("home").toString(), "keys", "show", "k\u001b[2J\u001b]0;x\u0007"));
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.err()).contains("\\x1b[2J").doesNotContain("\u001b").doesNotContain("\u0007");

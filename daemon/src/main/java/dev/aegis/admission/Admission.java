@@ -46,19 +46,27 @@ public final class Admission {
     /**
      * Counts a finished (or refused) call: its tokens against the key's token limits and the
      * budgets, its cost against the credits it reserved (exactly the cost its usage row records).
+     * A call answered without any usage (a server that ignores {@code include_usage}, a stream cut
+     * before its usage) counts what it held: its estimate against the token limits and budgets, as
+     * its reservation against the credits; counting the 0 tokens its row records would let such
+     * calls run past every limit.
      *
      * @param key null when the call was refused before its key was known
      * @param tokenHold what the call held of its key's token limits, or null
      * @param hold what the call held of its budgets, or null
      * @param reservation null when the key has no credit limit or nothing was reserved
+     * @param noUsage the call was answered but its usage never came
      */
     public void settle(KeyRecord key, GovernanceConfig governance, String tenant, String run, String session,
-            RateLimitGuard.TokenHold tokenHold, BudgetTracker.Hold hold, Reservation reservation, UsageRow row) {
+            RateLimitGuard.TokenHold tokenHold, BudgetTracker.Hold hold, Reservation reservation, UsageRow row,
+            boolean noUsage) {
         long tokens = row.inputTokens() + row.outputTokens();
         if (key != null) {
-            rateLimits.charge(key, governance, tokenHold, tokens);
+            rateLimits.charge(key, governance, tokenHold, noUsage && tokenHold != null ? tokenHold.tokens() : tokens);
         }
-        budgets.charge(key, tenant, run, session, governance, tokens, row.costNanos(), hold);
+        long budgetTokens = !noUsage ? tokens : hold != null ? hold.tokens() : tokenHold != null ? tokenHold.tokens() : tokens;
+        long budgetCost = noUsage && hold != null ? Math.max(row.costNanos(), hold.costNanos()) : row.costNanos();
+        budgets.charge(key, tenant, run, session, governance, budgetTokens, budgetCost, hold);
         if (reservation != null) {
             try {
                 credits.settle(reservation, row.costNanos());

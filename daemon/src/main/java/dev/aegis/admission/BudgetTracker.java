@@ -109,6 +109,16 @@ public final class BudgetTracker {
             this.costNanos = costNanos;
         }
 
+        /** The tokens the call holds: its prompt's estimate and the most output it may produce. */
+        public long tokens() {
+            return tokens;
+        }
+
+        /** The nano-USD the call holds of its session's cost budget (0 when it holds none). */
+        public long costNanos() {
+            return costNanos;
+        }
+
         /** Gives back what the call held (once; call after it is charged, so that nothing is counted as free between). */
         public void release() {
             synchronized (BudgetTracker.this) {

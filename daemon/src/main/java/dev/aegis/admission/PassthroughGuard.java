@@ -4,6 +4,7 @@ import dev.aegis.config.GovernanceConfig;
 import dev.aegis.config.PassthroughConfig;
 import dev.aegis.http.ApiException;
 import dev.aegis.keys.KeyRecord;
+import java.util.Set;
 
 /**
  * Calls whose cost Aegis cannot see. Pass-through calls (paths Aegis forwards without reading:
@@ -14,9 +15,13 @@ import dev.aegis.keys.KeyRecord;
  * in what a later fetch returns: a key with credits or a budget cannot start one (403
  * {@code background_not_allowed}). Anthropic's fast mode ({@code speed: "fast"}) bills every token at
  * a premium (2 to 6 times) the price facts do not list: a key with credits or a budget cannot ask for
- * it (403 {@code fast_mode_not_allowed}).
+ * it (403 {@code fast_mode_not_allowed}). A Responses hosted tool billed apart from the call's tokens
+ * (image generation) is refused to such a key too (403 {@code hosted_tool_not_allowed}).
  */
 public final class PassthroughGuard {
+
+    /** The Responses hosted tools billed apart from a call's tokens. */
+    private static final Set<String> BILLED_APART = Set.of("image_generation");
 
     private final CreditGuard credits;
 
@@ -59,6 +64,19 @@ public final class PassthroughGuard {
                 + "send the call without it (in Claude Code, turn /fast off)");
     }
 
+    /**
+     * Refuses a Responses hosted tool billed apart from the call's tokens to a key whose spending Aegis
+     * holds to a limit: its charge is in no usage the answer reports and no price Aegis has, so the key's
+     * credits or budget would not see it. Image generation (a high-quality image costs about $0.25).
+     */
+    public void admitHostedTool(KeyRecord key, GovernanceConfig governance, String type) {
+        if (BILLED_APART.contains(type)) {
+            refuseIfBudgeted(key, governance, "hosted_tool_not_allowed", "the hosted tool " + type + " is billed apart"
+                    + " from the call's tokens, at a price Aegis does not have, and this key has credits or a budget:"
+                    + " send the call without it");
+        }
+    }
+
     private void refuseIfBudgeted(KeyRecord key, GovernanceConfig governance, String code, String message) {
         if (budgeted(key, governance)) {
             throw new ApiException(403, code, message);
@@ -69,7 +87,7 @@ public final class PassthroughGuard {
      * True when the key has credits, a token budget of its own or a model list, or when governance
      * budgets are in force (they apply to every key).
      */
-    boolean limited(KeyRecord key, GovernanceConfig governance) {
+    public boolean limited(KeyRecord key, GovernanceConfig governance) {
         return !key.models().isEmpty() || budgeted(key, governance);
     }
 

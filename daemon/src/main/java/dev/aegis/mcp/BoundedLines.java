@@ -32,6 +32,7 @@ final class BoundedLines {
 
     private final Reader in;
     private final int maxKept;
+    private final boolean stopAtLimit;
     private final char[] buffer = new char[8192];
     private int pos;
     private int limit;
@@ -42,8 +43,18 @@ final class BoundedLines {
 
     /** @param maxKept the most of a line's start kept; a longer line is {@link Line#cut() cut} */
     BoundedLines(Reader in, int maxKept) {
+        this(in, maxKept, false);
+    }
+
+    /**
+     * @param maxKept the most of a line's start kept; a longer line is {@link Line#cut() cut}
+     * @param stopAtLimit a cut line is returned as soon as it passes the limit, not read to its end (a
+     *     reader that gives up on such a line; the text after it is then read as the next line)
+     */
+    BoundedLines(Reader in, int maxKept, boolean stopAtLimit) {
         this.in = in;
         this.maxKept = maxKept;
+        this.stopAtLimit = stopAtLimit;
     }
 
     /** The next line, or null at the end of the stream (a last line without a newline is a line). */
@@ -81,6 +92,9 @@ final class BoundedLines {
             }
             if (pos < limit) {
                 pos++; // the newline
+                return line(start, end, length);
+            }
+            if (stopAtLimit && end != null) {
                 return line(start, end, length);
             }
         }

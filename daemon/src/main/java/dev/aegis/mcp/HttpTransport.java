@@ -1,5 +1,6 @@
 package dev.aegis.mcp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aegis.config.McpConfig;
@@ -7,11 +8,11 @@ import dev.aegis.json.Json;
 import dev.aegis.proxy.UpstreamClient;
 import dev.aegis.watchdog.Watch;
 import dev.aegis.watchdog.Watchdogs;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -83,20 +84,27 @@ final class HttpTransport implements McpTransport {
             String type = res.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             JsonNode answer;
             if (type.startsWith("text/event-stream")) {
-                BufferedReader events = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                answer = fromEvents(events, id);
+                Reader events = new InputStreamReader(body, StandardCharsets.UTF_8);
+                answer = fromEvents(new BoundedLines(events, StdioTransport.MAX_MESSAGE_CHARS, true), id);
                 draining = answer != null;
                 if (draining) {
                     drain(events);
                 }
             } else {
                 // read whole, so the connection is free again before the answer is parsed
-                answer = Json.mapper().readTree(body.readAllBytes());
+                byte[] bytes = body.readNBytes(StdioTransport.MAX_MESSAGE_CHARS + 1);
+                if (bytes.length > StdioTransport.MAX_MESSAGE_CHARS) {
+                    throw tooLarge();
+                }
+                answer = Json.mapper().readTree(bytes);
             }
             if (answer == null || !answer.isObject()) {
                 throw McpFailure.unavailable(server.name(), "its answer held no response to the request");
             }
             return answer;
+        } catch (JsonProcessingException e) {
+            // Jackson's message quotes the server's bytes, which may hold a secret: say only what went wrong.
+            throw McpFailure.unavailable(server.name(), "its answer is not JSON");
         } catch (IOException e) {
             if (deadline.fired()) {
                 throw McpFailure.timeout(server.name(), timeout);
@@ -110,8 +118,13 @@ final class HttpTransport implements McpTransport {
         }
     }
 
+    private McpFailure tooLarge() {
+        return McpFailure.unavailable(server.name(), "its answer held a message longer than "
+                + StdioTransport.MAX_MESSAGE_CHARS / (1024 * 1024) + " Mi characters");
+    }
+
     /** Reads the rest of an event stream in the background: at its end the connection is reused; closed if it does not end. */
-    private static void drain(BufferedReader events) {
+    private static void drain(Reader events) {
         Thread.ofVirtual().name("mcp-drain").start(() -> {
             try (events; Watch limit = Watchdogs.SHARED.watch(DRAIN_LIMIT, events)) {
                 char[] skip = new char[512];
@@ -139,19 +152,34 @@ final class HttpTransport implements McpTransport {
         }
     }
 
-    /** Reads an SSE answer until the event that holds the response to {@code id}. */
-    private static JsonNode fromEvents(BufferedReader in, long id) throws IOException {
+    /**
+     * Reads an SSE answer until the event that holds the response to {@code id}, in bounded memory: an
+     * event longer than {@link StdioTransport#MAX_MESSAGE_CHARS} ends the request. A request of the
+     * server's own (sampling, roots, elicitation) is answered {@code -32601}, as a stdio server's is:
+     * the server would otherwise wait for it until the call's timeout.
+     */
+    private JsonNode fromEvents(BoundedLines in, long id) throws IOException {
         StringBuilder data = new StringBuilder();
-        String line;
-        while ((line = in.readLine()) != null) {
-            if (line.isEmpty()) {
+        BoundedLines.Line line;
+        while ((line = in.next()) != null) {
+            if (line.cut() || data.length() + line.length() > StdioTransport.MAX_MESSAGE_CHARS) {
+                throw tooLarge();
+            }
+            String text = line.start();
+            if (text.isEmpty()) {
                 JsonNode msg = data.isEmpty() ? null : Json.mapper().readTree(data.toString());
                 data.setLength(0);
-                if (msg != null && msg.isObject() && !msg.has("method") && msg.path("id").asLong(-1) == id) {
+                if (msg == null || !msg.isObject()) {
+                    continue;
+                }
+                if (!msg.has("method") && msg.path("id").asLong(-1) == id) {
                     return msg;
                 }
-            } else if (line.startsWith("data:")) {
-                data.append(line.substring(line.startsWith("data: ") ? 6 : 5));
+                if (msg.has("method") && msg.hasNonNull("id")) {
+                    notify(StdioTransport.notSupported(msg.get("id")));
+                }
+            } else if (text.startsWith("data:")) {
+                data.append(text, text.startsWith("data: ") ? 6 : 5, text.length());
             }
         }
         return null;
@@ -173,7 +201,9 @@ final class HttpTransport implements McpTransport {
         } catch (HttpTimeoutException e) {
             throw McpFailure.timeout(server.name(), timeout);
         } catch (IOException e) {
-            throw McpFailure.unavailable(server.name(), "cannot reach " + server.url() + " (" + e.getMessage() + ")");
+            // The configured URL's user info and query may carry a credential: never in what a caller sees.
+            throw McpFailure.unavailable(server.name(), "cannot reach " + server.target() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw McpFailure.unavailable(server.name(), "interrupted");

@@ -85,11 +85,24 @@ public final class McpRoute {
         String name = ctx.pathParam("name");
         McpUpstream server = servers.find(name).orElseThrow(() -> new ApiException(404, "mcp_server_not_found",
                 "no MCP server '" + name + "' is configured (mcp.servers)"));
-        KeyRecord key = admission.admit(ctx::header, ctx::header);
-        if (!cfg.mcp().allowsServer(key.id(), key.name(), name)) {
-            throw new ApiException(403, "mcp_server_not_allowed", "this key may not use the MCP server '" + name + "'");
+        KeyRecord key = null;
+        try {
+            key = admission.admit(ctx::header, ctx::header);
+            if (!cfg.mcp().allowsServer(key.id(), key.name(), name)) {
+                throw new ApiException(403, "mcp_server_not_allowed", "this key may not use the MCP server '" + name + "'");
+            }
+        } catch (ApiException refusal) {
+            refused(ctx, name, key, refusal);
         }
         return new Caller(cfg, server, key);
+    }
+
+    /** Records a refusal before the request became one for the server (as a refused model call is), and throws it. */
+    private void refused(Context ctx, String serverName, KeyRecord key, ApiException refusal) {
+        if (refusal.status() == 401 || refusal.status() == 403 || refusal.status() == 429) {
+            ServerRequest.recordRefusal(parts, serverName, key, RequestIds.of(ctx), refusal);
+        }
+        throw refusal;
     }
 
     private void get(Context ctx) {
@@ -147,8 +160,12 @@ public final class McpRoute {
         if (!toServer) {
             // Checked as on model calls (400 invalid_request, 403 for another tenant or run); a request that
             // goes to the server checks them itself (ServerRequest), so its refusal is recorded.
-            CallerScope.of(c.key(), ctx.header(CallerScope.TENANT_HEADER), ctx.header(CallerScope.RUN_HEADER));
-            AgentHeaders.of(ctx::header);
+            try {
+                CallerScope.of(c.key(), ctx.header(CallerScope.TENANT_HEADER), ctx.header(CallerScope.RUN_HEADER));
+                AgentHeaders.of(ctx::header);
+            } catch (ApiException refusal) {
+                refused(ctx, serverName, c.key(), refusal);
+            }
         }
         if (method == null || !method.isTextual() || id == null || id.isNull()) {
             // A notification or a response to the server: nothing for the server to answer.
@@ -265,9 +282,7 @@ public final class McpRoute {
             ObjectNode n = out.addObject();
             n.put("name", s.name());
             n.put("transport", s.stdio() ? "stdio" : "http");
-            // the program only: a command's arguments may carry a credential
-            n.put("target", s.stdio() ? s.command().getFirst() : s.url().getScheme() + "://" + s.url().getHost()
-                    + (s.url().getPort() > 0 ? ":" + s.url().getPort() : "") + s.url().getPath());
+            n.put("target", s.target());
             try {
                 List<ObjectNode> tools = servers.find(s.name()).orElseThrow().listTools();
                 n.put("tools", tools.size());

@@ -54,7 +54,8 @@ public final class McpServers implements AutoCloseable {
             }
             McpTransport transport = wanted.stdio() ? new StdioTransport(wanted, () -> new LineRedactor(scanner()))
                     : new HttpTransport(wanted, http);
-            return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout());
+            return new McpUpstream(wanted, transport, () -> config.get().mcp().timeout(),
+                    text -> new LineRedactor(scanner()).line(text));
         });
         return Optional.of(current);
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One configured MCP server as Aegis's client of it: one session shared by every caller, initialized
@@ -38,16 +39,30 @@ final class McpUpstream implements AutoCloseable {
     private final McpConfig.Server config;
     private final McpTransport transport;
     private final Supplier<Duration> timeout;
+    private final UnaryOperator<String> redact;
     private long initializedGeneration = -1;
     private JsonNode initializeResult;
     private volatile List<ObjectNode> tools = List.of();
     private volatile long toolsReadAtMs;
 
-    McpUpstream(McpConfig.Server config, McpTransport transport, Supplier<Duration> timeout) {
+    /**
+     * @param redact what the server's own words go through before a caller sees them in an error (an
+     *     error answered to initialize or tools/list reaches every caller, before any tool is approved)
+     */
+    McpUpstream(McpConfig.Server config, McpTransport transport, Supplier<Duration> timeout, UnaryOperator<String> redact) {
         this.config = config;
         this.transport = transport;
         this.timeout = timeout;
+        this.redact = redact;
     }
+
+    /** The message of an error the server answered, redacted and at most 500 characters. */
+    private String said(JsonNode answer) {
+        String shown = redact.apply(answer.path("error").path("message").asText("")); // whole: a cut could split a secret
+        return shown.length() > MAX_SAID ? shown.substring(0, MAX_SAID) + "..." : shown;
+    }
+
+    private static final int MAX_SAID = 500;
 
     McpConfig.Server config() {
         return config;
@@ -72,7 +87,7 @@ final class McpUpstream implements AutoCloseable {
         params.putObject("clientInfo").put("name", "aegis-gateway").put("version", AegisVersion.get());
         JsonNode answer = transport.request(req, setupTimeout());
         if (!answer.has("result")) {
-            throw McpFailure.unavailable(config.name(), "it refused to initialize: " + answer.path("error").path("message").asText());
+            throw McpFailure.unavailable(config.name(), "it refused to initialize: " + said(answer));
         }
         initializeResult = answer.get("result");
         String version = initializeResult.path("protocolVersion").asText(ProtocolVersion.LATEST);
@@ -97,7 +112,7 @@ final class McpUpstream implements AutoCloseable {
             JsonNode answer = transport.request(req, setupTimeout());
             JsonNode result = answer.get("result");
             if (result == null) {
-                throw McpFailure.unavailable(config.name(), "it did not list its tools: " + answer.path("error").path("message").asText());
+                throw McpFailure.unavailable(config.name(), "it did not list its tools: " + said(answer));
             }
             for (JsonNode tool : result.path("tools")) {
                 if (tool instanceof ObjectNode t) {

@@ -203,6 +203,7 @@ final class ServerRequest {
         ObjectNode copy = response.deepCopy();
         if (response.has("result")) {
             copy.set("result", scanned(response.get("result"), what + "result"));
+            copy.remove("error"); // a response is one or the other: an error beside a result is neither relayed nor scanned
             return copy;
         }
         status = 502;
@@ -277,14 +278,31 @@ final class ServerRequest {
 
     private void record(byte[] request, byte[] answer) {
         String serverName = server.config().name();
-        double latencyMs = (System.nanoTime() - startNanos) / 1e6;
-        UsageRow row = new UsageRow(startMillis, requestId, key.id(), tenant, runId, "/mcp/" + serverName,
-                tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null, latencyMs, null, false,
-                status < 500, SecretFindings.of(secretCounts), agentSession,
-                new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length));
-        // tool was set from the server's approved tools already: no second look at the pins
-        parts.metrics().toolCall(row, tool != null && !UNKNOWN_TOOL.equals(tool));
-        parts.events().publish(row, key.name());
+        record(parts, new UsageRow(startMillis, requestId, key.id(), tenant, runId, "/mcp/" + serverName,
+                tool, tool, "mcp:" + serverName, status, errorCode, 0, 0, 0, 0, 0, 0, false, null,
+                (System.nanoTime() - startNanos) / 1e6, null, false, status < 500, SecretFindings.of(secretCounts), agentSession,
+                new UsageRow.ToolCall(serverName, tool, request.length, answer == null ? 0 : answer.length)),
+                key == null ? null : key.name(), request, answer);
+    }
+
+    /**
+     * Records a request refused before it became one for the server (a bad key, a server or a run the key may
+     * not use): a usage row (tool none), a receipt and a live event, as a refused model call has.
+     *
+     * @param key null when the key itself was refused
+     */
+    static void recordRefusal(Parts parts, String serverName, KeyRecord key, String requestId, ApiException refusal) {
+        record(parts, new UsageRow(System.currentTimeMillis(), requestId, key == null ? null : key.id(),
+                key == null ? null : key.tenant(), key == null ? null : key.runId(), "/mcp/" + serverName, null, null, "mcp:" + serverName, refusal.status(),
+                refusal.code(), 0, 0, 0, 0, 0, 0, false, null, 0.0, null, false, true, SecretFindings.NONE, AgentSession.NONE,
+                new UsageRow.ToolCall(serverName, null, 0, 0)),
+                key == null ? null : key.name(), new byte[0], null);
+    }
+
+    private static void record(Parts parts, UsageRow row, String keyName, byte[] request, byte[] answer) {
+        // the tool was set from the server's approved tools already: no second look at the pins
+        parts.metrics().toolCall(row, row.model() != null && !UNKNOWN_TOOL.equals(row.model()));
+        parts.events().publish(row, keyName);
         parts.recorder().record(row, new Exchange(request, answer, null, null, false));
     }
 }

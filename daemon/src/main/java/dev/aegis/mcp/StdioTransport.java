@@ -164,14 +164,18 @@ final class StdioTransport implements McpTransport {
                 f.complete(msg);
             }
         } else if (method != null && id != null) {
-            // A request from the server (sampling, roots, elicitation): not offered through the gateway.
-            ObjectNode error = Json.mapper().createObjectNode().put("jsonrpc", "2.0");
-            error.set("id", id);
-            error.putObject("error").put("code", -32601).put("message", "not supported by the Aegis gateway");
-            write(error);
+            write(notSupported(id)); // a request from the server (sampling, roots, elicitation): not offered through the gateway
         } else if (method != null && "notifications/tools/list_changed".equals(method.asText())) {
             toolsChanged.set(true);
         }
+    }
+
+    /** The answer to a request of the server's own (sampling, roots, elicitation), which the gateway does not offer. */
+    static ObjectNode notSupported(JsonNode id) {
+        ObjectNode error = Json.mapper().createObjectNode().put("jsonrpc", "2.0");
+        error.set("id", id);
+        error.putObject("error").put("code", -32601).put("message", "not supported by the Aegis gateway");
+        return error;
     }
 
     private void logErrors(Process p) {

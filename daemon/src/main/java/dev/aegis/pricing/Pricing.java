@@ -104,12 +104,13 @@ public final class Pricing {
     static BigDecimal cost(ModelPrice price, TokenUsage u) {
         Rates r = price.ratesFor(u.input());
         // Parts of the input never more than it (a provider's count of cache reads beyond its prompt, say).
-        long cached = Math.min(u.cachedInput(), u.input());
-        long cacheWrite = Math.min(u.cacheWrite(), u.input() - cached);
+        // Each part is within its whole already (TokenUsage).
+        long cached = u.cachedInput();
+        long cacheWrite = u.cacheWrite();
         long uncached = u.input() - cached - cacheWrite;
-        long audioInput = Math.min(u.audioInput(), uncached);
-        long cacheWriteHour = Math.min(u.cacheWriteHour(), cacheWrite);
-        long audioOutput = Math.min(u.audioOutput(), u.output());
+        long audioInput = u.audioInput();
+        long cacheWriteHour = u.cacheWriteHour();
+        long audioOutput = u.audioOutput();
         BigDecimal perMillion = r.input().multiply(BigDecimal.valueOf(uncached - audioInput))
                 .add(r.audioInput().multiply(BigDecimal.valueOf(audioInput)))
                 .add(r.cachedInput().multiply(BigDecimal.valueOf(cached)))

@@ -292,12 +292,18 @@ public final class BodyInspector {
     /** Reads the {@code stream_options} object to its end; true when it sets {@code include_usage: true}. */
     private static boolean readIncludeUsage(JsonParser p, StringVisitor visitor) throws IOException {
         boolean include = false;
+        boolean seen = false;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             visitor.visit(name, p);
             JsonToken v = p.nextToken();
             if ("include_usage".equals(name)) {
+                if (seen) {
+                    // Providers disagree on which of two values counts: one that reads the first would send no usage.
+                    throw ApiException.invalidRequest("'stream_options.include_usage' appears more than once in the request body");
+                }
+                seen = true;
                 include = v == JsonToken.VALUE_TRUE;
             }
             skipValue(p, visitor);

@@ -148,7 +148,7 @@ final class CallRecord {
         if (!settled) {
             settled = true;
             admission.settle(key, governance, tenant, runId, agentSession.sessionId(), tokenHold, budgetHold, reservation,
-                    toRow(pricing));
+                    toRow(pricing), noUsage());
         }
     }
 
@@ -227,7 +227,8 @@ final class CallRecord {
 
     /**
      * A billed call answered without any usage (a server that ignores include_usage, a stream cut before its
-     * usage): flagged unpriced, and a key with credits pays what was reserved for it.
+     * usage): flagged unpriced, a key with credits pays what was reserved for it, and its limits and budgets
+     * count what it held ({@link Admission#settle}).
      */
     private boolean noUsage() {
         TokenUsage u = usage == null ? TokenUsage.NONE : usage.usage();

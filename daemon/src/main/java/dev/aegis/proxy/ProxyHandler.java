@@ -166,9 +166,15 @@ public final class ProxyHandler {
         record.requested(ModelId.checked(body.model()));
         record.serviceTierAsked(body.serviceTier());
         Authenticator.requireModel(key, body.model());
-        if (!key.models().isEmpty() && endpoint == Endpoint.RESPONSES) {
-            // A hosted tool that runs a model of its own (image_generation's gpt-image-1) is held to the key's list too.
-            TopLevelFields.toolModels(raw).forEach(m -> Authenticator.requireModel(key, m));
+        if (endpoint == Endpoint.RESPONSES && admission.passthrough().limited(key, cfg.governance())) {
+            for (TopLevelFields.Tool tool : TopLevelFields.tools(raw)) {
+                // A hosted tool that runs a model of its own (image_generation's gpt-image-1) is held to the key's list
+                // too, and one billed apart from the call's tokens is refused to a key whose spending Aegis holds.
+                if (tool.model() != null) {
+                    Authenticator.requireModel(key, tool.model());
+                }
+                admission.passthrough().admitHostedTool(key, cfg.governance(), tool.type());
+            }
         }
         ModelRouter router = new ModelRouter(cfg);
         List<RouteTarget> routed = !endpoint.inspectsBody()

@@ -14,30 +14,40 @@ final class TopLevelFields {
     private TopLevelFields() {}
 
     /**
-     * The models the body's {@code tools} name ({@code tools[].model}: a Responses hosted tool such
-     * as {@code image_generation} runs a model of its own); only that array is read into a tree.
+     * A tool of a Responses call's {@code tools} array.
+     *
+     * @param type its {@code type}, or "" when it has none
+     * @param model the model it runs, when it runs one of its own: its {@code model}, else, for
+     *     {@code image_generation}, the model OpenAI runs for it when none is named ({@code gpt-image-1})
      */
-    static List<String> toolModels(byte[] body) {
+    record Tool(String type, String model) {
+        static final String IMAGE_GENERATION = "image_generation";
+        static final String IMAGE_GENERATION_DEFAULT_MODEL = "gpt-image-1";
+    }
+
+    /** The tools the body's top-level {@code tools} array holds; only that array is read into a tree. */
+    static List<Tool> tools(byte[] body) {
         try (JsonParser p = Json.mapper().getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return List.of();
             }
-            List<String> models = new ArrayList<>();
+            List<Tool> tools = new ArrayList<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean tools = "tools".equals(p.currentName());
+                boolean named = "tools".equals(p.currentName());
                 p.nextToken();
-                if (tools && p.currentToken() == JsonToken.START_ARRAY) {
+                if (named && p.currentToken() == JsonToken.START_ARRAY) {
                     JsonNode array = p.readValueAsTree();
                     array.forEach(tool -> {
-                        if (tool.path("model").isTextual()) {
-                            models.add(tool.path("model").asText());
-                        }
+                        String type = tool.path("type").asText("");
+                        String model = tool.path("model").isTextual() ? tool.path("model").asText()
+                                : type.equals(Tool.IMAGE_GENERATION) ? Tool.IMAGE_GENERATION_DEFAULT_MODEL : null;
+                        tools.add(new Tool(type, model));
                     });
                 } else {
                     p.skipChildren();
                 }
             }
-            return models;
+            return tools;
         } catch (IOException e) {
             return List.of();
         }

@@ -114,8 +114,12 @@ final class JsonUsage {
         return n.isNumber() ? count(n) : known;
     }
 
+    /** A number as a count: a fraction cut, a negative one 0, one past a long's range the most a count is taken as. */
     private static long count(JsonNode n) {
-        return n.canConvertToLong() ? Math.max(0, n.asLong()) : 0;
+        if (n.canConvertToLong()) {
+            return Math.max(0, n.asLong());
+        }
+        return n.isNumber() && n.decimalValue().signum() > 0 ? TokenUsage.MAX_COUNT : 0;
     }
 
     /**

@@ -24,15 +24,21 @@ public record TokenUsage(long input, long cachedInput, long cacheWrite, long out
      */
     public static final long MAX_COUNT = 1L << 32;
 
+    /**
+     * Each count at most {@link #MAX_COUNT}, and each part within its whole whatever the provider says (a
+     * report must never show more cache reads than prompt tokens, or more reasoning than output): cache
+     * reads within the input, cache writes within the rest of it, audio input within the uncached input,
+     * the hour's cache writes within the cache writes, reasoning and audio output within the output.
+     */
     public TokenUsage {
         input = Math.clamp(input, 0, MAX_COUNT);
-        cachedInput = Math.clamp(cachedInput, 0, MAX_COUNT);
-        cacheWrite = Math.clamp(cacheWrite, 0, MAX_COUNT);
+        cachedInput = Math.clamp(cachedInput, 0, input);
+        cacheWrite = Math.clamp(cacheWrite, 0, input - cachedInput);
         output = Math.clamp(output, 0, MAX_COUNT);
-        reasoning = Math.clamp(reasoning, 0, MAX_COUNT);
-        audioInput = Math.clamp(audioInput, 0, MAX_COUNT);
-        audioOutput = Math.clamp(audioOutput, 0, MAX_COUNT);
-        cacheWriteHour = Math.clamp(cacheWriteHour, 0, MAX_COUNT);
+        reasoning = Math.clamp(reasoning, 0, output);
+        audioInput = Math.clamp(audioInput, 0, input - cachedInput - cacheWrite);
+        audioOutput = Math.clamp(audioOutput, 0, output);
+        cacheWriteHour = Math.clamp(cacheWriteHour, 0, cacheWrite);
         webSearches = Math.clamp(webSearches, 0, MAX_COUNT);
     }
 

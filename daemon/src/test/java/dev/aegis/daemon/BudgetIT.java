@@ -11,6 +11,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
+import dev.aegis.fakeprovider.FakeProvider;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,6 +178,32 @@ class BudgetIT {
         assertThat(spent.headers().firstValue("Retry-After")).isPresent();
         assertThat(Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-y")).statusCode())
                 .isEqualTo(200);
+    }
+
+    /**
+     * Calls answered without usage (a server that ignores include_usage) count what they held: an outside review
+     * ran five such calls of ≈ 555 tokens each against a 1,000-token run, all answered, as each counted the 0 tokens
+     * its row records.
+     */
+    @Test
+    void callsAnsweredWithoutUsageCountWhatTheyHeld() throws Exception {
+        String body = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":20,\"stream\":true,\"messages\":[]}";
+        int answered = 0;
+        for (int i = 0; i < 10; i++) {
+            gateway.fake.enqueue(new FakeProvider.CannedResponse(200, "text/event-stream", "data: {\"id\":\"c\",\"object\":"
+                    + "\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":"
+                    + "{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", Map.of()));
+            HttpResponse<String> r = Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-n"));
+            if (r.statusCode() == 429) {
+                assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("budget_exceeded");
+                break;
+            }
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(gateway.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).unpriced()).isTrue();
+            answered++;
+        }
+        // Each holds its prompt (about 17 tokens for its 67 bytes) and its 20 of output: four fit in the run's 150.
+        assertThat(answered).isEqualTo(4);
     }
 
     @Test

@@ -176,6 +176,34 @@ class PassthroughGovernanceIT {
     }
 
     /**
+     * Image generation as a Responses hosted tool is billed apart from the call's tokens: refused to keys with credits
+     * or a budget, and held to a model list by the model it runs when it names none (an outside review drew a
+     * high-quality image with a key limited to gpt-4o-mini by leaving the tool's model out).
+     */
+    @Test
+    void imageGenerationIsRefusedToKeysWithCreditsOrABudgetAndHeldToAModelList() throws Exception {
+        String draw = "{\"model\":\"gpt-4o-mini\",\"input\":\"draw a cat\",\"tools\":[{\"type\":\"function\","
+                + "\"name\":\"f\"},{\"type\":\"image_generation\",\"quality\":\"high\"}]}";
+        int seen = gateway.fake.requests().size();
+        for (Raw r : refusedToKeysWithCreditsOrABudget("/v1/responses", draw, "hosted_tool_not_allowed")) {
+            assertThat(r.body()).contains("image_generation");
+        }
+        Raw models = Raw.send(gateway, "POST", "/v1/responses", modelsKey, "application/json", draw);
+        assertThat(models.status()).as(models.body()).isEqualTo(403);
+        assertThat(models.body()).contains("model_not_allowed").contains("gpt-image-1");
+
+        // A key without limits may; so may the limited keys without the tool.
+        Raw open = Raw.send(gateway, "POST", "/v1/responses", openKey, "application/json", draw);
+        assertThat(open.status()).as(open.body()).isEqualTo(200);
+        String plain = "{\"model\":\"gpt-4o-mini\",\"input\":\"hi\",\"tools\":[{\"type\":\"function\",\"name\":\"f\"}]}";
+        for (String key : List.of(creditKey, modelsKey)) {
+            Raw r = Raw.send(gateway, "POST", "/v1/responses", key, "application/json", plain);
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(newRequests(seen)).hasSize(3);
+    }
+
+    /**
      * Sends the call with each key that has credits or a budget: each is refused with 403 (a
      * {@code permission_error}) and recorded with {@code code}, and nothing reaches the provider.
      */

@@ -190,6 +190,9 @@ class BodyInspectorTest {
                         assertThat(e.getMessage()).contains("'" + field + "'");
                     });
         }
+        // include_usage inside stream_options too (an outside review: a provider keeping the first of two would read false).
+        assertThatThrownBy(() -> inspect("{\"stream\":true,\"stream_options\":{\"include_usage\":false,\"include_usage\":true}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("include_usage"));
         // Only the top level counts; other fields may repeat as JSON allows.
         assertThat(inspect("{\"messages\":[{\"model\":1},{\"model\":2}],\"model\":\"m\",\"x\":1,\"x\":2}").model())
                 .isEqualTo("m");

@@ -32,6 +32,28 @@ class JsonUsageTest {
             "{\"output\":[{\"type\":\"reasoning\",\"summary\":[]}],\"usage\":{\"input_tokens\":7,"
                     + "\"input_tokens_details\":{\"cached_tokens\":2},\"output_tokens\":9}}");
 
+    /**
+     * What a provider reports is normalised (an outside review): cache reads beyond the prompt, reasoning beyond
+     * the output, a count beyond a long's range (was read as 0, so a still larger count billed nothing).
+     */
+    @Test
+    void partsStayWithinTheirWholeAndHugeCountsAreCapped() throws IOException {
+        TokenUsage chat = JsonUsage.openAiChat(Json.mapper().readTree("{\"prompt_tokens\":1000,\"completion_tokens\":10,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":5000,\"cache_write_tokens\":9},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":5000}}"));
+        assertThat(chat).isEqualTo(new TokenUsage(1000, 1000, 0, 10, 10));
+        TokenUsage responses = JsonUsage.openAiResponses(Json.mapper().readTree("{\"input_tokens\":100,"
+                + "\"input_tokens_details\":{\"cached_tokens\":60,\"cache_write_tokens\":60},\"output_tokens\":5,"
+                + "\"output_tokens_details\":{\"reasoning_tokens\":6}}"));
+        assertThat(responses).isEqualTo(new TokenUsage(100, 60, 40, 5, 5));
+        TokenUsage huge = JsonUsage.openAiChat(Json.mapper().readTree(
+                "{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":1e30}"));
+        assertThat(huge.input()).isEqualTo(TokenUsage.MAX_COUNT);
+        assertThat(huge.output()).isEqualTo(TokenUsage.MAX_COUNT);
+        assertThat(JsonUsage.openAiChat(Json.mapper().readTree("{\"prompt_tokens\":-99999999999999999999999}")).input())
+                .isZero();
+    }
+
     @Test
     void theMembersMatchTheWholeTreeOnManyMutatedBodies() {
         Random random = new Random(29);

@@ -39,6 +39,15 @@ public record McpConfig(Map<String, Server> servers, Optional<List<String>> allo
         public boolean stdio() {
             return url == null;
         }
+
+        /**
+         * Where the server is, as any caller may be told: the program of a command (its arguments may
+         * carry a credential), or the URL's scheme, host, port and path (its user info and query may).
+         */
+        public String target() {
+            return stdio() ? command.getFirst() : url.getScheme() + "://" + url.getHost()
+                    + (url.getPort() > 0 ? ":" + url.getPort() : "") + url.getPath();
+        }
     }
 
     /**
