@@ -29,6 +29,13 @@ public final class HeaderPolicy {
      */
     private static final Set<String> PROVIDER_ACCOUNT = Set.of("openai-organization", "openai-project");
 
+    /**
+     * Headers some servers read as the request's real method: Aegis governs a call by the method it
+     * received (a POST to a billed route, a pass-through path the key may reach with that method), so the
+     * provider must see the same one.
+     */
+    private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-http-method", "x-method-override");
+
     /** Aegis reads these itself; the provider has no use for them. */
     private static final Set<String> AEGIS_REQUEST_HEADERS = Set.of("x-tenant-id", "x-run-id");
 
@@ -47,6 +54,7 @@ public final class HeaderPolicy {
                 && !CLIENT_CREDENTIALS.contains(n)
                 && !PROVIDER_ACCOUNT.contains(n)
                 && !AEGIS_REQUEST_HEADERS.contains(n)
+                && !METHOD_OVERRIDES.contains(n)
                 && !n.startsWith("x-aegis-")
                 // Aegis reads usage from the body as it passes, so it asks for it uncompressed.
                 && !n.equals("accept-encoding")

@@ -38,6 +38,19 @@ class HeaderPolicyIT {
         }
     }
 
+    /** Aegis governs a call by the method it received: a header some servers read as another method is not sent. */
+    @Test
+    void aMethodOverrideHeaderDoesNotReachTheProvider() throws Exception {
+        try (TestGateway g = TestGateway.start(temp)) {
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", CHAT)
+                    .header("X-HTTP-Method-Override", "DELETE").header("X-HTTP-Method", "DELETE")
+                    .header("X-Method-Override", "DELETE"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(g.fake.requests().getLast().headers())
+                    .doesNotContainKeys("x-http-method-override", "x-http-method", "x-method-override");
+        }
+    }
+
     @Test
     void theProvidersConfiguredOrganizationAndProjectAreSentInstead() throws Exception {
         try (TestGateway g = TestGateway.start(temp,
