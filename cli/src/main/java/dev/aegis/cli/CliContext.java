@@ -34,6 +34,13 @@ public final class CliContext {
         this.homeFlag = home;
     }
 
+    /** The same context (streams, {@code --home}) with another environment. */
+    public CliContext withEnv(Map<String, String> other) {
+        CliContext c = new CliContext(out, err, other);
+        c.homeFlag = homeFlag;
+        return c;
+    }
+
     public AegisHome home() {
         return AegisHome.resolve(homeFlag, env);
     }

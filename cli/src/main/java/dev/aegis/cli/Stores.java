@@ -3,6 +3,7 @@ package dev.aegis.cli;
 import dev.aegis.config.AegisConfig;
 import dev.aegis.config.ConfigException;
 import dev.aegis.config.ConfigLoader;
+import dev.aegis.keys.ApiKeys;
 import dev.aegis.store.Database;
 import dev.aegis.store.StoreException;
 import java.io.IOException;
@@ -73,8 +74,17 @@ public final class Stores {
         }
     }
 
+    /**
+     * The config with this shell's environment, but for the variables holding an Aegis key: the README has
+     * clients export the Aegis key as {@code OPENAI_API_KEY}, which the daemon would refuse as its provider key, and
+     * a command that needs only the config's settings (not a provider key) must not warn of an error in a file that
+     * is the daemon's concern in the daemon's environment.
+     */
     private static ConfigCheck check(CliContext context) {
-        return ConfigCheck.of(context, ConfigCheck.daemonConfigFile(context), ConfigCheck.daemonConfigRequired(context));
+        Map<String, String> env = new java.util.HashMap<>(context.env());
+        env.values().removeIf(v -> v.startsWith(ApiKeys.PREFIX));
+        CliContext settings = context.withEnv(env);
+        return ConfigCheck.of(settings, ConfigCheck.daemonConfigFile(settings), ConfigCheck.daemonConfigRequired(settings));
     }
 
     private static CliException invalid(ConfigCheck check) {

@@ -71,6 +71,37 @@ class DoctorIT {
         assertThat(Json.mapper().readTree(aegis("usage", "--json").out()).at("/total/requests").asLong()).isZero();
     }
 
+    /**
+     * The README has clients export the Aegis key as OPENAI_API_KEY: in that shell, doctor checks the config as the
+     * running daemon reads it (its own environment), and store commands do not warn of an error (an outside review:
+     * "aegis.yaml has 1 error(s)" for a file that did not exist, and the replay skipped).
+     */
+    @Test
+    void aClientShellHoldingTheAegisKeyAsOpenAiApiKeyIsNotAConfigError() throws Exception {
+        env.put("OPENAI_API_KEY", "sk-user-provider");
+        assertThat(aegis("start").exitCode()).isZero();
+        String key = Json.mapper().readTree(aegis("keygen", "--name", "codex", "--json").out()).path("key").asText();
+        env.put("OPENAI_API_KEY", key);
+        env.put("AEGIS_API_KEY", key);
+        assertThat(aegis("init", "codex", "--write").exitCode()).isZero();
+
+        CliRun doctor = aegis("doctor", "--client", "codex", "--json");
+        JsonNode report = Json.mapper().readTree(doctor.out());
+        assertThat(check(report, "config").path("status").asText()).as(doctor.all()).isEqualTo("pass");
+        assertThat(check(report, "replay codex").path("status").asText()).as(doctor.all()).isEqualTo("pass");
+        // A key whose credits are used up fails the key check: every call would be refused 402.
+        String spent = Json.mapper().readTree(aegis("keygen", "--name", "spent", "--credits", "0", "--json").out())
+                .path("key").asText();
+        env.put("AEGIS_API_KEY", spent);
+        JsonNode broke = check(Json.mapper().readTree(aegis("doctor", "--client", "codex", "--json").out()), "client key");
+        assertThat(broke.path("status").asText()).isEqualTo("fail");
+        assertThat(broke.path("message").asText()).contains("credits are used up");
+        CliRun usage = aegis("usage");
+        assertThat(usage.exitCode()).isZero();
+        assertThat(usage.err()).doesNotContain("warning");
+        assertThat(doctor.out() + usage.all()).doesNotContain(key);
+    }
+
     @Test
     void theProviderKeyIsCheckedWhereTheDaemonReadsItNotInTheShell() throws Exception {
         assertThat(aegis("start").exitCode()).isZero(); // started without OPENAI_API_KEY

@@ -113,4 +113,36 @@ class RunCliIT {
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(statuses()).containsExactly("200", "429", "429");
     }
+
+    /**
+     * With --key, the run's id still reaches the daemon: Codex through its provider's http_headers (an outside review
+     * saw the real Codex's calls filed under no run), Claude Code through ANTHROPIC_CUSTOM_HEADERS beside the user's
+     * own; and --key with --budget or --tokens is a usage error (the limits were silently ignored).
+     */
+    @Test
+    void aGivenKeysRunIsTaggedAndItsLimitsAreNotSilentlyIgnored() throws Exception {
+        String key = Json.mapper().readTree(CliRun.run(env, CliRun.args(home, "keygen", "--name", "mine", "--json")).out())
+                .path("key").asText();
+        Path codex = Files.createDirectories(temp.resolve("bin")).resolve("codex");
+        Files.writeString(codex, """
+                #!/usr/bin/env bash
+                printf '%s\\n' "$@" > "$RUN_FILE"
+                printf '%s' "$ANTHROPIC_CUSTOM_HEADERS" > "$STATUS_FILE"
+                """);
+        Files.setPosixFilePermissions(codex, PosixFilePermissions.fromString("rwx------"));
+        env.put("ANTHROPIC_CUSTOM_HEADERS", "x-team: blue\nx-run-id: not-this-run");
+
+        CliRun refused = CliRun.run(env, CliRun.args(home, "run", "--key", key, "--budget", "1", "--", codex.toString()));
+        assertThat(refused.exitCode()).as(refused.all()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.err()).contains("--budget and --tokens");
+        assertThat(temp.resolve("run")).doesNotExist();
+
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--key", key, "--", codex.toString(), "exec", "hi"));
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        String runId = run.out().lines().filter(l -> l.startsWith("aegis: run run-")).findFirst().orElseThrow()
+                .split(" ")[2];
+        assertThat(Files.readAllLines(temp.resolve("run"))).contains("model_providers.aegis-run.http_headers={ x-run-id = \""
+                + runId + "\" }").endsWith("exec", "hi");
+        assertThat(Files.readString(temp.resolve("status"))).isEqualTo("x-team: blue\nx-run-id: " + runId);
+    }
 }

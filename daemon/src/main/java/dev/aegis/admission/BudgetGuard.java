@@ -186,7 +186,9 @@ public final class BudgetGuard {
         if (allowed < call.choices()) {
             long retryMs = heldByOthers ? 1_000 : hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
-            throw new ApiException(429, "budget_exceeded", heldByOthers ? held(hard.left(), call) : spent(hard.left(), call, prompt));
+            String why = heldByOthers ? held(hard.left(), call) : spent(hard.left(), call, prompt);
+            // Held by calls in flight, or a minute's budget: it passes by itself soon, and a client should retry.
+            throw retryMs <= 60_000 ? ApiException.passing("budget_exceeded", why) : new ApiException(429, "budget_exceeded", why);
         }
         Limit soft = tightest(limits, false);
         if (soft != null && soft.left().tokens() - prompt < call.choices()) {

@@ -8,11 +8,28 @@ public final class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final boolean passes;
 
     public ApiException(int status, String code, String message) {
+        this(status, code, message, false);
+    }
+
+    /** @param passes the refusal passes by itself soon (a limit's window, calls in flight giving back what they hold) */
+    private ApiException(int status, String code, String message, boolean passes) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.passes = passes;
+    }
+
+    /** A 429 that passes by itself soon: clients that stop on a spent quota should retry this one (its {@code Retry-After}). */
+    public static ApiException passing(String code, String message) {
+        return new ApiException(429, code, message, true);
+    }
+
+    /** True for a refusal that passes by itself soon ({@link #passing}); rate limits always do. */
+    public boolean passes() {
+        return passes || "rate_limit_exceeded".equals(code);
     }
 
     public int status() {

@@ -16,15 +16,19 @@ public final class ErrorRenderer {
     private ErrorRenderer() {}
 
     public static void render(Context ctx, ApiException e) {
-        render(ctx, e.status(), e.code(), e.getMessage());
+        render(ctx, e.status(), e.code(), e.getMessage(), e.passes());
     }
 
     public static void render(Context ctx, int status, String code, String message) {
+        render(ctx, status, code, message, false);
+    }
+
+    private static void render(Context ctx, int status, String code, String message, boolean passes) {
         Answered.mark(ctx);
         RequestTimeline.stamp(ctx);
         ctx.status(status);
         ctx.contentType("application/json");
-        ctx.result(body(isAnthropicRoute(ctx.path()), status, code, message));
+        ctx.result(body(isAnthropicRoute(ctx.path()), status, code, message, passes));
     }
 
     /** The same on any server: the answer of a call carried through an {@link Exchange}. */
@@ -32,7 +36,7 @@ public final class ErrorRenderer {
         call.answered();
         call.status(e.status());
         call.contentType("application/json");
-        byte[] bytes = body(isAnthropicRoute(call.path()), e.status(), e.code(), e.getMessage())
+        byte[] bytes = body(isAnthropicRoute(call.path()), e.status(), e.code(), e.getMessage(), e.passes())
                 .getBytes(StandardCharsets.UTF_8);
         call.contentLength(bytes.length);
         try (OutputStream out = call.output()) {
@@ -43,6 +47,15 @@ public final class ErrorRenderer {
     }
 
     static String body(boolean anthropic, int status, String code, String message) {
+        return body(anthropic, status, code, message, false);
+    }
+
+    /**
+     * @param passes the refusal passes by itself soon: OpenAI's {@code insufficient_quota} type tells clients the
+     *     account is out of money, and Codex stops at once on it ("Quota exceeded"), so a refusal that passes gets
+     *     OpenAI's rate-limit type ({@code requests}), which clients retry after its {@code Retry-After}
+     */
+    static String body(boolean anthropic, int status, String code, String message, boolean passes) {
         ObjectNode root = Json.mapper().createObjectNode();
         if (anthropic) {
             root.put("type", "error");
@@ -53,7 +66,7 @@ public final class ErrorRenderer {
         } else {
             ObjectNode err = root.putObject("error");
             err.put("message", message);
-            err.put("type", openAiType(status));
+            err.put("type", status == 429 && passes ? "requests" : openAiType(status));
             err.put("code", code);
             err.putNull("param");
         }

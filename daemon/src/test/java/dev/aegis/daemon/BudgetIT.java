@@ -175,6 +175,8 @@ class BudgetIT {
         HttpResponse<String> spent = Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-x"));
         assertThat(spent.statusCode()).isEqualTo(429);
         assertThat(Http.json(spent.body()).at("/error/code").asText()).isEqualTo("budget_exceeded");
+        // A spent run does not pass by itself: OpenAI's out-of-money type, on which clients stop rather than retry.
+        assertThat(Http.json(spent.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
         assertThat(spent.headers().firstValue("Retry-After")).isPresent();
         assertThat(Http.send(gateway.post("/v1/chat/completions", body).header("x-run-id", "run-y")).statusCode())
                 .isEqualTo(200);

@@ -57,6 +57,9 @@ class RateLimitIT {
             HttpResponse<String> fourth = Http.send(g.post("/v1/chat/completions", body));
             assertThat(fourth.statusCode()).isEqualTo(429);
             assertThat(Http.json(fourth.body()).at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+            // OpenAI's rate-limit type, which clients retry: insufficient_quota (out of money) made Codex stop at once
+            // with "Quota exceeded" (an outside review with the real Codex CLI).
+            assertThat(Http.json(fourth.body()).at("/error/type").asText()).isEqualTo("requests");
             assertThat(fourth.headers().firstValue("X-RateLimit-Limit")).hasValue("3");
         }
     }

@@ -60,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--tokens", paramLabel = "N", description = "Tokens (input + output) for this run; a hard stop.")
     Long tokens;
 
-    @Option(names = "--key", paramLabel = "KEY", description = "Use this Aegis key instead of minting one for the run.")
+    @Option(names = "--key", paramLabel = "KEY", description = {"Use this Aegis key instead of minting one for the run: its own credits",
+        "and limits apply (not with --budget or --tokens)."})
     String key;
 
     @Option(names = "--no-isolate", description = {"Run the agent without bubblewrap: it can then read the Aegis home",
@@ -79,6 +80,10 @@ public final class RunCommand implements Callable<Integer> {
         if (tokens != null && tokens <= 0) {
             throw CliException.usage("--tokens must be positive");
         }
+        if (key != null && (budget != null || tokens != null)) {
+            throw CliException.usage("--budget and --tokens are the limits of the key aegis run mints for the run; with"
+                    + " --key the calls spend that key's own credits and limits: give --key or the limits, not both");
+        }
         PrintWriter out = context.out();
         ensureDaemon(out);
         String url = ClientSetup.baseUrl(context);
@@ -86,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox(config);
         String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
         String secret = key != null ? key : mintKey(runId);
-        List<String> agent = clientCommand(url);
+        List<String> agent = clientCommand(url, runId);
         List<String> cmd = sandbox.map(b -> b.wrap(agent)).orElse(agent);
         ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
         Map<String, String> env = pb.environment();
@@ -101,8 +106,9 @@ public final class RunCommand implements Callable<Integer> {
         env.put("ANTHROPIC_AUTH_TOKEN", secret);
         env.put(ClientSetup.KEY_VARIABLE, secret);
         env.put("AEGIS_RUN_ID", runId);
-        // Claude Code sends these on every call; other clients are tagged through the run's own key.
-        env.put("ANTHROPIC_CUSTOM_HEADERS", "x-run-id: " + runId);
+        // Claude Code sends these on every call (the user's own kept); Codex gets the header through its provider's
+        // http_headers; other clients are tagged through the run's own key.
+        env.put("ANTHROPIC_CUSTOM_HEADERS", customHeaders(context.env().get("ANTHROPIC_CUSTOM_HEADERS"), runId));
         out.println("aegis: run " + runId + " -> " + String.join(" ", command));
         out.flush();
         int exit;
@@ -164,15 +170,36 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Codex gets its provider through {@code -c} overrides: the user's config.toml is never edited. */
-    private List<String> clientCommand(String url) {
+    /**
+     * Claude Code's extra headers ({@code Name: value} lines): the user's own, with this run's {@code x-run-id} in
+     * place of any they set.
+     */
+    static String customHeaders(String users, String runId) {
+        List<String> lines = new ArrayList<>();
+        if (users != null) {
+            for (String line : users.split("\\R")) {
+                if (!line.isBlank() && !line.strip().toLowerCase(java.util.Locale.ROOT).startsWith("x-run-id:")) {
+                    lines.add(line);
+                }
+            }
+        }
+        lines.add("x-run-id: " + runId);
+        return String.join("\n", lines);
+    }
+
+    /**
+     * Codex gets its provider through {@code -c} overrides (the user's config.toml is never edited), the run's id
+     * among its {@code http_headers}, so its calls are the run's with a key given by {@code --key} too.
+     */
+    private List<String> clientCommand(String url, String runId) {
         List<String> cmd = new ArrayList<>(command);
         if (Path.of(cmd.getFirst()).getFileName().toString().equals("codex")) {
             List<String> overrides = List.of("-c", "model_provider=\"aegis-run\"",
                     "-c", "model_providers.aegis-run.name=\"Aegis\"",
                     "-c", "model_providers.aegis-run.base_url=\"" + url + "/v1\"",
                     "-c", "model_providers.aegis-run.wire_api=\"responses\"",
-                    "-c", "model_providers.aegis-run.env_key=\"" + ClientSetup.KEY_VARIABLE + "\"");
+                    "-c", "model_providers.aegis-run.env_key=\"" + ClientSetup.KEY_VARIABLE + "\"",
+                    "-c", "model_providers.aegis-run.http_headers={ x-run-id = \"" + runId + "\" }");
             cmd.addAll(1, overrides);
         }
         return cmd;

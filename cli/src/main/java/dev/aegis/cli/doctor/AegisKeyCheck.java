@@ -6,7 +6,9 @@ import dev.aegis.cli.Stores;
 import dev.aegis.cli.output.TerminalText;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.KeyRecord;
+import dev.aegis.store.CreditBalance;
 import dev.aegis.store.Database;
+import dev.aegis.store.SqlCreditLedger;
 import dev.aegis.store.SqlKeyStore;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -26,8 +28,10 @@ final class AegisKeyCheck {
             return Finding.fail(check, "$" + variable + " does not hold an Aegis key (aegis_...); Aegis would refuse it", fix);
         }
         Optional<KeyRecord> stored;
+        Optional<CreditBalance> credits;
         try (Database db = Stores.open(context)) {
             stored = new SqlKeyStore(db, InstantSource.system()).find(presented.get().id());
+            credits = stored.isEmpty() ? Optional.empty() : new SqlCreditLedger(db, InstantSource.system()).balance(stored.get().id());
         } catch (CliException e) {
             return Finding.warn(check, "could not look the key up: " + e.getMessage(), null);
         }
@@ -40,6 +44,11 @@ final class AegisKeyCheck {
             return Finding.fail(check, "$" + variable + " holds key " + key.id() + " (" + TerminalText.escape(key.name())
                     + "), which is "
                     + (key.revoked() ? "revoked" : "expired"), fix);
+        }
+        if (credits.isPresent() && credits.get().balanceUsd().signum() <= 0) {
+            return Finding.fail(check, "$" + variable + " holds key " + key.id() + " (" + TerminalText.escape(key.name())
+                    + "), whose credits are used up: every call is refused with 402 (aegis credits show " + key.id() + ")",
+                    "aegis credits add " + key.id() + " USD");
         }
         return Finding.pass(check, "$" + variable + " holds Aegis key " + key.id() + " ("
                 + TerminalText.escape(key.name()) + ")");

@@ -29,8 +29,14 @@ public final class Doctor {
     public DoctorReport run(AgentClient client) {
         DoctorReport report = new DoctorReport();
         report.add(SetupChecks.daemon(context));
-        ConfigCheck config = ConfigCheck.of(context, ConfigCheck.daemonConfigFile(context),
-                ConfigCheck.daemonConfigRequired(context));
+        DaemonStatus status = new DaemonLocator(context.home()).locate();
+        Optional<Map.Entry<Long, Map<String, String>>> daemon = status.state().filter(s -> status.running())
+                .flatMap(s -> DaemonEnvironment.of(s.pid()).map(env -> Map.entry(s.pid(), env)));
+        // The config as the running daemon reads it, in its environment: this shell is the client's, where the README
+        // has OPENAI_API_KEY hold the Aegis key (a provider key the daemon would refuse).
+        CliContext asDaemon = daemon.map(d -> context.withEnv(d.getValue())).orElse(context);
+        ConfigCheck config = ConfigCheck.of(asDaemon, ConfigCheck.daemonConfigFile(asDaemon),
+                ConfigCheck.daemonConfigRequired(asDaemon));
         report.add(SetupChecks.config(config));
         if (client != null) {
             try {
@@ -64,9 +70,6 @@ public final class Doctor {
         if (reached.isEmpty()) {
             config.config().defaultProvider().map(name -> config.config().providers().get(name)).ifPresent(reached::add);
         }
-        DaemonStatus status = new DaemonLocator(context.home()).locate();
-        Optional<Map.Entry<Long, Map<String, String>>> daemon = status.state().filter(s -> status.running())
-                .flatMap(s -> DaemonEnvironment.of(s.pid()).map(env -> Map.entry(s.pid(), env)));
         reached.forEach(p -> report.add(SetupChecks.providerKey(p, daemon)));
         return report;
     }
