@@ -145,4 +145,16 @@ class RunCliIT {
                 + runId + "\" }").endsWith("exec", "hi");
         assertThat(Files.readString(temp.resolve("status"))).isEqualTo("x-team: blue\nx-run-id: " + runId);
     }
+
+    /** Calls to a model without a price cost $0 and are held to no --budget: the run's summary says so (outside review). */
+    @Test
+    void theSummaryWarnsOfCallsToModelsWithoutAPrice() throws Exception {
+        Files.writeString(agent, AGENT.replace("gpt-4o-mini", "gpt-6.2-sol"));
+        CliRun run = CliRun.run(env, CliRun.args(home, "run", "--budget", "1", "--", agent.toString()));
+
+        assertThat(run.exitCode()).as(run.all()).isEqualTo(3);
+        assertThat(statuses()).containsExactly("200", "200", "200");
+        assertThat(run.out()).contains("warning: 3 calls went to models without a price (gpt-6.2-sol)")
+                .contains("not held to --budget");
+    }
 }

@@ -147,6 +147,26 @@ public final class UsageQueries {
                 .values().stream().mapToLong(Long::longValue).sum());
     }
 
+    /**
+     * The models a run called that have no price, answered with tokens (they cost 0 and are held to no credit or
+     * USD budget under {@code pricing.unknown: allow}), each with its number of calls, the most called first.
+     */
+    public Map<String, Long> unpricedModelsOfRun(String runId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT model, COUNT(*) FROM usage WHERE run_id = ? AND unpriced = 1"
+                    + " AND input_tokens + output_tokens > 0 AND model IS NOT NULL GROUP BY model ORDER BY COUNT(*) DESC, model")) {
+                ps.setString(1, runId);
+                Map<String, Long> models = new java.util.LinkedHashMap<>();
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        models.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+                return models;
+            }
+        });
+    }
+
     private static PreparedStatement prepare(Connection c, ReportSources.Source source) throws SQLException {
         PreparedStatement ps = c.prepareStatement(source.sql());
         for (int i = 0; i < source.args().size(); i++) {

@@ -213,6 +213,14 @@ public final class RunCommand implements Callable<Integer> {
             UsageFilter ofRun = new UsageFilter(null, null, null, null, runId, null);
             UsageTotals t = queries.report(ofRun, UsageGroup.RUN).total();
             out.println("aegis: run " + runId + ": " + totals(t) + "   (details: aegis usage --run " + runId + ")");
+            Map<String, Long> unpriced = queries.unpricedModelsOfRun(runId);
+            if (!unpriced.isEmpty()) {
+                // The run's cost and budget leave these out: say so rather than let $0 pass for the truth.
+                out.println("aegis: warning: " + unpriced.values().stream().mapToLong(Long::longValue).sum()
+                        + " calls went to models without a price (" + TerminalText.escape(String.join(", ", unpriced.keySet()))
+                        + "): counted at $0 and not held to --budget; set pricing.unknown: refuse to refuse them, or give"
+                        + " them a price (docs/USAGE.md)");
+            }
             // The sessions the agent opened in this run (Claude Code's and Codex's own session ids), each on a line.
             List<UsageTotals> sessions = queries.report(ofRun, UsageGroup.SESSION).groups().stream()
                     .filter(s -> !s.group().equals(UsageGroup.NO_GROUP)).toList();
