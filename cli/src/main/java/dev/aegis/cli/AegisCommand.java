@@ -33,7 +33,8 @@ import picocli.CommandLine.ScopeType;
         versionProvider = AegisCommand.Version.class,
         description = {
             "Aegis: a local AI gateway for coding agents.",
-            "Point Codex, Claude Code or any OpenAI/Anthropic client at http://127.0.0.1:8787."
+            "Point Codex, Claude Code or any OpenAI/Anthropic client at it:",
+            "http://127.0.0.1:8787 by default."
         },
         footer = {"", "Quick start:  export OPENAI_API_KEY=sk-...  &&  aegis start"})
 public final class AegisCommand implements Runnable {

@@ -143,5 +143,9 @@ class ClientSetupIT {
                 .contains("set -gx ANTHROPIC_BASE_URL http://127.0.0.1:9913;")
                 .contains("set -gx ANTHROPIC_AUTH_TOKEN $AEGIS_API_KEY;");
         assertThat(aegis(env, "env", "cursor").exitCode()).isEqualTo(ExitCode.USAGE);
+        // A shell without the key is told (on stderr, which eval does not run); one with it, or --key, is not.
+        assertThat(aegis(env, "env", "claude").err()).contains("$AEGIS_API_KEY is not set in this shell");
+        assertThat(aegis(Map.of("AEGIS_PORT", "9913", "AEGIS_API_KEY", "aegis_y"), "env", "claude").err()).isEmpty();
+        assertThat(aegis(env, "env", "claude", "--key", "aegis_x").err()).isEmpty();
     }
 }

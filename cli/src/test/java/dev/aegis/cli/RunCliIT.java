@@ -92,7 +92,7 @@ class RunCliIT {
 
         assertThat(run.exitCode()).as(run.all()).isZero();
         assertThat(statuses()).containsExactly("200", "200", "200");
-        assertThat(run.out()).contains("session sess-main: 2 calls").contains("session sess-other: 1 calls")
+        assertThat(run.out()).contains("session sess-main: 2 calls").contains("session sess-other: 1 call,")
                 .contains("(details: aegis usage --by session --run");
     }
 

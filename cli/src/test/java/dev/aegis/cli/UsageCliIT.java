@@ -127,9 +127,9 @@ class UsageCliIT {
         CliRun csv = aegis("usage", "--format", "csv");
         assertThat(csv.out().lines().toList()).containsExactly(
                 "group,requests,input,cached_input,cache_write,output,reasoning,cost_usd,cache_hit_rate",
-                "claude-sonnet-4-5,1,500,400,0,15,0,0.000795,0.8",
+                "claude-sonnet-4-5,1,500,400,0,15,0,0.000795,0.8000",
                 "gpt-4o-mini,2,300,20,0,30,0,0.0000045,0.0667",
-                "total,3,800,420,0,45,0,0.0007995,0.525");
+                "total,3,800,420,0,45,0,0.0007995,0.5250");
 
         CliRun table = aegis("usage", "--chart");
         assertThat(table.out()).contains("MODEL", "REQUESTS", "COST_USD", "gpt-4o-mini", "total", "0.000800", "█");

@@ -29,7 +29,7 @@ final class ProvidersSection {
             return out;
         }
         for (Map.Entry<String, ConfigNode> e : n.entries()) {
-            ProviderConfig p = provider(e.getKey(), e.getValue(), out.get(e.getKey()));
+            ProviderConfig p = provider(e.getKey(), e.getValue(), out.get(e.getKey()), urlFromEnvironment(e.getKey()));
             if (p != null) {
                 out.put(e.getKey(), p);
             }
@@ -43,7 +43,22 @@ final class ProvidersSection {
                 env.get(keyEnv), null, Classification.RESTRICTED, null, null);
     }
 
-    private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base) {
+    /**
+     * True when a built-in provider's URL is set in the environment ({@code AEGIS_OPENAI_BASE_URL},
+     * {@code AEGIS_ANTHROPIC_BASE_URL}), which wins over the file's {@code base_url} as the environment
+     * wins over the file everywhere: a file written by {@code aegis config init} names the public URLs,
+     * and must not send calls meant for a local server there.
+     */
+    private boolean urlFromEnvironment(String name) {
+        Setting setting = switch (name) {
+            case "openai" -> Setting.AEGIS_OPENAI_BASE_URL;
+            case "anthropic" -> Setting.AEGIS_ANTHROPIC_BASE_URL;
+            default -> null;
+        };
+        return setting != null && setting.from(env) != null;
+    }
+
+    private ProviderConfig provider(String name, ConfigNode n, ProviderConfig base, boolean urlFromEnvironment) {
         if (!n.expectObject()) {
             return null;
         }
@@ -62,7 +77,8 @@ final class ProvidersSection {
         URI url = base == null ? null : base.baseUrl();
         String urlText = n.child("base_url").text(null);
         if (urlText != null) {
-            url = httpUrl(urlText, n.child("base_url"), "");
+            URI fromFile = httpUrl(urlText, n.child("base_url"), "");
+            url = urlFromEnvironment ? url : fromFile;
         } else if (url == null) {
             n.child("base_url").error("is required");
         }

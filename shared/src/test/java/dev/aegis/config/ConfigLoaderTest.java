@@ -214,6 +214,25 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("AEGIS_PORT");
     }
 
+    /**
+     * The environment wins over the file, for a built-in provider's URL too: the file `aegis config init` writes names
+     * the public URLs, and sent calls meant for a local server (AEGIS_OPENAI_BASE_URL) to api.openai.com (outside review).
+     */
+    @Test
+    void aBuiltInProvidersUrlFromTheEnvironmentWinsOverTheFile() throws Exception {
+        Path config = file("providers:\n  openai: { type: openai, base_url: https://api.openai.com/v1 }\n"
+                + "  anthropic: { type: anthropic, base_url: https://api.anthropic.com }\n"
+                + "  local: { type: openai-compatible, base_url: http://127.0.0.1:9/v1 }\n");
+        AegisConfig fromEnv = new ConfigLoader(Map.of("AEGIS_OPENAI_BASE_URL", "http://127.0.0.1:11434/v1"), HOME)
+                .load(config, true, ConfigOverrides.NONE);
+        assertThat(fromEnv.providers().get("openai").baseUrl()).hasToString("http://127.0.0.1:11434/v1");
+        assertThat(fromEnv.providers().get("anthropic").baseUrl()).hasToString("https://api.anthropic.com");
+        assertThat(fromEnv.providers().get("local").baseUrl()).hasToString("http://127.0.0.1:9/v1");
+        AegisConfig fromFile = new ConfigLoader(Map.of(), HOME).load(file("providers:\n  openai: { type: openai, "
+                + "base_url: http://127.0.0.1:8000/v1 }\n"), true, ConfigOverrides.NONE);
+        assertThat(fromFile.providers().get("openai").baseUrl()).hasToString("http://127.0.0.1:8000/v1");
+    }
+
     @Test
     void providerPointingAtTheDaemonIsRefused() {
         assertThatThrownBy(() -> new ConfigLoader(Map.of("AEGIS_OPENAI_BASE_URL", "http://localhost:8787/v1"), HOME)

@@ -73,7 +73,8 @@ public final class BenchGateway implements AutoCloseable {
             throw new CliException("cannot create a temporary folder for the benchmark: " + e.getMessage());
         }
         AegisHome home = new AegisHome(root.resolve("home"));
-        Thread interrupted = new Thread(() -> abandon(home, root), "aegis-bench-cleanup");
+        java.util.concurrent.atomic.AtomicReference<ProcessHandle> launched = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread interrupted = new Thread(() -> abandon(home, root, launched.get()), "aegis-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             home.ensureCreated();
@@ -82,7 +83,7 @@ public final class BenchGateway implements AutoCloseable {
             Map<String, String> env = environment(userEnv, home);
             String key = mintKey(env, home, config);
             DaemonState state = new DaemonLauncher(home, env)
-                    .startDetached(new LaunchSpec("127.0.0.1", 0, config.toString()), START_WAIT);
+                    .startDetached(new LaunchSpec("127.0.0.1", 0, config.toString()), START_WAIT, launched::set);
             return new BenchGateway(root, state, key, interrupted);
         } catch (IOException e) {
             delete(root);
@@ -95,11 +96,15 @@ public final class BenchGateway implements AutoCloseable {
 
     /**
      * The CLI is exiting with the benchmark unfinished (Ctrl-C, SIGTERM): its daemon, started or starting (found by
-     * its state, or by the pid in its lock file), is killed, and the folder with its keys deleted.
+     * its state, the pid in its lock file, or as the launcher spawned it), is killed, and the folder with its keys
+     * deleted.
+     *
+     * @param launched the daemon's process as the launcher spawned it, or null when it did not get that far
      */
-    private static void abandon(AegisHome home, Path root) {
+    private static void abandon(AegisHome home, Path root, ProcessHandle launched) {
         Optional<ProcessHandle> daemon = new dev.aegis.control.DaemonStateFile(home.daemonState()).read()
-                .flatMap(s -> ProcessHandle.of(s.pid())).or(() -> new dev.aegis.cli.daemon.DaemonLocator(home).lockHolder());
+                .flatMap(s -> ProcessHandle.of(s.pid())).or(() -> new dev.aegis.cli.daemon.DaemonLocator(home).lockHolder())
+                .or(() -> Optional.ofNullable(launched).filter(ProcessHandle::isAlive));
         daemon.ifPresent(p -> {
             p.destroyForcibly();
             ProcessLiveness.awaitExit(p, Duration.ofSeconds(5));

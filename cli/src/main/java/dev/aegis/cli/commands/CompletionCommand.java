@@ -14,8 +14,10 @@ import picocli.CommandLine.Spec;
         name = "completion",
         mixinStandardHelpOptions = true,
         description = {"Print the shell completion script for aegis (commands, options, enum values).",
-            "bash:  aegis completion bash > ~/.local/share/bash-completion/completions/aegis   (install.sh does this)",
-            "zsh:   add  source <(aegis completion zsh)  to ~/.zshrc"})
+            "bash (install.sh does this):",
+            "  aegis completion bash > ~/.local/share/bash-completion/completions/aegis",
+            "zsh: add this line to ~/.zshrc:",
+            "  source <(aegis completion zsh)"})
 public final class CompletionCommand implements Callable<Integer> {
 
     /** The shells the script is for: picocli writes one script that bash runs and zsh runs through bashcompinit. */

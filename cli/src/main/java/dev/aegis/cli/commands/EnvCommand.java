@@ -63,6 +63,12 @@ public final class EnvCommand implements Callable<Integer> {
             out.println("export ANTHROPIC_AUTH_TOKEN=" + token);
         }
         out.println("# Claude Code now goes through Aegis. Mint a key if you have none: aegis keygen --name claude");
+        String inShell = context.env().get(ClientSetup.KEY_VARIABLE);
+        if (key == null && (inShell == null || inShell.isBlank())) {
+            // On stderr: what eval "$(aegis env claude)" runs is only stdout.
+            context.err().println("aegis: warning: $" + ClientSetup.KEY_VARIABLE + " is not set in this shell, so Claude"
+                    + " Code would send no key: set it to a key from `aegis keygen --name claude`, or pass --key");
+        }
         if (mcp) {
             java.nio.file.Path file = mcpFile != null ? mcpFile : java.nio.file.Path.of(".mcp.json");
             java.util.Map<String, String> entries = McpClientEntries.of(Stores.config(context), url);

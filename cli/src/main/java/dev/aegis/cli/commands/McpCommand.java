@@ -74,8 +74,8 @@ public final class McpCommand extends GroupCommand {
 
     /** {@code aegis mcp approve <server>}. */
     @Command(name = "approve", mixinStandardHelpOptions = true, description = {
-        "Approve the server's tools as they are now: their definitions are pinned, and the server is refused",
-        "whenever they change until approved again. Review them first (its tools/list)."})
+        "Approve the server's tools as they are now (review them first: its tools/list).",
+        "Their definitions are pinned, and the server is refused whenever they change until approved again."})
     public static final class Approve implements Callable<Integer> {
         private final CliContext context;
 

@@ -140,8 +140,9 @@ public final class ReceiptsCommand extends GroupCommand {
 
     /** {@code aegis receipts verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
-        "Check every receipt's signature, the hash chain across all files and the seq order, and that each trail",
-        "still reaches the head the store keeps for its daemon instance and every receipt its usage rows name.",
+        "Check every receipt's signature, the hash chain across all files and the seq order.",
+        "Each trail must still reach the head the store keeps for its daemon instance and every receipt its usage",
+        "rows name.",
         "Give one or several daemons' receipt folders (or files) to check each daemon's chain; by default this home's.",
         "Exit 0 when every trail is intact; 1 naming, per instance, the first bad receipt (file:line) and why."})
     public static final class Verify implements Callable<Integer> {
@@ -332,8 +333,8 @@ public final class ReceiptsCommand extends GroupCommand {
 
     /** {@code aegis receipts pubkey}. */
     @Command(name = "pubkey", mixinStandardHelpOptions = true, description = {
-        "Print the receipts' public key (PEM), derived from the private key, and its fingerprint,",
-        "so someone else can verify them with --pubkey or --expect-key."})
+        "Print the receipts' public key (PEM) and its fingerprint, for others to verify the trail.",
+        "Derived from the private key; give it to them for --pubkey or --expect-key."})
     public static final class PublicKeyExport implements Callable<Integer> {
         private final CliContext context;
 
@@ -361,8 +362,9 @@ public final class ReceiptsCommand extends GroupCommand {
 
     /** {@code aegis receipts checkpoint}. */
     @Command(name = "checkpoint", mixinStandardHelpOptions = true, description = {
-        "Verify the trail, then print a signed checkpoint of its head (seq, hash, key fingerprint, time):",
-        "one line to keep where this machine's user cannot change it (a ticket, a commit, an email).",
+        "Verify the trail, then print a signed checkpoint of its head to keep elsewhere.",
+        "One line (seq, hash, key fingerprint, time) to keep where this machine's user cannot change it",
+        "(a ticket, a commit, an email).",
         "`aegis receipts verify --checkpoint FILE` later proves the trail still holds it."})
     public static final class CheckpointCommand implements Callable<Integer> {
         private final CliContext context;
@@ -402,8 +404,9 @@ public final class ReceiptsCommand extends GroupCommand {
 
     /** {@code aegis receipts rotate}. */
     @Command(name = "rotate", mixinStandardHelpOptions = true, description = {
-        "Make a new receipt signing key and record the change in the trail: a rotation receipt signed by the",
-        "old key (by the new one when the old key is lost, which verify reports). The daemon must be stopped."})
+        "Make a new receipt signing key and record the change in the trail. The daemon must be stopped.",
+        "The rotation receipt is signed by the old key (by the new one when the old key is lost, which verify",
+        "reports)."})
     public static final class Rotate implements Callable<Integer> {
         private final CliContext context;
 

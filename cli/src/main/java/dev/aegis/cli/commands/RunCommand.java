@@ -48,8 +48,9 @@ import picocli.CommandLine.Parameters;
         name = "run",
         mixinStandardHelpOptions = true,
         description = {"Run a coding agent through Aegis and print the run's cost at the end.",
-            "A key for this run (with --budget / --tokens enforced), one run id for all its calls, and the client",
-            "pointed here for this process only. Exit code: the agent's."})
+            "A key for this run (with --budget / --tokens enforced), one run id for all",
+            "its calls, the client pointed here for this process only.",
+            "Exit code: the agent's."})
 public final class RunCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -64,8 +65,9 @@ public final class RunCommand implements Callable<Integer> {
         "and limits apply (not with --budget or --tokens)."})
     String key;
 
-    @Option(names = "--no-isolate", description = {"Run the agent without bubblewrap: it can then read the Aegis home",
-        "(keys, database) and the daemon's environment (provider keys). See docs/THREAT-MODEL.md."})
+    @Option(names = "--no-isolate", description = {"Run the agent without bubblewrap: it can then read",
+        "the Aegis home (keys, database) and the daemon's environment",
+        "(provider keys). See docs/THREAT-MODEL.md."})
     boolean noIsolate;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "codex, claude, or any command and its arguments.")
@@ -216,8 +218,8 @@ public final class RunCommand implements Callable<Integer> {
             Map<String, Long> unpriced = queries.unpricedModelsOfRun(runId);
             if (!unpriced.isEmpty()) {
                 // The run's cost and budget leave these out: say so rather than let $0 pass for the truth.
-                out.println("aegis: warning: " + unpriced.values().stream().mapToLong(Long::longValue).sum()
-                        + " calls went to models without a price (" + TerminalText.escape(String.join(", ", unpriced.keySet()))
+                out.println("aegis: warning: " + TerminalText.counted(unpriced.values().stream().mapToLong(Long::longValue).sum(),
+                        "call") + " went to models without a price (" + TerminalText.escape(String.join(", ", unpriced.keySet()))
                         + "): counted at $0 and not held to --budget; set pricing.unknown: refuse to refuse them, or give"
                         + " them a price (docs/USAGE.md)");
             }
@@ -239,7 +241,7 @@ public final class RunCommand implements Callable<Integer> {
     private static final int MAX_SESSIONS_SHOWN = 10;
 
     private static String totals(UsageTotals t) {
-        return t.requests() + " calls, " + t.input() + " input tokens (" + t.cachedInput() + " cached"
+        return TerminalText.counted(t.requests(), "call") + ", " + t.input() + " input tokens (" + t.cachedInput() + " cached"
                 + (t.cacheHitRate() == null ? "" : ", " + t.cacheHitRate().movePointRight(2).setScale(1, RoundingMode.HALF_UP)
                         .toPlainString() + "% cache hits")
                 + "), " + t.output() + " output tokens, $" + t.costUsd().setScale(6, RoundingMode.HALF_UP).toPlainString();

@@ -1,6 +1,7 @@
 package dev.aegis.cli.commands;
 
 import dev.aegis.cli.CliContext;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.DurationConverter;
 import dev.aegis.cli.ExitCode;
@@ -73,7 +74,7 @@ public final class StopCommand implements Callable<Integer> {
         boolean accepted = new DaemonClient().requestShutdown(state, timeout);
         if (accepted && waitForExit(locator, process, timeout.plus(GRACE))) {
             // Read before the stop: the calls then in flight finished during it, and are served too.
-            out.println("Aegis stopped" + health.map(h -> " (served " + (h.requestsServed() + h.inFlight()) + " requests"
+            out.println("Aegis stopped" + health.map(h -> " (served " + TerminalText.counted(h.requestsServed() + h.inFlight(), "request")
                     + (h.inFlight() > 0 ? ", " + h.inFlight() + " of them in flight when asked to stop" : "") + ").").orElse("."));
             return ExitCode.OK;
         }

@@ -35,8 +35,9 @@ public final class StoreCommand extends GroupCommand {
             name = "migrate",
             mixinStandardHelpOptions = true,
             description = {
-                "Copy every key, credit balance, usage row, prompt-log entry and the receipt head of a SQLite store into",
-                "a PostgreSQL store. Rows already there are skipped, so running it again copies nothing twice."
+                "Copy a SQLite store into a PostgreSQL store (team mode).",
+                "Every key, credit balance, usage row, prompt-log entry and the receipt head. Rows already there are",
+                "skipped, so running it again copies nothing twice."
             })
     public static final class Migrate implements Callable<Integer> {
         private final CliContext context;

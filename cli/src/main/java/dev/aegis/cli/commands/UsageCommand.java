@@ -188,7 +188,7 @@ public final class UsageCommand implements Callable<Integer> {
         return String.join(",", List.of(String.valueOf(g.requests()), String.valueOf(g.input()),
                 String.valueOf(g.cachedInput()), String.valueOf(g.cacheWrite()), String.valueOf(g.output()),
                 String.valueOf(g.reasoning()), g.costUsd().stripTrailingZeros().toPlainString(),
-                g.cacheHitRate() == null ? "" : g.cacheHitRate().stripTrailingZeros().toPlainString()));
+                g.cacheHitRate() == null ? "" : g.cacheHitRate().toPlainString()));
     }
 
     private int terminalWidth() {

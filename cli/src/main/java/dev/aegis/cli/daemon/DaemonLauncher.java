@@ -102,6 +102,14 @@ public final class DaemonLauncher {
      * why with the log's tail.
      */
     public DaemonState startDetached(LaunchSpec spec, Duration wait) {
+        return startDetached(spec, wait, daemon -> { });
+    }
+
+    /**
+     * @param launched told the daemon's process as soon as it is known, before it answers: who must stop a daemon
+     *     still starting (a benchmark interrupted) can find it, as neither its state nor its lock names it yet
+     */
+    public DaemonState startDetached(LaunchSpec spec, Duration wait, java.util.function.Consumer<ProcessHandle> launched) {
         try {
             home.ensureCreated();
         } catch (IOException e) {
@@ -131,6 +139,7 @@ public final class DaemonLauncher {
             daemon = spawn(jvm, arguments(spec, instance, false), out);
             spawned = true;
         }
+        daemon.ifPresent(launched);
         DaemonStateFile stateFile = new DaemonStateFile(home.daemonState());
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {

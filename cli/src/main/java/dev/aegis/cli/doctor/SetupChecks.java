@@ -1,6 +1,7 @@
 package dev.aegis.cli.doctor;
 
 import dev.aegis.cli.CliContext;
+import dev.aegis.cli.output.TerminalText;
 import dev.aegis.cli.ConfigCheck;
 import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.daemon.DaemonLocator;
@@ -39,7 +40,7 @@ final class SetupChecks {
                     + ", this aegis command is " + AegisVersion.get(), "aegis stop && aegis start");
         }
         return Finding.pass("daemon", "running at " + state.url() + " (pid " + state.pid() + ", version " + state.version()
-                + ", " + health.get().requestsServed() + " requests served)");
+                + ", " + TerminalText.counted(health.get().requestsServed(), "request") + " served)");
     }
 
     static Finding config(ConfigCheck check) {

@@ -118,4 +118,9 @@ public final class TerminalText {
         }
         return true;
     }
+
+    /** A count and its noun, the noun in the plural but for one: {@code "1 call"}, {@code "3 calls"}. */
+    public static String counted(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
 }
