@@ -71,6 +71,7 @@ public final class BodyInspector {
         boolean background = false;
         String serviceTier = null;
         boolean fastMode = false;
+        RequestBody.Span thinking = RequestBody.Span.NONE;
         int seen = 0;
         try (JsonParser p = FACTORY.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -110,6 +111,10 @@ public final class BodyInspector {
                     fastMode = speed != null && !speed.equals("standard");
                 } else if ("service_tier".equals(field)) {
                     serviceTier = text(field, value, p, visitor);
+                } else if ("thinking".equals(field) && value == JsonToken.START_OBJECT) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    skipValue(p, visitor);
+                    thinking = new RequestBody.Span(start, (int) p.currentLocation().getByteOffset());
                 } else if ("stream_options".equals(field)) {
                     // An object, or null (the same as none, but its member is there to replace): any other
                     // value the provider would refuse, and a second member would leave which one counts to it.
@@ -140,7 +145,7 @@ public final class BodyInspector {
         }
         return new RequestBody(
                 bytes, model, stream, includeUsage, modelSpan, streamOptions, bodyStart, outputLimits, storedContext,
-                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, fastMode, serviceTier);
+                (int) Math.min(Integer.MAX_VALUE, (long) choices * prompts), background, fastMode, serviceTier, thinking);
     }
 
     /** A field read as {@code true}, {@code false} or {@code null} (false); 400 for any other value. */
@@ -179,6 +184,7 @@ public final class BodyInspector {
             case "prompt" -> 512;
             case "service_tier" -> 1024;
             case "speed" -> 2048;
+            case "thinking" -> 4096;
             default -> 0;
         };
     }

@@ -32,6 +32,7 @@ import java.util.List;
  * @param fastMode {@code speed: "fast"} (Anthropic's fast mode: a premium on every token)
  * @param serviceTier the {@code service_tier} asked for ({@code priority}, {@code flex}, ...), or null:
  *     a dearer tier is billed at its own prices, so credit and budget estimates count them
+ * @param thinking the byte span of an Anthropic {@code thinking} object, or {@link Span#NONE}
  */
 public record RequestBody(
         byte[] bytes,
@@ -46,7 +47,14 @@ public record RequestBody(
         int choices,
         boolean background,
         boolean fastMode,
-        String serviceTier) {
+        String serviceTier,
+        Span thinking) {
+
+    /**
+     * Anthropic's least thinking budget: a call capped below it cannot think, and its thinking is turned off
+     * rather than the provider refusing it.
+     */
+    static final int LEAST_THINKING_BUDGET = 1024;
 
     /** A byte range {@code [start, end)} of the body. */
     public record Span(int start, int end) {
@@ -73,14 +81,22 @@ public record RequestBody(
      * @param outputCap no output-limit field may go upstream above this
      * @param outputLimitFields the endpoint's output-limit fields; the first is added with the cap when
      *     the client sent none of them
+     * @param capsThinking the body is Anthropic's Messages, whose {@code thinking.budget_tokens} must stay below
+     *     {@code max_tokens} (without the interleaved-thinking beta): a cap lowers it too
      */
-    public record Changes(String upstreamModel, boolean askForUsage, Integer outputCap, List<String> outputLimitFields) {
-        public static final Changes NONE = new Changes(null, false, null, null);
+    public record Changes(String upstreamModel, boolean askForUsage, Integer outputCap, List<String> outputLimitFields,
+            boolean capsThinking) {
+        public static final Changes NONE = new Changes(null, false, null, null, false);
+
+        public Changes(String upstreamModel, boolean askForUsage, Integer outputCap, List<String> outputLimitFields) {
+            this(upstreamModel, askForUsage, outputCap, outputLimitFields, false);
+        }
     }
 
     /** A body Aegis does not look into (pass-through routes). */
     public static RequestBody opaque(byte[] bytes) {
-        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false, false, null);
+        return new RequestBody(bytes, null, false, false, Span.NONE, Span.NONE, -1, List.of(), false, 1, false, false, null,
+                Span.NONE);
     }
 
     /** The highest output limit the client set in any of these fields, or null when it set none. */
@@ -127,7 +143,38 @@ public record RequestBody(
         if (cap != null && bodyStart >= 0 && !limited && !capFields.isEmpty()) {
             edits.insert(bodyStart + 1, "\"" + capFields.getFirst() + "\":" + cap + ",");
         }
+        if (cap != null && changes.capsThinking() && thinking.present()) {
+            capThinking(edits, cap);
+        }
         return edits.applyTo(bytes);
+    }
+
+    /**
+     * Keeps a thinking budget below a capped {@code max_tokens}, as Anthropic requires: a budget at or above the
+     * cap becomes the cap less one, and when that is under Anthropic's least budget, thinking is turned off. A
+     * budget already below the cap, or a thinking object without one ({@code adaptive}, {@code disabled}), stays.
+     */
+    private void capThinking(ByteEdits edits, int cap) {
+        int offset = thinking.start();
+        try (JsonParser p = Json.mapper().getFactory().createParser(bytes, offset, thinking.end() - offset)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean budget = "budget_tokens".equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (budget && value.isNumeric() && p.getDecimalValue().compareTo(java.math.BigDecimal.valueOf(cap)) >= 0) {
+                    if (cap - 1 < LEAST_THINKING_BUDGET) {
+                        edits.replace(thinking.start(), thinking.end(), "{\"type\":\"disabled\"}");
+                    } else {
+                        edits.replace(offset + (int) p.currentTokenLocation().getByteOffset(),
+                                offset + (int) p.currentLocation().getByteOffset(), String.valueOf(cap - 1));
+                    }
+                    return;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("thinking read once failed to parse again", e);
+        }
     }
 
     /**

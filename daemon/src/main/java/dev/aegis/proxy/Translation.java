@@ -118,7 +118,8 @@ sealed interface Translation {
         @Override
         public byte[] request(RequestBody body, RouteTarget target, Integer outputCap) {
             boolean askForUsage = upstream.streamsUsageOnRequest();
-            return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap, limitFields));
+            return body.forUpstream(new RequestBody.Changes(target.model(), askForUsage, outputCap, limitFields,
+                    upstream == Endpoint.MESSAGES));
         }
 
         @Override

@@ -136,6 +136,32 @@ class BodyInspectorTest {
         return new String(b.forUpstream(new RequestBody.Changes(null, false, cap, fields)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * A capped Messages call keeps its thinking budget below max_tokens, as Anthropic requires (an outside review:
+     * Claude Code's 31,999-token budget went upstream beside max_tokens 11,127).
+     */
+    @Test
+    void aCappedMessagesCallsThinkingBudgetStaysBelowItsMaxTokens() {
+        List<String> messages = List.of("max_tokens");
+        String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32000,\"thinking\": {\"type\":\"enabled\","
+                + "\"budget_tokens\":31999},\"messages\":[]}";
+        java.util.function.BiFunction<String, Integer, String> capped = (json, cap) -> new String(inspect(json).forUpstream(
+                new RequestBody.Changes(null, false, cap, messages, true)), StandardCharsets.UTF_8);
+        assertThat(capped.apply(body, 11127)).isEqualTo("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":11127,"
+                + "\"thinking\": {\"type\":\"enabled\",\"budget_tokens\":11126},\"messages\":[]}");
+        // Below Anthropic's least budget (1,024), the call cannot think: thinking is turned off.
+        assertThat(capped.apply(body, 1000)).contains("\"max_tokens\":1000,\"thinking\": {\"type\":\"disabled\"},");
+        // A budget already below the cap, a thinking object without one, or no cap: as sent.
+        String low = body.replace("31999", "2000");
+        assertThat(capped.apply(low, 11127)).contains("\"budget_tokens\":2000}");
+        String adaptive = "{\"max_tokens\":32000,\"thinking\":{\"type\":\"adaptive\"}}";
+        assertThat(capped.apply(adaptive, 500)).isEqualTo("{\"max_tokens\":500,\"thinking\":{\"type\":\"adaptive\"}}");
+        assertThat(capped.apply(body, null)).isEqualTo(body);
+        // Not a Messages body: left alone.
+        assertThat(upstream(inspect(body), 11127, messages)).contains("\"budget_tokens\":31999");
+        assertThatThrownBy(() -> inspect("{\"thinking\":{},\"thinking\":{}}")).isInstanceOf(ApiException.class);
+    }
+
     @Test
     void outputLimitsInAnyNumericFormGoUpstreamAsOneIntegerWithinTheCap() {
         for (String v : new String[] {"100000", "1e5", "100000.0", "1.0E+5", "100000e0", "10000000000000000000"}) {
