@@ -282,9 +282,33 @@ final class Components implements AutoCloseable {
                     home.keysDir().resolve(ReceiptInstance.FILE), instance);
         }
         heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
-        rowsFromReceiptsPastHead(audit.dir(), trailEnd, heads, instance, keys, database);
+        requireTrailEndsInOwnKey(audit.dir(), trailEnd, keys);
+        try {
+            rowsFromReceiptsPastHead(audit.dir(), trailEnd, heads, instance, keys, database);
+        } catch (ReceiptRows.NotOurs e) {
+            throw new StartupException(e.getMessage() + ": this daemon does not go on after receipts it did not write (its"
+                    + " store's head would vouch for them). Run `aegis receipts verify`; keep the trail as evidence, and"
+                    + " restore the home from a copy you trust, or point audit.dir at a new folder");
+        }
         return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance),
                 heads.newestUsageReceipt(instance), trailEnd);
+    }
+
+    /**
+     * The trail must end in this daemon's key: its last receipt signed by {@code keys/receipts.key}, or a rotation
+     * to it (`aegis receipts rotate`). A key replaced by another (a key file from elsewhere, a planted one) would
+     * otherwise sign on silently and break the trail it continues (found by an outside review).
+     */
+    private static void requireTrailEndsInOwnKey(Path dir, ReceiptHead trailEnd, ReceiptKeys.Pair keys)
+            throws IOException, StartupException {
+        String own = ReceiptKeys.fingerprint(keys.publicKey());
+        if (trailEnd.keyFingerprint() == null || trailEnd.keyFingerprint().equals(own)
+                || own.equals(ReceiptLog.trailEndRotatesTo(dir))) {
+            return;
+        }
+        throw new StartupException("the receipt trail in " + dir + " ends in receipts signed by key "
+                + trailEnd.keyFingerprint() + ", but keys/receipts.key is key " + own + " (a replaced key file): put back the"
+                + " key that signed the trail, or run `aegis receipts rotate` (with the daemon stopped) to record the change");
     }
 
     /**
@@ -292,7 +316,7 @@ final class Components implements AutoCloseable {
      * signing a batch and storing its rows: {@link ReceiptRows}), and moves the head with them.
      */
     private static void rowsFromReceiptsPastHead(Path dir, ReceiptHead trailEnd, ReceiptHeadStore heads, String instance,
-            ReceiptKeys.Pair keys, Database database) throws IOException {
+            ReceiptKeys.Pair keys, Database database) throws IOException, ReceiptRows.NotOurs {
         Optional<ReceiptHead> head = heads.head(instance);
         if (head.isEmpty()) {
             return; // a trail the store has never tracked: nothing says which of its receipts have rows

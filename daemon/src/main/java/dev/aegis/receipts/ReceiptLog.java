@@ -102,9 +102,9 @@ public final class ReceiptLog implements AutoCloseable {
             return new ReceiptLog(dir, keys, instance, clock, known, trail.hash());
         }
         if (known > trail.seq()) {
-            LOG.error("the receipt trail in {} ends at seq {} but the store {} seq {}: {} receipt(s) are missing; "
+            LOG.error("the receipt trail in {} ends at seq {} but {} seq {}: {} receipt(s) are missing; "
                     + "new receipts continue from seq {} so the gap stays visible to `aegis receipts verify`", dir,
-                    trail.seq(), headSeq == known ? "'s head is" : "'s usage rows name receipts up to", known,
+                    trail.seq(), headSeq == known ? "the store's head is" : "the store's usage rows name receipts up to", known,
                     known - trail.seq(), known + 1);
             // The head's hash chains on from the missing receipt; without it the chain is broken at the gap anyway.
             return new ReceiptLog(dir, keys, instance, clock, known, headSeq == known ? storedHead.get().hash() : trail.hash());
@@ -142,6 +142,24 @@ public final class ReceiptLog implements AutoCloseable {
         ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
         return new ReceiptHead(receipt.seq() != null ? receipt.seq() : UNREADABLE_SEQ, Receipts.hash(lastLine), receipt.key(),
                 receipt.instance());
+    }
+
+    /**
+     * The fingerprint of the key the trail's last receipt hands over to, when it is a key rotation; null for any
+     * other last receipt, or none. Read after {@link #trailEnd} (which sets a torn tail aside).
+     */
+    public static String trailEndRotatesTo(Path dir) throws IOException {
+        ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(ReceiptVerifier.files(dir));
+        if (last == null) {
+            return null;
+        }
+        byte[] line = last.line().getBytes(StandardCharsets.UTF_8);
+        ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
+        if (!"rotation".equals(receipt.type()) || receipt.newKey() == null) {
+            return null;
+        }
+        ReceiptKeys.ReceiptPublicKey announced = ReceiptKeys.fromBase64(receipt.newKey());
+        return announced == null ? null : ReceiptKeys.fingerprint(announced);
     }
 
     /** {@link #trailEnd}'s seq when the trail's last line has none Aegis can read (none, or not a long). */

@@ -14,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Usage rows written back from receipts (their fields: {@link ReceiptMembers}). A daemon killed after signing
@@ -27,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReceiptRows {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReceiptRows.class);
-
     /** The rows to store and the head they move the store to; empty when nothing is past the head. */
     public record Recovered(List<UsageRow> rows, long firstSeq, ReceiptHead head) {
         static final Recovered NONE = new Recovered(List.of(), 0, null);
@@ -38,15 +34,28 @@ public final class ReceiptRows {
         }
     }
 
+    /**
+     * The trail holds receipts past the store's head that this daemon did not write: signed by another key, of
+     * another instance, a rotation, or out of order. A daemon that went on after them would move the store's head
+     * past them, and so vouch for them (a forged tail, a self-signed rotation, found by an outside review).
+     */
+    public static final class NotOurs extends Exception {
+        NotOurs(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private ReceiptRows() {}
 
     /**
      * The rows of this instance's receipts after {@code recordedSeq} (the store's head, or the highest receipt its
-     * rows name) in the trail folder, when each is a call's receipt signed with {@code key}; none when one is not
-     * (logged: `aegis receipts verify` names it), or there is none.
+     * rows name) in the trail folder, each a call's receipt signed with {@code key}; none when there is none, or the
+     * next one is missing (a gap `aegis receipts verify` reports as it stays).
+     *
+     * @throws NotOurs when a receipt past the head is not one this daemon wrote
      */
     public static Recovered pastHead(Path dir, long recordedSeq, String instance, ReceiptKeys.ReceiptPublicKey key)
-            throws IOException {
+            throws IOException, NotOurs {
         List<TrailTail.Receipt> receipts = TrailTail.after(ReceiptVerifier.files(dir), recordedSeq, new ReceiptKeys.Verifier(key));
         if (receipts.isEmpty() || receipts.getFirst().seq() != recordedSeq + 1) {
             return Recovered.NONE; // none, or not the next ones: the gap is verify's to report
@@ -56,23 +65,23 @@ public final class ReceiptRows {
         long expected = recordedSeq + 1;
         for (TrailTail.Receipt r : receipts) {
             if (r.seq() != expected++) {
-                LOG.error("the receipts past the store's head in {} are not in order (seq {} where {} was due): no usage rows"
-                        + " are written from them (`aegis receipts verify` names the line)", dir, r.seq(), expected - 1);
-                return Recovered.NONE;
+                throw new NotOurs("the receipts past the store's head (seq " + recordedSeq + ") in " + dir + " are not in order"
+                        + " (seq " + r.seq() + " where " + (expected - 1) + " was due)");
             }
             if (!r.signed()) {
-                LOG.error("receipt seq {} in {} does not verify with this daemon's key: no usage rows are written from the"
-                        + " receipts past the store's head (`aegis receipts verify` names the receipt)", r.seq(), dir);
-                return Recovered.NONE;
+                throw new NotOurs("receipt seq " + r.seq() + " in " + dir + ", past the store's head (seq " + recordedSeq
+                        + "), does not verify with this daemon's key (keys/receipts.key)");
             }
             TreeMap<String, Object> fields;
             try {
                 fields = CanonicalJson.parse(r.line());
             } catch (JsonProcessingException e) {
-                return Recovered.NONE;
+                throw new NotOurs("receipt seq " + r.seq() + " in " + dir + ", past the store's head, is not a receipt Aegis writes");
             }
             if (!instance.equals(fields.get("instance")) || "rotation".equals(fields.get("type"))) {
-                return Recovered.NONE;
+                throw new NotOurs("receipt seq " + r.seq() + " in " + dir + ", past the store's head (seq " + recordedSeq
+                        + "), is " + ("rotation".equals(fields.get("type")) ? "a key rotation" : "of another instance")
+                        + ", not a call this daemon recorded");
             }
             rows.add(row(fields));
             hash = Receipts.hash(r.line());

@@ -370,9 +370,12 @@ class ReceiptTrailTest {
         assertThat(recovered.head()).isEqualTo(log.head());
 
         assertThat(ReceiptRows.pastHead(dir, 12, "0123456789abcdef", keys.publicKey()).isEmpty()).as("nothing past").isTrue();
-        assertThat(ReceiptRows.pastHead(dir, 6, "another-instance", keys.publicKey()).isEmpty()).isTrue();
-        assertThat(ReceiptRows.pastHead(dir, 6, "0123456789abcdef", ReceiptKeys.generate().publicKey()).isEmpty())
-                .as("receipts another key signed are not this daemon's to write rows from").isTrue();
+        // Receipts past the head that this daemon did not write stop its start (it would vouch for them by going on).
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReceiptRows.pastHead(dir, 6, "another-instance", keys.publicKey()))
+                .isInstanceOf(ReceiptRows.NotOurs.class).hasMessageContaining("of another instance");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReceiptRows.pastHead(dir, 6, "0123456789abcdef",
+                ReceiptKeys.generate().publicKey())).isInstanceOf(ReceiptRows.NotOurs.class)
+                .hasMessageContaining("does not verify with this daemon's key");
     }
 
     /**
@@ -395,5 +398,27 @@ class ReceiptTrailTest {
         VerifyResult reached = verifier.verify(dir, new ReceiptVerifier.Expectations(rotated, 0, null, java.util.Set.of()));
         assertThat(reached.intact()).as("%s", reached).isTrue();
         assertThat(reached.rotations()).singleElement().asString().contains("not signed by the old key");
+    }
+
+    /**
+     * A whole trail begun with a rotation signed by its own new key, checked with the real key and nothing else (`--dir
+     * --pubkey`): the rotation vouches for nothing, so it is not a trail of that key (an outside review re-signed a
+     * whole trail so and it verified Intact).
+     */
+    @Test
+    void aTrailBegunWithARotationSignedByItsOwnNewKeyIsNotVouchedFor() throws Exception {
+        log.close();
+        Path forged = temp.resolve("forged");
+        Files.createDirectories(forged);
+        ReceiptKeys.Pair theirs = ReceiptKeys.generate();
+        ReceiptHead rotated = KeyRotation.append(forged, new ReceiptHead(0, Receipts.GENESIS, null), null, null, theirs,
+                "0123456789abcdef", now.get());
+        ReceiptVerifier verifier = new ReceiptVerifier(List.of(keys.publicKey()), 2);
+
+        VerifyResult alone = verifier.verify(forged, new ReceiptVerifier.Expectations(null, 0, null, java.util.Set.of()));
+        assertThat(alone.intact()).as("%s", alone).isFalse();
+        assertThat(alone.reason()).startsWith("unvouched rotation");
+        VerifyResult vouched = verifier.verify(forged, new ReceiptVerifier.Expectations(rotated, 0, null, java.util.Set.of()));
+        assertThat(vouched.intact()).as("reached by the store's head, it counts: %s", vouched).isTrue();
     }
 }

@@ -159,11 +159,12 @@ public final class ReceiptVerifier {
                         step = KeyStep.problem("unexpected key: signed by " + step.key().fingerprint() + ", not by "
                                 + String.join(" or ", expect.expectKeys()));
                     }
-                    if (step.problem() == null && step.rotatesTo() != null && step.key() == step.rotatesTo() && current != null
+                    if (step.problem() == null && step.rotatesTo() != null && step.key() == step.rotatesTo()
                             && !vouched(expect, seq)) {
                         // A rotation signed by its own new key (the old one lost) vouches for nothing by itself: anyone
-                        // could append one and go on with receipts of a key of their own. It counts when the store's
-                        // head or a checkpoint reaches it (`aegis receipts rotate` moves the head to it).
+                        // could append one and go on with receipts of a key of their own, or begin a whole trail with one
+                        // (checked with --dir and the real key, it verified: an outside review). It counts when the
+                        // store's head or a checkpoint reaches it (`aegis receipts rotate` moves the head to it).
                         step = KeyStep.problem("unvouched rotation: signed by its own new key " + step.rotatesTo().fingerprint()
                                 + ", and neither the store's head nor a checkpoint reaches it");
                     }
