@@ -134,7 +134,7 @@ public final class McpRoute {
     private void handle(Context ctx) {
         Caller c = caller(ctx);
         String serverName = c.server().config().name();
-        byte[] body = BodyReader.read(JavalinExchange.of(ctx), c.config().server().maxBodyBytes());
+        byte[] body = BodyReader.read(JavalinExchange.of(ctx), c.config().server().maxBodyBytes(), c.key().id());
         JsonNode msg;
         try {
             msg = Json.mapper().readTree(body);

@@ -36,7 +36,15 @@ public final class BodyReader {
      * in-flight budget; decoded when it was sent compressed ({@link ContentCoding}).
      */
     public static byte[] read(Exchange call, long limit) {
+        return read(call, limit, null);
+    }
+
+    /** @param keyId the caller's key, whose calls together hold at most half the bodies' budget; null for none */
+    public static byte[] read(Exchange call, long limit, String keyId) {
         BodyBudget.Claim claim = call.claimBody();
+        if (claim != null && keyId != null) {
+            claim.ownedBy(keyId);
+        }
         byte[] sent = readAsSent(call, limit, claim);
         if (sent.length == 0 || call.header("Content-Encoding") == null) {
             return sent;

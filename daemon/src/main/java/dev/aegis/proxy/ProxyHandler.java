@@ -146,7 +146,7 @@ public final class ProxyHandler {
         record.caller(key, call.header("x-tenant-id"), call.header("x-run-id"));
         record.agentSession(call::header);
         admission.rateLimits().admit(key, cfg.governance(), call);
-        byte[] raw = BodyReader.read(call, cfg.server().maxBodyBytes());
+        byte[] raw = BodyReader.read(call, cfg.server().maxBodyBytes(), key.id());
         String path = !AI_COMPLETION.equals(apiPath) ? apiPath
                 : TopLevelFields.has(raw, "messages") ? Endpoint.CHAT_COMPLETIONS.apiPath()
                 : Endpoint.COMPLETIONS.apiPath();

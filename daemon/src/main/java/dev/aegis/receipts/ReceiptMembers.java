@@ -119,7 +119,8 @@ final class ReceiptMembers {
             member("complete", (g, r) -> g.writeBoolean(r.row().complete())),
             member("secrets", (g, r) -> CanonicalJson.writeValue(g, r.row().secrets().counts())),
             new Member<>("mcp", r -> r.row().toolCall() != null, (g, r) -> MCP.writeObject(g, r.row().toolCall())),
-            string("request_sha256", r -> Receipts.sha256Hex(r.in().requestBody() == null ? new byte[0] : r.in().requestBody())),
+            string("request_sha256", r -> r.in().requestSha256() != null ? r.in().requestSha256()
+                    : Receipts.sha256Hex(r.in().requestBody() == null ? new byte[0] : r.in().requestBody())),
             string("response_sha256", r -> r.in().responseSha256() != null ? r.in().responseSha256()
                     : Receipts.sha256Hex(r.in().responseBody() == null ? new byte[0] : r.in().responseBody())),
             member("seq", (g, r) -> g.writeNumber(r.seq())),

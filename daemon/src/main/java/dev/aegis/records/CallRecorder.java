@@ -24,6 +24,7 @@ public final class CallRecorder implements AutoCloseable {
     private final int maxBacklog;
     /** The writers of usage rows and receipts, in the order records pass through them (read on every call). */
     private final List<BackgroundWriter<?>> recordWriters;
+    private final KeylessRecords keyless;
 
     /**
      * The recorder with receipts on: a receipt writer signing with {@code log}, and the writer that
@@ -72,6 +73,7 @@ public final class CallRecorder implements AutoCloseable {
         this.promptLog = promptLog;
         this.previewChars = previewChars;
         this.maxBacklog = maxBacklog;
+        this.keyless = new KeylessRecords(System::nanoTime);
         this.recordWriters = java.util.stream.Stream.<BackgroundWriter<?>>of(usage, receipts, signedRows)
                 .filter(java.util.Objects::nonNull).toList();
     }
@@ -123,8 +125,11 @@ public final class CallRecorder implements AutoCloseable {
     }
 
     public void record(UsageRow row, Exchange exchange) {
+        if (row.keyId() == null && !keyless.record()) {
+            return; // a keyless flood: answered, not recorded past KeylessRecords.PER_SECOND
+        }
         if (receipts != null) {
-            receipts.submit(new ReceiptInput(row, exchange.request(), exchange.response(), exchange.responseSha256()));
+            receipts.submit(ReceiptInput.of(row, exchange.request(), exchange.response(), exchange.responseSha256()));
         } else {
             usage.submit(row);
         }

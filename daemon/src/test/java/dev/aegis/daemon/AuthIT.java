@@ -236,4 +236,35 @@ class AuthIT {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
+
+    /**
+     * A flood of calls naming no valid key is answered 401 each, but recorded at a bounded rate (an outside review's
+     * keyless flood wrote 20 MB a second of receipts and rows and rotated the real calls out of daemon.log); a keyed
+     * call amid it is recorded as ever.
+     */
+    @Test
+    void aKeylessFloodIsAnsweredButRecordedAtABoundedRate() throws Exception {
+        long before = count401();
+        int sent = 400;
+        long started = System.nanoTime();
+        for (int i = 0; i < sent; i++) {
+            assertThat(status(call("/v1/chat/completions", CHAT).header("Authorization", "Bearer aegis_nope_" + i))).isEqualTo(401);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        HttpResponse<String> keyed = Http.send(call("/v1/chat/completions", CHAT).header("x-api-key", gateway.clientKey));
+        assertThat(keyed.statusCode()).isEqualTo(200);
+        gateway.awaitUsage(keyed.headers().firstValue("X-Request-Id").orElseThrow());
+        long recorded = count401() - before;
+        assertThat(recorded).as("401s recorded of %d sent in %.2f s", sent, seconds)
+                .isPositive().isLessThanOrEqualTo(50 + (long) Math.ceil(50 * seconds) + 1).isLessThan(sent);
+    }
+
+    private static long count401() {
+        return gateway.db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT COUNT(*) FROM usage WHERE status = 401")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
 }
