@@ -85,6 +85,9 @@ class CliLifecycleIT {
         assertThat(call.statusCode()).isEqualTo(200);
         assertThat(call.body()).contains("Hello from the fake provider.");
         assertThat(fake.requests().getLast().header("authorization")).isEqualTo("Bearer sk-provider-cli-test");
+        // The README's flow: a call, then `aegis usage` at once, which has the daemon write its rows first (they are
+        // written in the background, 200 ms at a time: a new user's first report said "No calls in this period").
+        assertThat(Json.mapper().readTree(aegis("usage", "--json").out()).at("/total/requests").asLong()).isEqualTo(1);
 
         // The call is counted once its handler has returned, a moment after the client has the answer.
         JsonNode json = null;

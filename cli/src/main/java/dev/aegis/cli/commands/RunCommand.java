@@ -209,7 +209,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private void summary(PrintWriter out, String runId) {
         // The daemon writes usage rows in the background: have it write the run's last ones first.
-        new DaemonLocator(context.home()).locate().state().ifPresent(s -> new DaemonClient().flush(s));
+        DaemonClient.flushRecords(context.home());
         try (Database db = Stores.open(context)) {
             UsageQueries queries = new UsageQueries(db);
             UsageFilter ofRun = new UsageFilter(null, null, null, null, runId, null);

@@ -4,6 +4,7 @@ import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
 import dev.aegis.cli.ExitCode;
 import dev.aegis.cli.Stores;
+import dev.aegis.cli.daemon.DaemonClient;
 import dev.aegis.cli.output.BarChart;
 import dev.aegis.cli.output.SystemTerminal;
 import dev.aegis.cli.output.Table;
@@ -93,6 +94,8 @@ public final class UsageCommand implements Callable<Integer> {
             throw CliException.usage("--json and --format " + format + " ask for two formats: give one");
         }
         UsageReport report;
+        // Rows are written in the background: a call answered just before this report is in it.
+        DaemonClient.flushRecords(context.home());
         try (Database db = Stores.open(context)) {
             report = new UsageQueries(db).report(filter, group);
         }

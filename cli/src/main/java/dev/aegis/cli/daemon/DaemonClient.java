@@ -3,6 +3,7 @@ package dev.aegis.cli.daemon;
 import dev.aegis.control.ControlRoutes;
 import dev.aegis.control.DaemonState;
 import dev.aegis.control.HealthPayload;
+import dev.aegis.home.AegisHome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,15 @@ public final class DaemonClient {
     }
 
     /** Waits until the daemon has written the records of every call it answered; true when it has. */
+    /**
+     * Has this home's running daemon, if any, write the records it holds (usage rows are written in the
+     * background): what reads the store next sees every call answered so far.
+     */
+    public static void flushRecords(AegisHome home) {
+        DaemonStatus status = new DaemonLocator(home).locate();
+        status.state().filter(s -> status.running()).ifPresent(s -> new DaemonClient().flush(s));
+    }
+
     public boolean flush(DaemonState state) {
         return control(state, ControlRoutes.FLUSH, Duration.ofSeconds(15)) == 200;
     }
