@@ -78,6 +78,9 @@ public final class ReceiptRows {
             } catch (JsonProcessingException e) {
                 throw new NotOurs("receipt seq " + r.seq() + " in " + dir + ", past the store's head, is not a receipt Aegis writes");
             }
+            if (fields.get("instance") == null && !"rotation".equals(fields.get("type"))) {
+                return Recovered.NONE; // this key's receipts from before instance ids (an upgrade): ours, without rows to rebuild
+            }
             if (!instance.equals(fields.get("instance")) || "rotation".equals(fields.get("type"))) {
                 throw new NotOurs("receipt seq " + r.seq() + " in " + dir + ", past the store's head (seq " + recordedSeq
                         + "), is " + ("rotation".equals(fields.get("type")) ? "a key rotation" : "of another instance")
