@@ -108,6 +108,21 @@ class ReceiptTrailOwnershipIT {
         assertThat(start.all()).contains("ends in receipts signed by key").contains("aegis receipts rotate");
     }
 
+    /** keys/ restored from before a rotation: the trail ends in a rotation to another key than receipts.key. */
+    @Test
+    void aKeyFromBeforeTheTrailsLastRotationStopsTheStart() throws Exception {
+        Path keys = home.resolve("keys");
+        byte[] before = Files.readAllBytes(keys.resolve("receipts.key"));
+        byte[] beforePub = Files.readAllBytes(keys.resolve("receipts.pub"));
+        assertThat(aegis("receipts", "rotate").exitCode()).isZero();
+        Files.write(keys.resolve("receipts.key"), before);
+        Files.write(keys.resolve("receipts.pub"), beforePub);
+
+        CliRun start = aegis("start");
+        assertThat(start.exitCode()).as(start.all()).isEqualTo(ExitCode.FAILED);
+        assertThat(start.all()).contains("ends in a rotation to key");
+    }
+
     @Test
     void aRotatedKeyGoesOnWithTheTrail() throws Exception {
         CliRun rotate = aegis("receipts", "rotate");

@@ -302,8 +302,17 @@ final class Components implements AutoCloseable {
     private static void requireTrailEndsInOwnKey(Path dir, ReceiptHead trailEnd, ReceiptKeys.Pair keys)
             throws IOException, StartupException {
         String own = ReceiptKeys.fingerprint(keys.publicKey());
-        if (trailEnd.keyFingerprint() == null || trailEnd.keyFingerprint().equals(own)
-                || own.equals(ReceiptLog.trailEndRotatesTo(dir))) {
+        String rotatesTo = ReceiptLog.trailEndRotatesTo(dir);
+        if (rotatesTo != null) {
+            // Whoever signed it (the old key, or the new one when the old was lost), a rotation hands the trail over.
+            if (rotatesTo.equals(own)) {
+                return;
+            }
+            throw new StartupException("the receipt trail in " + dir + " ends in a rotation to key " + rotatesTo + ", but"
+                    + " keys/receipts.key is key " + own + " (a key file from before the rotation, or a rotation that did not"
+                    + " finish): put back the key the rotation made, or run `aegis receipts rotate` again");
+        }
+        if (trailEnd.keyFingerprint() == null || trailEnd.keyFingerprint().equals(own)) {
             return;
         }
         throw new StartupException("the receipt trail in " + dir + " ends in receipts signed by key "

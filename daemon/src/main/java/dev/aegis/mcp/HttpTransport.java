@@ -220,7 +220,10 @@ final class HttpTransport implements McpTransport {
 
     @Override
     public void notify(ObjectNode notification) {
-        try (InputStream body = post(notification, sessionId, NOTIFY_TIMEOUT).body()) {
+        // The answer's body is read within the same time as its head: a server answering with an endless body
+        // would otherwise hold the call that sent it (an answer to the server's own request) for ever.
+        try (InputStream body = post(notification, sessionId, NOTIFY_TIMEOUT).body();
+                Watch limit = Watchdogs.SHARED.watch(NOTIFY_TIMEOUT, body)) {
             body.transferTo(OutputStream.nullOutputStream());
         } catch (IOException | McpFailure e) {
             // a lost notification is not an error of the call that sent it

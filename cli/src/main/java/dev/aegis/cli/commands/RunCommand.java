@@ -209,7 +209,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private void summary(PrintWriter out, String runId) {
         // The daemon writes usage rows in the background: have it write the run's last ones first.
-        DaemonClient.flushRecords(context.home());
+        DaemonClient.flushRecords(context.home(), java.time.Duration.ofSeconds(15));
         try (Database db = Stores.open(context)) {
             UsageQueries queries = new UsageQueries(db);
             UsageFilter ofRun = new UsageFilter(null, null, null, null, runId, null);

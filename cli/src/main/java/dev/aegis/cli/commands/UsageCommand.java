@@ -95,7 +95,7 @@ public final class UsageCommand implements Callable<Integer> {
         }
         UsageReport report;
         // Rows are written in the background: a call answered just before this report is in it.
-        DaemonClient.flushRecords(context.home());
+        DaemonClient.flushRecords(context.home(), java.time.Duration.ofSeconds(2));
         try (Database db = Stores.open(context)) {
             report = new UsageQueries(db).report(filter, group);
         }

@@ -46,18 +46,23 @@ public final class DaemonClient {
         }
     }
 
-    /** Waits until the daemon has written the records of every call it answered; true when it has. */
     /**
      * Has this home's running daemon, if any, write the records it holds (usage rows are written in the
-     * background): what reads the store next sees every call answered so far.
+     * background): what reads the store next sees every call answered so far. Waits at most {@code wait}:
+     * a daemon that cannot write (its database down) does not hold up what reads the rows already stored.
      */
-    public static void flushRecords(AegisHome home) {
+    public static void flushRecords(AegisHome home, Duration wait) {
         DaemonStatus status = new DaemonLocator(home).locate();
-        status.state().filter(s -> status.running()).ifPresent(s -> new DaemonClient().flush(s));
+        status.state().filter(s -> status.running()).ifPresent(s -> new DaemonClient().flush(s, wait));
     }
 
+    /** Waits until the daemon has written the records of every call it answered; true when it has. */
     public boolean flush(DaemonState state) {
-        return control(state, ControlRoutes.FLUSH, Duration.ofSeconds(15)) == 200;
+        return flush(state, Duration.ofSeconds(15));
+    }
+
+    private boolean flush(DaemonState state, Duration wait) {
+        return control(state, ControlRoutes.FLUSH, wait) == 200;
     }
 
     /** Asks the daemon to stop gracefully; true when it accepted. */
