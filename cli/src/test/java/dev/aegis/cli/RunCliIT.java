@@ -157,4 +157,19 @@ class RunCliIT {
         assertThat(run.out()).contains("warning: 3 calls went to models without a price (gpt-6.2-sol)")
                 .contains("not held to --budget");
     }
+
+    /** A key an earlier run minted, given with --key, goes on with its own run (another run id would be refused 403). */
+    @Test
+    void aKeyMintedForARunGoesOnWithThatRun() throws Exception {
+        Files.writeString(agent, AGENT.replace("exit 3", "echo \"$OPENAI_API_KEY\" > \"$RUN_FILE.key\"\nexit 3"));
+        assertThat(CliRun.run(env, CliRun.args(home, "run", "--", agent.toString())).exitCode()).isEqualTo(3);
+        String firstRun = Files.readString(temp.resolve("run")).strip();
+        String key = Files.readString(temp.resolve("run.key")).strip();
+        Files.delete(temp.resolve("status"));
+
+        CliRun again = CliRun.run(env, CliRun.args(home, "run", "--key", key, "--", agent.toString()));
+        assertThat(again.exitCode()).as(again.all()).isEqualTo(3);
+        assertThat(Files.readString(temp.resolve("run")).strip()).isEqualTo(firstRun);
+        assertThat(statuses()).containsExactly("200", "200", "200");
+    }
 }

@@ -91,7 +91,9 @@ public final class RunCommand implements Callable<Integer> {
         String url = ClientSetup.baseUrl(context);
         AegisConfig config = Stores.config(context);
         Optional<Bubblewrap> sandbox = noIsolate ? Optional.empty() : sandbox(config);
-        String runId = "run-" + UUID.randomUUID().toString().substring(0, 8);
+        // A key minted for a run (an earlier `aegis run`) may tag its calls with that run only: its run goes on.
+        String runId = Optional.ofNullable(key).flatMap(this::runOfKey)
+                .orElseGet(() -> "run-" + UUID.randomUUID().toString().substring(0, 8));
         String secret = key != null ? key : mintKey(runId);
         List<String> agent = clientCommand(url, runId);
         List<String> cmd = sandbox.map(b -> b.wrap(agent)).orElse(agent);
@@ -160,6 +162,19 @@ public final class RunCommand implements Callable<Integer> {
             Duration wait = Units.duration(Setting.AEGIS_START_TIMEOUT.orDefault(context.env()));
             var state = new DaemonLauncher(context.home(), context.env()).startDetached(new LaunchSpec(null, null, null), wait);
             out.println("aegis: started the daemon at " + state.url());
+        }
+    }
+
+    /** The run a given key was minted for, when it was; empty for any other key, or one this home does not know. */
+    private Optional<String> runOfKey(String secret) {
+        Optional<ApiKeys.Presented> presented = ApiKeys.parse(secret);
+        if (presented.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Database db = Stores.open(context)) {
+            return new SqlKeyStore(db, InstantSource.system()).find(presented.get().id()).map(k -> k.runId());
+        } catch (CliException e) {
+            return Optional.empty();
         }
     }
 
