@@ -260,7 +260,8 @@ final class Components implements AutoCloseable {
         }
         Path privateKey = home.keysDir().resolve("receipts.key");
         ReceiptHeadStore heads = new ReceiptHeadStore(database);
-        ReceiptHead trailEnd = ReceiptLog.trailEnd(audit.dir()); // read once: a torn last line set aside first
+        ReceiptLog.TrailEnd end = ReceiptLog.end(audit.dir()); // read once: a torn last line set aside first
+        ReceiptHead trailEnd = end.head();
         Optional<String> known = ReceiptInstance.read(home.keysDir().resolve(ReceiptInstance.FILE));
         if (!Files.exists(privateKey)) {
             long stored = known.flatMap(heads::head).or(() -> database.dialect() == Dialect.SQLITE ? heads.head(null) : Optional.empty())
@@ -282,7 +283,7 @@ final class Components implements AutoCloseable {
                     home.keysDir().resolve(ReceiptInstance.FILE), instance);
         }
         heads.adopt(instance, ReceiptKeys.fingerprint(keys.publicKey()));
-        requireTrailEndsInOwnKey(audit.dir(), trailEnd, keys);
+        requireTrailEndsInOwnKey(audit.dir(), end, keys);
         try {
             rowsFromReceiptsPastHead(audit.dir(), trailEnd, heads, instance, keys, database);
         } catch (ReceiptRows.NotOurs e) {
@@ -299,10 +300,11 @@ final class Components implements AutoCloseable {
      * to it (`aegis receipts rotate`). A key replaced by another (a key file from elsewhere, a planted one) would
      * otherwise sign on silently and break the trail it continues (found by an outside review).
      */
-    private static void requireTrailEndsInOwnKey(Path dir, ReceiptHead trailEnd, ReceiptKeys.Pair keys)
-            throws IOException, StartupException {
+    private static void requireTrailEndsInOwnKey(Path dir, ReceiptLog.TrailEnd end, ReceiptKeys.Pair keys)
+            throws StartupException {
         String own = ReceiptKeys.fingerprint(keys.publicKey());
-        String rotatesTo = ReceiptLog.trailEndRotatesTo(dir);
+        String rotatesTo = end.rotatesTo();
+        ReceiptHead trailEnd = end.head();
         if (rotatesTo != null) {
             // Whoever signed it (the old key, or the new one when the old was lost), a rotation hands the trail over.
             if (rotatesTo.equals(own)) {

@@ -113,15 +113,31 @@ public final class ReceiptLog implements AutoCloseable {
     }
 
     /**
-     * The last complete receipt of the trail (seq 0 and the genesis hash when there is none; seq
-     * {@link #UNREADABLE_SEQ} when its last line has no seq Aegis can read), read from
-     * the end of the newest file that has one: a start reads a few KB whatever the day's file holds.
+     * Where a trail ends, read once per start.
+     *
+     * @param head its last complete receipt (seq 0 and the genesis hash when there is none; seq
+     *     {@link #UNREADABLE_SEQ} when its last line has no seq Aegis can read)
+     * @param rotatesTo the fingerprint of the key that last receipt hands the trail over to, when it is a key
+     *     rotation; null otherwise
      */
+    public record TrailEnd(ReceiptHead head, String rotatesTo) {
+        static final TrailEnd NONE = new TrailEnd(new ReceiptHead(0, Receipts.GENESIS, null), null);
+    }
+
+    /** {@link #end}'s head: the trail's last complete receipt. */
     public static ReceiptHead trailEnd(Path dir) throws IOException {
+        return end(dir).head();
+    }
+
+    /**
+     * The trail's end, read from the end of the newest file that has a receipt (a torn last line set
+     * aside first): a start reads a few KB whatever the day's file holds.
+     */
+    public static TrailEnd end(Path dir) throws IOException {
         SecureFiles.createPrivateDirectories(dir);
         List<Path> files = ReceiptVerifier.files(dir);
         if (files.isEmpty()) {
-            return new ReceiptHead(0, Receipts.GENESIS, null);
+            return TrailEnd.NONE;
         }
         // The newest file's end is read once: for a torn tail to set aside and, most often, the last receipt.
         ReceiptFileEnd newest = ReceiptFileEnd.of(files.getLast());
@@ -132,7 +148,7 @@ public final class ReceiptLog implements AutoCloseable {
         if (lastLine == null) {
             ReceiptFileEnd.LastLine older = ReceiptFileEnd.lastOf(files.subList(0, files.size() - 1));
             if (older == null) {
-                return new ReceiptHead(0, Receipts.GENESIS, null);
+                return TrailEnd.NONE;
             }
             lastLine = older.line();
         }
@@ -140,26 +156,10 @@ public final class ReceiptLog implements AutoCloseable {
         // deserializers on every start (≈ 30 classes from the jar, tens of ms of a start: docs/STARTUP.md).
         byte[] line = lastLine.getBytes(StandardCharsets.UTF_8);
         ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
-        return new ReceiptHead(receipt.seq() != null ? receipt.seq() : UNREADABLE_SEQ, Receipts.hash(lastLine), receipt.key(),
-                receipt.instance());
-    }
-
-    /**
-     * The fingerprint of the key the trail's last receipt hands over to, when it is a key rotation; null for any
-     * other last receipt, or none. Read after {@link #trailEnd} (which sets a torn tail aside).
-     */
-    public static String trailEndRotatesTo(Path dir) throws IOException {
-        ReceiptFileEnd.LastLine last = ReceiptFileEnd.lastOf(ReceiptVerifier.files(dir));
-        if (last == null) {
-            return null;
-        }
-        byte[] line = last.line().getBytes(StandardCharsets.UTF_8);
-        ReceiptLine receipt = ReceiptLine.parse(line, 0, line.length);
-        if (!"rotation".equals(receipt.type()) || receipt.newKey() == null) {
-            return null;
-        }
-        ReceiptKeys.ReceiptPublicKey announced = ReceiptKeys.fromBase64(receipt.newKey());
-        return announced == null ? null : ReceiptKeys.fingerprint(announced);
+        ReceiptKeys.ReceiptPublicKey announced = "rotation".equals(receipt.type()) && receipt.newKey() != null
+                ? ReceiptKeys.fromBase64(receipt.newKey()) : null;
+        return new TrailEnd(new ReceiptHead(receipt.seq() != null ? receipt.seq() : UNREADABLE_SEQ, Receipts.hash(lastLine),
+                receipt.key(), receipt.instance()), announced == null ? null : ReceiptKeys.fingerprint(announced));
     }
 
     /** {@link #trailEnd}'s seq when the trail's last line has none Aegis can read (none, or not a long). */
