@@ -90,6 +90,11 @@ public final class Front {
         }
     }
 
+    /** Connections the front holds open now (not counting those it handed to Jetty). */
+    public int connections() {
+        return open.size();
+    }
+
     /** Requests the front has served. */
     public long served() {
         return served.sum();

@@ -2,6 +2,7 @@ package dev.aegis.http;
 
 import dev.aegis.front.Front;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
@@ -20,20 +21,33 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * first; what the front hands back (a request it does not serve) Jetty serves from the bytes the
  * front had read, as if it had read them itself: they go into the new HTTP connection's request
  * buffer ({@link Connection.UpgradeTo}, how Jetty itself passes bytes between connections) before it
- * opens. Without a front it is Jetty's plain connector.
+ * opens. Without a front it is Jetty's plain connector. Either way it accepts no more connections than
+ * its {@link ConnectionCap} allows.
  */
 final class FrontConnector extends ServerConnector implements Front.HandOff {
 
     private final Front front;
+    private final ConnectionCap cap;
 
-    /** @param front null for none */
-    FrontConnector(Server server, ConnectionFactory http, Front front) {
+    /**
+     * @param front null for none
+     * @param maxConnections client connections open at once, the front's and Jetty's together
+     */
+    FrontConnector(Server server, ConnectionFactory http, Front front, int maxConnections) {
         super(server, 1, -1, http);
         this.front = front;
+        this.cap = new ConnectionCap(maxConnections,
+                () -> getConnectedEndPoints().size() + (front == null ? 0 : front.connections()));
     }
 
     @Override
     public void accept(int acceptorID) throws IOException {
+        try {
+            cap.awaitRoom(this::isRunning);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("stopped while waiting for a connection to close");
+        }
         if (front == null) {
             super.accept(acceptorID);
             return;

@@ -72,7 +72,8 @@ public final class GatewayServer {
             config.http.maxRequestSize = Long.MAX_VALUE;
             config.jetty.addConnector((server, http) -> {
                 ServerConnector connector = new FrontConnector(server,
-                        new HeadDeadline(http, settings.readTimeout(), settings.busyPoll(), atWork), front);
+                        new HeadDeadline(http, settings.readTimeout(), settings.busyPoll(), atWork), front,
+                        ConnectionCap.of(settings));
                 connector.setHost(settings.host());
                 connector.setPort(settings.port());
                 connector.setAcceptQueueSize(ACCEPT_QUEUE);

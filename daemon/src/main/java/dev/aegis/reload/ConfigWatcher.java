@@ -126,9 +126,9 @@ public final class ConfigWatcher implements AutoCloseable {
                 b.server().host() + ":" + b.server().port(), true);
         diff(out, "server.allowed_hosts/max_inflight_body/read_timeout/busy_poll/head_busy_poll/front/platform_threads",
                 List.of(a.server().allowedHosts(), a.server().maxInflightBody(), a.server().readTimeout(), a.server().busyPoll(),
-                        a.server().headBusyPoll(), a.server().front(), a.server().platformThreads()),
+                        a.server().headBusyPoll(), a.server().front(), a.server().platformThreads(), a.server().maxConnections()),
                 List.of(b.server().allowedHosts(), b.server().maxInflightBody(), b.server().readTimeout(), b.server().busyPoll(),
-                        b.server().headBusyPoll(), b.server().front(), b.server().platformThreads()), true);
+                        b.server().headBusyPoll(), b.server().front(), b.server().platformThreads(), b.server().maxConnections()), true);
         diff(out, "timeouts", a.timeouts(), b.timeouts(), true);
         diff(out, "pricing", a.pricing(), b.pricing(), true);
         diff(out, "audit", a.audit(), b.audit(), true);

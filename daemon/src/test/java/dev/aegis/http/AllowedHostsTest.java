@@ -11,7 +11,7 @@ class AllowedHostsTest {
 
     private static AllowedHosts hosts(String bound, String... allowed) {
         return new AllowedHosts(new ServerConfig(bound, 8787, 1024, List.of(), List.of(allowed), 1024, Duration.ofSeconds(1), Duration.ZERO,
-                Duration.ZERO, true, 0));
+                Duration.ZERO, true, 0, 0));
     }
 
     @Test

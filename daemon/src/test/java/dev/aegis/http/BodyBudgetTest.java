@@ -12,7 +12,7 @@ class BodyBudgetTest {
 
     private static BodyBudget budget(long maxBody, long inflight) {
         return new BodyBudget(new ServerConfig("127.0.0.1", 0, maxBody, List.of(), List.of(), inflight, Duration.ofSeconds(30),
-                Duration.ZERO, Duration.ZERO, true, 0));
+                Duration.ZERO, Duration.ZERO, true, 0, 0));
     }
 
     private static BodyBudget.Claim claim(BodyBudget b, String key) {

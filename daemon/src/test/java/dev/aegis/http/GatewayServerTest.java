@@ -30,7 +30,7 @@ class GatewayServerTest {
 
     private static ServerConfig loopback(boolean front) {
         return new ServerConfig("127.0.0.1", 0, 1024 * 1024, List.of(), List.of(), 8 * 1024 * 1024, Duration.ofSeconds(10),
-                Duration.ZERO, Duration.ZERO, front, 1);
+                Duration.ZERO, Duration.ZERO, front, 1, ServerConfig.AUTO_MAX_CONNECTIONS);
     }
 
     private CompletableFuture<HttpResponse<String>> send(String method, String path) {

@@ -180,7 +180,7 @@ public final class ConfigLoader {
     private ServerConfig server(ConfigNode n, ConfigOverrides overrides) {
         n.expectObject();
         n.rejectUnknownKeys(Set.of("host", "port", "max_body", "cors", "allowed_hosts", "max_inflight_body", "read_timeout",
-                "busy_poll", "head_busy_poll", "front", "platform_threads"));
+                "busy_poll", "head_busy_poll", "front", "platform_threads", "max_connections"));
         String host = n.child("host").text(ServerConfig.DEFAULT_HOST);
         int port = n.child("port").integer(ServerConfig.DEFAULT_PORT, 0, 65535);
         port = envPort(Setting.PORT, port, n);
@@ -238,8 +238,10 @@ public final class ConfigLoader {
         boolean front = n.child("front").bool(true);
         int platformThreads = n.child("platform_threads").integer(ServerConfig.defaultPlatformThreads(), 0,
                 ServerConfig.MAX_PLATFORM_THREADS);
+        int maxConnections = n.child("max_connections").integer(ServerConfig.AUTO_MAX_CONNECTIONS,
+                ServerConfig.MIN_MAX_CONNECTIONS, ServerConfig.MAX_MAX_CONNECTIONS);
         return new ServerConfig(host, port, maxBody, allowed, allowedHosts, maxInflight, readTimeout, busyPoll, headBusyPoll,
-                front, platformThreads);
+                front, platformThreads, maxConnections);
     }
 
     private static java.time.Duration busyPoll(ConfigNode n, java.time.Duration defaultValue) {

@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  *     and everything when false)
  * @param platformThreads how many of the front's connections may be served on platform threads at once
  *     while the daemon is quiet (the rest, and all under load, on virtual threads); zero never
+ * @param maxConnections client connections the daemon holds open at once; further ones wait in the
+ *     kernel's queue until one closes. Zero: from the process's file descriptor limit
+ *     ({@code dev.aegis.http.ConnectionCap})
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
         List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll,
-        Duration headBusyPoll, boolean front, int platformThreads) {
+        Duration headBusyPoll, boolean front, int platformThreads, int maxConnections) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -52,6 +55,10 @@ public record ServerConfig(String host, int port, long maxBodyBytes, List<String
     public static final Duration DEFAULT_HEAD_BUSY_POLL = Duration.ofNanos(100_000);
     public static final Duration MAX_BUSY_POLL = Duration.ofMillis(10);
     public static final int MAX_PLATFORM_THREADS = 256;
+    /** {@code server.max_connections} unset: the daemon derives it from its file descriptor limit. */
+    public static final int AUTO_MAX_CONNECTIONS = 0;
+    public static final int MIN_MAX_CONNECTIONS = 8;
+    public static final int MAX_MAX_CONNECTIONS = 1_000_000;
 
     /** One platform thread per CPU: as many calls as can run at once. */
     public static int defaultPlatformThreads() {
