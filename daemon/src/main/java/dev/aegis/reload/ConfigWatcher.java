@@ -124,7 +124,7 @@ public final class ConfigWatcher implements AutoCloseable {
         diff(out, "server.max_body", a.server().maxBodyBytes(), b.server().maxBodyBytes(), false);
         diff(out, "server.host/port", a.server().host() + ":" + a.server().port(),
                 b.server().host() + ":" + b.server().port(), true);
-        diff(out, "server.allowed_hosts/max_inflight_body/read_timeout/busy_poll/head_busy_poll/front/platform_threads",
+        diff(out, "server.allowed_hosts/max_inflight_body/read_timeout/busy_poll/head_busy_poll/front/platform_threads/max_connections",
                 List.of(a.server().allowedHosts(), a.server().maxInflightBody(), a.server().readTimeout(), a.server().busyPoll(),
                         a.server().headBusyPoll(), a.server().front(), a.server().platformThreads(), a.server().maxConnections()),
                 List.of(b.server().allowedHosts(), b.server().maxInflightBody(), b.server().readTimeout(), b.server().busyPoll(),
