@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +93,12 @@ final class ResponseRelay {
             ForwardResult result = StreamForwarder.forward(in, out, tap);
             boolean finished = result.upstreamComplete() && usage.sawEnd();
             if (!finished) {
-                String why = in.fired()
+                String why = result.drainEnded()
+                        ? "provider " + target.provider().name() + " went on streaming past "
+                                + StreamForwarder.Drain.DEFAULT.bytes() / (1024 * 1024) + " MB or "
+                                + TimeUnit.NANOSECONDS.toMinutes(StreamForwarder.Drain.DEFAULT.nanos())
+                                + " minutes after the client's answer ended; stopped reading it, its usage unseen"
+                        : in.fired()
                         ? "provider " + target.provider().name() + " sent nothing for " + idle.toMillis()
                                 + " ms (timeouts.idle); the answer is incomplete"
                         : "the stream from provider " + target.provider().name()

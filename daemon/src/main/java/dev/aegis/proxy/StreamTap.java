@@ -65,8 +65,13 @@ final class StreamTap implements EventTap {
         return cutoff == null ? event.raw() : cutoff.relay(event, true);
     }
 
+    @Override
+    public boolean endedForClient() {
+        return cutoff != null && cutoff.ended();
+    }
+
     /** The bytes that end a stream the provider did not finish, saying why. */
     byte[] endingAfterFailure(String why) {
-        return cutoff != null && cutoff.ended() ? NOTHING : failure.ending(why);
+        return endedForClient() ? NOTHING : failure.ending(why);
     }
 }

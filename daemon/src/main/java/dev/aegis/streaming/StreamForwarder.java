@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Relays a provider's server-sent events to the client as they arrive: each read is split into
  * whole events, and what the tap returns for each (normally its exact bytes) is written. When the
- * client goes away it keeps reading the provider's stream to its end, so the final usage event is
- * still seen and billed.
+ * client goes away, or its answer has ended at a budget ({@link EventTap#endedForClient}), it keeps
+ * reading the provider's stream to its end, so the final usage event is still seen and billed; but
+ * no further than {@link Drain} allows, so a provider that never ends does not hold the call for ever.
  *
  * <p>The client's bytes are flushed whenever the next read would wait for the provider (and at the
  * end), not after every read: what arrived together leaves together, as nginx does. The caller's
@@ -30,13 +32,33 @@ public final class StreamForwarder {
     private static final int BUFFER = 2 * 1024;
     private static final byte[] END_OF_EVENT = {'\n', '\n'};
 
+    /**
+     * How much of a provider's stream is read once nothing more goes to the client: enough for the
+     * longest answers a provider streams after a client left (128k tokens of Responses events are
+     * about 50 MB, and ten minutes at 200 tokens a second), not an endless one.
+     *
+     * @param bytes the most read after the client's answer ended
+     * @param nanos the longest time spent reading after it (checked after each read; a silent
+     *     provider is ended by {@code timeouts.idle} first)
+     */
+    public record Drain(long bytes, long nanos) {
+        public static final Drain DEFAULT = new Drain(64L * 1024 * 1024, TimeUnit.MINUTES.toNanos(10));
+    }
+
     private StreamForwarder() {}
 
     public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap) {
+        return forward(upstream, client, tap, Drain.DEFAULT);
+    }
+
+    static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, Drain drain) {
         SseEventSplitter splitter = new SseEventSplitter();
         Relay relay = new Relay(client, tap);
         byte[] buf = new byte[BUFFER];
         boolean complete;
+        boolean drainEnded = false;
+        long drainStart = 0;
+        long drained = 0;
         try {
             while (true) {
                 if (relay.unflushed && nothingWaiting(upstream)) {
@@ -47,8 +69,18 @@ public final class StreamForwarder {
                     break;
                 }
                 relay.write(splitter.feed(buf, 0, n));
+                if (relay.clientGone || tap.endedForClient()) {
+                    if (drained == 0) {
+                        drainStart = System.nanoTime();
+                    }
+                    drained += n;
+                    if (drained > drain.bytes() || System.nanoTime() - drainStart > drain.nanos()) {
+                        drainEnded = true;
+                        break;
+                    }
+                }
             }
-            complete = true;
+            complete = !drainEnded;
         } catch (IOException e) {
             complete = false;
         }
@@ -60,7 +92,7 @@ public final class StreamForwarder {
             relay.flush();
         }
         // After a cut, what is left is part of an event: the client never sees half an event.
-        return new ForwardResult(relay.sent, complete, relay.clientGone);
+        return new ForwardResult(relay.sent, complete, relay.clientGone, drainEnded);
     }
 
     /** True when a read would wait for the provider: none of its bytes are already here. */
