@@ -127,6 +127,15 @@ public final class ReceiptHeadStore {
         });
     }
 
+    /** The stored head's number of {@code instance}'s trail, within a transaction's work; 0 when none. */
+    static long seq(Statements statements, String instance) throws SQLException {
+        PreparedStatement ps = statements.prepare("SELECT seq FROM receipt_heads WHERE instance = ?");
+        ps.setString(1, row(instance));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     /** Moves the head of the trail {@code head.instance()} forward; never back (a kept batch written late). */
     static void write(Statements statements, ReceiptHead head) throws SQLException {
         PreparedStatement ps = statements.prepare(WRITE_HEAD);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -15,28 +16,56 @@ import org.sqlite.SQLiteConfig;
  * The SQLite file: WAL, a busy timeout so the CLI and the daemon can write at the same time, every
  * write transaction {@code BEGIN IMMEDIATE}, file mode 0600.
  *
- * <p>One connection, used by one thread at a time: SQLite serialises writers anyway, and the hot
- * path reads through caches, not the database.
+ * <p>Two connections, each used by one thread at a time: one for writes (SQLite serialises writers
+ * anyway) and one for reads, so a read on the request path (a key looked up) never waits behind a
+ * write waiting out another process's lock: WAL lets a reader go on while a writer holds the
+ * database. A read made inside a write runs on the write's connection and sees its changes.
+ *
+ * <p>Transactions are begun and ended by statements of their own, the JDBC connection staying in
+ * auto-commit: sqlite-jdbc's {@code setAutoCommit(false)} marks the connection as in a transaction
+ * before its {@code BEGIN} runs, so a {@code BEGIN} refused (another process holds the lock) left a
+ * connection whose next "transaction" committed each statement on its own, and its {@code commit()}
+ * begins the next transaction at once, so a commit that succeeded could still fail on that second
+ * {@code BEGIN}: a batch of usage rows was written, reported failed and written again.
  */
 final class SqliteConnection implements Connections {
 
     private static final int BUSY_TIMEOUT_MS = 10_000;
 
-    private final Connection connection;
-    /**
-     * Fair: calls on the request path (credit reservations) take this lock many times a second,
-     * and an unfair lock let them barge ahead of the background writers again and again, so usage
-     * rows fell seconds behind under load (seen once in {@code CrashUnderLoadIT}).
-     */
-    private final ReentrantLock lock = new ReentrantLock(true);
-    /** Statements of the background writers, compiled once and kept (used under {@link #lock}, as the connection is). */
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Writes, and reads made within them. */
+    private final Handle writer;
+    /** Reads made outside a write. */
+    private final Handle reader;
 
-    private SqliteConnection(Connection connection) {
-        this.connection = connection;
+    private SqliteConnection(Handle writer, Handle reader) {
+        this.writer = writer;
+        this.reader = reader;
+    }
+
+    /**
+     * One connection, with the lock that gives it to one thread at a time and the statements compiled
+     * on it. The lock is fair: calls on the request path (credit reservations) take the writer's many
+     * times a second, and an unfair lock let them barge ahead of the background writers again and
+     * again, so usage rows fell seconds behind under load (seen once in {@code CrashUnderLoadIT}).
+     */
+    private record Handle(Connection connection, ReentrantLock lock, Map<String, PreparedStatement> statements) {
+
+        Handle(Connection connection) {
+            this(connection, new ReentrantLock(true), new HashMap<>());
+        }
+
+        void close() throws SQLException {
+            statements.clear();
+            connection.close();
+        }
     }
 
     static SqliteConnection open(Path path, Database.PageCache cache) {
+        return open(path, cache, BUSY_TIMEOUT_MS);
+    }
+
+    /** @param busyTimeoutMs how long a statement waits for another process's lock before it fails */
+    static SqliteConnection open(Path path, Database.PageCache cache, int busyTimeoutMs) {
         try {
             SecureFiles.createPrivateDirectories(path.toAbsolutePath().getParent());
             SecureFiles.ensurePrivateFile(path);
@@ -46,63 +75,97 @@ final class SqliteConnection implements Connections {
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        config.setBusyTimeout(BUSY_TIMEOUT_MS);
-        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        config.setBusyTimeout(busyTimeoutMs);
         config.enforceForeignKeys(true);
         config.setCacheSize(-cache.kib());
         config.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(256L * 1024 * 1024));
+        Connection writes = null;
         try {
-            return new SqliteConnection(config.createConnection("jdbc:sqlite:" + path));
+            writes = config.createConnection("jdbc:sqlite:" + path);
+            Connection reads = config.createConnection("jdbc:sqlite:" + path);
+            return new SqliteConnection(new Handle(writes), new Handle(reads));
         } catch (SQLException e) {
+            closeQuietly(writes);
             throw new StoreException("cannot open the database " + path + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public <T> T read(SqlFunction<T> work) {
-        lock.lock();
+        Handle h = writer.lock().isHeldByCurrentThread() ? writer : reader;
+        h.lock().lock();
         try {
-            return work.apply(connection);
+            return work.apply(h.connection());
         } catch (SQLException e) {
             throw new StoreException("database read failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            h.lock().unlock();
         }
     }
 
-    /** {@code BEGIN IMMEDIATE} (the connection's transaction mode): the write lock is taken at the start. */
+    /**
+     * {@code BEGIN IMMEDIATE}: the write lock is taken at the start (waiting up to the busy timeout
+     * for another process's). When it cannot be taken nothing was written; when the work or the
+     * {@code COMMIT} fails, the transaction is rolled back: either way the caller may write it again.
+     */
     @Override
     public <T> T write(SqlFunction<T> work) {
-        lock.lock();
+        writer.lock().lock();
         try {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.apply(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
+            if (writer.lock().getHoldCount() > 1) {
+                return work.apply(writer.connection()); // within this thread's write: part of its transaction
             }
+            execute("BEGIN IMMEDIATE");
+            T result;
+            try {
+                result = work.apply(writer.connection());
+                execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollbackKeeping(e);
+                throw e;
+            }
+            return result;
         } catch (SQLException e) {
             throw new StoreException("database write failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            writer.lock().unlock();
+        }
+    }
+
+    /** True while a write holds the write connection (for tests). */
+    boolean writing() {
+        return writer.lock().isLocked();
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Statement st = writer.connection().createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /**
+     * Ends the failed transaction; a {@code ROLLBACK} that fails (SQLite may have rolled back on its
+     * own, after a full disk) is added to {@code failure}, which stays the error reported.
+     */
+    private void rollbackKeeping(Exception failure) {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
     /** Kept across transactions: SQLite compiles a statement on each prepare. */
     @Override
     public PreparedStatement prepared(Connection c, String sql) throws SQLException {
-        if (c != connection || !lock.isHeldByCurrentThread()) {
+        Handle h = c == writer.connection() ? writer : c == reader.connection() ? reader : null;
+        if (h == null || !h.lock().isHeldByCurrentThread()) {
             return c.prepareStatement(sql);
         }
-        PreparedStatement ps = statements.get(sql);
+        PreparedStatement ps = h.statements().get(sql);
         if (ps == null || ps.isClosed()) {
-            ps = connection.prepareStatement(sql);
-            statements.put(sql, ps);
+            ps = c.prepareStatement(sql);
+            h.statements().put(sql, ps);
         }
         ps.clearParameters();
         return ps;
@@ -110,19 +173,41 @@ final class SqliteConnection implements Connections {
 
     @Override
     public void close() {
-        lock.lock();
+        writer.lock().lock();
+        reader.lock().lock();
         try {
-            if (!connection.isClosed()) {
-                try (var st = connection.createStatement()) {
-                    st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-                }
-                statements.clear();
-                connection.close();
+            if (!writer.connection().isClosed()) {
+                reader.close();
+                checkpoint();
+                writer.close();
             }
         } catch (SQLException e) {
             throw new StoreException("closing the database failed: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            reader.lock().unlock();
+            writer.lock().unlock();
+        }
+    }
+
+    /**
+     * Folds the write-ahead log into the database file so a closed home is one file. One that fails
+     * (a full disk) changes nothing that was written: the next open folds it in.
+     */
+    private void checkpoint() {
+        try {
+            execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            // the log stays beside the file, whole; SQLite reads it on the next open
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // already failing: the open's error is the one to report
+            }
         }
     }
 }

@@ -54,7 +54,9 @@ public final class UsageStore {
     /**
      * Writes the rows of calls whose receipts were just signed, {@code firstReceiptSeq} onwards in
      * order, in the trail of {@code head.instance()}, and moves that trail's head to {@code head}, in one
-     * transaction.
+     * transaction. Rows the trail's stored head already covers are in the store and are not written
+     * again: a batch written again after its commit reached the database but the answer did not (a
+     * database that went down at that moment) is stored once, and the daily rollup counts it once.
      */
     public void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
         insert(rows, firstReceiptSeq, head);
@@ -67,17 +69,34 @@ public final class UsageStore {
         GiveWay giveWay = new GiveWay();
         db.write(c -> {
             Statements statements = db.statements(c);
-            if (db.dialect() == Dialect.POSTGRESQL) {
-                insertMultiRow(statements, rows, firstReceiptSeq, head);
-            } else {
-                insertBatched(statements, rows, firstReceiptSeq, head, giveWay);
+            int stored = head == null ? 0 : alreadyStored(statements, rows.size(), firstReceiptSeq, head);
+            if (stored == rows.size()) {
+                return null;
             }
-            UsageRollup.add(statements, rows, giveWay);
+            List<UsageRow> fresh = rows.subList(stored, rows.size());
+            long firstFresh = firstReceiptSeq + stored;
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                insertMultiRow(statements, fresh, firstFresh, head);
+            } else {
+                insertBatched(statements, fresh, firstFresh, head, giveWay);
+            }
+            UsageRollup.add(statements, fresh, giveWay);
             if (head != null) {
                 ReceiptHeadStore.write(statements, head);
             }
             return null;
         });
+    }
+
+    /**
+     * How many of {@code count} rows numbered from {@code firstReceiptSeq} the stored head of
+     * {@code head}'s trail already covers: a trail's rows are written in the order of their receipts,
+     * each batch with the head that ends it, so those rows are in.
+     */
+    private static int alreadyStored(Statements statements, int count, long firstReceiptSeq, ReceiptHead head)
+            throws SQLException {
+        long storedHead = ReceiptHeadStore.seq(statements, head.instance());
+        return (int) Math.clamp(storedHead - firstReceiptSeq + 1, 0, count);
     }
 
     /** SQLite: one prepared row, {@link #ROWS_PER_STATEMENT_BATCH} rows per native call, giving way between two. */

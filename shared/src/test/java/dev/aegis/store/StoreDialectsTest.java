@@ -205,6 +205,46 @@ class StoreDialectsTest {
         }
     }
 
+    /**
+     * A batch whose commit reached the database but whose answer did not (the database went down at
+     * that moment) is written again by the writer, then with the rows that came since: each row is
+     * stored once, and the daily rollup counts it once.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aSignedBatchWrittenAgainIsStoredOnce(Dialect dialect) {
+        long day = 20_300L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            UsageStore store = new UsageStore(db);
+            List<UsageRow> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                batch.add(call(day + i, null, "gpt-4o", 1, 100));
+            }
+            store.insertSigned(batch, 1, new ReceiptHead(5, "a".repeat(64), "fp", "inst"));
+            store.insertSigned(batch, 1, new ReceiptHead(5, "a".repeat(64), "fp", "inst"));
+            List<UsageRow> grown = new java.util.ArrayList<>(batch);
+            grown.add(call(day + 5, null, "gpt-4o", 10, 100));
+            grown.add(call(day + 6, null, "gpt-4o", 10, 100));
+            store.insertSigned(grown, 1, new ReceiptHead(7, "b".repeat(64), "fp", "inst"));
+            // Another daemon's trail is its own: its rows numbered 1.. are not this one's.
+            store.insertSigned(List.of(call(day + 50, null, "o3", 100, 100)), 1, new ReceiptHead(1, "c".repeat(64), "fp", "other"));
+
+            UsageReport byModel = new UsageQueries(db).report(UsageFilter.ALL, UsageGroup.MODEL);
+            assertThat(byModel.total().requests()).isEqualTo(8);
+            assertThat(byModel.total().input()).as("the daily rollup counts each row once").isEqualTo(5 + 20 + 100);
+            long rows = db.read(c -> {
+                try (java.sql.Statement st = c.createStatement();
+                        java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*), COUNT(DISTINCT receipt_instance || ':' || receipt_seq) FROM usage")) {
+                    rs.next();
+                    assertThat(rs.getLong(2)).as("distinct receipts").isEqualTo(rs.getLong(1));
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(rows).isEqualTo(8);
+            assertThat(new ReceiptHeadStore(db).head("inst")).get().extracting(ReceiptHead::seq).isEqualTo(7L);
+        }
+    }
+
     /** The writers' statements are kept across transactions (SQLite): a failed batch leaves nothing behind for the next. */
     @ParameterizedTest
     @EnumSource(Dialect.class)
