@@ -144,7 +144,7 @@ public final class CreditGuard implements AutoCloseable {
         }
         long left = reservation.availableNanos() + reservation.amountNanos(); // before this call
         if (estimate <= left || dearest == null) {
-            return Optional.of(new Reserved(reservation, null));
+            return Optional.of(new Reserved(reservation, capsOutput ? tableCap(dearest, size) : null));
         }
         long perAnswer = affordableOutput(dearest, size, left);
         if (perAnswer < 1) {
@@ -167,10 +167,31 @@ public final class CreditGuard implements AutoCloseable {
         }
     }
 
+    /**
+     * The output limit a call must be sent with so that it produces no more than its estimate holds:
+     * the price table's most output for the model, when the call asks for more (a provider may allow
+     * more than the table knows, e.g. an Anthropic beta header; each such call ran twice past its
+     * reservation); null when the call's own limit is within it.
+     */
+    static Integer tableCap(ModelPrice price, CallSize size) {
+        Integer asked = size.maxOutputTokens();
+        return price.maxOutput() != null && asked != null && asked > price.maxOutput() ? price.maxOutput() : null;
+    }
+
+    /**
+     * The rates a call's estimate is priced at. A model whose prompts past a size cost more (and whose
+     * output then does too) is priced at the tier the prompt could reach: its body's bytes, which no
+     * tokenizer turns into more tokens, not the estimate's quarter of them. Priced at the estimate's
+     * tier, a 700 KB prompt of code (233k tokens at Claude's 200k tier) was charged twice what it held.
+     */
+    private static ModelPrice.Rates ratesFor(ModelPrice price, CallSize size) {
+        return price.ratesFor(size.bodyBytes() + size.storedContextTokens());
+    }
+
     /** The output tokens each answer may have for {@code leftNanos} to pay for the call: what is left after its prompt. */
     static long affordableOutput(ModelPrice price, CallSize size, long leftNanos) {
         long input = size.bodyBytes() / BYTES_PER_TOKEN + size.storedContextTokens();
-        ModelPrice.Rates r = price.ratesFor(input);
+        ModelPrice.Rates r = ratesFor(price, size);
         BigDecimal afterPrompt = Money.toUsd(leftNanos).subtract(r.input().multiply(BigDecimal.valueOf(input))
                 .divide(MILLION, MathContext.DECIMAL128));
         if (afterPrompt.signum() < 0) {
@@ -190,9 +211,9 @@ public final class CreditGuard implements AutoCloseable {
             output = size.maxOutputTokens();
         }
         if (price.maxOutput() != null) {
-            output = Math.min(output, price.maxOutput());
+            output = Math.min(output, price.maxOutput()); // and sent with no more (tableCap)
         }
-        ModelPrice.Rates r = price.ratesFor(input);
+        ModelPrice.Rates r = ratesFor(price, size);
         BigDecimal usd = r.input().multiply(BigDecimal.valueOf(input))
                 .add(r.dearestOutput().multiply(BigDecimal.valueOf(output)).multiply(BigDecimal.valueOf(size.choices())))
                 .divide(MILLION, MathContext.DECIMAL128);

@@ -3,6 +3,9 @@ package dev.aegis.cache;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Policy;
 import dev.aegis.background.AfterTheAnswer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A cache of what the store says, read on a call's path ({@link CallPathCaches#storeBacked}). A call
@@ -19,6 +22,8 @@ public final class StoreBackedCache<K, V> {
 
     private final LoadingCache<K, V> cache;
     private final Policy<K, V> policy;
+    /** The loads running now on a caller's thread, by key. */
+    private final ConcurrentHashMap<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
 
     StoreBackedCache(LoadingCache<K, V> cache) {
         this.cache = cache;
@@ -27,15 +32,51 @@ public final class StoreBackedCache<K, V> {
 
     /**
      * The entry for {@code key}: the cached one (never older than the cache's expiry), or loaded on
-     * this thread when there is none.
+     * this thread when there is none. Calls that miss the same key while it loads get that load's
+     * outcome, its failure too: a failed load is not cached, and each caller waiting on Caffeine's
+     * load then ran one of its own after it, so during a database outage a key's concurrent calls were
+     * refused one connection timeout after another (20 calls: the last after 100 s) instead of together.
      */
     public V get(K key) {
         V value = policy.getIfPresentQuietly(key);
         if (value == null) {
-            return cache.get(key);
+            return load(key);
         }
         AfterTheAnswer.later(() -> cache.getIfPresent(key));
         return value;
+    }
+
+    private V load(K key) {
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> running = loading.putIfAbsent(key, mine);
+        if (running != null) {
+            return outcome(running);
+        }
+        try {
+            V loaded = cache.get(key);
+            mine.complete(loaded);
+            return loaded;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            loading.remove(key, mine);
+        }
+    }
+
+    /** What another caller's load gave: its value, or its very exception. */
+    private static <V> V outcome(CompletableFuture<V> load) {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** The Caffeine cache itself, for its metrics. */

@@ -84,12 +84,14 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * The store (a shared PostgreSQL in team mode) cannot be reached: keys, credits and budgets
-     * cannot be checked, so the call is refused rather than served unchecked (fails closed).
+     * The store cannot be used (a shared PostgreSQL down in team mode; a SQLite file locked by another
+     * process past its wait, or on a full disk): keys, credits and budgets cannot be checked, so the
+     * call is refused rather than served unchecked (fails closed).
      */
     public static ApiException storeUnavailable() {
-        return new ApiException(503, "store_unavailable", "Aegis cannot reach its database, so it cannot check this call's "
-                + "key and credits; calls resume by themselves once the database is back (see daemon.log)");
+        return new ApiException(503, "store_unavailable", "Aegis cannot use its database (unreachable, locked by another "
+                + "process, or its disk full), so it cannot check this call's key and credits; calls resume by themselves "
+                + "once the database is back (see daemon.log)");
     }
 
     public static ApiException shuttingDown() {

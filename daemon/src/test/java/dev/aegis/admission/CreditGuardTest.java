@@ -112,4 +112,29 @@ class CreditGuardTest {
             assertThat(reads.getLast()).as("read by the call itself").isSameAs(Thread.currentThread());
         }
     }
+
+    @Test
+    void aPromptThatCouldReachADearerTierIsReservedAtThatTier() throws Exception {
+        ModelPrice price = Pricing.from(PricingConfig.DEFAULT).price("claude-sonnet-4-5").orElseThrow();
+        int bytes = 700_099; // 175k tokens by the estimate's 4 bytes a token, 233k by a tokenizer's 3 (code)
+        ModelPrice.Rates low = price.ratesFor(bytes / 4);
+        ModelPrice.Rates high = price.ratesFor(bytes);
+        assertThat(high.input()).as("the model has a dearer tier past 200k tokens").isGreaterThan(low.input());
+
+        long estimate = CreditGuard.estimateNanos(price, new CreditGuard.CallSize(bytes, 0, 64_000, 1, null));
+        BigDecimal atHighTier = high.input().multiply(BigDecimal.valueOf(bytes / 4))
+                .add(high.dearestOutput().multiply(BigDecimal.valueOf(64_000)))
+                .divide(BigDecimal.valueOf(1_000_000), java.math.MathContext.DECIMAL128);
+        assertThat(estimate).isEqualTo(dev.aegis.store.Money.toNanos(atHighTier));
+    }
+
+    @Test
+    void aCallAskingForMoreOutputThanThePriceTableKnowsIsSentWithTheTablesMost() throws Exception {
+        ModelPrice price = Pricing.from(PricingConfig.DEFAULT).price("claude-3-7-sonnet-20250219").orElseThrow();
+        assertThat(price.maxOutput()).isNotNull();
+        int most = price.maxOutput();
+        assertThat(CreditGuard.tableCap(price, new CreditGuard.CallSize(400, 0, 128_000, 1, null))).isEqualTo(most);
+        assertThat(CreditGuard.tableCap(price, new CreditGuard.CallSize(400, 0, most, 1, null))).isNull();
+        assertThat(CreditGuard.tableCap(price, new CreditGuard.CallSize(400, 0, null, 1, null))).isNull();
+    }
 }

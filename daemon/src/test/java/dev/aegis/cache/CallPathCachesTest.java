@@ -102,4 +102,47 @@ class CallPathCachesTest {
         assertThat(cache.get("k")).isEqualTo(1);
         assertThat(reloads).hasSize(1);
     }
+
+    @Test
+    void callsMissingAKeyWhileItLoadsShareTheLoadsFailure() throws Exception {
+        int n = 8;
+        List<Thread> callers = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger loads = new AtomicInteger();
+        StoreBackedCache<String, Integer> failing = CallPathCaches.storeBacked(CallPathCaches.builder(), Duration.ofMillis(400),
+                Duration.ofMillis(900), key -> {
+                    if (loads.incrementAndGet() == 1) {
+                        awaitTheOthersWaiting(callers);
+                    }
+                    throw new dev.aegis.store.StoreUnavailableException("the database is down", null);
+                }, Runnable::run);
+        for (int i = 0; i < n; i++) {
+            callers.add(new Thread(() -> {
+                try {
+                    failing.get("k");
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        callers.forEach(Thread::start);
+        for (Thread t : callers) {
+            t.join(10_000);
+        }
+        assertThat(failures).hasSize(n).allMatch(e -> e instanceof dev.aegis.store.StoreUnavailableException);
+        assertThat(loads.get()).as("loads run for %d calls that missed together", n).isEqualTo(1);
+    }
+
+    /** Polls (with a deadline) until every caller but this one waits: all have missed and wait for this load. */
+    private static void awaitTheOthersWaiting(List<Thread> callers) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            long waiting = callers.stream().filter(t -> t != Thread.currentThread())
+                    .filter(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.BLOCKED).count();
+            if (waiting == callers.size() - 1) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
 }

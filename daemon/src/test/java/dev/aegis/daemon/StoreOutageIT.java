@@ -100,7 +100,7 @@ class StoreOutageIT {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
             JsonNode error = Http.json(r.body()).path("error");
             assertThat(error.path("code").asText()).isEqualTo("store_unavailable");
-            assertThat(error.path("message").asText()).contains("cannot reach its database").doesNotContain("password");
+            assertThat(error.path("message").asText()).contains("cannot use its database").doesNotContain("password");
             JsonNode health = Http.json(Http.get(g.url() + "/healthz", "application/json").body());
             long waitUntil = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (!health.path("records_failing").asBoolean() && System.nanoTime() < waitUntil) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteException;
 
 /**
  * The SQLite file: WAL, a busy timeout so the CLI and the daemon can write at the same time, every
@@ -97,7 +98,7 @@ final class SqliteConnection implements Connections {
         try {
             return work.apply(h.connection());
         } catch (SQLException e) {
-            throw new StoreException("database read failed: " + e.getMessage(), e);
+            throw failure("database read failed: ", e);
         } finally {
             h.lock().unlock();
         }
@@ -126,11 +127,37 @@ final class SqliteConnection implements Connections {
             }
             return result;
         } catch (SQLException e) {
-            throw new StoreException("database write failed: " + e.getMessage(), e);
+            throw failure("database write failed: ", e);
         } finally {
             writer.lock().unlock();
         }
     }
+
+    /**
+     * SQLite's results that pass (another process's lock, a full disk, an I/O error, a file that cannot
+     * be opened or written now) as {@link StoreUnavailableException}, as a server that cannot be
+     * reached is: a call that needs the store is refused with 503 {@code store_unavailable}, and a
+     * charge that could not be written waits and is retried. Anything else (a broken statement, a
+     * constraint) as {@link StoreException}.
+     */
+    static StoreException failure(String what, SQLException e) {
+        int primary = e instanceof SQLiteException sqlite ? sqlite.getResultCode().code & 0xff : -1;
+        return switch (primary) {
+            case BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL ->
+                    new StoreUnavailableException(what + e.getMessage(), e);
+            default -> new StoreException(what + e.getMessage(), e);
+        };
+    }
+
+    // SQLite's primary result codes (https://sqlite.org/rescode.html).
+    private static final int BUSY = 5;
+    private static final int LOCKED = 6;
+    private static final int NOMEM = 7;
+    private static final int READONLY = 8;
+    private static final int IOERR = 10;
+    private static final int FULL = 13;
+    private static final int CANTOPEN = 14;
+    private static final int PROTOCOL = 15;
 
     /** True while a write holds the write connection (for tests). */
     boolean writing() {

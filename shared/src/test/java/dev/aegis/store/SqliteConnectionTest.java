@@ -87,7 +87,8 @@ class SqliteConnectionTest {
                 st.execute("INSERT INTO t VALUES (1)");
             }
             return null;
-        })).isInstanceOf(StoreException.class).hasMessageContaining("database write failed");
+        })).as("another process's lock passes: the store is unavailable, not broken")
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("database write failed");
         releaseTheWriteLock();
 
         // Before, the refused BEGIN left sqlite-jdbc believing a transaction was open: this write's
