@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
 
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    /**
+     * How long streams still running when a stop's time is up have to end and be recorded once cut:
+     * a stream sees the cut after its provider's next event. Well within the 5 s {@code aegis stop}
+     * waits past its {@code --timeout}, with the records' own writing after it.
+     */
+    static final Duration CUT_GRACE = Duration.ofSeconds(2);
 
     private final DaemonOptions options;
     private final DaemonStateFile stateFile;
@@ -189,8 +195,14 @@ public final class Daemon {
             LOG.info("stopping: refusing new calls, draining up to {} ms", drainTimeout.toMillis());
             boolean drained = components == null || components.inFlight.drain(drainTimeout);
             if (!drained) {
-                LOG.warn("{} calls still in flight after {} ms; stopping anyway", components.inFlight.active(),
+                LOG.warn("{} calls still in flight after {} ms; ending their streams", components.inFlight.active(),
                         drainTimeout.toMillis());
+                components.inFlight.cut();
+                if (!components.inFlight.drain(CUT_GRACE)) {
+                    LOG.warn("{} calls still in flight {} ms after their streams were ended (a provider silent, or an"
+                            + " answer not streamed); stopping without their records", components.inFlight.active(),
+                            CUT_GRACE.toMillis());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class InFlightRequests {
 
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean cut;
     private final AtomicLong served = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
@@ -62,6 +63,19 @@ public final class InFlightRequests {
 
     public boolean isDraining() {
         return draining.get();
+    }
+
+    /**
+     * The stop's time for calls in flight is up: streams still running end after their next read, each
+     * with its protocol's error ending, and are recorded (incomplete) before the records close.
+     */
+    public void cut() {
+        cut = true;
+    }
+
+    /** True once {@link #cut} was called. */
+    public boolean isCut() {
+        return cut;
     }
 
     public long active() {

@@ -250,7 +250,8 @@ public final class ProxyHandler {
         StreamTap tap = new StreamTap(usage, translation.events(),
                 outputBudget == null ? null : endpoint.cutoff(outputBudget), endpoint.failureEnding(), preview);
         ResponseRelay.relay(call, response, target, timeline, record, usage, tap, translation, pricing,
-                cfg.timeouts().idle(), () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
+                cfg.timeouts().idle(), inFlight::isCut,
+                () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
     }
 
     private Translation translation(Endpoint endpoint, RouteTarget target, RequestBody body) {

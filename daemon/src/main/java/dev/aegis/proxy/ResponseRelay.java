@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ final class ResponseRelay {
      */
     static void relay(Exchange res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Translation translation,
-            Pricing pricing, Duration idle, Runnable beforeComplete) {
+            Pricing pricing, Duration idle, BooleanSupplier stopping, Runnable beforeComplete) {
         record.answered(response.statusCode());
         record.overhead(timeline.overheadMillis());
         boolean streamed = response.headers()
@@ -53,7 +54,7 @@ final class ResponseRelay {
                 .map(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
                 .orElse(false);
         if (streamed) {
-            relayStream(res, response, target, timeline, record, usage, tap, idle, beforeComplete);
+            relayStream(res, response, target, timeline, record, usage, tap, idle, stopping, beforeComplete);
             return;
         }
         byte[] upstreamBytes = readWhole(response, target, idle);
@@ -83,26 +84,29 @@ final class ResponseRelay {
 
     private static void relayStream(Exchange res, HttpResponse<InputStream> response, RouteTarget target,
             RequestTimeline timeline, CallRecord record, UsageExtractor usage, StreamTap tap, Duration idle,
-            Runnable beforeComplete) {
+            BooleanSupplier stopping, Runnable beforeComplete) {
         copyHeaders(res, response, target, timeline);
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
             HashingOutputStream out = new HashingOutputStream(res.streamOutput());
             // The head goes out with the first event when the provider sent them together, else at once
             // (StreamForwarder): either way within microseconds of now.
             record.firstByte();
-            ForwardResult result = StreamForwarder.forward(in, out, tap);
+            ForwardResult result = StreamForwarder.forward(in, out, tap, stopping);
             boolean finished = result.upstreamComplete() && usage.sawEnd();
             if (!finished) {
-                String why = result.drainEnded()
-                        ? "provider " + target.provider().name() + " went on streaming past "
-                                + StreamForwarder.Drain.DEFAULT.bytes() / (1024 * 1024) + " MB or "
-                                + TimeUnit.NANOSECONDS.toMinutes(StreamForwarder.Drain.DEFAULT.nanos())
-                                + " minutes after the client's answer ended; stopped reading it, its usage unseen"
-                        : in.fired()
-                        ? "provider " + target.provider().name() + " sent nothing for " + idle.toMillis()
-                                + " ms (timeouts.idle); the answer is incomplete"
-                        : "the stream from provider " + target.provider().name()
-                                + " ended before its last event; the answer is incomplete";
+                String provider = target.provider().name();
+                String why = switch (result.ending()) {
+                    case DRAIN_LIMIT -> "provider " + provider + " went on streaming past "
+                            + StreamForwarder.Drain.DEFAULT.bytes() / (1024 * 1024) + " MB or "
+                            + TimeUnit.NANOSECONDS.toMinutes(StreamForwarder.Drain.DEFAULT.nanos())
+                            + " minutes after the client's answer ended; stopped reading it, its usage unseen";
+                    case STOPPING -> "Aegis is stopping and this stream outlasted the stop's time for calls in flight"
+                            + " (aegis stop --timeout); the answer is incomplete";
+                    default -> in.fired()
+                            ? "provider " + provider + " sent nothing for " + idle.toMillis()
+                                    + " ms (timeouts.idle); the answer is incomplete"
+                            : "the stream from provider " + provider + " ended before its last event; the answer is incomplete";
+                };
                 LOG.warn("{} ({} bytes sent)", why, result.bytesToClient());
                 if (!result.clientGone() && response.statusCode() < 400) {
                     endWith(out, tap.endingAfterFailure(why));

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Relays a provider's server-sent events to the client as they arrive: each read is split into
@@ -48,15 +49,27 @@ public final class StreamForwarder {
     private StreamForwarder() {}
 
     public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap) {
-        return forward(upstream, client, tap, Drain.DEFAULT);
+        return forward(upstream, client, tap, Drain.DEFAULT, () -> false);
+    }
+
+    /**
+     * @param stopping true once the daemon stops and the calls in flight are out of time: reading ends
+     *     after the read under way
+     */
+    public static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, BooleanSupplier stopping) {
+        return forward(upstream, client, tap, Drain.DEFAULT, stopping);
     }
 
     static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, Drain drain) {
+        return forward(upstream, client, tap, drain, () -> false);
+    }
+
+    private static ForwardResult forward(InputStream upstream, OutputStream client, EventTap tap, Drain drain,
+            BooleanSupplier stopping) {
         SseEventSplitter splitter = new SseEventSplitter();
         Relay relay = new Relay(client, tap);
         byte[] buf = new byte[BUFFER];
-        boolean complete;
-        boolean drainEnded = false;
+        ForwardResult.Ending ending = ForwardResult.Ending.COMPLETE;
         long drainStart = 0;
         long drained = 0;
         try {
@@ -69,21 +82,25 @@ public final class StreamForwarder {
                     break;
                 }
                 relay.write(splitter.feed(buf, 0, n));
+                if (stopping.getAsBoolean()) {
+                    ending = ForwardResult.Ending.STOPPING;
+                    break;
+                }
                 if (relay.clientGone || tap.endedForClient()) {
                     if (drained == 0) {
                         drainStart = System.nanoTime();
                     }
                     drained += n;
                     if (drained > drain.bytes() || System.nanoTime() - drainStart > drain.nanos()) {
-                        drainEnded = true;
+                        ending = ForwardResult.Ending.DRAIN_LIMIT;
                         break;
                     }
                 }
             }
-            complete = !drainEnded;
         } catch (IOException e) {
-            complete = false;
+            ending = ForwardResult.Ending.BROKEN;
         }
+        boolean complete = ending == ForwardResult.Ending.COMPLETE;
         if (complete && splitter.midEvent()) {
             // The provider ended without the blank line after its last event: that event is still whole.
             relay.write(splitter.feed(END_OF_EVENT, 0, END_OF_EVENT.length));
@@ -92,7 +109,7 @@ public final class StreamForwarder {
             relay.flush();
         }
         // After a cut, what is left is part of an event: the client never sees half an event.
-        return new ForwardResult(relay.sent, complete, relay.clientGone, drainEnded);
+        return new ForwardResult(relay.sent, ending, relay.clientGone);
     }
 
     /** True when a read would wait for the provider: none of its bytes are already here. */

@@ -50,6 +50,39 @@ class LifecycleIT {
         }
     }
 
+    @Test
+    void aStopWhoseTimeRunsOutEndsTheStreamsStillRunningAndRecordsThem() throws Exception {
+        TestGateway g = TestGateway.start(temp);
+        try {
+            g.fake.eventDelay(Duration.ofMillis(400));
+            HttpResponse<InputStream> stream = Http.open(g.post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o-mini\",\"stream\":true}"));
+            String requestId = stream.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(Http.readEvent(stream.body())).startsWith("data: ");
+
+            g.stop(Duration.ofMillis(100));
+
+            // The client gets its protocol's error ending, not a cut connection.
+            String rest = new String(stream.body().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(rest).contains("Aegis is stopping").doesNotEndWith("data: [DONE]\n\n");
+            UsageRowView row = UsageRowView.find(g.db, requestId).orElseThrow(
+                    () -> new AssertionError("no usage row for the stream the stop ended"));
+            assertThat(row.streamed()).isTrue();
+            assertThat(row.complete()).isFalse();
+            try (var files = Files.walk(g.homeDir.resolve("receipts"))) {
+                assertThat(files.filter(Files::isRegularFile).anyMatch(f -> {
+                    try {
+                        return Files.readString(f).contains(requestId);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })).as("a receipt for the stream the stop ended").isTrue();
+            }
+        } finally {
+            g.close();
+        }
+    }
+
     private static void awaitDraining(TestGateway g) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {

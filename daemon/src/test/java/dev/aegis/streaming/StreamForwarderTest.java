@@ -99,7 +99,7 @@ class StreamForwarderTest {
         };
         ForwardResult result = StreamForwarder.forward(provider, gone, EventTap.FORWARD_ALL, SMALL);
         assertThat(result.clientGone()).isTrue();
-        assertThat(result.drainEnded()).isTrue();
+        assertThat(result.ending()).isEqualTo(ForwardResult.Ending.DRAIN_LIMIT);
         assertThat(result.upstreamComplete()).isFalse();
         assertThat(provider.read).isBetween(SMALL.bytes(), SMALL.bytes() + 1024);
     }
@@ -122,7 +122,7 @@ class StreamForwarderTest {
         ByteArrayOutputStream client = new ByteArrayOutputStream();
         ForwardResult result = StreamForwarder.forward(provider, client, cutAfterThree, SMALL);
         assertThat(result.clientGone()).isFalse();
-        assertThat(result.drainEnded()).isTrue();
+        assertThat(result.ending()).isEqualTo(ForwardResult.Ending.DRAIN_LIMIT);
         assertThat(client.size()).isEqualTo(3 * EndlessProvider.EVENT.length);
         assertThat(provider.read).isBetween(SMALL.bytes(), SMALL.bytes() + 4 * 1024);
     }
@@ -148,7 +148,7 @@ class StreamForwarderTest {
         };
         ForwardResult result = StreamForwarder.forward(provider(log, events), new ByteArrayOutputStream(), tapOnly, SMALL);
         assertThat(result.upstreamComplete()).isTrue();
-        assertThat(result.drainEnded()).isFalse();
+        assertThat(result.ending()).isEqualTo(ForwardResult.Ending.COMPLETE);
         assertThat(seen).hasSize(200).last().asString().contains("total_tokens");
     }
 }
