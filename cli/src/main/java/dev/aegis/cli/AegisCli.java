@@ -2,6 +2,7 @@ package dev.aegis.cli;
 
 import dev.aegis.cli.commands.CompletionCommand;
 import dev.aegis.cli.output.TerminalText;
+import dev.aegis.store.StoreException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,11 @@ public final class AegisCli {
                 commandLine.getErr().println("aegis: " + TerminalText.escapeLines(ex.getMessage()));
                 commandLine.getErr().flush();
                 return failure.exitCode();
+            }
+            if (ex instanceof StoreException failure) {
+                commandLine.getErr().println("aegis: " + TerminalText.escapeLines(StoreFailures.message(failure)));
+                commandLine.getErr().flush();
+                return ExitCode.FAILED;
             }
             commandLine.getErr().println("aegis: unexpected error: " + TerminalText.escapeLines(ex.toString()));
             commandLine.getErr().flush();

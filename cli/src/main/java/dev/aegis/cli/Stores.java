@@ -70,7 +70,7 @@ public final class Stores {
         try {
             return Database.open(store.url(), Database.PageCache.REPORTS, store.connectionTimeout());
         } catch (StoreException e) {
-            throw new CliException(e.getMessage());
+            throw new CliException(StoreFailures.message(e));
         }
     }
 

@@ -121,6 +121,46 @@ class CliLifecycleIT {
         assertThat(aegis("stop").out()).contains("not running");
     }
 
+    /** Polls {@code aegis status} (at most 10 s) until its output holds {@code text}; that run. */
+    private CliRun awaitStatus(String text, String... flags) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String[] args = new String[flags.length + 1];
+        args[0] = "status";
+        System.arraycopy(flags, 0, args, 1, flags.length);
+        CliRun status = aegis(args);
+        while (!status.out().contains(text) && System.nanoTime() < deadline) {
+            status = aegis(args);
+        }
+        assertThat(status.out()).as(status.all()).contains(text);
+        return status;
+    }
+
+    /** Found by an outside review: status exited 0 while it printed that records fail (docs/OPERATIONS.md: 0 only when healthy). */
+    @Test
+    void statusFailsWhileTheDaemonsRecordsFailAndSucceedsOnceTheyAreWritten() throws Exception {
+        assertThat(aegis("start", "--port", "0").exitCode()).isZero();
+        String key = Json.mapper().readTree(aegis("keygen", "--name", "test", "--json").out()).path("key").asText();
+        // Today's receipt file cannot be opened for writing: writes fail as they do on a full disk.
+        Path blocker = Path.of(home, "receipts", java.time.LocalDate.now(java.time.ZoneOffset.UTC) + ".jsonl");
+        Files.createDirectories(blocker);
+        HttpResponse<String> call = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(state().url() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"messages\":[]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(call.statusCode()).isEqualTo(200);
+
+        CliRun failing = awaitStatus("records:   FAILING");
+        assertThat(failing.exitCode()).isEqualTo(ExitCode.FAILED);
+        CliRun failingJson = awaitStatus("\"records_failing\":true", "--json");
+        assertThat(failingJson.exitCode()).isEqualTo(ExitCode.FAILED);
+
+        Files.delete(blocker);
+        CliRun healthy = awaitStatus("\"records_failing\":false", "--json");
+        assertThat(healthy.exitCode()).isEqualTo(ExitCode.OK);
+        assertThat(aegis("status").exitCode()).isEqualTo(ExitCode.OK);
+    }
+
     @Test
     void aNewStartAppendsToTheDaemonLogInsteadOfCuttingIt() throws Exception {
         assertThat(aegis("start", "--port", "0").exitCode()).isZero();

@@ -8,6 +8,8 @@ import dev.aegis.store.Database;
 import dev.aegis.store.PostgresServer;
 import dev.aegis.store.UsageRow;
 import dev.aegis.store.UsageStore;
+import dev.aegis.testing.RefusedPort;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -61,5 +63,26 @@ class TeamModeCliIT {
         assertThat(report.at("/total/requests").asLong()).isEqualTo(2);
         assertThat(report.at("/total/input").asLong()).isEqualTo(300);
         assertThat(report.at("/total/cost_usd").decimalValue()).isEqualByComparingTo("0.000004");
+    }
+
+    /** Found by an outside review: a user-info password, {@code sslpassword} and a password with a {@code ;} were printed. */
+    @Test
+    void aStoreThatCannotBeReachedIsNamedWithoutItsPasswordsInCommandsStartAndTheLog() throws Exception {
+        try (RefusedPort refused = RefusedPort.open()) {
+            Map<String, String> env = Map.of("AEGIS_STORE_URL", "jdbc:postgresql://aegis:LEAKME5@127.0.0.1:" + refused.port()
+                    + "/aegis?user=aegis&sslpassword=LEAKME6&password=LEAK;ME7");
+            String home = temp.resolve("home").toString();
+
+            CliRun list = CliRun.run(env, CliRun.args(home, "keys", "list"));
+            assertThat(list.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(list.err()).contains("cannot connect to the database");
+            CliRun start = CliRun.run(env, CliRun.args(home, "start", "--port", "0"));
+            assertThat(start.exitCode()).as(start.all()).isEqualTo(ExitCode.FAILED);
+            String log = Files.readString(Path.of(home, "logs", "daemon.log"));
+            assertThat(log).contains("cannot connect to the database");
+            for (String shown : List.of(list.all(), start.all(), log)) {
+                assertThat(shown).doesNotContain("LEAKME5").doesNotContain("LEAKME6").doesNotContain("ME7");
+            }
+        }
     }
 }

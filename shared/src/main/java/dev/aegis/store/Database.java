@@ -101,7 +101,7 @@ public final class Database implements AutoCloseable {
         } catch (StoreException e) {
             connections.close();
             String message = "cannot open the database " + shown(url) + ": "
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                    + StoreUrls.masked(url, e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             throw e instanceof StoreUnavailableException
                     ? new StoreUnavailableException(message, e.getCause()) : new StoreException(message, e.getCause());
         }

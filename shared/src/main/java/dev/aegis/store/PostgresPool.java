@@ -19,11 +19,12 @@ final class PostgresPool implements Connections {
     private static final String POOL_LOG_LEVEL = "org.slf4j.simpleLogger.log.com.zaxxer.hikari";
 
     private final HikariDataSource pool;
-    private final String shownUrl;
+    /** The URL as configured, its secrets in it: only for {@link StoreUrls#masked}, never shown. */
+    private final String url;
 
-    private PostgresPool(HikariDataSource pool, String shownUrl) {
+    private PostgresPool(HikariDataSource pool, String url) {
         this.pool = pool;
-        this.shownUrl = shownUrl;
+        this.url = url;
     }
 
     static PostgresPool open(String url, int maxConnections, Duration connectionTimeout) {
@@ -46,11 +47,11 @@ final class PostgresPool implements Connections {
         config.addDataSourceProperty("socketTimeout", "60");
         String shown = StoreUrls.redacted(url);
         try {
-            return new PostgresPool(new HikariDataSource(config), shown);
+            return new PostgresPool(new HikariDataSource(config), url);
         } catch (HikariPool.PoolInitializationException e) {
-            throw new StoreUnavailableException("cannot connect to the database " + shown + ": " + rootMessage(e), e);
+            throw new StoreUnavailableException("cannot connect to the database " + shown + ": " + rootMessage(url, e), e);
         } catch (RuntimeException e) {
-            throw new StoreException("cannot open the database " + shown + ": " + rootMessage(e), e);
+            throw new StoreException("cannot open the database " + shown + ": " + rootMessage(url, e), e);
         }
     }
 
@@ -88,9 +89,10 @@ final class PostgresPool implements Connections {
 
     private StoreException failed(String what, SQLException e) {
         if (Dialect.unreachable(e)) {
-            return new StoreUnavailableException("the database " + shownUrl + " is unavailable: " + e.getMessage(), e);
+            return new StoreUnavailableException("the database " + StoreUrls.redacted(url) + " is unavailable: "
+                    + StoreUrls.masked(url, e.getMessage()), e);
         }
-        return new StoreException("database " + what + " failed: " + e.getMessage(), e);
+        return new StoreException("database " + what + " failed: " + StoreUrls.masked(url, e.getMessage()), e);
     }
 
     private static void rollbackQuietly(Connection c) {
@@ -101,12 +103,13 @@ final class PostgresPool implements Connections {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The innermost cause's message (the driver's), the URL's secrets masked in it. */
+    private static String rootMessage(String url, Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return StoreUrls.masked(url, t.getMessage());
     }
 
     @Override

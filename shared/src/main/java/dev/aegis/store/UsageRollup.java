@@ -3,9 +3,10 @@ package dev.aegis.store;
 import dev.aegis.background.GiveWay;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The daily rollup of usage ({@code usage_daily}): per UTC day and (key, tenant, model, requested
@@ -37,7 +38,19 @@ final class UsageRollup {
     private UsageRollup() {}
 
     /** One rollup row's identity. */
-    private record Cell(long day, String keyId, String tenant, String model, String modelRequested, String provider) {}
+    private record Cell(long day, String keyId, String tenant, String model, String modelRequested, String provider) {
+
+        private static final Comparator<String> TEXT = Comparator.nullsFirst(Comparator.naturalOrder());
+
+        /**
+         * A total order on the whole identity, the same in every daemon: each batch updates its cells
+         * in this order, so two daemons sharing a database lock the same rows in the same order and
+         * never deadlock on each other (in batch order, they did).
+         */
+        static final Comparator<Cell> ORDER = Comparator.comparingLong(Cell::day).thenComparing(Cell::keyId, TEXT)
+                .thenComparing(Cell::tenant, TEXT).thenComparing(Cell::model, TEXT)
+                .thenComparing(Cell::modelRequested, TEXT).thenComparing(Cell::provider, TEXT);
+    }
 
     /** Running sums of a batch's rows for one cell. */
     private static final class Sums {
@@ -60,9 +73,9 @@ final class UsageRollup {
         }
     }
 
-    /** Adds a batch of rows to the rollup; call inside the transaction that inserts them. */
+    /** Adds a batch of rows to the rollup, cell by cell in {@link Cell#ORDER}; call inside the transaction that inserts them. */
     static void add(Statements statements, List<UsageRow> rows, GiveWay giveWay) throws SQLException {
-        Map<Cell, Sums> cells = new LinkedHashMap<>();
+        Map<Cell, Sums> cells = new TreeMap<>(Cell.ORDER);
         for (UsageRow r : rows) {
             cells.computeIfAbsent(new Cell(day(r.tsMillis()), r.keyId(), r.tenant(), r.model(), r.modelRequested(),
                     r.provider()), k -> new Sums()).add(r);

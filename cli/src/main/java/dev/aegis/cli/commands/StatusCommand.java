@@ -17,7 +17,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code aegis status}: running or not, pid, URL, version, uptime, requests served. Exit 0 running, 1 not. */
+/**
+ * {@code aegis status}: running or not, pid, URL, version, uptime, requests served. Exit 0 running and
+ * healthy; 1 not running, not answering, or running with records failing (usage rows and receipts
+ * waiting in memory).
+ */
 @Command(
         name = "status",
         mixinStandardHelpOptions = true,
@@ -62,7 +66,8 @@ public final class StatusCommand implements Callable<Integer> {
                         + " (locked database or full disk); see " + context.home().daemonLog());
             }
         }
-        return health.isPresent() ? ExitCode.OK : ExitCode.FAILED;
+        boolean healthy = health.isPresent() && !health.get().recordsFailing();
+        return healthy ? ExitCode.OK : ExitCode.FAILED;
     }
 
     private String asJson(Optional<DaemonState> state, Optional<HealthPayload> health, boolean lockHeld) {
