@@ -187,8 +187,10 @@ public final class BudgetGuard {
             long retryMs = heldByOthers ? 1_000 : hard.left().resetMs() < 0 ? 86_400_000 : hard.left().resetMs();
             res.setHeader("Retry-After", String.valueOf(Math.max(1, (retryMs + 999) / 1000)));
             String why = heldByOthers ? held(hard.left(), call) : spent(hard.left(), call, prompt);
-            // Held by calls in flight, or a minute's budget: it passes by itself soon, and a client should retry.
-            throw retryMs <= 60_000 ? ApiException.passing("budget_exceeded", why) : new ApiException(429, "budget_exceeded", why);
+            // Held by calls in flight, or a minute's budget: it passes by itself soon, and a client should retry;
+            // unless the call's prompt could never fit the budget, even a whole minute's.
+            boolean passes = retryMs <= 60_000 && !hard.left().neverFits(prompt + call.choices());
+            throw passes ? ApiException.passing("budget_exceeded", why) : new ApiException(429, "budget_exceeded", why);
         }
         Limit soft = tightest(limits, false);
         if (soft != null && soft.left().tokens() - prompt < call.choices()) {

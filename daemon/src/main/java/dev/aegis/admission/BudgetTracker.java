@@ -50,10 +50,20 @@ public final class BudgetTracker {
      * @param resetMs until that budget starts over; -1 for a run's budget, which never does
      * @param held what calls in flight hold of it (given back, less what they use, when they end)
      */
-    public record Remaining(String scope, long tokens, long resetMs, long held) {
+    public record Remaining(String scope, long tokens, long resetMs, long held, long limit) {
+
+        /** One whose whole size is not known here. */
+        public Remaining(String scope, long tokens, long resetMs, long held) {
+            this(scope, tokens, resetMs, held, -1);
+        }
 
         public Remaining(String scope, long tokens, long resetMs) {
             this(scope, tokens, resetMs, 0);
+        }
+
+        /** True when a call needing {@code tokens} could never fit, even with the whole budget free. */
+        public boolean neverFits(long tokens) {
+            return limit >= 0 && tokens > limit;
         }
     }
 
@@ -300,7 +310,7 @@ public final class BudgetTracker {
         List<Remaining> out = new ArrayList<>(used.length);
         for (int i = 0; i < used.length; i++) {
             Limit l = limits.get(i);
-            out.add(new Remaining(l.scope(), l.limit() - used[i] - l.held(), l.resetMs(), l.held()));
+            out.add(new Remaining(l.scope(), l.limit() - used[i] - l.held(), l.resetMs(), l.held(), l.limit()));
         }
         return out;
     }

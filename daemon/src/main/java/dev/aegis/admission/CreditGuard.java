@@ -144,7 +144,7 @@ public final class CreditGuard implements AutoCloseable {
         }
         long left = reservation.availableNanos() + reservation.amountNanos(); // before this call
         if (estimate <= left || dearest == null) {
-            return Optional.of(new Reserved(reservation, capsOutput ? tableCap(dearest, size) : null));
+            return Optional.of(new Reserved(reservation, capsOutput && dearest != null ? tableCap(dearest, size) : null));
         }
         long perAnswer = affordableOutput(dearest, size, left);
         if (perAnswer < 1) {

@@ -163,6 +163,25 @@ class BudgetIT {
     }
 
     @Test
+    void aPromptLargerThanAWholeMinutesBudgetIsRefusedAsOneThatWillNotPass() throws Exception {
+        try (TestGateway minute = TestGateway.start(temp.resolve("minute"), null, Map.of("AEGIS_GOVERNANCE_ENABLED", "true",
+                "AEGIS_DEFAULT_POLICY_JSON", "{\"hardStop\": true, \"tokens\": {\"perMinute\": 200}}"))) {
+            // 2,000 bytes: a prompt of about 500 tokens, more than the minute's whole 200.
+            String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + "x".repeat(2_000) + "\"}]}";
+            HttpResponse<String> never = Http.send(minute.post("/v1/chat/completions", big));
+            assertThat(never.statusCode()).isEqualTo(429);
+            assertThat(Http.json(never.body()).at("/error/code").asText()).isEqualTo("budget_exceeded");
+            // A retry would be refused the same way every minute: the type on which clients stop, not retry.
+            assertThat(Http.json(never.body()).at("/error/type").asText()).isEqualTo("insufficient_quota");
+
+            HttpResponse<String> small = Http.send(minute.post("/v1/chat/completions",
+                    "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+            assertThat(small.statusCode()).as(small.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aSpentRunIsRefusedWith429AndOtherRunsGoOn() throws Exception {
         String body = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}";
         // Each call bills 26 tokens (21 in, 5 out) and its prompt counts 9 (37 bytes / 4) up front:

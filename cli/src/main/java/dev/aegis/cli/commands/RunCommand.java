@@ -2,6 +2,7 @@ package dev.aegis.cli.commands;
 
 import dev.aegis.cli.CliContext;
 import dev.aegis.cli.CliException;
+import dev.aegis.cli.run.CodexLaunch;
 import dev.aegis.cli.ClientSetup;
 import dev.aegis.cli.Stores;
 import dev.aegis.cli.daemon.DaemonClient;
@@ -206,18 +207,20 @@ public final class RunCommand implements Callable<Integer> {
 
     /**
      * Codex gets its provider through {@code -c} overrides (the user's config.toml is never edited), the run's id
-     * among its {@code http_headers}, so its calls are the run's with a key given by {@code --key} too.
+     * among its {@code http_headers}, so its calls are the run's with a key given by {@code --key} too; run
+     * directly or through a package runner ({@link CodexLaunch}).
      */
     private List<String> clientCommand(String url, String runId) {
         List<String> cmd = new ArrayList<>(command);
-        if (Path.of(cmd.getFirst()).getFileName().toString().equals("codex")) {
+        int codexArguments = CodexLaunch.argumentsAt(cmd);
+        if (codexArguments >= 0) {
             List<String> overrides = List.of("-c", "model_provider=\"aegis-run\"",
                     "-c", "model_providers.aegis-run.name=\"Aegis\"",
                     "-c", "model_providers.aegis-run.base_url=\"" + url + "/v1\"",
                     "-c", "model_providers.aegis-run.wire_api=\"responses\"",
                     "-c", "model_providers.aegis-run.env_key=\"" + ClientSetup.KEY_VARIABLE + "\"",
                     "-c", "model_providers.aegis-run.http_headers={ x-run-id = \"" + runId + "\" }");
-            cmd.addAll(1, overrides);
+            cmd.addAll(codexArguments, overrides);
         }
         return cmd;
     }
