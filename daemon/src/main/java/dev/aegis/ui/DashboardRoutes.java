@@ -12,6 +12,7 @@ import dev.aegis.events.EventsRoute;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.json.Json;
+import dev.aegis.json.JsonMoney;
 import dev.aegis.store.CreditLedger;
 import dev.aegis.store.KeyStore;
 import dev.aegis.store.UsageFilter;
@@ -205,7 +206,7 @@ public final class DashboardRoutes {
         }
         keys.find(id).orElseThrow(() -> ApiException.notFound("no key '" + id + "'"));
         var balance = credits.add(id, usd);
-        json(ctx, Json.mapper().createObjectNode().put("key_id", id).put("balance_usd", balance.balanceUsd().stripTrailingZeros()));
+        json(ctx, JsonMoney.put(Json.mapper().createObjectNode().put("key_id", id), "balance_usd", balance.balanceUsd()));
     }
 
     /** An action that changes state: same origin, the session's CSRF token, an admin viewer; the key id. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.control.ControlRoutes;
+import dev.aegis.fakeprovider.FakeProvider;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
 import java.io.InputStream;
@@ -451,6 +452,42 @@ class DashboardIT {
         HttpResponse<String> revoked = action(op, revoke, "{}", op.csrf(), gateway.url());
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         assertThat(call(carol, "{\"model\":\"gpt-4o-mini\"}").statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * Money in the dashboard's JSON is written as in every other JSON output: an exact plain decimal,
+     * never an exponent (an outside review found {@code "cost_usd":1.5E-7} and {@code "balance_usd":1E+1}).
+     */
+    @Test
+    void moneyIsAPlainDecimalNeverAnExponent() throws Exception {
+        String tiny = gateway.mintKey(new NewKey("tiny", "team-t", false, List.of(), null, null, null, null));
+        Login op = login(operatorLink(""));
+        HttpResponse<String> topUp = action(op, "/ui/api/keys/" + id(tiny) + "/credits", "{\"usd\":\"10\"}", op.csrf(), null);
+        assertThat(topUp.statusCode()).as(topUp.body()).isEqualTo(200);
+        assertThat(topUp.body()).contains("\"balance_usd\":10}");
+
+        // One input token of gpt-4o-mini ($0.15 a million): $0.00000015.
+        gateway.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                        + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":0}}", Map.of()));
+        HttpResponse<String> r = call(tiny, "{\"model\":\"gpt-4o-mini\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        gateway.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+
+        Login t = login(Http.json(Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", tiny)).body())
+                .path("url").asText());
+        String summary = get(t, "/ui/api/summary?since=1d").body();
+        assertThat(summary).containsPattern("\"total\":\\{[^}]*\"cost_usd\":0.00000015,")
+                .containsPattern("\"model\":\\[\\{[^}]*\"cost_usd\":0.00000015,");
+        String series = get(t, "/ui/api/series?since=1d&bucket=hour").body();
+        assertThat(series).contains("\"cost_usd\":0.00000015}");
+        String credits = get(t, "/ui/api/credits").body();
+        // $0.00000015 over the 7 days of the burn window, to 9 places
+        assertThat(credits).contains("\"balance_usd\":9.99999985,").contains("\"reserved_usd\":0,")
+                .contains("\"burn_usd_per_day\":0.000000021,");
+        for (String body : List.of(topUp.body(), summary, series, credits)) {
+            assertThat(body).doesNotContainPattern("_usd[a-z_]*\":-?[0-9.]*[eE]");
+        }
     }
 
     @Test

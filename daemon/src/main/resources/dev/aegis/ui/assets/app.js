@@ -17,13 +17,28 @@
     }
     const r = await fetch(path, opts);
     const text = await r.text();
-    const body = text ? JSON.parse(text) : {};
+    const body = text ? parseJson(text) : {};
     if (!r.ok) {
       const err = new Error((body.error && body.error.message) || r.statusText);
       err.status = r.status;
       throw err;
     }
     return body;
+  }
+
+  // Money (every *_usd field) is a JSON number written exactly, as a plain decimal: it is kept as the
+  // daemon wrote it (its digits, as a string), never read into a double that would round it or show it
+  // with an exponent. Where the browser cannot hand the number's own text over, its plain decimal (money
+  // has at most 9 decimals).
+  const MONEY = /_usd(?:_|$)/;
+
+  function parseJson(text) {
+    return JSON.parse(text, (key, value, context) => typeof value !== "number" || !MONEY.test(key) ? value
+        : context && typeof context.source === "string" ? context.source : plainUsd(value));
+  }
+
+  function plainUsd(n) {
+    return Number(n).toLocaleString("en-US", {useGrouping: false, maximumFractionDigits: 9});
   }
 
   // A link opened over a session asks first: anyone with a key can mint a link and send it, and
@@ -63,15 +78,22 @@
     return "since=" + encodeURIComponent($("period").value);
   }
 
+  // An amount rounded for a table: cents, or three significant digits below a cent; never an exponent.
   function usd(v) {
     const n = Number(v);
     if (n === 0) return "$0";
-    if (Math.abs(n) < 0.01) return "$" + n.toPrecision(3);
+    if (Math.abs(n) < 0.01) return "$" + significant(n, 3);
     return "$" + n.toFixed(2);
   }
 
+  // A plain decimal to at most this many significant digits (toPrecision writes 1.5e-7).
+  function significant(n, digits) {
+    return n.toLocaleString("en-US", {useGrouping: false, maximumSignificantDigits: digits});
+  }
+
+  // An amount as the daemon counted it: every digit, never an exponent.
   function exactUsd(v) {
-    return "$" + String(v);
+    return "$" + (typeof v === "string" ? v : plainUsd(v));
   }
 
   function count(v) {
@@ -82,7 +104,7 @@
     if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
     if (n >= 1e3) return (n / 1e3).toFixed(1) + "k";
     if (n === 0 || n >= 1) return String(Math.round(n * 100) / 100);
-    return Number(n.toPrecision(2)).toString();
+    return significant(n, 2);
   }
 
   function cell(tr, text, cls) {
@@ -391,7 +413,7 @@
     if (!confirm(`Add $${usdText} to ${k.name} (${k.key_id})?`)) return;
     try {
       const r = await api(`/ui/api/keys/${encodeURIComponent(k.key_id)}/credits`, {method: "POST", body: JSON.stringify({usd: usdText})});
-      toast(`Balance of ${k.key_id}: $${r.balance_usd}`);
+      toast(`Balance of ${k.key_id}: ${exactUsd(r.balance_usd)}`);
       refresh();
     } catch (e) { toast(e.message); }
   }
@@ -422,7 +444,7 @@
     live.addEventListener("open", () => { $("live-state").textContent = "(connected)"; });
     live.addEventListener("error", () => { $("live-state").textContent = "(reconnecting)"; });
     live.addEventListener("call", m => {
-      showCall(JSON.parse(m.data));
+      showCall(parseJson(m.data));
       scheduleRefresh();
     });
   }
