@@ -290,6 +290,29 @@ class DashboardBrowserIT {
         assertThat(row.getText()).contains("$0.0000006").doesNotContain("e-");
     }
 
+    /**
+     * A login link opened in a tab already showing the dashboard changes only the address's fragment (no
+     * reload): the page takes it as it does on loading (an outside review saw nothing happen).
+     */
+    @Test
+    void aLinkOpenedInATabAlreadyOnTheDashboardIsTaken() throws Exception {
+        openFresh(dashboardUrl());
+        assertThat(browser.findElement(By.id("viewer")).getText()).contains("admin");
+
+        browser.get(dashboardUrl("--key", bobId));
+        await(Duration.ofSeconds(15), "the question",
+                () -> browser.findElement(By.id("login-switch")).isDisplayed() ? true : null);
+        assertThat(browser.getCurrentUrl()).as("the token left the address bar").doesNotContain("login=");
+        browser.findElement(By.id("login-switch-use")).click();
+        await(Duration.ofSeconds(15), "bob's dashboard",
+                () -> browser.findElement(By.id("viewer")).getText().contains("bob") ? true : null);
+        await(Duration.ofSeconds(15), "bob's numbers",
+                () -> browser.findElement(By.id("by-key")).getText().contains("bob") ? true : null);
+        assertThat(browser.findElement(By.id("by-key")).getText()).doesNotContain("alice");
+        assertThat(browser.findElements(By.cssSelector("#live tbody tr")))
+                .allSatisfy(r -> assertThat(r.getDomAttribute("data-key-id")).isEqualTo(bobId));
+    }
+
     @Test
     void aPlainKeyNeverSeesAnotherKeysCalls() throws Exception {
         openFresh(dashboardUrl("--key", bobId));

@@ -41,10 +41,12 @@
     return Number(n).toLocaleString("en-US", {useGrouping: false, maximumFractionDigits: 9});
   }
 
+  const LOGIN = /(?:^#|&)login=([A-Za-z0-9_-]+)/;
+
   // A link opened over a session asks first: anyone with a key can mint a link and send it, and
   // redeeming it silently would swap the operator's session for that key's.
   async function login() {
-    const m = /(?:^#|&)login=([A-Za-z0-9_-]+)/.exec(location.hash);
+    const m = LOGIN.exec(location.hash);
     if (!m) return api("/ui/api/me");
     history.replaceState(null, "", location.pathname + location.search);
     let current = null;
@@ -53,6 +55,7 @@
     } catch (e) {
       if (e.status !== 401) throw e;
     }
+    if (current) $("dashboard").hidden = true; // a tab already showing it: the question alone
     if (current && !(await switchSessions(current.viewer))) return current;
     return api("/ui/api/session", {method: "POST", body: JSON.stringify({token: m[1]})});
   }
@@ -357,7 +360,10 @@
   }
 
   async function loadReceipts() {
-    if (!viewer.admin) return;
+    if (!viewer.admin) {
+      $("receipts-panel").hidden = true; // after a switch from an admin's session
+      return;
+    }
     const r = await api("/ui/api/receipts");
     $("receipts-panel").hidden = false;
     const p = $("receipts");
@@ -484,22 +490,36 @@
       }
       sel.value = params.get("since");
     }
-    try {
-      const me = await login();
-      csrf = me.csrf;
-      viewer = me.viewer;
-    } catch (e) {
-      return needLogin(e.message);
-    }
-    $("viewer").textContent = describe(viewer);
-    $("viewer").dataset.keyId = viewer.key_id || "";
-    $("login-needed").hidden = true;
-    $("dashboard").hidden = false;
     ["period", "bucket", "stack"].forEach(id => $(id).addEventListener("change", refresh));
     $("logout").addEventListener("click", async () => {
       try { await api("/ui/api/logout", {method: "POST", body: "{}"}); } catch (e) { /* already out */ }
       needLogin("Logged out.");
     });
+    // A link opened in this tab while it shows the page changes only the fragment: no reload, so the
+    // token is taken here as on loading.
+    window.addEventListener("hashchange", () => {
+      if (LOGIN.test(location.hash)) signIn();
+    });
+    await signIn();
+  }
+
+  // Logs in (with the link's token in the fragment, if any) and shows the viewer's dashboard.
+  async function signIn() {
+    let me;
+    try {
+      me = await login();
+    } catch (e) {
+      return needLogin(e.message);
+    }
+    if (viewer && (viewer.key_id || "") !== (me.viewer.key_id || "")) {
+      $("live").tBodies[0].textContent = ""; // the calls another viewer saw
+    }
+    csrf = me.csrf;
+    viewer = me.viewer;
+    $("viewer").textContent = describe(viewer);
+    $("viewer").dataset.keyId = viewer.key_id || "";
+    $("login-needed").hidden = true;
+    $("dashboard").hidden = false;
     await refresh();
     follow();
   }
