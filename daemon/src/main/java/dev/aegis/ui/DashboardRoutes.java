@@ -106,9 +106,11 @@ public final class DashboardRoutes {
     private void openSession(Context ctx) {
         sameOrigin(ctx);
         JsonNode body = body(ctx);
-        Viewer viewer = links.redeem(body.path("token").asText(null))
+        // A link outlives its key's revocation by up to its TTL: its key must still be active, as a session's.
+        Viewer viewer = links.redeem(body.path("token").asText(null)).filter(this::active)
                 .orElseThrow(() -> new ApiException(401, "invalid_login_link",
-                        "this login link is unknown, used or expired: run 'aegis dashboard' for a new one"));
+                        "this login link is unknown, used or expired, or its key is no longer active: "
+                                + "run 'aegis dashboard' for a new one"));
         UiSessions.Session s = sessions.open(ctx, viewer);
         json(ctx, me(s));
     }
@@ -180,8 +182,12 @@ public final class DashboardRoutes {
 
     /** Whether the request's session is still open and its key still active (without touching the answer, already begun). */
     private boolean stillSignedIn(Context ctx) {
-        return sessions.find(ctx).filter(s -> s.viewer().keyId() == null
-                || keyCache.find(s.viewer().keyId()).filter(k -> k.active(clock.instant())).isPresent()).isPresent();
+        return sessions.find(ctx).filter(s -> active(s.viewer())).isPresent();
+    }
+
+    /** Whether a viewer may still see the dashboard: the operator, or a key neither revoked nor expired. */
+    private boolean active(Viewer v) {
+        return v.keyId() == null || keyCache.find(v.keyId()).filter(k -> k.active(clock.instant())).isPresent();
     }
 
     private void revoke(Context ctx) {
@@ -233,8 +239,7 @@ public final class DashboardRoutes {
     private UiSessions.Session session(Context ctx) {
         UiSessions.Session s = sessions.find(ctx).orElseThrow(() -> new ApiException(401, "not_logged_in",
                 "not logged in to the dashboard: run 'aegis dashboard' for a login link"));
-        Viewer v = s.viewer();
-        if (v.keyId() != null && keyCache.find(v.keyId()).filter(k -> k.active(clock.instant())).isEmpty()) {
+        if (!active(s.viewer())) {
             sessions.close(ctx);
             throw new ApiException(401, "not_logged_in", "the key of this session was revoked or expired");
         }

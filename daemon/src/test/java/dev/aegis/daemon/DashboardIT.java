@@ -490,6 +490,22 @@ class DashboardIT {
         }
     }
 
+    /** A link minted before its key was revoked opens no session (an outside review got a cookie with it). */
+    @Test
+    void aLinkOfARevokedKeyIsRefused() throws Exception {
+        String gone = gateway.mintKey(new NewKey("gone", "default", false, List.of(), null, null, null, null));
+        HttpResponse<String> minted = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", gone));
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        Login op = login(operatorLink(""));
+        HttpResponse<String> revoked = action(op, "/ui/api/keys/" + id(gone) + "/revoke", "{}", op.csrf(), null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+        HttpResponse<String> r = exchange(token(Http.json(minted.body()).path("url").asText()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("invalid_login_link");
+        assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
     @Test
     void thePageAndItsAssetsRunUnderAStrictCspWithoutInlineCode() throws Exception {
         HttpResponse<String> page = Http.get(gateway.url() + "/ui/", "text/html");
