@@ -205,7 +205,7 @@ public final class DashboardRoutes {
         try {
             usd = new BigDecimal(body(ctx).path("usd").asText(""));
         } catch (NumberFormatException e) {
-            throw new ApiException(400, "invalid_request_error", "usd must be a decimal number of dollars");
+            throw ApiException.invalidRequest("usd must be a decimal number of dollars");
         }
         if (usd.signum() <= 0 || usd.scale() > 9 || usd.compareTo(new BigDecimal("1000000")) > 0) {
             throw ApiException.invalidRequest("usd must be more than 0 and at most 1000000, with at most 9 decimals");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.control.ControlRoutes;
 import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
 import java.io.InputStream;
@@ -504,6 +505,19 @@ class DashboardIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
         assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("invalid_login_link");
         assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    /** An amount that is not a decimal is refused with the SPEC's code, as an amount out of range is. */
+    @Test
+    void creditsThatAreNotAnAmountAreAnInvalidRequest() throws Exception {
+        String payee = gateway.mintKey(new NewKey("payee", "default", false, List.of(), null, null, null, null));
+        Login op = login(operatorLink(""));
+        for (String usd : List.of("NaN", "Infinity", "  1", "0x10", "", "-1", "0", "0.0000000001", "1000001")) {
+            HttpResponse<String> r = action(op, "/ui/api/keys/" + id(payee) + "/credits",
+                    Json.mapper().createObjectNode().put("usd", usd).toString(), op.csrf(), null);
+            assertThat(r.statusCode()).as("'" + usd + "' -> " + r.body()).isEqualTo(400);
+            assertThat(Http.json(r.body()).at("/error/code").asText()).as("'" + usd + "'").isEqualTo("invalid_request");
+        }
     }
 
     @Test
