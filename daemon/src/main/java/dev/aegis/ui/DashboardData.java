@@ -146,7 +146,10 @@ public final class DashboardData {
         return root;
     }
 
-    /** Credit balances with the burn rate of the last week and when they run out at that rate. */
+    /**
+     * Credit balances with the burn rate of the last week and when they run out at that rate; whether
+     * each key is still active.
+     */
     ObjectNode credits(String onlyKey) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode out = root.putArray("keys");
@@ -163,7 +166,8 @@ public final class DashboardData {
                 continue;
             }
             BigDecimal perDay = spent.getOrDefault(k.id(), BigDecimal.ZERO).divide(BigDecimal.valueOf(days), 9, RoundingMode.HALF_UP);
-            ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name());
+            // a revoked or expired key's balance stays in view, marked: nothing more to add to it or revoke
+            ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name()).put("active", k.active(now));
             JsonMoney.put(n, "balance_usd", balance.get().balanceUsd());
             JsonMoney.put(n, "reserved_usd", balance.get().reservedUsd());
             JsonMoney.put(n, "burn_usd_per_day", perDay);
@@ -233,7 +237,7 @@ public final class DashboardData {
     }
 
     /**
-     * Per key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
+     * Per active key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
      * and its use of governance's rate limits as the live limiter holds it.
      */
     private ObjectNode keyLimits(String onlyKey, List<RateLimitRule> rules) {
@@ -250,10 +254,11 @@ public final class DashboardData {
             lifetime.put(t.group(), t.input() + t.output());
         }
         for (KeyRecord k : visibleKeys(onlyKey)) {
-            boolean governed = !rules.isEmpty() && k.active(now); // a revoked key's bars would only clutter
-            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && !governed) {
+            // a revoked or expired key's bars would only clutter: its calls are refused whatever they say
+            if (!k.active(now) || (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && rules.isEmpty())) {
                 continue;
             }
+            boolean governed = !rules.isEmpty();
             UsageTotals used = lastMinute.get(k.id());
             ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name());
             if (k.rpm() != null) {

@@ -520,6 +520,23 @@ class DashboardIT {
         }
     }
 
+    /** A revoked key's balance is marked inactive (the page offers no action on it) and its limit bars are gone. */
+    @Test
+    void aRevokedKeyIsMarkedInCreditsAndLeavesTheLimits() throws Exception {
+        String retired = gateway.mintKey(new NewKey("retired", "default", false, List.of(), 10, null, null, new BigDecimal("1")));
+        Login op = login(operatorLink(""));
+        assertThat(of(Http.json(get(op, "/ui/api/credits").body()), id(retired)).path("active").asBoolean()).isTrue();
+        assertThat(of(Http.json(get(op, "/ui/api/limits").body()), id(retired)).path("rpm").asInt()).isEqualTo(10);
+
+        HttpResponse<String> revoked = action(op, "/ui/api/keys/" + id(retired) + "/revoke", "{}", op.csrf(), null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        JsonNode credits = of(Http.json(get(op, "/ui/api/credits").body()), id(retired));
+        assertThat(credits.path("active").isBoolean()).as(credits.toString()).isTrue();
+        assertThat(credits.path("active").asBoolean()).isFalse();
+        assertThat(credits.path("balance_usd").decimalValue()).isEqualByComparingTo("1");
+        assertThat(Http.json(get(op, "/ui/api/limits").body()).path("keys").findValuesAsText("key_id")).doesNotContain(id(retired));
+    }
+
     @Test
     void thePageAndItsAssetsRunUnderAStrictCspWithoutInlineCode() throws Exception {
         HttpResponse<String> page = Http.get(gateway.url() + "/ui/", "text/html");

@@ -263,14 +263,15 @@
   async function loadCredits() {
     const c = await api("/ui/api/credits");
     const columns = [
-      {label: "key", value: k => `${k.name} (${k.key_id})`},
+      {label: "key", value: k => `${k.name} (${k.key_id})` + (k.active ? "" : ", revoked or expired")},
       {label: "balance", num: true, value: k => usd(k.balance_usd)},
       {label: "burn / day", num: true, value: k => usd(k.burn_usd_per_day)},
       {label: "runs out in", num: true, value: k => k.runs_out_in_days === null ? "–" : k.runs_out_in_days + " days"}
     ];
     if (viewer.admin) {
-      columns.push({label: "", value: k => actionButton("Add credits", null, () => addCredits(k))});
-      columns.push({label: "", value: k => actionButton("Revoke", "danger", () => revoke(k))});
+      // nothing to do for a key that is no longer active
+      columns.push({label: "", value: k => k.active ? actionButton("Add credits", null, () => addCredits(k)) : ""});
+      columns.push({label: "", value: k => k.active ? actionButton("Revoke", "danger", () => revoke(k)) : ""});
     }
     table("credits", columns, c.keys);
   }
