@@ -262,6 +262,57 @@ class DashboardBrowserIT {
         assertThat(browser.findElement(By.id("login-switch")).isDisplayed()).isFalse();
     }
 
+    /**
+     * Money on the page is the daemon's plain decimal, every digit, never an exponent: an outside review saw
+     * a call of $0.00000015 shown as {@code $1.5e-7} (the JSON read into a double and printed with String()).
+     */
+    @Test
+    void moneyIsShownAsAPlainDecimal() throws Exception {
+        JsonNode tiny = keygen("tiny");
+        String key = tiny.path("key").asText();
+        String oneToken = "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                + "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":1}}";
+        // One output token of gpt-4o-mini ($0.60 a million): $0.0000006 (and no input: the other tests' cache-hit rate holds).
+        fake.enqueue(new FakeProvider.CannedResponse(200, "application/json", oneToken, Map.of()));
+        assertThat(call(key, "gpt-4o-mini")).isEqualTo(200);
+        await(Duration.ofSeconds(10), "the call stored", () -> Json.mapper().readTree(CliRun.run(env, CliRun.args(home,
+                "usage", "--since", "1d", "--key", tiny.path("id").asText(), "--format", "json")).out())
+                .at("/total/requests").asLong() == 1 ? true : null);
+
+        openFresh(dashboardUrl("--key", tiny.path("id").asText()));
+        assertThat(browser.findElement(By.id("total-cost")).getText()).isEqualTo("$0.0000006");
+        assertThat(attribute("total-cost", "data-usd")).isEqualTo("0.0000006");
+        assertThat(browser.findElement(By.id("by-model")).getText()).contains("$0.0000006").doesNotContain("e-");
+
+        fake.enqueue(new FakeProvider.CannedResponse(200, "application/json", oneToken, Map.of()));
+        String requestId = send(key, "gpt-4o-mini").headers().firstValue("X-Request-Id").orElseThrow();
+        WebElement row = await(LIVE, "the new call on the page", () -> liveRow(requestId));
+        assertThat(row.getText()).contains("$0.0000006").doesNotContain("e-");
+    }
+
+    /**
+     * A login link opened in a tab already showing the dashboard changes only the address's fragment (no
+     * reload): the page takes it as it does on loading (an outside review saw nothing happen).
+     */
+    @Test
+    void aLinkOpenedInATabAlreadyOnTheDashboardIsTaken() throws Exception {
+        openFresh(dashboardUrl());
+        assertThat(browser.findElement(By.id("viewer")).getText()).contains("admin");
+
+        browser.get(dashboardUrl("--key", bobId));
+        await(Duration.ofSeconds(15), "the question",
+                () -> browser.findElement(By.id("login-switch")).isDisplayed() ? true : null);
+        assertThat(browser.getCurrentUrl()).as("the token left the address bar").doesNotContain("login=");
+        browser.findElement(By.id("login-switch-use")).click();
+        await(Duration.ofSeconds(15), "bob's dashboard",
+                () -> browser.findElement(By.id("viewer")).getText().contains("bob") ? true : null);
+        await(Duration.ofSeconds(15), "bob's numbers",
+                () -> browser.findElement(By.id("by-key")).getText().contains("bob") ? true : null);
+        assertThat(browser.findElement(By.id("by-key")).getText()).doesNotContain("alice");
+        assertThat(browser.findElements(By.cssSelector("#live tbody tr")))
+                .allSatisfy(r -> assertThat(r.getDomAttribute("data-key-id")).isEqualTo(bobId));
+    }
+
     @Test
     void aPlainKeyNeverSeesAnotherKeysCalls() throws Exception {
         openFresh(dashboardUrl("--key", bobId));

@@ -74,11 +74,16 @@ class TerminalIT {
 
         /** Waits until the screen has shown {@code text}, at most 30 s. */
         void awaitShown(String text) throws InterruptedException {
+            awaitShown(0, text);
+        }
+
+        /** Waits until the screen has shown {@code text} after its first {@code from} characters, at most 30 s. */
+        void awaitShown(int from, String text) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!output.toString().contains(text) && process.isAlive() && System.nanoTime() < deadline) {
+            while (!output.substring(from).contains(text) && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertThat(output.toString()).contains(text);
+            assertThat(output.substring(from)).contains(text);
         }
 
         String waitForExit() throws InterruptedException {
@@ -129,6 +134,26 @@ class TerminalIT {
             // The alternate screen was entered, and left at the end: the user's screen is back as it was.
             assertThat(out).contains("\u001b[?1049h");
             assertThat(out.lastIndexOf("\u001b[?1049l")).isGreaterThan(out.lastIndexOf("\u001b[?1049h"));
+        }
+    }
+
+    /**
+     * The header says live once the daemon answers, before any call, and again once tail has reconnected
+     * to a restarted daemon (an outside review saw "waiting for it" there until the next call came).
+     */
+    @Test
+    void tailsHeaderIsLiveOnceConnectedAndAgainAfterTheDaemonRestarts() throws Exception {
+        try (Pty tail = new Pty(120, daemon.home, "tail")) {
+            // jline rewrites only what changed on a line ("[connecting…]" becomes "[live]" by "live", the rest
+            // moved or deleted): "live", which nothing else on the screen says
+            tail.awaitShown("live");
+            assertThat(daemon.aegis("stop").exitCode()).isZero();
+            tail.awaitShown("the daemon is not running");
+            int waiting = tail.output.length();
+            assertThat(daemon.aegis("start", "--port", "0").exitCode()).isZero();
+            tail.awaitShown(waiting, "live");
+            tail.type("q");
+            tail.waitForExit();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.aegis.config.BudgetPolicy;
 import dev.aegis.config.GovernanceConfig;
 import dev.aegis.config.RateLimitRule;
 import dev.aegis.json.Json;
+import dev.aegis.json.JsonMoney;
 import dev.aegis.keys.KeyRecord;
 import dev.aegis.store.CreditBalance;
 import dev.aegis.store.CreditLedger;
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
 /**
  * The dashboard's numbers, as JSON: each method answers one panel for one viewer, whose filter
  * already holds the key a plain key is limited to. Reports read the daily rollup as
- * {@code aegis usage} does, so the page's totals are that command's.
+ * {@code aegis usage} does, so the page's totals are that command's. Money is written as
+ * everywhere else ({@link JsonMoney}): an exact plain decimal, never an exponent.
  */
 public final class DashboardData {
 
@@ -134,18 +136,20 @@ public final class DashboardData {
             // keys by name and id: two keys may share a name
             String group = p.group() == null ? "(none)"
                     : names.containsKey(p.group()) ? names.get(p.group()) + " (" + p.group() + ")" : p.group();
-            points.addObject()
+            JsonMoney.put(points.addObject()
                     .put("t", Instant.ofEpochMilli(p.startMillis()).toString())
                     .put("group", group)
                     .put("requests", p.requests())
                     .put("input", p.inputTokens())
-                    .put("output", p.outputTokens())
-                    .put("cost_usd", p.costUsd().stripTrailingZeros());
+                    .put("output", p.outputTokens()), "cost_usd", p.costUsd());
         }
         return root;
     }
 
-    /** Credit balances with the burn rate of the last week and when they run out at that rate. */
+    /**
+     * Credit balances with the burn rate of the last week and when they run out at that rate; whether
+     * each key is still active.
+     */
     ObjectNode credits(String onlyKey) {
         ObjectNode root = Json.mapper().createObjectNode();
         ArrayNode out = root.putArray("keys");
@@ -162,12 +166,11 @@ public final class DashboardData {
                 continue;
             }
             BigDecimal perDay = spent.getOrDefault(k.id(), BigDecimal.ZERO).divide(BigDecimal.valueOf(days), 9, RoundingMode.HALF_UP);
-            ObjectNode n = out.addObject()
-                    .put("key_id", k.id())
-                    .put("name", k.name())
-                    .put("balance_usd", balance.get().balanceUsd().stripTrailingZeros())
-                    .put("reserved_usd", balance.get().reservedUsd().stripTrailingZeros())
-                    .put("burn_usd_per_day", perDay.stripTrailingZeros());
+            // a revoked or expired key's balance stays in view, marked: nothing more to add to it or revoke
+            ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name()).put("active", k.active(now));
+            JsonMoney.put(n, "balance_usd", balance.get().balanceUsd());
+            JsonMoney.put(n, "reserved_usd", balance.get().reservedUsd());
+            JsonMoney.put(n, "burn_usd_per_day", perDay);
             if (perDay.signum() > 0 && balance.get().balanceUsd().signum() > 0) {
                 n.put("runs_out_in_days", balance.get().balanceUsd().divide(perDay, 1, RoundingMode.DOWN));
             } else {
@@ -234,7 +237,7 @@ public final class DashboardData {
     }
 
     /**
-     * Per key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
+     * Per active key: its own {@code rpm} / {@code tpm} against the last minute's rows, its token budget,
      * and its use of governance's rate limits as the live limiter holds it.
      */
     private ObjectNode keyLimits(String onlyKey, List<RateLimitRule> rules) {
@@ -251,10 +254,11 @@ public final class DashboardData {
             lifetime.put(t.group(), t.input() + t.output());
         }
         for (KeyRecord k : visibleKeys(onlyKey)) {
-            boolean governed = !rules.isEmpty() && k.active(now); // a revoked key's bars would only clutter
-            if (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && !governed) {
+            // a revoked or expired key's bars would only clutter: its calls are refused whatever they say
+            if (!k.active(now) || (k.rpm() == null && k.tpm() == null && k.tokenBudget() == null && rules.isEmpty())) {
                 continue;
             }
+            boolean governed = !rules.isEmpty();
             UsageTotals used = lastMinute.get(k.id());
             ObjectNode n = out.addObject().put("key_id", k.id()).put("name", k.name());
             if (k.rpm() != null) {
@@ -321,9 +325,8 @@ public final class DashboardData {
                 .put("input", t.input())
                 .put("cached_input", t.cachedInput())
                 .put("output", t.output())
-                .put("reasoning", t.reasoning())
-                .put("cost_usd", t.costUsd().stripTrailingZeros())
-                .put("cache_hit_rate", t.cacheHitRate());
+                .put("reasoning", t.reasoning());
+        JsonMoney.put(n, "cost_usd", t.costUsd()).put("cache_hit_rate", t.cacheHitRate());
         if (names != null && names.containsKey(t.group())) {
             n.put("name", names.get(t.group()));
         }

@@ -12,6 +12,7 @@ import dev.aegis.events.EventsRoute;
 import dev.aegis.http.ApiException;
 import dev.aegis.http.InFlightRequests;
 import dev.aegis.json.Json;
+import dev.aegis.json.JsonMoney;
 import dev.aegis.store.CreditLedger;
 import dev.aegis.store.KeyStore;
 import dev.aegis.store.UsageFilter;
@@ -105,9 +106,11 @@ public final class DashboardRoutes {
     private void openSession(Context ctx) {
         sameOrigin(ctx);
         JsonNode body = body(ctx);
-        Viewer viewer = links.redeem(body.path("token").asText(null))
+        // A link outlives its key's revocation by up to its TTL: its key must still be active, as a session's.
+        Viewer viewer = links.redeem(body.path("token").asText(null)).filter(this::active)
                 .orElseThrow(() -> new ApiException(401, "invalid_login_link",
-                        "this login link is unknown, used or expired: run 'aegis dashboard' for a new one"));
+                        "this login link is unknown, used or expired, or its key is no longer active: "
+                                + "run 'aegis dashboard' for a new one"));
         UiSessions.Session s = sessions.open(ctx, viewer);
         json(ctx, me(s));
     }
@@ -179,8 +182,12 @@ public final class DashboardRoutes {
 
     /** Whether the request's session is still open and its key still active (without touching the answer, already begun). */
     private boolean stillSignedIn(Context ctx) {
-        return sessions.find(ctx).filter(s -> s.viewer().keyId() == null
-                || keyCache.find(s.viewer().keyId()).filter(k -> k.active(clock.instant())).isPresent()).isPresent();
+        return sessions.find(ctx).filter(s -> active(s.viewer())).isPresent();
+    }
+
+    /** Whether a viewer may still see the dashboard: the operator, or a key neither revoked nor expired. */
+    private boolean active(Viewer v) {
+        return v.keyId() == null || keyCache.find(v.keyId()).filter(k -> k.active(clock.instant())).isPresent();
     }
 
     private void revoke(Context ctx) {
@@ -198,14 +205,14 @@ public final class DashboardRoutes {
         try {
             usd = new BigDecimal(body(ctx).path("usd").asText(""));
         } catch (NumberFormatException e) {
-            throw new ApiException(400, "invalid_request_error", "usd must be a decimal number of dollars");
+            throw ApiException.invalidRequest("usd must be a decimal number of dollars");
         }
         if (usd.signum() <= 0 || usd.scale() > 9 || usd.compareTo(new BigDecimal("1000000")) > 0) {
             throw ApiException.invalidRequest("usd must be more than 0 and at most 1000000, with at most 9 decimals");
         }
         keys.find(id).orElseThrow(() -> ApiException.notFound("no key '" + id + "'"));
         var balance = credits.add(id, usd);
-        json(ctx, Json.mapper().createObjectNode().put("key_id", id).put("balance_usd", balance.balanceUsd().stripTrailingZeros()));
+        json(ctx, JsonMoney.put(Json.mapper().createObjectNode().put("key_id", id), "balance_usd", balance.balanceUsd()));
     }
 
     /** An action that changes state: same origin, the session's CSRF token, an admin viewer; the key id. */
@@ -232,8 +239,7 @@ public final class DashboardRoutes {
     private UiSessions.Session session(Context ctx) {
         UiSessions.Session s = sessions.find(ctx).orElseThrow(() -> new ApiException(401, "not_logged_in",
                 "not logged in to the dashboard: run 'aegis dashboard' for a login link"));
-        Viewer v = s.viewer();
-        if (v.keyId() != null && keyCache.find(v.keyId()).filter(k -> k.active(clock.instant())).isEmpty()) {
+        if (!active(s.viewer())) {
             sessions.close(ctx);
             throw new ApiException(401, "not_logged_in", "the key of this session was revoked or expired");
         }

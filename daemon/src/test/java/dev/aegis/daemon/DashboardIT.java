@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.control.ControlRoutes;
+import dev.aegis.fakeprovider.FakeProvider;
+import dev.aegis.json.Json;
 import dev.aegis.keys.ApiKeys;
 import dev.aegis.keys.NewKey;
 import java.io.InputStream;
@@ -451,6 +453,88 @@ class DashboardIT {
         HttpResponse<String> revoked = action(op, revoke, "{}", op.csrf(), gateway.url());
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         assertThat(call(carol, "{\"model\":\"gpt-4o-mini\"}").statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * Money in the dashboard's JSON is written as in every other JSON output: an exact plain decimal,
+     * never an exponent (an outside review found {@code "cost_usd":1.5E-7} and {@code "balance_usd":1E+1}).
+     */
+    @Test
+    void moneyIsAPlainDecimalNeverAnExponent() throws Exception {
+        String tiny = gateway.mintKey(new NewKey("tiny", "team-t", false, List.of(), null, null, null, null));
+        Login op = login(operatorLink(""));
+        HttpResponse<String> topUp = action(op, "/ui/api/keys/" + id(tiny) + "/credits", "{\"usd\":\"10\"}", op.csrf(), null);
+        assertThat(topUp.statusCode()).as(topUp.body()).isEqualTo(200);
+        assertThat(topUp.body()).contains("\"balance_usd\":10}");
+
+        // One input token of gpt-4o-mini ($0.15 a million): $0.00000015.
+        gateway.fake.enqueue(new FakeProvider.CannedResponse(200, "application/json",
+                "{\"id\":\"c\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
+                        + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":0}}", Map.of()));
+        HttpResponse<String> r = call(tiny, "{\"model\":\"gpt-4o-mini\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        gateway.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow());
+
+        Login t = login(Http.json(Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", tiny)).body())
+                .path("url").asText());
+        String summary = get(t, "/ui/api/summary?since=1d").body();
+        assertThat(summary).containsPattern("\"total\":\\{[^}]*\"cost_usd\":0.00000015,")
+                .containsPattern("\"model\":\\[\\{[^}]*\"cost_usd\":0.00000015,");
+        String series = get(t, "/ui/api/series?since=1d&bucket=hour").body();
+        assertThat(series).contains("\"cost_usd\":0.00000015}");
+        String credits = get(t, "/ui/api/credits").body();
+        // $0.00000015 over the 7 days of the burn window, to 9 places
+        assertThat(credits).contains("\"balance_usd\":9.99999985,").contains("\"reserved_usd\":0,")
+                .contains("\"burn_usd_per_day\":0.000000021,");
+        for (String body : List.of(topUp.body(), summary, series, credits)) {
+            assertThat(body).doesNotContainPattern("_usd[a-z_]*\":-?[0-9.]*[eE]");
+        }
+    }
+
+    /** A link minted before its key was revoked opens no session (an outside review got a cookie with it). */
+    @Test
+    void aLinkOfARevokedKeyIsRefused() throws Exception {
+        String gone = gateway.mintKey(new NewKey("gone", "default", false, List.of(), null, null, null, null));
+        HttpResponse<String> minted = Http.send(Http.post(gateway.url() + "/ui/login-link", "").header("x-api-key", gone));
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        Login op = login(operatorLink(""));
+        HttpResponse<String> revoked = action(op, "/ui/api/keys/" + id(gone) + "/revoke", "{}", op.csrf(), null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+        HttpResponse<String> r = exchange(token(Http.json(minted.body()).path("url").asText()));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+        assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("invalid_login_link");
+        assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
+    }
+
+    /** An amount that is not a decimal is refused with the SPEC's code, as an amount out of range is. */
+    @Test
+    void creditsThatAreNotAnAmountAreAnInvalidRequest() throws Exception {
+        String payee = gateway.mintKey(new NewKey("payee", "default", false, List.of(), null, null, null, null));
+        Login op = login(operatorLink(""));
+        for (String usd : List.of("NaN", "Infinity", "  1", "0x10", "", "-1", "0", "0.0000000001", "1000001")) {
+            HttpResponse<String> r = action(op, "/ui/api/keys/" + id(payee) + "/credits",
+                    Json.mapper().createObjectNode().put("usd", usd).toString(), op.csrf(), null);
+            assertThat(r.statusCode()).as("'" + usd + "' -> " + r.body()).isEqualTo(400);
+            assertThat(Http.json(r.body()).at("/error/code").asText()).as("'" + usd + "'").isEqualTo("invalid_request");
+        }
+    }
+
+    /** A revoked key's balance is marked inactive (the page offers no action on it) and its limit bars are gone. */
+    @Test
+    void aRevokedKeyIsMarkedInCreditsAndLeavesTheLimits() throws Exception {
+        String retired = gateway.mintKey(new NewKey("retired", "default", false, List.of(), 10, null, null, new BigDecimal("1")));
+        Login op = login(operatorLink(""));
+        assertThat(of(Http.json(get(op, "/ui/api/credits").body()), id(retired)).path("active").asBoolean()).isTrue();
+        assertThat(of(Http.json(get(op, "/ui/api/limits").body()), id(retired)).path("rpm").asInt()).isEqualTo(10);
+
+        HttpResponse<String> revoked = action(op, "/ui/api/keys/" + id(retired) + "/revoke", "{}", op.csrf(), null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        JsonNode credits = of(Http.json(get(op, "/ui/api/credits").body()), id(retired));
+        assertThat(credits.path("active").isBoolean()).as(credits.toString()).isTrue();
+        assertThat(credits.path("active").asBoolean()).isFalse();
+        assertThat(credits.path("balance_usd").decimalValue()).isEqualByComparingTo("1");
+        assertThat(Http.json(get(op, "/ui/api/limits").body()).path("keys").findValuesAsText("key_id")).doesNotContain(id(retired));
     }
 
     @Test

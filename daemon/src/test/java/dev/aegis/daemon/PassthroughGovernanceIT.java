@@ -267,13 +267,15 @@ class PassthroughGovernanceIT {
         }
         assertThat(newRequests(seen)).isEmpty();
 
-        // The default allow-list: GET models*, POST moderations.
+        // The default allow-list: GET models*, POST moderations; a HEAD where its GET is allowed.
         Raw model = Raw.send(gateway, "GET", "/v1/models/gpt-4o-mini", creditKey, null, null);
+        Raw head = Raw.send(gateway, "HEAD", "/v1/models/gpt-4o-mini", creditKey, null, null);
         Raw moderation = Raw.send(gateway, "POST", "/v1/moderations", modelsKey, "application/json", "{\"input\":\"hi\"}");
         assertThat(model.status()).isNotEqualTo(403);
+        assertThat(head.status()).as(head.headers().toString()).isEqualTo(model.status());
         assertThat(moderation.status()).isNotEqualTo(403);
-        assertThat(newRequests(seen)).extracting(RecordedRequest::path)
-                .containsExactly("/v1/models/gpt-4o-mini", "/v1/moderations");
+        assertThat(newRequests(seen).stream().map(r -> r.method() + " " + r.path()).toList()).containsExactly(
+                "GET /v1/models/gpt-4o-mini", "HEAD /v1/models/gpt-4o-mini", "POST /v1/moderations");
     }
 
     @Test
@@ -308,8 +310,8 @@ class PassthroughGovernanceIT {
         Raw files = Raw.send(gateway, "GET", "/v1/files", openKey, null, null);
         Raw images = Raw.send(gateway, "POST", "/v1/images/generations", openKey, "application/json", "{\"prompt\":\"a cat\"}");
         assertThat(files.status()).isEqualTo(200);
-        assertThat(newRequests(seen)).extracting(r -> r.method() + " " + r.path())
-                .containsExactly("GET /v1/files", "POST /v1/images/generations");
+        assertThat(newRequests(seen).stream().map(r -> r.method() + " " + r.path()).toList()).containsExactly(
+                "GET /v1/files", "POST /v1/images/generations");
         UsageRowView row = gateway.awaitUsage(files.header("x-request-id"));
         assertThat(row.route()).isEqualTo("/v1/files");
         assertThat(row.status()).isEqualTo(200);

@@ -23,12 +23,15 @@ public record PassthroughConfig(List<Rule> allow) {
      * character only itself: {@code files*} matches {@code files} and {@code files/abc/content},
      * {@code files/*} matches {@code files/abc} but not {@code files}.
      *
+     * A {@code HEAD} is its {@code GET} without the body: a {@code GET} rule lets it through.
+     *
      * @param method an HTTP method in upper case, or {@code *} for any
      */
     public record Rule(String method, String glob) {
 
         boolean matches(String requestMethod, String path) {
-            return (method.equals("*") || method.equals(requestMethod)) && Glob.matches(glob, path);
+            return (method.equals("*") || method.equals(requestMethod) || (method.equals("GET") && requestMethod.equals("HEAD")))
+                    && Glob.matches(glob, path);
         }
     }
 

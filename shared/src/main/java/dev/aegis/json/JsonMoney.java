@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 
 /**
  * Money in every JSON Aegis prints or serves (CLI {@code --json}, {@code /api/costs},
- * {@code /aegis/v1/usage}, live events): a JSON number written exactly — plain decimal, never a
+ * {@code /aegis/v1/usage}, the dashboard's {@code /ui/api/}, live events): a JSON number written exactly — plain decimal, never a
  * string, never an exponent ({@code 0.0000001}, not {@code 1E-7}), never rounded through a double.
  * Written as the decimal's own digits, so it holds whichever generator or {@code toString} writes the
  * node. (Receipts keep their own signed format.)

@@ -36,6 +36,20 @@ class PassthroughConfigTest {
         assertThat(p.allows("GET", "/files")).isFalse();
     }
 
+    /** A HEAD is answered as its GET (ROUTES.md): the GET rules let it through (an outside review got 403). */
+    @Test
+    void aHeadIsAllowedWhereItsGetIs() throws Exception {
+        PassthroughConfig p = load("server: { port: 9000 }\n").passthrough();
+        assertThat(p.allows("HEAD", "/models")).isTrue();
+        assertThat(p.allows("HEAD", "/models/gpt-4o")).isTrue();
+        assertThat(p.allows("HEAD", "/moderations")).isFalse();
+        assertThat(p.allows("HEAD", "/files")).isFalse();
+
+        PassthroughConfig any = load("passthrough: { allow: [\"* batches\", \"POST files\"] }\n").passthrough();
+        assertThat(any.allows("HEAD", "/batches")).isTrue();
+        assertThat(any.allows("HEAD", "/files")).isFalse();
+    }
+
     @Test
     void aStarMatchesAnyRunOfCharactersSlashIncluded() throws Exception {
         PassthroughConfig p = load("passthrough: { allow: [\"get files*\", \"DELETE /files/*/content\", \"* batches\"] }\n")

@@ -74,7 +74,7 @@ public final class TailCommand implements Callable<Integer> {
             Thread.ofVirtual().name("aegis-tail-events").start(() -> follow(e -> {
                 view.show(e);
                 return true;
-            }, view::status));
+            }, view::status, view::connected));
             view.run();
             return ExitCode.OK;
         }
@@ -93,15 +93,16 @@ public final class TailCommand implements Callable<Integer> {
         }, message -> {
             err.println("aegis tail: " + message);
             err.flush();
-        });
+        }, () -> { });
         return ExitCode.OK;
     }
 
     /**
      * Follows the daemon's events, waiting for it when it is not running and reconnecting when it
-     * restarts, until {@code handler} returns false; {@code status} hears how the connection stands.
+     * restarts, until {@code handler} returns false; {@code status} hears when the connection is
+     * lost or awaited, {@code connected} each time the daemon answers (first or again).
      */
-    private void follow(Predicate<JsonNode> handler, Consumer<String> status) {
+    private void follow(Predicate<JsonNode> handler, Consumer<String> status, Runnable connected) {
         DaemonClient client = new DaemonClient();
         AtomicBoolean more = new AtomicBoolean(true);
         boolean waitingSaid = false;
@@ -117,7 +118,7 @@ public final class TailCommand implements Callable<Integer> {
                 continue;
             }
             waitingSaid = false;
-            client.events(state.get(), event -> {
+            client.events(state.get(), connected, event -> {
                 JsonNode e = parse(event);
                 more.set(e == null || handler.test(e));
                 return more.get();

@@ -73,9 +73,10 @@ public final class DaemonClient {
     /**
      * Reads the daemon's live events until the stream ends or the handler returns false.
      *
+     * @param opened runs once the daemon has answered: the events flow from here on
      * @param handler gets each event's JSON; returns whether to keep reading
      */
-    public void events(DaemonState state, Predicate<String> handler) {
+    public void events(DaemonState state, Runnable opened, Predicate<String> handler) {
         try {
             HttpURLConnection c = open(state, "/aegis/v1/events", "GET", Duration.ZERO);
             c.setRequestProperty(ControlRoutes.CONTROL_TOKEN_HEADER, state.controlToken());
@@ -83,6 +84,7 @@ public final class DaemonClient {
                 if (c.getResponseCode() != 200) {
                     return;
                 }
+                opened.run();
                 try (BufferedReader lines = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = lines.readLine()) != null) {

@@ -61,7 +61,6 @@ public final class LiveView {
             if (history.size() > HISTORY) {
                 history.removeFirst();
             }
-            connection = "live";
         }
         recent.add(event, System.currentTimeMillis());
     }
@@ -69,6 +68,11 @@ public final class LiveView {
     /** How the connection to the daemon stands (any thread): "waiting for the daemon", ... */
     public synchronized void status(String message) {
         connection = message;
+    }
+
+    /** The daemon answered (any thread): live, before any call comes, and again after a reconnect. */
+    public synchronized void connected() {
+        connection = "live";
     }
 
     /** Shows the view until the user quits; the terminal is restored whatever happens. */

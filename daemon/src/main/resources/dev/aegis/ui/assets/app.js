@@ -17,7 +17,7 @@
     }
     const r = await fetch(path, opts);
     const text = await r.text();
-    const body = text ? JSON.parse(text) : {};
+    const body = text ? parseJson(text) : {};
     if (!r.ok) {
       const err = new Error((body.error && body.error.message) || r.statusText);
       err.status = r.status;
@@ -26,10 +26,27 @@
     return body;
   }
 
+  // Money (every *_usd field) is a JSON number written exactly, as a plain decimal: it is kept as the
+  // daemon wrote it (its digits, as a string), never read into a double that would round it or show it
+  // with an exponent. Where the browser cannot hand the number's own text over, its plain decimal (money
+  // has at most 9 decimals).
+  const MONEY = /_usd(?:_|$)/;
+
+  function parseJson(text) {
+    return JSON.parse(text, (key, value, context) => typeof value !== "number" || !MONEY.test(key) ? value
+        : context && typeof context.source === "string" ? context.source : plainUsd(value));
+  }
+
+  function plainUsd(n) {
+    return Number(n).toLocaleString("en-US", {useGrouping: false, maximumFractionDigits: 9});
+  }
+
+  const LOGIN = /(?:^#|&)login=([A-Za-z0-9_-]+)/;
+
   // A link opened over a session asks first: anyone with a key can mint a link and send it, and
   // redeeming it silently would swap the operator's session for that key's.
   async function login() {
-    const m = /(?:^#|&)login=([A-Za-z0-9_-]+)/.exec(location.hash);
+    const m = LOGIN.exec(location.hash);
     if (!m) return api("/ui/api/me");
     history.replaceState(null, "", location.pathname + location.search);
     let current = null;
@@ -38,6 +55,7 @@
     } catch (e) {
       if (e.status !== 401) throw e;
     }
+    if (current) $("dashboard").hidden = true; // a tab already showing it: the question alone
     if (current && !(await switchSessions(current.viewer))) return current;
     return api("/ui/api/session", {method: "POST", body: JSON.stringify({token: m[1]})});
   }
@@ -63,15 +81,22 @@
     return "since=" + encodeURIComponent($("period").value);
   }
 
+  // An amount rounded for a table: cents, or three significant digits below a cent; never an exponent.
   function usd(v) {
     const n = Number(v);
     if (n === 0) return "$0";
-    if (Math.abs(n) < 0.01) return "$" + n.toPrecision(3);
+    if (Math.abs(n) < 0.01) return "$" + significant(n, 3);
     return "$" + n.toFixed(2);
   }
 
+  // A plain decimal to at most this many significant digits (toPrecision writes 1.5e-7).
+  function significant(n, digits) {
+    return n.toLocaleString("en-US", {useGrouping: false, maximumSignificantDigits: digits});
+  }
+
+  // An amount as the daemon counted it: every digit, never an exponent.
   function exactUsd(v) {
-    return "$" + String(v);
+    return "$" + (typeof v === "string" ? v : plainUsd(v));
   }
 
   function count(v) {
@@ -82,7 +107,7 @@
     if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
     if (n >= 1e3) return (n / 1e3).toFixed(1) + "k";
     if (n === 0 || n >= 1) return String(Math.round(n * 100) / 100);
-    return Number(n.toPrecision(2)).toString();
+    return significant(n, 2);
   }
 
   function cell(tr, text, cls) {
@@ -238,14 +263,15 @@
   async function loadCredits() {
     const c = await api("/ui/api/credits");
     const columns = [
-      {label: "key", value: k => `${k.name} (${k.key_id})`},
+      {label: "key", value: k => `${k.name} (${k.key_id})` + (k.active ? "" : ", revoked or expired")},
       {label: "balance", num: true, value: k => usd(k.balance_usd)},
       {label: "burn / day", num: true, value: k => usd(k.burn_usd_per_day)},
       {label: "runs out in", num: true, value: k => k.runs_out_in_days === null ? "–" : k.runs_out_in_days + " days"}
     ];
     if (viewer.admin) {
-      columns.push({label: "", value: k => actionButton("Add credits", null, () => addCredits(k))});
-      columns.push({label: "", value: k => actionButton("Revoke", "danger", () => revoke(k))});
+      // nothing to do for a key that is no longer active
+      columns.push({label: "", value: k => k.active ? actionButton("Add credits", null, () => addCredits(k)) : ""});
+      columns.push({label: "", value: k => k.active ? actionButton("Revoke", "danger", () => revoke(k)) : ""});
     }
     table("credits", columns, c.keys);
   }
@@ -335,7 +361,10 @@
   }
 
   async function loadReceipts() {
-    if (!viewer.admin) return;
+    if (!viewer.admin) {
+      $("receipts-panel").hidden = true; // after a switch from an admin's session
+      return;
+    }
     const r = await api("/ui/api/receipts");
     $("receipts-panel").hidden = false;
     const p = $("receipts");
@@ -391,7 +420,7 @@
     if (!confirm(`Add $${usdText} to ${k.name} (${k.key_id})?`)) return;
     try {
       const r = await api(`/ui/api/keys/${encodeURIComponent(k.key_id)}/credits`, {method: "POST", body: JSON.stringify({usd: usdText})});
-      toast(`Balance of ${k.key_id}: $${r.balance_usd}`);
+      toast(`Balance of ${k.key_id}: ${exactUsd(r.balance_usd)}`);
       refresh();
     } catch (e) { toast(e.message); }
   }
@@ -422,7 +451,7 @@
     live.addEventListener("open", () => { $("live-state").textContent = "(connected)"; });
     live.addEventListener("error", () => { $("live-state").textContent = "(reconnecting)"; });
     live.addEventListener("call", m => {
-      showCall(JSON.parse(m.data));
+      showCall(parseJson(m.data));
       scheduleRefresh();
     });
   }
@@ -462,22 +491,36 @@
       }
       sel.value = params.get("since");
     }
-    try {
-      const me = await login();
-      csrf = me.csrf;
-      viewer = me.viewer;
-    } catch (e) {
-      return needLogin(e.message);
-    }
-    $("viewer").textContent = describe(viewer);
-    $("viewer").dataset.keyId = viewer.key_id || "";
-    $("login-needed").hidden = true;
-    $("dashboard").hidden = false;
     ["period", "bucket", "stack"].forEach(id => $(id).addEventListener("change", refresh));
     $("logout").addEventListener("click", async () => {
       try { await api("/ui/api/logout", {method: "POST", body: "{}"}); } catch (e) { /* already out */ }
       needLogin("Logged out.");
     });
+    // A link opened in this tab while it shows the page changes only the fragment: no reload, so the
+    // token is taken here as on loading.
+    window.addEventListener("hashchange", () => {
+      if (LOGIN.test(location.hash)) signIn();
+    });
+    await signIn();
+  }
+
+  // Logs in (with the link's token in the fragment, if any) and shows the viewer's dashboard.
+  async function signIn() {
+    let me;
+    try {
+      me = await login();
+    } catch (e) {
+      return needLogin(e.message);
+    }
+    if (viewer && (viewer.key_id || "") !== (me.viewer.key_id || "")) {
+      $("live").tBodies[0].textContent = ""; // the calls another viewer saw
+    }
+    csrf = me.csrf;
+    viewer = me.viewer;
+    $("viewer").textContent = describe(viewer);
+    $("viewer").dataset.keyId = viewer.key_id || "";
+    $("login-needed").hidden = true;
+    $("dashboard").hidden = false;
     await refresh();
     follow();
   }
