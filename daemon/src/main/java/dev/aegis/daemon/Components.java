@@ -52,6 +52,7 @@ import dev.aegis.store.ReceiptVerifications;
 import dev.aegis.store.UsageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import dev.aegis.store.UsageRow;
@@ -435,23 +436,39 @@ final class Components implements AutoCloseable {
         closed = true;
         mcpServers.close();
         upstream.close();
-        recorder.close();
-        if (receiptLog != null) {
-            receiptLog.close();
-        }
-        creditLeases.close();
-        credits.close();
-        if (sharedBudgets != null) {
-            // Both write what waits at the same time, so a database down through the stop delays it once (5 s), not twice.
-            Thread rateLimits = Thread.ofVirtual().start(sharedRateLimits::close);
-            sharedBudgets.close();
-            try {
-                rateLimits.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // The writers write what waits at the same time, so a database down through the stop delays it once
+        // (each gives it half its 10 s, then keeps what it could not write in spool/), not once per writer:
+        // one after another they took 30 s, and aegis stop's --timeout gave up on the daemon first.
+        List<Runnable> writers = new ArrayList<>();
+        writers.add(() -> {
+            recorder.close();
+            if (receiptLog != null) {
+                receiptLog.close();
             }
+        });
+        writers.add(() -> {
+            creditLeases.close();
+            credits.close();
+        });
+        if (sharedBudgets != null) {
+            writers.add(sharedRateLimits::close);
+            writers.add(sharedBudgets::close);
         }
+        closeTogether(writers);
         metrics.close();
         database.close();
+    }
+
+    /** Runs each close on a thread of its own and waits for all of them. */
+    private static void closeTogether(List<Runnable> closes) {
+        List<Thread> threads = closes.stream().map(c -> Thread.ofVirtual().name("aegis-stop").start(c)).toList();
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

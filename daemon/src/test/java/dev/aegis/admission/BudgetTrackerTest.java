@@ -27,16 +27,16 @@ class BudgetTrackerTest {
 
         // A new minute: the minute budget is whole again, the run and the day keep what was spent.
         now.set(now.get().plus(Duration.ofSeconds(30)));
-        assertThat(tracker.remaining("k", "t", "r", policy)).isEqualTo(new BudgetTracker.Remaining("minute", 100, 60_000));
+        assertThat(tracker.remaining("k", "t", "r", policy)).isEqualTo(new BudgetTracker.Remaining("minute", 100, 60_000, 0, 100));
         BudgetPolicy runAndDay = new BudgetPolicy(true, 500, 0, 1000);
-        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 410, -1));
+        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 410, -1, 0, 500));
         tracker.charge("k", "t", "r", 400);
-        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 10, -1));
+        assertThat(tracker.remaining("k", "t", "r", runAndDay)).isEqualTo(new BudgetTracker.Remaining("run", 10, -1, 0, 500));
         assertThat(tracker.remaining("k", "t", "other-run", runAndDay).tokens()).isEqualTo(500);
 
         // A new day (UTC): the day budget starts over; a run's never does.
         now.set(now.get().plus(Duration.ofMinutes(2)));
-        assertThat(tracker.remaining("k", "t", null, runAndDay)).isEqualTo(new BudgetTracker.Remaining("day", 1000, 86_340_000));
+        assertThat(tracker.remaining("k", "t", null, runAndDay)).isEqualTo(new BudgetTracker.Remaining("day", 1000, 86_340_000, 0, 1000));
         assertThat(tracker.remaining("k", "t", "r", runAndDay).tokens()).isEqualTo(10);
     }
 
@@ -44,7 +44,7 @@ class BudgetTrackerTest {
     void seededDayUsageCounts() {
         tracker.seed(Map.of("t", 950L), Map.of("k", Map.of("r", 20L)));
         BudgetTracker.Remaining left = tracker.remaining("k", "t", "r", policy);
-        assertThat(left).isEqualTo(new BudgetTracker.Remaining("day", 50, 90_000));
+        assertThat(left).isEqualTo(new BudgetTracker.Remaining("day", 50, 90_000, 0, 1000));
         assertThat(tracker.remaining("k", "u", null, policy).tokens()).isEqualTo(100);
     }
 

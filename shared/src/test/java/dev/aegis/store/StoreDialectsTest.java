@@ -35,6 +35,15 @@ class StoreDialectsTest {
                 credits == null ? null : new BigDecimal(credits), "run-1", 5000L), ApiKeys.mint());
     }
 
+    /** {@code n} keyless gpt-4o calls from {@code ts} on, a millisecond apart, of {@code input} tokens each. */
+    private static List<UsageRow> calls(long ts, int n, long input) {
+        List<UsageRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(call(ts + i, null, "gpt-4o", input, 100));
+        }
+        return rows;
+    }
+
     private static UsageRow call(long ts, String keyId, String model, long input, long cost) {
         return new UsageRow(ts, "req-" + ts, keyId, "team-a", "run-1", "/v1/chat/completions", model, model, "openai", 200,
                 null, input, 1, 2, 10, 3, cost, false, "v", 1.5, null, true, true);
@@ -216,10 +225,7 @@ class StoreDialectsTest {
         long day = 20_300L * UsageRollup.DAY_MS;
         try (Database db = TestStores.open(dialect, temp)) {
             UsageStore store = new UsageStore(db);
-            List<UsageRow> batch = new java.util.ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                batch.add(call(day + i, null, "gpt-4o", 1, 100));
-            }
+            List<UsageRow> batch = calls(day, 5, 1);
             store.insertSigned(batch, 1, new ReceiptHead(5, "a".repeat(64), "fp", "inst"));
             store.insertSigned(batch, 1, new ReceiptHead(5, "a".repeat(64), "fp", "inst"));
             List<UsageRow> grown = new java.util.ArrayList<>(batch);
@@ -252,10 +258,7 @@ class StoreDialectsTest {
         long day = 20_400L * UsageRollup.DAY_MS;
         try (Database db = TestStores.open(dialect, temp)) {
             UsageStore store = new UsageStore(db);
-            List<UsageRow> first = new java.util.ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                first.add(call(day + i, null, "gpt-4o", 1, 100));
-            }
+            List<UsageRow> first = calls(day, 20, 1);
             store.insertSigned(first, 1, new ReceiptHead(20, "a".repeat(64), "fp", "inst"));
             List<UsageRow> failing = new java.util.ArrayList<>();
             for (int i = 0; i < 20; i++) {
