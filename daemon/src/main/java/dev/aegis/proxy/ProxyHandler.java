@@ -20,6 +20,7 @@ import dev.aegis.routing.ModelRouter;
 import dev.aegis.security.SecretGuard;
 import dev.aegis.routing.RouteTarget;
 import dev.aegis.store.Money;
+import dev.aegis.translate.Untranslatable;
 import dev.aegis.usage.UsageExtractor;
 import dev.aegis.records.CallRecorder;
 import java.io.InputStream;
@@ -235,7 +236,7 @@ public final class ProxyHandler {
         timeline.sentUpstream();
         RetryingSender.Answer answer = RetryingSender.send(upstream, targets, cfg.retry(), t -> {
             Translation translation = translation(endpoint, t, body);
-            return UpstreamCall.build(call, cfg, t, translation, path, translation.request(body, t, outputCap));
+            return UpstreamCall.build(call, cfg, t, translation, path, translated(translation, body, t, outputCap));
         }, metrics);
         timeline.upstreamHeaders();
         target = answer.target();
@@ -252,6 +253,17 @@ public final class ProxyHandler {
         ResponseRelay.relay(call, response, target, timeline, record, usage, tap, translation, pricing,
                 cfg.timeouts().idle(), inFlight::isCut,
                 () -> record.recordTo(recorder, pricing, admission, cfg.governance(), metrics, events));
+    }
+
+    /** The body for the provider; 400 when its protocol cannot carry something the call asks for. */
+    private static byte[] translated(Translation translation, RequestBody body, RouteTarget target, Integer outputCap) {
+        try {
+            return translation.request(body, target, outputCap);
+        } catch (Untranslatable e) {
+            throw ApiException.invalidRequest("model '" + body.model() + "' is served by provider '"
+                    + target.provider().name() + "' (" + target.provider().type().id() + "), whose protocol cannot"
+                    + " carry " + e.getMessage());
+        }
     }
 
     private Translation translation(Endpoint endpoint, RouteTarget target, RequestBody body) {

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Sends a call to its targets in order: each target is retried (up to {@code retry.attempts}, with
  * exponential back-off or the provider's {@code retry-after-ms} / {@code retry-after}) on a
  * connection failure or a retryable status, then the next target of the fallback chain is tried.
+ * A 429 whose quota is gone ({@link QuotaGone}) is an answer like any other error, passed through.
  * An answer whose framing is broken ends the call at once (the provider may have acted on it).
  * All of it happens before the first byte reaches the client; the last answer, even an error, is
  * passed through.
@@ -60,7 +61,8 @@ final class RetryingSender {
                     listener.retried(target.provider().name());
                     continue;
                 }
-                if (!RETRYABLE.contains(response.statusCode())) {
+                response = QuotaGone.check(response);
+                if (!RETRYABLE.contains(response.statusCode()) || QuotaGone.is(response)) {
                     return new Answer(target, response);
                 }
                 Optional<Duration> wait = lastAttempt ? Optional.empty() : delay(response, retry, attempt);

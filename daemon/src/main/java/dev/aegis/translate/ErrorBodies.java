@@ -28,7 +28,8 @@ public final class ErrorBodies {
     public static byte[] toAnthropic(byte[] body, int status) {
         JsonNode error = Translated.parse(body).path("error");
         ObjectNode out = Translated.object().put("type", "error");
-        out.putObject("error").put("type", anthropicType(status)).put("message", message(error, body));
+        out.putObject("error").put("type", quotaGone(error) ? "billing_error" : anthropicType(status))
+                .put("message", message(error, body));
         return Translated.bytes(out);
     }
 
@@ -38,6 +39,15 @@ public final class ErrorBodies {
         }
         String text = new String(body, StandardCharsets.UTF_8).strip();
         return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text;
+    }
+
+    /**
+     * OpenAI's {@code insufficient_quota} (sent with 429): the account is out of credit, which waiting
+     * does not mend, so it is Anthropic's {@code billing_error}, not its {@code rate_limit_error}.
+     */
+    private static boolean quotaGone(JsonNode error) {
+        return "insufficient_quota".equals(error.path("code").asText())
+                || "insufficient_quota".equals(error.path("type").asText());
     }
 
     private static String anthropicType(int status) {

@@ -23,6 +23,18 @@ final class MessagesParams {
         }
     }
 
+    /**
+     * {@code system}: the text of one block as a string, several as the array of blocks they were,
+     * so parts sent apart stay apart.
+     */
+    static void system(ArrayNode blocks, ObjectNode out) {
+        if (blocks.size() == 1) {
+            out.put("system", blocks.get(0).path("text").asText());
+        } else if (!blocks.isEmpty()) {
+            out.set("system", blocks);
+        }
+    }
+
     /** One Anthropic tool from an OpenAI function's name, description and JSON schema. */
     static ObjectNode tool(JsonNode function) {
         ObjectNode tool = Translated.object().put("name", function.path("name").asText());

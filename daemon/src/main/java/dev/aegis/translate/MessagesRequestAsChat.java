@@ -7,11 +7,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * An Anthropic Messages request as an OpenAI chat completions request: {@code system} becomes the
  * first message; {@code tool_result} blocks become {@code tool} messages (placed before the rest of
- * their user turn), {@code tool_use} blocks assistant {@code tool_calls}, images data URLs or links;
- * thinking blocks stay behind. A stream asks for its usage chunk, which the answer's translation
- * turns into the final {@code message_delta} usage.
+ * their user turn; one marked {@code is_error} starts with {@link #TOOL_ERROR}; its images, which a
+ * tool message cannot hold, follow in the user message after it), {@code tool_use} blocks assistant
+ * {@code tool_calls}, images data URLs or links; text blocks stay apart as text parts; thinking blocks
+ * stay behind; documents are refused ({@link Untranslatable}). A stream asks for its usage chunk,
+ * which the answer's translation turns into the final {@code message_delta} usage.
  */
 public final class MessagesRequestAsChat {
+
+    /** What the content of a tool message starts with when its {@code tool_result} was marked {@code is_error}. */
+    static final String TOOL_ERROR = "[tool error] ";
+
+    private static final String DOCUMENTS = "document blocks for an OpenAI model: chat completions has no"
+            + " counterpart for them; send their text as text blocks";
 
     private MessagesRequestAsChat() {}
 
@@ -27,9 +35,9 @@ public final class MessagesRequestAsChat {
         ArrayNode messages = out.putArray("messages");
         JsonNode system = req.path("system");
         if (!system.isMissingNode() && !system.isNull()) {
-            String text = Translated.text(system);
-            if (!text.isEmpty()) {
-                messages.addObject().put("role", "system").put("content", text);
+            ArrayNode parts = textParts(Translated.textBlocks(system));
+            if (!parts.isEmpty()) {
+                messages.addObject().put("role", "system").set("content", content(parts));
             }
         }
         for (JsonNode m : req.path("messages")) {
@@ -63,47 +71,102 @@ public final class MessagesRequestAsChat {
             return;
         }
         ArrayNode parts = Translated.array();
+        ArrayNode toolImages = Translated.array();
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
-                case "tool_result" -> messages.addObject().put("role", "tool")
-                        .put("tool_call_id", block.path("tool_use_id").asText())
-                        .put("content", Translated.text(block.path("content")));
+                case "tool_result" -> toolResult(block, messages, toolImages);
                 case "text" -> parts.addObject().put("type", "text").put("text", block.path("text").asText());
-                case "image" -> {
-                    JsonNode source = block.path("source");
-                    String url = "base64".equals(source.path("type").asText())
-                            ? "data:" + source.path("media_type").asText() + ";base64," + source.path("data").asText()
-                            : source.path("url").asText();
-                    parts.addObject().put("type", "image_url").putObject("image_url").put("url", url);
-                }
-                default -> { } // documents, thinking: no chat equivalent
+                case "image" -> parts.add(image(block));
+                case "document" -> throw new Untranslatable(DOCUMENTS);
+                default -> { } // thinking: no chat equivalent
             }
         }
-        if (parts.isEmpty()) {
-            return;
+        toolImages.addAll(parts);
+        if (!toolImages.isEmpty()) {
+            messages.addObject().put("role", "user").set("content", content(toolImages));
         }
-        boolean allText = true;
-        for (JsonNode p : parts) {
-            allText &= "text".equals(p.path("type").asText());
+    }
+
+    /**
+     * A {@code tool_result} as a tool message: its text parts, after {@link #TOOL_ERROR} when it is an
+     * error; its images, which a tool message cannot hold, go to {@code toolImages} after a text part
+     * naming the call, for the user message that follows the tool messages.
+     */
+    private static void toolResult(JsonNode block, ArrayNode messages, ArrayNode toolImages) {
+        String id = block.path("tool_use_id").asText();
+        JsonNode content = block.path("content");
+        ArrayNode text = Translated.array();
+        ArrayNode images = Translated.array();
+        if (content.isTextual()) {
+            Translated.addText(text, content.asText());
         }
-        ObjectNode message = messages.addObject().put("role", "user");
-        if (allText) {
-            message.put("content", Translated.text(parts));
+        for (JsonNode part : content) {
+            switch (part.path("type").asText()) {
+                case "text" -> Translated.addText(text, part.path("text").asText());
+                case "image" -> images.add(image(part));
+                case "document" -> throw new Untranslatable(DOCUMENTS);
+                default -> { }
+            }
+        }
+        if (!images.isEmpty()) {
+            toolImages.addObject().put("type", "text").put("text", "[images returned by tool call " + id + "]");
+            toolImages.addAll(images);
+            if (text.isEmpty()) {
+                Translated.addText(text, "[the images this tool returned follow in the next user message]");
+            }
+        }
+        if (block.path("is_error").asBoolean(false)) {
+            if (text.isEmpty()) {
+                text.addObject().put("type", "text").put("text", TOOL_ERROR.strip());
+            } else {
+                ObjectNode first = (ObjectNode) text.get(0);
+                first.put("text", TOOL_ERROR + first.path("text").asText());
+            }
+        }
+        ObjectNode message = messages.addObject().put("role", "tool").put("tool_call_id", id);
+        if (text.isEmpty()) {
+            message.put("content", "");
         } else {
-            message.set("content", parts);
+            message.set("content", content(textParts(text)));
         }
+    }
+
+    /** An Anthropic image block as a chat {@code image_url} part: a data URL, or its link. */
+    private static ObjectNode image(JsonNode block) {
+        JsonNode source = block.path("source");
+        String url = "base64".equals(source.path("type").asText())
+                ? "data:" + source.path("media_type").asText() + ";base64," + source.path("data").asText()
+                : source.path("url").asText();
+        ObjectNode part = Translated.object().put("type", "image_url");
+        part.putObject("image_url").put("url", url);
+        return part;
+    }
+
+    /** Anthropic text blocks as chat text parts. */
+    private static ArrayNode textParts(ArrayNode blocks) {
+        ArrayNode parts = Translated.array();
+        for (JsonNode b : blocks) {
+            parts.addObject().put("type", "text").put("text", b.path("text").asText());
+        }
+        return parts;
+    }
+
+    /** Chat content for parts: one text part as its string (what every server reads), else the parts. */
+    private static JsonNode content(ArrayNode parts) {
+        return parts.size() == 1 && "text".equals(parts.get(0).path("type").asText())
+                ? parts.get(0).path("text") : parts;
     }
 
     private static void assistant(JsonNode content, ArrayNode messages) {
         ObjectNode message = Translated.object().put("role", "assistant");
-        StringBuilder text = new StringBuilder();
+        ArrayNode text = Translated.array();
         ArrayNode calls = Translated.array();
         if (content.isTextual()) {
-            text.append(content.asText());
+            Translated.addText(text, content.asText());
         }
         for (JsonNode block : content) {
             switch (block.path("type").asText()) {
-                case "text" -> text.append(block.path("text").asText());
+                case "text" -> Translated.addText(text, block.path("text").asText());
                 case "tool_use" -> {
                     ObjectNode call = calls.addObject().put("id", block.path("id").asText()).put("type", "function");
                     call.putObject("function").put("name", block.path("name").asText())
@@ -115,7 +178,7 @@ public final class MessagesRequestAsChat {
         if (text.isEmpty()) {
             message.putNull("content");
         } else {
-            message.put("content", text.toString());
+            message.set("content", content(textParts(text)));
         }
         if (!calls.isEmpty()) {
             message.set("tool_calls", calls);

@@ -46,6 +46,24 @@ class FallbackIT {
     }
 
     @Test
+    void aQuotaThatIsGoneIsNotRetriedAndReachesAnAnthropicClientAsABillingError() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "retry: { attempts: 3, base_delay: 10ms, max_delay: 1s }", Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                g.fake.enqueue(new CannedResponse(429, "application/json", "{\"error\":{\"message\":\"You exceeded your"
+                        + " current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}", Map.of()));
+            }
+            HttpResponse<String> r = Http.send(g.post("/v1/messages",
+                    "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+
+            assertThat(r.statusCode()).isEqualTo(429);
+            assertThat(Http.json(r.body()).at("/error/type").asText()).isEqualTo("billing_error");
+            assertThat(Http.json(r.body()).at("/error/message").asText()).isEqualTo("You exceeded your current quota");
+            assertThat(r.headers().firstValue("x-should-retry")).as("the SDKs do not retry it either").hasValue("false");
+            assertThat(g.fake.requests()).as("waiting does not bring the quota back").hasSize(1);
+        }
+    }
+
+    @Test
     void failingFirstTargetFallsBackToTheNextAndTheRowNamesWhoServed() throws Exception {
         try (FakeProvider first = FakeProvider.start()) {
             first.enqueue(new CannedResponse(500, "application/json", "{\"error\":{\"message\":\"boom\"}}", Map.of()));

@@ -372,6 +372,29 @@ class TranslationIT {
     }
 
     @Test
+    void whatAClaudeModelCannotBeAskedIsRefusedNotDropped() throws Exception {
+        HttpResponse<String> previous = Http.send(gateway.post("/v1/responses",
+                "{\"model\":\"claude-sonnet-4-5\",\"previous_response_id\":\"resp_x\",\"input\":\"and then?\"}"));
+        assertThat(previous.statusCode()).isEqualTo(400);
+        assertThat(Http.json(previous.body()).at("/error/code").asText()).isEqualTo("invalid_request");
+        assertThat(Http.json(previous.body()).at("/error/message").asText())
+                .contains("previous_response_id", "stored at OpenAI", "cannot be sent to Anthropic");
+
+        HttpResponse<String> choices = Http.send(gateway.post("/v1/chat/completions",
+                "{\"model\":\"claude-sonnet-4-5\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        assertThat(choices.statusCode()).isEqualTo(400);
+        assertThat(Http.json(choices.body()).at("/error/message").asText()).contains("claude-sonnet-4-5", "n above 1");
+
+        HttpResponse<String> document = Http.send(gateway.post("/v1/messages", "{\"model\":\"gpt-4o-mini\",\"max_tokens\":10,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"document\",\"source\":{\"type\":\"text\","
+                + "\"media_type\":\"text/plain\",\"data\":\"notes\"}}]}]}"));
+        assertThat(document.statusCode()).isEqualTo(400);
+        assertThat(Http.json(document.body()).at("/error/type").asText()).isEqualTo("invalid_request_error");
+        assertThat(Http.json(document.body()).at("/error/message").asText()).contains("document");
+        assertThat(gateway.fake.requests()).as("nothing half-translated reached a provider").isEmpty();
+    }
+
+    @Test
     void legacyCompletionsForAnAnthropicModelAreRefusedClearly() throws Exception {
         HttpResponse<String> r = Http.send(gateway.post("/v1/completions",
                 "{\"model\":\"claude-sonnet-4-5\",\"prompt\":\"hi\"}"));
