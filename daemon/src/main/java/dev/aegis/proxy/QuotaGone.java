@@ -2,6 +2,8 @@ package dev.aegis.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aegis.json.Json;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +40,7 @@ final class QuotaGone {
             return response;
         }
         byte[] head;
-        try {
+        try (Watch limit = Watchdogs.SHARED.watch(RetryingSender.BODY_READ_LIMIT, response.body())) {
             head = response.body().readNBytes(HEAD);
         } catch (IOException e) {
             head = new byte[0]; // the body is broken: what follows reads the same failure

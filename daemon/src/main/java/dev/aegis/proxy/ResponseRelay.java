@@ -35,6 +35,11 @@ final class ResponseRelay {
 
     /** Answers announced up to this size are read into an array of their length. */
     private static final int MAX_PRESIZED = 8 * 1024 * 1024;
+    /**
+     * The most of an answer that is not streamed read into memory (ten large generated images as base64
+     * are a few tens of MB): a provider whose body never ended took the daemon's heap.
+     */
+    static final int MAX_WHOLE = 128 * 1024 * 1024;
 
     private ResponseRelay() {}
 
@@ -142,9 +147,16 @@ final class ResponseRelay {
      */
     private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target, Duration idle) {
         long announced = response.headers().firstValueAsLong("content-length").orElse(-1);
+        if (announced > MAX_WHOLE) {
+            throw tooLarge(target);
+        }
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
             if (announced < 0 || announced > MAX_PRESIZED) {
-                return in.readAllBytes();
+                byte[] bytes = in.readNBytes(MAX_WHOLE + 1);
+                if (bytes.length > MAX_WHOLE) {
+                    throw tooLarge(target);
+                }
+                return bytes;
             }
             byte[] bytes = new byte[(int) announced];
             int read = in.readNBytes(bytes, 0, bytes.length);
@@ -152,6 +164,11 @@ final class ResponseRelay {
         } catch (IOException e) {
             throw ApiException.upstreamUnavailable(target.provider().name(), "the answer was cut off");
         }
+    }
+
+    private static ApiException tooLarge(RouteTarget target) {
+        return ApiException.upstreamBroken(target.provider().name(),
+                "an answer larger than the " + MAX_WHOLE / (1024 * 1024) + " MB Aegis reads of one that is not streamed");
     }
 
     private static void copyHeaders(

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.aegis.watchdog.Watch;
+import dev.aegis.watchdog.Watchdogs;
 
 /**
  * Sends a call to its targets in order: each target is retried (up to {@code retry.attempts}, with
@@ -118,13 +120,28 @@ final class RetryingSender {
         }
     }
 
+    /**
+     * Reads away a retried answer's body so its connection can be reused: at most {@link #DISCARD_MOST}
+     * bytes within {@link #BODY_READ_LIMIT}. A provider whose error body drips or never ends held the
+     * call (and its retries) for ever; past either bound the connection is closed instead.
+     */
     private static void discard(HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
-            in.transferTo(OutputStreamSink.INSTANCE);
+        InputStream in = response.body();
+        try (in; Watch limit = Watchdogs.SHARED.watch(BODY_READ_LIMIT, in)) {
+            byte[] buf = new byte[8192];
+            long read = 0;
+            for (int n = in.read(buf); n >= 0 && read < DISCARD_MOST; n = in.read(buf)) {
+                read += n;
+            }
         } catch (IOException e) {
             // The connection is dropped instead of reused; nothing else to do.
         }
     }
+
+    /** How long reading an error answer's body (to discard it, or to read its code) may take before it is cut. */
+    static final Duration BODY_READ_LIMIT = Duration.ofSeconds(10);
+    /** Error bodies are a few hundred bytes: past this much one is not drained but its connection closed. */
+    private static final long DISCARD_MOST = 1024 * 1024;
 
     private static boolean pause(Duration d) {
         try {
@@ -134,16 +151,5 @@ final class RetryingSender {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** Drains a discarded body so its connection can be reused. */
-    private static final class OutputStreamSink extends java.io.OutputStream {
-        static final OutputStreamSink INSTANCE = new OutputStreamSink();
-
-        @Override
-        public void write(int b) {}
-
-        @Override
-        public void write(byte[] b, int off, int len) {}
     }
 }

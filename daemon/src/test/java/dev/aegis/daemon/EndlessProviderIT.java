@@ -95,4 +95,31 @@ class EndlessProviderIT {
             assertThat(g.awaitUsage(r.headers().firstValue("X-Request-Id").orElseThrow()).status()).isEqualTo(200);
         }
     }
+
+    @Test
+    void anErrorAnswerWhoseBodyNeverEndsIsCutRetriedAndEndsIn502() throws Exception {
+        CountDownLatch stopped = new CountDownLatch(2);
+        try (UpstreamFramingIT.RawProvider provider = UpstreamFramingIT.RawProvider.servingEveryConnection((p, conn, in, out) -> {
+                    p.read(in);
+                    byte[] chunk = ("2000\r\n" + "e".repeat(0x2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    out.write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    try {
+                        while (true) {
+                            out.write(chunk);
+                        }
+                    } finally {
+                        stopped.countDown();
+                    }
+                });
+                TestGateway g = TestGateway.start(temp, "retry: { attempts: 2, base_delay: 10ms, max_delay: 20ms }\n",
+                        provider.env())) {
+            HttpResponse<String> r = Http.send(g.post("/v1/chat/completions", "{\"model\":\"gpt-4o-mini\"}"));
+
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(502);
+            assertThat(Http.json(r.body()).at("/error/message").asText()).contains("larger than the");
+            assertThat(stopped.await(60, TimeUnit.SECONDS)).as("both answers' bodies left unread past the bounds").isTrue();
+            assertThat(provider.requests).as("retried once after the first answer was cut").hasSize(2);
+        }
+    }
 }
