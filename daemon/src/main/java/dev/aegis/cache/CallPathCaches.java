@@ -65,7 +65,7 @@ public final class CallPathCaches {
                 return reloaded;
             }
         };
-        return new StoreBackedCache<>(builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader));
+        return new StoreBackedCache<>(builder.refreshAfterWrite(refresh).expireAfterWrite(expire).build(loader), load);
     }
 
     /**

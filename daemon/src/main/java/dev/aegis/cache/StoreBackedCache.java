@@ -6,6 +6,7 @@ import dev.aegis.background.AfterTheAnswer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A cache of what the store says, read on a call's path ({@link CallPathCaches#storeBacked}). A call
@@ -22,12 +23,15 @@ public final class StoreBackedCache<K, V> {
 
     private final LoadingCache<K, V> cache;
     private final Policy<K, V> policy;
+    private final Function<K, V> load;
     /** The loads running now on a caller's thread, by key. */
     private final ConcurrentHashMap<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
 
-    StoreBackedCache(LoadingCache<K, V> cache) {
+    /** @param load what {@code cache}'s loader runs: a miss runs it on the calling thread ({@link #get}) */
+    StoreBackedCache(LoadingCache<K, V> cache, Function<K, V> load) {
         this.cache = cache;
         this.policy = cache.policy();
+        this.load = load;
     }
 
     /**
@@ -35,7 +39,8 @@ public final class StoreBackedCache<K, V> {
      * this thread when there is none. Calls that miss the same key while it loads get that load's
      * outcome, its failure too: a failed load is not cached, and each caller waiting on Caffeine's
      * load then ran one of its own after it, so during a database outage a key's concurrent calls were
-     * refused one connection timeout after another (20 calls: the last after 100 s) instead of together.
+     * refused one connection timeout after another (20 calls: the last after 100 s) instead of together;
+     * calls for other keys do not wait for it at all.
      */
     public V get(K key) {
         V value = policy.getIfPresentQuietly(key);
@@ -53,7 +58,10 @@ public final class StoreBackedCache<K, V> {
             return outcome(running);
         }
         try {
-            V loaded = cache.get(key);
+            // Loaded here, not in Caffeine's compute: that holds a lock on the map's bin, which other keys
+            // share, so during an outage a call for another key waited out this one's connection timeout.
+            V fresh = load.apply(key);
+            V loaded = fresh == null ? null : cache.get(key, k -> fresh); // a miss and a load in the statistics
             mine.complete(loaded);
             return loaded;
         } catch (RuntimeException | Error e) {

@@ -20,10 +20,13 @@ record SignedRow(UsageRow row, long receiptSeq, ReceiptHead head) {
 
     /**
      * The second writer's sink: stores a batch of signed rows and the head in one transaction, then
-     * writes their log lines. The writer's batches are one run of contiguous seqs (the receipt writer
-     * hands rows over in the order it signed them); rows kept by stops and written by a start may be
-     * several runs, each stored with its own last head, in order. A run stored is removed from the
-     * batch before the next, so a failure leaves only what is still to be written.
+     * writes their log lines. The writer's batches are runs of contiguous seqs (the receipt writer
+     * hands rows over in the order it signed them), which may end inside one batch of receipts (the
+     * writer's own batch bound, a linger that ends while rows are handed over): the head, that of the
+     * receipts' batch, moves only with the run whose last row is its receipt ({@link
+     * UsageStore#insertSigned}). Rows kept by stops and written by a start may be several runs, each
+     * stored with its own last head, in order. A run stored is removed from the batch before the next,
+     * so a failure leaves only what is still to be written.
      */
     static Consumer<List<SignedRow>> store(RowStore store) {
         return batch -> {

@@ -133,6 +133,42 @@ class CallPathCachesTest {
         assertThat(loads.get()).as("loads run for %d calls that missed together", n).isEqualTo(1);
     }
 
+    @Test
+    void aKeyLoadingDoesNotHoldUpTheLoadsOfOtherKeys() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger slowLoads = new AtomicInteger();
+        StoreBackedCache<String, Integer> cache = CallPathCaches.storeBacked(CallPathCaches.builder(), Duration.ofMillis(400),
+                Duration.ofMillis(900), key -> {
+                    if (key.equals("slow")) {
+                        slowLoads.incrementAndGet();
+                        try {
+                            release.await(20, java.util.concurrent.TimeUnit.SECONDS); // the store's connection timeout
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return key.length();
+                }, Runnable::run);
+        Thread slow = Thread.ofVirtual().start(() -> cache.get("slow"));
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (slowLoads.get() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // a poll with a deadline: the slow load starts on another thread
+            }
+            // Many other keys: some share the slow key's bin of Caffeine's map, whose lock its load held.
+            java.util.concurrent.CompletableFuture<Void> others = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 512; i++) {
+                    assertThat(cache.get("key-" + i)).isEqualTo(("key-" + i).length());
+                }
+            });
+            others.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(slow.isAlive()).as("the slow key still loads").isTrue();
+        } finally {
+            release.countDown();
+            slow.join();
+        }
+    }
+
     /** Polls (with a deadline) until every caller but this one waits: all have missed and wait for this load. */
     private static void awaitTheOthersWaiting(List<Thread> callers) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

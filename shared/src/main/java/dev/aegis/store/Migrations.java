@@ -40,7 +40,8 @@ final class Migrations {
             "V6__secrets_per_key_and_findings.sql", "V7__key_sub_tenants.sql", "V8__receipt_head.sql", "V9__team_limits.sql",
             "V10__receipt_verifications.sql", "V11__sessions_agents_clients.sql",
             "V12__receipt_heads.sql", "V13__mcp_tool_calls_and_pins.sql",
-            "V14__mcp_server_approvals.sql", "V15__rate_limit_admit.sql", "V16__rate_limit_lease.sql");
+            "V14__mcp_server_approvals.sql", "V15__rate_limit_admit.sql", "V16__rate_limit_lease.sql",
+            "V17__usage_receipts_and_settlements.sql");
 
     /** One migration: its file name and its text. */
     record Script(String name, String sql) {

@@ -83,22 +83,48 @@ public final class ReceiptHeadStore {
 
     /** {@code SELECT value FROM usage} over the rows of {@code instance}'s trail, then {@code tail}; 0 for no row. */
     private long usageReceipt(String instance, String value, String tail) {
-        boolean ownStore = db.dialect() == Dialect.SQLITE;
+        return db.read(c -> usageReceipt(db.statements(c), db.dialect(), instance, value, tail));
+    }
+
+    /**
+     * {@link #highestUsageReceipt} within a transaction's work, from the index on the rows' receipts
+     * (each write of signed rows reads it: scanning a shared table back to a daemon's newest row could
+     * read millions of other daemons' rows).
+     */
+    static long highestUsageReceipt(Statements statements, Dialect dialect, String instance) throws SQLException {
+        long highest = instance == null ? 0 : maxReceipt(statements, "receipt_instance = ?", instance);
+        if (dialect == Dialect.SQLITE) {
+            // rows from before instance ids: a home's own store's are its one trail's; a shared store's are no daemon's
+            highest = Math.max(highest, maxReceipt(statements, "receipt_instance IS NULL", null));
+        }
+        return highest;
+    }
+
+    private static long maxReceipt(Statements statements, String where, String instance) throws SQLException {
+        PreparedStatement ps = statements.prepare("SELECT MAX(receipt_seq) FROM usage WHERE " + where);
+        if (instance != null) {
+            ps.setString(1, instance);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L; // MAX of no rows is NULL: 0
+        }
+    }
+
+    private static long usageReceipt(Statements statements, Dialect dialect, String instance, String value, String tail)
+            throws SQLException {
+        boolean ownStore = dialect == Dialect.SQLITE;
         if (instance == null && !ownStore) {
             return 0;
         }
         String where = instance == null ? "receipt_instance IS NULL"
                 : ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + value + " FROM usage WHERE " + where + tail)) {
-                if (instance != null) {
-                    ps.setString(1, instance);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
-            }
-        });
+        PreparedStatement ps = statements.prepare("SELECT " + value + " FROM usage WHERE " + where + tail);
+        if (instance != null) {
+            ps.setString(1, instance);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+        }
     }
 
     /** Sets a head in its own transaction (a rotation receipt, which has no usage row). */
@@ -125,15 +151,6 @@ public final class ReceiptHeadStore {
             }
             return null;
         });
-    }
-
-    /** The stored head's number of {@code instance}'s trail, within a transaction's work; 0 when none. */
-    static long seq(Statements statements, String instance) throws SQLException {
-        PreparedStatement ps = statements.prepare("SELECT seq FROM receipt_heads WHERE instance = ?");
-        ps.setString(1, row(instance));
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
     }
 
     /** Moves the head of the trail {@code head.instance()} forward; never back (a kept batch written late). */

@@ -136,9 +136,26 @@ public final class SqlCreditLedger implements CreditLedger {
         });
     }
 
+    /**
+     * Charges the call once: the settlement is noted by its reservation's id in the same transaction,
+     * so one written again (its commit reached the database but the answer did not, and the charge was
+     * retried, or kept by a stop and replayed) finds it settled and charges nothing more. Without it,
+     * the retry found the reservation gone, took it for released by another daemon, and charged the
+     * call a second time (an outside review, crashing a team's PostgreSQL under load).
+     */
     @Override
     public long settle(Reservation r, long costNanos) {
         long balance = db.write(c -> {
+            long now = clock.millis();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO credit_settlements (reservation_id, settled_ms) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                ps.setString(1, r.id());
+                ps.setLong(2, now);
+                if (ps.executeUpdate() == 0) {
+                    return balanceOf(c, r.keyId()); // settled already
+                }
+            }
+            pruneSettlements(c, now);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
                 ps.setString(1, r.id());
                 if (ps.executeUpdate() == 0) {
@@ -150,6 +167,32 @@ public final class SqlCreditLedger implements CreditLedger {
         });
         held.updateAndGet(n -> Math.max(0, n - 1)); // a settlement kept from an earlier run's calls counts none
         return balance;
+    }
+
+    private static long balanceOf(Connection c, String keyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT balance_nanos FROM credit_accounts WHERE key_id = ?")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** How long a settlement is remembered: far longer than any retry or stop keeps one. */
+    static final long SETTLEMENTS_KEPT_MS = java.time.Duration.ofDays(7).toMillis();
+    private static final long PRUNE_EVERY_MS = java.time.Duration.ofHours(1).toMillis();
+    private final AtomicLong lastPruned = new AtomicLong();
+
+    /** Drops the settlements older than {@link #SETTLEMENTS_KEPT_MS}, at most once an hour per daemon. */
+    private void pruneSettlements(Connection c, long now) throws SQLException {
+        long last = lastPruned.get();
+        if (now - last < PRUNE_EVERY_MS || !lastPruned.compareAndSet(last, now)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_settlements WHERE settled_ms < ?")) {
+            ps.setLong(1, now - SETTLEMENTS_KEPT_MS);
+            ps.executeUpdate();
+        }
     }
 
     /** One statement: the charge is relative, so concurrent settlements on other daemons add up. */

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteException;
@@ -37,10 +38,13 @@ final class SqliteConnection implements Connections {
     private final Handle writer;
     /** Reads made outside a write. */
     private final Handle reader;
+    /** How long a write waits for the database (another process's lock) and for the write connection. */
+    private final int busyTimeoutMs;
 
-    private SqliteConnection(Handle writer, Handle reader) {
+    private SqliteConnection(Handle writer, Handle reader, int busyTimeoutMs) {
         this.writer = writer;
         this.reader = reader;
+        this.busyTimeoutMs = busyTimeoutMs;
     }
 
     /**
@@ -84,7 +88,7 @@ final class SqliteConnection implements Connections {
         try {
             writes = config.createConnection("jdbc:sqlite:" + path);
             Connection reads = config.createConnection("jdbc:sqlite:" + path);
-            return new SqliteConnection(new Handle(writes), new Handle(reads));
+            return new SqliteConnection(new Handle(writes), new Handle(reads), busyTimeoutMs);
         } catch (SQLException e) {
             closeQuietly(writes);
             throw new StoreException("cannot open the database " + path + ": " + e.getMessage(), e);
@@ -111,7 +115,7 @@ final class SqliteConnection implements Connections {
      */
     @Override
     public <T> T write(SqlFunction<T> work) {
-        writer.lock().lock();
+        lockWriter();
         try {
             if (writer.lock().getHoldCount() > 1) {
                 return work.apply(writer.connection()); // within this thread's write: part of its transaction
@@ -158,6 +162,26 @@ final class SqliteConnection implements Connections {
     private static final int FULL = 13;
     private static final int CANTOPEN = 14;
     private static final int PROTOCOL = 15;
+
+    /**
+     * Takes the write connection, waiting at most the busy timeout: behind writes that each wait out
+     * another process's lock, a write queued for 30 s (a credit reservation's call), and the usage
+     * writer, never getting to fail itself, never said the records were failing. Past it, the store
+     * is as unavailable as the lock that holds those writes up.
+     */
+    private void lockWriter() {
+        boolean locked;
+        try {
+            locked = writer.lock().tryLock(busyTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting to write to the database", e);
+        }
+        if (!locked) {
+            throw new StoreUnavailableException("database write failed: other writes have held the database for "
+                    + busyTimeoutMs + " ms (it is locked by another process, or its disk is slow or full)", null);
+        }
+    }
 
     /** True while a write holds the write connection (for tests). */
     boolean writing() {

@@ -53,10 +53,14 @@ public final class UsageStore {
 
     /**
      * Writes the rows of calls whose receipts were just signed, {@code firstReceiptSeq} onwards in
-     * order, in the trail of {@code head.instance()}, and moves that trail's head to {@code head}, in one
-     * transaction. Rows the trail's stored head already covers are in the store and are not written
-     * again: a batch written again after its commit reached the database but the answer did not (a
-     * database that went down at that moment) is stored once, and the daily rollup counts it once.
+     * order, in the trail of {@code head.instance()}, in one transaction, and with them moves that
+     * trail's head to {@code head} when it is the last row's receipt. A batch the writer split inside
+     * one batch of receipts leaves the head where it was until the rows up to it are stored: the head
+     * moved past rows not stored yet, and rows the head covered were taken for stored (an outside
+     * review lost rows so). Rows the store holds already (the trail's rows are stored in the order of
+     * their receipts, so those up to its highest row's) are not written again: a batch written again
+     * after its commit reached the database but the answer did not (a database that went down at
+     * that moment) is stored once, and the daily rollup counts it once.
      */
     public void insertSigned(List<UsageRow> rows, long firstReceiptSeq, ReceiptHead head) {
         insert(rows, firstReceiptSeq, head);
@@ -81,7 +85,7 @@ public final class UsageStore {
                 insertBatched(statements, fresh, firstFresh, head, giveWay);
             }
             UsageRollup.add(statements, fresh, giveWay);
-            if (head != null) {
+            if (head != null && head.seq() == firstReceiptSeq + rows.size() - 1) {
                 ReceiptHeadStore.write(statements, head);
             }
             return null;
@@ -89,14 +93,13 @@ public final class UsageStore {
     }
 
     /**
-     * How many of {@code count} rows numbered from {@code firstReceiptSeq} the stored head of
-     * {@code head}'s trail already covers: a trail's rows are written in the order of their receipts,
-     * each batch with the head that ends it, so those rows are in.
+     * How many of {@code count} rows numbered from {@code firstReceiptSeq} in {@code head}'s trail the
+     * store holds already: a trail's rows are stored in the order of their receipts, so those up to
+     * its highest row's.
      */
-    private static int alreadyStored(Statements statements, int count, long firstReceiptSeq, ReceiptHead head)
-            throws SQLException {
-        long storedHead = ReceiptHeadStore.seq(statements, head.instance());
-        return (int) Math.clamp(storedHead - firstReceiptSeq + 1, 0, count);
+    private int alreadyStored(Statements statements, int count, long firstReceiptSeq, ReceiptHead head) throws SQLException {
+        long highest = ReceiptHeadStore.highestUsageReceipt(statements, db.dialect(), head.instance());
+        return (int) Math.clamp(highest - firstReceiptSeq + 1, 0, count);
     }
 
     /** SQLite: one prepared row, {@link #ROWS_PER_STATEMENT_BATCH} rows per native call, giving way between two. */

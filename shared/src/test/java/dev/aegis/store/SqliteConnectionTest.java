@@ -154,6 +154,38 @@ class SqliteConnectionTest {
         }
     }
 
+    @Test
+    void writesQueuedBehindALockedDatabaseWaitAtMostTwiceTheBusyTimeoutNotOneEachAfterAnother() throws Exception {
+        int busyMs = 500;
+        SqliteConnection slow = SqliteConnection.open(file, Database.PageCache.APPENDS, busyMs);
+        try {
+            holdTheWriteLock();
+            int writers = 8;
+            java.util.List<CompletableFuture<Long>> waits = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                waits.add(CompletableFuture.supplyAsync(() -> {
+                    long started = System.nanoTime();
+                    try {
+                        slow.write(c -> null);
+                        throw new AssertionError("a write went through a locked database");
+                    } catch (StoreUnavailableException e) {
+                        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                    }
+                }, java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+            }
+            long longest = 0;
+            for (CompletableFuture<Long> w : waits) {
+                longest = Math.max(longest, w.get(30, TimeUnit.SECONDS));
+            }
+            // One after another, the last of 8 waited 8 busy timeouts (4 s); now at most its wait for the
+            // write connection and its own for the database, with room for a loaded machine.
+            assertThat(longest).as("the longest wait, ms").isLessThan(5L * busyMs);
+            releaseTheWriteLock();
+        } finally {
+            slow.close();
+        }
+    }
+
     /** Found by an outside review: on a full disk, a read-only command failed as its store's close could not checkpoint. */
     @Test
     void aCheckpointThatFailsOnCloseDoesNotFailTheCloseAndLosesNothing() {

@@ -87,6 +87,49 @@ class StoreDialectsTest {
         }
     }
 
+    /**
+     * A settlement written again (its commit reached the database, its answer did not, and the charge
+     * was retried or kept by a stop) charges the call once, also after its reservation was released.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void aSettlementWrittenAgainChargesOnce(Dialect dialect) {
+        try (Database db = TestStores.open(dialect, temp)) {
+            String id = key(db, "0.000001").id(); // 1000 nano-USD
+            SqlCreditLedger ledger = new SqlCreditLedger(db, CLOCK, "daemon-a");
+            Reservation r = ledger.reserve(id, 600).orElseThrow();
+            assertThat(ledger.settle(r, 300)).isEqualTo(700);
+            assertThat(ledger.settle(r, 300)).as("the same settlement again").isEqualTo(700);
+            Reservation released = ledger.reserve(id, 100).orElseThrow();
+            assertThat(ledger.releaseAll()).isEqualTo(1);
+            assertThat(ledger.settle(released, 50)).as("a hold released before its call settled is still charged").isEqualTo(650);
+            assertThat(ledger.settle(released, 50)).isEqualTo(650);
+            assertThat(ledger.balance(id).orElseThrow().reservedUsd()).isEqualByComparingTo("0");
+        }
+    }
+
+    /**
+     * The usage writer may split one batch of receipts (its own batch bound, a linger ending while rows
+     * are handed over): the head moves only with the row of its receipt, and the rows after the split
+     * are stored, not taken for stored because the head covered them.
+     */
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void rowsOfOneReceiptBatchSplitAcrossWritesAreAllStored(Dialect dialect) {
+        long day = 20_200L * UsageRollup.DAY_MS;
+        try (Database db = TestStores.open(dialect, temp)) {
+            UsageStore store = new UsageStore(db);
+            List<UsageRow> batch = calls(day, 5, 1);
+            ReceiptHead afterBatch = new ReceiptHead(5, "a".repeat(64), "fp", "inst");
+            store.insertSigned(batch.subList(0, 3), 1, afterBatch);
+            assertThat(new ReceiptHeadStore(db).head("inst")).as("not past the rows stored").isEmpty();
+            store.insertSigned(batch.subList(3, 5), 4, afterBatch);
+
+            assertThat(new UsageQueries(db).report(UsageFilter.ALL, UsageGroup.MODEL).total().requests()).isEqualTo(5);
+            assertThat(new ReceiptHeadStore(db).head("inst")).get().extracting(ReceiptHead::seq).isEqualTo(5L);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Dialect.class)
     void creditsAreReservedSettledAndReleasedPerHolder(Dialect dialect) {
