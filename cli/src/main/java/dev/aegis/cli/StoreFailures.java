@@ -37,12 +37,10 @@ final class StoreFailures {
         return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ") + " - " + hint(e);
     }
 
+    /** The words' hint first: a SQLite file locked or on a full disk is unavailable too, but not a server that is down. */
     private static String hint(StoreException e) {
-        if (e instanceof StoreUnavailableException) {
-            return UNAVAILABLE;
-        }
         String said = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         return HINTS.stream().filter(h -> h.words().stream().anyMatch(said::contains)).findFirst()
-                .map(Hint::text).orElse(OTHER);
+                .map(Hint::text).orElse(e instanceof StoreUnavailableException ? UNAVAILABLE : OTHER);
     }
 }

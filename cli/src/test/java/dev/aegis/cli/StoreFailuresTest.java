@@ -45,6 +45,10 @@ class StoreFailuresTest {
         assertThat(StoreFailures.message(new StoreException("database write failed: [SQLITE_FULL] Insertion failed because"
                 + " database is full (database or disk is full)", null))).endsWith(" - the disk holding the database is full:"
                 + " free some space and run the command again");
+        // SQLite's passing failures are the store being unavailable too, but no server is down.
+        assertThat(StoreFailures.message(new StoreUnavailableException("database write failed: [SQLITE_FULL] Insertion failed"
+                + " because database is full (database or disk is full)", null))).endsWith(" - the disk holding the database is"
+                + " full: free some space and run the command again");
         assertThat(StoreFailures.message(new StoreException("database write failed: [SQLITE_BUSY] The database file is locked"
                 + " (database is locked)", null))).contains("another process holds the database locked");
         assertThat(StoreFailures.message(new StoreException("cannot open the database /h/aegis.db: [SQLITE_CANTOPEN] Unable to"
