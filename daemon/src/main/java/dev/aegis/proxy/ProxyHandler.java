@@ -109,9 +109,6 @@ public final class ProxyHandler {
         CallRecord record = new CallRecord(call.requestId(), secrets.recordable(cfg.secrets(), call.path()));
         AfterTheAnswer.open();
         try {
-            if (recorder.full()) {
-                throw ApiException.recordsUnavailable(recorder.backlog());
-            }
             serve(call, cfg, apiPath, provider, record);
         } catch (ApiException e) {
             record.refused(e.status(), e.code());
@@ -146,6 +143,10 @@ public final class ProxyHandler {
         KeyRecord key = authenticator.authenticate(call::header);
         record.caller(key, call.header("x-tenant-id"), call.header("x-run-id"));
         record.agentSession(call::header);
+        // After the key is known, so the refusal's row names it (it was recorded as a keyless call's).
+        if (recorder.full()) {
+            throw ApiException.recordsUnavailable(recorder.backlog());
+        }
         admission.rateLimits().admit(key, cfg.governance(), call);
         byte[] raw = BodyReader.read(call, cfg.server().maxBodyBytes(), key.id());
         String path = !AI_COMPLETION.equals(apiPath) ? apiPath

@@ -89,6 +89,9 @@ class StoreFaultIT {
             for (String id : served) {
                 assertThat(g.awaitUsage(id).status()).as("the waiting rows are stored too").isEqualTo(200);
             }
+            UsageRowView refusal = g.awaitUsage(requestId(refused));
+            assertThat(refusal.status()).isEqualTo(503);
+            assertThat(refusal.keyId()).as("the refusal's row names its key").isNotNull();
             String lines = Files.readString(blocker);
             for (String id : served) {
                 assertThat(lines).contains(id);
