@@ -119,7 +119,7 @@ class StoreMigrateIT {
         assertThat(first.path("tables").findValuesAsText("table")).containsExactly("api_keys", "credit_accounts",
                 "credit_reservations", "usage", "usage_daily", "prompt_log", "receipt_heads", "budget_counters",
                 "rate_limit_state", "receipt_verifications", "mcp_tool_pins", "mcp_server_approvals",
-                "schema_version");
+                "credit_settlements", "schema_version");
 
         JsonNode again = json(CliRun.run(none, CliRun.args(home, "store", "migrate", "--to", url, "--json")));
         assertThat(counts(again, "copied").values()).containsOnly(0L);

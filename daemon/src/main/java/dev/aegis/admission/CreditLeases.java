@@ -21,7 +21,7 @@ public final class CreditLeases implements AutoCloseable {
 
     /** How often a daemon renews its reservations while it holds any. */
     static final Duration RENEW = Duration.ofSeconds(20);
-    /** How often a daemon looks for reservations whose daemon stopped renewing them. */
+    /** How often a daemon looks for reservations whose daemon stopped renewing them (and forgets old settlements). */
     static final Duration SWEEP = Duration.ofMinutes(1);
     /**
      * How long a reservation may go unrenewed before it counts as abandoned: six renewals missed, which
@@ -54,6 +54,7 @@ public final class CreditLeases implements AutoCloseable {
                 LOG.warn("released {} credit reservations another daemon left unrenewed for {} s (it stopped without "
                         + "releasing them: killed, or its machine gone)", released, ABANDONED.toSeconds());
             }
+            ledger.pruneSettlements();
         } catch (RuntimeException e) {
             LOG.debug("could not look for abandoned credit reservations: {}", e.toString());
         }

@@ -24,6 +24,8 @@ public final class StoreBackedCache<K, V> {
     private final LoadingCache<K, V> cache;
     private final Policy<K, V> policy;
     private final Function<K, V> load;
+    /** Times the cache was emptied: a load that saw it happen does not keep what it read. */
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
     /** The loads running now on a caller's thread, by key. */
     private final ConcurrentHashMap<K, CompletableFuture<V>> loading = new ConcurrentHashMap<>();
 
@@ -60,8 +62,11 @@ public final class StoreBackedCache<K, V> {
         try {
             // Loaded here, not in Caffeine's compute: that holds a lock on the map's bin, which other keys
             // share, so during an outage a call for another key waited out this one's connection timeout.
+            long generation = invalidations.get();
             V fresh = load.apply(key);
-            V loaded = fresh == null ? null : cache.get(key, k -> fresh); // a miss and a load in the statistics
+            // Not kept when the cache was emptied meanwhile (a key revoked): what was read may be from before.
+            V loaded = fresh == null || invalidations.get() != generation ? fresh
+                    : cache.get(key, k -> fresh); // a miss and a load in the statistics
             mine.complete(loaded);
             return loaded;
         } catch (RuntimeException | Error e) {
@@ -93,6 +98,7 @@ public final class StoreBackedCache<K, V> {
     }
 
     public void invalidateAll() {
+        invalidations.incrementAndGet();
         cache.invalidateAll();
     }
 }

@@ -147,10 +147,10 @@ final class ResponseRelay {
      */
     private static byte[] readWhole(HttpResponse<InputStream> response, RouteTarget target, Duration idle) {
         long announced = response.headers().firstValueAsLong("content-length").orElse(-1);
-        if (announced > MAX_WHOLE) {
-            throw tooLarge(target);
-        }
         try (WatchedInput in = Watchdogs.SHARED.watchReads(idle, response.body())) {
+            if (announced > MAX_WHOLE) {
+                throw tooLarge(target); // its connection closed with the body, unread
+            }
             if (announced < 0 || announced > MAX_PRESIZED) {
                 byte[] bytes = in.readNBytes(MAX_WHOLE + 1);
                 if (bytes.length > MAX_WHOLE) {

@@ -38,11 +38,16 @@ final class RetryingSender {
 
     static Answer send(UpstreamClient upstream, List<RouteTarget> targets, RetryConfig retry,
             Function<RouteTarget, OutgoingRequest> requestFor, RetryListener listener) {
+        Requests requests = new Requests(targets, requestFor);
         ApiException lastFailure = null;
-        for (int t = 0; t < targets.size(); t++) {
+        int first = requests.next(0);
+        if (first < 0) {
+            throw requests.firstRefusal(); // no target's protocol can carry the call
+        }
+        for (int t = first; t >= 0; t = requests.next(t + 1)) {
             RouteTarget target = targets.get(t);
-            boolean lastTarget = t == targets.size() - 1;
-            OutgoingRequest request = requestFor.apply(target);
+            boolean lastTarget = requests.next(t + 1) < 0;
+            OutgoingRequest request = requests.of(t);
             for (int attempt = 1; ; attempt++) {
                 boolean lastAttempt = attempt >= retry.attempts();
                 HttpResponse<InputStream> response;
@@ -89,6 +94,56 @@ final class RetryingSender {
             }
         }
         throw lastFailure != null ? lastFailure : ApiException.upstreamUnavailable("(none)", "no target answered");
+    }
+
+    /**
+     * Each target's request, built when first needed; a target whose protocol cannot carry the call
+     * (the request's builder refuses it: a translation that would drop what the call asks for) is
+     * passed over, so a chain falls back past it and an outage of the targets before it still ends in
+     * their last answer, not in the refusal.
+     */
+    private static final class Requests {
+        private final List<RouteTarget> targets;
+        private final Function<RouteTarget, OutgoingRequest> requestFor;
+        private final OutgoingRequest[] built;
+        private final ApiException[] refused;
+
+        Requests(List<RouteTarget> targets, Function<RouteTarget, OutgoingRequest> requestFor) {
+            this.targets = targets;
+            this.requestFor = requestFor;
+            this.built = new OutgoingRequest[targets.size()];
+            this.refused = new ApiException[targets.size()];
+        }
+
+        /** The first target from {@code from} on that can carry the call; -1 for none. */
+        int next(int from) {
+            for (int i = from; i < targets.size(); i++) {
+                if (built[i] == null && refused[i] == null) {
+                    try {
+                        built[i] = requestFor.apply(targets.get(i));
+                    } catch (ApiException e) {
+                        refused[i] = e;
+                    }
+                }
+                if (built[i] != null) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        OutgoingRequest of(int target) {
+            return built[target];
+        }
+
+        ApiException firstRefusal() {
+            for (ApiException e : refused) {
+                if (e != null) {
+                    return e;
+                }
+            }
+            return ApiException.upstreamUnavailable("(none)", "no target answered");
+        }
     }
 
     /** How long to wait before the next attempt, or empty when the provider asks for longer than allowed. */

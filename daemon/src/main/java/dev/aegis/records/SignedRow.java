@@ -39,11 +39,12 @@ record SignedRow(UsageRow row, long receiptSeq, ReceiptHead head) {
         };
     }
 
-    /** How many leading rows of {@code batch} follow each other in one trail. */
+    /** How many leading rows of {@code batch} follow each other in one trail and one batch of receipts. */
     private static int run(List<SignedRow> batch) {
         int n = 1;
+        // One receipts' batch (one head) at a time: a run across two moved neither's head.
         while (n < batch.size() && batch.get(n).receiptSeq() == batch.get(n - 1).receiptSeq() + 1
-                && java.util.Objects.equals(batch.get(n).head().instance(), batch.get(n - 1).head().instance())) {
+                && batch.get(n).head().equals(batch.get(n - 1).head())) {
             n++;
         }
         return n;

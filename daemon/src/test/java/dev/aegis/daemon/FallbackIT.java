@@ -123,4 +123,26 @@ class FallbackIT {
             assertThat(g.fake.requests()).hasSize(2);
         }
     }
+
+    /** A target whose protocol cannot carry the call (Claude: n above 1) is passed over, not the end of the chain. */
+    @Test
+    void aTargetThatCannotCarryTheCallIsPassedOver() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, """
+                retry: { attempts: 1 }
+                models:
+                  claude-first: [ { provider: anthropic, model: claude-sonnet-4-5 }, { provider: openai, model: gpt-4o-mini } ]
+                  openai-first: [ { provider: openai, model: gpt-4o-mini }, { provider: anthropic, model: claude-sonnet-4-5 } ]
+                """, Map.of())) {
+            String twoAnswers = "{\"model\":\"%s\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            HttpResponse<String> served = Http.send(g.post("/v1/chat/completions", twoAnswers.formatted("claude-first")));
+            assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+            assertThat(served.headers().firstValue("X-Aegis-Provider")).hasValue("openai");
+
+            // The OpenAI target fails: its answer is the call's, not the Claude target's refusal of n.
+            g.fake.enqueue(new CannedResponse(503, "application/json", "{\"error\":{\"message\":\"overloaded\"}}", Map.of()));
+            HttpResponse<String> failed = Http.send(g.post("/v1/chat/completions", twoAnswers.formatted("openai-first")));
+            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
+            assertThat(failed.body()).contains("overloaded");
+        }
+    }
 }

@@ -42,8 +42,12 @@ class SignedUsageTest {
         assertThat(handed.getLast().head().seq()).isEqualTo(4);
     }
 
+    /**
+     * Rows of two batches of receipts in one usage batch: stored as two runs, each with its own batch's
+     * head (one run with the second head left the first unmoved, and the second with it).
+     */
     @Test
-    void theStoreStepWritesTheRowsWithTheirSeqsAndTheLastHead() {
+    void theStoreStepWritesTheRowsWithTheirSeqsRunByRunEachWithItsOwnHead() {
         List<Object[]> stored = new ArrayList<>();
         SignedRow.RowStore store = (rows, firstReceiptSeq, head) ->
                 stored.add(new Object[] {rows.stream().map(UsageRow::requestId).toList(), firstReceiptSeq, head});
@@ -51,11 +55,9 @@ class SignedUsageTest {
         ReceiptHead second = new ReceiptHead(3, "h3", "k");
         SignedRow.store(store).accept(new ArrayList<>(List.of(new SignedRow(input("a").row(), 1, first),
                 new SignedRow(input("b").row(), 2, first), new SignedRow(input("c").row(), 3, second))));
-        assertThat(stored).singleElement().satisfies(call -> {
-            assertThat(call[0]).isEqualTo(List.of("a", "b", "c"));
-            assertThat(call[1]).isEqualTo(1L);
-            assertThat(call[2]).isEqualTo(second);
-        });
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0)).containsExactly(List.of("a", "b"), 1L, first);
+        assertThat(stored.get(1)).containsExactly(List.of("c"), 3L, second);
     }
 
     /** Rows kept by two stops, written by a start: two runs, each stored with its own last head; a failing run stays in the batch. */

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * @param platformThreads how many of the front's connections may be served on platform threads at once
  *     while the daemon is quiet (the rest, and all under load, on virtual threads); zero never
  * @param maxConnections client connections the daemon holds open at once; further ones wait in the
- *     kernel's queue until one closes. Zero: from the process's file descriptor limit
- *     ({@code dev.aegis.http.ConnectionCap})
+ *     kernel's queue until one closes; {@link #AUTO_MAX_CONNECTIONS} (the setting left out): from the
+ *     process's file descriptor limit ({@code dev.aegis.http.ConnectionCap})
  */
 public record ServerConfig(String host, int port, long maxBodyBytes, List<String> corsOrigins,
         List<String> allowedHosts, long maxInflightBody, Duration readTimeout, Duration busyPoll,

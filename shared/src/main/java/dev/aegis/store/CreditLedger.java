@@ -43,4 +43,9 @@ public interface CreditLedger {
      * how many.
      */
     int releaseAbandoned(Duration unrenewedFor);
+
+    /** Forgets the settlements too old to be written again (kept against a charge written twice); how many. */
+    default int pruneSettlements() {
+        return 0;
+    }
 }

@@ -28,7 +28,7 @@ final class ShippedChecksums {
             "bc86a8e9b216c81c7714186dcacefb8108ecbe1e310d48c8d6f4bb665b309910",
             "13804849d8f69d53eb86ba785f4d28ed095a774138945fb22f9f24bfa10c42c5",
             "008b3b6ae9ebe1e8375a3375cb8f32f8ac14dd7813adf6c3383edcaa3231be5a",
-            "f5e35632457a9f05a01e588bb3daf1d1c7fc82c2516fafb3db8d6741aeb8016f");
+            "1c739f97aeebf0b4a71785af0f2f46f7096f1e1c7119cf6ae158c3774d638125");
 
     private static final List<String> POSTGRESQL = List.of(
             "e0c8c1c48381b9e666a6eb929af2a65c56838773de1d72fd7cf117172b4607f9",
@@ -47,7 +47,7 @@ final class ShippedChecksums {
             "bd6a811b11ab20c7854fc69e4ceaa47bf777b9b80592dab32233f1ce690351b5",
             "6614e31877e84daed89f0583d7edb45969028f9da46dbf4d35ab6c0780993f56",
             "12061d9aa9bf5dd472a4f5f769bed497c77d04692df1cd420c80ebf8c15cfe1a",
-            "832f56ed5f456a5d09dcaac2bf5ece69626a6256e663fb2ce234651f9e2d0925");
+            "ccc03bb534768011371bdac3b4de6ca86b2d0d817108f706c371194252b58efb");
 
     private ShippedChecksums() {}
 

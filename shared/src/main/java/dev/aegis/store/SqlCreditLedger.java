@@ -146,16 +146,12 @@ public final class SqlCreditLedger implements CreditLedger {
     @Override
     public long settle(Reservation r, long costNanos) {
         long balance = db.write(c -> {
-            long now = clock.millis();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO credit_settlements (reservation_id, settled_ms) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
-                ps.setString(1, r.id());
-                ps.setLong(2, now);
-                if (ps.executeUpdate() == 0) {
-                    return balanceOf(c, r.keyId()); // settled already
-                }
+            PreparedStatement note = db.statements(c).prepare(NOTE_SETTLEMENT);
+            note.setString(1, r.id());
+            note.setLong(2, clock.millis());
+            if (note.executeUpdate() == 0) {
+                return balanceOf(c, r.keyId()); // settled already
             }
-            pruneSettlements(c, now);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
                 ps.setString(1, r.id());
                 if (ps.executeUpdate() == 0) {
@@ -178,21 +174,23 @@ public final class SqlCreditLedger implements CreditLedger {
         }
     }
 
+    private static final String NOTE_SETTLEMENT =
+            "INSERT INTO credit_settlements (reservation_id, settled_ms) VALUES (?, ?) ON CONFLICT DO NOTHING";
     /** How long a settlement is remembered: far longer than any retry or stop keeps one. */
     static final long SETTLEMENTS_KEPT_MS = java.time.Duration.ofDays(7).toMillis();
-    private static final long PRUNE_EVERY_MS = java.time.Duration.ofHours(1).toMillis();
-    private final AtomicLong lastPruned = new AtomicLong();
 
-    /** Drops the settlements older than {@link #SETTLEMENTS_KEPT_MS}, at most once an hour per daemon. */
-    private void pruneSettlements(Connection c, long now) throws SQLException {
-        long last = lastPruned.get();
-        if (now - last < PRUNE_EVERY_MS || !lastPruned.compareAndSet(last, now)) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_settlements WHERE settled_ms < ?")) {
-            ps.setLong(1, now - SETTLEMENTS_KEPT_MS);
-            ps.executeUpdate();
-        }
+    /**
+     * Drops the settlements older than {@link #SETTLEMENTS_KEPT_MS} (through their index, off the calls'
+     * path: the daemon's lease sweep runs it); how many.
+     */
+    @Override
+    public int pruneSettlements() {
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_settlements WHERE settled_ms < ?")) {
+                ps.setLong(1, clock.millis() - SETTLEMENTS_KEPT_MS);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** One statement: the charge is relative, so concurrent settlements on other daemons add up. */

@@ -121,15 +121,17 @@ final class SqliteConnection implements Connections {
                 return work.apply(writer.connection()); // within this thread's write: part of its transaction
             }
             execute("BEGIN IMMEDIATE");
-            T result;
+            boolean committed = false;
             try {
-                result = work.apply(writer.connection());
+                T result = work.apply(writer.connection());
                 execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                rollbackKeeping(e);
-                throw e;
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    rollback(); // whatever failed (an Error too): the connection must not stay in the transaction
+                }
             }
-            return result;
         } catch (SQLException e) {
             throw failure("database write failed: ", e);
         } finally {
@@ -195,14 +197,14 @@ final class SqliteConnection implements Connections {
     }
 
     /**
-     * Ends the failed transaction; a {@code ROLLBACK} that fails (SQLite may have rolled back on its
-     * own, after a full disk) is added to {@code failure}, which stays the error reported.
+     * Ends a failed transaction. A {@code ROLLBACK} that fails (SQLite may have rolled back on its own,
+     * after a full disk) is ignored: the failure that brought it here is the one reported.
      */
-    private void rollbackKeeping(Exception failure) {
+    private void rollback() {
         try {
             execute("ROLLBACK");
         } catch (SQLException e) {
-            failure.addSuppressed(e);
+            // no transaction left to end
         }
     }
 

@@ -80,6 +80,8 @@ public final class StoreCopy {
                     "the last verify of this machine's trail folders: run `aegis receipts verify` again"),
             Rule.copy("mcp_tool_pins", "server", "tool"),
             Rule.copy("mcp_server_approvals", "server"),
+            Rule.notCopied("credit_settlements", Kind.NOT_COPIED,
+                    "notes that keep a charge written again from charging twice: the stopped daemon has none in flight"),
             Rule.notCopied("schema_version", Kind.NOT_COPIED, "each store migrates its own schema"));
 
     private final Database from;

@@ -107,6 +107,24 @@ class SqliteConnectionTest {
     }
 
     @Test
+    void aWriteThatFailsWithAnErrorLeavesNoTransactionOpen() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.write(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO t VALUES (1)");
+            }
+            throw new OutOfMemoryError("a batch too large");
+        })).isInstanceOf(OutOfMemoryError.class);
+
+        db.write(c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO t VALUES (2)");
+            }
+            return null;
+        });
+        assertThat(rows()).as("the failed write's row rolled back, the next one written").isEqualTo(1);
+    }
+
+    @Test
     void aCommittedWriteLeavesNoTransactionOpenForAnotherProcessToWaitFor() throws Exception {
         db.write(c -> {
             try (Statement st = c.createStatement()) {

@@ -4,4 +4,5 @@ CREATE INDEX usage_receipt ON usage (receipt_instance, receipt_seq);
 CREATE TABLE credit_settlements (
     reservation_id TEXT NOT NULL PRIMARY KEY,
     settled_ms     BIGINT NOT NULL
-)
+);
+CREATE INDEX credit_settlements_age ON credit_settlements (settled_ms)
