@@ -25,6 +25,10 @@ public final class CallRecorder implements AutoCloseable {
     /** The writers of usage rows and receipts, in the order records pass through them (read on every call). */
     private final List<BackgroundWriter<?>> recordWriters;
     private final KeylessRecords keyless;
+    /** The refusals' code while the records waiting fill {@code audit.max_backlog} (503). */
+    static final String RECORDS_FULL = "records_unavailable";
+    private final UnrecordedCalls refusedWhileFull = new UnrecordedCalls(System::nanoTime, "calls were refused (503"
+            + " records_unavailable: the usage records and receipts waiting fill audit.max_backlog) and not recorded");
 
     /**
      * The recorder with receipts on: a receipt writer signing with {@code log}, and the writer that
@@ -127,6 +131,12 @@ public final class CallRecorder implements AutoCloseable {
     public void record(UsageRow row, Exchange exchange) {
         if (row.keyId() == null && !keyless.record()) {
             return; // a keyless flood: answered, not recorded past KeylessRecords.PER_SECOND
+        }
+        if (RECORDS_FULL.equals(row.errorCode())) {
+            // Refused because the records waiting already fill audit.max_backlog: recording the refusal would add to
+            // them, with every retry, without bound (an outside review: 60,000 in 40 s of a locked database).
+            refusedWhileFull.count();
+            return;
         }
         if (receipts != null) {
             receipts.submit(ReceiptInput.of(row, exchange.request(), exchange.response(), exchange.responseSha256()));

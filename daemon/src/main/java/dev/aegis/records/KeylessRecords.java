@@ -4,10 +4,7 @@ import dev.aegis.admission.RateLimiter;
 import dev.aegis.config.RateLimitRule;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bounds how fast calls that name no valid key become records. Every refusal is recorded (a usage row, a
@@ -18,23 +15,18 @@ import org.slf4j.LoggerFactory;
  */
 final class KeylessRecords {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KeylessRecords.class);
-
     /** Keyless calls recorded a second, and the burst: far above any client retrying a bad key. */
     static final int PER_SECOND = 50;
 
-    private static final long REPORT_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
     private static final List<RateLimitRule> RULE = List.of(new RateLimitRule(Duration.ofSeconds(1), PER_SECOND, 0, false));
 
     private final RateLimiter limiter;
-    private final LongSupplier nanoClock;
-    private final AtomicLong unrecorded = new AtomicLong();
-    private final AtomicLong lastReport;
+    private final UnrecordedCalls unrecorded;
 
     KeylessRecords(LongSupplier nanoClock) {
         this.limiter = new RateLimiter(nanoClock);
-        this.nanoClock = nanoClock;
-        this.lastReport = new AtomicLong(nanoClock.getAsLong() - REPORT_EVERY_NANOS);
+        this.unrecorded = new UnrecordedCalls(nanoClock, "calls that named no valid key were answered (401 and the like)"
+                + " but not recorded: more than " + PER_SECOND + " a second came, a flood from something that can reach the port");
     }
 
     /** True when this keyless call is recorded; false past the rate (counted, and reported once a minute). */
@@ -43,13 +35,7 @@ final class KeylessRecords {
         if (v == null || v.allowed()) {
             return true;
         }
-        unrecorded.incrementAndGet();
-        long now = nanoClock.getAsLong();
-        long last = lastReport.get();
-        if (now - last >= REPORT_EVERY_NANOS && lastReport.compareAndSet(last, now)) {
-            LOG.warn("{} calls that named no valid key were answered (401 and the like) but not recorded: more than {} a"
-                    + " second came, a flood from something that can reach the port", unrecorded.getAndSet(0), PER_SECOND);
-        }
+        unrecorded.count();
         return false;
     }
 }
