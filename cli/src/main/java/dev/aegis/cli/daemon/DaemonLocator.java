@@ -1,5 +1,7 @@
 package dev.aegis.cli.daemon;
 
+import dev.aegis.control.DaemonState;
+
 import dev.aegis.control.DaemonStateFile;
 import dev.aegis.home.AegisHome;
 import dev.aegis.home.SecureFiles;
@@ -29,7 +31,9 @@ public final class DaemonLocator {
     public DaemonStatus locate() {
         boolean held = lockHeld();
         if (held) {
-            return new DaemonStatus(stateFile.read(), true, false);
+            // The state of a daemon whose process is gone (killed) is not the lock holder's: one starting
+            // (launched early by the launcher script) holds the lock before it writes its own state.
+            return new DaemonStatus(stateFile.read().filter(DaemonLocator::alive), true, false);
         }
         boolean stale = Files.exists(stateFile.path());
         if (stale) {
@@ -40,6 +44,10 @@ public final class DaemonLocator {
             }
         }
         return new DaemonStatus(Optional.empty(), false, stale);
+    }
+
+    private static boolean alive(DaemonState s) {
+        return ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
     /**
