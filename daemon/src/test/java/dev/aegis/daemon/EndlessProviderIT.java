@@ -43,16 +43,21 @@ class EndlessProviderIT {
                         + "\"finish_reason\":null}]}\n\n";
                 String batch = event.repeat(64);
                 byte[] chunk = (Integer.toHexString(batch.length()) + "\r\n" + batch + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-                try {
-                    while (true) {
-                        out.write(chunk);
-                    }
-                } finally {
-                    stopped.countDown();
-                }
+                writeForEver(out, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                        chunk, stopped);
             });
+        }
+    }
+
+    /** Writes {@code head}, then {@code chunk} until a write fails (the daemon closed the connection), then counts down. */
+    private static void writeForEver(OutputStream out, String head, byte[] chunk, CountDownLatch stopped) throws IOException {
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        try {
+            while (true) {
+                out.write(chunk);
+            }
+        } finally {
+            stopped.countDown();
         }
     }
 
@@ -102,15 +107,8 @@ class EndlessProviderIT {
         try (UpstreamFramingIT.RawProvider provider = UpstreamFramingIT.RawProvider.servingEveryConnection((p, conn, in, out) -> {
                     p.read(in);
                     byte[] chunk = ("2000\r\n" + "e".repeat(0x2000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-                    out.write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    try {
-                        while (true) {
-                            out.write(chunk);
-                        }
-                    } finally {
-                        stopped.countDown();
-                    }
+                    writeForEver(out, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n", chunk, stopped);
                 });
                 TestGateway g = TestGateway.start(temp, "retry: { attempts: 2, base_delay: 10ms, max_delay: 20ms }\n",
                         provider.env())) {
