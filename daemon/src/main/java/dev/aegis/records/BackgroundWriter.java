@@ -59,6 +59,10 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private volatile long written;
     private volatile boolean failing;
+    /** When the write under way began (System.nanoTime); 0 between writes. */
+    private volatile long writeStarted;
+    /** A write longer than this is stalled ({@link #stalled}): ordinary batches take milliseconds. */
+    static final Duration STALLED = Duration.ofSeconds(2);
     /** Callers of {@link #flush} waiting now: the writer does not linger while there are any. */
     private final AtomicInteger flushing = new AtomicInteger();
     /** True while the writer lingers; the submitter that fills a batch wakes it. */
@@ -150,6 +154,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                 }
                 queue.drainTo(batch, BATCH - batch.size());
                 int size = batch.size();
+                writeStarted = System.nanoTime();
                 try {
                     sink.accept(batch);
                     batch.clear();
@@ -158,6 +163,7 @@ public final class BackgroundWriter<T> implements AutoCloseable {
                     }
                     failing = false;
                 } finally {
+                    writeStarted = 0;
                     counted(size - batch.size());
                 }
             } catch (InterruptedException e) {
@@ -221,6 +227,16 @@ public final class BackgroundWriter<T> implements AutoCloseable {
     /** True while the sink keeps failing (its records wait in memory). */
     public boolean failing() {
         return failing;
+    }
+
+    /**
+     * True while a write has gone on for longer than {@link #STALLED}: a database locked by another
+     * process holds a write for its 10 s busy timeout before it fails, and the records meanwhile piled
+     * up far past {@code audit.max_backlog} (750 with a limit of 50) before the writer said it failed.
+     */
+    public boolean stalled() {
+        long started = writeStarted;
+        return started != 0 && System.nanoTime() - started > STALLED.toNanos();
     }
 
     /** Writes every queued record, then stops; bounded by the timeout. */

@@ -107,11 +107,8 @@ public final class CallRecorder implements AutoCloseable {
      * loops over a fixed list (a stream per call showed in the call path's CPU profile).
      */
     public boolean full() {
-        if (!failing()) {
-            return false;
-        }
         for (BackgroundWriter<?> w : recordWriters) {
-            if (w.backlog() >= maxBacklog) {
+            if (w.backlog() >= maxBacklog && (w.failing() || w.stalled())) {
                 return true;
             }
         }

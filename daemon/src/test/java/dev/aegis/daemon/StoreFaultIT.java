@@ -126,4 +126,38 @@ class StoreFaultIT {
             awaitHealth(g, h -> h.path("records_backlog").asLong() == 0);
         }
     }
+
+    /**
+     * A write held up by another process's lock counts as stalled after a couple of seconds: once the
+     * records waiting reach audit.max_backlog, calls are refused then, not only after the write fails
+     * at the 10 s busy timeout (records piled up far past the limit meanwhile).
+     */
+    @Test
+    void callsAreRefusedOnceTheBacklogIsFullWhileAWriteIsHeldUp() throws Exception {
+        try (TestGateway g = TestGateway.start(temp, "audit: { max_backlog: 4 }", Map.of())) {
+            g.awaitUsage(requestId(Http.send(g.post("/v1/chat/completions", CHAT))));
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + g.homeDir.resolve("aegis.db"));
+                    Statement st = other.createStatement()) {
+                st.execute("BEGIN EXCLUSIVE");
+                long locked = System.nanoTime();
+                HttpResponse<String> r;
+                do {
+                    r = Http.send(g.post("/v1/chat/completions", CHAT));
+                } while (r.statusCode() == 200 && System.nanoTime() - locked < Duration.ofSeconds(9).toNanos());
+                Duration refusedAfter = Duration.ofNanos(System.nanoTime() - locked);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                assertThat(Http.json(r.body()).at("/error/code").asText()).isEqualTo("records_unavailable");
+                assertThat(refusedAfter).as("before the held write fails (10 s)").isLessThan(Duration.ofSeconds(9));
+                // From now on the backlog stays: further calls are refused, and their refusals not recorded.
+                long backlog = health(g).path("records_backlog").asLong();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(Http.send(g.post("/v1/chat/completions", CHAT)).statusCode()).isEqualTo(503);
+                }
+                assertThat(health(g).path("records_backlog").asLong()).as("the backlog after 20 more calls").isEqualTo(backlog);
+                st.execute("COMMIT");
+            }
+            awaitHealth(g, h -> h.path("records_backlog").asLong() == 0);
+            assertThat(Http.send(g.post("/v1/chat/completions", CHAT)).statusCode()).isEqualTo(200);
+        }
+    }
 }

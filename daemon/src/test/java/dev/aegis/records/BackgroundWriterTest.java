@@ -110,4 +110,36 @@ class BackgroundWriterTest {
             assertThat(written).hasSize(50).doesNotHaveDuplicates();
         }
     }
+
+    /** A write held up (a database locked by another process) is stalled after a while, before it fails. */
+    @Test
+    void aWriteHeldUpIsStalledBeforeItFails() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BackgroundWriter<String> w = new BackgroundWriter<>("test", batch -> {
+            writing.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            w.submit("a");
+            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(w.stalled()).as("just begun").isFalse();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!w.stalled() && System.nanoTime() < deadline) {
+                Thread.sleep(50); // a poll with a deadline: stalled after BackgroundWriter.STALLED
+            }
+            assertThat(w.stalled()).isTrue();
+            assertThat(w.failing()).as("not failed: it still waits").isFalse();
+            release.countDown();
+            assertThat(w.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(w.stalled()).as("written").isFalse();
+        } finally {
+            release.countDown();
+            w.close(Duration.ofSeconds(5));
+        }
+    }
 }
