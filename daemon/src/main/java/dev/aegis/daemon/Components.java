@@ -293,7 +293,7 @@ final class Components implements AutoCloseable {
                     + " restore the home from a copy you trust, or point audit.dir at a new folder");
         }
         return ReceiptLog.open(audit.dir(), keys, instance, InstantSource.system(), heads.head(instance),
-                heads.newestUsageReceipt(instance), trailEnd);
+                heads.highestUsageReceipt(instance), trailEnd);
     }
 
     /**
@@ -333,7 +333,7 @@ final class Components implements AutoCloseable {
         if (head.isEmpty()) {
             return; // a trail the store has never tracked: nothing says which of its receipts have rows
         }
-        long recorded = Math.max(head.get().seq(), heads.newestUsageReceipt(instance));
+        long recorded = Math.max(head.get().seq(), heads.highestUsageReceipt(instance));
         if (trailEnd.seq() <= recorded) {
             return;
         }

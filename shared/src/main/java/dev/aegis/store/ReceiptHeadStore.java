@@ -63,27 +63,13 @@ public final class ReceiptHeadStore {
     }
 
     /**
-     * The {@code receipt_seq} of the newest usage row of {@code instance}'s trail that names one, 0 when
-     * none does: rows are stored in the order of their receipts, so it is the highest, read from the end
-     * of the table's primary key (a daemon's start reads it whatever the history; {@link
-     * #highestUsageReceipt} reads every row).
-     */
-    public long newestUsageReceipt(String instance) {
-        return usageReceipt(instance, "receipt_seq", " AND receipt_seq IS NOT NULL ORDER BY id DESC LIMIT 1");
-    }
-
-    /**
      * The highest {@code receipt_seq} of the usage rows of {@code instance}'s trail; 0 when none names
-     * a receipt. A home's own store (SQLite) holds one trail, so its rows from before instance ids count
-     * for it too; in a shared store such rows cannot be told apart by daemon and count for none.
+     * a receipt. Rows are stored in the order of their receipts, so it is the newest row's too. A home's
+     * own store (SQLite) holds one trail, so its rows from before instance ids count for it too; in a
+     * shared store such rows cannot be told apart by daemon and count for none.
      */
     public long highestUsageReceipt(String instance) {
-        return usageReceipt(instance, "COALESCE(MAX(receipt_seq), 0)", "");
-    }
-
-    /** {@code SELECT value FROM usage} over the rows of {@code instance}'s trail, then {@code tail}; 0 for no row. */
-    private long usageReceipt(String instance, String value, String tail) {
-        return db.read(c -> usageReceipt(db.statements(c), db.dialect(), instance, value, tail));
+        return db.read(c -> highestUsageReceipt(db.statements(c), db.dialect(), instance));
     }
 
     /**
@@ -107,23 +93,6 @@ public final class ReceiptHeadStore {
         }
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L; // MAX of no rows is NULL: 0
-        }
-    }
-
-    private static long usageReceipt(Statements statements, Dialect dialect, String instance, String value, String tail)
-            throws SQLException {
-        boolean ownStore = dialect == Dialect.SQLITE;
-        if (instance == null && !ownStore) {
-            return 0;
-        }
-        String where = instance == null ? "receipt_instance IS NULL"
-                : ownStore ? "(receipt_instance = ? OR receipt_instance IS NULL)" : "receipt_instance = ?";
-        PreparedStatement ps = statements.prepare("SELECT " + value + " FROM usage WHERE " + where + tail);
-        if (instance != null) {
-            ps.setString(1, instance);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0L;
         }
     }
 

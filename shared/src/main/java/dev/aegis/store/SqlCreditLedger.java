@@ -150,7 +150,7 @@ public final class SqlCreditLedger implements CreditLedger {
             note.setString(1, r.id());
             note.setLong(2, clock.millis());
             if (note.executeUpdate() == 0) {
-                return balanceOf(c, r.keyId()); // settled already
+                return read(c, r.keyId()).map(b -> Money.toNanos(b.balanceUsd())).orElse(0L); // settled already
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM credit_reservations WHERE id = ?")) {
                 ps.setString(1, r.id());
@@ -163,15 +163,6 @@ public final class SqlCreditLedger implements CreditLedger {
         });
         held.updateAndGet(n -> Math.max(0, n - 1)); // a settlement kept from an earlier run's calls counts none
         return balance;
-    }
-
-    private static long balanceOf(Connection c, String keyId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT balance_nanos FROM credit_accounts WHERE key_id = ?")) {
-            ps.setString(1, keyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 
     private static final String NOTE_SETTLEMENT =

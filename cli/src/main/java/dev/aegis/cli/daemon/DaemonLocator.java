@@ -47,7 +47,7 @@ public final class DaemonLocator {
     }
 
     private static boolean alive(DaemonState s) {
-        return ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(s.pid()).map(ProcessLiveness::running).orElse(false);
     }
 
     /**
